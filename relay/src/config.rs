@@ -1,0 +1,70 @@
+//! Settings of the relay, from flags or the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// How the relay is run. Every flag has an environment variable so that a container or a
+/// service manager can configure it without a command line.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "throughline-relay", version, about = "Serves Throughline and keeps its documents")]
+pub struct Config {
+    /// Address to listen on. Keep the default (loopback) unless a proxy or firewall is in front.
+    #[arg(long, env = "THROUGHLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory where the relay keeps documents. Created when missing.
+    #[arg(long, env = "THROUGHLINE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Directory of the built app (Trunk's `dist/`).
+    #[arg(long, env = "THROUGHLINE_APP_DIR", default_value = "dist")]
+    pub app_dir: PathBuf,
+
+    /// Path under which the app is served, e.g. `/throughline/`. The app must have been
+    /// built for the same path (`cargo xtask build --public-url /throughline/`).
+    #[arg(long, env = "THROUGHLINE_BASE_PATH", default_value = "/", value_parser = parse_base_path)]
+    pub base_path: String,
+}
+
+/// Normalises a base path to the form `/` or `/a/b` (leading slash, no trailing slash
+/// except for the root), refusing anything that could escape or confuse routing.
+pub fn parse_base_path(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok("/".to_owned());
+    }
+    for segment in trimmed.split('/') {
+        let valid = !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
+        if !valid {
+            return Err(format!(
+                "base path segment {segment:?} is not allowed: use letters, digits, '-', '_', '.' or '~'"
+            ));
+        }
+    }
+    Ok(format!("/{trimmed}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_base_path;
+
+    #[test]
+    fn base_paths_are_normalised() {
+        assert_eq!(parse_base_path("").as_deref(), Ok("/"));
+        assert_eq!(parse_base_path("/").as_deref(), Ok("/"));
+        assert_eq!(parse_base_path("/team/plan/").as_deref(), Ok("/team/plan"));
+        assert_eq!(parse_base_path("app").as_deref(), Ok("/app"));
+    }
+
+    #[test]
+    fn base_paths_that_escape_are_refused() {
+        assert!(parse_base_path("/../etc").is_err());
+        assert!(parse_base_path("/a//b").is_err());
+        assert!(parse_base_path("/a b").is_err());
+    }
+}

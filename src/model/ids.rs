@@ -1,0 +1,68 @@
+//! Stable ids for items people edit concurrently. Collections are maps keyed by these ids,
+//! so two people adding items at once never collide and an edit always finds its item.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+macro_rules! random_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new random id (128 bits, so ids made offline on different devices never clash).
+            pub fn random() -> Self {
+                Self(uuid::Uuid::new_v4().simple().to_string())
+            }
+
+            /// The id as it is stored.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+random_id!(
+    /// Identifies a person in the workspace.
+    PersonId
+);
+random_id!(
+    /// Identifies a team in the workspace.
+    TeamId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::PersonId;
+
+    #[test]
+    fn random_ids_differ() {
+        assert_ne!(PersonId::random(), PersonId::random());
+        assert_eq!(PersonId::random().as_str().len(), 32);
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain types and rules. Nothing here knows about the browser, storage or sync:
+//! every rule is plain Rust, tested natively.
+//!
+//! Documents are typed with autosurgeon: a type here is the shape of an Automerge
+//! document (or part of one), and its methods are the edits a person can make.
+
+mod ids;
+mod workspace;
+
+pub use ids::{PersonId, TeamId};
+pub use workspace::{Person, PersonDetails, Team, TeamDetails, Workspace, WorkspaceError};

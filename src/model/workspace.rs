@@ -1,0 +1,308 @@
+//! The workspace document: the organisation, its people and its teams.
+//!
+//! People and teams are maps keyed by stable ids. Two devices adding people at once both
+//! keep their additions; two people editing different fields of the same person both keep
+//! their edits; the same field edited twice settles on one value, the same on every device.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::ids::{PersonId, TeamId};
+
+/// Longest name (of a person, team or organisation) we accept, in characters.
+const MAX_NAME_CHARS: usize = 200;
+
+/// The workspace document.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Workspace {
+    /// The organisation's name, shown in the header. Empty until someone names it.
+    pub organisation: String,
+    pub people: BTreeMap<PersonId, Person>,
+    pub teams: BTreeMap<TeamId, Team>,
+}
+
+/// A person in the organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct Person {
+    pub name: String,
+    pub title: String,
+    pub email: String,
+    /// Whom this person reports to.
+    pub manager: Option<PersonId>,
+    pub team: Option<TeamId>,
+}
+
+/// A team.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct Team {
+    pub name: String,
+    pub lead: Option<PersonId>,
+}
+
+/// What a person fills in on the form for a person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonDetails {
+    pub name: String,
+    pub title: String,
+    pub email: String,
+    pub manager: Option<PersonId>,
+    pub team: Option<TeamId>,
+}
+
+/// What a person fills in on the form for a team.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamDetails {
+    pub name: String,
+    pub lead: Option<PersonId>,
+}
+
+/// Why an edit of the workspace was refused. The text is shown to the person as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("A name is required.")]
+    NameRequired,
+    #[error("That name is too long (at most {MAX_NAME_CHARS} characters).")]
+    NameTooLong,
+    #[error("\"{0}\" is not an email address.")]
+    InvalidEmail(String),
+    #[error("That person is no longer in the workspace.")]
+    UnknownPerson,
+    #[error("That team is no longer in the workspace.")]
+    UnknownTeam,
+    #[error("A person cannot be their own manager.")]
+    OwnManager,
+    #[error("{0} already reports, directly or not, to this person; choose another manager.")]
+    ManagerCycle(String),
+}
+
+impl Person {
+    /// The form's fields, filled in with this person's details.
+    pub fn details(&self) -> PersonDetails {
+        PersonDetails {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            email: self.email.clone(),
+            manager: self.manager.clone(),
+            team: self.team.clone(),
+        }
+    }
+}
+
+impl Team {
+    /// The form's fields, filled in with this team's details.
+    pub fn details(&self) -> TeamDetails {
+        TeamDetails { name: self.name.clone(), lead: self.lead.clone() }
+    }
+}
+
+impl Workspace {
+    /// A new workspace for the organisation called `organisation` (may be empty: the app
+    /// asks for the name on first start).
+    pub fn new(organisation: &str) -> Self {
+        Self {
+            organisation: organisation.trim().to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Names (or renames) the organisation.
+    pub fn rename(&mut self, organisation: &str) -> Result<(), WorkspaceError> {
+        self.organisation = valid_name(organisation)?;
+        Ok(())
+    }
+
+    /// Whether the organisation still needs a name (the first-start screen).
+    pub fn needs_name(&self) -> bool {
+        self.organisation.is_empty()
+    }
+
+    pub fn person(&self, id: &PersonId) -> Option<&Person> {
+        self.people.get(id)
+    }
+
+    pub fn team(&self, id: &TeamId) -> Option<&Team> {
+        self.teams.get(id)
+    }
+
+    /// Adds a person under `id` (a fresh [`PersonId::random`]).
+    pub fn add_person(&mut self, id: PersonId, details: PersonDetails) -> Result<(), WorkspaceError> {
+        let person = self.checked_person(&id, details)?;
+        self.people.insert(id, person);
+        Ok(())
+    }
+
+    /// Replaces the details of an existing person.
+    pub fn update_person(&mut self, id: &PersonId, details: PersonDetails) -> Result<(), WorkspaceError> {
+        if !self.people.contains_key(id) {
+            return Err(WorkspaceError::UnknownPerson);
+        }
+        let person = self.checked_person(id, details)?;
+        self.people.insert(id.clone(), person);
+        Ok(())
+    }
+
+    /// Removes a person. Their direct reports are left without a manager and a team they
+    /// led without a lead, so no reference points at someone who is gone.
+    pub fn remove_person(&mut self, id: &PersonId) -> Result<Person, WorkspaceError> {
+        let removed = self.people.remove(id).ok_or(WorkspaceError::UnknownPerson)?;
+        for person in self.people.values_mut() {
+            if person.manager.as_ref() == Some(id) {
+                person.manager = None;
+            }
+        }
+        for team in self.teams.values_mut() {
+            if team.lead.as_ref() == Some(id) {
+                team.lead = None;
+            }
+        }
+        Ok(removed)
+    }
+
+    pub fn add_team(&mut self, id: TeamId, details: TeamDetails) -> Result<(), WorkspaceError> {
+        let team = self.checked_team(details)?;
+        self.teams.insert(id, team);
+        Ok(())
+    }
+
+    pub fn update_team(&mut self, id: &TeamId, details: TeamDetails) -> Result<(), WorkspaceError> {
+        if !self.teams.contains_key(id) {
+            return Err(WorkspaceError::UnknownTeam);
+        }
+        let team = self.checked_team(details)?;
+        self.teams.insert(id.clone(), team);
+        Ok(())
+    }
+
+    /// Removes a team; its members stay in the workspace, without a team.
+    pub fn remove_team(&mut self, id: &TeamId) -> Result<Team, WorkspaceError> {
+        let removed = self.teams.remove(id).ok_or(WorkspaceError::UnknownTeam)?;
+        for person in self.people.values_mut() {
+            if person.team.as_ref() == Some(id) {
+                person.team = None;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// People sorted by name (then id, so the order is the same on every device).
+    pub fn people_by_name(&self) -> Vec<(&PersonId, &Person)> {
+        let mut people: Vec<_> = self.people.iter().collect();
+        people.sort_by(|(a_id, a), (b_id, b)| {
+            a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a_id.cmp(b_id))
+        });
+        people
+    }
+
+    /// Teams sorted by name.
+    pub fn teams_by_name(&self) -> Vec<(&TeamId, &Team)> {
+        let mut teams: Vec<_> = self.teams.iter().collect();
+        teams.sort_by(|(a_id, a), (b_id, b)| {
+            a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a_id.cmp(b_id))
+        });
+        teams
+    }
+
+    /// The people who report directly to `manager`, by name.
+    pub fn direct_reports(&self, manager: &PersonId) -> Vec<(&PersonId, &Person)> {
+        self.people_by_name()
+            .into_iter()
+            .filter(|(_, person)| person.manager.as_ref() == Some(manager))
+            .collect()
+    }
+
+    /// The members of `team`, by name.
+    pub fn members(&self, team: &TeamId) -> Vec<(&PersonId, &Person)> {
+        self.people_by_name()
+            .into_iter()
+            .filter(|(_, person)| person.team.as_ref() == Some(team))
+            .collect()
+    }
+
+    /// The name to show for a person id, or a plain note when they have been removed
+    /// (which a concurrent edit on another device can cause).
+    pub fn person_name(&self, id: &PersonId) -> String {
+        self.people
+            .get(id)
+            .map_or_else(|| "(removed person)".to_owned(), |person| person.name.clone())
+    }
+
+    fn checked_person(&self, id: &PersonId, details: PersonDetails) -> Result<Person, WorkspaceError> {
+        let name = valid_name(&details.name)?;
+        let email = details.email.trim().to_owned();
+        if !email.is_empty() && !looks_like_email(&email) {
+            return Err(WorkspaceError::InvalidEmail(email));
+        }
+        if let Some(manager) = &details.manager {
+            if manager == id {
+                return Err(WorkspaceError::OwnManager);
+            }
+            if !self.people.contains_key(manager) {
+                return Err(WorkspaceError::UnknownPerson);
+            }
+            if self.manages_indirectly(id, manager) {
+                return Err(WorkspaceError::ManagerCycle(self.person_name(manager)));
+            }
+        }
+        if let Some(team) = &details.team {
+            if !self.teams.contains_key(team) {
+                return Err(WorkspaceError::UnknownTeam);
+            }
+        }
+        Ok(Person {
+            name,
+            title: details.title.trim().to_owned(),
+            email,
+            manager: details.manager,
+            team: details.team,
+        })
+    }
+
+    fn checked_team(&self, details: TeamDetails) -> Result<Team, WorkspaceError> {
+        let name = valid_name(&details.name)?;
+        if let Some(lead) = &details.lead {
+            if !self.people.contains_key(lead) {
+                return Err(WorkspaceError::UnknownPerson);
+            }
+        }
+        Ok(Team { name, lead: details.lead })
+    }
+
+    /// Whether `person` is somewhere above `candidate` in the reporting line. The walk is
+    /// bounded by the number of people, so a cycle that concurrent edits created on two
+    /// devices cannot make it loop.
+    fn manages_indirectly(&self, person: &PersonId, candidate: &PersonId) -> bool {
+        let mut current = self.people.get(candidate).and_then(|p| p.manager.as_ref());
+        for _ in 0..self.people.len() {
+            match current {
+                Some(manager) if manager == person => return true,
+                Some(manager) => current = self.people.get(manager).and_then(|p| p.manager.as_ref()),
+                None => return false,
+            }
+        }
+        false
+    }
+}
+
+fn valid_name(raw: &str) -> Result<String, WorkspaceError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(WorkspaceError::NameRequired);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(WorkspaceError::NameTooLong);
+    }
+    Ok(name.to_owned())
+}
+
+fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}

@@ -1,0 +1,81 @@
+//! Saving in the browser: every edit reaches IndexedDB within 100 ms, at once when the
+//! page is being hidden or closed, and a failed write is retried with backoff while the
+//! edits stay in memory.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::document::DocHandle;
+use super::storage::Storage;
+
+/// How long after an edit the write starts. Edits within this window share one chunk,
+/// and the write has the rest of the 100 ms budget to complete.
+const SAVE_DELAY_MS: i32 = 40;
+/// First and longest wait before retrying a failed write.
+const RETRY_FIRST_MS: i32 = 1_000;
+const RETRY_MAX_MS: i32 = 30_000;
+
+/// Keeps one document saved.
+///
+/// ```ignore
+/// let handle = repo.open_workspace().await?;
+/// Autosaver::attach(&handle);
+/// flush_on_page_hide(handle.clone());
+/// ```
+pub struct Autosaver;
+
+impl Autosaver {
+    pub fn attach<S: Storage + 'static>(handle: &DocHandle<S>) {
+        let scheduled = Rc::new(Cell::new(false));
+        let weak = handle.clone();
+        handle.on_dirty(move || {
+            if scheduled.replace(true) {
+                return;
+            }
+            let handle = weak.clone();
+            let scheduled = scheduled.clone();
+            set_timeout(SAVE_DELAY_MS, move || {
+                scheduled.set(false);
+                wasm_bindgen_futures::spawn_local(save_with_retry(handle, RETRY_FIRST_MS));
+            });
+        });
+    }
+}
+
+async fn save_with_retry<S: Storage + 'static>(handle: DocHandle<S>, wait_ms: i32) {
+    if handle.save().await.is_err() {
+        let next = (wait_ms * 2).min(RETRY_MAX_MS);
+        set_timeout(wait_ms, move || {
+            wasm_bindgen_futures::spawn_local(save_with_retry(handle, next));
+        });
+    }
+}
+
+/// Starts a save of `handle` as soon as the page is hidden or being unloaded, so that a
+/// tab closed right after typing keeps what was typed.
+pub fn flush_on_page_hide<S: Storage + 'static>(handle: DocHandle<S>) {
+    let Some(window) = web_sys::window() else { return };
+    let flush = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        // Saving when the page becomes visible again is harmless (nothing pending, no
+        // write), so both directions of visibilitychange simply save.
+        let handle = handle.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = handle.save().await;
+        });
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", flush.as_ref().unchecked_ref());
+    }
+    // The listeners live as long as the page.
+    flush.forget();
+}
+
+fn set_timeout(ms: i32, callback: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::once_into_js(callback);
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+}

@@ -1,0 +1,276 @@
+//! A document handle: one Automerge document in memory, kept in step with its chunks in
+//! storage. Edits go in as typed changes; saving writes what is new as one incremental
+//! chunk and compacts when the incremental chunks outweigh the snapshot.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use automerge::transaction::CommitOptions;
+use automerge::AutoCommit;
+use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
+
+use super::chunks::{self, CorruptChunk};
+use super::clock::now_millis;
+use super::document_id::DocumentId;
+use super::storage::{Storage, StorageError, StorageKey};
+
+/// Where a document's latest edits are, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStatus {
+    /// Every edit is in storage: the write transaction has completed.
+    Saved,
+    /// There are edits not yet written.
+    Unsaved,
+    /// The last write failed; the edits are still in memory and will be written again.
+    Failed(StorageError),
+}
+
+/// Why an edit could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError<E> {
+    /// The model refused the edit (the message is for the person).
+    #[error("{0}")]
+    Refused(E),
+    /// The document does not have the shape this type expects.
+    #[error("this document could not be read as expected: {0}")]
+    Shape(String),
+}
+
+type StatusListener = Box<dyn Fn(&SaveStatus)>;
+type DirtyListener = Box<dyn Fn()>;
+
+struct Inner<S> {
+    id: DocumentId,
+    storage: S,
+    doc: RefCell<AutoCommit>,
+    /// Chunks produced by edits but not yet written (kept until a write succeeds).
+    pending: RefCell<Vec<(StorageKey, Vec<u8>)>>,
+    /// Chunk keys this handle loaded or wrote: the only ones compaction may delete.
+    known: RefCell<Vec<StorageKey>>,
+    snapshot_bytes: Cell<usize>,
+    incremental_bytes: Cell<usize>,
+    corrupt: Vec<CorruptChunk>,
+    saving: Cell<bool>,
+    status: RefCell<SaveStatus>,
+    on_status: RefCell<Option<StatusListener>>,
+    on_dirty: RefCell<Option<DirtyListener>>,
+}
+
+/// A shared handle to one document. Cloning is cheap; all clones see the same document.
+pub struct DocHandle<S> {
+    inner: Rc<Inner<S>>,
+}
+
+impl<S> Clone for DocHandle<S> {
+    fn clone(&self) -> Self {
+        Self { inner: Rc::clone(&self.inner) }
+    }
+}
+
+impl<S: Storage> DocHandle<S> {
+    /// A new document with `initial` as its content; nothing is written until [`save`].
+    ///
+    /// [`save`]: DocHandle::save
+    pub fn create<T: Reconcile>(storage: S, initial: &T, message: &str) -> Result<Self, String> {
+        let mut doc = AutoCommit::new();
+        reconcile(&mut doc, initial).map_err(|e| e.to_string())?;
+        doc.commit_with(commit_options(message));
+        let handle = Self::from_parts(DocumentId::random(), storage, doc, Vec::new(), Vec::new(), 0, 0);
+        handle.collect_pending();
+        Ok(handle)
+    }
+
+    /// Loads a document from every one of its chunks. A chunk that cannot be read is
+    /// reported in [`corrupt_chunks`](DocHandle::corrupt_chunks) and left in storage.
+    pub async fn load(storage: S, id: DocumentId) -> Result<Option<Self>, StorageError> {
+        let stored = storage.load_range(&chunks::document_prefix(&id)).await?;
+        if stored.is_empty() {
+            return Ok(None);
+        }
+        let mut loaded = chunks::load_chunks(stored);
+        // What was loaded is already stored; only later edits are new for save_incremental.
+        let _ = loaded.doc.save_incremental();
+        Ok(Some(Self::from_parts(
+            id,
+            storage,
+            loaded.doc,
+            loaded.loaded,
+            loaded.corrupt,
+            loaded.snapshot_bytes,
+            loaded.incremental_bytes,
+        )))
+    }
+
+    fn from_parts(
+        id: DocumentId,
+        storage: S,
+        doc: AutoCommit,
+        known: Vec<StorageKey>,
+        corrupt: Vec<CorruptChunk>,
+        snapshot_bytes: usize,
+        incremental_bytes: usize,
+    ) -> Self {
+        Self {
+            inner: Rc::new(Inner {
+                id,
+                storage,
+                doc: RefCell::new(doc),
+                pending: RefCell::new(Vec::new()),
+                known: RefCell::new(known),
+                snapshot_bytes: Cell::new(snapshot_bytes),
+                incremental_bytes: Cell::new(incremental_bytes),
+                corrupt,
+                saving: Cell::new(false),
+                status: RefCell::new(SaveStatus::Saved),
+                on_status: RefCell::new(None),
+                on_dirty: RefCell::new(None),
+            }),
+        }
+    }
+
+    pub fn id(&self) -> DocumentId {
+        self.inner.id
+    }
+
+    /// Chunks found in storage that could not be read (kept, not deleted).
+    pub fn corrupt_chunks(&self) -> &[CorruptChunk] {
+        &self.inner.corrupt
+    }
+
+    /// The document read as `T`.
+    pub fn view<T: Hydrate>(&self) -> Result<T, String> {
+        hydrate(&*self.inner.doc.borrow()).map_err(|e| e.to_string())
+    }
+
+    /// Applies one edit as one Automerge change, described by `message`, and returns the
+    /// document's new typed view. Nothing changes if `edit` refuses.
+    pub fn change<T, R, E>(
+        &self,
+        message: &str,
+        edit: impl FnOnce(&mut T) -> Result<R, E>,
+    ) -> Result<(T, R), ChangeError<E>>
+    where
+        T: Hydrate + Reconcile,
+    {
+        let mut view: T = self.view().map_err(ChangeError::Shape)?;
+        let result = edit(&mut view).map_err(ChangeError::Refused)?;
+        {
+            let mut doc = self.inner.doc.borrow_mut();
+            if let Err(error) = reconcile(&mut *doc, &view) {
+                doc.rollback();
+                return Err(ChangeError::Shape(error.to_string()));
+            }
+            doc.commit_with(commit_options(message));
+        }
+        self.collect_pending();
+        Ok((view, result))
+    }
+
+    /// Moves new changes from the document into the pending queue and tells listeners.
+    fn collect_pending(&self) {
+        let bytes = self.inner.doc.borrow_mut().save_incremental();
+        if bytes.is_empty() {
+            return;
+        }
+        let key = chunks::incremental_key(&self.inner.id, &bytes);
+        self.inner.pending.borrow_mut().push((key, bytes));
+        if !matches!(*self.inner.status.borrow(), SaveStatus::Failed(_)) {
+            self.set_status(SaveStatus::Unsaved);
+        }
+        if let Some(listener) = &*self.inner.on_dirty.borrow() {
+            listener();
+        }
+    }
+
+    /// Writes every pending chunk, then compacts if the incremental chunks now outweigh
+    /// the snapshot. Resolves once the writes have completed. A second call while one is
+    /// running returns at once; the running one picks up the new edits.
+    pub async fn save(&self) -> Result<(), StorageError> {
+        if self.inner.saving.replace(true) {
+            return Ok(());
+        }
+        let result = self.save_loop().await;
+        self.inner.saving.set(false);
+        match &result {
+            Ok(()) => self.set_status(SaveStatus::Saved),
+            Err(error) => self.set_status(SaveStatus::Failed(error.clone())),
+        }
+        result
+    }
+
+    async fn save_loop(&self) -> Result<(), StorageError> {
+        loop {
+            let next = self.inner.pending.borrow().first().cloned();
+            let Some((key, bytes)) = next else { break };
+            let size = bytes.len();
+            self.inner.storage.save(key.clone(), bytes).await?;
+            self.inner.pending.borrow_mut().remove(0);
+            self.inner.known.borrow_mut().push(key);
+            self.inner.incremental_bytes.set(self.inner.incremental_bytes.get() + size);
+        }
+        if chunks::should_compact(self.inner.snapshot_bytes.get(), self.inner.incremental_bytes.get())
+            && self.inner.corrupt.is_empty()
+        {
+            self.compact().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a snapshot, then deletes only the chunks this handle knows are inside it.
+    async fn compact(&self) -> Result<(), StorageError> {
+        let (key, bytes) = {
+            let mut doc = self.inner.doc.borrow_mut();
+            let heads = doc.get_heads();
+            (chunks::snapshot_key(&self.inner.id, &heads), doc.save())
+        };
+        let size = bytes.len();
+        let covered: Vec<StorageKey> =
+            self.inner.known.borrow().iter().filter(|k| **k != key).cloned().collect();
+        self.inner.storage.save(key.clone(), bytes).await?;
+        for old in &covered {
+            self.inner.storage.remove(old).await?;
+        }
+        self.inner.known.borrow_mut().retain(|k| !covered.contains(k));
+        if !self.inner.known.borrow().contains(&key) {
+            self.inner.known.borrow_mut().push(key);
+        }
+        self.inner.snapshot_bytes.set(size);
+        self.inner.incremental_bytes.set(0);
+        Ok(())
+    }
+
+    pub fn status(&self) -> SaveStatus {
+        self.inner.status.borrow().clone()
+    }
+
+    fn set_status(&self, status: SaveStatus) {
+        if *self.inner.status.borrow() == status {
+            return;
+        }
+        *self.inner.status.borrow_mut() = status.clone();
+        if let Some(listener) = &*self.inner.on_status.borrow() {
+            listener(&status);
+        }
+    }
+
+    /// Called with every change of [`SaveStatus`].
+    pub fn on_status(&self, listener: impl Fn(&SaveStatus) + 'static) {
+        *self.inner.on_status.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Called whenever an edit leaves something to save (the autosaver hooks in here).
+    pub fn on_dirty(&self, listener: impl Fn() + 'static) {
+        *self.inner.on_dirty.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// The whole document as one binary (`.automerge`).
+    pub fn save_binary(&self) -> Vec<u8> {
+        self.inner.doc.borrow_mut().save()
+    }
+}
+
+fn commit_options(message: &str) -> CommitOptions {
+    CommitOptions::default()
+        .with_message(message.to_owned())
+        .with_time(now_millis() / 1000)
+}

@@ -1,0 +1,33 @@
+//! Documents: ids and URLs, storage in automerge-repo's layout, loading and saving.
+//!
+//! `ui` reaches documents only through this module; it never sees IndexedDB. Edits arrive
+//! as `model` operations and are applied as one Automerge change each
+//! ([`DocHandle::change`]).
+
+mod chunks;
+mod clock;
+mod document;
+mod document_id;
+mod repo;
+mod storage;
+
+#[cfg(target_arch = "wasm32")]
+mod autosave;
+#[cfg(target_arch = "wasm32")]
+mod device;
+#[cfg(target_arch = "wasm32")]
+mod indexed_db;
+
+pub use chunks::{document_prefix, incremental_key, load_chunks, snapshot_key, CorruptChunk, LoadedChunks};
+pub use clock::now_millis;
+pub use document::{ChangeError, DocHandle, SaveStatus};
+pub use document_id::{DocumentId, DocumentIdError};
+pub use repo::Repo;
+pub use storage::{MemoryStorage, Storage, StorageError, StorageKey};
+
+#[cfg(target_arch = "wasm32")]
+pub use autosave::{flush_on_page_hide, Autosaver};
+#[cfg(target_arch = "wasm32")]
+pub use device::{device_storage, request_persistence, DeviceStorage};
+#[cfg(target_arch = "wasm32")]
+pub use indexed_db::{BrowserStorage, IndexedDbStorage};

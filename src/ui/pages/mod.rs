@@ -1,0 +1,15 @@
+//! One file (or folder) per route.
+
+mod home;
+mod not_found;
+pub mod people;
+mod plans;
+mod reviews;
+mod settings;
+
+pub use home::HomePage;
+pub use not_found::NotFoundPage;
+pub use people::PeoplePage;
+pub use plans::PlansPage;
+pub use reviews::ReviewsPage;
+pub use settings::SettingsPage;

@@ -1,0 +1,98 @@
+//! The People page: the organisation's people (name, title, email, manager, team) and its
+//! teams, added, edited and removed in the workspace document.
+
+mod person_form;
+mod person_list;
+mod team_form;
+mod team_list;
+
+use leptos::prelude::*;
+
+use person_form::PersonForm;
+use person_list::PersonList;
+use team_form::TeamForm;
+use team_list::TeamList;
+
+use crate::model::{PersonDetails, PersonId, TeamDetails, TeamId};
+use crate::ui::WorkspaceState;
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let adding_person = RwSignal::new(false);
+    let adding_team = RwSignal::new(false);
+    let people_count = move || state.workspace.with(|ws| ws.people.len());
+    let team_count = move || state.workspace.with(|ws| ws.teams.len());
+
+    let add_person = Callback::new(move |details: PersonDetails| {
+        let label = format!("Add {}", details.name.trim());
+        state
+            .edit(&label, |ws| ws.add_person(PersonId::random(), details))
+            .map(|()| adding_person.set(false))
+    });
+    let add_team = Callback::new(move |details: TeamDetails| {
+        let label = format!("Add team {}", details.name.trim());
+        state
+            .edit(&label, |ws| ws.add_team(TeamId::random(), details))
+            .map(|()| adding_team.set(false))
+    });
+
+    view! {
+        <section class="page" aria-labelledby="people-heading">
+            <header class="page-header">
+                <h1 id="people-heading">"People"</h1>
+                <p class="page-summary">
+                    {move || count_text(people_count(), "person", "people")} " · "
+                    {move || count_text(team_count(), "team", "teams")}
+                </p>
+            </header>
+
+            <div class="section-header">
+                <h2>"Everyone"</h2>
+                <Show when=move || !adding_person.get()>
+                    <button type="button" class="button primary" on:click=move |_| adding_person.set(true)>
+                        "Add person"
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || adding_person.get()>
+                <PersonForm
+                    form_id="new-person".to_owned()
+                    heading="New person"
+                    initial=PersonDetails::default()
+                    editing=None
+                    on_save=add_person
+                    on_cancel=Callback::new(move |()| adding_person.set(false))
+                />
+            </Show>
+            <PersonList/>
+
+            <div class="section-header">
+                <h2>"Teams"</h2>
+                <Show when=move || !adding_team.get()>
+                    <button type="button" class="button" on:click=move |_| adding_team.set(true)>
+                        "Add team"
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || adding_team.get()>
+                <TeamForm
+                    form_id="new-team".to_owned()
+                    heading="New team"
+                    initial=TeamDetails::default()
+                    on_save=add_team
+                    on_cancel=Callback::new(move |()| adding_team.set(false))
+                />
+            </Show>
+            <TeamList/>
+        </section>
+    }
+}
+
+fn count_text(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}

@@ -1,0 +1,137 @@
+//! The list of people, each with edit and remove (remove asks once more).
+
+use leptos::prelude::*;
+
+use super::person_form::PersonForm;
+use crate::model::{Person, PersonDetails, PersonId};
+use crate::ui::WorkspaceState;
+
+#[component]
+pub fn PersonList() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let editing = RwSignal::new(None::<PersonId>);
+    let confirming = RwSignal::new(None::<PersonId>);
+    let people = move || {
+        state.workspace.with(|ws| {
+            ws.people_by_name()
+                .into_iter()
+                .map(|(id, person)| (id.clone(), person.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <Show
+            when=move || state.workspace.with(|ws| !ws.people.is_empty())
+            fallback=|| view! {
+                <p class="empty">"No one here yet. Add the people of your organisation to set goals and run reviews with them."</p>
+            }
+        >
+            <ul class="item-list" aria-label="People" data-testid="people-list">
+                // Keyed by id and content: a row re-renders only when its person changes.
+                <For each=people key=|entry| entry.clone() let:entry>
+                    <PersonRow id=entry.0 person=entry.1 editing confirming/>
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn PersonRow(
+    id: PersonId,
+    person: Person,
+    editing: RwSignal<Option<PersonId>>,
+    confirming: RwSignal<Option<PersonId>>,
+) -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let is_editing = {
+        let id = id.clone();
+        move || editing.with(|e| e.as_ref() == Some(&id))
+    };
+    let is_confirming = {
+        let id = id.clone();
+        move || confirming.with(|c| c.as_ref() == Some(&id))
+    };
+    let manager = person.manager.clone().map(|m| state.workspace.with_untracked(|ws| ws.person_name(&m)));
+    let team = person
+        .team
+        .clone()
+        .and_then(|t| state.workspace.with_untracked(|ws| ws.team(&t).map(|team| team.name.clone())));
+
+    let save = {
+        let id = id.clone();
+        Callback::new(move |details: PersonDetails| {
+            let label = format!("Edit {}", details.name.trim());
+            state.edit(&label, |ws| ws.update_person(&id, details)).map(|()| editing.set(None))
+        })
+    };
+    let remove = {
+        let id = id.clone();
+        let name = person.name.clone();
+        move |_| {
+            // A refusal here means someone removed the person meanwhile: nothing to do.
+            let _ = state.edit(&format!("Remove {name}"), |ws| ws.remove_person(&id));
+            confirming.set(None);
+        }
+    };
+    let edit_id = id.clone();
+    let confirm_id = id.clone();
+    let form_id = format!("person-{id}");
+    let details = person.details();
+
+    view! {
+        <li class="item" data-testid="person">
+            <Show
+                when=is_editing
+                fallback=move || {
+                    let edit_id = edit_id.clone();
+                    let confirm_id = confirm_id.clone();
+                    let remove = remove.clone();
+                    let person = person.clone();
+                    let manager = manager.clone();
+                    let team = team.clone();
+                    let name = person.name.clone();
+                    view! {
+                        <div class="item-main">
+                            <span class="item-title" data-testid="person-name">{person.name.clone()}</span>
+                            <span class="item-meta">{person.title.clone()}</span>
+                            <span class="item-meta">{person.email.clone()}</span>
+                            {manager.map(|m| view! { <span class="item-meta">"Reports to " {m}</span> })}
+                            {team.map(|t| view! { <span class="tag">{t}</span> })}
+                        </div>
+                        <div class="item-actions">
+                            <Show
+                                when=is_confirming.clone()
+                                fallback=move || {
+                                    let edit_id = edit_id.clone();
+                                    let confirm_id = confirm_id.clone();
+                                    let name = name.clone();
+                                    view! {
+                                        <button type="button" class="button" aria-label=format!("Edit {name}")
+                                            on:click=move |_| editing.set(Some(edit_id.clone()))>"Edit"</button>
+                                        <button type="button" class="button danger" aria-label=format!("Remove {name}")
+                                            on:click=move |_| confirming.set(Some(confirm_id.clone()))>"Remove"</button>
+                                    }
+                                }
+                            >
+                                <span class="confirm-text">"Remove " {person.name.clone()} "?"</span>
+                                <button type="button" class="button danger" on:click=remove.clone()>"Yes, remove"</button>
+                                <button type="button" class="button" on:click=move |_| confirming.set(None)>"Keep"</button>
+                            </Show>
+                        </div>
+                    }
+                }
+            >
+                <PersonForm
+                    form_id=form_id.clone()
+                    heading="Edit person"
+                    initial=details.clone()
+                    editing=Some(id.clone())
+                    on_save=save
+                    on_cancel=Callback::new(move |()| editing.set(None))
+                />
+            </Show>
+        </li>
+    }
+}

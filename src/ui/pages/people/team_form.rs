@@ -1,0 +1,60 @@
+//! The form for a team, used both to add and to edit.
+
+use leptos::prelude::*;
+
+use crate::model::{PersonId, TeamDetails};
+use crate::ui::WorkspaceState;
+
+#[component]
+pub fn TeamForm(
+    form_id: String,
+    heading: &'static str,
+    initial: TeamDetails,
+    on_save: Callback<TeamDetails, Result<(), String>>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let name = RwSignal::new(initial.name);
+    let lead = RwSignal::new(initial.lead.map(|id| id.to_string()).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let details = TeamDetails {
+            name: name.get(),
+            lead: Some(lead.get()).filter(|l| !l.is_empty()).map(PersonId::from),
+        };
+        error.set(on_save.run(details).err());
+    };
+    let name_id = format!("{form_id}-name");
+    let lead_id = format!("{form_id}-lead");
+    let lead_choices = move || {
+        state.workspace.with(|ws| {
+            ws.people_by_name()
+                .into_iter()
+                .map(|(id, person)| (id.to_string(), person.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-label=heading>
+            <h3>{heading}</h3>
+            <div class="form-grid">
+                <label for=name_id.clone()>"Team name"</label>
+                <input id=name_id name="team-name" type="text" required autocomplete="off" bind:value=name/>
+                <label for=lead_id.clone()>"Lead"</label>
+                <select id=lead_id name="lead" on:change=move |ev| lead.set(event_target_value(&ev))>
+                    <option value="" selected=move || lead.get().is_empty()>"No lead"</option>
+                    {move || lead_choices().into_iter().map(|(id, label)| {
+                        let selected_id = id.clone();
+                        view! { <option value=id selected=move || lead.get() == selected_id>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save"</button>
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,95 @@
+//! Settings: the organisation's name, and how this device keeps the data.
+
+use leptos::prelude::*;
+
+use crate::store::{device_storage, request_persistence, DeviceStorage};
+use crate::ui::WorkspaceState;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby="settings-heading">
+            <header class="page-header">
+                <h1 id="settings-heading">"Settings"</h1>
+            </header>
+            <OrganisationSettings/>
+            <DeviceSettings/>
+        </section>
+    }
+}
+
+#[component]
+fn OrganisationSettings() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let name = RwSignal::new(state.workspace.with_untracked(|ws| ws.organisation.clone()));
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let typed = name.get();
+        message.set(Some(
+            state
+                .edit("Rename the organisation", |ws| ws.rename(&typed))
+                .map(|()| "Renamed.".to_owned()),
+        ));
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-labelledby="org-settings-heading">
+            <h2 id="org-settings-heading">"Organisation"</h2>
+            <label for="settings-organisation">"Name"</label>
+            <input id="settings-organisation" type="text" required bind:value=name/>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
+            })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save name"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn DeviceSettings() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let storage = RwSignal::new(None::<DeviceStorage>);
+    leptos::task::spawn_local(async move { storage.set(device_storage().await) });
+    let keep = move |_| {
+        leptos::task::spawn_local(async move {
+            request_persistence().await;
+            storage.set(device_storage().await);
+        });
+    };
+    let persisted = move || storage.with(|s| s.as_ref().is_some_and(|s| s.persisted));
+    let usage = move || {
+        storage.with(|s| match s.as_ref().map(|s| (s.usage_bytes, s.quota_bytes)) {
+            Some((Some(usage), Some(quota))) => format!("{} used of {} available to this site.", megabytes(usage), megabytes(quota)),
+            _ => "The browser does not say how much space is used.".to_owned(),
+        })
+    };
+    view! {
+        <div class="card" aria-labelledby="device-heading" role="region">
+            <h2 id="device-heading">"This device"</h2>
+            <p>{move || if state.storage_warning.with(Option::is_some) {
+                "This browser is not letting Throughline keep data: what you enter is lost when the tab closes."
+            } else if persisted() {
+                "Your data is kept on this device, and the browser will not clear it to free space."
+            } else {
+                "Your data is kept on this device. The browser may clear it if the device runs out of space, unless you ask it to keep it."
+            }}</p>
+            <p class="item-meta">{usage}</p>
+            <Show when=move || !persisted() && state.storage_warning.with(Option::is_none)>
+                <button type="button" class="button" on:click=keep>"Keep data on this device"</button>
+            </Show>
+            <dl class="facts">
+                <dt>"Workspace document"</dt>
+                <dd><code>{move || state.url()}</code></dd>
+                <dt>"Version"</dt>
+                <dd>{env!("CARGO_PKG_VERSION")}</dd>
+            </dl>
+        </div>
+    }
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_000_000.0)
+}

@@ -1,0 +1,72 @@
+//! The workspace document as the UI sees it: a signal of its typed view, a signal of its
+//! save status, and `edit`, which applies a `model` operation through the store.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::model::{Workspace, WorkspaceError};
+use crate::store::{Autosaver, BrowserStorage, ChangeError, CorruptChunk, DocHandle, SaveStatus};
+
+/// Shared through context by [`crate::ui::App`]; pages read it with
+/// `expect_context::<WorkspaceState>()`.
+#[derive(Clone, Copy)]
+pub struct WorkspaceState {
+    pub workspace: ReadSignal<Workspace>,
+    set_workspace: WriteSignal<Workspace>,
+    pub save_status: ReadSignal<SaveStatus>,
+    /// Why nothing is kept on this device (IndexedDB refused), if so.
+    pub storage_warning: ReadSignal<Option<String>>,
+    /// Stored chunks of the workspace that could not be read (kept, not deleted).
+    pub corrupt: ReadSignal<Vec<CorruptChunk>>,
+    // The handle is neither Send nor Sync (it owns the Automerge document and a JS
+    // database connection), so it lives in the local arena rather than in a signal.
+    handle: StoredValue<DocHandle<Rc<BrowserStorage>>, LocalStorage>,
+}
+
+impl WorkspaceState {
+    /// Wraps an opened workspace document: mirrors its save status into a signal and keeps
+    /// it saved.
+    pub fn new(handle: DocHandle<Rc<BrowserStorage>>, storage_warning: Option<String>) -> Result<Self, String> {
+        let workspace: Workspace = handle.view()?;
+        let (workspace, set_workspace) = signal(workspace);
+        let (save_status, set_save_status) = signal(handle.status());
+        let (storage_warning, _) = signal(storage_warning);
+        let (corrupt, _) = signal(handle.corrupt_chunks().to_vec());
+        handle.on_status(move |status| set_save_status.set(status.clone()));
+        Autosaver::attach(&handle);
+        crate::store::flush_on_page_hide(handle.clone());
+        Ok(Self {
+            workspace,
+            set_workspace,
+            save_status,
+            storage_warning,
+            corrupt,
+            handle: StoredValue::new_local(handle),
+        })
+    }
+
+    /// Applies `edit` as one change described by `message`. On success the workspace
+    /// signal updates (and the save starts); on refusal nothing changes and the reason,
+    /// in words for the person, comes back.
+    pub fn edit<R>(
+        &self,
+        message: &str,
+        edit: impl FnOnce(&mut Workspace) -> Result<R, WorkspaceError>,
+    ) -> Result<R, String> {
+        let outcome = self.handle.with_value(|handle| handle.change(message, edit));
+        match outcome {
+            Ok((workspace, result)) => {
+                self.set_workspace.set(workspace);
+                Ok(result)
+            }
+            Err(ChangeError::Refused(error)) => Err(error.to_string()),
+            Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
+        }
+    }
+
+    /// The `automerge:` URL of the workspace document.
+    pub fn url(&self) -> String {
+        self.handle.with_value(|handle| handle.id().url())
+    }
+}

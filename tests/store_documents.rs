@@ -1,0 +1,154 @@
+//! The store on in-memory storage: automerge-repo's key layout, saving, loading,
+//! compaction, the workspace pointer, and damaged chunks.
+
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use throughline::model::{PersonDetails, PersonId, Workspace};
+use throughline::store::{DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage};
+
+/// Runs a future whose every await is ready at once (as with [`MemoryStorage`]).
+fn block_on<T>(future: impl Future<Output = T>) -> T {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("memory storage never waits"),
+    }
+}
+
+fn add(handle: &DocHandle<Rc<MemoryStorage>>, name: &str) -> PersonId {
+    let id = PersonId::random();
+    let details = PersonDetails { name: name.to_owned(), ..PersonDetails::default() };
+    handle
+        .change(&format!("Add {name}"), |ws: &mut Workspace| ws.add_person(id.clone(), details))
+        .unwrap();
+    id
+}
+
+fn names(handle: &DocHandle<Rc<MemoryStorage>>) -> Vec<String> {
+    let ws: Workspace = handle.view().unwrap();
+    ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect()
+}
+
+#[test]
+fn first_start_creates_and_keeps_one_workspace() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    add(&first, "Ana");
+    block_on(first.save()).unwrap();
+
+    let again = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
+    assert_eq!(again.id(), first.id(), "the same workspace is found on the next start");
+    assert_eq!(names(&again), ["Ana"]);
+}
+
+#[test]
+fn chunks_use_automerge_repo_keys() {
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
+    add(&handle, "Ana");
+    block_on(handle.save()).unwrap();
+    let id = handle.id().to_string();
+    let chunk_keys: Vec<_> = storage.keys().into_iter().filter(|k| k[0] == id).collect();
+    assert!(!chunk_keys.is_empty());
+    for key in chunk_keys {
+        assert_eq!(key.len(), 3, "{key:?}");
+        assert!(key[1] == "snapshot" || key[1] == "incremental", "{key:?}");
+        assert_eq!(key[2].len(), 64, "a SHA-256 in hex: {key:?}");
+    }
+}
+
+#[test]
+fn edits_are_unsaved_until_written_then_saved() {
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
+    assert_eq!(handle.status(), SaveStatus::Saved);
+    add(&handle, "Ana");
+    assert_eq!(handle.status(), SaveStatus::Unsaved);
+    block_on(handle.save()).unwrap();
+    assert_eq!(handle.status(), SaveStatus::Saved);
+}
+
+#[test]
+fn two_handles_on_one_storage_read_each_others_chunks() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+    add(&first, "Ana");
+    add(&second, "Bo");
+    block_on(first.save()).unwrap();
+    block_on(second.save()).unwrap();
+    let reopened = block_on(repo.open(first.id())).unwrap().unwrap();
+    assert_eq!(names(&reopened), ["Ana", "Bo"]);
+}
+
+#[test]
+fn compaction_deletes_only_chunks_it_loaded() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+    // The second handle writes a chunk the first never loaded.
+    add(&second, "Bo");
+    block_on(second.save()).unwrap();
+    // Enough edits on the first to outweigh its snapshot, so it compacts.
+    for i in 0..20 {
+        add(&first, &format!("Person {i}"));
+        block_on(first.save()).unwrap();
+    }
+    let id = first.id().to_string();
+    let snapshots = storage.keys().into_iter().filter(|k| k[0] == id && k[1] == "snapshot").count();
+    assert!(snapshots >= 1, "the first handle compacted");
+    let reopened = block_on(repo.open(first.id())).unwrap().unwrap();
+    let all = names(&reopened);
+    assert_eq!(all.len(), 21);
+    assert!(all.contains(&"Bo".to_owned()), "the other handle's chunk survived compaction");
+}
+
+#[test]
+fn a_corrupt_chunk_is_reported_and_kept_while_the_rest_loads() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let handle = block_on(repo.open_workspace()).unwrap();
+    add(&handle, "Ana");
+    block_on(handle.save()).unwrap();
+    let id = handle.id();
+    let damaged_key = vec![id.to_string(), "incremental".to_owned(), "f".repeat(64)];
+    storage.overwrite(damaged_key.clone(), b"\x85\x6f\x4a\x83 not automerge at all".to_vec());
+
+    let reopened = block_on(repo.open(id)).unwrap().unwrap();
+    assert_eq!(names(&reopened), ["Ana"], "everything else loaded");
+    assert_eq!(reopened.corrupt_chunks().len(), 1);
+    assert_eq!(reopened.corrupt_chunks()[0].key, damaged_key);
+
+    // Saving (and any compaction) leaves the damaged chunk where it was.
+    for i in 0..20 {
+        add(&reopened, &format!("Person {i}"));
+        block_on(reopened.save()).unwrap();
+    }
+    assert!(block_on(storage.load(&damaged_key)).unwrap().is_some(), "the damaged chunk is kept");
+}
+
+#[test]
+fn a_missing_document_is_none() {
+    let repo = Repo::new(Rc::new(MemoryStorage::new()));
+    assert!(block_on(repo.open(DocumentId::random())).unwrap().is_none());
+}
+
+#[test]
+fn a_refused_edit_changes_nothing() {
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = block_on(Repo::new(storage).open_workspace()).unwrap();
+    let before = handle.save_binary();
+    let refused = handle.change("Add nobody", |ws: &mut Workspace| {
+        ws.add_person(PersonId::random(), PersonDetails::default())
+    });
+    assert!(refused.is_err());
+    assert_eq!(handle.status(), SaveStatus::Saved);
+    assert_eq!(handle.save_binary(), before);
+}

@@ -1,0 +1,188 @@
+//! The workspace document's rules, and how concurrent edits from two devices merge.
+
+use automerge::AutoCommit;
+use autosurgeon::{hydrate, reconcile};
+use throughline::model::{PersonDetails, PersonId, TeamDetails, TeamId, Workspace, WorkspaceError};
+
+fn person(name: &str) -> PersonDetails {
+    PersonDetails { name: name.to_owned(), ..PersonDetails::default() }
+}
+
+fn reporting_to(name: &str, manager: &PersonId) -> PersonDetails {
+    PersonDetails { manager: Some(manager.clone()), ..person(name) }
+}
+
+#[test]
+fn people_are_added_edited_and_removed() {
+    let mut ws = Workspace::new("Acme");
+    let ana = PersonId::random();
+    ws.add_person(ana.clone(), PersonDetails { title: " CEO ".into(), ..person(" Ana Lima ") }).unwrap();
+    assert_eq!(ws.person(&ana).unwrap().name, "Ana Lima", "names are trimmed");
+    assert_eq!(ws.person(&ana).unwrap().title, "CEO");
+
+    ws.update_person(&ana, PersonDetails { email: "ana@acme.example".into(), ..person("Ana Lima") }).unwrap();
+    assert_eq!(ws.person(&ana).unwrap().email, "ana@acme.example");
+
+    ws.remove_person(&ana).unwrap();
+    assert!(ws.people.is_empty());
+    assert_eq!(ws.remove_person(&ana), Err(WorkspaceError::UnknownPerson));
+}
+
+#[test]
+fn bad_details_are_refused_and_change_nothing() {
+    let mut ws = Workspace::new("Acme");
+    assert_eq!(ws.add_person(PersonId::random(), person("   ")), Err(WorkspaceError::NameRequired));
+    assert_eq!(
+        ws.add_person(PersonId::random(), PersonDetails { email: "not-an-email".into(), ..person("Bo") }),
+        Err(WorkspaceError::InvalidEmail("not-an-email".into()))
+    );
+    assert_eq!(ws.add_person(PersonId::random(), person(&"x".repeat(201))), Err(WorkspaceError::NameTooLong));
+    assert_eq!(
+        ws.add_person(PersonId::random(), reporting_to("Bo", &PersonId::random())),
+        Err(WorkspaceError::UnknownPerson)
+    );
+    assert_eq!(
+        ws.add_person(PersonId::random(), PersonDetails { team: Some(TeamId::random()), ..person("Bo") }),
+        Err(WorkspaceError::UnknownTeam)
+    );
+    assert!(ws.people.is_empty());
+    assert_eq!(ws.update_person(&PersonId::random(), person("Bo")), Err(WorkspaceError::UnknownPerson));
+}
+
+#[test]
+fn reporting_lines_cannot_loop() {
+    let mut ws = Workspace::new("Acme");
+    let (ana, bo, cy) = (PersonId::random(), PersonId::random(), PersonId::random());
+    ws.add_person(ana.clone(), person("Ana")).unwrap();
+    ws.add_person(bo.clone(), reporting_to("Bo", &ana)).unwrap();
+    ws.add_person(cy.clone(), reporting_to("Cy", &bo)).unwrap();
+    assert_eq!(ws.update_person(&ana, reporting_to("Ana", &ana)), Err(WorkspaceError::OwnManager));
+    assert_eq!(
+        ws.update_person(&ana, reporting_to("Ana", &cy)),
+        Err(WorkspaceError::ManagerCycle("Cy".into()))
+    );
+    assert_eq!(ws.person(&ana).unwrap().manager, None);
+    let reports: Vec<_> = ws.direct_reports(&ana).into_iter().map(|(_, p)| p.name.clone()).collect();
+    assert_eq!(reports, ["Bo"]);
+}
+
+#[test]
+fn removing_a_person_clears_references_to_them() {
+    let mut ws = Workspace::new("Acme");
+    let (ana, bo) = (PersonId::random(), PersonId::random());
+    let team = TeamId::random();
+    ws.add_person(ana.clone(), person("Ana")).unwrap();
+    ws.add_team(team.clone(), TeamDetails { name: "Leadership".into(), lead: Some(ana.clone()) }).unwrap();
+    ws.add_person(bo.clone(), PersonDetails { team: Some(team.clone()), ..reporting_to("Bo", &ana) }).unwrap();
+    ws.remove_person(&ana).unwrap();
+    assert_eq!(ws.person(&bo).unwrap().manager, None);
+    assert_eq!(ws.team(&team).unwrap().lead, None);
+}
+
+#[test]
+fn teams_are_added_edited_and_removed_keeping_their_members() {
+    let mut ws = Workspace::new("Acme");
+    let team = TeamId::random();
+    ws.add_team(team.clone(), TeamDetails { name: "Sales".into(), lead: None }).unwrap();
+    let bo = PersonId::random();
+    ws.add_person(bo.clone(), PersonDetails { team: Some(team.clone()), ..person("Bo") }).unwrap();
+    ws.update_team(&team, TeamDetails { name: "Sales EMEA".into(), lead: Some(bo.clone()) }).unwrap();
+    assert_eq!(ws.team(&team).unwrap().name, "Sales EMEA");
+    assert_eq!(ws.members(&team).len(), 1);
+    assert_eq!(ws.add_team(TeamId::random(), TeamDetails::default()), Err(WorkspaceError::NameRequired));
+    ws.remove_team(&team).unwrap();
+    assert_eq!(ws.person(&bo).unwrap().team, None);
+    assert!(ws.person(&bo).is_some(), "members stay");
+}
+
+#[test]
+fn people_are_listed_by_name_whatever_the_case() {
+    let mut ws = Workspace::new("Acme");
+    for name in ["cy", "Ana", "bo"] {
+        ws.add_person(PersonId::random(), person(name)).unwrap();
+    }
+    let names: Vec<_> = ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect();
+    assert_eq!(names, ["Ana", "bo", "cy"]);
+}
+
+#[test]
+fn the_organisation_is_named_once() {
+    let mut ws = Workspace::new("");
+    assert!(ws.needs_name());
+    assert_eq!(ws.rename("  "), Err(WorkspaceError::NameRequired));
+    ws.rename("Acme Ltd").unwrap();
+    assert!(!ws.needs_name());
+}
+
+/// Applies `edit` to the typed view of `doc` and writes it back as one change.
+fn edit(doc: &mut AutoCommit, edit: impl FnOnce(&mut Workspace)) {
+    let mut ws: Workspace = hydrate(doc).unwrap();
+    edit(&mut ws);
+    reconcile(doc, &ws).unwrap();
+    doc.commit();
+}
+
+fn two_devices(ws: &Workspace) -> (AutoCommit, AutoCommit) {
+    let mut first = AutoCommit::new();
+    reconcile(&mut first, ws).unwrap();
+    first.commit();
+    let second = first.fork();
+    (first, second)
+}
+
+fn merged(first: &mut AutoCommit, second: &mut AutoCommit) -> Workspace {
+    first.merge(second).unwrap();
+    second.merge(first).unwrap();
+    let a: Workspace = hydrate(first).unwrap();
+    let b: Workspace = hydrate(second).unwrap();
+    assert_eq!(a, b, "both devices converge");
+    a
+}
+
+#[test]
+fn concurrent_edits_to_different_fields_of_one_person_both_survive() {
+    let mut ws = Workspace::new("Acme");
+    let ana = PersonId::random();
+    ws.add_person(ana.clone(), person("Ana")).unwrap();
+    let (mut first, mut second) = two_devices(&ws);
+
+    edit(&mut first, |ws| {
+        let details = PersonDetails { title: "CEO".into(), ..ws.person(&ana).unwrap().details() };
+        ws.update_person(&ana, details).unwrap();
+    });
+    edit(&mut second, |ws| {
+        let details = PersonDetails { email: "ana@acme.example".into(), ..ws.person(&ana).unwrap().details() };
+        ws.update_person(&ana, details).unwrap();
+    });
+
+    let ws = merged(&mut first, &mut second);
+    let ana = ws.person(&ana).unwrap();
+    assert_eq!(ana.title, "CEO");
+    assert_eq!(ana.email, "ana@acme.example");
+    assert_eq!(ws.people.len(), 1, "no duplicate");
+}
+
+#[test]
+fn concurrent_edits_to_the_same_field_settle_on_one_value() {
+    let mut ws = Workspace::new("Acme");
+    let ana = PersonId::random();
+    ws.add_person(ana.clone(), person("Ana")).unwrap();
+    let (mut first, mut second) = two_devices(&ws);
+    edit(&mut first, |ws| ws.update_person(&ana, person("Ana Lima")).unwrap());
+    edit(&mut second, |ws| ws.update_person(&ana, person("Ana L.")).unwrap());
+    let ws = merged(&mut first, &mut second);
+    let name = &ws.person(&ana).unwrap().name;
+    assert!(name == "Ana Lima" || name == "Ana L.", "{name}");
+}
+
+#[test]
+fn people_added_on_two_devices_at_once_are_all_kept() {
+    let (mut first, mut second) = two_devices(&Workspace::new("Acme"));
+    edit(&mut first, |ws| ws.add_person(PersonId::random(), person("Ana")).unwrap());
+    edit(&mut second, |ws| ws.add_person(PersonId::random(), person("Bo")).unwrap());
+    edit(&mut second, |ws| ws.add_team(TeamId::random(), TeamDetails { name: "Ops".into(), lead: None }).unwrap());
+    let ws = merged(&mut first, &mut second);
+    let names: Vec<_> = ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect();
+    assert_eq!(names, ["Ana", "Bo"]);
+    assert_eq!(ws.teams.len(), 1);
+}
