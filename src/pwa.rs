@@ -63,6 +63,9 @@ pub fn register_service_worker(on_update: impl Fn() + 'static) {
         }
         if registration.waiting().is_some() {
             on_update();
+        } else if let Some(installing) = registration.installing() {
+            // The update may have been found while registering, before we listened.
+            watch_install(installing, on_update.clone());
         }
         let watched = registration.clone();
         let on_found = Closure::<dyn FnMut()>::new(move || {

@@ -152,3 +152,19 @@ fn a_refused_edit_changes_nothing() {
     assert_eq!(handle.status(), SaveStatus::Saved);
     assert_eq!(handle.save_binary(), before);
 }
+
+#[test]
+fn opening_a_document_writes_nothing() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let handle = block_on(repo.open_workspace()).unwrap();
+    for i in 0..5 {
+        add(&handle, &format!("Person {i}"));
+        block_on(handle.save()).unwrap();
+    }
+    let before = storage.keys();
+    let reopened = block_on(repo.open_workspace()).unwrap();
+    assert_eq!(reopened.status(), SaveStatus::Saved);
+    block_on(reopened.save()).unwrap();
+    assert_eq!(storage.keys(), before);
+}

@@ -1,0 +1,62 @@
+// Throughline's service worker: keeps the app shell available with no network.
+//
+// `cargo xtask post-build` (a Trunk post_build hook) replaces the two placeholders below
+// with the build's id and the list of its files. A new build is a new worker with a new
+// cache; it waits until the page asks it to take over ("Update available — reload"), so
+// one page never mixes files of two builds.
+"use strict";
+
+const BUILD = "__THROUGHLINE_BUILD__";
+const PRECACHE = __THROUGHLINE_PRECACHE__;
+const CACHE = "throughline-" + BUILD;
+const SCOPE = self.registration.scope;
+const INDEX = new URL("index.html", SCOPE).href;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // `reload` skips the HTTP cache, so the worker never stores a stale file.
+      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: "reload" }))),
+    ),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((name) => name.startsWith("throughline-") && name !== CACHE).map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(SCOPE)) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    // Every page of the app is index.html; the router inside shows the right one.
+    event.respondWith(
+      caches.open(CACHE).then((cache) =>
+        cache.match(INDEX).then((cached) => cached || fetch(request)),
+      ),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(request).then((cached) => cached || fetch(request)),
+    ),
+  );
+});

@@ -1,0 +1,112 @@
+//! The People page mounted in a real DOM: adding a person through the form shows them in
+//! the list and writes them to IndexedDB.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use throughline::model::{PersonId, Workspace};
+use throughline::store::{BrowserStorage, IndexedDbStorage, Repo};
+use throughline::ui::pages::PeoplePage;
+use throughline::ui::WorkspaceState;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn button(text: &str) -> HtmlElement {
+    let buttons = document().query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().unwrap_or_default().trim() == text)
+        .unwrap_or_else(|| panic!("no button {text:?}"))
+}
+
+fn type_into(id: &str, text: &str) {
+    let input: HtmlInputElement = document().get_element_by_id(id).unwrap().dyn_into().unwrap();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn adding_a_person_shows_them_and_saves_them() {
+    let database = format!("throughline-test-{}", PersonId::random());
+    let storage = Rc::new(BrowserStorage::IndexedDb(IndexedDbStorage::open(&database).await.unwrap()));
+    let handle = Repo::new(storage).open_workspace().await.unwrap();
+    let id = handle.id();
+    let state = WorkspaceState::new(handle, None).unwrap();
+
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let host: HtmlElement = host.dyn_into().unwrap();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(state);
+        view! { <PeoplePage/> }
+    });
+
+    assert!(host.text_content().unwrap().contains("No one here yet"));
+    button("Add person").click();
+    sleep(10).await;
+    type_into("new-person-name", "Ana Lima");
+    type_into("new-person-title", "Chief Executive");
+    button("Save").click();
+    sleep(10).await;
+
+    let list = document().query_selector("[data-testid=people-list]").unwrap().expect("the list appears");
+    let text = list.text_content().unwrap();
+    assert!(text.contains("Ana Lima"), "{text}");
+    assert!(text.contains("Chief Executive"), "{text}");
+    assert!(document().get_element_by_id("new-person-name").is_none(), "the form closes");
+
+    // The autosaver writes within 100 ms; a fresh connection reads the person back.
+    sleep(150).await;
+    let reopened = Rc::new(IndexedDbStorage::open(&database).await.unwrap());
+    let saved = Repo::new(reopened).open(id).await.unwrap().unwrap();
+    let ws: Workspace = saved.view().unwrap();
+    assert_eq!(ws.people.values().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Ana Lima"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_person_without_a_name_is_refused_with_a_message() {
+    let database = format!("throughline-test-{}", PersonId::random());
+    let storage = Rc::new(BrowserStorage::IndexedDb(IndexedDbStorage::open(&database).await.unwrap()));
+    let handle = Repo::new(storage).open_workspace().await.unwrap();
+    let state = WorkspaceState::new(handle, None).unwrap();
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let host: HtmlElement = host.dyn_into().unwrap();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(state);
+        view! { <PeoplePage/> }
+    });
+    button("Add person").click();
+    sleep(10).await;
+    type_into("new-person-name", "   ");
+    // The browser's own `required` check passes on spaces; the model refuses them.
+    let form = document()
+        .query_selector("form[aria-label='New person']")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlFormElement>()
+        .unwrap();
+    form.request_submit().unwrap();
+    sleep(10).await;
+    let alert = host.query_selector("[role=alert]").unwrap().expect("an error is shown");
+    assert_eq!(alert.text_content().unwrap(), "A name is required.");
+    assert!(state.workspace.get_untracked().people.is_empty());
+}

@@ -1,0 +1,165 @@
+// A person's first flows through the release build served by the relay: naming the
+// organisation, adding people, reloading, working offline, deep links, a sub-path, and
+// the prompt that a new build is ready.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  addPerson,
+  dist,
+  distSub,
+  launchBrowser,
+  nameOrganisation,
+  startRelay,
+  waitForServiceWorker,
+  waitUntilSaved,
+  watchErrors,
+} from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("people added survive a reload, and the app reloads offline from the service worker", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Acme Cooperative");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+    await addPerson(page, { name: "Ana Lima", title: "Chief Executive" });
+    await addPerson(page, { name: "Bo Chen", title: "Head of Sales" });
+    await waitUntilSaved(page);
+
+    await page.reload();
+    await page.getByTestId("person-name").filter({ hasText: "Bo Chen" }).waitFor();
+    assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen"]);
+    assert.equal(await page.getByTestId("org-name").textContent(), "Acme Cooperative");
+
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
+    assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen"]);
+
+    // A deep link opened with no network is answered by the service worker too.
+    await page.goto(`${relay.base}settings`);
+    await page.getByRole("heading", { name: "Settings" }).waitFor();
+    await context.setOffline(false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
+test("a deep link reloads from the server, and an unknown path shows the not-found page", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${relay.base}people`);
+    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+    await page.goto(`${relay.base}no/such/page`);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
+test("the build made for a sub-path works there, deep links included", async () => {
+  const relay = await startRelay({ appDir: distSub(), basePath: "/sub" });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const requests = [];
+    page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Sub Path Ltd");
+    await page.getByRole("link", { name: "People" }).click();
+    assert.equal(new URL(page.url()).pathname, "/sub/people");
+    await addPerson(page, { name: "Cy Okafor" });
+    await waitUntilSaved(page);
+    await page.goto(`${relay.base}people`);
+    await page.getByTestId("person-name").filter({ hasText: "Cy Okafor" }).waitFor();
+    const outside = requests.filter((p) => !p.startsWith("/sub/"));
+    assert.deepEqual(outside, [], "every request stays under /sub/");
+    await waitForServiceWorker(page);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(new URL(scope).pathname, "/sub/");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
+test("a new build is offered as an update instead of being mixed in", async () => {
+  const appDir = await mkdtemp(path.join(tmpdir(), "throughline-build-"));
+  await cp(dist(), appDir, { recursive: true });
+  const relay = await startRelay({ appDir });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Update Test");
+    const dump = async (l) => console.log("DUMP", l, page.url(), await page.evaluate(() => new Promise((res) => {
+        const r = indexedDB.open("automerge", 1);
+        r.onsuccess = () => { const q = r.result.transaction("documents").objectStore("documents").getAllKeys(); q.onsuccess = () => res(JSON.stringify(q.result)); };
+      })), errors);
+    await dump("named");
+    await waitForServiceWorker(page);
+    await dump("sw");
+
+    // Publish a "new build": a service worker with another build id.
+    const worker = path.join(appDir, "sw.js");
+    const source = await readFile(worker, "utf8");
+    const next = source.replace(/const BUILD = "([^"]+)"/, (_, id) => `const BUILD = "${id}-next"`);
+    assert.notEqual(next, source);
+    await writeFile(worker, next);
+    await rm(`${worker}.br`, { force: true });
+    await rm(`${worker}.gz`, { force: true });
+
+    await page.reload();
+    await dump("reloaded");
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    const prompt = page.getByTestId("update-prompt");
+    await prompt.waitFor();
+    await Promise.all([
+      page.waitForEvent("framenavigated"),
+      prompt.getByRole("button", { name: "Update available — reload" }).click(),
+    ]);
+    await page.getByTestId("org-name").filter({ hasText: "Update Test" }).waitFor({ timeout: 5000 }).catch(async (e) => {
+      console.log("DEBUG", page.url(), await page.evaluate(() => new Promise((res) => {
+        const r = indexedDB.open("automerge", 1);
+        r.onsuccess = () => { const q = r.result.transaction("documents").objectStore("documents").getAllKeys(); q.onsuccess = () => res(JSON.stringify(q.result)); };
+      })), errors);
+      throw e;
+    });
+    const active = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).active.scriptURL);
+    assert.ok(active.endsWith("sw.js"));
+    const caches = await page.evaluate(async () => (await self.caches.keys()).filter((k) => k.startsWith("throughline-")));
+    assert.equal(caches.length, 1, `old caches are deleted: ${caches}`);
+    assert.ok(caches[0].endsWith("-next"));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await relay.stop();
+    await rm(appDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,124 @@
+// Shared set-up of the end-to-end tests: a relay on a free loopback port with its own
+// data directory, and headless Chromium driven by playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const required = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests with \`cargo xtask test\``);
+  return value;
+};
+
+export const dist = () => required("THROUGHLINE_DIST");
+export const distSub = () => required("THROUGHLINE_DIST_SUB");
+
+// Chromium flags known to work on these machines (no background traffic to the network).
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: required("CHROMIUM"), args: CHROMIUM_ARGS, headless: true });
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers. */
+export async function startRelay({ appDir, basePath = "/" } = {}) {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "throughline-e2e-"));
+  const child = spawn(
+    required("THROUGHLINE_RELAY"),
+    ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--app-dir", appDir ?? dist(), "--base-path", basePath],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (chunk) => {
+    log += chunk;
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the relay exited early:\n${log}`);
+    try {
+      const response = await fetch(`${origin}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the relay did not answer /healthz within 15 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const base = basePath === "/" ? `${origin}/` : `${origin}${basePath.replace(/\/$/, "")}/`;
+  return {
+    origin,
+    base,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fails the test on any error the page logs or throws (a panic in Rust shows here). */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Names the organisation on first start. */
+export async function nameOrganisation(page, name) {
+  await page.getByLabel("What is your organisation called?").fill(name);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByTestId("org-name").filter({ hasText: name }).waitFor();
+}
+
+/** Adds a person on the People page. */
+export async function addPerson(page, { name, title = "" }) {
+  await page.getByRole("button", { name: "Add person" }).click();
+  const form = page.getByRole("form", { name: "New person" });
+  await form.getByLabel("Name").fill(name);
+  if (title) await form.getByLabel("Title").fill(title);
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
+}
+
+export async function waitUntilSaved(page) {
+  await page.getByTestId("save-status").filter({ hasText: "Saved on this device" }).waitFor();
+}
+
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+  });
+}

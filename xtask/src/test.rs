@@ -1,0 +1,109 @@
+//! `cargo xtask test`: every test tier, none skipped silently.
+//!
+//! 1. native: `cargo test --workspace` (model, store, relay, xtask);
+//! 2. browser: wasm-bindgen-test in headless Chromium (`tests/browser_*.rs`);
+//! 3. end-to-end: Playwright (`playwright-core` driving Chromium) against the release
+//!    build served by the relay, at the root and under a sub-path (`tests/e2e/*.test.mjs`).
+//!
+//! `--tier native|browser|e2e` runs one tier (for working on it); the default is all.
+
+use std::time::Instant;
+
+use crate::app_build::{build, build_relay, BuildOptions};
+use crate::process::{command, root, run as run_command, step};
+use crate::tools::{self, Needs, Tools};
+
+const TIERS: [&str; 3] = ["native", "browser", "e2e"];
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let tiers: Vec<&str> = match args {
+        [] => TIERS.to_vec(),
+        [flag, tier] if flag == "--tier" && TIERS.contains(&tier.as_str()) => vec![tier.as_str()],
+        _ => return Err(format!("usage: cargo xtask test [--tier {}]", TIERS.join("|"))),
+    };
+    let tools = tools::setup(Needs::All)?;
+    let mut results = Vec::new();
+    for tier in tiers {
+        let started = Instant::now();
+        let result = match tier {
+            "native" => native(),
+            "browser" => browser(&tools),
+            _ => end_to_end(&tools),
+        };
+        results.push((tier, result, started.elapsed().as_secs()));
+    }
+    step("Summary");
+    let mut failed = 0;
+    for (tier, result, seconds) in &results {
+        match result {
+            Ok(()) => println!("  {tier:<8} passed ({seconds} s)"),
+            Err(reason) => {
+                failed += 1;
+                println!("  {tier:<8} FAILED ({seconds} s): {reason}");
+            }
+        }
+    }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} test tier(s) failed"))
+    }
+}
+
+fn native() -> Result<(), String> {
+    step("Tier 1: native tests (cargo test --workspace)");
+    run_command(&mut command("cargo", &["test", "--workspace"]))
+}
+
+fn browser(tools: &Tools) -> Result<(), String> {
+    step("Tier 2: browser tests (wasm-bindgen-test in headless Chromium)");
+    let tests = files_in("tests", "browser_", ".rs")?;
+    if tests.is_empty() {
+        return Err("no browser tests found (tests/browser_*.rs)".into());
+    }
+    let mut args = vec!["test", "--package", "throughline", "--target", "wasm32-unknown-unknown"];
+    let names: Vec<String> = tests.iter().map(|f| f.trim_end_matches(".rs").to_owned()).collect();
+    for name in &names {
+        args.push("--test");
+        args.push(name);
+    }
+    run_command(
+        command("cargo", &args)
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )
+}
+
+fn end_to_end(tools: &Tools) -> Result<(), String> {
+    step("Tier 3: end-to-end tests (Playwright driving Chromium against the relay)");
+    build(&BuildOptions::default())?;
+    build(&BuildOptions { public_url: "/sub/".into(), dist: "target/dist-sub".into() })?;
+    let relay = build_relay()?;
+    let tests = files_in("tests/e2e", "", ".test.mjs")?;
+    if tests.is_empty() {
+        return Err("no end-to-end tests found (tests/e2e/*.test.mjs)".into());
+    }
+    let mut args = vec!["--test".to_owned(), "--test-concurrency=1".to_owned()];
+    args.extend(tests.iter().map(|t| format!("tests/e2e/{t}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_command(
+        command("node", &args)
+            .env("THROUGHLINE_RELAY", &relay)
+            .env("THROUGHLINE_DIST", root().join("dist"))
+            .env("THROUGHLINE_DIST_SUB", root().join("target").join("dist-sub"))
+            .env("CHROMIUM", &tools.chromium),
+    )
+}
+
+/// Names of the files in `dir` (relative to the root) that start and end as given.
+fn files_in(dir: &str, prefix: &str, suffix: &str) -> Result<Vec<String>, String> {
+    let path = root().join(dir);
+    let mut names: Vec<String> = std::fs::read_dir(&path)
+        .map_err(|e| format!("cannot list {}: {e}", path.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(prefix) && name.ends_with(suffix))
+        .collect();
+    names.sort();
+    Ok(names)
+}
