@@ -28,7 +28,9 @@ pub fn base_path() -> String {
 /// Registers the service worker (when the browser has them and the page is not a test
 /// page) and calls `on_update` once a new build is installed and waiting.
 pub fn register_service_worker(on_update: impl Fn() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     let script = format!("{}/sw.js", base_path());
     let options = web_sys::RegistrationOptions::new();
@@ -96,11 +98,17 @@ thread_local! {
 /// Activates the waiting build; the page reloads once it controls the page.
 pub fn apply_update() {
     UPDATE_REQUESTED.with(|requested| requested.set(true));
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     wasm_bindgen_futures::spawn_local(async move {
-        let Ok(registration) = JsFuture::from(container.get_registration()).await else { return };
-        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else { return };
+        let Ok(registration) = JsFuture::from(container.get_registration()).await else {
+            return;
+        };
+        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         match registration.waiting() {
             Some(waiting) => {
                 let _ = waiting.post_message(&"skip-waiting".into());

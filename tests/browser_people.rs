@@ -38,15 +38,23 @@ fn button(text: &str) -> HtmlElement {
 }
 
 fn type_into(id: &str, text: &str) {
-    let input: HtmlInputElement = document().get_element_by_id(id).unwrap().dyn_into().unwrap();
+    let input: HtmlInputElement = document()
+        .get_element_by_id(id)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     input.set_value(text);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
 async fn adding_a_person_shows_them_and_saves_them() {
     let database = format!("throughline-test-{}", PersonId::random());
-    let storage = Rc::new(BrowserStorage::IndexedDb(IndexedDbStorage::open(&database).await.unwrap()));
+    let storage = Rc::new(BrowserStorage::IndexedDb(
+        IndexedDbStorage::open(&database).await.unwrap(),
+    ));
     let handle = Repo::new(storage).open_workspace().await.unwrap();
     let id = handle.id();
     let state = WorkspaceState::new(handle, None).unwrap();
@@ -67,24 +75,38 @@ async fn adding_a_person_shows_them_and_saves_them() {
     button("Save").click();
     sleep(10).await;
 
-    let list = document().query_selector("[data-testid=people-list]").unwrap().expect("the list appears");
+    let list = document()
+        .query_selector("[data-testid=people-list]")
+        .unwrap()
+        .expect("the list appears");
     let text = list.text_content().unwrap();
     assert!(text.contains("Ana Lima"), "{text}");
     assert!(text.contains("Chief Executive"), "{text}");
-    assert!(document().get_element_by_id("new-person-name").is_none(), "the form closes");
+    assert!(
+        document().get_element_by_id("new-person-name").is_none(),
+        "the form closes"
+    );
 
     // The autosaver writes within 100 ms; a fresh connection reads the person back.
     sleep(150).await;
     let reopened = Rc::new(IndexedDbStorage::open(&database).await.unwrap());
     let saved = Repo::new(reopened).open(id).await.unwrap().unwrap();
     let ws: Workspace = saved.view().unwrap();
-    assert_eq!(ws.people.values().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Ana Lima"]);
+    assert_eq!(
+        ws.people
+            .values()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Ana Lima"]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_person_without_a_name_is_refused_with_a_message() {
     let database = format!("throughline-test-{}", PersonId::random());
-    let storage = Rc::new(BrowserStorage::IndexedDb(IndexedDbStorage::open(&database).await.unwrap()));
+    let storage = Rc::new(BrowserStorage::IndexedDb(
+        IndexedDbStorage::open(&database).await.unwrap(),
+    ));
     let handle = Repo::new(storage).open_workspace().await.unwrap();
     let state = WorkspaceState::new(handle, None).unwrap();
     let host = document().create_element("div").unwrap();
@@ -106,7 +128,10 @@ async fn a_person_without_a_name_is_refused_with_a_message() {
         .unwrap();
     form.request_submit().unwrap();
     sleep(10).await;
-    let alert = host.query_selector("[role=alert]").unwrap().expect("an error is shown");
+    let alert = host
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an error is shown");
     assert_eq!(alert.text_content().unwrap(), "A name is required.");
     assert!(state.workspace.get_untracked().people.is_empty());
 }

@@ -21,16 +21,24 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
 
 fn add(handle: &DocHandle<Rc<MemoryStorage>>, name: &str) -> PersonId {
     let id = PersonId::random();
-    let details = PersonDetails { name: name.to_owned(), ..PersonDetails::default() };
+    let details = PersonDetails {
+        name: name.to_owned(),
+        ..PersonDetails::default()
+    };
     handle
-        .change(&format!("Add {name}"), |ws: &mut Workspace| ws.add_person(id.clone(), details))
+        .change(&format!("Add {name}"), |ws: &mut Workspace| {
+            ws.add_person(id.clone(), details)
+        })
         .unwrap();
     id
 }
 
 fn names(handle: &DocHandle<Rc<MemoryStorage>>) -> Vec<String> {
     let ws: Workspace = handle.view().unwrap();
-    ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect()
+    ws.people_by_name()
+        .into_iter()
+        .map(|(_, p)| p.name.clone())
+        .collect()
 }
 
 #[test]
@@ -42,7 +50,11 @@ fn first_start_creates_and_keeps_one_workspace() {
     block_on(first.save()).unwrap();
 
     let again = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
-    assert_eq!(again.id(), first.id(), "the same workspace is found on the next start");
+    assert_eq!(
+        again.id(),
+        first.id(),
+        "the same workspace is found on the next start"
+    );
     assert_eq!(names(&again), ["Ana"]);
 }
 
@@ -102,12 +114,19 @@ fn compaction_deletes_only_chunks_it_loaded() {
         block_on(first.save()).unwrap();
     }
     let id = first.id().to_string();
-    let snapshots = storage.keys().into_iter().filter(|k| k[0] == id && k[1] == "snapshot").count();
+    let snapshots = storage
+        .keys()
+        .into_iter()
+        .filter(|k| k[0] == id && k[1] == "snapshot")
+        .count();
     assert!(snapshots >= 1, "the first handle compacted");
     let reopened = block_on(repo.open(first.id())).unwrap().unwrap();
     let all = names(&reopened);
     assert_eq!(all.len(), 21);
-    assert!(all.contains(&"Bo".to_owned()), "the other handle's chunk survived compaction");
+    assert!(
+        all.contains(&"Bo".to_owned()),
+        "the other handle's chunk survived compaction"
+    );
 }
 
 #[test]
@@ -119,7 +138,10 @@ fn a_corrupt_chunk_is_reported_and_kept_while_the_rest_loads() {
     block_on(handle.save()).unwrap();
     let id = handle.id();
     let damaged_key = vec![id.to_string(), "incremental".to_owned(), "f".repeat(64)];
-    storage.overwrite(damaged_key.clone(), b"\x85\x6f\x4a\x83 not automerge at all".to_vec());
+    storage.overwrite(
+        damaged_key.clone(),
+        b"\x85\x6f\x4a\x83 not automerge at all".to_vec(),
+    );
 
     let reopened = block_on(repo.open(id)).unwrap().unwrap();
     assert_eq!(names(&reopened), ["Ana"], "everything else loaded");
@@ -131,7 +153,10 @@ fn a_corrupt_chunk_is_reported_and_kept_while_the_rest_loads() {
         add(&reopened, &format!("Person {i}"));
         block_on(reopened.save()).unwrap();
     }
-    assert!(block_on(storage.load(&damaged_key)).unwrap().is_some(), "the damaged chunk is kept");
+    assert!(
+        block_on(storage.load(&damaged_key)).unwrap().is_some(),
+        "the damaged chunk is kept"
+    );
 }
 
 #[test]

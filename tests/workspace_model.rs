@@ -5,22 +5,46 @@ use autosurgeon::{hydrate, reconcile};
 use throughline::model::{PersonDetails, PersonId, TeamDetails, TeamId, Workspace, WorkspaceError};
 
 fn person(name: &str) -> PersonDetails {
-    PersonDetails { name: name.to_owned(), ..PersonDetails::default() }
+    PersonDetails {
+        name: name.to_owned(),
+        ..PersonDetails::default()
+    }
 }
 
 fn reporting_to(name: &str, manager: &PersonId) -> PersonDetails {
-    PersonDetails { manager: Some(manager.clone()), ..person(name) }
+    PersonDetails {
+        manager: Some(manager.clone()),
+        ..person(name)
+    }
 }
 
 #[test]
 fn people_are_added_edited_and_removed() {
     let mut ws = Workspace::new("Acme");
     let ana = PersonId::random();
-    ws.add_person(ana.clone(), PersonDetails { title: " CEO ".into(), ..person(" Ana Lima ") }).unwrap();
-    assert_eq!(ws.person(&ana).unwrap().name, "Ana Lima", "names are trimmed");
+    ws.add_person(
+        ana.clone(),
+        PersonDetails {
+            title: " CEO ".into(),
+            ..person(" Ana Lima ")
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ws.person(&ana).unwrap().name,
+        "Ana Lima",
+        "names are trimmed"
+    );
     assert_eq!(ws.person(&ana).unwrap().title, "CEO");
 
-    ws.update_person(&ana, PersonDetails { email: "ana@acme.example".into(), ..person("Ana Lima") }).unwrap();
+    ws.update_person(
+        &ana,
+        PersonDetails {
+            email: "ana@acme.example".into(),
+            ..person("Ana Lima")
+        },
+    )
+    .unwrap();
     assert_eq!(ws.person(&ana).unwrap().email, "ana@acme.example");
 
     ws.remove_person(&ana).unwrap();
@@ -31,22 +55,43 @@ fn people_are_added_edited_and_removed() {
 #[test]
 fn bad_details_are_refused_and_change_nothing() {
     let mut ws = Workspace::new("Acme");
-    assert_eq!(ws.add_person(PersonId::random(), person("   ")), Err(WorkspaceError::NameRequired));
     assert_eq!(
-        ws.add_person(PersonId::random(), PersonDetails { email: "not-an-email".into(), ..person("Bo") }),
+        ws.add_person(PersonId::random(), person("   ")),
+        Err(WorkspaceError::NameRequired)
+    );
+    assert_eq!(
+        ws.add_person(
+            PersonId::random(),
+            PersonDetails {
+                email: "not-an-email".into(),
+                ..person("Bo")
+            }
+        ),
         Err(WorkspaceError::InvalidEmail("not-an-email".into()))
     );
-    assert_eq!(ws.add_person(PersonId::random(), person(&"x".repeat(201))), Err(WorkspaceError::NameTooLong));
+    assert_eq!(
+        ws.add_person(PersonId::random(), person(&"x".repeat(201))),
+        Err(WorkspaceError::NameTooLong)
+    );
     assert_eq!(
         ws.add_person(PersonId::random(), reporting_to("Bo", &PersonId::random())),
         Err(WorkspaceError::UnknownPerson)
     );
     assert_eq!(
-        ws.add_person(PersonId::random(), PersonDetails { team: Some(TeamId::random()), ..person("Bo") }),
+        ws.add_person(
+            PersonId::random(),
+            PersonDetails {
+                team: Some(TeamId::random()),
+                ..person("Bo")
+            }
+        ),
         Err(WorkspaceError::UnknownTeam)
     );
     assert!(ws.people.is_empty());
-    assert_eq!(ws.update_person(&PersonId::random(), person("Bo")), Err(WorkspaceError::UnknownPerson));
+    assert_eq!(
+        ws.update_person(&PersonId::random(), person("Bo")),
+        Err(WorkspaceError::UnknownPerson)
+    );
 }
 
 #[test]
@@ -56,13 +101,20 @@ fn reporting_lines_cannot_loop() {
     ws.add_person(ana.clone(), person("Ana")).unwrap();
     ws.add_person(bo.clone(), reporting_to("Bo", &ana)).unwrap();
     ws.add_person(cy.clone(), reporting_to("Cy", &bo)).unwrap();
-    assert_eq!(ws.update_person(&ana, reporting_to("Ana", &ana)), Err(WorkspaceError::OwnManager));
+    assert_eq!(
+        ws.update_person(&ana, reporting_to("Ana", &ana)),
+        Err(WorkspaceError::OwnManager)
+    );
     assert_eq!(
         ws.update_person(&ana, reporting_to("Ana", &cy)),
         Err(WorkspaceError::ManagerCycle("Cy".into()))
     );
     assert_eq!(ws.person(&ana).unwrap().manager, None);
-    let reports: Vec<_> = ws.direct_reports(&ana).into_iter().map(|(_, p)| p.name.clone()).collect();
+    let reports: Vec<_> = ws
+        .direct_reports(&ana)
+        .into_iter()
+        .map(|(_, p)| p.name.clone())
+        .collect();
     assert_eq!(reports, ["Bo"]);
 }
 
@@ -72,8 +124,22 @@ fn removing_a_person_clears_references_to_them() {
     let (ana, bo) = (PersonId::random(), PersonId::random());
     let team = TeamId::random();
     ws.add_person(ana.clone(), person("Ana")).unwrap();
-    ws.add_team(team.clone(), TeamDetails { name: "Leadership".into(), lead: Some(ana.clone()) }).unwrap();
-    ws.add_person(bo.clone(), PersonDetails { team: Some(team.clone()), ..reporting_to("Bo", &ana) }).unwrap();
+    ws.add_team(
+        team.clone(),
+        TeamDetails {
+            name: "Leadership".into(),
+            lead: Some(ana.clone()),
+        },
+    )
+    .unwrap();
+    ws.add_person(
+        bo.clone(),
+        PersonDetails {
+            team: Some(team.clone()),
+            ..reporting_to("Bo", &ana)
+        },
+    )
+    .unwrap();
     ws.remove_person(&ana).unwrap();
     assert_eq!(ws.person(&bo).unwrap().manager, None);
     assert_eq!(ws.team(&team).unwrap().lead, None);
@@ -83,13 +149,37 @@ fn removing_a_person_clears_references_to_them() {
 fn teams_are_added_edited_and_removed_keeping_their_members() {
     let mut ws = Workspace::new("Acme");
     let team = TeamId::random();
-    ws.add_team(team.clone(), TeamDetails { name: "Sales".into(), lead: None }).unwrap();
+    ws.add_team(
+        team.clone(),
+        TeamDetails {
+            name: "Sales".into(),
+            lead: None,
+        },
+    )
+    .unwrap();
     let bo = PersonId::random();
-    ws.add_person(bo.clone(), PersonDetails { team: Some(team.clone()), ..person("Bo") }).unwrap();
-    ws.update_team(&team, TeamDetails { name: "Sales EMEA".into(), lead: Some(bo.clone()) }).unwrap();
+    ws.add_person(
+        bo.clone(),
+        PersonDetails {
+            team: Some(team.clone()),
+            ..person("Bo")
+        },
+    )
+    .unwrap();
+    ws.update_team(
+        &team,
+        TeamDetails {
+            name: "Sales EMEA".into(),
+            lead: Some(bo.clone()),
+        },
+    )
+    .unwrap();
     assert_eq!(ws.team(&team).unwrap().name, "Sales EMEA");
     assert_eq!(ws.members(&team).len(), 1);
-    assert_eq!(ws.add_team(TeamId::random(), TeamDetails::default()), Err(WorkspaceError::NameRequired));
+    assert_eq!(
+        ws.add_team(TeamId::random(), TeamDetails::default()),
+        Err(WorkspaceError::NameRequired)
+    );
     ws.remove_team(&team).unwrap();
     assert_eq!(ws.person(&bo).unwrap().team, None);
     assert!(ws.person(&bo).is_some(), "members stay");
@@ -101,7 +191,11 @@ fn people_are_listed_by_name_whatever_the_case() {
     for name in ["cy", "Ana", "bo"] {
         ws.add_person(PersonId::random(), person(name)).unwrap();
     }
-    let names: Vec<_> = ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect();
+    let names: Vec<_> = ws
+        .people_by_name()
+        .into_iter()
+        .map(|(_, p)| p.name.clone())
+        .collect();
     assert_eq!(names, ["Ana", "bo", "cy"]);
 }
 
@@ -147,11 +241,17 @@ fn concurrent_edits_to_different_fields_of_one_person_both_survive() {
     let (mut first, mut second) = two_devices(&ws);
 
     edit(&mut first, |ws| {
-        let details = PersonDetails { title: "CEO".into(), ..ws.person(&ana).unwrap().details() };
+        let details = PersonDetails {
+            title: "CEO".into(),
+            ..ws.person(&ana).unwrap().details()
+        };
         ws.update_person(&ana, details).unwrap();
     });
     edit(&mut second, |ws| {
-        let details = PersonDetails { email: "ana@acme.example".into(), ..ws.person(&ana).unwrap().details() };
+        let details = PersonDetails {
+            email: "ana@acme.example".into(),
+            ..ws.person(&ana).unwrap().details()
+        };
         ws.update_person(&ana, details).unwrap();
     });
 
@@ -168,8 +268,12 @@ fn concurrent_edits_to_the_same_field_settle_on_one_value() {
     let ana = PersonId::random();
     ws.add_person(ana.clone(), person("Ana")).unwrap();
     let (mut first, mut second) = two_devices(&ws);
-    edit(&mut first, |ws| ws.update_person(&ana, person("Ana Lima")).unwrap());
-    edit(&mut second, |ws| ws.update_person(&ana, person("Ana L.")).unwrap());
+    edit(&mut first, |ws| {
+        ws.update_person(&ana, person("Ana Lima")).unwrap()
+    });
+    edit(&mut second, |ws| {
+        ws.update_person(&ana, person("Ana L.")).unwrap()
+    });
     let ws = merged(&mut first, &mut second);
     let name = &ws.person(&ana).unwrap().name;
     assert!(name == "Ana Lima" || name == "Ana L.", "{name}");
@@ -178,11 +282,28 @@ fn concurrent_edits_to_the_same_field_settle_on_one_value() {
 #[test]
 fn people_added_on_two_devices_at_once_are_all_kept() {
     let (mut first, mut second) = two_devices(&Workspace::new("Acme"));
-    edit(&mut first, |ws| ws.add_person(PersonId::random(), person("Ana")).unwrap());
-    edit(&mut second, |ws| ws.add_person(PersonId::random(), person("Bo")).unwrap());
-    edit(&mut second, |ws| ws.add_team(TeamId::random(), TeamDetails { name: "Ops".into(), lead: None }).unwrap());
+    edit(&mut first, |ws| {
+        ws.add_person(PersonId::random(), person("Ana")).unwrap()
+    });
+    edit(&mut second, |ws| {
+        ws.add_person(PersonId::random(), person("Bo")).unwrap()
+    });
+    edit(&mut second, |ws| {
+        ws.add_team(
+            TeamId::random(),
+            TeamDetails {
+                name: "Ops".into(),
+                lead: None,
+            },
+        )
+        .unwrap()
+    });
     let ws = merged(&mut first, &mut second);
-    let names: Vec<_> = ws.people_by_name().into_iter().map(|(_, p)| p.name.clone()).collect();
+    let names: Vec<_> = ws
+        .people_by_name()
+        .into_iter()
+        .map(|(_, p)| p.name.clone())
+        .collect();
     assert_eq!(names, ["Ana", "Bo"]);
     assert_eq!(ws.teams.len(), 1);
 }

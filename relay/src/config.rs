@@ -8,7 +8,11 @@ use clap::Parser;
 /// How the relay is run. Every flag has an environment variable so that a container or a
 /// service manager can configure it without a command line.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "throughline-relay", version, about = "Serves Throughline and keeps its documents")]
+#[command(
+    name = "throughline-relay",
+    version,
+    about = "Serves Throughline and keeps its documents"
+)]
 pub struct Config {
     /// Address to listen on. Keep the default (loopback) unless a proxy or firewall is in front.
     #[arg(long, env = "THROUGHLINE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -39,7 +43,9 @@ pub fn parse_base_path(raw: &str) -> Result<String, String> {
         let valid = !segment.is_empty()
             && segment != "."
             && segment != ".."
-            && segment.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c));
         if !valid {
             return Err(format!(
                 "base path segment {segment:?} is not allowed: use letters, digits, '-', '_', '.' or '~'"

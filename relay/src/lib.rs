@@ -25,21 +25,18 @@ pub use static_files::AppFiles;
 /// `/healthz` always sits at the root, whatever the app's base path, so that load
 /// balancers and process supervisors need not know where the app is mounted.
 pub fn router(config: &Config) -> Router {
-    let files = Arc::new(AppFiles::new(config.app_dir.clone()));
-    let app = Router::new()
-        .fallback(static_files::serve)
-        .with_state(files);
-    let router = Router::new().route("/healthz", get(healthz).head(healthz));
-    let router = if config.base_path == "/" {
-        router.merge(app)
-    } else {
-        let base = config.base_path.clone();
-        let with_slash = format!("{base}/");
-        router
-            // The app's service worker and relative URLs need the trailing slash.
-            .route(&base, get(move || async move { Redirect::permanent(&with_slash) }))
-            .nest(&base, app)
-    };
+    let files = Arc::new(AppFiles::new(config.app_dir.clone(), &config.base_path));
+    let mut router = Router::new().route("/healthz", get(healthz).head(healthz));
+    if config.base_path != "/" {
+        let with_slash = format!("{}/", config.base_path);
+        // The app's service worker scope and relative URLs need the trailing slash.
+        router = router.route(
+            &config.base_path,
+            get(move || async move { Redirect::permanent(&with_slash) }),
+        );
+    }
+    // The app is the fallback: it strips the base path itself and answers 404 outside it.
+    let router = router.fallback(static_files::serve).with_state(files);
     router
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -63,7 +60,11 @@ pub fn router(config: &Config) -> Router {
 }
 
 async fn healthz(method: Method) -> impl IntoResponse {
-    let body = concat!("{\"status\":\"ok\",\"version\":\"", env!("CARGO_PKG_VERSION"), "\"}");
+    let body = concat!(
+        "{\"status\":\"ok\",\"version\":\"",
+        env!("CARGO_PKG_VERSION"),
+        "\"}"
+    );
     let body = if method == Method::HEAD { "" } else { body };
     (
         StatusCode::OK,
@@ -76,24 +77,41 @@ async fn healthz(method: Method) -> impl IntoResponse {
 }
 
 /// Runs the relay until `shutdown` resolves, then finishes the requests in flight.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(&config.data_dir).await.map_err(|error| {
-        std::io::Error::new(
-            error.kind(),
-            format!("cannot create the data directory {}: {error}", config.data_dir.display()),
-        )
-    })?;
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(&config.data_dir)
+        .await
+        .map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!(
+                    "cannot create the data directory {}: {error}",
+                    config.data_dir.display()
+                ),
+            )
+        })?;
     if !config.app_dir.join("index.html").is_file() {
         tracing::warn!(
             app_dir = %config.app_dir.display(),
             "the app is not built there; pages will answer 503 until it is (run `cargo xtask run`)"
         );
     }
-    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|error| {
-        std::io::Error::new(error.kind(), format!("cannot listen on {}: {error}", config.listen))
-    })?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|error| {
+            std::io::Error::new(
+                error.kind(),
+                format!("cannot listen on {}: {error}", config.listen),
+            )
+        })?;
     let address = listener.local_addr()?;
-    let base = if config.base_path == "/" { "/".to_owned() } else { format!("{}/", config.base_path) };
+    let base = if config.base_path == "/" {
+        "/".to_owned()
+    } else {
+        format!("{}/", config.base_path)
+    };
     tracing::info!(
         %address,
         data_dir = %config.data_dir.display(),

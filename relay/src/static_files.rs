@@ -15,11 +15,14 @@ use tower_http::services::{ServeDir, ServeFile};
 #[derive(Debug, Clone)]
 pub struct AppFiles {
     dir: PathBuf,
+    /// `""` at the root, or `/sub` when the app is served under a sub-path.
+    prefix: String,
 }
 
 impl AppFiles {
-    pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+    pub fn new(dir: PathBuf, base_path: &str) -> Self {
+        let prefix = base_path.trim_end_matches('/').to_owned();
+        Self { dir, prefix }
     }
 }
 
@@ -28,14 +31,36 @@ impl AppFiles {
 /// A path that names no file but looks like a page of the app (no extension in its last
 /// segment, e.g. `/people/42`) is answered with `index.html`, so that reloading a deep
 /// link works; the client-side router then shows the page.
-pub async fn serve(State(files): State<Arc<AppFiles>>, request: Request) -> Response {
-    let path = request.uri().path().to_owned();
+pub async fn serve(State(files): State<Arc<AppFiles>>, mut request: Request) -> Response {
+    let Some(path) = request
+        .uri()
+        .path()
+        .strip_prefix(&files.prefix)
+        .filter(|p| p.starts_with('/'))
+        .map(str::to_owned)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !files.prefix.is_empty() {
+        let stripped = match request.uri().query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path.clone(),
+        };
+        match stripped.parse() {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+    }
     if let Err(reason) = check_path(&path) {
         tracing::warn!(path = %path, reason, "refused a path");
         return (StatusCode::BAD_REQUEST, reason).into_response();
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
     }
     let index = files.dir.join("index.html");
     if !index.is_file() {
@@ -44,6 +69,14 @@ pub async fn serve(State(files): State<Arc<AppFiles>>, request: Request) -> Resp
             "The app has not been built. Run `cargo xtask run`, or point --app-dir at a built dist/ directory.",
         )
             .into_response();
+    }
+    let mut cache = cache_policy(&path);
+    if cache == CachePolicy::Revalidate {
+        // Last-Modified has one-second granularity: a file replaced within the same second
+        // (a quick redeploy) would be answered "not modified" and a new service worker
+        // never seen. These files are small; send them whole.
+        request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+        request.headers_mut().remove(header::IF_UNMODIFIED_SINCE);
     }
     let headers = request.headers().clone();
     let method = request.method().clone();
@@ -55,7 +88,6 @@ pub async fn serve(State(files): State<Arc<AppFiles>>, request: Request) -> Resp
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
-    let mut cache = cache_policy(&path);
     if response.status() == StatusCode::NOT_FOUND && is_page_path(&path) {
         let mut index_request = Request::new(Body::empty());
         *index_request.method_mut() = method;
@@ -72,9 +104,10 @@ pub async fn serve(State(files): State<Arc<AppFiles>>, request: Request) -> Resp
         cache = CachePolicy::Revalidate;
     }
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache.header()));
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache.header()),
+        );
     }
     response
 }
@@ -85,7 +118,10 @@ fn check_path(path: &str) -> Result<(), &'static str> {
     if decoded.contains('\0') || decoded.contains('\\') {
         return Err("the path contains a forbidden character");
     }
-    if decoded.split('/').any(|segment| segment == ".." || segment == ".") {
+    if decoded
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
         return Err("the path contains a '.' or '..' segment");
     }
     Ok(())
@@ -154,21 +190,44 @@ mod tests {
 
     #[test]
     fn hashed_build_files_are_immutable() {
-        assert_eq!(cache_policy("/throughline-3f9a0c1d2e4b5a69_bg.wasm"), CachePolicy::Immutable);
-        assert_eq!(cache_policy("/sub/throughline-3f9a0c1d2e4b5a69.js"), CachePolicy::Immutable);
-        assert_eq!(cache_policy("/main-0a1b2c3d4e5f6071.css"), CachePolicy::Immutable);
+        assert_eq!(
+            cache_policy("/throughline-3f9a0c1d2e4b5a69_bg.wasm"),
+            CachePolicy::Immutable
+        );
+        assert_eq!(
+            cache_policy("/sub/throughline-3f9a0c1d2e4b5a69.js"),
+            CachePolicy::Immutable
+        );
+        assert_eq!(
+            cache_policy("/main-0a1b2c3d4e5f6071.css"),
+            CachePolicy::Immutable
+        );
     }
 
     #[test]
     fn entry_points_are_revalidated() {
-        for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/icons/icon-192.png", "/people"] {
+        for path in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/icons/icon-192.png",
+            "/people",
+        ] {
             assert_eq!(cache_policy(path), CachePolicy::Revalidate, "{path}");
         }
     }
 
     #[test]
     fn traversal_is_refused_encoded_or_not() {
-        for path in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2E/%2e%2e/x", "/a\\..\\b", "/%00", "/%zz"] {
+        for path in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/a\\..\\b",
+            "/%00",
+            "/%zz",
+        ] {
             assert!(check_path(path).is_err(), "{path}");
         }
         assert!(check_path("/people/42").is_ok());

@@ -92,7 +92,10 @@ impl Person {
 impl Team {
     /// The form's fields, filled in with this team's details.
     pub fn details(&self) -> TeamDetails {
-        TeamDetails { name: self.name.clone(), lead: self.lead.clone() }
+        TeamDetails {
+            name: self.name.clone(),
+            lead: self.lead.clone(),
+        }
     }
 }
 
@@ -126,14 +129,22 @@ impl Workspace {
     }
 
     /// Adds a person under `id` (a fresh [`PersonId::random`]).
-    pub fn add_person(&mut self, id: PersonId, details: PersonDetails) -> Result<(), WorkspaceError> {
+    pub fn add_person(
+        &mut self,
+        id: PersonId,
+        details: PersonDetails,
+    ) -> Result<(), WorkspaceError> {
         let person = self.checked_person(&id, details)?;
         self.people.insert(id, person);
         Ok(())
     }
 
     /// Replaces the details of an existing person.
-    pub fn update_person(&mut self, id: &PersonId, details: PersonDetails) -> Result<(), WorkspaceError> {
+    pub fn update_person(
+        &mut self,
+        id: &PersonId,
+        details: PersonDetails,
+    ) -> Result<(), WorkspaceError> {
         if !self.people.contains_key(id) {
             return Err(WorkspaceError::UnknownPerson);
         }
@@ -145,7 +156,10 @@ impl Workspace {
     /// Removes a person. Their direct reports are left without a manager and a team they
     /// led without a lead, so no reference points at someone who is gone.
     pub fn remove_person(&mut self, id: &PersonId) -> Result<Person, WorkspaceError> {
-        let removed = self.people.remove(id).ok_or(WorkspaceError::UnknownPerson)?;
+        let removed = self
+            .people
+            .remove(id)
+            .ok_or(WorkspaceError::UnknownPerson)?;
         for person in self.people.values_mut() {
             if person.manager.as_ref() == Some(id) {
                 person.manager = None;
@@ -189,7 +203,10 @@ impl Workspace {
     pub fn people_by_name(&self) -> Vec<(&PersonId, &Person)> {
         let mut people: Vec<_> = self.people.iter().collect();
         people.sort_by(|(a_id, a), (b_id, b)| {
-            a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a_id.cmp(b_id))
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a_id.cmp(b_id))
         });
         people
     }
@@ -198,7 +215,10 @@ impl Workspace {
     pub fn teams_by_name(&self) -> Vec<(&TeamId, &Team)> {
         let mut teams: Vec<_> = self.teams.iter().collect();
         teams.sort_by(|(a_id, a), (b_id, b)| {
-            a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a_id.cmp(b_id))
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a_id.cmp(b_id))
         });
         teams
     }
@@ -222,12 +242,17 @@ impl Workspace {
     /// The name to show for a person id, or a plain note when they have been removed
     /// (which a concurrent edit on another device can cause).
     pub fn person_name(&self, id: &PersonId) -> String {
-        self.people
-            .get(id)
-            .map_or_else(|| "(removed person)".to_owned(), |person| person.name.clone())
+        self.people.get(id).map_or_else(
+            || "(removed person)".to_owned(),
+            |person| person.name.clone(),
+        )
     }
 
-    fn checked_person(&self, id: &PersonId, details: PersonDetails) -> Result<Person, WorkspaceError> {
+    fn checked_person(
+        &self,
+        id: &PersonId,
+        details: PersonDetails,
+    ) -> Result<Person, WorkspaceError> {
         let name = valid_name(&details.name)?;
         let email = details.email.trim().to_owned();
         if !email.is_empty() && !looks_like_email(&email) {
@@ -265,7 +290,10 @@ impl Workspace {
                 return Err(WorkspaceError::UnknownPerson);
             }
         }
-        Ok(Team { name, lead: details.lead })
+        Ok(Team {
+            name,
+            lead: details.lead,
+        })
     }
 
     /// Whether `person` is somewhere above `candidate` in the reporting line. The walk is
@@ -276,7 +304,9 @@ impl Workspace {
         for _ in 0..self.people.len() {
             match current {
                 Some(manager) if manager == person => return true,
-                Some(manager) => current = self.people.get(manager).and_then(|p| p.manager.as_ref()),
+                Some(manager) => {
+                    current = self.people.get(manager).and_then(|p| p.manager.as_ref())
+                }
                 None => return false,
             }
         }

@@ -1,6 +1,11 @@
-//! Saving in the browser: every edit reaches IndexedDB within 100 ms, at once when the
-//! page is being hidden or closed, and a failed write is retried with backoff while the
-//! edits stay in memory.
+//! Saving in the browser: every edit starts its IndexedDB write at once (edits made in
+//! the same task share one chunk), a hidden or closing page flushes what is left, and a
+//! failed write is retried with backoff while the edits stay in memory.
+//!
+//! Why not debounce: a tab closed a few milliseconds after an edit keeps only what was
+//! already committed. Browsers do not reliably finish writes started while the page is
+//! being unloaded, so the write must already be under way; IndexedDB handles a small
+//! transaction per keystroke easily, and compaction folds the chunks together.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,9 +16,6 @@ use wasm_bindgen::JsCast;
 use super::document::DocHandle;
 use super::storage::Storage;
 
-/// How long after an edit the write starts. Edits within this window share one chunk,
-/// and the write has the rest of the 100 ms budget to complete.
-const SAVE_DELAY_MS: i32 = 40;
 /// First and longest wait before retrying a failed write.
 const RETRY_FIRST_MS: i32 = 1_000;
 const RETRY_MAX_MS: i32 = 30_000;
@@ -37,9 +39,11 @@ impl Autosaver {
             }
             let handle = weak.clone();
             let scheduled = scheduled.clone();
-            set_timeout(SAVE_DELAY_MS, move || {
+            // A microtask: it runs as soon as the current event handler returns, so the
+            // edits of one handler become one chunk and the write starts right away.
+            wasm_bindgen_futures::spawn_local(async move {
                 scheduled.set(false);
-                wasm_bindgen_futures::spawn_local(save_with_retry(handle, RETRY_FIRST_MS));
+                save_with_retry(handle, RETRY_FIRST_MS).await;
             });
         });
     }
@@ -57,7 +61,9 @@ async fn save_with_retry<S: Storage + 'static>(handle: DocHandle<S>, wait_ms: i3
 /// Starts a save of `handle` as soon as the page is hidden or being unloaded, so that a
 /// tab closed right after typing keeps what was typed.
 pub fn flush_on_page_hide<S: Storage + 'static>(handle: DocHandle<S>) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let flush = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
         // Saving when the page becomes visible again is harmless (nothing pending, no
         // write), so both directions of visibilitychange simply save.
@@ -68,14 +74,18 @@ pub fn flush_on_page_hide<S: Storage + 'static>(handle: DocHandle<S>) {
     });
     let _ = window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
     if let Some(document) = window.document() {
-        let _ = document.add_event_listener_with_callback("visibilitychange", flush.as_ref().unchecked_ref());
+        let _ = document
+            .add_event_listener_with_callback("visibilitychange", flush.as_ref().unchecked_ref());
     }
     // The listeners live as long as the page.
     flush.forget();
 }
 
 fn set_timeout(ms: i32, callback: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let callback = Closure::once_into_js(callback);
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
 }

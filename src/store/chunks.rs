@@ -124,7 +124,10 @@ pub fn load_chunks(chunks: Vec<(StorageKey, Vec<u8>)>) -> LoadedChunks {
                 }
                 loaded.push(key);
             }
-            Err(error) => corrupt.push(CorruptChunk { key, reason: error.to_string() }),
+            Err(error) => corrupt.push(CorruptChunk {
+                key,
+                reason: error.to_string(),
+            }),
         }
     }
     let mut doc = base.unwrap_or_default();
@@ -135,9 +138,18 @@ pub fn load_chunks(chunks: Vec<(StorageKey, Vec<u8>)>) -> LoadedChunks {
             .into_iter()
             .partition(|k| ChunkKind::of_key(k) == Some(ChunkKind::Incremental));
         loaded = kept;
-        corrupt.extend(unreadable.into_iter().map(|key| CorruptChunk { key, reason: error.to_string() }));
+        corrupt.extend(unreadable.into_iter().map(|key| CorruptChunk {
+            key,
+            reason: error.to_string(),
+        }));
     }
-    LoadedChunks { doc, loaded, corrupt, snapshot_bytes, incremental_bytes }
+    LoadedChunks {
+        doc,
+        loaded,
+        corrupt,
+        snapshot_bytes,
+        incremental_bytes,
+    }
 }
 
 fn strict() -> LoadOptions<'static> {

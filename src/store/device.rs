@@ -20,7 +20,11 @@ fn manager() -> Option<web_sys::StorageManager> {
 /// Reads persistence and usage; `None` where the browser has no Storage API.
 pub async fn device_storage() -> Option<DeviceStorage> {
     let manager = manager()?;
-    let persisted = JsFuture::from(manager.persisted().ok()?).await.ok()?.as_bool().unwrap_or(false);
+    let persisted = JsFuture::from(manager.persisted().ok()?)
+        .await
+        .ok()?
+        .as_bool()
+        .unwrap_or(false);
     let estimate = match manager.estimate() {
         Ok(promise) => JsFuture::from(promise)
             .await
@@ -38,7 +42,15 @@ pub async fn device_storage() -> Option<DeviceStorage> {
 /// Asks the browser to keep the data even under storage pressure; returns whether it
 /// agreed (browsers decide by their own rules, e.g. an installed app).
 pub async fn request_persistence() -> bool {
-    let Some(manager) = manager() else { return false };
-    let Ok(promise) = manager.persist() else { return false };
-    JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    let Some(manager) = manager() else {
+        return false;
+    };
+    let Ok(promise) = manager.persist() else {
+        return false;
+    };
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }

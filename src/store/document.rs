@@ -38,6 +38,8 @@ pub enum ChangeError<E> {
 
 type StatusListener = Box<dyn Fn(&SaveStatus)>;
 type DirtyListener = Box<dyn Fn()>;
+type WrittenListener = Box<dyn Fn(&StorageKey, &[u8])>;
+type ChangedListener = Box<dyn Fn()>;
 
 struct Inner<S> {
     id: DocumentId,
@@ -54,6 +56,8 @@ struct Inner<S> {
     status: RefCell<SaveStatus>,
     on_status: RefCell<Option<StatusListener>>,
     on_dirty: RefCell<Option<DirtyListener>>,
+    on_written: RefCell<Option<WrittenListener>>,
+    on_changed_elsewhere: RefCell<Option<ChangedListener>>,
 }
 
 /// A shared handle to one document. Cloning is cheap; all clones see the same document.
@@ -63,7 +67,9 @@ pub struct DocHandle<S> {
 
 impl<S> Clone for DocHandle<S> {
     fn clone(&self) -> Self {
-        Self { inner: Rc::clone(&self.inner) }
+        Self {
+            inner: Rc::clone(&self.inner),
+        }
     }
 }
 
@@ -75,7 +81,15 @@ impl<S: Storage> DocHandle<S> {
         let mut doc = AutoCommit::new();
         reconcile(&mut doc, initial).map_err(|e| e.to_string())?;
         doc.commit_with(commit_options(message));
-        let handle = Self::from_parts(DocumentId::random(), storage, doc, Vec::new(), Vec::new(), 0, 0);
+        let handle = Self::from_parts(
+            DocumentId::random(),
+            storage,
+            doc,
+            Vec::new(),
+            Vec::new(),
+            0,
+            0,
+        );
         handle.collect_pending();
         Ok(handle)
     }
@@ -124,6 +138,8 @@ impl<S: Storage> DocHandle<S> {
                 status: RefCell::new(SaveStatus::Saved),
                 on_status: RefCell::new(None),
                 on_dirty: RefCell::new(None),
+                on_written: RefCell::new(None),
+                on_changed_elsewhere: RefCell::new(None),
             }),
         }
     }
@@ -203,13 +219,20 @@ impl<S: Storage> DocHandle<S> {
             let next = self.inner.pending.borrow().first().cloned();
             let Some((key, bytes)) = next else { break };
             let size = bytes.len();
-            self.inner.storage.save(key.clone(), bytes).await?;
+            self.inner.storage.save(key.clone(), bytes.clone()).await?;
+            if let Some(listener) = &*self.inner.on_written.borrow() {
+                listener(&key, &bytes);
+            }
             self.inner.pending.borrow_mut().remove(0);
             self.inner.known.borrow_mut().push(key);
-            self.inner.incremental_bytes.set(self.inner.incremental_bytes.get() + size);
+            self.inner
+                .incremental_bytes
+                .set(self.inner.incremental_bytes.get() + size);
         }
-        if chunks::should_compact(self.inner.snapshot_bytes.get(), self.inner.incremental_bytes.get())
-            && self.inner.corrupt.is_empty()
+        if chunks::should_compact(
+            self.inner.snapshot_bytes.get(),
+            self.inner.incremental_bytes.get(),
+        ) && self.inner.corrupt.is_empty()
         {
             self.compact().await?;
         }
@@ -224,13 +247,22 @@ impl<S: Storage> DocHandle<S> {
             (chunks::snapshot_key(&self.inner.id, &heads), doc.save())
         };
         let size = bytes.len();
-        let covered: Vec<StorageKey> =
-            self.inner.known.borrow().iter().filter(|k| **k != key).cloned().collect();
+        let covered: Vec<StorageKey> = self
+            .inner
+            .known
+            .borrow()
+            .iter()
+            .filter(|k| **k != key)
+            .cloned()
+            .collect();
         self.inner.storage.save(key.clone(), bytes).await?;
         for old in &covered {
             self.inner.storage.remove(old).await?;
         }
-        self.inner.known.borrow_mut().retain(|k| !covered.contains(k));
+        self.inner
+            .known
+            .borrow_mut()
+            .retain(|k| !covered.contains(k));
         if !self.inner.known.borrow().contains(&key) {
             self.inner.known.borrow_mut().push(key);
         }
@@ -261,6 +293,67 @@ impl<S: Storage> DocHandle<S> {
     /// Called whenever an edit leaves something to save (the autosaver hooks in here).
     pub fn on_dirty(&self, listener: impl Fn() + 'static) {
         *self.inner.on_dirty.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Called with each incremental chunk once it is durably written (the tab channel
+    /// announces it to other tabs here).
+    pub fn on_written(&self, listener: impl Fn(&StorageKey, &[u8]) + 'static) {
+        *self.inner.on_written.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Called when changes made elsewhere (another tab, an import) were merged in, so the
+    /// UI can read the document again.
+    pub fn on_changed_elsewhere(&self, listener: impl Fn() + 'static) {
+        *self.inner.on_changed_elsewhere.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Applies a chunk that another handle (another tab) has already written under `key`.
+    /// Returns whether it was new here. The chunk is not written again; it becomes one
+    /// this handle knows, so a later compaction may fold it into a snapshot.
+    pub fn apply_stored_chunk(&self, key: StorageKey, bytes: &[u8]) -> Result<bool, String> {
+        if self.inner.known.borrow().contains(&key) {
+            return Ok(false);
+        }
+        let heads_before = self.inner.doc.borrow_mut().get_heads();
+        {
+            let mut doc = self.inner.doc.borrow_mut();
+            doc.load_incremental(bytes).map_err(|e| e.to_string())?;
+            // Local edits were queued as they were made, so what save_incremental would
+            // return now is only the chunk just applied, which is already stored.
+            let _ = doc.save_incremental();
+        }
+        self.inner.known.borrow_mut().push(key);
+        self.inner
+            .incremental_bytes
+            .set(self.inner.incremental_bytes.get() + bytes.len());
+        let changed = self.inner.doc.borrow_mut().get_heads() != heads_before;
+        if changed {
+            self.changed_elsewhere();
+        }
+        Ok(changed)
+    }
+
+    /// Merges another copy of this document (an import) and queues what is new to save.
+    /// Returns whether anything changed.
+    pub fn merge(&self, other: &mut AutoCommit) -> Result<bool, String> {
+        let merged = self
+            .inner
+            .doc
+            .borrow_mut()
+            .merge(other)
+            .map_err(|e| e.to_string())?;
+        if merged.is_empty() {
+            return Ok(false);
+        }
+        self.collect_pending();
+        self.changed_elsewhere();
+        Ok(true)
+    }
+
+    fn changed_elsewhere(&self) {
+        if let Some(listener) = &*self.inner.on_changed_elsewhere.borrow() {
+            listener();
+        }
     }
 
     /// The whole document as one binary (`.automerge`).

@@ -115,7 +115,10 @@ mod tests {
         let id = DocumentId::random();
         assert_eq!(id.to_string().parse::<DocumentId>(), Ok(id));
         assert_eq!(DocumentId::from_url(&id.url()), Ok(id));
-        assert_eq!(DocumentId::from_url(&format!("{}#abc|def", id.url())), Ok(id));
+        assert_eq!(
+            DocumentId::from_url(&format!("{}#abc|def", id.url())),
+            Ok(id)
+        );
     }
 
     #[test]
@@ -123,9 +126,18 @@ mod tests {
         // Expected texts computed with the JavaScript `bs58check` package that
         // automerge-repo uses to write document ids.
         let counting: [u8; 16] = std::array::from_fn(|i| i as u8);
-        assert_eq!(DocumentId::from_bytes(counting).to_string(), "1Bhh3pU9gLXZiNDL6PEa1Gs9fh");
-        assert_eq!(DocumentId::from_bytes([0; 16]).to_string(), "11111111111111114Ki9Gx");
-        assert_eq!("1Bhh3pU9gLXZiNDL6PEa1Gs9fh".parse(), Ok(DocumentId::from_bytes(counting)));
+        assert_eq!(
+            DocumentId::from_bytes(counting).to_string(),
+            "1Bhh3pU9gLXZiNDL6PEa1Gs9fh"
+        );
+        assert_eq!(
+            DocumentId::from_bytes([0; 16]).to_string(),
+            "11111111111111114Ki9Gx"
+        );
+        assert_eq!(
+            "1Bhh3pU9gLXZiNDL6PEa1Gs9fh".parse(),
+            Ok(DocumentId::from_bytes(counting))
+        );
     }
 
     #[test]
@@ -141,11 +153,20 @@ mod tests {
         let mut damaged = id.clone();
         let last = damaged.pop().unwrap();
         damaged.push(if last == '2' { '3' } else { '2' });
-        assert!(matches!(damaged.parse::<DocumentId>(), Err(DocumentIdError::NotBase58Check(_))));
-        assert!(matches!(DocumentId::from_url(&id), Err(DocumentIdError::NotAUrl(_))));
+        assert!(matches!(
+            damaged.parse::<DocumentId>(),
+            Err(DocumentIdError::NotBase58Check(_))
+        ));
+        assert!(matches!(
+            DocumentId::from_url(&id),
+            Err(DocumentIdError::NotAUrl(_))
+        ));
         let mut eight = vec![1u8; 8];
         eight.extend_from_slice(&checksum(&[1u8; 8]));
         let short = bs58::encode(eight).into_string();
-        assert!(matches!(short.parse::<DocumentId>(), Err(DocumentIdError::WrongLength(_, 8))));
+        assert!(matches!(
+            short.parse::<DocumentId>(),
+            Err(DocumentIdError::WrongLength(_, 8))
+        ));
     }
 }

@@ -8,7 +8,9 @@ use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
 use super::storage::{MemoryStorage, Storage, StorageError, StorageKey};
 
@@ -29,7 +31,9 @@ impl IndexedDbStorage {
             .indexed_db()
             .map_err(|e| unavailable(&describe(&e)))?
             .ok_or_else(|| unavailable("IndexedDB is not available"))?;
-        let request = factory.open_with_u32(name, 1).map_err(|e| unavailable(&describe(&e)))?;
+        let request = factory
+            .open_with_u32(name, 1)
+            .map_err(|e| unavailable(&describe(&e)))?;
         let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
             move |event: web_sys::IdbVersionChangeEvent| {
                 let db = event
@@ -59,7 +63,10 @@ impl IndexedDbStorage {
         Self::open(DATABASE).await
     }
 
-    fn store(&self, mode: IdbTransactionMode) -> Result<(IdbTransaction, IdbObjectStore), StorageError> {
+    fn store(
+        &self,
+        mode: IdbTransactionMode,
+    ) -> Result<(IdbTransaction, IdbObjectStore), StorageError> {
         let tx = self
             .db
             .transaction_with_str_and_mode(STORE, mode)
@@ -80,17 +87,28 @@ impl Storage for IndexedDbStorage {
         Ok(Some(binary_of(&value)?))
     }
 
-    async fn load_range(&self, prefix: &[String]) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
+    async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
         let (_tx, store) = self.store(IdbTransactionMode::Readonly)?;
-        let upper: Vec<String> = prefix.iter().cloned().chain(std::iter::once("\u{ffff}".to_owned())).collect();
+        let upper: Vec<String> = prefix
+            .iter()
+            .cloned()
+            .chain(std::iter::once("\u{ffff}".to_owned()))
+            .collect();
         let range = IdbKeyRange::bound(&js_key(prefix), &js_key(&upper)).map_err(|e| failed(&e))?;
         let request = store.get_all_with_key(&range).map_err(|e| failed(&e))?;
         let values = request_done(&request).await.map_err(|e| failed(&e))?;
-        let values: Array = values.dyn_into().map_err(|_| failed_text("getAll did not return a list"))?;
+        let values: Array = values
+            .dyn_into()
+            .map_err(|_| failed_text("getAll did not return a list"))?;
         let mut out = Vec::with_capacity(values.length() as usize);
         for value in values.iter() {
             let key = Reflect::get(&value, &"key".into()).map_err(|e| failed(&e))?;
-            let key: Array = key.dyn_into().map_err(|_| failed_text("a stored key is not a list"))?;
+            let key: Array = key
+                .dyn_into()
+                .map_err(|_| failed_text("a stored key is not a list"))?;
             let key: StorageKey = key.iter().filter_map(|part| part.as_string()).collect();
             out.push((key, binary_of(&value)?));
         }
@@ -102,8 +120,14 @@ impl Storage for IndexedDbStorage {
         let record = Object::new();
         let js_key = js_key(&key);
         let _ = Reflect::set(&record, &"key".into(), &js_key);
-        let _ = Reflect::set(&record, &"binary".into(), &Uint8Array::from(value.as_slice()));
-        store.put_with_key(&record, &js_key).map_err(|e| failed(&e))?;
+        let _ = Reflect::set(
+            &record,
+            &"binary".into(),
+            &Uint8Array::from(value.as_slice()),
+        );
+        store
+            .put_with_key(&record, &js_key)
+            .map_err(|e| failed(&e))?;
         transaction_done(&tx).await
     }
 
@@ -146,7 +170,10 @@ impl Storage for BrowserStorage {
             Self::Memory(s, _) => s.load(key).await,
         }
     }
-    async fn load_range(&self, prefix: &[String]) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
+    async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
         match self {
             Self::IndexedDb(s) => s.load_range(prefix).await,
             Self::Memory(s, _) => s.load_range(prefix).await,
@@ -167,7 +194,10 @@ impl Storage for BrowserStorage {
 }
 
 fn js_key(key: &[String]) -> JsValue {
-    key.iter().map(|part| JsValue::from_str(part)).collect::<Array>().into()
+    key.iter()
+        .map(|part| JsValue::from_str(part))
+        .collect::<Array>()
+        .into()
 }
 
 fn binary_of(value: &JsValue) -> Result<Vec<u8>, StorageError> {
@@ -183,11 +213,18 @@ async fn request_done(request: &IdbRequest) -> Result<JsValue, JsValue> {
     let promise = Promise::new(&mut |resolve, reject| {
         let target = request.clone();
         let on_success = Closure::once_into_js(move |_: web_sys::Event| {
-            let _ = resolve.call1(&JsValue::NULL, &target.result().unwrap_or(JsValue::UNDEFINED));
+            let _ = resolve.call1(
+                &JsValue::NULL,
+                &target.result().unwrap_or(JsValue::UNDEFINED),
+            );
         });
         let target = request.clone();
         let on_error = Closure::once_into_js(move |_: web_sys::Event| {
-            let error = target.error().ok().flatten().map_or(JsValue::NULL, JsValue::from);
+            let error = target
+                .error()
+                .ok()
+                .flatten()
+                .map_or(JsValue::NULL, JsValue::from);
             let _ = reject.call1(&JsValue::NULL, &error);
         });
         request.set_onsuccess(Some(on_success.unchecked_ref()));
@@ -218,14 +255,19 @@ async fn transaction_done(tx: &IdbTransaction) -> Result<(), StorageError> {
         tx.set_onerror(Some(on_error.unchecked_ref()));
         tx.set_onabort(Some(on_abort.unchecked_ref()));
     });
-    JsFuture::from(promise).await.map(|_| ()).map_err(|e| failed(&e))
+    JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|e| failed(&e))
 }
 
 fn describe(error: &JsValue) -> String {
     if let Some(exception) = error.dyn_ref::<web_sys::DomException>() {
         return format!("{}: {}", exception.name(), exception.message());
     }
-    error.as_string().unwrap_or_else(|| "unknown error".to_owned())
+    error
+        .as_string()
+        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 fn unavailable(reason: &str) -> StorageError {

@@ -17,8 +17,12 @@ mod autosave;
 mod device;
 #[cfg(target_arch = "wasm32")]
 mod indexed_db;
+#[cfg(target_arch = "wasm32")]
+mod tab_channel;
 
-pub use chunks::{document_prefix, incremental_key, load_chunks, snapshot_key, CorruptChunk, LoadedChunks};
+pub use chunks::{
+    document_prefix, incremental_key, load_chunks, snapshot_key, CorruptChunk, LoadedChunks,
+};
 pub use clock::now_millis;
 pub use document::{ChangeError, DocHandle, SaveStatus};
 pub use document_id::{DocumentId, DocumentIdError};
@@ -31,3 +35,5 @@ pub use autosave::{flush_on_page_hide, Autosaver};
 pub use device::{device_storage, request_persistence, DeviceStorage};
 #[cfg(target_arch = "wasm32")]
 pub use indexed_db::{BrowserStorage, IndexedDbStorage};
+#[cfg(target_arch = "wasm32")]
+pub use tab_channel::TabChannel;

@@ -34,8 +34,12 @@ impl<S: Storage + Clone> Repo<S> {
                 return Ok(handle);
             }
         }
-        let handle = DocHandle::create(self.storage.clone(), &Workspace::new(""), "Create workspace")
-            .map_err(StorageError::Failed)?;
+        let handle = DocHandle::create(
+            self.storage.clone(),
+            &Workspace::new(""),
+            "Create workspace",
+        )
+        .map_err(StorageError::Failed)?;
         handle.save().await?;
         self.storage
             .save(workspace_pointer_key(), handle.id().url().into_bytes())
@@ -43,7 +47,8 @@ impl<S: Storage + Clone> Repo<S> {
         // Another tab may have created a workspace at the same moment; the pointer that
         // landed last wins, and every tab follows it.
         match self.workspace_id().await? {
-            Some(id) if id != handle.id() => match DocHandle::load(self.storage.clone(), id).await? {
+            Some(id) if id != handle.id() => match DocHandle::load(self.storage.clone(), id).await?
+            {
                 Some(theirs) => Ok(theirs),
                 None => Ok(handle),
             },

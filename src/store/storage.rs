@@ -28,7 +28,10 @@ pub trait Storage {
     /// One value, if present.
     async fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError>;
     /// Every value whose key starts with `prefix`, in key order.
-    async fn load_range(&self, prefix: &[String]) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError>;
+    async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError>;
     async fn save(&self, key: StorageKey, value: Vec<u8>) -> Result<(), StorageError>;
     async fn remove(&self, key: &[String]) -> Result<(), StorageError>;
 }
@@ -60,7 +63,10 @@ impl Storage for MemoryStorage {
         Ok(self.values.borrow().get(key).cloned())
     }
 
-    async fn load_range(&self, prefix: &[String]) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
+    async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
         Ok(self
             .values
             .borrow()
@@ -85,7 +91,10 @@ impl<S: Storage> Storage for std::rc::Rc<S> {
     async fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError> {
         (**self).load(key).await
     }
-    async fn load_range(&self, prefix: &[String]) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
+    async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(StorageKey, Vec<u8>)>, StorageError> {
         (**self).load_range(prefix).await
     }
     async fn save(&self, key: StorageKey, value: Vec<u8>) -> Result<(), StorageError> {

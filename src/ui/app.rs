@@ -34,7 +34,8 @@ pub fn App() -> impl IntoView {
         let warning = storage.unavailable_reason().map(ToString::to_string);
         let repo = Repo::new(storage);
         let state = match repo.open_workspace().await {
-            Ok(handle) => WorkspaceState::new(handle, warning).map_err(|e| format!("The workspace could not be read: {e}")),
+            Ok(handle) => WorkspaceState::new(handle, warning)
+                .map_err(|e| format!("The workspace could not be read: {e}")),
             Err(error) => Err(error.to_string()),
         };
         set_boot.set(match state {
@@ -105,4 +106,3 @@ pub fn AppShell() -> impl IntoView {
         </Router>
     }
 }
-

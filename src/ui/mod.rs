@@ -10,4 +10,11 @@ pub mod pages;
 mod workspace_state;
 
 pub use app::{App, AppShell};
+
+/// The address of an app page (`"/people"`) as a link: under the path the app is served
+/// from. leptos_router matches routes below its `base`, but leaves absolute `href`s of
+/// `<A>` as they are, so every link goes through here.
+pub fn href(page: &str) -> String {
+    format!("{}{page}", crate::pwa::base_path())
+}
 pub use workspace_state::WorkspaceState;

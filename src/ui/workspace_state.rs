@@ -6,7 +6,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::model::{Workspace, WorkspaceError};
-use crate::store::{Autosaver, BrowserStorage, ChangeError, CorruptChunk, DocHandle, SaveStatus};
+use crate::store::{
+    Autosaver, BrowserStorage, ChangeError, CorruptChunk, DocHandle, SaveStatus, TabChannel,
+};
 
 /// Shared through context by [`crate::ui::App`]; pages read it with
 /// `expect_context::<WorkspaceState>()`.
@@ -22,20 +24,34 @@ pub struct WorkspaceState {
     // The handle is neither Send nor Sync (it owns the Automerge document and a JS
     // database connection), so it lives in the local arena rather than in a signal.
     handle: StoredValue<DocHandle<Rc<BrowserStorage>>, LocalStorage>,
+    /// This tab's link to the other tabs, closed when the state's owner is disposed.
+    _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
 }
 
 impl WorkspaceState {
     /// Wraps an opened workspace document: mirrors its save status into a signal and keeps
     /// it saved.
-    pub fn new(handle: DocHandle<Rc<BrowserStorage>>, storage_warning: Option<String>) -> Result<Self, String> {
+    pub fn new(
+        handle: DocHandle<Rc<BrowserStorage>>,
+        storage_warning: Option<String>,
+    ) -> Result<Self, String> {
         let workspace: Workspace = handle.view()?;
         let (workspace, set_workspace) = signal(workspace);
         let (save_status, set_save_status) = signal(handle.status());
         let (storage_warning, _) = signal(storage_warning);
         let (corrupt, _) = signal(handle.corrupt_chunks().to_vec());
         handle.on_status(move |status| set_save_status.set(status.clone()));
+        // Another tab (or an import) changed the document: read it again. Reading the
+        // whole workspace is cheap; plans will refresh only what the patches touch.
+        let reader = handle.clone();
+        handle.on_changed_elsewhere(move || {
+            if let Ok(workspace) = reader.view::<Workspace>() {
+                set_workspace.set(workspace);
+            }
+        });
         Autosaver::attach(&handle);
         crate::store::flush_on_page_hide(handle.clone());
+        let tabs = TabChannel::join(handle.clone());
         Ok(Self {
             workspace,
             set_workspace,
@@ -43,6 +59,7 @@ impl WorkspaceState {
             storage_warning,
             corrupt,
             handle: StoredValue::new_local(handle),
+            _tabs: StoredValue::new_local(tabs),
         })
     }
 
@@ -54,7 +71,9 @@ impl WorkspaceState {
         message: &str,
         edit: impl FnOnce(&mut Workspace) -> Result<R, WorkspaceError>,
     ) -> Result<R, String> {
-        let outcome = self.handle.with_value(|handle| handle.change(message, edit));
+        let outcome = self
+            .handle
+            .with_value(|handle| handle.change(message, edit));
         match outcome {
             Ok((workspace, result)) => {
                 self.set_workspace.set(workspace);

@@ -75,10 +75,16 @@ export async function startRelay({ appDir, basePath = "/" } = {}) {
     origin,
     base,
     log: () => log,
+    /** Stops the relay with SIGTERM; it must shut down cleanly (exit code 0). */
     async stop() {
+      const exited = new Promise((resolve) =>
+        child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)),
+      );
       child.kill("SIGTERM");
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)));
+      const code = await exited;
       await rm(dataDir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`the relay did not stop cleanly (exit ${code}):\n${log}`);
+      if (!log.includes("relay stopped cleanly")) throw new Error(`the relay did not log a clean stop:\n${log}`);
     },
   };
 }

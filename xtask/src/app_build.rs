@@ -13,7 +13,10 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        Self { public_url: "/".into(), dist: "dist".into() }
+        Self {
+            public_url: "/".into(),
+            dist: "dist".into(),
+        }
     }
 }
 
@@ -22,7 +25,9 @@ pub fn parse_build_options(args: &[String]) -> Result<BuildOptions, String> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--public-url" => options.public_url = args.next().ok_or("--public-url needs a path")?.clone(),
+            "--public-url" => {
+                options.public_url = args.next().ok_or("--public-url needs a path")?.clone()
+            }
             "--dist" => options.dist = args.next().ok_or("--dist needs a directory")?.clone(),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -45,7 +50,10 @@ pub fn build_command(args: &[String]) -> Result<(), String> {
 
 /// A size-optimised release build of the app into `options.dist`.
 pub fn build(options: &BuildOptions) -> Result<(), String> {
-    step(&format!("Building the app (release, served at {}) into {}/", options.public_url, options.dist));
+    step(&format!(
+        "Building the app (release, served at {}) into {}/",
+        options.public_url, options.dist
+    ));
     // Trunk runs offline so it can never download a tool; cargo needs the crates first.
     run_command(&mut command("cargo", &["fetch"]))?;
     run_command(&mut command(
@@ -65,12 +73,27 @@ pub fn build(options: &BuildOptions) -> Result<(), String> {
 /// Builds the relay binary and returns its path.
 pub fn build_relay() -> Result<std::path::PathBuf, String> {
     step("Building the relay");
-    run_command(&mut command("cargo", &["build", "--package", "throughline-relay", "--profile", "release-native"]))?;
-    let binary = root().join("target").join("release-native").join("throughline-relay");
+    run_command(&mut command(
+        "cargo",
+        &[
+            "build",
+            "--package",
+            "throughline-relay",
+            "--profile",
+            "release-native",
+        ],
+    ))?;
+    let binary = root()
+        .join("target")
+        .join("release-native")
+        .join("throughline-relay");
     if binary.is_file() {
         Ok(binary)
     } else {
-        Err(format!("the relay was built but {} is missing", binary.display()))
+        Err(format!(
+            "the relay was built but {} is missing",
+            binary.display()
+        ))
     }
 }
 
@@ -105,7 +128,9 @@ fn exec(mut command: std::process::Command) -> Result<(), String> {
 
 #[cfg(not(unix))]
 fn exec(mut command: std::process::Command) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("could not start the relay: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start the relay: {e}"))?;
     if status.success() {
         Ok(())
     } else {

@@ -33,21 +33,36 @@ pub fn finish(dir: &Path) -> Result<(), String> {
 
     let files = app_files(dir)?;
     let build_id = build_id(dir, &files)?;
-    let precache: Vec<String> = files.iter().filter(|f| f.as_str() != "404.html").cloned().collect();
+    let precache: Vec<String> = files
+        .iter()
+        .filter(|f| f.as_str() != "404.html")
+        .cloned()
+        .collect();
     let list = format!(
         "[{}]",
-        precache.iter().map(|f| format!("\"{}\"", f.replace('"', "\\\""))).collect::<Vec<_>>().join(", ")
+        precache
+            .iter()
+            .map(|f| format!("\"{}\"", f.replace('"', "\\\"")))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let worker_path = dir.join("sw.js");
     let worker = read_text(&worker_path)?;
     if !worker.contains("__THROUGHLINE_PRECACHE__") {
-        return Err("sw.js has no __THROUGHLINE_PRECACHE__ placeholder (was the hook run twice?)".into());
+        return Err(
+            "sw.js has no __THROUGHLINE_PRECACHE__ placeholder (was the hook run twice?)".into(),
+        );
     }
-    let worker = worker.replace("__THROUGHLINE_BUILD__", &build_id).replace("__THROUGHLINE_PRECACHE__", &list);
+    let worker = worker
+        .replace("__THROUGHLINE_BUILD__", &build_id)
+        .replace("__THROUGHLINE_PRECACHE__", &list);
     write(&worker_path, worker.as_bytes())?;
 
     for file in files.iter().map(String::as_str).chain(["sw.js"]) {
-        let extension = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or("");
+        let extension = Path::new(file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
         if COMPRESSIBLE.contains(&extension) {
             precompress(&dir.join(file))?;
         }
@@ -63,7 +78,12 @@ fn with_csp(index: &str) -> String {
     }
     let hashes: Vec<String> = inline_scripts(index)
         .into_iter()
-        .map(|script| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script))))
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script))
+            )
+        })
         .collect();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
@@ -72,7 +92,9 @@ fn with_csp(index: &str) -> String {
     );
     let meta = format!("{CSP_MARKER} content=\"{policy}\">");
     // Right after the charset (which must come first), before any script or link.
-    let anchor = ["<meta charset=\"utf-8\">", "<head>"].into_iter().find_map(|a| index.find(a).map(|at| at + a.len()));
+    let anchor = ["<meta charset=\"utf-8\">", "<head>"]
+        .into_iter()
+        .find_map(|a| index.find(a).map(|at| at + a.len()));
     match anchor {
         Some(at) => format!("{}\n    {}{}", &index[..at], meta, &index[at..]),
         None => format!("{meta}\n{index}"),
@@ -85,10 +107,14 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else { break };
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             scripts.push(&after[body_start..body_start + close]);
         }
@@ -107,7 +133,8 @@ fn app_files(dir: &Path) -> Result<Vec<String>, String> {
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_dir() {
@@ -123,9 +150,15 @@ fn build_id(dir: &Path, files: &[String]) -> Result<String, String> {
     let mut hasher = Sha256::new();
     for file in files {
         hasher.update(file.as_bytes());
-        hasher.update(std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?);
+        hasher
+            .update(std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?);
     }
-    Ok(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 fn precompress(path: &Path) -> Result<(), String> {
@@ -174,7 +207,10 @@ mod tests {
         assert_eq!(inline_scripts(html), ["init()"]);
         let with = with_csp(html);
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest("init()"));
-        assert!(with.starts_with("<html><head>\n    <meta http-equiv=\"Content-Security-Policy\""), "{with}");
+        assert!(
+            with.starts_with("<html><head>\n    <meta http-equiv=\"Content-Security-Policy\""),
+            "{with}"
+        );
         assert!(with.contains(&format!("'sha256-{expected}'")));
         assert_eq!(with_csp(&with), with, "idempotent");
     }

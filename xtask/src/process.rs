@@ -30,7 +30,10 @@ pub fn tool_path() -> String {
 /// A command run from the repository root with the tool `PATH`.
 pub fn command(program: &str, args: &[&str]) -> Command {
     let mut command = Command::new(program);
-    command.args(args).current_dir(root()).env("PATH", tool_path());
+    command
+        .args(args)
+        .current_dir(root())
+        .env("PATH", tool_path());
     command
 }
 

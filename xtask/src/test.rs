@@ -19,7 +19,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let tiers: Vec<&str> = match args {
         [] => TIERS.to_vec(),
         [flag, tier] if flag == "--tier" && TIERS.contains(&tier.as_str()) => vec![tier.as_str()],
-        _ => return Err(format!("usage: cargo xtask test [--tier {}]", TIERS.join("|"))),
+        _ => {
+            return Err(format!(
+                "usage: cargo xtask test [--tier {}]",
+                TIERS.join("|")
+            ))
+        }
     };
     let tools = tools::setup(Needs::All)?;
     let mut results = Vec::new();
@@ -61,8 +66,17 @@ fn browser(tools: &Tools) -> Result<(), String> {
     if tests.is_empty() {
         return Err("no browser tests found (tests/browser_*.rs)".into());
     }
-    let mut args = vec!["test", "--package", "throughline", "--target", "wasm32-unknown-unknown"];
-    let names: Vec<String> = tests.iter().map(|f| f.trim_end_matches(".rs").to_owned()).collect();
+    let mut args = vec![
+        "test",
+        "--package",
+        "throughline",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
+    let names: Vec<String> = tests
+        .iter()
+        .map(|f| f.trim_end_matches(".rs").to_owned())
+        .collect();
     for name in &names {
         args.push("--test");
         args.push(name);
@@ -77,7 +91,10 @@ fn browser(tools: &Tools) -> Result<(), String> {
 fn end_to_end(tools: &Tools) -> Result<(), String> {
     step("Tier 3: end-to-end tests (Playwright driving Chromium against the relay)");
     build(&BuildOptions::default())?;
-    build(&BuildOptions { public_url: "/sub/".into(), dist: "target/dist-sub".into() })?;
+    build(&BuildOptions {
+        public_url: "/sub/".into(),
+        dist: "target/dist-sub".into(),
+    })?;
     let relay = build_relay()?;
     let tests = files_in("tests/e2e", "", ".test.mjs")?;
     if tests.is_empty() {
@@ -90,7 +107,10 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
         command("node", &args)
             .env("THROUGHLINE_RELAY", &relay)
             .env("THROUGHLINE_DIST", root().join("dist"))
-            .env("THROUGHLINE_DIST_SUB", root().join("target").join("dist-sub"))
+            .env(
+                "THROUGHLINE_DIST_SUB",
+                root().join("target").join("dist-sub"),
+            )
             .env("CHROMIUM", &tools.chromium),
     )
 }

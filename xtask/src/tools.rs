@@ -35,7 +35,10 @@ pub fn setup(needs: Needs) -> Result<Tools, String> {
     let browsers = if needs == Needs::All {
         browsers()?
     } else {
-        Tools { chromium: CHROMIUM.to_owned(), chromedriver: "chromedriver".to_owned() }
+        Tools {
+            chromium: CHROMIUM.to_owned(),
+            chromedriver: "chromedriver".to_owned(),
+        }
     };
     println!("All tools are in place.");
     Ok(browsers)
@@ -45,7 +48,11 @@ fn wasm_target() -> Result<(), String> {
     let installed = output_of("rustup", &["target", "list", "--installed"]);
     let has_target = command("rustup", &["target", "list", "--installed"])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == "wasm32-unknown-unknown")
+        })
         .unwrap_or(false);
     if has_target {
         println!("  wasm32-unknown-unknown target: installed");
@@ -54,8 +61,13 @@ fn wasm_target() -> Result<(), String> {
     if installed.is_none() {
         return Err("rustup is not available; install the wasm32-unknown-unknown target for your Rust toolchain by hand".into());
     }
-    println!("  Installing the Rust target wasm32-unknown-unknown (the app compiles to WebAssembly)…");
-    run(&mut command("rustup", &["target", "add", "wasm32-unknown-unknown"]))
+    println!(
+        "  Installing the Rust target wasm32-unknown-unknown (the app compiles to WebAssembly)…"
+    );
+    run(&mut command(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
 }
 
 fn trunk() -> Result<(), String> {
@@ -64,7 +76,9 @@ fn trunk() -> Result<(), String> {
         println!("  {wanted}: installed");
         return Ok(());
     }
-    println!("  Installing trunk {TRUNK_VERSION} (builds the app; takes about 10 minutes on 2 cores)…");
+    println!(
+        "  Installing trunk {TRUNK_VERSION} (builds the app; takes about 10 minutes on 2 cores)…"
+    );
     run(&mut command("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
         .map_err(|e| format!("{e}\nInstall it by hand with `cargo install trunk --version {TRUNK_VERSION} --locked`."))
 }
@@ -76,7 +90,10 @@ pub fn locked_wasm_bindgen_version() -> Result<String, String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(version.trim_matches('"').to_owned());
             }
         }
@@ -88,15 +105,25 @@ fn wasm_bindgen() -> Result<(), String> {
     let version = locked_wasm_bindgen_version()?;
     let wanted = format!("wasm-bindgen {version}");
     let have_cli = output_of("wasm-bindgen", &["--version"]).as_deref() == Some(wanted.as_str());
-    let have_runner = output_of("wasm-bindgen-test-runner", &["--version"]).is_some_and(|v| v.ends_with(&version));
+    let have_runner = output_of("wasm-bindgen-test-runner", &["--version"])
+        .is_some_and(|v| v.ends_with(&version));
     if have_cli && have_runner {
         println!("  {wanted} (and its test runner): installed");
         return Ok(());
     }
-    println!("  Installing wasm-bindgen-cli {version} (must match Cargo.lock; takes a few minutes)…");
+    println!(
+        "  Installing wasm-bindgen-cli {version} (must match Cargo.lock; takes a few minutes)…"
+    );
     // Not --locked: the registry lacks one dependency at the version its lockfile names.
-    run(&mut command("cargo", &["install", "wasm-bindgen-cli", "--version", &version]))
-        .map_err(|e| format!("{e}\nInstall it by hand with `cargo install wasm-bindgen-cli --version {version}`."))
+    run(&mut command(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &version],
+    ))
+    .map_err(|e| {
+        format!(
+            "{e}\nInstall it by hand with `cargo install wasm-bindgen-cli --version {version}`."
+        )
+    })
 }
 
 /// npm packages from the committed lockfile: wasm-opt (binaryen) and playwright-core.
@@ -104,7 +131,10 @@ fn npm_packages() -> Result<(), String> {
     let lock = std::fs::read(root().join("package-lock.json"))
         .map_err(|e| format!("cannot read package-lock.json: {e}"))?;
     let stamp_path = root().join("node_modules").join(".throughline-lock");
-    let stamp = format!("{:x}", sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&lock)));
+    let stamp = format!(
+        "{:x}",
+        sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&lock))
+    );
     if std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str()) {
         println!("  npm packages (package-lock.json): installed");
         return Ok(());
@@ -114,7 +144,8 @@ fn npm_packages() -> Result<(), String> {
     }
     println!("  Installing npm packages from package-lock.json (wasm-opt, playwright-core)…");
     run(&mut command("npm", &["ci", "--no-audit", "--no-fund"]))?;
-    std::fs::write(&stamp_path, stamp).map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
+    std::fs::write(&stamp_path, stamp)
+        .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
 }
 
 fn wasm_opt() -> Result<(), String> {
@@ -143,14 +174,27 @@ fn browsers() -> Result<Tools, String> {
         }
         println!("  Installing Debian's chromium and chromium-driver (the browser tests run in headless Chromium)…");
         run(&mut command("apt-get", &["update"]))?;
-        run(command("apt-get", &["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        run(command(
+            "apt-get",
+            &[
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ],
+        )
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
-    let chromedriver = which("chromedriver").ok_or("chromedriver is still not on PATH after installing chromium-driver")?;
+    let chromedriver = which("chromedriver")
+        .ok_or("chromedriver is still not on PATH after installing chromium-driver")?;
     let chromium_version = output_of(CHROMIUM, &["--version"]).unwrap_or_default();
     let driver_version = output_of(&chromedriver, &["--version"]).unwrap_or_default();
     println!("  {chromium_version}; {driver_version}");
-    Ok(Tools { chromium: CHROMIUM.to_owned(), chromedriver })
+    Ok(Tools {
+        chromium: CHROMIUM.to_owned(),
+        chromedriver,
+    })
 }
 
 fn which(program: &str) -> Option<String> {

@@ -31,7 +31,7 @@ pub fn Navigation() -> impl IntoView {
                             <li>
                                 // `A` marks the current page with aria-current="page"; the
                                 // home link matches exactly so it is not current everywhere.
-                                <A href=d.href exact=true>
+                                <A href=crate::ui::href(d.href) exact=true>
                                     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                                         <path d=d.icon></path>
                                     </svg>

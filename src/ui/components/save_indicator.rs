@@ -10,7 +10,9 @@ use crate::ui::WorkspaceState;
 pub fn SaveIndicator() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let label = move || match state.save_status.get() {
-        SaveStatus::Saved if state.storage_warning.with(Option::is_some) => "Not kept after this tab closes",
+        SaveStatus::Saved if state.storage_warning.with(Option::is_some) => {
+            "Not kept after this tab closes"
+        }
         SaveStatus::Saved => "Saved on this device",
         SaveStatus::Unsaved => "Saving…",
         SaveStatus::Failed(_) => "Not saved yet — retrying",

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::ui::WorkspaceState;
+use crate::ui::{href, WorkspaceState};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -25,7 +25,11 @@ fn NameOrganisation() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let typed = name.get();
-        error.set(state.edit("Name the organisation", |ws| ws.rename(&typed)).err());
+        error.set(
+            state
+                .edit("Name the organisation", |ws| ws.rename(&typed))
+                .err(),
+        );
     };
     view! {
         <section class="page welcome" aria-labelledby="welcome-heading">
@@ -50,7 +54,9 @@ fn Overview() -> impl IntoView {
     let people = move || state.workspace.with(|ws| ws.people.len());
     let teams = move || state.workspace.with(|ws| ws.teams.len());
     let without_manager = move || {
-        state.workspace.with(|ws| ws.people.values().filter(|p| p.manager.is_none()).count())
+        state
+            .workspace
+            .with(|ws| ws.people.values().filter(|p| p.manager.is_none()).count())
     };
     view! {
         <section class="page" aria-labelledby="home-heading">
@@ -59,20 +65,20 @@ fn Overview() -> impl IntoView {
                 <p class="page-summary">"Your workspace on this device."</p>
             </header>
             <div class="tiles">
-                <A href="/people" attr:class="tile">
+                <A href=href("/people") attr:class="tile">
                     <span class="tile-figure" data-testid="people-count">{people}</span>
                     <span class="tile-label">"People"</span>
                     <span class="tile-note">{move || format!("{} without a manager", without_manager())}</span>
                 </A>
-                <A href="/people" attr:class="tile">
+                <A href=href("/people") attr:class="tile">
                     <span class="tile-figure">{teams}</span>
                     <span class="tile-label">"Teams"</span>
                 </A>
-                <A href="/plans" attr:class="tile">
+                <A href=href("/plans") attr:class="tile">
                     <span class="tile-figure">"0"</span>
                     <span class="tile-label">"Strategic plans"</span>
                 </A>
-                <A href="/reviews" attr:class="tile">
+                <A href=href("/reviews") attr:class="tile">
                     <span class="tile-figure">"0"</span>
                     <span class="tile-label">"Review cycles"</span>
                 </A>

@@ -61,10 +61,16 @@ fn DeviceSettings() -> impl IntoView {
     };
     let persisted = move || storage.with(|s| s.as_ref().is_some_and(|s| s.persisted));
     let usage = move || {
-        storage.with(|s| match s.as_ref().map(|s| (s.usage_bytes, s.quota_bytes)) {
-            Some((Some(usage), Some(quota))) => format!("{} used of {} available to this site.", megabytes(usage), megabytes(quota)),
-            _ => "The browser does not say how much space is used.".to_owned(),
-        })
+        storage.with(
+            |s| match s.as_ref().map(|s| (s.usage_bytes, s.quota_bytes)) {
+                Some((Some(usage), Some(quota))) => format!(
+                    "{} used of {} available to this site.",
+                    megabytes(usage),
+                    megabytes(quota)
+                ),
+                _ => "The browser does not say how much space is used.".to_owned(),
+            },
+        )
     };
     view! {
         <div class="card" aria-labelledby="device-heading" role="region">

@@ -32,7 +32,9 @@ pub fn PersonForm(
             name: name.get(),
             title: title.get(),
             email: email.get(),
-            manager: Some(manager.get()).filter(|m| !m.is_empty()).map(PersonId::from),
+            manager: Some(manager.get())
+                .filter(|m| !m.is_empty())
+                .map(PersonId::from),
             team: Some(team.get()).filter(|t| !t.is_empty()).map(TeamId::from),
         };
         error.set(on_save.run(details).err());

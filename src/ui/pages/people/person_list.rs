@@ -53,17 +53,23 @@ fn PersonRow(
         let id = id.clone();
         move || confirming.with(|c| c.as_ref() == Some(&id))
     };
-    let manager = person.manager.clone().map(|m| state.workspace.with_untracked(|ws| ws.person_name(&m)));
-    let team = person
-        .team
+    let manager = person
+        .manager
         .clone()
-        .and_then(|t| state.workspace.with_untracked(|ws| ws.team(&t).map(|team| team.name.clone())));
+        .map(|m| state.workspace.with_untracked(|ws| ws.person_name(&m)));
+    let team = person.team.clone().and_then(|t| {
+        state
+            .workspace
+            .with_untracked(|ws| ws.team(&t).map(|team| team.name.clone()))
+    });
 
     let save = {
         let id = id.clone();
         Callback::new(move |details: PersonDetails| {
             let label = format!("Edit {}", details.name.trim());
-            state.edit(&label, |ws| ws.update_person(&id, details)).map(|()| editing.set(None))
+            state
+                .edit(&label, |ws| ws.update_person(&id, details))
+                .map(|()| editing.set(None))
         })
     };
     let remove = {

@@ -21,7 +21,9 @@ pub fn TeamForm(
         event.prevent_default();
         let details = TeamDetails {
             name: name.get(),
-            lead: Some(lead.get()).filter(|l| !l.is_empty()).map(PersonId::from),
+            lead: Some(lead.get())
+                .filter(|l| !l.is_empty())
+                .map(PersonId::from),
         };
         error.set(on_save.run(details).err());
     };

@@ -15,7 +15,11 @@ pub fn TeamList() -> impl IntoView {
             ws.teams_by_name()
                 .into_iter()
                 .map(|(id, team)| {
-                    let members = ws.members(id).into_iter().map(|(_, p)| p.name.clone()).collect::<Vec<_>>();
+                    let members = ws
+                        .members(id)
+                        .into_iter()
+                        .map(|(_, p)| p.name.clone())
+                        .collect::<Vec<_>>();
                     (id.clone(), team.clone(), members)
                 })
                 .collect::<Vec<_>>()
@@ -36,7 +40,12 @@ pub fn TeamList() -> impl IntoView {
 }
 
 #[component]
-fn TeamRow(id: TeamId, team: Team, members: Vec<String>, editing: RwSignal<Option<TeamId>>) -> impl IntoView {
+fn TeamRow(
+    id: TeamId,
+    team: Team,
+    members: Vec<String>,
+    editing: RwSignal<Option<TeamId>>,
+) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let is_editing = {
         let id = id.clone();
@@ -46,11 +55,20 @@ fn TeamRow(id: TeamId, team: Team, members: Vec<String>, editing: RwSignal<Optio
         let id = id.clone();
         Callback::new(move |details: TeamDetails| {
             let label = format!("Edit team {}", details.name.trim());
-            state.edit(&label, |ws| ws.update_team(&id, details)).map(|()| editing.set(None))
+            state
+                .edit(&label, |ws| ws.update_team(&id, details))
+                .map(|()| editing.set(None))
         })
     };
-    let lead = team.lead.clone().map(|l| state.workspace.with_untracked(|ws| ws.person_name(&l)));
-    let member_text = if members.is_empty() { "No members".to_owned() } else { members.join(", ") };
+    let lead = team
+        .lead
+        .clone()
+        .map(|l| state.workspace.with_untracked(|ws| ws.person_name(&l)));
+    let member_text = if members.is_empty() {
+        "No members".to_owned()
+    } else {
+        members.join(", ")
+    };
     let form_id = format!("team-{id}");
     let details = team.details();
     let row_id = id.clone();
