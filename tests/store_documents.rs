@@ -193,3 +193,57 @@ fn opening_a_document_writes_nothing() {
     block_on(reopened.save()).unwrap();
     assert_eq!(storage.keys(), before);
 }
+
+#[test]
+fn a_chunk_written_by_another_tab_is_applied_without_being_written_again() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+
+    // What the tab channel does: every chunk the first tab writes reaches the second.
+    let receiver = second.clone();
+    first.on_written(move |key, bytes| {
+        assert!(receiver.apply_stored_chunk(key.clone(), bytes).unwrap());
+    });
+    let refreshed = Rc::new(std::cell::Cell::new(0));
+    let counter = refreshed.clone();
+    second.on_changed_elsewhere(move || counter.set(counter.get() + 1));
+
+    add(&first, "Ana");
+    block_on(first.save()).unwrap();
+    assert_eq!(names(&second), ["Ana"]);
+    assert_eq!(refreshed.get(), 1, "the second tab is told to read again");
+
+    let keys_before = storage.keys();
+    block_on(second.save()).unwrap();
+    assert_eq!(
+        storage.keys(),
+        keys_before,
+        "the second tab does not write the chunk again"
+    );
+    assert_eq!(second.status(), SaveStatus::Saved);
+
+    // Edits in the second tab still save and reach a fresh load.
+    add(&second, "Bo");
+    block_on(second.save()).unwrap();
+    let fresh = block_on(repo.open(first.id())).unwrap().unwrap();
+    assert_eq!(names(&fresh), ["Ana", "Bo"]);
+}
+
+#[test]
+fn a_chunk_applied_twice_changes_nothing_the_second_time() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+    let written = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = written.clone();
+    first.on_written(move |key, bytes| sink.borrow_mut().push((key.clone(), bytes.to_vec())));
+    add(&first, "Ana");
+    block_on(first.save()).unwrap();
+    let (key, bytes) = written.borrow()[0].clone();
+    assert!(second.apply_stored_chunk(key.clone(), &bytes).unwrap());
+    assert!(!second.apply_stored_chunk(key, &bytes).unwrap());
+    assert_eq!(names(&second), ["Ana"]);
+}

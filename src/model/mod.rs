@@ -4,8 +4,10 @@
 //! Documents are typed with autosurgeon: a type here is the shape of an Automerge
 //! document (or part of one), and its methods are the edits a person can make.
 
+mod export;
 mod ids;
 mod workspace;
 
+pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{PersonId, TeamId};
 pub use workspace::{Person, PersonDetails, Team, TeamDetails, Workspace, WorkspaceError};

@@ -336,13 +336,14 @@ impl<S: Storage> DocHandle<S> {
     /// Merges another copy of this document (an import) and queues what is new to save.
     /// Returns whether anything changed.
     pub fn merge(&self, other: &mut AutoCommit) -> Result<bool, String> {
-        let merged = self
-            .inner
+        // Compare heads: `merge` reports the changes it was given, not only the new ones.
+        let heads_before = self.inner.doc.borrow_mut().get_heads();
+        self.inner
             .doc
             .borrow_mut()
             .merge(other)
             .map_err(|e| e.to_string())?;
-        if merged.is_empty() {
+        if self.inner.doc.borrow_mut().get_heads() == heads_before {
             return Ok(false);
         }
         self.collect_pending();

@@ -4,6 +4,7 @@
 //! as `model` operations and are applied as one Automerge change each
 //! ([`DocHandle::change`]).
 
+mod archive;
 mod chunks;
 mod clock;
 mod document;
@@ -20,13 +21,17 @@ mod indexed_db;
 #[cfg(target_arch = "wasm32")]
 mod tab_channel;
 
+pub use archive::{
+    document_file_name, read_import, write_archive, ImportError, ImportFile, ARCHIVE_FORMAT,
+    ARCHIVE_VERSION,
+};
 pub use chunks::{
     document_prefix, incremental_key, load_chunks, snapshot_key, CorruptChunk, LoadedChunks,
 };
 pub use clock::now_millis;
 pub use document::{ChangeError, DocHandle, SaveStatus};
 pub use document_id::{DocumentId, DocumentIdError};
-pub use repo::Repo;
+pub use repo::{ImportOutcome, Repo};
 pub use storage::{MemoryStorage, Storage, StorageError, StorageKey};
 
 #[cfg(target_arch = "wasm32")]

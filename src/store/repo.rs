@@ -1,10 +1,28 @@
 //! The documents of this device: finding the workspace document, creating it on first
 //! start, and opening documents by id.
 
+use autosurgeon::hydrate;
+
+use super::archive::{ImportError, ImportFile};
+use super::chunks;
 use super::document::DocHandle;
 use super::document_id::DocumentId;
 use super::storage::{Storage, StorageError};
 use crate::model::Workspace;
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Documents this device already had, with changes from the file merged in.
+    pub merged: usize,
+    /// Documents that were new to this device.
+    pub added: usize,
+    /// Documents that had nothing new.
+    pub unchanged: usize,
+    /// Set when this device's (empty) workspace was replaced by the file's: the app must
+    /// open that one.
+    pub switched_to: Option<DocumentId>,
+}
 
 /// Where this device records which document is its workspace. automerge-repo peers only
 /// read keys under a document id, so this key does not disturb them.
@@ -63,6 +81,88 @@ impl<S: Storage + Clone> Repo<S> {
         };
         let url = String::from_utf8_lossy(&bytes);
         Ok(DocumentId::from_url(&url).ok())
+    }
+
+    /// Imports a checked file into this device's documents, next to `current` (the open
+    /// workspace). Documents this device has are merged (nothing overwritten, nothing
+    /// duplicated: Automerge merges by change); new ones are added. A file of another
+    /// workspace is refused unless this device's workspace is still empty, in which case
+    /// the file's workspace becomes this device's.
+    pub async fn import(
+        &self,
+        current: &DocHandle<S>,
+        file: ImportFile,
+    ) -> Result<ImportOutcome, ImportError> {
+        let ours: Workspace = current.view().map_err(ImportError::Damaged)?;
+        let incoming_workspace = match file.workspace {
+            Some(id) => Some(id),
+            // A lone document is a workspace if it reads as one.
+            None => file
+                .documents
+                .iter()
+                .find(|(id, doc)| *id != current.id() && hydrate::<_, Workspace>(doc).is_ok())
+                .map(|(id, _)| *id),
+        };
+        let mut switched_to = None;
+        if let Some(theirs) = incoming_workspace.filter(|id| *id != current.id()) {
+            if !ours.is_pristine() {
+                let their_name = file
+                    .documents
+                    .iter()
+                    .find(|(id, _)| *id == theirs)
+                    .and_then(|(_, doc)| hydrate::<_, Workspace>(doc).ok())
+                    .map(|ws| ws.organisation)
+                    .filter(|name| !name.is_empty())
+                    .unwrap_or_else(|| "another organisation".to_owned());
+                return Err(ImportError::OtherWorkspace {
+                    theirs: their_name,
+                    ours: ours.organisation.clone(),
+                });
+            }
+            switched_to = Some(theirs);
+        }
+
+        let storage_error = |e: StorageError| ImportError::Storage(e.to_string());
+        let mut outcome = ImportOutcome {
+            merged: 0,
+            added: 0,
+            unchanged: 0,
+            switched_to,
+        };
+        for (id, mut doc) in file.documents {
+            let existing = if id == current.id() {
+                Some(current.clone())
+            } else {
+                DocHandle::load(self.storage.clone(), id)
+                    .await
+                    .map_err(storage_error)?
+            };
+            match existing {
+                Some(handle) => {
+                    if handle.merge(&mut doc).map_err(ImportError::Damaged)? {
+                        handle.save().await.map_err(storage_error)?;
+                        outcome.merged += 1;
+                    } else {
+                        outcome.unchanged += 1;
+                    }
+                }
+                None => {
+                    let key = chunks::snapshot_key(&id, &doc.get_heads());
+                    self.storage
+                        .save(key, doc.save())
+                        .await
+                        .map_err(storage_error)?;
+                    outcome.added += 1;
+                }
+            }
+        }
+        if let Some(theirs) = switched_to {
+            self.storage
+                .save(workspace_pointer_key(), theirs.url().into_bytes())
+                .await
+                .map_err(storage_error)?;
+        }
+        Ok(outcome)
     }
 
     /// Opens a document by id; `None` when this device has no chunk of it.

@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
         let warning = storage.unavailable_reason().map(ToString::to_string);
         let repo = Repo::new(storage);
         let state = match repo.open_workspace().await {
-            Ok(handle) => WorkspaceState::new(handle, warning)
+            Ok(handle) => WorkspaceState::new(repo, handle, warning)
                 .map_err(|e| format!("The workspace could not be read: {e}")),
             Err(error) => Err(error.to_string()),
         };

@@ -6,6 +6,7 @@
 
 mod app;
 pub mod components;
+pub mod files;
 pub mod pages;
 mod workspace_state;
 

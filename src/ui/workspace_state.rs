@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::model::{Workspace, WorkspaceError};
 use crate::store::{
-    Autosaver, BrowserStorage, ChangeError, CorruptChunk, DocHandle, SaveStatus, TabChannel,
+    document_file_name, now_millis, read_import, write_archive, Autosaver, BrowserStorage,
+    ChangeError, CorruptChunk, DocHandle, ImportOutcome, Repo, SaveStatus, TabChannel,
 };
 
 /// Shared through context by [`crate::ui::App`]; pages read it with
@@ -24,6 +25,7 @@ pub struct WorkspaceState {
     // The handle is neither Send nor Sync (it owns the Automerge document and a JS
     // database connection), so it lives in the local arena rather than in a signal.
     handle: StoredValue<DocHandle<Rc<BrowserStorage>>, LocalStorage>,
+    repo: StoredValue<Repo<Rc<BrowserStorage>>, LocalStorage>,
     /// This tab's link to the other tabs, closed when the state's owner is disposed.
     _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
 }
@@ -32,6 +34,7 @@ impl WorkspaceState {
     /// Wraps an opened workspace document: mirrors its save status into a signal and keeps
     /// it saved.
     pub fn new(
+        repo: Repo<Rc<BrowserStorage>>,
         handle: DocHandle<Rc<BrowserStorage>>,
         storage_warning: Option<String>,
     ) -> Result<Self, String> {
@@ -59,6 +62,7 @@ impl WorkspaceState {
             storage_warning,
             corrupt,
             handle: StoredValue::new_local(handle),
+            repo: StoredValue::new_local(repo),
             _tabs: StoredValue::new_local(tabs),
         })
     }
@@ -82,6 +86,35 @@ impl WorkspaceState {
             Err(ChangeError::Refused(error)) => Err(error.to_string()),
             Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
         }
+    }
+
+    /// The workspace archive: every document with its full history (`docs/formats.md`).
+    pub fn archive(&self) -> String {
+        self.handle.with_value(|handle| {
+            let id = handle.id();
+            write_archive(id, &[(id, handle.save_binary())], now_millis())
+        })
+    }
+
+    /// The workspace document as a `.automerge` file: its name and bytes.
+    pub fn automerge_file(&self) -> (String, Vec<u8>) {
+        self.handle
+            .with_value(|handle| (document_file_name(handle.id()), handle.save_binary()))
+    }
+
+    /// The workspace as JSON, for reading and for other tools.
+    pub fn json(&self) -> String {
+        let url = self.url();
+        self.workspace.with_untracked(|ws| ws.to_json(&url))
+    }
+
+    /// Checks and imports a file; on refusal nothing has changed and the reason is in
+    /// words for the person. Merged changes show at once (the document tells the UI).
+    pub async fn import(&self, file_name: &str, bytes: &[u8]) -> Result<ImportOutcome, String> {
+        let file = read_import(file_name, bytes).map_err(|e| e.to_string())?;
+        let repo = self.repo.get_value();
+        let handle = self.handle.get_value();
+        repo.import(&handle, file).await.map_err(|e| e.to_string())
     }
 
     /// The `automerge:` URL of the workspace document.

@@ -1,11 +1,12 @@
 //! `cargo xtask test`: every test tier, none skipped silently.
 //!
+//! 0. lint: `cargo fmt --check` and clippy with `-D warnings` on both targets;
 //! 1. native: `cargo test --workspace` (model, store, relay, xtask);
 //! 2. browser: wasm-bindgen-test in headless Chromium (`tests/browser_*.rs`);
 //! 3. end-to-end: Playwright (`playwright-core` driving Chromium) against the release
 //!    build served by the relay, at the root and under a sub-path (`tests/e2e/*.test.mjs`).
 //!
-//! `--tier native|browser|e2e` runs one tier (for working on it); the default is all.
+//! `--tier lint|native|browser|e2e` runs one tier (for working on it); the default is all.
 
 use std::time::Instant;
 
@@ -13,7 +14,7 @@ use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step};
 use crate::tools::{self, Needs, Tools};
 
-const TIERS: [&str; 3] = ["native", "browser", "e2e"];
+const TIERS: [&str; 4] = ["lint", "native", "browser", "e2e"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let tiers: Vec<&str> = match args {
@@ -31,6 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for tier in tiers {
         let started = Instant::now();
         let result = match tier {
+            "lint" => lint(),
             "native" => native(),
             "browser" => browser(&tools),
             _ => end_to_end(&tools),
@@ -53,6 +55,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("{failed} test tier(s) failed"))
     }
+}
+
+fn lint() -> Result<(), String> {
+    step("Lint: rustfmt and clippy (native and wasm32)");
+    run_command(&mut command("cargo", &["fmt", "--all", "--", "--check"]))?;
+    run_command(&mut command(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    run_command(&mut command(
+        "cargo",
+        &[
+            "clippy",
+            "--package",
+            "throughline",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
 }
 
 fn native() -> Result<(), String> {

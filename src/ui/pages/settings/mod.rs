@@ -1,4 +1,7 @@
-//! Settings: the organisation's name, and how this device keeps the data.
+//! Settings: the organisation's name, how this device keeps the data, and the data
+//! itself (export and import).
+
+mod data;
 
 use leptos::prelude::*;
 
@@ -14,6 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
             </header>
             <OrganisationSettings/>
             <DeviceSettings/>
+            <data::DataSettings/>
         </section>
     }
 }

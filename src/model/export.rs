@@ -1,0 +1,79 @@
+//! The workspace as JSON, in a stable, documented shape (`docs/formats.md`): for reading
+//! and for other tools. Moving data between devices uses the archive, which keeps the
+//! full history.
+
+use serde::Serialize;
+
+use super::workspace::Workspace;
+
+/// Identifies the JSON shape; bumped only when a field changes meaning or goes away.
+pub const WORKSPACE_JSON_FORMAT: &str = "throughline-workspace";
+pub const WORKSPACE_JSON_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+struct WorkspaceJson<'a> {
+    format: &'static str,
+    version: u32,
+    document: &'a str,
+    organisation: &'a str,
+    people: Vec<PersonJson<'a>>,
+    teams: Vec<TeamJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PersonJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    title: &'a str,
+    email: &'a str,
+    manager: Option<&'a str>,
+    team: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct TeamJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    lead: Option<&'a str>,
+}
+
+impl Workspace {
+    /// The workspace as pretty-printed JSON; `document` is its `automerge:` URL. People
+    /// and teams are listed by name, so two exports of the same state are identical.
+    pub fn to_json(&self, document: &str) -> String {
+        let export = WorkspaceJson {
+            format: WORKSPACE_JSON_FORMAT,
+            version: WORKSPACE_JSON_VERSION,
+            document,
+            organisation: &self.organisation,
+            people: self
+                .people_by_name()
+                .into_iter()
+                .map(|(id, p)| PersonJson {
+                    id: id.as_str(),
+                    name: &p.name,
+                    title: &p.title,
+                    email: &p.email,
+                    manager: p.manager.as_ref().map(|m| m.as_str()),
+                    team: p.team.as_ref().map(|t| t.as_str()),
+                })
+                .collect(),
+            teams: self
+                .teams_by_name()
+                .into_iter()
+                .map(|(id, t)| TeamJson {
+                    id: id.as_str(),
+                    name: &t.name,
+                    lead: t.lead.as_ref().map(|l| l.as_str()),
+                })
+                .collect(),
+        };
+        // Serialising plain strings and lists cannot fail.
+        serde_json::to_string_pretty(&export).unwrap_or_default()
+    }
+
+    /// Whether nothing has been entered yet (a fresh device's workspace).
+    pub fn is_pristine(&self) -> bool {
+        self.organisation.is_empty() && self.people.is_empty() && self.teams.is_empty()
+    }
+}

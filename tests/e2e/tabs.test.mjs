@@ -1,0 +1,74 @@
+// Several tabs of one browser: each sees the other's edits live, and a tab closed right
+// after an edit keeps it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const openPeople = async (page) => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+  await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+};
+
+test("two tabs see each other's edits without reloading", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const first = await context.newPage();
+    const errors = watchErrors(first);
+    await first.goto(relay.base);
+    await nameOrganisation(first, "Two Tabs Ltd");
+    await waitUntilSaved(first);
+
+    const second = await context.newPage();
+    errors.push(...watchErrors(second));
+    await second.goto(relay.base);
+    await second.getByTestId("org-name").filter({ hasText: "Two Tabs Ltd" }).waitFor();
+    await openPeople(first);
+    await openPeople(second);
+
+    await addPerson(first, { name: "Ana Lima" });
+    await second.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor({ timeout: 5000 });
+    await addPerson(second, { name: "Bo Chen" });
+    await first.getByTestId("person-name").filter({ hasText: "Bo Chen" }).waitFor({ timeout: 5000 });
+
+    assert.deepEqual(await first.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen"]);
+    assert.deepEqual(await second.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen"]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
+test("a tab closed right after an edit keeps the edit", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Quick Close Ltd");
+    await waitUntilSaved(page);
+    await openPeople(page);
+    await page.getByRole("button", { name: "Add person" }).click();
+    const form = page.getByRole("form", { name: "New person" });
+    await form.getByLabel("Name").fill("Cy Okafor");
+    await form.getByRole("button", { name: "Save" }).click();
+    // No waiting for "saved": the tab goes away at once.
+    await page.close();
+
+    const reopened = await context.newPage();
+    await reopened.goto(`${relay.base}people`);
+    await reopened.getByTestId("person-name").filter({ hasText: "Cy Okafor" }).waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
