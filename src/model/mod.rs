@@ -7,6 +7,7 @@
 mod export;
 mod ids;
 mod workspace;
+mod workspace_diff;
 
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{PersonId, TeamId};

@@ -53,6 +53,8 @@ struct Inner<S> {
     incremental_bytes: Cell<usize>,
     corrupt: Vec<CorruptChunk>,
     saving: Cell<bool>,
+    /// The name of the person using this device, recorded with their changes.
+    author: RefCell<Option<String>>,
     status: RefCell<SaveStatus>,
     on_status: RefCell<Option<StatusListener>>,
     on_dirty: RefCell<Option<DirtyListener>>,
@@ -80,6 +82,9 @@ impl<S: Storage> DocHandle<S> {
     pub fn create<T: Reconcile>(storage: S, initial: &T, message: &str) -> Result<Self, String> {
         let mut doc = AutoCommit::new();
         reconcile(&mut doc, initial).map_err(|e| e.to_string())?;
+        // Made with the document so that two devices never create them concurrently
+        // (two concurrent maps under one key would hide one device's entries).
+        super::history::create_record_maps(&mut doc).map_err(|e| e.to_string())?;
         doc.commit_with(commit_options(message));
         let handle = Self::from_parts(
             DocumentId::random(),
@@ -135,6 +140,7 @@ impl<S: Storage> DocHandle<S> {
                 incremental_bytes: Cell::new(incremental_bytes),
                 corrupt,
                 saving: Cell::new(false),
+                author: RefCell::new(None),
                 status: RefCell::new(SaveStatus::Saved),
                 on_status: RefCell::new(None),
                 on_dirty: RefCell::new(None),
@@ -175,6 +181,11 @@ impl<S: Storage> DocHandle<S> {
             if let Err(error) = reconcile(&mut *doc, &view) {
                 doc.rollback();
                 return Err(ChangeError::Shape(error.to_string()));
+            }
+            if let Some(author) = &*self.inner.author.borrow() {
+                // Who made the changes of this session, for the history. Failing to note
+                // it must not lose the edit itself.
+                let _ = super::history::record_author(&mut doc, author);
             }
             doc.commit_with(commit_options(message));
         }
@@ -293,6 +304,43 @@ impl<S: Storage> DocHandle<S> {
     /// Called whenever an edit leaves something to save (the autosaver hooks in here).
     pub fn on_dirty(&self, listener: impl Fn() + 'static) {
         *self.inner.on_dirty.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Sets who is editing on this device; their name is recorded with their changes.
+    pub fn set_author(&self, author: Option<String>) {
+        *self.inner.author.borrow_mut() = author.filter(|a| !a.trim().is_empty());
+    }
+
+    /// Runs `read` on the Automerge document (for the history and versions modules).
+    pub(super) fn with_doc<R>(&self, read: impl FnOnce(&mut AutoCommit) -> R) -> R {
+        read(&mut self.inner.doc.borrow_mut())
+    }
+
+    /// Applies a change made directly on the Automerge document (named versions), as one
+    /// change described by `message`, and queues it for saving.
+    pub(super) fn raw_change<R>(
+        &self,
+        message: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<R, String>,
+    ) -> Result<R, String> {
+        let result = {
+            let mut doc = self.inner.doc.borrow_mut();
+            match edit(&mut doc) {
+                Ok(result) => {
+                    if let Some(author) = &*self.inner.author.borrow() {
+                        let _ = super::history::record_author(&mut doc, author);
+                    }
+                    doc.commit_with(commit_options(message));
+                    result
+                }
+                Err(error) => {
+                    doc.rollback();
+                    return Err(error);
+                }
+            }
+        };
+        self.collect_pending();
+        Ok(result)
     }
 
     /// Called with each incremental chunk once it is durably written (the tab channel

@@ -9,8 +9,10 @@ mod chunks;
 mod clock;
 mod document;
 mod document_id;
+mod history;
 mod repo;
 mod storage;
+mod versions;
 
 #[cfg(target_arch = "wasm32")]
 mod autosave;
@@ -31,8 +33,10 @@ pub use chunks::{
 pub use clock::now_millis;
 pub use document::{ChangeError, DocHandle, SaveStatus};
 pub use document_id::{DocumentId, DocumentIdError};
+pub use history::{ChangeRecord, Session, SESSION_GAP_SECONDS};
 pub use repo::{ImportOutcome, Repo};
 pub use storage::{MemoryStorage, Storage, StorageError, StorageKey};
+pub use versions::Version;
 
 #[cfg(target_arch = "wasm32")]
 pub use autosave::{flush_on_page_hide, Autosaver};
