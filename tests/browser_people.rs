@@ -58,7 +58,7 @@ async fn adding_a_person_shows_them_and_saves_them() {
     let repo = Repo::new(storage);
     let handle = repo.open_workspace().await.unwrap();
     let id = handle.id();
-    let state = WorkspaceState::new(repo, handle, None).unwrap();
+    let state = WorkspaceState::new(repo, handle, None, None).unwrap();
 
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
@@ -110,7 +110,7 @@ async fn a_person_without_a_name_is_refused_with_a_message() {
     ));
     let repo = Repo::new(storage);
     let handle = repo.open_workspace().await.unwrap();
-    let state = WorkspaceState::new(repo, handle, None).unwrap();
+    let state = WorkspaceState::new(repo, handle, None, None).unwrap();
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let host: HtmlElement = host.dyn_into().unwrap();

@@ -165,6 +165,22 @@ impl<S: Storage + Clone> Repo<S> {
         Ok(outcome)
     }
 
+    /// A setting of this device (not of any document, so it never syncs), e.g. who uses
+    /// the device.
+    pub async fn device_setting(&self, name: &str) -> Result<Option<String>, StorageError> {
+        let key = vec!["throughline".to_owned(), format!("device-{name}")];
+        Ok(self
+            .storage
+            .load(&key)
+            .await?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    pub async fn set_device_setting(&self, name: &str, value: &str) -> Result<(), StorageError> {
+        let key = vec!["throughline".to_owned(), format!("device-{name}")];
+        self.storage.save(key, value.as_bytes().to_vec()).await
+    }
+
     /// Opens a document by id; `None` when this device has no chunk of it.
     pub async fn open(&self, id: DocumentId) -> Result<Option<DocHandle<S>>, StorageError> {
         DocHandle::load(self.storage.clone(), id).await

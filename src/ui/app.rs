@@ -6,7 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::{Navigation, SaveIndicator, StorageNotices, UpdatePrompt};
-use super::pages::{HomePage, NotFoundPage, PeoplePage, PlansPage, ReviewsPage, SettingsPage};
+use super::pages::{
+    HistoryPage, HomePage, NotFoundPage, PeoplePage, PlansPage, ReviewsPage, SettingsPage,
+};
 use super::WorkspaceState;
 use crate::store::{BrowserStorage, Repo};
 
@@ -33,8 +35,9 @@ pub fn App() -> impl IntoView {
         let storage = BrowserStorage::open().await;
         let warning = storage.unavailable_reason().map(ToString::to_string);
         let repo = Repo::new(storage);
+        let me = WorkspaceState::device_person(&repo).await;
         let state = match repo.open_workspace().await {
-            Ok(handle) => WorkspaceState::new(repo, handle, warning)
+            Ok(handle) => WorkspaceState::new(repo, handle, warning, me)
                 .map_err(|e| format!("The workspace could not be read: {e}")),
             Err(error) => Err(error.to_string()),
         };
@@ -100,6 +103,7 @@ pub fn AppShell() -> impl IntoView {
                         <Route path=path!("/reviews") view=ReviewsPage/>
                         <Route path=path!("/people") view=PeoplePage/>
                         <Route path=path!("/settings") view=SettingsPage/>
+                        <Route path=path!("/history") view=HistoryPage/>
                     </Routes>
                 </main>
             </div>

@@ -7,6 +7,7 @@
 mod app;
 pub mod components;
 pub mod files;
+pub mod format;
 pub mod pages;
 mod workspace_state;
 

@@ -5,11 +5,15 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::model::{Workspace, WorkspaceError};
+use crate::model::{PersonId, Workspace, WorkspaceError};
 use crate::store::{
     document_file_name, now_millis, read_import, write_archive, Autosaver, BrowserStorage,
-    ChangeError, CorruptChunk, DocHandle, ImportOutcome, Repo, SaveStatus, TabChannel,
+    ChangeError, CorruptChunk, DocHandle, ImportOutcome, Repo, SaveStatus, Session, TabChannel,
+    Version,
 };
+
+/// The device setting that names who uses this device.
+const DEVICE_PERSON: &str = "person";
 
 /// Shared through context by [`crate::ui::App`]; pages read it with
 /// `expect_context::<WorkspaceState>()`.
@@ -22,6 +26,8 @@ pub struct WorkspaceState {
     pub storage_warning: ReadSignal<Option<String>>,
     /// Stored chunks of the workspace that could not be read (kept, not deleted).
     pub corrupt: ReadSignal<Vec<CorruptChunk>>,
+    /// The person using this device, as chosen in Settings; their name goes with edits.
+    pub me: RwSignal<Option<PersonId>>,
     // The handle is neither Send nor Sync (it owns the Automerge document and a JS
     // database connection), so it lives in the local arena rather than in a signal.
     handle: StoredValue<DocHandle<Rc<BrowserStorage>>, LocalStorage>,
@@ -37,6 +43,7 @@ impl WorkspaceState {
         repo: Repo<Rc<BrowserStorage>>,
         handle: DocHandle<Rc<BrowserStorage>>,
         storage_warning: Option<String>,
+        me: Option<PersonId>,
     ) -> Result<Self, String> {
         let workspace: Workspace = handle.view()?;
         let (workspace, set_workspace) = signal(workspace);
@@ -63,6 +70,7 @@ impl WorkspaceState {
             corrupt,
             handle: StoredValue::new_local(handle),
             repo: StoredValue::new_local(repo),
+            me: RwSignal::new(me),
             _tabs: StoredValue::new_local(tabs),
         })
     }
@@ -75,9 +83,11 @@ impl WorkspaceState {
         message: &str,
         edit: impl FnOnce(&mut Workspace) -> Result<R, WorkspaceError>,
     ) -> Result<R, String> {
-        let outcome = self
-            .handle
-            .with_value(|handle| handle.change(message, edit));
+        let author = self.my_name();
+        let outcome = self.handle.with_value(|handle| {
+            handle.set_author(author);
+            handle.change(message, edit)
+        });
         match outcome {
             Ok((workspace, result)) => {
                 self.set_workspace.set(workspace);
@@ -115,6 +125,66 @@ impl WorkspaceState {
         let repo = self.repo.get_value();
         let handle = self.handle.get_value();
         repo.import(&handle, file).await.map_err(|e| e.to_string())
+    }
+
+    /// Reads who uses this device from its settings (for opening the workspace).
+    pub async fn device_person(repo: &Repo<Rc<BrowserStorage>>) -> Option<PersonId> {
+        repo.device_setting(DEVICE_PERSON)
+            .await
+            .ok()
+            .flatten()
+            .filter(|id| !id.is_empty())
+            .map(PersonId::from)
+    }
+
+    /// Records who uses this device (`None`: nobody chosen).
+    pub fn set_me(&self, person: Option<PersonId>) {
+        self.me.set(person.clone());
+        let repo = self.repo.get_value();
+        leptos::task::spawn_local(async move {
+            let value = person.map(|p| p.to_string()).unwrap_or_default();
+            let _ = repo.set_device_setting(DEVICE_PERSON, &value).await;
+        });
+    }
+
+    /// The name of the person using this device, if chosen and still in the workspace.
+    pub fn my_name(&self) -> Option<String> {
+        let me = self.me.get_untracked()?;
+        self.workspace
+            .with_untracked(|ws| ws.person(&me).map(|p| p.name.clone()))
+    }
+
+    /// The workspace's history, oldest session first (re-read when the workspace changes).
+    pub fn history(&self) -> Vec<Session> {
+        self.workspace.track();
+        self.handle.with_value(|handle| handle.history())
+    }
+
+    /// The named versions, oldest first (re-read when the workspace changes).
+    pub fn versions(&self) -> Vec<Version> {
+        self.workspace.track();
+        self.handle.with_value(|handle| handle.versions())
+    }
+
+    /// Names the current state of the workspace.
+    pub fn name_version(&self, name: &str) -> Result<Version, String> {
+        let by = self.my_name().unwrap_or_default();
+        let version = self
+            .handle
+            .with_value(|handle| handle.name_version(name, &by))?;
+        // The version is part of the document: notify readers so lists re-read it.
+        self.set_workspace.set(self.workspace.get_untracked());
+        Ok(version)
+    }
+
+    /// The workspace as it was at `heads`.
+    pub fn workspace_at(&self, heads: &[automerge::ChangeHash]) -> Result<Workspace, String> {
+        self.handle.with_value(|handle| handle.view_at(heads))
+    }
+
+    /// The workspace just before `change`.
+    pub fn workspace_before(&self, change: automerge::ChangeHash) -> Result<Workspace, String> {
+        self.handle.with_value(|handle| handle.view_before(change))
     }
 
     /// The `automerge:` URL of the workspace document.

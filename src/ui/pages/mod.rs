@@ -1,5 +1,6 @@
 //! One file (or folder) per route.
 
+mod history;
 mod home;
 mod not_found;
 pub mod people;
@@ -7,6 +8,7 @@ mod plans;
 mod reviews;
 mod settings;
 
+pub use history::HistoryPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use people::PeoplePage;
