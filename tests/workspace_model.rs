@@ -307,3 +307,23 @@ fn people_added_on_two_devices_at_once_are_all_kept() {
     assert_eq!(names, ["Ana", "Bo"]);
     assert_eq!(ws.teams.len(), 1);
 }
+
+#[test]
+fn a_person_removed_on_one_device_while_edited_on_another_stays_removed() {
+    let mut ws = Workspace::new("Acme");
+    let (ana, bo) = (PersonId::random(), PersonId::random());
+    ws.add_person(ana.clone(), person("Ana")).unwrap();
+    ws.add_person(bo.clone(), reporting_to("Bo", &ana)).unwrap();
+    let (mut first, mut second) = two_devices(&ws);
+    edit(&mut first, |ws| {
+        ws.remove_person(&ana).unwrap();
+    });
+    edit(&mut second, |ws| {
+        let details = PersonDetails { title: "CEO".into(), ..ws.person(&ana).unwrap().details() };
+        ws.update_person(&ana, details).unwrap();
+    });
+    let ws = merged(&mut first, &mut second);
+    assert!(ws.person(&ana).is_none(), "the removal wins; no half-person is left");
+    assert_eq!(ws.person(&bo).unwrap().manager, None, "and nothing points at the removed person");
+    assert_eq!(ws.people.len(), 1);
+}

@@ -6,8 +6,24 @@ use autosurgeon::{Hydrate, Reconcile};
 macro_rules! random_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
+
+        // Stored as a plain string. (autosurgeon's derived newtype keeps a key that fails
+        // when an optional reference is cleared or replaced, so this is written by hand.)
+        impl Reconcile for $name {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+
+            fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+                reconciler.str(&self.0)
+            }
+        }
+
+        impl Hydrate for $name {
+            fn hydrate_string(text: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
+                Ok(Self(text.to_owned()))
+            }
+        }
 
         impl $name {
             /// A new random id (128 bits, so ids made offline on different devices never clash).
