@@ -255,7 +255,10 @@ struct FlakyStorage {
 }
 
 impl Storage for FlakyStorage {
-    async fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, throughline::store::StorageError> {
+    async fn load(
+        &self,
+        key: &[String],
+    ) -> Result<Option<Vec<u8>>, throughline::store::StorageError> {
         self.inner.load(key).await
     }
     async fn load_range(
@@ -264,7 +267,11 @@ impl Storage for FlakyStorage {
     ) -> Result<Vec<(Vec<String>, Vec<u8>)>, throughline::store::StorageError> {
         self.inner.load_range(prefix).await
     }
-    async fn save(&self, key: Vec<String>, value: Vec<u8>) -> Result<(), throughline::store::StorageError> {
+    async fn save(
+        &self,
+        key: Vec<String>,
+        value: Vec<u8>,
+    ) -> Result<(), throughline::store::StorageError> {
         if self.failing.get() {
             return Err(throughline::store::StorageError::QuotaExceeded);
         }
@@ -277,7 +284,10 @@ impl Storage for FlakyStorage {
 
 #[test]
 fn a_failed_write_is_reported_kept_in_memory_and_written_on_retry() {
-    let storage = Rc::new(FlakyStorage { inner: MemoryStorage::new(), failing: std::cell::Cell::new(false) });
+    let storage = Rc::new(FlakyStorage {
+        inner: MemoryStorage::new(),
+        failing: std::cell::Cell::new(false),
+    });
     let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
     let statuses = Rc::new(std::cell::RefCell::new(Vec::new()));
     let seen = statuses.clone();
@@ -285,13 +295,23 @@ fn a_failed_write_is_reported_kept_in_memory_and_written_on_retry() {
 
     storage.failing.set(true);
     let id = PersonId::random();
-    let details = PersonDetails { name: "Ana".into(), ..PersonDetails::default() };
-    handle.change("Add Ana", |ws: &mut Workspace| ws.add_person(id.clone(), details)).unwrap();
+    let details = PersonDetails {
+        name: "Ana".into(),
+        ..PersonDetails::default()
+    };
+    handle
+        .change("Add Ana", |ws: &mut Workspace| {
+            ws.add_person(id.clone(), details)
+        })
+        .unwrap();
     assert_eq!(
         block_on(handle.save()),
         Err(throughline::store::StorageError::QuotaExceeded)
     );
-    assert_eq!(handle.status(), SaveStatus::Failed(throughline::store::StorageError::QuotaExceeded));
+    assert_eq!(
+        handle.status(),
+        SaveStatus::Failed(throughline::store::StorageError::QuotaExceeded)
+    );
     let ws: Workspace = handle.view().unwrap();
     assert!(ws.person(&id).is_some(), "the edit stays in memory");
 
@@ -306,9 +326,14 @@ fn a_failed_write_is_reported_kept_in_memory_and_written_on_retry() {
             SaveStatus::Saved
         ]
     );
-    let reopened = block_on(Repo::new(storage.clone()).open(handle.id())).unwrap().unwrap();
+    let reopened = block_on(Repo::new(storage.clone()).open(handle.id()))
+        .unwrap()
+        .unwrap();
     let ws: Workspace = reopened.view().unwrap();
-    assert!(ws.person(&id).is_some(), "the retried write reached storage");
+    assert!(
+        ws.person(&id).is_some(),
+        "the retried write reached storage"
+    );
 }
 
 #[test]
@@ -323,16 +348,28 @@ fn references_to_people_can_be_changed_cleared_and_removed_in_the_document() {
         ..PersonDetails::default()
     };
     let details = reports_to(Some(ana.clone()));
-    handle.change("Add Cy", |ws: &mut Workspace| ws.add_person(cy.clone(), details)).unwrap();
+    handle
+        .change("Add Cy", |ws: &mut Workspace| {
+            ws.add_person(cy.clone(), details)
+        })
+        .unwrap();
     for manager in [Some(bo.clone()), None, Some(ana.clone())] {
         let details = reports_to(manager.clone());
-        handle.change("Edit Cy", |ws: &mut Workspace| ws.update_person(&cy, details)).unwrap();
+        handle
+            .change("Edit Cy", |ws: &mut Workspace| {
+                ws.update_person(&cy, details)
+            })
+            .unwrap();
         let ws: Workspace = handle.view().unwrap();
         assert_eq!(ws.person(&cy).unwrap().manager, manager);
     }
-    handle.change("Remove Ana", |ws: &mut Workspace| ws.remove_person(&ana)).unwrap();
+    handle
+        .change("Remove Ana", |ws: &mut Workspace| ws.remove_person(&ana))
+        .unwrap();
     block_on(handle.save()).unwrap();
-    let reopened = block_on(Repo::new(storage).open(handle.id())).unwrap().unwrap();
+    let reopened = block_on(Repo::new(storage).open(handle.id()))
+        .unwrap()
+        .unwrap();
     let ws: Workspace = reopened.view().unwrap();
     assert_eq!(ws.person(&cy).unwrap().manager, None);
     assert!(ws.person(&ana).is_none());

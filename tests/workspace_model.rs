@@ -319,11 +319,21 @@ fn a_person_removed_on_one_device_while_edited_on_another_stays_removed() {
         ws.remove_person(&ana).unwrap();
     });
     edit(&mut second, |ws| {
-        let details = PersonDetails { title: "CEO".into(), ..ws.person(&ana).unwrap().details() };
+        let details = PersonDetails {
+            title: "CEO".into(),
+            ..ws.person(&ana).unwrap().details()
+        };
         ws.update_person(&ana, details).unwrap();
     });
     let ws = merged(&mut first, &mut second);
-    assert!(ws.person(&ana).is_none(), "the removal wins; no half-person is left");
-    assert_eq!(ws.person(&bo).unwrap().manager, None, "and nothing points at the removed person");
+    assert!(
+        ws.person(&ana).is_none(),
+        "the removal wins; no half-person is left"
+    );
+    assert_eq!(
+        ws.person(&bo).unwrap().manager,
+        None,
+        "and nothing points at the removed person"
+    );
     assert_eq!(ws.people.len(), 1);
 }
