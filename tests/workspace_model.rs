@@ -337,3 +337,58 @@ fn a_person_removed_on_one_device_while_edited_on_another_stays_removed() {
     );
     assert_eq!(ws.people.len(), 1);
 }
+
+#[test]
+fn two_people_typing_in_the_description_at_once_keep_every_character() {
+    let mut ws = Workspace::new("Acme");
+    ws.set_about("We make tools.");
+    let (mut first, mut second) = two_devices(&ws);
+    // One types at the start while the other types at the end, and both in the middle.
+    edit(&mut first, |ws| ws.set_about("Since 1990, we make tools."));
+    edit(&mut second, |ws| {
+        ws.set_about("We make good tools for farms.")
+    });
+    let ws = merged(&mut first, &mut second);
+    assert_eq!(ws.about_text(), "Since 1990, we make good tools for farms.");
+
+    // Both type at the same place: both insertions are kept, in one order on every device.
+    // (A fresh start: a view read from one document cannot be written into another.)
+    let mut start = Workspace::new("Acme");
+    start.set_about(ws.about_text());
+    let (mut first, mut second) = two_devices(&start);
+    edit(&mut first, |ws| {
+        ws.set_about("Since 1990, we make good, cheap tools for farms.")
+    });
+    edit(&mut second, |ws| {
+        ws.set_about("Since 1990, we make good, strong tools for farms.")
+    });
+    let ws = merged(&mut first, &mut second);
+    let text = ws.about_text();
+    assert!(
+        text == "Since 1990, we make good, cheap, strong tools for farms."
+            || text == "Since 1990, we make good, strong, cheap tools for farms.",
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Since 1990").count(),
+        1,
+        "no duplicated text: {text}"
+    );
+}
+
+#[test]
+fn a_workspace_written_before_the_description_existed_still_opens() {
+    // The shape of the first workspace documents: no `about` key.
+    let mut doc = AutoCommit::new();
+    {
+        use automerge::transaction::Transactable;
+        doc.put(automerge::ROOT, "organisation", "Acme").unwrap();
+        doc.put_object(automerge::ROOT, "people", automerge::ObjType::Map)
+            .unwrap();
+        doc.put_object(automerge::ROOT, "teams", automerge::ObjType::Map)
+            .unwrap();
+    }
+    let ws: Workspace = hydrate(&doc).unwrap();
+    assert_eq!(ws.organisation, "Acme");
+    assert_eq!(ws.about_text(), "");
+}

@@ -16,6 +16,7 @@ struct WorkspaceJson<'a> {
     version: u32,
     document: &'a str,
     organisation: &'a str,
+    about: &'a str,
     people: Vec<PersonJson<'a>>,
     teams: Vec<TeamJson<'a>>,
 }
@@ -46,6 +47,7 @@ impl Workspace {
             version: WORKSPACE_JSON_VERSION,
             document,
             organisation: &self.organisation,
+            about: self.about_text(),
             people: self
                 .people_by_name()
                 .into_iter()
@@ -74,6 +76,9 @@ impl Workspace {
 
     /// Whether nothing has been entered yet (a fresh device's workspace).
     pub fn is_pristine(&self) -> bool {
-        self.organisation.is_empty() && self.people.is_empty() && self.teams.is_empty()
+        self.organisation.is_empty()
+            && self.about_text().is_empty()
+            && self.people.is_empty()
+            && self.teams.is_empty()
     }
 }

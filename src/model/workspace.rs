@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use autosurgeon::{Hydrate, Reconcile};
+use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::ids::{PersonId, TeamId};
 
@@ -18,6 +18,11 @@ const MAX_NAME_CHARS: usize = 200;
 pub struct Workspace {
     /// The organisation's name, shown in the header. Empty until someone names it.
     pub organisation: String,
+    /// What the organisation is and does, written together: Automerge text, so two people
+    /// typing in it at once merge character by character. (Workspaces made before it
+    /// existed read it as empty.)
+    #[autosurgeon(missing = "Text::default")]
+    pub about: Text,
     pub people: BTreeMap<PersonId, Person>,
     pub teams: BTreeMap<TeamId, Team>,
 }
@@ -113,6 +118,16 @@ impl Workspace {
     pub fn rename(&mut self, organisation: &str) -> Result<(), WorkspaceError> {
         self.organisation = valid_name(organisation)?;
         Ok(())
+    }
+
+    /// Replaces the description with `text`. Only the characters that differ are written,
+    /// so someone else's concurrent typing elsewhere in the text is kept.
+    pub fn set_about(&mut self, text: &str) {
+        self.about.update(text);
+    }
+
+    pub fn about_text(&self) -> &str {
+        self.about.as_str()
     }
 
     /// Whether the organisation still needs a name (the first-start screen).

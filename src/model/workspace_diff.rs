@@ -19,6 +19,15 @@ impl Workspace {
                 )
             });
         }
+        if self.about_text() != before.about_text() {
+            out.push(if before.about_text().is_empty() {
+                "A description of the organisation was written".to_owned()
+            } else if self.about_text().is_empty() {
+                "The description of the organisation was cleared".to_owned()
+            } else {
+                "The description of the organisation was edited".to_owned()
+            });
+        }
         for (id, person) in self.people_by_name() {
             match before.people.get(id) {
                 None => out.push(added_person(person)),

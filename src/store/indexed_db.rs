@@ -128,12 +128,16 @@ impl Storage for IndexedDbStorage {
         store
             .put_with_key(&record, &js_key)
             .map_err(|e| failed(&e))?;
+        // Commit now rather than when the event loop notices the transaction is idle: a
+        // tab closed a few milliseconds after an edit then still keeps it.
+        commit_now(&tx);
         transaction_done(&tx).await
     }
 
     async fn remove(&self, key: &[String]) -> Result<(), StorageError> {
         let (tx, store) = self.store(IdbTransactionMode::Readwrite)?;
         store.delete(&js_key(key)).map_err(|e| failed(&e))?;
+        commit_now(&tx);
         transaction_done(&tx).await
     }
 }
@@ -191,6 +195,14 @@ impl Storage for BrowserStorage {
             Self::Memory(s, _) => s.remove(key).await,
         }
     }
+}
+
+/// Asks IndexedDB to commit at once. `commit()` is part of IndexedDB 3.0 and current
+/// Chromium, Firefox and Safari have it, though web-sys marks it deprecated; where it is
+/// missing the call fails harmlessly and the transaction commits on its own.
+#[allow(deprecated)]
+fn commit_now(tx: &IdbTransaction) {
+    let _ = tx.commit();
 }
 
 fn js_key(key: &[String]) -> JsValue {

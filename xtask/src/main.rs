@@ -5,10 +5,12 @@
 //! - `test`  run every test tier: native, browser (wasm-bindgen-test), end-to-end
 //! - `build` build the app into `dist/` (`--public-url /sub/` for a sub-path)
 //! - `size`  sizes of the built app, raw, gzip and brotli
+//! - `bench` timings of the release build in headless Chromium (figures, not assertions)
 //! - `setup` install the tools only
 //! - `post-build` Trunk's post_build hook (not for people to call)
 
 mod app_build;
+mod bench;
 mod post_build;
 mod process;
 mod size;
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         "build" => app_build::build_command(rest),
         "test" => test::run(rest),
         "size" => size::run(rest),
+        "bench" => bench::run(rest),
         "setup" => tools::setup(tools::Needs::All).map(|_| ()),
         "post-build" => post_build::run(),
         "help" | "--help" | "-h" => {
@@ -53,6 +56,7 @@ fn print_help() {
          build [--public-url P] [--dist D]\n\
          \x20                        build the app (release) into dist/, for serving under path P\n\
          size [--dist D]          print the built app's sizes (raw, gzip, brotli)\n\
+         bench                    time loads, edits and typing in headless Chromium\n\
          setup                    install the pinned tools only"
     );
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::ui::components::CollaborativeText;
 use crate::ui::{href, WorkspaceState};
 
 #[component]
@@ -64,6 +65,21 @@ fn Overview() -> impl IntoView {
                 <h1 id="home-heading">{organisation}</h1>
                 <p class="page-summary">"Your workspace on this device."</p>
             </header>
+            <div class="card about">
+                <CollaborativeText
+                    id="organisation-about"
+                    label=format!("About {}", organisation())
+                    value=Signal::derive(move || state.workspace.with(|ws| ws.about_text().to_owned()))
+                    on_input=Callback::new(move |text: String| {
+                        // Setting text cannot be refused; an error here would be a bug.
+                        let _ = state.edit("Edit the description", |ws| {
+                            ws.set_about(&text);
+                            Ok(())
+                        });
+                    })
+                    placeholder="What the organisation is for, who it serves, what it values."
+                />
+            </div>
             <div class="tiles">
                 <A href=href("/people") attr:class="tile">
                     <span class="tile-figure" data-testid="people-count">{people}</span>

@@ -246,12 +246,14 @@ fn SessionRow(session: Session, panel: RwSignal<Option<Panel>>) -> impl IntoView
         )
     };
     let count = session.changes.len();
-    let messages: Vec<String> = session
+    let mut messages: Vec<String> = session
         .changes
         .iter()
         .map(|c| c.message.clone())
         .filter(|m| !m.is_empty())
         .collect();
+    // Typing makes one change per keystroke: say it once.
+    messages.dedup();
     let summary = match messages.len() {
         0 => String::new(),
         n if n <= 3 => messages.join("; "),

@@ -1,0 +1,138 @@
+// `cargo xtask bench`: timings of the release build in headless Chromium, printed as
+// figures (never asserted). Each figure is measured several times; p50 and p95 shown.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { launchBrowser, nameOrganisation, startRelay, waitForServiceWorker } from "../tests/e2e/support.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const report = (name, values, budget) => {
+  const p50 = percentile(values, 50).toFixed(1);
+  const p95 = percentile(values, 95).toFixed(1);
+  const verdict = budget === undefined ? "" : percentile(values, 95) <= budget ? `  (budget ${budget} ms: within)` : `  (budget ${budget} ms: OVER)`;
+  console.log(`${name.padEnd(58)} p50 ${p50.padStart(8)} ms   p95 ${p95.padStart(8)} ms   n=${values.length}${verdict}`);
+};
+
+/** Milliseconds from the start of navigation until the workspace is on screen. */
+const loadTime = async (page, url) => {
+  const started = Date.now();
+  await page.goto(url);
+  await page.getByTestId("org-name").waitFor();
+  await page.waitForFunction(() => !document.querySelector(".boot"));
+  return Date.now() - started;
+};
+
+const browser = await launchBrowser();
+const relay = await startRelay();
+const scratch = await mkdtemp(path.join(tmpdir(), "throughline-bench-"));
+try {
+  // Cold load: a new profile each time (nothing cached, no service worker yet).
+  const cold = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    cold.push(await loadTime(page, relay.base));
+    await context.close();
+  }
+  report("cold load to interactive (new profile)", cold, 500);
+
+  // Offline reload: the service worker answers everything, no network at all.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Bench Co");
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  const offline = [];
+  for (let i = 0; i < RUNS; i++) offline.push(await loadTime(page, relay.base));
+  await context.setOffline(false);
+  report("offline reload (service worker)", offline, 300);
+
+  // A large workspace from IndexedDB: 1,000 people, written through the app's own import.
+  const archive = process.env.THROUGHLINE_BENCH_ARCHIVE;
+  if (archive) {
+    const big = await browser.newContext({ serviceWorkers: "block" });
+    const bigPage = await big.newPage();
+    await bigPage.goto(`${relay.base}settings`);
+    await Promise.all([
+      bigPage.waitForEvent("framenavigated"),
+      bigPage.getByLabel("Import an archive or .automerge file").setInputFiles(archive),
+    ]);
+    await bigPage.getByTestId("org-name").filter({ hasText: "Large Co" }).waitFor();
+    const people = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = Date.now();
+      await bigPage.goto(`${relay.base}people`);
+      await bigPage.getByTestId("person-name").nth(999).waitFor();
+      people.push(Date.now() - started);
+    }
+    report("open a 1,000-person workspace from IndexedDB to People", people);
+
+    // One edit in that workspace, until painted.
+    const edits = [];
+    for (let i = 0; i < RUNS; i++) {
+      await bigPage.getByRole("button", { name: "Add person" }).click();
+      await bigPage.getByRole("form", { name: "New person" }).getByLabel("Name").fill(`Bench ${i}`);
+      const elapsed = await bigPage.evaluate(
+        (name) =>
+          new Promise((resolve) => {
+            const form = document.querySelector("form[aria-label='New person']");
+            const list = document.querySelector("[data-testid=people-list]");
+            const observer = new MutationObserver(() => {
+              const shown = [...list.querySelectorAll("[data-testid=person-name]")].some((n) => n.textContent === name);
+              if (shown) {
+                observer.disconnect();
+                resolve(performance.now() - started);
+              }
+            });
+            observer.observe(list, { childList: true, subtree: true, characterData: true });
+            const started = performance.now();
+            form.requestSubmit();
+          }),
+        `Bench ${i}`,
+      );
+      edits.push(elapsed);
+    }
+    report("one edit (add a person) to the list updated, 1,000 people", edits, 16);
+    await big.close();
+  } else {
+    console.log("open a 1,000-person workspace: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");
+  }
+
+  // Keystroke to paint in a 100,000-character text field.
+  const typing = await browser.newContext({ serviceWorkers: "block" });
+  const typingPage = await typing.newPage();
+  await typingPage.goto(relay.base);
+  await nameOrganisation(typingPage, "Typing Co");
+  const about = typingPage.getByLabel("About Typing Co");
+  await about.fill("x".repeat(100_000));
+  await typingPage.getByTestId("save-status").filter({ hasText: "Saved on this device" }).waitFor({ timeout: 30_000 });
+  await about.focus();
+  await typingPage.keyboard.press("Control+End");
+  const keystrokes = await typingPage.evaluate(async (count) => {
+    const area = document.getElementById("organisation-about");
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      area.setRangeText("a", area.selectionStart, area.selectionEnd, "end");
+      area.dispatchEvent(new InputEvent("input", { bubbles: true, data: "a", inputType: "insertText" }));
+      // The edit, the document change and the save's start all run in the input handler
+      // and its microtasks; the frame is painted right after them.
+      await Promise.resolve();
+      times.push(performance.now() - started);
+      await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    }
+    return times;
+  }, RUNS * 4);
+  report("keystroke handled (edit + Automerge change), 100,000 characters", keystrokes, 16);
+  await typing.close();
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+  await browser.close();
+  await relay.stop();
+}

@@ -1,0 +1,48 @@
+//! `cargo xtask bench`: timings of the release build, printed as figures, never asserted
+//! (tests assert behaviour, not speed). Budgets are from DESIGN.md.
+//!
+//! Measures, in headless Chromium against the relay on loopback: cold load to
+//! interactive, offline reload through the service worker, opening a 1,000-person
+//! workspace from IndexedDB, one edit in it, and a keystroke in a 100,000-character text
+//! field; then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
+
+use crate::app_build::{build, build_relay, BuildOptions};
+use crate::process::{command, root, run as run_command, step};
+use crate::tools::{self, Needs};
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(
+            "`cargo xtask bench` takes no options (BENCH_RUNS sets the repetitions)".into(),
+        );
+    }
+    let tools = tools::setup(Needs::All)?;
+    let options = BuildOptions::default();
+    build(&options)?;
+    let relay = build_relay()?;
+    step("Writing a 1,000-person workspace archive (examples/large_workspace.rs)");
+    let archive = root().join("target").join("bench-large-workspace.json");
+    let archive_text = archive.to_string_lossy().into_owned();
+    run_command(&mut command(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "large_workspace",
+            "--",
+            &archive_text,
+            "1000",
+        ],
+    ))?;
+    step("Timings (headless Chromium, relay on loopback)");
+    run_command(
+        command("node", &["bench/app.bench.mjs"])
+            .env("THROUGHLINE_RELAY", &relay)
+            .env("THROUGHLINE_DIST", root().join(&options.dist))
+            .env("THROUGHLINE_BENCH_ARCHIVE", &archive)
+            .env("CHROMIUM", &tools.chromium),
+    )?;
+    crate::size::print(&root().join(&options.dist))
+}
