@@ -374,3 +374,71 @@ fn references_to_people_can_be_changed_cleared_and_removed_in_the_document() {
     assert_eq!(ws.person(&cy).unwrap().manager, None);
     assert!(ws.person(&ana).is_none());
 }
+
+#[test]
+fn edits_written_piece_by_piece_leave_the_document_as_the_model_says() {
+    use throughline::model::{TeamDetails, TeamId};
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
+    let mut expected = Workspace::new("");
+    let mut apply = |message: &str, edit: &dyn Fn(&mut Workspace)| {
+        handle
+            .change(message, |ws: &mut Workspace| {
+                edit(ws);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        edit(&mut expected);
+        let stored: Workspace = handle.view().unwrap();
+        assert_eq!(stored, expected, "after {message}");
+    };
+    let (ana, bo, team) = (PersonId::random(), PersonId::random(), TeamId::random());
+    let details = |name: &str| PersonDetails {
+        name: name.into(),
+        ..PersonDetails::default()
+    };
+    apply("name", &|ws| ws.rename("Acme").unwrap());
+    apply("about", &|ws| ws.set_about("We make tools."));
+    apply("about again", &|ws| ws.set_about("We make good tools."));
+    apply("add Ana", &|ws| {
+        ws.add_person(ana.clone(), details("Ana")).unwrap()
+    });
+    apply("add Bo", &|ws| {
+        ws.add_person(bo.clone(), details("Bo")).unwrap()
+    });
+    apply("team", &|ws| {
+        ws.add_team(
+            team.clone(),
+            TeamDetails {
+                name: "Ops".into(),
+                lead: Some(ana.clone()),
+            },
+        )
+        .unwrap()
+    });
+    apply("Bo's manager", &|ws| {
+        ws.update_person(
+            &bo,
+            PersonDetails {
+                manager: Some(ana.clone()),
+                team: Some(team.clone()),
+                ..details("Bo")
+            },
+        )
+        .unwrap()
+    });
+    apply("about a third time", &|ws| {
+        ws.set_about("We make good tools for farms.")
+    });
+    apply("remove Ana", &|ws| {
+        ws.remove_person(&ana).unwrap();
+    });
+    apply("remove team", &|ws| {
+        ws.remove_team(&team).unwrap();
+    });
+    block_on(handle.save()).unwrap();
+    let reopened = block_on(Repo::new(storage).open(handle.id()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(reopened.view::<Workspace>().unwrap(), expected);
+}

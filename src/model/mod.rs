@@ -4,11 +4,13 @@
 //! Documents are typed with autosurgeon: a type here is the shape of an Automerge
 //! document (or part of one), and its methods are the edits a person can make.
 
+mod document_view;
 mod export;
 mod ids;
 mod workspace;
 mod workspace_diff;
 
+pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{PersonId, TeamId};
 pub use workspace::{Person, PersonDetails, Team, TeamDetails, Workspace, WorkspaceError};

@@ -351,3 +351,67 @@ fn looks_like_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !email.chars().any(char::is_whitespace)
 }
+
+impl super::document_view::DocumentView for Workspace {
+    /// Writes only the fields, people and teams that differ from `before`.
+    fn write_since(
+        &mut self,
+        before: &Self,
+        doc: &mut automerge::AutoCommit,
+    ) -> Result<(), String> {
+        use automerge::transaction::Transactable;
+        use automerge::{ObjType, ReadDoc, Value, ROOT};
+        use autosurgeon::reconcile_prop;
+
+        let fail = |e: &dyn std::fmt::Display| e.to_string();
+        if self.organisation != before.organisation {
+            reconcile_prop(doc, ROOT, "organisation", &self.organisation).map_err(|e| fail(&e))?;
+        }
+        if self.about != before.about {
+            reconcile_prop(doc, ROOT, "about", &self.about).map_err(|e| fail(&e))?;
+        }
+        /// The map under `key`, made if an old document lacks it.
+        fn map(doc: &mut automerge::AutoCommit, key: &str) -> Result<automerge::ObjId, String> {
+            match doc.get(ROOT, key).map_err(|e| e.to_string())? {
+                Some((Value::Object(ObjType::Map), id)) => Ok(id),
+                _ => doc
+                    .put_object(ROOT, key, ObjType::Map)
+                    .map_err(|e| e.to_string()),
+            }
+        }
+        let people = map(doc, "people")?;
+        for (id, person) in &self.people {
+            if before.people.get(id) != Some(person) {
+                reconcile_prop(doc, &people, id.as_str(), person).map_err(|e| fail(&e))?;
+            }
+        }
+        for id in before
+            .people
+            .keys()
+            .filter(|id| !self.people.contains_key(*id))
+        {
+            doc.delete(&people, id.as_str()).map_err(|e| fail(&e))?;
+        }
+        let teams = map(doc, "teams")?;
+        for (id, team) in &self.teams {
+            if before.teams.get(id) != Some(team) {
+                reconcile_prop(doc, &teams, id.as_str(), team).map_err(|e| fail(&e))?;
+            }
+        }
+        for id in before
+            .teams
+            .keys()
+            .filter(|id| !self.teams.contains_key(*id))
+        {
+            doc.delete(&teams, id.as_str()).map_err(|e| fail(&e))?;
+        }
+        Ok(())
+    }
+
+    fn refresh(&mut self, doc: &automerge::AutoCommit) {
+        // Text edits are tied to the heads they were read at.
+        if let Ok(about) = autosurgeon::hydrate_prop(doc, automerge::ROOT, "about") {
+            self.about = about;
+        }
+    }
+}

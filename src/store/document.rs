@@ -9,6 +9,8 @@ use automerge::transaction::CommitOptions;
 use automerge::AutoCommit;
 use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
 
+use crate::model::DocumentView;
+
 use super::chunks::{self, CorruptChunk};
 use super::clock::now_millis;
 use super::document_id::DocumentId;
@@ -37,6 +39,8 @@ pub enum ChangeError<E> {
 }
 
 type StatusListener = Box<dyn Fn(&SaveStatus)>;
+/// A typed view and the heads of the document it was read (or written) at.
+type CachedView = (Vec<automerge::ChangeHash>, Box<dyn std::any::Any>);
 type DirtyListener = Box<dyn Fn()>;
 type WrittenListener = Box<dyn Fn(&StorageKey, &[u8])>;
 type ChangedListener = Box<dyn Fn()>;
@@ -53,6 +57,8 @@ struct Inner<S> {
     incremental_bytes: Cell<usize>,
     corrupt: Vec<CorruptChunk>,
     saving: Cell<bool>,
+    /// The last typed view and the heads it was made at (see `cached_view`).
+    cache: RefCell<Option<CachedView>>,
     /// The name of the person using this device, recorded with their changes.
     author: RefCell<Option<String>>,
     status: RefCell<SaveStatus>,
@@ -140,6 +146,7 @@ impl<S: Storage> DocHandle<S> {
                 incremental_bytes: Cell::new(incremental_bytes),
                 corrupt,
                 saving: Cell::new(false),
+                cache: RefCell::new(None),
                 author: RefCell::new(None),
                 status: RefCell::new(SaveStatus::Saved),
                 on_status: RefCell::new(None),
@@ -172,15 +179,16 @@ impl<S: Storage> DocHandle<S> {
         edit: impl FnOnce(&mut T) -> Result<R, E>,
     ) -> Result<(T, R), ChangeError<E>>
     where
-        T: Hydrate + Reconcile,
+        T: DocumentView,
     {
-        let mut view: T = self.view().map_err(ChangeError::Shape)?;
+        let before: T = self.cached_view().map_err(ChangeError::Shape)?;
+        let mut view = before.clone();
         let result = edit(&mut view).map_err(ChangeError::Refused)?;
         {
             let mut doc = self.inner.doc.borrow_mut();
-            if let Err(error) = reconcile(&mut *doc, &view) {
+            if let Err(error) = view.write_since(&before, &mut doc) {
                 doc.rollback();
-                return Err(ChangeError::Shape(error.to_string()));
+                return Err(ChangeError::Shape(error));
             }
             if let Some(author) = &*self.inner.author.borrow() {
                 // Who made the changes of this session, for the history. Failing to note
@@ -188,9 +196,25 @@ impl<S: Storage> DocHandle<S> {
                 let _ = super::history::record_author(&mut doc, author);
             }
             doc.commit_with(commit_options(message));
+            view.refresh(&doc);
+            *self.inner.cache.borrow_mut() = Some((doc.get_heads(), Box::new(view.clone())));
         }
         self.collect_pending();
         Ok((view, result))
+    }
+
+    /// The typed view, from the cache when the document has not changed since it was
+    /// made (reading a large document is the expensive part of an edit).
+    fn cached_view<T: DocumentView>(&self) -> Result<T, String> {
+        let heads = self.inner.doc.borrow_mut().get_heads();
+        if let Some((cached_heads, view)) = &*self.inner.cache.borrow() {
+            if *cached_heads == heads {
+                if let Some(view) = view.downcast_ref::<T>() {
+                    return Ok(view.clone());
+                }
+            }
+        }
+        self.view()
     }
 
     /// Moves new changes from the document into the pending queue and tells listeners.

@@ -1,8 +1,19 @@
-//! Sync with other peers (tabs, devices, the relay).
+//! Sync with other peers (tabs, devices, the relay), following automerge-repo's v1 wire
+//! protocol.
 //!
-//! This is where the sans-IO automerge-repo v1 protocol client will live: bytes, events
-//! and the current time in; messages to send and effects out; no sockets or timers
-//! inside. Transports (WebSocket, BroadcastChannel, WebRTC) will be thin adapters around
-//! it. It consumes [`crate::store::DocHandle`] changes and knows nothing of Leptos.
+//! Sans-IO: [`Engine`] takes events (a connection opened, bytes arrived, a document
+//! changed here) and returns effects (bytes to send, a connection to close, a document
+//! that changed by sync). No sockets, timers or async inside, so it builds and is tested
+//! natively; transports (WebSocket to a relay, later WebRTC) are thin adapters around it.
+//! It knows nothing of Leptos, and borrows documents from `store` for each event.
 //!
-//! Nothing syncs yet: each device keeps its own documents in IndexedDB.
+//! Not wired into the app yet: the WebSocket transport, presence and the relay's `/sync`
+//! route come next (see `docs/architecture.md`).
+
+mod engine;
+mod message;
+
+pub use engine::{
+    ConnectionId, Documents, Effect, Engine, Event, DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+};
+pub use message::{Message, MessageError, PeerMetadata};

@@ -1,0 +1,507 @@
+//! The sans-IO sync engine: events in (a connection opened, bytes arrived, a document
+//! changed here), effects out (bytes to send, a connection to close, a document that
+//! changed by sync). No sockets, timers or tasks inside; transports and tests drive it.
+//!
+//! It speaks automerge-repo's v1 protocol in either role: it joins when it opened the
+//! connection, and answers a join with `peer` when the other side did. Documents stay
+//! with their owner (the `store`), lent to the engine for each event through
+//! [`Documents`].
+//!
+//! ```
+//! use throughline::sync::{Engine, Event, PeerMetadata};
+//! let mut engine = Engine::new("peer-a".into(), PeerMetadata::default());
+//! let mut docs = std::collections::HashMap::new();
+//! let effects = engine.handle(Event::Connected { connection: 1 }, &mut docs);
+//! assert_eq!(effects.len(), 1); // the join message to send
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::AutoCommit;
+
+use super::message::{Message, PeerMetadata};
+use crate::store::DocumentId;
+
+/// Identifies one connection (one socket, one channel) for the transport's benefit.
+pub type ConnectionId = u64;
+
+/// The protocol version this engine speaks.
+pub const PROTOCOL_VERSION: &str = "1";
+/// Messages larger than this are refused and their connection closed (a sync message
+/// carries at most a document's new changes; 64 MiB is far beyond any real one).
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The documents the engine may sync, lent to it for each event.
+pub trait Documents {
+    fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit>;
+    /// Every document this side shares.
+    fn ids(&self) -> Vec<DocumentId>;
+}
+
+impl Documents for HashMap<DocumentId, AutoCommit> {
+    fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
+        self.get_mut(id)
+    }
+    fn ids(&self) -> Vec<DocumentId> {
+        self.keys().copied().collect()
+    }
+}
+
+/// What happened, told to the engine.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// This side opened a connection: it will say hello.
+    Connected {
+        connection: ConnectionId,
+    },
+    /// The other side opened a connection to us: we wait for its hello.
+    Accepted {
+        connection: ConnectionId,
+    },
+    Received {
+        connection: ConnectionId,
+        bytes: &'a [u8],
+    },
+    Closed {
+        connection: ConnectionId,
+    },
+    /// A document changed here (an edit, an import): tell the peers.
+    Changed {
+        document: DocumentId,
+    },
+}
+
+/// What the engine wants done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Send {
+        connection: ConnectionId,
+        bytes: Vec<u8>,
+    },
+    /// Close this connection (and only this one), for `reason`.
+    Close {
+        connection: ConnectionId,
+        reason: String,
+    },
+    /// The handshake finished: `peer` is on the other end.
+    PeerReady {
+        connection: ConnectionId,
+        peer: String,
+        metadata: PeerMetadata,
+    },
+    /// Sync brought changes into this document: save it and show them.
+    Updated { document: DocumentId },
+    /// The peer does not have this document.
+    Unavailable { document: DocumentId, peer: String },
+    /// A message for the people looking at this document (presence), not stored.
+    Ephemeral {
+        document: DocumentId,
+        peer: String,
+        session: String,
+        count: u64,
+        data: Vec<u8>,
+    },
+}
+
+#[derive(Debug)]
+enum Connection {
+    /// We sent `join` and wait for `peer`.
+    Joining,
+    /// We wait for the other side's `join`.
+    Awaiting,
+    Ready {
+        peer: String,
+    },
+}
+
+/// The protocol state of this peer.
+pub struct Engine {
+    peer_id: String,
+    metadata: PeerMetadata,
+    max_message_bytes: usize,
+    connections: HashMap<ConnectionId, Connection>,
+    /// One sync state per (peer, document), kept across reconnects.
+    sync_states: HashMap<(String, DocumentId), SyncState>,
+    /// Documents a peer said it does not have (no point offering until it asks).
+    unavailable: BTreeSet<(String, DocumentId)>,
+}
+
+impl Engine {
+    pub fn new(peer_id: String, metadata: PeerMetadata) -> Self {
+        Self {
+            peer_id,
+            metadata,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            connections: HashMap::new(),
+            sync_states: HashMap::new(),
+            unavailable: BTreeSet::new(),
+        }
+    }
+
+    pub fn with_max_message_bytes(mut self, limit: usize) -> Self {
+        self.max_message_bytes = limit;
+        self
+    }
+
+    pub fn peer_id(&self) -> &str {
+        &self.peer_id
+    }
+
+    /// The peer on the other end of `connection`, once the handshake is done.
+    pub fn peer_of(&self, connection: ConnectionId) -> Option<&str> {
+        match self.connections.get(&connection) {
+            Some(Connection::Ready { peer }) => Some(peer),
+            _ => None,
+        }
+    }
+
+    /// Whether `peer` has everything of `document` that this side has, as far as the
+    /// last sync round told us (its heads include ours).
+    pub fn in_sync_with(
+        &self,
+        peer: &str,
+        document: &DocumentId,
+        docs: &mut impl Documents,
+    ) -> bool {
+        let Some(state) = self.sync_states.get(&(peer.to_owned(), *document)) else {
+            return false;
+        };
+        let Some(doc) = docs.document(document) else {
+            return false;
+        };
+        let ours = doc.get_heads();
+        match &state.their_heads {
+            Some(theirs) => ours.iter().all(|h| theirs.contains(h)),
+            None => ours.iter().all(|h| state.shared_heads.contains(h)),
+        }
+    }
+
+    pub fn handle(&mut self, event: Event<'_>, docs: &mut impl Documents) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            Event::Connected { connection } => {
+                self.connections.insert(connection, Connection::Joining);
+                let join = Message::Join {
+                    sender_id: self.peer_id.clone(),
+                    metadata: self.metadata.clone(),
+                    supported_protocol_versions: vec![PROTOCOL_VERSION.to_owned()],
+                };
+                effects.push(Effect::Send {
+                    connection,
+                    bytes: join.encode(),
+                });
+            }
+            Event::Accepted { connection } => {
+                self.connections.insert(connection, Connection::Awaiting);
+            }
+            Event::Received { connection, bytes } => {
+                self.received(connection, bytes, docs, &mut effects)
+            }
+            Event::Closed { connection } => {
+                if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
+                    self.forget_in_flight(&peer);
+                }
+            }
+            Event::Changed { document } => {
+                let peers: Vec<(ConnectionId, String)> = self.ready_peers();
+                for (connection, peer) in peers {
+                    self.unavailable.remove(&(peer.clone(), document));
+                    self.offer(connection, &peer, document, docs, &mut effects);
+                }
+            }
+        }
+        effects
+    }
+
+    fn ready_peers(&self) -> Vec<(ConnectionId, String)> {
+        let mut peers: Vec<_> = self
+            .connections
+            .iter()
+            .filter_map(|(id, c)| match c {
+                Connection::Ready { peer } => Some((*id, peer.clone())),
+                _ => None,
+            })
+            .collect();
+        peers.sort();
+        peers
+    }
+
+    /// After a disconnect, keep only what both sides surely share (the encoded form of a
+    /// sync state); the in-flight parts would make the next session wait forever.
+    fn forget_in_flight(&mut self, peer: &str) {
+        for ((owner, _), state) in self.sync_states.iter_mut() {
+            if owner == peer {
+                if let Ok(reset) = SyncState::decode(&state.encode()) {
+                    *state = reset;
+                }
+            }
+        }
+    }
+
+    fn received(
+        &mut self,
+        connection: ConnectionId,
+        bytes: &[u8],
+        docs: &mut impl Documents,
+        effects: &mut Vec<Effect>,
+    ) {
+        if bytes.len() > self.max_message_bytes {
+            return self.close(
+                connection,
+                format!(
+                    "message of {} bytes is over the limit of {}",
+                    bytes.len(),
+                    self.max_message_bytes
+                ),
+                effects,
+            );
+        }
+        let message = match Message::decode(bytes) {
+            Ok(message) => message,
+            Err(error) => return self.close(connection, error.to_string(), effects),
+        };
+        match (self.connections.get(&connection), message) {
+            (None, _) => {}
+            (
+                Some(Connection::Awaiting),
+                Message::Join {
+                    sender_id,
+                    metadata,
+                    supported_protocol_versions,
+                },
+            ) => {
+                if !supported_protocol_versions
+                    .iter()
+                    .any(|v| v == PROTOCOL_VERSION)
+                {
+                    let error = Message::Error {
+                        message: "unsupported protocol version".into(),
+                    };
+                    effects.push(Effect::Send {
+                        connection,
+                        bytes: error.encode(),
+                    });
+                    return self.close(
+                        connection,
+                        "the peer speaks no protocol version we know".into(),
+                        effects,
+                    );
+                }
+                let reply = Message::Peer {
+                    sender_id: self.peer_id.clone(),
+                    target_id: sender_id.clone(),
+                    metadata: self.metadata.clone(),
+                    selected_protocol_version: PROTOCOL_VERSION.to_owned(),
+                };
+                effects.push(Effect::Send {
+                    connection,
+                    bytes: reply.encode(),
+                });
+                self.ready(connection, sender_id, metadata, docs, effects);
+            }
+            (
+                Some(Connection::Joining),
+                Message::Peer {
+                    sender_id,
+                    metadata,
+                    selected_protocol_version,
+                    ..
+                },
+            ) => {
+                if selected_protocol_version != PROTOCOL_VERSION {
+                    return self.close(
+                        connection,
+                        format!("the peer chose protocol {selected_protocol_version}"),
+                        effects,
+                    );
+                }
+                self.ready(connection, sender_id, metadata, docs, effects);
+            }
+            (Some(_), Message::Error { message }) => self.close(
+                connection,
+                format!("the peer reported an error: {message}"),
+                effects,
+            ),
+            (Some(Connection::Ready { peer }), message) => {
+                let peer = peer.clone();
+                self.handle_peer_message(connection, &peer, message, docs, effects);
+            }
+            (Some(_), message) => self.close(
+                connection,
+                format!(
+                    "a {} message arrived before the handshake finished",
+                    message.kind()
+                ),
+                effects,
+            ),
+        }
+    }
+
+    fn ready(
+        &mut self,
+        connection: ConnectionId,
+        peer: String,
+        metadata: PeerMetadata,
+        docs: &mut impl Documents,
+        effects: &mut Vec<Effect>,
+    ) {
+        self.connections
+            .insert(connection, Connection::Ready { peer: peer.clone() });
+        effects.push(Effect::PeerReady {
+            connection,
+            peer: peer.clone(),
+            metadata,
+        });
+        let mut ids = docs.ids();
+        ids.sort();
+        for document in ids {
+            self.offer(connection, &peer, document, docs, effects);
+        }
+    }
+
+    /// Sends the next sync message for `document` to `peer`, if there is one.
+    fn offer(
+        &mut self,
+        connection: ConnectionId,
+        peer: &str,
+        document: DocumentId,
+        docs: &mut impl Documents,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.unavailable.contains(&(peer.to_owned(), document)) {
+            return;
+        }
+        let Some(doc) = docs.document(&document) else {
+            return;
+        };
+        let state = self
+            .sync_states
+            .entry((peer.to_owned(), document))
+            .or_default();
+        if let Some(message) = doc.sync().generate_sync_message(state) {
+            let message = Message::Sync {
+                sender_id: self.peer_id.clone(),
+                target_id: peer.to_owned(),
+                document_id: document.to_string(),
+                data: message.encode(),
+            };
+            effects.push(Effect::Send {
+                connection,
+                bytes: message.encode(),
+            });
+        }
+    }
+
+    fn handle_peer_message(
+        &mut self,
+        connection: ConnectionId,
+        peer: &str,
+        message: Message,
+        docs: &mut impl Documents,
+        effects: &mut Vec<Effect>,
+    ) {
+        match message {
+            Message::Sync {
+                document_id, data, ..
+            }
+            | Message::Request {
+                document_id, data, ..
+            } => {
+                let Ok(document) = document_id.parse::<DocumentId>() else {
+                    return self.close(
+                        connection,
+                        format!("\"{document_id}\" is not a document id"),
+                        effects,
+                    );
+                };
+                let Some(doc) = docs.document(&document) else {
+                    // Only documents a peer asks for by id are ever served; this side does
+                    // not have this one.
+                    let reply = Message::DocUnavailable {
+                        sender_id: self.peer_id.clone(),
+                        target_id: peer.to_owned(),
+                        document_id,
+                    };
+                    effects.push(Effect::Send {
+                        connection,
+                        bytes: reply.encode(),
+                    });
+                    return;
+                };
+                let sync_message = match SyncMessage::decode(&data) {
+                    Ok(message) => message,
+                    Err(error) => {
+                        return self.close(
+                            connection,
+                            format!("a sync message could not be read: {error}"),
+                            effects,
+                        )
+                    }
+                };
+                self.unavailable.remove(&(peer.to_owned(), document));
+                let state = self
+                    .sync_states
+                    .entry((peer.to_owned(), document))
+                    .or_default();
+                let before = doc.get_heads();
+                if let Err(error) = doc.sync().receive_sync_message(state, sync_message) {
+                    return self.close(
+                        connection,
+                        format!("a sync message could not be applied: {error}"),
+                        effects,
+                    );
+                }
+                if doc.get_heads() != before {
+                    effects.push(Effect::Updated { document });
+                    // Other peers learn of the new changes too.
+                    for (other, other_peer) in self.ready_peers() {
+                        if other != connection {
+                            self.offer(other, &other_peer, document, docs, effects);
+                        }
+                    }
+                }
+                self.offer(connection, peer, document, docs, effects);
+            }
+            Message::DocUnavailable { document_id, .. } => {
+                if let Ok(document) = document_id.parse::<DocumentId>() {
+                    self.unavailable.insert((peer.to_owned(), document));
+                    effects.push(Effect::Unavailable {
+                        document,
+                        peer: peer.to_owned(),
+                    });
+                }
+            }
+            Message::Ephemeral {
+                document_id,
+                session_id,
+                count,
+                data,
+                ..
+            } => {
+                if let Ok(document) = document_id.parse::<DocumentId>() {
+                    effects.push(Effect::Ephemeral {
+                        document,
+                        peer: peer.to_owned(),
+                        session: session_id,
+                        count,
+                        data,
+                    });
+                }
+            }
+            Message::Join { .. } | Message::Peer { .. } => self.close(
+                connection,
+                "a second handshake on one connection".into(),
+                effects,
+            ),
+            Message::Error { .. } | Message::Other { .. } => {}
+        }
+    }
+
+    fn close(&mut self, connection: ConnectionId, reason: String, effects: &mut Vec<Effect>) {
+        if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
+            self.forget_in_flight(&peer);
+        }
+        effects.push(Effect::Close { connection, reason });
+    }
+}

@@ -1,0 +1,462 @@
+//! The sans-IO sync engine and its wire messages: engines talking to each other through
+//! an in-memory "network", converging, surviving bad input and reconnects.
+
+use std::collections::{HashMap, VecDeque};
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ReadDoc, ROOT};
+use minicbor::Encoder;
+use throughline::store::DocumentId;
+use throughline::sync::{Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata};
+
+fn roundtrip(message: Message) {
+    assert_eq!(Message::decode(&message.encode()), Ok(message));
+}
+
+#[test]
+fn every_message_survives_encoding() {
+    let metadata = PeerMetadata {
+        storage_id: Some("storage-1".into()),
+        is_ephemeral: false,
+    };
+    roundtrip(Message::Join {
+        sender_id: "peer-a".into(),
+        metadata: metadata.clone(),
+        supported_protocol_versions: vec!["1".into()],
+    });
+    roundtrip(Message::Peer {
+        sender_id: "relay".into(),
+        target_id: "peer-a".into(),
+        metadata: PeerMetadata {
+            storage_id: None,
+            is_ephemeral: true,
+        },
+        selected_protocol_version: "1".into(),
+    });
+    for kind in ["request", "sync"] {
+        let (sender_id, target_id, document_id, data) = (
+            "a".into(),
+            "b".into(),
+            DocumentId::random().to_string(),
+            vec![0x42, 1, 2],
+        );
+        roundtrip(if kind == "sync" {
+            Message::Sync {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        } else {
+            Message::Request {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        });
+    }
+    roundtrip(Message::DocUnavailable {
+        sender_id: "a".into(),
+        target_id: "b".into(),
+        document_id: "x".into(),
+    });
+    roundtrip(Message::Ephemeral {
+        sender_id: "a".into(),
+        target_id: "b".into(),
+        document_id: "x".into(),
+        count: 7,
+        session_id: "s".into(),
+        data: vec![0xa0],
+    });
+    roundtrip(Message::Error {
+        message: "bad".into(),
+    });
+}
+
+#[test]
+fn messages_from_javascript_peers_are_read_as_they_come() {
+    // A count sent as a float, `metadata` instead of `peerMetadata`, and a key we do not know.
+    let mut bytes = Vec::new();
+    let mut e = Encoder::new(&mut bytes);
+    e.map(8).unwrap();
+    e.str("type").unwrap().str("ephemeral").unwrap();
+    e.str("senderId").unwrap().str("peer-js").unwrap();
+    e.str("targetId").unwrap().str("peer-rs").unwrap();
+    e.str("documentId").unwrap().str("doc").unwrap();
+    e.str("count").unwrap().f64(3.0).unwrap();
+    e.str("sessionId").unwrap().str("session").unwrap();
+    e.str("data").unwrap().bytes(&[1, 2]).unwrap();
+    e.str("somethingNew")
+        .unwrap()
+        .array(1)
+        .unwrap()
+        .u8(1)
+        .unwrap();
+    match Message::decode(&bytes).unwrap() {
+        Message::Ephemeral { count, .. } => assert_eq!(count, 3),
+        other => panic!("{other:?}"),
+    }
+
+    let mut bytes = Vec::new();
+    let mut e = Encoder::new(&mut bytes);
+    e.map(4).unwrap();
+    e.str("type").unwrap().str("join").unwrap();
+    e.str("senderId").unwrap().str("peer-js").unwrap();
+    e.str("metadata")
+        .unwrap()
+        .map(1)
+        .unwrap()
+        .str("isEphemeral")
+        .unwrap()
+        .bool(true)
+        .unwrap();
+    e.str("supportedProtocolVersions")
+        .unwrap()
+        .array(1)
+        .unwrap()
+        .str("1")
+        .unwrap();
+    match Message::decode(&bytes).unwrap() {
+        Message::Join { metadata, .. } => assert!(metadata.is_ephemeral),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bad_bytes_are_refused_with_a_reason() {
+    assert!(matches!(
+        Message::decode(b"\xff\x00garbage"),
+        Err(MessageError::NotCbor(_) | MessageError::NotAMap)
+    ));
+    assert_eq!(Message::decode(&[0x80]), Err(MessageError::NotAMap)); // an empty array
+    let no_type = {
+        let mut b = Vec::new();
+        Encoder::new(&mut b).map(0).unwrap();
+        b
+    };
+    assert_eq!(Message::decode(&no_type), Err(MessageError::NoType));
+    let sync_without_data = {
+        let mut b = Vec::new();
+        let mut e = Encoder::new(&mut b);
+        e.map(4)
+            .unwrap()
+            .str("type")
+            .unwrap()
+            .str("sync")
+            .unwrap()
+            .str("senderId")
+            .unwrap()
+            .str("a")
+            .unwrap();
+        e.str("targetId")
+            .unwrap()
+            .str("b")
+            .unwrap()
+            .str("documentId")
+            .unwrap()
+            .str("d")
+            .unwrap();
+        b
+    };
+    assert_eq!(
+        Message::decode(&sync_without_data),
+        Err(MessageError::Missing {
+            kind: "sync".into(),
+            field: "data"
+        })
+    );
+    let mut trailing = Message::Error {
+        message: "x".into(),
+    }
+    .encode();
+    trailing.push(0);
+    assert!(matches!(
+        Message::decode(&trailing),
+        Err(MessageError::NotCbor(_))
+    ));
+    let wrong_type = {
+        let mut b = Vec::new();
+        Encoder::new(&mut b)
+            .map(2)
+            .unwrap()
+            .str("type")
+            .unwrap()
+            .str("join")
+            .unwrap()
+            .str("senderId")
+            .unwrap()
+            .u8(5)
+            .unwrap();
+        b
+    };
+    assert_eq!(
+        Message::decode(&wrong_type),
+        Err(MessageError::WrongType("senderId".into()))
+    );
+}
+
+/// One peer: its engine and its documents.
+struct Peer {
+    engine: Engine,
+    docs: HashMap<DocumentId, AutoCommit>,
+    updated: Vec<DocumentId>,
+    closed: Vec<(u64, String)>,
+    unavailable: Vec<DocumentId>,
+}
+
+impl Peer {
+    fn new(name: &str) -> Self {
+        Self {
+            engine: Engine::new(name.into(), PeerMetadata::default()),
+            docs: HashMap::new(),
+            updated: Vec::new(),
+            closed: Vec::new(),
+            unavailable: Vec::new(),
+        }
+    }
+
+    fn text(&mut self, document: DocumentId) -> String {
+        let doc = self.docs.document(&document).unwrap();
+        doc.get(ROOT, "text")
+            .unwrap()
+            .and_then(|(v, _)| v.into_string().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// An in-memory network of peers joined by links `(peer, connection) <-> (peer, connection)`.
+struct Network {
+    peers: Vec<Peer>,
+    links: HashMap<(usize, u64), (usize, u64)>,
+    queue: VecDeque<(usize, u64, Vec<u8>)>,
+}
+
+impl Network {
+    fn new(names: &[&str]) -> Self {
+        Self {
+            peers: names.iter().map(|n| Peer::new(n)).collect(),
+            links: HashMap::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// `client` connects to `server`; each end's connection id is `id`.
+    fn connect(&mut self, client: usize, server: usize, id: u64) {
+        self.links.insert((client, id), (server, id));
+        self.links.insert((server, id), (client, id));
+        self.event(server, Event::Accepted { connection: id });
+        self.event(client, Event::Connected { connection: id });
+    }
+
+    fn disconnect(&mut self, a: usize, b: usize, id: u64) {
+        self.links.remove(&(a, id));
+        self.links.remove(&(b, id));
+        self.event(a, Event::Closed { connection: id });
+        self.event(b, Event::Closed { connection: id });
+    }
+
+    fn event(&mut self, peer: usize, event: Event<'_>) {
+        let p = &mut self.peers[peer];
+        let effects = p.engine.handle(event, &mut p.docs);
+        self.apply(peer, effects);
+    }
+
+    fn apply(&mut self, peer: usize, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Send { connection, bytes } => {
+                    if let Some(&(to, their_connection)) = self.links.get(&(peer, connection)) {
+                        self.queue.push_back((to, their_connection, bytes));
+                    }
+                }
+                Effect::Close { connection, reason } => {
+                    self.peers[peer].closed.push((connection, reason));
+                    if let Some((to, theirs)) = self.links.remove(&(peer, connection)) {
+                        self.links.remove(&(to, theirs));
+                        self.event(to, Event::Closed { connection: theirs });
+                    }
+                }
+                Effect::Updated { document } => self.peers[peer].updated.push(document),
+                Effect::Unavailable { document, .. } => self.peers[peer].unavailable.push(document),
+                Effect::PeerReady { .. } | Effect::Ephemeral { .. } => {}
+            }
+        }
+    }
+
+    /// Delivers messages until none are left; a sync that never settles fails the test.
+    fn settle(&mut self) -> usize {
+        let mut delivered = 0;
+        while let Some((to, connection, bytes)) = self.queue.pop_front() {
+            delivered += 1;
+            assert!(
+                delivered < 10_000,
+                "the peers never stopped talking (a sync loop)"
+            );
+            self.event(
+                to,
+                Event::Received {
+                    connection,
+                    bytes: &bytes,
+                },
+            );
+        }
+        delivered
+    }
+
+    fn edit(&mut self, peer: usize, document: DocumentId, text: &str) {
+        let doc = self.peers[peer].docs.entry(document).or_default();
+        doc.put(ROOT, "text", text).unwrap();
+        doc.put(ROOT, format!("by-{peer}-{text}"), true).unwrap();
+        doc.commit();
+        self.event(peer, Event::Changed { document });
+    }
+
+    fn same(&mut self, a: usize, b: usize, document: DocumentId) -> bool {
+        let heads_a = self.peers[a]
+            .docs
+            .document(&document)
+            .map(|d| d.get_heads());
+        let heads_b = self.peers[b]
+            .docs
+            .document(&document)
+            .map(|d| d.get_heads());
+        heads_a.is_some() && heads_a == heads_b
+    }
+}
+
+#[test]
+fn a_client_and_a_relay_converge_both_ways() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "from the client");
+    // A relay keeps a copy of every document a peer asks it to sync.
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.settle();
+    assert_eq!(net.peers[1].text(document), "from the client");
+    assert!(net.peers[1].updated.contains(&document));
+
+    net.edit(1, document, "from the relay");
+    net.settle();
+    assert_eq!(net.peers[0].text(document), "from the relay");
+    assert!(net.same(0, 1, document));
+    let relay_id = net.peers[1].engine.peer_id().to_owned();
+    let peer = &mut net.peers[0];
+    assert!(peer
+        .engine
+        .in_sync_with(&relay_id, &document, &mut peer.docs));
+}
+
+#[test]
+fn concurrent_edits_on_both_sides_merge() {
+    let mut net = Network::new(&["a", "b"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "start");
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.settle();
+    net.edit(0, document, "a's edit");
+    net.edit(1, document, "b's edit");
+    net.settle();
+    assert!(net.same(0, 1, document));
+    let doc = net.peers[0].docs.document(&document).unwrap();
+    assert!(doc.get(ROOT, "by-0-a's edit").unwrap().is_some());
+    assert!(doc.get(ROOT, "by-1-b's edit").unwrap().is_some());
+}
+
+#[test]
+fn three_peers_in_a_line_converge_through_the_middle() {
+    let mut net = Network::new(&["a", "b", "c"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "from a");
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.peers[2].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.connect(2, 1, 2);
+    net.settle();
+    assert_eq!(
+        net.peers[2].text(document),
+        "from a",
+        "c got a's edit through b"
+    );
+    net.edit(2, document, "from c");
+    net.settle();
+    assert_eq!(net.peers[0].text(document), "from c", "and the other way");
+    assert!(net.same(0, 2, document));
+}
+
+#[test]
+fn a_document_the_other_side_lacks_is_reported_unavailable() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "private");
+    net.connect(0, 1, 1);
+    net.settle();
+    assert_eq!(net.peers[0].unavailable, [document]);
+    assert!(
+        net.peers[1].docs.is_empty(),
+        "nothing is stored for a document nobody asked to keep"
+    );
+}
+
+#[test]
+fn a_malformed_message_closes_that_connection_only() {
+    let mut net = Network::new(&["relay", "good", "bad"]);
+    let document = DocumentId::random();
+    net.peers[0].docs.insert(document, AutoCommit::new());
+    net.edit(1, document, "hello");
+    net.connect(1, 0, 1);
+    net.connect(2, 0, 2);
+    net.settle();
+    // The bad peer sends garbage after its handshake.
+    net.queue.push_back((0, 2, b"\x00\x01 not cbor".to_vec()));
+    net.settle();
+    assert_eq!(net.peers[0].closed.len(), 1);
+    assert_eq!(net.peers[0].closed[0].0, 2);
+    // The good connection still syncs.
+    net.edit(1, document, "still here");
+    net.settle();
+    assert_eq!(net.peers[0].text(document), "still here");
+}
+
+#[test]
+fn an_oversized_message_is_refused() {
+    let mut net = Network::new(&["relay", "client"]);
+    net.peers[0].engine =
+        Engine::new("relay".into(), PeerMetadata::default()).with_max_message_bytes(1024);
+    net.connect(1, 0, 1);
+    net.settle();
+    let huge = Message::Sync {
+        sender_id: "client".into(),
+        target_id: "relay".into(),
+        document_id: DocumentId::random().to_string(),
+        data: vec![0x42; 4096],
+    };
+    net.queue.push_back((0, 1, huge.encode()));
+    net.settle();
+    assert!(
+        net.peers[0].closed[0].1.contains("over the limit"),
+        "{:?}",
+        net.peers[0].closed
+    );
+}
+
+#[test]
+fn after_a_reconnect_sync_resumes_without_looping() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "one");
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.settle();
+    net.disconnect(0, 1, 1);
+    // Offline edits on both sides.
+    net.edit(0, document, "client offline");
+    net.edit(1, document, "relay meanwhile");
+    net.settle();
+    net.connect(0, 1, 2);
+    let messages = net.settle();
+    assert!(net.same(0, 1, document));
+    assert!(messages < 50, "resuming took {messages} messages");
+}
