@@ -7,10 +7,12 @@
 mod document_view;
 mod export;
 mod ids;
+mod text_edit;
 mod workspace;
 mod workspace_diff;
 
 pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{PersonId, TeamId};
+pub use text_edit::rebase_typing;
 pub use workspace::{Person, PersonDetails, Team, TeamDetails, Workspace, WorkspaceError};

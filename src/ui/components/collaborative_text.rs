@@ -7,8 +7,11 @@
 
 use leptos::prelude::*;
 
-/// `value` is the text as the document has it; `on_input` receives the field's whole text
-/// after each keystroke (the model turns it into character splices).
+use crate::model::rebase_typing;
+
+/// `value` is the text as the document has it; `on_input` receives the text the document
+/// should have after each keystroke: what was typed, applied on top of anything others
+/// typed that the field had not shown yet (see `model::rebase_typing`).
 #[component]
 pub fn CollaborativeText(
     id: &'static str,
@@ -19,14 +22,17 @@ pub fn CollaborativeText(
     #[prop(default = 5)] rows: u32,
 ) -> impl IntoView {
     let field = NodeRef::<leptos::html::Textarea>::new();
+    // What the field showed before the current keystroke: the base the keystroke edits.
+    let shown = StoredValue::new(String::new());
     // An effect rather than `prop:value`: writing the value resets the caret, so it is
     // written only when the document differs from the field (someone else typed), and
     // the caret is then moved by what changed before it.
     Effect::new(move |_| {
         let text = value.get();
         let Some(area) = field.get() else { return };
-        let shown = area.value();
-        if shown == text {
+        let in_field = area.value();
+        shown.set_value(text.clone());
+        if in_field == text {
             return;
         }
         let selection = (
@@ -35,8 +41,8 @@ pub fn CollaborativeText(
         );
         area.set_value(&text);
         if let (Some(start), Some(end)) = selection {
-            let start = shifted(&shown, &text, start);
-            let end = shifted(&shown, &text, end);
+            let start = shifted(&in_field, &text, start);
+            let end = shifted(&in_field, &text, end);
             let _ = area.set_selection_range(start, end);
         }
     });
@@ -47,7 +53,14 @@ pub fn CollaborativeText(
             node_ref=field
             rows=rows
             placeholder=placeholder
-            on:input=move |event| on_input.run(event_target_value(&event))
+            on:input=move |event| {
+                let typed = event_target_value(&event);
+                let intended = value.with_untracked(|document| {
+                    shown.with_value(|before| rebase_typing(before, &typed, document))
+                });
+                shown.set_value(typed);
+                on_input.run(intended);
+            }
         ></textarea>
     }
 }
