@@ -392,3 +392,41 @@ fn a_workspace_written_before_the_description_existed_still_opens() {
     assert_eq!(ws.organisation, "Acme");
     assert_eq!(ws.about_text(), "");
 }
+
+#[test]
+fn members_of_every_team_are_listed_in_one_pass() {
+    let mut ws = Workspace::new("Acme");
+    let (sales, ops) = (TeamId::random(), TeamId::random());
+    ws.add_team(
+        sales.clone(),
+        TeamDetails {
+            name: "Sales".into(),
+            lead: None,
+        },
+    )
+    .unwrap();
+    ws.add_team(
+        ops.clone(),
+        TeamDetails {
+            name: "Ops".into(),
+            lead: None,
+        },
+    )
+    .unwrap();
+    for (name, team) in [("Cy", &sales), ("Ana", &sales), ("Bo", &ops)] {
+        ws.add_person(
+            PersonId::random(),
+            PersonDetails {
+                team: Some(team.clone()),
+                ..person(name)
+            },
+        )
+        .unwrap();
+    }
+    ws.add_person(PersonId::random(), person("Di")).unwrap();
+    let by_team = ws.member_names_by_team();
+    assert_eq!(by_team[&sales], ["Ana", "Cy"]);
+    assert_eq!(by_team[&ops], ["Bo"]);
+    assert_eq!(by_team.len(), 2, "people without a team are in no list");
+    assert_eq!(ws.members(&sales).len(), 2);
+}

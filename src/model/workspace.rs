@@ -254,6 +254,18 @@ impl Workspace {
             .collect()
     }
 
+    /// Every team's members' names, by name, in one pass over the people (a page listing
+    /// all teams would otherwise sort everyone once per team).
+    pub fn member_names_by_team(&self) -> BTreeMap<&TeamId, Vec<&str>> {
+        let mut by_team: BTreeMap<&TeamId, Vec<&str>> = BTreeMap::new();
+        for (_, person) in self.people_by_name() {
+            if let Some(team) = &person.team {
+                by_team.entry(team).or_default().push(&person.name);
+            }
+        }
+        by_team
+    }
+
     /// The name to show for a person id, or a plain note when they have been removed
     /// (which a concurrent edit on another device can cause).
     pub fn person_name(&self, id: &PersonId) -> String {

@@ -12,17 +12,17 @@ pub fn TeamList() -> impl IntoView {
     let editing = RwSignal::new(None::<TeamId>);
     let teams = move || {
         state.workspace.with(|ws| {
+            let members = ws.member_names_by_team();
             ws.teams_by_name()
                 .into_iter()
                 .map(|(id, team)| {
-                    let members = ws
-                        .members(id)
-                        .into_iter()
-                        .map(|(_, p)| p.name.clone())
-                        .collect::<Vec<_>>();
-                    (id.clone(), team.clone(), members)
+                    let names = members
+                        .get(id)
+                        .map(|names| names.iter().map(|n| (*n).to_owned()).collect())
+                        .unwrap_or_default();
+                    (id.clone(), team.clone(), names)
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<(TeamId, Team, Vec<String>)>>()
         })
     };
     view! {
