@@ -30,6 +30,11 @@ pub struct Config {
     /// built for the same path (`cargo xtask build --public-url /throughline/`).
     #[arg(long, env = "THROUGHLINE_BASE_PATH", default_value = "/", value_parser = parse_base_path)]
     pub base_path: String,
+
+    /// Largest sync message accepted, in bytes; a peer sending a larger one is
+    /// disconnected (others are not affected).
+    #[arg(long, env = "THROUGHLINE_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_message_bytes: usize,
 }
 
 /// Normalises a base path to the form `/` or `/a/b` (leading slash, no trailing slash

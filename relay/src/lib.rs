@@ -1,11 +1,12 @@
 //! Throughline's thin relay.
 //!
-//! Today it serves the built app (`dist/`) with the right types, caching and compression,
-//! answers `/healthz`, and shuts down cleanly. Document sync arrives as one more route,
-//! `/sync`, mounted in [`router`] beside the app; storage lives under `data_dir`.
+//! It serves the built app (`dist/`) with the right types, caching and compression,
+//! answers `/healthz`, syncs documents at `/sync` (automerge-repo v1 over WebSocket, by
+//! samod, stored under `data_dir`), and shuts down cleanly, letting storage writes finish.
 
 mod config;
 mod static_files;
+mod sync;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 pub use config::{parse_base_path, Config};
 pub use static_files::AppFiles;
+pub use sync::SyncService;
 
 /// Builds the relay's HTTP routes for `config`.
 ///
@@ -76,55 +78,105 @@ async fn healthz(method: Method) -> impl IntoResponse {
     )
 }
 
-/// Runs the relay until `shutdown` resolves, then finishes the requests in flight.
+/// A running relay: its address, and a way to stop it cleanly.
+pub struct Relay {
+    address: std::net::SocketAddr,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    sync: SyncService,
+}
+
+impl Relay {
+    /// Creates the data directory, opens the document store, and starts listening.
+    pub async fn start(config: Config) -> std::io::Result<Relay> {
+        tokio::fs::create_dir_all(&config.data_dir)
+            .await
+            .map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!(
+                        "cannot create the data directory {}: {error}",
+                        config.data_dir.display()
+                    ),
+                )
+            })?;
+        if !config.app_dir.join("index.html").is_file() {
+            tracing::warn!(
+                app_dir = %config.app_dir.display(),
+                "the app is not built there; pages will answer 503 until it is (run `cargo xtask run`)"
+            );
+        }
+        let sync = SyncService::start(&config.data_dir, config.max_message_bytes)
+            .await
+            .map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!("cannot listen on {}: {error}", config.listen),
+                )
+            })?;
+        let address = listener.local_addr()?;
+        tracing::info!(
+            %address,
+            data_dir = %config.data_dir.display(),
+            app_dir = %config.app_dir.display(),
+            base_path = %config.base_path,
+            "relay listening"
+        );
+        let routes = Router::new()
+            .route("/sync", get(sync::sync_socket))
+            .with_state(sync.clone())
+            .merge(router(&config));
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, routes)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Relay {
+            address,
+            shutdown,
+            server,
+            sync,
+        })
+    }
+
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.address
+    }
+
+    /// Stops taking requests, finishes those in flight, then lets the document store
+    /// finish its writes before returning.
+    pub async fn stop(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(());
+        let served = self.server.await.map_err(std::io::Error::other)?;
+        self.sync.stop().await;
+        tracing::info!("relay stopped cleanly");
+        served
+    }
+}
+
+/// Runs the relay until `shutdown` resolves, then stops it cleanly.
 pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(&config.data_dir)
-        .await
-        .map_err(|error| {
-            std::io::Error::new(
-                error.kind(),
-                format!(
-                    "cannot create the data directory {}: {error}",
-                    config.data_dir.display()
-                ),
-            )
-        })?;
-    if !config.app_dir.join("index.html").is_file() {
-        tracing::warn!(
-            app_dir = %config.app_dir.display(),
-            "the app is not built there; pages will answer 503 until it is (run `cargo xtask run`)"
-        );
-    }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|error| {
-            std::io::Error::new(
-                error.kind(),
-                format!("cannot listen on {}: {error}", config.listen),
-            )
-        })?;
-    let address = listener.local_addr()?;
     let base = if config.base_path == "/" {
         "/".to_owned()
     } else {
         format!("{}/", config.base_path)
     };
-    tracing::info!(
-        %address,
-        data_dir = %config.data_dir.display(),
-        app_dir = %config.app_dir.display(),
-        base_path = %config.base_path,
-        "relay listening"
+    let relay = Relay::start(config).await?;
+    println!(
+        "Throughline is running at http://{}{base}  (Ctrl-C to stop)",
+        relay.address()
     );
-    println!("Throughline is running at http://{address}{base}  (Ctrl-C to stop)");
-    axum::serve(listener, router(&config))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    tracing::info!("relay stopped cleanly");
-    Ok(())
+    shutdown.await;
+    relay.stop().await
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

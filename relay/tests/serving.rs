@@ -31,6 +31,7 @@ fn config(app: &Path, base_path: &str) -> Config {
         data_dir: app.join("data"),
         app_dir: app.to_path_buf(),
         base_path: base_path.to_owned(),
+        max_message_bytes: 1024 * 1024,
     }
 }
 

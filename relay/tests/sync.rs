@@ -1,0 +1,188 @@
+//! The relay's `/sync` with Throughline's own sync engine as the client: documents go up
+//! from one client and come down to another, survive a relay restart, and a client that
+//! sends garbage is disconnected without disturbing others.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ReadDoc, ROOT};
+use futures_util::{SinkExt, StreamExt};
+use throughline::store::DocumentId;
+use throughline::sync::{Effect, Engine, Event, PeerMetadata};
+use throughline_relay::{Config, Relay};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A client: our engine, its documents, and a socket to the relay.
+struct Client {
+    engine: Engine,
+    docs: HashMap<DocumentId, AutoCommit>,
+    socket: Socket,
+    relay_peer: Option<String>,
+    closed: Option<String>,
+}
+
+impl Client {
+    async fn connect(
+        address: std::net::SocketAddr,
+        name: &str,
+        docs: HashMap<DocumentId, AutoCommit>,
+    ) -> Client {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/sync"))
+            .await
+            .expect("the relay accepts WebSockets at /sync");
+        let mut client = Client {
+            engine: Engine::new(name.into(), PeerMetadata::default()),
+            docs,
+            socket,
+            relay_peer: None,
+            closed: None,
+        };
+        let effects = client
+            .engine
+            .handle(Event::Connected { connection: 1 }, &mut client.docs);
+        client.apply(effects).await;
+        client
+    }
+
+    async fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Send { bytes, .. } => self
+                    .socket
+                    .send(WsMessage::Binary(bytes.into()))
+                    .await
+                    .expect("send"),
+                Effect::PeerReady { peer, .. } => self.relay_peer = Some(peer),
+                Effect::Close { reason, .. } => self.closed = Some(reason),
+                _ => {}
+            }
+        }
+    }
+
+    /// Exchanges messages until `done` holds or the time runs out.
+    async fn run_until(&mut self, mut done: impl FnMut(&mut Client) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !done(self) {
+            let next = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .expect("the relay answered in time");
+            match next {
+                Some(Ok(WsMessage::Binary(bytes))) => {
+                    let effects = self.engine.handle(
+                        Event::Received {
+                            connection: 1,
+                            bytes: &bytes,
+                        },
+                        &mut self.docs,
+                    );
+                    self.apply(effects).await;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => panic!("the relay closed the connection"),
+            }
+        }
+    }
+
+    fn in_sync(&mut self, document: DocumentId) -> bool {
+        match self.relay_peer.clone() {
+            Some(peer) => self.engine.in_sync_with(&peer, &document, &mut self.docs),
+            None => false,
+        }
+    }
+
+    fn text(&self, document: DocumentId) -> Option<String> {
+        let doc = self.docs.get(&document)?;
+        doc.get(ROOT, "text")
+            .ok()
+            .flatten()
+            .and_then(|(v, _)| v.into_string().ok())
+    }
+}
+
+async fn start_relay(data_dir: &std::path::Path) -> Relay {
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.to_path_buf(),
+        app_dir: data_dir.join("no-app"),
+        base_path: "/".into(),
+        max_message_bytes: 1024 * 1024,
+    };
+    Relay::start(config).await.expect("the relay starts")
+}
+
+fn document_with(text: &str) -> (DocumentId, HashMap<DocumentId, AutoCommit>) {
+    let id = DocumentId::random();
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "text", text).unwrap();
+    doc.commit();
+    (id, HashMap::from([(id, doc)]))
+}
+
+#[tokio::test]
+async fn a_document_synced_up_by_one_client_comes_down_to_another_and_survives_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay(data.path()).await;
+    let (document, docs) = document_with("from the laptop");
+    let mut laptop = Client::connect(relay.address(), "laptop", docs).await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+
+    // The tablet knows the document's id (from a shared link) and starts empty.
+    let tablet_docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(relay.address(), "tablet", tablet_docs).await;
+    tablet.run_until(|c| c.text(document).is_some()).await;
+    assert_eq!(tablet.text(document).as_deref(), Some("from the laptop"));
+
+    relay.stop().await.expect("the relay stops cleanly");
+    let relay = start_relay(data.path()).await;
+    let phone_docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut phone = Client::connect(relay.address(), "phone", phone_docs).await;
+    phone.run_until(|c| c.text(document).is_some()).await;
+    assert_eq!(
+        phone.text(document).as_deref(),
+        Some("from the laptop"),
+        "the relay kept it on disk"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn garbage_from_one_client_closes_that_connection_only() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay(data.path()).await;
+    let (document, docs) = document_with("steady");
+    let mut good = Client::connect(relay.address(), "good", docs).await;
+    good.run_until(|c| c.in_sync(document)).await;
+
+    let (mut bad, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.address()))
+        .await
+        .unwrap();
+    bad.send(WsMessage::Binary(b"\xff\x00 not a message".to_vec().into()))
+        .await
+        .unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match bad.next().await {
+                None | Some(Err(_)) | Some(Ok(WsMessage::Close(_))) => return true,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .expect("the relay closed the bad connection");
+    assert!(closed);
+
+    // The good client still syncs.
+    let doc = good.docs.get_mut(&document).unwrap();
+    doc.put(ROOT, "text", "still steady").unwrap();
+    doc.commit();
+    let effects = good
+        .engine
+        .handle(Event::Changed { document }, &mut good.docs);
+    good.apply(effects).await;
+    good.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
