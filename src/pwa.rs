@@ -121,3 +121,32 @@ pub fn apply_update() {
         }
     });
 }
+
+/// The relay's sync address (`ws://host/sync` or `wss://…`) when the app was served by a
+/// Throughline relay (its `/healthz` answers), `None` on a plain static host.
+pub async fn relay_sync_url() -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let origin = location.origin().ok()?;
+    let response = JsFuture::from(window.fetch_with_str(&format!("{origin}/healthz")))
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    if !body.contains("\"status\":\"ok\"") {
+        return None;
+    }
+    let secure = location.protocol().ok()? == "https:";
+    let host = location.host().ok()?;
+    Some(format!(
+        "{}://{host}/sync",
+        if secure { "wss" } else { "ws" }
+    ))
+}

@@ -41,9 +41,12 @@ pub enum ChangeError<E> {
 type StatusListener = Box<dyn Fn(&SaveStatus)>;
 /// A typed view and the heads of the document it was read (or written) at.
 type CachedView = (Vec<automerge::ChangeHash>, Box<dyn std::any::Any>);
-type DirtyListener = Box<dyn Fn()>;
+// Listeners are `Rc` so that they are cloned out before being called: a listener may
+// register listeners itself (opening a joined workspace does), which must not find the
+// list still borrowed.
+type DirtyListener = Rc<dyn Fn()>;
 type WrittenListener = Box<dyn Fn(&StorageKey, &[u8])>;
-type ChangedListener = Box<dyn Fn()>;
+type ChangedListener = Rc<dyn Fn()>;
 
 struct Inner<S> {
     id: DocumentId,
@@ -63,7 +66,7 @@ struct Inner<S> {
     author: RefCell<Option<String>>,
     status: RefCell<SaveStatus>,
     on_status: RefCell<Option<StatusListener>>,
-    on_dirty: RefCell<Option<DirtyListener>>,
+    on_dirty: RefCell<Vec<DirtyListener>>,
     on_written: RefCell<Option<WrittenListener>>,
     on_changed_elsewhere: RefCell<Option<ChangedListener>>,
 }
@@ -150,7 +153,7 @@ impl<S: Storage> DocHandle<S> {
                 author: RefCell::new(None),
                 status: RefCell::new(SaveStatus::Saved),
                 on_status: RefCell::new(None),
-                on_dirty: RefCell::new(None),
+                on_dirty: RefCell::new(Vec::new()),
                 on_written: RefCell::new(None),
                 on_changed_elsewhere: RefCell::new(None),
             }),
@@ -228,7 +231,8 @@ impl<S: Storage> DocHandle<S> {
         if !matches!(*self.inner.status.borrow(), SaveStatus::Failed(_)) {
             self.set_status(SaveStatus::Unsaved);
         }
-        if let Some(listener) = &*self.inner.on_dirty.borrow() {
+        let listeners = self.inner.on_dirty.borrow().clone();
+        for listener in listeners {
             listener();
         }
     }
@@ -325,9 +329,33 @@ impl<S: Storage> DocHandle<S> {
         *self.inner.on_status.borrow_mut() = Some(Box::new(listener));
     }
 
-    /// Called whenever an edit leaves something to save (the autosaver hooks in here).
+    /// A document this device expects but has no part of yet (a workspace joined from a
+    /// link): empty until sync brings its content; nothing is stored before that.
+    pub fn expect(storage: S, id: DocumentId) -> Self {
+        Self::from_parts(id, storage, AutoCommit::new(), Vec::new(), Vec::new(), 0, 0)
+    }
+
+    /// Whether the document has no content at all yet.
+    pub fn is_empty(&self) -> bool {
+        self.inner.doc.borrow_mut().get_heads().is_empty()
+    }
+
+    /// Lends the Automerge document to the sync engine for one event.
+    pub fn with_document_mut<R>(&self, use_it: impl FnOnce(&mut AutoCommit) -> R) -> R {
+        use_it(&mut self.inner.doc.borrow_mut())
+    }
+
+    /// Sync brought changes into the document: queue them for saving here and tell the
+    /// UI to read the document again.
+    pub fn changed_by_sync(&self) {
+        self.collect_pending();
+        self.changed_elsewhere();
+    }
+
+    /// Called whenever an edit leaves something to save (the autosaver and the sync
+    /// client hook in here; every listener is called).
     pub fn on_dirty(&self, listener: impl Fn() + 'static) {
-        *self.inner.on_dirty.borrow_mut() = Some(Box::new(listener));
+        self.inner.on_dirty.borrow_mut().push(Rc::new(listener));
     }
 
     /// Sets who is editing on this device; their name is recorded with their changes.
@@ -376,7 +404,7 @@ impl<S: Storage> DocHandle<S> {
     /// Called when changes made elsewhere (another tab, an import) were merged in, so the
     /// UI can read the document again.
     pub fn on_changed_elsewhere(&self, listener: impl Fn() + 'static) {
-        *self.inner.on_changed_elsewhere.borrow_mut() = Some(Box::new(listener));
+        *self.inner.on_changed_elsewhere.borrow_mut() = Some(Rc::new(listener));
     }
 
     /// Applies a chunk that another handle (another tab) has already written under `key`.
@@ -424,7 +452,8 @@ impl<S: Storage> DocHandle<S> {
     }
 
     fn changed_elsewhere(&self) {
-        if let Some(listener) = &*self.inner.on_changed_elsewhere.borrow() {
+        let listener = self.inner.on_changed_elsewhere.borrow().clone();
+        if let Some(listener) = listener {
             listener();
         }
     }

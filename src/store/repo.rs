@@ -24,6 +24,9 @@ pub struct ImportOutcome {
     pub switched_to: Option<DocumentId>,
 }
 
+/// The device setting naming a workspace joined from a link and not yet received.
+const JOINED: &str = "joined-workspace";
+
 /// Where this device records which document is its workspace. automerge-repo peers only
 /// read keys under a document id, so this key does not disturb them.
 fn workspace_pointer_key() -> Vec<String> {
@@ -46,10 +49,15 @@ impl<S: Storage + Clone> Repo<S> {
     }
 
     /// Opens this device's workspace, creating (and saving) an empty one on first start.
+    /// A workspace this device joined but has not received yet opens empty
+    /// ([`DocHandle::is_empty`]): sync fills it.
     pub async fn open_workspace(&self) -> Result<DocHandle<S>, StorageError> {
         if let Some(id) = self.workspace_id().await? {
             if let Some(handle) = DocHandle::load(self.storage.clone(), id).await? {
                 return Ok(handle);
+            }
+            if self.device_setting(JOINED).await?.as_deref() == Some(id.url().as_str()) {
+                return Ok(DocHandle::expect(self.storage.clone(), id));
             }
         }
         let handle = DocHandle::create(
@@ -72,6 +80,34 @@ impl<S: Storage + Clone> Repo<S> {
             },
             _ => Ok(handle),
         }
+    }
+
+    /// Makes `id` this device's workspace, to be received by sync (a link from another
+    /// device). Refused when this device's workspace already holds anything, so two
+    /// organisations are never mixed.
+    pub async fn join_workspace(
+        &self,
+        current: &DocHandle<S>,
+        id: DocumentId,
+    ) -> Result<(), String> {
+        if current.id() == id {
+            return Ok(());
+        }
+        let ours: Workspace = current.view().unwrap_or_default();
+        if !current.is_empty() && !ours.is_pristine() {
+            return Err(format!(
+                "This device already holds the workspace of {}. Export it first if you need it, or open the link in another browser profile.",
+                if ours.organisation.is_empty() { "another organisation".to_owned() } else { ours.organisation }
+            ));
+        }
+        let url = id.url();
+        self.set_device_setting(JOINED, &url)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.storage
+            .save(workspace_pointer_key(), url.into_bytes())
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// The id of this device's workspace document, if it has one.

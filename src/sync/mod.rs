@@ -10,8 +10,13 @@
 //! Not wired into the app yet: the WebSocket transport, presence and the relay's `/sync`
 //! route come next (see `docs/architecture.md`).
 
+#[cfg(target_arch = "wasm32")]
+mod client;
 mod engine;
 mod message;
+
+#[cfg(target_arch = "wasm32")]
+pub use client::{SyncClient, SyncStatus};
 
 pub use engine::{
     ConnectionId, Documents, Effect, Engine, Event, DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSION,

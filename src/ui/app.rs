@@ -5,21 +5,34 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use super::components::{Navigation, SaveIndicator, StorageNotices, UpdatePrompt};
+use super::components::{Navigation, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt};
 use super::pages::{
-    HistoryPage, HomePage, NotFoundPage, PeoplePage, PlansPage, ReviewsPage, SettingsPage,
+    HistoryPage, HomePage, JoinPage, NotFoundPage, PeoplePage, PlansPage, ReviewsPage, SettingsPage,
 };
 use super::WorkspaceState;
+use std::rc::Rc;
+
 use crate::store::{BrowserStorage, Repo};
+use crate::sync::{SyncClient, SyncStatus};
 
 /// Whether a new build of the app is installed and waiting for a reload.
 #[derive(Clone, Copy)]
 pub struct UpdateAvailable(pub ReadSignal<bool>);
 
+/// Where this device stands with the relay: `None` when the app is not served by one.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub status: ReadSignal<Option<SyncStatus>>,
+    /// The relay's sync address, when there is one.
+    pub relay: ReadSignal<Option<String>>,
+}
+
 /// What the app shows while it opens the workspace.
 #[derive(Clone)]
 enum Boot {
     Opening,
+    /// A workspace joined from a link, not received yet.
+    Waiting(String),
     Ready(WorkspaceState),
     Failed(String),
 }
@@ -29,6 +42,14 @@ pub fn App() -> impl IntoView {
     let (boot, set_boot) = signal(Boot::Opening);
     let (update_available, set_update_available) = signal(false);
     provide_context(UpdateAvailable(update_available));
+    let (sync_status, set_sync_status) = signal(None::<SyncStatus>);
+    let (relay, set_relay) = signal(None::<String>);
+    provide_context(SyncState {
+        status: sync_status,
+        relay,
+    });
+    // The client lives as long as the page (App is never unmounted).
+    let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     // Opening IndexedDB is asynchronous; the shell appears once the workspace is read so
     // that no page ever renders an empty organisation that is about to be replaced.
     leptos::task::spawn_local(async move {
@@ -36,22 +57,57 @@ pub fn App() -> impl IntoView {
         let warning = storage.unavailable_reason().map(ToString::to_string);
         let repo = Repo::new(storage);
         let me = WorkspaceState::device_person(&repo).await;
-        let state = match repo.open_workspace().await {
-            Ok(handle) => WorkspaceState::new(repo, handle, warning, me)
-                .map_err(|e| format!("The workspace could not be read: {e}")),
-            Err(error) => Err(error.to_string()),
+        let handle = match repo.open_workspace().await {
+            Ok(handle) => handle,
+            Err(error) => return set_boot.set(Boot::Failed(error.to_string())),
         };
-        set_boot.set(match state {
-            Ok(state) => Boot::Ready(state),
-            Err(message) => Boot::Failed(message),
-        });
+        let relay_url = crate::pwa::relay_sync_url().await;
+        set_relay.set(relay_url.clone());
+        if let Some(url) = relay_url {
+            let started = SyncClient::start(url, handle.clone(), move |status| {
+                set_sync_status.set(Some(status.clone()));
+            });
+            client.set_value(Some(started));
+        }
+        let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {
+            set_boot.set(match WorkspaceState::new(repo, handle, warning, me) {
+                Ok(state) => Boot::Ready(state),
+                Err(error) => Boot::Failed(format!("The workspace could not be read: {error}")),
+            })
+        };
+        if handle.is_empty() {
+            // Joined from a link: show the workspace once sync has brought it.
+            set_boot.set(Boot::Waiting(handle.id().url()));
+            let waiting = handle.clone();
+            handle.on_changed_elsewhere(move || {
+                if !waiting.is_empty() && waiting.view::<crate::model::Workspace>().is_ok() {
+                    open(repo.clone(), waiting.clone(), warning.clone(), me.clone());
+                }
+            });
+        } else {
+            open(repo, handle, warning, me);
+        }
     });
     crate::pwa::register_service_worker(move || set_update_available.set(true));
 
-    move || match boot.get() {
+    move || {
+        match boot.get() {
         Boot::Opening => view! {
             <div class="boot" role="status">
                 <p>"Opening your workspace…"</p>
+            </div>
+        }
+        .into_any(),
+        Boot::Waiting(url) => view! {
+            <div class="boot" role="status" data-testid="waiting">
+                <h1>"Joining a workspace"</h1>
+                <p>"This device is waiting for the workspace from the relay. It appears as soon as it arrives."</p>
+                <p class="item-meta"><code>{url}</code></p>
+                <p>{move || match sync_status.get() {
+                    Some(SyncStatus::Offline(reason)) => format!("Not connected: {reason}. Trying again…"),
+                    None => "This app is not served by a relay, so the workspace cannot arrive here.".to_owned(),
+                    _ => "Connected; receiving…".to_owned(),
+                }}</p>
             </div>
         }
         .into_any(),
@@ -67,6 +123,7 @@ pub fn App() -> impl IntoView {
             provide_context(state);
             view! { <AppShell/> }.into_any()
         }
+    }
     }
 }
 
@@ -92,6 +149,7 @@ pub fn AppShell() -> impl IntoView {
                     <span class="brand" aria-hidden="true">"◆"</span>
                     <span class="org-name" data-testid="org-name">{organisation}</span>
                     <SaveIndicator/>
+                    <SyncIndicator/>
                 </header>
                 <Navigation/>
                 <main id="main" class="content" tabindex="-1">
@@ -104,6 +162,7 @@ pub fn AppShell() -> impl IntoView {
                         <Route path=path!("/people") view=PeoplePage/>
                         <Route path=path!("/settings") view=SettingsPage/>
                         <Route path=path!("/history") view=HistoryPage/>
+                        <Route path=path!("/join") view=JoinPage/>
                     </Routes>
                 </main>
             </div>

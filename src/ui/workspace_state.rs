@@ -187,6 +187,14 @@ impl WorkspaceState {
         self.handle.with_value(|handle| handle.view_before(change))
     }
 
+    /// Makes the workspace `id` (shared from another device) this device's; the app then
+    /// starts again on it. Refused when this device's workspace holds anything.
+    pub async fn join(&self, id: crate::store::DocumentId) -> Result<(), String> {
+        let repo = self.repo.get_value();
+        let handle = self.handle.get_value();
+        repo.join_workspace(&handle, id).await
+    }
+
     /// The `automerge:` URL of the workspace document.
     pub fn url(&self) -> String {
         self.handle.with_value(|handle| handle.id().url())

@@ -2,6 +2,7 @@
 
 mod history;
 mod home;
+mod join;
 mod not_found;
 pub mod people;
 mod plans;
@@ -10,6 +11,7 @@ mod settings;
 
 pub use history::HistoryPage;
 pub use home::HomePage;
+pub use join::JoinPage;
 pub use not_found::NotFoundPage;
 pub use people::PeoplePage;
 pub use plans::PlansPage;

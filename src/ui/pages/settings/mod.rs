@@ -19,6 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
             </header>
             <OrganisationSettings/>
             <WhoUsesThisDevice/>
+            <SyncSettings/>
             <DeviceSettings/>
             <div class="card" role="region" aria-labelledby="history-link-heading">
                 <h2 id="history-link-heading">"History and versions"</h2>
@@ -141,6 +142,50 @@ fn WhoUsesThisDevice() -> impl IntoView {
                 }).collect_view()}
             </select>
             <p class="item-meta">"Your name is recorded with the changes you make on this device. It is kept on this device only."</p>
+        </div>
+    }
+}
+
+/// Sync with the relay: where, how it stands, and the link that opens this workspace on
+/// another device.
+#[component]
+fn SyncSettings() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let sync = use_context::<crate::ui::app::SyncState>();
+    let relay = move || sync.and_then(|s| s.relay.get());
+    let status = move || match sync.and_then(|s| s.status.get()) {
+        Some(crate::sync::SyncStatus::Synced) => {
+            "Every change on this device is on the relay.".to_owned()
+        }
+        Some(crate::sync::SyncStatus::Syncing) => "Connected; changes are on their way.".to_owned(),
+        Some(crate::sync::SyncStatus::Connecting) => "Connecting to the relay…".to_owned(),
+        Some(crate::sync::SyncStatus::Offline(reason)) => {
+            format!("Offline ({reason}). Changes stay on this device and go out when the relay is back.")
+        }
+        None => "Not syncing.".to_owned(),
+    };
+    let link = move || {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let workspace = String::from(js_sys::encode_uri_component(&state.url()));
+        format!("{origin}{}?workspace={workspace}", crate::ui::href("/join"))
+    };
+    view! {
+        <div class="card form" role="region" aria-labelledby="sync-heading">
+            <h2 id="sync-heading">"Sync"</h2>
+            {move || match relay() {
+                Some(address) => view! {
+                    <p>"Relay: " <code>{address}</code></p>
+                    <p data-testid="sync-detail">{status}</p>
+                    <label for="share-link">"Link to open this workspace on another device"</label>
+                    <input id="share-link" type="text" readonly data-testid="share-link" prop:value=link/>
+                    <p class="item-meta">"Anyone with this link and access to the relay can open the workspace."</p>
+                }.into_any(),
+                None => view! {
+                    <p>"This copy of Throughline is served as plain files, without a relay, so your workspace stays on this device. Export and import carry it to another one."</p>
+                }.into_any(),
+            }}
         </div>
     }
 }

@@ -1,0 +1,272 @@
+//! The browser's sync client: one WebSocket to a relay carrying the [`Engine`]'s
+//! messages for this device's workspace. It reconnects with jittered backoff, tells the
+//! store when sync brought changes (so they are saved and shown), and reports whether the
+//! relay has everything this device has.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use automerge::AutoCommit;
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+use super::engine::{ConnectionId, Documents, Effect, Engine, Event};
+use super::message::PeerMetadata;
+use crate::store::{DocHandle, DocumentId, Storage};
+
+/// Where this device stands with the relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    Connecting,
+    /// Connected; changes are on their way one way or the other.
+    Syncing,
+    /// The relay has every change this device has (its heads include ours).
+    Synced,
+    /// Not connected; the reason in words, and a retry is scheduled.
+    Offline(String),
+}
+
+const FIRST_RETRY_MS: f64 = 1_000.0;
+const LAST_RETRY_MS: f64 = 30_000.0;
+
+struct Client<S> {
+    url: String,
+    engine: RefCell<Engine>,
+    handle: DocHandle<S>,
+    socket: RefCell<Option<WebSocket>>,
+    connection: Cell<ConnectionId>,
+    retry_ms: Cell<f64>,
+    status: RefCell<SyncStatus>,
+    on_status: Box<dyn Fn(&SyncStatus)>,
+}
+
+/// Keeps one document in sync with a relay for as long as the page lives.
+pub struct SyncClient<S> {
+    client: Rc<Client<S>>,
+}
+
+/// The one document lent to the engine for an event.
+struct Lent<'a> {
+    id: DocumentId,
+    doc: &'a mut AutoCommit,
+}
+
+impl Documents for Lent<'_> {
+    fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
+        (*id == self.id).then_some(&mut *self.doc)
+    }
+    fn ids(&self) -> Vec<DocumentId> {
+        vec![self.id]
+    }
+}
+
+impl<S: Storage + 'static> SyncClient<S> {
+    /// Starts syncing `handle` with the relay at `url` (`ws://…/sync` or `wss://…/sync`).
+    pub fn start(
+        url: String,
+        handle: DocHandle<S>,
+        on_status: impl Fn(&SyncStatus) + 'static,
+    ) -> Self {
+        let peer_id = format!("throughline-{}", uuid::Uuid::new_v4().simple());
+        let client = Rc::new(Client {
+            url,
+            engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),
+            handle: handle.clone(),
+            socket: RefCell::new(None),
+            connection: Cell::new(0),
+            retry_ms: Cell::new(FIRST_RETRY_MS),
+            status: RefCell::new(SyncStatus::Connecting),
+            on_status: Box::new(on_status),
+        });
+        let weak = Rc::downgrade(&client);
+        handle.on_dirty(move || {
+            if let Some(client) = weak.upgrade() {
+                let document = client.handle.id();
+                client.event(Event::Changed { document });
+            }
+        });
+        watch_network(&client);
+        connect(&client);
+        Self { client }
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.client.status.borrow().clone()
+    }
+}
+
+impl<S: Storage + 'static> Client<S> {
+    /// Runs one event through the engine with the document lent, then carries out the
+    /// effects (after the loan ends: saving reads the document again).
+    fn event(self: &Rc<Self>, event: Event<'_>) {
+        let id = self.handle.id();
+        let effects = self.handle.with_document_mut(|doc| {
+            let mut lent = Lent { id, doc };
+            self.engine.borrow_mut().handle(event, &mut lent)
+        });
+        for effect in effects {
+            match effect {
+                Effect::Send { connection, bytes } if connection == self.connection.get() => {
+                    if let Some(socket) = &*self.socket.borrow() {
+                        let _ = socket.send_with_u8_array(&bytes);
+                    }
+                }
+                Effect::Close { connection, reason } if connection == self.connection.get() => {
+                    if let Some(socket) = self.socket.borrow_mut().take() {
+                        let _ = socket.close_with_code_and_reason(
+                            4000,
+                            &reason.chars().take(100).collect::<String>(),
+                        );
+                    }
+                    self.offline(format!("the connection was closed: {reason}"));
+                }
+                Effect::Updated { .. } => self.handle.changed_by_sync(),
+                Effect::PeerReady { .. } => self.retry_ms.set(FIRST_RETRY_MS),
+                _ => {}
+            }
+        }
+        self.refresh_status();
+    }
+
+    fn refresh_status(&self) {
+        let connection = self.connection.get();
+        let engine = self.engine.borrow();
+        let Some(peer) = engine.peer_of(connection).map(str::to_owned) else {
+            return;
+        };
+        let id = self.handle.id();
+        let synced = self.handle.with_document_mut(|doc| {
+            let mut lent = Lent { id, doc };
+            engine.in_sync_with(&peer, &id, &mut lent)
+        });
+        self.set_status(if synced {
+            SyncStatus::Synced
+        } else {
+            SyncStatus::Syncing
+        });
+    }
+
+    fn set_status(&self, status: SyncStatus) {
+        if *self.status.borrow() == status {
+            return;
+        }
+        *self.status.borrow_mut() = status.clone();
+        (self.on_status)(&status);
+    }
+
+    fn offline(self: &Rc<Self>, reason: String) {
+        self.set_status(SyncStatus::Offline(reason));
+    }
+}
+
+fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    if let Some(previous) = client.socket.borrow_mut().take() {
+        let _ = previous.close();
+    }
+    let connection = client.connection.get() + 1;
+    client.connection.set(connection);
+    client.set_status(SyncStatus::Connecting);
+    let socket = match WebSocket::new(&client.url) {
+        Ok(socket) => socket,
+        Err(_) => {
+            client.offline(format!("{} is not a relay address", client.url));
+            return;
+        }
+    };
+    socket.set_binary_type(BinaryType::Arraybuffer);
+
+    let weak = Rc::downgrade(client);
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        if let Some(client) = weak.upgrade() {
+            client.event(Event::Connected { connection });
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(client) = weak.upgrade() else { return };
+        if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
+            let bytes = Uint8Array::new(&buffer).to_vec();
+            client.event(Event::Received {
+                connection,
+                bytes: &bytes,
+            });
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let on_close = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        // The engine forgets what was in flight on this connection, current or not.
+        client.event(Event::Closed { connection });
+        if client.connection.get() != connection {
+            return;
+        }
+        client.socket.borrow_mut().take();
+        if !matches!(*client.status.borrow(), SyncStatus::Offline(_)) {
+            client.offline("the relay cannot be reached".into());
+        }
+        schedule_reconnect(&client);
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    // The handlers live as long as the socket; a new socket gets new ones.
+    on_open.forget();
+    on_message.forget();
+    on_close.forget();
+    *client.socket.borrow_mut() = Some(socket);
+}
+
+/// Tries again after the current wait, with ±25 % jitter so that many devices cut off
+/// together do not all come back in the same instant; the wait doubles up to 30 s.
+fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    let wait = client.retry_ms.get();
+    client.retry_ms.set((wait * 2.0).min(LAST_RETRY_MS));
+    let jittered = wait * (0.75 + js_sys::Math::random() * 0.5);
+    let weak = Rc::downgrade(client);
+    let retry = Closure::once_into_js(move || {
+        if let Some(client) = weak.upgrade() {
+            // Coming back online may already have reconnected.
+            if client.socket.borrow().is_none() {
+                connect(&client);
+            }
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            retry.unchecked_ref(),
+            jittered as i32,
+        );
+    }
+}
+
+/// Follows the browser's own view of the network: when it says the device went offline
+/// the socket is closed at once (rather than waiting for a timeout), and when it comes
+/// back online the client reconnects without waiting for the backoff.
+fn watch_network<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let weak = Rc::downgrade(client);
+    let offline = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        client.offline("this device has no network".into());
+        let socket = client.socket.borrow_mut().take();
+        if let Some(socket) = socket {
+            let _ = socket.close();
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let online = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        if client.socket.borrow().is_none() {
+            client.retry_ms.set(FIRST_RETRY_MS);
+            connect(&client);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    offline.forget();
+    online.forget();
+}

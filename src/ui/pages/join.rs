@@ -1,0 +1,50 @@
+//! `/join?workspace=automerge:…`: opens a workspace shared from another device. This
+//! device's own workspace must still be empty; sync then brings the shared one.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::store::DocumentId;
+use crate::ui::WorkspaceState;
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let query = use_query_map();
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let target = move || query.with(|q| q.get("workspace")).unwrap_or_default();
+    let join = move |_| {
+        let url = target();
+        let id = match DocumentId::from_url(&url) {
+            Ok(id) => id,
+            Err(error) => {
+                return outcome.set(Some(Err(format!(
+                    "This link does not name a workspace ({error})"
+                ))))
+            }
+        };
+        leptos::task::spawn_local(async move {
+            match state.join(id).await {
+                Ok(()) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().set_href(&crate::ui::href("/"));
+                    }
+                }
+                Err(error) => outcome.set(Some(Err(error))),
+            }
+        });
+    };
+    view! {
+        <section class="page" aria-labelledby="join-heading">
+            <h1 id="join-heading">"Open a shared workspace"</h1>
+            <p>"This link opens a workspace shared from another device. This device will keep it and sync it through the relay."</p>
+            <p class="item-meta"><code>{target}</code></p>
+            <div class="form-actions">
+                <button type="button" class="button primary" on:click=join>"Open this workspace"</button>
+            </div>
+            {move || outcome.get().and_then(|o| o.err()).map(|message| view! {
+                <p class="form-error" role="alert">{message}</p>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,70 @@
+// Two devices (two browser profiles) sharing one workspace through the relay: a link
+// opens it on the second device, edits flow both ways live, and edits made offline
+// arrive once the network is back.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
+const synced = (page) => page.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
+
+test("a workspace shared by link syncs between two devices, also after a network cut", async () => {
+  const relay = await startRelay();
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  const tablet = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const a = await laptop.newPage();
+    const errors = watchErrors(a);
+    await a.goto(relay.base);
+    await nameOrganisation(a, "Shared Co");
+    await goTo(a, "People");
+    await addPerson(a, { name: "Ana Lima" });
+    await waitUntilSaved(a);
+    await synced(a);
+    await goTo(a, "Settings");
+    const link = await a.getByTestId("share-link").inputValue();
+    assert.match(link, /\/join\?workspace=automerge%3A/);
+
+    const b = await tablet.newPage();
+    const tabletErrors = watchErrors(b);
+    await b.goto(link);
+    await b.getByRole("button", { name: "Open this workspace" }).click();
+    await b.getByTestId("org-name").filter({ hasText: "Shared Co" }).waitFor({ timeout: 15_000 });
+    await goTo(b, "People");
+    await b.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
+
+    // Live both ways.
+    await goTo(a, "People");
+    await addPerson(b, { name: "Bo Chen" });
+    await a.getByTestId("person-name").filter({ hasText: "Bo Chen" }).waitFor({ timeout: 10_000 });
+    await addPerson(a, { name: "Cy Okafor" });
+    await b.getByTestId("person-name").filter({ hasText: "Cy Okafor" }).waitFor({ timeout: 10_000 });
+
+    // The laptop loses the network; both go on editing.
+    await laptop.setOffline(true);
+    await a.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+    await addPerson(a, { name: "Di Park" });
+    await addPerson(b, { name: "Eve Sato" });
+    await laptop.setOffline(false);
+    await a.getByTestId("person-name").filter({ hasText: "Eve Sato" }).waitFor({ timeout: 20_000 });
+    await b.getByTestId("person-name").filter({ hasText: "Di Park" }).waitFor({ timeout: 20_000 });
+    await synced(a);
+    const names = ["Ana Lima", "Bo Chen", "Cy Okafor", "Di Park", "Eve Sato"];
+    assert.deepEqual(await a.getByTestId("person-name").allTextContents(), names);
+    assert.deepEqual(await b.getByTestId("person-name").allTextContents(), names);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(tabletErrors, []);
+  } finally {
+    await laptop.close();
+    await tablet.close();
+    await relay.stop();
+  }
+});
