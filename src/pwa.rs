@@ -122,13 +122,43 @@ pub fn apply_update() {
     });
 }
 
+/// What asking the origin for a relay found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayProbe {
+    /// The app was served by a Throughline relay; its sync address.
+    Relay(String),
+    /// A plain static host.
+    NoRelay,
+    /// The device is offline: nothing was asked (the last answer still holds).
+    Offline,
+}
+
+/// Whether the browser believes it has a network.
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Asks the origin whether it is a Throughline relay (its `/healthz` answers).
+pub async fn probe_relay() -> RelayProbe {
+    if !online() {
+        return RelayProbe::Offline;
+    }
+    match relay_sync_url().await {
+        Some(url) => RelayProbe::Relay(url),
+        None => RelayProbe::NoRelay,
+    }
+}
+
 /// The relay's sync address (`ws://host/sync` or `wss://…`) when the app was served by a
-/// Throughline relay (its `/healthz` answers), `None` on a plain static host.
-pub async fn relay_sync_url() -> Option<String> {
+/// Throughline relay, `None` on a plain static host.
+async fn relay_sync_url() -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
     let origin = location.origin().ok()?;
-    let response = JsFuture::from(window.fetch_with_str(&format!("{origin}/healthz")))
+    // Under the app's own path: a relay answers there too, and an app hosted at a
+    // sub-path of a static host asks nothing outside it.
+    let base = base_path();
+    let response = JsFuture::from(window.fetch_with_str(&format!("{origin}{base}/healthz")))
         .await
         .ok()?
         .dyn_into::<web_sys::Response>()
@@ -146,7 +176,7 @@ pub async fn relay_sync_url() -> Option<String> {
     let secure = location.protocol().ok()? == "https:";
     let host = location.host().ok()?;
     Some(format!(
-        "{}://{host}/sync",
+        "{}://{host}{base}/sync",
         if secure { "wss" } else { "ws" }
     ))
 }

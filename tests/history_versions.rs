@@ -1,23 +1,12 @@
 //! History in sessions, the document as it was, named versions, and differences in words.
 
-use std::future::Future;
-use std::pin::pin;
+mod common;
+use common::block_on;
+
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
 use throughline::model::{PersonDetails, PersonId, TeamDetails, TeamId, Workspace};
 use throughline::store::{DocHandle, MemoryStorage, Repo};
-
-fn block_on<T>(future: impl Future<Output = T>) -> T {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(value) => value,
-        Poll::Pending => panic!("memory storage never waits"),
-    }
-}
 
 type Handle = DocHandle<Rc<MemoryStorage>>;
 

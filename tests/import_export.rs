@@ -1,26 +1,15 @@
 //! Export and import: archives and .automerge files move a workspace between devices,
 //! merging with what is there; files that are not what they claim change nothing.
 
-use std::future::Future;
-use std::pin::pin;
+mod common;
+use common::block_on;
+
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
 use throughline::model::{PersonDetails, PersonId, Workspace};
 use throughline::store::{
     document_file_name, read_import, write_archive, DocHandle, ImportError, MemoryStorage, Repo,
 };
-
-fn block_on<T>(future: impl Future<Output = T>) -> T {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(value) => value,
-        Poll::Pending => panic!("memory storage never waits"),
-    }
-}
 
 type Handle = DocHandle<Rc<MemoryStorage>>;
 

@@ -1,23 +1,13 @@
 //! The store on in-memory storage: automerge-repo's key layout, saving, loading,
 //! compaction, the workspace pointer, and damaged chunks.
 
-use std::future::Future;
-use std::pin::pin;
+mod common;
+use common::block_on;
+
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 
 use throughline::model::{PersonDetails, PersonId, Workspace};
 use throughline::store::{DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage};
-
-/// Runs a future whose every await is ready at once (as with [`MemoryStorage`]).
-fn block_on<T>(future: impl Future<Output = T>) -> T {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    match future.as_mut().poll(&mut context) {
-        Poll::Ready(value) => value,
-        Poll::Pending => panic!("memory storage never waits"),
-    }
-}
 
 fn add(handle: &DocHandle<Rc<MemoryStorage>>, name: &str) -> PersonId {
     let id = PersonId::random();

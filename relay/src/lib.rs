@@ -30,6 +30,12 @@ pub fn router(config: &Config) -> Router {
     let files = Arc::new(AppFiles::new(config.app_dir.clone(), &config.base_path));
     let mut router = Router::new().route("/healthz", get(healthz).head(healthz));
     if config.base_path != "/" {
+        // Also under the app's path, so an app hosted at a sub-path never needs to ask
+        // anything outside it.
+        router = router.route(
+            &format!("{}/healthz", config.base_path),
+            get(healthz).head(healthz),
+        );
         let with_slash = format!("{}/", config.base_path);
         // The app's service worker scope and relative URLs need the trailing slash.
         router = router.route(
@@ -125,10 +131,14 @@ impl Relay {
             base_path = %config.base_path,
             "relay listening"
         );
-        let routes = Router::new()
-            .route("/sync", get(sync::sync_socket))
-            .with_state(sync.clone())
-            .merge(router(&config));
+        let mut sync_routes = Router::new().route("/sync", get(sync::sync_socket));
+        if config.base_path != "/" {
+            sync_routes = sync_routes.route(
+                &format!("{}/sync", config.base_path),
+                get(sync::sync_socket),
+            );
+        }
+        let routes = sync_routes.with_state(sync.clone()).merge(router(&config));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             axum::serve(listener, routes)

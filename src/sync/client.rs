@@ -167,6 +167,11 @@ fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
     }
     let connection = client.connection.get() + 1;
     client.connection.set(connection);
+    if !web_sys::window().is_none_or(|w| w.navigator().on_line()) {
+        // No point trying: the `online` event reconnects.
+        client.offline("this device has no network".into());
+        return;
+    }
     client.set_status(SyncStatus::Connecting);
     let socket = match WebSocket::new(&client.url) {
         Ok(socket) => socket,

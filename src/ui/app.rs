@@ -12,12 +12,16 @@ use super::pages::{
 use super::WorkspaceState;
 use std::rc::Rc;
 
+use crate::pwa::RelayProbe;
 use crate::store::{BrowserStorage, Repo};
 use crate::sync::{SyncClient, SyncStatus};
 
 /// Whether a new build of the app is installed and waiting for a reload.
 #[derive(Clone, Copy)]
 pub struct UpdateAvailable(pub ReadSignal<bool>);
+
+/// The device setting that remembers the relay this app was served by.
+const RELAY_SETTING: &str = "relay";
 
 /// Where this device stands with the relay: `None` when the app is not served by one.
 #[derive(Clone, Copy)]
@@ -61,7 +65,24 @@ pub fn App() -> impl IntoView {
             Ok(handle) => handle,
             Err(error) => return set_boot.set(Boot::Failed(error.to_string())),
         };
-        let relay_url = crate::pwa::relay_sync_url().await;
+        // The relay found on the last start still counts while the device is offline, so
+        // sync resumes by itself when the network is back.
+        let relay_url = match crate::pwa::probe_relay().await {
+            RelayProbe::Relay(url) => {
+                let _ = repo.set_device_setting(RELAY_SETTING, &url).await;
+                Some(url)
+            }
+            RelayProbe::NoRelay => {
+                let _ = repo.set_device_setting(RELAY_SETTING, "").await;
+                None
+            }
+            RelayProbe::Offline => repo
+                .device_setting(RELAY_SETTING)
+                .await
+                .ok()
+                .flatten()
+                .filter(|url| !url.is_empty()),
+        };
         set_relay.set(relay_url.clone());
         if let Some(url) = relay_url {
             let started = SyncClient::start(url, handle.clone(), move |status| {
