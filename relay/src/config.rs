@@ -35,6 +35,50 @@ pub struct Config {
     /// disconnected (others are not affected).
     #[arg(long, env = "THROUGHLINE_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+
+    /// Access token sync peers must present (`/sync?token=…`). Without one (and without
+    /// --token-file) anyone who can reach the relay may sync documents whose ids they know.
+    #[arg(long, env = "THROUGHLINE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// File holding the access token (its first line), instead of --token.
+    #[arg(long, env = "THROUGHLINE_TOKEN_FILE", conflicts_with = "token")]
+    pub token_file: Option<std::path::PathBuf>,
+
+    /// Most sync connections open at once.
+    #[arg(long, env = "THROUGHLINE_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+
+    /// Most sync connections open at once from one IP address.
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub max_connections_per_address: usize,
+}
+
+impl Config {
+    /// The access token, from --token or the first line of --token-file.
+    pub fn access_token(&self) -> std::io::Result<Option<String>> {
+        if let Some(path) = &self.token_file {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!("cannot read the token file {}: {error}", path.display()),
+                )
+            })?;
+            let token = text.lines().next().unwrap_or("").trim().to_owned();
+            if token.is_empty() {
+                return Err(std::io::Error::other(format!(
+                    "the token file {} is empty",
+                    path.display()
+                )));
+            }
+            return Ok(Some(token));
+        }
+        Ok(self.token.clone().filter(|t| !t.is_empty()))
+    }
 }
 
 /// Normalises a base path to the form `/` or `/a/b` (leading slash, no trailing slash

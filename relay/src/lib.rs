@@ -4,7 +4,9 @@
 //! answers `/healthz`, syncs documents at `/sync` (automerge-repo v1 over WebSocket, by
 //! samod, stored under `data_dir`), and shuts down cleanly, letting storage writes finish.
 
+mod admission;
 mod config;
+mod metrics;
 mod static_files;
 mod sync;
 
@@ -20,7 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use config::{parse_base_path, Config};
 pub use static_files::AppFiles;
-pub use sync::SyncService;
+pub use sync::{SyncService, SyncSettings};
 
 /// Builds the relay's HTTP routes for `config`.
 ///
@@ -112,7 +114,16 @@ impl Relay {
                 "the app is not built there; pages will answer 503 until it is (run `cargo xtask run`)"
             );
         }
-        let sync = SyncService::start(&config.data_dir, config.max_message_bytes)
+        let settings = SyncSettings {
+            max_message_bytes: config.max_message_bytes,
+            token: config.access_token()?,
+            max_connections: config.max_connections,
+            max_connections_per_address: config.max_connections_per_address,
+        };
+        if settings.token.is_none() {
+            tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");
+        }
+        let sync = SyncService::start(&config.data_dir, settings)
             .await
             .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -131,7 +142,9 @@ impl Relay {
             base_path = %config.base_path,
             "relay listening"
         );
-        let mut sync_routes = Router::new().route("/sync", get(sync::sync_socket));
+        let mut sync_routes = Router::new()
+            .route("/sync", get(sync::sync_socket))
+            .route("/metrics", get(sync::metrics));
         if config.base_path != "/" {
             sync_routes = sync_routes.route(
                 &format!("{}/sync", config.base_path),
@@ -141,11 +154,14 @@ impl Relay {
         let routes = sync_routes.with_state(sync.clone()).merge(router(&config));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            axum::serve(listener, routes)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
+            axum::serve(
+                listener,
+                routes.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
         });
         Ok(Relay {
             address,

@@ -3,39 +3,69 @@
 //! in the layout of automerge-repo's Node.js filesystem adapter.
 //!
 //! Like the reference sync server it never announces documents: a peer gets only the
-//! documents it asks for by id.
+//! documents it asks for by id. Unlike it, it can require an access token, limits
+//! connections, and counts what it does (`/metrics`).
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+
+use crate::admission::Admission;
+use crate::metrics::{DocumentObserver, Metrics, Refusal};
+
+/// How the sync service is set up.
+pub struct SyncSettings {
+    pub max_message_bytes: usize,
+    pub token: Option<String>,
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+}
 
 /// The relay's sync peer.
 #[derive(Clone)]
 pub struct SyncService {
     repo: samod::Repo,
     acceptor: samod::AcceptorHandle,
+    admission: Arc<Admission>,
+    metrics: Arc<Metrics>,
     max_message_bytes: usize,
 }
 
 impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
-    pub async fn start(data_dir: &Path, max_message_bytes: usize) -> Result<Self, String> {
+    pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
+        let metrics = Arc::new(Metrics::default());
         let storage = samod::storage::TokioFilesystemStorage::new(data_dir.join("documents"));
         let repo = samod::Repo::build_tokio()
             .with_storage(storage)
             .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
+            .with_observer(DocumentObserver(Arc::clone(&metrics)))
             .load()
             .await;
         let url = samod::Url::parse("ws://throughline-relay/sync").map_err(|e| e.to_string())?;
         let acceptor = repo
             .make_acceptor(url)
             .map_err(|_| "the sync service stopped while starting".to_owned())?;
+        let admission = Admission::new(
+            settings.token,
+            settings.max_connections,
+            settings.max_connections_per_address,
+            Arc::clone(&metrics),
+        );
         Ok(Self {
             repo,
             acceptor,
-            max_message_bytes,
+            admission,
+            metrics,
+            max_message_bytes: settings.max_message_bytes,
         })
     }
 
@@ -43,17 +73,110 @@ impl SyncService {
     pub async fn stop(&self) {
         self.repo.stop().await;
     }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
 }
 
-/// Upgrades the request to a WebSocket and hands it to samod.
-pub async fn sync_socket(State(sync): State<SyncService>, upgrade: WebSocketUpgrade) -> Response {
-    let acceptor = sync.acceptor.clone();
+/// Checks the peer's token and the limits, then upgrades to a WebSocket for samod.
+pub async fn sync_socket(
+    State(sync): State<SyncService>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let slot = match sync
+        .admission
+        .admit(peer.ip(), query.get("token").map(String::as_str))
+    {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            // The token itself is never logged.
+            tracing::warn!(peer = %peer.ip(), reason = ?refusal, "sync connection refused");
+            let (status, text) = match refusal {
+                Refusal::Token => (
+                    StatusCode::UNAUTHORIZED,
+                    "A valid access token is required.",
+                ),
+                Refusal::TooManyConnections => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The relay has as many connections as it takes.",
+                ),
+                Refusal::TooManyFromAddress => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many connections from this address.",
+                ),
+            };
+            return (status, text).into_response();
+        }
+    };
+    let limit = sync.max_message_bytes;
     upgrade
-        .max_message_size(sync.max_message_bytes)
-        .max_frame_size(sync.max_message_bytes)
+        .max_message_size(limit)
+        .max_frame_size(limit)
         .on_upgrade(move |socket| async move {
-            if acceptor.accept_axum(socket, None).is_err() {
+            let metrics = Arc::clone(&sync.metrics);
+            let (sink, stream) = socket.split();
+            let received = Arc::clone(&metrics);
+            // The slot lives in the stream: samod drops the stream when the connection
+            // ends, which frees the place.
+            let incoming = stream
+                .map(move |message| {
+                    let _held = &slot;
+                    message
+                })
+                .take_while(|message| {
+                    futures_util::future::ready(!matches!(message, Ok(WsMessage::Close(_))))
+                })
+                .filter_map(move |message| {
+                    let received = Arc::clone(&received);
+                    async move {
+                        match message {
+                            Ok(WsMessage::Binary(bytes)) => {
+                                received.messages_received.fetch_add(1, Ordering::Relaxed);
+                                received
+                                    .bytes_received
+                                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                                Some(Ok(bytes.to_vec()))
+                            }
+                            Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => None,
+                            Ok(_) => {
+                                received.malformed.fetch_add(1, Ordering::Relaxed);
+                                Some(Err(std::io::Error::other(
+                                    "a text frame on a sync connection",
+                                )))
+                            }
+                            Err(error) => Some(Err(std::io::Error::other(error.to_string()))),
+                        }
+                    }
+                })
+                .boxed();
+            let sent = Arc::clone(&metrics);
+            let outgoing = Box::pin(sink.with(move |bytes: Vec<u8>| {
+                sent.messages_sent.fetch_add(1, Ordering::Relaxed);
+                sent.bytes_sent
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                futures_util::future::ready(Ok::<_, axum::Error>(WsMessage::Binary(bytes.into())))
+            }));
+            if sync
+                .acceptor
+                .accept(samod::Transport::new(incoming, outgoing))
+                .is_err()
+            {
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }
         })
+}
+
+/// `/metrics`: the counters in Prometheus' text format.
+pub async fn metrics(State(sync): State<SyncService>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        sync.metrics().render(),
+    )
+        .into_response()
 }

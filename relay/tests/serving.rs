@@ -32,6 +32,10 @@ fn config(app: &Path, base_path: &str) -> Config {
         app_dir: app.to_path_buf(),
         base_path: base_path.to_owned(),
         max_message_bytes: 1024 * 1024,
+        token: None,
+        token_file: None,
+        max_connections: 10,
+        max_connections_per_address: 10,
     }
 }
 

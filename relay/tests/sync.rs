@@ -31,7 +31,11 @@ impl Client {
         name: &str,
         docs: HashMap<DocumentId, AutoCommit>,
     ) -> Client {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/sync"))
+        Self::connect_to(&format!("ws://{address}/sync"), name, docs).await
+    }
+
+    async fn connect_to(url: &str, name: &str, docs: HashMap<DocumentId, AutoCommit>) -> Client {
+        let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("the relay accepts WebSockets at /sync");
         let mut client = Client {
@@ -104,12 +108,24 @@ impl Client {
 }
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {
+    start_relay_with(data_dir, None, 100).await
+}
+
+async fn start_relay_with(
+    data_dir: &std::path::Path,
+    token: Option<&str>,
+    per_address: usize,
+) -> Relay {
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.to_path_buf(),
         app_dir: data_dir.join("no-app"),
         base_path: "/".into(),
         max_message_bytes: 1024 * 1024,
+        token: token.map(str::to_owned),
+        token_file: None,
+        max_connections: 100,
+        max_connections_per_address: per_address,
     };
     Relay::start(config).await.expect("the relay starts")
 }
@@ -184,5 +200,84 @@ async fn garbage_from_one_client_closes_that_connection_only() {
         .handle(Event::Changed { document }, &mut good.docs);
     good.apply(effects).await;
     good.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+/// The HTTP status the relay answers a WebSocket upgrade with, when it refuses it.
+async fn refused_status(url: &str) -> Option<u16> {
+    match tokio_tungstenite::connect_async(url).await {
+        Ok(_) => None,
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Some(response.status().as_u16())
+        }
+        Err(other) => panic!("unexpected failure: {other}"),
+    }
+}
+
+async fn get_text(address: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test]
+async fn with_a_token_set_only_peers_presenting_it_may_sync() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay_with(data.path(), Some("s3cret-token"), 100).await;
+    let address = relay.address();
+    assert_eq!(
+        refused_status(&format!("ws://{address}/sync")).await,
+        Some(401)
+    );
+    assert_eq!(
+        refused_status(&format!("ws://{address}/sync?token=wrong")).await,
+        Some(401)
+    );
+
+    let (document, docs) = document_with("with a token");
+    let mut client = Client::connect_to(
+        &format!("ws://{address}/sync?token=s3cret-token"),
+        "holder",
+        docs,
+    )
+    .await;
+    client.run_until(|c| c.in_sync(document)).await;
+
+    let metrics = get_text(address, "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"token\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("throughline_connections_open 1"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("s3cret"), "the token never appears");
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn connections_from_one_address_are_limited_and_places_come_back() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay_with(data.path(), None, 2).await;
+    let url = format!("ws://{}/sync", relay.address());
+    let (first, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (_second, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    assert_eq!(refused_status(&url).await, Some(429));
+    drop(first);
+    // The closed connection's place is freed once the relay notices it is gone.
+    let mut accepted = false;
+    for _ in 0..50 {
+        if refused_status(&url).await.is_none() {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(accepted, "a new connection is accepted after one closed");
     relay.stop().await.expect("the relay stops cleanly");
 }

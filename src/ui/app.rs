@@ -22,6 +22,8 @@ pub struct UpdateAvailable(pub ReadSignal<bool>);
 
 /// The device setting that remembers the relay this app was served by.
 const RELAY_SETTING: &str = "relay";
+/// The device setting holding the relay's access token, if it requires one.
+pub const TOKEN_SETTING: &str = "relay-token";
 
 /// Where this device stands with the relay: `None` when the app is not served by one.
 #[derive(Clone, Copy)]
@@ -84,6 +86,21 @@ pub fn App() -> impl IntoView {
                 .filter(|url| !url.is_empty()),
         };
         set_relay.set(relay_url.clone());
+        // A relay that requires an access token gets it as a query parameter (browsers
+        // cannot set headers on a WebSocket).
+        let token = repo
+            .device_setting(TOKEN_SETTING)
+            .await
+            .ok()
+            .flatten()
+            .filter(|t| !t.is_empty());
+        let relay_url = relay_url.map(|url| match &token {
+            Some(token) => format!(
+                "{url}?token={}",
+                String::from(js_sys::encode_uri_component(token))
+            ),
+            None => url,
+        });
         if let Some(url) = relay_url {
             let started = SyncClient::start(url, handle.clone(), move |status| {
                 set_sync_status.set(Some(status.clone()));

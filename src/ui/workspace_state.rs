@@ -127,6 +127,14 @@ impl WorkspaceState {
         repo.import(&handle, file).await.map_err(|e| e.to_string())
     }
 
+    /// Keeps the relay's access token on this device (never in a document).
+    pub async fn set_relay_token(&self, token: &str) -> Result<(), String> {
+        let repo = self.repo.get_value();
+        repo.set_device_setting(crate::ui::app::TOKEN_SETTING, token.trim())
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// Reads who uses this device from its settings (for opening the workspace).
     pub async fn device_person(repo: &Repo<Rc<BrowserStorage>>) -> Option<PersonId> {
         repo.device_setting(DEVICE_PERSON)

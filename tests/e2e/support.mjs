@@ -45,12 +45,22 @@ async function freePort() {
 }
 
 /** Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers. */
-export async function startRelay({ appDir, basePath = "/" } = {}) {
+export async function startRelay({ appDir, basePath = "/", token } = {}) {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), "throughline-e2e-"));
   const child = spawn(
     required("THROUGHLINE_RELAY"),
-    ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--app-dir", appDir ?? dist(), "--base-path", basePath],
+    [
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--data-dir",
+      dataDir,
+      "--app-dir",
+      appDir ?? dist(),
+      "--base-path",
+      basePath,
+      ...(token ? ["--token", token] : []),
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

@@ -68,3 +68,22 @@ test("a workspace shared by link syncs between two devices, also after a network
     await relay.stop();
   }
 });
+
+test("a relay that requires a token syncs only once the token is given", async () => {
+  const relay = await startRelay({ token: "team-token-123" });
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Token Co");
+    await page.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+    await goTo(page, "Settings");
+    await page.getByLabel("Access token (if the relay asks for one)").fill("team-token-123");
+    await Promise.all([page.waitForEvent("framenavigated"), page.getByRole("button", { name: "Save token" }).click()]);
+    await synced(page);
+    assert.doesNotMatch(relay.log(), /team-token-123/, "the token is never logged");
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});

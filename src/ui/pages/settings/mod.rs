@@ -178,6 +178,7 @@ fn SyncSettings() -> impl IntoView {
                 Some(address) => view! {
                     <p>"Relay: " <code>{address}</code></p>
                     <p data-testid="sync-detail">{status}</p>
+                    <RelayToken/>
                     <label for="share-link">"Link to open this workspace on another device"</label>
                     <input id="share-link" type="text" readonly data-testid="share-link" prop:value=link/>
                     <p class="item-meta">"Anyone with this link and access to the relay can open the workspace."</p>
@@ -187,5 +188,36 @@ fn SyncSettings() -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// The relay's access token, when it requires one. Kept on this device only; saving
+/// restarts the app so the sync connection uses it.
+#[component]
+fn RelayToken() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let token = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let typed = token.get();
+        leptos::task::spawn_local(async move {
+            match state.set_relay_token(&typed).await {
+                Ok(()) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <form class="token-form" on:submit=save aria-label="Relay access token">
+            <label for="relay-token">"Access token (if the relay asks for one)"</label>
+            <input id="relay-token" type="password" autocomplete="off" bind:value=token/>
+            <button type="submit" class="button">"Save token"</button>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </form>
     }
 }

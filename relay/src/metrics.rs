@@ -1,0 +1,148 @@
+//! What the relay counts, served at `/metrics` in Prometheus' text format.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why a sync connection was turned away before its handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Token,
+    TooManyConnections,
+    TooManyFromAddress,
+}
+
+impl Refusal {
+    fn label(self) -> &'static str {
+        match self {
+            Refusal::Token => "token",
+            Refusal::TooManyConnections => "connections",
+            Refusal::TooManyFromAddress => "connections_per_address",
+        }
+    }
+}
+
+/// Counters shared by every connection.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub connections_open: AtomicU64,
+    pub connections_accepted: AtomicU64,
+    refused_token: AtomicU64,
+    refused_connections: AtomicU64,
+    refused_per_address: AtomicU64,
+    pub messages_received: AtomicU64,
+    pub bytes_received: AtomicU64,
+    pub messages_sent: AtomicU64,
+    pub bytes_sent: AtomicU64,
+    /// Messages that were not binary sync frames (the connection is then closed).
+    pub malformed: AtomicU64,
+    pub documents_open: AtomicU64,
+    pub documents_opened: AtomicU64,
+}
+
+impl Metrics {
+    pub fn refused(&self, why: Refusal) {
+        let counter = match why {
+            Refusal::Token => &self.refused_token,
+            Refusal::TooManyConnections => &self.refused_connections,
+            Refusal::TooManyFromAddress => &self.refused_per_address,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text exposition of every counter.
+    pub fn render(&self) -> String {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: u64| {
+            let _ = writeln!(out, "# HELP throughline_{name} {help}");
+            let _ = writeln!(out, "# TYPE throughline_{name} {kind}");
+            let _ = writeln!(out, "throughline_{name} {value}");
+        };
+        metric(
+            "connections_open",
+            "gauge",
+            "Sync connections open now.",
+            get(&self.connections_open),
+        );
+        metric(
+            "connections_accepted_total",
+            "counter",
+            "Sync connections accepted.",
+            get(&self.connections_accepted),
+        );
+        metric(
+            "messages_received_total",
+            "counter",
+            "Sync messages received.",
+            get(&self.messages_received),
+        );
+        metric(
+            "bytes_received_total",
+            "counter",
+            "Bytes of sync messages received.",
+            get(&self.bytes_received),
+        );
+        metric(
+            "messages_sent_total",
+            "counter",
+            "Sync messages sent.",
+            get(&self.messages_sent),
+        );
+        metric(
+            "bytes_sent_total",
+            "counter",
+            "Bytes of sync messages sent.",
+            get(&self.bytes_sent),
+        );
+        metric(
+            "documents_open",
+            "gauge",
+            "Documents loaded in memory now.",
+            get(&self.documents_open),
+        );
+        metric(
+            "documents_opened_total",
+            "counter",
+            "Documents loaded into memory.",
+            get(&self.documents_opened),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP throughline_errors_total Connections refused or closed, by kind."
+        );
+        let _ = writeln!(out, "# TYPE throughline_errors_total counter");
+        for (kind, value) in [
+            (Refusal::Token.label(), get(&self.refused_token)),
+            (
+                Refusal::TooManyConnections.label(),
+                get(&self.refused_connections),
+            ),
+            (
+                Refusal::TooManyFromAddress.label(),
+                get(&self.refused_per_address),
+            ),
+            ("malformed", get(&self.malformed)),
+        ] {
+            let _ = writeln!(out, "throughline_errors_total{{kind=\"{kind}\"}} {value}");
+        }
+        out
+    }
+}
+
+/// Feeds samod's document events into the counters.
+pub struct DocumentObserver(pub std::sync::Arc<Metrics>);
+
+impl samod::RepoObserver for DocumentObserver {
+    fn observe(&self, event: &samod::RepoEvent) {
+        match event {
+            samod::RepoEvent::DocumentOpened { .. } => {
+                self.0.documents_open.fetch_add(1, Ordering::Relaxed);
+                self.0.documents_opened.fetch_add(1, Ordering::Relaxed);
+            }
+            samod::RepoEvent::DocumentClosed { .. } => {
+                self.0.documents_open.fetch_sub(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+    }
+}
