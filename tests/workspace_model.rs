@@ -430,3 +430,46 @@ fn members_of_every_team_are_listed_in_one_pass() {
     assert_eq!(by_team.len(), 2, "people without a team are in no list");
     assert_eq!(ws.members(&sales).len(), 2);
 }
+
+#[test]
+fn a_workspace_written_by_a_javascript_peer_with_text_strings_reads_the_same() {
+    // JavaScript Automerge stores strings as text objects unless told otherwise.
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ROOT};
+    let mut doc = AutoCommit::new();
+    let organisation = doc.put_object(ROOT, "organisation", ObjType::Text).unwrap();
+    doc.splice_text(&organisation, 0, 0, "Made in JavaScript")
+        .unwrap();
+    let people = doc.put_object(ROOT, "people", ObjType::Map).unwrap();
+    doc.put_object(ROOT, "teams", ObjType::Map).unwrap();
+    for (id, name, manager) in [("ada", "Ada", None), ("bo", "Bo", Some("ada"))] {
+        let person = doc.put_object(&people, id, ObjType::Map).unwrap();
+        let text = doc.put_object(&person, "name", ObjType::Text).unwrap();
+        doc.splice_text(&text, 0, 0, name).unwrap();
+        doc.put_object(&person, "title", ObjType::Text).unwrap();
+        doc.put(&person, "email", "").unwrap();
+        match manager {
+            Some(manager) => {
+                let text = doc.put_object(&person, "manager", ObjType::Text).unwrap();
+                doc.splice_text(&text, 0, 0, manager).unwrap();
+            }
+            None => doc
+                .put(&person, "manager", automerge::ScalarValue::Null)
+                .unwrap(),
+        }
+        doc.put(&person, "team", automerge::ScalarValue::Null)
+            .unwrap();
+    }
+    let ws: Workspace = hydrate(&doc).unwrap();
+    assert_eq!(ws.organisation, "Made in JavaScript");
+    let names: Vec<_> = ws
+        .people_by_name()
+        .into_iter()
+        .map(|(_, p)| p.name.clone())
+        .collect();
+    assert_eq!(names, ["Ada", "Bo"]);
+    assert_eq!(
+        ws.person(&PersonId::from("bo")).unwrap().manager,
+        Some(PersonId::from("ada"))
+    );
+}

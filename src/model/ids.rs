@@ -23,6 +23,14 @@ macro_rules! random_id {
             fn hydrate_string(text: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
                 Ok(Self(text.to_owned()))
             }
+
+            // A JavaScript peer writes strings as Automerge text unless told otherwise.
+            fn hydrate_text<D: autosurgeon::ReadDoc>(
+                doc: &D,
+                obj: &automerge::ObjId,
+            ) -> Result<Self, autosurgeon::HydrateError> {
+                Ok(Self(doc.text(obj)?))
+            }
         }
 
         impl $name {

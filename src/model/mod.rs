@@ -7,6 +7,7 @@
 mod document_view;
 mod export;
 mod ids;
+mod interop;
 mod text_edit;
 mod workspace;
 mod workspace_diff;

@@ -17,6 +17,7 @@ const MAX_NAME_CHARS: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Workspace {
     /// The organisation's name, shown in the header. Empty until someone names it.
+    #[autosurgeon(hydrate = "super::interop::string_or_text")]
     pub organisation: String,
     /// What the organisation is and does, written together: Automerge text, so two people
     /// typing in it at once merge character by character. (Workspaces made before it
@@ -30,8 +31,11 @@ pub struct Workspace {
 /// A person in the organisation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct Person {
+    #[autosurgeon(hydrate = "super::interop::string_or_text")]
     pub name: String,
+    #[autosurgeon(hydrate = "super::interop::string_or_text")]
     pub title: String,
+    #[autosurgeon(hydrate = "super::interop::string_or_text")]
     pub email: String,
     /// Whom this person reports to.
     pub manager: Option<PersonId>,
@@ -41,6 +45,7 @@ pub struct Person {
 /// A team.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct Team {
+    #[autosurgeon(hydrate = "super::interop::string_or_text")]
     pub name: String,
     pub lead: Option<PersonId>,
 }
