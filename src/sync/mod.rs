@@ -7,8 +7,8 @@
 //! natively; transports (WebSocket to a relay, later WebRTC) are thin adapters around it.
 //! It knows nothing of Leptos, and borrows documents from `store` for each event.
 //!
-//! Not wired into the app yet: the WebSocket transport, presence and the relay's `/sync`
-//! route come next (see `docs/architecture.md`).
+//! In the browser, [`SyncClient`] runs the engine over a WebSocket to the relay's `/sync`
+//! (see `docs/architecture.md`); presence over `ephemeral` messages comes next.
 
 #[cfg(target_arch = "wasm32")]
 mod client;
