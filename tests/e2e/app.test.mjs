@@ -1,7 +1,7 @@
 // A person's first flows through the release build served by the relay: naming the
 // organisation, adding people, reloading, working offline, deep links, a sub-path, and
 // the prompt that a new build is ready.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import {
   addPerson,
   dist,
   distSub,
-  launchBrowser,
+  sharedBrowser,
   nameOrganisation,
   startRelay,
   waitForServiceWorker,
@@ -18,13 +18,7 @@ import {
   watchErrors,
 } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("people added survive a reload, and the app reloads offline from the service worker", async () => {
   const relay = await startRelay();

@@ -6,22 +6,16 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import { addPerson, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
 
-let browser;
+const browser = sharedBrowser();
 let scratch;
 before(async () => {
-  browser = await launchBrowser();
   scratch = await mkdtemp(path.join(tmpdir(), "throughline-files-"));
 });
 after(async () => {
-  await browser?.close();
   await rm(scratch, { recursive: true, force: true });
 });
-
-const goTo = async (page, name) => {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
-};
 
 test("a workspace exported from one profile and imported into a fresh one shows the same", async () => {
   const relay = await startRelay();

@@ -1,18 +1,11 @@
 // History and named versions: a version opens read-only as it was, and its comparison
 // with now lists what changed since, in words; changes show who made them.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import { addPerson, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
-const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 
 test("a named version opens read-only and its comparison with now lists the changes", async () => {
   const relay = await startRelay();

@@ -1,16 +1,10 @@
 // The People page end to end: editing a person (title, manager, team), teams, and
 // removing people and teams, with what depends on them cleared.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import { addPerson, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("people and teams are edited and removed, and references to them are cleared", async () => {
   const relay = await startRelay();

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const required = (name) => {
@@ -43,6 +44,24 @@ async function freePort() {
     });
   });
 }
+
+/**
+ * One headless Chromium for the tests of a file: launched before them, closed after.
+ * Returns the browser's `newContext`, which each test uses for its own profile.
+ */
+export function sharedBrowser() {
+  let launched;
+  before(async () => {
+    launched = await launchBrowser();
+  });
+  after(async () => {
+    await launched?.close();
+  });
+  return { newContext: (options) => launched.newContext(options) };
+}
+
+/** Follows a link of the main navigation. */
+export const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 
 /** Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers. */
 export async function startRelay({ appDir, basePath = "/", token } = {}) {

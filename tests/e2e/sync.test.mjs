@@ -1,19 +1,12 @@
 // Two devices (two browser profiles) sharing one workspace through the relay: a link
 // opens it on the second device, edits flow both ways live, and edits made offline
 // arrive once the network is back.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import { addPerson, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
-const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 const synced = (page) => page.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
 
 test("a workspace shared by link syncs between two devices, also after a network cut", async () => {

@@ -1,16 +1,10 @@
 // Several tabs of one browser: each sees the other's edits live, and a tab closed right
 // after an edit keeps it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, launchBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import { addPerson, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 const openPeople = async (page) => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
