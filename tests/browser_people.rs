@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use throughline::model::{PersonId, Workspace};
-use throughline::store::{BrowserStorage, IndexedDbStorage, Repo};
+use throughline::store::{BrowserStorage, DocumentId, IndexedDbStorage, Repo};
 use throughline::ui::pages::PeoplePage;
 use throughline::ui::WorkspaceState;
 use wasm_bindgen::JsCast;
@@ -49,8 +49,16 @@ fn type_into(id: &str, text: &str) {
         .unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn adding_a_person_shows_them_and_saves_them() {
+/// The People page on a workspace in a database of its own, mounted in the page.
+struct Mounted {
+    database: String,
+    id: DocumentId,
+    state: WorkspaceState,
+    host: HtmlElement,
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+async fn mount_people_page() -> Mounted {
     let database = format!("throughline-test-{}", PersonId::random());
     let storage = Rc::new(BrowserStorage::IndexedDb(
         IndexedDbStorage::open(&database).await.unwrap(),
@@ -59,14 +67,31 @@ async fn adding_a_person_shows_them_and_saves_them() {
     let handle = repo.open_workspace().await.unwrap();
     let id = handle.id();
     let state = WorkspaceState::new(repo, handle, None, None).unwrap();
-
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let host: HtmlElement = host.dyn_into().unwrap();
-    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+    let mounted = leptos::mount::mount_to(host.clone(), move || {
         provide_context(state);
-        view! { <PeoplePage/> }
+        view! { <PeoplePage/> }.into_any()
     });
+    Mounted {
+        database,
+        id,
+        state,
+        host,
+        _handle: mounted,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn adding_a_person_shows_them_and_saves_them() {
+    let Mounted {
+        database,
+        id,
+        host,
+        _handle,
+        ..
+    } = mount_people_page().await;
 
     assert!(host.text_content().unwrap().contains("No one here yet"));
     button("Add person").click();
@@ -104,20 +129,12 @@ async fn adding_a_person_shows_them_and_saves_them() {
 
 #[wasm_bindgen_test]
 async fn a_person_without_a_name_is_refused_with_a_message() {
-    let database = format!("throughline-test-{}", PersonId::random());
-    let storage = Rc::new(BrowserStorage::IndexedDb(
-        IndexedDbStorage::open(&database).await.unwrap(),
-    ));
-    let repo = Repo::new(storage);
-    let handle = repo.open_workspace().await.unwrap();
-    let state = WorkspaceState::new(repo, handle, None, None).unwrap();
-    let host = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
-    let host: HtmlElement = host.dyn_into().unwrap();
-    let _mounted = leptos::mount::mount_to(host.clone(), move || {
-        provide_context(state);
-        view! { <PeoplePage/> }
-    });
+    let Mounted {
+        state,
+        host,
+        _handle,
+        ..
+    } = mount_people_page().await;
     button("Add person").click();
     sleep(10).await;
     type_into("new-person-name", "   ");

@@ -63,6 +63,16 @@ impl Device {
         block_on(self.repo.import(&self.workspace, file))
     }
 
+    /// A new device that has imported `from`'s archive and restarted on it.
+    fn joined(from: &Device) -> Device {
+        let device = Device::new();
+        device.import("archive.json", &from.archive()).unwrap();
+        Device {
+            workspace: device.reopened(),
+            ..device
+        }
+    }
+
     /// The workspace this device opens on its next start.
     fn reopened(&self) -> Handle {
         block_on(Repo::new(self.storage.clone()).open_workspace()).unwrap()
@@ -107,12 +117,7 @@ fn an_archive_moves_the_workspace_to_a_fresh_device_identically() {
 fn importing_merges_with_what_is_there_without_duplicates() {
     let laptop = Device::new();
     laptop.add("Ana");
-    let tablet = Device::new();
-    tablet.import("a.json", &laptop.archive()).unwrap();
-    let tablet = Device {
-        workspace: tablet.reopened(),
-        ..tablet
-    };
+    let tablet = Device::joined(&laptop);
 
     // Both go on editing the same workspace, apart.
     laptop.add("Bo");
@@ -131,12 +136,7 @@ fn importing_merges_with_what_is_there_without_duplicates() {
 fn an_automerge_file_merges_into_the_document_it_names() {
     let laptop = Device::new();
     laptop.add("Ana");
-    let tablet = Device::new();
-    tablet.import("a.json", &laptop.archive()).unwrap();
-    let tablet = Device {
-        workspace: tablet.reopened(),
-        ..tablet
-    };
+    let tablet = Device::joined(&laptop);
     laptop.add("Bo");
 
     let name = document_file_name(laptop.workspace.id());

@@ -5,10 +5,12 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 use throughline_relay::{router, Config};
+
+mod common;
+use common::raw_get;
 
 const WASM: &str = "throughline-0123456789abcdef_bg.wasm";
 const JS: &str = "throughline-0123456789abcdef.js";
@@ -179,16 +181,6 @@ async fn without_a_build_pages_say_how_to_build_it() {
     let response = get(&config(empty.path(), "/"), "/", None).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(body(response).await.contains("cargo xtask run"));
-}
-
-/// Sends a raw request line over TCP, so no client library normalises the path first.
-async fn raw_get(address: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
 }
 
 #[tokio::test]

@@ -11,6 +11,9 @@ use futures_util::{SinkExt, StreamExt};
 use throughline::store::DocumentId;
 use throughline::sync::{Effect, Engine, Event, PeerMetadata};
 use throughline_relay::{Config, Relay};
+
+mod common;
+use common::raw_get;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 type Socket =
@@ -214,16 +217,6 @@ async fn refused_status(url: &str) -> Option<u16> {
     }
 }
 
-async fn get_text(address: std::net::SocketAddr, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
-}
-
 #[tokio::test]
 async fn with_a_token_set_only_peers_presenting_it_may_sync() {
     let data = tempfile::tempdir().unwrap();
@@ -247,7 +240,7 @@ async fn with_a_token_set_only_peers_presenting_it_may_sync() {
     .await;
     client.run_until(|c| c.in_sync(document)).await;
 
-    let metrics = get_text(address, "/metrics").await;
+    let metrics = raw_get(address, "/metrics").await;
     assert!(
         metrics.contains("throughline_errors_total{kind=\"token\"} 2"),
         "{metrics}"

@@ -156,7 +156,7 @@ impl<S: Storage + 'static> Client<S> {
         (self.on_status)(&status);
     }
 
-    fn offline(self: &Rc<Self>, reason: String) {
+    fn offline(&self, reason: String) {
         self.set_status(SyncStatus::Offline(reason));
     }
 }

@@ -11,6 +11,7 @@ import {
   dist,
   distSub,
   sharedBrowser,
+  withApp,
   nameOrganisation,
   startRelay,
   waitForServiceWorker,
@@ -56,22 +57,14 @@ test("people added survive a reload, and the app reloads offline from the servic
 });
 
 test("a deep link reloads from the server, and an unknown path shows the not-found page", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${relay.base}people`);
-    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
-    await page.reload();
-    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
-    await page.goto(`${relay.base}no/such/page`);
-    await page.getByRole("heading", { name: "Page not found" }).waitFor();
-    assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+  await withApp(browser, {}, async ({ relay, page }) => {
+  await page.goto(`${relay.base}people`);
+  await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+  await page.goto(`${relay.base}no/such/page`);
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  });
 });
 
 test("the build made for a sub-path works there, deep links included", async () => {
@@ -147,61 +140,53 @@ test("a new build is offered as an update instead of being mixed in", async () =
 });
 
 test("a damaged stored chunk is reported, kept, and the rest of the workspace loads", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(relay.base);
-    await nameOrganisation(page, "Damaged Ltd");
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
-    await addPerson(page, { name: "Ana Lima" });
-    await waitUntilSaved(page);
+  await withApp(browser, {}, async ({ relay, page }) => {
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Damaged Ltd");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+  await addPerson(page, { name: "Ana Lima" });
+  await waitUntilSaved(page);
 
-    // Write a chunk of garbage under the workspace document, as a damaged disk might.
-    const damagedKey = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open("automerge", 1);
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const store = open.result.transaction("documents", "readwrite").objectStore("documents");
-            const keys = store.getAllKeys();
-            keys.onsuccess = () => {
-              const docId = keys.result.find((k) => k[1] === "snapshot" || k[1] === "incremental")[0];
-              const key = [docId, "incremental", "f".repeat(64)];
-              store.put({ key, binary: new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 9, 9, 9]) }, key);
-              store.transaction.oncomplete = () => resolve(key);
-            };
+  // Write a chunk of garbage under the workspace document, as a damaged disk might.
+  const damagedKey = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("automerge", 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction("documents", "readwrite").objectStore("documents");
+          const keys = store.getAllKeys();
+          keys.onsuccess = () => {
+            const docId = keys.result.find((k) => k[1] === "snapshot" || k[1] === "incremental")[0];
+            const key = [docId, "incremental", "f".repeat(64)];
+            store.put({ key, binary: new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 9, 9, 9]) }, key);
+            store.transaction.oncomplete = () => resolve(key);
           };
-        }),
-    );
+        };
+      }),
+  );
 
-    await page.reload();
-    const notice = page.getByTestId("corrupt-notice");
-    await notice.waitFor();
-    assert.match(await notice.textContent(), /1 stored piece\(s\).*kept, not deleted/);
-    await page.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
-    assert.equal(await page.getByTestId("org-name").textContent(), "Damaged Ltd");
+  await page.reload();
+  const notice = page.getByTestId("corrupt-notice");
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /1 stored piece\(s\).*kept, not deleted/);
+  await page.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
+  assert.equal(await page.getByTestId("org-name").textContent(), "Damaged Ltd");
 
-    // Editing still saves, and the damaged chunk stays where it was.
-    await addPerson(page, { name: "Bo Chen" });
-    await waitUntilSaved(page);
-    const stillThere = await page.evaluate(
-      (key) =>
-        new Promise((resolve) => {
-          const open = indexedDB.open("automerge", 1);
-          open.onsuccess = () => {
-            const get = open.result.transaction("documents").objectStore("documents").get(key);
-            get.onsuccess = () => resolve(get.result !== undefined);
-          };
-        }),
-      damagedKey,
-    );
-    assert.equal(stillThere, true);
-    assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+  // Editing still saves, and the damaged chunk stays where it was.
+  await addPerson(page, { name: "Bo Chen" });
+  await waitUntilSaved(page);
+  const stillThere = await page.evaluate(
+    (key) =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("automerge", 1);
+        open.onsuccess = () => {
+          const get = open.result.transaction("documents").objectStore("documents").get(key);
+          get.onsuccess = () => resolve(get.result !== undefined);
+        };
+      }),
+    damagedKey,
+  );
+  assert.equal(stillThere, true);
+  });
 });

@@ -6,7 +6,16 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { addPerson, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, watchErrors } from "./support.mjs";
+import {
+  addPerson,
+  goTo,
+  sharedBrowser,
+  withApp,
+  nameOrganisation,
+  startRelay,
+  waitUntilSaved,
+  watchErrors,
+} from "./support.mjs";
 
 const browser = sharedBrowser();
 let scratch;
@@ -69,37 +78,29 @@ test("a workspace exported from one profile and imported into a fresh one shows 
 });
 
 test("a file that is not a Throughline export is refused with a clear message", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(relay.base);
-    await nameOrganisation(page, "Careful Ltd");
-    await goTo(page, "People");
-    await addPerson(page, { name: "Ana Lima" });
-    await waitUntilSaved(page);
-    await goTo(page, "Settings");
+  await withApp(browser, {}, async ({ relay, page }) => {
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Careful Ltd");
+  await goTo(page, "People");
+  await addPerson(page, { name: "Ana Lima" });
+  await waitUntilSaved(page);
+  await goTo(page, "Settings");
 
-    const otherApp = path.join(scratch, "contacts.json");
-    await writeFile(otherApp, JSON.stringify({ contacts: [{ name: "Someone" }] }));
-    await page.getByLabel("Import an archive or .automerge file").setInputFiles(otherApp);
-    const message = page.getByTestId("data-message");
-    await message.waitFor();
-    assert.equal(await message.getAttribute("role"), "alert");
-    assert.match(await message.textContent(), /not a Throughline archive/);
+  const otherApp = path.join(scratch, "contacts.json");
+  await writeFile(otherApp, JSON.stringify({ contacts: [{ name: "Someone" }] }));
+  await page.getByLabel("Import an archive or .automerge file").setInputFiles(otherApp);
+  const message = page.getByTestId("data-message");
+  await message.waitFor();
+  assert.equal(await message.getAttribute("role"), "alert");
+  assert.match(await message.textContent(), /not a Throughline archive/);
 
-    const truncated = path.join(scratch, "broken.json");
-    await writeFile(truncated, '{"format":"throughline-archive","version":1,"workspace":');
-    await page.getByLabel("Import an archive or .automerge file").setInputFiles(truncated);
-    await page.getByTestId("data-message").filter({ hasText: "not a Throughline file" }).waitFor();
+  const truncated = path.join(scratch, "broken.json");
+  await writeFile(truncated, '{"format":"throughline-archive","version":1,"workspace":');
+  await page.getByLabel("Import an archive or .automerge file").setInputFiles(truncated);
+  await page.getByTestId("data-message").filter({ hasText: "not a Throughline file" }).waitFor();
 
-    await goTo(page, "People");
-    assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima"]);
-    assert.equal(await page.getByTestId("org-name").textContent(), "Careful Ltd");
-    assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+  await goTo(page, "People");
+  assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima"]);
+  assert.equal(await page.getByTestId("org-name").textContent(), "Careful Ltd");
+  });
 });

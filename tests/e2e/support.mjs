@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
@@ -126,6 +127,25 @@ export function watchErrors(page) {
     if (message.type() === "error") errors.push(`console error: ${message.text()}`);
   });
   return errors;
+}
+
+/**
+ * Runs `body({ relay, context, page })` against a fresh relay in a new browser profile
+ * (service workers blocked unless `context` says otherwise), checks that the page
+ * logged no errors, and cleans up whatever happens.
+ */
+export async function withApp(browser, { relay: relayOptions, context: contextOptions } = {}, body) {
+  const relay = await startRelay(relayOptions);
+  const context = await browser.newContext(contextOptions ?? { serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await body({ relay, context, page });
+    assert.deepEqual(errors, [], "the page logged no errors");
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
 }
 
 /** Names the organisation on first start. */
