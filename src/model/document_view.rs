@@ -22,3 +22,52 @@ pub trait DocumentView: Hydrate + Reconcile + Clone + 'static {
         let _ = doc;
     }
 }
+
+/// Writes the root field `key` when it differs from `before`.
+pub(crate) fn write_field<T: Reconcile + PartialEq>(
+    doc: &mut AutoCommit,
+    key: &str,
+    now: &T,
+    before: &T,
+) -> Result<(), String> {
+    if now != before {
+        autosurgeon::reconcile_prop(doc, automerge::ROOT, key, now).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Writes the entries of the root map `key` that were added or changed since `before`
+/// and deletes those removed; the map is made if an older document lacks it.
+pub(crate) fn write_map<K, V>(
+    doc: &mut AutoCommit,
+    key: &str,
+    now: &std::collections::BTreeMap<K, V>,
+    before: &std::collections::BTreeMap<K, V>,
+) -> Result<(), String>
+where
+    K: Ord + AsRef<str>,
+    V: Reconcile + PartialEq,
+{
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ReadDoc, Value, ROOT};
+
+    if now == before {
+        return Ok(());
+    }
+    let map = match doc.get(ROOT, key).map_err(|e| e.to_string())? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => doc
+            .put_object(ROOT, key, ObjType::Map)
+            .map_err(|e| e.to_string())?,
+    };
+    for (id, value) in now {
+        if before.get(id) != Some(value) {
+            autosurgeon::reconcile_prop(doc, &map, id.as_ref(), value)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    for id in before.keys().filter(|id| !now.contains_key(*id)) {
+        doc.delete(&map, id.as_ref()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

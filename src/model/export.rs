@@ -19,6 +19,8 @@ struct WorkspaceJson<'a> {
     about: &'a str,
     people: Vec<PersonJson<'a>>,
     teams: Vec<TeamJson<'a>>,
+    /// The `automerge:` URLs of the plans' documents, oldest listed first.
+    plans: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,6 +71,7 @@ impl Workspace {
                     lead: t.lead.as_ref().map(|l| l.as_str()),
                 })
                 .collect(),
+            plans: self.plan_urls(),
         };
         // Serialising plain strings and lists cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()
@@ -80,5 +83,6 @@ impl Workspace {
             && self.about_text().is_empty()
             && self.people.is_empty()
             && self.teams.is_empty()
+            && self.plans.is_empty()
     }
 }

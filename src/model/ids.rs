@@ -6,7 +6,8 @@ use autosurgeon::{Hydrate, Reconcile};
 macro_rules! random_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        // `Default` (empty) only so that views can be built field by field; a stored id is never empty.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
 
         // Stored as a plain string. (autosurgeon's derived newtype keeps a key that fails
@@ -78,6 +79,12 @@ random_id!(
 random_id!(
     /// Identifies a team in the workspace.
     TeamId
+);
+random_id!(
+    /// Identifies an item of a plan: a goal, objective, initiative, measure, SWOT item,
+    /// PESTLE factor or approval. One kind of id for all of them, so a link (a SWOT item
+    /// answered by an objective) is just an id, and ids survive into next year's plan.
+    ItemId
 );
 
 #[cfg(test)]

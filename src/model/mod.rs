@@ -8,12 +8,16 @@ mod document_view;
 mod export;
 mod ids;
 mod interop;
+pub mod order;
+pub mod plan;
 mod text_edit;
 mod workspace;
 mod workspace_diff;
 
 pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
-pub use ids::{PersonId, TeamId};
+pub use ids::{ItemId, PersonId, TeamId};
 pub use text_edit::rebase_typing;
-pub use workspace::{Person, PersonDetails, Team, TeamDetails, Workspace, WorkspaceError};
+pub use workspace::{
+    Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError,
+};

@@ -26,6 +26,17 @@ pub struct Workspace {
     pub about: Text,
     pub people: BTreeMap<PersonId, Person>,
     pub teams: BTreeMap<TeamId, Team>,
+    /// The organisation's plans, each its own document, keyed by its `automerge:` URL.
+    /// (Workspaces made before plans existed read it as empty.)
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub plans: BTreeMap<String, PlanEntry>,
+}
+
+/// A plan listed in the workspace. What the plan says lives in its own document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct PlanEntry {
+    /// When it was listed (milliseconds since 1970), to order the list.
+    pub listed_at: i64,
 }
 
 /// A person in the organisation.
@@ -219,6 +230,26 @@ impl Workspace {
         Ok(removed)
     }
 
+    /// Lists the plan whose document is at `url` (idempotent: listing twice keeps one).
+    pub fn list_plan(&mut self, url: &str, listed_at: i64) {
+        self.plans
+            .entry(url.to_owned())
+            .or_insert(PlanEntry { listed_at });
+    }
+
+    /// Takes a plan off the list (its document stays on devices that have it).
+    pub fn unlist_plan(&mut self, url: &str) -> bool {
+        self.plans.remove(url).is_some()
+    }
+
+    /// The plans' URLs, oldest listed first.
+    pub fn plan_urls(&self) -> Vec<String> {
+        let mut plans: Vec<_> = self.plans.iter().collect();
+        plans
+            .sort_by(|(a_url, a), (b_url, b)| a.listed_at.cmp(&b.listed_at).then(a_url.cmp(b_url)));
+        plans.into_iter().map(|(url, _)| url.clone()).collect()
+    }
+
     /// People sorted by name (then id, so the order is the same on every device).
     pub fn people_by_name(&self) -> Vec<(&PersonId, &Person)> {
         let mut people: Vec<_> = self.people.iter().collect();
@@ -376,52 +407,17 @@ impl super::document_view::DocumentView for Workspace {
         before: &Self,
         doc: &mut automerge::AutoCommit,
     ) -> Result<(), String> {
-        use automerge::transaction::Transactable;
-        use automerge::{ObjType, ReadDoc, Value, ROOT};
-        use autosurgeon::reconcile_prop;
-
-        let fail = |e: &dyn std::fmt::Display| e.to_string();
-        if self.organisation != before.organisation {
-            reconcile_prop(doc, ROOT, "organisation", &self.organisation).map_err(|e| fail(&e))?;
-        }
-        if self.about != before.about {
-            reconcile_prop(doc, ROOT, "about", &self.about).map_err(|e| fail(&e))?;
-        }
-        /// The map under `key`, made if an old document lacks it.
-        fn map(doc: &mut automerge::AutoCommit, key: &str) -> Result<automerge::ObjId, String> {
-            match doc.get(ROOT, key).map_err(|e| e.to_string())? {
-                Some((Value::Object(ObjType::Map), id)) => Ok(id),
-                _ => doc
-                    .put_object(ROOT, key, ObjType::Map)
-                    .map_err(|e| e.to_string()),
-            }
-        }
-        let people = map(doc, "people")?;
-        for (id, person) in &self.people {
-            if before.people.get(id) != Some(person) {
-                reconcile_prop(doc, &people, id.as_str(), person).map_err(|e| fail(&e))?;
-            }
-        }
-        for id in before
-            .people
-            .keys()
-            .filter(|id| !self.people.contains_key(*id))
-        {
-            doc.delete(&people, id.as_str()).map_err(|e| fail(&e))?;
-        }
-        let teams = map(doc, "teams")?;
-        for (id, team) in &self.teams {
-            if before.teams.get(id) != Some(team) {
-                reconcile_prop(doc, &teams, id.as_str(), team).map_err(|e| fail(&e))?;
-            }
-        }
-        for id in before
-            .teams
-            .keys()
-            .filter(|id| !self.teams.contains_key(*id))
-        {
-            doc.delete(&teams, id.as_str()).map_err(|e| fail(&e))?;
-        }
+        use super::document_view::{write_field, write_map};
+        write_field(
+            doc,
+            "organisation",
+            &self.organisation,
+            &before.organisation,
+        )?;
+        write_field(doc, "about", &self.about, &before.about)?;
+        write_map(doc, "people", &self.people, &before.people)?;
+        write_map(doc, "teams", &self.teams, &before.teams)?;
+        write_map(doc, "plans", &self.plans, &before.plans)?;
         Ok(())
     }
 

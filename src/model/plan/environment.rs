@@ -1,0 +1,313 @@
+//! The environment analysis: a SWOT board and PESTLE factors, each item linkable to the
+//! objectives that answer it. Links are sets (maps of id → true), so two people linking
+//! different objectives at once keep both.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::structure::{gone, ordered};
+use super::{valid_title, Plan};
+use crate::model::order::moved_position;
+use crate::model::ItemId;
+
+/// A quadrant of the SWOT board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub enum Quadrant {
+    #[default]
+    Strengths,
+    Weaknesses,
+    Opportunities,
+    Threats,
+}
+
+impl Quadrant {
+    pub const ALL: [Quadrant; 4] = [
+        Self::Strengths,
+        Self::Weaknesses,
+        Self::Opportunities,
+        Self::Threats,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Strengths => "Strengths",
+            Self::Weaknesses => "Weaknesses",
+            Self::Opportunities => "Opportunities",
+            Self::Threats => "Threats",
+        }
+    }
+
+    /// The stable name used in the page (and its tests).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Strengths => "strengths",
+            Self::Weaknesses => "weaknesses",
+            Self::Opportunities => "opportunities",
+            Self::Threats => "threats",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|q| q.slug() == slug)
+    }
+}
+
+/// An item on the SWOT board.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct SwotItem {
+    pub quadrant: Quadrant,
+    pub text: String,
+    pub position: f64,
+    /// The objectives that answer this item.
+    pub objectives: BTreeMap<ItemId, bool>,
+}
+
+/// A PESTLE category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub enum PestleCategory {
+    #[default]
+    Political,
+    Economic,
+    Social,
+    Technological,
+    Legal,
+    Environmental,
+}
+
+impl PestleCategory {
+    pub const ALL: [PestleCategory; 6] = [
+        Self::Political,
+        Self::Economic,
+        Self::Social,
+        Self::Technological,
+        Self::Legal,
+        Self::Environmental,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Political => "Political",
+            Self::Economic => "Economic",
+            Self::Social => "Social",
+            Self::Technological => "Technological",
+            Self::Legal => "Legal",
+            Self::Environmental => "Environmental",
+        }
+    }
+}
+
+/// Low, medium or high: the impact or likelihood of a factor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+pub enum Level {
+    Low,
+    #[default]
+    Medium,
+    High,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Self::Low, Self::Medium, Self::High];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+        }
+    }
+}
+
+/// A PESTLE factor.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct PestleFactor {
+    pub category: PestleCategory,
+    pub text: String,
+    pub impact: Level,
+    pub likelihood: Level,
+    pub position: f64,
+    pub objectives: BTreeMap<ItemId, bool>,
+}
+
+impl Plan {
+    /// The items of a quadrant in order.
+    pub fn swot_in(&self, quadrant: Quadrant) -> Vec<(&ItemId, &SwotItem)> {
+        ordered(
+            self.swot.iter().filter(|(_, i)| i.quadrant == quadrant),
+            |i| i.position,
+        )
+    }
+
+    pub fn add_swot_item(&mut self, quadrant: Quadrant, text: &str) -> Result<ItemId, String> {
+        let text = valid_title(text, "An item")?;
+        let position = self
+            .swot_in(quadrant)
+            .last()
+            .map_or(1.0, |(_, i)| i.position.floor() + 1.0);
+        let id = ItemId::random();
+        self.swot.insert(
+            id.clone(),
+            SwotItem {
+                quadrant,
+                text,
+                position,
+                objectives: BTreeMap::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    pub fn edit_swot_item(&mut self, id: &ItemId, text: &str) -> Result<(), String> {
+        let text = valid_title(text, "An item")?;
+        self.swot.get_mut(id).ok_or_else(gone)?.text = text;
+        Ok(())
+    }
+
+    pub fn remove_swot_item(&mut self, id: &ItemId) -> Result<(), String> {
+        self.swot.remove(id).map(|_| ()).ok_or_else(gone)
+    }
+
+    /// Moves an item to index `to` of `quadrant` (its own or another): what a drag and
+    /// drop, or the keyboard's arrows, do.
+    pub fn move_swot_item(
+        &mut self,
+        id: &ItemId,
+        quadrant: Quadrant,
+        to: usize,
+    ) -> Result<(), String> {
+        if !self.swot.contains_key(id) {
+            return Err(gone());
+        }
+        let mut siblings: Vec<(ItemId, f64)> = self
+            .swot_in(quadrant)
+            .into_iter()
+            .map(|(id, i)| (id.clone(), i.position))
+            .collect();
+        let from = match siblings.iter().position(|(s, _)| s == id) {
+            Some(from) => from,
+            None => {
+                let end = siblings.last().map_or(1.0, |(_, p)| p.floor() + 1.0);
+                siblings.push((id.clone(), end));
+                siblings.len() - 1
+            }
+        };
+        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
+        let position = match moved_position(&positions, from, to) {
+            Some(position) => position,
+            None => {
+                // The gap is used up: renumber this quadrant, then place the item.
+                for (i, (sibling, _)) in siblings.iter().enumerate() {
+                    if let Some(item) = self.swot.get_mut(sibling) {
+                        item.position = (i + 1) as f64;
+                    }
+                }
+                let positions: Vec<f64> = (1..=siblings.len()).map(|i| i as f64).collect();
+                moved_position(&positions, from, to).unwrap_or(positions.len() as f64 + 1.0)
+            }
+        };
+        let item = self.swot.get_mut(id).ok_or_else(gone)?;
+        item.quadrant = quadrant;
+        item.position = position;
+        Ok(())
+    }
+
+    pub fn pestle_in_order(&self) -> Vec<(&ItemId, &PestleFactor)> {
+        let mut factors = ordered(self.pestle.iter(), |f| f.position);
+        factors.sort_by_key(|(_, f)| PestleCategory::ALL.iter().position(|c| *c == f.category));
+        factors
+    }
+
+    pub fn add_pestle_factor(
+        &mut self,
+        category: PestleCategory,
+        text: &str,
+        impact: Level,
+        likelihood: Level,
+    ) -> Result<ItemId, String> {
+        let text = valid_title(text, "A factor")?;
+        let position = self
+            .pestle
+            .values()
+            .fold(0.0_f64, |last, f| last.max(f.position))
+            + 1.0;
+        let id = ItemId::random();
+        self.pestle.insert(
+            id.clone(),
+            PestleFactor {
+                category,
+                text,
+                impact,
+                likelihood,
+                position,
+                objectives: BTreeMap::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    pub fn update_pestle_factor(
+        &mut self,
+        id: &ItemId,
+        category: PestleCategory,
+        text: &str,
+        impact: Level,
+        likelihood: Level,
+    ) -> Result<(), String> {
+        let text = valid_title(text, "A factor")?;
+        let factor = self.pestle.get_mut(id).ok_or_else(gone)?;
+        factor.category = category;
+        factor.text = text;
+        factor.impact = impact;
+        factor.likelihood = likelihood;
+        Ok(())
+    }
+
+    pub fn remove_pestle_factor(&mut self, id: &ItemId) -> Result<(), String> {
+        self.pestle.remove(id).map(|_| ()).ok_or_else(gone)
+    }
+
+    /// Links (or unlinks) a SWOT item or PESTLE factor to an objective that answers it.
+    pub fn link(&mut self, item: &ItemId, objective: &ItemId, linked: bool) -> Result<(), String> {
+        if linked && !self.objectives.contains_key(objective) {
+            return Err(gone());
+        }
+        let links = if let Some(swot) = self.swot.get_mut(item) {
+            &mut swot.objectives
+        } else if let Some(factor) = self.pestle.get_mut(item) {
+            &mut factor.objectives
+        } else {
+            return Err(gone());
+        };
+        if linked {
+            links.insert(objective.clone(), true);
+        } else {
+            links.remove(objective);
+        }
+        Ok(())
+    }
+
+    /// The SWOT items an objective answers (opportunities and threats first, as the
+    /// objective's page lists them), and the PESTLE factors.
+    pub fn addressed_by(
+        &self,
+        objective: &ItemId,
+    ) -> (Vec<(&ItemId, &SwotItem)>, Vec<(&ItemId, &PestleFactor)>) {
+        let mut swot: Vec<_> = self
+            .swot
+            .iter()
+            .filter(|(_, i)| i.objectives.contains_key(objective))
+            .collect();
+        swot.sort_by_key(|(_, i)| match i.quadrant {
+            Quadrant::Opportunities => 0,
+            Quadrant::Threats => 1,
+            Quadrant::Strengths => 2,
+            Quadrant::Weaknesses => 3,
+        });
+        let pestle = self
+            .pestle
+            .iter()
+            .filter(|(_, f)| f.objectives.contains_key(objective))
+            .collect();
+        (swot, pestle)
+    }
+}

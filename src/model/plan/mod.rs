@@ -1,0 +1,332 @@
+//! A strategic plan: one Automerge document per plan, listed in the workspace.
+//!
+//! Every collection is a flat map keyed by [`ItemId`]; the tree (goal → objective →
+//! initiative / measure) is made by parent fields. Moving an objective to another goal is
+//! one field written, so it merges with someone else's concurrent edit of the same
+//! objective, and an item whose parent was deleted concurrently is kept and shown as
+//! unfiled ([`Plan::unfiled`]) rather than lost.
+//!
+//! ```
+//! use throughline::model::plan::Plan;
+//! let mut plan = Plan::new("Growth 2027–2029", 2027, 2029).unwrap();
+//! let goal = plan.add_goal("Grow in Europe").unwrap();
+//! let objective = plan.add_objective(&goal, "Open two offices").unwrap();
+//! assert_eq!(plan.objectives_of(&goal)[0].0, &objective);
+//! ```
+
+mod approval;
+mod compare;
+mod environment;
+mod input;
+mod markdown;
+mod measure;
+mod next_cycle;
+mod resources;
+mod rollup;
+mod structure;
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::model::{ItemId, PersonId};
+
+pub use approval::Approval;
+pub use compare::{Difference, DifferenceKind};
+pub use environment::{Level, PestleCategory, PestleFactor, Quadrant, SwotItem};
+pub use input::{
+    format_number, parse_amount, parse_date, parse_headcount, parse_number, parse_percent,
+    parse_year,
+};
+pub use markdown::ReportContext;
+pub use measure::{Direction, Measure, Rag, Trend};
+pub use resources::{Allocation, GoalResources, Resources};
+pub use rollup::{Health, Rollup};
+pub use structure::{Goal, Initiative, InitiativeStatus, Objective};
+
+/// Longest title we accept, in characters.
+const MAX_TITLE_CHARS: usize = 200;
+/// Longest horizon, in years.
+const MAX_HORIZON_YEARS: i64 = 10;
+
+/// How often the plan is reviewed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum PlanningCycle {
+    #[default]
+    Annual,
+    SemiAnnual,
+    Quarterly,
+}
+
+impl PlanningCycle {
+    pub const ALL: [PlanningCycle; 3] = [Self::Annual, Self::SemiAnnual, Self::Quarterly];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Annual => "Annual review",
+            Self::SemiAnnual => "Semi-annual review",
+            Self::Quarterly => "Quarterly review",
+        }
+    }
+}
+
+/// Where a plan is in its life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub enum PlanStatus {
+    #[default]
+    Draft,
+    InReview,
+    Approved,
+    Archived,
+}
+
+impl PlanStatus {
+    pub const ALL: [PlanStatus; 4] = [Self::Draft, Self::InReview, Self::Approved, Self::Archived];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::InReview => "In review",
+            Self::Approved => "Approved",
+            Self::Archived => "Archived",
+        }
+    }
+}
+
+/// What a participant does in the plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum Role {
+    Board,
+    Executive,
+    #[default]
+    Contributor,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Self::Board, Self::Executive, Self::Contributor];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Board => "Board",
+            Self::Executive => "Executive",
+            Self::Contributor => "Contributor",
+        }
+    }
+}
+
+/// A strategic plan.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Plan {
+    pub title: String,
+    pub start_year: i64,
+    pub end_year: i64,
+    pub cycle: PlanningCycle,
+    pub status: PlanStatus,
+    /// The currency budgets are counted in, e.g. "EUR".
+    pub currency: String,
+    pub budget_available: i64,
+    pub headcount_available: f64,
+    pub participants: BTreeMap<PersonId, Role>,
+    /// Written together: Automerge text, merged character by character.
+    #[autosurgeon(missing = "Text::default")]
+    pub mission: Text,
+    #[autosurgeon(missing = "Text::default")]
+    pub vision: Text,
+    #[autosurgeon(missing = "Text::default")]
+    pub values: Text,
+    pub swot: BTreeMap<ItemId, SwotItem>,
+    pub pestle: BTreeMap<ItemId, PestleFactor>,
+    pub goals: BTreeMap<ItemId, Goal>,
+    pub objectives: BTreeMap<ItemId, Objective>,
+    pub initiatives: BTreeMap<ItemId, Initiative>,
+    pub measures: BTreeMap<ItemId, Measure>,
+    pub approvals: BTreeMap<ItemId, Approval>,
+    /// The `automerge:` URL of the plan this one continues (last cycle's), if any.
+    pub predecessor: Option<String>,
+}
+
+/// Which of the plan's collaborative texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statement {
+    Mission,
+    Vision,
+    Values,
+}
+
+impl Statement {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mission => "Mission",
+            Self::Vision => "Vision",
+            Self::Values => "Values",
+        }
+    }
+}
+
+impl Plan {
+    /// A new draft plan covering `start_year` to `end_year`.
+    pub fn new(title: &str, start_year: i64, end_year: i64) -> Result<Self, String> {
+        let mut plan = Self {
+            currency: "EUR".to_owned(),
+            ..Self::default()
+        };
+        plan.set_title(title)?;
+        plan.set_horizon(start_year, end_year)?;
+        Ok(plan)
+    }
+
+    pub fn set_title(&mut self, title: &str) -> Result<(), String> {
+        self.title = valid_title(title, "The plan")?;
+        Ok(())
+    }
+
+    pub fn set_horizon(&mut self, start_year: i64, end_year: i64) -> Result<(), String> {
+        for year in [start_year, end_year] {
+            if !input::YEARS.contains(&year) {
+                return Err(format!("{year} is outside the years a plan can cover."));
+            }
+        }
+        if end_year < start_year {
+            return Err(format!(
+                "The end year ({end_year}) is before the start year ({start_year})."
+            ));
+        }
+        if end_year - start_year >= MAX_HORIZON_YEARS {
+            return Err(format!("A plan covers at most {MAX_HORIZON_YEARS} years."));
+        }
+        self.start_year = start_year;
+        self.end_year = end_year;
+        Ok(())
+    }
+
+    /// "2027–2029", or "2027" for a one-year plan.
+    pub fn horizon(&self) -> String {
+        if self.start_year == self.end_year {
+            self.start_year.to_string()
+        } else {
+            format!("{}–{}", self.start_year, self.end_year)
+        }
+    }
+
+    pub fn set_cycle(&mut self, cycle: PlanningCycle) {
+        self.cycle = cycle;
+    }
+
+    pub fn set_currency(&mut self, currency: &str) -> Result<(), String> {
+        let currency = currency.trim().to_uppercase();
+        if currency.is_empty() || currency.chars().count() > 8 {
+            return Err("Write the currency as a short code, e.g. EUR or USD.".to_owned());
+        }
+        self.currency = currency;
+        Ok(())
+    }
+
+    pub fn set_available(&mut self, budget: i64, headcount: f64) -> Result<(), String> {
+        if budget < 0 || headcount < 0.0 || !headcount.is_finite() {
+            return Err("What is available cannot be negative.".to_owned());
+        }
+        self.budget_available = budget;
+        self.headcount_available = headcount;
+        Ok(())
+    }
+
+    /// Adds `person` as a participant in `role`, or changes their role.
+    pub fn set_participant(&mut self, person: PersonId, role: Role) {
+        self.participants.insert(person, role);
+    }
+
+    pub fn remove_participant(&mut self, person: &PersonId) {
+        self.participants.remove(person);
+    }
+
+    pub fn statement(&self, which: Statement) -> &Text {
+        match which {
+            Statement::Mission => &self.mission,
+            Statement::Vision => &self.vision,
+            Statement::Values => &self.values,
+        }
+    }
+
+    /// Replaces a statement's text; only the characters that differ are written, so
+    /// someone else's concurrent typing elsewhere in it is kept.
+    pub fn set_statement(&mut self, which: Statement, text: &str) {
+        match which {
+            Statement::Mission => self.mission.update(text),
+            Statement::Vision => self.vision.update(text),
+            Statement::Values => self.values.update(text),
+        }
+    }
+}
+
+/// A trimmed, non-empty title of at most [`MAX_TITLE_CHARS`].
+fn valid_title(text: &str, what: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("{what} needs a title."));
+    }
+    if text.chars().count() > MAX_TITLE_CHARS {
+        return Err(format!(
+            "That title is too long (at most {MAX_TITLE_CHARS} characters)."
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+impl crate::model::DocumentView for Plan {
+    fn write_since(
+        &mut self,
+        before: &Self,
+        doc: &mut automerge::AutoCommit,
+    ) -> Result<(), String> {
+        use crate::model::document_view::{write_field, write_map};
+        write_field(doc, "title", &self.title, &before.title)?;
+        write_field(doc, "start_year", &self.start_year, &before.start_year)?;
+        write_field(doc, "end_year", &self.end_year, &before.end_year)?;
+        write_field(doc, "cycle", &self.cycle, &before.cycle)?;
+        write_field(doc, "status", &self.status, &before.status)?;
+        write_field(doc, "currency", &self.currency, &before.currency)?;
+        write_field(
+            doc,
+            "budget_available",
+            &self.budget_available,
+            &before.budget_available,
+        )?;
+        write_field(
+            doc,
+            "headcount_available",
+            &self.headcount_available,
+            &before.headcount_available,
+        )?;
+        write_field(doc, "mission", &self.mission, &before.mission)?;
+        write_field(doc, "vision", &self.vision, &before.vision)?;
+        write_field(doc, "values", &self.values, &before.values)?;
+        write_field(doc, "predecessor", &self.predecessor, &before.predecessor)?;
+        write_map(
+            doc,
+            "participants",
+            &self.participants,
+            &before.participants,
+        )?;
+        write_map(doc, "swot", &self.swot, &before.swot)?;
+        write_map(doc, "pestle", &self.pestle, &before.pestle)?;
+        write_map(doc, "goals", &self.goals, &before.goals)?;
+        write_map(doc, "objectives", &self.objectives, &before.objectives)?;
+        write_map(doc, "initiatives", &self.initiatives, &before.initiatives)?;
+        write_map(doc, "measures", &self.measures, &before.measures)?;
+        write_map(doc, "approvals", &self.approvals, &before.approvals)?;
+        Ok(())
+    }
+
+    fn refresh(&mut self, doc: &automerge::AutoCommit) {
+        // Text edits are tied to the heads they were read at.
+        for (key, text) in [
+            ("mission", &mut self.mission),
+            ("vision", &mut self.vision),
+            ("values", &mut self.values),
+        ] {
+            if let Ok(fresh) = autosurgeon::hydrate_prop(doc, automerge::ROOT, key) {
+                *text = fresh;
+            }
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! Goals → objectives → initiatives and measures: adding, editing, ordering, moving and
+//! removing them. Children point at their parent, so a move is one field.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::{valid_title, Measure, Plan};
+use crate::model::order::moved_position;
+use crate::model::{ItemId, PersonId};
+
+/// A goal of the plan.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Goal {
+    pub title: String,
+    pub description: String,
+    /// What the goal may spend, if it has its own envelope.
+    pub budget_envelope: Option<i64>,
+    pub position: f64,
+}
+
+/// An objective under a goal.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Objective {
+    pub goal: ItemId,
+    pub title: String,
+    pub owner: Option<PersonId>,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub position: f64,
+}
+
+/// Where an initiative stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum InitiativeStatus {
+    #[default]
+    NotStarted,
+    OnTrack,
+    AtRisk,
+    Blocked,
+    Done,
+}
+
+impl InitiativeStatus {
+    pub const ALL: [InitiativeStatus; 5] = [
+        Self::NotStarted,
+        Self::OnTrack,
+        Self::AtRisk,
+        Self::Blocked,
+        Self::Done,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotStarted => "Not started",
+            Self::OnTrack => "On track",
+            Self::AtRisk => "At risk",
+            Self::Blocked => "Blocked",
+            Self::Done => "Done",
+        }
+    }
+}
+
+/// An initiative (a piece of work) serving an objective.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Initiative {
+    pub objective: ItemId,
+    pub title: String,
+    pub owner: Option<PersonId>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// In whole units of the plan's currency.
+    pub budget: i64,
+    /// Full-time equivalents.
+    pub headcount: f64,
+    pub status: InitiativeStatus,
+    /// 0 to 100.
+    pub progress: i64,
+    pub position: f64,
+}
+
+impl Initiative {
+    /// Checks dates, money and progress together; the reason is for the person.
+    pub fn check(&self) -> Result<(), String> {
+        valid_title(&self.title, "An initiative")?;
+        if let (Some(start), Some(end)) = (&self.start, &self.end) {
+            if end < start {
+                return Err(format!(
+                    "The end date ({end}) is before the start date ({start})."
+                ));
+            }
+        }
+        if self.budget < 0 || self.headcount < 0.0 {
+            return Err("Budget and headcount cannot be negative.".to_owned());
+        }
+        if !(0..=100).contains(&self.progress) {
+            return Err("Progress is a percentage from 0 to 100.".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// The next position after every item in `positions`.
+fn last_position<'a>(positions: impl Iterator<Item = &'a f64>) -> f64 {
+    positions.fold(0.0_f64, |last, p| last.max(*p)) + 1.0
+}
+
+/// Items sorted by position, then id (the same order on every device).
+pub(super) fn ordered<'a, T>(
+    items: impl Iterator<Item = (&'a ItemId, &'a T)>,
+    position: impl Fn(&T) -> f64,
+) -> Vec<(&'a ItemId, &'a T)> {
+    let mut items: Vec<_> = items.collect();
+    items.sort_by(|(a_id, a), (b_id, b)| {
+        position(a)
+            .total_cmp(&position(b))
+            .then_with(|| a_id.cmp(b_id))
+    });
+    items
+}
+
+impl Plan {
+    pub fn goals_in_order(&self) -> Vec<(&ItemId, &Goal)> {
+        ordered(self.goals.iter(), |g| g.position)
+    }
+
+    pub fn objectives_of(&self, goal: &ItemId) -> Vec<(&ItemId, &Objective)> {
+        ordered(
+            self.objectives.iter().filter(|(_, o)| &o.goal == goal),
+            |o| o.position,
+        )
+    }
+
+    pub fn initiatives_of(&self, objective: &ItemId) -> Vec<(&ItemId, &Initiative)> {
+        ordered(
+            self.initiatives
+                .iter()
+                .filter(|(_, i)| &i.objective == objective),
+            |i| i.position,
+        )
+    }
+
+    pub fn measures_of(&self, objective: &ItemId) -> Vec<(&ItemId, &Measure)> {
+        ordered(
+            self.measures
+                .iter()
+                .filter(|(_, m)| &m.objective == objective),
+            |m| m.position,
+        )
+    }
+
+    /// Objectives whose goal is gone, and initiatives and measures whose objective is gone
+    /// (a parent removed on one device while a child was added or moved on another).
+    /// They are kept, and shown so someone can file them again.
+    pub fn unfiled(&self) -> (Vec<&ItemId>, Vec<&ItemId>, Vec<&ItemId>) {
+        let objectives = self
+            .objectives
+            .iter()
+            .filter(|(_, o)| !self.goals.contains_key(&o.goal))
+            .map(|(id, _)| id)
+            .collect();
+        let initiatives = self
+            .initiatives
+            .iter()
+            .filter(|(_, i)| !self.objectives.contains_key(&i.objective))
+            .map(|(id, _)| id)
+            .collect();
+        let measures = self
+            .measures
+            .iter()
+            .filter(|(_, m)| !self.objectives.contains_key(&m.objective))
+            .map(|(id, _)| id)
+            .collect();
+        (objectives, initiatives, measures)
+    }
+
+    pub fn add_goal(&mut self, title: &str) -> Result<ItemId, String> {
+        let id = ItemId::random();
+        let goal = Goal {
+            title: valid_title(title, "A goal")?,
+            position: last_position(self.goals.values().map(|g| &g.position)),
+            ..Goal::default()
+        };
+        self.goals.insert(id.clone(), goal);
+        Ok(id)
+    }
+
+    pub fn update_goal(
+        &mut self,
+        id: &ItemId,
+        title: &str,
+        description: &str,
+        budget_envelope: Option<i64>,
+    ) -> Result<(), String> {
+        let title = valid_title(title, "A goal")?;
+        if budget_envelope.is_some_and(|b| b < 0) {
+            return Err("A budget cannot be negative.".to_owned());
+        }
+        let goal = self.goals.get_mut(id).ok_or_else(gone)?;
+        goal.title = title;
+        goal.description = description.trim().to_owned();
+        goal.budget_envelope = budget_envelope;
+        Ok(())
+    }
+
+    /// Removes a goal with its objectives and everything under them.
+    pub fn remove_goal(&mut self, id: &ItemId) -> Result<(), String> {
+        self.goals.remove(id).ok_or_else(gone)?;
+        let objectives: Vec<ItemId> = self
+            .objectives
+            .iter()
+            .filter(|(_, o)| &o.goal == id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for objective in objectives {
+            self.remove_objective(&objective)?;
+        }
+        Ok(())
+    }
+
+    pub fn add_objective(&mut self, goal: &ItemId, title: &str) -> Result<ItemId, String> {
+        if !self.goals.contains_key(goal) {
+            return Err(gone());
+        }
+        let id = ItemId::random();
+        let objective = Objective {
+            goal: goal.clone(),
+            title: valid_title(title, "An objective")?,
+            position: last_position(self.objectives_of(goal).iter().map(|(_, o)| &o.position)),
+            ..Objective::default()
+        };
+        self.objectives.insert(id.clone(), objective);
+        Ok(id)
+    }
+
+    pub fn update_objective(
+        &mut self,
+        id: &ItemId,
+        title: &str,
+        owner: Option<PersonId>,
+        due: Option<String>,
+    ) -> Result<(), String> {
+        let title = valid_title(title, "An objective")?;
+        let due = due.map(|d| super::parse_date(&d)).transpose()?;
+        let objective = self.objectives.get_mut(id).ok_or_else(gone)?;
+        objective.title = title;
+        objective.owner = owner;
+        objective.due = due;
+        Ok(())
+    }
+
+    /// Moves an objective to `goal` at index `to` among that goal's objectives.
+    pub fn move_objective(&mut self, id: &ItemId, goal: &ItemId, to: usize) -> Result<(), String> {
+        if !self.goals.contains_key(goal) {
+            return Err(gone());
+        }
+        if !self.objectives.contains_key(id) {
+            return Err(gone());
+        }
+        let mut siblings: Vec<(ItemId, f64)> = self
+            .objectives_of(goal)
+            .into_iter()
+            .map(|(id, o)| (id.clone(), o.position))
+            .collect();
+        let from = siblings.iter().position(|(s, _)| s == id);
+        if from.is_none() {
+            // Coming from another goal: it joins at the end, then moves to `to`.
+            siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
+        }
+        let from = from.unwrap_or(siblings.len() - 1);
+        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
+            if let Some(o) = plan.objectives.get_mut(id) {
+                o.position = p;
+            }
+        });
+        let objective = self.objectives.get_mut(id).ok_or_else(gone)?;
+        objective.goal = goal.clone();
+        objective.position = position;
+        Ok(())
+    }
+
+    /// Moves a goal to index `to`.
+    pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), String> {
+        let mut siblings: Vec<(ItemId, f64)> = self
+            .goals_in_order()
+            .into_iter()
+            .map(|(id, g)| (id.clone(), g.position))
+            .collect();
+        let from = siblings
+            .iter()
+            .position(|(s, _)| s == id)
+            .ok_or_else(gone)?;
+        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
+            if let Some(g) = plan.goals.get_mut(id) {
+                g.position = p;
+            }
+        });
+        if let Some(goal) = self.goals.get_mut(id) {
+            goal.position = position;
+        }
+        Ok(())
+    }
+
+    /// The position for moving `siblings[from]` to index `to`; renumbers the siblings
+    /// (through `set`) first when the gap has become too small to split.
+    fn new_position(
+        &mut self,
+        siblings: &mut [(ItemId, f64)],
+        from: usize,
+        to: usize,
+        set: impl Fn(&mut Plan, &ItemId, f64),
+    ) -> f64 {
+        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
+        if let Some(position) = moved_position(&positions, from, to) {
+            return position;
+        }
+        for (i, (id, position)) in siblings.iter_mut().enumerate() {
+            *position = (i + 1) as f64;
+            set(self, id, *position);
+        }
+        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
+        moved_position(&positions, from, to).unwrap_or(positions.len() as f64 + 1.0)
+    }
+
+    /// Removes an objective with its initiatives and measures, and its links from the
+    /// environment analysis.
+    pub fn remove_objective(&mut self, id: &ItemId) -> Result<(), String> {
+        self.objectives.remove(id).ok_or_else(gone)?;
+        self.initiatives.retain(|_, i| &i.objective != id);
+        self.measures.retain(|_, m| &m.objective != id);
+        for item in self.swot.values_mut() {
+            item.objectives.remove(id);
+        }
+        for factor in self.pestle.values_mut() {
+            factor.objectives.remove(id);
+        }
+        Ok(())
+    }
+
+    /// Adds a checked initiative under its objective.
+    pub fn add_initiative(&mut self, mut initiative: Initiative) -> Result<ItemId, String> {
+        if !self.objectives.contains_key(&initiative.objective) {
+            return Err(gone());
+        }
+        initiative.title = valid_title(&initiative.title, "An initiative")?;
+        initiative.check()?;
+        initiative.position = last_position(
+            self.initiatives_of(&initiative.objective)
+                .iter()
+                .map(|(_, i)| &i.position),
+        );
+        let id = ItemId::random();
+        self.initiatives.insert(id.clone(), initiative);
+        Ok(id)
+    }
+
+    /// Replaces an initiative's details (its place in the plan stays).
+    pub fn update_initiative(
+        &mut self,
+        id: &ItemId,
+        mut details: Initiative,
+    ) -> Result<(), String> {
+        details.title = valid_title(&details.title, "An initiative")?;
+        details.check()?;
+        let initiative = self.initiatives.get_mut(id).ok_or_else(gone)?;
+        details.objective = initiative.objective.clone();
+        details.position = initiative.position;
+        *initiative = details;
+        Ok(())
+    }
+
+    pub fn remove_initiative(&mut self, id: &ItemId) -> Result<(), String> {
+        self.initiatives.remove(id).map(|_| ()).ok_or_else(gone)
+    }
+
+    /// Adds a checked measure under its objective.
+    pub fn add_measure(&mut self, mut measure: Measure) -> Result<ItemId, String> {
+        if !self.objectives.contains_key(&measure.objective) {
+            return Err(gone());
+        }
+        measure.name = measure.name.trim().to_owned();
+        measure.check()?;
+        measure.position = last_position(
+            self.measures_of(&measure.objective)
+                .iter()
+                .map(|(_, m)| &m.position),
+        );
+        let id = ItemId::random();
+        self.measures.insert(id.clone(), measure);
+        Ok(id)
+    }
+
+    /// Replaces a measure's definition; its actuals and place stay.
+    pub fn update_measure(&mut self, id: &ItemId, mut details: Measure) -> Result<(), String> {
+        details.name = details.name.trim().to_owned();
+        details.check()?;
+        let measure = self.measures.get_mut(id).ok_or_else(gone)?;
+        details.objective = measure.objective.clone();
+        details.position = measure.position;
+        details.actuals = std::mem::take(&mut measure.actuals);
+        *measure = details;
+        Ok(())
+    }
+
+    pub fn remove_measure(&mut self, id: &ItemId) -> Result<(), String> {
+        self.measures.remove(id).map(|_| ()).ok_or_else(gone)
+    }
+
+    /// Records (or corrects) the actual of a measure for a date.
+    pub fn record_actual(
+        &mut self,
+        measure: &ItemId,
+        date: &str,
+        value: f64,
+    ) -> Result<(), String> {
+        self.measures
+            .get_mut(measure)
+            .ok_or_else(gone)?
+            .record_actual(date, value)
+    }
+
+    pub fn remove_actual(&mut self, measure: &ItemId, date: &str) -> Result<(), String> {
+        self.measures
+            .get_mut(measure)
+            .ok_or_else(gone)?
+            .actuals
+            .remove(date)
+            .map(|_| ())
+            .ok_or_else(|| format!("There is no actual for {date}."))
+    }
+}
+
+/// The item was removed (perhaps on another device) since the page showed it.
+pub(super) fn gone() -> String {
+    "That item is no longer in the plan (someone may have just removed it).".to_owned()
+}

@@ -1,0 +1,640 @@
+//! The rules of a strategic plan: roll-up and RAG, resources, approval, version
+//! comparison, next cycle, the board report, and concurrent edits on two devices.
+
+use automerge::AutoCommit;
+use autosurgeon::{hydrate, reconcile};
+use throughline::model::plan::{
+    Difference, DifferenceKind, Direction, Initiative, InitiativeStatus, Measure, Plan, PlanStatus,
+    Quadrant, Rag, ReportContext, Role, Statement, Trend,
+};
+use throughline::model::{DocumentView, ItemId, PersonId};
+
+const TODAY: &str = "2027-06-30";
+
+/// A plan with one goal and one objective; returns their ids.
+fn small_plan() -> (Plan, ItemId, ItemId) {
+    let mut plan = Plan::new("Strategy 2027–2029", 2027, 2029).unwrap();
+    let goal = plan.add_goal("Grow in Europe").unwrap();
+    let objective = plan.add_objective(&goal, "Win new customers").unwrap();
+    (plan, goal, objective)
+}
+
+fn measure(objective: &ItemId, baseline: f64, target: f64, direction: Direction) -> Measure {
+    Measure {
+        objective: objective.clone(),
+        ..Measure::new("Customers", "", baseline, target, direction)
+    }
+}
+
+// ---- measures: progress, RAG and trend ----
+
+#[test]
+fn a_measure_without_actuals_has_no_colour_and_no_progress() {
+    let (mut plan, goal, objective) = small_plan();
+    plan.add_measure(measure(&objective, 10.0, 20.0, Direction::Up))
+        .unwrap();
+    let rollup = plan.rollup(TODAY);
+    assert_eq!(rollup.objectives[&objective].rag, None);
+    assert_eq!(rollup.objectives[&objective].progress, None);
+    assert_eq!(rollup.goals[&goal].rag, None);
+    assert_eq!(rollup.plan.rag_label(), "No data");
+    assert_eq!(rollup.plan.progress_text(), "—");
+}
+
+#[test]
+fn thresholds_are_inclusive_and_take_the_better_colour() {
+    let (_, _, objective) = small_plan();
+    let mut up = measure(&objective, 0.0, 100.0, Direction::Up);
+    up.green_from = 90.0;
+    up.amber_from = 70.0;
+    assert_eq!(up.rag_of(90.0), Rag::Green);
+    assert_eq!(up.rag_of(89.99), Rag::Amber);
+    assert_eq!(up.rag_of(70.0), Rag::Amber);
+    assert_eq!(up.rag_of(69.99), Rag::Red);
+}
+
+#[test]
+fn down_is_good_measures_are_judged_the_other_way() {
+    let (mut plan, _, objective) = small_plan();
+    let mut churn = measure(&objective, 10.0, 5.0, Direction::Down);
+    churn.green_from = 5.0;
+    churn.amber_from = 7.0;
+    let churn = plan.add_measure(churn).unwrap();
+    plan.record_actual(&churn, "2027-03-31", 8.0).unwrap();
+    plan.record_actual(&churn, "2027-06-30", 7.0).unwrap();
+    let m = &plan.measures[&churn];
+    assert_eq!(m.rag(), Some(Rag::Amber), "7 is on the amber boundary");
+    assert_eq!(m.progress(), Some(0.6), "10 → 7 of 10 → 5");
+    assert_eq!(m.trend(), Some(Trend::Improving), "falling is improving");
+    plan.record_actual(&churn, "2027-09-30", 4.0).unwrap();
+    let m = &plan.measures[&churn];
+    assert_eq!(m.rag(), Some(Rag::Green));
+    assert_eq!(m.progress(), Some(1.0), "beyond the target counts as done");
+}
+
+#[test]
+fn a_target_equal_to_the_baseline_means_holding_the_level() {
+    let (mut plan, _, objective) = small_plan();
+    let uptime = plan
+        .add_measure(measure(&objective, 99.0, 99.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&uptime, "2027-03-31", 99.5).unwrap();
+    assert_eq!(plan.measures[&uptime].progress(), Some(1.0));
+    assert_eq!(plan.measures[&uptime].rag(), Some(Rag::Green));
+    plan.record_actual(&uptime, "2027-06-30", 98.0).unwrap();
+    assert_eq!(plan.measures[&uptime].progress(), Some(0.0));
+    assert_eq!(plan.measures[&uptime].rag(), Some(Rag::Red));
+    assert_eq!(plan.measures[&uptime].trend(), Some(Trend::Worsening));
+}
+
+#[test]
+fn the_latest_actual_is_the_one_with_the_latest_date_whatever_the_order_entered() {
+    let (mut plan, _, objective) = small_plan();
+    let id = plan
+        .add_measure(measure(&objective, 0.0, 10.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&id, "2027-06-30", 8.0).unwrap();
+    plan.record_actual(&id, "2027-03-31", 2.0).unwrap();
+    assert_eq!(plan.measures[&id].latest(), Some(("2027-06-30", 8.0)));
+    assert_eq!(plan.measures[&id].trend(), Some(Trend::Improving));
+}
+
+#[test]
+fn contradictory_measures_and_bad_values_are_refused_and_nothing_is_written() {
+    let (mut plan, _, objective) = small_plan();
+    let before = plan.clone();
+    assert!(plan
+        .add_measure(measure(&objective, 10.0, 5.0, Direction::Up))
+        .unwrap_err()
+        .contains("below the baseline"));
+    let mut thresholds = measure(&objective, 0.0, 10.0, Direction::Up);
+    thresholds.amber_from = 11.0;
+    assert!(plan.add_measure(thresholds).is_err());
+    assert_eq!(plan, before);
+    let id = plan
+        .add_measure(measure(&objective, 0.0, 10.0, Direction::Up))
+        .unwrap();
+    let with_measure = plan.clone();
+    assert!(plan.record_actual(&id, "2027-02-30", 1.0).is_err());
+    assert!(plan.record_actual(&id, "next week", 1.0).is_err());
+    assert!(plan.record_actual(&id, "2027-01-31", f64::NAN).is_err());
+    assert_eq!(plan, with_measure);
+    assert!(Plan::new("Backwards", 2029, 2027)
+        .unwrap_err()
+        .contains("before the start year"));
+    let mut initiative = Initiative {
+        objective: objective.clone(),
+        title: "Launch".into(),
+        start: Some("2027-06-01".into()),
+        end: Some("2027-01-01".into()),
+        ..Initiative::default()
+    };
+    assert!(plan.add_initiative(initiative.clone()).is_err());
+    initiative.end = None;
+    initiative.progress = 140;
+    assert!(plan.add_initiative(initiative).is_err());
+    assert_eq!(plan, with_measure);
+}
+
+// ---- roll-up ----
+
+#[test]
+fn an_objective_is_the_worst_of_its_measures_and_says_why() {
+    let (mut plan, goal, objective) = small_plan();
+    let good = plan
+        .add_measure(measure(&objective, 0.0, 100.0, Direction::Up))
+        .unwrap();
+    let mut weak = measure(&objective, 0.0, 100.0, Direction::Up);
+    weak.name = "Net promoter score".into();
+    let weak = plan.add_measure(weak).unwrap();
+    plan.record_actual(&good, "2027-06-01", 100.0).unwrap();
+    plan.record_actual(&weak, "2027-06-01", 85.0).unwrap();
+    let rollup = plan.rollup(TODAY);
+    let health = &rollup.objectives[&objective];
+    assert_eq!(health.rag, Some(Rag::Amber));
+    assert_eq!(health.progress, Some(0.925));
+    assert!(
+        health
+            .reasons
+            .iter()
+            .any(|r| r.contains("Net promoter score") && r.contains("amber") && r.contains("85")),
+        "{:?}",
+        health.reasons
+    );
+    assert_eq!(rollup.goals[&goal].rag, Some(Rag::Amber));
+}
+
+#[test]
+fn initiatives_count_when_blocked_or_at_risk_and_give_progress_without_actuals() {
+    let (mut plan, _, objective) = small_plan();
+    plan.add_initiative(Initiative {
+        objective: objective.clone(),
+        title: "Hire sales team".into(),
+        status: InitiativeStatus::Blocked,
+        progress: 40,
+        ..Initiative::default()
+    })
+    .unwrap();
+    let health = &plan.rollup(TODAY).objectives[&objective];
+    assert_eq!(health.rag, Some(Rag::Red));
+    assert_eq!(health.progress, Some(0.4));
+    assert!(health.reasons[0].contains("Hire sales team"));
+}
+
+#[test]
+fn an_objective_past_due_and_incomplete_is_at_best_amber() {
+    let (mut plan, _, objective) = small_plan();
+    plan.update_objective(
+        &objective,
+        "Win new customers",
+        None,
+        Some("2027-03-31".into()),
+    )
+    .unwrap();
+    let mut nearly = measure(&objective, 0.0, 10.0, Direction::Up);
+    nearly.green_from = 9.0;
+    let id = plan.add_measure(nearly).unwrap();
+    plan.record_actual(&id, "2027-03-01", 9.5).unwrap(); // green, not complete
+    assert_eq!(
+        plan.rollup("2027-03-01").objectives[&objective].rag,
+        Some(Rag::Green)
+    );
+    let late = plan.rollup("2027-04-01");
+    assert_eq!(late.objectives[&objective].rag, Some(Rag::Amber));
+    assert!(late.objectives[&objective].reasons[0].contains("Due on 2027-03-31"));
+}
+
+#[test]
+fn goals_average_their_objectives_but_a_red_never_hides_in_green() {
+    let (mut plan, goal, first) = small_plan();
+    let mut ids = vec![first];
+    for title in ["B", "C", "D"] {
+        ids.push(plan.add_objective(&goal, title).unwrap());
+    }
+    for (objective, value) in ids.iter().zip([100.0, 100.0, 100.0, 0.0]) {
+        let id = plan
+            .add_measure(measure(objective, 0.0, 100.0, Direction::Up))
+            .unwrap();
+        plan.record_actual(&id, "2027-06-01", value).unwrap();
+    }
+    let rollup = plan.rollup(TODAY);
+    // (3 + 3 + 3 + 1) / 4 = 2.5 would be green; the red keeps it amber.
+    assert_eq!(rollup.goals[&goal].rag, Some(Rag::Amber));
+    assert!(rollup.goals[&goal].reasons[0].contains("3 green, 0 amber, 1 red"));
+    assert_eq!(rollup.goals[&goal].progress, Some(0.75));
+    assert_eq!(rollup.plan.rag, Some(Rag::Amber));
+    assert_eq!(rollup.plan.progress, Some(0.75));
+}
+
+// ---- resources ----
+
+#[test]
+fn resources_sum_per_goal_and_in_total_and_flag_over_allocation() {
+    let (mut plan, goal, objective) = small_plan();
+    plan.set_available(500_000, 6.0).unwrap();
+    let second_goal = plan.add_goal("Operate well").unwrap();
+    let second_objective = plan.add_objective(&second_goal, "Cut costs").unwrap();
+    plan.update_goal(&second_goal, "Operate well", "", Some(50_000))
+        .unwrap();
+    for (objective, budget, headcount) in [
+        (&objective, 200_000, 2.0),
+        (&objective, 150_000, 1.5),
+        (&second_objective, 100_000, 3.0),
+    ] {
+        plan.add_initiative(Initiative {
+            objective: objective.clone(),
+            title: "Work".into(),
+            budget,
+            headcount,
+            ..Initiative::default()
+        })
+        .unwrap();
+    }
+    let resources = plan.resources();
+    assert_eq!(resources.per_goal[0].goal, goal);
+    assert_eq!(resources.per_goal[0].allocated.budget, 350_000);
+    assert_eq!(resources.per_goal[0].allocated.headcount, 3.5);
+    assert!(!resources.per_goal[0].over_envelope(), "no envelope set");
+    assert!(
+        resources.per_goal[1].over_envelope(),
+        "100,000 against 50,000"
+    );
+    assert_eq!(resources.total.budget, 450_000);
+    assert!(!resources.over_budget());
+    assert!(resources.over_headcount(), "6.5 against 6");
+    assert_eq!(resources.remaining().budget, 50_000);
+    plan.set_available(400_000, 7.0).unwrap();
+    assert!(plan.resources().over_budget());
+    assert!(plan.set_available(-1, 1.0).is_err());
+}
+
+// ---- status and approval ----
+
+#[test]
+fn status_moves_only_along_the_allowed_paths_and_approval_needs_a_board_or_executive() {
+    let (mut plan, _, _) = small_plan();
+    let (ana, bo, cy) = (PersonId::random(), PersonId::random(), PersonId::random());
+    plan.set_participant(ana.clone(), Role::Board);
+    plan.set_participant(bo.clone(), Role::Contributor);
+    assert!(plan.set_status(PlanStatus::Archived).is_err());
+    assert!(plan
+        .approve(&ana, "Ana", 1)
+        .unwrap_err()
+        .contains("in review"));
+    plan.set_status(PlanStatus::InReview).unwrap();
+    assert!(
+        plan.set_status(PlanStatus::Approved).is_err(),
+        "approval is its own step"
+    );
+    assert!(plan
+        .approve(&bo, "Bo", 1)
+        .unwrap_err()
+        .contains("Contributors"));
+    assert!(plan.approve(&cy, "Cy", 1).is_err(), "not a participant");
+    assert!(plan.can_approve(None).is_err());
+    let approval = plan.approve(&ana, "Ana", 1_800_000_000_000).unwrap();
+    assert_eq!(plan.status, PlanStatus::Approved);
+    assert_eq!(approval.role, Role::Board);
+    assert_eq!(
+        approval.version_name("27 Nov 2027"),
+        "Approved by the board on 27 Nov 2027"
+    );
+    assert_eq!(plan.approvals_newest_first()[0].name, "Ana");
+    plan.set_status(PlanStatus::Archived).unwrap();
+    assert_eq!(plan.next_statuses(), vec![PlanStatus::Draft]);
+}
+
+// ---- comparison, next cycle, report ----
+
+#[test]
+fn comparing_two_states_lists_added_removed_and_changed_items() {
+    let (mut plan, goal, objective) = small_plan();
+    let m = plan
+        .add_measure(measure(&objective, 0.0, 100.0, Direction::Up))
+        .unwrap();
+    let work = plan
+        .add_initiative(Initiative {
+            objective: objective.clone(),
+            title: "Campaign".into(),
+            budget: 10_000,
+            ..Initiative::default()
+        })
+        .unwrap();
+    let old_goal = plan.add_goal("Old goal").unwrap();
+    let approved = plan.clone();
+
+    let mut details = plan.measures[&m].clone();
+    details.target = 120.0;
+    details.green_from = 120.0;
+    plan.update_measure(&m, details).unwrap();
+    let mut budget = plan.initiatives[&work].clone();
+    budget.budget = 15_000;
+    plan.update_initiative(&work, budget).unwrap();
+    plan.remove_goal(&old_goal).unwrap();
+    let new_goal = plan.add_goal("Be carbon neutral").unwrap();
+    plan.move_objective(&objective, &new_goal, 0).unwrap();
+    let owner = PersonId::random();
+    plan.update_objective(&objective, "Win new customers", Some(owner.clone()), None)
+        .unwrap();
+
+    let names = |p: &PersonId| {
+        if *p == owner {
+            "Ana Lima".to_owned()
+        } else {
+            "?".to_owned()
+        }
+    };
+    let changes = approved.compare(&plan, &names);
+    let find = |item: &str, field: &str| -> &Difference {
+        changes
+            .iter()
+            .find(|c| c.item == item && c.field == field)
+            .unwrap_or_else(|| panic!("no {item} {field} in {changes:#?}"))
+    };
+    assert_eq!(find("Measure", "target").before, "100");
+    assert_eq!(find("Measure", "target").after, "120");
+    assert_eq!(find("Initiative", "budget").after, "15,000");
+    assert_eq!(find("Objective", "goal").before, "Grow in Europe");
+    assert_eq!(find("Objective", "goal").after, "Be carbon neutral");
+    assert_eq!(find("Objective", "owner").after, "Ana Lima");
+    let added = find("Goal", "");
+    assert_eq!(
+        (added.kind, added.name.as_str()),
+        (DifferenceKind::Added, "Be carbon neutral")
+    );
+    assert!(changes
+        .iter()
+        .any(|c| c.kind == DifferenceKind::Removed && c.name == "Old goal"));
+    assert!(approved.compare(&approved, &names).is_empty());
+    let _ = goal;
+}
+
+#[test]
+fn next_cycle_carries_goals_objectives_and_measures_and_resets_the_rest() {
+    let (mut plan, goal, objective) = small_plan();
+    let m = plan
+        .add_measure(measure(&objective, 10.0, 50.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&m, "2027-12-31", 30.0).unwrap();
+    let beaten = plan
+        .add_measure(measure(&objective, 0.0, 10.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&beaten, "2027-12-31", 12.0).unwrap();
+    plan.add_initiative(Initiative {
+        objective: objective.clone(),
+        title: "Campaign".into(),
+        ..Initiative::default()
+    })
+    .unwrap();
+    let board = PersonId::random();
+    plan.set_participant(board.clone(), Role::Board);
+    plan.set_statement(Statement::Mission, "Serve every customer well.");
+    plan.set_status(PlanStatus::InReview).unwrap();
+    plan.approve(&board, "Ana", 1).unwrap();
+
+    let next = plan.next_cycle("automerge:2wFM3H3MrtJsbMQw7n6Fh5rs4a1u");
+    assert_eq!(next.title, "Strategy 2028–2030");
+    assert_eq!((next.start_year, next.end_year), (2028, 2030));
+    assert_eq!(next.status, PlanStatus::Draft);
+    assert!(next.approvals.is_empty() && next.initiatives.is_empty());
+    assert_eq!(next.goals[&goal].title, "Grow in Europe");
+    assert_eq!(
+        next.objectives[&objective].goal, goal,
+        "same ids across cycles"
+    );
+    assert_eq!(
+        next.measures[&m].baseline, 30.0,
+        "starts where last year ended"
+    );
+    assert_eq!(next.measures[&m].target, 50.0);
+    assert!(next.measures[&m].actuals.is_empty());
+    assert!(
+        next.measures[&beaten].check().is_ok(),
+        "a beaten target is rebased"
+    );
+    assert_eq!(next.mission.as_str(), "Serve every customer well.");
+    assert_eq!(
+        next.predecessor.as_deref(),
+        Some("automerge:2wFM3H3MrtJsbMQw7n6Fh5rs4a1u")
+    );
+    // Year on year: the two plans compare item by item.
+    let changes = plan.compare(&next, &|_| String::new());
+    assert!(changes
+        .iter()
+        .any(|c| c.item == "Measure" && c.field == "baseline"));
+    assert!(!changes
+        .iter()
+        .any(|c| c.item == "Objective" && c.kind != DifferenceKind::Changed));
+}
+
+#[test]
+fn the_board_report_in_markdown_has_the_scorecard_resources_and_changes() {
+    let (mut plan, _, objective) = small_plan();
+    let m = plan
+        .add_measure(measure(&objective, 0.0, 100.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&m, "2027-03-01", 60.0).unwrap();
+    plan.record_actual(&m, "2027-06-01", 100.0).unwrap();
+    plan.set_available(1_000, 1.0).unwrap();
+    plan.add_initiative(Initiative {
+        objective: objective.clone(),
+        title: "Campaign | EU".into(),
+        budget: 2_000,
+        ..Initiative::default()
+    })
+    .unwrap();
+    plan.set_statement(Statement::Vision, "The first choice in Europe.");
+    let changes = vec![Difference {
+        kind: DifferenceKind::Changed,
+        item: "Measure",
+        name: "Customers".into(),
+        field: "target".into(),
+        before: "90".into(),
+        after: "100".into(),
+    }];
+    let md = plan.to_markdown(&ReportContext {
+        names: &|_| String::new(),
+        today: TODAY,
+        since_approval: Some(("Approved by the board on 1 Jan 2027", &changes)),
+    });
+    assert!(md.starts_with("# Strategy 2027–2029\n"));
+    assert!(md.contains("## Vision\n\nThe first choice in Europe."));
+    assert!(
+        md.contains("| | | Customers | 100 | 100 | Improving | Green | |"),
+        "{md}"
+    );
+    assert!(md.contains("**Over-allocated**"));
+    assert!(md.contains("- Measure “Customers”: target 90 → 100"));
+}
+
+// ---- SWOT and PESTLE ----
+
+#[test]
+fn swot_items_reorder_move_between_quadrants_and_link_to_objectives() {
+    let (mut plan, _, objective) = small_plan();
+    let a = plan
+        .add_swot_item(Quadrant::Strengths, "Strong brand")
+        .unwrap();
+    let b = plan
+        .add_swot_item(Quadrant::Strengths, "Loyal staff")
+        .unwrap();
+    let c = plan.add_swot_item(Quadrant::Strengths, "Cash").unwrap();
+    plan.move_swot_item(&c, Quadrant::Strengths, 0).unwrap();
+    let order: Vec<_> = plan
+        .swot_in(Quadrant::Strengths)
+        .iter()
+        .map(|(id, _)| (*id).clone())
+        .collect();
+    assert_eq!(order, vec![c.clone(), a.clone(), b.clone()]);
+    plan.move_swot_item(&a, Quadrant::Opportunities, 0).unwrap();
+    assert_eq!(plan.swot_in(Quadrant::Opportunities)[0].0, &a);
+    assert_eq!(plan.swot_in(Quadrant::Strengths).len(), 2);
+    // Many moves into the same gap still keep a strict order (renumbering when needed).
+    for _ in 0..80 {
+        plan.move_swot_item(&b, Quadrant::Strengths, 1).unwrap();
+        plan.move_swot_item(&c, Quadrant::Strengths, 1).unwrap();
+    }
+    assert_eq!(plan.swot_in(Quadrant::Strengths).len(), 2);
+    plan.link(&a, &objective, true).unwrap();
+    assert_eq!(plan.addressed_by(&objective).0[0].0, &a);
+    plan.remove_objective(&objective).unwrap();
+    assert!(
+        plan.swot[&a].objectives.is_empty(),
+        "links go with the objective"
+    );
+    assert!(plan.add_swot_item(Quadrant::Threats, "  ").is_err());
+}
+
+// ---- concurrent edits on two devices ----
+
+/// One device's edit, written as the app writes it (only what changed) and committed.
+fn edit(doc: &mut AutoCommit, edit: impl FnOnce(&mut Plan)) {
+    let before: Plan = hydrate(doc).unwrap();
+    let mut plan = before.clone();
+    edit(&mut plan);
+    plan.write_since(&before, doc).unwrap();
+    doc.commit();
+}
+
+fn two_devices(plan: &Plan) -> (AutoCommit, AutoCommit) {
+    let mut first = AutoCommit::new();
+    reconcile(&mut first, plan).unwrap();
+    first.commit();
+    let second = first.fork();
+    (first, second)
+}
+
+fn merged(first: &mut AutoCommit, second: &mut AutoCommit) -> Plan {
+    first.merge(second).unwrap();
+    second.merge(first).unwrap();
+    let a: Plan = hydrate(first).unwrap();
+    let b: Plan = hydrate(second).unwrap();
+    assert_eq!(a, b, "both devices converge");
+    a
+}
+
+#[test]
+fn moving_an_objective_while_someone_edits_it_keeps_both() {
+    let (mut plan, _, objective) = small_plan();
+    let other_goal = plan.add_goal("Operate well").unwrap();
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| {
+        plan.move_objective(&objective, &other_goal, 0).unwrap()
+    });
+    edit(&mut second, |plan| {
+        plan.update_objective(
+            &objective,
+            "Win 50 new customers",
+            None,
+            Some("2027-12-31".into()),
+        )
+        .unwrap()
+    });
+    let plan = merged(&mut first, &mut second);
+    let merged_objective = &plan.objectives[&objective];
+    assert_eq!(merged_objective.goal, other_goal);
+    assert_eq!(merged_objective.title, "Win 50 new customers");
+    assert_eq!(merged_objective.due.as_deref(), Some("2027-12-31"));
+    assert_eq!(plan.objectives.len(), 1, "moved, not copied");
+}
+
+#[test]
+fn two_people_entering_actuals_of_one_measure_keep_every_date() {
+    let (mut plan, _, objective) = small_plan();
+    let m = plan
+        .add_measure(measure(&objective, 0.0, 100.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&m, "2027-01-31", 10.0).unwrap();
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| {
+        plan.record_actual(&m, "2027-02-28", 20.0).unwrap();
+        plan.record_actual(&m, "2027-01-31", 11.0).unwrap();
+    });
+    edit(&mut second, |plan| {
+        plan.record_actual(&m, "2027-03-31", 30.0).unwrap();
+        plan.record_actual(&m, "2027-01-31", 12.0).unwrap();
+    });
+    let plan = merged(&mut first, &mut second);
+    let actuals = &plan.measures[&m].actuals;
+    assert_eq!(actuals.len(), 3);
+    assert_eq!(actuals["2027-02-28"], 20.0);
+    assert_eq!(actuals["2027-03-31"], 30.0);
+    assert!(
+        [11.0, 12.0].contains(&actuals["2027-01-31"]),
+        "one value for a date, the same on both devices"
+    );
+}
+
+#[test]
+fn an_objective_added_under_a_goal_removed_elsewhere_is_kept_as_unfiled() {
+    let (plan, goal, _) = small_plan();
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| plan.remove_goal(&goal).unwrap());
+    let mut added = None;
+    edit(&mut second, |plan| {
+        added = Some(plan.add_objective(&goal, "Late idea").unwrap())
+    });
+    let plan = merged(&mut first, &mut second);
+    let added = added.unwrap();
+    assert!(plan.objectives.contains_key(&added));
+    assert_eq!(plan.unfiled().0, vec![&added]);
+    // It can be filed again under a goal that exists.
+    let mut plan = plan;
+    let home = plan.add_goal("New home").unwrap();
+    plan.move_objective(&added, &home, 0).unwrap();
+    assert!(plan.unfiled().0.is_empty());
+}
+
+#[test]
+fn concurrent_swot_moves_of_different_items_both_land() {
+    let mut plan = Plan::new("Plan", 2027, 2027).unwrap();
+    let a = plan
+        .add_swot_item(Quadrant::Threats, "New entrant")
+        .unwrap();
+    let b = plan.add_swot_item(Quadrant::Threats, "Regulation").unwrap();
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| {
+        plan.move_swot_item(&a, Quadrant::Opportunities, 0).unwrap()
+    });
+    edit(&mut second, |plan| {
+        plan.move_swot_item(&b, Quadrant::Weaknesses, 0).unwrap()
+    });
+    let plan = merged(&mut first, &mut second);
+    assert_eq!(plan.swot[&a].quadrant, Quadrant::Opportunities);
+    assert_eq!(plan.swot[&b].quadrant, Quadrant::Weaknesses);
+}
+
+#[test]
+fn two_people_typing_in_the_mission_merge_character_by_character() {
+    let mut plan = Plan::new("Plan", 2027, 2027).unwrap();
+    plan.set_statement(Statement::Mission, "We serve.");
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| {
+        plan.set_statement(Statement::Mission, "We serve customers.")
+    });
+    edit(&mut second, |plan| {
+        plan.set_statement(Statement::Mission, "Together we serve.")
+    });
+    let plan = merged(&mut first, &mut second);
+    assert_eq!(plan.mission.as_str(), "Together we serve customers.");
+}
