@@ -99,9 +99,56 @@ try {
       edits.push(elapsed);
     }
     report("one edit (add a person) to the list updated, 1,000 people", edits, 16);
+
+    // The large plan of the same archive: 1,000 objectives, 5,000 actuals.
+    await bigPage.goto(`${relay.base}plans`);
+    await bigPage.getByTestId("plan-card").click();
+    await bigPage.getByRole("heading", { level: 1, name: "Large plan 2027–2029" }).waitFor();
+    const scorecardUrl = `${bigPage.url().replace(/\/(overview)?$/, "")}/scorecard`;
+    const scorecard = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = Date.now();
+      await bigPage.goto(scorecardUrl);
+      await bigPage.locator("tr.row-measure").nth(999).waitFor();
+      scorecard.push(Date.now() - started);
+    }
+    report("open a 1,000-objective plan's scorecard from IndexedDB", scorecard, 300);
+
+    // One actual recorded on that scorecard, until its row shows it.
+    const actuals = [];
+    for (let i = 0; i < RUNS; i++) {
+      await bigPage.getByRole("button", { name: "Record an actual of Measure 0500" }).click();
+      const entry = bigPage.getByRole("form", { name: "Record an actual" });
+      await entry.getByLabel("Date").fill("2028-06-30");
+      const value = String(20 + i);
+      await entry.getByLabel("Value").fill(value);
+      const elapsed = await bigPage.evaluate(
+        (value) =>
+          new Promise((resolve) => {
+            const form = document.querySelector("form[aria-label='Record an actual']");
+            const table = document.querySelector("[data-testid=scorecard] tbody");
+            const shown = () =>
+              [...table.querySelectorAll("tr.row-measure")].some(
+                (row) => row.textContent.includes("Measure 0500") && row.textContent.includes(`${value}% (2028-06-30)`),
+              );
+            const observer = new MutationObserver(() => {
+              if (shown()) {
+                observer.disconnect();
+                resolve(performance.now() - started);
+              }
+            });
+            observer.observe(table, { childList: true, subtree: true, characterData: true });
+            const started = performance.now();
+            form.requestSubmit();
+          }),
+        value,
+      );
+      actuals.push(elapsed);
+    }
+    report("one actual recorded to its scorecard row, 1,000 objectives", actuals, 16);
     await big.close();
   } else {
-    console.log("open a 1,000-person workspace: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");
+    console.log("open a 1,000-person workspace and a 1,000-objective plan: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");
   }
 
   // Keystroke to paint in a 100,000-character text field.

@@ -240,3 +240,63 @@ fn the_json_export_has_a_stable_shape() {
         .unwrap_err();
     assert_eq!(refused, ImportError::OtherJson);
 }
+
+#[test]
+fn an_archive_carries_the_plans_and_an_import_adds_and_merges_them() {
+    use throughline::model::plan::Plan;
+
+    let first = Device::new();
+    let plan = Plan::new("Growth 2027–2029", 2027, 2029).unwrap();
+    let plan = DocHandle::create(first.storage.clone(), &plan, "Create plan").unwrap();
+    block_on(plan.save()).unwrap();
+    let url = plan.id().url();
+    first.edit(|ws| ws.list_plan(&url, 1));
+    plan.change("Add a goal", |p: &mut Plan| p.add_goal("Grow in Europe"))
+        .unwrap();
+    let archive = |plan: &Handle| {
+        let id = first.workspace.id();
+        write_archive(
+            id,
+            &[
+                (id, first.workspace.save_binary()),
+                (plan.id(), plan.save_binary()),
+            ],
+            0,
+        )
+        .into_bytes()
+    };
+
+    // A fresh device takes the whole workspace, plan included.
+    let second = Device::new();
+    let outcome = second
+        .import("acme.throughline.json", &archive(&plan))
+        .unwrap();
+    assert_eq!(outcome.added, 2);
+    let second_workspace = block_on(second.repo.open(outcome.switched_to.unwrap()))
+        .unwrap()
+        .unwrap();
+    let listed: Workspace = second_workspace.view().unwrap();
+    assert_eq!(listed.plan_urls(), vec![url.clone()]);
+    let their_plan = block_on(second.repo.open(plan.id())).unwrap().unwrap();
+    let read: Plan = their_plan.view().unwrap();
+    assert_eq!(read.goals.len(), 1);
+
+    // Later edits on the first device merge into the second's copy of the plan.
+    plan.change("Add a goal", |p: &mut Plan| p.add_goal("Operate well"))
+        .unwrap();
+    let outcome = block_on(second.repo.import(
+        &second_workspace,
+        read_import("acme.throughline.json", &archive(&plan)).unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(
+        outcome.merged, 1,
+        "the plan merged; the workspace had nothing new"
+    );
+    let merged: Plan = block_on(second.repo.open(plan.id()))
+        .unwrap()
+        .unwrap()
+        .view()
+        .unwrap();
+    assert_eq!(merged.goals.len(), 2);
+}

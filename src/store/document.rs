@@ -345,6 +345,12 @@ impl<S: Storage> DocHandle<S> {
         use_it(&mut self.inner.doc.borrow_mut())
     }
 
+    /// The Automerge document, borrowed so that the sync engine can be lent several
+    /// documents for one event. Release it before calling any other method.
+    pub fn document_mut(&self) -> std::cell::RefMut<'_, AutoCommit> {
+        self.inner.doc.borrow_mut()
+    }
+
     /// Sync brought changes into the document: queue them for saving here and tell the
     /// UI to read the document again.
     pub fn changed_by_sync(&self) {

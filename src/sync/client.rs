@@ -1,9 +1,9 @@
 //! The browser's sync client: one WebSocket to a relay carrying the [`Engine`]'s
-//! messages for this device's workspace. It reconnects with jittered backoff, tells the
+//! messages for this device's documents (the workspace, and each plan as it is opened). It reconnects with jittered backoff, tells the
 //! store when sync brought changes (so they are saved and shown), and reports whether the
 //! relay has everything this device has.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
 use automerge::AutoCommit;
@@ -34,7 +34,8 @@ const LAST_RETRY_MS: f64 = 30_000.0;
 struct Client<S> {
     url: String,
     engine: RefCell<Engine>,
-    handle: DocHandle<S>,
+    /// The documents shared with the relay; the workspace first.
+    documents: RefCell<Vec<DocHandle<S>>>,
     socket: RefCell<Option<WebSocket>>,
     connection: Cell<ConnectionId>,
     retry_ms: Cell<f64>,
@@ -42,23 +43,31 @@ struct Client<S> {
     on_status: Box<dyn Fn(&SyncStatus)>,
 }
 
-/// Keeps one document in sync with a relay for as long as the page lives.
+/// Keeps this device's documents in sync with a relay for as long as the page lives.
 pub struct SyncClient<S> {
     client: Rc<Client<S>>,
 }
 
-/// The one document lent to the engine for an event.
+/// The documents lent to the engine for one event.
 struct Lent<'a> {
-    id: DocumentId,
-    doc: &'a mut AutoCommit,
+    docs: Vec<(DocumentId, RefMut<'a, AutoCommit>)>,
 }
 
 impl Documents for Lent<'_> {
     fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
-        (*id == self.id).then_some(&mut *self.doc)
+        self.docs
+            .iter_mut()
+            .find(|(doc_id, _)| doc_id == id)
+            .map(|(_, doc)| &mut **doc)
     }
     fn ids(&self) -> Vec<DocumentId> {
-        vec![self.id]
+        self.docs.iter().map(|(id, _)| *id).collect()
+    }
+}
+
+fn lend<S: Storage>(handles: &[DocHandle<S>]) -> Lent<'_> {
+    Lent {
+        docs: handles.iter().map(|h| (h.id(), h.document_mut())).collect(),
     }
 }
 
@@ -73,23 +82,36 @@ impl<S: Storage + 'static> SyncClient<S> {
         let client = Rc::new(Client {
             url,
             engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),
-            handle: handle.clone(),
+            documents: RefCell::new(Vec::new()),
             socket: RefCell::new(None),
             connection: Cell::new(0),
             retry_ms: Cell::new(FIRST_RETRY_MS),
             status: RefCell::new(SyncStatus::Connecting),
             on_status: Box::new(on_status),
         });
-        let weak = Rc::downgrade(&client);
+        let sync = Self { client };
+        sync.share(handle);
+        watch_network(&sync.client);
+        connect(&sync.client);
+        sync
+    }
+
+    /// Syncs one more document with the relay (a plan opened or created): this device's
+    /// changes go up, and a document this device does not have yet is asked for.
+    pub fn share(&self, handle: DocHandle<S>) {
+        let client = &self.client;
+        let document = handle.id();
+        if client.documents.borrow().iter().any(|h| h.id() == document) {
+            return;
+        }
+        let weak = Rc::downgrade(client);
         handle.on_dirty(move || {
             if let Some(client) = weak.upgrade() {
-                let document = client.handle.id();
                 client.event(Event::Changed { document });
             }
         });
-        watch_network(&client);
-        connect(&client);
-        Self { client }
+        client.documents.borrow_mut().push(handle);
+        client.event(Event::Changed { document });
     }
 
     pub fn status(&self) -> SyncStatus {
@@ -101,11 +123,11 @@ impl<S: Storage + 'static> Client<S> {
     /// Runs one event through the engine with the document lent, then carries out the
     /// effects (after the loan ends: saving reads the document again).
     fn event(self: &Rc<Self>, event: Event<'_>) {
-        let id = self.handle.id();
-        let effects = self.handle.with_document_mut(|doc| {
-            let mut lent = Lent { id, doc };
+        let handles = self.documents.borrow().clone();
+        let effects = {
+            let mut lent = lend(&handles);
             self.engine.borrow_mut().handle(event, &mut lent)
-        });
+        };
         for effect in effects {
             match effect {
                 Effect::Send { connection, bytes } if connection == self.connection.get() => {
@@ -122,7 +144,11 @@ impl<S: Storage + 'static> Client<S> {
                     }
                     self.offline(format!("the connection was closed: {reason}"));
                 }
-                Effect::Updated { .. } => self.handle.changed_by_sync(),
+                Effect::Updated { document } => {
+                    if let Some(handle) = handles.iter().find(|h| h.id() == document) {
+                        handle.changed_by_sync();
+                    }
+                }
                 Effect::PeerReady { .. } => self.retry_ms.set(FIRST_RETRY_MS),
                 _ => {}
             }
@@ -136,11 +162,13 @@ impl<S: Storage + 'static> Client<S> {
         let Some(peer) = engine.peer_of(connection).map(str::to_owned) else {
             return;
         };
-        let id = self.handle.id();
-        let synced = self.handle.with_document_mut(|doc| {
-            let mut lent = Lent { id, doc };
-            engine.in_sync_with(&peer, &id, &mut lent)
-        });
+        let handles = self.documents.borrow().clone();
+        let synced = {
+            let mut lent = lend(&handles);
+            handles
+                .iter()
+                .all(|h| engine.in_sync_with(&peer, &h.id(), &mut lent))
+        };
         self.set_status(if synced {
             SyncStatus::Synced
         } else {

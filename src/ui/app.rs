@@ -7,9 +7,10 @@ use leptos_router::path;
 
 use super::components::{Navigation, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt};
 use super::pages::{
-    HistoryPage, HomePage, JoinPage, NotFoundPage, PeoplePage, PlansPage, ReviewsPage, SettingsPage,
+    HistoryPage, HomePage, JoinPage, NotFoundPage, PeoplePage, PlanPage, PlansPage, ReviewsPage,
+    SettingsPage,
 };
-use super::WorkspaceState;
+use super::{PlansState, WorkspaceState};
 use std::rc::Rc;
 
 use crate::pwa::RelayProbe;
@@ -31,6 +32,20 @@ pub struct SyncState {
     pub status: ReadSignal<Option<SyncStatus>>,
     /// The relay's sync address, when there is one.
     pub relay: ReadSignal<Option<String>>,
+    // The client lives as long as the page (App is never unmounted). It is not Send, so
+    // it sits in the local arena.
+    client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
+}
+
+impl SyncState {
+    /// Syncs one more document (a plan) with the relay, when there is one.
+    pub fn share(&self, handle: &crate::store::DocHandle<Rc<BrowserStorage>>) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.share(handle.clone());
+            }
+        });
+    }
 }
 
 /// What the app shows while it opens the workspace.
@@ -50,12 +65,13 @@ pub fn App() -> impl IntoView {
     provide_context(UpdateAvailable(update_available));
     let (sync_status, set_sync_status) = signal(None::<SyncStatus>);
     let (relay, set_relay) = signal(None::<String>);
-    provide_context(SyncState {
+    let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
+    let sync = SyncState {
         status: sync_status,
         relay,
-    });
-    // The client lives as long as the page (App is never unmounted).
-    let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
+        client,
+    };
+    provide_context(sync);
     // Opening IndexedDB is asynchronous; the shell appears once the workspace is read so
     // that no page ever renders an empty organisation that is about to be replaced.
     leptos::task::spawn_local(async move {
@@ -159,6 +175,7 @@ pub fn App() -> impl IntoView {
         .into_any(),
         Boot::Ready(state) => {
             provide_context(state);
+            provide_context(PlansState::new(state, sync));
             view! { <AppShell/> }.into_any()
         }
     }
@@ -196,6 +213,8 @@ pub fn AppShell() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFoundPage/> }>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/plans") view=PlansPage/>
+                        <Route path=path!("/plans/:id") view=PlanPage/>
+                        <Route path=path!("/plans/:id/:section") view=PlanPage/>
                         <Route path=path!("/reviews") view=ReviewsPage/>
                         <Route path=path!("/people") view=PeoplePage/>
                         <Route path=path!("/settings") view=SettingsPage/>

@@ -40,3 +40,24 @@ pub async fn read_chosen_file(
             .map_err(|_| "The file could not be read.".to_owned()),
     )
 }
+
+/// A file name's stem made from `name`: lower-case letters and digits joined by hyphens,
+/// or `fallback` when nothing is left.
+pub fn file_stem(name: &str, fallback: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-').to_owned();
+    if stem.is_empty() {
+        fallback.to_owned()
+    } else {
+        stem
+    }
+}

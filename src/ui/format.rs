@@ -12,3 +12,25 @@ pub fn date_time(millis: i64) -> String {
 pub fn date_time_seconds(seconds: i64) -> String {
     date_time(seconds.saturating_mul(1000))
 }
+
+/// A day given in milliseconds since the Unix epoch, e.g. "27 Nov 2026" (in the person's
+/// language).
+pub fn date(millis: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "short"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    String::from(date.to_locale_date_string("default", &options))
+}
+
+/// Today on this device, `YYYY-MM-DD` (for due dates and the date of a new actual).
+pub fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}

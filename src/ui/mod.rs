@@ -9,6 +9,7 @@ pub mod components;
 pub mod files;
 pub mod format;
 pub mod pages;
+mod plans_state;
 mod workspace_state;
 
 pub use app::{App, AppShell};
@@ -19,4 +20,5 @@ pub use app::{App, AppShell};
 pub fn href(page: &str) -> String {
     format!("{}{page}", crate::pwa::base_path())
 }
+pub use plans_state::{PlanDocument, PlansState};
 pub use workspace_state::WorkspaceState;

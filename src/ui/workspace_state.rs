@@ -98,12 +98,20 @@ impl WorkspaceState {
         }
     }
 
-    /// The workspace archive: every document with its full history (`docs/formats.md`).
-    pub fn archive(&self) -> String {
+    /// The workspace archive: the workspace and `others` (its plans), every document with
+    /// its full history (`docs/formats.md`).
+    pub fn archive(&self, others: Vec<(crate::store::DocumentId, Vec<u8>)>) -> String {
         self.handle.with_value(|handle| {
             let id = handle.id();
-            write_archive(id, &[(id, handle.save_binary())], now_millis())
+            let mut documents = vec![(id, handle.save_binary())];
+            documents.extend(others);
+            write_archive(id, &documents, now_millis())
         })
+    }
+
+    /// This device's documents (for opening the workspace's plans).
+    pub(crate) fn repo(&self) -> Repo<Rc<BrowserStorage>> {
+        self.repo.get_value()
     }
 
     /// The workspace document as a `.automerge` file: its name and bytes.

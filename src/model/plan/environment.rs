@@ -129,6 +129,12 @@ pub struct PestleFactor {
     pub objectives: BTreeMap<ItemId, bool>,
 }
 
+/// The SWOT items and the PESTLE factors an objective answers.
+pub type Addressed<'a> = (
+    Vec<(&'a ItemId, &'a SwotItem)>,
+    Vec<(&'a ItemId, &'a PestleFactor)>,
+);
+
 impl Plan {
     /// The items of a quadrant in order.
     pub fn swot_in(&self, quadrant: Quadrant) -> Vec<(&ItemId, &SwotItem)> {
@@ -288,10 +294,7 @@ impl Plan {
 
     /// The SWOT items an objective answers (opportunities and threats first, as the
     /// objective's page lists them), and the PESTLE factors.
-    pub fn addressed_by(
-        &self,
-        objective: &ItemId,
-    ) -> (Vec<(&ItemId, &SwotItem)>, Vec<(&ItemId, &PestleFactor)>) {
+    pub fn addressed_by(&self, objective: &ItemId) -> Addressed<'_> {
         let mut swot: Vec<_> = self
             .swot
             .iter()

@@ -94,7 +94,7 @@ impl PlanStatus {
 }
 
 /// What a participant does in the plan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub enum Role {
     Board,
     Executive,

@@ -1,14 +1,22 @@
 //! Pieces shared by several pages, one concept per file.
 
+mod checked_input;
 mod collaborative_text;
+mod health_tag;
+mod measure_chart;
 mod navigation;
+mod progress_bar;
 mod save_indicator;
 mod storage_notices;
 mod sync_indicator;
 mod update_prompt;
 
+pub use checked_input::CheckedInput;
 pub use collaborative_text::CollaborativeText;
+pub use health_tag::HealthTag;
+pub use measure_chart::MeasureChart;
 pub use navigation::Navigation;
+pub use progress_bar::ProgressBar;
 pub use save_indicator::SaveIndicator;
 pub use storage_notices::StorageNotices;
 pub use sync_indicator::SyncIndicator;

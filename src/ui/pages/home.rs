@@ -54,6 +54,7 @@ fn Overview() -> impl IntoView {
     let organisation = move || state.workspace.with(|ws| ws.organisation.clone());
     let people = move || state.workspace.with(|ws| ws.people.len());
     let teams = move || state.workspace.with(|ws| ws.teams.len());
+    let plans = move || state.workspace.with(|ws| ws.plans.len());
     let without_manager = move || {
         state
             .workspace
@@ -91,7 +92,7 @@ fn Overview() -> impl IntoView {
                     <span class="tile-label">"Teams"</span>
                 </A>
                 <A href=href("/plans") attr:class="tile">
-                    <span class="tile-figure">"0"</span>
+                    <span class="tile-figure" data-testid="plans-count">{plans}</span>
                     <span class="tile-label">"Strategic plans"</span>
                 </A>
                 <A href=href("/reviews") attr:class="tile">

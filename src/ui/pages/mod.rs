@@ -14,6 +14,6 @@ pub use home::HomePage;
 pub use join::JoinPage;
 pub use not_found::NotFoundPage;
 pub use people::PeoplePage;
-pub use plans::PlansPage;
+pub use plans::{PlanPage, PlansPage};
 pub use reviews::ReviewsPage;
 pub use settings::SettingsPage;

@@ -4,39 +4,30 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::store::ImportOutcome;
-use crate::ui::files::{download, read_chosen_file};
-use crate::ui::WorkspaceState;
+use crate::ui::files::{download, file_stem, read_chosen_file};
+use crate::ui::{PlansState, WorkspaceState};
 
 #[component]
 pub fn DataSettings() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let plans = expect_context::<PlansState>();
     let message = RwSignal::new(None::<Result<String, String>>);
     let show = move |result: Result<(), String>, done: &str| {
         message.set(Some(result.map(|()| done.to_owned())));
     };
     let file_stem = move || {
-        let name = state.workspace.with(|ws| ws.organisation.clone());
-        let stem: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let stem = stem.trim_matches('-').to_owned();
-        if stem.is_empty() {
-            "workspace".to_owned()
-        } else {
-            stem
-        }
+        state
+            .workspace
+            .with(|ws| file_stem(&ws.organisation, "workspace"))
     };
     let export_archive = move |_| {
         let name = format!("{}.throughline.json", file_stem());
         show(
-            download(&name, "application/json", state.archive().as_bytes()),
+            download(
+                &name,
+                "application/json",
+                state.archive(plans.documents()).as_bytes(),
+            ),
             "Archive exported.",
         );
     };

@@ -1,0 +1,276 @@
+//! Goals → objectives → initiatives and measures: the plan's structure, edited in place,
+//! with each level's roll-up and the reasons for its colour.
+
+use leptos::prelude::*;
+
+use super::objective::ObjectiveCard;
+use crate::model::plan::{parse_amount, Rollup};
+use crate::model::ItemId;
+use crate::ui::components::{CheckedInput, HealthTag, ProgressBar};
+use crate::ui::format::today;
+use crate::ui::PlanDocument;
+
+/// The plan's roll-up, shared by the cards of the section (computed once per change).
+pub type RollupMemo = Memo<Rollup>;
+
+#[component]
+pub fn GoalsSection() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let rollup: RollupMemo = Memo::new(move |_| {
+        document
+            .plan
+            .with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
+    });
+    provide_context(rollup);
+    let title = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match document.edit("Add a goal", |plan| plan.add_goal(&title.get_untracked())) {
+            Ok(_) => {
+                title.set(String::new());
+                error.set(None);
+            }
+            Err(reason) => error.set(Some(reason)),
+        }
+    };
+    // Keyed by the goal's own fields and place: a goal re-renders when it changes; its
+    // objectives are keyed the same way inside it.
+    let goals = move || {
+        document.plan.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    let ordered = p.goals_in_order();
+                    let count = ordered.len();
+                    ordered
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, (id, g))| {
+                            (
+                                id.clone(),
+                                g.title.clone(),
+                                g.description.clone(),
+                                g.budget_envelope,
+                                index,
+                                count,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let unfiled = move || {
+        document.plan.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    let (objectives, initiatives, measures) = p.unfiled();
+                    (
+                        objectives.into_iter().cloned().collect::<Vec<_>>(),
+                        initiatives.len() + measures.len(),
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="goals">
+            <For each=goals key=|row| row.clone() let:row>
+                {
+                    let (id, title, description, envelope, index, count) = row;
+                    view! { <GoalCard id=id title=title description=description envelope=envelope index=index count=count/> }
+                }
+            </For>
+            {move || {
+                let (objectives, others) = unfiled();
+                (!objectives.is_empty() || others > 0).then(|| view! {
+                    <section class="card unfiled" aria-labelledby="unfiled-heading">
+                        <h2 id="unfiled-heading">"Not under any goal"</h2>
+                        <p class="item-meta">"Their goal was removed on another device while they were being added or moved. Nothing is lost: edit them to file them under a goal."</p>
+                        {(others > 0).then(|| view! { <p>{format!("{others} initiative(s) or measure(s) lost their objective; they still count in Resources.")}</p> })}
+                        <ul class="item-list">
+                            {objectives.into_iter().map(|id| view! { <li><ObjectiveCard id=id index=0 count=1/></li> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            }}
+            <form class="card form" on:submit=add aria-label="Add a goal">
+                <div class="inline-form">
+                    <label for="new-goal">"New goal"</label>
+                    <input id="new-goal" type="text" autocomplete="off" bind:value=title placeholder="e.g. Grow in Europe"/>
+                    <button type="submit" class="button primary">"Add goal"</button>
+                </div>
+                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn GoalCard(
+    id: ItemId,
+    title: String,
+    description: String,
+    envelope: Option<i64>,
+    index: usize,
+    count: usize,
+) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let rollup = expect_context::<RollupMemo>();
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let draft_title = RwSignal::new(title.clone());
+    let draft_description = RwSignal::new(description.clone());
+    let draft_envelope = RwSignal::new(envelope.map(|e| e.to_string()).unwrap_or_default());
+    let new_objective = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+
+    let health = {
+        let id = id.clone();
+        Memo::new(move |_| rollup.with(|r| r.goals.get(&id).cloned().unwrap_or_default()))
+    };
+    let objectives = {
+        let id = id.clone();
+        move || {
+            document.plan.with(|p| {
+                p.as_ref()
+                    .map(|p| {
+                        let list = p.objectives_of(&id);
+                        let count = list.len();
+                        list.into_iter()
+                            .enumerate()
+                            .map(|(i, (oid, _))| (oid.clone(), i, count))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let save = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let envelope_text = draft_envelope.get_untracked();
+            let envelope = if envelope_text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_amount(&envelope_text).map(Some)
+            };
+            let result = envelope.and_then(|envelope| {
+                document.edit("Edit a goal", |plan| {
+                    plan.update_goal(
+                        &id,
+                        &draft_title.get_untracked(),
+                        &draft_description.get_untracked(),
+                        envelope,
+                    )
+                })
+            });
+            match result {
+                Ok(()) => editing.set(false),
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    let add_objective = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            match document.edit("Add an objective", |plan| {
+                plan.add_objective(&id, &new_objective.get_untracked())
+            }) {
+                Ok(_) => {
+                    new_objective.set(String::new());
+                    error.set(None);
+                }
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    let move_goal = {
+        let id = id.clone();
+        move |to: usize| {
+            error.set(
+                document
+                    .edit("Reorder goals", |plan| plan.move_goal(&id, to))
+                    .err(),
+            )
+        }
+    };
+    let remove = {
+        let id = id.clone();
+        move |_| {
+            error.set(
+                document
+                    .edit("Remove a goal", |plan| plan.remove_goal(&id))
+                    .err(),
+            )
+        }
+    };
+    let heading_id = format!("goal-{id}");
+    let labelled_by = heading_id.clone();
+    let input_id = format!("new-objective-{id}");
+    let (up, down) = (move_goal.clone(), move_goal);
+
+    view! {
+        <section class="card goal" aria-labelledby=labelled_by data-testid="goal">
+            <header class="goal-header">
+                <div class="item-main">
+                    <h2 id=heading_id>{title.clone()}</h2>
+                    {(!description.is_empty()).then(|| view! { <p class="item-meta">{description.clone()}</p> })}
+                    {envelope.map(|e| view! { <p class="item-meta">{format!("Budget envelope {}", crate::model::plan::format_number(e as f64))}</p> })}
+                </div>
+                <div class="rollup">
+                    {move || view! { <HealthTag rag=health.get().rag/> }}
+                    {move || view! { <ProgressBar value=health.get().progress label="Goal progress"/> }}
+                    <details class="why">
+                        <summary>"Why?"</summary>
+                        <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                    </details>
+                </div>
+            </header>
+            <div class="item-actions">
+                <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit goal"</button>
+                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
+                    aria-label=format!("Move “{title}” up")>"↑"</button>
+                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
+                    aria-label=format!("Move “{title}” down")>"↓"</button>
+                <Show when=move || !confirming.get() fallback=move || view! {
+                    <span class="confirm-text">"Remove this goal and everything under it?"</span>
+                    <button type="button" class="button small danger" on:click=remove.clone()>"Remove"</button>
+                    <button type="button" class="button small" on:click=move |_| confirming.set(false)>"Keep"</button>
+                }>
+                    <button type="button" class="button small danger" on:click=move |_| confirming.set(true)>"Remove goal"</button>
+                </Show>
+            </div>
+            <Show when=move || editing.get()>
+                <form class="form" on:submit=save.clone() aria-label="Edit goal">
+                    <div class="form-grid">
+                        <CheckedInput id=format!("goal-title-{id}") label="Title" value=draft_title/>
+                        <CheckedInput id=format!("goal-description-{id}") label="Description" value=draft_description/>
+                        <CheckedInput id=format!("goal-envelope-{id}") label="Budget envelope (optional)" value=draft_envelope
+                            inputmode="numeric" check=|t| (!t.trim().is_empty()).then(|| parse_amount(t).err()).flatten()/>
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button primary">"Save goal"</button>
+                        <button type="button" class="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    </div>
+                </form>
+            </Show>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <ul class="item-list objectives">
+                <For each=objectives key=|row| row.clone() let:row>
+                    {
+                        let (oid, index, count) = row;
+                        view! { <li><ObjectiveCard id=oid index=index count=count/></li> }
+                    }
+                </For>
+            </ul>
+            <form class="inline-form" on:submit=add_objective aria-label="Add an objective">
+                <label for=input_id.clone()>"New objective"</label>
+                <input id=input_id type="text" autocomplete="off" bind:value=new_objective/>
+                <button type="submit" class="button">"Add objective"</button>
+            </form>
+        </section>
+    }
+}

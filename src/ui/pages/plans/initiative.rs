@@ -1,0 +1,188 @@
+//! An initiative: owner, dates, budget, headcount, status and progress.
+
+use leptos::prelude::*;
+
+use crate::model::plan::{
+    format_number, parse_amount, parse_date, parse_headcount, parse_percent, Initiative,
+    InitiativeStatus,
+};
+use crate::model::{ItemId, PersonId};
+use crate::ui::components::{CheckedInput, ProgressBar};
+use crate::ui::{PlanDocument, WorkspaceState};
+
+#[component]
+pub fn InitiativeRow(id: ItemId, initiative: Initiative) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let currency = document
+        .plan
+        .with_untracked(|p| p.as_ref().map(|p| p.currency.clone()).unwrap_or_default());
+    let owner = initiative.owner.as_ref().and_then(|o| {
+        state
+            .workspace
+            .with_untracked(|ws| ws.person(o).map(|p| p.name.clone()))
+    });
+    let dates = match (&initiative.start, &initiative.end) {
+        (Some(s), Some(e)) => format!("{s} → {e}"),
+        (Some(s), None) => format!("from {s}"),
+        (None, Some(e)) => format!("until {e}"),
+        (None, None) => String::new(),
+    };
+    let meta = [
+        Some(initiative.status.label().to_owned()),
+        owner.map(|o| format!("Owner: {o}")),
+        (!dates.is_empty()).then_some(dates),
+        Some(format!(
+            "Budget {} {currency}",
+            format_number(initiative.budget as f64)
+        )),
+        Some(format!("Headcount {}", format_number(initiative.headcount))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let remove = {
+        let id = id.clone();
+        move |_| {
+            error.set(
+                document
+                    .edit("Remove an initiative", |plan| plan.remove_initiative(&id))
+                    .err(),
+            )
+        }
+    };
+    let objective = initiative.objective.clone();
+    let existing = (id.clone(), initiative.clone());
+    view! {
+        <li class="item initiative" data-testid="initiative">
+            <div class="item-main">
+                <span class="item-title">{initiative.title.clone()}</span>
+                <span class="item-meta">{meta}</span>
+            </div>
+            <ProgressBar value=Some(initiative.progress as f64 / 100.0) label="Initiative progress"/>
+            <div class="item-actions">
+                <button type="button" class="button small" on:click=move |_| editing.set(true)
+                    aria-label=format!("Edit “{}”", initiative.title)>"Edit"</button>
+                <button type="button" class="button small danger" on:click=remove
+                    aria-label=format!("Remove “{}”", initiative.title)>"Remove"</button>
+            </div>
+            <Show when=move || editing.get()>
+                <InitiativeForm objective=objective.clone() existing=Some(existing.clone()) on_done=Callback::new(move |()| editing.set(false))/>
+            </Show>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </li>
+    }
+}
+
+#[component]
+pub fn InitiativeForm(
+    objective: ItemId,
+    existing: Option<(ItemId, Initiative)>,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let start_with = existing
+        .as_ref()
+        .map(|(_, i)| i.clone())
+        .unwrap_or_default();
+    let title = RwSignal::new(start_with.title.clone());
+    let owner = RwSignal::new(
+        start_with
+            .owner
+            .as_ref()
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
+    );
+    let start = RwSignal::new(start_with.start.clone().unwrap_or_default());
+    let end = RwSignal::new(start_with.end.clone().unwrap_or_default());
+    let budget = RwSignal::new(start_with.budget.to_string());
+    let headcount = RwSignal::new(format_number(start_with.headcount).replace(',', ""));
+    let status = RwSignal::new(start_with.status);
+    let progress = RwSignal::new(start_with.progress.to_string());
+    let error = RwSignal::new(None::<String>);
+    let key = existing
+        .as_ref()
+        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
+    let field = move |name: &str| format!("initiative-{name}-{key}");
+    let optional_date = |t: &str| (!t.is_empty()).then(|| parse_date(t).err()).flatten();
+
+    let submit = {
+        let existing = existing.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let date = |text: String| {
+                Some(text)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| parse_date(&t))
+                    .transpose()
+            };
+            let built = (|| {
+                Ok::<_, String>(Initiative {
+                    objective: objective.clone(),
+                    title: title.get_untracked(),
+                    owner: Some(owner.get_untracked())
+                        .filter(|o| !o.is_empty())
+                        .map(PersonId::from),
+                    start: date(start.get_untracked())?,
+                    end: date(end.get_untracked())?,
+                    budget: parse_amount(&budget.get_untracked())
+                        .map_err(|e| format!("Budget: {e}"))?,
+                    headcount: parse_headcount(&headcount.get_untracked())
+                        .map_err(|e| format!("Headcount: {e}"))?,
+                    status: status.get_untracked(),
+                    progress: parse_percent(&progress.get_untracked())?,
+                    position: 0.0,
+                })
+            })();
+            let result = built.and_then(|initiative| match &existing {
+                Some((id, _)) => document.edit("Edit an initiative", |plan| {
+                    plan.update_initiative(id, initiative)
+                }),
+                None => document.edit("Add an initiative", |plan| {
+                    plan.add_initiative(initiative).map(|_| ())
+                }),
+            });
+            match result {
+                Ok(()) => on_done.run(()),
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit aria-label=if existing.is_some() { "Edit initiative" } else { "New initiative" }>
+            <div class="form-grid">
+                <CheckedInput id=field("title") label="Title" value=title/>
+                <label for=field("owner")>"Owner"</label>
+                <select id=field("owner") on:change=move |ev| owner.set(event_target_value(&ev))>
+                    <option value="" selected=move || owner.get().is_empty()>"No one"</option>
+                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(pid, p)| {
+                        let value = pid.to_string();
+                        let selected = value.clone();
+                        view! { <option value=value selected=move || owner.get() == selected>{p.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+                <CheckedInput id=field("start") label="Start" value=start kind="date" check=optional_date/>
+                <CheckedInput id=field("end") label="End" value=end kind="date" check=optional_date/>
+                <CheckedInput id=field("budget") label="Budget" value=budget inputmode="numeric" check=|t| parse_amount(t).err()/>
+                <CheckedInput id=field("headcount") label="Headcount" value=headcount inputmode="decimal" check=|t| parse_headcount(t).err()/>
+                <label for=field("status")>"Status"</label>
+                <select id=field("status") on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(s) = InitiativeStatus::ALL.into_iter().find(|s| format!("{s:?}") == chosen) { status.set(s) }
+                }>
+                    {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}") selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
+                </select>
+                <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err()/>
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save initiative"</button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,222 @@
+//! A measure (KPI): its latest actual against target, its chart and actuals, and the forms
+//! to define it and to record an actual.
+
+use leptos::prelude::*;
+
+use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure};
+use crate::model::ItemId;
+use crate::ui::components::{CheckedInput, HealthTag, MeasureChart};
+use crate::ui::format::today;
+use crate::ui::PlanDocument;
+
+#[component]
+pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let editing = RwSignal::new(false);
+    let date = RwSignal::new(today());
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let latest = measure
+        .latest()
+        .map(|(d, v)| format!("{} on {d}", measure.value_text(v)))
+        .unwrap_or_else(|| "No actuals yet".to_owned());
+    let summary = format!(
+        "{} · target {} · baseline {}{}",
+        latest,
+        measure.value_text(measure.target),
+        measure.value_text(measure.baseline),
+        measure
+            .trend()
+            .map(|t| format!(" · {} {}", t.arrow(), t.label()))
+            .unwrap_or_default()
+    );
+    let record = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let checked = parse_date(&date.get_untracked())
+                .and_then(|d| parse_number(&value.get_untracked()).map(|v| (d, v)));
+            let result = checked.and_then(|(d, v)| {
+                document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
+            });
+            match result {
+                Ok(()) => {
+                    value.set(String::new());
+                    error.set(None);
+                }
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    let actuals = measure
+        .actuals
+        .iter()
+        .rev()
+        .map(|(d, v)| {
+            let (id, d) = (id.clone(), d.clone());
+            let label = format!("Remove the actual of {d}");
+            let text = format!("{d}: {}", measure.value_text(*v));
+            view! {
+                <li class="actual">
+                    <span>{text}</span>
+                    <button type="button" class="button small" aria-label=label on:click=move |_| {
+                        error.set(document.edit("Remove an actual", |plan| plan.remove_actual(&id, &d)).err())
+                    }>"Remove"</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let remove = {
+        let id = id.clone();
+        move |_| {
+            error.set(
+                document
+                    .edit("Remove a measure", |plan| plan.remove_measure(&id))
+                    .err(),
+            )
+        }
+    };
+    let date_id = format!("actual-date-{id}");
+    let value_id = format!("actual-value-{id}");
+    let form_measure = measure.clone();
+    let objective = measure.objective.clone();
+    let edit_id = id.clone();
+    view! {
+        <li class="item measure" data-testid="measure">
+            <div class="item-main">
+                <span class="item-title">{measure.name.clone()}</span>
+                <span class="item-meta">{summary}</span>
+            </div>
+            <HealthTag rag=measure.rag()/>
+            <details class="measure-details">
+                <summary>{format!("Actuals and chart ({})", measure.actuals.len())}</summary>
+                <MeasureChart measure=measure.clone()/>
+                <p class="item-meta">{measure.explain()}</p>
+                <ul class="actuals">{actuals}</ul>
+                <form class="inline-form" on:submit=record aria-label=format!("Record an actual of {}", measure.name)>
+                    <label for=date_id.clone()>"Date"</label>
+                    <input id=date_id type="date" bind:value=date/>
+                    <label for=value_id.clone()>"Value"</label>
+                    <input id=value_id type="text" inputmode="decimal" autocomplete="off" bind:value=value
+                        aria-invalid=move || value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()/>
+                    <button type="submit" class="button">"Record actual"</button>
+                </form>
+                <div class="item-actions">
+                    <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit measure"</button>
+                    <button type="button" class="button small danger" on:click=remove>"Remove measure"</button>
+                </div>
+                <Show when=move || editing.get()>
+                    <MeasureForm objective=objective.clone() existing=Some((edit_id.clone(), form_measure.clone()))
+                        on_done=Callback::new(move |()| editing.set(false))/>
+                </Show>
+            </details>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </li>
+    }
+}
+
+/// Defines a measure (new under `objective`, or `existing`). Thresholds left blank are
+/// set from the baseline and target.
+#[component]
+pub fn MeasureForm(
+    objective: ItemId,
+    existing: Option<(ItemId, Measure)>,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let start = existing.as_ref().map(|(_, m)| m.clone());
+    let text = |f: fn(&Measure) -> String| start.as_ref().map(f).unwrap_or_default();
+    let plain = |v: f64| format_number(v).replace(',', "");
+    let name = RwSignal::new(text(|m| m.name.clone()));
+    let unit = RwSignal::new(text(|m| m.unit.clone()));
+    let baseline = RwSignal::new(
+        start
+            .as_ref()
+            .map(|m| plain(m.baseline))
+            .unwrap_or_default(),
+    );
+    let target = RwSignal::new(start.as_ref().map(|m| plain(m.target)).unwrap_or_default());
+    let green = RwSignal::new(
+        start
+            .as_ref()
+            .map(|m| plain(m.green_from))
+            .unwrap_or_default(),
+    );
+    let amber = RwSignal::new(
+        start
+            .as_ref()
+            .map(|m| plain(m.amber_from))
+            .unwrap_or_default(),
+    );
+    let direction = RwSignal::new(start.as_ref().map(|m| m.direction).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let key = existing
+        .as_ref()
+        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
+    let field = move |name: &str| format!("measure-{name}-{key}");
+    let optional_number = |t: &str| {
+        (!t.trim().is_empty())
+            .then(|| parse_number(t).err())
+            .flatten()
+    };
+
+    let submit = {
+        let existing = existing.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let built = (|| {
+                let baseline = parse_number(&baseline.get_untracked())
+                    .map_err(|e| format!("Baseline: {e}"))?;
+                let target =
+                    parse_number(&target.get_untracked()).map_err(|e| format!("Target: {e}"))?;
+                let mut m = Measure::new(
+                    &name.get_untracked(),
+                    &unit.get_untracked(),
+                    baseline,
+                    target,
+                    direction.get_untracked(),
+                );
+                m.objective = objective.clone();
+                if !green.get_untracked().trim().is_empty() {
+                    m.green_from = parse_number(&green.get_untracked())
+                        .map_err(|e| format!("Green from: {e}"))?;
+                }
+                if !amber.get_untracked().trim().is_empty() {
+                    m.amber_from = parse_number(&amber.get_untracked())
+                        .map_err(|e| format!("Amber from: {e}"))?;
+                }
+                Ok::<_, String>(m)
+            })();
+            let result = built.and_then(|m| match &existing {
+                Some((id, _)) => document.edit("Edit a measure", |plan| plan.update_measure(id, m)),
+                None => document.edit("Add a measure", |plan| plan.add_measure(m).map(|_| ())),
+            });
+            match result {
+                Ok(()) => on_done.run(()),
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit aria-label=if existing.is_some() { "Edit measure" } else { "New measure" }>
+            <div class="form-grid">
+                <CheckedInput id=field("name") label="Name" value=name/>
+                <CheckedInput id=field("unit") label="Unit" value=unit/>
+                <CheckedInput id=field("baseline") label="Baseline" value=baseline inputmode="decimal" check=|t| parse_number(t).err()/>
+                <CheckedInput id=field("target") label="Target" value=target inputmode="decimal" check=|t| parse_number(t).err()/>
+                <label for=field("direction")>"Good is"</label>
+                <select id=field("direction") on:change=move |ev| direction.set(if event_target_value(&ev) == "Down" { Direction::Down } else { Direction::Up })>
+                    <option value="Up" selected=move || direction.get() == Direction::Up>"Up (higher is better)"</option>
+                    <option value="Down" selected=move || direction.get() == Direction::Down>"Down (lower is better)"</option>
+                </select>
+                <CheckedInput id=field("green") label="Green from (blank: the target)" value=green inputmode="decimal" check=optional_number/>
+                <CheckedInput id=field("amber") label="Amber from (blank: 80% of the way)" value=amber inputmode="decimal" check=optional_number/>
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save measure"</button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

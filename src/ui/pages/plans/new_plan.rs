@@ -1,0 +1,79 @@
+//! The form for a new plan: title, horizon and planning cycle, each checked as typed.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::model::plan::{parse_year, Plan, PlanningCycle};
+use crate::ui::components::CheckedInput;
+use crate::ui::{href, PlansState};
+
+#[component]
+pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
+    let plans = expect_context::<PlansState>();
+    let navigate = use_navigate();
+    let this_year = js_sys::Date::new_0().get_full_year() as i64;
+    let title = RwSignal::new(String::new());
+    let start = RwSignal::new((this_year + 1).to_string());
+    let end = RwSignal::new((this_year + 3).to_string());
+    let cycle = RwSignal::new(PlanningCycle::Annual);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let plan = parse_year(&start.get_untracked())
+            .and_then(|s| parse_year(&end.get_untracked()).map(|e| (s, e)))
+            .and_then(|(s, e)| Plan::new(&title.get_untracked(), s, e))
+            .map(|mut plan| {
+                plan.set_cycle(cycle.get_untracked());
+                plan
+            });
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match plans.create(plan).await {
+                Ok(id) => {
+                    on_done.run(());
+                    navigate(&href(&format!("/plans/{id}")), Default::default());
+                }
+                Err(reason) => error.set(Some(reason)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="card form" on:submit=submit aria-label="New plan">
+            <h2>"New plan"</h2>
+            <div class="form-grid">
+                <label for="new-plan-title">"Title"</label>
+                <input id="new-plan-title" type="text" required autocomplete="off" bind:value=title
+                    placeholder="e.g. Strategy 2027–2029"/>
+                <CheckedInput id="new-plan-start".into() label="Start year" value=start inputmode="numeric"
+                    check=|t| parse_year(t).err()/>
+                <CheckedInput id="new-plan-end".into() label="End year" value=end inputmode="numeric"
+                    check=|t| parse_year(t).err()/>
+                <label for="new-plan-cycle">"Planning cycle"</label>
+                <select id="new-plan-cycle" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
+                        cycle.set(c);
+                    }
+                }>
+                    {PlanningCycle::ALL.into_iter().map(|c| view! {
+                        <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || busy.get()>"Create plan"</button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

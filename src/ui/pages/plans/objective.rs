@@ -1,0 +1,318 @@
+//! One objective: owner, due date, roll-up with its reasons, the SWOT items and PESTLE
+//! factors it answers, and its measures and initiatives.
+
+use leptos::prelude::*;
+
+use super::goals::RollupMemo;
+use super::initiative::{InitiativeForm, InitiativeRow};
+use super::measure::{MeasureForm, MeasureRow};
+use crate::model::plan::{parse_date, Initiative, Measure, Objective};
+use crate::model::{ItemId, PersonId};
+use crate::ui::components::{HealthTag, ProgressBar};
+use crate::ui::{PlanDocument, WorkspaceState};
+
+/// Everything the card shows, compared as a whole so the card redraws only when it
+/// changes.
+#[derive(Clone, PartialEq, Default)]
+struct ObjectiveData {
+    objective: Objective,
+    measures: Vec<(ItemId, Measure)>,
+    initiatives: Vec<(ItemId, Initiative)>,
+    /// SWOT items and PESTLE factors: id, text, kind, linked.
+    answers: Vec<(ItemId, String, &'static str, bool)>,
+}
+
+#[component]
+pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let rollup = expect_context::<RollupMemo>();
+    let data = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            document.plan.with(|p| {
+                let p = p.as_ref()?;
+                let objective = p.objectives.get(&id)?.clone();
+                let measures = p
+                    .measures_of(&id)
+                    .into_iter()
+                    .map(|(i, m)| (i.clone(), m.clone()))
+                    .collect();
+                let initiatives = p
+                    .initiatives_of(&id)
+                    .into_iter()
+                    .map(|(i, m)| (i.clone(), m.clone()))
+                    .collect();
+                let mut answers: Vec<_> = p
+                    .swot
+                    .iter()
+                    .map(|(i, s)| {
+                        (
+                            i.clone(),
+                            s.text.clone(),
+                            s.quadrant.label(),
+                            s.objectives.contains_key(&id),
+                        )
+                    })
+                    .collect();
+                answers.extend(p.pestle_in_order().into_iter().map(|(i, f)| {
+                    (
+                        i.clone(),
+                        f.text.clone(),
+                        f.category.label(),
+                        f.objectives.contains_key(&id),
+                    )
+                }));
+                Some(ObjectiveData {
+                    objective,
+                    measures,
+                    initiatives,
+                    answers,
+                })
+            })
+        })
+    };
+    let health = {
+        let id = id.clone();
+        Memo::new(move |_| rollup.with(|r| r.objectives.get(&id).cloned().unwrap_or_default()))
+    };
+    let editing = RwSignal::new(false);
+    let adding_measure = RwSignal::new(false);
+    let adding_initiative = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let owner_name = move |owner: &Option<PersonId>| {
+        owner.as_ref().and_then(|o| {
+            state
+                .workspace
+                .with(|ws| ws.person(o).map(|p| p.name.clone()))
+        })
+    };
+    let move_within = {
+        let id = id.clone();
+        move |to: usize| {
+            error.set(
+                document
+                    .edit("Reorder objectives", |plan| {
+                        let goal = plan
+                            .objectives
+                            .get(&id)
+                            .map(|o| o.goal.clone())
+                            .ok_or("That objective is gone.")?;
+                        plan.move_objective(&id, &goal, to)
+                    })
+                    .err(),
+            )
+        }
+    };
+    let remove = {
+        let id = id.clone();
+        move |_| {
+            error.set(
+                document
+                    .edit("Remove an objective", |plan| plan.remove_objective(&id))
+                    .err(),
+            )
+        }
+    };
+    let heading_id = format!("objective-{id}");
+    let (up, down) = (move_within.clone(), move_within);
+    let card_id = id.clone();
+
+    move || {
+        let Some(d) = data.get() else {
+            return ().into_any();
+        };
+        let title = d.objective.title.clone();
+        let owner = owner_name(&d.objective.owner);
+        let meta = [
+            owner.map(|o| format!("Owner: {o}")),
+            d.objective.due.clone().map(|due| format!("Due {due}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let answered: Vec<String> = d
+            .answers
+            .iter()
+            .filter(|(_, _, _, on)| *on)
+            .map(|(_, text, kind, _)| format!("{kind}: {text}"))
+            .collect();
+        let id = card_id.clone();
+        let link_boxes = d
+            .answers
+            .iter()
+            .map(|(item, text, kind, on)| {
+                let (item, objective) = (item.clone(), id.clone());
+                let box_id = format!("answers-{objective}-{item}");
+                let checked = *on;
+                view! {
+                    <li class="check">
+                        <input type="checkbox" id=box_id.clone() checked=checked on:change=move |ev| {
+                            let linked = event_target_checked(&ev);
+                            error.set(document.edit("Link an objective", |plan| plan.link(&item, &objective, linked)).err());
+                        }/>
+                        <label for=box_id>{format!("{kind}: {text}")}</label>
+                    </li>
+                }
+            })
+            .collect_view();
+        let measures = d
+            .measures
+            .iter()
+            .map(|(mid, m)| view! { <MeasureRow id=mid.clone() measure=m.clone()/> })
+            .collect_view();
+        let initiatives = d
+            .initiatives
+            .iter()
+            .map(|(iid, i)| view! { <InitiativeRow id=iid.clone() initiative=i.clone()/> })
+            .collect_view();
+        let objective_for_form = d.objective.clone();
+        let (up, down, remove) = (up.clone(), down.clone(), remove.clone());
+        let for_measure = id.clone();
+        let for_initiative = id.clone();
+        view! {
+            <article class="objective" aria-labelledby=heading_id.clone() data-testid="objective">
+                <header class="objective-header">
+                    <div class="item-main">
+                        <h3 id=heading_id.clone()>{title.clone()}</h3>
+                        {(!meta.is_empty()).then(|| view! { <p class="item-meta">{meta}</p> })}
+                        {(!answered.is_empty()).then(|| view! { <p class="item-meta">"Answers "{answered.join("; ")}</p> })}
+                    </div>
+                    <div class="rollup">
+                        {move || view! { <HealthTag rag=health.get().rag/> }}
+                        {move || view! { <ProgressBar value=health.get().progress label="Objective progress"/> }}
+                        <details class="why">
+                            <summary>"Why?"</summary>
+                            <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                        </details>
+                    </div>
+                </header>
+                <div class="item-actions">
+                    <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit objective"</button>
+                    <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
+                        aria-label=format!("Move “{title}” up")>"↑"</button>
+                    <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
+                        aria-label=format!("Move “{title}” down")>"↓"</button>
+                    <details class="links">
+                        <summary>"Answers…"</summary>
+                        <ul class="check-list">{link_boxes}</ul>
+                    </details>
+                    <Show when=move || !confirming.get() fallback={
+                        let remove = remove.clone();
+                        move || view! {
+                            <span class="confirm-text">"Remove with its measures and initiatives?"</span>
+                            <button type="button" class="button small danger" on:click=remove.clone()>"Remove"</button>
+                            <button type="button" class="button small" on:click=move |_| confirming.set(false)>"Keep"</button>
+                        }
+                    }>
+                        <button type="button" class="button small danger" on:click=move |_| confirming.set(true)>"Remove objective"</button>
+                    </Show>
+                </div>
+                <Show when=move || editing.get()>
+                    <ObjectiveForm id=id.clone() objective=objective_for_form.clone() on_done=Callback::new(move |()| editing.set(false))/>
+                </Show>
+                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <h4>"Measures"</h4>
+                <ul class="item-list measures">{measures}</ul>
+                <Show when=move || adding_measure.get() fallback=move || view! {
+                    <button type="button" class="button small" on:click=move |_| adding_measure.set(true)>"Add measure"</button>
+                }>
+                    <MeasureForm objective=for_measure.clone() existing=None on_done=Callback::new(move |()| adding_measure.set(false))/>
+                </Show>
+                <h4>"Initiatives"</h4>
+                <ul class="item-list initiatives">{initiatives}</ul>
+                <Show when=move || adding_initiative.get() fallback=move || view! {
+                    <button type="button" class="button small" on:click=move |_| adding_initiative.set(true)>"Add initiative"</button>
+                }>
+                    <InitiativeForm objective=for_initiative.clone() existing=None on_done=Callback::new(move |()| adding_initiative.set(false))/>
+                </Show>
+            </article>
+        }
+        .into_any()
+    }
+}
+
+/// Editing an objective: title, owner, due date, and the goal it is under (a move).
+#[component]
+fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let title = RwSignal::new(objective.title.clone());
+    let owner = RwSignal::new(objective.owner.map(|o| o.to_string()).unwrap_or_default());
+    let due = RwSignal::new(objective.due.unwrap_or_default());
+    let goal = RwSignal::new(objective.goal.to_string());
+    let error = RwSignal::new(None::<String>);
+    let due_error = move || due.with(|d| (!d.is_empty()).then(|| parse_date(d).err()).flatten());
+    let goals = move || {
+        document.plan.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.goals_in_order()
+                        .into_iter()
+                        .map(|(id, g)| (id.to_string(), g.title.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let submit = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let owner = Some(owner.get_untracked())
+                .filter(|o| !o.is_empty())
+                .map(PersonId::from);
+            let due = Some(due.get_untracked()).filter(|d| !d.is_empty());
+            let goal = ItemId::from(goal.get_untracked());
+            let result = document.edit("Edit an objective", |plan| {
+                plan.update_objective(&id, &title.get_untracked(), owner, due)?;
+                if plan.objectives.get(&id).is_some_and(|o| o.goal != goal) {
+                    plan.move_objective(&id, &goal, usize::MAX)?;
+                }
+                Ok(())
+            });
+            match result {
+                Ok(()) => on_done.run(()),
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    let field = |name: &str| format!("objective-{name}-{id}");
+    view! {
+        <form class="form" on:submit=submit aria-label="Edit objective">
+            <div class="form-grid">
+                <label for=field("title")>"Title"</label>
+                <input id=field("title") type="text" bind:value=title/>
+                <label for=field("owner")>"Owner"</label>
+                <select id=field("owner") on:change=move |ev| owner.set(event_target_value(&ev))>
+                    <option value="" selected=move || owner.get().is_empty()>"No one"</option>
+                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(pid, p)| {
+                        let value = pid.to_string();
+                        let selected = value.clone();
+                        view! { <option value=value selected=move || owner.get() == selected>{p.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+                <label for=field("due")>"Due"</label>
+                <div class="field">
+                    <input id=field("due") type="date" bind:value=due aria-invalid=move || due_error().is_some().to_string()/>
+                    <p class="field-error">{due_error}</p>
+                </div>
+                <label for=field("goal")>"Goal"</label>
+                <select id=field("goal") on:change=move |ev| goal.set(event_target_value(&ev))>
+                    {move || goals().into_iter().map(|(value, label)| {
+                        let selected = value.clone();
+                        view! { <option value=value selected=move || goal.get() == selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save objective"</button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

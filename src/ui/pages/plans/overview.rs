@@ -1,0 +1,396 @@
+//! A plan's overview: its details (title, horizon, cycle, what is available), its status
+//! and approval, its participants, and its direction (mission, vision, values) written
+//! together.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::model::plan::{
+    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, PlanningCycle, Role,
+    Statement,
+};
+use crate::model::PersonId;
+use crate::store::now_millis;
+use crate::ui::components::{CheckedInput, CollaborativeText};
+use crate::ui::format::{date, date_time};
+use crate::ui::{href, PlanDocument, PlansState, WorkspaceState};
+
+#[component]
+pub fn OverviewSection() -> impl IntoView {
+    view! {
+        <div class="plan-overview">
+            <StatusPanel/>
+            <DetailsForm/>
+            <Participants/>
+            <DirectionPanel/>
+        </div>
+    }
+}
+
+/// What moving to a status is called on its button.
+fn action_label(to: PlanStatus, from: PlanStatus) -> &'static str {
+    match (from, to) {
+        (PlanStatus::Draft, PlanStatus::InReview) => "Send for review",
+        (PlanStatus::Approved, PlanStatus::InReview) => "Reopen for revision",
+        (_, PlanStatus::Draft) => "Back to draft",
+        (_, PlanStatus::Archived) => "Archive",
+        _ => to.label(),
+    }
+}
+
+#[component]
+fn StatusPanel() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let plans = expect_context::<PlansState>();
+    let navigate = use_navigate();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let status = Memo::new(move |_| {
+        document
+            .plan
+            .with(|p| p.as_ref().map(|p| p.status).unwrap_or_default())
+    });
+    let can_approve = move || {
+        let me = state.me.get();
+        document
+            .plan
+            .with(|p| p.as_ref().map(|p| p.can_approve(me.as_ref())))
+    };
+    let approve = move |_| {
+        let Some(me) = state.me.get_untracked() else {
+            return;
+        };
+        let name = state.my_name().unwrap_or_default();
+        let at = now_millis();
+        let result = document
+            .edit("Approve the plan", |plan| plan.approve(&me, &name, at))
+            .and_then(|approval| {
+                let version = approval.version_name(&date(at));
+                document.name_version(&version).map(|_| version)
+            });
+        message.set(Some(result.map(|version| {
+            format!("Approved. The version “{version}” is kept for comparison.")
+        })));
+    };
+    let move_to = move |to: PlanStatus| {
+        let result = document.edit(
+            &format!("Move the plan to {}", to.label().to_lowercase()),
+            |plan| plan.set_status(to),
+        );
+        message.set(Some(result.map(|()| {
+            format!("The plan is now {}.", to.label().to_lowercase())
+        })));
+    };
+    let next_cycle = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match plans.start_next_cycle(document).await {
+                Ok(id) => navigate(&href(&format!("/plans/{id}")), Default::default()),
+                Err(reason) => message.set(Some(Err(reason))),
+            }
+        });
+    };
+    let approvals = move || {
+        document.plan.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.approvals_newest_first()
+                        .into_iter()
+                        .map(|a| {
+                            format!(
+                                "Approved by {} ({}) on {}",
+                                a.name,
+                                a.role.label(),
+                                date_time(a.at)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let predecessor = move || {
+        document
+            .plan
+            .with(|p| p.as_ref().and_then(|p| p.predecessor.clone()))
+            .and_then(|url| crate::store::DocumentId::from_url(&url).ok())
+    };
+
+    view! {
+        <section class="card" aria-labelledby="status-heading">
+            <h2 id="status-heading">"Status"</h2>
+            <p>"This plan is "<strong data-testid="status-text">{move || status.get().label().to_lowercase()}</strong>"."</p>
+            <div class="form-actions">
+                {move || {
+                    let from = status.get();
+                    document.plan.with(|p| p.as_ref().map(|p| p.next_statuses()).unwrap_or_default())
+                        .into_iter()
+                        .map(|to| view! {
+                            <button type="button" class="button" on:click=move |_| move_to(to)>{action_label(to, from)}</button>
+                        })
+                        .collect_view()
+                }}
+                <Show when=move || status.get() == PlanStatus::InReview>
+                    <button type="button" class="button primary" on:click=approve
+                        disabled=move || !matches!(can_approve(), Some(Ok(_)))
+                        aria-describedby="approve-why">
+                        "Approve"
+                    </button>
+                </Show>
+                <Show when=move || matches!(status.get(), PlanStatus::Approved | PlanStatus::Archived)>
+                    <button type="button" class="button" on:click=next_cycle.clone()>"Start next year's plan"</button>
+                </Show>
+            </div>
+            <p class="item-meta" id="approve-why">{move || match (status.get(), can_approve()) {
+                (PlanStatus::InReview, Some(Err(why))) => why,
+                (PlanStatus::InReview, Some(Ok(role))) => format!("You can approve as {}.", role.label().to_lowercase()),
+                _ => String::new(),
+            }}</p>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
+            })}
+            <ul class="approvals">
+                {move || approvals().into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}
+            </ul>
+            {move || predecessor().map(|id| view! {
+                <p>"Continues "<a href=href(&format!("/plans/{id}"))>"last cycle's plan"</a>
+                " (compare the two under Versions)."</p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DetailsForm() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let read = move |f: fn(&crate::model::plan::Plan) -> String| {
+        document
+            .plan
+            .with_untracked(|p| p.as_ref().map(f).unwrap_or_default())
+    };
+    let title = RwSignal::new(read(|p| p.title.clone()));
+    let start = RwSignal::new(read(|p| p.start_year.to_string()));
+    let end = RwSignal::new(read(|p| p.end_year.to_string()));
+    let currency = RwSignal::new(read(|p| p.currency.clone()));
+    let budget = RwSignal::new(read(|p| p.budget_available.to_string()));
+    let headcount = RwSignal::new(read(|p| {
+        format_number(p.headcount_available).replace(',', "")
+    }));
+    let cycle = RwSignal::new(
+        document
+            .plan
+            .with_untracked(|p| p.as_ref().map(|p| p.cycle).unwrap_or_default()),
+    );
+    let message = RwSignal::new(None::<Result<String, String>>);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let values = (|| {
+            let (s, e) = (
+                parse_year(&start.get_untracked())?,
+                parse_year(&end.get_untracked())?,
+            );
+            let b = parse_amount(&budget.get_untracked())?;
+            let h = parse_headcount(&headcount.get_untracked())?;
+            Ok::<_, String>((s, e, b, h))
+        })();
+        let result = values.and_then(|(s, e, b, h)| {
+            document.edit("Edit the plan's details", |plan| {
+                plan.set_title(&title.get_untracked())?;
+                plan.set_horizon(s, e)?;
+                plan.set_cycle(cycle.get_untracked());
+                plan.set_currency(&currency.get_untracked())?;
+                plan.set_available(b, h)
+            })
+        });
+        message.set(Some(result.map(|()| "Saved.".to_owned())));
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-labelledby="details-heading">
+            <h2 id="details-heading">"Details"</h2>
+            <div class="form-grid">
+                <CheckedInput id="plan-title".into() label="Title" value=title/>
+                <CheckedInput id="plan-start".into() label="Start year" value=start inputmode="numeric"
+                    check=|t| parse_year(t).err()/>
+                <CheckedInput id="plan-end".into() label="End year" value=end inputmode="numeric"
+                    check=|t| parse_year(t).err()/>
+                <label for="plan-cycle">"Planning cycle"</label>
+                <select id="plan-cycle" on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
+                        cycle.set(c);
+                    }
+                }>
+                    {PlanningCycle::ALL.into_iter().map(|c| view! {
+                        <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
+                    }).collect_view()}
+                </select>
+                <CheckedInput id="plan-currency".into() label="Currency" value=currency/>
+                <CheckedInput id="plan-budget".into() label="Budget available" value=budget inputmode="numeric"
+                    check=|t| parse_amount(t).err()/>
+                <CheckedInput id="plan-headcount".into() label="Headcount available" value=headcount inputmode="decimal"
+                    check=|t| parse_headcount(t).err()/>
+            </div>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
+            })}
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save details"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Participants() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let person = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Board);
+    let error = RwSignal::new(None::<String>);
+    let rows = move || {
+        let names = state.workspace.with(|ws| {
+            ws.people
+                .iter()
+                .map(|(id, p)| (id.clone(), p.name.clone()))
+                .collect::<std::collections::HashMap<_, _>>()
+        });
+        document.plan.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    let mut rows: Vec<(PersonId, String, Role)> =
+                        p.participants
+                            .iter()
+                            .map(|(id, role)| {
+                                (
+                                    id.clone(),
+                                    names.get(id).cloned().unwrap_or_else(|| {
+                                        "Someone no longer in the workspace".into()
+                                    }),
+                                    *role,
+                                )
+                            })
+                            .collect();
+                    rows.sort_by(|a, b| a.1.cmp(&b.1));
+                    rows
+                })
+                .unwrap_or_default()
+        })
+    };
+    let set_role = move |id: PersonId, role: Role| {
+        error.set(
+            document
+                .edit("Change a participant's role", |plan| {
+                    plan.set_participant(id, role);
+                    Ok(())
+                })
+                .err(),
+        );
+    };
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let chosen = person.get_untracked();
+        if chosen.is_empty() {
+            return error.set(Some("Choose a person to add.".into()));
+        }
+        set_role(PersonId::from(chosen), role.get_untracked());
+        person.set(String::new());
+    };
+    let role_options = move |current: Role| {
+        Role::ALL
+            .into_iter()
+            .map(move |r| {
+                view! {
+                    <option value=format!("{r:?}") selected=r == current>{r.label()}</option>
+                }
+            })
+            .collect_view()
+    };
+    let parse_role = |text: String| Role::ALL.into_iter().find(|r| format!("{r:?}") == text);
+
+    view! {
+        <section class="card" aria-labelledby="participants-heading">
+            <h2 id="participants-heading">"Participants"</h2>
+            <p class="item-meta">"Board and executive participants can approve the plan."</p>
+            <ul class="item-list">
+                <For each=rows key=|row| row.clone() let:row>
+                    {
+                        let (id, name, current) = row;
+                        let select_id = format!("role-{id}");
+                        let remove_id = id.clone();
+                        let role_id = id.clone();
+                        view! {
+                            <li class="item participant">
+                                <label for=select_id.clone() class="item-title">{name.clone()}</label>
+                                <select id=select_id on:change=move |ev| {
+                                    if let Some(r) = parse_role(event_target_value(&ev)) { set_role(role_id.clone(), r) }
+                                }>{role_options(current)}</select>
+                                <button type="button" class="button" aria-label=format!("Remove {name} from the plan")
+                                    on:click=move |_| {
+                                        let id = remove_id.clone();
+                                        error.set(document.edit("Remove a participant", |plan| { plan.remove_participant(&id); Ok(()) }).err());
+                                    }>"Remove"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <form class="inline-form" on:submit=add aria-label="Add a participant">
+                <label for="participant-person">"Person"</label>
+                <select id="participant-person" on:change=move |ev| person.set(event_target_value(&ev))>
+                    <option value="" selected=move || person.get().is_empty()>"Choose…"</option>
+                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(id, p)| {
+                        let value = id.to_string();
+                        let selected_value = value.clone();
+                        view! { <option value=value selected=move || person.get() == selected_value>{p.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+                <label for="participant-role">"Role"</label>
+                <select id="participant-role" on:change=move |ev| { if let Some(r) = parse_role(event_target_value(&ev)) { role.set(r) } }>
+                    {role_options(Role::Board)}
+                </select>
+                <button type="submit" class="button">"Add participant"</button>
+            </form>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn DirectionPanel() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let statement = move |which: Statement, id: &'static str, placeholder: &'static str| {
+        let value = Signal::derive(move || {
+            document.plan.with(|p| {
+                p.as_ref()
+                    .map(|p| p.statement(which).as_str().to_owned())
+                    .unwrap_or_default()
+            })
+        });
+        let on_input = Callback::new(move |text: String| {
+            let _ = document.edit(
+                &format!("Edit the {}", which.label().to_lowercase()),
+                |plan| {
+                    plan.set_statement(which, &text);
+                    Ok(())
+                },
+            );
+        });
+        view! {
+            <div class="statement">
+                <CollaborativeText id=id label=which.label().to_owned() value=value on_input=on_input placeholder=placeholder rows=3/>
+            </div>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="direction-heading">
+            <h2 id="direction-heading">"Direction"</h2>
+            <p class="item-meta">"Written together: what each person types merges with what others type at the same time."</p>
+            {statement(Statement::Mission, "plan-mission", "Why the organisation exists")}
+            {statement(Statement::Vision, "plan-vision", "Where it is going")}
+            {statement(Statement::Values, "plan-values", "How it behaves on the way")}
+        </section>
+    }
+}

@@ -1,0 +1,44 @@
+//! One plan in the list: title, horizon, status, overall progress and health.
+
+use leptos::prelude::*;
+
+use crate::store::DocumentId;
+use crate::ui::components::{HealthTag, ProgressBar};
+use crate::ui::format::today;
+use crate::ui::{href, PlansState};
+
+#[component]
+pub fn PlanCard(id: DocumentId) -> impl IntoView {
+    let plans = expect_context::<PlansState>();
+    let document = move || plans.get(&id);
+    let link = href(&format!("/plans/{id}"));
+    move || {
+        match document().and_then(|d| d.plan.get()) {
+        None => view! {
+            <div class="card plan-card">
+                <p class="item-title">"A plan not on this device yet"</p>
+                <p class="item-meta">{if document().is_some() { "Waiting for it from the relay…" } else { "Opening…" }}</p>
+            </div>
+        }
+        .into_any(),
+        Some(plan) => {
+            let health = plan.rollup(&today()).plan;
+            let label = format!("{} ({}), {}", plan.title, plan.horizon(), plan.status.label());
+            view! {
+                <a class="card plan-card" href=link.clone() aria-label=label data-testid="plan-card">
+                    <div class="item-main">
+                        <span class="item-title">{plan.title.clone()}</span>
+                        <span class="item-meta">{format!("{} · {}", plan.horizon(), plan.cycle.label())}</span>
+                    </div>
+                    <div class="plan-card-figures">
+                        <span class="tag status" data-status=format!("{:?}", plan.status)>{plan.status.label()}</span>
+                        <HealthTag rag=health.rag/>
+                        <ProgressBar value=health.progress label="Overall progress"/>
+                    </div>
+                </a>
+            }
+            .into_any()
+        }
+    }
+    }
+}

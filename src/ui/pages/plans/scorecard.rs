@@ -1,0 +1,226 @@
+//! The scorecard: goals, objectives and measures in one table with target, latest
+//! actual, trend, RAG and owner. Rows are keyed by their content, so an edit redraws only
+//! the rows it changed (the figure `cargo xtask bench` measures).
+
+use leptos::prelude::*;
+
+use crate::model::plan::{parse_date, parse_number, Plan, Rag};
+use crate::model::Workspace;
+use crate::ui::components::HealthTag;
+use crate::ui::format::today;
+use crate::ui::{PlanDocument, WorkspaceState};
+
+/// What a row is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum RowKind {
+    Goal,
+    Objective,
+    Measure,
+}
+
+/// One row of the scorecard, as text.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct ScorecardRow {
+    pub id: String,
+    pub kind: RowKind,
+    pub name: String,
+    pub target: String,
+    pub latest: String,
+    pub trend: String,
+    pub rag: Option<Rag>,
+    pub owner: String,
+}
+
+/// The rows of `plan`'s scorecard, in the plan's order.
+pub fn scorecard_rows(plan: &Plan, workspace: &Workspace, today: &str) -> Vec<ScorecardRow> {
+    let rollup = plan.rollup(today);
+    let name_of = |id: &Option<crate::model::PersonId>| {
+        id.as_ref()
+            .and_then(|p| workspace.person(p).map(|p| p.name.clone()))
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for (goal_id, goal) in plan.goals_in_order() {
+        let health = rollup.goals.get(goal_id);
+        rows.push(ScorecardRow {
+            id: goal_id.to_string(),
+            kind: RowKind::Goal,
+            name: goal.title.clone(),
+            target: String::new(),
+            latest: health.map(|h| h.progress_text()).unwrap_or_default(),
+            trend: String::new(),
+            rag: health.and_then(|h| h.rag),
+            owner: String::new(),
+        });
+        for (objective_id, objective) in plan.objectives_of(goal_id) {
+            let health = rollup.objectives.get(objective_id);
+            rows.push(ScorecardRow {
+                id: objective_id.to_string(),
+                kind: RowKind::Objective,
+                name: objective.title.clone(),
+                target: objective
+                    .due
+                    .clone()
+                    .map(|d| format!("Due {d}"))
+                    .unwrap_or_default(),
+                latest: health.map(|h| h.progress_text()).unwrap_or_default(),
+                trend: String::new(),
+                rag: health.and_then(|h| h.rag),
+                owner: name_of(&objective.owner),
+            });
+            for (measure_id, measure) in plan.measures_of(objective_id) {
+                rows.push(ScorecardRow {
+                    id: measure_id.to_string(),
+                    kind: RowKind::Measure,
+                    name: measure.name.clone(),
+                    target: measure.value_text(measure.target),
+                    latest: measure
+                        .latest()
+                        .map(|(d, v)| format!("{} ({d})", measure.value_text(v)))
+                        .unwrap_or_else(|| "—".to_owned()),
+                    trend: measure
+                        .trend()
+                        .map(|t| format!("{} {}", t.arrow(), t.label()))
+                        .unwrap_or_default(),
+                    rag: measure.rag(),
+                    owner: name_of(&objective.owner),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// The scorecard table for the plan in context (also used by the board report). With
+/// `on_pick`, a measure's name is a button that picks it (to record an actual).
+#[component]
+pub fn ScorecardTable(
+    /// Called with a measure's id and name when its name is pressed.
+    #[prop(optional)]
+    on_pick: Option<Callback<(String, String)>>,
+) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let rows = move || {
+        let today = today();
+        state.workspace.with(|ws| {
+            document.plan.with(|p| {
+                p.as_ref()
+                    .map(|p| scorecard_rows(p, ws, &today))
+                    .unwrap_or_default()
+            })
+        })
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="table scorecard" data-testid="scorecard">
+                <thead>
+                    <tr>
+                        <th scope="col">"Goal / objective / measure"</th>
+                        <th scope="col">"Target"</th>
+                        <th scope="col">"Latest"</th>
+                        <th scope="col">"Trend"</th>
+                        <th scope="col">"RAG"</th>
+                        <th scope="col">"Owner"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=rows key=|row| row.clone() let:row>
+                        {
+                            let class = match row.kind {
+                                RowKind::Goal => "row-goal",
+                                RowKind::Objective => "row-objective",
+                                RowKind::Measure => "row-measure",
+                            };
+                            let name = match (row.kind, on_pick) {
+                                (RowKind::Measure, Some(pick)) => {
+                                    let picked = (row.id.clone(), row.name.clone());
+                                    let label = format!("Record an actual of {}", row.name);
+                                    view! {
+                                        <button type="button" class="link-button" aria-label=label
+                                            on:click=move |_| pick.run(picked.clone())>{row.name}</button>
+                                    }
+                                    .into_any()
+                                }
+                                _ => row.name.into_any(),
+                            };
+                            view! {
+                                <tr class=class data-id=row.id>
+                                    <th scope="row">{name}</th>
+                                    <td>{row.target}</td>
+                                    <td>{row.latest}</td>
+                                    <td>{row.trend}</td>
+                                    <td><HealthTag rag=row.rag/></td>
+                                    <td>{row.owner}</td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn ScorecardSection() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    // The measure whose actual is being recorded: its id and name.
+    let picked = RwSignal::new(None::<(String, String)>);
+    let date = RwSignal::new(today());
+    let value = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let record = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some((id, name)) = picked.get_untracked() else {
+            return;
+        };
+        let id = crate::model::ItemId::from(id);
+        let checked = parse_date(&date.get_untracked())
+            .and_then(|d| parse_number(&value.get_untracked()).map(|v| (d, v)));
+        let result = checked.and_then(|(d, v)| {
+            document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
+        });
+        if result.is_ok() {
+            value.set(String::new());
+        }
+        message.set(Some(result.map(|()| format!("Recorded for {name}."))));
+    };
+    let pick = Callback::new(move |measure: (String, String)| {
+        picked.set(Some(measure));
+        message.set(None);
+        // The value field is where the person types next.
+        request_animation_frame(|| {
+            if let Some(field) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("scorecard-value"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = field.focus();
+            }
+        });
+    });
+    view! {
+        <section class="card" aria-labelledby="scorecard-heading">
+            <h2 id="scorecard-heading">"Scorecard"</h2>
+            <p class="item-meta">"For goals and objectives, “Latest” is their rolled-up progress. Press a measure's name to record an actual."</p>
+            {move || picked.get().map(|(_, name)| view! {
+                <form class="inline-form actual-entry" on:submit=record aria-label="Record an actual">
+                    <strong>{name}</strong>
+                    <label for="scorecard-date">"Date"</label>
+                    <input id="scorecard-date" type="date" bind:value=date/>
+                    <label for="scorecard-value">"Value"</label>
+                    <input id="scorecard-value" type="text" inputmode="decimal" autocomplete="off" bind:value=value
+                        aria-invalid=move || value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()/>
+                    <button type="submit" class="button primary">"Record"</button>
+                    <button type="button" class="button" on:click=move |_| picked.set(None)>"Close"</button>
+                </form>
+            })}
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
+            })}
+            <ScorecardTable on_pick=pick/>
+        </section>
+    }
+}

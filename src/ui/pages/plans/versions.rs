@@ -1,0 +1,210 @@
+//! Named versions of a plan and the comparison of any two (or a version and now), side by
+//! side; and, for a plan that continues last cycle's, the year-on-year comparison.
+
+use leptos::prelude::*;
+
+use crate::model::plan::{Difference, Plan};
+use crate::model::Workspace;
+use crate::store::{DocumentId, Version};
+use crate::ui::format::date_time;
+use crate::ui::{PlanDocument, PlansState, WorkspaceState};
+
+/// "now" in the version pickers.
+const NOW: &str = "now";
+
+/// The last version an approval named, if any.
+pub fn last_approved(versions: &[Version]) -> Option<Version> {
+    versions
+        .iter()
+        .rev()
+        .find(|v| v.name.starts_with("Approved by"))
+        .cloned()
+}
+
+/// A person's name for comparisons.
+pub fn name_in(workspace: &Workspace) -> impl Fn(&crate::model::PersonId) -> String + '_ {
+    |id| {
+        workspace
+            .person(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "someone no longer listed".into())
+    }
+}
+
+/// The differences as a side-by-side table.
+#[component]
+pub fn DifferenceTable(changes: Vec<Difference>) -> impl IntoView {
+    if changes.is_empty() {
+        return view! { <p class="empty" data-testid="no-differences">"No differences."</p> }
+            .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table differences" data-testid="differences">
+                <thead><tr><th scope="col">"Change"</th><th scope="col">"Item"</th><th scope="col">"What"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                <tbody>
+                    {changes.into_iter().map(|c| view! {
+                        <tr data-kind=c.kind.label()>
+                            <td>{c.kind.label()}</td>
+                            <th scope="row">{format!("{} “{}”", c.item, c.name)}</th>
+                            <td>{c.field}</td>
+                            <td class="before">{c.before}</td>
+                            <td class="after">{c.after}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn VersionsSection() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let plans = expect_context::<PlansState>();
+    let versions = Memo::new(move |_| document.versions());
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    // What to compare: a version id, or NOW. Starts at the last approved version.
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(NOW.to_owned());
+    Effect::new(move |_| {
+        if from.get_untracked().is_empty() {
+            if let Some(v) = versions.with(|v| last_approved(v).or_else(|| v.last().cloned())) {
+                from.set(v.id);
+            }
+        }
+    });
+    let plan_for = move |choice: &str| -> Result<Plan, String> {
+        if choice == NOW {
+            return document
+                .plan
+                .get()
+                .ok_or_else(|| "The plan is not here yet.".to_owned());
+        }
+        let version = versions
+            .with(|v| v.iter().find(|v| v.id == choice).cloned())
+            .ok_or("Choose a version to compare.")?;
+        document.plan.track();
+        document.plan_at(&version.heads)
+    };
+    let comparison = move || {
+        let (a, b) = (from.get(), to.get());
+        if a.is_empty() {
+            return None;
+        }
+        Some(plan_for(&a).and_then(|before| {
+            let after = plan_for(&b)?;
+            Ok(state
+                .workspace
+                .with(|ws| before.compare(&after, &name_in(ws))))
+        }))
+    };
+    let name_version = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let result = document.name_version(&name.get_untracked());
+        if result.is_ok() {
+            name.set(String::new());
+        }
+        message.set(Some(result.map(|v| format!("Named “{}”.", v.name))));
+    };
+    let options = move |selected: RwSignal<String>, with_now: bool| {
+        let mut choices: Vec<(String, String)> = versions.with(|v| {
+            v.iter()
+                .rev()
+                .map(|v| {
+                    (
+                        v.id.clone(),
+                        format!("{} ({})", v.name, date_time(v.named_at)),
+                    )
+                })
+                .collect()
+        });
+        if with_now {
+            choices.insert(0, (NOW.to_owned(), "Now".to_owned()));
+        }
+        choices
+            .into_iter()
+            .map(|(value, label)| {
+                let is = value.clone();
+                view! { <option value=value selected=move || selected.get() == is>{label}</option> }
+            })
+            .collect_view()
+    };
+    // Year on year: last cycle's plan as it is now, against this one now.
+    let predecessor = move || {
+        document
+            .plan
+            .with(|p| p.as_ref().and_then(|p| p.predecessor.clone()))
+            .and_then(|url| DocumentId::from_url(&url).ok())
+    };
+    let year_on_year = move || {
+        let id = predecessor()?;
+        let Some(previous) = plans.get(&id) else {
+            leptos::task::spawn_local(async move {
+                let _ = plans.open(id).await;
+            });
+            return Some(view! { <p role="status">"Opening last cycle's plan…"</p> }.into_any());
+        };
+        let before = previous.plan.get()?;
+        let after = document.plan.get()?;
+        let changes = state
+            .workspace
+            .with(|ws| before.compare(&after, &name_in(ws)));
+        Some(
+            view! {
+                <h3>{format!("Against last cycle's plan, “{}”", before.title)}</h3>
+                <DifferenceTable changes=changes/>
+            }
+            .into_any(),
+        )
+    };
+
+    view! {
+        <section class="card" aria-labelledby="versions-heading">
+            <h2 id="versions-heading">"Versions"</h2>
+            <ul class="item-list versions">
+                {move || versions.get().into_iter().rev().map(|v| view! {
+                    <li class="item"><div class="item-main">
+                        <span class="item-title">{v.name.clone()}</span>
+                        <span class="item-meta">{format!("{}{}", date_time(v.named_at), if v.named_by.is_empty() { String::new() } else { format!(" · {}", v.named_by) })}</span>
+                    </div></li>
+                }).collect_view()}
+            </ul>
+            <Show when=move || versions.with(Vec::is_empty)>
+                <p class="empty">"No versions yet. Approving the plan names one; you can name one at any time."</p>
+            </Show>
+            <form class="inline-form" on:submit=name_version aria-label="Name this version">
+                <label for="version-name">"Name the plan as it is now"</label>
+                <input id="version-name" type="text" autocomplete="off" bind:value=name placeholder="e.g. Draft for the offsite"/>
+                <button type="submit" class="button">"Name version"</button>
+            </form>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
+            })}
+        </section>
+        <section class="card" aria-labelledby="compare-heading">
+            <h2 id="compare-heading">"Compare"</h2>
+            <div class="inline-form">
+                <label for="compare-from">"From"</label>
+                <select id="compare-from" on:change=move |ev| from.set(event_target_value(&ev))>
+                    <option value="" selected=move || from.get().is_empty()>"Choose a version…"</option>
+                    {move || options(from, false)}
+                </select>
+                <label for="compare-to">"To"</label>
+                <select id="compare-to" on:change=move |ev| to.set(event_target_value(&ev))>
+                    {move || options(to, true)}
+                </select>
+            </div>
+            {move || match comparison() {
+                None => view! { <p class="empty">"Name a version (or approve the plan) to compare with it."</p> }.into_any(),
+                Some(Err(reason)) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
+                Some(Ok(changes)) => view! { <DifferenceTable changes=changes/> }.into_any(),
+            }}
+            {year_on_year}
+        </section>
+    }
+}
