@@ -1,6 +1,8 @@
 //! Goals → objectives → initiatives and measures: the plan's structure, edited in place,
 //! with each level's roll-up and the reasons for its colour.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use super::objective::ObjectiveCard;
@@ -13,6 +15,33 @@ use crate::ui::PlanDocument;
 /// The plan's roll-up, shared by the cards of the section (computed once per change).
 pub type RollupMemo = Memo<Rollup>;
 
+/// Which `<details>` panels of the section are open, by key. A card is redrawn when its
+/// data changes (someone records an actual); the panels it had open stay open.
+#[derive(Clone, Copy)]
+pub struct OpenPanels(RwSignal<HashSet<String>>);
+
+impl OpenPanels {
+    /// Whether the panel `key` was open (read once, when the panel is drawn).
+    pub fn is_open(&self, key: &str) -> bool {
+        self.0.with_untracked(|open| open.contains(key))
+    }
+
+    /// Remembers a panel opened or closed (no redraw: the browser already shows it).
+    pub fn toggled(&self, key: &str, event: &leptos::ev::Event) {
+        let open = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
+            .is_some_and(|d| d.open());
+        self.0.update_untracked(|panels| {
+            if open {
+                panels.insert(key.to_owned());
+            } else {
+                panels.remove(key);
+            }
+        });
+    }
+}
+
 #[component]
 pub fn GoalsSection() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
@@ -22,6 +51,7 @@ pub fn GoalsSection() -> impl IntoView {
             .with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
     });
     provide_context(rollup);
+    provide_context(OpenPanels(RwSignal::new(HashSet::new())));
     let title = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move |event: leptos::ev::SubmitEvent| {

@@ -76,6 +76,9 @@ pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
             )
         }
     };
+    let panels = expect_context::<super::goals::OpenPanels>();
+    let panel = format!("measure-{id}");
+    let toggle_key = panel.clone();
     let date_id = format!("actual-date-{id}");
     let value_id = format!("actual-value-{id}");
     let form_measure = measure.clone();
@@ -88,7 +91,8 @@ pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
                 <span class="item-meta">{summary}</span>
             </div>
             <HealthTag rag=measure.rag()/>
-            <details class="measure-details">
+            <details class="measure-details" open=panels.is_open(&panel)
+                on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>
                 <summary>{format!("Actuals and chart ({})", measure.actuals.len())}</summary>
                 <MeasureChart measure=measure.clone()/>
                 <p class="item-meta">{measure.explain()}</p>

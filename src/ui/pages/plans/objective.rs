@@ -27,6 +27,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
     let rollup = expect_context::<RollupMemo>();
+    let panels = expect_context::<super::goals::OpenPanels>();
     let data = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -141,6 +142,8 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
             .map(|(_, text, kind, _)| format!("{kind}: {text}"))
             .collect();
         let id = card_id.clone();
+        let why_key = format!("why-{id}");
+        let answers_key = format!("answers-{id}");
         let link_boxes = d
             .answers
             .iter()
@@ -184,7 +187,8 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                     <div class="rollup">
                         {move || view! { <HealthTag rag=health.get().rag/> }}
                         {move || view! { <ProgressBar value=health.get().progress label="Objective progress"/> }}
-                        <details class="why">
+                        <details class="why" open=panels.is_open(&why_key)
+                            on:toggle={let key = why_key.clone(); move |ev| panels.toggled(&key, &ev)}>
                             <summary>"Why?"</summary>
                             <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                         </details>
@@ -196,7 +200,8 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                         aria-label=format!("Move “{title}” up")>"↑"</button>
                     <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
                         aria-label=format!("Move “{title}” down")>"↓"</button>
-                    <details class="links">
+                    <details class="links" open=panels.is_open(&answers_key)
+                        on:toggle={let key = answers_key.clone(); move |ev| panels.toggled(&key, &ev)}>
                         <summary>"Answers…"</summary>
                         <ul class="check-list">{link_boxes}</ul>
                     </details>
