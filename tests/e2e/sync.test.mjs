@@ -80,3 +80,56 @@ test("a relay that requires a token syncs only once the token is given", async (
     await relay.stop();
   }
 });
+
+test("a plan made on one device reaches the other through the relay, and edits flow both ways", async () => {
+  const relay = await startRelay();
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  const tablet = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const a = await laptop.newPage();
+    const errors = watchErrors(a);
+    await a.goto(relay.base);
+    await nameOrganisation(a, "Plan Sync Co");
+    await goTo(a, "Plans");
+    await a.getByRole("button", { name: "New plan" }).click();
+    const form = a.getByRole("form", { name: "New plan" });
+    await form.getByLabel("Title").fill("Together 2027");
+    await form.getByLabel("Start year").fill("2027");
+    await form.getByLabel("End year").fill("2027");
+    await form.getByRole("button", { name: "Create plan" }).click();
+    await a.getByRole("heading", { level: 1, name: "Together 2027" }).waitFor();
+    await a.getByRole("navigation", { name: "Plan sections" }).getByRole("link", { name: "Goals" }).click();
+    await a.getByLabel("New goal").fill("Grow together");
+    await a.getByRole("button", { name: "Add goal" }).click();
+    await waitUntilSaved(a);
+    await synced(a);
+    await goTo(a, "Settings");
+    const link = await a.getByTestId("share-link").inputValue();
+
+    // The tablet joins the workspace; the plan arrives with it, without a click on it.
+    const b = await tablet.newPage();
+    const tabletErrors = watchErrors(b);
+    await b.goto(link);
+    await b.getByRole("button", { name: "Open this workspace" }).click();
+    await b.getByTestId("org-name").filter({ hasText: "Plan Sync Co" }).waitFor({ timeout: 15_000 });
+    await goTo(b, "Plans");
+    await b.getByTestId("plan-card").filter({ hasText: "Together 2027" }).click();
+    await b.getByRole("navigation", { name: "Plan sections" }).getByRole("link", { name: "Goals" }).click();
+    const goalOnTablet = b.getByTestId("goal").filter({ hasText: "Grow together" });
+    await goalOnTablet.waitFor({ timeout: 15_000 });
+
+    // An objective added on the tablet shows on the laptop, live.
+    await a.goBack();
+    await a.getByTestId("goal").filter({ hasText: "Grow together" }).waitFor();
+    await goalOnTablet.getByLabel("New objective").fill("Meet every customer");
+    await goalOnTablet.getByRole("button", { name: "Add objective" }).click();
+    await a.getByTestId("objective").filter({ hasText: "Meet every customer" }).waitFor({ timeout: 10_000 });
+    await synced(b);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(tabletErrors, []);
+  } finally {
+    await laptop.close();
+    await tablet.close();
+    await relay.stop();
+  }
+});
