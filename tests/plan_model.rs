@@ -638,3 +638,107 @@ fn two_people_typing_in_the_mission_merge_character_by_character() {
     let plan = merged(&mut first, &mut second);
     assert_eq!(plan.mission.as_str(), "Together we serve customers.");
 }
+
+#[test]
+fn two_people_reordering_one_list_at_once_keep_every_item_once() {
+    let mut plan = Plan::new("Plan", 2027, 2027).unwrap();
+    let goals: Vec<ItemId> = ["A", "B", "C", "D"]
+        .iter()
+        .map(|t| plan.add_goal(t).unwrap())
+        .collect();
+    let (mut first, mut second) = two_devices(&plan);
+    // One moves D to the top; the other moves A to the bottom and B after C.
+    edit(&mut first, |plan| plan.move_goal(&goals[3], 0).unwrap());
+    edit(&mut second, |plan| {
+        plan.move_goal(&goals[0], 3).unwrap();
+        plan.move_goal(&goals[1], 1).unwrap();
+    });
+    let plan = merged(&mut first, &mut second);
+    let order: Vec<&str> = plan
+        .goals_in_order()
+        .iter()
+        .map(|(_, g)| g.title.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        vec!["D", "C", "B", "A"],
+        "each move lands; none is doubled"
+    );
+}
+
+#[test]
+fn the_same_item_moved_to_two_places_at_once_ends_in_one_of_them() {
+    let (mut plan, _, objective) = small_plan();
+    let north = plan.add_goal("North").unwrap();
+    let south = plan.add_goal("South").unwrap();
+    let (mut first, mut second) = two_devices(&plan);
+    edit(&mut first, |plan| {
+        plan.move_objective(&objective, &north, 0).unwrap()
+    });
+    edit(&mut second, |plan| {
+        plan.move_objective(&objective, &south, 0).unwrap()
+    });
+    let plan = merged(&mut first, &mut second);
+    let under = |goal: &ItemId| plan.objectives_of(goal).len();
+    assert_eq!(under(&north) + under(&south), 1, "in exactly one place");
+}
+
+#[test]
+fn the_fast_reader_reads_exactly_what_autosurgeon_reads() {
+    let (mut plan, goal, objective) = small_plan();
+    let owner = PersonId::random();
+    plan.set_participant(owner.clone(), Role::Executive);
+    plan.set_statement(Statement::Values, "Candour, care.");
+    plan.update_goal(&goal, "Grow in Europe", "Three markets", Some(90_000))
+        .unwrap();
+    plan.update_objective(
+        &objective,
+        "Win",
+        Some(owner.clone()),
+        Some("2027-12-31".into()),
+    )
+    .unwrap();
+    let mut m = measure(&objective, 10.0, 4.0, Direction::Down);
+    m.unit = "%".into();
+    let m = plan.add_measure(m).unwrap();
+    plan.record_actual(&m, "2027-03-31", 7.5).unwrap();
+    plan.record_actual(&m, "2027-06-30", 6.0).unwrap();
+    plan.add_initiative(Initiative {
+        objective: objective.clone(),
+        title: "Campaign".into(),
+        owner: Some(owner.clone()),
+        start: Some("2027-01-01".into()),
+        end: None,
+        budget: 12_000,
+        headcount: 1.5,
+        status: InitiativeStatus::AtRisk,
+        progress: 30,
+        position: 0.0,
+    })
+    .unwrap();
+    let item = plan.add_swot_item(Quadrant::Threats, "Rivals").unwrap();
+    plan.link(&item, &objective, true).unwrap();
+    let factor = plan
+        .add_pestle_factor(
+            throughline::model::plan::PestleCategory::Legal,
+            "New rules",
+            throughline::model::plan::Level::High,
+            throughline::model::plan::Level::Low,
+        )
+        .unwrap();
+    plan.link(&factor, &objective, true).unwrap();
+    plan.set_status(PlanStatus::InReview).unwrap();
+    plan.approve(&owner, "Ana", 1_800_000_000_000).unwrap();
+    plan.predecessor = Some("automerge:2wFM3H3MrtJsbMQw7n6Fh5rs4a1u".into());
+
+    let mut doc = AutoCommit::new();
+    reconcile(&mut doc, &plan).unwrap();
+    doc.commit();
+    let slow: Plan = hydrate(&doc).unwrap();
+    let fast = Plan::read(&doc).unwrap();
+    assert_eq!(fast, slow);
+    assert_eq!(fast, plan);
+    assert!(Plan::read(&AutoCommit::new())
+        .unwrap_err()
+        .contains("has no"));
+}

@@ -9,6 +9,12 @@ use autosurgeon::{reconcile, Hydrate, Reconcile};
 
 /// A typed view of a whole document.
 pub trait DocumentView: Hydrate + Reconcile + Clone + 'static {
+    /// Reads the whole document. The default is autosurgeon's `hydrate`, which looks up
+    /// every field on its own; a large document may read faster another way.
+    fn read(doc: &AutoCommit) -> Result<Self, String> {
+        autosurgeon::hydrate(doc).map_err(|e| e.to_string())
+    }
+
     /// Writes `self` into `doc`, which holds `before`. The default compares everything;
     /// implementations write only what changed.
     fn write_since(&mut self, before: &Self, doc: &mut AutoCommit) -> Result<(), String> {

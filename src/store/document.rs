@@ -217,7 +217,15 @@ impl<S: Storage> DocHandle<S> {
                 }
             }
         }
-        self.view()
+        let view = T::read(&self.inner.doc.borrow())?;
+        *self.inner.cache.borrow_mut() = Some((heads, Box::new(view.clone())));
+        Ok(view)
+    }
+
+    /// The document read as `T` through its own reader ([`DocumentView::read`]), and kept
+    /// so that the next edit does not read it again.
+    pub fn current<T: DocumentView>(&self) -> Result<T, String> {
+        self.cached_view()
     }
 
     /// Moves new changes from the document into the pending queue and tells listeners.

@@ -79,13 +79,17 @@ pub fn App() -> impl IntoView {
         let warning = storage.unavailable_reason().map(ToString::to_string);
         let repo = Repo::new(storage);
         let me = WorkspaceState::device_person(&repo).await;
-        let handle = match repo.open_workspace().await {
+        // Asking the relay and reading the workspace wait on different things (the
+        // network, IndexedDB): both at once, so a start waits for the slower only.
+        let (opened, probe) =
+            futures::future::join(repo.open_workspace(), crate::pwa::probe_relay()).await;
+        let handle = match opened {
             Ok(handle) => handle,
             Err(error) => return set_boot.set(Boot::Failed(error.to_string())),
         };
         // The relay found on the last start still counts while the device is offline, so
         // sync resumes by itself when the network is back.
-        let relay_url = match crate::pwa::probe_relay().await {
+        let relay_url = match probe {
             RelayProbe::Relay(url) => {
                 let _ = repo.set_device_setting(RELAY_SETTING, &url).await;
                 Some(url)

@@ -96,6 +96,8 @@ pub struct PlansState {
     workspace: WorkspaceState,
     sync: SyncState,
     repo: StoredValue<Repo<Rc<BrowserStorage>>, LocalStorage>,
+    /// Plans being read from storage right now (so two pages asking read them once).
+    opening: StoredValue<std::collections::HashSet<DocumentId>, LocalStorage>,
     /// The App's owner: plan documents live as long as the page, not as the page that
     /// happened to open them first.
     owner: StoredValue<Owner, LocalStorage>,
@@ -108,6 +110,7 @@ impl PlansState {
             workspace,
             sync,
             repo: StoredValue::new_local(workspace.repo()),
+            opening: StoredValue::new_local(Default::default()),
             owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
         };
         // Open every listed plan, now and whenever the list grows (another device listed
@@ -135,22 +138,29 @@ impl PlansState {
         self.opened.with(|o| o.get(id).copied())
     }
 
-    /// Opens the plan `id` from this device's storage; a plan this device does not have
-    /// yet is asked of the relay and fills in when it arrives.
-    pub async fn open(&self, id: DocumentId) -> Result<PlanDocument, String> {
-        if let Some(document) = self.opened.with_untracked(|o| o.get(&id).copied()) {
-            return Ok(document);
+    /// Opens the plan `id` from this device's storage (once, however many ask); it shows
+    /// in [`opened`](Self::opened). A plan this device does not have yet is asked of the
+    /// relay and fills in when it arrives.
+    pub async fn open(&self, id: DocumentId) -> Result<(), String> {
+        if self.opened.with_untracked(|o| o.contains_key(&id))
+            || !self
+                .opening
+                .try_update_value(|o| o.insert(id))
+                .unwrap_or(false)
+        {
+            return Ok(());
         }
         let repo = self.repo.get_value();
-        let handle = match repo.open(id).await.map_err(|e| e.to_string())? {
+        let loaded = repo.open(id).await.map_err(|e| e.to_string());
+        self.opening.update_value(|o| {
+            o.remove(&id);
+        });
+        let handle = match loaded? {
             Some(handle) => handle,
             None => DocHandle::expect(repo.storage().clone(), id),
         };
-        // Another call may have opened it while this one waited for storage.
-        if let Some(document) = self.opened.with_untracked(|o| o.get(&id).copied()) {
-            return Ok(document);
-        }
-        Ok(self.adopt(handle))
+        self.adopt(handle);
+        Ok(())
     }
 
     /// Creates a plan document, saves it, lists it in the workspace and opens it.
@@ -183,7 +193,7 @@ impl PlansState {
         let owner = self.owner.get_value();
         let workspace = self.workspace;
         let document = owner.with(|| {
-            let (plan, problem) = match handle.view::<Plan>() {
+            let (plan, problem) = match handle.current::<Plan>() {
                 Ok(plan) => (Some(plan), None),
                 Err(_) if handle.is_empty() => (None, None),
                 Err(error) => (None, Some(format!("This plan could not be read: {error}"))),
@@ -191,7 +201,7 @@ impl PlansState {
             let plan = RwSignal::new(plan);
             let problem = RwSignal::new(problem);
             let reader = handle.clone();
-            handle.on_changed_elsewhere(move || match reader.view::<Plan>() {
+            handle.on_changed_elsewhere(move || match reader.current::<Plan>() {
                 Ok(fresh) => {
                     plan.set(Some(fresh));
                     problem.set(None);

@@ -152,6 +152,8 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     const report = page.getByTestId("board-report");
     await report.getByTestId("scorecard").getByRole("rowheader", { name: "Nordic customers", exact: true }).waitFor();
     await report.getByText("Changes since “Approved by the board on").waitFor();
+    await report.getByRole("img", { name: "Grow in Europe: progress of 1 objectives" }).waitFor();
+    await report.getByRole("img", { name: "Nordic customers: 2 actuals, target 120" }).waitFor();
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.getByRole("navigation", { name: "Main" }).isVisible(), false, "no navigation in print");
     assert.ok(await report.getByTestId("scorecard").isVisible(), "the scorecard prints");

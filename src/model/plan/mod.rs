@@ -21,6 +21,7 @@ mod input;
 mod markdown;
 mod measure;
 mod next_cycle;
+mod read;
 mod resources;
 mod rollup;
 mod structure;
@@ -273,6 +274,10 @@ fn valid_title(text: &str, what: &str) -> Result<String, String> {
 }
 
 impl crate::model::DocumentView for Plan {
+    fn read(doc: &automerge::AutoCommit) -> Result<Self, String> {
+        Plan::read(doc)
+    }
+
     fn write_since(
         &mut self,
         before: &Self,

@@ -8,7 +8,7 @@ use super::resources::ResourcesTable;
 use super::scorecard::ScorecardTable;
 use super::versions::{last_approved, name_in, DifferenceTable};
 use crate::model::plan::{Rag, ReportContext, Statement};
-use crate::ui::components::{HealthTag, MeasureChart};
+use crate::ui::components::{HealthTag, MeasureChart, ProgressChart};
 use crate::ui::files::{download, file_stem};
 use crate::ui::format::{date_time, today};
 use crate::ui::{PlanDocument, WorkspaceState};
@@ -80,6 +80,25 @@ pub fn ReportSection() -> impl IntoView {
                 .filter(|(_, m)| !m.actuals.is_empty())
                 .map(|(_, m)| view! { <figure class="chart"><MeasureChart measure=m.clone()/><figcaption>{m.name.clone()}</figcaption></figure> })
                 .collect_view();
+            let progress = plan
+                .goals_in_order()
+                .into_iter()
+                .filter(|(g, _)| !plan.objectives_of(g).is_empty())
+                .map(|(g, goal)| {
+                    let rows = plan
+                        .objectives_of(g)
+                        .into_iter()
+                        .map(|(o, objective)| {
+                            let health = rollup.objectives.get(o).cloned().unwrap_or_default();
+                            (objective.title.clone(), health.progress, health.rag)
+                        })
+                        .collect::<Vec<_>>();
+                    view! {
+                        <figure class="chart"><ProgressChart title=goal.title.clone() rows=rows/>
+                        <figcaption>{goal.title.clone()}</figcaption></figure>
+                    }
+                })
+                .collect_view();
             Some(view! {
                 <header class="report-header">
                     <h2>{plan.title.clone()}</h2>
@@ -92,6 +111,8 @@ pub fn ReportSection() -> impl IntoView {
                     rollup.plan.progress_text(), count(Some(Rag::Green)), count(Some(Rag::Amber)), count(Some(Rag::Red)), count(None))}</p>
                 <h3>"Scorecard"</h3>
                 <ScorecardTable/>
+                <h3>"Progress of objectives"</h3>
+                <div class="charts">{progress}</div>
                 <h3>"Measures"</h3>
                 <div class="charts">{charts}</div>
                 <h3>"Resources"</h3>

@@ -10,6 +10,10 @@ use crate::ui::components::HealthTag;
 use crate::ui::format::today;
 use crate::ui::{PlanDocument, WorkspaceState};
 
+/// Rows drawn at once when the table appears (more than a screen), then per frame.
+const FIRST_ROWS: usize = 120;
+const ROWS_PER_FRAME: usize = 300;
+
 /// What a row is.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum RowKind {
@@ -101,7 +105,7 @@ pub fn ScorecardTable(
 ) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let today = today();
         state.workspace.with(|ws| {
             document.plan.with(|p| {
@@ -110,6 +114,20 @@ pub fn ScorecardTable(
                     .unwrap_or_default()
             })
         })
+    });
+    // A large plan's table is drawn a screenful first and the rest a batch per frame, so
+    // the first rows paint at once instead of after every row is built. Once all are
+    // drawn, an edit redraws only the rows it changed (keyed by content).
+    let shown = RwSignal::new(FIRST_ROWS);
+    Effect::new(move |_| {
+        let (now, total) = (shown.get(), rows.with(Vec::len));
+        if now < total {
+            request_animation_frame(move || shown.update(|n| *n += ROWS_PER_FRAME));
+        }
+    });
+    let visible = move || {
+        let count = shown.get();
+        rows.with(|rows| rows.iter().take(count).cloned().collect::<Vec<_>>())
     };
     view! {
         <div class="table-wrap">
@@ -125,7 +143,7 @@ pub fn ScorecardTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=rows key=|row| row.clone() let:row>
+                    <For each=visible key=|row| row.clone() let:row>
                         {
                             let class = match row.kind {
                                 RowKind::Goal => "row-goal",
