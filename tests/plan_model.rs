@@ -742,3 +742,36 @@ fn the_fast_reader_reads_exactly_what_autosurgeon_reads() {
         .unwrap_err()
         .contains("has no"));
 }
+
+#[test]
+fn measures_and_initiatives_reorder_and_move_to_another_objective_with_what_they_hold() {
+    let (mut plan, goal, first) = small_plan();
+    let second = plan.add_objective(&goal, "Keep customers").unwrap();
+    let a = plan
+        .add_measure(measure(&first, 0.0, 10.0, Direction::Up))
+        .unwrap();
+    let mut b = measure(&first, 0.0, 10.0, Direction::Up);
+    b.name = "Orders".into();
+    let b = plan.add_measure(b).unwrap();
+    plan.record_actual(&a, "2027-03-31", 5.0).unwrap();
+    plan.move_measure(&b, &first, 0).unwrap();
+    let names: Vec<&str> = plan
+        .measures_of(&first)
+        .iter()
+        .map(|(_, m)| m.name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Orders", "Customers"]);
+    plan.move_measure(&a, &second, 0).unwrap();
+    assert_eq!(plan.measures_of(&second)[0].0, &a);
+    assert_eq!(plan.measures[&a].actuals.len(), 1, "its actuals go with it");
+    let work = plan
+        .add_initiative(Initiative {
+            objective: first.clone(),
+            title: "Campaign".into(),
+            ..Initiative::default()
+        })
+        .unwrap();
+    plan.move_initiative(&work, &second, 0).unwrap();
+    assert_eq!(plan.initiatives_of(&second).len(), 1);
+    assert!(plan.move_initiative(&work, &ItemId::random(), 0).is_err());
+}

@@ -115,6 +115,22 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await initiativeForm.getByRole("button", { name: "Save initiative" }).click();
     await objective.getByTestId("initiative").getByText("Budget 250,000 EUR").waitFor();
 
+    // An initiative moves to another objective and back (its budget goes with it).
+    await goal.getByLabel("New objective").fill("Keep Nordic customers");
+    await goal.getByRole("button", { name: "Add objective" }).click();
+    const keep = page.getByTestId("objective").filter({ hasText: "Keep Nordic customers" });
+    const moveInitiative = async (from, to) => {
+      await from.getByRole("button", { name: "Edit “Open an Oslo office”" }).click();
+      const edit = page.getByRole("form", { name: "Edit initiative" });
+      await edit.getByLabel("Objective").selectOption({ label: `Grow in Europe › ${to}` });
+      await edit.getByRole("button", { name: "Save initiative" }).click();
+    };
+    await moveInitiative(objective, "Keep Nordic customers");
+    await keep.getByTestId("initiative").getByText("Budget 250,000 EUR").waitFor();
+    assert.equal(await objective.getByTestId("initiative").count(), 0);
+    await moveInitiative(keep, "Win Nordic customers");
+    await objective.getByTestId("initiative").getByText("Budget 250,000 EUR").waitFor();
+
     await section(page, "Resources");
     await page.getByTestId("resources").getByText("250,000 EUR").first().waitFor();
     await page.getByTestId("over-allocated").waitFor(); // nothing is available yet
@@ -152,7 +168,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     const report = page.getByTestId("board-report");
     await report.getByTestId("scorecard").getByRole("rowheader", { name: "Nordic customers", exact: true }).waitFor();
     await report.getByText("Changes since “Approved by the board on").waitFor();
-    await report.getByRole("img", { name: "Grow in Europe: progress of 1 objectives" }).waitFor();
+    await report.getByRole("img", { name: "Grow in Europe: progress of 2 objectives" }).waitFor();
     await report.getByRole("img", { name: "Nordic customers: 2 actuals, target 120" }).waitFor();
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.getByRole("navigation", { name: "Main" }).isVisible(), false, "no navigation in print");
@@ -196,6 +212,20 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await page.getByText("No plan has this status.").waitFor();
     await page.goto(relay.base);
     await page.getByTestId("plans-count").filter({ hasText: "1" }).waitFor();
+
+    // Next year's plan starts from this one and compares with it item by item.
+    await goTo(page, "Plans");
+    await page.getByTestId("plan-card").click();
+    await page.getByRole("button", { name: "Start next year's plan" }).click();
+    await page.getByRole("heading", { level: 1, name: "Growth 2028–2030" }).waitFor();
+    await page.getByTestId("plan-status").filter({ hasText: "Draft" }).waitFor();
+    await section(page, "Versions");
+    await page.getByRole("heading", { name: "Against last cycle's plan, “Growth 2027–2029”" }).waitFor();
+    const baseline = page.getByTestId("differences").last().getByRole("row").filter({ hasText: "baseline" });
+    assert.equal(await baseline.locator(".before").textContent(), "0");
+    assert.equal(await baseline.locator(".after").textContent(), "90", "it starts where last year ended");
+    await page.goto(relay.base);
+    await page.getByTestId("plans-count").filter({ hasText: "2" }).waitFor();
   });
 });
 

@@ -277,6 +277,73 @@ impl Plan {
         Ok(())
     }
 
+    /// Moves a measure to `objective` (its own or another) at index `to` among that
+    /// objective's measures. Its actuals go with it.
+    pub fn move_measure(
+        &mut self,
+        id: &ItemId,
+        objective: &ItemId,
+        to: usize,
+    ) -> Result<(), String> {
+        if !self.objectives.contains_key(objective) || !self.measures.contains_key(id) {
+            return Err(gone());
+        }
+        let mut siblings: Vec<(ItemId, f64)> = self
+            .measures_of(objective)
+            .into_iter()
+            .map(|(id, m)| (id.clone(), m.position))
+            .collect();
+        let from = siblings
+            .iter()
+            .position(|(s, _)| s == id)
+            .unwrap_or_else(|| {
+                siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
+                siblings.len() - 1
+            });
+        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
+            if let Some(m) = plan.measures.get_mut(id) {
+                m.position = p;
+            }
+        });
+        let measure = self.measures.get_mut(id).ok_or_else(gone)?;
+        measure.objective = objective.clone();
+        measure.position = position;
+        Ok(())
+    }
+
+    /// Moves an initiative to `objective` (its own or another) at index `to`.
+    pub fn move_initiative(
+        &mut self,
+        id: &ItemId,
+        objective: &ItemId,
+        to: usize,
+    ) -> Result<(), String> {
+        if !self.objectives.contains_key(objective) || !self.initiatives.contains_key(id) {
+            return Err(gone());
+        }
+        let mut siblings: Vec<(ItemId, f64)> = self
+            .initiatives_of(objective)
+            .into_iter()
+            .map(|(id, i)| (id.clone(), i.position))
+            .collect();
+        let from = siblings
+            .iter()
+            .position(|(s, _)| s == id)
+            .unwrap_or_else(|| {
+                siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
+                siblings.len() - 1
+            });
+        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
+            if let Some(i) = plan.initiatives.get_mut(id) {
+                i.position = p;
+            }
+        });
+        let initiative = self.initiatives.get_mut(id).ok_or_else(gone)?;
+        initiative.objective = objective.clone();
+        initiative.position = position;
+        Ok(())
+    }
+
     /// Moves a goal to index `to`.
     pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), String> {
         let mut siblings: Vec<(ItemId, f64)> = self

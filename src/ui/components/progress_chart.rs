@@ -20,7 +20,10 @@ pub fn ProgressChart(
     rows: Vec<(String, Option<f64>, Option<Rag>)>,
 ) -> impl IntoView {
     let height = ROW * rows.len() as f64 + 6.0;
-    let label = format!("{title}: progress of {} objectives", rows.len());
+    let label = match rows.len() {
+        1 => format!("{title}: progress of 1 objective"),
+        n => format!("{title}: progress of {n} objectives"),
+    };
     let bars = rows
         .into_iter()
         .enumerate()

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::objective::ObjectiveSelect;
 use crate::model::plan::{
     format_number, parse_amount, parse_date, parse_headcount, parse_percent, Initiative,
     InitiativeStatus,
@@ -11,7 +12,12 @@ use crate::ui::components::{CheckedInput, ProgressBar};
 use crate::ui::{PlanDocument, WorkspaceState};
 
 #[component]
-pub fn InitiativeRow(id: ItemId, initiative: Initiative) -> impl IntoView {
+pub fn InitiativeRow(
+    id: ItemId,
+    initiative: Initiative,
+    index: usize,
+    count: usize,
+) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
     let editing = RwSignal::new(false);
@@ -54,6 +60,19 @@ pub fn InitiativeRow(id: ItemId, initiative: Initiative) -> impl IntoView {
             )
         }
     };
+    let reorder = {
+        let (id, objective) = (id.clone(), initiative.objective.clone());
+        move |to: usize| {
+            error.set(
+                document
+                    .edit("Reorder initiatives", |plan| {
+                        plan.move_initiative(&id, &objective, to)
+                    })
+                    .err(),
+            )
+        }
+    };
+    let (up, down) = (reorder.clone(), reorder);
     let objective = initiative.objective.clone();
     let existing = (id.clone(), initiative.clone());
     view! {
@@ -64,6 +83,10 @@ pub fn InitiativeRow(id: ItemId, initiative: Initiative) -> impl IntoView {
             </div>
             <ProgressBar value=Some(initiative.progress as f64 / 100.0) label="Initiative progress"/>
             <div class="item-actions">
+                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
+                    aria-label=format!("Move “{}” up", initiative.title)>"↑"</button>
+                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
+                    aria-label=format!("Move “{}” down", initiative.title)>"↓"</button>
                 <button type="button" class="button small" on:click=move |_| editing.set(true)
                     aria-label=format!("Edit “{}”", initiative.title)>"Edit"</button>
                 <button type="button" class="button small danger" on:click=remove
@@ -103,6 +126,7 @@ pub fn InitiativeForm(
     let headcount = RwSignal::new(format_number(start_with.headcount).replace(',', ""));
     let status = RwSignal::new(start_with.status);
     let progress = RwSignal::new(start_with.progress.to_string());
+    let under = RwSignal::new(objective.to_string());
     let error = RwSignal::new(None::<String>);
     let key = existing
         .as_ref()
@@ -138,9 +162,18 @@ pub fn InitiativeForm(
                     position: 0.0,
                 })
             })();
+            let destination = ItemId::from(under.get_untracked());
             let result = built.and_then(|initiative| match &existing {
                 Some((id, _)) => document.edit("Edit an initiative", |plan| {
-                    plan.update_initiative(id, initiative)
+                    plan.update_initiative(id, initiative)?;
+                    if plan
+                        .initiatives
+                        .get(id)
+                        .is_some_and(|i| i.objective != destination)
+                    {
+                        plan.move_initiative(id, &destination, usize::MAX)?;
+                    }
+                    Ok(())
                 }),
                 None => document.edit("Add an initiative", |plan| {
                     plan.add_initiative(initiative).map(|_| ())
@@ -177,6 +210,7 @@ pub fn InitiativeForm(
                     {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}") selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
                 </select>
                 <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err()/>
+                {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
             </div>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="form-actions">

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::objective::ObjectiveSelect;
 use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure};
 use crate::model::ItemId;
 use crate::ui::components::{CheckedInput, HealthTag, MeasureChart};
@@ -10,7 +11,7 @@ use crate::ui::format::today;
 use crate::ui::PlanDocument;
 
 #[component]
-pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
+pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let editing = RwSignal::new(false);
     let date = RwSignal::new(today());
@@ -76,6 +77,19 @@ pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
             )
         }
     };
+    let reorder = {
+        let (id, objective) = (id.clone(), measure.objective.clone());
+        move |to: usize| {
+            error.set(
+                document
+                    .edit("Reorder measures", |plan| {
+                        plan.move_measure(&id, &objective, to)
+                    })
+                    .err(),
+            )
+        }
+    };
+    let (up, down) = (reorder.clone(), reorder);
     let panels = expect_context::<super::goals::OpenPanels>();
     let panel = format!("measure-{id}");
     let toggle_key = panel.clone();
@@ -91,6 +105,12 @@ pub fn MeasureRow(id: ItemId, measure: Measure) -> impl IntoView {
                 <span class="item-meta">{summary}</span>
             </div>
             <HealthTag rag=measure.rag()/>
+            <div class="item-actions">
+                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
+                    aria-label=format!("Move “{}” up", measure.name)>"↑"</button>
+                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
+                    aria-label=format!("Move “{}” down", measure.name)>"↓"</button>
+            </div>
             <details class="measure-details" open=panels.is_open(&panel)
                 on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>
                 <summary>{format!("Actuals and chart ({})", measure.actuals.len())}</summary>
@@ -153,6 +173,7 @@ pub fn MeasureForm(
             .unwrap_or_default(),
     );
     let direction = RwSignal::new(start.as_ref().map(|m| m.direction).unwrap_or_default());
+    let under = RwSignal::new(objective.to_string());
     let error = RwSignal::new(None::<String>);
     let key = existing
         .as_ref()
@@ -191,8 +212,19 @@ pub fn MeasureForm(
                 }
                 Ok::<_, String>(m)
             })();
+            let destination = ItemId::from(under.get_untracked());
             let result = built.and_then(|m| match &existing {
-                Some((id, _)) => document.edit("Edit a measure", |plan| plan.update_measure(id, m)),
+                Some((id, _)) => document.edit("Edit a measure", |plan| {
+                    plan.update_measure(id, m)?;
+                    if plan
+                        .measures
+                        .get(id)
+                        .is_some_and(|m| m.objective != destination)
+                    {
+                        plan.move_measure(id, &destination, usize::MAX)?;
+                    }
+                    Ok(())
+                }),
                 None => document.edit("Add a measure", |plan| plan.add_measure(m).map(|_| ())),
             });
             match result {
@@ -215,6 +247,7 @@ pub fn MeasureForm(
                 </select>
                 <CheckedInput id=field("green") label="Green from (blank: the target)" value=green inputmode="decimal" check=optional_number/>
                 <CheckedInput id=field("amber") label="Amber from (blank: 80% of the way)" value=amber inputmode="decimal" check=optional_number/>
+                {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
             </div>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="form-actions">

@@ -165,12 +165,14 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
         let measures = d
             .measures
             .iter()
-            .map(|(mid, m)| view! { <MeasureRow id=mid.clone() measure=m.clone()/> })
+            .enumerate()
+            .map(|(index, (mid, m))| view! { <MeasureRow id=mid.clone() measure=m.clone() index=index count=d.measures.len()/> })
             .collect_view();
         let initiatives = d
             .initiatives
             .iter()
-            .map(|(iid, i)| view! { <InitiativeRow id=iid.clone() initiative=i.clone()/> })
+            .enumerate()
+            .map(|(index, (iid, i))| view! { <InitiativeRow id=iid.clone() initiative=i.clone() index=index count=d.initiatives.len()/> })
             .collect_view();
         let objective_for_form = d.objective.clone();
         let (up, down, remove) = (up.clone(), down.clone(), remove.clone());
@@ -319,5 +321,38 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
                 <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// Every objective of the plan as (id, "Goal › Objective"), for choosing where an item
+/// goes.
+pub fn objective_choices(plan: &crate::model::plan::Plan) -> Vec<(String, String)> {
+    plan.goals_in_order()
+        .into_iter()
+        .flat_map(|(goal_id, goal)| {
+            plan.objectives_of(goal_id)
+                .into_iter()
+                .map(move |(id, o)| (id.to_string(), format!("{} › {}", goal.title, o.title)))
+        })
+        .collect()
+}
+
+/// A select of the plan's objectives bound to `chosen` (an objective id).
+#[component]
+pub fn ObjectiveSelect(id: String, chosen: RwSignal<String>) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let choices = move || {
+        document
+            .plan
+            .with(|p| p.as_ref().map(objective_choices).unwrap_or_default())
+    };
+    view! {
+        <label for=id.clone()>"Objective"</label>
+        <select id=id on:change=move |ev| chosen.set(event_target_value(&ev))>
+            {move || choices().into_iter().map(|(value, label)| {
+                let is = value.clone();
+                view! { <option value=value selected=move || chosen.get() == is>{label}</option> }
+            }).collect_view()}
+        </select>
     }
 }
