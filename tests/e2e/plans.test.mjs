@@ -49,8 +49,10 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await newPlan.getByText("is not a year").waitFor();
     await newPlan.getByLabel("Start year").fill("2029");
     await newPlan.getByLabel("End year").fill("2027");
+    // Said as the years are typed, and again if the person tries anyway.
+    await newPlan.locator(".horizon-error").filter({ hasText: "The end year (2027) is before the start year (2029)." }).waitFor();
     await newPlan.getByRole("button", { name: "Create plan" }).click();
-    await newPlan.getByRole("alert").filter({ hasText: "before the start year" }).waitFor();
+    await newPlan.locator(".form-error").filter({ hasText: "before the start year" }).waitFor();
     await newPlan.getByRole("button", { name: "Cancel" }).click();
     await page.getByText("No plans yet.").waitFor();
     await createPlan(page, { title: "Growth 2027–2029" });
@@ -232,7 +234,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
 /** The texts of a SWOT quadrant, in order. */
 const quadrantItems = (page, slug) => page.locator(`[data-quadrant="${slug}"] .swot-text`).allTextContents();
 
-test("SWOT items move by keyboard and by touch drag", async () => {
+test("SWOT items move by keyboard and by touch drag; PESTLE factors are added and edited", async () => {
   await withApp(browser, { context: { serviceWorkers: "block", hasTouch: true } }, async ({ relay, page, context }) => {
     await page.setViewportSize({ width: 1024, height: 1366 });
     await page.goto(relay.base);
@@ -281,8 +283,26 @@ test("SWOT items move by keyboard and by touch drag", async () => {
     assert.deepEqual(await quadrantItems(page, "threats"), ["Brand"]);
     assert.deepEqual(await quadrantItems(page, "strengths"), []);
 
+    // A PESTLE factor is added, then edited in place.
+    const pestle = page.getByRole("form", { name: "Add a PESTLE factor" });
+    await pestle.getByLabel("Category").selectOption({ label: "Legal" });
+    await pestle.getByLabel("Factor").fill("New data law");
+    await pestle.getByLabel("Impact").selectOption({ label: "High" });
+    await pestle.getByRole("button", { name: "Add factor" }).click();
+    await page.getByRole("cell", { name: "New data law", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Edit “New data law”" }).click();
+    const editing = page.getByRole("form", { name: "Edit a PESTLE factor" });
+    assert.equal(await editing.getByLabel("Factor").inputValue(), "New data law");
+    await editing.getByLabel("Factor").fill("EU data act");
+    await editing.getByLabel("Likelihood").selectOption({ label: "High" });
+    await editing.getByRole("button", { name: "Save factor" }).click();
+    const row = page.getByRole("row").filter({ hasText: "EU data act" });
+    await row.waitFor();
+    assert.deepEqual(await row.getByRole("cell").allTextContents().then((c) => c.slice(0, 4)), ["Legal", "EU data act", "High", "High"]);
+
     await waitUntilSaved(page);
     await page.reload();
     await page.locator('[data-quadrant="threats"]').getByText("Brand").waitFor();
+    await page.getByRole("cell", { name: "EU data act", exact: true }).waitFor();
   });
 });

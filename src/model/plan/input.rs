@@ -27,6 +27,12 @@ pub fn parse_year(text: &str) -> Result<i64, String> {
     Ok(year)
 }
 
+/// Why two typed years do not make a horizon (start to end), if both are years.
+pub fn horizon_problem(start: &str, end: &str) -> Option<String> {
+    let (start, end) = (parse_year(start).ok()?, parse_year(end).ok()?);
+    super::Plan::default().set_horizon(start, end).err()
+}
+
 /// A calendar date written `YYYY-MM-DD` (what a date input gives), checked to exist.
 pub fn parse_date(text: &str) -> Result<String, String> {
     let text = text.trim();

@@ -36,8 +36,8 @@ pub use approval::Approval;
 pub use compare::{Difference, DifferenceKind};
 pub use environment::{Level, PestleCategory, PestleFactor, Quadrant, SwotItem};
 pub use input::{
-    format_number, parse_amount, parse_date, parse_headcount, parse_number, parse_percent,
-    parse_year,
+    format_number, horizon_problem, parse_amount, parse_date, parse_headcount, parse_number,
+    parse_percent, parse_year,
 };
 pub use markdown::ReportContext;
 pub use measure::{Direction, Measure, Rag, Trend};

@@ -405,22 +405,43 @@ fn PestleFactors() -> impl IntoView {
     let impact = RwSignal::new(Level::Medium);
     let likelihood = RwSignal::new(Level::Medium);
     let error = RwSignal::new(None::<String>);
+    // The factor being edited in the form, or `None` when the form adds one.
+    let editing = RwSignal::new(None::<ItemId>);
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let result = document.edit("Add a PESTLE factor", |plan| {
-            plan.add_pestle_factor(
-                category.get_untracked(),
-                &text.get_untracked(),
-                impact.get_untracked(),
-                likelihood.get_untracked(),
-            )
-        });
+        let (c, t, i, l) = (
+            category.get_untracked(),
+            text.get_untracked(),
+            impact.get_untracked(),
+            likelihood.get_untracked(),
+        );
+        let result = match editing.get_untracked() {
+            Some(id) => document.edit("Edit a PESTLE factor", |plan| {
+                plan.update_pestle_factor(&id, c, &t, i, l)
+            }),
+            None => document.edit("Add a PESTLE factor", |plan| {
+                plan.add_pestle_factor(c, &t, i, l).map(|_| ())
+            }),
+        };
         match result {
-            Ok(_) => {
+            Ok(()) => {
                 text.set(String::new());
+                editing.set(None);
                 error.set(None);
             }
             Err(reason) => error.set(Some(reason)),
+        }
+    };
+    let start_editing = move |id: ItemId| {
+        let found = document
+            .plan
+            .with_untracked(|p| p.as_ref().and_then(|p| p.pestle.get(&id).cloned()));
+        if let Some(factor) = found {
+            category.set(factor.category);
+            text.set(factor.text);
+            impact.set(factor.impact);
+            likelihood.set(factor.likelihood);
+            editing.set(Some(id));
         }
     };
     let rows = move || {
@@ -471,6 +492,8 @@ fn PestleFactors() -> impl IntoView {
                             {
                                 let (id, category, text, impact, likelihood, linked) = row;
                                 let remove_label = format!("Remove “{text}”");
+                                let edit_label = format!("Edit “{text}”");
+                                let edit_id = id.clone();
                                 view! {
                                     <tr>
                                         <td>{category.label()}</td>
@@ -478,7 +501,9 @@ fn PestleFactors() -> impl IntoView {
                                         <td>{impact.label()}</td>
                                         <td>{likelihood.label()}</td>
                                         <td>{if linked.is_empty() { "—".to_owned() } else { linked.join(", ") }}</td>
-                                        <td><button type="button" class="button small danger" aria-label=remove_label
+                                        <td class="item-actions"><button type="button" class="button small" aria-label=edit_label
+                                            on:click=move |_| start_editing(edit_id.clone())>"Edit"</button>
+                                            <button type="button" class="button small danger" aria-label=remove_label
                                             on:click=move |_| error.set(document.edit("Remove a PESTLE factor", |plan| plan.remove_pestle_factor(&id)).err())>
                                             "Remove"</button></td>
                                     </tr>
@@ -488,7 +513,7 @@ fn PestleFactors() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <form class="form" on:submit=add aria-label="Add a PESTLE factor">
+            <form class="form" on:submit=add aria-label=move || if editing.get().is_some() { "Edit a PESTLE factor" } else { "Add a PESTLE factor" }>
                 <div class="form-grid">
                     <label for="pestle-category">"Category"</label>
                     <select id="pestle-category" on:change=move |ev| {
@@ -505,7 +530,12 @@ fn PestleFactors() -> impl IntoView {
                     {level_select("pestle-likelihood", likelihood)}
                 </div>
                 {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                <div class="form-actions"><button type="submit" class="button">"Add factor"</button></div>
+                <div class="form-actions">
+                    <button type="submit" class="button">{move || if editing.get().is_some() { "Save factor" } else { "Add factor" }}</button>
+                    <Show when=move || editing.get().is_some()>
+                        <button type="button" class="button" on:click=move |_| { editing.set(None); text.set(String::new()); }>"Cancel"</button>
+                    </Show>
+                </div>
             </form>
             <p class="item-meta">"Link a factor to the objectives that answer it from the objective's page under Goals."</p>
         </section>

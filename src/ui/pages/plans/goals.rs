@@ -9,10 +9,10 @@ use super::objective::ObjectiveCard;
 use crate::model::plan::{parse_amount, Rollup};
 use crate::model::ItemId;
 use crate::ui::components::{CheckedInput, HealthTag, ProgressBar};
-use crate::ui::format::today;
 use crate::ui::PlanDocument;
 
-/// The plan's roll-up, shared by the cards of the section (computed once per change).
+/// The plan's roll-up, provided by the plan page to its sections (computed once per
+/// change of the plan).
 pub type RollupMemo = Memo<Rollup>;
 
 /// Which `<details>` panels of the section are open, by key. A card is redrawn when its
@@ -45,12 +45,6 @@ impl OpenPanels {
 #[component]
 pub fn GoalsSection() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
-    let rollup: RollupMemo = Memo::new(move |_| {
-        document
-            .plan
-            .with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
-    });
-    provide_context(rollup);
     provide_context(OpenPanels(RwSignal::new(HashSet::new())));
     let title = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

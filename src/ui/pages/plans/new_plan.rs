@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::model::plan::{parse_year, Plan, PlanningCycle};
+use crate::model::plan::{horizon_problem, parse_year, Plan, PlanningCycle};
 use crate::ui::components::CheckedInput;
 use crate::ui::{href, PlansState};
 
@@ -57,6 +57,9 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
                     check=|t| parse_year(t).err()/>
                 <CheckedInput id="new-plan-end".into() label="End year" value=end inputmode="numeric"
                     check=|t| parse_year(t).err()/>
+                <p class="field-error horizon-error" role="alert">
+                    {move || horizon_problem(&start.get(), &end.get())}
+                </p>
                 <label for="new-plan-cycle">"Planning cycle"</label>
                 <select id="new-plan-cycle" on:change=move |ev| {
                     let chosen = event_target_value(&ev);

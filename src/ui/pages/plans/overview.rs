@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::model::plan::{
-    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, PlanningCycle, Role,
-    Statement,
+    format_number, horizon_problem, parse_amount, parse_headcount, parse_year, PlanStatus,
+    PlanningCycle, Role, Statement,
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
@@ -215,6 +215,9 @@ fn DetailsForm() -> impl IntoView {
                     check=|t| parse_year(t).err()/>
                 <CheckedInput id="plan-end".into() label="End year" value=end inputmode="numeric"
                     check=|t| parse_year(t).err()/>
+                <p class="field-error horizon-error" role="alert">
+                    {move || horizon_problem(&start.get(), &end.get())}
+                </p>
                 <label for="plan-cycle">"Planning cycle"</label>
                 <select id="plan-cycle" on:change=move |ev| {
                     let chosen = event_target_value(&ev);

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::environment::EnvironmentSection;
-use super::goals::GoalsSection;
+use super::goals::{GoalsSection, RollupMemo};
 use super::overview::OverviewSection;
 use super::report::ReportSection;
 use super::resources::ResourcesSection;
@@ -73,10 +73,15 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
     provide_context(document);
     let plan = document.plan;
     let id = document.id;
+    // One roll-up per change of the plan, shared by the header and every section.
+    let rollup: RollupMemo = Memo::new(move |_| {
+        plan.with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
+    });
+    provide_context(rollup);
     let header = move || {
         plan.with(|plan| {
             plan.as_ref().map(|plan| {
-                let health = plan.rollup(&today()).plan;
+                let health = rollup.with(|r| r.plan.clone());
                 view! {
                     <header class="page-header plan-header">
                         <p class="breadcrumb"><a href=href("/plans")>"Plans"</a></p>

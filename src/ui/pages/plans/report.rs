@@ -17,6 +17,7 @@ use crate::ui::{PlanDocument, WorkspaceState};
 pub fn ReportSection() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
+    let rollup = expect_context::<super::goals::RollupMemo>();
     let paper = RwSignal::new("a4");
     let message = RwSignal::new(None::<Result<String, String>>);
     let versions = Memo::new(move |_| document.versions());
@@ -60,7 +61,7 @@ pub fn ReportSection() -> impl IntoView {
     let body = move || {
         document.plan.with(|p| {
             let plan = p.as_ref()?;
-            let rollup = plan.rollup(&today());
+            let rollup = rollup.get();
             let count = |rag: Option<Rag>| rollup.objectives.values().filter(|h| h.rag == rag).count();
             let statements = [Statement::Mission, Statement::Vision, Statement::Values]
                 .into_iter()

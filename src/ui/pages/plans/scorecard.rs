@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::model::plan::{parse_date, parse_number, Plan, Rag};
+use super::goals::RollupMemo;
+use crate::model::plan::{parse_date, parse_number, Plan, Rag, Rollup};
 use crate::model::Workspace;
 use crate::ui::components::HealthTag;
 use crate::ui::format::today;
@@ -36,8 +37,7 @@ pub struct ScorecardRow {
 }
 
 /// The rows of `plan`'s scorecard, in the plan's order.
-pub fn scorecard_rows(plan: &Plan, workspace: &Workspace, today: &str) -> Vec<ScorecardRow> {
-    let rollup = plan.rollup(today);
+pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Vec<ScorecardRow> {
     let name_of = |id: &Option<crate::model::PersonId>| {
         id.as_ref()
             .and_then(|p| workspace.person(p).map(|p| p.name.clone()))
@@ -105,13 +105,15 @@ pub fn ScorecardTable(
 ) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
+    let rollup = expect_context::<RollupMemo>();
     let rows = Memo::new(move |_| {
-        let today = today();
-        state.workspace.with(|ws| {
-            document.plan.with(|p| {
-                p.as_ref()
-                    .map(|p| scorecard_rows(p, ws, &today))
-                    .unwrap_or_default()
+        rollup.with(|rollup| {
+            state.workspace.with(|ws| {
+                document.plan.with(|p| {
+                    p.as_ref()
+                        .map(|p| scorecard_rows(p, rollup, ws))
+                        .unwrap_or_default()
+                })
             })
         })
     });
