@@ -1,6 +1,6 @@
 // `cargo xtask bench`: timings of the release build in headless Chromium, printed as
 // figures (never asserted). Each figure is measured several times; p50 and p95 shown.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { launchBrowser, nameOrganisation, startRelay, waitForServiceWorker } from "../tests/e2e/support.mjs";
@@ -190,6 +190,45 @@ try {
       actuals.push(elapsed);
     }
     report("one actual recorded to its scorecard row, 1,000 objectives", actuals, 16);
+
+    // Size on disk: the plan's chunks in IndexedDB against save() of the same document
+    // (taken from the workspace archive, which holds each document's save()).
+    const planId = new URL(scorecardUrl).pathname.split("/").filter(Boolean).at(-2);
+    const stored = await bigPage.evaluate(
+      (id) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open("automerge");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result
+              .transaction("documents")
+              .objectStore("documents")
+              .getAll(IDBKeyRange.bound([id], [id, []]));
+            request.onsuccess = () => {
+              const kinds = {};
+              let bytes = 0;
+              for (const { key, binary } of request.result) {
+                kinds[key[1]] = (kinds[key[1]] ?? 0) + 1;
+                bytes += binary.byteLength;
+              }
+              resolve({ bytes, kinds });
+            };
+            request.onerror = () => reject(request.error);
+          };
+        }),
+      planId,
+    );
+    await bigPage.goto(`${relay.base}settings`);
+    const [download] = await Promise.all([
+      bigPage.waitForEvent("download"),
+      bigPage.getByRole("button", { name: "Export archive" }).click(),
+    ]);
+    const exported = JSON.parse(await readFile(await download.path(), "utf8"));
+    const saved = Buffer.from(exported.documents.find((d) => d.url === `automerge:${planId}`).automerge, "base64");
+    const chunks = Object.entries(stored.kinds).map(([kind, n]) => `${n} ${kind}`).join(", ");
+    console.log(
+      `${"plan on disk (1,000 objectives) against save()".padEnd(58)} ${(stored.bytes / 1024).toFixed(1)} KB in ${chunks}; save() ${(saved.length / 1024).toFixed(1)} KB`,
+    );
     await big.close();
   } else {
     console.log("open a 1,000-person workspace and a 1,000-objective plan: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");

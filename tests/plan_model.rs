@@ -775,3 +775,35 @@ fn measures_and_initiatives_reorder_and_move_to_another_objective_with_what_they
     assert_eq!(plan.initiatives_of(&second).len(), 1);
     assert!(plan.move_initiative(&work, &ItemId::random(), 0).is_err());
 }
+
+#[test]
+fn the_plan_as_json_has_its_documented_shape() {
+    let (mut plan, goal, objective) = small_plan();
+    let m = plan
+        .add_measure(measure(&objective, 0.0, 100.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&m, "2027-06-30", 100.0).unwrap();
+    let item = plan
+        .add_swot_item(Quadrant::Opportunities, "Demand")
+        .unwrap();
+    plan.link(&item, &objective, true).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&plan.to_json("automerge:abc", TODAY)).unwrap();
+    assert_eq!(json["format"], "throughline-plan");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["document"], "automerge:abc");
+    assert_eq!(json["startYear"], 2027);
+    assert_eq!(json["status"], "Draft");
+    assert_eq!(json["health"], "green");
+    assert_eq!(json["goals"][0]["id"], goal.as_str());
+    let objective_json = &json["goals"][0]["objectives"][0];
+    assert_eq!(objective_json["title"], "Win new customers");
+    assert_eq!(objective_json["progress"], 1.0);
+    assert_eq!(
+        objective_json["measures"][0]["actuals"][0]["date"],
+        "2027-06-30"
+    );
+    assert_eq!(objective_json["measures"][0]["direction"], "Up");
+    assert_eq!(json["swot"][0]["kind"], "Opportunities");
+    assert_eq!(json["swot"][0]["objectives"][0], objective.as_str());
+}

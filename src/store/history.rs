@@ -5,9 +5,9 @@
 //! id to the name of the person who edited with it, written with their first change of a
 //! session. The map is created with the document, never concurrently.
 
+use crate::model::DocumentView;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, Value, ROOT};
-use autosurgeon::{hydrate, Hydrate};
 
 use super::document::DocHandle;
 use super::storage::Storage;
@@ -149,16 +149,16 @@ impl<S: Storage> DocHandle<S> {
     }
 
     /// The document read as `T` as it was at `heads`.
-    pub fn view_at<T: Hydrate>(&self, heads: &[ChangeHash]) -> Result<T, String> {
+    pub fn view_at<T: DocumentView>(&self, heads: &[ChangeHash]) -> Result<T, String> {
         self.with_doc(|doc| {
             let past = doc.fork_at(heads).map_err(|e| e.to_string())?;
-            hydrate(&past).map_err(|e| e.to_string())
+            T::read(&past)
         })
     }
 
     /// The document read as `T` just before `change` (the state its author started
     /// from); `T::default()` before the very first change.
-    pub fn view_before<T: Hydrate + Default>(&self, change: ChangeHash) -> Result<T, String> {
+    pub fn view_before<T: DocumentView + Default>(&self, change: ChangeHash) -> Result<T, String> {
         let deps = self.with_doc(|doc| doc.get_change_by_hash(&change).map(|c| c.deps().to_vec()));
         let deps = deps.ok_or_else(|| format!("no change {change} in this document"))?;
         if deps.is_empty() {

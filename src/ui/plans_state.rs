@@ -82,6 +82,27 @@ impl PlanDocument {
         self.handle.with_value(|handle| handle.view_at(heads))
     }
 
+    /// The plan's history, oldest session first (re-read when the plan changes).
+    pub fn history(&self) -> Vec<crate::store::Session> {
+        self.plan.track();
+        self.handle.with_value(|handle| handle.history())
+    }
+
+    /// The plan just before `change`.
+    pub fn plan_before(&self, change: automerge::ChangeHash) -> Result<Plan, String> {
+        self.handle.with_value(|handle| handle.view_before(change))
+    }
+
+    /// The plan as a `.automerge` file: its name and bytes.
+    pub fn automerge_file(&self) -> (String, Vec<u8>) {
+        self.handle.with_value(|handle| {
+            (
+                crate::store::document_file_name(handle.id()),
+                handle.save_binary(),
+            )
+        })
+    }
+
     /// The document's bytes (for the archive).
     pub fn save_binary(&self) -> Vec<u8> {
         self.handle.with_value(|handle| handle.save_binary())

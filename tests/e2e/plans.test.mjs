@@ -165,6 +165,15 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     assert.equal(await targetRow.locator(".before").textContent(), "100");
     assert.equal(await targetRow.locator(".after").textContent(), "120");
 
+    // The history says who did what, and what a session changed, in words (everything
+    // here is one session: one person, minutes apart).
+    const history = page.getByRole("region", { name: "History" });
+    const session = history.getByRole("listitem").first();
+    await session.getByText("Ana Lima").waitFor();
+    await session.getByText(/Approve the plan; .*Edit a measure/).waitFor();
+    await session.getByRole("button", { name: "What changed" }).click();
+    await session.getByTestId("differences").getByRole("row").filter({ hasText: "Added" }).filter({ hasText: "Goal “Grow in Europe”" }).waitFor();
+
     // The board report: scorecard, changes since approval; print layout; Markdown.
     await section(page, "Board report");
     const report = page.getByTestId("board-report");
@@ -185,6 +194,19 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     assert.match(markdown, /^# Growth 2027–2029/);
     assert.match(markdown, /\| \| \| Nordic customers \| 120 \| 85 \|/);
     assert.match(markdown, /Measure “Nordic customers”: target 100 → 120/);
+    const [jsonDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download JSON" }).click(),
+    ]);
+    const json = JSON.parse(await readFile(await jsonDownload.path(), "utf8"));
+    assert.equal(json.format, "throughline-plan");
+    assert.equal(json.status, "Approved");
+    assert.equal(json.goals[0].objectives[0].measures[0].target, 120);
+    const [binary] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download .automerge" }).click(),
+    ]);
+    assert.match(binary.suggestedFilename(), /^[1-9A-HJ-NP-Za-km-z]+\.automerge$/);
 
     // An actual recorded from the scorecard updates its row.
     await section(page, "Scorecard");

@@ -17,6 +17,7 @@
 mod approval;
 mod compare;
 mod environment;
+mod export;
 mod input;
 mod markdown;
 mod measure;
@@ -35,6 +36,7 @@ use crate::model::{ItemId, PersonId};
 pub use approval::Approval;
 pub use compare::{Difference, DifferenceKind};
 pub use environment::{Level, PestleCategory, PestleFactor, Quadrant, SwotItem};
+pub use export::{PLAN_JSON_FORMAT, PLAN_JSON_VERSION};
 pub use input::{
     format_number, horizon_problem, parse_amount, parse_date, parse_headcount, parse_number,
     parse_percent, parse_year,

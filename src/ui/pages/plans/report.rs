@@ -53,6 +53,24 @@ pub fn ReportSection() -> impl IntoView {
                 .map(|()| "Markdown exported.".to_owned()),
         ));
     };
+    let json = move |_| {
+        let Some(plan) = document.plan.get_untracked() else {
+            return;
+        };
+        let text = plan.to_json(&document.url(), &today());
+        let name = format!("{}.plan.json", file_stem(&plan.title, "plan"));
+        message.set(Some(
+            download(&name, "application/json", text.as_bytes())
+                .map(|()| "JSON exported.".to_owned()),
+        ));
+    };
+    let automerge_file = move |_| {
+        let (name, bytes) = document.automerge_file();
+        message.set(Some(
+            download(&name, "application/octet-stream", &bytes)
+                .map(|()| "Document exported.".to_owned()),
+        ));
+    };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -130,6 +148,8 @@ pub fn ReportSection() -> impl IntoView {
             </select>
             <button type="button" class="button primary" on:click=print>"Print"</button>
             <button type="button" class="button" on:click=markdown>"Download Markdown"</button>
+            <button type="button" class="button" on:click=json>"Download JSON"</button>
+            <button type="button" class="button" on:click=automerge_file>"Download .automerge"</button>
             {move || message.get().map(|m| match m {
                 Ok(text) => view! { <span class="form-ok" role="status">{text}</span> }.into_any(),
                 Err(text) => view! { <span class="form-error" role="alert">{text}</span> }.into_any(),

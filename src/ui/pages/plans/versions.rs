@@ -206,5 +206,88 @@ pub fn VersionsSection() -> impl IntoView {
             }}
             {year_on_year}
         </section>
+        <PlanHistory/>
+    }
+}
+
+/// The plan's history: sessions of changes (who, when, what they did), newest first, each
+/// able to say what it changed in words.
+#[component]
+pub fn PlanHistory() -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let sessions = Memo::new(move |_| document.history());
+    // Long histories show the newest sessions first and more on request.
+    let shown = RwSignal::new(10usize);
+    let rows = move || {
+        let count = shown.get();
+        sessions.with(|s| s.iter().rev().take(count).cloned().collect::<Vec<_>>())
+    };
+    view! {
+        <section class="card" aria-labelledby="plan-history-heading">
+            <h2 id="plan-history-heading">"History"</h2>
+            <ul class="item-list sessions">
+                <For each=rows key=|s| (s.started, s.changes.len(), s.author.clone()) let:session>
+                    <SessionRow session=session/>
+                </For>
+            </ul>
+            <Show when=move || { sessions.with(Vec::len) > shown.get() }>
+                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>"Show older"</button>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn SessionRow(session: crate::store::Session) -> impl IntoView {
+    let document = expect_context::<PlanDocument>();
+    let state = expect_context::<WorkspaceState>();
+    let changes = RwSignal::new(None::<Result<Vec<Difference>, String>>);
+    let when = if session.ended - session.started < 60 {
+        crate::ui::format::date_time_seconds(session.started)
+    } else {
+        format!(
+            "{} – {}",
+            crate::ui::format::date_time_seconds(session.started),
+            crate::ui::format::date_time_seconds(session.ended)
+        )
+    };
+    let mut messages: Vec<String> = Vec::new();
+    for change in &session.changes {
+        if !change.message.is_empty() && !messages.contains(&change.message) {
+            messages.push(change.message.clone());
+        }
+    }
+    let summary = format!(
+        "{} change{}: {}",
+        session.changes.len(),
+        if session.changes.len() == 1 { "" } else { "s" },
+        messages.join("; ")
+    );
+    let (first, heads) = (session.first_change(), session.heads_after());
+    let explain = move |_| {
+        let Some(first) = first else { return };
+        let result = document.plan_before(first).and_then(|before| {
+            let after = document.plan_at(&heads)?;
+            Ok(state
+                .workspace
+                .with_untracked(|ws| before.compare(&after, &name_in(ws))))
+        });
+        changes.set(Some(result));
+    };
+    view! {
+        <li class="item session">
+            <div class="item-main">
+                <span class="item-title">{session.author.clone()}</span>
+                <span class="item-meta">{when}</span>
+                <span class="item-meta">{summary}</span>
+            </div>
+            <Show when=move || changes.with(Option::is_none)>
+                <button type="button" class="button small" on:click=explain.clone()>"What changed"</button>
+            </Show>
+            {move || changes.get().map(|result| match result {
+                Ok(list) => view! { <DifferenceTable changes=list/> }.into_any(),
+                Err(reason) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
+            })}
+        </li>
     }
 }
