@@ -56,6 +56,12 @@ pub struct Config {
         default_value_t = 64
     )]
     pub max_connections_per_address: usize,
+
+    /// Seconds a sync peer may stay silent before its connection is closed. The relay
+    /// pings every peer at a third of this, and browsers answer pings by themselves, so
+    /// only a peer that is gone (a tablet put to sleep, a dropped network) is closed.
+    #[arg(long, env = "THROUGHLINE_IDLE_TIMEOUT_SECONDS", default_value_t = 90)]
+    pub idle_timeout_seconds: u64,
 }
 
 impl Config {

@@ -119,6 +119,7 @@ impl Relay {
             token: config.access_token()?,
             max_connections: config.max_connections,
             max_connections_per_address: config.max_connections_per_address,
+            idle_timeout: std::time::Duration::from_secs(config.idle_timeout_seconds.max(1)),
         };
         if settings.token.is_none() {
             tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");

@@ -35,6 +35,8 @@ pub struct Metrics {
     pub bytes_sent: AtomicU64,
     /// Messages that were not binary sync frames (the connection is then closed).
     pub malformed: AtomicU64,
+    /// Connections closed because the peer stopped answering.
+    pub idle_closed: AtomicU64,
     pub documents_open: AtomicU64,
     pub documents_opened: AtomicU64,
 }
@@ -122,6 +124,7 @@ impl Metrics {
                 get(&self.refused_per_address),
             ),
             ("malformed", get(&self.malformed)),
+            ("idle", get(&self.idle_closed)),
         ] {
             let _ = writeln!(out, "throughline_errors_total{{kind=\"{kind}\"}} {value}");
         }

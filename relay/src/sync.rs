@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Query, State};
@@ -27,6 +28,8 @@ pub struct SyncSettings {
     pub token: Option<String>,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
+    /// A peer silent for this long is closed (it is pinged at a third of it).
+    pub idle_timeout: Duration,
 }
 
 /// The relay's sync peer.
@@ -37,6 +40,7 @@ pub struct SyncService {
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
     max_message_bytes: usize,
+    idle_timeout: Duration,
 }
 
 impl SyncService {
@@ -66,6 +70,7 @@ impl SyncService {
             admission,
             metrics,
             max_message_bytes: settings.max_message_bytes,
+            idle_timeout: settings.idle_timeout,
         })
     }
 
@@ -112,6 +117,7 @@ pub async fn sync_socket(
         }
     };
     let limit = sync.max_message_bytes;
+    let idle = sync.idle_timeout;
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
@@ -119,6 +125,26 @@ pub async fn sync_socket(
             let metrics = Arc::clone(&sync.metrics);
             let (sink, stream) = socket.split();
             let received = Arc::clone(&metrics);
+            let silent = Arc::clone(&metrics);
+            let to_peer = write_and_ping(sink, idle / 3);
+            // A peer that sends nothing, not even the answer to a ping, for `idle` is
+            // gone: its stream ends, and samod closes the connection.
+            let stream = futures_util::stream::unfold(stream, move |mut stream| {
+                let silent = Arc::clone(&silent);
+                async move {
+                    match tokio::time::timeout(idle, stream.next()).await {
+                        Ok(Some(message)) => Some((message, stream)),
+                        Ok(None) => None,
+                        Err(_) => {
+                            silent.idle_closed.fetch_add(1, Ordering::Relaxed);
+                            tracing::info!(
+                                "closing a sync connection whose peer stopped answering"
+                            );
+                            None
+                        }
+                    }
+                }
+            });
             // The slot lives in the stream: samod drops the stream when the connection
             // ends, which frees the place.
             let incoming = stream
@@ -153,12 +179,22 @@ pub async fn sync_socket(
                 })
                 .boxed();
             let sent = Arc::clone(&metrics);
-            let outgoing = Box::pin(sink.with(move |bytes: Vec<u8>| {
-                sent.messages_sent.fetch_add(1, Ordering::Relaxed);
-                sent.bytes_sent
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                futures_util::future::ready(Ok::<_, axum::Error>(WsMessage::Binary(bytes.into())))
-            }));
+            let outgoing = Box::pin(futures_util::sink::unfold(
+                to_peer,
+                move |to_peer, bytes: Vec<u8>| {
+                    let sent = Arc::clone(&sent);
+                    async move {
+                        sent.messages_sent.fetch_add(1, Ordering::Relaxed);
+                        sent.bytes_sent
+                            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                        to_peer
+                            .send(WsMessage::Binary(bytes.into()))
+                            .await
+                            .map_err(|_| std::io::Error::other("the connection has closed"))?;
+                        Ok::<_, std::io::Error>(to_peer)
+                    }
+                },
+            ));
             if sync
                 .acceptor
                 .accept(samod::Transport::new(incoming, outgoing))
@@ -167,6 +203,33 @@ pub async fn sync_socket(
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }
         })
+}
+
+/// Writes to the peer from one task: what samod sends (through the returned sender) and a
+/// ping every `every`. When samod drops the sender, the socket is closed.
+fn write_and_ping(
+    mut sink: futures_util::stream::SplitSink<axum::extract::ws::WebSocket, WsMessage>,
+    every: Duration,
+) -> tokio::sync::mpsc::Sender<WsMessage> {
+    let (to_peer, mut queue) = tokio::sync::mpsc::channel::<WsMessage>(256);
+    tokio::spawn(async move {
+        let mut ping = tokio::time::interval(every.max(Duration::from_millis(100)));
+        ping.tick().await; // the first tick is immediate
+        loop {
+            let message = tokio::select! {
+                next = queue.recv() => match next {
+                    Some(message) => message,
+                    None => break,
+                },
+                _ = ping.tick() => WsMessage::Ping(Default::default()),
+            };
+            if sink.send(message).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    to_peer
 }
 
 /// `/metrics`: the counters in Prometheus' text format.

@@ -129,6 +129,7 @@ async fn start_relay_with(
         token_file: None,
         max_connections: 100,
         max_connections_per_address: per_address,
+        idle_timeout_seconds: 90,
     };
     Relay::start(config).await.expect("the relay starts")
 }
@@ -272,5 +273,61 @@ async fn connections_from_one_address_are_limited_and_places_come_back() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(accepted, "a new connection is accepted after one closed");
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_answering_is_closed_and_one_that_answers_pings_stays() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = {
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data.path().to_path_buf(),
+            app_dir: data.path().join("no-app"),
+            base_path: "/".into(),
+            max_message_bytes: 1024 * 1024,
+            token: None,
+            token_file: None,
+            max_connections: 100,
+            max_connections_per_address: 100,
+            idle_timeout_seconds: 1,
+        };
+        Relay::start(config).await.expect("the relay starts")
+    };
+    let url = format!("ws://{}/sync", relay.address());
+    let (mut gone, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (mut present, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+
+    // The present peer reads (so its library answers the pings) for three seconds; the
+    // other reads nothing at all, so it never answers.
+    let started = std::time::Instant::now();
+    let mut pings = 0;
+    while started.elapsed() < Duration::from_secs(3) {
+        match tokio::time::timeout(Duration::from_millis(200), present.next()).await {
+            Ok(Some(Ok(WsMessage::Ping(_)))) => pings += 1,
+            Ok(Some(Ok(other))) => panic!("unexpected {other:?}"),
+            Ok(Some(Err(error))) => panic!("the answering peer was closed: {error}"),
+            Ok(None) => panic!("the answering peer was closed"),
+            Err(_) => {}
+        }
+    }
+    assert!(pings >= 3, "the relay pings (got {pings})");
+
+    // The silent one has been closed by now.
+    let closed = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match gone.next().await {
+                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "a peer that stops answering is closed");
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"idle\"} 1"),
+        "{metrics}"
+    );
     relay.stop().await.expect("the relay stops cleanly");
 }

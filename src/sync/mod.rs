@@ -14,6 +14,7 @@
 mod client;
 mod engine;
 mod message;
+mod relay_address;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{SyncClient, SyncStatus};
@@ -22,3 +23,4 @@ pub use engine::{
     ConnectionId, Documents, Effect, Engine, Event, DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 pub use message::{Message, MessageError, PeerMetadata};
+pub use relay_address::relay_sync_address;

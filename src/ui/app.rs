@@ -23,6 +23,9 @@ pub struct UpdateAvailable(pub ReadSignal<bool>);
 
 /// The device setting that remembers the relay this app was served by.
 const RELAY_SETTING: &str = "relay";
+/// The device setting naming a relay the person chose (instead of the one, if any, that
+/// served the app).
+pub const CHOSEN_RELAY_SETTING: &str = "relay-chosen";
 /// The device setting holding the relay's access token, if it requires one.
 pub const TOKEN_SETTING: &str = "relay-token";
 
@@ -32,6 +35,8 @@ pub struct SyncState {
     pub status: ReadSignal<Option<SyncStatus>>,
     /// The relay's sync address, when there is one.
     pub relay: ReadSignal<Option<String>>,
+    /// Whether that relay was chosen in Settings (rather than the one serving the app).
+    pub chosen: ReadSignal<bool>,
     // The client lives as long as the page (App is never unmounted). It is not Send, so
     // it sits in the local arena.
     client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
@@ -65,10 +70,12 @@ pub fn App() -> impl IntoView {
     provide_context(UpdateAvailable(update_available));
     let (sync_status, set_sync_status) = signal(None::<SyncStatus>);
     let (relay, set_relay) = signal(None::<String>);
+    let (chosen, set_chosen) = signal(false);
     let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     let sync = SyncState {
         status: sync_status,
         relay,
+        chosen,
         client,
     };
     provide_context(sync);
@@ -87,9 +94,18 @@ pub fn App() -> impl IntoView {
             Ok(handle) => handle,
             Err(error) => return set_boot.set(Boot::Failed(error.to_string())),
         };
+        let chosen_relay = repo
+            .device_setting(CHOSEN_RELAY_SETTING)
+            .await
+            .ok()
+            .flatten()
+            .filter(|url| !url.is_empty());
+        set_chosen.set(chosen_relay.is_some());
         // The relay found on the last start still counts while the device is offline, so
         // sync resumes by itself when the network is back.
         let relay_url = match probe {
+            // A relay chosen in Settings wins over the one that served the app.
+            _ if chosen_relay.is_some() => chosen_relay,
             RelayProbe::Relay(url) => {
                 let _ = repo.set_device_setting(RELAY_SETTING, &url).await;
                 Some(url)

@@ -143,6 +143,17 @@ impl WorkspaceState {
             .map_err(|e| e.to_string())
     }
 
+    /// Keeps the relay chosen on this device (`None`: the one that served the app).
+    pub async fn set_chosen_relay(&self, sync_address: Option<&str>) -> Result<(), String> {
+        let repo = self.repo.get_value();
+        repo.set_device_setting(
+            crate::ui::app::CHOSEN_RELAY_SETTING,
+            sync_address.unwrap_or_default(),
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+
     /// Reads who uses this device from its settings (for opening the workspace).
     pub async fn device_person(repo: &Repo<Rc<BrowserStorage>>) -> Option<PersonId> {
         repo.device_setting(DEVICE_PERSON)

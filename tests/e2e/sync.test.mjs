@@ -133,3 +133,54 @@ test("a plan made on one device reaches the other through the relay, and edits f
     await relay.stop();
   }
 });
+
+test("a device syncs through a relay chosen in Settings, not the one that served the app", async () => {
+  const home = await startRelay();
+  const chosen = await startRelay();
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  const tablet = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const a = await laptop.newPage();
+    const errors = watchErrors(a);
+    await a.goto(home.base);
+    await nameOrganisation(a, "Elsewhere Co");
+    await goTo(a, "People");
+    await addPerson(a, { name: "Ana Lima" });
+    await goTo(a, "Settings");
+    const form = a.getByRole("form", { name: "Relay address" });
+    await form.getByLabel("Sync through another relay (its address)").fill("ftp://nowhere");
+    await form.getByRole("button", { name: "Use this relay" }).click();
+    await form.getByRole("alert").filter({ hasText: "not ftp" }).waitFor();
+    await form.getByLabel("Sync through another relay (its address)").fill(chosen.origin);
+    await Promise.all([a.waitForEvent("framenavigated"), form.getByRole("button", { name: "Use this relay" }).click()]);
+    await synced(a);
+    await goTo(a, "Settings");
+    assert.equal(await a.getByTestId("relay-address").textContent(), `${chosen.origin.replace("http", "ws")}/sync`);
+    const link = new URL(await a.getByTestId("share-link").inputValue());
+
+    // The other device opens the app from the chosen relay and receives the workspace there.
+    const b = await tablet.newPage();
+    const tabletErrors = watchErrors(b);
+    await b.goto(`${chosen.base}join${link.search}`);
+    await b.getByRole("button", { name: "Open this workspace" }).click();
+    await b.getByTestId("org-name").filter({ hasText: "Elsewhere Co" }).waitFor({ timeout: 15_000 });
+    await goTo(b, "People");
+    await b.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
+
+    // And back to the relay the app came from.
+    await Promise.all([
+      a.waitForEvent("framenavigated"),
+      a.getByRole("button", { name: "Use the relay this app came from" }).click(),
+    ]);
+    await synced(a);
+    await goTo(a, "Settings");
+    await a.getByTestId("relay-address").filter({ hasText: home.origin.replace("http", "ws") }).waitFor();
+    assert.deepEqual(errors, []);
+    assert.deepEqual(tabletErrors, []);
+  } finally {
+    await laptop.close();
+    await tablet.close();
+    await home.stop();
+    await chosen.stop();
+  }
+});

@@ -176,18 +176,64 @@ fn SyncSettings() -> impl IntoView {
             <h2 id="sync-heading">"Sync"</h2>
             {move || match relay() {
                 Some(address) => view! {
-                    <p>"Relay: " <code>{address}</code></p>
+                    <p>"Relay: " <code data-testid="relay-address">{address}</code></p>
                     <p data-testid="sync-detail">{status}</p>
+                    <RelayChoice/>
                     <RelayToken/>
                     <label for="share-link">"Link to open this workspace on another device"</label>
                     <input id="share-link" type="text" readonly data-testid="share-link" prop:value=link/>
                     <p class="item-meta">"Anyone with this link and access to the relay can open the workspace."</p>
                 }.into_any(),
                 None => view! {
-                    <p>"This copy of Throughline is served as plain files, without a relay, so your workspace stays on this device. Export and import carry it to another one."</p>
+                    <p>"This copy of Throughline is served as plain files, without a relay, so your workspace stays on this device. Export and import carry it to another one, or name a relay to sync through."</p>
+                    <RelayChoice/>
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// Choosing the relay to sync through: any Throughline relay (or automerge-repo sync
+/// server) by its address, or back to the one that served the app. Kept on this device;
+/// saving restarts the app so the sync connection uses it.
+#[component]
+fn RelayChoice() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let sync = expect_context::<crate::ui::app::SyncState>();
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let restart = move |choice: Option<String>| {
+        leptos::task::spawn_local(async move {
+            match state.set_chosen_relay(choice.as_deref()).await {
+                Ok(()) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match crate::sync::relay_sync_address(&typed.get_untracked()) {
+            Ok(address) => restart(Some(address)),
+            Err(reason) => error.set(Some(reason)),
+        }
+    };
+    view! {
+        <form class="token-form" on:submit=save aria-label="Relay address">
+            <label for="relay-address">"Sync through another relay (its address)"</label>
+            <input id="relay-address" type="text" inputmode="url" autocomplete="off" bind:value=typed
+                placeholder="https://relay.example.org"/>
+            <button type="submit" class="button">"Use this relay"</button>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </form>
+        <Show when=move || sync.chosen.get()>
+            <button type="button" class="button" on:click=move |_| restart(None)>
+                "Use the relay this app came from"
+            </button>
+        </Show>
     }
 }
 
