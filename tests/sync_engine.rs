@@ -460,3 +460,39 @@ fn after_a_reconnect_sync_resumes_without_looping() {
     assert!(net.same(0, 1, document));
     assert!(messages < 50, "resuming took {messages} messages");
 }
+
+#[test]
+fn the_changes_a_relay_lacks_are_counted_until_they_arrive() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "first");
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    let relay_id = net.peers[1].engine.peer_id().to_owned();
+    {
+        let peer = &mut net.peers[0];
+        assert_eq!(
+            peer.engine
+                .changes_missing_at(&relay_id, &document, &mut peer.docs),
+            None,
+            "nothing is known before the first round"
+        );
+    }
+    net.connect(0, 1, 1);
+    net.settle();
+    let missing = |net: &mut Network| {
+        let peer = &mut net.peers[0];
+        peer.engine
+            .changes_missing_at(&relay_id, &document, &mut peer.docs)
+    };
+    assert_eq!(missing(&mut net), Some(0));
+
+    // Two edits while the link is down: two changes the relay lacks.
+    net.disconnect(0, 1, 1);
+    net.edit(0, document, "second");
+    net.edit(0, document, "third");
+    assert_eq!(missing(&mut net), Some(2));
+    net.connect(0, 1, 2);
+    net.settle();
+    assert_eq!(missing(&mut net), Some(0));
+    assert_eq!(net.peers[1].text(document), "third");
+}

@@ -41,7 +41,17 @@ struct Client<S> {
     retry_ms: Cell<f64>,
     status: RefCell<SyncStatus>,
     on_status: Box<dyn Fn(&SyncStatus)>,
+    /// The relay's peer id, once known: what is missing there is counted against it,
+    /// also while disconnected.
+    relay_peer: RefCell<Option<String>>,
+    /// Changes of each document the relay does not have yet (as last counted).
+    pending: RefCell<Vec<(DocumentId, usize)>>,
+    /// Whether the listener has been told the counts once (an empty first count too).
+    counted: Cell<bool>,
+    on_pending: RefCell<Option<PendingListener>>,
 }
+
+type PendingListener = Box<dyn Fn(&[(DocumentId, usize)])>;
 
 /// Keeps this device's documents in sync with a relay for as long as the page lives.
 pub struct SyncClient<S> {
@@ -88,6 +98,10 @@ impl<S: Storage + 'static> SyncClient<S> {
             retry_ms: Cell::new(FIRST_RETRY_MS),
             status: RefCell::new(SyncStatus::Connecting),
             on_status: Box::new(on_status),
+            relay_peer: RefCell::new(None),
+            pending: RefCell::new(Vec::new()),
+            counted: Cell::new(false),
+            on_pending: RefCell::new(None),
         });
         let sync = Self { client };
         sync.share(handle);
@@ -116,6 +130,32 @@ impl<S: Storage + 'static> SyncClient<S> {
 
     pub fn status(&self) -> SyncStatus {
         self.client.status.borrow().clone()
+    }
+
+    /// Called with the documents whose changes the relay does not have yet, and how many,
+    /// whenever that changes (an edit here, a sync round, a disconnect).
+    pub fn on_pending(&self, listener: impl Fn(&[(DocumentId, usize)]) + 'static) {
+        *self.client.on_pending.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Tries now: reconnects at once when disconnected (instead of waiting for the next
+    /// retry), or offers every document again when connected.
+    pub fn sync_now(&self) {
+        let client = &self.client;
+        if client.socket.borrow().is_none() {
+            client.retry_ms.set(FIRST_RETRY_MS);
+            connect(client);
+            return;
+        }
+        let ids: Vec<DocumentId> = client
+            .documents
+            .borrow()
+            .iter()
+            .map(DocHandle::id)
+            .collect();
+        for document in ids {
+            client.event(Event::Changed { document });
+        }
     }
 }
 
@@ -149,7 +189,10 @@ impl<S: Storage + 'static> Client<S> {
                         handle.changed_by_sync();
                     }
                 }
-                Effect::PeerReady { .. } => self.retry_ms.set(FIRST_RETRY_MS),
+                Effect::PeerReady { peer, .. } => {
+                    self.retry_ms.set(FIRST_RETRY_MS);
+                    *self.relay_peer.borrow_mut() = Some(peer);
+                }
                 _ => {}
             }
         }
@@ -157,6 +200,7 @@ impl<S: Storage + 'static> Client<S> {
     }
 
     fn refresh_status(&self) {
+        self.count_pending();
         let connection = self.connection.get();
         let engine = self.engine.borrow();
         let Some(peer) = engine.peer_of(connection).map(str::to_owned) else {
@@ -174,6 +218,35 @@ impl<S: Storage + 'static> Client<S> {
         } else {
             SyncStatus::Syncing
         });
+    }
+
+    /// Counts, per document, the changes the relay does not have yet, and tells the
+    /// listener when the counts change.
+    fn count_pending(&self) {
+        let Some(peer) = self.relay_peer.borrow().clone() else {
+            return;
+        };
+        let handles = self.documents.borrow().clone();
+        let counts: Vec<(DocumentId, usize)> = {
+            let engine = self.engine.borrow();
+            let mut lent = lend(&handles);
+            handles
+                .iter()
+                .filter_map(|h| {
+                    let id = h.id();
+                    let missing = engine.changes_missing_at(&peer, &id, &mut lent)?;
+                    (missing > 0).then_some((id, missing))
+                })
+                .collect()
+        };
+        if *self.pending.borrow() == counts && self.counted.get() {
+            return;
+        }
+        self.counted.set(true);
+        *self.pending.borrow_mut() = counts.clone();
+        if let Some(listener) = &*self.on_pending.borrow() {
+            listener(&counts);
+        }
     }
 
     fn set_status(&self, status: SyncStatus) {

@@ -177,6 +177,28 @@ impl Engine {
         }
     }
 
+    /// How many of this side's changes to `document` `peer` does not have yet, as far as
+    /// the last sync round told us; `None` before any round with that peer.
+    pub fn changes_missing_at(
+        &self,
+        peer: &str,
+        document: &DocumentId,
+        docs: &mut impl Documents,
+    ) -> Option<usize> {
+        let state = self.sync_states.get(&(peer.to_owned(), *document))?;
+        let doc = docs.document(document)?;
+        let theirs = state
+            .their_heads
+            .clone()
+            .unwrap_or_else(|| state.shared_heads.clone());
+        // Their heads may include changes this side has not received yet.
+        let known: Vec<_> = theirs
+            .into_iter()
+            .filter(|hash| doc.get_change_by_hash(hash).is_some())
+            .collect();
+        Some(doc.get_changes(&known).len())
+    }
+
     pub fn handle(&mut self, event: Event<'_>, docs: &mut impl Documents) -> Vec<Effect> {
         let mut effects = Vec::new();
         match event {

@@ -37,12 +37,24 @@ pub struct SyncState {
     pub relay: ReadSignal<Option<String>>,
     /// Whether that relay was chosen in Settings (rather than the one serving the app).
     pub chosen: ReadSignal<bool>,
+    /// Documents with changes the relay does not have yet, and how many; `None` until
+    /// the relay has been reached once from this page.
+    pub pending: ReadSignal<Option<Vec<(crate::store::DocumentId, usize)>>>,
     // The client lives as long as the page (App is never unmounted). It is not Send, so
     // it sits in the local arena.
     client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
 }
 
 impl SyncState {
+    /// Tries to sync now rather than at the next retry.
+    pub fn sync_now(&self) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.sync_now();
+            }
+        });
+    }
+
     /// Syncs one more document (a plan) with the relay, when there is one.
     pub fn share(&self, handle: &crate::store::DocHandle<Rc<BrowserStorage>>) {
         self.client.with_value(|client| {
@@ -71,11 +83,13 @@ pub fn App() -> impl IntoView {
     let (sync_status, set_sync_status) = signal(None::<SyncStatus>);
     let (relay, set_relay) = signal(None::<String>);
     let (chosen, set_chosen) = signal(false);
+    let (pending, set_pending) = signal(None);
     let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     let sync = SyncState {
         status: sync_status,
         relay,
         chosen,
+        pending,
         client,
     };
     provide_context(sync);
@@ -141,6 +155,7 @@ pub fn App() -> impl IntoView {
             let started = SyncClient::start(url, handle.clone(), move |status| {
                 set_sync_status.set(Some(status.clone()));
             });
+            started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
             client.set_value(Some(started));
         }
         let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {

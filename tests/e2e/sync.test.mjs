@@ -46,6 +46,10 @@ test("a workspace shared by link syncs between two devices, also after a network
     await a.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
     await addPerson(a, { name: "Di Park" });
     await addPerson(b, { name: "Eve Sato" });
+    // The laptop says what it keeps for the relay.
+    // (Settings lists them per document; not visited here: an offline navigation without
+    // the service worker makes Chromium log a failed favicon load.)
+    await a.getByTestId("sync-status").filter({ hasText: /^Offline · \d+ changes? to send$/ }).waitFor();
     await laptop.setOffline(false);
     await a.getByTestId("person-name").filter({ hasText: "Eve Sato" }).waitFor({ timeout: 20_000 });
     await b.getByTestId("person-name").filter({ hasText: "Di Park" }).waitFor({ timeout: 20_000 });
@@ -53,6 +57,8 @@ test("a workspace shared by link syncs between two devices, also after a network
     const names = ["Ana Lima", "Bo Chen", "Cy Okafor", "Di Park", "Eve Sato"];
     assert.deepEqual(await a.getByTestId("person-name").allTextContents(), names);
     assert.deepEqual(await b.getByTestId("person-name").allTextContents(), names);
+    await goTo(a, "Settings");
+    await a.getByTestId("pending-changes").getByText("Everything made on this device is on the relay.").waitFor();
     assert.deepEqual(errors, []);
     assert.deepEqual(tabletErrors, []);
   } finally {
@@ -71,9 +77,12 @@ test("a relay that requires a token syncs only once the token is given", async (
     await nameOrganisation(page, "Token Co");
     await page.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
     await goTo(page, "Settings");
+    await page.getByTestId("pending-changes").getByText("The relay has not been reached from this page yet").waitFor();
     await page.getByLabel("Access token (if the relay asks for one)").fill("team-token-123");
     await Promise.all([page.waitForEvent("framenavigated"), page.getByRole("button", { name: "Save token" }).click()]);
     await synced(page);
+    await goTo(page, "Settings");
+    await page.getByTestId("pending-changes").getByText("Everything made on this device is on the relay.").waitFor();
     assert.doesNotMatch(relay.log(), /team-token-123/, "the token is never logged");
   } finally {
     await context.close();

@@ -178,6 +178,7 @@ fn SyncSettings() -> impl IntoView {
                 Some(address) => view! {
                     <p>"Relay: " <code data-testid="relay-address">{address}</code></p>
                     <p data-testid="sync-detail">{status}</p>
+                    <PendingChanges/>
                     <RelayChoice/>
                     <RelayToken/>
                     <label for="share-link">"Link to open this workspace on another device"</label>
@@ -190,6 +191,51 @@ fn SyncSettings() -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// What the relay does not have yet, per document, and "Sync now".
+#[component]
+fn PendingChanges() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let plans = expect_context::<crate::ui::PlansState>();
+    let sync = expect_context::<crate::ui::app::SyncState>();
+    let lines = move || {
+        let workspace = state.url();
+        sync.pending.get().map(|pending| {
+            pending
+                .into_iter()
+                .map(|(id, count)| {
+                    let what = if id.url() == workspace {
+                        "The workspace".to_owned()
+                    } else {
+                        plans
+                            .get(&id)
+                            .and_then(|d| {
+                                d.plan
+                                    .with(|p| p.as_ref().map(|p| format!("The plan “{}”", p.title)))
+                            })
+                            .unwrap_or_else(|| "A plan".to_owned())
+                    };
+                    format!(
+                        "{what}: {count} change{} not on the relay yet",
+                        if count == 1 { "" } else { "s" }
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div data-testid="pending-changes">
+            {move || {
+                match lines() {
+                    None => view! { <p>"The relay has not been reached from this page yet, so what it holds is not known."</p> }.into_any(),
+                    Some(lines) if lines.is_empty() => view! { <p>"Everything made on this device is on the relay."</p> }.into_any(),
+                    Some(lines) => view! { <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }.into_any(),
+                }
+            }}
+        </div>
+        <button type="button" class="button" on:click=move |_| sync.sync_now()>"Sync now"</button>
     }
 }
 
