@@ -203,6 +203,8 @@ struct Peer {
     updated: Vec<DocumentId>,
     closed: Vec<(u64, String)>,
     unavailable: Vec<DocumentId>,
+    /// Ephemeral messages received: (session, data).
+    heard: Vec<(String, Vec<u8>)>,
 }
 
 impl Peer {
@@ -213,6 +215,7 @@ impl Peer {
             updated: Vec::new(),
             closed: Vec::new(),
             unavailable: Vec::new(),
+            heard: Vec::new(),
         }
     }
 
@@ -279,7 +282,10 @@ impl Network {
                 }
                 Effect::Updated { document } => self.peers[peer].updated.push(document),
                 Effect::Unavailable { document, .. } => self.peers[peer].unavailable.push(document),
-                Effect::PeerReady { .. } | Effect::Ephemeral { .. } => {}
+                Effect::Ephemeral { session, data, .. } => {
+                    self.peers[peer].heard.push((session, data))
+                }
+                Effect::PeerReady { .. } => {}
             }
         }
     }
@@ -495,4 +501,52 @@ fn the_changes_a_relay_lacks_are_counted_until_they_arrive() {
     net.settle();
     assert_eq!(missing(&mut net), Some(0));
     assert_eq!(net.peers[1].text(document), "third");
+}
+
+#[test]
+fn presence_crosses_a_line_of_peers_once_and_is_not_echoed() {
+    let mut net = Network::new(&["a", "b", "c"]);
+    let document = DocumentId::random();
+    for peer in 0..3 {
+        net.peers[peer].docs.insert(document, AutoCommit::new());
+    }
+    net.connect(0, 1, 1);
+    net.connect(2, 1, 2);
+    // A triangle as well: c also reaches a directly, so a's message reaches c twice.
+    net.connect(2, 0, 3);
+    net.settle();
+    net.event(
+        0,
+        Event::Broadcast {
+            document,
+            data: b"ana is here",
+        },
+    );
+    net.settle();
+    let heard = |net: &Network, peer: usize| net.peers[peer].heard.clone();
+    assert_eq!(
+        heard(&net, 1),
+        vec![("a".to_owned(), b"ana is here".to_vec())]
+    );
+    assert_eq!(
+        heard(&net, 2),
+        vec![("a".to_owned(), b"ana is here".to_vec())],
+        "c hears it once, though it came by two paths"
+    );
+    assert!(
+        heard(&net, 0).is_empty(),
+        "a's own message does not come back to it"
+    );
+
+    // A newer message from the same session is heard; nothing is stored.
+    net.event(
+        0,
+        Event::Broadcast {
+            document,
+            data: b"ana left",
+        },
+    );
+    net.settle();
+    assert_eq!(heard(&net, 2).last().unwrap().1, b"ana left".to_vec());
+    assert_eq!(net.peers[2].text(document), "");
 }

@@ -49,7 +49,11 @@ struct Client<S> {
     /// Whether the listener has been told the counts once (an empty first count too).
     counted: Cell<bool>,
     on_pending: RefCell<Option<PendingListener>>,
+    on_ephemeral: RefCell<Option<EphemeralListener>>,
 }
+
+/// Called with the document, the sending session and the data of an ephemeral message.
+type EphemeralListener = Box<dyn Fn(DocumentId, &str, &[u8])>;
 
 type PendingListener = Box<dyn Fn(&[(DocumentId, usize)])>;
 
@@ -102,6 +106,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             pending: RefCell::new(Vec::new()),
             counted: Cell::new(false),
             on_pending: RefCell::new(None),
+            on_ephemeral: RefCell::new(None),
         });
         let sync = Self { client };
         sync.share(handle);
@@ -136,6 +141,18 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// whenever that changes (an edit here, a sync round, a disconnect).
     pub fn on_pending(&self, listener: impl Fn(&[(DocumentId, usize)]) + 'static) {
         *self.client.on_pending.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Tells everyone looking at `document` through the relay something not kept
+    /// (presence). Nothing is sent while disconnected.
+    pub fn broadcast(&self, document: DocumentId, data: &[u8]) {
+        self.client.event(Event::Broadcast { document, data });
+    }
+
+    /// Called with every ephemeral message that arrives: the document, the sending
+    /// session and the data.
+    pub fn on_ephemeral(&self, listener: impl Fn(DocumentId, &str, &[u8]) + 'static) {
+        *self.client.on_ephemeral.borrow_mut() = Some(Box::new(listener));
     }
 
     /// Tries now: reconnects at once when disconnected (instead of waiting for the next
@@ -183,6 +200,16 @@ impl<S: Storage + 'static> Client<S> {
                         );
                     }
                     self.offline(format!("the connection was closed: {reason}"));
+                }
+                Effect::Ephemeral {
+                    document,
+                    session,
+                    data,
+                    ..
+                } => {
+                    if let Some(listener) = &*self.on_ephemeral.borrow() {
+                        listener(document, &session, &data);
+                    }
                 }
                 Effect::Updated { document } => {
                     if let Some(handle) = handles.iter().find(|h| h.id() == document) {

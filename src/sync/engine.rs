@@ -70,6 +70,12 @@ pub enum Event<'a> {
     Changed {
         document: DocumentId,
     },
+    /// Tell everyone looking at `document` something that is not kept (presence): an
+    /// `ephemeral` message to every peer, which relays pass on.
+    Broadcast {
+        document: DocumentId,
+        data: &'a [u8],
+    },
 }
 
 /// What the engine wants done.
@@ -125,6 +131,11 @@ pub struct Engine {
     sync_states: HashMap<(String, DocumentId), SyncState>,
     /// Documents a peer said it does not have (no point offering until it asks).
     unavailable: BTreeSet<(String, DocumentId)>,
+    /// How many ephemeral messages this engine has sent (their `count`).
+    ephemeral_sent: u64,
+    /// The highest `count` seen from each ephemeral session: older or repeated messages
+    /// (one that came round by two paths) are dropped.
+    ephemeral_seen: HashMap<String, u64>,
 }
 
 impl Engine {
@@ -136,6 +147,8 @@ impl Engine {
             connections: HashMap::new(),
             sync_states: HashMap::new(),
             unavailable: BTreeSet::new(),
+            ephemeral_sent: 0,
+            ephemeral_seen: HashMap::new(),
         }
     }
 
@@ -225,6 +238,13 @@ impl Engine {
                     self.forget_in_flight(&peer);
                 }
             }
+            Event::Broadcast { document, data } => {
+                self.ephemeral_sent += 1;
+                let count = self.ephemeral_sent;
+                // This engine's peer id names its session: it is new on every start.
+                let session = self.peer_id.clone();
+                self.send_ephemeral(None, document, &session, count, data, &mut effects);
+            }
             Event::Changed { document } => {
                 let peers: Vec<(ConnectionId, String)> = self.ready_peers();
                 for (connection, peer) in peers {
@@ -234,6 +254,35 @@ impl Engine {
             }
         }
         effects
+    }
+
+    /// Sends an ephemeral message of `session` to every ready peer but the one on `except`.
+    fn send_ephemeral(
+        &self,
+        except: Option<ConnectionId>,
+        document: DocumentId,
+        session: &str,
+        count: u64,
+        data: &[u8],
+        effects: &mut Vec<Effect>,
+    ) {
+        for (connection, peer) in self.ready_peers() {
+            if Some(connection) == except {
+                continue;
+            }
+            let message = Message::Ephemeral {
+                sender_id: self.peer_id.clone(),
+                target_id: peer,
+                document_id: document.to_string(),
+                count,
+                session_id: session.to_owned(),
+                data: data.to_vec(),
+            };
+            effects.push(Effect::Send {
+                connection,
+                bytes: message.encode(),
+            });
+        }
     }
 
     fn ready_peers(&self) -> Vec<(ConnectionId, String)> {
@@ -501,15 +550,34 @@ impl Engine {
                 data,
                 ..
             } => {
-                if let Ok(document) = document_id.parse::<DocumentId>() {
-                    effects.push(Effect::Ephemeral {
-                        document,
-                        peer: peer.to_owned(),
-                        session: session_id,
-                        count,
-                        data,
-                    });
+                let Ok(document) = document_id.parse::<DocumentId>() else {
+                    return;
+                };
+                if session_id == self.peer_id
+                    || self
+                        .ephemeral_seen
+                        .get(&session_id)
+                        .is_some_and(|seen| count <= *seen)
+                {
+                    return;
                 }
+                self.ephemeral_seen.insert(session_id.clone(), count);
+                // Passed on to the other peers, so presence crosses a chain of devices.
+                self.send_ephemeral(
+                    Some(connection),
+                    document,
+                    &session_id,
+                    count,
+                    &data,
+                    effects,
+                );
+                effects.push(Effect::Ephemeral {
+                    document,
+                    peer: peer.to_owned(),
+                    session: session_id,
+                    count,
+                    data,
+                });
             }
             Message::Join { .. } | Message::Peer { .. } => self.close(
                 connection,

@@ -8,12 +8,13 @@
 //! It knows nothing of Leptos, and borrows documents from `store` for each event.
 //!
 //! In the browser, [`SyncClient`] runs the engine over a WebSocket to the relay's `/sync`
-//! (see `docs/architecture.md`); presence over `ephemeral` messages comes next.
+//! (see `docs/architecture.md`), and [`Presence`] rides on its `ephemeral` messages.
 
 #[cfg(target_arch = "wasm32")]
 mod client;
 mod engine;
 mod message;
+mod presence;
 mod relay_address;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,4 +24,5 @@ pub use engine::{
     ConnectionId, Documents, Effect, Engine, Event, DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 pub use message::{Message, MessageError, PeerMetadata};
+pub use presence::Presence;
 pub use relay_address::relay_sync_address;

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use super::components::{Navigation, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt};
+use super::components::{
+    Navigation, PresenceList, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt,
+};
 use super::pages::{
     HistoryPage, HomePage, JoinPage, NotFoundPage, PeoplePage, PlanPage, PlansPage, ReviewsPage,
     SettingsPage,
@@ -46,6 +48,24 @@ pub struct SyncState {
 }
 
 impl SyncState {
+    /// Tells the others looking at `document` something not kept (presence).
+    pub fn broadcast(&self, document: crate::store::DocumentId, data: &[u8]) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.broadcast(document, data);
+            }
+        });
+    }
+
+    /// Hears what others say about `document`s (presence): session and data.
+    pub fn listen(&self, listener: impl Fn(crate::store::DocumentId, &str, &[u8]) + 'static) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.on_ephemeral(listener);
+            }
+        });
+    }
+
     /// Tries to sync now rather than at the next retry.
     pub fn sync_now(&self) {
         self.client.with_value(|client| {
@@ -238,6 +258,7 @@ pub fn AppShell() -> impl IntoView {
                 <header class="topbar">
                     <span class="brand" aria-hidden="true">"◆"</span>
                     <span class="org-name" data-testid="org-name">{organisation}</span>
+                    <PresenceList/>
                     <SaveIndicator/>
                     <SyncIndicator/>
                 </header>

@@ -34,8 +34,10 @@ test("a workspace shared by link syncs between two devices, also after a network
     await goTo(b, "People");
     await b.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
 
-    // Live both ways.
+    // Live both ways; each sees the other is here, and where.
     await goTo(a, "People");
+    await a.getByTestId("presence").filter({ hasText: "Also here: Someone (People)" }).waitFor({ timeout: 10_000 });
+    await b.getByTestId("presence").filter({ hasText: "Also here: Someone (People)" }).waitFor({ timeout: 10_000 });
     await addPerson(b, { name: "Bo Chen" });
     await a.getByTestId("person-name").filter({ hasText: "Bo Chen" }).waitFor({ timeout: 10_000 });
     await addPerson(a, { name: "Cy Okafor" });

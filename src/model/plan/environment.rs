@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::structure::{gone, ordered};
+use super::structure::{gone, ordered, positions, Kind};
 use super::{valid_title, Plan};
-use crate::model::order::moved_position;
 use crate::model::ItemId;
 
 /// A quadrant of the SWOT board.
@@ -184,33 +183,8 @@ impl Plan {
         if !self.swot.contains_key(id) {
             return Err(gone());
         }
-        let mut siblings: Vec<(ItemId, f64)> = self
-            .swot_in(quadrant)
-            .into_iter()
-            .map(|(id, i)| (id.clone(), i.position))
-            .collect();
-        let from = match siblings.iter().position(|(s, _)| s == id) {
-            Some(from) => from,
-            None => {
-                let end = siblings.last().map_or(1.0, |(_, p)| p.floor() + 1.0);
-                siblings.push((id.clone(), end));
-                siblings.len() - 1
-            }
-        };
-        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
-        let position = match moved_position(&positions, from, to) {
-            Some(position) => position,
-            None => {
-                // The gap is used up: renumber this quadrant, then place the item.
-                for (i, (sibling, _)) in siblings.iter().enumerate() {
-                    if let Some(item) = self.swot.get_mut(sibling) {
-                        item.position = (i + 1) as f64;
-                    }
-                }
-                let positions: Vec<f64> = (1..=siblings.len()).map(|i| i as f64).collect();
-                moved_position(&positions, from, to).unwrap_or(positions.len() as f64 + 1.0)
-            }
-        };
+        let siblings = positions(self.swot_in(quadrant), |i| i.position);
+        let position = self.place(Kind::Swot, siblings, id, to);
         let item = self.swot.get_mut(id).ok_or_else(gone)?;
         item.quadrant = quadrant;
         item.position = position;

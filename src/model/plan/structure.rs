@@ -98,6 +98,27 @@ impl Initiative {
     }
 }
 
+/// Which collection an ordered item is in.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Goal,
+    Objective,
+    Measure,
+    Initiative,
+    Swot,
+}
+
+/// Ids and positions of items in order.
+pub(super) fn positions<T>(
+    items: Vec<(&ItemId, &T)>,
+    position: impl Fn(&T) -> f64,
+) -> Vec<(ItemId, f64)> {
+    items
+        .into_iter()
+        .map(|(id, item)| (id.clone(), position(item)))
+        .collect()
+}
+
 /// The next position after every item in `positions`.
 fn last_position<'a>(positions: impl Iterator<Item = &'a f64>) -> f64 {
     positions.fold(0.0_f64, |last, p| last.max(*p)) + 1.0
@@ -249,28 +270,11 @@ impl Plan {
 
     /// Moves an objective to `goal` at index `to` among that goal's objectives.
     pub fn move_objective(&mut self, id: &ItemId, goal: &ItemId, to: usize) -> Result<(), String> {
-        if !self.goals.contains_key(goal) {
+        if !self.goals.contains_key(goal) || !self.objectives.contains_key(id) {
             return Err(gone());
         }
-        if !self.objectives.contains_key(id) {
-            return Err(gone());
-        }
-        let mut siblings: Vec<(ItemId, f64)> = self
-            .objectives_of(goal)
-            .into_iter()
-            .map(|(id, o)| (id.clone(), o.position))
-            .collect();
-        let from = siblings.iter().position(|(s, _)| s == id);
-        if from.is_none() {
-            // Coming from another goal: it joins at the end, then moves to `to`.
-            siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
-        }
-        let from = from.unwrap_or(siblings.len() - 1);
-        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
-            if let Some(o) = plan.objectives.get_mut(id) {
-                o.position = p;
-            }
-        });
+        let siblings = positions(self.objectives_of(goal), |o| o.position);
+        let position = self.place(Kind::Objective, siblings, id, to);
         let objective = self.objectives.get_mut(id).ok_or_else(gone)?;
         objective.goal = goal.clone();
         objective.position = position;
@@ -288,23 +292,8 @@ impl Plan {
         if !self.objectives.contains_key(objective) || !self.measures.contains_key(id) {
             return Err(gone());
         }
-        let mut siblings: Vec<(ItemId, f64)> = self
-            .measures_of(objective)
-            .into_iter()
-            .map(|(id, m)| (id.clone(), m.position))
-            .collect();
-        let from = siblings
-            .iter()
-            .position(|(s, _)| s == id)
-            .unwrap_or_else(|| {
-                siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
-                siblings.len() - 1
-            });
-        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
-            if let Some(m) = plan.measures.get_mut(id) {
-                m.position = p;
-            }
-        });
+        let siblings = positions(self.measures_of(objective), |m| m.position);
+        let position = self.place(Kind::Measure, siblings, id, to);
         let measure = self.measures.get_mut(id).ok_or_else(gone)?;
         measure.objective = objective.clone();
         measure.position = position;
@@ -321,23 +310,8 @@ impl Plan {
         if !self.objectives.contains_key(objective) || !self.initiatives.contains_key(id) {
             return Err(gone());
         }
-        let mut siblings: Vec<(ItemId, f64)> = self
-            .initiatives_of(objective)
-            .into_iter()
-            .map(|(id, i)| (id.clone(), i.position))
-            .collect();
-        let from = siblings
-            .iter()
-            .position(|(s, _)| s == id)
-            .unwrap_or_else(|| {
-                siblings.push((id.clone(), last_position(siblings.iter().map(|(_, p)| p))));
-                siblings.len() - 1
-            });
-        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
-            if let Some(i) = plan.initiatives.get_mut(id) {
-                i.position = p;
-            }
-        });
+        let siblings = positions(self.initiatives_of(objective), |i| i.position);
+        let position = self.place(Kind::Initiative, siblings, id, to);
         let initiative = self.initiatives.get_mut(id).ok_or_else(gone)?;
         initiative.objective = objective.clone();
         initiative.position = position;
@@ -346,45 +320,55 @@ impl Plan {
 
     /// Moves a goal to index `to`.
     pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), String> {
-        let mut siblings: Vec<(ItemId, f64)> = self
-            .goals_in_order()
-            .into_iter()
-            .map(|(id, g)| (id.clone(), g.position))
-            .collect();
-        let from = siblings
-            .iter()
-            .position(|(s, _)| s == id)
-            .ok_or_else(gone)?;
-        let position = self.new_position(&mut siblings, from, to, |plan, id, p| {
-            if let Some(g) = plan.goals.get_mut(id) {
-                g.position = p;
-            }
-        });
-        if let Some(goal) = self.goals.get_mut(id) {
-            goal.position = position;
+        if !self.goals.contains_key(id) {
+            return Err(gone());
         }
+        let siblings = positions(self.goals_in_order(), |g| g.position);
+        let position = self.place(Kind::Goal, siblings, id, to);
+        self.goals.get_mut(id).ok_or_else(gone)?.position = position;
         Ok(())
     }
 
-    /// The position for moving `siblings[from]` to index `to`; renumbers the siblings
-    /// (through `set`) first when the gap has become too small to split.
-    fn new_position(
+    /// The position of the item `id` of `kind`, if it is there.
+    fn position_mut(&mut self, kind: Kind, id: &ItemId) -> Option<&mut f64> {
+        match kind {
+            Kind::Goal => self.goals.get_mut(id).map(|g| &mut g.position),
+            Kind::Objective => self.objectives.get_mut(id).map(|o| &mut o.position),
+            Kind::Measure => self.measures.get_mut(id).map(|m| &mut m.position),
+            Kind::Initiative => self.initiatives.get_mut(id).map(|i| &mut i.position),
+            Kind::Swot => self.swot.get_mut(id).map(|i| &mut i.position),
+        }
+    }
+
+    /// The position for `id` at index `to` among `siblings` (in order; an item coming
+    /// from another parent joins them at the end first). When the gap there is too small
+    /// to split, the siblings are renumbered 1, 2, 3… first.
+    pub(super) fn place(
         &mut self,
-        siblings: &mut [(ItemId, f64)],
-        from: usize,
+        kind: Kind,
+        mut siblings: Vec<(ItemId, f64)>,
+        id: &ItemId,
         to: usize,
-        set: impl Fn(&mut Plan, &ItemId, f64),
     ) -> f64 {
-        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
-        if let Some(position) = moved_position(&positions, from, to) {
+        let from = match siblings.iter().position(|(s, _)| s == id) {
+            Some(from) => from,
+            None => {
+                let end = last_position(siblings.iter().map(|(_, p)| p));
+                siblings.push((id.clone(), end));
+                siblings.len() - 1
+            }
+        };
+        let current: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
+        if let Some(position) = moved_position(&current, from, to) {
             return position;
         }
-        for (i, (id, position)) in siblings.iter_mut().enumerate() {
-            *position = (i + 1) as f64;
-            set(self, id, *position);
+        for (i, (sibling, _)) in siblings.iter().enumerate() {
+            if let Some(position) = self.position_mut(kind, sibling) {
+                *position = (i + 1) as f64;
+            }
         }
-        let positions: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
-        moved_position(&positions, from, to).unwrap_or(positions.len() as f64 + 1.0)
+        let renumbered: Vec<f64> = (1..=siblings.len()).map(|i| i as f64).collect();
+        moved_position(&renumbered, from, to).unwrap_or(renumbered.len() as f64 + 1.0)
     }
 
     /// Removes an objective with its initiatives and measures, and its links from the

@@ -6,9 +6,10 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use super::objective::ObjectiveCard;
+use super::rollup_summary::RollupSummary;
 use crate::model::plan::{parse_amount, Rollup};
 use crate::model::ItemId;
-use crate::ui::components::{CheckedInput, HealthTag, ProgressBar};
+use crate::ui::components::CheckedInput;
 use crate::ui::PlanDocument;
 
 /// The plan's roll-up, provided by the plan page to its sections (computed once per
@@ -244,14 +245,7 @@ fn GoalCard(
                     {(!description.is_empty()).then(|| view! { <p class="item-meta">{description.clone()}</p> })}
                     {envelope.map(|e| view! { <p class="item-meta">{format!("Budget envelope {}", crate::model::plan::format_number(e as f64))}</p> })}
                 </div>
-                <div class="rollup">
-                    {move || view! { <HealthTag rag=health.get().rag/> }}
-                    {move || view! { <ProgressBar value=health.get().progress label="Goal progress"/> }}
-                    <details class="why">
-                        <summary>"Why?"</summary>
-                        <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                    </details>
-                </div>
+                <RollupSummary health=health label="Goal progress" panel=format!("why-{id}")/>
             </header>
             <div class="item-actions">
                 <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit goal"</button>

@@ -8,7 +8,7 @@ use crate::model::plan::{
     InitiativeStatus,
 };
 use crate::model::{ItemId, PersonId};
-use crate::ui::components::{CheckedInput, ProgressBar};
+use crate::ui::components::{CheckedInput, PersonSelect, ProgressBar};
 use crate::ui::{PlanDocument, WorkspaceState};
 
 #[component]
@@ -107,7 +107,6 @@ pub fn InitiativeForm(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
-    let state = expect_context::<WorkspaceState>();
     let start_with = existing
         .as_ref()
         .map(|(_, i)| i.clone())
@@ -189,15 +188,7 @@ pub fn InitiativeForm(
         <form class="form" on:submit=submit aria-label=if existing.is_some() { "Edit initiative" } else { "New initiative" }>
             <div class="form-grid">
                 <CheckedInput id=field("title") label="Title" value=title/>
-                <label for=field("owner")>"Owner"</label>
-                <select id=field("owner") on:change=move |ev| owner.set(event_target_value(&ev))>
-                    <option value="" selected=move || owner.get().is_empty()>"No one"</option>
-                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(pid, p)| {
-                        let value = pid.to_string();
-                        let selected = value.clone();
-                        view! { <option value=value selected=move || owner.get() == selected>{p.name.clone()}</option> }
-                    }).collect_view())}
-                </select>
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
                 <CheckedInput id=field("start") label="Start" value=start kind="date" check=optional_date/>
                 <CheckedInput id=field("end") label="End" value=end kind="date" check=optional_date/>
                 <CheckedInput id=field("budget") label="Budget" value=budget inputmode="numeric" check=|t| parse_amount(t).err()/>

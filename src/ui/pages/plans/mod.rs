@@ -13,6 +13,7 @@ mod plan_card;
 mod plan_page;
 mod report;
 mod resources;
+mod rollup_summary;
 mod scorecard;
 mod strategy_map;
 mod versions;

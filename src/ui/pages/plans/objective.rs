@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use super::goals::RollupMemo;
 use super::initiative::{InitiativeForm, InitiativeRow};
 use super::measure::{MeasureForm, MeasureRow};
+use super::rollup_summary::RollupSummary;
 use crate::model::plan::{parse_date, Initiative, Measure, Objective};
 use crate::model::{ItemId, PersonId};
-use crate::ui::components::{HealthTag, ProgressBar};
+use crate::ui::components::PersonSelect;
 use crate::ui::{PlanDocument, WorkspaceState};
 
 /// Everything the card shows, compared as a whole so the card redraws only when it
@@ -186,15 +187,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                         {(!meta.is_empty()).then(|| view! { <p class="item-meta">{meta}</p> })}
                         {(!answered.is_empty()).then(|| view! { <p class="item-meta">"Answers "{answered.join("; ")}</p> })}
                     </div>
-                    <div class="rollup">
-                        {move || view! { <HealthTag rag=health.get().rag/> }}
-                        {move || view! { <ProgressBar value=health.get().progress label="Objective progress"/> }}
-                        <details class="why" open=panels.is_open(&why_key)
-                            on:toggle={let key = why_key.clone(); move |ev| panels.toggled(&key, &ev)}>
-                            <summary>"Why?"</summary>
-                            <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                        </details>
-                    </div>
+                    <RollupSummary health=health label="Objective progress" panel=why_key.clone()/>
                 </header>
                 <div class="item-actions">
                     <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit objective"</button>
@@ -246,7 +239,6 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
 #[component]
 fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
-    let state = expect_context::<WorkspaceState>();
     let title = RwSignal::new(objective.title.clone());
     let owner = RwSignal::new(objective.owner.map(|o| o.to_string()).unwrap_or_default());
     let due = RwSignal::new(objective.due.unwrap_or_default());
@@ -293,15 +285,7 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
             <div class="form-grid">
                 <label for=field("title")>"Title"</label>
                 <input id=field("title") type="text" bind:value=title/>
-                <label for=field("owner")>"Owner"</label>
-                <select id=field("owner") on:change=move |ev| owner.set(event_target_value(&ev))>
-                    <option value="" selected=move || owner.get().is_empty()>"No one"</option>
-                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(pid, p)| {
-                        let value = pid.to_string();
-                        let selected = value.clone();
-                        view! { <option value=value selected=move || owner.get() == selected>{p.name.clone()}</option> }
-                    }).collect_view())}
-                </select>
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
                 <label for=field("due")>"Due"</label>
                 <div class="field">
                     <input id=field("due") type="date" bind:value=due aria-invalid=move || due_error().is_some().to_string()/>

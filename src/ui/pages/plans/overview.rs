@@ -11,7 +11,7 @@ use crate::model::plan::{
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
-use crate::ui::components::{CheckedInput, CollaborativeText};
+use crate::ui::components::{CheckedInput, CollaborativeText, PersonSelect};
 use crate::ui::format::{date, date_time};
 use crate::ui::{href, PlanDocument, PlansState, WorkspaceState};
 
@@ -341,15 +341,7 @@ fn Participants() -> impl IntoView {
                 </For>
             </ul>
             <form class="inline-form" on:submit=add aria-label="Add a participant">
-                <label for="participant-person">"Person"</label>
-                <select id="participant-person" on:change=move |ev| person.set(event_target_value(&ev))>
-                    <option value="" selected=move || person.get().is_empty()>"Choose…"</option>
-                    {move || state.workspace.with(|ws| ws.people_by_name().into_iter().map(|(id, p)| {
-                        let value = id.to_string();
-                        let selected_value = value.clone();
-                        view! { <option value=value selected=move || person.get() == selected_value>{p.name.clone()}</option> }
-                    }).collect_view())}
-                </select>
+                <PersonSelect id="participant-person".into() label="Person" chosen=person none="Choose…"/>
                 <label for="participant-role">"Role"</label>
                 <select id="participant-role" on:change=move |ev| { if let Some(r) = parse_role(event_target_value(&ev)) { role.set(r) } }>
                     {role_options(Role::Board)}

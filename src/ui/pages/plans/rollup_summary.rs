@@ -1,0 +1,30 @@
+//! An item's rolled-up health: its colour, its progress, and the reasons behind the
+//! colour under "Why?" (which stays open across redraws, see `OpenPanels`).
+
+use leptos::prelude::*;
+
+use super::goals::OpenPanels;
+use crate::model::plan::Health;
+use crate::ui::components::{HealthTag, ProgressBar};
+
+#[component]
+pub fn RollupSummary(
+    health: Memo<Health>,
+    /// What the progress bar is called ("Goal progress").
+    label: &'static str,
+    /// The key under which "Why?" remembers being open.
+    panel: String,
+) -> impl IntoView {
+    let panels = expect_context::<OpenPanels>();
+    let toggle_key = panel.clone();
+    view! {
+        <div class="rollup">
+            {move || view! { <HealthTag rag=health.get().rag/> }}
+            {move || view! { <ProgressBar value=health.get().progress label=label/> }}
+            <details class="why" open=panels.is_open(&panel) on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>
+                <summary>"Why?"</summary>
+                <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            </details>
+        </div>
+    }
+}
