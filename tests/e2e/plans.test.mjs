@@ -121,6 +121,14 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await goal.getByLabel("New objective").fill("Keep Nordic customers");
     await goal.getByRole("button", { name: "Add objective" }).click();
     const keep = page.getByTestId("objective").filter({ hasText: "Keep Nordic customers" });
+    const objectiveTitles = () => goal.getByTestId("objective").locator("h3").allTextContents();
+    await keep.waitFor();
+    assert.ok(await goal.getByRole("button", { name: "Move “Win Nordic customers” up" }).isDisabled());
+    await goal.getByRole("button", { name: "Move “Keep Nordic customers” up" }).click();
+    await goal.getByTestId("objective").first().filter({ hasText: "Keep Nordic customers" }).waitFor();
+    assert.deepEqual(await objectiveTitles(), ["Keep Nordic customers", "Win Nordic customers"]);
+    await goal.getByRole("button", { name: "Move “Keep Nordic customers” down" }).click();
+    await goal.getByTestId("objective").first().filter({ hasText: "Win Nordic customers" }).waitFor();
     const moveInitiative = async (from, to) => {
       await from.getByRole("button", { name: "Edit “Open an Oslo office”" }).click();
       const edit = page.getByRole("form", { name: "Edit initiative" });

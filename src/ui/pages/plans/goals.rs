@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
+use super::move_buttons::MoveButtons;
+
 use super::objective::ObjectiveCard;
 use super::rollup_summary::RollupSummary;
 use crate::model::plan::{parse_amount, Rollup};
@@ -235,7 +237,7 @@ fn GoalCard(
     let heading_id = format!("goal-{id}");
     let labelled_by = heading_id.clone();
     let input_id = format!("new-objective-{id}");
-    let (up, down) = (move_goal.clone(), move_goal);
+    let on_move = Callback::new(move_goal);
 
     view! {
         <section class="card goal" aria-labelledby=labelled_by data-testid="goal">
@@ -249,10 +251,7 @@ fn GoalCard(
             </header>
             <div class="item-actions">
                 <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit goal"</button>
-                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
-                    aria-label=format!("Move “{title}” up")>"↑"</button>
-                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
-                    aria-label=format!("Move “{title}” down")>"↓"</button>
+                <MoveButtons name=title.clone() index=index count=count on_move=on_move/>
                 <Show when=move || !confirming.get() fallback=move || view! {
                     <span class="confirm-text">"Remove this goal and everything under it?"</span>
                     <button type="button" class="button small danger" on:click=remove.clone()>"Remove"</button>

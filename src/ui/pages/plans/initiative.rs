@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::move_buttons::MoveButtons;
+
 use super::objective::ObjectiveSelect;
 use crate::model::plan::{
     format_number, parse_amount, parse_date, parse_headcount, parse_percent, Initiative,
@@ -72,7 +74,7 @@ pub fn InitiativeRow(
             )
         }
     };
-    let (up, down) = (reorder.clone(), reorder);
+    let on_move = Callback::new(reorder);
     let objective = initiative.objective.clone();
     let existing = (id.clone(), initiative.clone());
     view! {
@@ -83,10 +85,7 @@ pub fn InitiativeRow(
             </div>
             <ProgressBar value=Some(initiative.progress as f64 / 100.0) label="Initiative progress"/>
             <div class="item-actions">
-                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
-                    aria-label=format!("Move “{}” up", initiative.title)>"↑"</button>
-                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
-                    aria-label=format!("Move “{}” down", initiative.title)>"↓"</button>
+                <MoveButtons name=initiative.title.clone() index=index count=count on_move=on_move/>
                 <button type="button" class="button small" on:click=move |_| editing.set(true)
                     aria-label=format!("Edit “{}”", initiative.title)>"Edit"</button>
                 <button type="button" class="button small danger" on:click=remove

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::move_buttons::MoveButtons;
+
 use super::objective::ObjectiveSelect;
 use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure};
 use crate::model::ItemId;
@@ -89,7 +91,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             )
         }
     };
-    let (up, down) = (reorder.clone(), reorder);
+    let on_move = Callback::new(reorder);
     let panels = expect_context::<super::goals::OpenPanels>();
     let panel = format!("measure-{id}");
     let toggle_key = panel.clone();
@@ -106,10 +108,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             </div>
             <HealthTag rag=measure.rag()/>
             <div class="item-actions">
-                <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
-                    aria-label=format!("Move “{}” up", measure.name)>"↑"</button>
-                <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
-                    aria-label=format!("Move “{}” down", measure.name)>"↓"</button>
+                <MoveButtons name=measure.name.clone() index=index count=count on_move=on_move/>
             </div>
             <details class="measure-details" open=panels.is_open(&panel)
                 on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>

@@ -4,8 +4,10 @@
 
 mod environment;
 mod goals;
+mod horizon_fields;
 mod initiative;
 mod measure;
+mod move_buttons;
 mod new_plan;
 mod objective;
 mod overview;

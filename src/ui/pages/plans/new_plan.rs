@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::model::plan::{horizon_problem, parse_year, Plan, PlanningCycle};
-use crate::ui::components::CheckedInput;
+use super::horizon_fields::HorizonFields;
+use crate::model::plan::{parse_year, Plan, PlanningCycle};
 use crate::ui::{href, PlansState};
 
 #[component]
@@ -53,13 +53,7 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
                 <label for="new-plan-title">"Title"</label>
                 <input id="new-plan-title" type="text" required autocomplete="off" bind:value=title
                     placeholder="e.g. Strategy 2027–2029"/>
-                <CheckedInput id="new-plan-start".into() label="Start year" value=start inputmode="numeric"
-                    check=|t| parse_year(t).err()/>
-                <CheckedInput id="new-plan-end".into() label="End year" value=end inputmode="numeric"
-                    check=|t| parse_year(t).err()/>
-                <p class="field-error horizon-error" role="alert">
-                    {move || horizon_problem(&start.get(), &end.get())}
-                </p>
+                <HorizonFields prefix="new-plan" start=start end=end/>
                 <label for="new-plan-cycle">"Planning cycle"</label>
                 <select id="new-plan-cycle" on:change=move |ev| {
                     let chosen = event_target_value(&ev);

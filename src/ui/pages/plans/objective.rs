@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::move_buttons::MoveButtons;
+
 use super::goals::RollupMemo;
 use super::initiative::{InitiativeForm, InitiativeRow};
 use super::measure::{MeasureForm, MeasureRow};
@@ -119,7 +121,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
         }
     };
     let heading_id = format!("objective-{id}");
-    let (up, down) = (move_within.clone(), move_within);
+    let on_move = Callback::new(move_within);
     let card_id = id.clone();
 
     move || {
@@ -176,7 +178,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
             .map(|(index, (iid, i))| view! { <InitiativeRow id=iid.clone() initiative=i.clone() index=index count=d.initiatives.len()/> })
             .collect_view();
         let objective_for_form = d.objective.clone();
-        let (up, down, remove) = (up.clone(), down.clone(), remove.clone());
+        let remove = remove.clone();
         let for_measure = id.clone();
         let for_initiative = id.clone();
         view! {
@@ -191,10 +193,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                 </header>
                 <div class="item-actions">
                     <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit objective"</button>
-                    <button type="button" class="button small" disabled={index == 0} on:click=move |_| up(index - 1)
-                        aria-label=format!("Move “{title}” up")>"↑"</button>
-                    <button type="button" class="button small" disabled={index + 1 >= count} on:click=move |_| down(index + 1)
-                        aria-label=format!("Move “{title}” down")>"↓"</button>
+                    <MoveButtons name=title.clone() index=index count=count on_move=on_move/>
                     <details class="links" open=panels.is_open(&answers_key)
                         on:toggle={let key = answers_key.clone(); move |ev| panels.toggled(&key, &ev)}>
                         <summary>"Answers…"</summary>

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::horizon_fields::HorizonFields;
 use crate::model::plan::{
-    format_number, horizon_problem, parse_amount, parse_headcount, parse_year, PlanStatus,
-    PlanningCycle, Role, Statement,
+    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, PlanningCycle, Role,
+    Statement,
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
@@ -211,13 +212,7 @@ fn DetailsForm() -> impl IntoView {
             <h2 id="details-heading">"Details"</h2>
             <div class="form-grid">
                 <CheckedInput id="plan-title".into() label="Title" value=title/>
-                <CheckedInput id="plan-start".into() label="Start year" value=start inputmode="numeric"
-                    check=|t| parse_year(t).err()/>
-                <CheckedInput id="plan-end".into() label="End year" value=end inputmode="numeric"
-                    check=|t| parse_year(t).err()/>
-                <p class="field-error horizon-error" role="alert">
-                    {move || horizon_problem(&start.get(), &end.get())}
-                </p>
+                <HorizonFields prefix="plan" start=start end=end/>
                 <label for="plan-cycle">"Planning cycle"</label>
                 <select id="plan-cycle" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
