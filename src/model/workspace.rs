@@ -237,11 +237,6 @@ impl Workspace {
             .or_insert(PlanEntry { listed_at });
     }
 
-    /// Takes a plan off the list (its document stays on devices that have it).
-    pub fn unlist_plan(&mut self, url: &str) -> bool {
-        self.plans.remove(url).is_some()
-    }
-
     /// The plans' URLs, oldest listed first.
     pub fn plan_urls(&self) -> Vec<String> {
         let mut plans: Vec<_> = self.plans.iter().collect();

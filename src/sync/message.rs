@@ -155,15 +155,7 @@ impl Message {
                 document_id,
                 data,
             } => {
-                e.map(5)?
-                    .str("type")?
-                    .str(self.kind())?
-                    .str("senderId")?
-                    .str(sender_id)?;
-                e.str("targetId")?
-                    .str(target_id)?
-                    .str("documentId")?
-                    .str(document_id)?;
+                addressed(e, 5, self.kind(), sender_id, target_id, document_id)?;
                 e.str("data")?.bytes(data)?;
             }
             Message::DocUnavailable {
@@ -171,15 +163,7 @@ impl Message {
                 target_id,
                 document_id,
             } => {
-                e.map(4)?
-                    .str("type")?
-                    .str("doc-unavailable")?
-                    .str("senderId")?
-                    .str(sender_id)?;
-                e.str("targetId")?
-                    .str(target_id)?
-                    .str("documentId")?
-                    .str(document_id)?;
+                addressed(e, 4, "doc-unavailable", sender_id, target_id, document_id)?;
             }
             Message::Ephemeral {
                 sender_id,
@@ -189,15 +173,7 @@ impl Message {
                 session_id,
                 data,
             } => {
-                e.map(7)?
-                    .str("type")?
-                    .str("ephemeral")?
-                    .str("senderId")?
-                    .str(sender_id)?;
-                e.str("targetId")?
-                    .str(target_id)?
-                    .str("documentId")?
-                    .str(document_id)?;
+                addressed(e, 7, "ephemeral", sender_id, target_id, document_id)?;
                 e.str("count")?
                     .u64(*count)?
                     .str("sessionId")?
@@ -292,6 +268,28 @@ impl Message {
             _ => Message::Other { kind },
         })
     }
+}
+
+/// Starts a map of `entries` with the fields every message about a document has: its
+/// type, sender, target and document.
+fn addressed(
+    e: &mut Encoder<&mut Vec<u8>>,
+    entries: u64,
+    kind: &str,
+    sender_id: &str,
+    target_id: &str,
+    document_id: &str,
+) -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
+    e.map(entries)?
+        .str("type")?
+        .str(kind)?
+        .str("senderId")?
+        .str(sender_id)?
+        .str("targetId")?
+        .str(target_id)?
+        .str("documentId")?
+        .str(document_id)?;
+    Ok(())
 }
 
 fn encode_metadata(

@@ -148,6 +148,26 @@ export async function withApp(browser, { relay: relayOptions, context: contextOp
   }
 }
 
+/**
+ * Runs `body({ laptop, tablet, a, b })` with two fresh browser profiles (two devices,
+ * service workers blocked) and a page on each; both pages must log no errors. The
+ * profiles are closed whatever happens; relays are the caller's.
+ */
+export async function withTwoDevices(browser, body) {
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  const tablet = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const a = await laptop.newPage();
+    const b = await tablet.newPage();
+    const errors = [watchErrors(a), watchErrors(b)];
+    await body({ laptop, tablet, a, b });
+    assert.deepEqual(errors, [[], []], "neither page logged errors");
+  } finally {
+    await laptop.close();
+    await tablet.close();
+  }
+}
+
 /** Names the organisation on first start. */
 export async function nameOrganisation(page, name) {
   await page.getByLabel("What is your organisation called?").fill(name);

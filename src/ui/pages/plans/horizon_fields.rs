@@ -1,9 +1,10 @@
-//! The start and end years of a plan, each checked as typed, and the two checked
-//! together (an end before the start, a horizon too long) as soon as both are years.
+//! A plan's horizon: the start and end years, each checked as typed, and the two checked
+//! together (an end before the start, a horizon too long) as soon as both are years; and
+//! its planning cycle.
 
 use leptos::prelude::*;
 
-use crate::model::plan::{horizon_problem, parse_year};
+use crate::model::plan::{horizon_problem, parse_year, PlanningCycle};
 use crate::ui::components::CheckedInput;
 
 #[component]
@@ -21,5 +22,23 @@ pub fn HorizonFields(
         <p class="field-error horizon-error" role="alert">
             {move || horizon_problem(&start.get(), &end.get())}
         </p>
+    }
+}
+
+/// The planning cycle, as a labelled choice.
+#[component]
+pub fn CycleSelect(id: &'static str, cycle: RwSignal<PlanningCycle>) -> impl IntoView {
+    view! {
+        <label for=id>"Planning cycle"</label>
+        <select id=id on:change=move |ev| {
+            let chosen = event_target_value(&ev);
+            if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
+                cycle.set(c);
+            }
+        }>
+            {PlanningCycle::ALL.into_iter().map(|c| view! {
+                <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
+            }).collect_view()}
+        </select>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::horizon_fields::HorizonFields;
+use super::horizon_fields::{CycleSelect, HorizonFields};
 use crate::model::plan::{parse_year, Plan, PlanningCycle};
 use crate::ui::{href, PlansState};
 
@@ -54,17 +54,7 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
                 <input id="new-plan-title" type="text" required autocomplete="off" bind:value=title
                     placeholder="e.g. Strategy 2027–2029"/>
                 <HorizonFields prefix="new-plan" start=start end=end/>
-                <label for="new-plan-cycle">"Planning cycle"</label>
-                <select id="new-plan-cycle" on:change=move |ev| {
-                    let chosen = event_target_value(&ev);
-                    if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
-                        cycle.set(c);
-                    }
-                }>
-                    {PlanningCycle::ALL.into_iter().map(|c| view! {
-                        <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
-                    }).collect_view()}
-                </select>
+                <CycleSelect id="new-plan-cycle" cycle=cycle/>
             </div>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">

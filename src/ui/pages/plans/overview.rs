@@ -5,10 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::horizon_fields::HorizonFields;
+use super::horizon_fields::{CycleSelect, HorizonFields};
 use crate::model::plan::{
-    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, PlanningCycle, Role,
-    Statement,
+    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, Role, Statement,
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
@@ -213,17 +212,7 @@ fn DetailsForm() -> impl IntoView {
             <div class="form-grid">
                 <CheckedInput id="plan-title".into() label="Title" value=title/>
                 <HorizonFields prefix="plan" start=start end=end/>
-                <label for="plan-cycle">"Planning cycle"</label>
-                <select id="plan-cycle" on:change=move |ev| {
-                    let chosen = event_target_value(&ev);
-                    if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
-                        cycle.set(c);
-                    }
-                }>
-                    {PlanningCycle::ALL.into_iter().map(|c| view! {
-                        <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
-                    }).collect_view()}
-                </select>
+                <CycleSelect id="plan-cycle" cycle=cycle/>
                 <CheckedInput id="plan-currency".into() label="Currency" value=currency/>
                 <CheckedInput id="plan-budget".into() label="Budget available" value=budget inputmode="numeric"
                     check=|t| parse_amount(t).err()/>

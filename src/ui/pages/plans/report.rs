@@ -21,21 +21,33 @@ pub fn ReportSection() -> impl IntoView {
     let paper = RwSignal::new("a4");
     let message = RwSignal::new(None::<Result<String, String>>);
     let versions = Memo::new(move |_| document.versions());
-    // The last approved version and the changes since it.
-    let since_approval = move || {
+    // The plan as last approved: read (a fork of the document) only when the versions
+    // change, not on every edit.
+    let approved = Memo::new(move |_| {
         let version = versions.with(|v| last_approved(v))?;
-        let before = document.plan_at(&version.heads).ok()?;
-        let after = document.plan.get()?;
-        let changes = state
-            .workspace
-            .with(|ws| before.compare(&after, &name_in(ws)));
-        Some((version.name, changes))
-    };
+        let plan = document.plan_at(&version.heads).ok()?;
+        Some((version.name, plan))
+    });
+    // The changes since that approval, once per change of the plan.
+    let since_approval = Memo::new(move |_| {
+        approved.with(|approved| {
+            let (name, before) = approved.as_ref()?;
+            let changes = document.plan.with(|after| {
+                let after = after.as_ref()?;
+                Some(
+                    state
+                        .workspace
+                        .with(|ws| before.compare(after, &name_in(ws))),
+                )
+            })?;
+            Some((name.clone(), changes))
+        })
+    });
     let markdown = move |_| {
         let Some(plan) = document.plan.get_untracked() else {
             return;
         };
-        let since = since_approval();
+        let since = since_approval.get_untracked();
         let today = today();
         let text = state.workspace.with_untracked(|ws| {
             let names = name_in(ws);
@@ -157,7 +169,7 @@ pub fn ReportSection() -> impl IntoView {
         </div>
         <article class=move || format!("card report paper-{}", paper.get()) data-testid="board-report" aria-label="Board report">
             {body}
-            {move || since_approval().map(|(name, changes)| view! {
+            {move || since_approval.get().map(|(name, changes)| view! {
                 <h3>{format!("Changes since “{name}”")}</h3>
                 <DifferenceTable changes=changes/>
             })}

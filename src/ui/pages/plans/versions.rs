@@ -77,6 +77,8 @@ pub fn VersionsSection() -> impl IntoView {
             }
         }
     });
+    // The plan at a choice. A version is read (a fork of the document) when the choice
+    // or the versions change; only "now" follows every edit.
     let plan_for = move |choice: &str| -> Result<Plan, String> {
         if choice == NOW {
             return document
@@ -87,16 +89,14 @@ pub fn VersionsSection() -> impl IntoView {
         let version = versions
             .with(|v| v.iter().find(|v| v.id == choice).cloned())
             .ok_or("Choose a version to compare.")?;
-        document.plan.track();
         document.plan_at(&version.heads)
     };
+    let before = Memo::new(move |_| from.with(|a| (!a.is_empty()).then(|| plan_for(a))));
+    let after = Memo::new(move |_| to.with(|b| plan_for(b)));
     let comparison = move || {
-        let (a, b) = (from.get(), to.get());
-        if a.is_empty() {
-            return None;
-        }
-        Some(plan_for(&a).and_then(|before| {
-            let after = plan_for(&b)?;
+        let before = before.get()?;
+        Some(before.and_then(|before| {
+            let after = after.get()?;
             Ok(state
                 .workspace
                 .with(|ws| before.compare(&after, &name_in(ws))))
