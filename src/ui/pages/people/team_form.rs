@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model::{PersonId, TeamDetails};
-use crate::ui::WorkspaceState;
+use crate::ui::components::PersonSelect;
 
 #[component]
 pub fn TeamForm(
@@ -13,7 +13,6 @@ pub fn TeamForm(
     on_save: Callback<TeamDetails, Result<(), String>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let state = expect_context::<WorkspaceState>();
     let name = RwSignal::new(initial.name);
     let lead = RwSignal::new(initial.lead.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
@@ -29,28 +28,13 @@ pub fn TeamForm(
     };
     let name_id = format!("{form_id}-name");
     let lead_id = format!("{form_id}-lead");
-    let lead_choices = move || {
-        state.workspace.with(|ws| {
-            ws.people_by_name()
-                .into_iter()
-                .map(|(id, person)| (id.to_string(), person.name.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
     view! {
         <form class="card form" on:submit=submit aria-label=heading>
             <h3>{heading}</h3>
             <div class="form-grid">
                 <label for=name_id.clone()>"Team name"</label>
                 <input id=name_id name="team-name" type="text" required autocomplete="off" bind:value=name/>
-                <label for=lead_id.clone()>"Lead"</label>
-                <select id=lead_id name="lead" on:change=move |ev| lead.set(event_target_value(&ev))>
-                    <option value="" selected=move || lead.get().is_empty()>"No lead"</option>
-                    {move || lead_choices().into_iter().map(|(id, label)| {
-                        let selected_id = id.clone();
-                        view! { <option value=id selected=move || lead.get() == selected_id>{label}</option> }
-                    }).collect_view()}
-                </select>
+                <PersonSelect id=lead_id label="Lead" chosen=lead none="No lead"/>
             </div>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">
