@@ -4,12 +4,15 @@
 //! Documents are typed with autosurgeon: a type here is the shape of an Automerge
 //! document (or part of one), and its methods are the edits a person can make.
 
+pub mod check_in;
+pub mod coaching_notes;
 mod document_view;
 mod export;
 mod ids;
 mod interop;
 pub mod order;
 pub mod plan;
+pub mod review;
 mod text_edit;
 mod workspace;
 mod workspace_diff;

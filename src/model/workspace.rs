@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use super::ids::{PersonId, TeamId};
+use super::ids::{ItemId, PersonId, TeamId};
+use super::review::{CheckInEntry, Feedback, RatingScale, ReviewCycle, ReviewTemplate};
 
 /// Longest name (of a person, team or organisation) we accept, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -30,6 +31,19 @@ pub struct Workspace {
     /// (Workspaces made before plans existed read it as empty.)
     #[autosurgeon(missing = "BTreeMap::new")]
     pub plans: BTreeMap<String, PlanEntry>,
+    /// HR's rating scales and review templates. (Each of these maps reads as empty in a
+    /// workspace made before reviews existed.)
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub scales: BTreeMap<ItemId, RatingScale>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub templates: BTreeMap<ItemId, ReviewTemplate>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub cycles: BTreeMap<ItemId, ReviewCycle>,
+    /// Check-in series, each its own document, keyed by its `automerge:` URL.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub check_ins: BTreeMap<String, CheckInEntry>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub feedback: BTreeMap<ItemId, Feedback>,
 }
 
 /// A plan listed in the workspace. What the plan says lives in its own document.
@@ -413,6 +427,11 @@ impl super::document_view::DocumentView for Workspace {
         write_map(doc, "people", &self.people, &before.people)?;
         write_map(doc, "teams", &self.teams, &before.teams)?;
         write_map(doc, "plans", &self.plans, &before.plans)?;
+        write_map(doc, "scales", &self.scales, &before.scales)?;
+        write_map(doc, "templates", &self.templates, &before.templates)?;
+        write_map(doc, "cycles", &self.cycles, &before.cycles)?;
+        write_map(doc, "check_ins", &self.check_ins, &before.check_ins)?;
+        write_map(doc, "feedback", &self.feedback, &before.feedback)?;
         Ok(())
     }
 

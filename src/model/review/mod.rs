@@ -1,0 +1,754 @@
+//! Performance reviews: one Automerge document per person per cycle.
+//!
+//! A review carries a copy of its cycle's template and rating scale, so it reads on its
+//! own (in an export, on a device that has only this review) and a later edit of the
+//! template never changes what a running review asked. Collections people edit at once
+//! (goals, peer feedback, development actions, calibration notes) are maps keyed by
+//! [`ItemId`]. What a person may change at each stage is decided in one place, [`stage`].
+//!
+//! ```
+//! use throughline::model::review::{Actor, Review, ReviewSetup, Stage};
+//! use throughline::model::PersonId;
+//! let employee = PersonId::from("ana");
+//! let manager = PersonId::from("bo");
+//! let mut review = Review::new(ReviewSetup::example(&employee, Some(&manager)));
+//! let bo = review.actor(&manager);
+//! review.move_to(Stage::SelfReview, bo).unwrap();
+//! review.set_self_assessment(review.actor(&employee), "A good year.").unwrap();
+//! assert_eq!(review.self_assessment.as_str(), "A good year.");
+//! assert!(review.set_self_assessment(bo, "Not mine to write").is_err());
+//! ```
+
+mod calibration;
+mod check;
+mod compare;
+mod cycle;
+mod markdown;
+mod scale;
+mod sign_off;
+mod stage;
+mod template;
+mod workspace;
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::model::order::moved_position;
+use crate::model::{ItemId, PersonId};
+
+pub use calibration::{Band, Distribution, NineBox, Potential};
+pub use check::{check_date_in, check_percent};
+pub use compare::review_differences;
+pub use cycle::{ratings_csv, CycleSetup, Deadlines, ReviewCycle};
+pub use markdown::ReviewContext;
+pub use scale::{RatingScale, ScaleLevel};
+pub use sign_off::Signature;
+pub use stage::{check_move, check_write, Capacity, Part, Stage};
+pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
+pub use workspace::{CheckInEntry, Feedback, GoalLink};
+
+/// Longest goal title, in characters.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// A person acting on a review, and in what capacity.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub person: &'a PersonId,
+    pub capacity: Capacity,
+}
+
+/// A plan objective an individual goal serves: the plan's document and the objective's id,
+/// so the link holds whether or not the plan is on this device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct Alignment {
+    /// The plan's `automerge:` URL.
+    pub plan: String,
+    pub objective: ItemId,
+}
+
+/// A goal for the review period.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct ReviewGoal {
+    pub title: String,
+    pub description: String,
+    /// Share of the whole, in percent.
+    pub weight: i64,
+    /// Percent done.
+    pub progress: i64,
+    pub alignment: Option<Alignment>,
+    pub self_rating: Option<i64>,
+    pub manager_rating: Option<i64>,
+    pub position: f64,
+}
+
+/// The answers to one question of the template.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Answers {
+    pub by_employee: String,
+    pub by_manager: String,
+    pub employee_rating: Option<i64>,
+    pub manager_rating: Option<i64>,
+}
+
+/// A competency's ratings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct CompetencyRatings {
+    pub by_employee: Option<i64>,
+    pub by_manager: Option<i64>,
+}
+
+/// Feedback a peer was asked for and writes into the review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct PeerFeedback {
+    pub from: PersonId,
+    pub requested_by: PersonId,
+    pub requested_at: i64,
+    /// Shown to the employee without the writer's name.
+    pub anonymous: bool,
+    pub text: String,
+    pub written_at: Option<i64>,
+}
+
+/// Feedback or praise given during the year and pulled into this review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct PulledFeedback {
+    pub from_name: String,
+    pub praise: bool,
+    pub text: String,
+    pub given_at: i64,
+}
+
+/// Where a development action stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum ActionStatus {
+    #[default]
+    Planned,
+    InProgress,
+    Done,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 3] = [Self::Planned, Self::InProgress, Self::Done];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Planned => "Planned",
+            Self::InProgress => "In progress",
+            Self::Done => "Done",
+        }
+    }
+}
+
+/// One step of the development plan.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct DevelopmentAction {
+    pub skill: String,
+    pub action: String,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub status: ActionStatus,
+    pub position: f64,
+}
+
+/// A rating changed in calibration: who changed it, when, from what to what.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct CalibrationNote {
+    pub by: PersonId,
+    pub by_name: String,
+    pub at: i64,
+    pub overall_from: Option<i64>,
+    pub overall_to: Option<i64>,
+    pub potential_from: Option<Potential>,
+    pub potential_to: Option<Potential>,
+}
+
+/// What a cycle gives each review it starts.
+#[derive(Debug, Clone)]
+pub struct ReviewSetup {
+    pub cycle: ItemId,
+    pub cycle_name: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub employee: PersonId,
+    pub manager: Option<PersonId>,
+    pub hr: Vec<PersonId>,
+    pub scale: RatingScale,
+    pub template: ReviewTemplate,
+}
+
+impl ReviewSetup {
+    /// A setup for examples and tests: a 2027 cycle on the five-point scale.
+    pub fn example(employee: &PersonId, manager: Option<&PersonId>) -> Self {
+        Self {
+            cycle: ItemId::from("cycle"),
+            cycle_name: "2027 annual review".to_owned(),
+            period_start: "2027-01-01".to_owned(),
+            period_end: "2027-12-31".to_owned(),
+            employee: employee.clone(),
+            manager: manager.cloned(),
+            hr: Vec::new(),
+            scale: RatingScale::five_point(),
+            template: ReviewTemplate::parse(
+                "Annual",
+                "# Looking back\nWhat went well?\nWhat would you do differently? [rating]",
+                "Communication\nOwnership",
+            )
+            .unwrap_or_default(),
+        }
+    }
+}
+
+/// A review document.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct Review {
+    pub cycle: ItemId,
+    pub cycle_name: String,
+    /// `YYYY-MM-DD`, the period the review covers.
+    pub period_start: String,
+    pub period_end: String,
+    pub employee: PersonId,
+    pub manager: Option<PersonId>,
+    /// Who runs the cycle for HR (a set).
+    pub hr: BTreeMap<PersonId, bool>,
+    pub scale: RatingScale,
+    pub template: ReviewTemplate,
+    pub stage: Stage,
+    pub goals: BTreeMap<ItemId, ReviewGoal>,
+    /// Written together: Automerge text, merged character by character.
+    #[autosurgeon(missing = "Text::default")]
+    pub self_assessment: Text,
+    #[autosurgeon(missing = "Text::default")]
+    pub manager_assessment: Text,
+    /// By question id.
+    pub answers: BTreeMap<ItemId, Answers>,
+    /// By competency id.
+    pub competencies: BTreeMap<ItemId, CompetencyRatings>,
+    pub overall: Option<i64>,
+    pub potential: Option<Potential>,
+    pub peer_feedback: BTreeMap<ItemId, PeerFeedback>,
+    /// By the id of the feedback in the workspace, so pulling it twice keeps one copy.
+    pub pulled_feedback: BTreeMap<ItemId, PulledFeedback>,
+    pub development: BTreeMap<ItemId, DevelopmentAction>,
+    pub calibration_notes: BTreeMap<ItemId, CalibrationNote>,
+    pub acknowledgement: Option<Signature>,
+    pub signature: Option<Signature>,
+}
+
+impl Review {
+    pub fn new(setup: ReviewSetup) -> Self {
+        Self {
+            cycle: setup.cycle,
+            cycle_name: setup.cycle_name,
+            period_start: setup.period_start,
+            period_end: setup.period_end,
+            employee: setup.employee,
+            manager: setup.manager,
+            hr: setup.hr.into_iter().map(|p| (p, true)).collect(),
+            scale: setup.scale,
+            template: setup.template,
+            ..Self::default()
+        }
+    }
+
+    /// In what capacity `person` acts on this review.
+    pub fn capacity_of(&self, person: &PersonId) -> Capacity {
+        Capacity {
+            employee: &self.employee == person,
+            manager: self.manager.as_ref() == Some(person),
+            hr: self.hr.contains_key(person),
+        }
+    }
+
+    pub fn actor<'a>(&self, person: &'a PersonId) -> Actor<'a> {
+        Actor {
+            person,
+            capacity: self.capacity_of(person),
+        }
+    }
+
+    /// Moves the review to `to`, if `who` may (see [`check_move`]).
+    pub fn move_to(&mut self, to: Stage, who: Actor) -> Result<(), String> {
+        let signed_any = self.acknowledgement.is_some() || self.signature.is_some();
+        check_move(self.stage, to, who.capacity, signed_any)?;
+        self.stage = to;
+        Ok(())
+    }
+
+    fn may(&self, part: Part, who: Actor) -> Result<(), String> {
+        check_write(part, self.stage, who.capacity)
+    }
+
+    pub fn set_self_assessment(&mut self, who: Actor, text: &str) -> Result<(), String> {
+        self.may(Part::SelfAssessment, who)?;
+        self.self_assessment.update(text);
+        Ok(())
+    }
+
+    pub fn set_manager_assessment(&mut self, who: Actor, text: &str) -> Result<(), String> {
+        self.may(Part::ManagerAssessment, who)?;
+        self.manager_assessment.update(text);
+        Ok(())
+    }
+
+    /// Goals in their order.
+    pub fn goals_in_order(&self) -> Vec<(&ItemId, &ReviewGoal)> {
+        let mut goals: Vec<_> = self.goals.iter().collect();
+        goals.sort_by(|a, b| a.1.position.total_cmp(&b.1.position).then(a.0.cmp(b.0)));
+        goals
+    }
+
+    pub fn add_goal(&mut self, who: Actor, title: &str, weight: i64) -> Result<ItemId, String> {
+        self.may(Part::Goals, who)?;
+        let title = valid_title(title)?;
+        let weight = check_percent(weight, "A goal's weight")?;
+        let position = self.goals.values().map(|g| g.position).fold(0.0, f64::max) + 1.0;
+        let id = ItemId::random();
+        self.goals.insert(
+            id.clone(),
+            ReviewGoal {
+                title,
+                weight,
+                position,
+                ..ReviewGoal::default()
+            },
+        );
+        Ok(id)
+    }
+
+    fn goal_mut(&mut self, who: Actor, id: &ItemId) -> Result<&mut ReviewGoal, String> {
+        self.may(Part::Goals, who)?;
+        self.goals
+            .get_mut(id)
+            .ok_or_else(|| "That goal is no longer in this review.".to_owned())
+    }
+
+    /// Edits a goal's title, description and weight.
+    pub fn edit_goal(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        title: &str,
+        description: &str,
+        weight: i64,
+    ) -> Result<(), String> {
+        let title = valid_title(title)?;
+        let weight = check_percent(weight, "A goal's weight")?;
+        let goal = self.goal_mut(who, id)?;
+        goal.title = title;
+        goal.description = description.trim().to_owned();
+        goal.weight = weight;
+        Ok(())
+    }
+
+    pub fn set_goal_progress(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        progress: i64,
+    ) -> Result<(), String> {
+        let progress = check_percent(progress, "Progress")?;
+        self.goal_mut(who, id)?.progress = progress;
+        Ok(())
+    }
+
+    /// Aligns a goal to a plan objective, or clears the link with `None`.
+    pub fn align_goal(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        alignment: Option<Alignment>,
+    ) -> Result<(), String> {
+        self.goal_mut(who, id)?.alignment = alignment;
+        Ok(())
+    }
+
+    pub fn remove_goal(&mut self, who: Actor, id: &ItemId) -> Result<(), String> {
+        self.goal_mut(who, id)?;
+        self.goals.remove(id);
+        Ok(())
+    }
+
+    /// Moves a goal up (`-1`) or down (`1`) in the list.
+    pub fn move_goal(&mut self, who: Actor, id: &ItemId, by: i64) -> Result<(), String> {
+        self.may(Part::Goals, who)?;
+        let order = self.goals_in_order();
+        let from = order
+            .iter()
+            .position(|(g, _)| *g == id)
+            .ok_or("That goal is no longer in this review.")?;
+        let to = from as i64 + by;
+        if to < 0 || to >= order.len() as i64 {
+            return Ok(());
+        }
+        let positions: Vec<f64> = order.iter().map(|(_, g)| g.position).collect();
+        let position = moved_position(&positions, from, to as usize);
+        match position {
+            Some(position) => {
+                if let Some(goal) = self.goals.get_mut(id) {
+                    goal.position = position;
+                }
+            }
+            None => {
+                // No room between the neighbours: renumber the whole list once.
+                let mut ids: Vec<ItemId> = order.iter().map(|(g, _)| (*g).clone()).collect();
+                let moved = ids.remove(from);
+                ids.insert(to as usize, moved);
+                for (index, goal_id) in ids.iter().enumerate() {
+                    if let Some(goal) = self.goals.get_mut(goal_id) {
+                        goal.position = index as f64 + 1.0;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The total of the goals' weights (100 when they are balanced).
+    pub fn total_weight(&self) -> i64 {
+        self.goals.values().map(|g| g.weight).sum()
+    }
+
+    /// Progress across goals, weighted (plain mean when no goal has a weight).
+    pub fn weighted_progress(&self) -> Option<f64> {
+        if self.goals.is_empty() {
+            return None;
+        }
+        let total = self.total_weight();
+        if total == 0 {
+            let sum: i64 = self.goals.values().map(|g| g.progress).sum();
+            return Some(sum as f64 / self.goals.len() as f64);
+        }
+        let sum: i64 = self.goals.values().map(|g| g.progress * g.weight).sum();
+        Some(sum as f64 / total as f64)
+    }
+
+    /// Rates a goal: the employee's own rating, or the manager's.
+    pub fn rate_goal(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        rating: Option<i64>,
+    ) -> Result<(), String> {
+        let rating = self.checked_rating(rating)?;
+        let by_manager = self.rating_as_manager(who)?;
+        let goal = self
+            .goals
+            .get_mut(id)
+            .ok_or("That goal is no longer in this review.")?;
+        if by_manager {
+            goal.manager_rating = rating;
+        } else {
+            goal.self_rating = rating;
+        }
+        Ok(())
+    }
+
+    /// Rates a competency of the template.
+    pub fn rate_competency(
+        &mut self,
+        who: Actor,
+        competency: &ItemId,
+        rating: Option<i64>,
+    ) -> Result<(), String> {
+        if !self
+            .template
+            .competencies
+            .iter()
+            .any(|c| &c.id == competency)
+        {
+            return Err("That competency is not in this review's template.".to_owned());
+        }
+        let rating = self.checked_rating(rating)?;
+        let by_manager = self.rating_as_manager(who)?;
+        let ratings = self.competencies.entry(competency.clone()).or_default();
+        if by_manager {
+            ratings.by_manager = rating;
+        } else {
+            ratings.by_employee = rating;
+        }
+        Ok(())
+    }
+
+    /// Answers a question of the template, as the employee or the manager.
+    pub fn answer(
+        &mut self,
+        who: Actor,
+        question: &ItemId,
+        text: Option<&str>,
+        rating: Option<i64>,
+    ) -> Result<(), String> {
+        let answer_kind = self
+            .template
+            .question(question)
+            .map(|q| q.answer)
+            .ok_or("That question is not in this review's template.")?;
+        let rating = self.checked_rating(rating)?;
+        let by_manager = self.rating_as_manager(who)?;
+        let answers = self.answers.entry(question.clone()).or_default();
+        match (answer_kind, by_manager) {
+            (Answer::Text, false) => answers.by_employee = text.unwrap_or_default().to_owned(),
+            (Answer::Text, true) => answers.by_manager = text.unwrap_or_default().to_owned(),
+            (Answer::Rating, false) => answers.employee_rating = rating,
+            (Answer::Rating, true) => answers.manager_rating = rating,
+        }
+        Ok(())
+    }
+
+    /// Sets the overall rating (the manager's, or HR's in calibration).
+    pub fn set_overall(&mut self, who: Actor, rating: Option<i64>) -> Result<(), String> {
+        self.may(Part::ManagerRatings, who)?;
+        self.overall = self.checked_rating(rating)?;
+        Ok(())
+    }
+
+    pub fn set_potential(
+        &mut self,
+        who: Actor,
+        potential: Option<Potential>,
+    ) -> Result<(), String> {
+        self.may(Part::ManagerRatings, who)?;
+        self.potential = potential;
+        Ok(())
+    }
+
+    /// Whether `who` rates as the manager (true) or as the employee (false) at this stage.
+    fn rating_as_manager(&self, who: Actor) -> Result<bool, String> {
+        if who.capacity.manager || (who.capacity.hr && !who.capacity.employee) {
+            self.may(Part::ManagerRatings, who)?;
+            Ok(true)
+        } else {
+            self.may(Part::SelfRatings, who)?;
+            Ok(false)
+        }
+    }
+
+    fn checked_rating(&self, rating: Option<i64>) -> Result<Option<i64>, String> {
+        rating.map(|value| self.scale.check(value)).transpose()
+    }
+
+    /// Asks `peer` for feedback on this review.
+    pub fn request_feedback(
+        &mut self,
+        who: Actor,
+        peer: &PersonId,
+        anonymous: bool,
+        at: i64,
+    ) -> Result<ItemId, String> {
+        if !(who.capacity.manager || who.capacity.employee || who.capacity.hr) {
+            return Err("Only the employee, their manager or HR can ask for feedback.".to_owned());
+        }
+        if peer == &self.employee {
+            return Err("Ask someone other than the person reviewed.".to_owned());
+        }
+        if self.stage >= Stage::Calibration {
+            return Err("Feedback is asked for before calibration.".to_owned());
+        }
+        if self.peer_feedback.values().any(|f| &f.from == peer) {
+            return Err("That person has already been asked.".to_owned());
+        }
+        let id = ItemId::random();
+        self.peer_feedback.insert(
+            id.clone(),
+            PeerFeedback {
+                from: peer.clone(),
+                requested_by: who.person.clone(),
+                requested_at: at,
+                anonymous,
+                ..PeerFeedback::default()
+            },
+        );
+        Ok(id)
+    }
+
+    /// The asked peer writes their feedback.
+    pub fn write_feedback(
+        &mut self,
+        writer: &PersonId,
+        id: &ItemId,
+        text: &str,
+        at: i64,
+    ) -> Result<(), String> {
+        let open = self.stage < Stage::Shared;
+        let feedback = self
+            .peer_feedback
+            .get_mut(id)
+            .ok_or("That request for feedback is no longer in this review.")?;
+        if &feedback.from != writer {
+            return Err("Only the person asked can write this feedback.".to_owned());
+        }
+        if !open {
+            return Err(
+                "The review has been shared; feedback can no longer be written.".to_owned(),
+            );
+        }
+        feedback.text = text.trim().to_owned();
+        feedback.written_at = Some(at);
+        Ok(())
+    }
+
+    /// Who wrote a piece of peer feedback, as `viewer` may see it: an anonymous writer is
+    /// hidden from the employee (and only from them).
+    pub fn feedback_author<'a>(
+        &self,
+        feedback: &'a PeerFeedback,
+        viewer: &PersonId,
+    ) -> Option<&'a PersonId> {
+        if feedback.anonymous && viewer == &self.employee && viewer != &feedback.from {
+            None
+        } else {
+            Some(&feedback.from)
+        }
+    }
+
+    /// Pulls feedback given during the year into the review (once).
+    pub fn pull_feedback(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        feedback: PulledFeedback,
+    ) -> Result<(), String> {
+        if !(who.capacity.manager || who.capacity.employee) {
+            return Err(
+                "Only the employee or their manager can pull feedback into the review.".to_owned(),
+            );
+        }
+        if self.stage >= Stage::Shared {
+            return Err(
+                "The review has been shared; nothing more can be pulled into it.".to_owned(),
+            );
+        }
+        self.pulled_feedback.insert(id.clone(), feedback);
+        Ok(())
+    }
+
+    /// Development actions in their order.
+    pub fn development_in_order(&self) -> Vec<(&ItemId, &DevelopmentAction)> {
+        let mut actions: Vec<_> = self.development.iter().collect();
+        actions.sort_by(|a, b| a.1.position.total_cmp(&b.1.position).then(a.0.cmp(b.0)));
+        actions
+    }
+
+    pub fn add_development(
+        &mut self,
+        who: Actor,
+        skill: &str,
+        action: &str,
+        due: Option<&str>,
+    ) -> Result<ItemId, String> {
+        self.may(Part::Development, who)?;
+        let entry = self.development_entry(skill, action, due)?;
+        let position = self
+            .development
+            .values()
+            .map(|a| a.position)
+            .fold(0.0, f64::max)
+            + 1.0;
+        let id = ItemId::random();
+        self.development
+            .insert(id.clone(), DevelopmentAction { position, ..entry });
+        Ok(id)
+    }
+
+    pub fn edit_development(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        skill: &str,
+        action: &str,
+        due: Option<&str>,
+        status: ActionStatus,
+    ) -> Result<(), String> {
+        self.may(Part::Development, who)?;
+        let entry = self.development_entry(skill, action, due)?;
+        let existing = self
+            .development
+            .get_mut(id)
+            .ok_or("That action is no longer in the development plan.")?;
+        existing.skill = entry.skill;
+        existing.action = entry.action;
+        existing.due = entry.due;
+        existing.status = status;
+        Ok(())
+    }
+
+    pub fn remove_development(&mut self, who: Actor, id: &ItemId) -> Result<(), String> {
+        self.may(Part::Development, who)?;
+        self.development.remove(id);
+        Ok(())
+    }
+
+    fn development_entry(
+        &self,
+        skill: &str,
+        action: &str,
+        due: Option<&str>,
+    ) -> Result<DevelopmentAction, String> {
+        let skill = skill.trim();
+        let action = action.trim();
+        if skill.is_empty() || action.is_empty() {
+            return Err("A development action needs a skill and what will be done.".to_owned());
+        }
+        // A development plan may reach past the period, but not start before it.
+        let due = match due.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(due) => {
+                let due = crate::model::plan::parse_date(due)?;
+                if due < self.period_start {
+                    return Err(format!(
+                        "{due} is before this review's period ({} to {}).",
+                        self.period_start, self.period_end
+                    ));
+                }
+                Some(due)
+            }
+            None => None,
+        };
+        Ok(DevelopmentAction {
+            skill: skill.to_owned(),
+            action: action.to_owned(),
+            due,
+            ..DevelopmentAction::default()
+        })
+    }
+
+    /// Goals aligned to the objective `objective` of the plan at `plan`.
+    pub fn goals_aligned_to<'a>(
+        &'a self,
+        plan: &'a str,
+        objective: &'a ItemId,
+    ) -> impl Iterator<Item = (&'a ItemId, &'a ReviewGoal)> + 'a {
+        self.goals.iter().filter(move |(_, g)| {
+            g.alignment
+                .as_ref()
+                .is_some_and(|a| a.plan == plan && &a.objective == objective)
+        })
+    }
+}
+
+/// A trimmed, non-empty goal title of at most [`MAX_TITLE_CHARS`].
+fn valid_title(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("A goal needs a title.".to_owned());
+    }
+    if text.chars().count() > MAX_TITLE_CHARS {
+        return Err(format!(
+            "That title is too long (at most {MAX_TITLE_CHARS} characters)."
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+impl crate::model::DocumentView for Review {
+    fn refresh(&mut self, doc: &automerge::AutoCommit) {
+        // Text edits are tied to the heads they were read at.
+        for (key, text) in [
+            ("self_assessment", &mut self.self_assessment),
+            ("manager_assessment", &mut self.manager_assessment),
+        ] {
+            if let Ok(fresh) = autosurgeon::hydrate_prop(doc, automerge::ROOT, key) {
+                *text = fresh;
+            }
+        }
+    }
+}

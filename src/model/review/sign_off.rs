@@ -1,0 +1,109 @@
+//! Sign-off: the employee acknowledges the shared review and the manager signs it. Each
+//! signature records who, when and the document's heads at that moment, so the signed
+//! review can always be read again exactly as it was signed, and anything written later
+//! (an edit made offline before the signature arrived, a correction) is found by comparing
+//! the review now with the review at those heads ([`Review::edits_after_sign_off`]).
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::{Actor, Review, Stage};
+use crate::model::PersonId;
+
+/// Who signed, when, and the heads (hex) of the document they signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Signature {
+    pub by: PersonId,
+    pub name: String,
+    pub at: i64,
+    pub heads: Vec<String>,
+}
+
+impl Review {
+    /// The employee acknowledges the review (only once it is shared with them).
+    pub fn acknowledge(
+        &mut self,
+        who: Actor,
+        name: &str,
+        heads: Vec<String>,
+        at: i64,
+    ) -> Result<(), String> {
+        if !who.capacity.employee {
+            return Err("Only the employee acknowledges their review.".to_owned());
+        }
+        self.check_signable("acknowledged")?;
+        if self.acknowledgement.is_some() {
+            return Err("The review has already been acknowledged.".to_owned());
+        }
+        self.acknowledgement = Some(signature(who.person, name, heads, at));
+        self.settle_signed();
+        Ok(())
+    }
+
+    /// The manager signs the review (only once it is shared).
+    pub fn sign(
+        &mut self,
+        who: Actor,
+        name: &str,
+        heads: Vec<String>,
+        at: i64,
+    ) -> Result<(), String> {
+        if !who.capacity.manager {
+            return Err("Only the employee's manager signs the review.".to_owned());
+        }
+        self.check_signable("signed")?;
+        if self.signature.is_some() {
+            return Err("The review has already been signed.".to_owned());
+        }
+        self.signature = Some(signature(who.person, name, heads, at));
+        self.settle_signed();
+        Ok(())
+    }
+
+    fn check_signable(&self, what: &str) -> Result<(), String> {
+        match self.stage {
+            Stage::Shared => Ok(()),
+            Stage::Signed => Err("The review is already signed.".to_owned()),
+            stage => Err(format!(
+                "A review can be {what} only once it is shared; this one is in \"{}\".",
+                stage.label()
+            )),
+        }
+    }
+
+    /// Both signatures make the review signed.
+    fn settle_signed(&mut self) {
+        if self.acknowledgement.is_some() && self.signature.is_some() {
+            self.stage = Stage::Signed;
+        }
+    }
+
+    /// The last signature given (the heads the review was final at).
+    pub fn final_signature(&self) -> Option<&Signature> {
+        match (&self.acknowledgement, &self.signature) {
+            (Some(a), Some(s)) => Some(if a.at >= s.at { a } else { s }),
+            _ => None,
+        }
+    }
+
+    /// What differs between this review and `signed`, the review as it was at the final
+    /// signature, in sentences; signatures and the stage are not counted as edits.
+    pub fn edits_after_sign_off(&self, signed: &Review) -> Vec<String> {
+        let mut now = self.clone();
+        let mut then = signed.clone();
+        for review in [&mut now, &mut then] {
+            review.acknowledgement = None;
+            review.signature = None;
+            review.stage = Stage::Signed;
+        }
+        super::review_differences(&then, &now)
+    }
+}
+
+fn signature(by: &PersonId, name: &str, heads: Vec<String>, at: i64) -> Signature {
+    Signature {
+        by: by.clone(),
+        name: name.to_owned(),
+        at,
+        heads,
+    }
+}

@@ -1,0 +1,210 @@
+//! Where a review is in its cycle, who may move it on, and who may write what at each
+//! stage. Every rule the review enforces is here, in one table, so the page and the
+//! model agree on what a button may do.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+/// A review's stage. Signed is reached only by both signatures (see `sign_off`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+pub enum Stage {
+    #[default]
+    Draft,
+    SelfReview,
+    ManagerReview,
+    Calibration,
+    Shared,
+    Signed,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Self::Draft,
+        Self::SelfReview,
+        Self::ManagerReview,
+        Self::Calibration,
+        Self::Shared,
+        Self::Signed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::SelfReview => "Self review",
+            Self::ManagerReview => "Manager review",
+            Self::Calibration => "Calibration",
+            Self::Shared => "Shared",
+            Self::Signed => "Signed",
+        }
+    }
+
+    /// The stage after this one, if a person moves it on (Signed follows the signatures).
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Self::Draft => Some(Self::SelfReview),
+            Self::SelfReview => Some(Self::ManagerReview),
+            Self::ManagerReview => Some(Self::Calibration),
+            Self::Calibration => Some(Self::Shared),
+            Self::Shared | Self::Signed => None,
+        }
+    }
+
+    /// The stage before this one, if a review may be sent back to it.
+    pub fn previous(self) -> Option<Stage> {
+        match self {
+            Self::SelfReview => Some(Self::Draft),
+            Self::ManagerReview => Some(Self::SelfReview),
+            Self::Calibration => Some(Self::ManagerReview),
+            Self::Shared => Some(Self::Calibration),
+            Self::Draft | Self::Signed => None,
+        }
+    }
+
+    /// What the button that moves a review on from this stage says.
+    pub fn advance_label(self) -> Option<&'static str> {
+        match self {
+            Self::Draft => Some("Open for self review"),
+            Self::SelfReview => Some("Submit self review"),
+            Self::ManagerReview => Some("Submit for calibration"),
+            Self::Calibration => Some("Share with the employee"),
+            Self::Shared | Self::Signed => None,
+        }
+    }
+}
+
+/// In what capacity a person acts on a review. One person may hold several (a manager
+/// who also runs the cycle for HR).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capacity {
+    pub employee: bool,
+    pub manager: bool,
+    pub hr: bool,
+}
+
+impl Capacity {
+    pub fn none(self) -> bool {
+        !(self.employee || self.manager || self.hr)
+    }
+}
+
+/// Why a move or an edit was refused.
+fn refused(what: &str, stage: Stage, who: &str) -> String {
+    format!(
+        "{what} is not possible in the \"{}\" stage {who}.",
+        stage.label()
+    )
+}
+
+/// May `who` move a review from `from` to `to`? Forward one stage: the employee submits
+/// their self review; the manager (or HR) opens it, submits it for calibration; HR (or the
+/// manager, when the cycle has no separate HR) shares it after calibration. Back one
+/// stage: the manager or HR, to correct something, never once signatures exist.
+pub fn check_move(from: Stage, to: Stage, who: Capacity, signed_any: bool) -> Result<(), String> {
+    if who.none() {
+        return Err(
+            "Only the employee, their manager or the cycle's HR can move this review.".to_owned(),
+        );
+    }
+    if from == to {
+        return Err(format!("The review is already in \"{}\".", to.label()));
+    }
+    if to == Stage::Signed {
+        return Err("A review is signed by the employee's acknowledgement and the manager's signature, not moved there.".to_owned());
+    }
+    if from.next() == Some(to) {
+        let allowed = match from {
+            Stage::Draft => who.manager || who.hr,
+            Stage::SelfReview => who.employee || who.manager || who.hr,
+            Stage::ManagerReview => who.manager || who.hr,
+            Stage::Calibration => who.hr || who.manager,
+            Stage::Shared | Stage::Signed => false,
+        };
+        return if allowed {
+            Ok(())
+        } else {
+            Err(format!(
+                "Only {} can move a review on from \"{}\".",
+                match from {
+                    Stage::SelfReview => "the employee, the manager or HR",
+                    _ => "the manager or HR",
+                },
+                from.label()
+            ))
+        };
+    }
+    if from.previous() == Some(to) {
+        if signed_any {
+            return Err(
+                "This review has been acknowledged or signed; it can no longer be sent back."
+                    .to_owned(),
+            );
+        }
+        return if who.manager || who.hr {
+            Ok(())
+        } else {
+            Err("Only the manager or HR can send a review back.".to_owned())
+        };
+    }
+    Err(format!(
+        "A review moves one stage at a time; it cannot go from \"{}\" to \"{}\".",
+        from.label(),
+        to.label()
+    ))
+}
+
+/// What a person may write in a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Goals: their titles, weights, progress and alignment.
+    Goals,
+    SelfAssessment,
+    /// The employee's own ratings of goals and competencies.
+    SelfRatings,
+    ManagerAssessment,
+    /// The manager's ratings, the overall rating and the potential.
+    ManagerRatings,
+    Development,
+}
+
+/// May `who` write `part` while the review is in `stage`?
+pub fn check_write(part: Part, stage: Stage, who: Capacity) -> Result<(), String> {
+    use Stage::*;
+    let (open, allowed, whom) = match part {
+        Part::Goals => (
+            matches!(stage, Draft | SelfReview | ManagerReview),
+            who.employee || who.manager || who.hr,
+            "the employee, their manager or HR",
+        ),
+        Part::SelfAssessment | Part::SelfRatings => (
+            matches!(stage, Draft | SelfReview),
+            who.employee,
+            "the employee",
+        ),
+        Part::ManagerAssessment => (
+            matches!(stage, Draft | SelfReview | ManagerReview | Calibration),
+            who.manager,
+            "the manager",
+        ),
+        Part::ManagerRatings => (
+            matches!(stage, ManagerReview | Calibration),
+            who.manager || (who.hr && stage == Calibration),
+            "the manager (and HR in calibration)",
+        ),
+        // A development plan outlives the review; an edit after sign-off is shown as such.
+        Part::Development => (
+            true,
+            who.employee || who.manager,
+            "the employee or their manager",
+        ),
+    };
+    if !allowed {
+        return Err(format!("Only {whom} can change this."));
+    }
+    if !open {
+        return Err(refused(
+            "Changing this",
+            stage,
+            "(it is closed at this stage)",
+        ));
+    }
+    Ok(())
+}

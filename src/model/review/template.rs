@@ -1,0 +1,186 @@
+//! A review template: the sections and questions a review asks, and the competencies it
+//! rates. HR keeps templates in the workspace; starting a cycle copies the template into
+//! every review, so the review document says on its own what it asked.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::model::ItemId;
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum Answer {
+    #[default]
+    Text,
+    /// A value on the review's rating scale.
+    Rating,
+}
+
+/// One question of a section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Question {
+    pub id: ItemId,
+    pub text: String,
+    pub answer: Answer,
+}
+
+/// A titled group of questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Section {
+    pub title: String,
+    pub questions: Vec<Question>,
+}
+
+/// A competency rated on the scale ("Communication", "Ownership").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Competency {
+    pub id: ItemId,
+    pub name: String,
+    pub description: String,
+}
+
+/// A review template. (Sections and competencies are lists, not maps by id: HR edits a
+/// template in one form, not concurrently item by item, and the order is the point.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct ReviewTemplate {
+    pub name: String,
+    pub sections: Vec<Section>,
+    pub competencies: Vec<Competency>,
+}
+
+impl ReviewTemplate {
+    /// A template from the form's text. Sections and questions are written as an outline:
+    /// a line starting with `#` opens a section; every other line is a question, rated on
+    /// the scale when it ends with `[rating]`. Competencies are one per line, with an
+    /// optional description after a colon.
+    ///
+    /// ```
+    /// use throughline::model::review::{Answer, ReviewTemplate};
+    /// let template = ReviewTemplate::parse(
+    ///     "Annual",
+    ///     "# Looking back\nWhat went well?\nHow did you grow? [rating]",
+    ///     "Communication: clear and timely",
+    /// ).unwrap();
+    /// assert_eq!(template.sections[0].questions[1].answer, Answer::Rating);
+    /// assert_eq!(template.competencies[0].description, "clear and timely");
+    /// ```
+    pub fn parse(name: &str, outline: &str, competencies: &str) -> Result<Self, String> {
+        Self::default().reparsed(name, outline, competencies)
+    }
+
+    /// This template edited from the form's text. Questions and competencies whose text
+    /// is unchanged keep their ids, so reviews already answered still match them.
+    pub fn reparsed(&self, name: &str, outline: &str, competencies: &str) -> Result<Self, String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("A template needs a name.".to_owned());
+        }
+        let mut sections: Vec<Section> = Vec::new();
+        for line in outline.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if let Some(title) = line.strip_prefix('#') {
+                let title = title.trim_start_matches('#').trim();
+                if title.is_empty() {
+                    return Err("A section (a line starting with #) needs a title.".to_owned());
+                }
+                sections.push(Section {
+                    title: title.to_owned(),
+                    questions: Vec::new(),
+                });
+                continue;
+            }
+            let (text, answer) = match line.strip_suffix("[rating]") {
+                Some(text) => (text.trim(), Answer::Rating),
+                None => (line, Answer::Text),
+            };
+            if text.is_empty() {
+                return Err("A rated question needs its text before [rating].".to_owned());
+            }
+            if sections.is_empty() {
+                sections.push(Section {
+                    title: "Questions".to_owned(),
+                    questions: Vec::new(),
+                });
+            }
+            let id = self
+                .questions()
+                .find(|q| q.text == text)
+                .map(|q| q.id.clone())
+                .unwrap_or_else(ItemId::random);
+            if let Some(section) = sections.last_mut() {
+                section.questions.push(Question {
+                    id,
+                    text: text.to_owned(),
+                    answer,
+                });
+            }
+        }
+        let mut parsed = Vec::new();
+        for line in competencies
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let (name, description) = line.split_once(':').unwrap_or((line, ""));
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(format!(
+                    "\"{line}\": a competency needs a name before the colon."
+                ));
+            }
+            let id = self
+                .competencies
+                .iter()
+                .find(|c| c.name == name)
+                .map(|c| c.id.clone())
+                .unwrap_or_else(ItemId::random);
+            parsed.push(Competency {
+                id,
+                name: name.to_owned(),
+                description: description.trim().to_owned(),
+            });
+        }
+        if sections.is_empty() && parsed.is_empty() {
+            return Err("A template needs at least one question or competency.".to_owned());
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            sections,
+            competencies: parsed,
+        })
+    }
+
+    /// The outline as typed in the form.
+    pub fn outline(&self) -> String {
+        let mut lines = Vec::new();
+        for section in &self.sections {
+            lines.push(format!("# {}", section.title));
+            for question in &section.questions {
+                lines.push(match question.answer {
+                    Answer::Text => question.text.clone(),
+                    Answer::Rating => format!("{} [rating]", question.text),
+                });
+            }
+        }
+        lines.join("\n")
+    }
+
+    /// The competencies as typed in the form.
+    pub fn competency_lines(&self) -> String {
+        self.competencies
+            .iter()
+            .map(|c| match c.description.is_empty() {
+                true => c.name.clone(),
+                false => format!("{}: {}", c.name, c.description),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Every question, in order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+
+    pub fn question(&self, id: &ItemId) -> Option<&Question> {
+        self.questions().find(|q| &q.id == id)
+    }
+}

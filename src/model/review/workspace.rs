@@ -1,0 +1,162 @@
+//! What the workspace keeps for performance management: HR's rating scales and review
+//! templates, the review cycles (each listing its review documents), the check-in series
+//! (each its own document) and the feedback and praise people give one another.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::{CycleSetup, RatingScale, ReviewCycle, ReviewTemplate};
+use crate::model::{ItemId, PersonId, Workspace};
+
+/// A check-in series listed in the workspace: a manager and one of their people.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct CheckInEntry {
+    pub manager: PersonId,
+    pub employee: PersonId,
+}
+
+/// A link from feedback to a goal of a review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct GoalLink {
+    /// The review's `automerge:` URL.
+    pub review: String,
+    pub goal: ItemId,
+    pub title: String,
+}
+
+/// Feedback or praise, given at any time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub struct Feedback {
+    pub to: PersonId,
+    pub from: PersonId,
+    pub praise: bool,
+    pub text: String,
+    pub goal: Option<GoalLink>,
+    pub given_at: i64,
+}
+
+/// Longest feedback, in characters.
+const MAX_FEEDBACK_CHARS: usize = 5_000;
+
+impl Workspace {
+    pub fn add_scale(&mut self, scale: RatingScale) -> ItemId {
+        let id = ItemId::random();
+        self.scales.insert(id.clone(), scale);
+        id
+    }
+
+    pub fn update_scale(&mut self, id: &ItemId, scale: RatingScale) -> Result<(), String> {
+        let existing = self
+            .scales
+            .get_mut(id)
+            .ok_or("That scale is no longer in the workspace.")?;
+        *existing = scale;
+        Ok(())
+    }
+
+    pub fn add_template(&mut self, template: ReviewTemplate) -> ItemId {
+        let id = ItemId::random();
+        self.templates.insert(id.clone(), template);
+        id
+    }
+
+    pub fn update_template(&mut self, id: &ItemId, template: ReviewTemplate) -> Result<(), String> {
+        let existing = self
+            .templates
+            .get_mut(id)
+            .ok_or("That template is no longer in the workspace.")?;
+        *existing = template;
+        Ok(())
+    }
+
+    /// Adds a checked cycle with its reviews (person → review URL) and returns its id.
+    pub fn add_cycle(
+        &mut self,
+        mut cycle: ReviewCycle,
+        reviews: Vec<(PersonId, String)>,
+    ) -> ItemId {
+        cycle.reviews.extend(reviews);
+        let id = ItemId::random();
+        self.cycles.insert(id.clone(), cycle);
+        id
+    }
+
+    /// Checks a setup (see [`CycleSetup::check`]).
+    pub fn check_cycle(&self, setup: &CycleSetup, now: i64) -> Result<ReviewCycle, String> {
+        setup.check(self, now)
+    }
+
+    /// Cycles, newest first.
+    pub fn cycles_newest_first(&self) -> Vec<(&ItemId, &ReviewCycle)> {
+        let mut cycles: Vec<_> = self.cycles.iter().collect();
+        cycles.sort_by(|a, b| b.1.created_at.cmp(&a.1.created_at).then(a.0.cmp(b.0)));
+        cycles
+    }
+
+    /// The people in `team`, by name.
+    pub fn members_of(&self, team: &crate::model::TeamId) -> Vec<PersonId> {
+        self.people_by_name()
+            .into_iter()
+            .filter(|(_, p)| p.team.as_ref() == Some(team))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// Lists a check-in series (its `automerge:` URL).
+    pub fn list_check_ins(&mut self, url: &str, manager: &PersonId, employee: &PersonId) {
+        self.check_ins
+            .entry(url.to_owned())
+            .or_insert(CheckInEntry {
+                manager: manager.clone(),
+                employee: employee.clone(),
+            });
+    }
+
+    /// The series between `manager` and `employee`, if one is listed. (Two made offline
+    /// at once are both kept; the oldest URL wins, the same on every device.)
+    pub fn check_ins_between(&self, manager: &PersonId, employee: &PersonId) -> Option<&str> {
+        self.check_ins
+            .iter()
+            .filter(|(_, e)| &e.manager == manager && &e.employee == employee)
+            .map(|(url, _)| url.as_str())
+            .next()
+    }
+
+    /// Gives feedback or praise to `to`.
+    pub fn give_feedback(&mut self, feedback: Feedback) -> Result<ItemId, String> {
+        let text = feedback.text.trim();
+        if text.is_empty() {
+            return Err("Write the feedback first.".to_owned());
+        }
+        if text.chars().count() > MAX_FEEDBACK_CHARS {
+            return Err(format!(
+                "Feedback is at most {MAX_FEEDBACK_CHARS} characters."
+            ));
+        }
+        if self.person(&feedback.to).is_none() {
+            return Err("That person is no longer in the workspace.".to_owned());
+        }
+        if feedback.to == feedback.from {
+            return Err("Feedback is for someone else.".to_owned());
+        }
+        let id = ItemId::random();
+        self.feedback.insert(
+            id.clone(),
+            Feedback {
+                text: text.to_owned(),
+                ..feedback
+            },
+        );
+        Ok(id)
+    }
+
+    /// Feedback `person` received, newest first.
+    pub fn feedback_for(&self, person: &PersonId) -> Vec<(&ItemId, &Feedback)> {
+        let mut given: Vec<_> = self
+            .feedback
+            .iter()
+            .filter(|(_, f)| &f.to == person)
+            .collect();
+        given.sort_by(|a, b| b.1.given_at.cmp(&a.1.given_at).then(a.0.cmp(b.0)));
+        given
+    }
+}

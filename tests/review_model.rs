@@ -1,0 +1,603 @@
+//! The rules of performance management: review stages and who may move them, ratings on
+//! the scale, calibration on the 9-box and its write-back, sign-off and edits after it,
+//! check-in action items carrying over, and concurrent calibration on two devices.
+
+use std::rc::Rc;
+
+use automerge::{AutoCommit, ChangeHash};
+use throughline::model::check_in::CheckInSeries;
+use throughline::model::review::{
+    ratings_csv, Band, CycleSetup, Deadlines, Distribution, NineBox, Potential, RatingScale,
+    Review, ReviewSetup, ReviewTemplate, Stage,
+};
+use throughline::model::{DocumentView, PersonDetails, PersonId, Workspace};
+use throughline::store::{ChangeError, DocHandle, MemoryStorage};
+
+fn ana() -> PersonId {
+    PersonId::from("ana")
+}
+fn bo() -> PersonId {
+    PersonId::from("bo")
+}
+fn hr() -> PersonId {
+    PersonId::from("hr")
+}
+fn peer() -> PersonId {
+    PersonId::from("cy")
+}
+
+/// Ana's review, managed by Bo, run by HR.
+fn review() -> Review {
+    let mut setup = ReviewSetup::example(&ana(), Some(&bo()));
+    setup.hr = vec![hr()];
+    Review::new(setup)
+}
+
+fn review_in(stage: Stage) -> Review {
+    let mut review = review();
+    review.stage = stage;
+    review
+}
+
+// ---- stages ----
+
+#[test]
+fn each_stage_moves_on_only_by_the_right_person() {
+    // (from, who may move it on, who may not)
+    let cases: [(Stage, &[PersonId], &[PersonId]); 4] = [
+        (Stage::Draft, &[bo(), hr()], &[ana(), peer()]),
+        (Stage::SelfReview, &[ana(), bo(), hr()], &[peer()]),
+        (Stage::ManagerReview, &[bo(), hr()], &[ana(), peer()]),
+        (Stage::Calibration, &[hr(), bo()], &[ana(), peer()]),
+    ];
+    for (from, allowed, refused) in cases {
+        let to = from.next().unwrap();
+        for person in allowed {
+            let mut review = review_in(from);
+            review
+                .move_to(to, review.actor(person))
+                .unwrap_or_else(|e| panic!("{person:?} from {from:?}: {e}"));
+            assert_eq!(review.stage, to);
+        }
+        for person in refused {
+            let mut review = review_in(from);
+            assert!(
+                review.move_to(to, review.actor(person)).is_err(),
+                "{person:?} must not move a review on from {from:?}"
+            );
+            assert_eq!(review.stage, from, "a refused move changes nothing");
+        }
+    }
+}
+
+#[test]
+fn a_review_moves_one_stage_at_a_time_and_is_never_moved_to_signed() {
+    let mut review = review_in(Stage::Draft);
+    let error = review
+        .move_to(Stage::Calibration, review.actor(&hr()))
+        .unwrap_err();
+    assert!(error.contains("one stage at a time"), "{error}");
+    let mut shared = review_in(Stage::Shared);
+    let error = shared
+        .move_to(Stage::Signed, shared.actor(&hr()))
+        .unwrap_err();
+    assert!(error.contains("acknowledgement"), "{error}");
+    assert_eq!(shared.stage, Stage::Shared);
+}
+
+#[test]
+fn only_the_manager_or_hr_send_back_and_never_after_a_signature() {
+    let mut review = review_in(Stage::ManagerReview);
+    assert!(review
+        .move_to(Stage::SelfReview, review.actor(&ana()))
+        .is_err());
+    review
+        .move_to(Stage::SelfReview, review.actor(&bo()))
+        .unwrap();
+    let mut shared = review_in(Stage::Shared);
+    shared
+        .acknowledge(shared.actor(&ana()), "Ana", vec![], 1)
+        .unwrap();
+    let error = shared
+        .move_to(Stage::Calibration, shared.actor(&hr()))
+        .unwrap_err();
+    assert!(error.contains("no longer be sent back"), "{error}");
+}
+
+#[test]
+fn who_writes_what_follows_the_stage() {
+    let mut review = review_in(Stage::SelfReview);
+    review
+        .set_self_assessment(review.actor(&ana()), "Shipped the app.")
+        .unwrap();
+    assert!(review
+        .set_self_assessment(review.actor(&bo()), "x")
+        .is_err());
+    // The manager rates only from manager review on.
+    assert!(review.set_overall(review.actor(&bo()), Some(4)).is_err());
+    review.stage = Stage::ManagerReview;
+    let error = review
+        .set_self_assessment(review.actor(&ana()), "late edit")
+        .unwrap_err();
+    assert!(error.contains("closed"), "{error}");
+    assert_eq!(review.self_assessment.as_str(), "Shipped the app.");
+    review.set_overall(review.actor(&bo()), Some(4)).unwrap();
+    assert!(
+        review.set_overall(review.actor(&hr()), Some(3)).is_err(),
+        "HR rates only in calibration"
+    );
+    review.stage = Stage::Calibration;
+    review.set_overall(review.actor(&hr()), Some(3)).unwrap();
+    assert_eq!(review.overall, Some(3));
+}
+
+// ---- bad input ----
+
+#[test]
+fn a_rating_outside_the_scale_is_refused_and_nothing_is_written() {
+    let mut review = review_in(Stage::ManagerReview);
+    let goal = review
+        .add_goal(review.actor(&bo()), "Ship the app", 50)
+        .unwrap();
+    let before = review.clone();
+    let error = review
+        .set_overall(review.actor(&bo()), Some(7))
+        .unwrap_err();
+    assert!(error.contains("7 is not on the scale"), "{error}");
+    assert!(review
+        .rate_goal(review.actor(&bo()), &goal, Some(0))
+        .is_err());
+    let competency = review.template.competencies[0].id.clone();
+    assert!(review
+        .rate_competency(review.actor(&bo()), &competency, Some(6))
+        .is_err());
+    assert_eq!(review, before);
+}
+
+#[test]
+fn a_cycle_with_a_date_outside_it_is_refused() {
+    let mut workspace = Workspace::new("Acme");
+    let person = ana();
+    workspace
+        .add_person(
+            person.clone(),
+            PersonDetails {
+                name: "Ana".into(),
+                ..PersonDetails::default()
+            },
+        )
+        .unwrap();
+    let scale = workspace.add_scale(RatingScale::five_point());
+    let template =
+        workspace.add_template(ReviewTemplate::parse("Annual", "What went well?", "").unwrap());
+    let mut setup = CycleSetup {
+        name: "2027".into(),
+        period_start: "2027-01-01".into(),
+        period_end: "2027-12-31".into(),
+        template: Some(template),
+        scale: Some(scale),
+        deadlines: Deadlines {
+            self_review: "2028-01-15".into(),
+            manager_review: "2028-01-31".into(),
+            calibration: "2028-02-10".into(),
+            sign_off: "2028-02-28".into(),
+        },
+        participants: vec![person],
+        hr: vec![],
+    };
+    assert!(setup.check(&workspace, 0).is_ok());
+    setup.deadlines.self_review = "2026-12-01".into();
+    let error = setup.check(&workspace, 0).unwrap_err();
+    assert!(error.contains("outside the cycle"), "{error}");
+    setup.deadlines.self_review = "2028-02-20".into();
+    let error = setup.check(&workspace, 0).unwrap_err();
+    assert!(error.contains("before"), "deadlines in order: {error}");
+    setup.deadlines.self_review = "2028-01-15".into();
+    setup.period_end = "2026-12-31".into();
+    assert!(
+        setup.check(&workspace, 0).is_err(),
+        "a period that ends before it starts"
+    );
+}
+
+#[test]
+fn a_development_action_due_before_the_period_is_refused() {
+    let mut review = review_in(Stage::SelfReview);
+    let error = review
+        .add_development(
+            review.actor(&ana()),
+            "Public speaking",
+            "Give a talk",
+            Some("2026-05-01"),
+        )
+        .unwrap_err();
+    assert!(error.contains("before this review's period"), "{error}");
+    assert!(review.development.is_empty());
+}
+
+// ---- calibration ----
+
+#[test]
+fn the_nine_box_reads_the_band_from_the_scale() {
+    let scale = RatingScale::five_point();
+    let bands: Vec<Band> = (1..=5).map(|v| Band::of(&scale, v)).collect();
+    assert_eq!(
+        bands,
+        [Band::Low, Band::Low, Band::Moderate, Band::High, Band::High]
+    );
+    let mut review = review();
+    assert_eq!(review.placement(), None, "no box before both ratings");
+    review.overall = Some(5);
+    review.potential = Some(Potential::Moderate);
+    let placed = review.placement().unwrap();
+    assert_eq!(placed.name(), "High performer");
+    assert_eq!(NineBox::grid().len(), 9);
+    assert_eq!(
+        NineBox::grid()[0].name(),
+        "Rough diamond",
+        "top left: high potential, low performance"
+    );
+}
+
+#[test]
+fn the_distribution_counts_each_rating_and_the_unrated() {
+    let mut reviews = Vec::new();
+    for overall in [Some(3), Some(3), Some(5), None] {
+        let mut review = review();
+        review.overall = overall;
+        reviews.push(review);
+    }
+    let distribution = Distribution::of(&RatingScale::five_point(), &reviews);
+    assert_eq!(
+        distribution.counts,
+        vec![(1, 0), (2, 0), (3, 2), (4, 0), (5, 1)]
+    );
+    assert_eq!(distribution.unrated, 1);
+    assert_eq!(distribution.rated(), 3);
+    let shares = distribution.shares();
+    assert!((shares[2].1 - 66.666).abs() < 0.01);
+}
+
+#[test]
+fn calibration_writes_the_rating_back_with_a_note() {
+    let mut review = review_in(Stage::Calibration);
+    review.overall = Some(2);
+    review.potential = Some(Potential::Low);
+    let to = NineBox {
+        performance: Band::Moderate,
+        potential: Potential::High,
+    };
+    review
+        .calibrate(review.actor(&hr()), to, "Harriet", 1_000)
+        .unwrap();
+    assert_eq!(review.overall, Some(3), "the nearest value in the band");
+    assert_eq!(review.potential, Some(Potential::High));
+    assert_eq!(review.placement(), Some(to));
+    let notes = review.calibration_history();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].by, hr());
+    assert_eq!(
+        notes[0].describe(&review.scale),
+        "Harriet changed the overall rating from 2 – Partly meets expectations to 3 – Meets expectations and potential from Low to High in calibration."
+    );
+    // Within the same band the rating is kept.
+    review.overall = Some(5);
+    review
+        .calibrate(
+            review.actor(&hr()),
+            NineBox {
+                performance: Band::High,
+                potential: Potential::High,
+            },
+            "Harriet",
+            2_000,
+        )
+        .unwrap();
+    assert_eq!(review.overall, Some(5));
+}
+
+#[test]
+fn calibration_is_refused_outside_its_stage_and_to_the_employee() {
+    let mut review = review_in(Stage::ManagerReview);
+    let to = NineBox {
+        performance: Band::High,
+        potential: Potential::High,
+    };
+    assert!(review.calibrate(review.actor(&hr()), to, "H", 1).is_err());
+    review.stage = Stage::Calibration;
+    assert!(review
+        .calibrate(review.actor(&ana()), to, "Ana", 1)
+        .is_err());
+    assert!(review.calibration_notes.is_empty());
+}
+
+#[test]
+fn two_people_calibrating_the_same_person_at_once_settle_on_one_placement() {
+    let storage = Rc::new(MemoryStorage::new());
+    let mut start = review_in(Stage::Calibration);
+    start.hr.insert(PersonId::from("hr2"), true);
+    start.overall = Some(3);
+    start.potential = Some(Potential::Moderate);
+    let first = DocHandle::create(storage, &start, "Start the review").unwrap();
+    let mut second = AutoCommit::load(&first.save_binary()).unwrap();
+
+    first
+        .change("Calibrate Ana", |review: &mut Review| {
+            let to = NineBox {
+                performance: Band::High,
+                potential: Potential::High,
+            };
+            review.calibrate(review.actor(&hr()), to, "Harriet", 10)
+        })
+        .unwrap();
+    let before = Review::read(&second).unwrap();
+    let mut other = before.clone();
+    let hr2 = PersonId::from("hr2");
+    let to = NineBox {
+        performance: Band::Low,
+        potential: Potential::Moderate,
+    };
+    other.calibrate(other.actor(&hr2), to, "Hugo", 11).unwrap();
+    other.write_since(&before, &mut second).unwrap();
+    second.commit_with(
+        automerge::transaction::CommitOptions::default().with_message("Calibrate Ana (Hugo)"),
+    );
+
+    assert!(first.merge(&mut second).unwrap());
+    let merged: Review = first.current().unwrap();
+    let placement = merged.placement().unwrap();
+    assert!(
+        [Band::High, Band::Low].contains(&placement.performance),
+        "one of the two moves wins: {placement:?}"
+    );
+    assert_eq!(merged.calibration_notes.len(), 2, "both moves are noted");
+    let messages: Vec<String> = first
+        .history()
+        .iter()
+        .flat_map(|s| s.changes.iter().map(|c| c.message.clone()))
+        .collect();
+    assert!(
+        messages.contains(&"Calibrate Ana".to_owned()),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"Calibrate Ana (Hugo)".to_owned()),
+        "{messages:?}"
+    );
+    // The other device converges on the same placement.
+    let mut other_side = AutoCommit::load(&first.save_binary()).unwrap();
+    let there = Review::read(&mut other_side).unwrap();
+    assert_eq!(there.placement(), merged.placement());
+}
+
+// ---- sign-off ----
+
+fn hex(heads: &[ChangeHash]) -> Vec<String> {
+    heads.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn signing_records_the_heads_and_later_edits_are_found() {
+    let storage = Rc::new(MemoryStorage::new());
+    let mut start = review_in(Stage::Shared);
+    start.goals.clear();
+    let handle = DocHandle::create(storage, &start, "Start the review").unwrap();
+    handle
+        .change("Set a goal", |r: &mut Review| {
+            r.stage = Stage::Draft;
+            let id = r.add_goal(r.actor(&bo()), "Ship the app", 100)?;
+            r.set_goal_progress(r.actor(&bo()), &id, 80)?;
+            r.stage = Stage::Shared;
+            Ok::<_, String>(())
+        })
+        .unwrap();
+    let acknowledged_at = handle.heads();
+    handle
+        .change("Acknowledge the review", |r: &mut Review| {
+            r.acknowledge(r.actor(&ana()), "Ana", hex(&acknowledged_at), 1)
+        })
+        .unwrap();
+    let signed_at = handle.heads();
+    let (review, ()) = handle
+        .change("Sign the review", |r: &mut Review| {
+            r.sign(r.actor(&bo()), "Bo", hex(&signed_at), 2)
+        })
+        .unwrap();
+    assert_eq!(review.stage, Stage::Signed);
+    let signature = review.final_signature().unwrap();
+    assert_eq!(signature.heads, hex(&signed_at));
+    assert_eq!(signature.by, bo());
+
+    let at_signing: Review = handle.view_at(&signed_at).unwrap();
+    assert!(
+        review.edits_after_sign_off(&at_signing).is_empty(),
+        "signing is not an edit"
+    );
+
+    // A development action added afterwards (allowed: the plan lives on) is an edit after sign-off.
+    let (review, _) = handle
+        .change("Plan a course", |r: &mut Review| {
+            r.add_development(r.actor(&ana()), "Rust", "Take the course", None)
+        })
+        .unwrap();
+    let edits = review.edits_after_sign_off(&at_signing);
+    assert_eq!(
+        edits,
+        vec!["Development action \"Take the course\" added".to_owned()]
+    );
+    // The signed state is still there to read.
+    let signed_again: Review = handle.view_at(&signed_at).unwrap();
+    assert!(signed_again.development.is_empty());
+}
+
+#[test]
+fn signing_a_review_that_is_not_shared_is_refused_and_nothing_is_written() {
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = DocHandle::create(storage, &review_in(Stage::ManagerReview), "Start").unwrap();
+    let heads = handle.heads();
+    let outcome = handle.change("Sign the review", |r: &mut Review| {
+        r.sign(r.actor(&bo()), "Bo", hex(&heads), 2)
+    });
+    let Err(ChangeError::Refused(error)) = outcome else {
+        panic!("signing in manager review must be refused");
+    };
+    assert!(error.contains("only once it is shared"), "{error}");
+    assert_eq!(handle.heads(), heads, "nothing written");
+    let mut shared = review_in(Stage::Shared);
+    assert!(
+        shared
+            .acknowledge(shared.actor(&bo()), "Bo", vec![], 1)
+            .is_err(),
+        "the manager does not acknowledge"
+    );
+    assert!(
+        shared.sign(shared.actor(&ana()), "Ana", vec![], 1).is_err(),
+        "the employee does not sign"
+    );
+}
+
+// ---- check-ins ----
+
+#[test]
+fn open_action_items_carry_over_until_done() {
+    let mut series = CheckInSeries::new(&bo(), &ana());
+    let first = series.add_meeting("2027-03-01").unwrap();
+    let second = series.add_meeting("2027-03-15").unwrap();
+    let third = series.add_meeting("2027-03-29").unwrap();
+    let training = series
+        .add_action(
+            &first,
+            "Book the training",
+            Some(&ana()),
+            Some("2027-03-10"),
+        )
+        .unwrap();
+    let done_at_once = series
+        .add_action(&first, "Share the slides", Some(&bo()), None)
+        .unwrap();
+    series.set_done(&done_at_once, Some(&first)).unwrap();
+
+    let in_second: Vec<_> = series
+        .actions_for(&second)
+        .into_iter()
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(
+        in_second,
+        vec![training.clone()],
+        "the open item is carried over, the done one is not"
+    );
+    assert!(series.carried_over(&series.actions[&training], &second));
+
+    series.set_done(&training, Some(&second)).unwrap();
+    assert_eq!(
+        series.actions_for(&second).len(),
+        1,
+        "shown where it was done"
+    );
+    assert!(series.actions_for(&third).is_empty(), "and no later");
+    assert_eq!(series.actions_for(&first).len(), 2);
+    assert_eq!(series.open_actions(), 0);
+    // A meeting added between two others picks up what was open then.
+    let reopened = series
+        .add_action(&second, "Follow up with IT", None, None)
+        .unwrap();
+    assert_eq!(series.actions_for(&third).len(), 1);
+    assert_eq!(series.actions_for(&third)[0].0, &reopened);
+}
+
+#[test]
+fn agenda_items_added_by_both_people_offline_are_both_kept() {
+    let mut series = CheckInSeries::new(&bo(), &ana());
+    let meeting = series.add_meeting("2027-04-01").unwrap();
+    let mut first = AutoCommit::new();
+    autosurgeon::reconcile(&mut first, &series).unwrap();
+    first.commit();
+    let mut second = first.fork();
+    for (doc, who, text) in [
+        (&mut first, bo(), "Team changes"),
+        (&mut second, ana(), "My promotion"),
+    ] {
+        let before = CheckInSeries::read(doc).unwrap();
+        let mut after = before.clone();
+        after
+            .add_agenda_item(&meeting, text, Some(&who), 5)
+            .unwrap();
+        after.write_since(&before, doc).unwrap();
+        doc.commit();
+    }
+    first.merge(&mut second).unwrap();
+    let merged = CheckInSeries::read(&first).unwrap();
+    let texts: Vec<&str> = merged
+        .agenda_for(&meeting)
+        .iter()
+        .map(|(_, a)| a.text.as_str())
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert!(texts.contains(&"Team changes") && texts.contains(&"My promotion"));
+}
+
+// ---- exports ----
+
+#[test]
+fn the_cycle_ratings_csv_quotes_and_defuses_cells() {
+    let mut review = review();
+    review.overall = Some(4);
+    review.potential = Some(Potential::High);
+    let names = |p: &PersonId| match p.as_str() {
+        "ana" => "=Ana, \"the\" best".to_owned(),
+        _ => "Bo".to_owned(),
+    };
+    let csv = ratings_csv([&review], &names);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert!(lines[0].starts_with("Employee,Manager,Stage,Overall rating"));
+    assert_eq!(
+        lines[1],
+        "\"'=Ana, \"\"the\"\" best\",Bo,Draft,4,Exceeds expectations,High,Star,,no,no"
+    );
+}
+
+#[test]
+fn the_review_reads_as_markdown_and_hides_anonymous_writers_from_the_employee() {
+    let mut review = review_in(Stage::SelfReview);
+    let goal = review
+        .add_goal(review.actor(&bo()), "Ship the app", 60)
+        .unwrap();
+    review
+        .set_goal_progress(review.actor(&bo()), &goal, 75)
+        .unwrap();
+    let request = review
+        .request_feedback(review.actor(&bo()), &peer(), true, 1)
+        .unwrap();
+    review
+        .write_feedback(&peer(), &request, "Great partner.", 2)
+        .unwrap();
+    review
+        .set_self_assessment(review.actor(&ana()), "I shipped it.")
+        .unwrap();
+    let name = |p: &PersonId| p.as_str().to_uppercase();
+    let objective = |_: &throughline::model::review::Alignment| None;
+    let time = |_: i64| "today".to_owned();
+    let as_employee = review.to_markdown(&throughline::model::review::ReviewContext {
+        person_name: &name,
+        objective: &objective,
+        viewer: Some(&ana()),
+        format_time: &time,
+    });
+    assert!(as_employee.starts_with("# ANA — 2027 annual review"));
+    assert!(as_employee.contains("### Ship the app"));
+    assert!(as_employee.contains("- Progress: 75%"));
+    assert!(as_employee.contains("I shipped it."));
+    assert!(as_employee.contains("a colleague (anonymous)"));
+    assert!(
+        !as_employee.contains("CY"),
+        "the writer stays anonymous to the employee"
+    );
+    let as_manager = review.to_markdown(&throughline::model::review::ReviewContext {
+        person_name: &name,
+        objective: &objective,
+        viewer: Some(&bo()),
+        format_time: &time,
+    });
+    assert!(as_manager.contains("— CY"));
+}
