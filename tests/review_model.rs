@@ -365,8 +365,8 @@ fn two_people_calibrating_the_same_person_at_once_settle_on_one_placement() {
         "{messages:?}"
     );
     // The other device converges on the same placement.
-    let mut other_side = AutoCommit::load(&first.save_binary()).unwrap();
-    let there = Review::read(&mut other_side).unwrap();
+    let other_side = AutoCommit::load(&first.save_binary()).unwrap();
+    let there = Review::read(&other_side).unwrap();
     assert_eq!(there.placement(), merged.placement());
 }
 

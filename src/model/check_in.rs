@@ -244,7 +244,7 @@ impl CheckInSeries {
                 if raised > this {
                     return false;
                 }
-                match action.done_in.as_ref().map(|m| rank(m)) {
+                match action.done_in.as_ref().map(&rank) {
                     None => true,
                     Some(Some(done)) => done >= this,
                     // Done in a meeting that was removed: done, but not here.

@@ -22,6 +22,7 @@
 mod calibration;
 mod check;
 mod compare;
+mod csv;
 mod cycle;
 mod markdown;
 mod scale;
@@ -40,7 +41,8 @@ use crate::model::{ItemId, PersonId};
 pub use calibration::{Band, Distribution, NineBox, Potential};
 pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
-pub use cycle::{ratings_csv, CycleSetup, Deadlines, ReviewCycle};
+pub use csv::ratings_csv;
+pub use cycle::{CycleSetup, Deadlines, ReviewCycle};
 pub use markdown::ReviewContext;
 pub use scale::{RatingScale, ScaleLevel};
 pub use sign_off::Signature;
