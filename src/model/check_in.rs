@@ -37,7 +37,7 @@ pub struct Meeting {
 }
 
 /// A topic for a meeting; either person adds them before it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct AgendaItem {
     pub meeting: ItemId,
     pub text: String,
@@ -47,7 +47,7 @@ pub struct AgendaItem {
 }
 
 /// Something someone will do, followed up until done.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct ActionItem {
     /// The meeting it was raised in.
     pub raised_in: ItemId,

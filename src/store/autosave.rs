@@ -31,6 +31,11 @@ pub struct Autosaver;
 
 impl Autosaver {
     pub fn attach<S: Storage + 'static>(handle: &DocHandle<S>) {
+        // Changes that arrived before the saver was attached (a joined workspace fills in
+        // from sync while the app waits for it) are written now, not with the next edit.
+        if !matches!(handle.status(), super::document::SaveStatus::Saved) {
+            wasm_bindgen_futures::spawn_local(save_with_retry(handle.clone(), RETRY_FIRST_MS));
+        }
         let scheduled = Rc::new(Cell::new(false));
         let weak = handle.clone();
         handle.on_dirty(move || {

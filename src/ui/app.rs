@@ -9,8 +9,8 @@ use super::components::{
     Navigation, PresenceList, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt,
 };
 use super::pages::{
-    HistoryPage, HomePage, JoinPage, NotFoundPage, PeoplePage, PlanPage, PlansPage, ReviewsPage,
-    SettingsPage,
+    CalibrationPage, CheckInPage, CyclePage, HistoryPage, HomePage, JoinPage, NotFoundPage,
+    PeoplePage, PersonPage, PlanPage, PlansPage, ReviewPage, ReviewsPage, SettingsPage,
 };
 use super::{PlansState, WorkspaceState};
 use std::rc::Rc;
@@ -231,6 +231,7 @@ pub fn App() -> impl IntoView {
         Boot::Ready(state) => {
             provide_context(state);
             provide_context(PlansState::new(state, sync));
+            provide_context(crate::ui::ReviewsState::new(state, sync));
             view! { <AppShell/> }.into_any()
         }
     }
@@ -272,7 +273,12 @@ pub fn AppShell() -> impl IntoView {
                         <Route path=path!("/plans/:id") view=PlanPage/>
                         <Route path=path!("/plans/:id/:section") view=PlanPage/>
                         <Route path=path!("/reviews") view=ReviewsPage/>
+                        <Route path=path!("/reviews/cycles/:cycle") view=CyclePage/>
+                        <Route path=path!("/reviews/cycles/:cycle/calibration") view=CalibrationPage/>
+                        <Route path=path!("/reviews/:id") view=ReviewPage/>
+                        <Route path=path!("/check-ins/:id") view=CheckInPage/>
                         <Route path=path!("/people") view=PeoplePage/>
+                        <Route path=path!("/people/:id") view=PersonPage/>
                         <Route path=path!("/settings") view=SettingsPage/>
                         <Route path=path!("/history") view=HistoryPage/>
                         <Route path=path!("/join") view=JoinPage/>

@@ -6,10 +6,12 @@
 
 mod app;
 pub mod components;
+mod documents;
 pub mod files;
 pub mod format;
 pub mod pages;
 mod plans_state;
+mod reviews_state;
 mod workspace_state;
 
 pub use app::{App, AppShell};
@@ -21,4 +23,5 @@ pub fn href(page: &str) -> String {
     format!("{}{page}", crate::pwa::base_path())
 }
 pub use plans_state::{PlanDocument, PlansState};
+pub use reviews_state::{CheckInDocument, NotesDocument, ReviewDocument, ReviewsState};
 pub use workspace_state::WorkspaceState;

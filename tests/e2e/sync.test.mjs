@@ -28,6 +28,8 @@ test("a workspace shared by link syncs between two devices, also after a network
       await b.getByTestId("org-name").filter({ hasText: "Shared Co" }).waitFor({ timeout: 15_000 });
       await goTo(b, "People");
       await b.getByTestId("person-name").filter({ hasText: "Ana Lima" }).waitFor();
+      // What sync brought while the app waited for the workspace is written to this device.
+      await waitUntilSaved(b);
 
       // Live both ways; each sees the other is here, and where.
       await goTo(a, "People");

@@ -57,6 +57,14 @@ impl Band {
         }
     }
 
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Low => "Low",
+            Self::Moderate => "Moderate",
+            Self::High => "High",
+        }
+    }
+
     /// The band of `value` on `scale`: the scale's range cut in three equal parts.
     pub fn of(scale: &RatingScale, value: i64) -> Band {
         let (Some(low), Some(high)) = (scale.lowest(), scale.highest()) else {
@@ -107,6 +115,30 @@ impl NineBox {
             (B::Moderate, P::High) => "Emerging star",
             (B::High, P::High) => "Star",
         }
+    }
+
+    /// A short name for the box in markup and URLs: "high-moderate" (performance, then
+    /// potential).
+    pub fn slug(self) -> String {
+        format!(
+            "{}-{}",
+            self.performance.short().to_lowercase(),
+            self.potential.short().to_lowercase()
+        )
+    }
+
+    pub fn from_slug(slug: &str) -> Option<NineBox> {
+        NineBox::grid().into_iter().find(|b| b.slug() == slug)
+    }
+
+    /// The box next to this one in a direction: (performance steps, potential steps).
+    pub fn step(self, performance: i64, potential: i64) -> Option<NineBox> {
+        let band = Band::ALL.get(usize::try_from(self.performance as i64 + performance).ok()?)?;
+        let level = Potential::ALL.get(usize::try_from(self.potential as i64 + potential).ok()?)?;
+        Some(NineBox {
+            performance: *band,
+            potential: *level,
+        })
     }
 
     /// Every box, top row (high potential) first, left to right by performance: the order

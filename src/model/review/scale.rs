@@ -8,7 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 const MAX_LEVELS: usize = 10;
 
 /// One value of a scale and what it means.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct ScaleLevel {
     pub value: i64,
     pub label: String,
@@ -22,7 +22,7 @@ pub struct ScaleLevel {
 /// assert_eq!(scale.label_of(3), Some("Meets"));
 /// assert!(scale.check(4).is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
 pub struct RatingScale {
     pub name: String,
     pub levels: Vec<ScaleLevel>,

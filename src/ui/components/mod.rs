@@ -2,6 +2,8 @@
 
 mod checked_input;
 mod collaborative_text;
+mod drop_zone;
+mod form_message;
 mod health_tag;
 mod measure_chart;
 mod navigation;
@@ -16,6 +18,8 @@ mod update_prompt;
 
 pub use checked_input::CheckedInput;
 pub use collaborative_text::CollaborativeText;
+pub use drop_zone::drop_zone_at;
+pub use form_message::FormMessage;
 pub use health_tag::HealthTag;
 pub use measure_chart::MeasureChart;
 pub use navigation::Navigation;

@@ -3,6 +3,7 @@
 
 mod person_form;
 mod person_list;
+mod person_page;
 mod team_form;
 mod team_list;
 
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 
 use person_form::PersonForm;
 use person_list::PersonList;
+pub use person_page::PersonPage;
 use team_form::TeamForm;
 use team_list::TeamList;
 

@@ -98,9 +98,10 @@ fn PersonRow(
                     let manager = manager.clone();
                     let team = team.clone();
                     let name = person.name.clone();
+                    let page_id = edit_id.clone();
                     view! {
                         <div class="item-main">
-                            <span class="item-title" data-testid="person-name">{person.name.clone()}</span>
+                            <a class="item-title" data-testid="person-name" href=crate::ui::href(&format!("/people/{page_id}"))>{person.name.clone()}</a>
                             <span class="item-meta">{person.title.clone()}</span>
                             <span class="item-meta">{person.email.clone()}</span>
                             {manager.map(|m| view! { <span class="item-meta">"Reports to " {m}</span> })}

@@ -111,7 +111,7 @@ fn SwotBoard() -> impl IntoView {
         });
         match result {
             Ok(()) => {
-                let (position, count) = document.plan.with_untracked(|p| {
+                let (position, count) = document.view.with_untracked(|p| {
                     p.as_ref()
                         .map(|p| {
                             let list = p.swot_in(quadrant);
@@ -152,7 +152,7 @@ fn SwotBoard() -> impl IntoView {
             }
         };
         let items = move || {
-            document.plan.with(|p| {
+            document.view.with(|p| {
                 p.as_ref()
                     .map(|p| {
                         let links = objective_choices(p);
@@ -274,7 +274,7 @@ fn SwotItemRow(
             let (x, y) = (f64::from(event.client_x()), f64::from(event.client_y()));
             offset.set((x - current.from.0, y - current.from.1));
             let found = document
-                .plan
+                .view
                 .with_untracked(|p| p.as_ref().and_then(|p| target_at(x, y, &id, p)));
             target.set(found);
         }
@@ -287,7 +287,7 @@ fn SwotItemRow(
             }
             let (x, y) = (f64::from(event.client_x()), f64::from(event.client_y()));
             let found = document
-                .plan
+                .view
                 .with_untracked(|p| p.as_ref().and_then(|p| target_at(x, y, &id, p)))
                 .or(target.get_untracked());
             drag.set(None);
@@ -311,7 +311,7 @@ fn SwotItemRow(
                 .position(|q| *q == quadrant)
                 .unwrap_or(0);
             let count = document
-                .plan
+                .view
                 .with_untracked(|p| p.as_ref().map_or(0, |p| p.swot_in(quadrant).len()));
             let to = match event.key().as_str() {
                 "ArrowUp" if index > 0 => Some((quadrant, index - 1)),
@@ -434,7 +434,7 @@ fn PestleFactors() -> impl IntoView {
     };
     let start_editing = move |id: ItemId| {
         let found = document
-            .plan
+            .view
             .with_untracked(|p| p.as_ref().and_then(|p| p.pestle.get(&id).cloned()));
         if let Some(factor) = found {
             category.set(factor.category);
@@ -445,7 +445,7 @@ fn PestleFactors() -> impl IntoView {
         }
     };
     let rows = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     let choices = objective_choices(p);

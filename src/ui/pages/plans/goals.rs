@@ -49,6 +49,8 @@ impl OpenPanels {
 pub fn GoalsSection() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     provide_context(OpenPanels(RwSignal::new(HashSet::new())));
+    // Each objective lists the individual goals aligned to it, from every review.
+    expect_context::<crate::ui::ReviewsState>().open_all_reviews();
     let title = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move |event: leptos::ev::SubmitEvent| {
@@ -64,7 +66,7 @@ pub fn GoalsSection() -> impl IntoView {
     // Keyed by the goal's own fields and place: a goal re-renders when it changes; its
     // objectives are keyed the same way inside it.
     let goals = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     let ordered = p.goals_in_order();
@@ -88,7 +90,7 @@ pub fn GoalsSection() -> impl IntoView {
         })
     };
     let unfiled = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     let (objectives, initiatives, measures) = p.unfiled();
@@ -159,7 +161,7 @@ fn GoalCard(
     let objectives = {
         let id = id.clone();
         move || {
-            document.plan.with(|p| {
+            document.view.with(|p| {
                 p.as_ref()
                     .map(|p| {
                         let list = p.objectives_of(&id);

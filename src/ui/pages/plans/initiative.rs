@@ -25,7 +25,7 @@ pub fn InitiativeRow(
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let currency = document
-        .plan
+        .view
         .with_untracked(|p| p.as_ref().map(|p| p.currency.clone()).unwrap_or_default());
     let owner = initiative.owner.as_ref().and_then(|o| {
         state

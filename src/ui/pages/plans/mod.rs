@@ -2,6 +2,7 @@
 //! (`/plans/:id/:section`). Each section is a file here; they all read the plan through
 //! the [`PlanDocument`](crate::ui::PlanDocument) the plan page provides.
 
+mod aligned_goals;
 mod environment;
 mod goals;
 mod horizon_fields;
@@ -55,7 +56,7 @@ pub fn PlansPage() -> impl IntoView {
                 wanted.is_none_or(|status| {
                     plans
                         .get(id)
-                        .and_then(|d| d.plan.with(|p| p.as_ref().map(|p| p.status)))
+                        .and_then(|d| d.view.with(|p| p.as_ref().map(|p| p.status)))
                         == Some(status)
                 })
             })

@@ -34,7 +34,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
     let data = {
         let id = id.clone();
         Memo::new(move |_| {
-            document.plan.with(|p| {
+            document.view.with(|p| {
                 let p = p.as_ref()?;
                 let objective = p.objectives.get(&id)?.clone();
                 let measures = p
@@ -181,6 +181,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
         let remove = remove.clone();
         let for_measure = id.clone();
         let for_initiative = id.clone();
+        let aligned_id = id.clone();
         view! {
             <article class="objective" aria-labelledby=heading_id.clone() data-testid="objective">
                 <header class="objective-header">
@@ -228,6 +229,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                 }>
                     <InitiativeForm objective=for_initiative.clone() existing=None on_done=Callback::new(move |()| adding_initiative.set(false))/>
                 </Show>
+                <super::aligned_goals::AlignedGoals objective=aligned_id/>
             </article>
         }
         .into_any()
@@ -245,7 +247,7 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
     let error = RwSignal::new(None::<String>);
     let due_error = move || due.with(|d| (!d.is_empty()).then(|| parse_date(d).err()).flatten());
     let goals = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     p.goals_in_order()
@@ -326,7 +328,7 @@ pub fn ObjectiveSelect(id: String, chosen: RwSignal<String>) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let choices = move || {
         document
-            .plan
+            .view
             .with(|p| p.as_ref().map(objective_choices).unwrap_or_default())
     };
     view! {

@@ -47,13 +47,13 @@ fn StatusPanel() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let status = Memo::new(move |_| {
         document
-            .plan
+            .view
             .with(|p| p.as_ref().map(|p| p.status).unwrap_or_default())
     });
     let can_approve = move || {
         let me = state.me.get();
         document
-            .plan
+            .view
             .with(|p| p.as_ref().map(|p| p.can_approve(me.as_ref())))
     };
     let approve = move |_| {
@@ -91,7 +91,7 @@ fn StatusPanel() -> impl IntoView {
         });
     };
     let approvals = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     p.approvals_newest_first()
@@ -111,7 +111,7 @@ fn StatusPanel() -> impl IntoView {
     };
     let predecessor = move || {
         document
-            .plan
+            .view
             .with(|p| p.as_ref().and_then(|p| p.predecessor.clone()))
             .and_then(|url| crate::store::DocumentId::from_url(&url).ok())
     };
@@ -123,7 +123,7 @@ fn StatusPanel() -> impl IntoView {
             <div class="form-actions">
                 {move || {
                     let from = status.get();
-                    document.plan.with(|p| p.as_ref().map(|p| p.next_statuses()).unwrap_or_default())
+                    document.view.with(|p| p.as_ref().map(|p| p.next_statuses()).unwrap_or_default())
                         .into_iter()
                         .map(|to| view! {
                             <button type="button" class="button" on:click=move |_| move_to(to)>{action_label(to, from)}</button>
@@ -146,10 +146,7 @@ fn StatusPanel() -> impl IntoView {
                 (PlanStatus::InReview, Some(Ok(role))) => format!("You can approve as {}.", role.label().to_lowercase()),
                 _ => String::new(),
             }}</p>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message/>
             <ul class="approvals">
                 {move || approvals().into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}
             </ul>
@@ -166,7 +163,7 @@ fn DetailsForm() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let read = move |f: fn(&crate::model::plan::Plan) -> String| {
         document
-            .plan
+            .view
             .with_untracked(|p| p.as_ref().map(f).unwrap_or_default())
     };
     let title = RwSignal::new(read(|p| p.title.clone()));
@@ -179,7 +176,7 @@ fn DetailsForm() -> impl IntoView {
     }));
     let cycle = RwSignal::new(
         document
-            .plan
+            .view
             .with_untracked(|p| p.as_ref().map(|p| p.cycle).unwrap_or_default()),
     );
     let message = RwSignal::new(None::<Result<String, String>>);
@@ -219,10 +216,7 @@ fn DetailsForm() -> impl IntoView {
                 <CheckedInput id="plan-headcount".into() label="Headcount available" value=headcount inputmode="decimal"
                     check=|t| parse_headcount(t).err()/>
             </div>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message/>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Save details"</button>
             </div>
@@ -244,7 +238,7 @@ fn Participants() -> impl IntoView {
                 .map(|(id, p)| (id.clone(), p.name.clone()))
                 .collect::<std::collections::HashMap<_, _>>()
         });
-        document.plan.with(|p| {
+        document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     let mut rows: Vec<(PersonId, String, Role)> =
@@ -342,7 +336,7 @@ fn DirectionPanel() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let statement = move |which: Statement, id: &'static str, placeholder: &'static str| {
         let value = Signal::derive(move || {
-            document.plan.with(|p| {
+            document.view.with(|p| {
                 p.as_ref()
                     .map(|p| p.statement(which).as_str().to_owned())
                     .unwrap_or_default()

@@ -13,7 +13,7 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
     let document = move || plans.get(&id);
     let link = href(&format!("/plans/{id}"));
     move || {
-        match document().and_then(|d| d.plan.get()) {
+        match document().and_then(|d| d.view.get()) {
         None => view! {
             <div class="card plan-card">
                 <p class="item-title">"A plan not on this device yet"</p>

@@ -71,7 +71,7 @@ pub fn PlanPage() -> impl IntoView {
 #[component]
 fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
     provide_context(document);
-    let plan = document.plan;
+    let plan = document.view;
     let id = document.id;
     // One roll-up per change of the plan, shared by the header and every section.
     let rollup: RollupMemo = Memo::new(move |_| {

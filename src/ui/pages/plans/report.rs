@@ -25,14 +25,14 @@ pub fn ReportSection() -> impl IntoView {
     // change, not on every edit.
     let approved = Memo::new(move |_| {
         let version = versions.with(|v| last_approved(v))?;
-        let plan = document.plan_at(&version.heads).ok()?;
+        let plan = document.view_at(&version.heads).ok()?;
         Some((version.name, plan))
     });
     // The changes since that approval, once per change of the plan.
     let since_approval = Memo::new(move |_| {
         approved.with(|approved| {
             let (name, before) = approved.as_ref()?;
-            let changes = document.plan.with(|after| {
+            let changes = document.view.with(|after| {
                 let after = after.as_ref()?;
                 Some(
                     state
@@ -44,7 +44,7 @@ pub fn ReportSection() -> impl IntoView {
         })
     });
     let markdown = move |_| {
-        let Some(plan) = document.plan.get_untracked() else {
+        let Some(plan) = document.view.get_untracked() else {
             return;
         };
         let since = since_approval.get_untracked();
@@ -66,7 +66,7 @@ pub fn ReportSection() -> impl IntoView {
         ));
     };
     let json = move |_| {
-        let Some(plan) = document.plan.get_untracked() else {
+        let Some(plan) = document.view.get_untracked() else {
             return;
         };
         let text = plan.to_json(&document.url(), &today());
@@ -89,7 +89,7 @@ pub fn ReportSection() -> impl IntoView {
         }
     };
     let body = move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             let plan = p.as_ref()?;
             let rollup = rollup.get();
             let count = |rag: Option<Rag>| rollup.objectives.values().filter(|h| h.rag == rag).count();

@@ -10,7 +10,7 @@ use crate::ui::PlanDocument;
 pub fn ResourcesTable() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     move || {
-        document.plan.with(|p| {
+        document.view.with(|p| {
             let plan = p.as_ref()?;
             let resources = plan.resources();
             let money = |v: i64| format!("{} {}", format_number(v as f64), plan.currency);

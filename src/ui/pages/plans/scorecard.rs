@@ -109,7 +109,7 @@ pub fn ScorecardTable(
     let rows = Memo::new(move |_| {
         rollup.with(|rollup| {
             state.workspace.with(|ws| {
-                document.plan.with(|p| {
+                document.view.with(|p| {
                     p.as_ref()
                         .map(|p| scorecard_rows(p, rollup, ws))
                         .unwrap_or_default()
@@ -236,10 +236,7 @@ pub fn ScorecardSection() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| picked.set(None)>"Close"</button>
                 </form>
             })}
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message/>
             <ScorecardTable on_pick=pick/>
         </section>
     }

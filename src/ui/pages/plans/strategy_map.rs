@@ -205,7 +205,7 @@ fn map(plan: &Plan, today: &str) -> impl IntoView {
 #[component]
 pub fn StrategyMap() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
-    move || document.plan.with(|p| p.as_ref().map(|p| map(p, &today())))
+    move || document.view.with(|p| p.as_ref().map(|p| map(p, &today())))
 }
 
 #[component]

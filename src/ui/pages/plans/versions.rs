@@ -82,14 +82,14 @@ pub fn VersionsSection() -> impl IntoView {
     let plan_for = move |choice: &str| -> Result<Plan, String> {
         if choice == NOW {
             return document
-                .plan
+                .view
                 .get()
                 .ok_or_else(|| "The plan is not here yet.".to_owned());
         }
         let version = versions
             .with(|v| v.iter().find(|v| v.id == choice).cloned())
             .ok_or("Choose a version to compare.")?;
-        document.plan_at(&version.heads)
+        document.view_at(&version.heads)
     };
     let before = Memo::new(move |_| from.with(|a| (!a.is_empty()).then(|| plan_for(a))));
     let after = Memo::new(move |_| to.with(|b| plan_for(b)));
@@ -136,7 +136,7 @@ pub fn VersionsSection() -> impl IntoView {
     // Year on year: last cycle's plan as it is now, against this one now.
     let predecessor = move || {
         document
-            .plan
+            .view
             .with(|p| p.as_ref().and_then(|p| p.predecessor.clone()))
             .and_then(|url| DocumentId::from_url(&url).ok())
     };
@@ -148,8 +148,8 @@ pub fn VersionsSection() -> impl IntoView {
             });
             return Some(view! { <p role="status">"Opening last cycle's plan…"</p> }.into_any());
         };
-        let before = previous.plan.get()?;
-        let after = document.plan.get()?;
+        let before = previous.view.get()?;
+        let after = document.view.get()?;
         let changes = state
             .workspace
             .with(|ws| before.compare(&after, &name_in(ws)));
@@ -181,10 +181,7 @@ pub fn VersionsSection() -> impl IntoView {
                 <input id="version-name" type="text" autocomplete="off" bind:value=name placeholder="e.g. Draft for the offsite"/>
                 <button type="submit" class="button">"Name version"</button>
             </form>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message/>
         </section>
         <section class="card" aria-labelledby="compare-heading">
             <h2 id="compare-heading">"Compare"</h2>
@@ -266,8 +263,8 @@ fn SessionRow(session: crate::store::Session) -> impl IntoView {
     let (first, heads) = (session.first_change(), session.heads_after());
     let explain = move |_| {
         let Some(first) = first else { return };
-        let result = document.plan_before(first).and_then(|before| {
-            let after = document.plan_at(&heads)?;
+        let result = document.view_before(first).and_then(|before| {
+            let after = document.view_at(&heads)?;
             Ok(state
                 .workspace
                 .with_untracked(|ws| before.compare(&after, &name_in(ws))))

@@ -5,12 +5,13 @@ use wasm_bindgen::JsCast;
 
 use crate::store::ImportOutcome;
 use crate::ui::files::{download, file_stem, read_chosen_file};
-use crate::ui::{PlansState, WorkspaceState};
+use crate::ui::{PlansState, ReviewsState, WorkspaceState};
 
 #[component]
 pub fn DataSettings() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let plans = expect_context::<PlansState>();
+    let reviews = expect_context::<ReviewsState>();
     let message = RwSignal::new(None::<Result<String, String>>);
     let show = move |result: Result<(), String>, done: &str| {
         message.set(Some(result.map(|()| done.to_owned())));
@@ -22,14 +23,21 @@ pub fn DataSettings() -> impl IntoView {
     };
     let export_archive = move |_| {
         let name = format!("{}.throughline.json", file_stem());
-        show(
-            download(
-                &name,
-                "application/json",
-                state.archive(plans.documents()).as_bytes(),
-            ),
-            "Archive exported.",
-        );
+        // Reviews and check-ins not opened yet on this device are read first, so the
+        // archive holds every document the workspace lists.
+        leptos::task::spawn_local(async move {
+            reviews.open_everything().await;
+            let mut documents = plans.documents();
+            documents.extend(reviews.documents());
+            show(
+                download(
+                    &name,
+                    "application/json",
+                    state.archive(documents).as_bytes(),
+                ),
+                "Archive exported.",
+            );
+        });
     };
     let export_automerge = move |_| {
         let (name, bytes) = state.automerge_file();
@@ -88,10 +96,7 @@ pub fn DataSettings() -> impl IntoView {
                 <label for="import-file">"Import an archive or .automerge file"</label>
                 <input id="import-file" type="file" accept=".json,.automerge,application/json" on:change=import/>
             </div>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status" data-testid="data-message">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert" data-testid="data-message">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message test_id="data-message"/>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! itself (export and import).
 
 mod data;
+mod reviews;
 
 use leptos::prelude::*;
 
@@ -20,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
             <OrganisationSettings/>
             <WhoUsesThisDevice/>
             <SyncSettings/>
+            <reviews::ReviewSettings/>
             <DeviceSettings/>
             <div class="card" role="region" aria-labelledby="history-link-heading">
                 <h2 id="history-link-heading">"History and versions"</h2>
@@ -50,10 +52,7 @@ fn OrganisationSettings() -> impl IntoView {
             <h2 id="org-settings-heading">"Organisation"</h2>
             <label for="settings-organisation">"Name"</label>
             <input id="settings-organisation" type="text" required bind:value=name/>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="form-error" role="alert">{text}</p> }.into_any(),
-            })}
+            <crate::ui::components::FormMessage message=message/>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Save name"</button>
             </div>
@@ -212,7 +211,7 @@ fn PendingChanges() -> impl IntoView {
                         plans
                             .get(&id)
                             .and_then(|d| {
-                                d.plan
+                                d.view
                                     .with(|p| p.as_ref().map(|p| format!("The plan “{}”", p.title)))
                             })
                             .unwrap_or_else(|| "A plan".to_owned())

@@ -1,0 +1,315 @@
+//! Documents other than the workspace, as the UI sees them: each opened document is an
+//! [`OpenDocument`] (a signal of its typed view, and `edit`), and a [`Documents`] shelf
+//! keeps every document of one kind that this tab has opened. Plans, reviews, check-in
+//! series and coaching notes are all kept this way; what differs between them (where
+//! they are listed, whether they sync) is decided by their own state (`plans_state`,
+//! `reviews_state`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::model::DocumentView;
+use crate::store::{
+    flush_on_page_hide, Autosaver, BrowserStorage, ChangeError, DocHandle, DocumentId, Repo,
+    Session, TabChannel, Version,
+};
+use crate::ui::app::SyncState;
+use crate::ui::WorkspaceState;
+
+type Handle = DocHandle<Rc<BrowserStorage>>;
+
+/// One opened document, read as `T`.
+pub struct OpenDocument<T: 'static> {
+    pub id: DocumentId,
+    /// `None` while the document is expected from a peer and has not arrived.
+    pub view: RwSignal<Option<T>>,
+    /// Why the document could not be read as `T`, if so.
+    pub problem: RwSignal<Option<String>>,
+    handle: StoredValue<Handle, LocalStorage>,
+    workspace: WorkspaceState,
+    _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
+}
+
+impl<T> Clone for OpenDocument<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for OpenDocument<T> {}
+
+impl<T: DocumentView + Send + Sync> OpenDocument<T> {
+    /// Applies `edit` as one change described by `message`, by the person chosen under
+    /// Settings → You; on refusal nothing changes and the reason comes back in words.
+    pub fn edit<R>(
+        &self,
+        message: &str,
+        edit: impl FnOnce(&mut T) -> Result<R, String>,
+    ) -> Result<R, String> {
+        let author = self.workspace.my_name();
+        let outcome = self.handle.with_value(|handle| {
+            handle.set_author(author);
+            handle.change(message, edit)
+        });
+        match outcome {
+            Ok((view, result)) => {
+                self.view.set(Some(view));
+                Ok(result)
+            }
+            Err(ChangeError::Refused(error)) => Err(error),
+            Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
+        }
+    }
+
+    /// The document's `automerge:` URL.
+    pub fn url(&self) -> String {
+        self.id.url()
+    }
+
+    /// The heads now, as hex (what a signature records).
+    pub fn heads_hex(&self) -> Vec<String> {
+        self.handle
+            .with_value(|handle| handle.heads().iter().map(ToString::to_string).collect())
+    }
+
+    /// Named versions, oldest first (re-read when the document changes).
+    pub fn versions(&self) -> Vec<Version> {
+        self.view.track();
+        self.handle.with_value(|handle| handle.versions())
+    }
+
+    /// Names the document's current state.
+    pub fn name_version(&self, name: &str) -> Result<Version, String> {
+        let by = self.workspace.my_name().unwrap_or_default();
+        let version = self
+            .handle
+            .with_value(|handle| handle.name_version(name, &by))?;
+        // The version is in the document: tell readers to look again.
+        self.view.update(|_| {});
+        Ok(version)
+    }
+
+    /// The document as it was at `heads`.
+    pub fn view_at(&self, heads: &[automerge::ChangeHash]) -> Result<T, String> {
+        self.handle.with_value(|handle| handle.view_at(heads))
+    }
+
+    /// The document as it was at `heads` written as hex (a signature's).
+    pub fn view_at_hex(&self, heads: &[String]) -> Result<T, String> {
+        let heads = heads
+            .iter()
+            .map(|h| {
+                h.parse()
+                    .map_err(|_| format!("\"{h}\" is not a change hash"))
+            })
+            .collect::<Result<Vec<automerge::ChangeHash>, String>>()?;
+        self.view_at(&heads)
+    }
+
+    /// The document's history, oldest session first (re-read when it changes).
+    pub fn history(&self) -> Vec<Session> {
+        self.view.track();
+        self.handle.with_value(|handle| handle.history())
+    }
+
+    /// The document just before `change`.
+    pub fn view_before(&self, change: automerge::ChangeHash) -> Result<T, String>
+    where
+        T: Default,
+    {
+        self.handle.with_value(|handle| handle.view_before(change))
+    }
+
+    /// The document as a `.automerge` file: its name and bytes.
+    pub fn automerge_file(&self) -> (String, Vec<u8>) {
+        self.handle.with_value(|handle| {
+            (
+                crate::store::document_file_name(handle.id()),
+                handle.save_binary(),
+            )
+        })
+    }
+
+    /// The document's bytes (for the archive).
+    pub fn save_binary(&self) -> Vec<u8> {
+        self.handle.with_value(|handle| handle.save_binary())
+    }
+}
+
+/// Whether a shelf's documents go to the sync client.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Synced with the relay and other devices, like the workspace.
+    Synced,
+    /// Kept on this device only (until the person chooses otherwise).
+    DeviceOnly,
+}
+
+/// Every document of one kind that this tab has opened.
+pub struct Documents<T: 'static> {
+    /// Opened documents by id; one being read from storage is not in here yet.
+    pub opened: RwSignal<BTreeMap<DocumentId, OpenDocument<T>>>,
+    workspace: WorkspaceState,
+    sync: SyncState,
+    sharing: StoredValue<Sharing>,
+    repo: StoredValue<Repo<Rc<BrowserStorage>>, LocalStorage>,
+    /// Documents being read from storage right now (so two pages asking read them once).
+    opening: StoredValue<HashSet<DocumentId>, LocalStorage>,
+    /// The App's owner: documents live as long as the page, not as the page that
+    /// happened to open them first.
+    owner: StoredValue<Owner, LocalStorage>,
+    /// What the kind is called in messages ("plan", "review").
+    kind: &'static str,
+}
+
+impl<T> Clone for Documents<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Documents<T> {}
+
+impl<T: DocumentView + Send + Sync> Documents<T> {
+    pub fn new(
+        workspace: WorkspaceState,
+        sync: SyncState,
+        kind: &'static str,
+        sharing: Sharing,
+    ) -> Self {
+        Self {
+            opened: RwSignal::new(BTreeMap::new()),
+            workspace,
+            sync,
+            sharing: StoredValue::new(sharing),
+            repo: StoredValue::new_local(workspace.repo()),
+            opening: StoredValue::new_local(HashSet::new()),
+            owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
+            kind,
+        }
+    }
+
+    /// The document if it is open.
+    pub fn get(&self, id: &DocumentId) -> Option<OpenDocument<T>> {
+        self.opened.with(|o| o.get(id).copied())
+    }
+
+    /// Whether `id` is open (or being opened).
+    fn known(&self, id: &DocumentId) -> bool {
+        self.opened.with_untracked(|o| o.contains_key(id))
+            || self.opening.with_value(|o| o.contains(id))
+    }
+
+    /// Opens each of `ids` not opened yet, in the background.
+    pub fn open_all(&self, ids: impl IntoIterator<Item = DocumentId>) {
+        for id in ids {
+            if !self.known(&id) {
+                let shelf = *self;
+                leptos::task::spawn_local(async move {
+                    let _ = shelf.open(id).await;
+                });
+            }
+        }
+    }
+
+    /// Opens the document `id` from this device's storage (once, however many ask); it
+    /// shows in [`opened`](Self::opened). One this device does not have yet is asked of
+    /// the relay (when synced) and fills in when it arrives.
+    pub async fn open(&self, id: DocumentId) -> Result<(), String> {
+        if self.opened.with_untracked(|o| o.contains_key(&id))
+            || !self
+                .opening
+                .try_update_value(|o| o.insert(id))
+                .unwrap_or(false)
+        {
+            return Ok(());
+        }
+        let repo = self.repo.get_value();
+        let loaded = repo.open(id).await.map_err(|e| e.to_string());
+        self.opening.update_value(|o| {
+            o.remove(&id);
+        });
+        let handle = match loaded? {
+            Some(handle) => handle,
+            None => DocHandle::expect(repo.storage().clone(), id),
+        };
+        self.adopt(handle);
+        Ok(())
+    }
+
+    /// Creates a document holding `initial`, saves it and opens it.
+    pub async fn create(&self, initial: &T, message: &str) -> Result<DocumentId, String> {
+        let repo = self.repo.get_value();
+        let handle = DocHandle::create(repo.storage().clone(), initial, message)?;
+        handle.save().await.map_err(|e| e.to_string())?;
+        let id = handle.id();
+        self.adopt(handle);
+        Ok(id)
+    }
+
+    /// Makes an opened (or created) handle an [`OpenDocument`]: kept saved, shared with
+    /// the other tabs (and the relay, when this shelf syncs), read again when changes
+    /// arrive.
+    fn adopt(&self, handle: Handle) -> OpenDocument<T> {
+        let owner = self.owner.get_value();
+        let workspace = self.workspace;
+        let kind = self.kind;
+        let document = owner.with(|| {
+            let (view, problem) = match handle.current::<T>() {
+                Ok(view) => (Some(view), None),
+                Err(_) if handle.is_empty() => (None, None),
+                Err(error) => (
+                    None,
+                    Some(format!("This {kind} could not be read: {error}")),
+                ),
+            };
+            let view = RwSignal::new(view);
+            let problem = RwSignal::new(problem);
+            let reader = handle.clone();
+            handle.on_changed_elsewhere(move || match reader.current::<T>() {
+                Ok(fresh) => {
+                    view.set(Some(fresh));
+                    problem.set(None);
+                }
+                Err(error) if !reader.is_empty() => {
+                    problem.set(Some(format!("This {kind} could not be read: {error}")));
+                }
+                Err(_) => {}
+            });
+            Autosaver::attach(&handle);
+            flush_on_page_hide(handle.clone());
+            OpenDocument {
+                id: handle.id(),
+                view,
+                problem,
+                _tabs: StoredValue::new_local(TabChannel::join(handle.clone())),
+                handle: StoredValue::new_local(handle.clone()),
+                workspace,
+            }
+        });
+        if self.sharing.get_value() == Sharing::Synced {
+            self.sync.share(&handle);
+        }
+        self.opened.update(|o| {
+            o.insert(document.id, document);
+        });
+        document
+    }
+
+    /// Lends every opened document to the sync client (a device-only shelf the person
+    /// chose to sync from now on).
+    pub fn start_syncing(&self) {
+        self.sharing.set_value(Sharing::Synced);
+        for document in self.opened.get_untracked().values() {
+            document.handle.with_value(|handle| self.sync.share(handle));
+        }
+    }
+
+    /// Every opened document's id and bytes (for the workspace archive).
+    pub fn documents(&self) -> Vec<(DocumentId, Vec<u8>)> {
+        self.opened
+            .with_untracked(|o| o.values().map(|d| (d.id, d.save_binary())).collect())
+    }
+}

@@ -1,0 +1,192 @@
+//! Feedback in a review: peers asked for it write into the review (optionally anonymous
+//! to the employee), and feedback or praise given during the year can be pulled in.
+
+use leptos::prelude::*;
+
+use super::ReviewPageContext;
+use crate::model::review::{PulledFeedback, Stage};
+use crate::model::{ItemId, PersonId};
+use crate::store::now_millis;
+use crate::ui::components::PersonSelect;
+use crate::ui::format::date;
+use crate::ui::pages::reviews::cycle::person_name;
+
+#[component]
+pub fn FeedbackSection() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let state = context.state;
+    let peer = RwSignal::new(String::new());
+    let anonymous = RwSignal::new(false);
+    let requests = move || {
+        let me = context.me();
+        context.read(Vec::new(), |r| {
+            let mut list: Vec<_> = r
+                .peer_feedback
+                .iter()
+                .map(|(id, f)| {
+                    let shown = me
+                        .as_ref()
+                        .map_or(Some(&f.from), |me| r.feedback_author(f, me));
+                    let from = shown.map_or("A colleague (anonymous)".to_owned(), |p| {
+                        person_name(&state, p)
+                    });
+                    let mine = me.as_ref() == Some(&f.from);
+                    (
+                        id.clone(),
+                        from,
+                        f.text.clone(),
+                        f.anonymous,
+                        mine,
+                        f.requested_at,
+                    )
+                })
+                .collect();
+            list.sort_by_key(|(id, .., at)| (*at, id.clone()));
+            list
+        })
+    };
+    let may_ask = move || {
+        let me = context.me();
+        context.read(false, |r| {
+            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            (c.manager || c.employee || c.hr) && r.stage < Stage::Calibration
+        })
+    };
+    let ask = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let chosen = peer.get_untracked();
+        if chosen.is_empty() {
+            return context.error.set(Some("Choose whom to ask.".to_owned()));
+        }
+        let who = PersonId::from(chosen);
+        let hidden = anonymous.get_untracked();
+        if context
+            .act("Ask for feedback", |r, actor| {
+                r.request_feedback(actor, &who, hidden, now_millis())
+            })
+            .is_ok()
+        {
+            peer.set(String::new());
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading">"Feedback"</h2>
+            <ul class="plain-list" data-testid="peer-feedback">
+                <For each=requests key=|r| r.clone() let((id, from, text, hidden, mine, _at))>
+                    <li class="feedback-item">
+                        {if mine {
+                            view! { <WriteFeedback id=id.clone() text=text.clone()/> }.into_any()
+                        } else if text.is_empty() {
+                            view! { <p class="item-meta">{format!("Asked {from}; not written yet.")}</p> }.into_any()
+                        } else {
+                            view! { <blockquote><p>{text.clone()}</p><footer>{format!("— {from}")}{hidden.then_some(" (anonymous to the employee)")}</footer></blockquote> }.into_any()
+                        }}
+                    </li>
+                </For>
+            </ul>
+            <Show when=may_ask>
+                <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
+                    <PersonSelect id="feedback-peer".into() label="Ask a colleague" chosen=peer none="Choose…"/>
+                    <span class="check">
+                        <input type="checkbox" id="feedback-anonymous" prop:checked=move || anonymous.get() on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
+                        <label for="feedback-anonymous">"Anonymous to the employee"</label>
+                    </span>
+                    <button type="submit" class="button">"Ask for feedback"</button>
+                </form>
+            </Show>
+            <PulledFeedbackList/>
+        </section>
+    }
+}
+
+/// The asked peer's own entry: a text area and "Save".
+#[component]
+fn WriteFeedback(id: ItemId, text: String) -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let draft = RwSignal::new(text);
+    let field = format!("write-feedback-{id}");
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(me) = context.me() else { return };
+        let text = draft.get_untracked();
+        let _ = context.act("Write feedback", |r, _| {
+            r.write_feedback(&me, &id, &text, now_millis())
+        });
+    };
+    view! {
+        <form class="form" on:submit=save aria-label="Your feedback">
+            <label for=field.clone()>"Your feedback (you were asked)"</label>
+            <textarea id=field rows=4 bind:value=draft></textarea>
+            <button type="submit" class="button primary">"Save feedback"</button>
+        </form>
+    }
+}
+
+/// Feedback given during the year: what is pulled in, and what can be.
+#[component]
+fn PulledFeedbackList() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let state = context.state;
+    let pulled = move || {
+        context.read(Vec::new(), |r| {
+            r.pulled_feedback
+                .iter()
+                .map(|(id, f)| (id.clone(), f.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let available = move || {
+        let (employee, taken) = context.read((None, Vec::new()), |r| {
+            (
+                Some(r.employee.clone()),
+                r.pulled_feedback.keys().cloned().collect::<Vec<_>>(),
+            )
+        });
+        let Some(employee) = employee else {
+            return Vec::new();
+        };
+        state.workspace.with(|ws| {
+            ws.feedback_for(&employee)
+                .into_iter()
+                .filter(|(id, _)| !taken.contains(id))
+                .map(|(id, f)| (id.clone(), f.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let may_pull = move || {
+        let me = context.me();
+        context.read(false, |r| {
+            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            (c.manager || c.employee) && r.stage < Stage::Shared
+        })
+    };
+    view! {
+        <h3>"Feedback and praise from the year"</h3>
+        <ul class="plain-list">
+            <For each=pulled key=|p| p.0.clone() let((_id, f))>
+                <li><blockquote><p>{f.text.clone()}</p><footer>{format!("— {}, {} on {}", f.from_name, if f.praise { "praise" } else { "feedback" }, date(f.given_at))}</footer></blockquote></li>
+            </For>
+        </ul>
+        <Show when=move || may_pull() && !available().is_empty()>
+            <ul class="plain-list" aria-label="Feedback that can be pulled in">
+                <For each=available key=|f| f.0.clone() let((id, f))>
+                    {
+                        let from_name = person_name(&state, &f.from);
+                        let pulled = PulledFeedback { from_name: from_name.clone(), praise: f.praise, text: f.text.clone(), given_at: f.given_at };
+                        let pull = move |_| {
+                            let (id, pulled) = (id.clone(), pulled.clone());
+                            let _ = context.act("Pull feedback into the review", |r, who| r.pull_feedback(who, &id, pulled));
+                        };
+                        view! {
+                            <li class="list-row">
+                                <span>{format!("“{}” — {from_name}", f.text)}</span>
+                                <button type="button" class="button" on:click=pull>"Pull into this review"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+    }
+}

@@ -1,0 +1,135 @@
+//! Sign-off: the employee acknowledges, the manager signs (who, when, the heads signed).
+//! A signed review says so at the top; anything written after the last signature is
+//! listed there, and the signed version can be read as it was.
+
+use leptos::prelude::*;
+
+use super::ReviewPageContext;
+use crate::model::review::Stage;
+use crate::store::now_millis;
+use crate::ui::format::date_time;
+
+#[component]
+pub fn SignOffSection() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let status = move || {
+        context.read(Vec::new(), |r| {
+            [
+                ("Acknowledged by the employee", &r.acknowledgement),
+                ("Signed by the manager", &r.signature),
+            ]
+            .into_iter()
+            .map(|(what, s)| match s {
+                Some(s) => format!("{what}: {} on {}", s.name, date_time(s.at)),
+                None => format!("{what}: not yet"),
+            })
+            .collect::<Vec<_>>()
+        })
+    };
+    let can = move |manager: bool| {
+        let me = context.me();
+        context.read(false, |r| {
+            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            r.stage == Stage::Shared
+                && if manager {
+                    c.manager && r.signature.is_none()
+                } else {
+                    c.employee && r.acknowledgement.is_none()
+                }
+        })
+    };
+    let sign = move |manager: bool| {
+        let name = context.state.my_name().unwrap_or_default();
+        let heads = context.document.heads_hex();
+        let at = now_millis();
+        let _ = if manager {
+            context.act("Sign the review", |r, who| r.sign(who, &name, heads, at))
+        } else {
+            context.act("Acknowledge the review", |r, who| {
+                r.acknowledge(who, &name, heads, at)
+            })
+        };
+    };
+    view! {
+        <section class="card" aria-labelledby="sign-off-heading">
+            <h2 id="sign-off-heading">"Sign-off"</h2>
+            <p class="item-meta">"Once the review is shared, the employee acknowledges it and the manager signs it. Each signature records the exact version signed."</p>
+            <ul class="plain-list" data-testid="signatures">
+                {move || status().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+            <div class="button-row no-print">
+                <Show when=move || can(false)>
+                    <button type="button" class="button primary" on:click=move |_| sign(false)>"Acknowledge this review"</button>
+                </Show>
+                <Show when=move || can(true)>
+                    <button type="button" class="button primary" on:click=move |_| sign(true)>"Sign this review"</button>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// At the top of a signed review: it is final, and what was written after (if anything).
+#[component]
+pub fn SignedNotice() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let document = context.document;
+    // The signed state is read once per change of the signature, not per edit.
+    let signed_heads = Memo::new(move |_| {
+        context.read(None, |r| {
+            r.final_signature()
+                .map(|s| (s.heads.clone(), s.name.clone(), s.at))
+        })
+    });
+    let signed = Memo::new(move |_| {
+        signed_heads
+            .get()
+            .and_then(|(heads, ..)| document.view_at_hex(&heads).ok())
+    });
+    let later = move || {
+        let Some(then) = signed.get() else {
+            return Vec::new();
+        };
+        context.read(Vec::new(), |now| now.edits_after_sign_off(&then))
+    };
+    view! {
+        {move || signed_heads.get().map(|(_, name, at)| view! {
+            <div class="notice signed-notice" role="note" data-testid="signed-notice">
+                <p><strong>"Signed — this review is final."</strong>{format!(" Last signature by {name} on {}.", date_time(at))}</p>
+                {move || {
+                    let edits = later();
+                    (!edits.is_empty()).then(|| view! {
+                        <div data-testid="after-sign-off">
+                            <p>"Changed after sign-off:"</p>
+                            <ul>{edits.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                        </div>
+                    })
+                }}
+            </div>
+        })}
+    }
+}
+
+/// Who changed ratings in calibration, and when.
+#[component]
+pub fn CalibrationNotes() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let notes = move || {
+        context.read(Vec::new(), |r| {
+            r.calibration_history()
+                .into_iter()
+                .map(|n| format!("{} ({})", n.describe(&r.scale), date_time(n.at)))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || !notes().is_empty()>
+            <section class="card" aria-labelledby="calibration-notes-heading">
+                <h2 id="calibration-notes-heading">"Calibration"</h2>
+                <ul class="plain-list" data-testid="calibration-notes">
+                    {move || notes().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}

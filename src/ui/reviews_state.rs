@@ -1,0 +1,339 @@
+//! Reviews, check-ins and coaching notes as the UI sees them.
+//!
+//! - Each review is its own document, listed in its cycle in the workspace. This device
+//!   opens, at start, the reviews that involve the person using it (their own, their
+//!   direct reports', every review of a cycle they run for HR), so those are here before
+//!   the network goes; a cycle page opens the rest of its cycle when it is visited.
+//! - Each check-in series (a manager and one of their people) is its own document,
+//!   listed in the workspace; the series this device's person is in are opened at start.
+//! - Coaching notes are one document per device person, never listed in the workspace
+//!   and not lent to sync unless the manager turns that on in the page: its address is
+//!   kept in this device's settings only.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::model::check_in::CheckInSeries;
+use crate::model::coaching_notes::CoachingNotes;
+use crate::model::review::{CycleSetup, Review, ReviewSetup};
+use crate::model::{ItemId, PersonId, Workspace, WorkspaceError};
+use crate::store::{now_millis, DocumentId};
+use crate::ui::app::SyncState;
+use crate::ui::documents::{Documents, OpenDocument, Sharing};
+use crate::ui::WorkspaceState;
+
+pub type ReviewDocument = OpenDocument<Review>;
+pub type CheckInDocument = OpenDocument<CheckInSeries>;
+pub type NotesDocument = OpenDocument<CoachingNotes>;
+
+/// The device setting that names this device's coaching notes document.
+const NOTES_SETTING: &str = "coaching-notes";
+/// The device setting that says the manager chose to sync their coaching notes.
+const NOTES_SYNC_SETTING: &str = "coaching-notes-sync";
+
+#[derive(Clone, Copy)]
+pub struct ReviewsState {
+    pub reviews: Documents<Review>,
+    pub check_ins: Documents<CheckInSeries>,
+    notes: Documents<CoachingNotes>,
+    /// This device's coaching notes, once opened or created.
+    pub notes_document: RwSignal<Option<NotesDocument>>,
+    /// Whether the notes are lent to sync (the manager's choice, per device).
+    pub notes_synced: RwSignal<bool>,
+    workspace: WorkspaceState,
+    /// Individual goals by the plan objective they serve (plan URL, objective id), over
+    /// the reviews open on this device; read by the plan pages.
+    pub aligned: Memo<HashMap<(String, ItemId), Vec<AlignedGoal>>>,
+}
+
+/// An individual goal aligned to a plan objective, as the plan shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignedGoal {
+    pub person: PersonId,
+    pub title: String,
+    pub progress: i64,
+    pub cycle: String,
+    /// The review's document id, to link to it.
+    pub review: DocumentId,
+}
+
+impl ReviewsState {
+    pub fn new(workspace: WorkspaceState, sync: SyncState) -> Self {
+        let state = Self {
+            reviews: Documents::new(workspace, sync, "review", Sharing::Synced),
+            check_ins: Documents::new(workspace, sync, "check-in series", Sharing::Synced),
+            notes: Documents::new(workspace, sync, "notes document", Sharing::DeviceOnly),
+            notes_document: RwSignal::new(None),
+            notes_synced: RwSignal::new(false),
+            workspace,
+            aligned: Memo::new(|_| HashMap::new()),
+        };
+        let reviews = state.reviews;
+        // Lazy: computed only while a plan page reads it, again when a review changes.
+        let state = Self {
+            aligned: Memo::new(move |_| aligned_index(reviews)),
+            ..state
+        };
+        // Open what involves the person using this device, now and whenever the lists or
+        // the person change.
+        Effect::new(move |_| {
+            let me = workspace.me.get();
+            let (reviews, series) = workspace.workspace.with(|ws| {
+                me.as_ref()
+                    .map(|me| (reviews_involving(ws, me), check_ins_of(ws, me)))
+                    .unwrap_or_default()
+            });
+            state.reviews.open_all(reviews);
+            state.check_ins.open_all(series);
+        });
+        leptos::task::spawn_local(async move {
+            let _ = state.open_notes().await;
+        });
+        state
+    }
+
+    /// Opens every review of the cycle `cycle` (a cycle page, calibration).
+    pub fn open_cycle(&self, cycle: &ItemId) {
+        let ids = self.workspace.workspace.with_untracked(|ws| {
+            ws.cycles
+                .get(cycle)
+                .map(|c| ids(c.reviews.values()))
+                .unwrap_or_default()
+        });
+        self.reviews.open_all(ids);
+    }
+
+    /// Opens every listed review in the background (the plan pages show the goals
+    /// aligned to each objective, from every review).
+    pub fn open_all_reviews(&self) {
+        let ids = self
+            .workspace
+            .workspace
+            .with_untracked(|ws| ids(ws.cycles.values().flat_map(|c| c.reviews.values())));
+        self.reviews.open_all(ids);
+    }
+
+    /// Opens every listed review and check-in series and waits for them (for the archive).
+    pub async fn open_everything(&self) {
+        let (reviews, series) = self.workspace.workspace.with_untracked(|ws| {
+            (
+                ids(ws.cycles.values().flat_map(|c| c.reviews.values())),
+                ids(ws.check_ins.keys()),
+            )
+        });
+        for id in reviews {
+            let _ = self.reviews.open(id).await;
+        }
+        for id in series {
+            let _ = self.check_ins.open(id).await;
+        }
+    }
+
+    /// Every opened review and check-in series (for the workspace archive; coaching notes
+    /// stay out of it, as they stay out of sync).
+    pub fn documents(&self) -> Vec<(DocumentId, Vec<u8>)> {
+        let mut documents = self.reviews.documents();
+        documents.extend(self.check_ins.documents());
+        documents
+    }
+
+    /// Starts a cycle: checks the setup, creates one review per participant (with a copy
+    /// of the template and scale, and the participant's manager from the workspace), then
+    /// lists the cycle and its reviews in the workspace in one change. Nothing is listed
+    /// if any step fails.
+    pub async fn start_cycle(&self, setup: CycleSetup) -> Result<ItemId, String> {
+        let (cycle, setups) = self.workspace.workspace.with_untracked(|ws| {
+            let cycle = setup.check(ws, now_millis())?;
+            let scale = ws.scales.get(&cycle.scale).cloned().unwrap_or_default();
+            let template = ws
+                .templates
+                .get(&cycle.template)
+                .cloned()
+                .unwrap_or_default();
+            let mut setups = Vec::new();
+            for person in &setup.participants {
+                setups.push(ReviewSetup {
+                    cycle: ItemId::random(),
+                    cycle_name: cycle.name.clone(),
+                    period_start: cycle.period_start.clone(),
+                    period_end: cycle.period_end.clone(),
+                    employee: person.clone(),
+                    manager: ws.person(person).and_then(|p| p.manager.clone()),
+                    hr: setup.hr.clone(),
+                    scale: scale.clone(),
+                    template: template.clone(),
+                });
+            }
+            Ok::<_, String>((cycle, setups))
+        })?;
+        // One id for the cycle, known to its reviews.
+        let cycle_id = ItemId::random();
+        let mut listed = Vec::new();
+        for mut review_setup in setups {
+            review_setup.cycle = cycle_id.clone();
+            let person = review_setup.employee.clone();
+            let review = Review::new(review_setup);
+            let id = self
+                .reviews
+                .create(&review, &format!("Start \"{}\"", cycle.name))
+                .await?;
+            listed.push((person, id.url()));
+        }
+        let id = cycle_id.clone();
+        self.workspace.edit(
+            &format!("Start review cycle \"{}\"", cycle.name),
+            move |ws| -> Result<(), WorkspaceError> {
+                let mut cycle = cycle;
+                cycle.reviews.extend(listed);
+                ws.cycles.insert(id, cycle);
+                Ok(())
+            },
+        )?;
+        Ok(cycle_id)
+    }
+
+    /// The check-in series between `manager` and `employee`: opened if listed, otherwise
+    /// created and listed.
+    pub async fn series(
+        &self,
+        manager: &PersonId,
+        employee: &PersonId,
+    ) -> Result<DocumentId, String> {
+        let listed = self
+            .workspace
+            .workspace
+            .with_untracked(|ws| ws.check_ins_between(manager, employee).map(str::to_owned));
+        if let Some(url) = listed {
+            let id = DocumentId::from_url(&url).map_err(|e| e.to_string())?;
+            self.check_ins.open(id).await?;
+            return Ok(id);
+        }
+        let series = CheckInSeries::new(manager, employee);
+        let id = self.check_ins.create(&series, "Start check-ins").await?;
+        let url = id.url();
+        let (manager, employee) = (manager.clone(), employee.clone());
+        self.workspace
+            .edit("List check-ins", move |ws| -> Result<(), WorkspaceError> {
+                ws.list_check_ins(&url, &manager, &employee);
+                Ok(())
+            })?;
+        Ok(id)
+    }
+
+    /// Opens this device's coaching notes (created on first use).
+    async fn open_notes(&self) -> Result<(), String> {
+        let repo = self.workspace.repo();
+        let synced = repo
+            .device_setting(NOTES_SYNC_SETTING)
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some("yes");
+        let stored = repo.device_setting(NOTES_SETTING).await.ok().flatten();
+        let id = match stored.and_then(|url| DocumentId::from_url(&url).ok()) {
+            Some(id) => {
+                self.notes.open(id).await?;
+                id
+            }
+            None => {
+                let id = self
+                    .notes
+                    .create(&CoachingNotes::default(), "Start coaching notes")
+                    .await?;
+                repo.set_device_setting(NOTES_SETTING, &id.url())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                id
+            }
+        };
+        if synced {
+            self.notes.start_syncing();
+        }
+        self.notes_synced.set(synced);
+        self.notes_document.set(self.notes.get(&id));
+        Ok(())
+    }
+
+    /// Lends the coaching notes to sync from now on, on this device (the manager's choice;
+    /// their other devices get them by opening the same document).
+    pub async fn sync_notes(&self) -> Result<(), String> {
+        let repo = self.workspace.repo();
+        repo.set_device_setting(NOTES_SYNC_SETTING, "yes")
+            .await
+            .map_err(|e| e.to_string())?;
+        self.notes.start_syncing();
+        self.notes_synced.set(true);
+        Ok(())
+    }
+
+    /// The review of `person` in `cycle`, if listed (and whether it is open yet).
+    pub fn review_of(&self, cycle: &ItemId, person: &PersonId) -> Option<DocumentId> {
+        self.workspace.workspace.with(|ws| {
+            ws.cycles
+                .get(cycle)
+                .and_then(|c| c.reviews.get(person))
+                .and_then(|url| DocumentId::from_url(url).ok())
+        })
+    }
+}
+
+fn ids<'a>(urls: impl IntoIterator<Item = &'a String>) -> Vec<DocumentId> {
+    urls.into_iter()
+        .filter_map(|url| DocumentId::from_url(url).ok())
+        .collect()
+}
+
+/// The reviews `me` takes part in: their own, their direct reports', and every review of
+/// a cycle they run.
+fn reviews_involving(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
+    let mut urls = Vec::new();
+    for cycle in ws.cycles.values() {
+        for (person, url) in &cycle.reviews {
+            let reports_to_me = ws
+                .person(person)
+                .is_some_and(|p| p.manager.as_ref() == Some(me));
+            if cycle.hr.contains_key(me) || person == me || reports_to_me {
+                urls.push(url);
+            }
+        }
+    }
+    ids(urls)
+}
+
+/// The check-in series `me` is in.
+fn check_ins_of(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
+    ids(ws
+        .check_ins
+        .iter()
+        .filter(|(_, e)| &e.manager == me || &e.employee == me)
+        .map(|(url, _)| url))
+}
+
+/// Goals by the objective they serve, across the opened reviews.
+fn aligned_index(reviews: Documents<Review>) -> HashMap<(String, ItemId), Vec<AlignedGoal>> {
+    let mut index: HashMap<(String, ItemId), Vec<AlignedGoal>> = HashMap::new();
+    reviews.opened.with(|opened| {
+        for document in opened.values() {
+            document.view.with(|review| {
+                let Some(review) = review else { return };
+                for goal in review.goals.values() {
+                    if let Some(alignment) = &goal.alignment {
+                        index
+                            .entry((alignment.plan.clone(), alignment.objective.clone()))
+                            .or_default()
+                            .push(AlignedGoal {
+                                person: review.employee.clone(),
+                                title: goal.title.clone(),
+                                progress: goal.progress,
+                                cycle: review.cycle_name.clone(),
+                                review: document.id,
+                            });
+                    }
+                }
+            });
+        }
+    });
+    index
+}

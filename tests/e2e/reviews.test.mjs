@@ -1,0 +1,198 @@
+// Performance management end to end, on two devices through the relay: HR (who is also
+// the manager) sets up a scale, a template and a cycle for two people; the employee
+// writes her self review on her tablet; the manager holds a check-in with the network
+// cut, then calibrates on the 9-box by dragging; both sign; the signed review prints
+// and exports as Markdown, and the cycle's ratings as CSV.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withTwoDevices } from "./support.mjs";
+
+const browser = sharedBrowser();
+
+async function addPersonReportingTo(page, name, manager) {
+  await page.getByRole("button", { name: "Add person" }).click();
+  const form = page.getByRole("form", { name: "New person" });
+  await form.getByLabel("Name").fill(name);
+  if (manager) await form.getByLabel("Reports to").selectOption({ label: manager });
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
+}
+
+async function iAm(page, name) {
+  await goTo(page, "Settings");
+  await page.getByLabel("Who uses this device?").selectOption({ label: name });
+}
+
+async function download(page, click) {
+  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
+  return readFile(await file.path(), "utf8");
+}
+
+test("a review cycle from setup to a signed, exported review", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(browser, async ({ laptop, a: maria, b: ana }) => {
+      // HR sets up the people, a scale and a template.
+      await maria.goto(relay.base);
+      await nameOrganisation(maria, "Review Co");
+      await goTo(maria, "People");
+      await addPersonReportingTo(maria, "Maria Rossi");
+      await addPersonReportingTo(maria, "Ana Lima", "Maria Rossi");
+      await addPersonReportingTo(maria, "Ben Okoro", "Maria Rossi");
+      await iAm(maria, "Maria Rossi");
+      await maria.getByRole("button", { name: "Add a rating scale" }).click();
+      // A level without a label is refused with the reason, and nothing is saved.
+      const fresh = maria.getByRole("form", { name: "Rating scale: New rating scale" });
+      await fresh.getByLabel("Levels, one per line: value and label").fill("1 Below\n2");
+      await fresh.getByRole("button", { name: "Save scale" }).click();
+      await fresh.getByRole("alert").filter({ hasText: "Line 2: the value 2 needs a label." }).waitFor();
+      assert.equal(await maria.getByTestId("scales").getByRole("form").count(), 0);
+      // The five-point scale the form offers.
+      await fresh.getByLabel("Levels, one per line: value and label").fill("1 Below expectations\n2 Partly meets expectations\n3 Meets expectations\n4 Exceeds expectations\n5 Exceptional");
+      await fresh.getByRole("button", { name: "Save scale" }).click();
+      await maria.getByTestId("scales").getByRole("form").waitFor();
+      await maria.getByRole("button", { name: "Add a review template" }).click();
+      await maria.getByRole("form", { name: "Review template: New review template" }).getByRole("button", { name: "Save template" }).click();
+      await maria.getByTestId("templates").getByRole("form").waitFor();
+
+      // The cycle, for Ana and Ben.
+      await goTo(maria, "Reviews");
+      await maria.getByRole("button", { name: "Start a review cycle" }).click();
+      const cycleForm = maria.getByRole("form", { name: "New review cycle" });
+      await cycleForm.getByLabel("Name").fill("2026 annual review");
+      await cycleForm.getByLabel("Ana Lima").check();
+      await cycleForm.getByLabel("Ben Okoro").check();
+      // A deadline outside the cycle is refused, and nothing is started.
+      await cycleForm.getByLabel("Self reviews due").fill("2025-12-01");
+      await cycleForm.getByRole("button", { name: "Start the cycle" }).click();
+      await cycleForm.getByRole("alert").filter({ hasText: "outside the cycle" }).waitFor();
+      await cycleForm.getByLabel("Self reviews due").fill("2027-01-15");
+      await cycleForm.getByRole("button", { name: "Start the cycle" }).click();
+      await maria.getByRole("heading", { name: "2026 annual review" }).waitFor();
+      const rows = maria.getByTestId("cycle-reviews").locator("tbody tr");
+      await rows.filter({ hasText: "Ben Okoro" }).waitFor();
+      assert.equal(await rows.count(), 2);
+      await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
+      await maria.getByTestId("review-stage").filter({ hasText: "Draft" }).waitFor();
+      await maria.getByLabel("New goal").fill("Ship the mobile app");
+      await maria.getByLabel("Weight (%)").first().fill("100");
+      await maria.getByRole("button", { name: "Add goal" }).click();
+      await maria.getByRole("button", { name: "Open for self review" }).click();
+      await maria.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
+      await waitUntilSaved(maria);
+
+      // Ana joins on her tablet and writes her self review.
+      await goTo(maria, "Settings");
+      const link = await maria.getByTestId("share-link").inputValue();
+      await ana.goto(link);
+      await ana.getByRole("button", { name: "Open this workspace" }).click();
+      await ana.getByTestId("org-name").filter({ hasText: "Review Co" }).waitFor({ timeout: 15_000 });
+      await iAm(ana, "Ana Lima");
+      await goTo(ana, "Reviews");
+      await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click({ timeout: 15_000 });
+      await ana.getByLabel("Self assessment").fill("I shipped the app to 10,000 people.");
+      await ana.getByLabel("Self rating").selectOption("3");
+      await ana.getByRole("button", { name: "Submit self review" }).click();
+      await ana.getByTestId("review-stage").filter({ hasText: "Manager review" }).waitFor();
+      // The manager's assessment is not hers to write.
+      await ana.getByTestId("manager-assessment").waitFor();
+      await waitUntilSaved(ana);
+
+      // Maria holds a check-in with Ana with the network cut.
+      await goTo(maria, "Reviews");
+      await maria.getByRole("button", { name: "Open check-ins: With Ana Lima" }).click();
+      await maria.getByRole("heading", { name: "Check-ins: Maria Rossi and Ana Lima" }).waitFor();
+      await laptop.setOffline(true);
+      await maria.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+      await maria.getByRole("button", { name: "Add meeting" }).click();
+      await maria.getByTestId("meeting").waitFor();
+      await maria.getByLabel("Add a topic").fill("Mobile launch retro");
+      await maria.getByRole("button", { name: "Add to agenda" }).click();
+      await maria.getByLabel("Notes", { exact: true }).pressSequentially("Launch went well.");
+      await maria.getByLabel("New action").fill("Book the design course");
+      await maria.getByLabel("Owner").selectOption({ label: "Ana Lima" });
+      await maria.getByRole("button", { name: "Add action" }).click();
+      await maria.getByTestId("actions").getByText("Book the design course").waitFor();
+      await maria.getByTestId("privacy-note").filter({ hasText: "kept only on this device" }).waitFor();
+      await maria.getByLabel("New note").fill("Ready to lead the next launch.");
+      await maria.getByRole("button", { name: "Save note" }).click();
+      await maria.getByTestId("coaching-notes").getByText("Ready to lead the next launch.").waitFor();
+      await laptop.setOffline(false);
+      await maria.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 20_000 });
+      // What was written offline reaches Ana; the coaching notes do not.
+      await goTo(ana, "Reviews");
+      await ana.getByRole("button", { name: "Open check-ins: With Maria Rossi (your manager)" }).click();
+      await ana.getByTestId("actions").getByText("Book the design course").waitFor({ timeout: 20_000 });
+      await ana.getByTestId("agenda").getByText("Mobile launch retro").waitFor();
+      assert.equal(await ana.getByLabel("Notes", { exact: true }).inputValue(), "Launch went well.");
+      assert.equal(await ana.getByTestId("coaching-notes").count(), 0, "the employee sees no coaching notes");
+      assert.doesNotMatch(await ana.content(), /Ready to lead/);
+
+      // Maria's manager review, then calibration on the 9-box by drag.
+      await goTo(maria, "Reviews");
+      await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
+      await rows.filter({ hasText: "Ana Lima" }).filter({ hasText: "Manager review" }).getByRole("link").click({ timeout: 15_000 });
+      assert.equal(await maria.getByTestId("self-assessment").textContent(), "I shipped the app to 10,000 people.");
+      await maria.getByLabel("Manager assessment").fill("A strong year.");
+      await maria.getByLabel("Overall rating").selectOption("3");
+      await maria.getByLabel("Potential").selectOption("Moderate");
+      await maria.getByRole("button", { name: "Submit for calibration" }).click();
+      await maria.getByTestId("review-stage").filter({ hasText: "Calibration" }).waitFor();
+      await maria.goBack();
+      await maria.getByRole("link", { name: "Calibration" }).click();
+      const card = maria.locator(".person-card", { hasText: "Ana Lima" });
+      const star = maria.locator('[data-box="high-high"]');
+      await maria.locator('[data-box="moderate-moderate"]').locator(".person-card", { hasText: "Ana Lima" }).waitFor();
+      const from = await card.boundingBox();
+      const to = await star.boundingBox();
+      await maria.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await maria.mouse.down();
+      await maria.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+      await maria.mouse.up();
+      await star.locator(".person-card", { hasText: "Ana Lima" }).waitFor();
+      await maria.getByTestId("distribution").getByText("1 (100%)").waitFor();
+      // Keyboard: one step left (performance down) and back.
+      await star.locator(".person-card", { hasText: "Ana Lima" }).focus();
+      await maria.keyboard.press("ArrowLeft");
+      await maria.locator('[data-box="moderate-high"]').locator(".person-card", { hasText: "Ana Lima" }).waitFor();
+      await maria.keyboard.press("ArrowRight");
+      await star.locator(".person-card", { hasText: "Ana Lima" }).waitFor();
+
+      // Shared, signed by Maria, acknowledged by Ana.
+      await maria.goBack();
+      await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
+      await maria.getByTestId("calibration-notes").getByText(/Maria Rossi changed the overall rating from 3 – Meets expectations to 4 – Exceeds expectations/).first().waitFor();
+      await maria.getByRole("button", { name: "Share with the employee" }).click();
+      await maria.getByRole("button", { name: "Sign this review" }).click();
+      await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();
+      await goTo(ana, "Reviews");
+      await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click();
+      await ana.getByRole("button", { name: "Acknowledge this review" }).click({ timeout: 20_000 });
+      await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
+      await ana.getByTestId("signed-notice").waitFor();
+      await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });
+
+      // The signed review exports and prints.
+      const markdown = await download(maria, () => maria.getByRole("button", { name: "Download Markdown" }).click());
+      assert.match(markdown, /^# Ana Lima — 2026 annual review/);
+      assert.match(markdown, /I shipped the app to 10,000 people\./);
+      assert.match(markdown, /- Overall rating: 4 – Exceeds expectations/);
+      assert.match(markdown, /- Acknowledged by the employee: Ana Lima on /);
+      assert.match(markdown, /- Signed by the manager: Maria Rossi on /);
+      await maria.emulateMedia({ media: "print" });
+      assert.equal(await maria.getByRole("button", { name: "Download Markdown" }).isVisible(), false, "buttons are not printed");
+      assert.equal(await maria.getByTestId("signatures").isVisible(), true);
+      const pdf = await maria.pdf({ format: "A4" });
+      assert.ok(pdf.length > 10_000, "a printed review");
+      await maria.emulateMedia({ media: "screen" });
+      await maria.goBack();
+      const csv = await download(maria, () => maria.getByRole("button", { name: "Download ratings (CSV)" }).click());
+      assert.match(csv, /^Employee,Manager,Stage,Overall rating/);
+      assert.match(csv, /Ana Lima,Maria Rossi,Signed,4,Exceeds expectations,High,Star,0,yes,yes/);
+      assert.match(csv, /Ben Okoro,Maria Rossi,Draft,,,,,,no,no/);
+    });
+  } finally {
+    await relay.stop();
+  }
+});
