@@ -601,3 +601,41 @@ fn the_review_reads_as_markdown_and_hides_anonymous_writers_from_the_employee() 
     });
     assert!(as_manager.contains("— CY"));
 }
+
+#[test]
+fn the_review_and_the_workspace_export_as_documented_json() {
+    let mut review = review_in(Stage::SelfReview);
+    let goal = review
+        .add_goal(review.actor(&bo()), "Ship the app", 60)
+        .unwrap();
+    review
+        .set_self_assessment(review.actor(&ana()), "Shipped.")
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&review.to_json("automerge:abc")).unwrap();
+    assert_eq!(json["format"], "throughline-review");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["document"], "automerge:abc");
+    assert_eq!(json["stage"], "SelfReview");
+    assert_eq!(json["selfAssessment"], "Shipped.");
+    assert_eq!(json["goals"][goal.as_str()]["weight"], 60);
+    assert_eq!(
+        json["goals"][goal.as_str()]["selfRating"],
+        serde_json::Value::Null
+    );
+    assert_eq!(json["scale"]["levels"][2]["label"], "Meets expectations");
+    assert_eq!(
+        json["template"]["sections"][0]["questions"][1]["answer"],
+        "Rating"
+    );
+
+    let mut workspace = Workspace::new("Acme");
+    let scale = workspace.add_scale(RatingScale::five_point());
+    workspace.list_check_ins("automerge:series", &bo(), &ana());
+    let json: serde_json::Value = serde_json::from_str(&workspace.to_json("automerge:ws")).unwrap();
+    assert_eq!(json["scales"][scale.as_str()]["name"], "Five-point scale");
+    assert_eq!(json["checkIns"]["automerge:series"]["employee"], "ana");
+    assert!(
+        !workspace.is_pristine(),
+        "a workspace with a scale is not empty"
+    );
+}

@@ -4,13 +4,18 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
+use super::review::{CheckInEntry, Feedback, RatingScale, ReviewCycle, ReviewTemplate};
 use super::workspace::Workspace;
+use super::ItemId;
 
 /// Identifies the JSON shape; bumped only when a field changes meaning or goes away.
 pub const WORKSPACE_JSON_FORMAT: &str = "throughline-workspace";
 pub const WORKSPACE_JSON_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct WorkspaceJson<'a> {
     format: &'static str,
     version: u32,
@@ -21,6 +26,15 @@ struct WorkspaceJson<'a> {
     teams: Vec<TeamJson<'a>>,
     /// The `automerge:` URLs of the plans' documents, oldest listed first.
     plans: Vec<String>,
+    /// Rating scales and review templates, by id.
+    scales: &'a BTreeMap<ItemId, RatingScale>,
+    templates: &'a BTreeMap<ItemId, ReviewTemplate>,
+    /// Review cycles by id; each lists its reviews' document URLs by person.
+    cycles: &'a BTreeMap<ItemId, ReviewCycle>,
+    /// Check-in series: document URL → the manager and employee.
+    check_ins: &'a BTreeMap<String, CheckInEntry>,
+    /// Feedback and praise by id.
+    feedback: &'a BTreeMap<ItemId, Feedback>,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,8 +86,13 @@ impl Workspace {
                 })
                 .collect(),
             plans: self.plan_urls(),
+            scales: &self.scales,
+            templates: &self.templates,
+            cycles: &self.cycles,
+            check_ins: &self.check_ins,
+            feedback: &self.feedback,
         };
-        // Serialising plain strings and lists cannot fail.
+        // Serialising strings, numbers, lists and string-keyed maps cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()
     }
 
@@ -84,5 +103,10 @@ impl Workspace {
             && self.people.is_empty()
             && self.teams.is_empty()
             && self.plans.is_empty()
+            && self.scales.is_empty()
+            && self.templates.is_empty()
+            && self.cycles.is_empty()
+            && self.check_ins.is_empty()
+            && self.feedback.is_empty()
     }
 }

@@ -180,6 +180,11 @@ test("a review cycle from setup to a signed, exported review", async () => {
       assert.match(markdown, /- Overall rating: 4 – Exceeds expectations/);
       assert.match(markdown, /- Acknowledged by the employee: Ana Lima on /);
       assert.match(markdown, /- Signed by the manager: Maria Rossi on /);
+      const json = JSON.parse(await download(maria, () => maria.getByRole("button", { name: "Download JSON" }).click()));
+      assert.equal(json.format, "throughline-review");
+      assert.equal(json.stage, "Signed");
+      assert.equal(json.overall, 4);
+      assert.equal(json.signature.heads.length > 0, true, "the signature records the heads signed");
       await maria.emulateMedia({ media: "print" });
       assert.equal(await maria.getByRole("button", { name: "Download Markdown" }).isVisible(), false, "buttons are not printed");
       assert.equal(await maria.getByTestId("signatures").isVisible(), true);

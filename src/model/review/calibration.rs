@@ -10,7 +10,20 @@ use super::{Actor, CalibrationNote, RatingScale, Review};
 use crate::model::ItemId;
 
 /// Potential, as judged in calibration.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+)]
 pub enum Potential {
     #[default]
     Low,

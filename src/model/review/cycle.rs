@@ -11,7 +11,8 @@ use crate::model::plan::parse_date;
 use crate::model::{ItemId, PersonId, Workspace};
 
 /// The day by which each stage should be done (`YYYY-MM-DD`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deadlines {
     pub self_review: String,
     pub manager_review: String,
@@ -33,7 +34,8 @@ impl Deadlines {
 }
 
 /// A review cycle in the workspace.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReviewCycle {
     pub name: String,
     pub period_start: String,

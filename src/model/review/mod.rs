@@ -24,6 +24,7 @@ mod check;
 mod compare;
 mod csv;
 mod cycle;
+mod export;
 mod markdown;
 mod scale;
 mod sign_off;
@@ -43,6 +44,7 @@ pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
 pub use csv::ratings_csv;
 pub use cycle::{CycleSetup, Deadlines, ReviewCycle};
+pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use markdown::ReviewContext;
 pub use scale::{RatingScale, ScaleLevel};
 pub use sign_off::Signature;
@@ -62,7 +64,8 @@ pub struct Actor<'a> {
 
 /// A plan objective an individual goal serves: the plan's document and the objective's id,
 /// so the link holds whether or not the plan is on this device.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Alignment {
     /// The plan's `automerge:` URL.
     pub plan: String,
@@ -70,7 +73,8 @@ pub struct Alignment {
 }
 
 /// A goal for the review period.
-#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReviewGoal {
     pub title: String,
     pub description: String,
@@ -85,7 +89,8 @@ pub struct ReviewGoal {
 }
 
 /// The answers to one question of the template.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Answers {
     pub by_employee: String,
     pub by_manager: String,
@@ -94,14 +99,16 @@ pub struct Answers {
 }
 
 /// A competency's ratings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CompetencyRatings {
     pub by_employee: Option<i64>,
     pub by_manager: Option<i64>,
 }
 
 /// Feedback a peer was asked for and writes into the review.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PeerFeedback {
     pub from: PersonId,
     pub requested_by: PersonId,
@@ -113,7 +120,8 @@ pub struct PeerFeedback {
 }
 
 /// Feedback or praise given during the year and pulled into this review.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PulledFeedback {
     pub from_name: String,
     pub praise: bool,
@@ -122,7 +130,7 @@ pub struct PulledFeedback {
 }
 
 /// Where a development action stands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
 pub enum ActionStatus {
     #[default]
     Planned,
@@ -143,7 +151,8 @@ impl ActionStatus {
 }
 
 /// One step of the development plan.
-#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DevelopmentAction {
     pub skill: String,
     pub action: String,
@@ -154,7 +163,8 @@ pub struct DevelopmentAction {
 }
 
 /// A rating changed in calibration: who changed it, when, from what to what.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalibrationNote {
     pub by: PersonId,
     pub by_name: String,

@@ -8,7 +8,8 @@ use autosurgeon::{Hydrate, Reconcile};
 const MAX_LEVELS: usize = 10;
 
 /// One value of a scale and what it means.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScaleLevel {
     pub value: i64,
     pub label: String,
@@ -22,7 +23,8 @@ pub struct ScaleLevel {
 /// assert_eq!(scale.label_of(3), Some("Meets"));
 /// assert!(scale.check(4).is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RatingScale {
     pub name: String,
     pub levels: Vec<ScaleLevel>,

@@ -10,7 +10,8 @@ use super::{Actor, Review, Stage};
 use crate::model::PersonId;
 
 /// Who signed, when, and the heads (hex) of the document they signed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Signature {
     pub by: PersonId,
     pub name: String,

@@ -5,7 +5,20 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 /// A review's stage. Signed is reached only by both signatures (see `sign_off`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Hydrate, Reconcile)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+)]
 pub enum Stage {
     #[default]
     Draft,

@@ -7,7 +7,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::model::ItemId;
 
 /// How a question is answered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize,
+)]
 pub enum Answer {
     #[default]
     Text,
@@ -16,7 +18,8 @@ pub enum Answer {
 }
 
 /// One question of a section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Question {
     pub id: ItemId,
     pub text: String,
@@ -24,14 +27,16 @@ pub struct Question {
 }
 
 /// A titled group of questions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Section {
     pub title: String,
     pub questions: Vec<Question>,
 }
 
 /// A competency rated on the scale ("Communication", "Ownership").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Competency {
     pub id: ItemId,
     pub name: String,
@@ -40,7 +45,8 @@ pub struct Competency {
 
 /// A review template. (Sections and competencies are lists, not maps by id: HR edits a
 /// template in one form, not concurrently item by item, and the order is the point.)
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReviewTemplate {
     pub name: String,
     pub sections: Vec<Section>,

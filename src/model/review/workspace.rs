@@ -8,14 +8,16 @@ use super::{CycleSetup, RatingScale, ReviewCycle, ReviewTemplate};
 use crate::model::{ItemId, PersonId, Workspace};
 
 /// A check-in series listed in the workspace: a manager and one of their people.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CheckInEntry {
     pub manager: PersonId,
     pub employee: PersonId,
 }
 
 /// A link from feedback to a goal of a review.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GoalLink {
     /// The review's `automerge:` URL.
     pub review: String,
@@ -24,7 +26,8 @@ pub struct GoalLink {
 }
 
 /// Feedback or praise, given at any time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Feedback {
     pub to: PersonId,
     pub from: PersonId,

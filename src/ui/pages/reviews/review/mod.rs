@@ -221,6 +221,34 @@ fn ReviewHeader() -> impl IntoView {
             .error
             .set(download(&format!("{stem}.md"), "text/markdown", text.as_bytes()).err());
     };
+    let json = move |_| {
+        let Some(review) = context.document.view.get_untracked() else {
+            return;
+        };
+        let stem = file_stem(
+            &format!(
+                "{} {}",
+                person_name(&state, &review.employee),
+                review.cycle_name
+            ),
+            "review",
+        );
+        let text = review.to_json(&context.document.url());
+        context.error.set(
+            download(
+                &format!("{stem}.review.json"),
+                "application/json",
+                text.as_bytes(),
+            )
+            .err(),
+        );
+    };
+    let automerge_file = move |_| {
+        let (name, bytes) = context.document.automerge_file();
+        context
+            .error
+            .set(download(&name, "application/octet-stream", &bytes).err());
+    };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -240,6 +268,8 @@ fn ReviewHeader() -> impl IntoView {
                     </button>
                 </For>
                 <button type="button" class="button" on:click=markdown>"Download Markdown"</button>
+                <button type="button" class="button" on:click=json>"Download JSON"</button>
+                <button type="button" class="button" on:click=automerge_file>"Download .automerge"</button>
                 <button type="button" class="button" on:click=print>"Print"</button>
             </div>
         </header>
