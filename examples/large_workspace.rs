@@ -10,6 +10,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use throughline::model::plan::{Direction, Initiative, InitiativeStatus, Measure, Plan};
+use throughline::model::review::{
+    Alignment, Deadlines, Potential, RatingScale, Review, ReviewCycle, ReviewSetup, ReviewTemplate,
+    Stage,
+};
+use throughline::model::ItemId;
 use throughline::model::{PersonDetails, PersonId, TeamDetails, TeamId, Workspace, WorkspaceError};
 use throughline::store::{write_archive, DocHandle, MemoryStorage, Repo};
 
@@ -23,6 +28,9 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
         Poll::Pending => unreachable!("memory storage never waits"),
     }
 }
+
+/// How many people of the workspace get a review in the cycle.
+const REVIEWS: usize = 500;
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -91,16 +99,23 @@ fn main() -> Result<(), String> {
             Ok::<(), WorkspaceError>(())
         })
         .map_err(|e| e.to_string())?;
+    let served: Vec<ItemId> = plan
+        .view::<Plan>()?
+        .objectives
+        .keys()
+        .take(50)
+        .cloned()
+        .collect();
+    let reviews = review_cycle(&handle, &plan.id().url(), &served, REVIEWS)?;
     let id = handle.id();
-    let archive = write_archive(
-        id,
-        &[(id, handle.save_binary()), (plan.id(), plan.save_binary())],
-        0,
-    );
+    let mut documents = vec![(id, handle.save_binary()), (plan.id(), plan.save_binary())];
+    documents.extend(reviews.iter().map(|r| (r.id(), r.save_binary())));
+    let archive = write_archive(id, &documents, 0);
     std::fs::write(&path, archive).map_err(|e| format!("cannot write {path}: {e}"))?;
     println!(
-        "wrote {path}: {count} people, a plan with {objectives} objectives and {} actuals",
-        objectives * 5
+        "wrote {path}: {count} people, a plan with {objectives} objectives and {} actuals, a review cycle of {} reviews",
+        objectives * 5,
+        reviews.len()
     );
     Ok(())
 }
@@ -145,4 +160,98 @@ fn large_plan(objectives: usize, owners: &[PersonId]) -> Result<Plan, String> {
         })?;
     }
     Ok(plan)
+}
+
+/// A review cycle ("Large cycle 2027") run by Person 0000, with a review for each of the
+/// first `count` people: three goals aligned to the plan, rated, in calibration, so the
+/// 9-box has everyone on it. Each goal serves one of `objectives` of the plan.
+fn review_cycle(
+    workspace: &DocHandle<Rc<MemoryStorage>>,
+    plan_url: &str,
+    objectives: &[ItemId],
+    count: usize,
+) -> Result<Vec<DocHandle<Rc<MemoryStorage>>>, String> {
+    let ws: Workspace = workspace.view()?;
+    let people: Vec<(PersonId, Option<PersonId>, String)> = ws
+        .people_by_name()
+        .into_iter()
+        .map(|(id, p)| (id.clone(), p.manager.clone(), p.name.clone()))
+        .collect();
+    let hr = people.first().map(|p| p.0.clone()).ok_or("no people")?;
+    let scale = RatingScale::five_point();
+    let template = ReviewTemplate::parse(
+        "Annual review",
+        "# Looking back\nWhat went well?\nHow did you grow? [rating]",
+        "Communication\nOwnership\nCollaboration",
+    )?;
+    let cycle_id = ItemId::random();
+    let mut documents = Vec::new();
+    let mut listed = Vec::new();
+    for (i, (person, manager, _)) in people.iter().take(count).enumerate() {
+        let mut review = Review::new(ReviewSetup {
+            cycle: cycle_id.clone(),
+            cycle_name: "Large cycle 2027".into(),
+            period_start: "2027-01-01".into(),
+            period_end: "2027-12-31".into(),
+            employee: person.clone(),
+            manager: manager.clone(),
+            hr: vec![hr.clone()],
+            scale: scale.clone(),
+            template: template.clone(),
+        });
+        review.stage = Stage::ManagerReview;
+        for g in 0..3 {
+            let goal = format!("Goal {g} of person {i:04}");
+            let who = review.actor(&hr);
+            let id = review.add_goal(who, &goal, [50, 30, 20][g])?;
+            if let Some(goal) = review.goals.get_mut(&id) {
+                goal.progress = ((i * 13 + g * 29) % 101) as i64;
+                goal.manager_rating = Some(1 + ((i + g) % 5) as i64);
+                goal.alignment =
+                    objectives
+                        .get((i + g) % objectives.len().max(1))
+                        .map(|objective| Alignment {
+                            plan: plan_url.to_owned(),
+                            objective: objective.clone(),
+                        });
+            }
+        }
+        review.overall = Some(1 + (i % 5) as i64);
+        review.potential = Some(Potential::ALL[i % 3]);
+        review.stage = Stage::Calibration;
+        let handle = DocHandle::create(
+            Rc::new(MemoryStorage::new()),
+            &review,
+            "Start \"Large cycle 2027\"",
+        )?;
+        listed.push((person.clone(), handle.id().url()));
+        documents.push(handle);
+    }
+    workspace
+        .change("Start the large cycle", |ws: &mut Workspace| {
+            let scale_id = ws.add_scale(scale.clone());
+            let template_id = ws.add_template(template.clone());
+            ws.cycles.insert(
+                cycle_id.clone(),
+                ReviewCycle {
+                    name: "Large cycle 2027".into(),
+                    period_start: "2027-01-01".into(),
+                    period_end: "2027-12-31".into(),
+                    template: template_id,
+                    scale: scale_id,
+                    deadlines: Deadlines {
+                        self_review: "2028-01-15".into(),
+                        manager_review: "2028-01-31".into(),
+                        calibration: "2028-02-10".into(),
+                        sign_off: "2028-02-28".into(),
+                    },
+                    hr: [(hr.clone(), true)].into_iter().collect(),
+                    reviews: listed.into_iter().collect(),
+                    created_at: 0,
+                },
+            );
+            Ok::<(), WorkspaceError>(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(documents)
 }

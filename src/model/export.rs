@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use super::review::{CheckInEntry, Feedback, RatingScale, ReviewCycle, ReviewTemplate};
+use super::review::{
+    CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
+};
 use super::workspace::Workspace;
 use super::ItemId;
 
@@ -35,6 +37,8 @@ struct WorkspaceJson<'a> {
     check_ins: &'a BTreeMap<String, CheckInEntry>,
     /// Feedback and praise by id.
     feedback: &'a BTreeMap<ItemId, Feedback>,
+    /// Requests for peer feedback by id (the same id as in the review).
+    feedback_requests: &'a BTreeMap<ItemId, FeedbackRequest>,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,6 +95,7 @@ impl Workspace {
             cycles: &self.cycles,
             check_ins: &self.check_ins,
             feedback: &self.feedback,
+            feedback_requests: &self.feedback_requests,
         };
         // Serialising strings, numbers, lists and string-keyed maps cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()
@@ -108,5 +113,6 @@ impl Workspace {
             && self.cycles.is_empty()
             && self.check_ins.is_empty()
             && self.feedback.is_empty()
+            && self.feedback_requests.is_empty()
     }
 }

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::ids::{ItemId, PersonId, TeamId};
-use super::review::{CheckInEntry, Feedback, RatingScale, ReviewCycle, ReviewTemplate};
+use super::review::{
+    CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
+};
 
 /// Longest name (of a person, team or organisation) we accept, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -44,6 +46,9 @@ pub struct Workspace {
     pub check_ins: BTreeMap<String, CheckInEntry>,
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback: BTreeMap<ItemId, Feedback>,
+    /// Requests for peer feedback, so the asked person's device opens the review.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
 }
 
 /// A plan listed in the workspace. What the plan says lives in its own document.
@@ -432,6 +437,12 @@ impl super::document_view::DocumentView for Workspace {
         write_map(doc, "cycles", &self.cycles, &before.cycles)?;
         write_map(doc, "check_ins", &self.check_ins, &before.check_ins)?;
         write_map(doc, "feedback", &self.feedback, &before.feedback)?;
+        write_map(
+            doc,
+            "feedback_requests",
+            &self.feedback_requests,
+            &before.feedback_requests,
+        )?;
         Ok(())
     }
 

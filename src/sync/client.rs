@@ -4,6 +4,7 @@
 //! relay has everything this device has.
 
 use std::cell::{Cell, RefCell, RefMut};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::AutoCommit;
@@ -34,8 +35,8 @@ const LAST_RETRY_MS: f64 = 30_000.0;
 struct Client<S> {
     url: String,
     engine: RefCell<Engine>,
-    /// The documents shared with the relay; the workspace first.
-    documents: RefCell<Vec<DocHandle<S>>>,
+    /// The documents shared with the relay, by id.
+    documents: RefCell<HashMap<DocumentId, DocHandle<S>>>,
     socket: RefCell<Option<WebSocket>>,
     connection: Cell<ConnectionId>,
     retry_ms: Cell<f64>,
@@ -44,8 +45,12 @@ struct Client<S> {
     /// The relay's peer id, once known: what is missing there is counted against it,
     /// also while disconnected.
     relay_peer: RefCell<Option<String>>,
-    /// Changes of each document the relay does not have yet (as last counted).
-    pending: RefCell<Vec<(DocumentId, usize)>>,
+    /// Changes of each document the relay does not have yet (as last counted; only the
+    /// documents an event touched are counted again, so an event costs the same with
+    /// one document or five hundred).
+    pending: RefCell<BTreeMap<DocumentId, usize>>,
+    /// The documents not known to be in sync with the relay (kept the same way).
+    unsynced: RefCell<HashSet<DocumentId>>,
     /// Whether the listener has been told the counts once (an empty first count too).
     counted: Cell<bool>,
     on_pending: RefCell<Option<PendingListener>>,
@@ -62,26 +67,31 @@ pub struct SyncClient<S> {
     client: Rc<Client<S>>,
 }
 
-/// The documents lent to the engine for one event.
-struct Lent<'a> {
-    docs: Vec<(DocumentId, RefMut<'a, AutoCommit>)>,
+/// The documents lent to the engine for one event: each is borrowed only when the
+/// engine asks for it, and the ones asked for are remembered (their status may have
+/// changed).
+struct Lent<'a, S> {
+    handles: &'a HashMap<DocumentId, DocHandle<S>>,
+    borrowed: HashMap<DocumentId, RefMut<'a, AutoCommit>>,
 }
 
-impl Documents for Lent<'_> {
+impl<S: Storage> Documents for Lent<'_, S> {
     fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
-        self.docs
-            .iter_mut()
-            .find(|(doc_id, _)| doc_id == id)
-            .map(|(_, doc)| &mut **doc)
+        if !self.borrowed.contains_key(id) {
+            let handle = self.handles.get(id)?;
+            self.borrowed.insert(*id, handle.document_mut());
+        }
+        self.borrowed.get_mut(id).map(|doc| &mut **doc)
     }
     fn ids(&self) -> Vec<DocumentId> {
-        self.docs.iter().map(|(id, _)| *id).collect()
+        self.handles.keys().copied().collect()
     }
 }
 
-fn lend<S: Storage>(handles: &[DocHandle<S>]) -> Lent<'_> {
+fn lend<S: Storage>(handles: &HashMap<DocumentId, DocHandle<S>>) -> Lent<'_, S> {
     Lent {
-        docs: handles.iter().map(|h| (h.id(), h.document_mut())).collect(),
+        handles,
+        borrowed: HashMap::new(),
     }
 }
 
@@ -96,14 +106,15 @@ impl<S: Storage + 'static> SyncClient<S> {
         let client = Rc::new(Client {
             url,
             engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),
-            documents: RefCell::new(Vec::new()),
+            documents: RefCell::new(HashMap::new()),
             socket: RefCell::new(None),
             connection: Cell::new(0),
             retry_ms: Cell::new(FIRST_RETRY_MS),
             status: RefCell::new(SyncStatus::Connecting),
             on_status: Box::new(on_status),
             relay_peer: RefCell::new(None),
-            pending: RefCell::new(Vec::new()),
+            pending: RefCell::new(BTreeMap::new()),
+            unsynced: RefCell::new(HashSet::new()),
             counted: Cell::new(false),
             on_pending: RefCell::new(None),
             on_ephemeral: RefCell::new(None),
@@ -120,7 +131,7 @@ impl<S: Storage + 'static> SyncClient<S> {
     pub fn share(&self, handle: DocHandle<S>) {
         let client = &self.client;
         let document = handle.id();
-        if client.documents.borrow().iter().any(|h| h.id() == document) {
+        if client.documents.borrow().contains_key(&document) {
             return;
         }
         let weak = Rc::downgrade(client);
@@ -129,7 +140,8 @@ impl<S: Storage + 'static> SyncClient<S> {
                 client.event(Event::Changed { document });
             }
         });
-        client.documents.borrow_mut().push(handle);
+        client.documents.borrow_mut().insert(document, handle);
+        client.unsynced.borrow_mut().insert(document);
         client.event(Event::Changed { document });
     }
 
@@ -164,12 +176,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             connect(client);
             return;
         }
-        let ids: Vec<DocumentId> = client
-            .documents
-            .borrow()
-            .iter()
-            .map(DocHandle::id)
-            .collect();
+        let ids: Vec<DocumentId> = client.documents.borrow().keys().copied().collect();
         for document in ids {
             client.event(Event::Changed { document });
         }
@@ -181,9 +188,17 @@ impl<S: Storage + 'static> Client<S> {
     /// effects (after the loan ends: saving reads the document again).
     fn event(self: &Rc<Self>, event: Event<'_>) {
         let handles = self.documents.borrow().clone();
-        let effects = {
+        // An edit changes what the relay lacks even when the engine has no one to tell.
+        let edited = match &event {
+            Event::Changed { document } => Some(*document),
+            _ => None,
+        };
+        let (effects, touched) = {
             let mut lent = lend(&handles);
-            self.engine.borrow_mut().handle(event, &mut lent)
+            let effects = self.engine.borrow_mut().handle(event, &mut lent);
+            let mut touched: Vec<DocumentId> = lent.borrowed.into_keys().collect();
+            touched.extend(edited.filter(|id| !touched.contains(id)));
+            (effects, touched)
         };
         for effect in effects {
             match effect {
@@ -212,7 +227,7 @@ impl<S: Storage + 'static> Client<S> {
                     }
                 }
                 Effect::Updated { document } => {
-                    if let Some(handle) = handles.iter().find(|h| h.id() == document) {
+                    if let Some(handle) = handles.get(&document) {
                         handle.changed_by_sync();
                     }
                 }
@@ -223,23 +238,29 @@ impl<S: Storage + 'static> Client<S> {
                 _ => {}
             }
         }
-        self.refresh_status();
+        self.refresh_status(&handles, &touched);
     }
 
-    fn refresh_status(&self) {
-        self.count_pending();
+    /// Counts again what the event touched, then says where this device stands.
+    fn refresh_status(&self, handles: &HashMap<DocumentId, DocHandle<S>>, touched: &[DocumentId]) {
+        self.count_pending(handles, touched);
         let connection = self.connection.get();
         let engine = self.engine.borrow();
         let Some(peer) = engine.peer_of(connection).map(str::to_owned) else {
             return;
         };
-        let handles = self.documents.borrow().clone();
-        let synced = {
-            let mut lent = lend(&handles);
-            handles
-                .iter()
-                .all(|h| engine.in_sync_with(&peer, &h.id(), &mut lent))
-        };
+        {
+            let mut lent = lend(handles);
+            let mut unsynced = self.unsynced.borrow_mut();
+            for id in touched {
+                if engine.in_sync_with(&peer, id, &mut lent) {
+                    unsynced.remove(id);
+                } else {
+                    unsynced.insert(*id);
+                }
+            }
+        }
+        let synced = self.unsynced.borrow().is_empty();
         self.set_status(if synced {
             SyncStatus::Synced
         } else {
@@ -247,30 +268,38 @@ impl<S: Storage + 'static> Client<S> {
         });
     }
 
-    /// Counts, per document, the changes the relay does not have yet, and tells the
-    /// listener when the counts change.
-    fn count_pending(&self) {
+    /// Counts, for the documents in `touched`, the changes the relay does not have yet,
+    /// and tells the listener when the counts change.
+    fn count_pending(&self, handles: &HashMap<DocumentId, DocHandle<S>>, touched: &[DocumentId]) {
         let Some(peer) = self.relay_peer.borrow().clone() else {
             return;
         };
-        let handles = self.documents.borrow().clone();
-        let counts: Vec<(DocumentId, usize)> = {
+        let changed = {
             let engine = self.engine.borrow();
-            let mut lent = lend(&handles);
-            handles
-                .iter()
-                .filter_map(|h| {
-                    let id = h.id();
-                    let missing = engine.changes_missing_at(&peer, &id, &mut lent)?;
-                    (missing > 0).then_some((id, missing))
-                })
-                .collect()
+            let mut lent = lend(handles);
+            let mut pending = self.pending.borrow_mut();
+            let mut changed = false;
+            for id in touched {
+                let missing = engine.changes_missing_at(&peer, id, &mut lent).unwrap_or(0);
+                let before = if missing > 0 {
+                    pending.insert(*id, missing)
+                } else {
+                    pending.remove(id)
+                };
+                changed |= before != Some(missing).filter(|m| *m > 0);
+            }
+            changed
         };
-        if *self.pending.borrow() == counts && self.counted.get() {
+        if !changed && self.counted.get() {
             return;
         }
         self.counted.set(true);
-        *self.pending.borrow_mut() = counts.clone();
+        let counts: Vec<(DocumentId, usize)> = self
+            .pending
+            .borrow()
+            .iter()
+            .map(|(id, n)| (*id, *n))
+            .collect();
         if let Some(listener) = &*self.on_pending.borrow() {
             listener(&counts);
         }

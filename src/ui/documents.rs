@@ -20,6 +20,10 @@ use crate::ui::WorkspaceState;
 
 type Handle = DocHandle<Rc<BrowserStorage>>;
 
+/// How many documents [`Documents::open_all`] reads from storage at once.
+const OPEN_BATCH: usize = 50;
+const FIRST_BATCH: usize = 10;
+
 /// One opened document, read as `T`.
 pub struct OpenDocument<T: 'static> {
     pub id: DocumentId,
@@ -39,6 +43,13 @@ impl<T> Clone for OpenDocument<T> {
 }
 
 impl<T> Copy for OpenDocument<T> {}
+
+/// The same open document (its id; one tab opens a document once).
+impl<T> PartialEq for OpenDocument<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
 
 impl<T: DocumentView + Send + Sync> OpenDocument<T> {
     /// Applies `edit` as one change described by `message`, by the person chosen under
@@ -202,13 +213,58 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
             || self.opening.with_value(|o| o.contains(id))
     }
 
-    /// Opens each of `ids` not opened yet, in the background.
+    /// Opens each of `ids` not opened yet, in the background: read from storage a batch
+    /// at a time (the reads of a batch run together), and shown a batch at a time, so a
+    /// page listing five hundred documents is updated a few times, not five hundred.
     pub fn open_all(&self, ids: impl IntoIterator<Item = DocumentId>) {
-        for id in ids {
-            if !self.known(&id) {
-                let shelf = *self;
-                leptos::task::spawn_local(async move {
-                    let _ = shelf.open(id).await;
+        let wanted: Vec<DocumentId> = ids.into_iter().filter(|id| !self.known(id)).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let shelf = *self;
+        leptos::task::spawn_local(async move { shelf.open_many(wanted).await });
+    }
+
+    /// Opens each of `ids` (as [`open_all`](Self::open_all)) and resolves once every one
+    /// is open, including those another task was opening already.
+    pub async fn open_every(&self, ids: Vec<DocumentId>) {
+        let fresh: Vec<DocumentId> = ids.iter().copied().filter(|id| !self.known(id)).collect();
+        self.open_many(fresh).await;
+        while ids
+            .iter()
+            .any(|id| self.opening.with_value(|o| o.contains(id)))
+        {
+            sleep_ms(50).await;
+        }
+    }
+
+    async fn open_many(&self, wanted: Vec<DocumentId>) {
+        let shelf = *self;
+        self.opening
+            .update_value(|o| o.extend(wanted.iter().copied()));
+        {
+            let repo = shelf.repo.get_value();
+            // A small first batch, so a page listing them shows something at once.
+            let (head, rest) = wanted.split_at(wanted.len().min(FIRST_BATCH));
+            for batch in std::iter::once(head).chain(rest.chunks(OPEN_BATCH)) {
+                let loaded = futures::future::join_all(batch.iter().map(|id| repo.open(*id))).await;
+                let mut adopted = Vec::new();
+                for (id, result) in batch.iter().zip(loaded) {
+                    shelf.opening.update_value(|o| {
+                        o.remove(id);
+                    });
+                    let handle = match result {
+                        Ok(Some(handle)) => handle,
+                        Ok(None) => DocHandle::expect(repo.storage().clone(), *id),
+                        // Unreadable storage: left unopened; a page asking again retries.
+                        Err(_) => continue,
+                    };
+                    adopted.push(shelf.adopt(handle));
+                }
+                shelf.opened.update(|o| {
+                    for document in adopted {
+                        o.insert(document.id, document);
+                    }
                 });
             }
         }
@@ -235,7 +291,10 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
             Some(handle) => handle,
             None => DocHandle::expect(repo.storage().clone(), id),
         };
-        self.adopt(handle);
+        let document = self.adopt(handle);
+        self.opened.update(|o| {
+            o.insert(document.id, document);
+        });
         Ok(())
     }
 
@@ -245,13 +304,16 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
         let handle = DocHandle::create(repo.storage().clone(), initial, message)?;
         handle.save().await.map_err(|e| e.to_string())?;
         let id = handle.id();
-        self.adopt(handle);
+        let document = self.adopt(handle);
+        self.opened.update(|o| {
+            o.insert(document.id, document);
+        });
         Ok(id)
     }
 
     /// Makes an opened (or created) handle an [`OpenDocument`]: kept saved, shared with
     /// the other tabs (and the relay, when this shelf syncs), read again when changes
-    /// arrive.
+    /// arrive. The caller puts it in [`opened`](Self::opened).
     fn adopt(&self, handle: Handle) -> OpenDocument<T> {
         let owner = self.owner.get_value();
         let workspace = self.workspace;
@@ -292,9 +354,6 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
         if self.sharing.get_value() == Sharing::Synced {
             self.sync.share(&handle);
         }
-        self.opened.update(|o| {
-            o.insert(document.id, document);
-        });
         document
     }
 
@@ -312,4 +371,14 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
         self.opened
             .with_untracked(|o| o.values().map(|d| (d.id, d.save_binary())).collect())
     }
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

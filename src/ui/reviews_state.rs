@@ -122,12 +122,8 @@ impl ReviewsState {
                 ids(ws.check_ins.keys()),
             )
         });
-        for id in reviews {
-            let _ = self.reviews.open(id).await;
-        }
-        for id in series {
-            let _ = self.check_ins.open(id).await;
-        }
+        self.reviews.open_every(reviews).await;
+        self.check_ins.open_every(series).await;
     }
 
     /// Every opened review and check-in series (for the workspace archive; coaching notes
@@ -285,8 +281,8 @@ fn ids<'a>(urls: impl IntoIterator<Item = &'a String>) -> Vec<DocumentId> {
         .collect()
 }
 
-/// The reviews `me` takes part in: their own, their direct reports', and every review of
-/// a cycle they run.
+/// The reviews `me` takes part in: their own, their direct reports', every review of a
+/// cycle they run, and those they were asked to give feedback on.
 fn reviews_involving(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
     let mut urls = Vec::new();
     for cycle in ws.cycles.values() {
@@ -299,6 +295,7 @@ fn reviews_involving(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
             }
         }
     }
+    urls.extend(ws.feedback_asked_of(me).into_iter().map(|(_, r)| &r.review));
     ids(urls)
 }
 

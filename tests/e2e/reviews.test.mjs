@@ -134,6 +134,25 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
       await rows.filter({ hasText: "Ana Lima" }).filter({ hasText: "Manager review" }).getByRole("link").click({ timeout: 15_000 });
       assert.equal(await maria.getByTestId("self-assessment").textContent(), "I shipped the app to 10,000 people.");
+      // Maria asks Ben for feedback on Ana, anonymous to Ana; Ben (here, on Maria's
+      // device) finds the request under Reviews and writes it.
+      await maria.getByLabel("Ask a colleague").selectOption({ label: "Ben Okoro" });
+      await maria.getByLabel("Anonymous to the employee").check();
+      await maria.getByRole("button", { name: "Ask for feedback" }).click();
+      await maria.getByTestId("peer-feedback").getByText("Asked Ben Okoro; not written yet.").waitFor();
+      await iAm(maria, "Ben Okoro");
+      await goTo(maria, "Reviews");
+      await maria.getByTestId("feedback-asked").getByText("not written yet").waitFor();
+      await maria.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+      await maria.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
+      await maria.getByRole("button", { name: "Save feedback" }).click();
+      await goTo(maria, "Reviews");
+      await maria.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
+      await iAm(maria, "Maria Rossi");
+      await goTo(maria, "Reviews");
+      await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
+      await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
+      await maria.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
       await maria.getByLabel("Manager assessment").fill("A strong year.");
       await maria.getByLabel("Overall rating").selectOption("3");
       await maria.getByLabel("Potential").selectOption("Moderate");
@@ -171,6 +190,8 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await ana.getByRole("button", { name: "Acknowledge this review" }).click({ timeout: 20_000 });
       await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
       await ana.getByTestId("signed-notice").waitFor();
+      await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").waitFor();
+      assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro/, "anonymous to the employee");
       await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });
 
       // The signed review exports and prints.
@@ -180,6 +201,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       assert.match(markdown, /- Overall rating: 4 – Exceeds expectations/);
       assert.match(markdown, /- Acknowledged by the employee: Ana Lima on /);
       assert.match(markdown, /- Signed by the manager: Maria Rossi on /);
+      assert.match(markdown, /> Ana unblocked our team twice\.\n>\n> — Ben Okoro/, "the manager sees who wrote it");
       const json = JSON.parse(await download(maria, () => maria.getByRole("button", { name: "Download JSON" }).click()));
       assert.equal(json.format, "throughline-review");
       assert.equal(json.stage, "Signed");

@@ -4,8 +4,8 @@
 //! Measures, in headless Chromium against the relay on loopback: cold load to
 //! interactive, offline reload through the service worker, opening a 1,000-person
 //! workspace from IndexedDB, one edit in it, opening the scorecard of a 1,000-objective
-//! plan (5,000 actuals) and recording one actual on it, and a keystroke in a
-//! 100,000-character text field; then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
+//! plan (5,000 actuals) and recording one actual on it, the cycle page and 9-box of a
+//! 500-review cycle and one move on it, and a keystroke in a 100,000-character text field; then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 
 use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step};
@@ -21,7 +21,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let options = BuildOptions::default();
     build(&options)?;
     let relay = build_relay()?;
-    step("Writing a 1,000-person workspace archive with a 1,000-objective plan (examples/large_workspace.rs)");
+    step("Writing a 1,000-person workspace archive with a 1,000-objective plan and a 500-review cycle (examples/large_workspace.rs)");
     let archive = root().join("target").join("bench-large-workspace.json");
     let archive_text = archive.to_string_lossy().into_owned();
     run_command(&mut command(

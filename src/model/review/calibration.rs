@@ -181,13 +181,15 @@ pub struct Distribution {
 
 impl Distribution {
     pub fn of<'a>(scale: &RatingScale, reviews: impl IntoIterator<Item = &'a Review>) -> Self {
+        Self::of_ratings(scale, reviews.into_iter().map(|r| r.overall))
+    }
+
+    /// The distribution of overall ratings (`None`: not rated yet) on `scale`.
+    pub fn of_ratings(scale: &RatingScale, ratings: impl IntoIterator<Item = Option<i64>>) -> Self {
         let mut counts: Vec<(i64, usize)> = scale.levels.iter().map(|l| (l.value, 0)).collect();
         let mut unrated = 0;
-        for review in reviews {
-            match review
-                .overall
-                .and_then(|v| counts.iter_mut().find(|(value, _)| *value == v))
-            {
+        for overall in ratings {
+            match overall.and_then(|v| counts.iter_mut().find(|(value, _)| *value == v)) {
                 Some((_, count)) => *count += 1,
                 None => unrated += 1,
             }

@@ -142,6 +142,13 @@ impl CycleSetup {
 }
 
 impl ReviewCycle {
+    /// Why `review` is late on `today` (see [`Deadlines::late`]).
+    pub fn late(&self, review: &Review, today: &str) -> Option<String> {
+        self.deadlines.late(review, today)
+    }
+}
+
+impl Deadlines {
     /// Why `review` is late on `today` (`YYYY-MM-DD`), and whose move it is; `None` when
     /// it is on time.
     ///
@@ -158,7 +165,7 @@ impl ReviewCycle {
     /// assert!(cycle.late(&review, "2027-01-15").is_none());
     /// ```
     pub fn late(&self, review: &Review, today: &str) -> Option<String> {
-        let (due, what) = self.deadlines.for_stage(review.stage)?;
+        let (due, what) = self.for_stage(review.stage)?;
         if due.is_empty() || today <= due {
             return None;
         }

@@ -50,7 +50,7 @@ pub use scale::{RatingScale, ScaleLevel};
 pub use sign_off::Signature;
 pub use stage::{check_move, check_write, Capacity, Part, Stage};
 pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
-pub use workspace::{CheckInEntry, Feedback, GoalLink};
+pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GoalLink};
 
 /// Longest goal title, in characters.
 const MAX_TITLE_CHARS: usize = 200;

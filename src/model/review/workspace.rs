@@ -37,6 +37,18 @@ pub struct Feedback {
     pub given_at: i64,
 }
 
+/// A peer asked for feedback on a review, listed in the workspace so the peer's device
+/// knows to open that review (the request itself, and the feedback, are in the review).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackRequest {
+    /// The review's `automerge:` URL.
+    pub review: String,
+    pub peer: PersonId,
+    pub employee: PersonId,
+    pub requested_at: i64,
+}
+
 /// Longest feedback, in characters.
 const MAX_FEEDBACK_CHARS: usize = 5_000;
 
@@ -122,6 +134,22 @@ impl Workspace {
             .filter(|(_, e)| &e.manager == manager && &e.employee == employee)
             .map(|(url, _)| url.as_str())
             .next()
+    }
+
+    /// Lists a request for feedback made in a review (same id as in the review).
+    pub fn list_feedback_request(&mut self, id: ItemId, request: FeedbackRequest) {
+        self.feedback_requests.entry(id).or_insert(request);
+    }
+
+    /// The requests for feedback made of `peer`, newest first.
+    pub fn feedback_asked_of(&self, peer: &PersonId) -> Vec<(&ItemId, &FeedbackRequest)> {
+        let mut asked: Vec<_> = self
+            .feedback_requests
+            .iter()
+            .filter(|(_, r)| &r.peer == peer)
+            .collect();
+        asked.sort_by(|a, b| b.1.requested_at.cmp(&a.1.requested_at).then(a.0.cmp(b.0)));
+        asked
     }
 
     /// Gives feedback or praise to `to`.

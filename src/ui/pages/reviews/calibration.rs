@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
-use super::cycle::{cycle_param, cycle_reviews, person_name};
-use crate::model::review::{Distribution, NineBox, Review, Stage};
+use super::cycle::{cycle_documents, cycle_param, names, person_name};
+use crate::model::review::{Distribution, NineBox, Stage};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::drop_zone_at;
 use crate::ui::{href, ReviewsState, WorkspaceState};
@@ -37,7 +37,8 @@ pub fn CalibrationPage() -> impl IntoView {
     let reviews = expect_context::<ReviewsState>();
     let cycle = cycle_param();
     Effect::new(move |_| reviews.open_cycle(&cycle.get()));
-    let opened = cycle_reviews(cycle);
+    let documents = cycle_documents(cycle);
+    let names = names();
     let name = move || {
         state
             .workspace
@@ -46,39 +47,61 @@ pub fn CalibrationPage() -> impl IntoView {
     let announcement = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
 
+    // Cards are read straight from each review (no copies of whole reviews), so a move
+    // costs one pass over small cards.
     let cards = Memo::new(move |_| {
         let me = state.me.get();
-        let mut cards: Vec<Card> = opened
-            .get()
-            .into_iter()
-            .map(|(id, review)| {
-                let movable = review.stage == Stage::Calibration
-                    && me.as_ref().is_some_and(|me| {
-                        let capacity = review.capacity_of(me);
-                        capacity.manager || capacity.hr
-                    });
-                Card {
-                    name: person_name(&state, &review.employee),
-                    placed: review.placement(),
-                    movable,
-                    rating: review
-                        .overall
-                        .map(|v| review.scale.describe(v))
-                        .unwrap_or_default(),
-                    id,
-                }
+        let mut cards: Vec<Card> = names.with(|names| {
+            documents.with(|documents| {
+                documents
+                    .iter()
+                    .filter_map(|(id, document)| {
+                        document.as_ref()?.view.with(|review| {
+                            let review = review.as_ref()?;
+                            let movable = review.stage == Stage::Calibration
+                                && me.as_ref().is_some_and(|me| {
+                                    let capacity = review.capacity_of(me);
+                                    capacity.manager || capacity.hr
+                                });
+                            Some(Card {
+                                name: names
+                                    .get(&review.employee)
+                                    .cloned()
+                                    .unwrap_or_else(|| "Someone no longer here".to_owned()),
+                                placed: review.placement(),
+                                movable,
+                                rating: review
+                                    .overall
+                                    .map(|v| review.scale.describe(v))
+                                    .unwrap_or_default(),
+                                id: id.to_string(),
+                            })
+                        })
+                    })
+                    .collect()
             })
-            .collect();
+        });
         cards.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         cards
     });
     let distribution = Memo::new(move |_| {
-        let reviews: Vec<Review> = opened.get().into_iter().map(|(_, r)| r).collect();
-        reviews.first().map(|first| {
-            (
-                first.scale.clone(),
-                Distribution::of(&first.scale, &reviews),
-            )
+        documents.with(|documents| {
+            let mut scale = None;
+            let mut overall = Vec::new();
+            for document in documents.iter().filter_map(|(_, d)| d.as_ref()) {
+                document.view.with(|review| {
+                    if let Some(review) = review {
+                        if scale.is_none() {
+                            scale = Some(review.scale.clone());
+                        }
+                        overall.push(review.overall);
+                    }
+                });
+            }
+            scale.map(|scale| {
+                let distribution = Distribution::of_ratings(&scale, overall);
+                (scale, distribution)
+            })
         })
     });
 

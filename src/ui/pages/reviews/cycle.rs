@@ -8,9 +8,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::model::review::{ratings_csv, Review, Stage};
 use crate::model::{ItemId, PersonId};
+use crate::store::DocumentId;
 use crate::ui::files::{download, file_stem};
 use crate::ui::format::today;
-use crate::ui::{href, ReviewsState, WorkspaceState};
+use crate::ui::{href, ReviewDocument, ReviewsState, WorkspaceState};
 
 /// The cycle named by the route's `:cycle`, as a signal.
 pub fn cycle_param() -> Memo<ItemId> {
@@ -18,25 +19,45 @@ pub fn cycle_param() -> Memo<ItemId> {
     Memo::new(move |_| ItemId::from(params.with(|p| p.get("cycle").unwrap_or_default())))
 }
 
-/// The reviews of a cycle that are open on this device, with their document ids.
-pub fn cycle_reviews(cycle: Memo<ItemId>) -> Memo<Vec<(String, Review)>> {
+/// The review documents of a cycle: (id, document once open), in the cycle's order.
+/// Recomputed when the cycle's list or the set of open documents changes, not on edits.
+pub fn cycle_documents(cycle: Memo<ItemId>) -> Memo<Vec<(DocumentId, Option<ReviewDocument>)>> {
     let state = expect_context::<WorkspaceState>();
     let reviews = expect_context::<ReviewsState>();
-    Memo::new(move |_| {
-        let urls: Vec<String> = state.workspace.with(|ws| {
+    // Parsing 500 URLs is done once per change of the cycle's list.
+    let ids = Memo::new(move |_| {
+        state.workspace.with(|ws| {
             ws.cycles
                 .get(&cycle.get())
-                .map(|c| c.reviews.values().cloned().collect())
+                .map(|c| {
+                    c.reviews
+                        .values()
+                        .filter_map(|url| DocumentId::from_url(url).ok())
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
-        });
+        })
+    });
+    Memo::new(move |_| {
         let opened = reviews.reviews.opened.get();
-        urls.iter()
-            .filter_map(|url| crate::store::DocumentId::from_url(url).ok())
-            .filter_map(|id| {
-                let document = opened.get(&id)?;
-                document.view.get().map(|review| (id.to_string(), review))
-            })
+        ids.get()
+            .into_iter()
+            .map(|id| (id, opened.get(&id).copied()))
             .collect()
+    })
+}
+
+/// Everyone's name by id, read once per change of the workspace (a page of 500 reviews
+/// looks up 500 names on every redraw).
+pub fn names() -> Memo<std::collections::HashMap<PersonId, String>> {
+    let state = expect_context::<WorkspaceState>();
+    Memo::new(move |_| {
+        state.workspace.with(|ws| {
+            ws.people
+                .iter()
+                .map(|(id, p)| (id.clone(), p.name.clone()))
+                .collect()
+        })
     })
 }
 
@@ -60,56 +81,76 @@ pub fn CyclePage() -> impl IntoView {
             .workspace
             .with(|ws| ws.cycles.get(&cycle.get()).cloned())
     };
-    let opened = cycle_reviews(cycle);
-    let rows = move || {
-        let Some(details) = details() else {
+    let documents = cycle_documents(cycle);
+    let names = names();
+    let deadlines = Memo::new(move |_| {
+        state
+            .workspace
+            .with(|ws| ws.cycles.get(&cycle.get()).map(|c| c.deadlines.clone()))
+    });
+    // One row per open review, read straight from each review (no copies of whole
+    // reviews): name, document id, manager, stage, overall, why late.
+    let rows = Memo::new(move |_| {
+        let Some(deadlines) = deadlines.get() else {
             return Vec::new();
         };
         let today = today();
-        let mut rows: Vec<_> = opened
-            .get()
-            .into_iter()
-            .map(|(id, review)| {
-                let manager = review
-                    .manager
-                    .as_ref()
-                    .map(|m| person_name(&state, m))
-                    .unwrap_or_default();
-                (
-                    person_name(&state, &review.employee),
-                    id,
-                    manager,
-                    review.stage.label().to_owned(),
-                    review
-                        .overall
-                        .map(|v| review.scale.describe(v))
-                        .unwrap_or_else(|| "—".to_owned()),
-                    details.late(&review, &today),
-                )
+        let name = |names: &std::collections::HashMap<PersonId, String>, p: &PersonId| {
+            names
+                .get(p)
+                .cloned()
+                .unwrap_or_else(|| "Someone no longer here".to_owned())
+        };
+        let mut rows: Vec<_> = names.with(|names| {
+            documents.with(|documents| {
+                documents
+                    .iter()
+                    .filter_map(|(id, document)| {
+                        document.as_ref()?.view.with(|review| {
+                            let review = review.as_ref()?;
+                            Some((
+                                name(names, &review.employee),
+                                id.to_string(),
+                                review
+                                    .manager
+                                    .as_ref()
+                                    .map(|m| name(names, m))
+                                    .unwrap_or_default(),
+                                review.stage,
+                                review
+                                    .overall
+                                    .map(|v| review.scale.describe(v))
+                                    .unwrap_or_else(|| "—".to_owned()),
+                                deadlines.late(review, &today),
+                            ))
+                        })
+                    })
+                    .collect()
             })
-            .collect();
+        });
         rows.sort();
         rows
-    };
+    });
     let stage_counts = move || {
-        let reviews = opened.get();
-        Stage::ALL
-            .iter()
-            .map(|stage| {
-                (
-                    stage.label(),
-                    reviews.iter().filter(|(_, r)| r.stage == *stage).count(),
-                )
-            })
-            .filter(|(_, n)| *n > 0)
-            .map(|(label, n)| format!("{label}: {n}"))
-            .collect::<Vec<_>>()
-            .join(" · ")
+        rows.with(|rows| {
+            Stage::ALL
+                .iter()
+                .map(|stage| (stage.label(), rows.iter().filter(|r| r.3 == *stage).count()))
+                .filter(|(_, n)| *n > 0)
+                .map(|(label, n)| format!("{label}: {n}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
     };
-    let late_count = move || rows().iter().filter(|r| r.5.is_some()).count();
+    let late_count = move || rows.with(|rows| rows.iter().filter(|r| r.5.is_some()).count());
     let export_csv = move |_| {
         let Some(details) = details() else { return };
-        let list: Vec<Review> = opened.get_untracked().into_iter().map(|(_, r)| r).collect();
+        let list: Vec<Review> = documents.with_untracked(|documents| {
+            documents
+                .iter()
+                .filter_map(|(_, d)| d.as_ref()?.view.get_untracked())
+                .collect()
+        });
         let name = |p: &PersonId| person_name(&state, p);
         let csv = ratings_csv(&list, &name);
         let _ = download(
@@ -141,7 +182,7 @@ pub fn CyclePage() -> impl IntoView {
                     </div>
                     <p class="item-meta" role="status">{move || {
                         let total = cycle_details.reviews.len();
-                        let open = opened.with(Vec::len);
+                        let open = rows.with(Vec::len);
                         let loading = if open < total { format!("Opening reviews: {open} of {total}. ") } else { String::new() };
                         format!("{loading}{} · {} late", stage_counts(), late_count())
                     }}</p>
@@ -152,11 +193,11 @@ pub fn CyclePage() -> impl IntoView {
                     <caption class="visually-hidden">"Reviews in this cycle"</caption>
                     <thead><tr><th scope="col">"Employee"</th><th scope="col">"Manager"</th><th scope="col">"Stage"</th><th scope="col">"Overall"</th><th scope="col">"Late"</th></tr></thead>
                     <tbody>
-                        <For each=rows key=|r| r.clone() let((name, id, manager, stage, overall, late))>
+                        <For each=move || rows.get() key=|r| r.clone() let((name, id, manager, stage, overall, late))>
                             <tr class:late=late.is_some() data-late=late.clone()>
                                 <th scope="row"><A href=href(&format!("/reviews/{id}"))>{name}</A></th>
                                 <td>{manager}</td>
-                                <td>{stage}</td>
+                                <td>{stage.label()}</td>
                                 <td>{overall}</td>
                                 <td>{late.clone().unwrap_or_default()}</td>
                             </tr>

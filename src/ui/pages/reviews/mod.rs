@@ -55,6 +55,7 @@ pub fn ReviewsPage() -> impl IntoView {
                 <ChooseYourself/>
             </Show>
             <MyReviews/>
+            <FeedbackAskedOfMe/>
             <MyCheckIns/>
             <section class="card" aria-labelledby="cycles-heading">
                 <h2 id="cycles-heading">"Review cycles"</h2>
@@ -226,5 +227,70 @@ fn MyCheckIns() -> impl IntoView {
             </Show>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
+    }
+}
+
+/// Reviews whose employee or manager asked the person using this device for feedback.
+#[component]
+fn FeedbackAskedOfMe() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let reviews = expect_context::<ReviewsState>();
+    let asked = move || {
+        let Some(me) = state.me.get() else {
+            return Vec::new();
+        };
+        let requests: Vec<(String, String, String)> = state.workspace.with(|ws| {
+            ws.feedback_asked_of(&me)
+                .into_iter()
+                .filter_map(|(id, r)| {
+                    let review = crate::store::DocumentId::from_url(&r.review).ok()?;
+                    let name = ws
+                        .person(&r.employee)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| "Someone no longer here".to_owned());
+                    Some((id.to_string(), review.to_string(), name))
+                })
+                .collect()
+        });
+        // Whether it is written yet, from the review once it is open here.
+        requests
+            .into_iter()
+            .map(|(request, review, name)| {
+                let written = review
+                    .parse()
+                    .ok()
+                    .and_then(|id| reviews.reviews.get(&id))
+                    .and_then(|d| {
+                        d.view.with(|r| {
+                            r.as_ref().and_then(|r| {
+                                r.peer_feedback
+                                    .get(&crate::model::ItemId::from(request.as_str()))
+                                    .map(|f| f.written_at.is_some())
+                            })
+                        })
+                    });
+                let status = match written {
+                    Some(true) => "written",
+                    Some(false) => "not written yet",
+                    None => "opening…",
+                };
+                (review, name, status.to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || !asked().is_empty()>
+            <section class="card" aria-labelledby="asked-heading">
+                <h2 id="asked-heading">"Feedback asked of you"</h2>
+                <ul class="plain-list" data-testid="feedback-asked">
+                    <For each=asked key=|a| a.clone() let((review, name, status))>
+                        <li class="list-row">
+                            <A href=href(&format!("/reviews/{review}"))>{format!("Feedback for {name}")}</A>
+                            <span class="item-meta">{status}</span>
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::{PulledFeedback, Stage};
+use crate::model::review::{FeedbackRequest, PulledFeedback, Stage};
 use crate::model::{ItemId, PersonId};
 use crate::store::now_millis;
 use crate::ui::components::PersonSelect;
@@ -60,14 +60,25 @@ pub fn FeedbackSection() -> impl IntoView {
         }
         let who = PersonId::from(chosen);
         let hidden = anonymous.get_untracked();
-        if context
-            .act("Ask for feedback", |r, actor| {
-                r.request_feedback(actor, &who, hidden, now_millis())
-            })
-            .is_ok()
-        {
-            peer.set(String::new());
-        }
+        let at = now_millis();
+        let Ok(id) = context.act("Ask for feedback", |r, actor| {
+            r.request_feedback(actor, &who, hidden, at)
+        }) else {
+            return;
+        };
+        // Listed in the workspace too, so the colleague's device opens this review.
+        let request = FeedbackRequest {
+            review: context.document.url(),
+            peer: who,
+            employee: context.read(PersonId::default(), |r| r.employee.clone()),
+            requested_at: at,
+        };
+        let listed = state.edit("List a request for feedback", move |ws| {
+            ws.list_feedback_request(id, request);
+            Ok::<(), crate::model::WorkspaceError>(())
+        });
+        context.error.set(listed.err());
+        peer.set(String::new());
     };
     view! {
         <section class="card" aria-labelledby="feedback-heading">
