@@ -639,3 +639,37 @@ fn the_review_and_the_workspace_export_as_documented_json() {
         "a workspace with a scale is not empty"
     );
 }
+
+#[test]
+fn the_employee_reads_the_managers_side_once_shared_and_a_colleague_not_at_all() {
+    let mut review = review_in(Stage::Calibration);
+    review.overall = Some(4);
+    review.manager_assessment.update("Ready for more.");
+    assert!(review.manager_side_shown_to(&bo()));
+    assert!(review.manager_side_shown_to(&hr()));
+    assert!(!review.manager_side_shown_to(&ana()));
+    assert!(review.shown_to(&ana()));
+    assert!(
+        !review.shown_to(&peer()),
+        "a colleague sees only their own request"
+    );
+    let name = |p: &PersonId| p.as_str().to_owned();
+    let objective = |_: &throughline::model::review::Alignment| None;
+    let time = |_: i64| "today".to_owned();
+    let as_employee = |review: &Review| {
+        review.to_markdown(&throughline::model::review::ReviewContext {
+            person_name: &name,
+            objective: &objective,
+            viewer: Some(&ana()),
+            format_time: &time,
+        })
+    };
+    let before = as_employee(&review);
+    assert!(!before.contains("Ready for more."));
+    assert!(before.contains("- Overall rating: shown once the review is shared"));
+    review.stage = Stage::Shared;
+    assert!(review.manager_side_shown_to(&ana()));
+    let after = as_employee(&review);
+    assert!(after.contains("Ready for more."));
+    assert!(after.contains("- Overall rating: 4 – Exceeds expectations"));
+}

@@ -57,6 +57,16 @@ pub struct Config {
     )]
     pub max_connections_per_address: usize,
 
+    /// Most documents one sync connection may ask for or offer. A device syncs its
+    /// workspace, plans, reviews and check-ins; a peer going past this is disconnected
+    /// with an `error` message (it keeps what it synced).
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_DOCUMENTS_PER_CONNECTION",
+        default_value_t = 10_000
+    )]
+    pub max_documents_per_connection: usize,
+
     /// Seconds a sync peer may stay silent before its connection is closed. The relay
     /// pings every peer at a third of this, and browsers answer pings by themselves, so
     /// only a peer that is gone (a tablet put to sleep, a dropped network) is closed.

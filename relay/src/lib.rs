@@ -119,6 +119,7 @@ impl Relay {
             token: config.access_token()?,
             max_connections: config.max_connections,
             max_connections_per_address: config.max_connections_per_address,
+            max_documents_per_connection: config.max_documents_per_connection.max(1),
             idle_timeout: std::time::Duration::from_secs(config.idle_timeout_seconds.max(1)),
         };
         if settings.token.is_none() {

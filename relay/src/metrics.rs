@@ -37,6 +37,8 @@ pub struct Metrics {
     pub malformed: AtomicU64,
     /// Connections closed because the peer stopped answering.
     pub idle_closed: AtomicU64,
+    /// Connections closed because they used more documents than one connection may.
+    pub too_many_documents: AtomicU64,
     pub documents_open: AtomicU64,
     pub documents_opened: AtomicU64,
 }
@@ -125,6 +127,7 @@ impl Metrics {
             ),
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),
+            ("documents_per_connection", get(&self.too_many_documents)),
         ] {
             let _ = writeln!(out, "throughline_errors_total{{kind=\"{kind}\"}} {value}");
         }

@@ -6,7 +6,7 @@
 //! documents it asks for by id. Unlike it, it can require an access token, limits
 //! connections, and counts what it does (`/metrics`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -28,6 +28,8 @@ pub struct SyncSettings {
     pub token: Option<String>,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
+    /// Most distinct documents one connection may name in its messages.
+    pub max_documents_per_connection: usize,
     /// A peer silent for this long is closed (it is pinged at a third of it).
     pub idle_timeout: Duration,
 }
@@ -40,6 +42,7 @@ pub struct SyncService {
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
     max_message_bytes: usize,
+    max_documents: usize,
     idle_timeout: Duration,
 }
 
@@ -70,6 +73,7 @@ impl SyncService {
             admission,
             metrics,
             max_message_bytes: settings.max_message_bytes,
+            max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
         })
     }
@@ -117,6 +121,7 @@ pub async fn sync_socket(
         }
     };
     let limit = sync.max_message_bytes;
+    let max_documents = sync.max_documents;
     let idle = sync.idle_timeout;
     upgrade
         .max_message_size(limit)
@@ -127,6 +132,9 @@ pub async fn sync_socket(
             let received = Arc::clone(&metrics);
             let silent = Arc::clone(&metrics);
             let to_peer = write_and_ping(sink, idle / 3);
+            // The documents this connection has named, to hold it to `max_documents`.
+            let named = Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
+            let to_refuse = to_peer.clone();
             // A peer that sends nothing, not even the answer to a ping, for `idle` is
             // gone: its stream ends, and samod closes the connection.
             let stream = futures_util::stream::unfold(stream, move |mut stream| {
@@ -157,6 +165,8 @@ pub async fn sync_socket(
                 })
                 .filter_map(move |message| {
                     let received = Arc::clone(&received);
+                    let named = Arc::clone(&named);
+                    let to_refuse = to_refuse.clone();
                     async move {
                         match message {
                             Ok(WsMessage::Binary(bytes)) => {
@@ -164,6 +174,19 @@ pub async fn sync_socket(
                                 received
                                     .bytes_received
                                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                                if let Err(refusal) = count_document(&named, &bytes, max_documents)
+                                {
+                                    received.too_many_documents.fetch_add(1, Ordering::Relaxed);
+                                    tracing::warn!(
+                                        max_documents,
+                                        "closing a sync connection that used too many documents"
+                                    );
+                                    // Said to the peer before samod closes the connection.
+                                    let _ = to_refuse.try_send(WsMessage::Binary(
+                                        error_message(&refusal).into(),
+                                    ));
+                                    return Some(Err(std::io::Error::other(refusal)));
+                                }
                                 Some(Ok(bytes.to_vec()))
                             }
                             Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => None,
@@ -203,6 +226,59 @@ pub async fn sync_socket(
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }
         })
+}
+
+/// Notes the document `bytes` names (a message's `documentId`), refusing the one that
+/// would take the connection past `max` distinct documents.
+fn count_document(
+    named: &std::sync::Mutex<HashSet<String>>,
+    bytes: &[u8],
+    max: usize,
+) -> Result<(), String> {
+    let Some(document) = document_id(bytes) else {
+        return Ok(());
+    };
+    let mut named = named
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if named.contains(&document) {
+        return Ok(());
+    }
+    if named.len() >= max {
+        return Err(format!(
+            "this relay syncs at most {max} documents on one connection"
+        ));
+    }
+    named.insert(document);
+    Ok(())
+}
+
+/// The `documentId` of an automerge-repo message (a CBOR map), if it has one. Anything
+/// that does not read is left to samod, which closes the connection for it.
+fn document_id(bytes: &[u8]) -> Option<String> {
+    let mut decoder = minicbor::Decoder::new(bytes);
+    let entries = decoder.map().ok()??;
+    for _ in 0..entries {
+        let key = decoder.str().ok()?;
+        if key == "documentId" {
+            return decoder.str().ok().map(str::to_owned);
+        }
+        decoder.skip().ok()?;
+    }
+    None
+}
+
+/// An automerge-repo `error` message saying `text`.
+fn error_message(text: &str) -> Vec<u8> {
+    let mut encoder = minicbor::Encoder::new(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = encoder
+        .map(2)
+        .and_then(|e| e.str("type"))
+        .and_then(|e| e.str("error"))
+        .and_then(|e| e.str("message"))
+        .and_then(|e| e.str(text));
+    encoder.into_writer()
 }
 
 /// Writes to the peer from one task: what samod sends (through the returned sender) and a

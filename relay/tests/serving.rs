@@ -38,6 +38,7 @@ fn config(app: &Path, base_path: &str) -> Config {
         token_file: None,
         max_connections: 10,
         max_connections_per_address: 10,
+        max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
     }
 }

@@ -129,6 +129,7 @@ async fn start_relay_with(
         token_file: None,
         max_connections: 100,
         max_connections_per_address: per_address,
+        max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
     };
     Relay::start(config).await.expect("the relay starts")
@@ -290,6 +291,7 @@ async fn a_peer_that_stops_answering_is_closed_and_one_that_answers_pings_stays(
             token_file: None,
             max_connections: 100,
             max_connections_per_address: 100,
+            max_documents_per_connection: 10_000,
             idle_timeout_seconds: 1,
         };
         Relay::start(config).await.expect("the relay starts")
@@ -327,6 +329,83 @@ async fn a_peer_that_stops_answering_is_closed_and_one_that_answers_pings_stays(
     let metrics = raw_get(relay.address(), "/metrics").await;
     assert!(
         metrics.contains("throughline_errors_total{kind=\"idle\"} 1"),
+        "{metrics}"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_connection_naming_more_documents_than_allowed_is_closed_and_others_are_not() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = {
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data.path().to_path_buf(),
+            app_dir: data.path().join("no-app"),
+            base_path: "/".into(),
+            max_message_bytes: 1024 * 1024,
+            token: None,
+            token_file: None,
+            max_connections: 100,
+            max_connections_per_address: 100,
+            max_documents_per_connection: 2,
+            idle_timeout_seconds: 90,
+        };
+        Relay::start(config).await.expect("the relay starts")
+    };
+    // Two documents: within the limit, synced.
+    let (first, mut docs) = document_with("one");
+    let (second, more) = document_with("two");
+    docs.extend(more);
+    let mut modest = Client::connect(relay.address(), "modest", docs).await;
+    modest
+        .run_until(|c| c.in_sync(first) && c.in_sync(second))
+        .await;
+
+    // Three: the third is refused with an error message and the connection closed.
+    let mut docs = HashMap::new();
+    for text in ["a", "b", "c"] {
+        docs.extend(document_with(text).1);
+    }
+    let mut greedy = Client::connect(relay.address(), "greedy", docs).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::time::timeout_at(deadline, greedy.socket.next())
+            .await
+            .expect("the relay closed the connection in time")
+        {
+            Some(Ok(WsMessage::Binary(bytes))) => {
+                let effects = greedy.engine.handle(
+                    Event::Received {
+                        connection: 1,
+                        bytes: &bytes,
+                    },
+                    &mut greedy.docs,
+                );
+                greedy.apply(effects).await;
+            }
+            Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
+            Some(Ok(_)) => {}
+        }
+    }
+    let reason = greedy.closed.clone().unwrap_or_default();
+    assert!(
+        reason.contains("at most 2 documents on one connection"),
+        "the peer is told why: {reason:?}"
+    );
+
+    // The first connection is unaffected.
+    let doc = modest.docs.get_mut(&first).unwrap();
+    doc.put(ROOT, "text", "still here").unwrap();
+    doc.commit();
+    let effects = modest
+        .engine
+        .handle(Event::Changed { document: first }, &mut modest.docs);
+    modest.apply(effects).await;
+    modest.run_until(|c| c.in_sync(first)).await;
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"documents_per_connection\"} 1"),
         "{metrics}"
     );
     relay.stop().await.expect("the relay stops cleanly");

@@ -217,7 +217,8 @@ impl ReviewsState {
         Ok(id)
     }
 
-    /// Opens this device's coaching notes (created on first use).
+    /// Opens this device's coaching notes, if it has any (the document is made with the
+    /// first note, see [`notes_to_write`](Self::notes_to_write)).
     async fn open_notes(&self) -> Result<(), String> {
         let repo = self.workspace.repo();
         let synced = repo
@@ -227,29 +228,38 @@ impl ReviewsState {
             .flatten()
             .as_deref()
             == Some("yes");
-        let stored = repo.device_setting(NOTES_SETTING).await.ok().flatten();
-        let id = match stored.and_then(|url| DocumentId::from_url(&url).ok()) {
-            Some(id) => {
-                self.notes.open(id).await?;
-                id
-            }
-            None => {
-                let id = self
-                    .notes
-                    .create(&CoachingNotes::default(), "Start coaching notes")
-                    .await?;
-                repo.set_device_setting(NOTES_SETTING, &id.url())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                id
-            }
-        };
+        self.notes_synced.set(synced);
         if synced {
             self.notes.start_syncing();
         }
-        self.notes_synced.set(synced);
-        self.notes_document.set(self.notes.get(&id));
+        let stored = repo.device_setting(NOTES_SETTING).await.ok().flatten();
+        if let Some(id) = stored.and_then(|url| DocumentId::from_url(&url).ok()) {
+            self.notes.open(id).await?;
+            self.notes_document.set(self.notes.get(&id));
+        }
         Ok(())
+    }
+
+    /// This device's coaching notes, made (and remembered in this device's settings) the
+    /// first time a note is written.
+    pub async fn notes_to_write(&self) -> Result<NotesDocument, String> {
+        if let Some(document) = self.notes_document.get_untracked() {
+            return Ok(document);
+        }
+        let repo = self.workspace.repo();
+        let id = self
+            .notes
+            .create(&CoachingNotes::default(), "Start coaching notes")
+            .await?;
+        repo.set_device_setting(NOTES_SETTING, &id.url())
+            .await
+            .map_err(|e| e.to_string())?;
+        let document = self
+            .notes
+            .get(&id)
+            .ok_or("The notes could not be opened.")?;
+        self.notes_document.set(Some(document));
+        Ok(document)
     }
 
     /// Lends the coaching notes to sync from now on, on this device (the manager's choice;

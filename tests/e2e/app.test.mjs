@@ -155,9 +155,10 @@ test("a damaged stored chunk is reported, kept, and the rest of the workspace lo
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const store = open.result.transaction("documents", "readwrite").objectStore("documents");
-          const keys = store.getAllKeys();
-          keys.onsuccess = () => {
-            const docId = keys.result.find((k) => k[1] === "snapshot" || k[1] === "incremental")[0];
+          // The workspace's document, named by this device's pointer to it.
+          const pointer = store.get(["throughline", "workspace-url"]);
+          pointer.onsuccess = () => {
+            const docId = new TextDecoder().decode(pointer.result.binary).replace("automerge:", "");
             const key = [docId, "incremental", "f".repeat(64)];
             store.put({ key, binary: new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 9, 9, 9]) }, key);
             store.transaction.oncomplete = () => resolve(key);

@@ -21,6 +21,17 @@ impl Review {
     pub fn to_markdown(&self, context: &ReviewContext) -> String {
         let name = |p: &PersonId| (context.person_name)(p);
         let rating = |v: Option<i64>| v.map_or("—".to_owned(), |v| self.scale.describe(v));
+        // The employee reads the manager's side once the review is shared with them.
+        let manager_side = context
+            .viewer
+            .is_none_or(|viewer| self.manager_side_shown_to(viewer));
+        let by_manager = |v: Option<i64>| {
+            if manager_side {
+                rating(v)
+            } else {
+                NOT_SHARED.to_owned()
+            }
+        };
         let mut md = String::new();
         let _ = writeln!(md, "# {} — {}\n", name(&self.employee), self.cycle_name);
         let _ = writeln!(md, "- Period: {} to {}", self.period_start, self.period_end);
@@ -28,8 +39,8 @@ impl Review {
             let _ = writeln!(md, "- Manager: {}", name(manager));
         }
         let _ = writeln!(md, "- Stage: {}", self.stage.label());
-        let _ = writeln!(md, "- Overall rating: {}", rating(self.overall));
-        if let Some(potential) = self.potential {
+        let _ = writeln!(md, "- Overall rating: {}", by_manager(self.overall));
+        if let Some(potential) = self.potential.filter(|_| manager_side) {
             let _ = writeln!(md, "- Potential: {}", potential.short());
         }
         let _ = writeln!(md, "- Rating scale: {}", self.scale.name);
@@ -51,12 +62,23 @@ impl Review {
                 let _ = writeln!(md, "- Serves: {serves}");
             }
             let _ = writeln!(md, "- Self rating: {}", rating(goal.self_rating));
-            let _ = writeln!(md, "- Manager rating: {}\n", rating(goal.manager_rating));
+            let _ = writeln!(
+                md,
+                "- Manager rating: {}\n",
+                by_manager(goal.manager_rating)
+            );
         }
 
         for (title, text) in [
             ("Self assessment", self.self_assessment.as_str()),
-            ("Manager assessment", self.manager_assessment.as_str()),
+            (
+                "Manager assessment",
+                if manager_side {
+                    self.manager_assessment.as_str()
+                } else {
+                    NOT_SHARED
+                },
+            ),
         ] {
             let _ = writeln!(md, "## {title}\n");
             let _ = writeln!(
@@ -78,11 +100,16 @@ impl Review {
                 match question.answer {
                     Answer::Text => {
                         let _ = writeln!(md, "- Employee: {}", or_dash(&answers.by_employee));
-                        let _ = writeln!(md, "- Manager: {}\n", or_dash(&answers.by_manager));
+                        let by = if manager_side {
+                            or_dash(&answers.by_manager)
+                        } else {
+                            NOT_SHARED
+                        };
+                        let _ = writeln!(md, "- Manager: {by}\n");
                     }
                     Answer::Rating => {
                         let _ = writeln!(md, "- Employee: {}", rating(answers.employee_rating));
-                        let _ = writeln!(md, "- Manager: {}\n", rating(answers.manager_rating));
+                        let _ = writeln!(md, "- Manager: {}\n", by_manager(answers.manager_rating));
                     }
                 }
             }
@@ -103,7 +130,7 @@ impl Review {
                     "| {} | {} | {} |",
                     competency.name.replace('|', "/"),
                     rating(ratings.by_employee),
-                    rating(ratings.by_manager)
+                    by_manager(ratings.by_manager)
                 );
             }
             md.push('\n');
@@ -159,7 +186,7 @@ impl Review {
         }
 
         let notes = self.calibration_history();
-        if !notes.is_empty() {
+        if !notes.is_empty() && manager_side {
             let _ = writeln!(md, "\n## Calibration\n");
             for note in notes {
                 let _ = writeln!(
@@ -193,6 +220,9 @@ impl Review {
         md
     }
 }
+
+/// What the employee reads in place of the manager's side before the review is shared.
+const NOT_SHARED: &str = "shown once the review is shared";
 
 fn or_dash(text: &str) -> &str {
     if text.trim().is_empty() {

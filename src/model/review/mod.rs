@@ -272,6 +272,20 @@ impl Review {
         }
     }
 
+    /// Whether `viewer` is shown this review at all: the employee, their manager and HR
+    /// are; a colleague asked for feedback sees only their own request. (What a device
+    /// holds is another matter: see "Reviews" in `docs/architecture.md`.)
+    pub fn shown_to(&self, viewer: &PersonId) -> bool {
+        !self.capacity_of(viewer).none()
+    }
+
+    /// Whether `viewer` is shown the manager's side (assessment, ratings, potential,
+    /// calibration): the manager and HR always, the employee once the review is shared.
+    pub fn manager_side_shown_to(&self, viewer: &PersonId) -> bool {
+        let capacity = self.capacity_of(viewer);
+        capacity.manager || capacity.hr || (capacity.employee && self.stage >= Stage::Shared)
+    }
+
     pub fn actor<'a>(&self, person: &'a PersonId) -> Actor<'a> {
         Actor {
             person,

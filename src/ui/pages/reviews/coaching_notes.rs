@@ -33,21 +33,25 @@ pub fn CoachingNotesPanel(about: PersonId) -> impl IntoView {
     };
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let Some(document) = reviews.notes_document.get_untracked() else {
-            return error.set(Some(
-                "Your notes are still opening; try again in a moment.".to_owned(),
-            ));
-        };
         let text = draft.get_untracked();
-        match document.edit("Add a coaching note", |n| {
-            n.add(&about, &text, now_millis())
-        }) {
-            Ok(_) => {
-                draft.set(String::new());
-                error.set(None);
+        let about = about.clone();
+        leptos::task::spawn_local(async move {
+            let written = match reviews.notes_to_write().await {
+                Ok(document) => document
+                    .edit("Add a coaching note", |n| {
+                        n.add(&about, &text, now_millis())
+                    })
+                    .map(|_| ()),
+                Err(reason) => Err(reason),
+            };
+            match written {
+                Ok(()) => {
+                    draft.set(String::new());
+                    error.set(None);
+                }
+                Err(reason) => error.set(Some(reason)),
             }
-            Err(reason) => error.set(Some(reason)),
-        }
+        });
     };
     let sync = move |_| {
         leptos::task::spawn_local(async move {

@@ -41,6 +41,15 @@ pub fn AssessmentSection() -> impl IntoView {
         // (rebuilding it would lose the caret).
         let open = Memo::new(move |_| context.may(part));
         move || {
+            if manager && !context.manager_side.get() {
+                return view! {
+                    <div class="statement">
+                        <h3>{label}</h3>
+                        <p class="item-meta" data-testid=id>"Shown to you once the review is shared."</p>
+                    </div>
+                }
+                .into_any();
+            }
             if open.get() {
                 let on_input = Callback::new(move |typed: String| {
                     let _ = context.act(&format!("Edit the {}", label.to_lowercase()), |r, who| {
@@ -80,11 +89,20 @@ pub fn QuestionsSection() -> impl IntoView {
     // keystroke elsewhere in the review.
     let data = Memo::new(move |_| {
         let me = context.me();
+        let manager_side = context.manager_side.get();
         context.read(Default::default(), |r| {
             let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let mut answers = r.answers.clone();
+            if !manager_side {
+                // The manager's answers reach the employee once the review is shared.
+                for answer in answers.values_mut() {
+                    answer.by_manager.clear();
+                    answer.manager_rating = None;
+                }
+            }
             (
                 r.template.sections.clone(),
-                r.answers.clone(),
+                answers,
                 r.scale.clone(),
                 c,
                 r.stage,
@@ -149,13 +167,21 @@ pub fn RatingsSection() -> impl IntoView {
     // does not rebuild these selects.
     let data = Memo::new(move |_| {
         let me = context.me();
+        let manager_side = context.manager_side.get();
         context.read(Default::default(), |r| {
+            // The manager's ratings reach the employee once the review is shared.
+            let mut competencies = r.competencies.clone();
+            if !manager_side {
+                for ratings in competencies.values_mut() {
+                    ratings.by_manager = None;
+                }
+            }
             (
                 r.scale.clone(),
                 r.template.competencies.clone(),
-                r.competencies.clone(),
-                r.overall,
-                r.potential,
+                competencies,
+                r.overall.filter(|_| manager_side),
+                r.potential.filter(|_| manager_side),
                 me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default(),
                 r.stage,
             )
@@ -213,7 +239,7 @@ pub fn RatingsSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="ratings-heading">
             <h2 id="ratings-heading">"Ratings"</h2>
-            <p class="item-meta">"The employee rates themselves during self review; the manager rates from manager review, and HR may adjust in calibration."</p>
+            <p class="item-meta">"The employee rates themselves during self review; the manager rates from manager review, and HR may adjust in calibration. The employee sees the manager's ratings once the review is shared."</p>
             {body}
         </section>
     }

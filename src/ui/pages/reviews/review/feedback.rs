@@ -19,10 +19,13 @@ pub fn FeedbackSection() -> impl IntoView {
     let anonymous = RwSignal::new(false);
     let requests = move || {
         let me = context.me();
+        // A colleague who is not the employee, manager or HR sees only their own request.
+        let everyone = context.shown.get();
         context.read(Vec::new(), |r| {
             let mut list: Vec<_> = r
                 .peer_feedback
                 .iter()
+                .filter(|(_, f)| everyone || me.as_ref() == Some(&f.from))
                 .map(|(id, f)| {
                     let shown = me
                         .as_ref()
@@ -106,7 +109,9 @@ pub fn FeedbackSection() -> impl IntoView {
                     <button type="submit" class="button">"Ask for feedback"</button>
                 </form>
             </Show>
-            <PulledFeedbackList/>
+            <Show when=move || context.shown.get()>
+                <PulledFeedbackList/>
+            </Show>
         </section>
     }
 }

@@ -44,11 +44,17 @@ fn objective_choices(plans: &PlansState) -> Vec<(String, ItemId, String)> {
 #[component]
 pub fn GoalsSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
+    // Rows are keyed by content and by what the viewer may see and write (which changes
+    // with the stage), so a row is redrawn only when one of those changes.
     let goals = move || {
+        let me = context.me();
+        let manager_side = context.manager_side.get();
         context.read(Vec::new(), |r| {
+            let capacity = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let view = format!("{manager_side}{capacity:?}{:?}", r.stage);
             r.goals_in_order()
                 .into_iter()
-                .map(|(id, g)| (id.clone(), g.clone()))
+                .map(|(id, g)| (id.clone(), g.clone(), view.clone()))
                 .collect::<Vec<_>>()
         })
     };
@@ -88,7 +94,7 @@ pub fn GoalsSection() -> impl IntoView {
             <h2 id="goals-heading">"Goals"</h2>
             <p class="item-meta" data-testid="goals-summary">{summary}</p>
             <ol class="plain-list goal-list">
-                <For each=goals key=|(id, goal)| (id.clone(), format!("{goal:?}")) let((id, goal))>
+                <For each=goals key=|(id, goal, view)| (id.clone(), format!("{goal:?}{view}")) let((id, goal, _view))>
                     <GoalRow id=id goal=goal/>
                 </For>
             </ol>
@@ -125,6 +131,8 @@ fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
             )
         })
     };
+    // The manager's rating reaches the employee once the review is shared.
+    let manager_side = context.manager_side.get_untracked();
     let health = goal
         .alignment
         .as_ref()
@@ -228,7 +236,7 @@ fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <RatingSelect id=format!("{prefix}-self-rating") label="Self rating".to_owned() scale=scale.clone() value=goal.self_rating disabled=!self_rating_open on_change=rate/>
-                <RatingSelect id=format!("{prefix}-manager-rating") label="Manager rating".to_owned() scale=scale value=goal.manager_rating disabled=!manager_rating_open on_change=rate/>
+                <RatingSelect id=format!("{prefix}-manager-rating") label="Manager rating".to_owned() scale=scale value=goal.manager_rating.filter(|_| manager_side) disabled=!manager_rating_open on_change=rate/>
             </div>
             {health.map(|(rag, label)| view! { <p class="item-meta">"Objective health: "<HealthTag rag=rag/>" "{label}</p> })}
             <Show when=move || editable>

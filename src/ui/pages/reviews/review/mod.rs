@@ -30,6 +30,10 @@ pub struct ReviewPageContext {
     pub state: WorkspaceState,
     /// Refusals and failures, shown once at the top of the page section that caused them.
     pub error: RwSignal<Option<String>>,
+    /// Whether the person using this device is shown the review (employee, manager, HR).
+    pub shown: Memo<bool>,
+    /// Whether they are shown the manager's side (see `Review::manager_side_shown_to`).
+    pub manager_side: Memo<bool>,
 }
 
 impl ReviewPageContext {
@@ -100,10 +104,21 @@ pub fn ReviewPage() -> impl IntoView {
 #[component]
 fn ReviewView(document: ReviewDocument) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let viewer_reads = move |read: fn(&Review, &PersonId) -> bool| {
+        Memo::new(move |_| {
+            let me = state.me.get();
+            document.view.with(|r| match (r, me) {
+                (Some(r), Some(me)) => read(r, &me),
+                _ => false,
+            })
+        })
+    };
     let context = ReviewPageContext {
         document,
         state,
         error: RwSignal::new(None),
+        shown: viewer_reads(Review::shown_to),
+        manager_side: viewer_reads(Review::manager_side_shown_to),
     };
     provide_context(context);
     // Arriving (or failing to read) rebuilds the page; an edit does not.
@@ -118,6 +133,19 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
                 <section class="page" data-testid="review-waiting">
                     <h1>"Waiting for this review"</h1>
                     <p>"This device does not have the review yet; it appears as soon as it arrives from the relay."</p>
+                </section>
+            }
+            .into_any();
+        }
+        if !context.shown.get() {
+            // A colleague asked for feedback (or anyone else): their request only.
+            return view! {
+                <section class="page review-page" aria-labelledby="review-heading">
+                    <ReviewHeader/>
+                    <Show when=move || state.me.with(Option::is_none)><ChooseYourself/></Show>
+                    <p class="notice" role="note">"A review is shown to the employee, their manager and HR. You see here only feedback you were asked for."</p>
+                    {move || context.error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                    <feedback::FeedbackSection/>
                 </section>
             }
             .into_any();

@@ -123,7 +123,7 @@ pub fn CalibrationNotes() -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || !notes().is_empty()>
+        <Show when=move || context.manager_side.get() && !notes().is_empty()>
             <section class="card" aria-labelledby="calibration-notes-heading">
                 <h2 id="calibration-notes-heading">"Calibration"</h2>
                 <ul class="plain-list" data-testid="calibration-notes">
