@@ -673,3 +673,25 @@ fn the_employee_reads_the_managers_side_once_shared_and_a_colleague_not_at_all()
     assert!(after.contains("Ready for more."));
     assert!(after.contains("- Overall rating: 4 – Exceeds expectations"));
 }
+
+#[test]
+fn a_check_in_series_exports_as_documented_json() {
+    let mut series = CheckInSeries::new(&bo(), &ana());
+    let meeting = series.add_meeting("2027-03-01").unwrap();
+    series.set_notes(&meeting, "Went well.").unwrap();
+    let action = series
+        .add_action(&meeting, "Book the course", Some(&ana()), None)
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&series.to_json("automerge:s")).unwrap();
+    assert_eq!(json["format"], "throughline-check-ins");
+    assert_eq!(json["meetings"][0]["date"], "2027-03-01");
+    assert_eq!(json["meetings"][0]["notes"], "Went well.");
+    assert_eq!(
+        json["actions"][action.as_str()]["raisedIn"],
+        meeting.as_str()
+    );
+    assert_eq!(
+        json["actions"][action.as_str()]["doneIn"],
+        serde_json::Value::Null
+    );
+}

@@ -37,7 +37,8 @@ pub struct Meeting {
 }
 
 /// A topic for a meeting; either person adds them before it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AgendaItem {
     pub meeting: ItemId,
     pub text: String,
@@ -47,7 +48,8 @@ pub struct AgendaItem {
 }
 
 /// Something someone will do, followed up until done.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActionItem {
     /// The meeting it was raised in.
     pub raised_in: ItemId,
@@ -267,6 +269,57 @@ impl CheckInSeries {
             .values()
             .filter(|a| a.done_in.is_none())
             .count()
+    }
+}
+
+/// Identifies the JSON shape of a check-in series (`docs/formats.md`).
+pub const CHECK_INS_JSON_FORMAT: &str = "throughline-check-ins";
+pub const CHECK_INS_JSON_VERSION: u32 = 1;
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SeriesJson<'a> {
+    format: &'static str,
+    version: u32,
+    document: &'a str,
+    manager: &'a PersonId,
+    employee: &'a PersonId,
+    meetings: Vec<MeetingJson<'a>>,
+    agenda: &'a BTreeMap<ItemId, AgendaItem>,
+    actions: &'a BTreeMap<ItemId, ActionItem>,
+}
+
+#[derive(serde::Serialize)]
+struct MeetingJson<'a> {
+    id: &'a ItemId,
+    date: &'a str,
+    notes: &'a str,
+}
+
+impl CheckInSeries {
+    /// The series as pretty-printed JSON; `document` is its `automerge:` URL. Meetings
+    /// are in date order; agenda and action items are keyed by id.
+    pub fn to_json(&self, document: &str) -> String {
+        let export = SeriesJson {
+            format: CHECK_INS_JSON_FORMAT,
+            version: CHECK_INS_JSON_VERSION,
+            document,
+            manager: &self.manager,
+            employee: &self.employee,
+            meetings: self
+                .meetings_in_order()
+                .into_iter()
+                .map(|(id, m)| MeetingJson {
+                    id,
+                    date: &m.date,
+                    notes: m.notes.as_str(),
+                })
+                .collect(),
+            agenda: &self.agenda,
+            actions: &self.actions,
+        };
+        // Serialising strings, numbers, lists and string-keyed maps cannot fail.
+        serde_json::to_string_pretty(&export).unwrap_or_default()
     }
 }
 

@@ -34,3 +34,32 @@ pub fn today() -> String {
         now.get_date()
     )
 }
+
+/// When a session of changes happened: one moment, or from – to.
+pub fn session_when(session: &crate::store::Session) -> String {
+    if session.ended - session.started < 60 {
+        date_time_seconds(session.started)
+    } else {
+        format!(
+            "{} – {}",
+            date_time_seconds(session.started),
+            date_time_seconds(session.ended)
+        )
+    }
+}
+
+/// "3 changes: Add a goal; Rate a goal": a session's changes by their messages.
+pub fn session_summary(session: &crate::store::Session) -> String {
+    let mut messages: Vec<&str> = Vec::new();
+    for change in &session.changes {
+        if !change.message.is_empty() && !messages.contains(&change.message.as_str()) {
+            messages.push(&change.message);
+        }
+    }
+    format!(
+        "{} change{}: {}",
+        session.changes.len(),
+        if session.changes.len() == 1 { "" } else { "s" },
+        messages.join("; ")
+    )
+}

@@ -158,6 +158,9 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByLabel("Potential").selectOption("Moderate");
       await maria.getByRole("button", { name: "Submit for calibration" }).click();
       await maria.getByTestId("review-stage").filter({ hasText: "Calibration" }).waitFor();
+      await maria.getByLabel("Name this version").fill("Before calibration");
+      await maria.getByRole("button", { name: "Name version" }).click();
+      await maria.getByTestId("review-versions").getByText("Before calibration", { exact: true }).waitFor();
       await maria.goBack();
       await maria.getByRole("link", { name: "Calibration" }).click();
       const card = maria.locator(".person-card", { hasText: "Ana Lima" });
@@ -182,6 +185,9 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.goBack();
       await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
       await maria.getByTestId("calibration-notes").getByText(/Maria Rossi changed the overall rating from 3 – Meets expectations to 4 – Exceeds expectations/).first().waitFor();
+      // The version named before calibration compares with now in words.
+      await maria.getByRole("button", { name: "Compare “Before calibration” with now" }).click();
+      await maria.getByTestId("review-versions").getByText("Overall rating changed from 3 – Meets expectations to 4 – Exceeds expectations").waitFor();
       await maria.getByRole("button", { name: "Share with the employee" }).click();
       await maria.getByRole("button", { name: "Sign this review" }).click();
       await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();

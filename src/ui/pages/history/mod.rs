@@ -10,7 +10,7 @@ use snapshot::WorkspaceSnapshot;
 
 use crate::model::Workspace;
 use crate::store::{Session, Version};
-use crate::ui::format::{date_time, date_time_seconds};
+use crate::ui::format::date_time;
 use crate::ui::WorkspaceState;
 
 /// What the page shows under its lists: one past state, or a comparison.
@@ -236,15 +236,7 @@ fn Sessions(panel: RwSignal<Option<Panel>>) -> impl IntoView {
 #[component]
 fn SessionRow(session: Session, panel: RwSignal<Option<Panel>>) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
-    let when = if session.started == session.ended {
-        date_time_seconds(session.started)
-    } else {
-        format!(
-            "{} – {}",
-            date_time_seconds(session.started),
-            date_time_seconds(session.ended)
-        )
-    };
+    let when = crate::ui::format::session_when(&session);
     let count = session.changes.len();
     let mut messages: Vec<String> = session
         .changes

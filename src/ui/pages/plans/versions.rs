@@ -239,27 +239,8 @@ fn SessionRow(session: crate::store::Session) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
     let changes = RwSignal::new(None::<Result<Vec<Difference>, String>>);
-    let when = if session.ended - session.started < 60 {
-        crate::ui::format::date_time_seconds(session.started)
-    } else {
-        format!(
-            "{} – {}",
-            crate::ui::format::date_time_seconds(session.started),
-            crate::ui::format::date_time_seconds(session.ended)
-        )
-    };
-    let mut messages: Vec<String> = Vec::new();
-    for change in &session.changes {
-        if !change.message.is_empty() && !messages.contains(&change.message) {
-            messages.push(change.message.clone());
-        }
-    }
-    let summary = format!(
-        "{} change{}: {}",
-        session.changes.len(),
-        if session.changes.len() == 1 { "" } else { "s" },
-        messages.join("; ")
-    );
+    let when = crate::ui::format::session_when(&session);
+    let summary = crate::ui::format::session_summary(&session);
     let (first, heads) = (session.first_change(), session.heads_after());
     let explain = move |_| {
         let Some(first) = first else { return };

@@ -107,6 +107,27 @@ fn SeriesView(document: CheckInDocument) -> impl IntoView {
             chosen.set(Some(id));
         }
     };
+    let export_json = move |_| {
+        let Some(series) = document.view.get_untracked() else {
+            return;
+        };
+        let name = format!(
+            "{}.check-ins.json",
+            crate::ui::files::file_stem(&title(), "check-ins")
+        );
+        error.set(
+            crate::ui::files::download(
+                &name,
+                "application/json",
+                series.to_json(&document.url()).as_bytes(),
+            )
+            .err(),
+        );
+    };
+    let export_automerge = move |_| {
+        let (name, bytes) = document.automerge_file();
+        error.set(crate::ui::files::download(&name, "application/octet-stream", &bytes).err());
+    };
     let manager_here = move || {
         let me = state.me.get();
         people
@@ -121,6 +142,10 @@ fn SeriesView(document: CheckInDocument) -> impl IntoView {
                 <p class="page-summary">"Shared by the two of you. Everything here is kept on this device and works without a network; it syncs when you are back online."</p>
             </header>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="button-row">
+                <button type="button" class="button" on:click=export_json>"Download JSON"</button>
+                <button type="button" class="button" on:click=export_automerge>"Download .automerge"</button>
+            </div>
             <nav class="card" aria-label="Meetings">
                 <h2>"Meetings"</h2>
                 <ul class="plain-list button-row" data-testid="meetings">

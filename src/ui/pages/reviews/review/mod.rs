@@ -8,6 +8,7 @@ mod assessment;
 mod development;
 mod feedback;
 mod goals;
+mod history;
 mod sign_off;
 
 use leptos::prelude::*;
@@ -164,6 +165,7 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
                 <development::DevelopmentSection/>
                 <sign_off::CalibrationNotes/>
                 <sign_off::SignOffSection/>
+                <history::ReviewHistory/>
             </section>
         }
         .into_any()

@@ -1,0 +1,130 @@
+//! A review's versions and history: name the review's current state, compare any named
+//! version with now, and see each session of changes (who, when) and what it changed, in
+//! sentences. Sign-off records its own heads; this is for the other moments people want to
+//! keep ("Draft agreed in the 1:1").
+
+use leptos::prelude::*;
+
+use super::ReviewPageContext;
+use crate::model::review::review_differences;
+use crate::store::Session;
+use crate::ui::format::{date_time, session_summary, session_when};
+
+#[component]
+pub fn ReviewHistory() -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let document = context.document;
+    let versions = Memo::new(move |_| document.versions());
+    let sessions = Memo::new(move |_| document.history());
+    let shown = RwSignal::new(5usize);
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let name_version = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let result = document.name_version(&name.get_untracked());
+        if result.is_ok() {
+            name.set(String::new());
+        }
+        message.set(Some(result.map(|v| format!("Named \"{}\".", v.name))));
+    };
+    let rows = move || {
+        let count = shown.get();
+        sessions.with(|s| s.iter().rev().take(count).cloned().collect::<Vec<_>>())
+    };
+    view! {
+        <section class="card no-print" aria-labelledby="review-history-heading">
+            <h2 id="review-history-heading">"Versions and history"</h2>
+            <form class="inline-form" on:submit=name_version aria-label="Name a version of the review">
+                <label for="review-version-name">"Name this version"</label>
+                <input id="review-version-name" type="text" required bind:value=name placeholder="e.g. Agreed in the 1:1"/>
+                <button type="submit" class="button">"Name version"</button>
+            </form>
+            <crate::ui::components::FormMessage message=message/>
+            <ul class="plain-list" data-testid="review-versions">
+                <For each=move || versions.get() key=|v| v.id.clone() let(version)>
+                    <VersionRow version=version/>
+                </For>
+            </ul>
+            <h3>"History"</h3>
+            <ul class="plain-list" data-testid="review-history">
+                <For each=rows key=|s| (s.started, s.changes.len(), s.author.clone()) let:session>
+                    <SessionRow session=session/>
+                </For>
+            </ul>
+            <Show when=move || { sessions.with(Vec::len) > shown.get() }>
+                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>"Show older"</button>
+            </Show>
+        </section>
+    }
+}
+
+/// What changed, as a list of sentences (or why it could not be read).
+fn changes_view(result: Result<Vec<String>, String>) -> AnyView {
+    match result {
+        Ok(changes) if changes.is_empty() => {
+            view! { <p class="item-meta">"No changes to the review's content."</p> }.into_any()
+        }
+        Ok(changes) => {
+            view! { <ul>{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }
+                .into_any()
+        }
+        Err(reason) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
+    }
+}
+
+#[component]
+fn VersionRow(version: crate::store::Version) -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let document = context.document;
+    let compared = RwSignal::new(None::<Result<Vec<String>, String>>);
+    let heads = version.heads.clone();
+    let compare = move |_| {
+        let result = document.view_at(&heads).map(|then| {
+            document.view.with_untracked(|now| {
+                now.as_ref()
+                    .map(|now| review_differences(&then, now))
+                    .unwrap_or_default()
+            })
+        });
+        compared.set(Some(result));
+    };
+    let by = if version.named_by.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", version.named_by)
+    };
+    view! {
+        <li class="list-row">
+            <span><strong>{version.name.clone()}</strong>{format!(" — {}{by}", date_time(version.named_at))}</span>
+            <button type="button" class="button" on:click=compare aria-label=format!("Compare “{}” with now", version.name)>"Compare with now"</button>
+            {move || compared.get().map(changes_view)}
+        </li>
+    }
+}
+
+#[component]
+fn SessionRow(session: Session) -> impl IntoView {
+    let context = expect_context::<ReviewPageContext>();
+    let document = context.document;
+    let changes = RwSignal::new(None::<Result<Vec<String>, String>>);
+    let (first, heads) = (session.first_change(), session.heads_after());
+    let explain = move |_| {
+        let Some(first) = first else { return };
+        let result = document.view_before(first).and_then(|before| {
+            let after = document.view_at(&heads)?;
+            Ok(review_differences(&before, &after))
+        });
+        changes.set(Some(result));
+    };
+    view! {
+        <li class="list-row">
+            <span class="item-title">{session.author.clone()}</span>
+            <span class="item-meta">{session_when(&session)}</span>
+            <span class="item-meta">{session_summary(&session)}</span>
+            <Show when=move || changes.with(Option::is_none)>
+                <button type="button" class="button" on:click=explain.clone()>"What changed"</button>
+            </Show>
+            {move || changes.get().map(changes_view)}
+        </li>
+    }
+}
