@@ -695,3 +695,45 @@ fn a_check_in_series_exports_as_documented_json() {
         serde_json::Value::Null
     );
 }
+
+#[test]
+fn goals_are_found_by_the_plan_objective_they_serve() {
+    use throughline::model::review::Alignment;
+    use throughline::model::ItemId;
+    let mut review = review_in(Stage::Draft);
+    let objective = ItemId::from("objective");
+    let served = review
+        .add_goal(review.actor(&bo()), "Open Oslo", 60)
+        .unwrap();
+    let other = review
+        .add_goal(review.actor(&bo()), "Learn Rust", 40)
+        .unwrap();
+    let link = Alignment {
+        plan: "automerge:plan".into(),
+        objective: objective.clone(),
+    };
+    review
+        .align_goal(review.actor(&bo()), &served, Some(link))
+        .unwrap();
+    let found: Vec<_> = review
+        .goals_aligned_to("automerge:plan", &objective)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(found, vec![served.clone()]);
+    assert_eq!(
+        review
+            .goals_aligned_to("automerge:other", &objective)
+            .count(),
+        0
+    );
+    review
+        .align_goal(review.actor(&bo()), &served, None)
+        .unwrap();
+    assert_eq!(
+        review
+            .goals_aligned_to("automerge:plan", &objective)
+            .count(),
+        0
+    );
+    let _ = other;
+}

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withTwoDevices } from "./support.mjs";
+import { goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -228,4 +228,73 @@ test("a review cycle from setup to a signed, exported review", async () => {
   } finally {
     await relay.stop();
   }
+});
+
+test("a goal aligned to a plan objective shows on the objective and up the person's page", async () => {
+  await withApp(browser, {}, async ({ relay, page }) => {
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Aligned Co");
+    await goTo(page, "People");
+    await addPersonReportingTo(page, "Maria Rossi");
+    await addPersonReportingTo(page, "Ana Lima", "Maria Rossi");
+    await iAm(page, "Maria Rossi");
+    await page.getByRole("button", { name: "Add a rating scale" }).click();
+    await page.getByRole("form", { name: "Rating scale: New rating scale" }).getByRole("button", { name: "Save scale" }).click();
+    await page.getByRole("button", { name: "Add a review template" }).click();
+    await page.getByRole("form", { name: "Review template: New review template" }).getByRole("button", { name: "Save template" }).click();
+
+    // A plan with a goal and an objective.
+    await goTo(page, "Plans");
+    await page.getByRole("button", { name: "New plan" }).click();
+    const planForm = page.getByRole("form", { name: "New plan" });
+    await planForm.getByLabel("Title").fill("Growth 2027–2029");
+    await planForm.getByLabel("Start year").fill("2027");
+    await planForm.getByLabel("End year").fill("2029");
+    await planForm.getByRole("button", { name: "Create plan" }).click();
+    await page.getByRole("heading", { level: 1, name: "Growth 2027–2029" }).waitFor();
+    const planUrl = page.url().replace(/\/(overview)?$/, "");
+    await page.getByRole("navigation", { name: "Plan sections" }).getByRole("link", { name: "Goals" }).click();
+    await page.getByLabel("New goal").fill("Grow in Europe");
+    await page.getByRole("button", { name: "Add goal" }).click();
+    const planGoal = page.getByTestId("goal").filter({ hasText: "Grow in Europe" });
+    await planGoal.getByLabel("New objective").fill("Win Nordic customers");
+    await planGoal.getByRole("button", { name: "Add objective" }).click();
+    await page.getByTestId("objective").filter({ hasText: "Win Nordic customers" }).waitFor();
+
+    // Ana's goal serves that objective.
+    await goTo(page, "Reviews");
+    await page.getByRole("button", { name: "Start a review cycle" }).click();
+    const cycleForm = page.getByRole("form", { name: "New review cycle" });
+    await cycleForm.getByLabel("Ana Lima").check();
+    await cycleForm.getByRole("button", { name: "Start the cycle" }).click();
+    await page.getByTestId("cycle-reviews").locator("tbody tr").filter({ hasText: "Ana Lima" }).getByRole("link").click();
+    await page.getByLabel("New goal").fill("Open the Oslo office");
+    await page.getByLabel("Weight (%)").first().fill("100");
+    await page.getByRole("button", { name: "Add goal" }).click();
+    await page.getByLabel("Serves").selectOption({ label: "Growth 2027–2029 › Win Nordic customers" });
+    await page.getByText("Objective health:").waitFor();
+    await page.getByLabel("Progress (%)").fill("40");
+    await page.getByLabel("Progress (%)").press("Tab");
+    await page.getByTestId("goals-summary").getByText("Weighted progress 40%.").waitFor();
+
+    // The objective lists it; Ana's page shows the chain up to the plan.
+    await page.goto(`${planUrl}/goals`);
+    const aligned = page.getByTestId("objective").filter({ hasText: "Win Nordic customers" }).getByTestId("aligned-goals");
+    await aligned.getByText("Ana Lima: Open the Oslo office").waitFor({ timeout: 15_000 });
+    await aligned.getByText(/40% · /).waitFor();
+    await goTo(page, "People");
+    await page.getByTestId("person-name").filter({ hasText: "Ana Lima" }).click();
+    await page.getByRole("heading", { level: 1, name: "Ana Lima" }).waitFor();
+    await page.getByTestId("goals-to-plan").getByText("Win Nordic customers → Grow in Europe → Growth 2027–2029").waitFor({ timeout: 15_000 });
+
+    // Praise about that goal shows on her page, and can be pulled into her review.
+    await page.getByLabel("What you want to say").fill("The Oslo launch plan is excellent.");
+    await page.getByLabel("About a goal (optional)").selectOption({ label: "Open the Oslo office" });
+    await page.getByRole("button", { name: "Give", exact: true }).click();
+    await page.getByTestId("feedback-received").getByText("The Oslo launch plan is excellent.").waitFor();
+    await page.getByTestId("feedback-received").getByText(/praise on .* · about “Open the Oslo office”/).waitFor();
+    await page.getByTestId("goals-to-plan").getByRole("link", { name: "Open the Oslo office" }).click();
+    await page.getByRole("button", { name: "Pull into this review" }).click();
+    await page.getByText(/— Maria Rossi, praise on /).waitFor();
+  });
 });
