@@ -87,14 +87,6 @@ impl CheckInSeries {
         meetings
     }
 
-    /// The meeting after today's or on it: where new agenda items go by default.
-    pub fn next_meeting(&self, today: &str) -> Option<&ItemId> {
-        self.meetings_in_order()
-            .into_iter()
-            .find(|(_, m)| m.date.as_str() >= today)
-            .map(|(id, _)| id)
-    }
-
     pub fn add_meeting(&mut self, date: &str) -> Result<ItemId, String> {
         let date = parse_date(date)?;
         let id = ItemId::random();

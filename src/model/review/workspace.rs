@@ -4,7 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{CycleSetup, RatingScale, ReviewCycle, ReviewTemplate};
+use super::{RatingScale, ReviewCycle, ReviewTemplate};
 use crate::model::{ItemId, PersonId, Workspace};
 
 /// A check-in series listed in the workspace: a manager and one of their people.
@@ -81,23 +81,6 @@ impl Workspace {
             .ok_or("That template is no longer in the workspace.")?;
         *existing = template;
         Ok(())
-    }
-
-    /// Adds a checked cycle with its reviews (person → review URL) and returns its id.
-    pub fn add_cycle(
-        &mut self,
-        mut cycle: ReviewCycle,
-        reviews: Vec<(PersonId, String)>,
-    ) -> ItemId {
-        cycle.reviews.extend(reviews);
-        let id = ItemId::random();
-        self.cycles.insert(id.clone(), cycle);
-        id
-    }
-
-    /// Checks a setup (see [`CycleSetup::check`]).
-    pub fn check_cycle(&self, setup: &CycleSetup, now: i64) -> Result<ReviewCycle, String> {
-        setup.check(self, now)
     }
 
     /// Cycles, newest first.
