@@ -1,10 +1,17 @@
-//! Presence: who else has the workspace open, and where, sent as the data of `ephemeral`
-//! messages (never stored). The data is a CBOR map, as JavaScript automerge-repo peers
-//! encode theirs: `{"name": text, "page": text, "leaving": bool}`.
+//! Presence: who else has a document open (the workspace, a plan, a review), where, and
+//! which field they are in, sent as the data of `ephemeral` messages on that document
+//! (never stored). The data is a CBOR map, as JavaScript automerge-repo peers encode
+//! theirs: `{"name": text, "page": text, "field": text, "leaving": bool}`; `field` is
+//! empty when they are in none, and may be missing (older devices).
 //!
 //! ```
 //! use throughline::sync::Presence;
-//! let here = Presence { name: "Ana Lima".into(), page: "Plans".into(), leaving: false };
+//! let here = Presence {
+//!     name: "Ana Lima".into(),
+//!     page: "Reviews".into(),
+//!     field: "Self assessment".into(),
+//!     leaving: false,
+//! };
 //! assert_eq!(Presence::decode(&here.encode()).unwrap(), here);
 //! ```
 
@@ -18,7 +25,9 @@ pub struct Presence {
     pub name: String,
     /// The part of the app they have open ("Plans").
     pub page: String,
-    /// Sent when the page closes.
+    /// The label of the field they are in, or empty.
+    pub field: String,
+    /// Sent when the page closes (or they leave the document).
     pub leaving: bool,
 }
 
@@ -31,11 +40,13 @@ impl Presence {
         let mut e = Encoder::new(&mut bytes);
         // Writing to a Vec cannot fail.
         let _ = e
-            .map(3)
+            .map(4)
             .and_then(|e| e.str("name"))
             .and_then(|e| e.str(&self.name))
             .and_then(|e| e.str("page"))
             .and_then(|e| e.str(&self.page))
+            .and_then(|e| e.str("field"))
+            .and_then(|e| e.str(&self.field))
             .and_then(|e| e.str("leaving"))
             .and_then(|e| e.bool(self.leaving));
         bytes
@@ -49,7 +60,8 @@ impl Presence {
             .map()
             .map_err(|_| wrong("not a map"))?
             .ok_or_else(|| wrong("a map of unknown length"))?;
-        let (mut name, mut page, mut leaving) = (None, String::new(), false);
+        let (mut name, mut page, mut field, mut leaving) =
+            (None, String::new(), String::new(), false);
         for _ in 0..entries {
             let key = d.str().map_err(|_| wrong("a key is not text"))?;
             match (key, d.datatype().map_err(|_| wrong("truncated"))?) {
@@ -57,17 +69,22 @@ impl Presence {
                     name = Some(d.str().map_err(|_| wrong("name"))?.to_owned())
                 }
                 ("page", Type::String) => page = d.str().map_err(|_| wrong("page"))?.to_owned(),
+                ("field", Type::String) => field = d.str().map_err(|_| wrong("field"))?.to_owned(),
                 ("leaving", Type::Bool) => leaving = d.bool().map_err(|_| wrong("leaving"))?,
                 _ => d.skip().map_err(|_| wrong("truncated"))?,
             }
         }
         let name = name.ok_or_else(|| wrong("no name"))?;
-        if name.chars().count() > MAX_TEXT || page.chars().count() > MAX_TEXT {
+        if [&name, &page, &field]
+            .iter()
+            .any(|text| text.chars().count() > MAX_TEXT)
+        {
             return Err(wrong("too long"));
         }
         Ok(Presence {
             name,
             page,
+            field,
             leaving,
         })
     }
@@ -92,5 +109,19 @@ mod tests {
         e.map(2).unwrap().str("cursor").unwrap().u32(7).unwrap();
         e.str("name").unwrap().str("Bo").unwrap();
         assert_eq!(Presence::decode(&bytes).unwrap().name, "Bo");
+        // A device that does not say its field is in none.
+        let mut bytes = Vec::new();
+        let mut e = minicbor::Encoder::new(&mut bytes);
+        e.map(2).unwrap().str("name").unwrap().str("Bo").unwrap();
+        e.str("page").unwrap().str("Plans").unwrap();
+        assert_eq!(Presence::decode(&bytes).unwrap().field, "");
+        // Text too long to show is refused, the field's too.
+        let long = Presence {
+            name: "Bo".into(),
+            page: "Plans".into(),
+            field: "x".repeat(201),
+            leaving: false,
+        };
+        assert!(Presence::decode(&long.encode()).is_err());
     }
 }

@@ -45,7 +45,18 @@ pub struct SyncState {
     // The client lives as long as the page (App is never unmounted). It is not Send, so
     // it sits in the local arena.
     client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
+    // Who hears ephemeral messages: the client calls one function, which passes each
+    // message to every part of the page listening (the workspace's presence, a plan's).
+    listeners: StoredValue<Vec<(u64, EphemeralListener)>, LocalStorage>,
+    next_listener: StoredValue<u64>,
 }
+
+/// Hears an ephemeral message: the document, the sending session and the data.
+type EphemeralListener = Rc<dyn Fn(crate::store::DocumentId, &str, &[u8])>;
+
+/// A part of the page listening to ephemeral messages, until [`SyncState::unlisten`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listening(u64);
 
 impl SyncState {
     /// Tells the others looking at `document` something not kept (presence).
@@ -57,13 +68,33 @@ impl SyncState {
         });
     }
 
-    /// Hears what others say about `document`s (presence): session and data.
-    pub fn listen(&self, listener: impl Fn(crate::store::DocumentId, &str, &[u8]) + 'static) {
-        self.client.with_value(|client| {
-            if let Some(client) = client {
-                client.on_ephemeral(listener);
-            }
-        });
+    /// Hears what others say about `document`s (presence): session and data, until
+    /// [`SyncState::unlisten`] (a page that goes away must stop listening).
+    pub fn listen(
+        &self,
+        listener: impl Fn(crate::store::DocumentId, &str, &[u8]) + 'static,
+    ) -> Listening {
+        let id = self.next_listener.get_value();
+        self.next_listener.set_value(id + 1);
+        self.listeners
+            .update_value(|all| all.push((id, Rc::new(listener))));
+        Listening(id)
+    }
+
+    pub fn unlisten(&self, listening: Listening) {
+        self.listeners
+            .update_value(|all| all.retain(|(id, _)| *id != listening.0));
+    }
+
+    /// Passes one ephemeral message to everyone listening. They are copied out first:
+    /// a listener may answer (broadcast) or stop listening while it runs.
+    fn hear(&self, document: crate::store::DocumentId, session: &str, data: &[u8]) {
+        let listeners: Vec<EphemeralListener> = self
+            .listeners
+            .with_value(|all| all.iter().map(|(_, l)| l.clone()).collect());
+        for listener in listeners {
+            listener(document, session, data);
+        }
     }
 
     /// Tries to sync now rather than at the next retry.
@@ -111,6 +142,8 @@ pub fn App() -> impl IntoView {
         chosen,
         pending,
         client,
+        listeners: StoredValue::new_local(Vec::new()),
+        next_listener: StoredValue::new(0),
     };
     provide_context(sync);
     // Opening IndexedDB is asynchronous; the shell appears once the workspace is read so
@@ -176,6 +209,7 @@ pub fn App() -> impl IntoView {
                 set_sync_status.set(Some(status.clone()));
             });
             started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
+            started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
             client.set_value(Some(started));
         }
         let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {

@@ -11,6 +11,7 @@ pub mod files;
 pub mod format;
 pub mod pages;
 mod plans_state;
+mod presence;
 mod reviews_state;
 mod workspace_state;
 
@@ -23,5 +24,6 @@ pub fn href(page: &str) -> String {
     format!("{}{page}", crate::pwa::base_path())
 }
 pub use plans_state::{PlanDocument, PlansState};
+pub use presence::use_presence;
 pub use reviews_state::{CheckInDocument, NotesDocument, ReviewDocument, ReviewsState};
 pub use workspace_state::WorkspaceState;

@@ -64,54 +64,72 @@ export function sharedBrowser() {
 /** Follows a link of the main navigation. */
 export const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 
-/** Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers. */
+/**
+ * Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers.
+ * `restart()` kills it (SIGKILL: no chance to tidy up) and starts it again on the same
+ * port and data directory, as after a crash.
+ */
 export async function startRelay({ appDir, basePath = "/", token } = {}) {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), "throughline-e2e-"));
-  const child = spawn(
-    required("THROUGHLINE_RELAY"),
-    [
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--data-dir",
-      dataDir,
-      "--app-dir",
-      appDir ?? dist(),
-      "--base-path",
-      basePath,
-      ...(token ? ["--token", token] : []),
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const args = [
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--data-dir",
+    dataDir,
+    "--app-dir",
+    appDir ?? dist(),
+    "--base-path",
+    basePath,
+    ...(token ? ["--token", token] : []),
+  ];
   let log = "";
-  child.stderr.on("data", (chunk) => {
-    log += chunk;
-  });
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the relay exited early:\n${log}`);
-    try {
-      const response = await fetch(`${origin}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
+  const launch = async () => {
+    const child = spawn(required("THROUGHLINE_RELAY"), args, { stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr.on("data", (chunk) => {
+      log += chunk;
+    });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the relay exited early:\n${log}`);
+      try {
+        const response = await fetch(`${origin}/healthz`);
+        if (response.ok) return child;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`the relay did not answer /healthz within 15 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) throw new Error(`the relay did not answer /healthz within 15 s:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  const exited = (child) =>
+    new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+  let child = await launch();
   const base = basePath === "/" ? `${origin}/` : `${origin}${basePath.replace(/\/$/, "")}/`;
   return {
     origin,
     base,
     log: () => log,
+    /** Kills the relay outright, then starts it again with the same port and data. */
+    async restart({ downFor = 0 } = {}) {
+      const gone = exited(child);
+      child.kill("SIGKILL");
+      await gone;
+      await new Promise((r) => setTimeout(r, downFor));
+      child = await launch();
+    },
+    /** Kills the relay and does not start it again until `restart` is called. */
+    async crash() {
+      const gone = exited(child);
+      child.kill("SIGKILL");
+      await gone;
+    },
     /** Stops the relay with SIGTERM; it must shut down cleanly (exit code 0). */
     async stop() {
-      const exited = new Promise((resolve) =>
-        child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)),
-      );
+      const gone = exited(child);
       child.kill("SIGTERM");
-      const code = await exited;
+      const code = await gone;
       await rm(dataDir, { recursive: true, force: true });
       if (code !== 0) throw new Error(`the relay did not stop cleanly (exit ${code}):\n${log}`);
       if (!log.includes("relay stopped cleanly")) throw new Error(`the relay did not log a clean stop:\n${log}`);
@@ -150,18 +168,21 @@ export async function withApp(browser, { relay: relayOptions, context: contextOp
 
 /**
  * Runs `body({ laptop, tablet, a, b })` with two fresh browser profiles (two devices,
- * service workers blocked) and a page on each; both pages must log no errors. The
- * profiles are closed whatever happens; relays are the caller's.
+ * service workers blocked unless `serviceWorkers: "allow"`) and a page on each; both
+ * pages must log no errors but those matching `expectedErrors` (the browser's own line
+ * for a WebSocket refused while a test keeps the relay down, say). The profiles are
+ * closed whatever happens; relays are the caller's.
  */
-export async function withTwoDevices(browser, body) {
-  const laptop = await browser.newContext({ serviceWorkers: "block" });
-  const tablet = await browser.newContext({ serviceWorkers: "block" });
+export async function withTwoDevices(browser, body, { serviceWorkers = "block", expectedErrors = [] } = {}) {
+  const laptop = await browser.newContext({ serviceWorkers });
+  const tablet = await browser.newContext({ serviceWorkers });
   try {
     const a = await laptop.newPage();
     const b = await tablet.newPage();
     const errors = [watchErrors(a), watchErrors(b)];
     await body({ laptop, tablet, a, b });
-    assert.deepEqual(errors, [[], []], "neither page logged errors");
+    const unexpected = errors.map((logged) => logged.filter((e) => !expectedErrors.some((pattern) => pattern.test(e))));
+    assert.deepEqual(unexpected, [[], []], "neither page logged errors");
   } finally {
     await laptop.close();
     await tablet.close();

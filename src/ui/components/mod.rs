@@ -2,6 +2,7 @@
 
 mod checked_input;
 mod collaborative_text;
+mod document_presence;
 mod drop_zone;
 mod form_message;
 mod health_tag;
@@ -18,6 +19,7 @@ mod update_prompt;
 
 pub use checked_input::CheckedInput;
 pub use collaborative_text::CollaborativeText;
+pub use document_presence::DocumentPresence;
 pub use drop_zone::drop_zone_at;
 pub use form_message::FormMessage;
 pub use health_tag::HealthTag;

@@ -14,7 +14,7 @@ use super::scorecard::ScorecardSection;
 use super::strategy_map::StrategyMapSection;
 use super::versions::VersionsSection;
 use crate::store::DocumentId;
-use crate::ui::components::HealthTag;
+use crate::ui::components::{DocumentPresence, HealthTag};
 use crate::ui::format::today;
 use crate::ui::{href, PlanDocument, PlansState};
 
@@ -145,6 +145,7 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
         view! {
             <section class="page plan-page" aria-labelledby="plan-heading">
                 {header}
+                <DocumentPresence document=id what="plan"/>
                 <nav class="plan-tabs" aria-label="Plan sections"><ul>{tabs}</ul></nav>
                 {body}
             </section>

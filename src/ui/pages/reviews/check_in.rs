@@ -12,7 +12,7 @@ use super::cycle::person_name;
 use crate::model::check_in::{ActionItem, CheckInSeries};
 use crate::model::{ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
-use crate::ui::components::CollaborativeText;
+use crate::ui::components::{CollaborativeText, DocumentPresence};
 use crate::ui::format::today;
 use crate::ui::{href, CheckInDocument, ReviewsState, WorkspaceState};
 
@@ -140,6 +140,7 @@ fn SeriesView(document: CheckInDocument) -> impl IntoView {
                 <p class="breadcrumb"><A href=href("/reviews")>"Reviews"</A></p>
                 <h1 id="check-in-heading">{title}</h1>
                 <p class="page-summary">"Shared by the two of you. Everything here is kept on this device and works without a network; it syncs when you are back online."</p>
+                <DocumentPresence document=document.id what="check-in"/>
             </header>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="button-row">

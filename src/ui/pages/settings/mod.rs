@@ -193,11 +193,50 @@ fn SyncSettings() -> impl IntoView {
     }
 }
 
+/// A document in words: "The plan “Growth 2027”", "Ana Lima's review (2027 mid-year)",
+/// "The check-ins of Bo Chen and Ana Lima".
+fn document_name(
+    state: &WorkspaceState,
+    plans: &crate::ui::PlansState,
+    reviews: &crate::ui::ReviewsState,
+    id: crate::store::DocumentId,
+) -> String {
+    let name = |p: &crate::model::PersonId| state.workspace.with_untracked(|ws| ws.person_name(p));
+    if let Some(plan) = plans.get(&id) {
+        if let Some(title) = plan.view.with(|p| p.as_ref().map(|p| p.title.clone())) {
+            return format!("The plan “{title}”");
+        }
+    }
+    if let Some(review) = reviews.reviews.get(&id) {
+        if let Some(text) = review.view.with(|r| {
+            r.as_ref()
+                .map(|r| format!("{}’s review ({})", name(&r.employee), r.cycle_name))
+        }) {
+            return text;
+        }
+    }
+    if let Some(series) = reviews.check_ins.get(&id) {
+        if let Some(text) = series.view.with(|s| {
+            s.as_ref().map(|s| {
+                format!(
+                    "The check-ins of {} and {}",
+                    name(&s.manager),
+                    name(&s.employee)
+                )
+            })
+        }) {
+            return text;
+        }
+    }
+    "A document".to_owned()
+}
+
 /// What the relay does not have yet, per document, and "Sync now".
 #[component]
 fn PendingChanges() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let plans = expect_context::<crate::ui::PlansState>();
+    let reviews = expect_context::<crate::ui::ReviewsState>();
     let sync = expect_context::<crate::ui::app::SyncState>();
     let lines = move || {
         let workspace = state.url();
@@ -208,13 +247,7 @@ fn PendingChanges() -> impl IntoView {
                     let what = if id.url() == workspace {
                         "The workspace".to_owned()
                     } else {
-                        plans
-                            .get(&id)
-                            .and_then(|d| {
-                                d.view
-                                    .with(|p| p.as_ref().map(|p| format!("The plan “{}”", p.title)))
-                            })
-                            .unwrap_or_else(|| "A plan".to_owned())
+                        document_name(&state, &plans, &reviews, id)
                     };
                     format!(
                         "{what}: {count} change{} not on the relay yet",

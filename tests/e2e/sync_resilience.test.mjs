@@ -1,0 +1,211 @@
+// Two devices on one plan through the relay, when things go wrong: an edit shows on the
+// other device at once, each sees where the other is working, edits made while one is
+// offline (in the same text too) all arrive, the relay crashing mid-session is survived
+// without anyone reloading, an edit made after an offline reload gets out, and "Sync now"
+// does not wait for the next retry.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { goTo, nameOrganisation, sharedBrowser, startRelay, waitForServiceWorker, waitUntilSaved, withTwoDevices } from "./support.mjs";
+
+const browser = sharedBrowser();
+
+const synced = (page, timeout = 15_000) => page.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout });
+const offline = (page) => page.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+// While a test keeps the relay down, Chromium reports each refused WebSocket (and
+// request) itself.
+const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_REFUSED/];
+
+/** Makes a plan on `a`, opens the workspace on `b` by its link, and opens the plan there. */
+async function planOnBoth(a, b, relay, title) {
+  await a.goto(relay.base);
+  await nameOrganisation(a, "Resilient Co");
+  await goTo(a, "Plans");
+  await a.getByRole("button", { name: "New plan" }).click();
+  const form = a.getByRole("form", { name: "New plan" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Start year").fill("2027");
+  await form.getByLabel("End year").fill("2028");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await a.getByRole("heading", { level: 1, name: title }).waitFor();
+  await field(a, "Mission").fill("Serve customers.");
+  await waitUntilSaved(a);
+  await synced(a);
+  const planPath = new URL(a.url()).pathname;
+  await goTo(a, "Settings");
+  const link = await a.getByTestId("share-link").inputValue();
+  await b.goto(link);
+  await b.getByRole("button", { name: "Open this workspace" }).click();
+  await b.getByTestId("org-name").filter({ hasText: "Resilient Co" }).waitFor({ timeout: 15_000 });
+  await goTo(b, "Plans");
+  await b.getByTestId("plan-card").filter({ hasText: title }).click();
+  await waitForValue(field(b, "Mission"), "Serve customers.", 15_000);
+  await a.goto(new URL(planPath, relay.origin).href);
+  await a.getByRole("heading", { level: 1, name: title }).waitFor();
+}
+
+/** A field of the plan page, by its exact label. */
+const field = (page, label) => page.getByLabel(label, { exact: true });
+
+/** Waits until `locator` (an input or text area) holds `expected`. */
+async function waitForValue(locator, expected, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let value;
+  while ((value = await locator.inputValue()) !== expected) {
+    if (Date.now() > deadline) assert.fail(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("a plan title edited on one device shows on the other within a second, and each sees which field the other is in", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(browser, async ({ a, b }) => {
+      await planOnBoth(a, b, relay, "Live 2027");
+      await synced(b);
+
+      // Presence on the plan: who else has it open, and in which field.
+      await field(b, "Vision").focus();
+      await a.getByTestId("document-presence").filter({ hasText: "Also on this plan: Someone, in “Vision”" }).waitFor({ timeout: 10_000 });
+      await field(a, "Title").focus();
+      await b.getByTestId("document-presence").filter({ hasText: "Also on this plan: Someone, in “Title”" }).waitFor({ timeout: 10_000 });
+      await field(b, "Vision").blur();
+      await a.getByTestId("document-presence").filter({ hasText: /^Also on this plan: Someone$/ }).waitFor({ timeout: 10_000 });
+
+      await field(a, "Title").fill("Live 2027–2028");
+      const saved = Date.now();
+      await a.getByRole("button", { name: "Save details" }).click();
+      await b.getByRole("heading", { level: 1, name: "Live 2027–2028" }).waitFor({ timeout: 1_000 });
+      assert.ok(Date.now() - saved < 1_000, "the title arrived within a second");
+
+      // Leaving the plan is seen at once, not after the others stop hearing from you.
+      await goTo(b, "People");
+      await a.getByTestId("document-presence").waitFor({ state: "detached", timeout: 5_000 });
+    });
+  } finally {
+    await relay.stop();
+  }
+});
+
+test("edits made on both devices while one is offline, in different fields and in the same text, all arrive on both", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ tablet, a, b }) => {
+        await planOnBoth(a, b, relay, "Apart 2027");
+        await tablet.setOffline(true);
+        await offline(b);
+
+        // The same text, at both ends; and a different field on each device.
+        const laptopMission = field(a, "Mission");
+        await laptopMission.focus();
+        await laptopMission.press("End");
+        await laptopMission.pressSequentially(" Grow the team.");
+        await field(a, "Vision").fill("A plan everyone can follow.");
+        const tabletMission = field(b, "Mission");
+        await tabletMission.focus();
+        await tabletMission.press("Home");
+        await tabletMission.pressSequentially("First: ");
+        await field(b, "Values").fill("Candour.");
+        await waitUntilSaved(a);
+        await waitUntilSaved(b);
+
+        await tablet.setOffline(false);
+        const expected = "First: Serve customers. Grow the team.";
+        for (const page of [a, b]) {
+          await waitForValue(field(page, "Mission"), expected);
+          await waitForValue(field(page, "Vision"), "A plan everyone can follow.");
+          await waitForValue(field(page, "Values"), "Candour.");
+          await synced(page, 20_000);
+        }
+      },
+      { expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.stop();
+  }
+});
+
+test("the relay killed and restarted mid-session: both devices reconnect by themselves and what was written meanwhile arrives", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ a, b }) => {
+        await planOnBoth(a, b, relay, "Outage 2027");
+        await synced(a);
+        await synced(b);
+        await relay.crash();
+        await offline(a);
+        await offline(b);
+        await field(a, "Vision").fill("Written during the outage.");
+        await field(b, "Values").fill("Also written during it.");
+        await waitUntilSaved(a);
+        await waitUntilSaved(b);
+        await relay.restart();
+        // The backoff is short this early (1, then 2 s, jittered); no one touches anything.
+        await waitForValue(field(a, "Values"), "Also written during it.");
+        await waitForValue(field(b, "Vision"), "Written during the outage.");
+        await synced(a);
+        await synced(b);
+      },
+      { expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.stop();
+  }
+});
+
+test("an edit made after reloading with no network reaches the other device once the network is back", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ laptop, a, b }) => {
+        await planOnBoth(a, b, relay, "Offline 2027");
+        await waitForServiceWorker(a);
+        await laptop.setOffline(true);
+        await a.reload();
+        await a.getByRole("heading", { level: 1, name: "Offline 2027" }).waitFor();
+        await offline(a);
+        await field(a, "Vision").fill("Written after an offline reload.");
+        await waitUntilSaved(a);
+        await laptop.setOffline(false);
+        await waitForValue(field(b, "Vision"), "Written after an offline reload.");
+        await synced(a);
+      },
+      { serviceWorkers: "allow", expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.stop();
+  }
+});
+
+test("“Sync now” reconnects at once instead of waiting for the next retry", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ a }) => {
+        await a.goto(relay.base);
+        await nameOrganisation(a, "Now Co");
+        await synced(a);
+        await goTo(a, "Settings");
+        await relay.crash();
+        await offline(a);
+        // Retries come after about 1, 2, 4, 8 and then 16 s (±25 %): after 17 s down the
+        // next one is at least 10 s away.
+        await new Promise((r) => setTimeout(r, 17_000));
+        await relay.restart();
+        const clicked = Date.now();
+        await a.getByRole("button", { name: "Sync now" }).click();
+        await synced(a, 5_000);
+        assert.ok(Date.now() - clicked < 5_000, "synced within 5 s of “Sync now”");
+        await a.getByTestId("pending-changes").getByText("Everything made on this device is on the relay.").waitFor();
+      },
+      { expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.stop();
+  }
+});
