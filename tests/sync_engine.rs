@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use minicbor::Encoder;
@@ -424,6 +425,127 @@ fn a_malformed_message_closes_that_connection_only() {
     net.edit(1, document, "still here");
     net.settle();
     assert_eq!(net.peers[0].text(document), "still here");
+}
+
+/// One bad message of each kind, from a peer past its handshake: its connection is closed
+/// with a reason, the document is untouched, and the other peer goes on syncing.
+#[test]
+fn each_kind_of_bad_message_closes_its_connection_and_changes_nothing() {
+    let document = DocumentId::random();
+    let truncated_sync = {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "text", "a change the relay has never seen")
+            .unwrap();
+        doc.commit();
+        let mut data = doc
+            .sync()
+            .generate_sync_message(&mut automerge::sync::State::new())
+            .unwrap()
+            .encode();
+        data.truncate(data.len() / 2);
+        Message::Sync {
+            sender_id: "bad".into(),
+            target_id: "relay".into(),
+            document_id: document.to_string(),
+            data,
+        }
+        .encode()
+    };
+    let unknown_type = {
+        let mut b = Vec::new();
+        let mut e = Encoder::new(&mut b);
+        e.map(2).unwrap().str("type").unwrap().str("shout").unwrap();
+        e.str("senderId").unwrap().str("bad").unwrap();
+        b
+    };
+    let second_join = Message::Join {
+        sender_id: "good".into(),
+        metadata: PeerMetadata::default(),
+        supported_protocol_versions: vec!["1".into()],
+    }
+    .encode();
+    let cases = [
+        (
+            "malformed CBOR",
+            b"\x1c\x00 not cbor".to_vec(),
+            "not a CBOR map",
+        ),
+        (
+            "an unknown message type",
+            unknown_type,
+            "\"shout\" is not a message type",
+        ),
+        (
+            "a truncated sync message",
+            truncated_sync,
+            "could not be read",
+        ),
+        (
+            "a second join with another peer's id",
+            second_join,
+            "second handshake",
+        ),
+    ];
+    for (what, bytes, reason) in cases {
+        let mut net = Network::new(&["relay", "good", "bad"]);
+        net.peers[0].docs.insert(document, AutoCommit::new());
+        net.edit(1, document, "hello");
+        net.connect(1, 0, 1);
+        net.connect(2, 0, 2);
+        net.settle();
+        let before = net.peers[0].docs.get_mut(&document).unwrap().get_heads();
+        net.queue.push_back((0, 2, bytes));
+        net.settle();
+        let closed = &net.peers[0].closed;
+        assert_eq!(closed.len(), 1, "{what}: one connection closed: {closed:?}");
+        assert_eq!(closed[0].0, 2, "{what}: the sender's");
+        assert!(closed[0].1.contains(reason), "{what}: {:?}", closed[0].1);
+        assert_eq!(
+            net.peers[0].docs.get_mut(&document).unwrap().get_heads(),
+            before,
+            "{what}: the document is unchanged"
+        );
+        net.edit(1, document, "still here");
+        net.settle();
+        assert_eq!(net.peers[0].text(document), "still here", "{what}");
+    }
+}
+
+/// A `sync` for a document this side does not share is how a peer offers a document it
+/// has; the answer is `doc-unavailable`, nothing is kept, and the connection stays.
+#[test]
+fn a_sync_for_a_document_never_asked_for_is_answered_unavailable_and_nothing_kept() {
+    let mut net = Network::new(&["client", "relay"]);
+    let shared = DocumentId::random();
+    net.edit(0, shared, "shared");
+    net.peers[1].docs.insert(shared, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.settle();
+    let stranger = DocumentId::random();
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "text", "pushed").unwrap();
+    doc.commit();
+    let data = doc
+        .sync()
+        .generate_sync_message(&mut automerge::sync::State::new())
+        .unwrap()
+        .encode();
+    let unasked = Message::Sync {
+        sender_id: "relay".into(),
+        target_id: "client".into(),
+        document_id: stranger.to_string(),
+        data,
+    };
+    net.queue.push_back((0, 1, unasked.encode()));
+    net.settle();
+    assert!(
+        net.peers[0].docs.document(&stranger).is_none(),
+        "nothing kept"
+    );
+    assert!(net.peers[0].closed.is_empty(), "the connection stays");
+    net.edit(0, shared, "after");
+    net.settle();
+    assert_eq!(net.peers[1].text(shared), "after");
 }
 
 #[test]

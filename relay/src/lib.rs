@@ -6,6 +6,8 @@
 
 mod admission;
 mod config;
+pub mod durable;
+pub mod inbound;
 mod metrics;
 mod static_files;
 mod sync;

@@ -39,6 +39,10 @@ pub struct Metrics {
     pub idle_closed: AtomicU64,
     /// Connections closed because they used more documents than one connection may.
     pub too_many_documents: AtomicU64,
+    /// Connections closed because the heads a message would report never reached disk.
+    pub not_stored: AtomicU64,
+    /// Document chunks that could not be written.
+    pub write_failures: AtomicU64,
     pub documents_open: AtomicU64,
     pub documents_opened: AtomicU64,
 }
@@ -128,6 +132,8 @@ impl Metrics {
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),
             ("documents_per_connection", get(&self.too_many_documents)),
+            ("not_stored", get(&self.not_stored)),
+            ("storage_write", get(&self.write_failures)),
         ] {
             let _ = writeln!(out, "throughline_errors_total{{kind=\"{kind}\"}} {value}");
         }

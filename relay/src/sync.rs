@@ -6,7 +6,7 @@
 //! documents it asks for by id. Unlike it, it can require an access token, limits
 //! connections, and counts what it does (`/metrics`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -20,7 +20,13 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
 use crate::admission::Admission;
+use crate::durable::{reported_heads, DurableStorage, Ledger};
+use crate::inbound::{Inbound, Refused};
 use crate::metrics::{DocumentObserver, Metrics, Refusal};
+
+/// How long a `sync` message waits for the heads it reports to reach disk before the
+/// connection is closed instead (a disk that stopped writing).
+const DURABLE_WITHIN: Duration = Duration::from_secs(10);
 
 /// How the sync service is set up.
 pub struct SyncSettings {
@@ -41,6 +47,8 @@ pub struct SyncService {
     acceptor: samod::AcceptorHandle,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
+    /// What is on disk: a `sync` message reporting heads waits until they are.
+    ledger: Arc<Ledger>,
     max_message_bytes: usize,
     max_documents: usize,
     idle_timeout: Duration,
@@ -50,7 +58,13 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let storage = samod::storage::TokioFilesystemStorage::new(data_dir.join("documents"));
+        let ledger = Arc::new(Ledger::default());
+        let storage = DurableStorage::new(
+            data_dir.join("documents"),
+            data_dir.join("incoming"),
+            Arc::clone(&ledger),
+            Arc::clone(&metrics),
+        );
         let repo = samod::Repo::build_tokio()
             .with_storage(storage)
             .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
@@ -72,6 +86,7 @@ impl SyncService {
             acceptor,
             admission,
             metrics,
+            ledger,
             max_message_bytes: settings.max_message_bytes,
             max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
@@ -132,8 +147,9 @@ pub async fn sync_socket(
             let received = Arc::clone(&metrics);
             let silent = Arc::clone(&metrics);
             let to_peer = write_and_ping(sink, idle / 3);
-            // The documents this connection has named, to hold it to `max_documents`.
-            let named = Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
+            // What this connection has said so far (who joined, the documents named),
+            // against which each message is checked.
+            let inbound = Arc::new(std::sync::Mutex::new(Inbound::new(max_documents)));
             let to_refuse = to_peer.clone();
             // A peer that sends nothing, not even the answer to a ping, for `idle` is
             // gone: its stream ends, and samod closes the connection.
@@ -165,7 +181,7 @@ pub async fn sync_socket(
                 })
                 .filter_map(move |message| {
                     let received = Arc::clone(&received);
-                    let named = Arc::clone(&named);
+                    let inbound = Arc::clone(&inbound);
                     let to_refuse = to_refuse.clone();
                     async move {
                         match message {
@@ -174,18 +190,30 @@ pub async fn sync_socket(
                                 received
                                     .bytes_received
                                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                                if let Err(refusal) = count_document(&named, &bytes, max_documents)
-                                {
-                                    received.too_many_documents.fetch_add(1, Ordering::Relaxed);
+                                let checked = inbound
+                                    .lock()
+                                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                    .check(&bytes);
+                                if let Err(refusal) = checked {
+                                    match &refusal {
+                                        Refused::TooManyDocuments(_) => {
+                                            received
+                                                .too_many_documents
+                                                .fetch_add(1, Ordering::Relaxed);
+                                        }
+                                        Refused::Malformed(_) => {
+                                            received.malformed.fetch_add(1, Ordering::Relaxed);
+                                        }
+                                    }
                                     tracing::warn!(
-                                        max_documents,
-                                        "closing a sync connection that used too many documents"
+                                        reason = %refusal,
+                                        "closing a sync connection for a message it sent"
                                     );
                                     // Said to the peer before samod closes the connection.
                                     let _ = to_refuse.try_send(WsMessage::Binary(
-                                        error_message(&refusal).into(),
+                                        error_message(&refusal.to_string()).into(),
                                     ));
-                                    return Some(Err(std::io::Error::other(refusal)));
+                                    return Some(Err(std::io::Error::other(refusal.to_string())));
                                 }
                                 Some(Ok(bytes.to_vec()))
                             }
@@ -202,11 +230,29 @@ pub async fn sync_socket(
                 })
                 .boxed();
             let sent = Arc::clone(&metrics);
+            let ledger = Arc::clone(&sync.ledger);
             let outgoing = Box::pin(futures_util::sink::unfold(
                 to_peer,
                 move |to_peer, bytes: Vec<u8>| {
                     let sent = Arc::clone(&sent);
+                    let ledger = Arc::clone(&ledger);
                     async move {
+                        // Heads are reported only once they are on disk (see `durable`).
+                        if let Some((document, heads)) = reported_heads(&bytes) {
+                            if !ledger.wait_on_disk(&document, &heads, DURABLE_WITHIN).await {
+                                sent.not_stored.fetch_add(1, Ordering::Relaxed);
+                                tracing::error!(
+                                    %document,
+                                    "closing a sync connection: its changes were not stored in time"
+                                );
+                                let _ = to_peer
+                                    .send(WsMessage::Binary(
+                                        error_message("the relay could not store these changes; try again later").into(),
+                                    ))
+                                    .await;
+                                return Err(std::io::Error::other("changes not stored in time"));
+                            }
+                        }
                         sent.messages_sent.fetch_add(1, Ordering::Relaxed);
                         sent.bytes_sent
                             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -226,46 +272,6 @@ pub async fn sync_socket(
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }
         })
-}
-
-/// Notes the document `bytes` names (a message's `documentId`), refusing the one that
-/// would take the connection past `max` distinct documents.
-fn count_document(
-    named: &std::sync::Mutex<HashSet<String>>,
-    bytes: &[u8],
-    max: usize,
-) -> Result<(), String> {
-    let Some(document) = document_id(bytes) else {
-        return Ok(());
-    };
-    let mut named = named
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if named.contains(&document) {
-        return Ok(());
-    }
-    if named.len() >= max {
-        return Err(format!(
-            "this relay syncs at most {max} documents on one connection"
-        ));
-    }
-    named.insert(document);
-    Ok(())
-}
-
-/// The `documentId` of an automerge-repo message (a CBOR map), if it has one. Anything
-/// that does not read is left to samod, which closes the connection for it.
-fn document_id(bytes: &[u8]) -> Option<String> {
-    let mut decoder = minicbor::Decoder::new(bytes);
-    let entries = decoder.map().ok()??;
-    for _ in 0..entries {
-        let key = decoder.str().ok()?;
-        if key == "documentId" {
-            return decoder.str().ok().map(str::to_owned);
-        }
-        decoder.skip().ok()?;
-    }
-    None
 }
 
 /// An automerge-repo `error` message saying `text`.

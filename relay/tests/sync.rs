@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use futures_util::{SinkExt, StreamExt};
 use throughline::store::DocumentId;
-use throughline::sync::{Effect, Engine, Event, PeerMetadata};
+use throughline::sync::{Effect, Engine, Event, Message, PeerMetadata};
 use throughline_relay::{Config, Relay};
 
 mod common;
@@ -170,33 +171,152 @@ async fn a_document_synced_up_by_one_client_comes_down_to_another_and_survives_a
     relay.stop().await.expect("the relay stops cleanly");
 }
 
+/// Every file under `dir`, with its bytes.
+fn stored(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Sends `messages` on a new connection (answering nothing), then reads until the relay
+/// closes it: the text of the relay's `error` message, if it sent one.
+async fn refused(address: std::net::SocketAddr, messages: Vec<Vec<u8>>) -> Option<String> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/sync"))
+        .await
+        .unwrap();
+    for message in messages {
+        // A closed connection may refuse the rest; what the relay said is read below.
+        let _ = socket.send(WsMessage::Binary(message.into())).await;
+    }
+    let mut said = None;
+    let read = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(WsMessage::Binary(bytes))) => {
+                    if let Ok(Message::Error { message }) = Message::decode(&bytes) {
+                        said = Some(message);
+                    }
+                }
+                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the relay closed the connection in time");
+    said
+}
+
+fn join(peer: &str) -> Vec<u8> {
+    Message::Join {
+        sender_id: peer.into(),
+        metadata: PeerMetadata::default(),
+        supported_protocol_versions: vec!["1".into()],
+    }
+    .encode()
+}
+
 #[tokio::test]
-async fn garbage_from_one_client_closes_that_connection_only() {
+async fn each_kind_of_bad_input_gets_an_error_and_closes_that_connection_only() {
     let data = tempfile::tempdir().unwrap();
     let relay = start_relay(data.path()).await;
     let (document, docs) = document_with("steady");
     let mut good = Client::connect(relay.address(), "good", docs).await;
     good.run_until(|c| c.in_sync(document)).await;
+    // The relay reports heads only once they are on disk: this is what it keeps.
+    let kept = stored(data.path());
 
-    let (mut bad, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.address()))
-        .await
-        .unwrap();
-    bad.send(WsMessage::Binary(b"\xff\x00 not a message".to_vec().into()))
-        .await
-        .unwrap();
-    let closed = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match bad.next().await {
-                None | Some(Err(_)) | Some(Ok(WsMessage::Close(_))) => return true,
-                Some(Ok(_)) => {}
-            }
+    let sync_with = |sender: &str, data: Vec<u8>| {
+        Message::Sync {
+            sender_id: sender.into(),
+            target_id: "relay".into(),
+            document_id: document.to_string(),
+            data,
         }
-    })
-    .await
-    .expect("the relay closed the bad connection");
-    assert!(closed);
+        .encode()
+    };
+    let truncated = {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "text", "a change never seen").unwrap();
+        doc.commit();
+        let mut data = doc
+            .sync()
+            .generate_sync_message(&mut automerge::sync::State::new())
+            .unwrap()
+            .encode();
+        data.truncate(data.len() / 2);
+        data
+    };
+    let unknown_type = {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(2).unwrap().str("type").unwrap().str("shout").unwrap();
+        e.str("senderId").unwrap().str("bad").unwrap();
+        e.into_writer()
+    };
+    // What is sent, and what the relay's error message must say (`None`: closed without).
+    type Case<'a> = (&'a str, Vec<Vec<u8>>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "malformed CBOR",
+            vec![b"\x1c\x00 not cbor".to_vec()],
+            Some("not a CBOR map"),
+        ),
+        (
+            "an unknown message type",
+            vec![join("bad-1"), unknown_type],
+            Some("\"shout\" is not a message type"),
+        ),
+        (
+            "a truncated Automerge sync message",
+            vec![join("bad-2"), sync_with("bad-2", truncated)],
+            Some("not an Automerge sync message"),
+        ),
+        (
+            "a second join with another peer's id",
+            vec![join("bad-3"), join("good")],
+            Some("a second join"),
+        ),
+        (
+            "a message in another peer's name",
+            vec![join("bad-4"), sync_with("good", Vec::new())],
+            Some("another peer"),
+        ),
+        // Refused by the WebSocket layer (close code 1009) before anything reads it.
+        (
+            "a message over the size limit",
+            vec![join("bad-5"), vec![0u8; 2 * 1024 * 1024]],
+            None,
+        ),
+    ];
+    for (what, messages, expected) in cases {
+        let said = refused(relay.address(), messages).await;
+        match expected {
+            Some(expected) => assert!(
+                said.as_deref().is_some_and(|s| s.contains(expected)),
+                "{what}: the peer is told why, got {said:?}"
+            ),
+            None => assert_eq!(said, None, "{what}"),
+        }
+        // The good client still syncs, every time.
+        good.run_until(|c| c.in_sync(document)).await;
+    }
+    assert_eq!(stored(data.path()), kept, "nothing stored changed");
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"malformed\"} 5"),
+        "{metrics}"
+    );
 
-    // The good client still syncs.
     let doc = good.docs.get_mut(&document).unwrap();
     doc.put(ROOT, "text", "still steady").unwrap();
     doc.commit();

@@ -59,7 +59,8 @@ pub enum Message {
     Error {
         message: String,
     },
-    /// Heads gossip and the like: understood to exist, deliberately not acted on.
+    /// Heads gossip (`remote-subscription-change`, `remote-heads-changed`): understood to
+    /// exist, deliberately not acted on.
     Other {
         kind: String,
     },
@@ -78,6 +79,8 @@ pub enum MessageError {
     Missing { kind: String, field: &'static str },
     #[error("\"{0}\" has the wrong type")]
     WrongType(String),
+    #[error("\"{0}\" is not a message type of protocol version 1")]
+    UnknownType(String),
 }
 
 impl Message {
@@ -265,7 +268,9 @@ impl Message {
             "error" => Message::Error {
                 message: fields.message.unwrap_or_default(),
             },
-            _ => Message::Other { kind },
+            // The heads gossip JavaScript peers send: known, not acted on.
+            "remote-subscription-change" | "remote-heads-changed" => Message::Other { kind },
+            _ => return Err(MessageError::UnknownType(kind)),
         })
     }
 }

@@ -1,0 +1,383 @@
+//! Writes reach disk before the relay reports heads that include them.
+//!
+//! samod issues a document's storage writes and its next sync messages in the same step,
+//! and sends the messages without waiting for the writes. A peer that hears our heads
+//! counts its changes as kept by the relay ("Synced with relay"), so a crash in between
+//! would break that promise. [`DurableStorage`] wraps the store and keeps a [`Ledger`] of
+//! what is on disk for each document: the change hash of every incremental chunk, and the
+//! heads of every snapshot (a snapshot holds all the changes before its heads). The
+//! connection's sender asks the ledger before it sends a `sync` message, and waits until
+//! each head the message reports is on disk.
+//!
+//! [`DurableStorage`] also writes each chunk durably (synced, renamed into place), which
+//! samod's own filesystem adapter does not.
+//!
+//! A head of the relay's document is on disk exactly when it is an incremental chunk's
+//! change or one of a snapshot's heads: a change inside a snapshot but not one of its
+//! heads has a successor, so it is no longer a head of the document.
+//!
+//! ```
+//! use throughline_relay::durable::Ledger;
+//! let ledger = Ledger::default();
+//! assert!(ledger.on_disk("a-document", &[]));
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::ChangeHash;
+use samod::storage::{Storage, StorageKey};
+
+/// What is on disk, per document id.
+#[derive(Default)]
+pub struct Ledger {
+    documents: Mutex<HashMap<String, OnDisk>>,
+    changed: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct OnDisk {
+    incremental: HashSet<ChangeHash>,
+    /// Snapshot key (its last component) → the snapshot's heads.
+    snapshots: HashMap<String, Vec<ChangeHash>>,
+}
+
+/// A stored chunk, by its key: `[document, "incremental", change hash]` or
+/// `[document, "snapshot", hash of its heads]`.
+enum Chunk {
+    Incremental(String, ChangeHash),
+    Snapshot(String, String),
+}
+
+impl Chunk {
+    fn of(key: &StorageKey) -> Option<Chunk> {
+        let parts: Vec<&String> = key.into_iter().collect();
+        match parts.as_slice() {
+            [document, kind, name] if kind.as_str() == "incremental" => name
+                .parse()
+                .ok()
+                .map(|hash| Chunk::Incremental((*document).clone(), hash)),
+            [document, kind, name] if kind.as_str() == "snapshot" => {
+                Some(Chunk::Snapshot((*document).clone(), (*name).clone()))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Ledger {
+    /// Whether every one of `heads` of `document` is on disk.
+    pub fn on_disk(&self, document: &str, heads: &[ChangeHash]) -> bool {
+        if heads.is_empty() {
+            return true;
+        }
+        let documents = self.lock();
+        let Some(on_disk) = documents.get(document) else {
+            return false;
+        };
+        heads.iter().all(|head| {
+            on_disk.incremental.contains(head)
+                || on_disk.snapshots.values().any(|s| s.contains(head))
+        })
+    }
+
+    /// Waits until `heads` of `document` are on disk, or `limit` has passed (then
+    /// `false`: the caller decides what to do rather than wait for ever).
+    pub async fn wait_on_disk(
+        &self,
+        document: &str,
+        heads: &[ChangeHash],
+        limit: Duration,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Registered before checking, so a write finishing in between is not missed.
+            let changed = self.changed.notified();
+            if self.on_disk(document, heads) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return self.on_disk(document, heads);
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, OnDisk>> {
+        self.documents
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Notes a chunk found on or written to disk.
+    fn kept(&self, key: &StorageKey, bytes: &[u8]) {
+        match Chunk::of(key) {
+            Some(Chunk::Incremental(document, hash)) => {
+                self.lock()
+                    .entry(document)
+                    .or_default()
+                    .incremental
+                    .insert(hash);
+            }
+            Some(Chunk::Snapshot(document, name)) => {
+                let heads = snapshot_heads(bytes);
+                self.lock()
+                    .entry(document)
+                    .or_default()
+                    .snapshots
+                    .insert(name, heads);
+            }
+            None => return,
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// Notes a chunk deleted (compaction replaced it with a snapshot).
+    fn deleted(&self, key: &StorageKey) {
+        let mut documents = self.lock();
+        match Chunk::of(key) {
+            Some(Chunk::Incremental(document, hash)) => {
+                if let Some(on_disk) = documents.get_mut(&document) {
+                    on_disk.incremental.remove(&hash);
+                }
+            }
+            Some(Chunk::Snapshot(document, name)) => {
+                if let Some(on_disk) = documents.get_mut(&document) {
+                    on_disk.snapshots.remove(&name);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Forgets a document no longer in memory (it is read again when next loaded).
+    pub fn forget(&self, document: &str) {
+        self.lock().remove(document);
+    }
+}
+
+/// The document and heads a `sync` message from samod reports; `None` for any other
+/// message (nothing to wait for).
+pub fn reported_heads(bytes: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
+    let mut d = minicbor::Decoder::new(bytes);
+    let entries = d.map().ok()??;
+    let (mut kind, mut document, mut data) = (None, None, None);
+    for _ in 0..entries {
+        match d.str().ok()? {
+            "type" => kind = Some(d.str().ok()?),
+            "documentId" => document = Some(d.str().ok()?.to_owned()),
+            "data" => data = Some(d.bytes().ok()?),
+            _ => d.skip().ok()?,
+        }
+    }
+    if kind? != "sync" {
+        return None;
+    }
+    let message = automerge::sync::Message::decode(data?).ok()?;
+    Some((document?, message.heads))
+}
+
+/// The heads of a saved document, read from its header (magic, checksum, chunk type 0,
+/// length, the actors, then the heads); if the header does not read that way, by
+/// loading the whole document. Empty when neither works: the document then never counts
+/// as on disk, and the sender's time limit applies.
+fn snapshot_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    header_heads(bytes).unwrap_or_else(|| {
+        automerge::Automerge::load(bytes)
+            .map(|doc| doc.get_heads())
+            .unwrap_or_default()
+    })
+}
+
+fn header_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    if bytes.get(..4)? != MAGIC || *bytes.get(8)? != 0 {
+        return None;
+    }
+    let mut at = 9;
+    let _length = uleb(bytes, &mut at)?;
+    let actors = uleb(bytes, &mut at)?;
+    for _ in 0..actors {
+        let length = usize::try_from(uleb(bytes, &mut at)?).ok()?;
+        at = at.checked_add(length)?;
+    }
+    let count = uleb(bytes, &mut at)?;
+    let mut heads = Vec::new();
+    for _ in 0..count {
+        let hash: [u8; 32] = bytes.get(at..at + 32)?.try_into().ok()?;
+        heads.push(ChangeHash(hash));
+        at += 32;
+    }
+    Some(heads)
+}
+
+/// An unsigned LEB128 number at `at`, which moves past it.
+fn uleb(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// The relay's document store: automerge-repo's filesystem layout under `root` (the
+/// first key component splayed by its first two characters, as the Node.js adapter and
+/// samod do), read through samod's adapter, written durably here: each chunk goes to a
+/// file in `incoming`, is synced, and is renamed into place (so a crash leaves either the
+/// whole chunk or none of it), and only then counts as on disk in the [`Ledger`]. A
+/// write that fails is logged and counted, and never counts as on disk.
+#[derive(Clone)]
+pub struct DurableStorage {
+    files: samod::storage::TokioFilesystemStorage,
+    root: PathBuf,
+    incoming: PathBuf,
+    ledger: Arc<Ledger>,
+    metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl DurableStorage {
+    /// Chunks live under `root`; `incoming` (on the same filesystem, outside `root`) holds
+    /// chunks being written.
+    pub fn new(
+        root: PathBuf,
+        incoming: PathBuf,
+        ledger: Arc<Ledger>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
+        Self {
+            files: samod::storage::TokioFilesystemStorage::new(&root),
+            root,
+            incoming,
+            ledger,
+            metrics,
+        }
+    }
+
+    fn path_of(&self, key: &StorageKey) -> PathBuf {
+        let mut path = self.root.clone();
+        for (index, part) in key.into_iter().enumerate() {
+            if index == 0 {
+                let split = part.char_indices().nth(2).map_or(part.len(), |(at, _)| at);
+                path.push(&part[..split]);
+                path.push(&part[split..]);
+            } else {
+                path.push(part);
+            }
+        }
+        path
+    }
+
+    async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let path = self.path_of(key);
+        let parent = path
+            .parent()
+            .ok_or_else(|| std::io::Error::other("a chunk path without a directory"))?;
+        tokio::fs::create_dir_all(parent).await?;
+        tokio::fs::create_dir_all(&self.incoming).await?;
+        let temporary = self.incoming.join(format!(
+            "{}-{}",
+            std::process::id(),
+            NEXT_WRITE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let mut file = tokio::fs::File::create(&temporary).await?;
+        file.write_all(data).await?;
+        file.sync_all().await?;
+        drop(file);
+        tokio::fs::rename(&temporary, &path).await?;
+        // The rename itself is made durable by syncing the directory that holds it.
+        tokio::fs::File::open(parent).await?.sync_all().await
+    }
+}
+
+/// Names the files being written, so that concurrent writes never share one.
+static NEXT_WRITE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Storage for DurableStorage {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        let bytes = self.files.load(key.clone()).await;
+        if let Some(bytes) = &bytes {
+            self.ledger.kept(&key, bytes);
+        }
+        bytes
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        let found = self.files.load_range(prefix).await;
+        for (key, bytes) in &found {
+            self.ledger.kept(key, bytes);
+        }
+        found
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        match self.write(&key, &data).await {
+            Ok(()) => self.ledger.kept(&key, &data),
+            Err(error) => {
+                self.metrics
+                    .write_failures
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                tracing::error!(%key, %error, "a document chunk could not be written");
+            }
+        }
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        self.files.delete(key.clone()).await;
+        self.ledger.deleted(&key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{header_heads, snapshot_heads, Ledger, StorageKey};
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ROOT};
+
+    #[test]
+    fn a_saved_document_s_heads_are_read_from_its_header() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "title", "one").unwrap();
+        doc.commit();
+        let mut other = doc.fork();
+        doc.put(ROOT, "title", "two").unwrap();
+        doc.commit();
+        other.put(ROOT, "owner", "Ana").unwrap();
+        other.commit();
+        doc.merge(&mut other).unwrap();
+        let mut expected = doc.get_heads();
+        assert_eq!(expected.len(), 2, "two concurrent heads");
+        let bytes = doc.save();
+        let mut read = header_heads(&bytes).expect("the header reads");
+        read.sort();
+        expected.sort();
+        assert_eq!(read, expected);
+        assert!(header_heads(b"not a document").is_none());
+        assert!(snapshot_heads(b"not a document").is_empty());
+    }
+
+    #[test]
+    fn heads_count_as_on_disk_once_written_and_not_after_deletion() {
+        let ledger = Ledger::default();
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "title", "one").unwrap();
+        doc.commit();
+        let heads = doc.get_heads();
+        assert!(!ledger.on_disk("d", &heads));
+        let key = StorageKey::from_parts(["d", "incremental", &heads[0].to_string()]).unwrap();
+        ledger.kept(&key, &[]);
+        assert!(ledger.on_disk("d", &heads));
+        assert!(!ledger.on_disk("another", &heads));
+        ledger.deleted(&key);
+        assert!(!ledger.on_disk("d", &heads));
+        let snapshot = StorageKey::from_parts(["d", "snapshot", "abc"]).unwrap();
+        ledger.kept(&snapshot, &doc.save());
+        assert!(ledger.on_disk("d", &heads));
+    }
+}

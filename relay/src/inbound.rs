@@ -1,0 +1,252 @@
+//! What a peer may send on one sync connection, checked before samod sees it, so that a
+//! bad message gets an `error` message saying what was wrong (samod alone would only
+//! drop the connection) and never reaches storage.
+//!
+//! A connection's first message is its `join`, and there is only one. Every later message
+//! comes from the peer that joined, has a type of protocol version 1, and, when it
+//! carries Automerge sync data, that data reads as a sync message. A connection also names
+//! at most `max_documents` distinct documents.
+//!
+//! ```
+//! use throughline_relay::inbound::Inbound;
+//! let mut inbound = Inbound::new(10);
+//! assert!(inbound.check(b"\xff not a message").is_err());
+//! ```
+
+use std::collections::HashSet;
+
+use minicbor::data::Type;
+use minicbor::Decoder;
+
+/// The message types of automerge-repo's protocol version 1.
+const KNOWN_TYPES: [&str; 9] = [
+    "join",
+    "peer",
+    "request",
+    "sync",
+    "doc-unavailable",
+    "ephemeral",
+    "error",
+    "remote-subscription-change",
+    "remote-heads-changed",
+];
+
+/// Why a message was refused: said to the peer in an `error` message, then the
+/// connection is closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Not a message at all, or one that breaks the protocol.
+    Malformed(String),
+    /// One document more than the connection may name.
+    TooManyDocuments(usize),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Malformed(why) => write!(f, "{why}"),
+            Refused::TooManyDocuments(max) => write!(
+                f,
+                "this relay syncs at most {max} documents on one connection"
+            ),
+        }
+    }
+}
+
+/// The top-level fields the checks need.
+#[derive(Default)]
+struct Fields {
+    kind: Option<String>,
+    sender: Option<String>,
+    document: Option<String>,
+    data: Option<Vec<u8>>,
+}
+
+/// One connection's state: who joined, and the documents named so far.
+pub struct Inbound {
+    joined: Option<String>,
+    documents: HashSet<String>,
+    max_documents: usize,
+}
+
+impl Inbound {
+    pub fn new(max_documents: usize) -> Self {
+        Self {
+            joined: None,
+            documents: HashSet::new(),
+            max_documents,
+        }
+    }
+
+    /// Checks the next message from the peer.
+    pub fn check(&mut self, bytes: &[u8]) -> Result<(), Refused> {
+        let malformed = |why: &str| Refused::Malformed(why.to_owned());
+        let fields = read(bytes).map_err(|why| malformed(&why))?;
+        let kind = fields
+            .kind
+            .ok_or_else(|| malformed("the message has no \"type\""))?;
+        if !KNOWN_TYPES.contains(&kind.as_str()) {
+            return Err(Refused::Malformed(format!(
+                "\"{kind}\" is not a message type of protocol version 1"
+            )));
+        }
+        if kind == "error" && self.joined.is_some() {
+            // The peer says what it found wrong; samod closes the connection for it.
+            return Ok(());
+        }
+        let sender = fields
+            .sender
+            .ok_or_else(|| Refused::Malformed(format!("a {kind} message has no \"senderId\"")))?;
+        match (&self.joined, kind.as_str()) {
+            (None, "join") => {
+                self.joined = Some(sender);
+                return Ok(());
+            }
+            (None, _) => {
+                return Err(Refused::Malformed(format!(
+                    "a {kind} message before the join"
+                )))
+            }
+            (Some(_), "join") => return Err(malformed("a second join on one connection")),
+            (Some(joined), _) if *joined != sender => {
+                return Err(malformed(
+                    "a message from another peer than the one that joined",
+                ))
+            }
+            _ => {}
+        }
+        if matches!(kind.as_str(), "sync" | "request") {
+            let data = fields
+                .data
+                .ok_or_else(|| Refused::Malformed(format!("a {kind} message has no \"data\"")))?;
+            if let Err(error) = automerge::sync::Message::decode(&data) {
+                return Err(Refused::Malformed(format!(
+                    "the {kind} message's data is not an Automerge sync message ({error})"
+                )));
+            }
+        }
+        if let Some(document) = fields.document {
+            if !self.documents.contains(&document) {
+                if self.documents.len() >= self.max_documents {
+                    return Err(Refused::TooManyDocuments(self.max_documents));
+                }
+                self.documents.insert(document);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the top level of a message: a CBOR map with text keys, of which `type`,
+/// `senderId` and `documentId` must be text and `data` bytes when present.
+fn read(bytes: &[u8]) -> Result<Fields, String> {
+    let not_cbor = |_| "the message is not valid CBOR".to_owned();
+    let mut d = Decoder::new(bytes);
+    if d.datatype().map_err(not_cbor)? != Type::Map {
+        return Err("the message is not a CBOR map".into());
+    }
+    let entries = d.map().map_err(not_cbor)?;
+    let mut fields = Fields::default();
+    let mut seen = 0u64;
+    loop {
+        match entries {
+            Some(n) if seen == n => break,
+            None if d.datatype().map_err(not_cbor)? == Type::Break => {
+                d.skip().map_err(not_cbor)?;
+                break;
+            }
+            _ => {}
+        }
+        seen += 1;
+        let key = d
+            .str()
+            .map_err(|_| "a key of the message is not text".to_owned())?;
+        let text = |d: &mut Decoder<'_>| {
+            d.str()
+                .map(str::to_owned)
+                .map_err(|_| format!("\"{key}\" is not text"))
+        };
+        match key {
+            "type" => fields.kind = Some(text(&mut d)?),
+            "senderId" => fields.sender = Some(text(&mut d)?),
+            "documentId" => fields.document = Some(text(&mut d)?),
+            "data" => {
+                fields.data = Some(
+                    d.bytes()
+                        .map_err(|_| "\"data\" is not a byte string".to_owned())?
+                        .to_vec(),
+                )
+            }
+            _ => d.skip().map_err(not_cbor)?,
+        }
+    }
+    if d.position() != bytes.len() {
+        return Err("the message has bytes after its end".into());
+    }
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Inbound, Refused};
+
+    fn message(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(entries.len() as u64).unwrap();
+        for (key, value) in entries {
+            e.str(key).unwrap().str(value).unwrap();
+        }
+        e.into_writer()
+    }
+
+    #[test]
+    fn a_join_first_then_messages_from_that_peer() {
+        let mut inbound = Inbound::new(1);
+        let ephemeral = message(&[
+            ("type", "ephemeral"),
+            ("senderId", "a"),
+            ("documentId", "d1"),
+        ]);
+        assert!(
+            matches!(inbound.check(&ephemeral), Err(Refused::Malformed(why)) if why.contains("before the join"))
+        );
+        inbound
+            .check(&message(&[("type", "join"), ("senderId", "a")]))
+            .unwrap();
+        inbound.check(&ephemeral).unwrap();
+        let other = message(&[
+            ("type", "ephemeral"),
+            ("senderId", "b"),
+            ("documentId", "d1"),
+        ]);
+        assert!(inbound.check(&other).is_err());
+        let second = message(&[
+            ("type", "ephemeral"),
+            ("senderId", "a"),
+            ("documentId", "d2"),
+        ]);
+        assert_eq!(inbound.check(&second), Err(Refused::TooManyDocuments(1)));
+        let shout = message(&[("type", "shout"), ("senderId", "a")]);
+        assert!(inbound.check(&shout).is_err());
+        let join = message(&[("type", "join"), ("senderId", "a")]);
+        assert!(inbound.check(&join).is_err());
+    }
+
+    #[test]
+    fn sync_data_must_read_as_a_sync_message() {
+        let mut inbound = Inbound::new(10);
+        inbound
+            .check(&message(&[("type", "join"), ("senderId", "a")]))
+            .unwrap();
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(4).unwrap();
+        e.str("type").unwrap().str("sync").unwrap();
+        e.str("senderId").unwrap().str("a").unwrap();
+        e.str("documentId").unwrap().str("d").unwrap();
+        e.str("data").unwrap().bytes(&[0x42, 0x01]).unwrap();
+        let refused = inbound.check(&e.into_writer());
+        assert!(
+            matches!(refused, Err(Refused::Malformed(why)) if why.contains("not an Automerge sync message"))
+        );
+    }
+}
