@@ -3,7 +3,8 @@
 //! drop the connection) and never reaches storage.
 //!
 //! A connection's first message is its `join`, and there is only one. Every later message
-//! comes from the peer that joined, has a type of protocol version 1, and, when it
+//! but an ephemeral one (passed on under its originator's id) comes from the peer that
+//! joined; every message has a type of protocol version 1, and, when it
 //! carries Automerge sync data, that data reads as a sync message. A connection also names
 //! at most `max_documents` distinct documents.
 //!
@@ -108,7 +109,8 @@ impl Inbound {
                 )))
             }
             (Some(_), "join") => return Err(malformed("a second join on one connection")),
-            (Some(joined), _) if *joined != sender => {
+            // An ephemeral message keeps its originator's id as it is passed on.
+            (Some(joined), kind) if *joined != sender && kind != "ephemeral" => {
                 return Err(malformed(
                     "a message from another peer than the one that joined",
                 ))
@@ -214,8 +216,15 @@ mod tests {
             .check(&message(&[("type", "join"), ("senderId", "a")]))
             .unwrap();
         inbound.check(&ephemeral).unwrap();
-        let other = message(&[
+        // Passed on from another peer: allowed. Document data in another's name: not.
+        let passed_on = message(&[
             ("type", "ephemeral"),
+            ("senderId", "b"),
+            ("documentId", "d1"),
+        ]);
+        inbound.check(&passed_on).unwrap();
+        let other = message(&[
+            ("type", "doc-unavailable"),
             ("senderId", "b"),
             ("documentId", "d1"),
         ]);

@@ -1,115 +1,24 @@
 //! The relay's `/sync` with Throughline's own sync engine as the client: documents go up
-//! from one client and come down to another, survive a relay restart, and a client that
-//! sends garbage is disconnected without disturbing others.
+//! from one client and come down to another and survive a restart, ephemeral messages
+//! pass, and each kind of bad input closes only its connection and changes nothing.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ReadDoc, ROOT};
+use automerge::{AutoCommit, ROOT};
 use futures_util::{SinkExt, StreamExt};
 use throughline::store::DocumentId;
-use throughline::sync::{Effect, Engine, Event, Message, PeerMetadata};
+use throughline::sync::{Event, Message, PeerMetadata};
 use throughline_relay::{Config, Relay};
 
 mod common;
+#[path = "common/engine_client.rs"]
+mod engine_client;
 use common::raw_get;
+use engine_client::Client;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A client: our engine, its documents, and a socket to the relay.
-struct Client {
-    engine: Engine,
-    docs: HashMap<DocumentId, AutoCommit>,
-    socket: Socket,
-    relay_peer: Option<String>,
-    closed: Option<String>,
-}
-
-impl Client {
-    async fn connect(
-        address: std::net::SocketAddr,
-        name: &str,
-        docs: HashMap<DocumentId, AutoCommit>,
-    ) -> Client {
-        Self::connect_to(&format!("ws://{address}/sync"), name, docs).await
-    }
-
-    async fn connect_to(url: &str, name: &str, docs: HashMap<DocumentId, AutoCommit>) -> Client {
-        let (socket, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("the relay accepts WebSockets at /sync");
-        let mut client = Client {
-            engine: Engine::new(name.into(), PeerMetadata::default()),
-            docs,
-            socket,
-            relay_peer: None,
-            closed: None,
-        };
-        let effects = client
-            .engine
-            .handle(Event::Connected { connection: 1 }, &mut client.docs);
-        client.apply(effects).await;
-        client
-    }
-
-    async fn apply(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            match effect {
-                Effect::Send { bytes, .. } => self
-                    .socket
-                    .send(WsMessage::Binary(bytes.into()))
-                    .await
-                    .expect("send"),
-                Effect::PeerReady { peer, .. } => self.relay_peer = Some(peer),
-                Effect::Close { reason, .. } => self.closed = Some(reason),
-                _ => {}
-            }
-        }
-    }
-
-    /// Exchanges messages until `done` holds or the time runs out.
-    async fn run_until(&mut self, mut done: impl FnMut(&mut Client) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while !done(self) {
-            let next = tokio::time::timeout_at(deadline, self.socket.next())
-                .await
-                .expect("the relay answered in time");
-            match next {
-                Some(Ok(WsMessage::Binary(bytes))) => {
-                    let effects = self.engine.handle(
-                        Event::Received {
-                            connection: 1,
-                            bytes: &bytes,
-                        },
-                        &mut self.docs,
-                    );
-                    self.apply(effects).await;
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => panic!("the relay closed the connection"),
-            }
-        }
-    }
-
-    fn in_sync(&mut self, document: DocumentId) -> bool {
-        match self.relay_peer.clone() {
-            Some(peer) => self.engine.in_sync_with(&peer, &document, &mut self.docs),
-            None => false,
-        }
-    }
-
-    fn text(&self, document: DocumentId) -> Option<String> {
-        let doc = self.docs.get(&document)?;
-        doc.get(ROOT, "text")
-            .ok()
-            .flatten()
-            .and_then(|(v, _)| v.into_string().ok())
-    }
-}
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {
     start_relay_with(data_dir, None, 100).await
@@ -317,13 +226,7 @@ async fn each_kind_of_bad_input_gets_an_error_and_closes_that_connection_only() 
         "{metrics}"
     );
 
-    let doc = good.docs.get_mut(&document).unwrap();
-    doc.put(ROOT, "text", "still steady").unwrap();
-    doc.commit();
-    let effects = good
-        .engine
-        .handle(Event::Changed { document }, &mut good.docs);
-    good.apply(effects).await;
+    good.edit(document, "still steady").await;
     good.run_until(|c| c.in_sync(document)).await;
     relay.stop().await.expect("the relay stops cleanly");
 }
@@ -515,18 +418,30 @@ async fn a_connection_naming_more_documents_than_allowed_is_closed_and_others_ar
     );
 
     // The first connection is unaffected.
-    let doc = modest.docs.get_mut(&first).unwrap();
-    doc.put(ROOT, "text", "still here").unwrap();
-    doc.commit();
-    let effects = modest
-        .engine
-        .handle(Event::Changed { document: first }, &mut modest.docs);
-    modest.apply(effects).await;
+    modest.edit(first, "still here").await;
     modest.run_until(|c| c.in_sync(first)).await;
     let metrics = raw_get(relay.address(), "/metrics").await;
     assert!(
         metrics.contains("throughline_errors_total{kind=\"documents_per_connection\"} 1"),
         "{metrics}"
     );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn an_ephemeral_message_reaches_the_others_on_that_document_and_is_not_kept() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay(data.path()).await;
+    let (document, docs) = document_with("shared");
+    let mut ana = Client::connect(relay.address(), "ana", docs.clone()).await;
+    ana.run_until(|c| c.in_sync(document)).await;
+    let mut bo = Client::connect(relay.address(), "bo", docs).await;
+    bo.run_until(|c| c.in_sync(document)).await;
+    let kept = stored(data.path());
+    ana.broadcast(document, b"\xa1\x64name\x63Ana").await;
+    bo.run_until(|c| !c.heard.is_empty()).await;
+    assert_eq!(bo.heard[0].0, document);
+    assert_eq!(bo.heard[0].2, b"\xa1\x64name\x63Ana");
+    assert_eq!(stored(data.path()), kept, "nothing of it is stored");
     relay.stop().await.expect("the relay stops cleanly");
 }

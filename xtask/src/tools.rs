@@ -126,7 +126,8 @@ fn wasm_bindgen() -> Result<(), String> {
     })
 }
 
-/// npm packages from the committed lockfile: wasm-opt (binaryen) and playwright-core.
+/// npm packages from the committed lockfile: wasm-opt (binaryen), playwright-core and the
+/// JavaScript automerge-repo (the interop tests' reference peers).
 fn npm_packages() -> Result<(), String> {
     let lock = std::fs::read(root().join("package-lock.json"))
         .map_err(|e| format!("cannot read package-lock.json: {e}"))?;
@@ -142,7 +143,7 @@ fn npm_packages() -> Result<(), String> {
     if output_of("npm", &["--version"]).is_none() {
         return Err("npm is not available. Install Node.js 20 or later with npm (e.g. `apt-get install nodejs npm`), then run this again.".into());
     }
-    println!("  Installing npm packages from package-lock.json (wasm-opt, playwright-core)…");
+    println!("  Installing npm packages from package-lock.json (wasm-opt, playwright-core, automerge-repo for the interop tests)…");
     run(&mut command("npm", &["ci", "--no-audit", "--no-fund"]))?;
     std::fs::write(&stamp_path, stamp)
         .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
