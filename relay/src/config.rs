@@ -72,6 +72,21 @@ pub struct Config {
     /// only a peer that is gone (a tablet put to sleep, a dropped network) is closed.
     #[arg(long, env = "THROUGHLINE_IDLE_TIMEOUT_SECONDS", default_value_t = 90)]
     pub idle_timeout_seconds: u64,
+
+    /// Seconds with no sync peer connected after which every document is unloaded from
+    /// memory (each loads again from disk when a peer asks for it).
+    #[arg(long, env = "THROUGHLINE_UNLOAD_AFTER_SECONDS", default_value_t = 300)]
+    pub unload_after_seconds: u64,
+
+    /// Most documents kept in memory. Past it, the relay unloads every document,
+    /// disconnecting the peers (they reconnect by themselves and sync only what changed),
+    /// at most once per --unload-after-seconds.
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_DOCUMENTS_IN_MEMORY",
+        default_value_t = 50_000
+    )]
+    pub max_documents_in_memory: usize,
 }
 
 impl Config {

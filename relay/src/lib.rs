@@ -8,6 +8,7 @@ mod admission;
 mod config;
 pub mod durable;
 pub mod inbound;
+mod memory;
 mod metrics;
 mod static_files;
 mod sync;
@@ -23,6 +24,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::{parse_base_path, Config};
+pub use memory::MemoryLimits;
 pub use static_files::AppFiles;
 pub use sync::{SyncService, SyncSettings};
 
@@ -123,6 +125,10 @@ impl Relay {
             max_connections_per_address: config.max_connections_per_address,
             max_documents_per_connection: config.max_documents_per_connection.max(1),
             idle_timeout: std::time::Duration::from_secs(config.idle_timeout_seconds.max(1)),
+            memory: MemoryLimits {
+                unload_after: std::time::Duration::from_secs(config.unload_after_seconds.max(1)),
+                max_documents: config.max_documents_in_memory.max(1),
+            },
         };
         if settings.token.is_none() {
             tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");

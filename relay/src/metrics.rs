@@ -45,6 +45,9 @@ pub struct Metrics {
     pub write_failures: AtomicU64,
     pub documents_open: AtomicU64,
     pub documents_opened: AtomicU64,
+    /// Documents dropped from memory, and how many times that was done.
+    pub documents_unloaded: AtomicU64,
+    pub recycled: AtomicU64,
 }
 
 impl Metrics {
@@ -113,6 +116,18 @@ impl Metrics {
             "counter",
             "Documents loaded into memory.",
             get(&self.documents_opened),
+        );
+        metric(
+            "documents_unloaded_total",
+            "counter",
+            "Documents dropped from memory (they load again from disk when asked for).",
+            get(&self.documents_unloaded),
+        );
+        metric(
+            "unloads_total",
+            "counter",
+            "Times every document was dropped from memory.",
+            get(&self.recycled),
         );
         let _ = writeln!(
             out,

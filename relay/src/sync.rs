@@ -20,9 +20,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
 use crate::admission::Admission;
-use crate::durable::{reported_heads, DurableStorage, Ledger};
+use crate::durable::reported_heads;
 use crate::inbound::{Inbound, Refused};
-use crate::metrics::{DocumentObserver, Metrics, Refusal};
+use crate::memory::{Memory, MemoryLimits};
+use crate::metrics::{Metrics, Refusal};
 
 /// How long a `sync` message waits for the heads it reports to reach disk before the
 /// connection is closed instead (a disk that stopped writing).
@@ -38,17 +39,16 @@ pub struct SyncSettings {
     pub max_documents_per_connection: usize,
     /// A peer silent for this long is closed (it is pinged at a third of it).
     pub idle_timeout: Duration,
+    /// When documents are unloaded from memory.
+    pub memory: MemoryLimits,
 }
 
 /// The relay's sync peer.
 #[derive(Clone)]
 pub struct SyncService {
-    repo: samod::Repo,
-    acceptor: samod::AcceptorHandle,
+    memory: Arc<Memory>,
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
-    /// What is on disk: a `sync` message reporting heads waits until they are.
-    ledger: Arc<Ledger>,
     max_message_bytes: usize,
     max_documents: usize,
     idle_timeout: Duration,
@@ -58,23 +58,7 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let ledger = Arc::new(Ledger::default());
-        let storage = DurableStorage::new(
-            data_dir.join("documents"),
-            data_dir.join("incoming"),
-            Arc::clone(&ledger),
-            Arc::clone(&metrics),
-        );
-        let repo = samod::Repo::build_tokio()
-            .with_storage(storage)
-            .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
-            .with_observer(DocumentObserver(Arc::clone(&metrics)))
-            .load()
-            .await;
-        let url = samod::Url::parse("ws://throughline-relay/sync").map_err(|e| e.to_string())?;
-        let acceptor = repo
-            .make_acceptor(url)
-            .map_err(|_| "the sync service stopped while starting".to_owned())?;
+        let memory = Memory::start(data_dir, settings.memory, Arc::clone(&metrics)).await?;
         let admission = Admission::new(
             settings.token,
             settings.max_connections,
@@ -82,11 +66,9 @@ impl SyncService {
             Arc::clone(&metrics),
         );
         Ok(Self {
-            repo,
-            acceptor,
+            memory,
             admission,
             metrics,
-            ledger,
             max_message_bytes: settings.max_message_bytes,
             max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
@@ -95,7 +77,12 @@ impl SyncService {
 
     /// Finishes what is in flight (storage writes included) and stops.
     pub async fn stop(&self) {
-        self.repo.stop().await;
+        self.memory.stop().await;
+    }
+
+    /// Unloads every document from memory now (they load again from disk when asked for).
+    pub async fn unload_documents(&self) -> Result<(), String> {
+        self.memory.recycle("asked to").await
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -134,6 +121,11 @@ pub async fn sync_socket(
             };
             return (status, text).into_response();
         }
+    };
+    // Held only until samod takes the connection: a generation being replaced waits
+    // for its holders to let go.
+    let Some(generation) = sync.memory.current().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "The relay is stopping.").into_response();
     };
     let limit = sync.max_message_bytes;
     let max_documents = sync.max_documents;
@@ -230,7 +222,7 @@ pub async fn sync_socket(
                 })
                 .boxed();
             let sent = Arc::clone(&metrics);
-            let ledger = Arc::clone(&sync.ledger);
+            let ledger = Arc::clone(&generation.ledger);
             let outgoing = Box::pin(futures_util::sink::unfold(
                 to_peer,
                 move |to_peer, bytes: Vec<u8>| {
@@ -264,10 +256,11 @@ pub async fn sync_socket(
                     }
                 },
             ));
-            if sync
+            let accepted = generation
                 .acceptor
-                .accept(samod::Transport::new(incoming, outgoing))
-                .is_err()
+                .accept(samod::Transport::new(incoming, outgoing));
+            drop(generation);
+            if accepted.is_err()
             {
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }

@@ -138,6 +138,8 @@ async fn start_relay(data_dir: &std::path::Path) -> Relay {
         max_connections_per_address: 100,
         max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
+        unload_after_seconds: 300,
+        max_documents_in_memory: 50_000,
     };
     Relay::start(config).await.expect("the relay starts")
 }

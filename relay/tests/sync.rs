@@ -41,6 +41,8 @@ async fn start_relay_with(
         max_connections_per_address: per_address,
         max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
+        unload_after_seconds: 300,
+        max_documents_in_memory: 50_000,
     };
     Relay::start(config).await.expect("the relay starts")
 }
@@ -316,6 +318,8 @@ async fn a_peer_that_stops_answering_is_closed_and_one_that_answers_pings_stays(
             max_connections_per_address: 100,
             max_documents_per_connection: 10_000,
             idle_timeout_seconds: 1,
+            unload_after_seconds: 300,
+            max_documents_in_memory: 50_000,
         };
         Relay::start(config).await.expect("the relay starts")
     };
@@ -373,6 +377,8 @@ async fn a_connection_naming_more_documents_than_allowed_is_closed_and_others_ar
             max_connections_per_address: 100,
             max_documents_per_connection: 2,
             idle_timeout_seconds: 90,
+            unload_after_seconds: 300,
+            max_documents_in_memory: 50_000,
         };
         Relay::start(config).await.expect("the relay starts")
     };
@@ -443,5 +449,109 @@ async fn an_ephemeral_message_reaches_the_others_on_that_document_and_is_not_kep
     assert_eq!(bo.heard[0].0, document);
     assert_eq!(bo.heard[0].2, b"\xa1\x64name\x63Ana");
     assert_eq!(stored(data.path()), kept, "nothing of it is stored");
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+/// A relay that unloads documents after `unload_after_seconds` without peers, or past
+/// `max_in_memory` documents.
+async fn start_forgetful_relay(
+    data_dir: &std::path::Path,
+    unload_after_seconds: u64,
+    max_in_memory: usize,
+) -> Relay {
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.to_path_buf(),
+        app_dir: data_dir.join("no-app"),
+        base_path: "/".into(),
+        max_message_bytes: 1024 * 1024,
+        token: None,
+        token_file: None,
+        max_connections: 100,
+        max_connections_per_address: 100,
+        max_documents_per_connection: 10_000,
+        idle_timeout_seconds: 90,
+        unload_after_seconds,
+        max_documents_in_memory: max_in_memory,
+    };
+    Relay::start(config).await.expect("the relay starts")
+}
+
+/// The value of one `/metrics` line, e.g. `throughline_documents_open`.
+async fn metric(address: std::net::SocketAddr, name: &str) -> u64 {
+    let metrics = raw_get(address, "/metrics").await;
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+}
+
+/// Waits (up to 10 s) until `metric` of the relay satisfies `test`.
+async fn until_metric(address: std::net::SocketAddr, name: &str, test: impl Fn(u64) -> bool) {
+    for _ in 0..200 {
+        if test(metric(address, name).await) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{name} never reached the expected value");
+}
+
+#[tokio::test]
+async fn documents_leave_memory_when_no_peer_is_connected_and_load_again_when_asked_for() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_forgetful_relay(data.path(), 1, 50_000).await;
+    let (document, docs) = document_with("kept on disk");
+    let mut writer = Client::connect(relay.address(), "writer", docs).await;
+    writer.run_until(|c| c.in_sync(document)).await;
+    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 1);
+    drop(writer);
+
+    // Nobody connected for a second: the document is dropped from memory.
+    until_metric(relay.address(), "throughline_unloads_total", |n| n >= 1).await;
+    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 0);
+    assert!(metric(relay.address(), "throughline_documents_unloaded_total").await >= 1);
+
+    // Asked for again, it comes from disk.
+    let mut reader = Client::connect(
+        relay.address(),
+        "reader",
+        HashMap::from([(document, AutoCommit::new())]),
+    )
+    .await;
+    reader
+        .run_until(|c| c.text(document).as_deref() == Some("kept on disk"))
+        .await;
+    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 1);
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn past_the_limit_of_documents_in_memory_all_are_unloaded_and_still_served() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_forgetful_relay(data.path(), 1, 2).await;
+    let mut docs = HashMap::new();
+    let mut ids = Vec::new();
+    for text in ["one", "two", "three"] {
+        let (id, doc) = document_with(text);
+        ids.push((id, text));
+        docs.extend(doc);
+    }
+    let mut busy = Client::connect(relay.address(), "busy", docs).await;
+    busy.run_until(|c| ids.iter().all(|(id, _)| c.in_sync(*id)))
+        .await;
+    // Three in memory, over the limit of two, with a peer connected: unloaded anyway
+    // (the peer is disconnected and would reconnect by itself).
+    until_metric(relay.address(), "throughline_unloads_total", |n| n >= 1).await;
+    let mut fresh = Client::connect(
+        relay.address(),
+        "fresh",
+        ids.iter().map(|(id, _)| (*id, AutoCommit::new())).collect(),
+    )
+    .await;
+    fresh
+        .run_until(|c| ids.iter().all(|(id, text)| c.text(*id).as_deref() == Some(*text)))
+        .await;
     relay.stop().await.expect("the relay stops cleanly");
 }

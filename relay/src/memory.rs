@@ -1,0 +1,224 @@
+//! Documents in memory, bounded.
+//!
+//! samod keeps every document it has loaded until the repo stops, and it has no way to
+//! unload one; even a stopped repo stays in memory while its tasks live. So the relay
+//! runs samod in *generations*: each is a samod repo on a tokio runtime of its own, with
+//! its own [`Ledger`]. Recycling a generation stops its repo (which finishes every
+//! storage write), shuts its runtime down (which frees what the repo held), and starts a
+//! fresh one that loads documents from disk again as peers ask for them.
+//!
+//! A generation is recycled when no peer has been connected for `unload_after` (the
+//! quiet case: nobody notices), or when more than `max_documents` are in memory and the
+//! last recycling is at least `unload_after` ago (connected peers are then disconnected;
+//! they reconnect by themselves and sync only what changed). New connections wait while
+//! a generation is replaced.
+//!
+//! ```ignore
+//! let memory = Memory::start(data_dir, limits, metrics).await?;
+//! let generation = memory.current().await; // accept a peer on it
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::durable::{DurableStorage, Ledger};
+use crate::metrics::{DocumentObserver, Metrics};
+
+/// When documents leave memory.
+#[derive(Clone, Copy, Debug)]
+pub struct MemoryLimits {
+    /// Unload everything once no peer has been connected for this long.
+    pub unload_after: Duration,
+    /// Unload everything (disconnecting peers) when more documents than this are loaded.
+    pub max_documents: usize,
+}
+
+/// One samod repo on its own runtime, and what is on disk for it.
+pub struct Generation {
+    pub repo: samod::Repo,
+    pub acceptor: samod::AcceptorHandle,
+    pub ledger: Arc<Ledger>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Generation {
+    async fn start(data_dir: &Path, metrics: &Arc<Metrics>) -> Result<Generation, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .thread_name("samod")
+            .enable_all()
+            .build()
+            .map_err(|error| format!("cannot start the sync runtime: {error}"))?;
+        let ledger = Arc::new(Ledger::default());
+        let storage = DurableStorage::new(
+            data_dir.join("documents"),
+            data_dir.join("incoming"),
+            Arc::clone(&ledger),
+            Arc::clone(metrics),
+        );
+        let repo = samod::Repo::builder(runtime.handle().clone())
+            .with_storage(storage)
+            .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
+            .with_observer(DocumentObserver(Arc::clone(metrics)))
+            .load()
+            .await;
+        let url = samod::Url::parse("ws://throughline-relay/sync").map_err(|e| e.to_string())?;
+        let acceptor = repo
+            .make_acceptor(url)
+            .map_err(|_| "the sync service stopped while starting".to_owned())?;
+        Ok(Generation {
+            repo,
+            acceptor,
+            ledger,
+            runtime,
+        })
+    }
+
+    /// Closes every connection, lets the repo finish its writes, and frees its memory.
+    async fn stop(self) {
+        self.acceptor.close();
+        self.repo.stop().await;
+        let Generation {
+            repo,
+            acceptor,
+            runtime,
+            ..
+        } = self;
+        drop(acceptor);
+        drop(repo);
+        // Dropping the runtime's tasks is what releases the repo; this must not block
+        // inside the relay's own runtime.
+        runtime.shutdown_background();
+    }
+}
+
+/// The current generation and the rules for replacing it.
+pub struct Memory {
+    current: tokio::sync::RwLock<Option<Arc<Generation>>>,
+    data_dir: PathBuf,
+    metrics: Arc<Metrics>,
+    limits: MemoryLimits,
+}
+
+impl Memory {
+    pub async fn start(
+        data_dir: &Path,
+        limits: MemoryLimits,
+        metrics: Arc<Metrics>,
+    ) -> Result<Arc<Memory>, String> {
+        let generation = Generation::start(data_dir, &metrics).await?;
+        let memory = Arc::new(Memory {
+            current: tokio::sync::RwLock::new(Some(Arc::new(generation))),
+            data_dir: data_dir.to_path_buf(),
+            metrics,
+            limits,
+        });
+        tokio::spawn(watch(Arc::downgrade(&memory)));
+        Ok(memory)
+    }
+
+    /// The generation to accept a peer on; `None` once the relay is stopping.
+    pub async fn current(&self) -> Option<Arc<Generation>> {
+        self.current.read().await.clone()
+    }
+
+    /// Replaces the current generation with a fresh one.
+    pub async fn recycle(&self, why: &str) -> Result<(), String> {
+        let mut current = self.current.write().await;
+        let Some(old) = current.take() else {
+            return Ok(());
+        };
+        let loaded = self.metrics.documents_open.load(Ordering::Relaxed);
+        stop_when_unshared(old).await;
+        // Every document of the old generation is gone (whatever its observer said).
+        self.metrics.documents_open.store(0, Ordering::Relaxed);
+        let fresh = Generation::start(&self.data_dir, &self.metrics).await;
+        match fresh {
+            Ok(fresh) => {
+                *current = Some(Arc::new(fresh));
+                self.metrics.recycled.fetch_add(1, Ordering::Relaxed);
+                self.metrics
+                    .documents_unloaded
+                    .fetch_add(loaded, Ordering::Relaxed);
+                tracing::info!(
+                    documents = loaded,
+                    reason = why,
+                    "documents unloaded from memory"
+                );
+                Ok(())
+            }
+            Err(error) => {
+                tracing::error!(%error, "the sync service could not start again");
+                Err(error)
+            }
+        }
+    }
+
+    /// Stops the current generation for good (the relay is stopping).
+    pub async fn stop(&self) {
+        if let Some(old) = self.current.write().await.take() {
+            stop_when_unshared(old).await;
+        }
+    }
+}
+
+/// Stops a generation once the connections holding it have let go (they end when its
+/// acceptor closes); one still shared after a while is stopped through what is shared.
+async fn stop_when_unshared(generation: Arc<Generation>) {
+    generation.acceptor.close();
+    let mut generation = generation;
+    for _ in 0..100 {
+        match Arc::try_unwrap(generation) {
+            Ok(owned) => return owned.stop().await,
+            Err(shared) => generation = shared,
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Someone still holds it (a connection being set up): stop the repo anyway, so its
+    // writes finish; its memory goes when the last holder lets go.
+    generation.repo.stop().await;
+}
+
+/// Checks now and then whether the current generation should be replaced.
+async fn watch(memory: std::sync::Weak<Memory>) {
+    let every = {
+        let Some(memory) = memory.upgrade() else {
+            return;
+        };
+        (memory.limits.unload_after / 4).clamp(Duration::from_millis(50), Duration::from_secs(5))
+    };
+    let mut idle_since: Option<tokio::time::Instant> = None;
+    let mut last_recycled = tokio::time::Instant::now();
+    loop {
+        tokio::time::sleep(every).await;
+        let Some(memory) = memory.upgrade() else {
+            return;
+        };
+        let now = tokio::time::Instant::now();
+        let open = memory.metrics.connections_open.load(Ordering::Relaxed);
+        let loaded = memory.metrics.documents_open.load(Ordering::Relaxed);
+        let limits = memory.limits;
+        let reason = if open == 0 {
+            let since = *idle_since.get_or_insert(now);
+            (loaded > 0 && now - since >= limits.unload_after)
+                .then(|| format!("no peer connected for {} s", limits.unload_after.as_secs()))
+        } else {
+            idle_since = None;
+            (loaded > limits.max_documents as u64 && now - last_recycled >= limits.unload_after)
+                .then(|| {
+                    format!(
+                        "{loaded} documents in memory, over {}",
+                        limits.max_documents
+                    )
+                })
+        };
+        if let Some(reason) = reason {
+            if memory.recycle(&reason).await.is_err() {
+                return;
+            }
+            last_recycled = tokio::time::Instant::now();
+            idle_since = None;
+        }
+    }
+}
