@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { launchBrowser, nameOrganisation, startRelay, waitForServiceWorker } from "../tests/e2e/support.mjs";
+import { goTo, launchBrowser, nameOrganisation, startRelay, waitForServiceWorker } from "../tests/e2e/support.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -328,6 +328,55 @@ try {
   }, RUNS * 4);
   report("keystroke handled (edit + Automerge change), 100,000 characters", keystrokes, 16);
   await typing.close();
+
+  // An edit on one browser to its paint on another, through the relay (the real path:
+  // IndexedDB, the sync client, the relay, the other client, Leptos).
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  const tablet = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const a = await laptop.newPage();
+    const b = await tablet.newPage();
+    await a.goto(relay.base);
+    await nameOrganisation(a, "Pair Co");
+    await a.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
+    await goTo(a, "Settings");
+    const link = await a.getByTestId("share-link").inputValue();
+    await b.goto(link);
+    await b.getByRole("button", { name: "Open this workspace" }).click();
+    await b.getByTestId("org-name").filter({ hasText: "Pair Co" }).waitFor({ timeout: 15_000 });
+    await goTo(a, "Home");
+    await a.getByLabel("About Pair Co").waitFor();
+    await b.getByLabel("About Pair Co").waitFor();
+    const remote = [];
+    for (let i = 1; i <= RUNS * 2; i++) {
+      // The other browser watches for the character (Date.now: one clock for both pages).
+      const painted = b.evaluate(
+        (length) =>
+          new Promise((resolve) => {
+            const check = () => {
+              const area = document.getElementById("organisation-about");
+              if (area && area.value.length >= length) requestAnimationFrame(() => resolve(Date.now()));
+              else setTimeout(check, 1);
+            };
+            check();
+          }),
+        i,
+      );
+      const typed = await a.evaluate(() => {
+        const area = document.getElementById("organisation-about");
+        const at = Date.now();
+        area.setRangeText("a", area.value.length, area.value.length, "end");
+        area.dispatchEvent(new InputEvent("input", { bubbles: true, data: "a", inputType: "insertText" }));
+        return at;
+      });
+      remote.push((await painted) - typed);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    report("edit on one browser to its paint on another, via the relay", remote);
+  } finally {
+    await laptop.close();
+    await tablet.close();
+  }
 } finally {
   await rm(scratch, { recursive: true, force: true });
   await browser.close();

@@ -133,6 +133,10 @@ pub async fn sync_socket(
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
+        // tungstenite's default buffers (128 KiB each way) would cost 10,000 idle peers
+        // over a gigabyte; small ones grow as a large message needs.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let metrics = Arc::clone(&sync.metrics);
             let (sink, stream) = socket.split();

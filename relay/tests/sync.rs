@@ -505,12 +505,18 @@ async fn documents_leave_memory_when_no_peer_is_connected_and_load_again_when_as
     let (document, docs) = document_with("kept on disk");
     let mut writer = Client::connect(relay.address(), "writer", docs).await;
     writer.run_until(|c| c.in_sync(document)).await;
-    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 1);
+    assert_eq!(
+        metric(relay.address(), "throughline_documents_open").await,
+        1
+    );
     drop(writer);
 
     // Nobody connected for a second: the document is dropped from memory.
     until_metric(relay.address(), "throughline_unloads_total", |n| n >= 1).await;
-    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 0);
+    assert_eq!(
+        metric(relay.address(), "throughline_documents_open").await,
+        0
+    );
     assert!(metric(relay.address(), "throughline_documents_unloaded_total").await >= 1);
 
     // Asked for again, it comes from disk.
@@ -523,7 +529,10 @@ async fn documents_leave_memory_when_no_peer_is_connected_and_load_again_when_as
     reader
         .run_until(|c| c.text(document).as_deref() == Some("kept on disk"))
         .await;
-    assert_eq!(metric(relay.address(), "throughline_documents_open").await, 1);
+    assert_eq!(
+        metric(relay.address(), "throughline_documents_open").await,
+        1
+    );
     relay.stop().await.expect("the relay stops cleanly");
 }
 
@@ -551,7 +560,10 @@ async fn past_the_limit_of_documents_in_memory_all_are_unloaded_and_still_served
     )
     .await;
     fresh
-        .run_until(|c| ids.iter().all(|(id, text)| c.text(*id).as_deref() == Some(*text)))
+        .run_until(|c| {
+            ids.iter()
+                .all(|(id, text)| c.text(*id).as_deref() == Some(*text))
+        })
         .await;
     relay.stop().await.expect("the relay stops cleanly");
 }

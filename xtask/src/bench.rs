@@ -5,7 +5,12 @@
 //! interactive, offline reload through the service worker, opening a 1,000-person
 //! workspace from IndexedDB, one edit in it, opening the scorecard of a 1,000-objective
 //! plan (5,000 actuals) and recording one actual on it, the cycle page and 9-box of a
-//! 500-review cycle and one move on it, and a keystroke in a 100,000-character text field; then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
+//! 500-review cycle and one move on it, a keystroke in a 100,000-character text field,
+//! and an edit on one browser to its paint on another through the relay; then sync with
+//! native clients (`relay/examples/sync_bench.rs`: edit-to-applied latency with 1, 10 and
+//! 50 editors through our relay and the JavaScript reference server, the relay's memory
+//! and CPU with 10,000 idle connections and 1,000 documents, the first sync of 500
+//! documents); then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 
 use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step};
@@ -46,5 +51,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .env("THROUGHLINE_BENCH_ARCHIVE", &archive)
             .env("CHROMIUM", &tools.chromium),
     )?;
+    step("Sync timings (native clients; our relay and the JavaScript reference server)");
+    run_command(&mut command(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--profile",
+            "release-native",
+            "--package",
+            "throughline-relay",
+            "--example",
+            "sync_bench",
+        ],
+    ))?;
+    let sync_bench = root()
+        .join("target")
+        .join("release-native")
+        .join("examples")
+        .join("sync_bench");
+    run_command(&mut command(
+        &sync_bench.to_string_lossy(),
+        &[
+            &relay.to_string_lossy(),
+            &root()
+                .join("tests")
+                .join("interop")
+                .join("reference_server.mjs")
+                .to_string_lossy(),
+        ],
+    ))?;
     crate::size::print(&root().join(&options.dist))
 }
