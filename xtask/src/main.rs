@@ -6,11 +6,13 @@
 //! - `build` build the app into `dist/` (`--public-url /sub/` for a sub-path)
 //! - `size`  sizes of the built app, raw, gzip and brotli
 //! - `bench` timings of the release build in headless Chromium (figures, not assertions)
+//! - `fuzz`  run the fuzz targets in `fuzz/` for a while (nightly, cargo-fuzz)
 //! - `setup` install the tools only
 //! - `post-build` Trunk's post_build hook (not for people to call)
 
 mod app_build;
 mod bench;
+mod fuzz;
 mod post_build;
 mod process;
 mod size;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "size" => size::run(rest),
         "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         "setup" => tools::setup(tools::Needs::All).map(|_| ()),
         "post-build" => post_build::run(),
         "help" | "--help" | "-h" => {
@@ -56,7 +59,8 @@ fn print_help() {
          build [--public-url P] [--dist D]\n\
          \x20                        build the app (release) into dist/, for serving under path P\n\
          size [--dist D]          print the built app's sizes (raw, gzip, brotli)\n\
-         bench                    time loads, edits and typing in headless Chromium\n\
+         bench                    time loads, edits, typing and sync (figures, not assertions)\n\
+         fuzz [--seconds N]       fuzz the sync message decoder and the relay's input path\n\
          setup                    install the pinned tools only"
     );
 }
