@@ -395,6 +395,37 @@ async fn upload(url: &str, docs: HashMap<DocumentId, AutoCommit>) -> Result<Dura
     Ok(started.elapsed())
 }
 
+/// The size of a typical pairing offer (a browser's data-channel offer with two host
+/// candidates, sharing one document) as text and as a QR code.
+fn pairing_code_size() -> Result<(), Error> {
+    use throughline::sync::pairing::{Connection, Kind, PairingCode};
+    let sdp = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("tests")
+            .join("fixtures")
+            .join("webrtc_offer.sdp"),
+    )?;
+    let offer = PairingCode {
+        kind: Kind::Offer,
+        pairing: [0; 8],
+        created_at: 1_800_000_000,
+        device: "Ana's tablet".into(),
+        documents: vec![DocumentId::random()],
+        connection: Connection::from_sdp(&sdp)?,
+    };
+    let text = offer.encode();
+    let qr = throughline::sync::pairing_qr::QrCode::of(&text)?;
+    println!(
+        "pairing offer: {} characters (from a {}-byte session description), QR version {} ({} modules a side)",
+        text.len(),
+        sdp.len(),
+        qr.version(),
+        qr.width()
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().collect();
@@ -403,6 +434,7 @@ async fn main() -> Result<(), Error> {
     };
     // Each editor changes the document once a second (people in a meeting editing one
     // plan), spread over the second.
+    pairing_code_size()?;
     let every = Duration::from_secs(1);
     let run = Duration::from_secs(8);
 

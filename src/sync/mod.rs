@@ -9,11 +9,14 @@
 //!
 //! In the browser, [`SyncClient`] runs the engine over a WebSocket to the relay's `/sync`
 //! (see `docs/architecture.md`), and [`Presence`] rides on its `ephemeral` messages.
+//! [`pairing`] is what two devices exchange to connect directly with no server.
 
 #[cfg(target_arch = "wasm32")]
 mod client;
 mod engine;
 mod message;
+pub mod pairing;
+pub mod pairing_qr;
 mod presence;
 mod relay_address;
 

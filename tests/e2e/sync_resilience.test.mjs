@@ -12,8 +12,8 @@ const browser = sharedBrowser();
 const synced = (page, timeout = 15_000) => page.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout });
 const offline = (page) => page.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
 // While a test keeps the relay down, Chromium reports each refused WebSocket (and
-// request) itself.
-const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_REFUSED/];
+// request, or one cut off as the relay is killed) itself.
+const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
 
 /** Makes a plan on `a`, opens the workspace on `b` by its link, and opens the plan there. */
 async function planOnBoth(a, b, relay, title) {
