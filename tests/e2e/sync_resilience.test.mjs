@@ -15,7 +15,10 @@ const offline = (page) => page.getByTestId("sync-status").filter({ hasText: "Off
 // request, or one cut off as the relay is killed) itself.
 const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
 
-/** Makes a plan on `a`, opens the workspace on `b` by its link, and opens the plan there. */
+/**
+ * Makes a plan on `a` and opens it on `b` by the plan's share link (which joins the
+ * workspace on the way); returns that link.
+ */
 async function planOnBoth(a, b, relay, title) {
   await a.goto(relay.base);
   await nameOrganisation(a, "Resilient Co");
@@ -30,17 +33,15 @@ async function planOnBoth(a, b, relay, title) {
   await field(a, "Mission").fill("Serve customers.");
   await waitUntilSaved(a);
   await synced(a);
-  const planPath = new URL(a.url()).pathname;
-  await goTo(a, "Settings");
-  const link = await a.getByTestId("share-link").inputValue();
+  await a.getByText("Share this plan").click();
+  const link = await a.getByTestId("share-page-link").inputValue();
+  assert.match(link, /\/join\?workspace=automerge%3A.*&open=%2Fplans%2F/);
   await b.goto(link);
   await b.getByRole("button", { name: "Open this workspace" }).click();
-  await b.getByTestId("org-name").filter({ hasText: "Resilient Co" }).waitFor({ timeout: 15_000 });
-  await goTo(b, "Plans");
-  await b.getByTestId("plan-card").filter({ hasText: title }).click();
+  await b.getByRole("heading", { level: 1, name: title }).waitFor({ timeout: 15_000 });
+  await b.getByTestId("org-name").filter({ hasText: "Resilient Co" }).waitFor();
   await waitForValue(field(b, "Mission"), "Serve customers.", 15_000);
-  await a.goto(new URL(planPath, relay.origin).href);
-  await a.getByRole("heading", { level: 1, name: title }).waitFor();
+  return link;
 }
 
 /** A field of the plan page, by its exact label. */
@@ -60,7 +61,7 @@ test("a plan title edited on one device shows on the other within a second, and 
   const relay = await startRelay();
   try {
     await withTwoDevices(browser, async ({ a, b }) => {
-      await planOnBoth(a, b, relay, "Live 2027");
+      const link = await planOnBoth(a, b, relay, "Live 2027");
       await synced(b);
 
       // Presence on the plan: who else has it open, and in which field.
@@ -80,6 +81,10 @@ test("a plan title edited on one device shows on the other within a second, and 
       // Leaving the plan is seen at once, not after the others stop hearing from you.
       await goTo(b, "People");
       await a.getByTestId("document-presence").waitFor({ state: "detached", timeout: 5_000 });
+
+      // The plan's link on a device that has the workspace opens the plan at once.
+      await b.goto(link);
+      await b.getByRole("heading", { level: 1, name: "Live 2027–2028" }).waitFor();
     });
   } finally {
     await relay.stop();

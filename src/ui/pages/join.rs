@@ -1,5 +1,7 @@
-//! `/join?workspace=automerge:…`: opens a workspace shared from another device. This
-//! device's own workspace must still be empty; sync then brings the shared one.
+//! `/join?workspace=automerge:…[&open=/plans/…]`: opens a workspace shared from another
+//! device, then the page named by `open` (a plan, a review). This device's own workspace
+//! must be that one already (the page opens at once) or still empty (sync then brings
+//! the shared one).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -13,6 +15,20 @@ pub fn JoinPage() -> impl IntoView {
     let query = use_query_map();
     let outcome = RwSignal::new(None::<Result<(), String>>);
     let target = move || query.with(|q| q.get("workspace")).unwrap_or_default();
+    // Only pages of the app: never another site, and never a path that leaves the app.
+    let open = move || {
+        query
+            .with(|q| q.get("open"))
+            .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains(".."))
+            .unwrap_or_else(|| "/".to_owned())
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    // A link into the workspace this device already has opens the page at once.
+    Effect::new(move |_| {
+        if DocumentId::from_url(&target()).is_ok_and(|id| id.url() == state.url()) {
+            navigate(&crate::ui::href(&open()), Default::default());
+        }
+    });
     let join = move |_| {
         let url = target();
         let id = match DocumentId::from_url(&url) {
@@ -27,7 +43,7 @@ pub fn JoinPage() -> impl IntoView {
             match state.join(id).await {
                 Ok(()) => {
                     if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_href(&crate::ui::href("/"));
+                        let _ = window.location().set_href(&crate::ui::href(&open()));
                     }
                 }
                 Err(error) => outcome.set(Some(Err(error))),

@@ -14,7 +14,7 @@ use super::scorecard::ScorecardSection;
 use super::strategy_map::StrategyMapSection;
 use super::versions::VersionsSection;
 use crate::store::DocumentId;
-use crate::ui::components::{DocumentPresence, HealthTag};
+use crate::ui::components::{DocumentPresence, HealthTag, ShareLink};
 use crate::ui::format::today;
 use crate::ui::{href, PlanDocument, PlansState};
 
@@ -146,6 +146,7 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
             <section class="page plan-page" aria-labelledby="plan-heading">
                 {header}
                 <DocumentPresence document=id what="plan"/>
+                <ShareLink page=format!("/plans/{id}") what="plan"/>
                 <nav class="plan-tabs" aria-label="Plan sections"><ul>{tabs}</ul></nav>
                 {body}
             </section>

@@ -163,13 +163,7 @@ fn SyncSettings() -> impl IntoView {
         }
         None => "Not syncing.".to_owned(),
     };
-    let link = move || {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        let workspace = String::from(js_sys::encode_uri_component(&state.url()));
-        format!("{origin}{}?workspace={workspace}", crate::ui::href("/join"))
-    };
+    let link = move || crate::ui::components::share_link(&state.url(), "/");
     view! {
         <div class="card form" role="region" aria-labelledby="sync-heading">
             <h2 id="sync-heading">"Sync"</h2>

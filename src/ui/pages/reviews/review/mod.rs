@@ -20,7 +20,7 @@ use super::ChooseYourself;
 use crate::model::review::{Actor, Alignment, Review, ReviewContext, Stage};
 use crate::model::PersonId;
 use crate::store::DocumentId;
-use crate::ui::components::DocumentPresence;
+use crate::ui::components::{DocumentPresence, ShareLink};
 use crate::ui::files::{download, file_stem};
 use crate::ui::format::date_time;
 use crate::ui::{href, PlansState, ReviewDocument, ReviewsState, WorkspaceState};
@@ -291,6 +291,7 @@ fn ReviewHeader() -> impl IntoView {
             <h1 id="review-heading">{title}</h1>
             <p class="page-summary">{meta}" · "<span class="stage-tag" data-testid="review-stage">{move || stage.get().label()}</span></p>
             <DocumentPresence document=context.document.id what="review"/>
+            <ShareLink page=format!("/reviews/{}", context.document.id) what="review"/>
             <ol class="stage-steps" aria-label="Stages">{stages}</ol>
             <div class="button-row no-print">
                 <For each=moves key=|m| m.clone() let((to, label, forward))>

@@ -1,0 +1,64 @@
+//! A link that opens a page of this workspace (a plan, a review) on another device: the
+//! device joins the workspace if it has none yet, then shows the page. Shown only when
+//! the app syncs through a relay, since the link works only there.
+//!
+//! ```ignore
+//! <ShareLink page=format!("/plans/{id}") what="plan"/>
+//! ```
+
+use leptos::prelude::*;
+
+use crate::ui::app::SyncState;
+use crate::ui::WorkspaceState;
+
+/// The address of `page` of this workspace, opened on any device through the relay.
+pub fn share_link(workspace_url: &str, page: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!(
+        "{origin}{}?workspace={}&open={}",
+        crate::ui::href("/join"),
+        String::from(js_sys::encode_uri_component(workspace_url)),
+        String::from(js_sys::encode_uri_component(page))
+    )
+}
+
+#[component]
+pub fn ShareLink(
+    /// The page in the app, e.g. `/plans/<id>`.
+    page: String,
+    /// What the page shows, in words: "plan", "review".
+    what: &'static str,
+) -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let relay = use_context::<SyncState>().map(|s| s.relay);
+    let copied = RwSignal::new(false);
+    let link = share_link(&state.url(), &page);
+    let id = format!("share-{what}");
+    move || {
+        relay.is_some_and(|r| r.get().is_some()).then(|| {
+            let text = link.clone();
+            let copy = move |_| {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.navigator().clipboard().write_text(&text);
+                    copied.set(true);
+                }
+            };
+            view! {
+                <details class="share-link no-print">
+                    <summary>{format!("Share this {what}")}</summary>
+                    <label for=id.clone()>{format!("Link to open this {what} on another device")}</label>
+                    <div class="inline-form">
+                        <input id=id.clone() type="text" readonly data-testid="share-page-link" prop:value=link.clone()/>
+                        <button type="button" class="button" on:click=copy>"Copy"</button>
+                    </div>
+                    <p class="item-meta" role="status">
+                        {move || if copied.get() { "Copied. " } else { "" }}
+                        "Anyone with this link and access to the relay can open the workspace it belongs to."
+                    </p>
+                </details>
+            }
+        })
+    }
+}
