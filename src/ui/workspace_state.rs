@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::model::{PersonId, Workspace, WorkspaceError};
+use crate::model::{PersonId, Workspace};
 use crate::store::{
     document_file_name, now_millis, read_import, write_archive, Autosaver, BrowserStorage,
     ChangeError, CorruptChunk, DocHandle, ImportOutcome, Repo, SaveStatus, Session, TabChannel,
@@ -78,10 +78,10 @@ impl WorkspaceState {
     /// Applies `edit` as one change described by `message`. On success the workspace
     /// signal updates (and the save starts); on refusal nothing changes and the reason,
     /// in words for the person, comes back.
-    pub fn edit<R>(
+    pub fn edit<R, E: std::fmt::Display>(
         &self,
         message: &str,
-        edit: impl FnOnce(&mut Workspace) -> Result<R, WorkspaceError>,
+        edit: impl FnOnce(&mut Workspace) -> Result<R, E>,
     ) -> Result<R, String> {
         let author = self.my_name();
         let outcome = self.handle.with_value(|handle| {

@@ -75,7 +75,7 @@ fn Overview() -> impl IntoView {
                         // Setting text cannot be refused; an error here would be a bug.
                         let _ = state.edit("Edit the description", |ws| {
                             ws.set_about(&text);
-                            Ok(())
+                            Ok::<_, std::convert::Infallible>(())
                         });
                     })
                     placeholder="What the organisation is for, who it serves, what it values."

@@ -222,21 +222,15 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
             goal: link,
             given_at: now_millis(),
         };
-        let mut refusal = None;
         let label = if feedback.praise {
             "Give praise"
         } else {
             "Give feedback"
         };
-        let result = state.edit(label, |ws| {
-            ws.give_feedback(feedback).map(|_| ()).map_err(|reason| {
-                refusal = Some(reason);
-                crate::model::WorkspaceError::UnknownPerson
-            })
-        });
-        match (result, refusal) {
-            (_, Some(reason)) | (Err(reason), None) => message.set(Some(Err(reason))),
-            (Ok(()), None) => {
+        let result = state.edit(label, |ws| ws.give_feedback(feedback).map(|_| ()));
+        match result {
+            Err(reason) => message.set(Some(Err(reason))),
+            Ok(()) => {
                 text.set(String::new());
                 message.set(Some(Ok("Given.".to_owned())));
             }

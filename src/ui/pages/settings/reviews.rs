@@ -5,28 +5,8 @@
 use leptos::prelude::*;
 
 use crate::model::review::{RatingScale, ReviewTemplate};
-use crate::model::{ItemId, WorkspaceError};
+use crate::model::ItemId;
 use crate::ui::WorkspaceState;
-
-/// What an edit of the workspace refused, as the text to show.
-fn edit_workspace(
-    state: WorkspaceState,
-    message: &str,
-    edit: impl FnOnce(&mut crate::model::Workspace) -> Result<(), String>,
-) -> Result<(), String> {
-    let mut refusal = None;
-    let result = state.edit(message, |ws| -> Result<(), WorkspaceError> {
-        if let Err(reason) = edit(ws) {
-            refusal = Some(reason);
-            return Err(WorkspaceError::UnknownPerson);
-        }
-        Ok(())
-    });
-    match (result, refusal) {
-        (_, Some(reason)) => Err(reason),
-        (result, None) => result,
-    }
-}
 
 #[component]
 pub fn ReviewSettings() -> impl IntoView {
@@ -91,12 +71,10 @@ fn ScaleForm(
             RatingScale::parse(&name.get_untracked(), &levels.get_untracked()).and_then(|scale| {
                 let label = format!("Save rating scale \"{}\"", scale.name);
                 match existing.clone() {
-                    Some(id) => {
-                        edit_workspace(state, &label, move |ws| ws.update_scale(&id, scale))
-                    }
-                    None => edit_workspace(state, &label, move |ws| {
+                    Some(id) => state.edit(&label, move |ws| ws.update_scale(&id, scale)),
+                    None => state.edit(&label, move |ws| {
                         ws.add_scale(scale);
-                        Ok(())
+                        Ok::<_, std::convert::Infallible>(())
                     }),
                 }
             });
@@ -196,12 +174,10 @@ fn TemplateForm(
             .and_then(|parsed| {
                 let label = format!("Save review template \"{}\"", parsed.name);
                 match existing.clone() {
-                    Some(id) => {
-                        edit_workspace(state, &label, move |ws| ws.update_template(&id, parsed))
-                    }
-                    None => edit_workspace(state, &label, move |ws| {
+                    Some(id) => state.edit(&label, move |ws| ws.update_template(&id, parsed)),
+                    None => state.edit(&label, move |ws| {
                         ws.add_template(parsed);
-                        Ok(())
+                        Ok::<_, std::convert::Infallible>(())
                     }),
                 }
             });
