@@ -5,7 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use throughline::store::DocumentId;
-use throughline::sync::pairing::{Connection, Kind, PairingCode, PairingError, Setup};
+use throughline::sync::pairing::{
+    Candidate, Connection, Host, Kind, PairingCode, PairingError, Setup,
+};
 use throughline::sync::pairing_qr::QrCode;
 
 const NOW: u64 = 1_800_000_000;
@@ -40,8 +42,8 @@ fn a_browser_offer_keeps_what_connects_and_is_written_back() {
     assert_eq!(
         connection.candidates,
         vec![
-            "192.168.1.20:51234".parse().unwrap(),
-            "[fd00:1234:5678::20]:51235".parse().unwrap()
+            Candidate::at("192.168.1.20:51234".parse().unwrap()),
+            Candidate::at("[fd00:1234:5678::20]:51235".parse().unwrap())
         ]
     );
     let written = connection.to_sdp(42);
@@ -143,4 +145,20 @@ fn codes_that_are_not_right_are_refused_with_the_reason() {
         Connection::from_sdp("v=0\r\n"),
         Err(PairingError::Sdp("an ICE ufrag"))
     );
+}
+
+/// What a browser shows by default: its address hidden behind a `.local` name.
+#[test]
+fn a_candidate_named_by_multicast_dns_travels_as_its_uuid() {
+    let sdp = fixture_sdp().replace(
+        "192.168.1.20 51234 typ host",
+        "0f3e6a2c-8b1d-4e57-9a40-2c6b8d1e7f93.local 51234 typ host",
+    );
+    let connection = Connection::from_sdp(&sdp).unwrap();
+    assert!(matches!(connection.candidates[0].host, Host::Mdns(_)));
+    let written = connection.to_sdp(1);
+    assert!(written.contains("0f3e6a2c-8b1d-4e57-9a40-2c6b8d1e7f93.local 51234 typ host"));
+    let mut code = offer();
+    code.connection = connection;
+    assert_eq!(PairingCode::decode(&code.encode(), NOW).unwrap(), code);
 }

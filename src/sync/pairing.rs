@@ -6,13 +6,14 @@
 //!
 //! A session description from the browser is a page of text; nearly all of it is the
 //! same for every data-channel connection. Only the ICE credentials, the DTLS
-//! fingerprint, the DTLS role and the candidates differ, so only those travel (about a
-//! hundred bytes for two host candidates), and [`Connection::to_sdp`] writes the rest
+//! fingerprint, the DTLS role and the host candidates (addresses, or the `.local` names
+//! browsers show instead) differ, so only those travel (about 130 bytes for two host
+//! candidates and one document), and [`Connection::to_sdp`] writes the rest
 //! back. The code is base32 (the QR alphanumeric alphabet holds it at 5.5 bits a
 //! character, and it survives copying and reading aloud), behind the prefix `THL1`.
 //!
 //! ```
-//! use throughline::sync::pairing::{Connection, Kind, PairingCode, Setup};
+//! use throughline::sync::pairing::{Candidate, Connection, Kind, PairingCode, Setup};
 //! let offer = PairingCode {
 //!     kind: Kind::Offer,
 //!     pairing: [7; 8],
@@ -24,7 +25,7 @@
 //!         pwd: "0123456789abcdefghijkl".into(),
 //!         fingerprint: [0xAB; 32],
 //!         setup: Setup::ActPass,
-//!         candidates: vec!["192.168.1.20:51234".parse().unwrap()],
+//!         candidates: vec![Candidate::at("192.168.1.20:51234".parse().unwrap())],
 //!     },
 //! };
 //! let text = offer.encode();
@@ -33,6 +34,65 @@
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
+
+/// Where a device can be reached: an address, or (what browsers show by default, to
+/// keep the address private) a multicast-DNS name, a random UUID under `.local` that the
+/// local network resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Ip(IpAddr),
+    Mdns([u8; 16]),
+}
+
+/// A UDP host candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub host: Host,
+    pub port: u16,
+}
+
+impl Candidate {
+    pub fn at(address: SocketAddr) -> Candidate {
+        Candidate {
+            host: Host::Ip(address.ip()),
+            port: address.port(),
+        }
+    }
+
+    /// The host as the session description writes it.
+    fn host_text(&self) -> String {
+        match self.host {
+            Host::Ip(ip) => ip.to_string(),
+            Host::Mdns(uuid) => {
+                let hex: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
+                format!(
+                    "{}-{}-{}-{}-{}.local",
+                    &hex[..8],
+                    &hex[8..12],
+                    &hex[12..16],
+                    &hex[16..20],
+                    &hex[20..]
+                )
+            }
+        }
+    }
+
+    fn parse_host(text: &str) -> Option<Host> {
+        if let Ok(ip) = text.parse() {
+            return Some(Host::Ip(ip));
+        }
+        let name = text.strip_suffix(".local")?;
+        let hex: String = name.chars().filter(|c| *c != '-').collect();
+        if hex.len() != 32 || name.len() != 36 {
+            return None;
+        }
+        let mut uuid = [0u8; 16];
+        for (i, byte) in uuid.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(Host::Mdns(uuid))
+    }
+}
 
 use crate::store::DocumentId;
 
@@ -81,7 +141,7 @@ pub struct Connection {
     pub fingerprint: [u8; 32],
     pub setup: Setup,
     /// Host candidates (UDP) where the device can be reached.
-    pub candidates: Vec<SocketAddr>,
+    pub candidates: Vec<Candidate>,
 }
 
 /// One side of a pairing.
@@ -141,17 +201,21 @@ impl PairingCode {
         });
         bytes.push(c.candidates.len().min(MAX_CANDIDATES) as u8);
         for candidate in c.candidates.iter().take(MAX_CANDIDATES) {
-            match candidate.ip() {
-                IpAddr::V4(ip) => {
+            match candidate.host {
+                Host::Ip(IpAddr::V4(ip)) => {
                     bytes.push(4);
                     bytes.extend_from_slice(&ip.octets());
                 }
-                IpAddr::V6(ip) => {
+                Host::Ip(IpAddr::V6(ip)) => {
                     bytes.push(6);
                     bytes.extend_from_slice(&ip.octets());
                 }
+                Host::Mdns(uuid) => {
+                    bytes.push(b'm');
+                    bytes.extend_from_slice(&uuid);
+                }
             }
-            bytes.extend_from_slice(&candidate.port().to_be_bytes());
+            bytes.extend_from_slice(&candidate.port.to_be_bytes());
         }
         let check = checksum(&bytes);
         bytes.extend_from_slice(&check);
@@ -210,12 +274,14 @@ impl PairingCode {
         let count = r.byte()? as usize;
         let mut candidates = Vec::with_capacity(count);
         for _ in 0..count {
-            let ip = match r.byte()? {
-                4 => IpAddr::from(r.array::<4>()?),
-                6 => IpAddr::from(r.array::<16>()?),
+            let host = match r.byte()? {
+                4 => Host::Ip(IpAddr::from(r.array::<4>()?)),
+                6 => Host::Ip(IpAddr::from(r.array::<16>()?)),
+                b'm' => Host::Mdns(r.array()?),
                 _ => return Err(PairingError::Damaged),
             };
-            candidates.push(SocketAddr::new(ip, u16::from_be_bytes(r.array()?)));
+            let port = u16::from_be_bytes(r.array()?);
+            candidates.push(Candidate { host, port });
         }
         if !r.0.is_empty() {
             return Err(PairingError::Damaged);
@@ -307,8 +373,8 @@ impl Connection {
                 "a=candidate:{} 1 udp {} {} {} typ host generation 0\r\n",
                 index + 1,
                 2_122_260_223u32.saturating_sub(index as u32),
-                candidate.ip(),
-                candidate.port()
+                candidate.host_text(),
+                candidate.port
             ));
         }
         sdp.push_str(&format!(
@@ -324,14 +390,17 @@ impl Connection {
     }
 }
 
-/// `<foundation> <component> udp <priority> <ip> <port> typ host …` → the address.
-fn host_candidate(line: &str) -> Option<SocketAddr> {
+/// `<foundation> <component> udp <priority> <host> <port> typ host …` → the candidate.
+fn host_candidate(line: &str) -> Option<Candidate> {
     let fields: Vec<&str> = line.split_whitespace().collect();
     match fields.as_slice() {
-        [_, "1", protocol, _, ip, port, "typ", "host", ..]
+        [_, "1", protocol, _, host, port, "typ", "host", ..]
             if protocol.eq_ignore_ascii_case("udp") =>
         {
-            Some(SocketAddr::new(ip.parse().ok()?, port.parse().ok()?))
+            Some(Candidate {
+                host: Candidate::parse_host(host)?,
+                port: port.parse().ok()?,
+            })
         }
         _ => None,
     }
