@@ -17,6 +17,8 @@ mod engine;
 mod message;
 pub mod pairing;
 pub mod pairing_qr;
+#[cfg(target_arch = "wasm32")]
+pub mod peer_link;
 mod presence;
 mod relay_address;
 
