@@ -23,8 +23,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     MessageEvent, RtcDataChannel, RtcDataChannelEvent, RtcDataChannelInit, RtcDataChannelState,
-    RtcDataChannelType, RtcIceGatheringState, RtcPeerConnection, RtcSdpType,
-    RtcSessionDescriptionInit,
+    RtcDataChannelType, RtcIceGatheringState, RtcPeerConnection, RtcPeerConnectionState,
+    RtcSdpType, RtcSessionDescriptionInit,
 };
 
 use super::pairing::Connection;
@@ -64,10 +64,25 @@ impl PeerLink {
     fn new() -> Result<PeerLink, String> {
         let connection = RtcPeerConnection::new()
             .map_err(|e| failed("this browser cannot make a direct connection", e))?;
+        let listeners = Rc::new(Listeners::default());
+        // A connection that fails (the other device left the network for good) leaves
+        // its channel "open" and sending into the void; it counts as closed.
+        let watched = connection.clone();
+        let heard = Rc::clone(&listeners);
+        let changed = Closure::<dyn FnMut()>::new(move || {
+            if watched.connection_state() == RtcPeerConnectionState::Failed {
+                if let Some(listener) = &mut *heard.closed.borrow_mut() {
+                    listener("the other device can no longer be reached".into());
+                }
+            }
+        });
+        connection.set_onconnectionstatechange(Some(changed.as_ref().unchecked_ref()));
+        // Lives as long as the connection.
+        changed.forget();
         Ok(PeerLink {
             connection,
             channel: Rc::new(RefCell::new(None)),
-            listeners: Rc::new(Listeners::default()),
+            listeners,
         })
     }
 
@@ -131,18 +146,20 @@ impl PeerLink {
         *self.listeners.closed.borrow_mut() = Some(Box::new(listener));
     }
 
-    /// Whether the channel is open now.
+    /// Whether the channel is open now (and its connection has not failed).
     pub fn is_open(&self) -> bool {
-        self.channel
-            .borrow()
-            .as_ref()
-            .is_some_and(|c| c.ready_state() == RtcDataChannelState::Open)
+        self.connection.connection_state() != RtcPeerConnectionState::Failed
+            && self
+                .channel
+                .borrow()
+                .as_ref()
+                .is_some_and(|c| c.ready_state() == RtcDataChannelState::Open)
     }
 
     /// Sends one message; refused when the channel is not open.
     pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
         match &*self.channel.borrow() {
-            Some(channel) if channel.ready_state() == RtcDataChannelState::Open => channel
+            Some(channel) if self.is_open() => channel
                 .send_with_u8_array(bytes)
                 .map_err(|e| failed("the message could not be sent", e)),
             _ => Err("the direct connection is not open".into()),
