@@ -13,13 +13,13 @@ use std::time::Duration;
 use automerge::AutoCommit;
 use throughline::store::DocumentId;
 use throughline::sync::Presence;
-use throughline_relay::{Config, Relay};
+use throughline_relay::Relay;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 #[path = "common/engine_client.rs"]
 mod engine_client;
-use engine_client::Client;
+use engine_client::{test_config, Client};
 
 /// The workspace root, where node_modules and tests/interop are.
 fn root() -> PathBuf {
@@ -126,21 +126,7 @@ impl ReferenceServer {
 }
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {
-    let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.to_path_buf(),
-        app_dir: data_dir.join("no-app"),
-        base_path: "/".into(),
-        max_message_bytes: 1024 * 1024,
-        token: None,
-        token_file: None,
-        max_connections: 100,
-        max_connections_per_address: 100,
-        max_documents_per_connection: 10_000,
-        idle_timeout_seconds: 90,
-        unload_after_seconds: 300,
-        max_documents_in_memory: 50_000,
-    };
+    let config = test_config(data_dir);
     Relay::start(config).await.expect("the relay starts")
 }
 

@@ -17,7 +17,7 @@ mod common;
 #[path = "common/engine_client.rs"]
 mod engine_client;
 use common::raw_get;
-use engine_client::Client;
+use engine_client::{test_config, Client};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {
@@ -30,19 +30,9 @@ async fn start_relay_with(
     per_address: usize,
 ) -> Relay {
     let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.to_path_buf(),
-        app_dir: data_dir.join("no-app"),
-        base_path: "/".into(),
-        max_message_bytes: 1024 * 1024,
         token: token.map(str::to_owned),
-        token_file: None,
-        max_connections: 100,
         max_connections_per_address: per_address,
-        max_documents_per_connection: 10_000,
-        idle_timeout_seconds: 90,
-        unload_after_seconds: 300,
-        max_documents_in_memory: 50_000,
+        ..test_config(data_dir)
     };
     Relay::start(config).await.expect("the relay starts")
 }
@@ -307,19 +297,8 @@ async fn a_peer_that_stops_answering_is_closed_and_one_that_answers_pings_stays(
     let data = tempfile::tempdir().unwrap();
     let relay = {
         let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data.path().to_path_buf(),
-            app_dir: data.path().join("no-app"),
-            base_path: "/".into(),
-            max_message_bytes: 1024 * 1024,
-            token: None,
-            token_file: None,
-            max_connections: 100,
-            max_connections_per_address: 100,
-            max_documents_per_connection: 10_000,
             idle_timeout_seconds: 1,
-            unload_after_seconds: 300,
-            max_documents_in_memory: 50_000,
+            ..test_config(data.path())
         };
         Relay::start(config).await.expect("the relay starts")
     };
@@ -366,19 +345,8 @@ async fn a_connection_naming_more_documents_than_allowed_is_closed_and_others_ar
     let data = tempfile::tempdir().unwrap();
     let relay = {
         let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data.path().to_path_buf(),
-            app_dir: data.path().join("no-app"),
-            base_path: "/".into(),
-            max_message_bytes: 1024 * 1024,
-            token: None,
-            token_file: None,
-            max_connections: 100,
-            max_connections_per_address: 100,
             max_documents_per_connection: 2,
-            idle_timeout_seconds: 90,
-            unload_after_seconds: 300,
-            max_documents_in_memory: 50_000,
+            ..test_config(data.path())
         };
         Relay::start(config).await.expect("the relay starts")
     };
@@ -460,19 +428,9 @@ async fn start_forgetful_relay(
     max_in_memory: usize,
 ) -> Relay {
     let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.to_path_buf(),
-        app_dir: data_dir.join("no-app"),
-        base_path: "/".into(),
-        max_message_bytes: 1024 * 1024,
-        token: None,
-        token_file: None,
-        max_connections: 100,
-        max_connections_per_address: 100,
-        max_documents_per_connection: 10_000,
-        idle_timeout_seconds: 90,
         unload_after_seconds,
         max_documents_in_memory: max_in_memory,
+        ..test_config(data_dir)
     };
     Relay::start(config).await.expect("the relay starts")
 }
