@@ -150,11 +150,6 @@ impl Ledger {
             None => {}
         }
     }
-
-    /// Forgets a document no longer in memory (it is read again when next loaded).
-    pub fn forget(&self, document: &str) {
-        self.lock().remove(document);
-    }
 }
 
 /// The document and heads a `sync` message from samod reports; `None` for any other

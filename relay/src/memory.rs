@@ -37,7 +37,7 @@ pub struct MemoryLimits {
 
 /// One samod repo on its own runtime, and what is on disk for it.
 pub struct Generation {
-    pub repo: samod::Repo,
+    repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
     pub ledger: Arc<Ledger>,
     runtime: tokio::runtime::Runtime,
@@ -96,6 +96,8 @@ impl Generation {
 /// The current generation and the rules for replacing it.
 pub struct Memory {
     current: tokio::sync::RwLock<Option<Arc<Generation>>>,
+    /// Set once the relay stops: no generation is started after that.
+    stopped: std::sync::atomic::AtomicBool,
     data_dir: PathBuf,
     metrics: Arc<Metrics>,
     limits: MemoryLimits,
@@ -110,6 +112,7 @@ impl Memory {
         let generation = Generation::start(data_dir, &metrics).await?;
         let memory = Arc::new(Memory {
             current: tokio::sync::RwLock::new(Some(Arc::new(generation))),
+            stopped: std::sync::atomic::AtomicBool::new(false),
             data_dir: data_dir.to_path_buf(),
             metrics,
             limits,
@@ -123,14 +126,17 @@ impl Memory {
         self.current.read().await.clone()
     }
 
-    /// Replaces the current generation with a fresh one.
+    /// Replaces the current generation with a fresh one (or starts one, when the last
+    /// attempt failed and there is none).
     pub async fn recycle(&self, why: &str) -> Result<(), String> {
         let mut current = self.current.write().await;
-        let Some(old) = current.take() else {
+        if self.stopped.load(Ordering::Relaxed) {
             return Ok(());
-        };
+        }
         let loaded = self.metrics.documents_open.load(Ordering::Relaxed);
-        stop_when_unshared(old).await;
+        if let Some(old) = current.take() {
+            stop_when_unshared(old).await;
+        }
         // Every document of the old generation is gone (whatever its observer said).
         self.metrics.documents_open.store(0, Ordering::Relaxed);
         let fresh = Generation::start(&self.data_dir, &self.metrics).await;
@@ -157,7 +163,9 @@ impl Memory {
 
     /// Stops the current generation for good (the relay is stopping).
     pub async fn stop(&self) {
-        if let Some(old) = self.current.write().await.take() {
+        let mut current = self.current.write().await;
+        self.stopped.store(true, Ordering::Relaxed);
+        if let Some(old) = current.take() {
             stop_when_unshared(old).await;
         }
     }
@@ -195,11 +203,18 @@ async fn watch(memory: std::sync::Weak<Memory>) {
         let Some(memory) = memory.upgrade() else {
             return;
         };
+        if memory.stopped.load(Ordering::Relaxed) {
+            return;
+        }
         let now = tokio::time::Instant::now();
         let open = memory.metrics.connections_open.load(Ordering::Relaxed);
         let loaded = memory.metrics.documents_open.load(Ordering::Relaxed);
         let limits = memory.limits;
-        let reason = if open == 0 {
+        let missing = memory.current.read().await.is_none();
+        let reason = if missing {
+            // The last start failed (logged): try again rather than refuse peers for good.
+            Some("the sync service is starting again".to_owned())
+        } else if open == 0 {
             let since = *idle_since.get_or_insert(now);
             (loaded > 0 && now - since >= limits.unload_after)
                 .then(|| format!("no peer connected for {} s", limits.unload_after.as_secs()))
@@ -215,7 +230,7 @@ async fn watch(memory: std::sync::Weak<Memory>) {
         };
         if let Some(reason) = reason {
             if memory.recycle(&reason).await.is_err() {
-                return;
+                continue;
             }
             last_recycled = tokio::time::Instant::now();
             idle_since = None;

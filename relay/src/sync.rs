@@ -80,11 +80,6 @@ impl SyncService {
         self.memory.stop().await;
     }
 
-    /// Unloads every document from memory now (they load again from disk when asked for).
-    pub async fn unload_documents(&self) -> Result<(), String> {
-        self.memory.recycle("asked to").await
-    }
-
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
     }
