@@ -10,7 +10,7 @@ use std::rc::Rc;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use throughline::store::DocumentId;
-use throughline::sync::pairing::{Kind, PairingCode};
+use throughline::sync::pairing::{Kind, PairingCode, Shares, WorkspaceTag};
 use throughline::sync::peer_link::PeerLink;
 use throughline::sync::{Effect, Engine, Event, PeerMetadata};
 use wasm_bindgen_futures::JsFuture;
@@ -96,17 +96,22 @@ async fn two_devices_paired_by_codes_sync_a_document_over_the_data_channel() {
     allow_media().await;
     // The laptop offers; its code is what the tablet scans or types.
     let (laptop_link, offer) = PeerLink::offer().await.expect("an offer is made");
-    let document = DocumentId::random();
+    let (workspace, document) = (DocumentId::random(), DocumentId::random());
     let offer_code = PairingCode {
         kind: Kind::Offer,
         pairing: [3; 8],
         created_at: now(),
         device: "Laptop".into(),
-        documents: vec![document],
+        workspace: WorkspaceTag::of(&workspace),
+        shares: Shares::Documents(vec![document]),
+        joins: None,
         connection: offer,
     };
     let scanned = PairingCode::decode(&offer_code.encode(), now()).expect("the offer reads");
-    assert_eq!(scanned.documents, vec![document]);
+    assert_eq!(scanned.shares, Shares::Documents(vec![document]));
+    scanned
+        .check_offer_for(&workspace)
+        .expect("an offer for this workspace");
 
     // The tablet answers; its code goes back to the laptop.
     let (tablet_link, answer) = PeerLink::answer(&scanned.connection)
@@ -117,8 +122,9 @@ async fn two_devices_paired_by_codes_sync_a_document_over_the_data_channel() {
         pairing: scanned.pairing,
         created_at: now(),
         device: "Tablet".into(),
-        documents: Vec::new(),
+        joins: None,
         connection: answer,
+        ..scanned.clone()
     };
     let answered = PairingCode::decode(&answer_code.encode(), now()).expect("the answer reads");
     answered
@@ -139,9 +145,19 @@ async fn two_devices_paired_by_codes_sync_a_document_over_the_data_channel() {
         "the channel opens"
     );
 
-    // The laptop has the document; the tablet asks for it by id.
+    // The laptop has the document; the tablet asks for it by id. It is larger than a
+    // data-channel message may be (256 KiB), so it crosses in frames.
     let mut doc = AutoCommit::new();
     doc.put(ROOT, "text", "written on the laptop").unwrap();
+    // Varied text: a run of one letter would compress to almost nothing.
+    let mut seed = 7u32;
+    let appendix: String = (0..600 * 1024)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + (seed >> 16) as u8 % 26)
+        })
+        .collect();
+    doc.put(ROOT, "appendix", appendix).unwrap();
     doc.commit();
     let mut laptop = Side::new("laptop", laptop_link, HashMap::from([(document, doc)]));
     let mut tablet = Side::new(

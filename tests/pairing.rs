@@ -1,14 +1,12 @@
 //! Pairing two devices with no server: the code an offer or answer travels as, made from
 //! a browser's session description (a checked-in fixture) and made back into one; as a
 //! QR code read back from its pixels; and every way a code can be wrong.
-// Native only: the QR decoder that reads the pixels back is a native dev-dependency.
-#![cfg(not(target_arch = "wasm32"))]
 
 use throughline::store::DocumentId;
 use throughline::sync::pairing::{
-    Candidate, Connection, Host, Kind, PairingCode, PairingError, Setup,
+    Candidate, Connection, Host, Kind, PairingCode, PairingError, Setup, Shares, WorkspaceTag,
 };
-use throughline::sync::pairing_qr::QrCode;
+use throughline::sync::pairing_qr::{read_qr, QrCode};
 
 const NOW: u64 = 1_800_000_000;
 
@@ -20,13 +18,20 @@ fn fixture_sdp() -> String {
     .expect("the fixture is checked in")
 }
 
+/// The workspace both test devices are in.
+fn workspace() -> DocumentId {
+    DocumentId::from_bytes([5; 16])
+}
+
 fn offer() -> PairingCode {
     PairingCode {
         kind: Kind::Offer,
         pairing: [1, 2, 3, 4, 5, 6, 7, 8],
         created_at: NOW,
         device: "Ana's tablet".into(),
-        documents: vec![DocumentId::random()],
+        workspace: WorkspaceTag::of(&workspace()),
+        shares: Shares::Documents(vec![DocumentId::random()]),
+        joins: None,
         connection: Connection::from_sdp(&fixture_sdp()).expect("the fixture reads"),
     }
 }
@@ -69,6 +74,34 @@ fn a_typical_offer_is_short_and_round_trips() {
         .collect::<Vec<_>>()
         .join("-");
     assert_eq!(PairingCode::decode(&typed, NOW).unwrap(), offer);
+    // A whole-workspace pairing names no documents and round-trips the same way.
+    let whole = PairingCode {
+        shares: Shares::Workspace,
+        ..offer.clone()
+    };
+    assert_eq!(PairingCode::decode(&whole.encode(), NOW).unwrap(), whole);
+    // One that a new device may join by carries the workspace's id, and that id must
+    // be the workspace the code names.
+    let joinable = PairingCode {
+        joins: Some(workspace()),
+        ..whole.clone()
+    };
+    let text = joinable.encode();
+    assert_eq!(PairingCode::decode(&text, NOW).unwrap(), joinable);
+    assert!(
+        text.len() < 260,
+        "a joinable offer is {} characters",
+        text.len()
+    );
+    let mismatched = PairingCode {
+        joins: Some(DocumentId::random()),
+        ..whole
+    };
+    assert_eq!(
+        PairingCode::decode(&mismatched.encode(), NOW),
+        Err(PairingError::Damaged)
+    );
+    let text = offer.encode();
     assert!(
         text.len() < 260,
         "an offer with two candidates and a document is {} characters",
@@ -87,12 +120,11 @@ fn the_qr_code_of_an_offer_reads_back_from_its_pixels() {
         qr.version()
     );
     let (side, pixels) = qr.to_pixels(4);
-    let mut image =
-        rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| pixels[y * side + x]);
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code found");
-    let (_, content) = grids[0].decode().expect("the QR code decodes");
+    let content = read_qr(side, side, &pixels).expect("the QR code is found and decodes");
     assert_eq!(content, text);
+    // A frame with no code in it, and a frame too short for its size, read as nothing.
+    assert_eq!(read_qr(side, side, &vec![255; side * side]), None);
+    assert_eq!(read_qr(side, side, &pixels[..10]), None);
     assert_eq!(PairingCode::decode(&content, NOW).unwrap(), offer);
 }
 
@@ -134,12 +166,24 @@ fn codes_that_are_not_right_are_refused_with_the_reason() {
     // An answer to another offer, and an offer where an answer was expected.
     let mut answer = offer.clone();
     answer.kind = Kind::Answer;
-    answer.documents.clear();
     assert_eq!(answer.check_answers(&offer), Ok(()));
     let mut foreign = answer.clone();
     foreign.pairing = [9; 8];
     assert_eq!(foreign.check_answers(&offer), Err(PairingError::Foreign));
+    let mut elsewhere = answer.clone();
+    elsewhere.workspace = WorkspaceTag::of(&DocumentId::random());
+    assert_eq!(elsewhere.check_answers(&offer), Err(PairingError::Foreign));
     assert_eq!(offer.check_answers(&offer), Err(PairingError::WrongKind));
+    // An offer from another workspace is refused before anything is made of it.
+    assert_eq!(offer.check_offer_for(&workspace()), Ok(()));
+    assert_eq!(
+        offer.check_offer_for(&DocumentId::random()),
+        Err(PairingError::OtherWorkspace)
+    );
+    assert_eq!(
+        answer.check_offer_for(&workspace()),
+        Err(PairingError::WrongKind)
+    );
     // A description without what connects.
     assert_eq!(
         Connection::from_sdp("v=0\r\n"),

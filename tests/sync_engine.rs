@@ -8,7 +8,9 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use minicbor::Encoder;
 use throughline::store::DocumentId;
-use throughline::sync::{Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata};
+use throughline::sync::{
+    Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata, Scope,
+};
 
 fn roundtrip(message: Message) {
     assert_eq!(Message::decode(&message.encode()), Ok(message));
@@ -390,6 +392,120 @@ fn three_peers_in_a_line_converge_through_the_middle() {
     net.edit(2, document, "from c");
     net.settle();
     assert_eq!(net.peers[0].text(document), "from c", "and the other way");
+    assert!(net.same(0, 2, document));
+}
+
+impl Network {
+    /// Like `connect`, with both ends limited to `scope`.
+    fn connect_limited(&mut self, client: usize, server: usize, id: u64, scope: Scope) {
+        self.peers[client].engine.set_scope(id, scope.clone());
+        self.peers[server].engine.set_scope(id, scope);
+        self.connect(client, server, id);
+    }
+}
+
+#[test]
+fn a_link_that_shares_one_document_carries_that_one_only() {
+    let mut net = Network::new(&["a", "b", "c"]);
+    let (review, plan) = (DocumentId::random(), DocumentId::random());
+    net.edit(0, review, "the review");
+    net.edit(0, plan, "the plan");
+    // b has both open (same workspace) and would take anything offered.
+    net.peers[1].docs.insert(review, AutoCommit::new());
+    net.peers[1].docs.insert(plan, AutoCommit::new());
+    net.connect_limited(0, 1, 1, Scope::Only([review].into()));
+    net.settle();
+    assert_eq!(net.peers[1].text(review), "the review");
+    assert_eq!(net.peers[1].text(plan), "", "the plan was not shared");
+    assert!(net.peers[0].closed.is_empty() && net.peers[1].closed.is_empty());
+
+    // b keeps its own edits of the plan to itself on this link.
+    net.edit(1, plan, "b's plan");
+    net.settle();
+    assert_eq!(
+        net.peers[0].text(plan),
+        "the plan",
+        "b's plan did not come in"
+    );
+
+    // A device whose end carries everything asks a for the plan by id: a refuses as if
+    // it did not have it, and takes nothing from it.
+    net.peers[2].docs.insert(plan, AutoCommit::new());
+    net.peers[0]
+        .engine
+        .set_scope(3, Scope::Only([review].into()));
+    net.connect(2, 0, 3);
+    net.settle();
+    assert!(net.peers[2].unavailable.contains(&plan));
+    assert_eq!(net.peers[2].text(plan), "");
+    assert_eq!(net.peers[0].text(plan), "the plan");
+    net.disconnect(2, 0, 3);
+
+    // Nor does the plan reach a third device through b, nor does presence on it.
+    net.connect(2, 1, 2);
+    net.settle();
+    net.event(
+        0,
+        Event::Broadcast {
+            document: plan,
+            data: b"on the plan",
+        },
+    );
+    net.settle();
+    assert!(net.peers[1].heard.is_empty());
+    assert_eq!(
+        net.peers[2].text(plan),
+        "b's plan",
+        "c has b's plan, not a's"
+    );
+}
+
+#[test]
+fn private_documents_stay_off_whole_workspace_links() {
+    let mut net = Network::new(&["laptop", "tablet"]);
+    let (workspace, notes) = (DocumentId::random(), DocumentId::random());
+    net.edit(0, workspace, "workspace");
+    net.edit(0, notes, "my coaching notes");
+    net.peers[0].engine.keep_private(notes);
+    net.peers[1].docs.insert(workspace, AutoCommit::new());
+    net.peers[1].docs.insert(notes, AutoCommit::new());
+    net.connect_limited(0, 1, 1, Scope::AllButPrivate);
+    net.settle();
+    assert_eq!(net.peers[1].text(workspace), "workspace");
+    assert_eq!(net.peers[1].text(notes), "");
+    // The same document goes to a relay, which carries everything.
+    let mut relay = Network::new(&["laptop", "relay"]);
+    relay.peers[0] = std::mem::replace(&mut net.peers[0], Peer::new("gone"));
+    relay.peers[1].docs.insert(notes, AutoCommit::new());
+    relay.connect(0, 1, 7);
+    relay.settle();
+    assert_eq!(relay.peers[1].text(notes), "my coaching notes");
+}
+
+#[test]
+fn a_mesh_of_three_merges_concurrent_edits_without_looping() {
+    let mut net = Network::new(&["a", "b", "c"]);
+    let document = DocumentId::random();
+    for peer in 0..3 {
+        net.peers[peer].docs.insert(document, AutoCommit::new());
+    }
+    net.connect_limited(0, 1, 1, Scope::AllButPrivate);
+    net.connect_limited(1, 2, 2, Scope::AllButPrivate);
+    net.connect_limited(2, 0, 3, Scope::AllButPrivate);
+    net.settle();
+    net.edit(0, document, "a");
+    net.edit(1, document, "b");
+    net.edit(2, document, "c");
+    net.settle();
+    assert!(net.same(0, 1, document) && net.same(1, 2, document));
+    let doc = net.peers[2].docs.document(&document).unwrap();
+    for who in ["by-0-a", "by-1-b", "by-2-c"] {
+        assert!(doc.get(ROOT, who).unwrap().is_some(), "{who} arrived");
+    }
+    // One link goes; the two ends still converge through the third.
+    net.disconnect(2, 0, 3);
+    net.edit(0, document, "a again");
+    net.settle();
     assert!(net.same(0, 2, document));
 }
 

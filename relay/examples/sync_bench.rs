@@ -395,10 +395,11 @@ async fn upload(url: &str, docs: HashMap<DocumentId, AutoCommit>) -> Result<Dura
     Ok(started.elapsed())
 }
 
-/// The size of a typical pairing offer (a browser's data-channel offer with two host
-/// candidates, sharing one document) as text and as a QR code.
+/// The size of typical pairing offers (a browser's data-channel offer with two host
+/// candidates, sharing one document, or a whole workspace that a new device may join)
+/// as text and as a QR code.
 fn pairing_code_size() -> Result<(), Error> {
-    use throughline::sync::pairing::{Connection, Kind, PairingCode};
+    use throughline::sync::pairing::{Connection, Kind, PairingCode, Shares, WorkspaceTag};
     let sdp = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("..")
@@ -411,18 +412,29 @@ fn pairing_code_size() -> Result<(), Error> {
         pairing: [0; 8],
         created_at: 1_800_000_000,
         device: "Ana's tablet".into(),
-        documents: vec![DocumentId::random()],
+        workspace: WorkspaceTag::of(&DocumentId::random()),
+        shares: Shares::Documents(vec![DocumentId::random()]),
+        joins: None,
         connection: Connection::from_sdp(&sdp)?,
     };
-    let text = offer.encode();
-    let qr = throughline::sync::pairing_qr::QrCode::of(&text)?;
-    println!(
-        "pairing offer: {} characters (from a {}-byte session description), QR version {} ({} modules a side)",
-        text.len(),
-        sdp.len(),
-        qr.version(),
-        qr.width()
-    );
+    let workspace = DocumentId::random();
+    let joinable = PairingCode {
+        workspace: WorkspaceTag::of(&workspace),
+        shares: Shares::Workspace,
+        joins: Some(workspace),
+        ..offer.clone()
+    };
+    for (what, code) in [("one document", offer), ("a workspace to join", joinable)] {
+        let text = code.encode();
+        let qr = throughline::sync::pairing_qr::QrCode::of(&text)?;
+        println!(
+            "pairing offer ({what}): {} characters (from a {}-byte session description), QR version {} ({} modules a side)",
+            text.len(),
+            sdp.len(),
+            qr.version(),
+            qr.width()
+        );
+    }
     Ok(())
 }
 

@@ -1,20 +1,23 @@
-//! The browser's sync client: one WebSocket to a relay carrying the [`Engine`]'s
-//! messages for this device's documents (the workspace, and each plan as it is opened). It reconnects with jittered backoff, tells the
-//! store when sync brought changes (so they are saved and shown), and reports whether the
-//! relay has everything this device has.
+//! The browser's sync client: one [`Engine`] for this device's documents (the workspace,
+//! and each plan, review and check-in series as it is opened), carried over every
+//! connection this device has: a WebSocket to a relay when there is one
+//! ([`super::relay_socket`]), and direct links to other devices
+//! ([`super::direct_links`]). It tells the store when sync brought changes (so they are
+//! saved and shown), and reports, for the relay and for each device, whether it has
+//! everything this device has.
 
 use std::cell::{Cell, RefCell, RefMut};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::AutoCommit;
-use js_sys::{ArrayBuffer, Uint8Array};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{BinaryType, MessageEvent, WebSocket};
+use web_sys::WebSocket;
 
+use super::direct_links::{Direct, LinkState, PendingOffer};
 use super::engine::{ConnectionId, Documents, Effect, Engine, Event};
+use super::introduction::Introductions;
 use super::message::PeerMetadata;
+use super::pairing::Shares;
 use crate::store::{DocHandle, DocumentId, Storage};
 
 /// Where this device stands with the relay.
@@ -29,17 +32,43 @@ pub enum SyncStatus {
     Offline(String),
 }
 
-const FIRST_RETRY_MS: f64 = 1_000.0;
-const LAST_RETRY_MS: f64 = 30_000.0;
+/// One peer this device syncs with, as the sync indicator shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerView {
+    /// The connection (stable while it lasts; a relay reconnect keeps the relay's view).
+    pub key: ConnectionId,
+    /// "Relay", or the name the other device gave itself.
+    pub name: String,
+    /// A device linked directly (not the relay).
+    pub direct: bool,
+    pub state: LinkState,
+    /// What the link shares, in words ("the whole workspace").
+    pub shares: String,
+    /// The only documents it carries, when it does not carry every shared one.
+    pub only: Option<BTreeSet<DocumentId>>,
+    /// The documents it carries that it does not have all of yet.
+    pub unsynced: BTreeSet<DocumentId>,
+}
 
-struct Client<S> {
-    url: String,
-    engine: RefCell<Engine>,
-    /// The documents shared with the relay, by id.
-    documents: RefCell<HashMap<DocumentId, DocHandle<S>>>,
-    socket: RefCell<Option<WebSocket>>,
-    connection: Cell<ConnectionId>,
-    retry_ms: Cell<f64>,
+pub(super) const FIRST_RETRY_MS: f64 = 1_000.0;
+pub(super) const LAST_RETRY_MS: f64 = 30_000.0;
+/// The relay's view keeps this key across reconnects; direct links count up from
+/// [`FIRST_LINK`], so the two never meet.
+pub const RELAY_KEY: ConnectionId = 0;
+pub(super) const FIRST_LINK: ConnectionId = 1 << 40;
+
+pub(super) struct Client<S> {
+    /// The relay's `/sync` address, when this device has a relay.
+    pub(super) url: Option<String>,
+    pub(super) engine: RefCell<Engine>,
+    /// The workspace document: presence and introductions ride on it.
+    pub(super) workspace: DocumentId,
+    /// The documents shared, by id.
+    pub(super) documents: RefCell<HashMap<DocumentId, DocHandle<S>>>,
+    pub(super) socket: RefCell<Option<WebSocket>>,
+    /// The relay connection's current id (a new one for each socket).
+    pub(super) connection: Cell<ConnectionId>,
+    pub(super) retry_ms: Cell<f64>,
     status: RefCell<SyncStatus>,
     on_status: Box<dyn Fn(&SyncStatus)>,
     /// The relay's peer id, once known: what is missing there is counted against it,
@@ -55,22 +84,46 @@ struct Client<S> {
     counted: Cell<bool>,
     on_pending: RefCell<Option<PendingListener>>,
     on_ephemeral: RefCell<Option<EphemeralListener>>,
+    /// Direct links to other devices, open or closed, by connection.
+    pub(super) links: RefCell<BTreeMap<ConnectionId, Direct>>,
+    pub(super) next_link: Cell<ConnectionId>,
+    /// Offers this device sent through the relay, waiting for their answers.
+    pub(super) offers: RefCell<Vec<PendingOffer>>,
+    pub(super) introductions: RefCell<Introductions>,
+    /// Whether devices met through the relay are linked directly (the person may turn
+    /// it off: a direct link shows the other device this one's local address).
+    pub(super) introducing: Cell<bool>,
+    /// The name this device gives itself to others.
+    pub(super) device_name: RefCell<String>,
+    on_peers: RefCell<Option<PeersListener>>,
+    /// What the peers' listener was last told.
+    told_peers: RefCell<Vec<PeerView>>,
 }
 
 /// Called with the document, the sending session and the data of an ephemeral message.
 type EphemeralListener = Box<dyn Fn(DocumentId, &str, &[u8])>;
-
 type PendingListener = Box<dyn Fn(&[(DocumentId, usize)])>;
+type PeersListener = Box<dyn Fn(&[PeerView])>;
 
-/// Keeps this device's documents in sync with a relay for as long as the page lives.
+/// Keeps this device's documents in sync with a relay and with linked devices for as
+/// long as the page lives.
 pub struct SyncClient<S> {
-    client: Rc<Client<S>>,
+    pub(super) client: Rc<Client<S>>,
+}
+
+// A handle: clones share one client (a page calls it across an await).
+impl<S> Clone for SyncClient<S> {
+    fn clone(&self) -> Self {
+        Self {
+            client: Rc::clone(&self.client),
+        }
+    }
 }
 
 /// The documents lent to the engine for one event: each is borrowed only when the
 /// engine asks for it, and the ones asked for are remembered (their status may have
 /// changed).
-struct Lent<'a, S> {
+pub(super) struct Lent<'a, S> {
     handles: &'a HashMap<DocumentId, DocHandle<S>>,
     borrowed: HashMap<DocumentId, RefMut<'a, AutoCommit>>,
 }
@@ -95,17 +148,32 @@ fn lend<S: Storage>(handles: &HashMap<DocumentId, DocHandle<S>>) -> Lent<'_, S> 
     }
 }
 
+impl PeerView {
+    /// Whether this peer carries `document` (a private document aside, which only the
+    /// relay carries).
+    pub fn carries(&self, document: &DocumentId) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.contains(document))
+    }
+}
+
 impl<S: Storage + 'static> SyncClient<S> {
-    /// Starts syncing `handle` with the relay at `url` (`ws://…/sync` or `wss://…/sync`).
+    /// Starts syncing the workspace `handle`: with the relay at `url` (`ws://…/sync` or
+    /// `wss://…/sync`) when there is one, and with devices linked later in any case.
     pub fn start(
-        url: String,
+        url: Option<String>,
         handle: DocHandle<S>,
+        device_name: String,
         on_status: impl Fn(&SyncStatus) + 'static,
     ) -> Self {
         let peer_id = format!("throughline-{}", uuid::Uuid::new_v4().simple());
         let client = Rc::new(Client {
             url,
+            introductions: RefCell::new(Introductions::new(peer_id.clone())),
+            introducing: Cell::new(true),
             engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),
+            workspace: handle.id(),
             documents: RefCell::new(HashMap::new()),
             socket: RefCell::new(None),
             connection: Cell::new(0),
@@ -118,16 +186,24 @@ impl<S: Storage + 'static> SyncClient<S> {
             counted: Cell::new(false),
             on_pending: RefCell::new(None),
             on_ephemeral: RefCell::new(None),
+            links: RefCell::new(BTreeMap::new()),
+            next_link: Cell::new(FIRST_LINK),
+            offers: RefCell::new(Vec::new()),
+            device_name: RefCell::new(device_name),
+            on_peers: RefCell::new(None),
+            told_peers: RefCell::new(Vec::new()),
         });
         let sync = Self { client };
         sync.share(handle);
-        watch_network(&sync.client);
-        connect(&sync.client);
+        if sync.client.url.is_some() {
+            super::relay_socket::watch_network(&sync.client);
+            super::relay_socket::connect(&sync.client);
+        }
         sync
     }
 
-    /// Syncs one more document with the relay (a plan opened or created): this device's
-    /// changes go up, and a document this device does not have yet is asked for.
+    /// Syncs one more document (a plan opened or created): this device's changes go
+    /// out, and a document this device does not have yet is asked for.
     pub fn share(&self, handle: DocHandle<S>) {
         let client = &self.client;
         let document = handle.id();
@@ -145,8 +221,20 @@ impl<S: Storage + 'static> SyncClient<S> {
         client.event(Event::Changed { document });
     }
 
+    /// Syncs a private document (a manager's coaching notes) with the relay only: a
+    /// direct link never carries it, whatever the pairing shares.
+    pub fn share_privately(&self, handle: DocHandle<S>) {
+        self.client.engine.borrow_mut().keep_private(handle.id());
+        self.share(handle);
+    }
+
     pub fn status(&self) -> SyncStatus {
         self.client.status.borrow().clone()
+    }
+
+    /// This engine's peer id (its session in ephemeral messages).
+    pub fn peer_id(&self) -> String {
+        self.client.engine.borrow().peer_id().to_owned()
     }
 
     /// Called with the documents whose changes the relay does not have yet, and how many,
@@ -155,8 +243,15 @@ impl<S: Storage + 'static> SyncClient<S> {
         *self.client.on_pending.borrow_mut() = Some(Box::new(listener));
     }
 
-    /// Tells everyone looking at `document` through the relay something not kept
-    /// (presence). Nothing is sent while disconnected.
+    /// Called with every peer (the relay first, then linked devices) whenever one
+    /// connects, closes, or gets or lacks a document.
+    pub fn on_peers(&self, listener: impl Fn(&[PeerView]) + 'static) {
+        *self.client.on_peers.borrow_mut() = Some(Box::new(listener));
+        self.client.tell_peers();
+    }
+
+    /// Tells everyone looking at `document` something not kept (presence), through
+    /// every connection. Nothing is sent while disconnected.
     pub fn broadcast(&self, document: DocumentId, data: &[u8]) {
         self.client.event(Event::Broadcast { document, data });
     }
@@ -167,13 +262,23 @@ impl<S: Storage + 'static> SyncClient<S> {
         *self.client.on_ephemeral.borrow_mut() = Some(Box::new(listener));
     }
 
-    /// Tries now: reconnects at once when disconnected (instead of waiting for the next
-    /// retry), or offers every document again when connected.
+    /// Whether devices met through the relay are offered (and answered) direct links.
+    pub fn set_introducing(&self, on: bool) {
+        self.client.introducing.set(on);
+    }
+
+    /// The name this device gives itself in pairing codes.
+    pub fn set_device_name(&self, name: String) {
+        *self.client.device_name.borrow_mut() = name;
+    }
+
+    /// Tries now: reconnects to the relay at once when disconnected (instead of waiting
+    /// for the next retry), or offers every document again when connected.
     pub fn sync_now(&self) {
         let client = &self.client;
-        if client.socket.borrow().is_none() {
+        if client.url.is_some() && client.socket.borrow().is_none() {
             client.retry_ms.set(FIRST_RETRY_MS);
-            connect(client);
+            super::relay_socket::connect(client);
             return;
         }
         let ids: Vec<DocumentId> = client.documents.borrow().keys().copied().collect();
@@ -186,7 +291,7 @@ impl<S: Storage + 'static> SyncClient<S> {
 impl<S: Storage + 'static> Client<S> {
     /// Runs one event through the engine with the document lent, then carries out the
     /// effects (after the loan ends: saving reads the document again).
-    fn event(self: &Rc<Self>, event: Event<'_>) {
+    pub(super) fn event(self: &Rc<Self>, event: Event<'_>) {
         let handles = self.documents.borrow().clone();
         // An edit changes what the relay lacks even when the engine has no one to tell.
         let edited = match &event {
@@ -202,11 +307,7 @@ impl<S: Storage + 'static> Client<S> {
         };
         for effect in effects {
             match effect {
-                Effect::Send { connection, bytes } if connection == self.connection.get() => {
-                    if let Some(socket) = &*self.socket.borrow() {
-                        let _ = socket.send_with_u8_array(&bytes);
-                    }
-                }
+                Effect::Send { connection, bytes } => self.send(connection, &bytes),
                 Effect::Close { connection, reason } if connection == self.connection.get() => {
                     if let Some(socket) = self.socket.borrow_mut().take() {
                         let _ = socket.close_with_code_and_reason(
@@ -216,12 +317,16 @@ impl<S: Storage + 'static> Client<S> {
                     }
                     self.offline(format!("the connection was closed: {reason}"));
                 }
+                Effect::Close { connection, reason } => self.close_link(connection, reason),
                 Effect::Ephemeral {
                     document,
                     session,
                     data,
                     ..
                 } => {
+                    if document == self.workspace && self.introduction(&session, &data) {
+                        continue;
+                    }
                     if let Some(listener) = &*self.on_ephemeral.borrow() {
                         listener(document, &session, &data);
                     }
@@ -231,41 +336,80 @@ impl<S: Storage + 'static> Client<S> {
                         handle.changed_by_sync();
                     }
                 }
-                Effect::PeerReady { peer, .. } => {
+                Effect::PeerReady {
+                    connection, peer, ..
+                } if connection == self.connection.get() => {
                     self.retry_ms.set(FIRST_RETRY_MS);
                     *self.relay_peer.borrow_mut() = Some(peer);
                 }
+                Effect::PeerReady {
+                    connection, peer, ..
+                } => self.link_ready(connection, peer),
                 _ => {}
             }
         }
         self.refresh_status(&handles, &touched);
     }
 
+    fn send(&self, connection: ConnectionId, bytes: &[u8]) {
+        if connection == self.connection.get() {
+            if let Some(socket) = &*self.socket.borrow() {
+                let _ = socket.send_with_u8_array(bytes);
+            }
+        } else if let Some(direct) = self.links.borrow().get(&connection) {
+            // A link that cannot send is closing; its close event tells the engine.
+            let _ = direct.link.send(bytes);
+        }
+    }
+
     /// Counts again what the event touched, then says where this device stands.
     fn refresh_status(&self, handles: &HashMap<DocumentId, DocHandle<S>>, touched: &[DocumentId]) {
         self.count_pending(handles, touched);
+        self.count_links(handles, touched);
         let connection = self.connection.get();
+        let peer = self.engine.borrow().peer_of(connection).map(str::to_owned);
+        if let Some(peer) = peer {
+            {
+                let engine = self.engine.borrow();
+                let mut lent = lend(handles);
+                let mut unsynced = self.unsynced.borrow_mut();
+                for id in touched {
+                    if engine.in_sync_with(&peer, id, &mut lent) {
+                        unsynced.remove(id);
+                    } else {
+                        unsynced.insert(*id);
+                    }
+                }
+            }
+            let synced = self.unsynced.borrow().is_empty();
+            self.set_status(if synced {
+                SyncStatus::Synced
+            } else {
+                SyncStatus::Syncing
+            });
+        }
+        self.tell_peers();
+    }
+
+    /// Which of the touched documents each open link lacks.
+    fn count_links(&self, handles: &HashMap<DocumentId, DocHandle<S>>, touched: &[DocumentId]) {
         let engine = self.engine.borrow();
-        let Some(peer) = engine.peer_of(connection).map(str::to_owned) else {
-            return;
-        };
-        {
-            let mut lent = lend(handles);
-            let mut unsynced = self.unsynced.borrow_mut();
+        let mut lent = lend(handles);
+        for (connection, direct) in self.links.borrow_mut().iter_mut() {
+            let Some(peer) = direct.peer.clone() else {
+                continue;
+            };
             for id in touched {
+                if !engine.carries(*connection, id) {
+                    continue;
+                }
                 if engine.in_sync_with(&peer, id, &mut lent) {
-                    unsynced.remove(id);
+                    direct.unsynced.remove(id);
                 } else {
-                    unsynced.insert(*id);
+                    direct.unsynced.insert(*id);
                 }
             }
         }
-        let synced = self.unsynced.borrow().is_empty();
-        self.set_status(if synced {
-            SyncStatus::Synced
-        } else {
-            SyncStatus::Syncing
-        });
     }
 
     /// Counts, for the documents in `touched`, the changes the relay does not have yet,
@@ -305,130 +449,68 @@ impl<S: Storage + 'static> Client<S> {
         }
     }
 
-    fn set_status(&self, status: SyncStatus) {
+    /// Every peer as it stands now: the relay (when there is one), then each link.
+    fn peers(&self) -> Vec<PeerView> {
+        let mut peers = Vec::new();
+        if self.url.is_some() {
+            let state = match &*self.status.borrow() {
+                SyncStatus::Connecting => LinkState::Connecting,
+                SyncStatus::Syncing | SyncStatus::Synced => LinkState::Open,
+                SyncStatus::Offline(reason) => LinkState::Closed(reason.clone()),
+            };
+            peers.push(PeerView {
+                key: RELAY_KEY,
+                name: "Relay".into(),
+                direct: false,
+                state,
+                shares: "every document this device has".into(),
+                only: None,
+                unsynced: self.unsynced.borrow().iter().copied().collect(),
+            });
+        }
+        for (key, direct) in self.links.borrow().iter() {
+            peers.push(PeerView {
+                key: *key,
+                name: direct.name.clone(),
+                direct: true,
+                state: direct.state.clone(),
+                shares: direct.shares.describe(),
+                only: match &direct.shares {
+                    Shares::Workspace => None,
+                    Shares::Documents(documents) => Some(documents.iter().copied().collect()),
+                },
+                unsynced: direct.unsynced.iter().copied().collect(),
+            });
+        }
+        peers
+    }
+
+    /// Tells the peers' listener, when what it would be told changed.
+    pub(super) fn tell_peers(&self) {
+        let peers = self.peers();
+        if *self.told_peers.borrow() == peers {
+            return;
+        }
+        *self.told_peers.borrow_mut() = peers.clone();
+        if let Some(listener) = &*self.on_peers.borrow() {
+            listener(&peers);
+        }
+    }
+
+    pub(super) fn set_status(&self, status: SyncStatus) {
         if *self.status.borrow() == status {
             return;
         }
         *self.status.borrow_mut() = status.clone();
         (self.on_status)(&status);
+        self.tell_peers();
     }
 
-    fn offline(&self, reason: String) {
+    pub(super) fn offline(&self, reason: String) {
         self.set_status(SyncStatus::Offline(reason));
     }
-}
 
-fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
-    if let Some(previous) = client.socket.borrow_mut().take() {
-        let _ = previous.close();
+    pub(super) fn is_offline(&self) -> bool {
+        matches!(*self.status.borrow(), SyncStatus::Offline(_))
     }
-    let connection = client.connection.get() + 1;
-    client.connection.set(connection);
-    if !web_sys::window().is_none_or(|w| w.navigator().on_line()) {
-        // No point trying: the `online` event reconnects.
-        client.offline("this device has no network".into());
-        return;
-    }
-    client.set_status(SyncStatus::Connecting);
-    let socket = match WebSocket::new(&client.url) {
-        Ok(socket) => socket,
-        Err(_) => {
-            client.offline(format!("{} is not a relay address", client.url));
-            return;
-        }
-    };
-    socket.set_binary_type(BinaryType::Arraybuffer);
-
-    let weak = Rc::downgrade(client);
-    let on_open = Closure::<dyn FnMut()>::new(move || {
-        if let Some(client) = weak.upgrade() {
-            client.event(Event::Connected { connection });
-        }
-    });
-    let weak = Rc::downgrade(client);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some(client) = weak.upgrade() else { return };
-        if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
-            let bytes = Uint8Array::new(&buffer).to_vec();
-            client.event(Event::Received {
-                connection,
-                bytes: &bytes,
-            });
-        }
-    });
-    let weak = Rc::downgrade(client);
-    let on_close = Closure::<dyn FnMut()>::new(move || {
-        let Some(client) = weak.upgrade() else { return };
-        // The engine forgets what was in flight on this connection, current or not.
-        client.event(Event::Closed { connection });
-        if client.connection.get() != connection {
-            return;
-        }
-        client.socket.borrow_mut().take();
-        if !matches!(*client.status.borrow(), SyncStatus::Offline(_)) {
-            client.offline("the relay cannot be reached".into());
-        }
-        schedule_reconnect(&client);
-    });
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    // The handlers live as long as the socket; a new socket gets new ones.
-    on_open.forget();
-    on_message.forget();
-    on_close.forget();
-    *client.socket.borrow_mut() = Some(socket);
-}
-
-/// Tries again after the current wait, with ±25 % jitter so that many devices cut off
-/// together do not all come back in the same instant; the wait doubles up to 30 s.
-fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
-    let wait = client.retry_ms.get();
-    client.retry_ms.set((wait * 2.0).min(LAST_RETRY_MS));
-    let jittered = wait * (0.75 + js_sys::Math::random() * 0.5);
-    let weak = Rc::downgrade(client);
-    let retry = Closure::once_into_js(move || {
-        if let Some(client) = weak.upgrade() {
-            // Coming back online may already have reconnected.
-            if client.socket.borrow().is_none() {
-                connect(&client);
-            }
-        }
-    });
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            retry.unchecked_ref(),
-            jittered as i32,
-        );
-    }
-}
-
-/// Follows the browser's own view of the network: when it says the device went offline
-/// the socket is closed at once (rather than waiting for a timeout), and when it comes
-/// back online the client reconnects without waiting for the backoff.
-fn watch_network<S: Storage + 'static>(client: &Rc<Client<S>>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let weak = Rc::downgrade(client);
-    let offline = Closure::<dyn FnMut()>::new(move || {
-        let Some(client) = weak.upgrade() else { return };
-        client.offline("this device has no network".into());
-        let socket = client.socket.borrow_mut().take();
-        if let Some(socket) = socket {
-            let _ = socket.close();
-        }
-    });
-    let weak = Rc::downgrade(client);
-    let online = Closure::<dyn FnMut()>::new(move || {
-        let Some(client) = weak.upgrade() else { return };
-        if client.socket.borrow().is_none() {
-            client.retry_ms.set(FIRST_RETRY_MS);
-            connect(&client);
-        }
-    });
-    let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
-    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-    offline.forget();
-    online.forget();
 }

@@ -48,6 +48,21 @@ impl Documents for HashMap<DocumentId, AutoCommit> {
     }
 }
 
+/// Which documents a connection carries. A document outside it is neither offered nor
+/// accepted there: the other side's request gets `doc-unavailable`, as for a document
+/// this side does not have, and its ephemeral messages are not passed on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every document this side lends (the relay).
+    #[default]
+    Everything,
+    /// Every document this side lends except the private ones ([`Engine::keep_private`]):
+    /// a direct link to another device that shares the whole workspace.
+    AllButPrivate,
+    /// These documents only: a direct link that shares one plan or review.
+    Only(BTreeSet<DocumentId>),
+}
+
 /// What happened, told to the engine.
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -131,6 +146,10 @@ pub struct Engine {
     sync_states: HashMap<(String, DocumentId), SyncState>,
     /// Documents a peer said it does not have (no point offering until it asks).
     unavailable: BTreeSet<(String, DocumentId)>,
+    /// What each connection carries; a connection not named here carries everything.
+    scopes: HashMap<ConnectionId, Scope>,
+    /// Documents that never travel on an [`Scope::AllButPrivate`] connection.
+    private: BTreeSet<DocumentId>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -147,6 +166,8 @@ impl Engine {
             connections: HashMap::new(),
             sync_states: HashMap::new(),
             unavailable: BTreeSet::new(),
+            scopes: HashMap::new(),
+            private: BTreeSet::new(),
             ephemeral_sent: 0,
             ephemeral_seen: HashMap::new(),
         }
@@ -159,6 +180,27 @@ impl Engine {
 
     pub fn peer_id(&self) -> &str {
         &self.peer_id
+    }
+
+    /// Limits what `connection` carries (before its `Connected` or `Accepted`; it
+    /// holds until the connection closes).
+    pub fn set_scope(&mut self, connection: ConnectionId, scope: Scope) {
+        self.scopes.insert(connection, scope);
+    }
+
+    /// Marks `document` as private: it travels only on connections that carry
+    /// everything (to this person's own relay), never on a whole-workspace pairing.
+    pub fn keep_private(&mut self, document: DocumentId) {
+        self.private.insert(document);
+    }
+
+    /// Whether `connection` carries `document`.
+    pub fn carries(&self, connection: ConnectionId, document: &DocumentId) -> bool {
+        match self.scopes.get(&connection) {
+            None | Some(Scope::Everything) => true,
+            Some(Scope::AllButPrivate) => !self.private.contains(document),
+            Some(Scope::Only(documents)) => documents.contains(document),
+        }
     }
 
     /// The peer on the other end of `connection`, once the handshake is done.
@@ -234,6 +276,7 @@ impl Engine {
                 self.received(connection, bytes, docs, &mut effects)
             }
             Event::Closed { connection } => {
+                self.scopes.remove(&connection);
                 if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
                     self.forget_in_flight(&peer);
                 }
@@ -267,7 +310,7 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) {
         for (connection, peer) in self.ready_peers() {
-            if Some(connection) == except {
+            if Some(connection) == except || !self.carries(connection, &document) {
                 continue;
             }
             let message = Message::Ephemeral {
@@ -440,7 +483,9 @@ impl Engine {
         docs: &mut impl Documents,
         effects: &mut Vec<Effect>,
     ) {
-        if self.unavailable.contains(&(peer.to_owned(), document)) {
+        if self.unavailable.contains(&(peer.to_owned(), document))
+            || !self.carries(connection, &document)
+        {
             return;
         }
         let Some(doc) = docs.document(&document) else {
@@ -486,9 +531,10 @@ impl Engine {
                         effects,
                     );
                 };
-                let Some(doc) = docs.document(&document) else {
+                let outside = !self.carries(connection, &document);
+                let Some(doc) = docs.document(&document).filter(|_| !outside) else {
                     // Only documents a peer asks for by id are ever served; this side does
-                    // not have this one.
+                    // not have this one (or does not share it on this connection).
                     let reply = Message::DocUnavailable {
                         sender_id: self.peer_id.clone(),
                         target_id: peer.to_owned(),
@@ -553,7 +599,8 @@ impl Engine {
                 let Ok(document) = document_id.parse::<DocumentId>() else {
                     return;
                 };
-                if session_id == self.peer_id
+                if !self.carries(connection, &document)
+                    || session_id == self.peer_id
                     || self
                         .ephemeral_seen
                         .get(&session_id)
@@ -589,6 +636,7 @@ impl Engine {
     }
 
     fn close(&mut self, connection: ConnectionId, reason: String, effects: &mut Vec<Effect>) {
+        self.scopes.remove(&connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }

@@ -13,7 +13,10 @@
 
 #[cfg(target_arch = "wasm32")]
 mod client;
+#[cfg(target_arch = "wasm32")]
+mod direct_links;
 mod engine;
+mod introduction;
 mod message;
 pub mod pairing;
 pub mod pairing_qr;
@@ -21,13 +24,19 @@ pub mod pairing_qr;
 pub mod peer_link;
 mod presence;
 mod relay_address;
+#[cfg(target_arch = "wasm32")]
+mod relay_socket;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::{SyncClient, SyncStatus};
+pub use client::{PeerView, SyncClient, SyncStatus, RELAY_KEY};
+#[cfg(target_arch = "wasm32")]
+pub use direct_links::{LinkState, PairingOffer};
 
 pub use engine::{
-    ConnectionId, Documents, Effect, Engine, Event, DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    ConnectionId, Documents, Effect, Engine, Event, Scope, DEFAULT_MAX_MESSAGE_BYTES,
+    PROTOCOL_VERSION,
 };
+pub use introduction::{Introduction, Introductions, ANSWER_WAIT_MS, MAX_INTRODUCED_LINKS};
 pub use message::{Message, MessageError, PeerMetadata};
 pub use presence::Presence;
 pub use relay_address::relay_sync_address;

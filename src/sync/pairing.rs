@@ -13,13 +13,16 @@
 //! character, and it survives copying and reading aloud), behind the prefix `THL1`.
 //!
 //! ```
-//! use throughline::sync::pairing::{Candidate, Connection, Kind, PairingCode, Setup};
+//! use throughline::store::DocumentId;
+//! use throughline::sync::pairing::{Candidate, Connection, Kind, PairingCode, Setup, Shares, WorkspaceTag};
 //! let offer = PairingCode {
 //!     kind: Kind::Offer,
 //!     pairing: [7; 8],
 //!     created_at: 1_800_000_000,
 //!     device: "Ana's tablet".into(),
-//!     documents: vec![],
+//!     workspace: WorkspaceTag::of(&DocumentId::random()),
+//!     shares: Shares::Workspace,
+//!     joins: None,
 //!     connection: Connection {
 //!         ufrag: "aB3d".into(),
 //!         pwd: "0123456789abcdefghijkl".into(),
@@ -102,9 +105,13 @@ const PREFIX: &str = "THL1";
 const VERSION: u8 = 1;
 /// Longest device name carried, in bytes.
 const MAX_NAME: usize = 60;
-/// Most documents one pairing shares (a workspace and everything it lists goes as the
-/// workspace alone; the other side finds the rest by id).
+/// Most documents one pairing shares by name (a whole workspace goes as
+/// [`Shares::Workspace`]; the other side finds its documents by id).
 const MAX_DOCUMENTS: usize = 32;
+/// The byte that says [`Shares::Workspace`] where a count of documents would be, and
+/// the one that says so with the workspace's id following (for a device to join it).
+const WHOLE_WORKSPACE: u8 = 0xFE;
+const WHOLE_WORKSPACE_NAMED: u8 = 0xFF;
 const MAX_CANDIDATES: usize = 8;
 
 /// Offer (shown first) or answer (shown back).
@@ -144,6 +151,46 @@ pub struct Connection {
     pub candidates: Vec<Candidate>,
 }
 
+/// What a pairing shares: never more than the person chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shares {
+    /// The workspace document and every plan, review and check-in series it lists.
+    Workspace,
+    /// These documents only (a plan, a review), by id.
+    Documents(Vec<DocumentId>),
+}
+
+impl Shares {
+    /// Whether `document` is shared. (Private documents, a manager's coaching notes,
+    /// are never lent to a direct link at all, whatever it shares.)
+    pub fn includes(&self, document: &DocumentId) -> bool {
+        match self {
+            Shares::Workspace => true,
+            Shares::Documents(documents) => documents.contains(document),
+        }
+    }
+
+    /// The documents named, in words for the person ("the whole workspace", "1 document").
+    pub fn describe(&self) -> String {
+        match self {
+            Shares::Workspace => "the whole workspace".into(),
+            Shares::Documents(documents) if documents.len() == 1 => "one document".into(),
+            Shares::Documents(documents) => format!("{} documents", documents.len()),
+        }
+    }
+}
+
+/// Names a workspace in four bytes (of the SHA-256 of its document id): enough to tell
+/// a code from another workspace, and short in a QR code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkspaceTag(pub [u8; 4]);
+
+impl WorkspaceTag {
+    pub fn of(workspace: &DocumentId) -> WorkspaceTag {
+        WorkspaceTag(checksum(workspace.as_bytes()))
+    }
+}
+
 /// One side of a pairing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairingCode {
@@ -154,8 +201,13 @@ pub struct PairingCode {
     pub created_at: u64,
     /// The name the device gives itself ("Ana's tablet").
     pub device: String,
-    /// The documents the pairing shares (the offer's choice; an answer's is empty).
-    pub documents: Vec<DocumentId>,
+    /// The workspace both devices must be in: a code from another workspace is refused.
+    pub workspace: WorkspaceTag,
+    /// What the pairing shares (the offer's choice; an answer repeats it).
+    pub shares: Shares,
+    /// The workspace's id, in an offer that shares the whole workspace: a device with no
+    /// workspace of its own yet may join it by this code.
+    pub joins: Option<DocumentId>,
     pub connection: Connection,
 }
 
@@ -172,6 +224,8 @@ pub enum PairingError {
     Expired,
     #[error("this answer belongs to another pairing (or to another device's offer)")]
     Foreign,
+    #[error("this code comes from another workspace; join that workspace first, or pair from a device in this one")]
+    OtherWorkspace,
     #[error("an answer was expected here, not an offer (or the other way round)")]
     WrongKind,
     #[error("the session description lacks {0}")]
@@ -186,9 +240,19 @@ impl PairingCode {
         bytes.extend_from_slice(&(self.created_at as u32).to_be_bytes());
         let name: String = truncate(&self.device, MAX_NAME);
         push_bytes(&mut bytes, name.as_bytes());
-        bytes.push(self.documents.len().min(MAX_DOCUMENTS) as u8);
-        for document in self.documents.iter().take(MAX_DOCUMENTS) {
-            bytes.extend_from_slice(document.as_bytes());
+        bytes.extend_from_slice(&self.workspace.0);
+        match (&self.shares, self.joins) {
+            (Shares::Workspace, Some(id)) => {
+                bytes.push(WHOLE_WORKSPACE_NAMED);
+                bytes.extend_from_slice(id.as_bytes());
+            }
+            (Shares::Workspace, None) => bytes.push(WHOLE_WORKSPACE),
+            (Shares::Documents(documents), _) => {
+                bytes.push(documents.len().min(MAX_DOCUMENTS) as u8);
+                for document in documents.iter().take(MAX_DOCUMENTS) {
+                    bytes.extend_from_slice(document.as_bytes());
+                }
+            }
         }
         let c = &self.connection;
         push_bytes(&mut bytes, c.ufrag.as_bytes());
@@ -257,11 +321,27 @@ impl PairingCode {
         let pairing: [u8; 8] = r.array()?;
         let created_at = u64::from(u32::from_be_bytes(r.array()?));
         let device = r.text()?;
-        let count = r.byte()? as usize;
-        let mut documents = Vec::with_capacity(count);
-        for _ in 0..count {
-            documents.push(DocumentId::from_bytes(r.array()?));
-        }
+        let workspace = WorkspaceTag(r.array()?);
+        let mut joins = None;
+        let shares = match r.byte()? {
+            WHOLE_WORKSPACE => Shares::Workspace,
+            WHOLE_WORKSPACE_NAMED => {
+                let id = DocumentId::from_bytes(r.array()?);
+                if WorkspaceTag::of(&id) != workspace {
+                    return Err(PairingError::Damaged);
+                }
+                joins = Some(id);
+                Shares::Workspace
+            }
+            count if usize::from(count) > MAX_DOCUMENTS => return Err(PairingError::Damaged),
+            count => {
+                let mut documents = Vec::with_capacity(usize::from(count));
+                for _ in 0..count {
+                    documents.push(DocumentId::from_bytes(r.array()?));
+                }
+                Shares::Documents(documents)
+            }
+        };
         let ufrag = r.text()?;
         let pwd = r.text()?;
         let fingerprint: [u8; 32] = r.array()?;
@@ -295,7 +375,9 @@ impl PairingCode {
             pairing,
             created_at,
             device,
-            documents,
+            workspace,
+            shares,
+            joins,
             connection: Connection {
                 ufrag,
                 pwd,
@@ -311,8 +393,19 @@ impl PairingCode {
         if self.kind != Kind::Answer || offer.kind != Kind::Offer {
             return Err(PairingError::WrongKind);
         }
-        if self.pairing != offer.pairing {
+        if self.pairing != offer.pairing || self.workspace != offer.workspace {
             return Err(PairingError::Foreign);
+        }
+        Ok(())
+    }
+
+    /// Checks that `self` is an offer this device, in `workspace`, can answer.
+    pub fn check_offer_for(&self, workspace: &DocumentId) -> Result<(), PairingError> {
+        if self.kind != Kind::Offer {
+            return Err(PairingError::WrongKind);
+        }
+        if self.workspace != WorkspaceTag::of(workspace) {
+            return Err(PairingError::OtherWorkspace);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
-//! A pairing code as a QR code: its modules, drawn as SVG for the page, or as pixels
-//! (for the tests, which read them back with a QR decoder). The code is upper-case
-//! base32, so it is encoded in the QR alphanumeric mode.
+//! A pairing code as a QR code: its modules, drawn as SVG for the page, or as pixels;
+//! and reading one back from a camera frame ([`read_qr`]), where the browser has no
+//! `BarcodeDetector`. The code is upper-case base32, so it is encoded in the QR
+//! alphanumeric mode.
 //!
 //! ```
 //! use throughline::sync::pairing_qr::QrCode;
@@ -80,4 +81,18 @@ impl QrCode {
         }
         (side, pixels)
     }
+}
+
+/// Reads a QR code from a grey image (`width` × `height`, row by row, dark low): its
+/// text, or `None` when no code is found (a camera frame that misses it).
+pub fn read_qr(width: usize, height: usize, grey: &[u8]) -> Option<String> {
+    if grey.len() < width * height {
+        return None;
+    }
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| grey[y * width + x]);
+    image
+        .detect_grids()
+        .iter()
+        .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
 }

@@ -27,12 +27,19 @@ use web_sys::{
     RtcSdpType, RtcSessionDescriptionInit,
 };
 
+use super::engine::DEFAULT_MAX_MESSAGE_BYTES;
 use super::pairing::Connection;
 
 /// The data channel's label, the same on both sides.
 const CHANNEL: &str = "automerge-repo";
 /// Longest wait for ICE gathering, in milliseconds.
 const GATHERING_MS: i32 = 3_000;
+/// A message travels in frames of at most this many bytes: browsers refuse a data
+/// channel message over the connection's limit (256 KiB in Chromium), and a first sync
+/// of a workspace is larger. Each frame starts with one byte: [`MORE`] or [`LAST`].
+const FRAME_BYTES: usize = 64 * 1024;
+const MORE: u8 = 1;
+const LAST: u8 = 0;
 
 type Listener<T> = RefCell<Option<Box<dyn FnMut(T)>>>;
 
@@ -42,6 +49,8 @@ struct Listeners {
     open: Listener<()>,
     message: Listener<Vec<u8>>,
     closed: Listener<String>,
+    /// The frames of a message that has not ended yet.
+    partial: RefCell<Vec<u8>>,
 }
 
 /// One direct link to another device.
@@ -156,14 +165,25 @@ impl PeerLink {
                 .is_some_and(|c| c.ready_state() == RtcDataChannelState::Open)
     }
 
-    /// Sends one message; refused when the channel is not open.
+    /// Sends one message (in frames); refused when the channel is not open.
     pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
-        match &*self.channel.borrow() {
-            Some(channel) if self.is_open() => channel
-                .send_with_u8_array(bytes)
-                .map_err(|e| failed("the message could not be sent", e)),
-            _ => Err("the direct connection is not open".into()),
+        let channel = match &*self.channel.borrow() {
+            Some(channel) if self.is_open() => channel.clone(),
+            _ => return Err("the direct connection is not open".into()),
+        };
+        let mut chunks = bytes.chunks(FRAME_BYTES).peekable();
+        if chunks.peek().is_none() {
+            return Err("an empty message".into());
         }
+        while let Some(chunk) = chunks.next() {
+            let mut frame = Vec::with_capacity(chunk.len() + 1);
+            frame.push(if chunks.peek().is_some() { MORE } else { LAST });
+            frame.extend_from_slice(chunk);
+            channel
+                .send_with_u8_array(&frame)
+                .map_err(|e| failed("the message could not be sent", e))?;
+        }
+        Ok(())
     }
 
     /// Closes the link (the other side hears the channel close).
@@ -230,9 +250,28 @@ fn wire(
         let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
             return;
         };
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        let frame = js_sys::Uint8Array::new(&buffer).to_vec();
+        let Some((&marker, chunk)) = frame.split_first() else {
+            return;
+        };
+        let message = {
+            let mut partial = heard.partial.borrow_mut();
+            if partial.len() + chunk.len() > DEFAULT_MAX_MESSAGE_BYTES || marker > MORE {
+                partial.clear();
+                drop(partial);
+                if let Some(listener) = &mut *heard.closed.borrow_mut() {
+                    listener("the other device sent a message too large or malformed".into());
+                }
+                return;
+            }
+            partial.extend_from_slice(chunk);
+            if marker == MORE {
+                return;
+            }
+            std::mem::take(&mut *partial)
+        };
         if let Some(listener) = &mut *heard.message.borrow_mut() {
-            listener(bytes);
+            listener(message);
         }
     });
     let heard = Rc::clone(listeners);

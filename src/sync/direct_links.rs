@@ -1,0 +1,408 @@
+//! (wasm) The sync client's direct links to other devices: made by pairing codes shown
+//! and read by people ([`SyncClient::make_offer`], [`SyncClient::answer_offer`],
+//! [`SyncClient::complete_offer`]), or by introductions through the relay
+//! ([`super::introduction`]). Each link is one more connection of the same engine,
+//! limited to what its pairing shares.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use super::client::{Client, SyncClient};
+use super::engine::{ConnectionId, Event, Scope};
+use super::introduction::{Introduction, ANSWER_WAIT_MS};
+use super::pairing::{Kind, PairingCode, Shares, WorkspaceTag};
+use super::peer_link::PeerLink;
+use crate::store::{DocumentId, Storage};
+
+/// How a connection to a peer stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    Connecting,
+    Open,
+    /// Closed, and why.
+    Closed(String),
+}
+
+/// One direct link, open or closed.
+pub(super) struct Direct {
+    pub(super) link: Rc<PeerLink>,
+    /// The name the other device gave itself.
+    pub(super) name: String,
+    pub(super) shares: Shares,
+    pub(super) state: LinkState,
+    /// The other device's peer id, once its handshake is done.
+    pub(super) peer: Option<String>,
+    /// The documents it carries that it does not have all of yet.
+    pub(super) unsynced: HashSet<DocumentId>,
+}
+
+/// An offer this device sent through the relay, waiting for its answer.
+pub(super) struct PendingOffer {
+    pub(super) to: String,
+    pub(super) code: PairingCode,
+    pub(super) link: Rc<PeerLink>,
+}
+
+/// An offer this device made for a person to show to another device.
+pub struct PairingOffer {
+    code: PairingCode,
+    text: String,
+    link: Rc<PeerLink>,
+}
+
+impl PairingOffer {
+    /// The code to show (as text and as a QR code).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// What it shares, in words.
+    pub fn shares(&self) -> String {
+        self.code.shares.describe()
+    }
+}
+
+/// Seconds since 1970, as pairing codes count.
+fn now_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+fn random_pairing_id() -> [u8; 8] {
+    let mut id = [0u8; 8];
+    id.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+    id
+}
+
+fn scope_of(shares: &Shares) -> Scope {
+    match shares {
+        Shares::Workspace => Scope::AllButPrivate,
+        Shares::Documents(documents) => Scope::Only(documents.iter().copied().collect()),
+    }
+}
+
+impl<S: Storage + 'static> SyncClient<S> {
+    /// Makes an offer that shares `shares`, for a person to show to another device.
+    pub async fn make_offer(&self, shares: Shares) -> Result<PairingOffer, String> {
+        let (link, connection) = PeerLink::offer().await?;
+        let code = PairingCode {
+            kind: Kind::Offer,
+            pairing: random_pairing_id(),
+            created_at: now_seconds(),
+            device: self.client.device_name.borrow().clone(),
+            workspace: WorkspaceTag::of(&self.client.workspace),
+            // A device with no workspace yet may join this one by the code.
+            joins: matches!(shares, Shares::Workspace).then_some(self.client.workspace),
+            shares,
+            connection,
+        };
+        Ok(PairingOffer {
+            text: code.encode(),
+            code,
+            link: Rc::new(link),
+        })
+    }
+
+    /// Reads another device's offer and links to it: the answer to show back, and the
+    /// other device's name. A code that is not an offer for this workspace, or has
+    /// expired, is refused and nothing is kept.
+    pub async fn answer_offer(&self, text: &str) -> Result<(String, String), String> {
+        let offer = PairingCode::decode(text, now_seconds()).map_err(|e| e.to_string())?;
+        offer
+            .check_offer_for(&self.client.workspace)
+            .map_err(|e| e.to_string())?;
+        let (link, connection) = PeerLink::answer(&offer.connection).await?;
+        let answer = PairingCode {
+            kind: Kind::Answer,
+            created_at: now_seconds(),
+            device: self.client.device_name.borrow().clone(),
+            connection,
+            joins: None,
+            ..offer.clone()
+        };
+        self.client
+            .add_link(Rc::new(link), offer.device.clone(), offer.shares, false);
+        Ok((answer.encode(), offer.device))
+    }
+
+    /// Completes `offer` with the other device's answer: the link opens. An answer to
+    /// another offer, or an expired one, is refused and the offer still stands.
+    pub async fn complete_offer(&self, offer: &PairingOffer, text: &str) -> Result<String, String> {
+        let answer = PairingCode::decode(text, now_seconds()).map_err(|e| e.to_string())?;
+        answer
+            .check_answers(&offer.code)
+            .map_err(|e| e.to_string())?;
+        let key = self.client.add_link(
+            Rc::clone(&offer.link),
+            answer.device.clone(),
+            offer.code.shares.clone(),
+            true,
+        );
+        if let Err(error) = offer.link.complete(&answer.connection).await {
+            self.client.links.borrow_mut().remove(&key);
+            self.client.tell_peers();
+            return Err(error);
+        }
+        Ok(answer.device)
+    }
+
+    /// Closes the link to a device (it stays listed as closed).
+    pub fn disconnect(&self, key: ConnectionId) {
+        self.client.close_link(key, "closed on this device".into());
+    }
+
+    /// Takes a closed link off the list.
+    pub fn forget(&self, key: ConnectionId) {
+        let removed = {
+            let mut links = self.client.links.borrow_mut();
+            match links.get(&key) {
+                Some(direct) if matches!(direct.state, LinkState::Closed(_)) => {
+                    links.remove(&key);
+                    true
+                }
+                _ => false,
+            }
+        };
+        if removed {
+            self.client.tell_peers();
+        }
+    }
+}
+
+impl<S: Storage + 'static> Client<S> {
+    /// Adds a link as a connection of the engine, limited to `shares`. The side that
+    /// offered says hello once the channel opens; the other waits for it.
+    pub(super) fn add_link(
+        self: &Rc<Self>,
+        link: Rc<PeerLink>,
+        name: String,
+        shares: Shares,
+        offered: bool,
+    ) -> ConnectionId {
+        let connection = self.next_link.get();
+        self.next_link.set(connection + 1);
+        self.engine
+            .borrow_mut()
+            .set_scope(connection, scope_of(&shares));
+        let weak = Rc::downgrade(self);
+        link.on_open(move |()| {
+            if let Some(client) = weak.upgrade() {
+                if offered {
+                    client.event(Event::Connected { connection });
+                }
+            }
+        });
+        let weak = Rc::downgrade(self);
+        link.on_message(move |bytes| {
+            if let Some(client) = weak.upgrade() {
+                client.event(Event::Received {
+                    connection,
+                    bytes: &bytes,
+                });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        link.on_closed(move |reason| {
+            if let Some(client) = weak.upgrade() {
+                client.close_link(connection, reason);
+            }
+        });
+        self.links.borrow_mut().insert(
+            connection,
+            Direct {
+                link,
+                name,
+                shares,
+                state: LinkState::Connecting,
+                peer: None,
+                unsynced: HashSet::new(),
+            },
+        );
+        if !offered {
+            self.event(Event::Accepted { connection });
+        }
+        self.tell_peers();
+        connection
+    }
+
+    /// The handshake on a link finished: it is open, and the engine syncs over it.
+    pub(super) fn link_ready(&self, connection: ConnectionId, peer: String) {
+        let mut links = self.links.borrow_mut();
+        // The same device linked again: its old, closed entry goes.
+        links.retain(|key, direct| {
+            *key == connection
+                || direct.peer.as_deref() != Some(peer.as_str())
+                || !matches!(direct.state, LinkState::Closed(_))
+        });
+        if let Some(direct) = links.get_mut(&connection) {
+            direct.peer = Some(peer.clone());
+            direct.state = LinkState::Open;
+        }
+        drop(links);
+        self.introductions.borrow_mut().linking(&peer);
+    }
+
+    /// Closes a link (the engine asked, the channel closed, or the person chose to).
+    pub(super) fn close_link(self: &Rc<Self>, connection: ConnectionId, reason: String) {
+        let peer = {
+            let mut links = self.links.borrow_mut();
+            let Some(direct) = links.get_mut(&connection) else {
+                return;
+            };
+            if matches!(direct.state, LinkState::Closed(_)) {
+                return;
+            }
+            direct.state = LinkState::Closed(reason);
+            direct.link.close();
+            direct.peer.clone()
+        };
+        self.event(Event::Closed { connection });
+        if let Some(peer) = peer {
+            self.introductions
+                .borrow_mut()
+                .ended(&peer, js_sys::Date::now());
+        }
+        self.tell_peers();
+    }
+
+    /// Handles an ephemeral message on the workspace from `session`: an introduction
+    /// for this device is acted on, and any message tells that the device can be
+    /// reached (it may be offered a link). Whether the message was an introduction (not
+    /// for the presence listeners).
+    pub(super) fn introduction(self: &Rc<Self>, session: &str, data: &[u8]) -> bool {
+        let Some(introduction) = Introduction::decode(data) else {
+            let now = js_sys::Date::now();
+            if self.introducing.get() && self.introductions.borrow_mut().heard(session, now) {
+                self.introductions.borrow_mut().offered(session, now);
+                let client = Rc::clone(self);
+                let to = session.to_owned();
+                wasm_bindgen_futures::spawn_local(async move { client.introduce(to).await });
+            }
+            return false;
+        };
+        if self.introducing.get() && introduction.to == self.engine.borrow().peer_id() {
+            let client = Rc::clone(self);
+            let from = session.to_owned();
+            wasm_bindgen_futures::spawn_local(async move {
+                client.introduced(from, introduction.code).await
+            });
+        }
+        true
+    }
+
+    /// No link with `peer` this time (the browser could not make one): said in the
+    /// console, and tried again later.
+    fn gave_up(&self, peer: &str, error: &str) {
+        web_sys::console::warn_1(&format!("no direct link with another device: {error}").into());
+        self.introductions
+            .borrow_mut()
+            .ended(peer, js_sys::Date::now());
+    }
+
+    /// Offers `to` a direct link through the relay.
+    async fn introduce(self: Rc<Self>, to: String) {
+        // Offers that were never answered are closed (they hold a connection open).
+        let now = now_seconds();
+        self.offers.borrow_mut().retain(|offer| {
+            let waiting = now.saturating_sub(offer.code.created_at) * 1000;
+            let keep = (waiting as f64) < ANSWER_WAIT_MS;
+            if !keep {
+                offer.link.close();
+            }
+            keep
+        });
+        let (link, connection) = match PeerLink::offer().await {
+            Ok(made) => made,
+            Err(error) => return self.gave_up(&to, &error),
+        };
+        let code = PairingCode {
+            kind: Kind::Offer,
+            pairing: random_pairing_id(),
+            created_at: now_seconds(),
+            device: self.device_name.borrow().clone(),
+            workspace: WorkspaceTag::of(&self.workspace),
+            shares: Shares::Workspace,
+            joins: None,
+            connection,
+        };
+        let message = Introduction {
+            to: to.clone(),
+            code: code.encode(),
+        };
+        self.offers.borrow_mut().push(PendingOffer {
+            to,
+            code,
+            link: Rc::new(link),
+        });
+        let workspace = self.workspace;
+        self.event(Event::Broadcast {
+            document: workspace,
+            data: &message.encode(),
+        });
+    }
+
+    /// Acts on an introduction addressed to this device: answers an offer, or completes
+    /// this device's offer with its answer.
+    async fn introduced(self: Rc<Self>, from: String, text: String) {
+        let code = match PairingCode::decode(&text, now_seconds()) {
+            Ok(code) => code,
+            Err(error) => {
+                web_sys::console::warn_1(&format!("an introduction was refused: {error}").into());
+                return;
+            }
+        };
+        match code.kind {
+            Kind::Offer => {
+                if code.check_offer_for(&self.workspace).is_err()
+                    || !self.introductions.borrow().may_answer(&from)
+                {
+                    return;
+                }
+                self.introductions.borrow_mut().linking(&from);
+                let (link, connection) = match PeerLink::answer(&code.connection).await {
+                    Ok(made) => made,
+                    Err(error) => return self.gave_up(&from, &error),
+                };
+                let answer = PairingCode {
+                    kind: Kind::Answer,
+                    created_at: now_seconds(),
+                    device: self.device_name.borrow().clone(),
+                    connection,
+                    joins: None,
+                    ..code.clone()
+                };
+                self.add_link(Rc::new(link), code.device, Shares::Workspace, false);
+                let message = Introduction {
+                    to: from,
+                    code: answer.encode(),
+                };
+                let workspace = self.workspace;
+                self.event(Event::Broadcast {
+                    document: workspace,
+                    data: &message.encode(),
+                });
+            }
+            Kind::Answer => {
+                let pending = {
+                    let mut offers = self.offers.borrow_mut();
+                    let Some(index) = offers
+                        .iter()
+                        .position(|o| o.to == from && code.check_answers(&o.code).is_ok())
+                    else {
+                        return;
+                    };
+                    offers.remove(index)
+                };
+                self.introductions.borrow_mut().linking(&from);
+                let key = self.add_link(
+                    Rc::clone(&pending.link),
+                    code.device.clone(),
+                    Shares::Workspace,
+                    true,
+                );
+                if let Err(error) = pending.link.complete(&code.connection).await {
+                    web_sys::console::warn_1(&format!("no direct link: {error}").into());
+                    self.close_link(key, error);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! (wasm) The sync client's connection to a relay: one WebSocket to its `/sync`,
+//! reconnected with jittered backoff, closed at once when the browser says it went
+//! offline and reopened when it comes back.
+
+use std::rc::Rc;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+use super::client::{Client, SyncStatus, FIRST_RETRY_MS, LAST_RETRY_MS};
+use super::engine::Event;
+use crate::store::Storage;
+
+/// Opens a new socket to the relay (closing any previous one).
+pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    let Some(url) = client.url.clone() else {
+        return;
+    };
+    if let Some(previous) = client.socket.borrow_mut().take() {
+        let _ = previous.close();
+    }
+    let connection = client.connection.get() + 1;
+    client.connection.set(connection);
+    if !web_sys::window().is_none_or(|w| w.navigator().on_line()) {
+        // No point trying: the `online` event reconnects.
+        client.offline("this device has no network".into());
+        return;
+    }
+    client.set_status(SyncStatus::Connecting);
+    let socket = match WebSocket::new(&url) {
+        Ok(socket) => socket,
+        Err(_) => {
+            client.offline(format!("{url} is not a relay address"));
+            return;
+        }
+    };
+    socket.set_binary_type(BinaryType::Arraybuffer);
+
+    let weak = Rc::downgrade(client);
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        if let Some(client) = weak.upgrade() {
+            client.event(Event::Connected { connection });
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(client) = weak.upgrade() else { return };
+        if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
+            let bytes = Uint8Array::new(&buffer).to_vec();
+            client.event(Event::Received {
+                connection,
+                bytes: &bytes,
+            });
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let on_close = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        // The engine forgets what was in flight on this connection, current or not.
+        client.event(Event::Closed { connection });
+        if client.connection.get() != connection {
+            return;
+        }
+        client.socket.borrow_mut().take();
+        if !client.is_offline() {
+            client.offline("the relay cannot be reached".into());
+        }
+        schedule_reconnect(&client);
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    // The handlers live as long as the socket; a new socket gets new ones.
+    on_open.forget();
+    on_message.forget();
+    on_close.forget();
+    *client.socket.borrow_mut() = Some(socket);
+}
+
+/// Tries again after the current wait, with ±25 % jitter so that many devices cut off
+/// together do not all come back in the same instant; the wait doubles up to 30 s.
+fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    let wait = client.retry_ms.get();
+    client.retry_ms.set((wait * 2.0).min(LAST_RETRY_MS));
+    let jittered = wait * (0.75 + js_sys::Math::random() * 0.5);
+    let weak = Rc::downgrade(client);
+    let retry = Closure::once_into_js(move || {
+        if let Some(client) = weak.upgrade() {
+            // Coming back online may already have reconnected.
+            if client.socket.borrow().is_none() {
+                connect(&client);
+            }
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            retry.unchecked_ref(),
+            jittered as i32,
+        );
+    }
+}
+
+/// Follows the browser's own view of the network: when it says the device went offline
+/// the socket is closed at once (rather than waiting for a timeout), and when it comes
+/// back online the client reconnects without waiting for the backoff.
+pub(super) fn watch_network<S: Storage + 'static>(client: &Rc<Client<S>>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let weak = Rc::downgrade(client);
+    let offline = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        client.offline("this device has no network".into());
+        let socket = client.socket.borrow_mut().take();
+        if let Some(socket) = socket {
+            let _ = socket.close();
+        }
+    });
+    let weak = Rc::downgrade(client);
+    let online = Closure::<dyn FnMut()>::new(move || {
+        let Some(client) = weak.upgrade() else { return };
+        if client.socket.borrow().is_none() {
+            client.retry_ms.set(FIRST_RETRY_MS);
+            connect(&client);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    offline.forget();
+    online.forget();
+}
