@@ -6,7 +6,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use super::components::{
-    Navigation, PresenceList, SaveIndicator, StorageNotices, SyncIndicator, UpdatePrompt,
+    AnswerOffer, Navigation, PresenceList, SaveIndicator, StorageNotices, SyncIndicator,
+    UpdatePrompt,
 };
 use super::pages::{
     CalibrationPage, CheckInPage, CyclePage, HistoryPage, HomePage, JoinPage, NotFoundPage,
@@ -18,6 +19,9 @@ use std::rc::Rc;
 use crate::pwa::RelayProbe;
 use crate::store::{BrowserStorage, Repo};
 use crate::sync::{SyncClient, SyncStatus};
+
+pub use super::sync_state::SyncState;
+use super::sync_state::{DEVICE_NAME_SETTING, INTRODUCTIONS_SETTING};
 
 /// Whether a new build of the app is installed and waiting for a reload.
 #[derive(Clone, Copy)]
@@ -31,91 +35,6 @@ pub const CHOSEN_RELAY_SETTING: &str = "relay-chosen";
 /// The device setting holding the relay's access token, if it requires one.
 pub const TOKEN_SETTING: &str = "relay-token";
 
-/// Where this device stands with the relay: `None` when the app is not served by one.
-#[derive(Clone, Copy)]
-pub struct SyncState {
-    pub status: ReadSignal<Option<SyncStatus>>,
-    /// The relay's sync address, when there is one.
-    pub relay: ReadSignal<Option<String>>,
-    /// Whether that relay was chosen in Settings (rather than the one serving the app).
-    pub chosen: ReadSignal<bool>,
-    /// Documents with changes the relay does not have yet, and how many; `None` until
-    /// the relay has been reached once from this page.
-    pub pending: ReadSignal<Option<Vec<(crate::store::DocumentId, usize)>>>,
-    // The client lives as long as the page (App is never unmounted). It is not Send, so
-    // it sits in the local arena.
-    client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
-    // Who hears ephemeral messages: the client calls one function, which passes each
-    // message to every part of the page listening (the workspace's presence, a plan's).
-    listeners: StoredValue<Vec<(u64, EphemeralListener)>, LocalStorage>,
-    next_listener: StoredValue<u64>,
-}
-
-/// Hears an ephemeral message: the document, the sending session and the data.
-type EphemeralListener = Rc<dyn Fn(crate::store::DocumentId, &str, &[u8])>;
-
-/// A part of the page listening to ephemeral messages, until [`SyncState::unlisten`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Listening(u64);
-
-impl SyncState {
-    /// Tells the others looking at `document` something not kept (presence).
-    pub fn broadcast(&self, document: crate::store::DocumentId, data: &[u8]) {
-        self.client.with_value(|client| {
-            if let Some(client) = client {
-                client.broadcast(document, data);
-            }
-        });
-    }
-
-    /// Hears what others say about `document`s (presence): session and data, until
-    /// [`SyncState::unlisten`] (a page that goes away must stop listening).
-    pub fn listen(
-        &self,
-        listener: impl Fn(crate::store::DocumentId, &str, &[u8]) + 'static,
-    ) -> Listening {
-        let id = self.next_listener.get_value();
-        self.next_listener.set_value(id + 1);
-        self.listeners
-            .update_value(|all| all.push((id, Rc::new(listener))));
-        Listening(id)
-    }
-
-    pub fn unlisten(&self, listening: Listening) {
-        self.listeners
-            .update_value(|all| all.retain(|(id, _)| *id != listening.0));
-    }
-
-    /// Passes one ephemeral message to everyone listening. They are copied out first:
-    /// a listener may answer (broadcast) or stop listening while it runs.
-    fn hear(&self, document: crate::store::DocumentId, session: &str, data: &[u8]) {
-        let listeners: Vec<EphemeralListener> = self
-            .listeners
-            .with_value(|all| all.iter().map(|(_, l)| l.clone()).collect());
-        for listener in listeners {
-            listener(document, session, data);
-        }
-    }
-
-    /// Tries to sync now rather than at the next retry.
-    pub fn sync_now(&self) {
-        self.client.with_value(|client| {
-            if let Some(client) = client {
-                client.sync_now();
-            }
-        });
-    }
-
-    /// Syncs one more document (a plan) with the relay, when there is one.
-    pub fn share(&self, handle: &crate::store::DocHandle<Rc<BrowserStorage>>) {
-        self.client.with_value(|client| {
-            if let Some(client) = client {
-                client.share(handle.clone());
-            }
-        });
-    }
-}
-
 /// What the app shows while it opens the workspace.
 #[derive(Clone)]
 enum Boot {
@@ -124,6 +43,14 @@ enum Boot {
     Waiting(String),
     Ready(WorkspaceState),
     Failed(String),
+}
+
+/// A pairing code carried over the reload that joined its workspace (`?answer=…`),
+/// to be answered as soon as the page is up.
+fn answer_waiting() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("answer").filter(|code| !code.is_empty())
 }
 
 #[component]
@@ -135,12 +62,18 @@ pub fn App() -> impl IntoView {
     let (relay, set_relay) = signal(None::<String>);
     let (chosen, set_chosen) = signal(false);
     let (pending, set_pending) = signal(None);
+    let (peers, set_peers) = signal(Vec::new());
+    let device_name = RwSignal::new(String::new());
+    let introducing = RwSignal::new(true);
     let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     let sync = SyncState {
         status: sync_status,
         relay,
         chosen,
         pending,
+        peers,
+        device_name,
+        introducing,
         client,
         listeners: StoredValue::new_local(Vec::new()),
         next_listener: StoredValue::new(0),
@@ -204,14 +137,29 @@ pub fn App() -> impl IntoView {
             ),
             None => url,
         });
-        if let Some(url) = relay_url {
-            let started = SyncClient::start(url, handle.clone(), move |status| {
-                set_sync_status.set(Some(status.clone()));
-            });
-            started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
-            started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
-            client.set_value(Some(started));
+        let name = match repo.device_setting(DEVICE_NAME_SETTING).await {
+            Ok(Some(name)) if !name.is_empty() => name,
+            _ => {
+                let name = super::sync_state::default_device_name();
+                let _ = repo.set_device_setting(DEVICE_NAME_SETTING, &name).await;
+                name
+            }
+        };
+        device_name.set(name.clone());
+        // The client runs with no relay too: devices linked directly sync through it.
+        let started = SyncClient::start(relay_url, handle.clone(), name, move |status| {
+            set_sync_status.set(Some(status.clone()));
+        });
+        started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
+        started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
+        started.on_peers(move |all| set_peers.set(all.to_vec()));
+        if let Ok(Some(off)) = repo.device_setting(INTRODUCTIONS_SETTING).await {
+            if off == "off" {
+                introducing.set(false);
+                started.set_introducing(false);
+            }
         }
+        client.set_value(Some(started));
         let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {
             set_boot.set(match WorkspaceState::new(repo, handle, warning, me) {
                 Ok(state) => Boot::Ready(state),
@@ -248,9 +196,11 @@ pub fn App() -> impl IntoView {
                 <p class="item-meta"><code>{url}</code></p>
                 <p>{move || match sync_status.get() {
                     Some(SyncStatus::Offline(reason)) => format!("Not connected: {reason}. Trying again…"),
-                    None => "This app is not served by a relay, so the workspace cannot arrive here.".to_owned(),
+                    None => "There is no relay here: pair with a device nearby that has the workspace.".to_owned(),
                     _ => "Connected; receiving…".to_owned(),
                 }}</p>
+                <h2>"Or get it from a device nearby"</h2>
+                <AnswerOffer initial=answer_waiting()/>
             </div>
         }
         .into_any(),

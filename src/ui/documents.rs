@@ -156,6 +156,9 @@ pub enum Sharing {
     Synced,
     /// Kept on this device only (until the person chooses otherwise).
     DeviceOnly,
+    /// Synced with the relay (so the person's own devices have it), never over a
+    /// direct link to another device: a manager's coaching notes once they chose to sync.
+    RelayOnly,
 }
 
 /// Every document of one kind that this tab has opened.
@@ -351,18 +354,22 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
                 workspace,
             }
         });
-        if self.sharing.get_value() == Sharing::Synced {
-            self.sync.share(&handle);
+        match self.sharing.get_value() {
+            Sharing::Synced => self.sync.share(&handle),
+            Sharing::RelayOnly => self.sync.share_privately(&handle),
+            Sharing::DeviceOnly => {}
         }
         document
     }
 
-    /// Lends every opened document to the sync client (a device-only shelf the person
-    /// chose to sync from now on).
+    /// Lends every opened document to the sync client, for the relay only (a
+    /// device-only shelf the person chose to sync from now on).
     pub fn start_syncing(&self) {
-        self.sharing.set_value(Sharing::Synced);
+        self.sharing.set_value(Sharing::RelayOnly);
         for document in self.opened.get_untracked().values() {
-            document.handle.with_value(|handle| self.sync.share(handle));
+            document
+                .handle
+                .with_value(|handle| self.sync.share_privately(handle));
         }
     }
 

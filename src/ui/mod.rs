@@ -13,6 +13,7 @@ pub mod pages;
 mod plans_state;
 mod presence;
 mod reviews_state;
+mod sync_state;
 mod workspace_state;
 
 pub use app::{App, AppShell};

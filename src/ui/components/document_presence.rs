@@ -85,7 +85,7 @@ pub fn DocumentPresence(
         }
     });
     let others = use_presence(document, mine);
-    move || {
+    let presence = move || {
         let names: Vec<String> = others.with(|o| {
             o.iter()
                 .map(|p| match p.field.as_str() {
@@ -101,5 +101,9 @@ pub fn DocumentPresence(
                 </p>
             }
         })
+    };
+    view! {
+        {presence}
+        <super::DocumentSync document=document what=what/>
     }
 }

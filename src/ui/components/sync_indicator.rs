@@ -1,15 +1,51 @@
-//! Where this device stands with the relay, in the header: shown only when the app is
-//! served by one.
+//! Where this device stands with the relay (when it has one) and with devices linked
+//! directly, in the header.
 
 use leptos::prelude::*;
 
-use crate::sync::SyncStatus;
+use crate::sync::{LinkState, PeerView, SyncStatus};
 use crate::ui::app::SyncState;
+
+/// Devices linked directly, in a few words: "2 devices in sync", "1 device: sending",
+/// or `None` when no link is open.
+pub fn direct_summary(peers: &[PeerView]) -> Option<(String, bool)> {
+    let open: Vec<&PeerView> = peers
+        .iter()
+        .filter(|p| p.direct && p.state == LinkState::Open)
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    let devices = if open.len() == 1 {
+        format!("Direct: {}", open[0].name)
+    } else {
+        format!("Direct: {} devices", open.len())
+    };
+    let synced = open.iter().all(|p| p.unsynced.is_empty());
+    Some((
+        format!(
+            "{devices}{}",
+            if synced { " · in sync" } else { " · syncing" }
+        ),
+        synced,
+    ))
+}
 
 #[component]
 pub fn SyncIndicator() -> impl IntoView {
     let sync = use_context::<SyncState>();
-    move || {
+    let direct = move || {
+        let (label, synced) = sync.and_then(|s| s.peers.with(|p| direct_summary(p)))?;
+        let class = if synced {
+            "sync-status synced"
+        } else {
+            "sync-status syncing"
+        };
+        Some(view! {
+            <a class=class href=crate::ui::href("/settings#devices") data-testid="direct-status">{label}</a>
+        })
+    };
+    let relay = move || {
         let status = sync.and_then(|s| s.status.get())?;
         let waiting: usize = sync
             .map(|s| s.pending.with(|p| p.iter().flatten().map(|(_, n)| n).sum()))
@@ -35,5 +71,9 @@ pub fn SyncIndicator() -> impl IntoView {
         Some(view! {
             <span class=class role="status" aria-live="polite" data-testid="sync-status" title=detail>{label}</span>
         })
+    };
+    view! {
+        {relay}
+        <span role="status" aria-live="polite">{direct}</span>
     }
 }

@@ -44,6 +44,11 @@ fn NameOrganisation() -> impl IntoView {
                     <button type="submit" class="button primary">"Continue"</button>
                 </div>
             </form>
+            <p>
+                "Joining a workspace that is on another device? "
+                <a href=crate::ui::href("/settings#devices") data-testid="join-nearby">"Pair with that device"</a>
+                " (no internet needed), or open the link it shares."
+            </p>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! itself (export and import).
 
 mod data;
+mod devices;
 mod reviews;
 
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
             <OrganisationSettings/>
             <WhoUsesThisDevice/>
             <SyncSettings/>
+            <devices::DeviceLinks/>
             <reviews::ReviewSettings/>
             <DeviceSettings/>
             <div class="card" role="region" aria-labelledby="history-link-heading">

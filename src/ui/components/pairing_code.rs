@@ -1,0 +1,87 @@
+//! A pairing code shown for another device to read (as a QR code and as text to copy),
+//! and the answering side of pairing on its own ([`AnswerOffer`]), for a device that is
+//! still waiting for its workspace.
+//!
+//! ```ignore
+//! view! { <PairingCodeView code=text/> <AnswerOffer initial=Some(code)/> }
+//! ```
+
+use leptos::prelude::*;
+
+use super::{FormMessage, QrScanner};
+use crate::sync::pairing_qr::QrCode;
+use crate::ui::app::SyncState;
+
+/// A pairing code as a QR code and as text to copy.
+#[component]
+pub fn PairingCodeView(code: String) -> impl IntoView {
+    let svg = QrCode::of(&code).map(|qr| qr.to_svg());
+    let copied = RwSignal::new(false);
+    let text = code.clone();
+    let copy = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+    };
+    view! {
+        {match svg {
+            Ok(svg) => view! {
+                <div class="pairing-qr" role="img" aria-label="The pairing code as a QR code" inner_html=svg></div>
+            }.into_any(),
+            Err(error) => view! { <p class="form-error">{error}</p> }.into_any(),
+        }}
+        <label for="pairing-code-text">"The code as text"</label>
+        <textarea id="pairing-code-text" class="pairing-text" rows="3" readonly data-testid="pairing-code"
+            prop:value=code></textarea>
+        <button type="button" class="button" on:click=copy>
+            {move || if copied.get() { "Copied" } else { "Copy the code" }}
+        </button>
+    }
+}
+
+/// Reads another device's offer (typed, pasted or scanned) and shows the answer to
+/// show back. `initial` is answered at once (a code carried over a reload).
+#[component]
+pub fn AnswerOffer(initial: Option<String>) -> impl IntoView {
+    let sync = expect_context::<SyncState>();
+    let typed = RwSignal::new(String::new());
+    let answer = RwSignal::new(None::<(String, String)>);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let answer_code = move |code: String| {
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            match sync.answer_offer(&code).await {
+                Ok(answered) => answer.set(Some(answered)),
+                Err(error) => message.set(Some(Err(error))),
+            }
+        });
+    };
+    if let Some(code) = initial {
+        answer_code(code);
+    }
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        answer_code(typed.get_untracked());
+    };
+    view! {
+        {move || match answer.get() {
+            Some((code, from)) => view! {
+                <p data-testid="pair-answering">{format!("Show this answer to {from}: the workspace arrives as soon as that device reads it.")}</p>
+                <PairingCodeView code=code/>
+            }.into_any(),
+            None => view! {
+                <form class="form" on:submit=submit>
+                    <label for="answer-code">"A pairing code from a device that has the workspace"</label>
+                    <textarea id="answer-code" rows="3" data-testid="pair-code-input" autocomplete="off"
+                        spellcheck="false" bind:value=typed></textarea>
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" data-testid="use-pairing-code">"Use this code"</button>
+                        <QrScanner on_code=Callback::new(answer_code)/>
+                    </div>
+                </form>
+            }.into_any(),
+        }}
+        <FormMessage message=message test_id="pair-message"/>
+    }
+}

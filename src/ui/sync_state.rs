@@ -1,0 +1,214 @@
+//! The sync client as the page sees it: its status, the pending changes, the peers (the
+//! relay and devices linked directly) as signals, and the calls that reach the client
+//! (share a document, broadcast presence, pair a device).
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::store::{BrowserStorage, Repo};
+use crate::sync::pairing::Shares;
+use crate::sync::{ConnectionId, PairingOffer, PeerView, SyncClient, SyncStatus};
+
+/// The device setting holding the name this device gives itself when pairing.
+pub const DEVICE_NAME_SETTING: &str = "device-name";
+/// The device setting that is "off" when devices met through the relay are not to be
+/// linked directly.
+pub const INTRODUCTIONS_SETTING: &str = "direct-introductions";
+
+/// What a device is called until the person names it: the kind of device, as the
+/// browser tells it.
+pub fn default_device_name() -> String {
+    let agent = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    let kind = if agent.contains("iPad") {
+        "iPad"
+    } else if agent.contains("iPhone") {
+        "iPhone"
+    } else if agent.contains("Android") && agent.contains("Mobile") {
+        "Android phone"
+    } else if agent.contains("Android") {
+        "Android tablet"
+    } else if agent.contains("Mac OS") {
+        "Mac"
+    } else if agent.contains("Windows") {
+        "Windows computer"
+    } else if agent.contains("CrOS") {
+        "Chromebook"
+    } else if agent.contains("Linux") {
+        "Linux computer"
+    } else {
+        "Browser"
+    };
+    // Two devices of one kind in a room tell apart by a short number.
+    let number = (js_sys::Math::random() * 90.0) as u32 + 10;
+    format!("{kind} {number}")
+}
+
+/// Where this device stands with the relay: `None` when the app is not served by one.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub status: ReadSignal<Option<SyncStatus>>,
+    /// The relay's sync address, when there is one.
+    pub relay: ReadSignal<Option<String>>,
+    /// Whether that relay was chosen in Settings (rather than the one serving the app).
+    pub chosen: ReadSignal<bool>,
+    /// Documents with changes the relay does not have yet, and how many; `None` until
+    /// the relay has been reached once from this page.
+    pub pending: ReadSignal<Option<Vec<(crate::store::DocumentId, usize)>>>,
+    /// Every peer: the relay (when there is one), then each device linked directly.
+    pub peers: ReadSignal<Vec<PeerView>>,
+    /// The name this device gives itself when pairing.
+    pub device_name: RwSignal<String>,
+    /// Whether devices met through the relay are linked directly.
+    pub introducing: RwSignal<bool>,
+    // The client lives as long as the page (App is never unmounted). It is not Send, so
+    // it sits in the local arena.
+    pub(super) client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
+    // Who hears ephemeral messages: the client calls one function, which passes each
+    // message to every part of the page listening (the workspace's presence, a plan's).
+    pub(super) listeners: StoredValue<Vec<(u64, EphemeralListener)>, LocalStorage>,
+    pub(super) next_listener: StoredValue<u64>,
+}
+
+/// Hears an ephemeral message: the document, the sending session and the data.
+pub(super) type EphemeralListener = Rc<dyn Fn(crate::store::DocumentId, &str, &[u8])>;
+
+/// A part of the page listening to ephemeral messages, until [`SyncState::unlisten`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listening(u64);
+
+impl SyncState {
+    /// Tells the others looking at `document` something not kept (presence).
+    pub fn broadcast(&self, document: crate::store::DocumentId, data: &[u8]) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.broadcast(document, data);
+            }
+        });
+    }
+
+    /// Hears what others say about `document`s (presence): session and data, until
+    /// [`SyncState::unlisten`] (a page that goes away must stop listening).
+    pub fn listen(
+        &self,
+        listener: impl Fn(crate::store::DocumentId, &str, &[u8]) + 'static,
+    ) -> Listening {
+        let id = self.next_listener.get_value();
+        self.next_listener.set_value(id + 1);
+        self.listeners
+            .update_value(|all| all.push((id, Rc::new(listener))));
+        Listening(id)
+    }
+
+    pub fn unlisten(&self, listening: Listening) {
+        self.listeners
+            .update_value(|all| all.retain(|(id, _)| *id != listening.0));
+    }
+
+    /// Passes one ephemeral message to everyone listening. They are copied out first:
+    /// a listener may answer (broadcast) or stop listening while it runs.
+    pub(super) fn hear(&self, document: crate::store::DocumentId, session: &str, data: &[u8]) {
+        let listeners: Vec<EphemeralListener> = self
+            .listeners
+            .with_value(|all| all.iter().map(|(_, l)| l.clone()).collect());
+        for listener in listeners {
+            listener(document, session, data);
+        }
+    }
+
+    /// Tries to sync now rather than at the next retry.
+    pub fn sync_now(&self) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.sync_now();
+            }
+        });
+    }
+
+    /// Syncs a private document (coaching notes) with the relay only, never with a
+    /// device linked directly.
+    pub fn share_privately(&self, handle: &crate::store::DocHandle<Rc<BrowserStorage>>) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.share_privately(handle.clone());
+            }
+        });
+    }
+
+    /// The client, to call across an await (it is a handle).
+    fn client(&self) -> Result<SyncClient<Rc<BrowserStorage>>, String> {
+        self.client
+            .get_value()
+            .ok_or_else(|| "sync has not started on this page yet".to_owned())
+    }
+
+    /// Makes a pairing offer sharing `shares`, for the person to show another device.
+    pub async fn make_offer(&self, shares: Shares) -> Result<PairingOffer, String> {
+        self.client()?.make_offer(shares).await
+    }
+
+    /// Answers another device's offer: the answer to show back, and its name.
+    pub async fn answer_offer(&self, code: &str) -> Result<(String, String), String> {
+        self.client()?.answer_offer(code).await
+    }
+
+    /// Completes this device's offer with the other's answer: its name.
+    pub async fn complete_offer(&self, offer: &PairingOffer, code: &str) -> Result<String, String> {
+        self.client()?.complete_offer(offer, code).await
+    }
+
+    /// Closes the direct link to a device.
+    pub fn disconnect(&self, key: ConnectionId) {
+        if let Ok(client) = self.client() {
+            client.disconnect(key);
+        }
+    }
+
+    /// Takes a closed link off the list.
+    pub fn forget(&self, key: ConnectionId) {
+        if let Ok(client) = self.client() {
+            client.forget(key);
+        }
+    }
+
+    /// Turns linking directly with devices met through the relay on or off (kept as a
+    /// device setting).
+    pub fn set_introducing(&self, on: bool, repo: &Repo<Rc<BrowserStorage>>) {
+        self.introducing.set(on);
+        if let Ok(client) = self.client() {
+            client.set_introducing(on);
+        }
+        let repo = repo.clone();
+        leptos::task::spawn_local(async move {
+            let value = if on { "on" } else { "off" };
+            let _ = repo.set_device_setting(INTRODUCTIONS_SETTING, value).await;
+        });
+    }
+
+    /// Renames this device (as other devices will see it when pairing next).
+    pub fn rename_device(&self, name: String, repo: &Repo<Rc<BrowserStorage>>) {
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return;
+        }
+        self.device_name.set(name.clone());
+        if let Ok(client) = self.client() {
+            client.set_device_name(name.clone());
+        }
+        let repo = repo.clone();
+        leptos::task::spawn_local(async move {
+            let _ = repo.set_device_setting(DEVICE_NAME_SETTING, &name).await;
+        });
+    }
+
+    /// Syncs one more document (a plan) with the relay, when there is one.
+    pub fn share(&self, handle: &crate::store::DocHandle<Rc<BrowserStorage>>) {
+        self.client.with_value(|client| {
+            if let Some(client) = client {
+                client.share(handle.clone());
+            }
+        });
+    }
+}
