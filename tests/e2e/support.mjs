@@ -30,9 +30,16 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: required("CHROMIUM"), args: CHROMIUM_ARGS, headless: true });
+export async function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: required("CHROMIUM"), args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
+
+/**
+ * What lets two pages on one machine connect directly: loopback addresses as WebRTC
+ * host candidates, shown as addresses rather than `.local` names (nothing on loopback
+ * answers multicast DNS).
+ */
+export const DIRECT_LINK_ARGS = ["--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"];
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -50,10 +57,10 @@ async function freePort() {
  * One headless Chromium for the tests of a file: launched before them, closed after.
  * Returns the browser's `newContext`, which each test uses for its own profile.
  */
-export function sharedBrowser() {
+export function sharedBrowser(extraArgs = []) {
   let launched;
   before(async () => {
-    launched = await launchBrowser();
+    launched = await launchBrowser(extraArgs);
   });
   after(async () => {
     await launched?.close();
@@ -137,6 +144,46 @@ export async function startRelay({ appDir, basePath = "/", token } = {}) {
   };
 }
 
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+/**
+ * Serves `dir` as plain static files on a free loopback port, as any web host would (no
+ * relay: /healthz and /sync are not found); a path that is not a file gets index.html,
+ * as a single-page app is hosted. Returns `{ base, close }`.
+ */
+export async function startStaticServer(dir = dist()) {
+  const { createServer: createHttpServer } = await import("node:http");
+  const { readFile } = await import("node:fs/promises");
+  const port = await freePort();
+  const server = createHttpServer(async (request, response) => {
+    const url = new URL(request.url, "http://localhost");
+    const wanted = path.join(dir, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ""));
+    const isApi = url.pathname === "/healthz" || url.pathname === "/sync";
+    for (const file of isApi ? [] : [wanted, path.join(dir, "index.html")]) {
+      try {
+        const body = await readFile(file);
+        response.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+        return response.end(body);
+      } catch {
+        // not a file: try the next
+      }
+    }
+    response.writeHead(404);
+    response.end();
+  });
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { base: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 /** Fails the test on any error the page logs or throws (a panic in Rust shows here). */
 export function watchErrors(page) {
   const errors = [];
@@ -173,9 +220,9 @@ export async function withApp(browser, { relay: relayOptions, context: contextOp
  * for a WebSocket refused while a test keeps the relay down, say). The profiles are
  * closed whatever happens; relays are the caller's.
  */
-export async function withTwoDevices(browser, body, { serviceWorkers = "block", expectedErrors = [] } = {}) {
-  const laptop = await browser.newContext({ serviceWorkers });
-  const tablet = await browser.newContext({ serviceWorkers });
+export async function withTwoDevices(browser, body, { serviceWorkers = "block", expectedErrors = [], permissions = [] } = {}) {
+  const laptop = await browser.newContext({ serviceWorkers, permissions });
+  const tablet = await browser.newContext({ serviceWorkers, permissions });
   try {
     const a = await laptop.newPage();
     const b = await tablet.newPage();

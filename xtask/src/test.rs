@@ -132,11 +132,33 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
     if tests.is_empty() {
         return Err("no end-to-end tests found (tests/e2e/*.test.mjs)".into());
     }
-    let mut args = vec!["--test".to_owned(), "--test-concurrency=1".to_owned()];
+    // The tier runs in a network namespace of its own: the tests reach nothing outside,
+    // and the peer-to-peer test may cut UDP there without touching the machine. Besides
+    // loopback it has one interface (a veth pair going nowhere) with a default route, so
+    // that Chromium counts itself online. The local routing rule moves behind a free
+    // slot so a test can put a rule before it.
+    let mut args = vec![
+        "-n".to_owned(),
+        "--".to_owned(),
+        "sh".to_owned(),
+        "-c".to_owned(),
+        "ip link set lo up \
+         && ip link add veth0 type veth peer name veth1 \
+         && ip addr add 10.200.0.1/24 dev veth0 && ip link set veth0 up && ip link set veth1 up \
+         && ip route add default via 10.200.0.2 dev veth0 \
+         && ip rule add pref 100 lookup local && ip rule del pref 0 \
+         && exec node \"$@\""
+            .to_owned(),
+        "sh".to_owned(),
+        "--test".to_owned(),
+        "--test-concurrency=1".to_owned(),
+    ];
     args.extend(tests.iter().map(|t| format!("tests/e2e/{t}")));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    network_namespace_works()?;
     run_command(
-        command("node", &args)
+        command("unshare", &args)
+            .env("THROUGHLINE_NETNS", "1")
             .env("THROUGHLINE_RELAY", &relay)
             .env("THROUGHLINE_DIST", root().join("dist"))
             .env(
@@ -145,6 +167,27 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
             )
             .env("CHROMIUM", &tools.chromium),
     )
+}
+
+/// Checks that this machine lets the tests make a network namespace (`unshare -n`, as
+/// root, with `ip` from iproute2), so that a failure says what to do.
+fn network_namespace_works() -> Result<(), String> {
+    let probe = std::process::Command::new("unshare")
+        .args([
+            "-n", "--", "ip", "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
+        ])
+        .output();
+    match probe {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => Err(format!(
+            "the end-to-end tests run in a network namespace of their own, and `unshare -n ip link add veth0 type veth peer name veth1` failed: {}\n\
+             Run the tests as root (or in a container that allows network namespaces), with iproute2 installed.",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+        Err(error) => Err(format!(
+            "the end-to-end tests need `unshare` (util-linux) and `ip` (iproute2): {error}"
+        )),
+    }
 }
 
 /// Names of the files in `dir` (relative to the root) that start and end as given.

@@ -1,0 +1,222 @@
+// Devices that sync directly (WebRTC data channel), with or without a server: two
+// devices that meet through the relay link up by themselves and keep syncing when it
+// stops; two devices with no relay at all pair by passing codes as text (the second
+// joins the first's workspace that way); and a network cut between two linked devices
+// loses nothing once it heals.
+//
+// These tests run in a network namespace of their own (`cargo xtask test` starts the
+// end-to-end tier under `unshare -n`), where only loopback exists: that is what lets
+// the cut test drop UDP between the two pages without touching the machine.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  DIRECT_LINK_ARGS,
+  goTo,
+  nameOrganisation,
+  sharedBrowser,
+  startRelay,
+  startStaticServer,
+  waitUntilSaved,
+  withTwoDevices,
+} from "./support.mjs";
+
+const browser = sharedBrowser(DIRECT_LINK_ARGS);
+// A page with camera permission may list every local address as a candidate
+// (loopback included); without it, only the default route's.
+const permissions = ["camera", "microphone"];
+// A page served as plain files asks for the relay's /healthz, and the host says 404.
+const noRelayHere = [/the server responded with a status of 404/];
+const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
+
+const field = (page, label) => page.getByLabel(label, { exact: true });
+
+async function waitForValue(locator, expected, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let value;
+  while ((value = await locator.inputValue()) !== expected) {
+    if (Date.now() > deadline) assert.fail(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function newPlan(page, title) {
+  await goTo(page, "Plans");
+  await page.getByRole("button", { name: "New plan" }).click();
+  const form = page.getByRole("form", { name: "New plan" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Start year").fill("2027");
+  await form.getByLabel("End year").fill("2028");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+}
+
+async function openPlan(page, title) {
+  await goTo(page, "Plans");
+  await page.getByRole("link", { name: title }).click();
+  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+}
+
+/** Waits until the header says a direct link is open and in sync. */
+const directlyInSync = (page, timeout = 20_000) =>
+  page.getByTestId("direct-status").filter({ hasText: "in sync" }).waitFor({ timeout });
+
+/**
+ * `a` has a workspace with a plan; `b` is a new device. `a` shows a pairing code for the
+ * whole workspace, `b` takes it as text (joining the workspace), shows its answer, and
+ * `a` takes that. Returns once `b` shows the workspace.
+ */
+async function pairByText(a, b, base, organisation) {
+  await a.goto(`${base}settings#devices`);
+  await a.getByTestId("show-pairing-code").click();
+  const offer = await a.getByTestId("pairing-code").inputValue();
+  assert.match(offer, /^THL1[A-Z2-7]+$/);
+  assert.ok(offer.length < 300, `the offer is short enough to type: ${offer.length} characters`);
+
+  await b.goto(base);
+  await b.getByTestId("join-nearby").click();
+  // Bad input first: a code that is not one, and a damaged one. Each is refused in
+  // words and nothing changes.
+  await b.getByTestId("pair-code-input").fill("hello");
+  await b.getByTestId("use-pairing-code").click();
+  await b.getByTestId("pair-message").filter({ hasText: "not a Throughline pairing code" }).waitFor();
+  const damaged = offer.slice(0, 40) + (offer[40] === "A" ? "B" : "A") + offer.slice(41);
+  await b.getByTestId("pair-code-input").fill(damaged);
+  await b.getByTestId("use-pairing-code").click();
+  await b.getByTestId("pair-message").filter({ hasText: "damaged" }).waitFor();
+
+  await b.getByTestId("pair-code-input").fill(offer);
+  await b.getByTestId("use-pairing-code").click();
+  // b joins the workspace (a reload) and answers at once.
+  await b.getByTestId("pair-answering").waitFor({ timeout: 15_000 });
+  const answer = await b.getByTestId("pairing-code").inputValue();
+  assert.match(answer, /^THL1[A-Z2-7]+$/);
+
+  await a.getByTestId("pair-code-input").fill(answer);
+  await a.getByTestId("use-pairing-code").click();
+  await a.getByTestId("pair-linked").waitFor({ timeout: 15_000 });
+  await b.getByTestId("org-name").filter({ hasText: organisation }).waitFor({ timeout: 20_000 });
+}
+
+/** Cuts (or restores) every UDP packet in this network namespace: the direct link's. */
+function udp(cut) {
+  const ip = (...args) => {
+    const result = spawnSync("ip", args, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`ip ${args.join(" ")}: ${result.stderr || result.error}`);
+  };
+  if (cut) ip("rule", "add", "pref", "10", "ipproto", "udp", "prohibit");
+  else ip("rule", "del", "pref", "10");
+}
+
+test("two devices that meet through the relay link directly, and keep syncing when the relay stops", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ a, b }) => {
+        await a.goto(relay.base);
+        await nameOrganisation(a, "Room Co");
+        await newPlan(a, "Room plan");
+        await field(a, "Mission").fill("Serve customers.");
+        await waitUntilSaved(a);
+        await a.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
+        await a.getByText("Share this plan").click();
+        const link = await a.getByTestId("share-page-link").inputValue();
+        await b.goto(link);
+        await b.getByRole("button", { name: "Open this workspace" }).click();
+        await b.getByRole("heading", { level: 1, name: "Room plan" }).waitFor({ timeout: 15_000 });
+
+        // Each hears the other on the relay and they link without anyone asking.
+        await directlyInSync(a);
+        await directlyInSync(b);
+        await b.getByTestId("document-sync").filter({ hasText: "In sync with" }).waitFor();
+
+        await relay.crash();
+        await a.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+        await field(a, "Mission").fill("Serve customers, directly.");
+        await field(b, "Vision").fill("Every room in sync.");
+        await waitForValue(field(b, "Mission"), "Serve customers, directly.");
+        await waitForValue(field(a, "Vision"), "Every room in sync.");
+        await goTo(a, "Settings");
+        await a.getByTestId("peer").filter({ hasText: "direct link" }).filter({ hasText: "in sync" }).waitFor();
+      },
+      { permissions, expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.restart();
+    await relay.stop();
+  }
+});
+
+/**
+ * With no relay (the app served as plain files): `a` makes a workspace named
+ * `organisation` with the plan `title`, and `b`, a new device, pairs with it by text.
+ * Then `body({ a, b })`.
+ */
+async function pairedWithoutRelay(organisation, title, body) {
+  const server = await startStaticServer();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ a, b }) => {
+        await a.goto(server.base);
+        await nameOrganisation(a, organisation);
+        await newPlan(a, title);
+        await field(a, "Mission").fill("Plan the year.");
+        await waitUntilSaved(a);
+        await pairByText(a, b, server.base, organisation);
+        await body({ a, b, base: server.base });
+      },
+      { permissions, expectedErrors: noRelayHere },
+    );
+  } finally {
+    await server.close();
+  }
+}
+
+test("with no relay at all, two devices pair by passing the codes as text and edit together", async () => {
+  await pairedWithoutRelay("Offline Co", "Offsite plan", async ({ a, b, base }) => {
+    await openPlan(b, "Offsite plan");
+    await waitForValue(field(b, "Mission"), "Plan the year.");
+    await field(b, "Vision").fill("Written on the tablet.");
+    await openPlan(a, "Offsite plan");
+    await waitForValue(field(a, "Vision"), "Written on the tablet.");
+    await field(a, "Mission").fill("Plan the year, together.");
+    await waitForValue(field(b, "Mission"), "Plan the year, together.");
+    await directlyInSync(a);
+
+    // An answer that does not belong to a's open offer is refused and changes nothing.
+    await a.goto(`${base}settings#devices`);
+    await a.getByTestId("show-pairing-code").click();
+    const stale = await a.getByTestId("pairing-code").inputValue();
+    await a.getByTestId("pair-code-input").fill(stale);
+    await a.getByTestId("use-pairing-code").click();
+    await a.getByTestId("pair-message").filter({ hasText: "answer was expected" }).waitFor();
+  });
+});
+
+test("after a network cut between two linked devices, the edits made on both sides during it converge", async () => {
+  assert.equal(
+    process.env.THROUGHLINE_NETNS,
+    "1",
+    "this test cuts UDP in its own network namespace: run it through `cargo xtask test`",
+  );
+  await pairedWithoutRelay("Cut Co", "Cut plan", async ({ a, b }) => {
+    await openPlan(a, "Cut plan");
+    await openPlan(b, "Cut plan");
+    await waitForValue(field(b, "Mission"), "Plan the year.");
+    await directlyInSync(a);
+
+    udp(true);
+    try {
+      await field(a, "Mission").fill("Written during the cut on a.");
+      await field(b, "Vision").fill("Written during the cut on b.");
+      await new Promise((r) => setTimeout(r, 3_000));
+      assert.equal(await field(b, "Mission").inputValue(), "Plan the year.", "nothing crosses while cut");
+    } finally {
+      udp(false);
+    }
+    await waitForValue(field(b, "Mission"), "Written during the cut on a.", 30_000);
+    await waitForValue(field(a, "Vision"), "Written during the cut on b.", 30_000);
+  });
+});
