@@ -3,7 +3,15 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { goTo, launchBrowser, nameOrganisation, startRelay, waitForServiceWorker } from "../tests/e2e/support.mjs";
+import {
+  DIRECT_LINK_ARGS,
+  goTo,
+  launchBrowser,
+  nameOrganisation,
+  startRelay,
+  startStaticServer,
+  waitForServiceWorker,
+} from "../tests/e2e/support.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -340,6 +348,8 @@ try {
     await nameOrganisation(a, "Pair Co");
     await a.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
     await goTo(a, "Settings");
+    // The relay's path alone: no direct link between the two.
+    await a.getByTestId("introductions").uncheck();
     const link = await a.getByTestId("share-link").inputValue();
     await b.goto(link);
     await b.getByRole("button", { name: "Open this workspace" }).click();
@@ -347,6 +357,52 @@ try {
     await goTo(a, "Home");
     await a.getByLabel("About Pair Co").waitFor();
     await b.getByLabel("About Pair Co").waitFor();
+    report("edit on one browser to its paint on another, via the relay", await remotePaint(a, b));
+  } finally {
+    await laptop.close();
+    await tablet.close();
+  }
+
+  // The same over a direct link (WebRTC data channel), paired by code with no relay.
+  const direct = await launchBrowser(DIRECT_LINK_ARGS);
+  const server = await startStaticServer();
+  try {
+    const permissions = ["camera", "microphone"];
+    const one = await direct.newContext({ serviceWorkers: "block", permissions });
+    const other = await direct.newContext({ serviceWorkers: "block", permissions });
+    const a = await one.newPage();
+    const b = await other.newPage();
+    await a.goto(server.base);
+    await nameOrganisation(a, "Pair Co");
+    await a.goto(`${server.base}settings#devices`);
+    await a.getByTestId("show-pairing-code").click();
+    const offer = await a.getByTestId("pairing-code").inputValue();
+    await b.goto(`${server.base}settings#devices`);
+    await b.getByTestId("pair-code-input").fill(offer);
+    await b.getByTestId("use-pairing-code").click();
+    await b.getByTestId("pair-answering").waitFor({ timeout: 15_000 });
+    const answer = await b.getByTestId("pairing-code").inputValue();
+    await a.getByTestId("pair-code-input").fill(answer);
+    await a.getByTestId("use-pairing-code").click();
+    await a.getByTestId("pair-linked").waitFor({ timeout: 15_000 });
+    await b.getByTestId("org-name").filter({ hasText: "Pair Co" }).waitFor({ timeout: 15_000 });
+    await goTo(a, "Home");
+    await goTo(b, "Home");
+    await a.getByLabel("About Pair Co").waitFor();
+    await b.getByLabel("About Pair Co").waitFor();
+    report("edit on one browser to its paint on another, direct link", await remotePaint(a, b));
+  } finally {
+    await direct.close();
+    await server.close();
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+  await browser.close();
+  await relay.stop();
+}
+
+/** Types one character at a time on `a` and times each until `b` has painted it. */
+async function remotePaint(a, b) {
     const remote = [];
     for (let i = 1; i <= RUNS * 2; i++) {
       // The other browser watches for the character (Date.now: one clock for both pages).
@@ -372,13 +428,5 @@ try {
       remote.push((await painted) - typed);
       await new Promise((r) => setTimeout(r, 100));
     }
-    report("edit on one browser to its paint on another, via the relay", remote);
-  } finally {
-    await laptop.close();
-    await tablet.close();
-  }
-} finally {
-  await rm(scratch, { recursive: true, force: true });
-  await browser.close();
-  await relay.stop();
+    return remote;
 }
