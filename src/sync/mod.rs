@@ -17,6 +17,7 @@ mod client;
 mod direct_links;
 mod engine;
 mod introduction;
+mod known_devices;
 mod message;
 pub mod pairing;
 pub mod pairing_qr;
@@ -37,6 +38,7 @@ pub use engine::{
     PROTOCOL_VERSION,
 };
 pub use introduction::{Introduction, Introductions, ANSWER_WAIT_MS, MAX_INTRODUCED_LINKS};
+pub use known_devices::{KnownDevice, KnownDevices};
 pub use message::{Message, MessageError, PeerMetadata};
 pub use presence::Presence;
 pub use relay_address::relay_sync_address;

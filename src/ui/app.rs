@@ -21,7 +21,7 @@ use crate::store::{BrowserStorage, Repo};
 use crate::sync::{SyncClient, SyncStatus};
 
 pub use super::sync_state::SyncState;
-use super::sync_state::{DEVICE_NAME_SETTING, INTRODUCTIONS_SETTING};
+use super::sync_state::{DEVICE_NAME_SETTING, INTRODUCTIONS_SETTING, KNOWN_DEVICES_SETTING};
 
 /// Whether a new build of the app is installed and waiting for a reload.
 #[derive(Clone, Copy)]
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
     let (peers, set_peers) = signal(Vec::new());
     let device_name = RwSignal::new(String::new());
     let introducing = RwSignal::new(true);
+    let known = RwSignal::new(crate::sync::KnownDevices::default());
     let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     let sync = SyncState {
         status: sync_status,
@@ -74,6 +75,8 @@ pub fn App() -> impl IntoView {
         peers,
         device_name,
         introducing,
+        known,
+        tabs: super::other_tabs::watch_other_tabs(),
         client,
         listeners: StoredValue::new_local(Vec::new()),
         next_listener: StoredValue::new(0),
@@ -152,7 +155,14 @@ pub fn App() -> impl IntoView {
         });
         started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
         started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
-        started.on_peers(move |all| set_peers.set(all.to_vec()));
+        if let Ok(Some(kept)) = repo.device_setting(KNOWN_DEVICES_SETTING).await {
+            known.set(crate::sync::KnownDevices::from_json(&kept));
+        }
+        let remembering = repo.clone();
+        started.on_peers(move |all| {
+            set_peers.set(all.to_vec());
+            sync.remember_linked(all, &remembering);
+        });
         if let Ok(Some(off)) = repo.device_setting(INTRODUCTIONS_SETTING).await {
             if off == "off" {
                 introducing.set(false);

@@ -8,10 +8,15 @@ use leptos::prelude::*;
 
 use crate::store::{BrowserStorage, Repo};
 use crate::sync::pairing::Shares;
-use crate::sync::{ConnectionId, PairingOffer, PeerView, SyncClient, SyncStatus};
+use crate::sync::{
+    ConnectionId, KnownDevices, LinkState, PairingOffer, PeerView, SyncClient, SyncStatus,
+};
 
 /// The device setting holding the name this device gives itself when pairing.
 pub const DEVICE_NAME_SETTING: &str = "device-name";
+/// The device setting that remembers the devices linked before (JSON).
+pub const KNOWN_DEVICES_SETTING: &str = "known-devices";
+
 /// The device setting that is "off" when devices met through the relay are not to be
 /// linked directly.
 pub const INTRODUCTIONS_SETTING: &str = "direct-introductions";
@@ -63,6 +68,10 @@ pub struct SyncState {
     pub device_name: RwSignal<String>,
     /// Whether devices met through the relay are linked directly.
     pub introducing: RwSignal<bool>,
+    /// The devices linked before, remembered on this device.
+    pub known: RwSignal<KnownDevices>,
+    /// How many other tabs of this browser have the app open.
+    pub tabs: ReadSignal<usize>,
     // The client lives as long as the page (App is never unmounted). It is not Send, so
     // it sits in the local arena.
     pub(super) client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
@@ -184,6 +193,39 @@ impl SyncState {
         leptos::task::spawn_local(async move {
             let value = if on { "on" } else { "off" };
             let _ = repo.set_device_setting(INTRODUCTIONS_SETTING, value).await;
+        });
+    }
+
+    /// Remembers every device linked now (called whenever the peers change), and keeps
+    /// the list when it changed.
+    pub fn remember_linked(&self, peers: &[PeerView], repo: &Repo<Rc<BrowserStorage>>) {
+        let now = js_sys::Date::now();
+        let mut changed = false;
+        self.known.update(|known| {
+            for peer in peers
+                .iter()
+                .filter(|p| p.direct && p.state == LinkState::Open)
+            {
+                let documents = peer.only.as_ref().map(|d| d.iter().copied().collect());
+                changed |= known.record(&peer.name, documents, now);
+            }
+        });
+        if changed {
+            self.keep_known(repo);
+        }
+    }
+
+    /// Forgets a device linked before.
+    pub fn forget_known(&self, name: &str, repo: &Repo<Rc<BrowserStorage>>) {
+        self.known.update(|known| known.forget(name));
+        self.keep_known(repo);
+    }
+
+    fn keep_known(&self, repo: &Repo<Rc<BrowserStorage>>) {
+        let json = self.known.with_untracked(KnownDevices::to_json);
+        let repo = repo.clone();
+        leptos::task::spawn_local(async move {
+            let _ = repo.set_device_setting(KNOWN_DEVICES_SETTING, &json).await;
         });
     }
 

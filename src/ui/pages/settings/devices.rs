@@ -58,15 +58,35 @@ fn PeerList() -> impl IntoView {
     view! {
         <h3>"Syncing with"</h3>
         <Show
-            when=move || !sync.peers.with(Vec::is_empty)
+            when=move || { !sync.peers.with(Vec::is_empty) || sync.tabs.get() > 0 }
             fallback=|| view! { <p data-testid="no-peers">"No relay and no device linked: changes stay on this device."</p> }
         >
             <ul class="peer-list" data-testid="peer-list">
                 <For each=rows key=|peer| (peer.key, format!("{peer:?}")) let:peer>
                     <PeerRow peer=peer/>
                 </For>
+                <TabsRow/>
             </ul>
         </Show>
+    }
+}
+
+/// The other tabs of this browser, as one line: they share its storage, so they have
+/// every change once it is saved here.
+#[component]
+fn TabsRow() -> impl IntoView {
+    let sync = expect_context::<SyncState>();
+    move || {
+        let tabs = sync.tabs.get();
+        (tabs > 0).then(|| {
+            view! {
+                <li class="peer" data-testid="tabs-peer">
+                    <span class="peer-name">{if tabs == 1 { "1 other tab".to_owned() } else { format!("{tabs} other tabs") }}</span>
+                    <span class="item-meta">" · this browser · shares its storage · "</span>
+                    <span>"in sync once saved here"</span>
+                </li>
+            }
+        })
     }
 }
 
@@ -189,7 +209,7 @@ fn PairDevice() -> impl IntoView {
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<Result<String, String>>);
 
-    let show_offer = move |_| {
+    let show_offer = move |()| {
         let shares = match chosen.get_untracked().as_str() {
             "workspace" => Shares::Workspace,
             url => match DocumentId::from_url(url) {
@@ -286,9 +306,13 @@ fn PairDevice() -> impl IntoView {
                         view! { <option value=value selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
+                <KnownDeviceList again=Callback::new(move |value: String| {
+                    chosen.set(value);
+                    show_offer(());
+                })/>
                 <div class="form-actions">
                     <button type="button" class="button primary" data-testid="show-pairing-code"
-                        on:click=show_offer disabled=move || busy.get()>
+                        on:click=move |_| show_offer(()) disabled=move || busy.get()>
                         "Show a pairing code"
                     </button>
                 </div>
@@ -325,5 +349,71 @@ fn PairDevice() -> impl IntoView {
             </form>
         </Show>
         <FormMessage message=message test_id="pair-message"/>
+    }
+}
+
+/// The devices linked before and not linked now, each with "Pair again" (a new offer
+/// sharing what the last link shared; `again` gets the share choice's value) and
+/// "Forget".
+#[component]
+fn KnownDeviceList(again: Callback<String>) -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let sync = expect_context::<SyncState>();
+    let rows = move || {
+        let linked: Vec<String> = sync.peers.with(|peers| {
+            peers
+                .iter()
+                .filter(|p| p.direct && p.state == LinkState::Open)
+                .map(|p| p.name.clone())
+                .collect()
+        });
+        sync.known.with(|known| {
+            known
+                .devices()
+                .iter()
+                .filter(|d| !linked.contains(&d.name))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || !rows().is_empty()>
+            <h4>"Paired before"</h4>
+            <p class="item-meta">"A browser cannot reopen a direct link by itself: pair again and read the new code on that device."</p>
+            <ul class="peer-list" data-testid="known-devices">
+                <For each=rows key=|device| (device.name.clone(), device.last_linked as i64) let:device>
+                    {
+                        let name = device.name.clone();
+                        let forget_name = name.clone();
+                        let choice = match device.shared() {
+                            None => "workspace".to_owned(),
+                            Some(ids) => ids.first().map(|id| id.url()).unwrap_or_else(|| "workspace".to_owned()),
+                        };
+                        let shares = match device.shared() {
+                            None => Shares::Workspace,
+                            Some(ids) => Shares::Documents(ids),
+                        };
+                        view! {
+                            <li class="peer" data-testid="known-device">
+                                <span class="peer-name">{name.clone()}</span>
+                                <span class="item-meta">{format!(
+                                    " · shared {} · last linked {} ",
+                                    shares.describe(),
+                                    crate::ui::format::date_time(device.last_linked as i64)
+                                )}</span>
+                                <button type="button" class="button small"
+                                    on:click=move |_| again.run(choice.clone())>
+                                    {format!("Pair again with {name}")}
+                                </button>
+                                <button type="button" class="button small"
+                                    on:click=move |_| sync.forget_known(&forget_name, &state.repo())>
+                                    "Forget"
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
     }
 }
