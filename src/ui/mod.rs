@@ -9,6 +9,7 @@ pub mod components;
 mod documents;
 pub mod files;
 pub mod format;
+mod other_tabs;
 pub mod pages;
 mod plans_state;
 mod presence;

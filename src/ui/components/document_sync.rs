@@ -65,13 +65,18 @@ pub fn DocumentSync(
                 .with(|peers| document_sync_sentence(&document, peers))
         })
     };
+    let tabs = move || match sync.map(|s| s.tabs.get()).unwrap_or(0) {
+        0 => String::new(),
+        1 => " The other tab of this browser has every change once it is saved.".to_owned(),
+        n => format!(" The {n} other tabs of this browser have every change once it is saved."),
+    };
     let pair = crate::ui::href(&format!(
         "/settings?pair={}#devices",
         String::from(js_sys::encode_uri_component(&document.url()))
     ));
     view! {
         <p class="document-sync item-meta no-print" data-testid="document-sync">
-            <span role="status">{sentence}</span>
+            <span role="status">{sentence}{tabs}</span>
             " "
             <a href=pair>{format!("Pair a nearby device for this {what}")}</a>
         </p>
