@@ -158,14 +158,14 @@ async function pairedWithoutRelay(organisation, title, body) {
   try {
     await withTwoDevices(
       browser,
-      async ({ a, b }) => {
+      async ({ laptop, a, b }) => {
         await a.goto(server.base);
         await nameOrganisation(a, organisation);
         await newPlan(a, title);
         await field(a, "Mission").fill("Plan the year.");
         await waitUntilSaved(a);
         await pairByText(a, b, server.base, organisation);
-        await body({ a, b, base: server.base });
+        await body({ laptop, a, b, base: server.base });
       },
       { permissions, expectedErrors: noRelayHere },
     );
@@ -175,7 +175,7 @@ async function pairedWithoutRelay(organisation, title, body) {
 }
 
 test("with no relay at all, two devices pair by passing the codes as text and edit together", async () => {
-  await pairedWithoutRelay("Offline Co", "Offsite plan", async ({ a, b, base }) => {
+  await pairedWithoutRelay("Offline Co", "Offsite plan", async ({ laptop, a, b, base }) => {
     await openPlan(b, "Offsite plan");
     await waitForValue(field(b, "Mission"), "Plan the year.");
     await field(b, "Vision").fill("Written on the tablet.");
@@ -185,8 +185,29 @@ test("with no relay at all, two devices pair by passing the codes as text and ed
     await waitForValue(field(b, "Mission"), "Plan the year, together.");
     await directlyInSync(a);
 
+    // a closes the link: b is listed as closed, and remembered (after a reload too),
+    // ready to pair again with what the link shared. (Within the app: loading a page
+    // anew would end the link with the page.)
+    await goTo(a, "Settings");
+    const link = a.getByTestId("peer").filter({ hasText: "direct link" });
+    await link.getByRole("button", { name: "Disconnect" }).click();
+    await link.getByTestId("peer-standing").filter({ hasText: "not connected" }).waitFor();
+    await b.getByTestId("direct-status").waitFor({ state: "detached", timeout: 15_000 });
+    await a.reload();
+    const known = a.getByTestId("known-device");
+    await known.filter({ hasText: "shared the whole workspace" }).waitFor();
+    await known.getByRole("button", { name: /^Pair again with / }).click();
+    assert.match(await a.getByTestId("pairing-code").inputValue(), /^THL1/);
+    await a.getByRole("button", { name: "Cancel" }).click();
+
+    // Another tab of the same browser is a peer too, listed while it is open.
+    const second = await laptop.newPage();
+    await second.goto(base);
+    await a.getByTestId("tabs-peer").filter({ hasText: "1 other tab" }).waitFor({ timeout: 15_000 });
+    await second.close({ runBeforeUnload: true });
+    await a.getByTestId("tabs-peer").waitFor({ state: "detached", timeout: 15_000 });
+
     // An answer that does not belong to a's open offer is refused and changes nothing.
-    await a.goto(`${base}settings#devices`);
     await a.getByTestId("show-pairing-code").click();
     const stale = await a.getByTestId("pairing-code").inputValue();
     await a.getByTestId("pair-code-input").fill(stale);
