@@ -10,14 +10,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   DIRECT_LINK_ARGS,
   goTo,
+  launchBrowser,
   nameOrganisation,
   sharedBrowser,
   startRelay,
   startStaticServer,
   waitUntilSaved,
+  watchErrors,
   withTwoDevices,
 } from "./support.mjs";
 
@@ -240,4 +245,69 @@ test("after a network cut between two linked devices, the edits made on both sid
     await waitForValue(field(b, "Mission"), "Written during the cut on a.", 30_000);
     await waitForValue(field(a, "Vision"), "Written during the cut on b.", 30_000);
   });
+});
+
+/**
+ * A camera's view of a QR code shown on a page, as one frame of a Y4M video (what
+ * Chromium's fake camera plays): the modules read from the page's SVG (`M<x> <y>h1v1h-1z`
+ * for each dark one), 6 pixels each, on white, in a 640×480 frame.
+ */
+function cameraFrameOf(svgPath, side) {
+  const [width, height, scale] = [640, 480, 6];
+  const luma = Buffer.alloc(width * height, 235);
+  const left = Math.floor((width - side * scale) / 2);
+  const top = Math.floor((height - side * scale) / 2);
+  for (const [, x, y] of svgPath.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) {
+    for (let dy = 0; dy < scale; dy++) {
+      const row = (top + Number(y) * scale + dy) * width;
+      luma.fill(16, row + left + Number(x) * scale, row + left + (Number(x) + 1) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  return Buffer.concat([header, luma, chroma]);
+}
+
+test("a new device scans the offer's QR code with its camera, joins, and its answer completes the link", async () => {
+  const scratch = await mkdtemp(path.join(tmpdir(), "throughline-camera-"));
+  const video = path.join(scratch, "camera.y4m");
+  const server = await startStaticServer();
+  // The scanning device's browser plays `video` as its camera: a blank frame until the
+  // code is known (the file is read when the camera opens).
+  await writeFile(video, cameraFrameOf("", 1));
+  const camera = await launchBrowser([...DIRECT_LINK_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+  const shower = await browser.newContext({ serviceWorkers: "block", permissions });
+  const scanner = await camera.newContext({ serviceWorkers: "block", permissions });
+  try {
+    const a = await shower.newPage();
+    const b = await scanner.newPage();
+    const errors = [watchErrors(a), watchErrors(b)];
+    await a.goto(server.base);
+    await nameOrganisation(a, "Camera Co");
+    await waitUntilSaved(a);
+    await a.goto(`${server.base}settings#devices`);
+    await a.getByTestId("show-pairing-code").click();
+    const offer = await a.getByTestId("pairing-code").inputValue();
+    const qr = a.getByRole("img", { name: "The pairing code as a QR code" }).locator("svg");
+    const [side] = (await qr.getAttribute("viewBox")).split(" ").slice(2).map(Number);
+    await writeFile(video, cameraFrameOf(await qr.locator("path").getAttribute("d"), side));
+
+    await b.goto(`${server.base}settings#devices`);
+    await b.getByTestId("scan-code").click();
+    // The code is read from the camera and used: b joins and shows its answer.
+    await b.getByTestId("pair-answering").waitFor({ timeout: 20_000 });
+    const answer = await b.getByTestId("pairing-code").inputValue();
+    assert.notEqual(answer, offer);
+    await a.getByTestId("pair-code-input").fill(answer);
+    await a.getByTestId("use-pairing-code").click();
+    await a.getByTestId("pair-linked").waitFor({ timeout: 15_000 });
+    await b.getByTestId("org-name").filter({ hasText: "Camera Co" }).waitFor({ timeout: 20_000 });
+    const unexpected = errors.map((logged) => logged.filter((e) => !noRelayHere.some((p) => p.test(e))));
+    assert.deepEqual(unexpected, [[], []], "neither page logged errors");
+  } finally {
+    await shower.close();
+    await camera.close();
+    await server.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
 });
