@@ -10,9 +10,16 @@ use std::rc::Rc;
 use super::client::{Client, SyncClient};
 use super::engine::{ConnectionId, Event, Scope};
 use super::introduction::{Introduction, ANSWER_WAIT_MS};
-use super::pairing::{Kind, PairingCode, Shares, WorkspaceTag};
+use super::pairing::{Kind, PairingCode, Shares, WorkspaceTag, VALID_FOR_SECONDS};
 use super::peer_link::PeerLink;
 use crate::store::{DocumentId, Storage};
+
+/// How long a link answered by a person may wait for the other device to read the
+/// answer: as long as a code is valid.
+const ANSWER_READ_MS: u32 = (VALID_FOR_SECONDS * 1000) as u32;
+/// How long a link may take to open once both codes are known (or for devices that met
+/// through the relay).
+const OPEN_WAIT_MS: u32 = 30_000;
 
 /// How a connection to a peer stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,8 +125,13 @@ impl<S: Storage + 'static> SyncClient<S> {
             joins: None,
             ..offer.clone()
         };
-        self.client
-            .add_link(Rc::new(link), offer.device.clone(), offer.shares, false);
+        self.client.add_link(
+            Rc::new(link),
+            offer.device.clone(),
+            offer.shares,
+            false,
+            ANSWER_READ_MS,
+        );
         Ok((answer.encode(), offer.device))
     }
 
@@ -135,6 +147,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             answer.device.clone(),
             offer.code.shares.clone(),
             true,
+            OPEN_WAIT_MS,
         );
         if let Err(error) = offer.link.complete(&answer.connection).await {
             self.client.links.borrow_mut().remove(&key);
@@ -176,9 +189,33 @@ impl<S: Storage + 'static> Client<S> {
         name: String,
         shares: Shares,
         offered: bool,
+        wait_ms: u32,
     ) -> ConnectionId {
         let connection = self.next_link.get();
         self.next_link.set(connection + 1);
+        // A link that never opens (the other device never read the answer, or cannot be
+        // reached) is given up after `wait_ms` rather than shown "connecting" for good.
+        let weak = Rc::downgrade(self);
+        let give_up = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let Some(client) = weak.upgrade() else { return };
+            let waiting = matches!(
+                client.links.borrow().get(&connection).map(|d| &d.state),
+                Some(LinkState::Connecting)
+            );
+            if waiting {
+                client.close_link(
+                    connection,
+                    "the other device did not connect in time".into(),
+                );
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            use wasm_bindgen::JsCast;
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                give_up.unchecked_ref(),
+                wait_ms as i32,
+            );
+        }
         self.engine
             .borrow_mut()
             .set_scope(connection, scope_of(&shares));
@@ -369,7 +406,13 @@ impl<S: Storage + 'static> Client<S> {
                     joins: None,
                     ..code.clone()
                 };
-                self.add_link(Rc::new(link), code.device, Shares::Workspace, false);
+                self.add_link(
+                    Rc::new(link),
+                    code.device,
+                    Shares::Workspace,
+                    false,
+                    OPEN_WAIT_MS,
+                );
                 let message = Introduction {
                     to: from,
                     code: answer.encode(),
@@ -397,6 +440,7 @@ impl<S: Storage + 'static> Client<S> {
                     code.device.clone(),
                     Shares::Workspace,
                     true,
+                    OPEN_WAIT_MS,
                 );
                 if let Err(error) = pending.link.complete(&code.connection).await {
                     web_sys::console::warn_1(&format!("no direct link: {error}").into());
