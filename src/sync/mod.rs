@@ -4,12 +4,14 @@
 //! Sans-IO: [`Engine`] takes events (a connection opened, bytes arrived, a document
 //! changed here) and returns effects (bytes to send, a connection to close, a document
 //! that changed by sync). No sockets, timers or async inside, so it builds and is tested
-//! natively; transports (WebSocket to a relay, later WebRTC) are thin adapters around it.
+//! natively; transports (a WebSocket to a relay, WebRTC data channels to devices) are
+//! thin adapters around it.
 //! It knows nothing of Leptos, and borrows documents from `store` for each event.
 //!
 //! In the browser, [`SyncClient`] runs the engine over a WebSocket to the relay's `/sync`
-//! (see `docs/architecture.md`), and [`Presence`] rides on its `ephemeral` messages.
-//! [`pairing`] is what two devices exchange to connect directly with no server.
+//! and over direct links to devices (see `docs/architecture.md`), and [`Presence`] rides
+//! on its `ephemeral` messages. [`pairing`] is what two devices exchange to connect
+//! directly with no server; [`Introduction`]s carry the same codes through the relay.
 
 #[cfg(target_arch = "wasm32")]
 mod client;
