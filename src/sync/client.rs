@@ -228,15 +228,6 @@ impl<S: Storage + 'static> SyncClient<S> {
         self.share(handle);
     }
 
-    pub fn status(&self) -> SyncStatus {
-        self.client.status.borrow().clone()
-    }
-
-    /// This engine's peer id (its session in ephemeral messages).
-    pub fn peer_id(&self) -> String {
-        self.client.engine.borrow().peer_id().to_owned()
-    }
-
     /// Called with the documents whose changes the relay does not have yet, and how many,
     /// whenever that changes (an edit here, a sync round, a disconnect).
     pub fn on_pending(&self, listener: impl Fn(&[(DocumentId, usize)]) + 'static) {

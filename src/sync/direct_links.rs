@@ -10,7 +10,9 @@ use std::rc::Rc;
 use super::client::{Client, SyncClient};
 use super::engine::{ConnectionId, Event, Scope};
 use super::introduction::{Introduction, ANSWER_WAIT_MS};
-use super::pairing::{Kind, PairingCode, Shares, WorkspaceTag, VALID_FOR_SECONDS};
+use super::pairing::{
+    Connection, Kind, PairingCode, PairingError, Shares, WorkspaceTag, VALID_FOR_SECONDS,
+};
 use super::peer_link::PeerLink;
 use crate::store::{DocumentId, Storage};
 
@@ -62,10 +64,6 @@ impl PairingOffer {
     pub fn text(&self) -> &str {
         &self.text
     }
-    /// What it shares, in words.
-    pub fn shares(&self) -> String {
-        self.code.shares.describe()
-    }
 }
 
 /// Seconds since 1970, as pairing codes count.
@@ -90,17 +88,9 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// Makes an offer that shares `shares`, for a person to show to another device.
     pub async fn make_offer(&self, shares: Shares) -> Result<PairingOffer, String> {
         let (link, connection) = PeerLink::offer().await?;
-        let code = PairingCode {
-            kind: Kind::Offer,
-            pairing: random_pairing_id(),
-            created_at: now_seconds(),
-            device: self.client.device_name.borrow().clone(),
-            workspace: WorkspaceTag::of(&self.client.workspace),
-            // A device with no workspace yet may join this one by the code.
-            joins: matches!(shares, Shares::Workspace).then_some(self.client.workspace),
-            shares,
-            connection,
-        };
+        // A device with no workspace yet may join this one by the code.
+        let joins = matches!(shares, Shares::Workspace).then_some(self.client.workspace);
+        let code = self.client.offer_code(shares, joins, connection);
         Ok(PairingOffer {
             text: code.encode(),
             code,
@@ -117,14 +107,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             .check_offer_for(&self.client.workspace)
             .map_err(|e| e.to_string())?;
         let (link, connection) = PeerLink::answer(&offer.connection).await?;
-        let answer = PairingCode {
-            kind: Kind::Answer,
-            created_at: now_seconds(),
-            device: self.client.device_name.borrow().clone(),
-            connection,
-            joins: None,
-            ..offer.clone()
-        };
+        let answer = self.client.answer_code(&offer, connection);
         self.client.add_link(
             Rc::new(link),
             offer.device.clone(),
@@ -157,6 +140,17 @@ impl<S: Storage + 'static> SyncClient<S> {
         Ok(answer.device)
     }
 
+    /// The workspace an offer invites this device to join: an offer of a whole workspace
+    /// other than this device's, that names its id. (Joining is the page's to do: it
+    /// opens that workspace instead of this one.)
+    pub fn joinable(&self, text: &str) -> Option<DocumentId> {
+        let offer = PairingCode::decode(text, now_seconds()).ok()?;
+        match offer.check_offer_for(&self.client.workspace) {
+            Err(PairingError::OtherWorkspace) => offer.joins,
+            _ => None,
+        }
+    }
+
     /// Closes the link to a device (it stays listed as closed).
     pub fn disconnect(&self, key: ConnectionId) {
         self.client.close_link(key, "closed on this device".into());
@@ -181,6 +175,37 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
+    /// This device's offer, sharing `shares`.
+    fn offer_code(
+        &self,
+        shares: Shares,
+        joins: Option<DocumentId>,
+        connection: Connection,
+    ) -> PairingCode {
+        PairingCode {
+            kind: Kind::Offer,
+            pairing: random_pairing_id(),
+            created_at: now_seconds(),
+            device: self.device_name.borrow().clone(),
+            workspace: WorkspaceTag::of(&self.workspace),
+            shares,
+            joins,
+            connection,
+        }
+    }
+
+    /// This device's answer to `offer`.
+    fn answer_code(&self, offer: &PairingCode, connection: Connection) -> PairingCode {
+        PairingCode {
+            kind: Kind::Answer,
+            created_at: now_seconds(),
+            device: self.device_name.borrow().clone(),
+            connection,
+            joins: None,
+            ..offer.clone()
+        }
+    }
+
     /// Adds a link as a connection of the engine, limited to `shares`. The side that
     /// offered says hello once the channel opens; the other waits for it.
     pub(super) fn add_link(
@@ -350,16 +375,7 @@ impl<S: Storage + 'static> Client<S> {
             Ok(made) => made,
             Err(error) => return self.gave_up(&to, &error),
         };
-        let code = PairingCode {
-            kind: Kind::Offer,
-            pairing: random_pairing_id(),
-            created_at: now_seconds(),
-            device: self.device_name.borrow().clone(),
-            workspace: WorkspaceTag::of(&self.workspace),
-            shares: Shares::Workspace,
-            joins: None,
-            connection,
-        };
+        let code = self.offer_code(Shares::Workspace, None, connection);
         let message = Introduction {
             to: to.clone(),
             code: code.encode(),
@@ -398,14 +414,7 @@ impl<S: Storage + 'static> Client<S> {
                     Ok(made) => made,
                     Err(error) => return self.gave_up(&from, &error),
                 };
-                let answer = PairingCode {
-                    kind: Kind::Answer,
-                    created_at: now_seconds(),
-                    device: self.device_name.borrow().clone(),
-                    connection,
-                    joins: None,
-                    ..code.clone()
-                };
+                let answer = self.answer_code(&code, connection);
                 self.add_link(
                     Rc::new(link),
                     code.device,

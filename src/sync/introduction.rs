@@ -147,11 +147,6 @@ impl Introductions {
             && self.linked() < MAX_INTRODUCED_LINKS
     }
 
-    /// Whether this side is waiting for `peer`'s answer.
-    pub fn awaits_answer(&self, peer: &str) -> bool {
-        matches!(self.devices.get(peer), Some(Standing::Offered(_)))
-    }
-
     /// A link with `peer` is being made (an answer sent or received).
     pub fn linking(&mut self, peer: &str) {
         self.devices.insert(peer.to_owned(), Standing::Linked);
@@ -174,7 +169,6 @@ mod tests {
         assert!(a.heard("b", 0.0));
         assert!(!b.heard("a", 0.0), "only one side offers");
         a.offered("b", 0.0);
-        assert!(a.awaits_answer("b"));
         assert!(!a.heard("b", 5_000.0));
         // No answer came: given up, then offered again after the wait.
         assert!(!a.heard("b", ANSWER_WAIT_MS + 1.0));

@@ -21,6 +21,8 @@ mod engine;
 mod introduction;
 mod known_devices;
 mod message;
+#[cfg(target_arch = "wasm32")]
+mod other_tabs;
 pub mod pairing;
 pub mod pairing_qr;
 #[cfg(target_arch = "wasm32")]
@@ -34,12 +36,14 @@ mod relay_socket;
 pub use client::{PeerView, SyncClient, SyncStatus, RELAY_KEY};
 #[cfg(target_arch = "wasm32")]
 pub use direct_links::{LinkState, PairingOffer};
+#[cfg(target_arch = "wasm32")]
+pub use other_tabs::watch_other_tabs;
 
 pub use engine::{
     ConnectionId, Documents, Effect, Engine, Event, Scope, DEFAULT_MAX_MESSAGE_BYTES,
     PROTOCOL_VERSION,
 };
-pub use introduction::{Introduction, Introductions, ANSWER_WAIT_MS, MAX_INTRODUCED_LINKS};
+pub use introduction::{Introduction, Introductions, MAX_INTRODUCED_LINKS};
 pub use known_devices::{KnownDevice, KnownDevices};
 pub use message::{Message, MessageError, PeerMetadata};
 pub use presence::Presence;

@@ -161,15 +161,6 @@ pub enum Shares {
 }
 
 impl Shares {
-    /// Whether `document` is shared. (Private documents, a manager's coaching notes,
-    /// are never lent to a direct link at all, whatever it shares.)
-    pub fn includes(&self, document: &DocumentId) -> bool {
-        match self {
-            Shares::Workspace => true,
-            Shares::Documents(documents) => documents.contains(document),
-        }
-    }
-
     /// The documents named, in words for the person ("the whole workspace", "1 document").
     pub fn describe(&self) -> String {
         match self {

@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
     let device_name = RwSignal::new(String::new());
     let introducing = RwSignal::new(true);
     let known = RwSignal::new(crate::sync::KnownDevices::default());
+    let (tabs, set_tabs) = signal(0usize);
+    crate::sync::watch_other_tabs(move |count| set_tabs.set(count));
     let client = StoredValue::new_local(None::<SyncClient<Rc<BrowserStorage>>>);
     let sync = SyncState {
         status: sync_status,
@@ -76,7 +78,7 @@ pub fn App() -> impl IntoView {
         device_name,
         introducing,
         known,
-        tabs: super::other_tabs::watch_other_tabs(),
+        tabs,
         client,
         listeners: StoredValue::new_local(Vec::new()),
         next_listener: StoredValue::new(0),

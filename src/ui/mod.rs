@@ -9,7 +9,6 @@ pub mod components;
 mod documents;
 pub mod files;
 pub mod format;
-mod other_tabs;
 pub mod pages;
 mod plans_state;
 mod presence;

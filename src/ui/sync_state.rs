@@ -168,6 +168,12 @@ impl SyncState {
         self.client()?.complete_offer(offer, code).await
     }
 
+    /// The workspace a pairing offer invites this device to join, if it is another one's
+    /// whole workspace that names its id.
+    pub fn joinable(&self, code: &str) -> Option<crate::store::DocumentId> {
+        self.client().ok()?.joinable(code)
+    }
+
     /// Closes the direct link to a device.
     pub fn disconnect(&self, key: ConnectionId) {
         if let Ok(client) = self.client() {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::store::DocumentId;
-use crate::sync::pairing::{PairingCode, PairingError, Shares};
+use crate::sync::pairing::Shares;
 use crate::sync::{LinkState, PairingOffer, PeerView};
 use crate::ui::app::SyncState;
 use crate::ui::components::{FormMessage, PairingCodeView, QrScanner};
@@ -91,7 +91,7 @@ fn TabsRow() -> impl IntoView {
 }
 
 /// One peer's line: its name, how it is connected, and whether it has everything.
-pub fn peer_standing(peer: &PeerView) -> String {
+fn peer_standing(peer: &PeerView) -> String {
     match &peer.state {
         LinkState::Connecting => "connecting…".into(),
         LinkState::Closed(reason) => format!("not connected ({reason})"),
@@ -161,18 +161,6 @@ fn share_choices(
         choices.push((id.url(), super::document_name(state, plans, reviews, id)));
     }
     choices
-}
-
-/// The workspace an offer invites this device to join: an offer of a whole workspace
-/// other than this device's, when it names its id.
-fn joinable(code: &str, state: &WorkspaceState) -> Option<DocumentId> {
-    let now = (js_sys::Date::now() / 1000.0) as u64;
-    let offer = PairingCode::decode(code, now).ok()?;
-    let ours = DocumentId::from_url(&state.url()).ok()?;
-    match offer.check_offer_for(&ours) {
-        Err(PairingError::OtherWorkspace) => offer.joins,
-        _ => None,
-    }
 }
 
 /// What one step of pairing shows.
@@ -245,7 +233,7 @@ fn PairDevice() -> impl IntoView {
             // yet: join that workspace, then answer (after the reload that opens it).
             // (When this device has a workspace of its own, joining is refused, and the
             // answer below says why the code cannot be used.)
-            if let Some(joins) = joinable(&code, &state) {
+            if let Some(joins) = sync.joinable(&code) {
                 if state.join(joins).await.is_ok() {
                     let page = format!(
                         "/?answer={}",

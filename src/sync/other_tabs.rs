@@ -1,11 +1,11 @@
-//! How many other tabs of this browser have the app open: tabs are peers too (they
+//! (wasm) How many other tabs of this browser have the app open: tabs are peers too (they
 //! share this browser's storage, and each announces what it saved to the others), so
 //! the sync indicator lists them. Each tab says hello on a BroadcastChannel when it
 //! starts, answers a hello, says it is still here every 5 s and goodbye when the page
 //! goes; a tab not heard for 12 s has gone.
 //!
 //! ```ignore
-//! let tabs: ReadSignal<usize> = watch_other_tabs();
+//! watch_other_tabs(move |count| set_tabs.set(count));
 //! ```
 
 use std::cell::RefCell;
@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
-use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent};
@@ -33,20 +32,26 @@ fn text(message: &JsValue, key: &str) -> Option<String> {
     Reflect::get(message, &key.into()).ok()?.as_string()
 }
 
-/// Starts watching (once per page: the channel and its timers live as long as it).
-pub fn watch_other_tabs() -> ReadSignal<usize> {
-    let (count, set_count) = signal(0usize);
+/// Starts watching (once per page: the channel and its timers live as long as it);
+/// `on_count` hears the number of other tabs whenever it changes.
+pub fn watch_other_tabs(on_count: impl Fn(usize) + 'static) {
     let Ok(channel) = BroadcastChannel::new(CHANNEL) else {
-        return count;
+        return;
     };
     let me = uuid::Uuid::new_v4().simple().to_string();
     let heard: Rc<RefCell<HashMap<String, f64>>> = Rc::default();
+    // Told only when the count changes (a heartbeat mostly changes nothing).
+    let told = Rc::new(std::cell::Cell::new(0usize));
+    let on_count = Rc::new(on_count);
     let recount = {
         let heard = Rc::clone(&heard);
         move || {
             let now = js_sys::Date::now();
             heard.borrow_mut().retain(|_, at| now - *at < GONE_AFTER_MS);
-            set_count.set(heard.borrow().len());
+            let count = heard.borrow().len();
+            if told.replace(count) != count {
+                on_count(count);
+            }
         }
     };
 
@@ -92,5 +97,4 @@ pub fn watch_other_tabs() -> ReadSignal<usize> {
     }
     heartbeat.forget();
     say(&channel, &me, "hello");
-    count
 }
