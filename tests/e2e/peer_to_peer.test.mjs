@@ -15,12 +15,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   DIRECT_LINK_ARGS,
+  RELAY_DOWN_ERRORS,
+  field,
   goTo,
   launchBrowser,
   nameOrganisation,
+  newPlan,
   sharedBrowser,
   startRelay,
   startStaticServer,
+  waitForValue,
   waitUntilSaved,
   watchErrors,
   withTwoDevices,
@@ -32,29 +36,8 @@ const browser = sharedBrowser(DIRECT_LINK_ARGS);
 const permissions = ["camera", "microphone"];
 // A page served as plain files asks for the relay's /healthz, and the host says 404.
 const noRelayHere = [/the server responded with a status of 404/];
-const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
+const relayDown = RELAY_DOWN_ERRORS;
 
-const field = (page, label) => page.getByLabel(label, { exact: true });
-
-async function waitForValue(locator, expected, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let value;
-  while ((value = await locator.inputValue()) !== expected) {
-    if (Date.now() > deadline) assert.fail(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function newPlan(page, title) {
-  await goTo(page, "Plans");
-  await page.getByRole("button", { name: "New plan" }).click();
-  const form = page.getByRole("form", { name: "New plan" });
-  await form.getByLabel("Title").fill(title);
-  await form.getByLabel("Start year").fill("2027");
-  await form.getByLabel("End year").fill("2028");
-  await form.getByRole("button", { name: "Create plan" }).click();
-  await page.getByRole("heading", { level: 1, name: title }).waitFor();
-}
 
 async function openPlan(page, title) {
   await goTo(page, "Plans");

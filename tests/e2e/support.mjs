@@ -265,3 +265,34 @@ export async function waitForServiceWorker(page) {
     }
   });
 }
+
+/** A field of a page, by its exact label. */
+export const field = (page, label) => page.getByLabel(label, { exact: true });
+
+/** Waits until `locator` (an input or text area) holds `expected`. */
+export async function waitForValue(locator, expected, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let value;
+  while ((value = await locator.inputValue()) !== expected) {
+    if (Date.now() > deadline) assert.fail(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * What Chromium logs itself while a test keeps the relay down: each refused WebSocket
+ * (and request, or one cut off as the relay is killed).
+ */
+export const RELAY_DOWN_ERRORS = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
+
+/** Makes a plan (2027–2028) from the Plans page and waits for it to open. */
+export async function newPlan(page, title) {
+  await goTo(page, "Plans");
+  await page.getByRole("button", { name: "New plan" }).click();
+  const form = page.getByRole("form", { name: "New plan" });
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Start year").fill("2027");
+  await form.getByLabel("End year").fill("2028");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+}

@@ -5,15 +5,25 @@
 // does not wait for the next retry.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { goTo, nameOrganisation, sharedBrowser, startRelay, waitForServiceWorker, waitUntilSaved, withTwoDevices } from "./support.mjs";
+import {
+  RELAY_DOWN_ERRORS,
+  field,
+  goTo,
+  nameOrganisation,
+  newPlan,
+  sharedBrowser,
+  startRelay,
+  waitForServiceWorker,
+  waitForValue,
+  waitUntilSaved,
+  withTwoDevices,
+} from "./support.mjs";
 
 const browser = sharedBrowser();
 
 const synced = (page, timeout = 15_000) => page.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout });
 const offline = (page) => page.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
-// While a test keeps the relay down, Chromium reports each refused WebSocket (and
-// request, or one cut off as the relay is killed) itself.
-const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
+const relayDown = RELAY_DOWN_ERRORS;
 
 /**
  * Makes a plan on `a` and opens it on `b` by the plan's share link (which joins the
@@ -22,14 +32,7 @@ const relayDown = [/WebSocket connection to .* failed/, /Failed to load resource
 async function planOnBoth(a, b, relay, title) {
   await a.goto(relay.base);
   await nameOrganisation(a, "Resilient Co");
-  await goTo(a, "Plans");
-  await a.getByRole("button", { name: "New plan" }).click();
-  const form = a.getByRole("form", { name: "New plan" });
-  await form.getByLabel("Title").fill(title);
-  await form.getByLabel("Start year").fill("2027");
-  await form.getByLabel("End year").fill("2028");
-  await form.getByRole("button", { name: "Create plan" }).click();
-  await a.getByRole("heading", { level: 1, name: title }).waitFor();
+  await newPlan(a, title);
   await field(a, "Mission").fill("Serve customers.");
   await waitUntilSaved(a);
   await synced(a);
@@ -42,19 +45,6 @@ async function planOnBoth(a, b, relay, title) {
   await b.getByTestId("org-name").filter({ hasText: "Resilient Co" }).waitFor();
   await waitForValue(field(b, "Mission"), "Serve customers.", 15_000);
   return link;
-}
-
-/** A field of the plan page, by its exact label. */
-const field = (page, label) => page.getByLabel(label, { exact: true });
-
-/** Waits until `locator` (an input or text area) holds `expected`. */
-async function waitForValue(locator, expected, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let value;
-  while ((value = await locator.inputValue()) !== expected) {
-    if (Date.now() > deadline) assert.fail(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test("a plan title edited on one device shows on the other within a second, and each sees which field the other is in", async () => {
