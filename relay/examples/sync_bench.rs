@@ -49,7 +49,8 @@ impl Peer {
         applied: Option<mpsc::UnboundedSender<(DocumentId, AutoCommit)>>,
         in_sync: Option<mpsc::UnboundedSender<DocumentId>>,
     ) -> Result<Peer, Error> {
-        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        // Without Nagle's algorithm, as browsers open WebSockets.
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
         let (mut sink, mut stream) = socket.split();
         let (edits, mut to_edit) = mpsc::unbounded_channel::<(DocumentId, String, u64)>();
         let mut engine = Engine::new(name, PeerMetadata::default());
@@ -442,16 +443,33 @@ fn pairing_code_size() -> Result<(), Error> {
 async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(relay_binary), Some(reference_script)) = (args.get(1), args.get(2)) else {
-        return Err("usage: sync_bench <relay binary> <reference server script>".into());
+        return Err(
+            "usage: sync_bench <relay binary> <reference server script> [--editors N,N…]".into(),
+        );
+    };
+    // `--editors 50` times only that many editors and nothing else, to measure a change
+    // on the relay's hot path alone.
+    let only: Option<Vec<usize>> = match args.get(3).map(String::as_str) {
+        Some("--editors") => Some(
+            args.get(4)
+                .ok_or("--editors needs a list, such as 10,50")?
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(other) => return Err(format!("unknown option {other}").into()),
+        None => None,
     };
     // Each editor changes the document once a second (people in a meeting editing one
     // plan), spread over the second.
-    pairing_code_size()?;
+    if only.is_none() {
+        pairing_code_size()?;
+    }
     let every = Duration::from_secs(1);
     let run = Duration::from_secs(8);
 
     println!("(each editor makes one change a second; the clients run in this process, on the same cores)");
-    for editors in [1usize, 10, 50] {
+    for editors in only.clone().unwrap_or_else(|| vec![1, 10, 50]) {
         let relay = Server::relay(relay_binary).await?;
         let ours = edit_latency(&relay.url, editors, every, run).await?;
         drop(relay);
@@ -485,6 +503,9 @@ async fn main() -> Result<(), Error> {
         );
     }
 
+    if only.is_some() {
+        return Ok(());
+    }
     // Memory and CPU: 10,000 idle connections.
     let relay = Server::relay(relay_binary).await?;
     let (rss_before, cpu_before) = relay.usage().ok_or("cannot read the relay's usage")?;

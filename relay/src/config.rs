@@ -73,6 +73,18 @@ pub struct Config {
     #[arg(long, env = "THROUGHLINE_IDLE_TIMEOUT_SECONDS", default_value_t = 90)]
     pub idle_timeout_seconds: u64,
 
+    /// Milliseconds a peer's acknowledgement of changes (a sync message carrying none)
+    /// may be held so that a later one replaces it. samod answers every message it
+    /// receives with sync for every peer of the document, so with many editors on one
+    /// document the acknowledgements alone would saturate the relay. Holding them delays
+    /// no edit. 0 passes each one at once.
+    #[arg(
+        long,
+        env = "THROUGHLINE_ACKNOWLEDGEMENT_DELAY_MS",
+        default_value_t = 100
+    )]
+    pub acknowledgement_delay_ms: u64,
+
     /// Seconds with no sync peer connected after which every document is unloaded from
     /// memory (each loads again from disk when a peer asks for it).
     #[arg(long, env = "THROUGHLINE_UNLOAD_AFTER_SECONDS", default_value_t = 300)]

@@ -152,9 +152,17 @@ impl Ledger {
     }
 }
 
-/// The document and heads a `sync` message from samod reports; `None` for any other
-/// message (nothing to wait for).
-pub fn reported_heads(bytes: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
+/// What a `sync` message from samod reports: its document, its heads, and whether it
+/// carries changes.
+pub struct Reported {
+    pub document: String,
+    pub heads: Vec<ChangeHash>,
+    pub carries_changes: bool,
+}
+
+/// What a `sync` message from samod reports; `None` for any other message (nothing to
+/// wait for).
+pub fn reported_heads(bytes: &[u8]) -> Option<Reported> {
     let mut d = minicbor::Decoder::new(bytes);
     let entries = d.map().ok()??;
     let (mut kind, mut document, mut data) = (None, None, None);
@@ -170,7 +178,11 @@ pub fn reported_heads(bytes: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
         return None;
     }
     let message = automerge::sync::Message::decode(data?).ok()?;
-    Some((document?, message.heads))
+    Some(Reported {
+        document: document?,
+        carries_changes: !message.changes.is_empty(),
+        heads: message.heads,
+    })
 }
 
 /// The heads of a saved document, read from its header (magic, checksum, chunk type 0,

@@ -19,6 +19,8 @@ use std::collections::HashSet;
 use minicbor::data::Type;
 use minicbor::Decoder;
 
+use crate::acknowledgements::{carries_nothing_new, Kind};
+
 /// The message types of automerge-repo's protocol version 1.
 const KNOWN_TYPES: [&str; 9] = [
     "join",
@@ -63,11 +65,13 @@ struct Fields {
     data: Option<Vec<u8>>,
 }
 
-/// One connection's state: who joined, and the documents named so far.
+/// One connection's state: who joined, the documents named so far, and those whose last
+/// `sync` message to the peer carried changes.
 pub struct Inbound {
     joined: Option<String>,
     documents: HashSet<String>,
     max_documents: usize,
+    changes_sent: HashSet<String>,
 }
 
 impl Inbound {
@@ -76,11 +80,22 @@ impl Inbound {
             joined: None,
             documents: HashSet::new(),
             max_documents,
+            changes_sent: HashSet::new(),
         }
     }
 
-    /// Checks the next message from the peer.
-    pub fn check(&mut self, bytes: &[u8]) -> Result<(), Refused> {
+    /// Notes a `sync` message sent to the peer for `document`, and whether it carried
+    /// changes: the peer's answer that carries nothing is then an acknowledgement.
+    pub fn sent(&mut self, document: &str, carried_changes: bool) {
+        if carried_changes {
+            self.changes_sent.insert(document.to_owned());
+        } else {
+            self.changes_sent.remove(document);
+        }
+    }
+
+    /// Checks the next message from the peer, and says what kind it is.
+    pub fn check(&mut self, bytes: &[u8]) -> Result<Kind, Refused> {
         let malformed = |why: &str| Refused::Malformed(why.to_owned());
         let fields = read(bytes).map_err(|why| malformed(&why))?;
         let kind = fields
@@ -93,7 +108,7 @@ impl Inbound {
         }
         if kind == "error" && self.joined.is_some() {
             // The peer says what it found wrong; samod closes the connection for it.
-            return Ok(());
+            return Ok(Kind::Other(None));
         }
         let sender = fields
             .sender
@@ -101,7 +116,7 @@ impl Inbound {
         match (&self.joined, kind.as_str()) {
             (None, "join") => {
                 self.joined = Some(sender);
-                return Ok(());
+                return Ok(Kind::Other(None));
             }
             (None, _) => {
                 return Err(Refused::Malformed(format!(
@@ -117,25 +132,39 @@ impl Inbound {
             }
             _ => {}
         }
+        let mut carries_nothing = false;
         if matches!(kind.as_str(), "sync" | "request") {
             let data = fields
                 .data
                 .ok_or_else(|| Refused::Malformed(format!("a {kind} message has no \"data\"")))?;
-            if let Err(error) = automerge::sync::Message::decode(&data) {
-                return Err(Refused::Malformed(format!(
-                    "the {kind} message's data is not an Automerge sync message ({error})"
-                )));
+            match automerge::sync::Message::decode(&data) {
+                Ok(message) => carries_nothing = kind == "sync" && carries_nothing_new(&message),
+                Err(error) => {
+                    return Err(Refused::Malformed(format!(
+                        "the {kind} message's data is not an Automerge sync message ({error})"
+                    )))
+                }
             }
         }
-        if let Some(document) = fields.document {
-            if !self.documents.contains(&document) {
+        if let Some(document) = &fields.document {
+            if !self.documents.contains(document) {
                 if self.documents.len() >= self.max_documents {
                     return Err(Refused::TooManyDocuments(self.max_documents));
                 }
-                self.documents.insert(document);
+                self.documents.insert(document.clone());
             }
         }
-        Ok(())
+        Ok(match (fields.document, kind.as_str()) {
+            // Only an answer to changes: a peer's message that opens a sync, or answers the
+            // relay's heads and summary, is what the relay waits for to go on.
+            (Some(document), "sync")
+                if carries_nothing && self.changes_sent.contains(&document) =>
+            {
+                Kind::Acknowledgement(document)
+            }
+            (Some(document), "sync" | "request") => Kind::Sync(document),
+            (document, _) => Kind::Other(document),
+        })
     }
 }
 
@@ -241,19 +270,66 @@ mod tests {
         assert!(inbound.check(&join).is_err());
     }
 
+    /// A `sync` message from peer `a` for document `d` with `data`.
+    fn sync(data: &[u8]) -> Vec<u8> {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(4).unwrap();
+        e.str("type").unwrap().str("sync").unwrap();
+        e.str("senderId").unwrap().str("a").unwrap();
+        e.str("documentId").unwrap().str("d").unwrap();
+        e.str("data").unwrap().bytes(data).unwrap();
+        e.into_writer()
+    }
+
+    #[test]
+    fn only_a_message_answering_changes_with_nothing_is_an_acknowledgement() {
+        use crate::acknowledgements::Kind;
+        use automerge::sync::SyncDoc;
+        use automerge::transaction::Transactable;
+        let mut inbound = Inbound::new(10);
+        inbound
+            .check(&message(&[("type", "join"), ("senderId", "a")]))
+            .unwrap();
+        let mut doc = automerge::AutoCommit::new();
+        doc.put(automerge::ROOT, "title", "Plan").unwrap();
+        doc.commit();
+        let mut state = automerge::sync::State::new();
+        let opening = doc.sync().generate_sync_message(&mut state).unwrap();
+        assert!(
+            opening.changes.is_empty(),
+            "an opening message carries heads only"
+        );
+        let opening = sync(&opening.encode());
+        // Opening a sync, or answering the relay's heads: passed at once.
+        assert_eq!(inbound.check(&opening), Ok(Kind::Sync("d".into())));
+        inbound.sent("d", false);
+        assert_eq!(inbound.check(&opening), Ok(Kind::Sync("d".into())));
+        // After the relay sent changes, the same carries nothing new: an acknowledgement.
+        inbound.sent("d", true);
+        assert_eq!(
+            inbound.check(&opening),
+            Ok(Kind::Acknowledgement("d".into()))
+        );
+        // A message with changes is never one.
+        let mut fresh = automerge::sync::State::new();
+        let mut empty = automerge::AutoCommit::new();
+        let ask = empty.sync().generate_sync_message(&mut fresh).unwrap();
+        doc.sync().receive_sync_message(&mut state, ask).unwrap();
+        let changes = doc.sync().generate_sync_message(&mut state).unwrap();
+        assert!(!changes.changes.is_empty());
+        assert_eq!(
+            inbound.check(&sync(&changes.encode())),
+            Ok(Kind::Sync("d".into()))
+        );
+    }
+
     #[test]
     fn sync_data_must_read_as_a_sync_message() {
         let mut inbound = Inbound::new(10);
         inbound
             .check(&message(&[("type", "join"), ("senderId", "a")]))
             .unwrap();
-        let mut e = minicbor::Encoder::new(Vec::new());
-        e.map(4).unwrap();
-        e.str("type").unwrap().str("sync").unwrap();
-        e.str("senderId").unwrap().str("a").unwrap();
-        e.str("documentId").unwrap().str("d").unwrap();
-        e.str("data").unwrap().bytes(&[0x42, 0x01]).unwrap();
-        let refused = inbound.check(&e.into_writer());
+        let refused = inbound.check(&sync(&[0x42, 0x01]));
         assert!(
             matches!(refused, Err(Refused::Malformed(why)) if why.contains("not an Automerge sync message"))
         );

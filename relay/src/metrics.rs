@@ -33,6 +33,8 @@ pub struct Metrics {
     pub bytes_received: AtomicU64,
     pub messages_sent: AtomicU64,
     pub bytes_sent: AtomicU64,
+    /// Acknowledgements replaced by a later message before samod saw them.
+    pub acknowledgements_coalesced: AtomicU64,
     /// Messages that were not binary sync frames (the connection is then closed).
     pub malformed: AtomicU64,
     /// Connections closed because the peer stopped answering.
@@ -104,6 +106,12 @@ impl Metrics {
             "counter",
             "Bytes of sync messages sent.",
             get(&self.bytes_sent),
+        );
+        metric(
+            "acknowledgements_coalesced_total",
+            "counter",
+            "Acknowledgements of changes replaced by a later message before being handled.",
+            get(&self.acknowledgements_coalesced),
         );
         metric(
             "documents_open",

@@ -19,8 +19,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
+use crate::acknowledgements;
 use crate::admission::Admission;
-use crate::durable::reported_heads;
+use crate::durable::{reported_heads, Reported};
 use crate::inbound::{Inbound, Refused};
 use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::{Metrics, Refusal};
@@ -39,6 +40,8 @@ pub struct SyncSettings {
     pub max_documents_per_connection: usize,
     /// A peer silent for this long is closed (it is pinged at a third of it).
     pub idle_timeout: Duration,
+    /// How long a peer's acknowledgement may be held (see `acknowledgements`).
+    pub acknowledgement_delay: Duration,
     /// When documents are unloaded from memory.
     pub memory: MemoryLimits,
 }
@@ -52,6 +55,7 @@ pub struct SyncService {
     max_message_bytes: usize,
     max_documents: usize,
     idle_timeout: Duration,
+    acknowledgement_delay: Duration,
 }
 
 impl SyncService {
@@ -72,6 +76,7 @@ impl SyncService {
             max_message_bytes: settings.max_message_bytes,
             max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
+            acknowledgement_delay: settings.acknowledgement_delay,
         })
     }
 
@@ -125,6 +130,7 @@ pub async fn sync_socket(
     let limit = sync.max_message_bytes;
     let max_documents = sync.max_documents;
     let idle = sync.idle_timeout;
+    let acknowledgement_delay = sync.acknowledgement_delay;
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
@@ -142,6 +148,7 @@ pub async fn sync_socket(
             // against which each message is checked.
             let inbound = Arc::new(std::sync::Mutex::new(Inbound::new(max_documents)));
             let to_refuse = to_peer.clone();
+            let told = Arc::clone(&inbound);
             // A peer that sends nothing, not even the answer to a ping, for `idle` is
             // gone: its stream ends, and samod closes the connection.
             let stream = futures_util::stream::unfold(stream, move |mut stream| {
@@ -185,28 +192,27 @@ pub async fn sync_socket(
                                     .lock()
                                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                                     .check(&bytes);
-                                if let Err(refusal) = checked {
-                                    match &refusal {
-                                        Refused::TooManyDocuments(_) => {
-                                            received
-                                                .too_many_documents
-                                                .fetch_add(1, Ordering::Relaxed);
-                                        }
-                                        Refused::Malformed(_) => {
-                                            received.malformed.fetch_add(1, Ordering::Relaxed);
-                                        }
+                                let refusal = match checked {
+                                    Ok(kind) => return Some(Ok((bytes.to_vec(), kind))),
+                                    Err(refusal) => refusal,
+                                };
+                                match &refusal {
+                                    Refused::TooManyDocuments(_) => {
+                                        received.too_many_documents.fetch_add(1, Ordering::Relaxed);
                                     }
-                                    tracing::warn!(
-                                        reason = %refusal,
-                                        "closing a sync connection for a message it sent"
-                                    );
-                                    // Said to the peer before samod closes the connection.
-                                    let _ = to_refuse.try_send(WsMessage::Binary(
-                                        error_message(&refusal.to_string()).into(),
-                                    ));
-                                    return Some(Err(std::io::Error::other(refusal.to_string())));
+                                    Refused::Malformed(_) => {
+                                        received.malformed.fetch_add(1, Ordering::Relaxed);
+                                    }
                                 }
-                                Some(Ok(bytes.to_vec()))
+                                tracing::warn!(
+                                    reason = %refusal,
+                                    "closing a sync connection for a message it sent"
+                                );
+                                // Said to the peer before samod closes the connection.
+                                let _ = to_refuse.try_send(WsMessage::Binary(
+                                    error_message(&refusal.to_string()).into(),
+                                ));
+                                Some(Err(std::io::Error::other(refusal.to_string())))
                             }
                             Ok(WsMessage::Ping(_) | WsMessage::Pong(_)) => None,
                             Ok(_) => {
@@ -220,6 +226,12 @@ pub async fn sync_socket(
                     }
                 })
                 .boxed();
+            let incoming = acknowledgements::coalesce(
+                incoming,
+                acknowledgement_delay,
+                Arc::clone(&metrics),
+            )
+            .boxed();
             let sent = Arc::clone(&metrics);
             let ledger = Arc::clone(&generation.ledger);
             let outgoing = Box::pin(futures_util::sink::unfold(
@@ -227,9 +239,17 @@ pub async fn sync_socket(
                 move |to_peer, bytes: Vec<u8>| {
                     let sent = Arc::clone(&sent);
                     let ledger = Arc::clone(&ledger);
+                    let told = Arc::clone(&told);
                     async move {
                         // Heads are reported only once they are on disk (see `durable`).
-                        if let Some((document, heads)) = reported_heads(&bytes) {
+                        if let Some(reported) = reported_heads(&bytes) {
+                            let Reported { document, heads, carries_changes } = reported;
+                            // Whether the peer's next message for it that carries nothing
+                            // acknowledges changes (see `acknowledgements`).
+                            told
+                                .lock()
+                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                .sent(&document, carries_changes);
                             if !ledger.wait_on_disk(&document, &heads, DURABLE_WITHIN).await {
                                 sent.not_stored.fetch_add(1, Ordering::Relaxed);
                                 tracing::error!(

@@ -525,3 +525,55 @@ async fn past_the_limit_of_documents_in_memory_all_are_unloaded_and_still_served
         .await;
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+#[tokio::test]
+async fn acknowledgements_are_coalesced_without_holding_back_any_edit() {
+    let data = tempfile::tempdir().unwrap();
+    // A long delay, so every acknowledgement of the burst below falls inside it.
+    let hold = Duration::from_secs(5);
+    let relay = Relay::start(Config {
+        acknowledgement_delay_ms: hold.as_millis() as u64,
+        ..test_config(data.path())
+    })
+    .await
+    .expect("the relay starts");
+    let (document, docs) = document_with("draft 0");
+    let mut laptop = Client::connect(relay.address(), "laptop", docs).await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    let tablet_docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(relay.address(), "tablet", tablet_docs).await;
+    tablet
+        .run_until(|c| c.text(document).as_deref() == Some("draft 0"))
+        .await;
+
+    // The tablet acknowledges each edit as it arrives; the relay holds those, and still
+    // sends every next edit at once.
+    let burst = std::time::Instant::now();
+    for i in 1..=10 {
+        let text = format!("draft {i}");
+        laptop.edit(document, &text).await;
+        tablet
+            .run_until(|c| c.text(document).as_deref() == Some(text.as_str()))
+            .await;
+    }
+    assert!(
+        burst.elapsed() < hold,
+        "no edit waited for the tablet's held acknowledgement ({:?})",
+        burst.elapsed()
+    );
+    until_metric(
+        relay.address(),
+        "throughline_acknowledgements_coalesced_total",
+        |coalesced| coalesced >= 1,
+    )
+    .await;
+
+    // What the tablet says next reaches the laptop, and both end in sync with the relay.
+    tablet.edit(document, "from the tablet").await;
+    laptop
+        .run_until(|c| c.text(document).as_deref() == Some("from the tablet"))
+        .await;
+    tablet.run_until(|c| c.in_sync(document)).await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}

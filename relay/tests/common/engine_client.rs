@@ -26,6 +26,7 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
         max_connections_per_address: 100,
         max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
+        acknowledgement_delay_ms: 100,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
     }
