@@ -236,6 +236,8 @@ struct Network {
     peers: Vec<Peer>,
     links: HashMap<(usize, u64), (usize, u64)>,
     queue: VecDeque<(usize, u64, Vec<u8>)>,
+    /// Bytes delivered so far.
+    bytes: usize,
 }
 
 impl Network {
@@ -244,6 +246,7 @@ impl Network {
             peers: names.iter().map(|n| Peer::new(n)).collect(),
             links: HashMap::new(),
             queue: VecDeque::new(),
+            bytes: 0,
         }
     }
 
@@ -298,6 +301,7 @@ impl Network {
         let mut delivered = 0;
         while let Some((to, connection, bytes)) = self.queue.pop_front() {
             delivered += 1;
+            self.bytes += bytes.len();
             assert!(
                 delivered < 10_000,
                 "the peers never stopped talking (a sync loop)"
@@ -703,6 +707,39 @@ fn after_a_reconnect_sync_resumes_without_looping() {
     let messages = net.settle();
     assert!(net.same(0, 1, document));
     assert!(messages < 50, "resuming took {messages} messages");
+}
+
+#[test]
+fn the_sync_state_kept_across_a_reconnect_makes_resuming_cheap() {
+    // Bytes to resume after a reconnect: with the client's state for the relay kept, or
+    // with a client that starts from nothing but its document.
+    let resume = |from_scratch: bool| {
+        let mut net = Network::new(&["client", "relay"]);
+        let document = DocumentId::random();
+        for i in 0..2_000 {
+            net.edit(0, document, &format!("edit {i}"));
+        }
+        net.peers[1].docs.insert(document, AutoCommit::new());
+        net.connect(0, 1, 1);
+        net.settle();
+        net.disconnect(0, 1, 1);
+        net.edit(1, document, "relay meanwhile");
+        net.settle();
+        if from_scratch {
+            net.peers[0].engine = Engine::new("client".into(), PeerMetadata::default());
+        }
+        net.bytes = 0;
+        net.connect(0, 1, 2);
+        net.settle();
+        assert!(net.same(0, 1, document));
+        net.bytes
+    };
+    let kept = resume(false);
+    let scratch = resume(true);
+    assert!(
+        kept * 2 < scratch,
+        "resuming took {kept} bytes with the kept state, {scratch} from scratch"
+    );
 }
 
 #[test]

@@ -31,8 +31,9 @@ pub struct Config {
     #[arg(long, env = "THROUGHLINE_BASE_PATH", default_value = "/", value_parser = parse_base_path)]
     pub base_path: String,
 
-    /// Largest sync message accepted, in bytes; a peer sending a larger one is
-    /// disconnected (others are not affected).
+    /// Largest sync message accepted, in bytes; a peer sending a larger one is told so
+    /// in an `error` message and disconnected (others are not affected). One over twice
+    /// this is cut off while being read (WebSocket close code 1009).
     #[arg(long, env = "THROUGHLINE_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
 
@@ -84,6 +85,12 @@ pub struct Config {
         default_value_t = 100
     )]
     pub acknowledgement_delay_ms: u64,
+
+    /// Seconds a change may take to reach disk. The relay reports heads to peers only
+    /// once they are stored; past this, the peer is told the relay could not store its
+    /// changes and is disconnected (it keeps them, and tries again when it reconnects).
+    #[arg(long, env = "THROUGHLINE_STORE_WITHIN_SECONDS", default_value_t = 10)]
+    pub store_within_seconds: u64,
 
     /// Seconds with no sync peer connected after which every document is unloaded from
     /// memory (each loads again from disk when a peer asks for it).

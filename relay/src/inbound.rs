@@ -42,6 +42,8 @@ pub enum Refused {
     Malformed(String),
     /// One document more than the connection may name.
     TooManyDocuments(usize),
+    /// A message larger than the relay takes.
+    TooLarge { bytes: usize, limit: usize },
 }
 
 impl std::fmt::Display for Refused {
@@ -51,6 +53,10 @@ impl std::fmt::Display for Refused {
             Refused::TooManyDocuments(max) => write!(
                 f,
                 "this relay syncs at most {max} documents on one connection"
+            ),
+            Refused::TooLarge { bytes, limit } => write!(
+                f,
+                "a message of {bytes} bytes is over this relay's limit of {limit} bytes"
             ),
         }
     }

@@ -129,6 +129,7 @@ impl Relay {
             acknowledgement_delay: std::time::Duration::from_millis(
                 config.acknowledgement_delay_ms,
             ),
+            store_within: std::time::Duration::from_secs(config.store_within_seconds.max(1)),
             memory: MemoryLimits {
                 unload_after: std::time::Duration::from_secs(config.unload_after_seconds.max(1)),
                 max_documents: config.max_documents_in_memory.max(1),

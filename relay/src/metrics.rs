@@ -41,6 +41,8 @@ pub struct Metrics {
     pub idle_closed: AtomicU64,
     /// Connections closed because they used more documents than one connection may.
     pub too_many_documents: AtomicU64,
+    /// Connections closed for a message over the size limit.
+    pub too_large: AtomicU64,
     /// Connections closed because the heads a message would report never reached disk.
     pub not_stored: AtomicU64,
     /// Document chunks that could not be written.
@@ -155,6 +157,7 @@ impl Metrics {
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),
             ("documents_per_connection", get(&self.too_many_documents)),
+            ("message_size", get(&self.too_large)),
             ("not_stored", get(&self.not_stored)),
             ("storage_write", get(&self.write_failures)),
         ] {

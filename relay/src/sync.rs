@@ -26,10 +26,6 @@ use crate::inbound::{Inbound, Refused};
 use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::{Metrics, Refusal};
 
-/// How long a `sync` message waits for the heads it reports to reach disk before the
-/// connection is closed instead (a disk that stopped writing).
-const DURABLE_WITHIN: Duration = Duration::from_secs(10);
-
 /// How the sync service is set up.
 pub struct SyncSettings {
     pub max_message_bytes: usize,
@@ -42,6 +38,9 @@ pub struct SyncSettings {
     pub idle_timeout: Duration,
     /// How long a peer's acknowledgement may be held (see `acknowledgements`).
     pub acknowledgement_delay: Duration,
+    /// How long a `sync` message waits for the heads it reports to reach disk before the
+    /// connection is closed instead (a disk that stopped writing).
+    pub store_within: Duration,
     /// When documents are unloaded from memory.
     pub memory: MemoryLimits,
 }
@@ -56,6 +55,7 @@ pub struct SyncService {
     max_documents: usize,
     idle_timeout: Duration,
     acknowledgement_delay: Duration,
+    store_within: Duration,
 }
 
 impl SyncService {
@@ -77,6 +77,7 @@ impl SyncService {
             max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
             acknowledgement_delay: settings.acknowledgement_delay,
+            store_within: settings.store_within,
         })
     }
 
@@ -131,9 +132,13 @@ pub async fn sync_socket(
     let max_documents = sync.max_documents;
     let idle = sync.idle_timeout;
     let acknowledgement_delay = sync.acknowledgement_delay;
+    let store_within = sync.store_within;
+    // A message somewhat over the limit is read, so the peer can be told why it is
+    // disconnected; one over twice the limit is cut off while being read.
+    let cut_off = limit.saturating_mul(2);
     upgrade
-        .max_message_size(limit)
-        .max_frame_size(limit)
+        .max_message_size(cut_off)
+        .max_frame_size(cut_off)
         // tungstenite's default buffers (128 KiB each way) would cost 10,000 idle peers
         // over a gigabyte; small ones grow as a large message needs.
         .read_buffer_size(4 * 1024)
@@ -188,10 +193,14 @@ pub async fn sync_socket(
                                 received
                                     .bytes_received
                                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                                let checked = inbound
-                                    .lock()
-                                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                    .check(&bytes);
+                                let checked = if bytes.len() > limit {
+                                    Err(Refused::TooLarge { bytes: bytes.len(), limit })
+                                } else {
+                                    inbound
+                                        .lock()
+                                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                        .check(&bytes)
+                                };
                                 let refusal = match checked {
                                     Ok(kind) => return Some(Ok((bytes.to_vec(), kind))),
                                     Err(refusal) => refusal,
@@ -202,6 +211,9 @@ pub async fn sync_socket(
                                     }
                                     Refused::Malformed(_) => {
                                         received.malformed.fetch_add(1, Ordering::Relaxed);
+                                    }
+                                    Refused::TooLarge { .. } => {
+                                        received.too_large.fetch_add(1, Ordering::Relaxed);
                                     }
                                 }
                                 tracing::warn!(
@@ -221,7 +233,18 @@ pub async fn sync_socket(
                                     "a text frame on a sync connection",
                                 )))
                             }
-                            Err(error) => Some(Err(std::io::Error::other(error.to_string()))),
+                            Err(error) => {
+                                let error = error.to_string();
+                                // tungstenite's words for a message past the cut-off.
+                                if error.contains("too long") || error.contains("Space limit") {
+                                    received.too_large.fetch_add(1, Ordering::Relaxed);
+                                    tracing::warn!(
+                                        %error,
+                                        "closing a sync connection for a message far over the size limit"
+                                    );
+                                }
+                                Some(Err(std::io::Error::other(error)))
+                            }
                         }
                     }
                 })
@@ -250,7 +273,7 @@ pub async fn sync_socket(
                                 .lock()
                                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                                 .sent(&document, carries_changes);
-                            if !ledger.wait_on_disk(&document, &heads, DURABLE_WITHIN).await {
+                            if !ledger.wait_on_disk(&document, &heads, store_within).await {
                                 sent.not_stored.fetch_add(1, Ordering::Relaxed);
                                 tracing::error!(
                                     %document,

@@ -41,6 +41,7 @@ fn config(app: &Path, base_path: &str) -> Config {
         max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
         acknowledgement_delay_ms: 100,
+        store_within_seconds: 10,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
     }

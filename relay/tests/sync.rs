@@ -10,7 +10,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
 use futures_util::{SinkExt, StreamExt};
 use throughline::store::DocumentId;
-use throughline::sync::{Event, Message, PeerMetadata};
+use throughline::sync::{Message, PeerMetadata};
 use throughline_relay::{Config, Relay};
 
 mod common;
@@ -192,10 +192,15 @@ async fn each_kind_of_bad_input_gets_an_error_and_closes_that_connection_only() 
             vec![join("bad-4"), sync_with("good", Vec::new())],
             Some("another peer"),
         ),
-        // Refused by the WebSocket layer (close code 1009) before anything reads it.
         (
             "a message over the size limit",
-            vec![join("bad-5"), vec![0u8; 2 * 1024 * 1024]],
+            vec![join("bad-5"), vec![0u8; 1024 * 1024 + 512 * 1024]],
+            Some("over this relay's limit of 1048576 bytes"),
+        ),
+        // Cut off by the WebSocket layer (close code 1009) while being read.
+        (
+            "a message over twice the size limit",
+            vec![join("bad-6"), vec![0u8; 3 * 1024 * 1024]],
             None,
         ),
     ];
@@ -215,6 +220,10 @@ async fn each_kind_of_bad_input_gets_an_error_and_closes_that_connection_only() 
     let metrics = raw_get(relay.address(), "/metrics").await;
     assert!(
         metrics.contains("throughline_errors_total{kind=\"malformed\"} 5"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"message_size\"} 2"),
         "{metrics}"
     );
 
@@ -371,16 +380,7 @@ async fn a_connection_naming_more_documents_than_allowed_is_closed_and_others_ar
             .await
             .expect("the relay closed the connection in time")
         {
-            Some(Ok(WsMessage::Binary(bytes))) => {
-                let effects = greedy.engine.handle(
-                    Event::Received {
-                        connection: 1,
-                        bytes: &bytes,
-                    },
-                    &mut greedy.docs,
-                );
-                greedy.apply(effects).await;
-            }
+            Some(Ok(WsMessage::Binary(bytes))) => greedy.receive(&bytes).await,
             Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
             Some(Ok(_)) => {}
         }
@@ -575,5 +575,96 @@ async fn acknowledgements_are_coalesced_without_holding_back_any_edit() {
         .await;
     tablet.run_until(|c| c.in_sync(document)).await;
     laptop.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn the_relay_never_offers_a_document_to_a_peer_that_did_not_ask_for_it() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_relay(data.path()).await;
+    let (document, docs) = document_with("the board's draft");
+    let mut owner = Client::connect(relay.address(), "owner", docs).await;
+    owner.run_until(|c| c.in_sync(document)).await;
+
+    // Another peer joins and asks for nothing, while the owner edits and is present.
+    let (mut stranger, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.address()))
+            .await
+            .unwrap();
+    stranger
+        .send(WsMessage::Binary(join("stranger").into()))
+        .await
+        .unwrap();
+    owner
+        .edit(document, "edited while a stranger listens")
+        .await;
+    owner.run_until(|c| c.in_sync(document)).await;
+    owner.broadcast(document, b"in the title").await;
+
+    let id = document.to_string();
+    let mut heard = Vec::new();
+    let listen = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(message)) = stranger.next().await {
+            if let WsMessage::Binary(bytes) = message {
+                heard.push(bytes.to_vec());
+            }
+        }
+    });
+    let _ = listen.await;
+    assert!(
+        matches!(
+            heard.first().map(|b| Message::decode(b)),
+            Some(Ok(Message::Peer { .. }))
+        ),
+        "the handshake is answered"
+    );
+    assert!(
+        !heard
+            .iter()
+            .any(|bytes| bytes.windows(id.len()).any(|w| w == id.as_bytes())),
+        "nothing about the document reached a peer that did not ask for it"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn changes_the_relay_cannot_store_are_never_reported_as_kept() {
+    let data = tempfile::tempdir().unwrap();
+    // Every chunk is written through `<data dir>/incoming`: a file in its place makes
+    // every write fail, as a full or broken disk would.
+    std::fs::write(data.path().join("incoming"), b"not a directory").unwrap();
+    let relay = Relay::start(Config {
+        store_within_seconds: 1,
+        ..test_config(data.path())
+    })
+    .await
+    .expect("the relay starts");
+    let (document, docs) = document_with("not yet safe");
+    let mut laptop = Client::connect(relay.address(), "laptop", docs).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let next = tokio::time::timeout_at(deadline, laptop.socket.next())
+            .await
+            .expect("the relay gives up on storing in time");
+        let Some(Ok(WsMessage::Binary(bytes))) = next else {
+            break;
+        };
+        laptop.receive(&bytes).await;
+        assert!(
+            !laptop.in_sync(document),
+            "the relay never reports heads it has not stored"
+        );
+    }
+    let said = laptop.closed.clone().unwrap_or_default();
+    assert!(
+        said.contains("could not store"),
+        "the peer is told: {said:?}"
+    );
+    assert_eq!(laptop.text(document).as_deref(), Some("not yet safe"));
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"not_stored\"} 1"),
+        "{metrics}"
+    );
     relay.stop().await.expect("the relay stops cleanly");
 }

@@ -27,6 +27,7 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
         max_documents_per_connection: 10_000,
         idle_timeout_seconds: 90,
         acknowledgement_delay_ms: 100,
+        store_within_seconds: 10,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
     }
@@ -99,6 +100,18 @@ impl Client {
         }
     }
 
+    /// Hands a message from the relay to the engine and carries out what it says.
+    pub async fn receive(&mut self, bytes: &[u8]) {
+        let effects = self.engine.handle(
+            Event::Received {
+                connection: 1,
+                bytes,
+            },
+            &mut self.docs,
+        );
+        self.apply(effects).await;
+    }
+
     /// Exchanges messages until `done` holds or the time runs out.
     pub async fn run_until(&mut self, mut done: impl FnMut(&mut Client) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -107,16 +120,7 @@ impl Client {
                 .await
                 .expect("the relay answered in time");
             match next {
-                Some(Ok(WsMessage::Binary(bytes))) => {
-                    let effects = self.engine.handle(
-                        Event::Received {
-                            connection: 1,
-                            bytes: &bytes,
-                        },
-                        &mut self.docs,
-                    );
-                    self.apply(effects).await;
-                }
+                Some(Ok(WsMessage::Binary(bytes))) => self.receive(&bytes).await,
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => panic!("the relay closed the connection"),
             }
