@@ -1,6 +1,7 @@
 // The app in Chromium with the JavaScript automerge-repo as the other peer: a workspace
 // made by a JavaScript client opens in the app through our relay and the app's edits
-// reach that client, and the app syncs through the JavaScript reference server.
+// reach that client, one made in the app is read by that client through our relay, and
+// the app syncs through the JavaScript reference server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -48,6 +49,13 @@ async function heldByServer(repo, handle) {
     if (info && JSON.stringify(info.lastHeads) === JSON.stringify(handle.heads())) return;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The workspace's automerge URL, from the share link in Settings. */
+async function workspaceUrl(page) {
+  await goTo(page, "Settings");
+  const link = new URL(await page.getByTestId("share-link").inputValue());
+  return link.searchParams.get("workspace");
 }
 
 /** The JavaScript reference sync server (tests/interop/reference_server.mjs). */
@@ -99,6 +107,27 @@ test("a workspace made by a JavaScript automerge-repo client opens in the app, a
   }
 });
 
+test("a workspace made in the app is read by a JavaScript automerge-repo client through our relay", async () => {
+  const relay = await startRelay();
+  const js = javascriptClient(`${relay.origin.replace("http", "ws")}/sync`);
+  try {
+    await withTwoDevices(browser, async ({ a }) => {
+      await a.goto(relay.base);
+      await nameOrganisation(a, "Made in the app");
+      await goTo(a, "People");
+      await addPerson(a, { name: "Kai Moana" });
+      await synced(a);
+      const workspace = await js.find(await workspaceUrl(a));
+      assert.equal(String(workspace.doc().organisation), "Made in the app");
+      const names = Object.values(workspace.doc().people ?? {}).map((p) => String(p.name));
+      assert.deepEqual(names, ["Kai Moana"]);
+    });
+  } finally {
+    await js.shutdown();
+    await relay.stop();
+  }
+});
+
 test("the app syncs through the JavaScript reference server", async () => {
   const relay = await startRelay();
   const server = await startReferenceServer();
@@ -112,11 +141,7 @@ test("the app syncs through the JavaScript reference server", async () => {
       await form.getByLabel("Sync through another relay (its address)").fill(server.url);
       await Promise.all([a.waitForEvent("framenavigated"), form.getByRole("button", { name: "Use this relay" }).click()]);
       await synced(a);
-      await goTo(a, "Settings");
-      const link = new URL(await a.getByTestId("share-link").inputValue());
-      const url = link.searchParams.get("workspace");
-
-      const workspace = await js.find(url);
+      const workspace = await js.find(await workspaceUrl(a));
       assert.equal(String(workspace.doc().organisation), "Through JavaScript");
       await goTo(a, "People");
       await addPerson(a, { name: "Bo Chen" });
