@@ -9,7 +9,7 @@ use automerge::{AutoCommit, ReadDoc, ROOT};
 use minicbor::Encoder;
 use throughline::store::DocumentId;
 use throughline::sync::{
-    Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata, Scope,
+    Backoff, Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata, Scope,
 };
 
 fn roundtrip(message: Message) {
@@ -824,4 +824,29 @@ fn presence_crosses_a_line_of_peers_once_and_is_not_echoed() {
     net.settle();
     assert_eq!(heard(&net, 2).last().unwrap().1, b"ana left".to_vec());
     assert_eq!(net.peers[2].text(document), "");
+}
+
+#[test]
+fn reconnect_waits_double_up_to_thirty_seconds_jittered_by_a_quarter() {
+    let mut backoff = Backoff::default();
+    let middle: Vec<f64> = (0..8).map(|_| backoff.next_wait_ms(0.5)).collect();
+    assert_eq!(
+        middle,
+        [1_000.0, 2_000.0, 4_000.0, 8_000.0, 16_000.0, 30_000.0, 30_000.0, 30_000.0]
+    );
+    backoff.reset();
+    assert_eq!(backoff.next_wait_ms(0.0), 750.0, "a quarter sooner at most");
+    backoff.reset();
+    assert_eq!(
+        backoff.next_wait_ms(1.0),
+        1_250.0,
+        "a quarter later at most"
+    );
+    // Many devices cut off together spread out instead of coming back at once.
+    let waits: Vec<f64> = [0.1, 0.4, 0.7, 0.95]
+        .iter()
+        .map(|random| Backoff::default().next_wait_ms(*random))
+        .collect();
+    assert!(waits.windows(2).all(|pair| pair[0] < pair[1]), "{waits:?}");
+    assert_eq!(Backoff::default().next_wait_ms(f64::NAN), 1_000.0);
 }

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use automerge::AutoCommit;
 use web_sys::WebSocket;
 
+use super::backoff::Backoff;
 use super::direct_links::{Direct, LinkState, PendingOffer};
 use super::engine::{ConnectionId, Documents, Effect, Engine, Event};
 use super::introduction::Introductions;
@@ -50,8 +51,6 @@ pub struct PeerView {
     pub unsynced: BTreeSet<DocumentId>,
 }
 
-pub(super) const FIRST_RETRY_MS: f64 = 1_000.0;
-pub(super) const LAST_RETRY_MS: f64 = 30_000.0;
 /// The relay's view keeps this key across reconnects; direct links count up from
 /// [`FIRST_LINK`], so the two never meet.
 pub const RELAY_KEY: ConnectionId = 0;
@@ -68,7 +67,8 @@ pub(super) struct Client<S> {
     pub(super) socket: RefCell<Option<WebSocket>>,
     /// The relay connection's current id (a new one for each socket).
     pub(super) connection: Cell<ConnectionId>,
-    pub(super) retry_ms: Cell<f64>,
+    /// When to try the relay again after its connection fails.
+    pub(super) backoff: RefCell<Backoff>,
     status: RefCell<SyncStatus>,
     on_status: Box<dyn Fn(&SyncStatus)>,
     /// The relay's peer id, once known: what is missing there is counted against it,
@@ -177,7 +177,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             documents: RefCell::new(HashMap::new()),
             socket: RefCell::new(None),
             connection: Cell::new(0),
-            retry_ms: Cell::new(FIRST_RETRY_MS),
+            backoff: RefCell::new(Backoff::default()),
             status: RefCell::new(SyncStatus::Connecting),
             on_status: Box::new(on_status),
             relay_peer: RefCell::new(None),
@@ -268,7 +268,7 @@ impl<S: Storage + 'static> SyncClient<S> {
     pub fn sync_now(&self) {
         let client = &self.client;
         if client.url.is_some() && client.socket.borrow().is_none() {
-            client.retry_ms.set(FIRST_RETRY_MS);
+            client.backoff.borrow_mut().reset();
             super::relay_socket::connect(client);
             return;
         }
@@ -330,7 +330,7 @@ impl<S: Storage + 'static> Client<S> {
                 Effect::PeerReady {
                     connection, peer, ..
                 } if connection == self.connection.get() => {
-                    self.retry_ms.set(FIRST_RETRY_MS);
+                    self.backoff.borrow_mut().reset();
                     *self.relay_peer.borrow_mut() = Some(peer);
                 }
                 Effect::PeerReady {

@@ -13,6 +13,7 @@
 //! on its `ephemeral` messages. [`pairing`] is what two devices exchange to connect
 //! directly with no server; [`Introduction`]s carry the same codes through the relay.
 
+mod backoff;
 #[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
@@ -32,6 +33,7 @@ mod relay_address;
 #[cfg(target_arch = "wasm32")]
 mod relay_socket;
 
+pub use backoff::Backoff;
 #[cfg(target_arch = "wasm32")]
 pub use client::{PeerView, SyncClient, SyncStatus, RELAY_KEY};
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use super::client::{Client, SyncStatus, FIRST_RETRY_MS, LAST_RETRY_MS};
+use super::client::{Client, SyncStatus};
 use super::engine::Event;
 use crate::store::Storage;
 
@@ -79,12 +79,12 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
     *client.socket.borrow_mut() = Some(socket);
 }
 
-/// Tries again after the current wait, with ±25 % jitter so that many devices cut off
-/// together do not all come back in the same instant; the wait doubles up to 30 s.
+/// Tries again after the next wait of the client's [`Backoff`](super::Backoff).
 fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
-    let wait = client.retry_ms.get();
-    client.retry_ms.set((wait * 2.0).min(LAST_RETRY_MS));
-    let jittered = wait * (0.75 + js_sys::Math::random() * 0.5);
+    let jittered = client
+        .backoff
+        .borrow_mut()
+        .next_wait_ms(js_sys::Math::random());
     let weak = Rc::downgrade(client);
     let retry = Closure::once_into_js(move || {
         if let Some(client) = weak.upgrade() {
@@ -122,7 +122,7 @@ pub(super) fn watch_network<S: Storage + 'static>(client: &Rc<Client<S>>) {
     let online = Closure::<dyn FnMut()>::new(move || {
         let Some(client) = weak.upgrade() else { return };
         if client.socket.borrow().is_none() {
-            client.retry_ms.set(FIRST_RETRY_MS);
+            client.backoff.borrow_mut().reset();
             connect(&client);
         }
     });
