@@ -86,6 +86,11 @@ pub struct Config {
     )]
     pub acknowledgement_delay_ms: u64,
 
+    /// How log lines are written to standard error: `text` (one readable line each) or
+    /// `json` (one JSON object each, for a log collector).
+    #[arg(long, env = "THROUGHLINE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// Seconds a change may take to reach disk. The relay reports heads to peers only
     /// once they are stored; past this, the peer is told the relay could not store its
     /// changes and is disconnected (it keeps them, and tries again when it reconnects).
@@ -106,6 +111,13 @@ pub struct Config {
         default_value_t = 50_000
     )]
     pub max_documents_in_memory: usize,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Config {

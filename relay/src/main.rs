@@ -5,8 +5,8 @@ use throughline_relay::{init_logging, run, shutdown_signal, Config};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    init_logging();
     let config = Config::parse();
+    init_logging(config.log_format);
     match run(config, shutdown_signal()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

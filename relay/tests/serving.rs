@@ -42,6 +42,7 @@ fn config(app: &Path, base_path: &str) -> Config {
         idle_timeout_seconds: 90,
         acknowledgement_delay_ms: 100,
         store_within_seconds: 10,
+        log_format: throughline_relay::LogFormat::Text,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
     }

@@ -28,6 +28,7 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
         idle_timeout_seconds: 90,
         acknowledgement_delay_ms: 100,
         store_within_seconds: 10,
+        log_format: throughline_relay::LogFormat::Text,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
     }
