@@ -6,7 +6,9 @@
 //! but an ephemeral one (passed on under its originator's id) comes from the peer that
 //! joined; every message has a type of protocol version 1, and, when it
 //! carries Automerge sync data, that data reads as a sync message. A connection also names
-//! at most `max_documents` distinct documents.
+//! at most `max_documents` distinct documents. A message that passes is given its
+//! [`Kind`], which says whether it is an acknowledgement the relay may hold (see
+//! `acknowledgements`).
 //!
 //! ```
 //! use throughline_relay::inbound::Inbound;
