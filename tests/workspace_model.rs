@@ -2,7 +2,9 @@
 
 use automerge::AutoCommit;
 use autosurgeon::{hydrate, reconcile};
-use throughline::model::{PersonDetails, PersonId, TeamDetails, TeamId, Workspace, WorkspaceError};
+use throughline::model::{
+    PersonDetails, PersonId, TeamDetails, TeamId, Workspace, WorkspaceError, NO_LONGER_HERE,
+};
 
 fn person(name: &str) -> PersonDetails {
     PersonDetails {
@@ -46,9 +48,13 @@ fn people_are_added_edited_and_removed() {
     )
     .unwrap();
     assert_eq!(ws.person(&ana).unwrap().email, "ana@acme.example");
+    assert_eq!(ws.name_of(&ana), "Ana Lima");
 
     ws.remove_person(&ana).unwrap();
     assert!(ws.people.is_empty());
+    // Reviews and feedback outlive the people they name.
+    assert_eq!(ws.name_of(&ana), NO_LONGER_HERE);
+    assert_eq!(NO_LONGER_HERE, "Someone no longer here");
     assert_eq!(ws.remove_person(&ana), Err(WorkspaceError::UnknownPerson));
 }
 

@@ -22,5 +22,5 @@ pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{ItemId, PersonId, TeamId};
 pub use text_edit::rebase_typing;
 pub use workspace::{
-    Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError,
+    Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError, NO_LONGER_HERE,
 };

@@ -16,6 +16,9 @@ use super::review::{
 /// Longest name (of a person, team or organisation) we accept, in characters.
 const MAX_NAME_CHARS: usize = 200;
 
+/// What stands for the name of someone who has left the workspace.
+pub const NO_LONGER_HERE: &str = "Someone no longer here";
+
 /// The workspace document.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Workspace {
@@ -172,6 +175,14 @@ impl Workspace {
 
     pub fn person(&self, id: &PersonId) -> Option<&Person> {
         self.people.get(id)
+    }
+
+    /// A person's name, or a note that they left the workspace (reviews, feedback and
+    /// goals outlive the people they name).
+    pub fn name_of(&self, id: &PersonId) -> String {
+        self.person(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| NO_LONGER_HERE.to_owned())
     }
 
     pub fn team(&self, id: &TeamId) -> Option<&Team> {

@@ -169,10 +169,7 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
             ws.feedback_for(&person.get())
                 .into_iter()
                 .map(|(id, f)| {
-                    let from = ws
-                        .person(&f.from)
-                        .map(|p| p.name.clone())
-                        .unwrap_or_else(|| "Someone no longer here".to_owned());
+                    let from = ws.name_of(&f.from);
                     (id.clone(), f.clone(), from)
                 })
                 .collect::<Vec<_>>()

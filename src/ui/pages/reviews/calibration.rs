@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
-use super::cycle::{cycle_documents, cycle_param, names, person_name};
+use super::cycle::{cycle_documents, cycle_param, each_review, names, person_name};
 use crate::model::review::{Distribution, NineBox, Stage};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::drop_zone_at;
@@ -51,34 +51,21 @@ pub fn CalibrationPage() -> impl IntoView {
     // costs one pass over small cards.
     let cards = Memo::new(move |_| {
         let me = state.me.get();
-        let mut cards: Vec<Card> = names.with(|names| {
-            documents.with(|documents| {
-                documents
-                    .iter()
-                    .filter_map(|(id, document)| {
-                        document.as_ref()?.view.with(|review| {
-                            let review = review.as_ref()?;
-                            let movable = review.stage == Stage::Calibration
-                                && me.as_ref().is_some_and(|me| {
-                                    let capacity = review.capacity_of(me);
-                                    capacity.manager || capacity.hr
-                                });
-                            Some(Card {
-                                name: names
-                                    .get(&review.employee)
-                                    .cloned()
-                                    .unwrap_or_else(|| "Someone no longer here".to_owned()),
-                                placed: review.placement(),
-                                movable,
-                                rating: review
-                                    .overall
-                                    .map(|v| review.scale.describe(v))
-                                    .unwrap_or_default(),
-                                id: id.to_string(),
-                            })
-                        })
-                    })
-                    .collect()
+        let mut cards = each_review(documents, names, |names, id, review| {
+            let movable = review.stage == Stage::Calibration
+                && me.as_ref().is_some_and(|me| {
+                    let capacity = review.capacity_of(me);
+                    capacity.manager || capacity.hr
+                });
+            Some(Card {
+                name: names.of(&review.employee),
+                placed: review.placement(),
+                movable,
+                rating: review
+                    .overall
+                    .map(|v| review.scale.describe(v))
+                    .unwrap_or_default(),
+                id: id.to_string(),
             })
         });
         cards.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));

@@ -47,15 +47,54 @@ pub fn cycle_documents(cycle: Memo<ItemId>) -> Memo<Vec<(DocumentId, Option<Revi
     })
 }
 
-/// Everyone's name by id, read once per change of the workspace (a page of 500 reviews
-/// looks up 500 names on every redraw).
-pub fn names() -> Memo<std::collections::HashMap<PersonId, String>> {
+/// Everyone's name by id.
+#[derive(Clone, PartialEq)]
+pub struct Names(std::collections::HashMap<PersonId, String>);
+
+impl Names {
+    /// A person's name, or a note that they left the workspace.
+    pub fn of(&self, person: &PersonId) -> String {
+        self.0
+            .get(person)
+            .cloned()
+            .unwrap_or_else(|| crate::model::NO_LONGER_HERE.to_owned())
+    }
+}
+
+/// Everyone's name, read once per change of the workspace (a page of 500 reviews looks
+/// up 500 names on every redraw).
+pub fn names() -> Memo<Names> {
     let state = expect_context::<WorkspaceState>();
     Memo::new(move |_| {
         state.workspace.with(|ws| {
-            ws.people
+            Names(
+                ws.people
+                    .iter()
+                    .map(|(id, p)| (id.clone(), p.name.clone()))
+                    .collect(),
+            )
+        })
+    })
+}
+
+/// What `each` makes of every open review of a cycle, read in place (no copies of whole
+/// reviews, which a 500-review cycle would make on every change), with everyone's name.
+/// Tracks the names, the cycle's documents and each review.
+pub fn each_review<T>(
+    documents: Memo<Vec<(DocumentId, Option<ReviewDocument>)>>,
+    names: Memo<Names>,
+    mut each: impl FnMut(&Names, &DocumentId, &Review) -> Option<T>,
+) -> Vec<T> {
+    names.with(|names| {
+        documents.with(|documents| {
+            documents
                 .iter()
-                .map(|(id, p)| (id.clone(), p.name.clone()))
+                .filter_map(|(id, document)| {
+                    document
+                        .as_ref()?
+                        .view
+                        .with(|review| each(names, id, review.as_ref()?))
+                })
                 .collect()
         })
     })
@@ -63,11 +102,7 @@ pub fn names() -> Memo<std::collections::HashMap<PersonId, String>> {
 
 /// A person's name, or a note that they left the workspace.
 pub fn person_name(state: &WorkspaceState, person: &PersonId) -> String {
-    state.workspace.with_untracked(|ws| {
-        ws.person(person)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "Someone no longer here".to_owned())
-    })
+    state.workspace.with_untracked(|ws| ws.name_of(person))
 }
 
 #[component]
@@ -95,38 +130,22 @@ pub fn CyclePage() -> impl IntoView {
             return Vec::new();
         };
         let today = today();
-        let name = |names: &std::collections::HashMap<PersonId, String>, p: &PersonId| {
-            names
-                .get(p)
-                .cloned()
-                .unwrap_or_else(|| "Someone no longer here".to_owned())
-        };
-        let mut rows: Vec<_> = names.with(|names| {
-            documents.with(|documents| {
-                documents
-                    .iter()
-                    .filter_map(|(id, document)| {
-                        document.as_ref()?.view.with(|review| {
-                            let review = review.as_ref()?;
-                            Some((
-                                name(names, &review.employee),
-                                id.to_string(),
-                                review
-                                    .manager
-                                    .as_ref()
-                                    .map(|m| name(names, m))
-                                    .unwrap_or_default(),
-                                review.stage,
-                                review
-                                    .overall
-                                    .map(|v| review.scale.describe(v))
-                                    .unwrap_or_else(|| "—".to_owned()),
-                                deadlines.late(review, &today),
-                            ))
-                        })
-                    })
-                    .collect()
-            })
+        let mut rows = each_review(documents, names, |names, id, review| {
+            Some((
+                names.of(&review.employee),
+                id.to_string(),
+                review
+                    .manager
+                    .as_ref()
+                    .map(|m| names.of(m))
+                    .unwrap_or_default(),
+                review.stage,
+                review
+                    .overall
+                    .map(|v| review.scale.describe(v))
+                    .unwrap_or_else(|| "—".to_owned()),
+                deadlines.late(review, &today),
+            ))
         });
         rows.sort();
         rows

@@ -151,11 +151,9 @@ fn row(
     review: &Review,
     me: &PersonId,
 ) -> (String, String, String, String) {
-    let name = state.workspace.with_untracked(|ws| {
-        ws.person(&review.employee)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "Someone no longer here".to_owned())
-    });
+    let name = state
+        .workspace
+        .with_untracked(|ws| ws.name_of(&review.employee));
     let name = if &review.employee == me {
         format!("{name} (you)")
     } else {
@@ -244,10 +242,7 @@ fn FeedbackAskedOfMe() -> impl IntoView {
                 .into_iter()
                 .filter_map(|(id, r)| {
                     let review = crate::store::DocumentId::from_url(&r.review).ok()?;
-                    let name = ws
-                        .person(&r.employee)
-                        .map(|p| p.name.clone())
-                        .unwrap_or_else(|| "Someone no longer here".to_owned());
+                    let name = ws.name_of(&r.employee);
                     Some((id.to_string(), review.to_string(), name))
                 })
                 .collect()
