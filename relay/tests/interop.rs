@@ -17,9 +17,12 @@ use throughline_relay::Relay;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
+#[path = "common/config.rs"]
+mod config;
 #[path = "common/engine_client.rs"]
 mod engine_client;
-use engine_client::{test_config, Client};
+use config::test_config;
+use engine_client::Client;
 
 /// The workspace root, where node_modules and tests/interop are.
 fn root() -> PathBuf {

@@ -10,6 +10,7 @@ use tower::ServiceExt;
 use throughline_relay::{router, Config};
 
 mod common;
+use common::config::test_config;
 use common::raw_get;
 
 const WASM: &str = "throughline-0123456789abcdef_bg.wasm";
@@ -29,22 +30,9 @@ fn app_dir() -> tempfile::TempDir {
 
 fn config(app: &Path, base_path: &str) -> Config {
     Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: app.join("data"),
         app_dir: app.to_path_buf(),
         base_path: base_path.to_owned(),
-        max_message_bytes: 1024 * 1024,
-        token: None,
-        token_file: None,
-        max_connections: 10,
-        max_connections_per_address: 10,
-        max_documents_per_connection: 10_000,
-        idle_timeout_seconds: 90,
-        acknowledgement_delay_ms: 100,
-        store_within_seconds: 10,
-        log_format: throughline_relay::LogFormat::Text,
-        unload_after_seconds: 300,
-        max_documents_in_memory: 50_000,
+        ..test_config(&app.join("data"))
     }
 }
 

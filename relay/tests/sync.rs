@@ -16,8 +16,9 @@ use throughline_relay::{Config, Relay};
 mod common;
 #[path = "common/engine_client.rs"]
 mod engine_client;
+use common::config::test_config;
 use common::raw_get;
-use engine_client::{test_config, Client};
+use engine_client::Client;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {

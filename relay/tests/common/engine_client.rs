@@ -1,6 +1,5 @@
-//! Throughline's sync engine as a client over a real WebSocket, and a relay set up for a
-//! test, for the relay's sync tests (included by path where needed, so other test crates
-//! do not carry it unused).
+//! Throughline's sync engine as a client over a real WebSocket, for the relay's sync
+//! tests (included by path where needed, so other test crates do not carry it unused).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -10,29 +9,6 @@ use futures_util::{SinkExt, StreamExt};
 use throughline::store::DocumentId;
 use throughline::sync::{Effect, Engine, Event, PeerMetadata};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-/// A relay for a test: loopback on a free port, documents under `data_dir`, no app, no
-/// token, and limits no test reaches unless it sets them.
-pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
-    throughline_relay::Config {
-        listen: "127.0.0.1:0".parse().expect("a socket address"),
-        data_dir: data_dir.to_path_buf(),
-        app_dir: data_dir.join("no-app"),
-        base_path: "/".into(),
-        max_message_bytes: 1024 * 1024,
-        token: None,
-        token_file: None,
-        max_connections: 100,
-        max_connections_per_address: 100,
-        max_documents_per_connection: 10_000,
-        idle_timeout_seconds: 90,
-        acknowledgement_delay_ms: 100,
-        store_within_seconds: 10,
-        log_format: throughline_relay::LogFormat::Text,
-        unload_after_seconds: 300,
-        max_documents_in_memory: 50_000,
-    }
-}
 
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

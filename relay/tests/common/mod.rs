@@ -1,5 +1,7 @@
 //! Helpers shared by the relay's tests.
 
+pub mod config;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends a raw `GET` over TCP (so no client library normalises the path first) and
