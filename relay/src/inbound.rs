@@ -96,7 +96,10 @@ impl Inbound {
     /// changes: the peer's answer that carries nothing is then an acknowledgement.
     pub fn sent(&mut self, document: &str, carried_changes: bool) {
         if carried_changes {
-            self.changes_sent.insert(document.to_owned());
+            // Called for every message sent: allocate only for a document new to the set.
+            if !self.changes_sent.contains(document) {
+                self.changes_sent.insert(document.to_owned());
+            }
         } else {
             self.changes_sent.remove(document);
         }

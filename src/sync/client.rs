@@ -51,6 +51,13 @@ pub struct PeerView {
     pub unsynced: BTreeSet<DocumentId>,
 }
 
+impl PeerView {
+    /// A direct link to another device that is open now.
+    pub fn is_open_link(&self) -> bool {
+        self.direct && self.state == LinkState::Open
+    }
+}
+
 /// The relay's view keeps this key across reconnects; direct links count up from
 /// [`FIRST_LINK`], so the two never meet.
 pub const RELAY_KEY: ConnectionId = 0;

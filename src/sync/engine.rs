@@ -48,14 +48,13 @@ impl Documents for HashMap<DocumentId, AutoCommit> {
     }
 }
 
-/// Which documents a connection carries. A document outside it is neither offered nor
-/// accepted there: the other side's request gets `doc-unavailable`, as for a document
-/// this side does not have, and its ephemeral messages are not passed on.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Which documents a connection carries, when it does not carry every document this
+/// side lends (a connection without a scope, such as the relay's, carries them all). A
+/// document outside it is neither offered nor accepted there: the other side's request
+/// gets `doc-unavailable`, as for a document this side does not have, and its ephemeral
+/// messages are not passed on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// Every document this side lends (the relay).
-    #[default]
-    Everything,
     /// Every document this side lends except the private ones ([`Engine::keep_private`]):
     /// a direct link to another device that shares the whole workspace.
     AllButPrivate,
@@ -197,7 +196,7 @@ impl Engine {
     /// Whether `connection` carries `document`.
     pub fn carries(&self, connection: ConnectionId, document: &DocumentId) -> bool {
         match self.scopes.get(&connection) {
-            None | Some(Scope::Everything) => true,
+            None => true,
             Some(Scope::AllButPrivate) => !self.private.contains(document),
             Some(Scope::Only(documents)) => documents.contains(document),
         }

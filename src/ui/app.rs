@@ -162,8 +162,9 @@ pub fn App() -> impl IntoView {
         }
         let remembering = repo.clone();
         started.on_peers(move |all| {
-            set_peers.set(all.to_vec());
+            // Compares with the peers before this change, so it comes first.
             sync.remember_linked(all, &remembering);
+            set_peers.set(all.to_vec());
         });
         if let Ok(Some(off)) = repo.device_setting(INTRODUCTIONS_SETTING).await {
             if off == "off" {

@@ -381,7 +381,7 @@ impl<T: DocumentView + Send + Sync> Documents<T> {
 }
 
 /// Resolves after `ms` milliseconds.
-async fn sleep_ms(ms: i32) {
+pub(crate) async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

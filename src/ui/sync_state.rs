@@ -8,9 +8,7 @@ use leptos::prelude::*;
 
 use crate::store::{BrowserStorage, Repo};
 use crate::sync::pairing::Shares;
-use crate::sync::{
-    ConnectionId, KnownDevices, LinkState, PairingOffer, PeerView, SyncClient, SyncStatus,
-};
+use crate::sync::{ConnectionId, KnownDevices, PairingOffer, PeerView, SyncClient, SyncStatus};
 
 /// The device setting holding the name this device gives itself when pairing.
 pub const DEVICE_NAME_SETTING: &str = "device-name";
@@ -202,16 +200,26 @@ impl SyncState {
         });
     }
 
-    /// Remembers every device linked now (called whenever the peers change), and keeps
-    /// the list when it changed.
+    /// Remembers each device whose link has just opened, given the peers as they are
+    /// now (before `peers` is set to them), and keeps the list when it changed. The peers
+    /// change on every edit while a link is open (what it still lacks changes), so only
+    /// a link that was not open before is recorded.
     pub fn remember_linked(&self, peers: &[PeerView], repo: &Repo<Rc<BrowserStorage>>) {
-        let now = js_sys::Date::now();
+        let opened: Vec<&PeerView> = self.peers.with_untracked(|before| {
+            peers
+                .iter()
+                .filter(|p| {
+                    p.is_open_link() && !before.iter().any(|b| b.key == p.key && b.is_open_link())
+                })
+                .collect()
+        });
+        if opened.is_empty() {
+            return;
+        }
+        let now = crate::store::now_millis() as f64;
         let mut changed = false;
         self.known.update(|known| {
-            for peer in peers
-                .iter()
-                .filter(|p| p.direct && p.state == LinkState::Open)
-            {
+            for peer in opened {
                 let documents = peer.only.as_ref().map(|d| d.iter().copied().collect());
                 changed |= known.record(&peer.name, documents, now);
             }

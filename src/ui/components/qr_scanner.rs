@@ -18,7 +18,7 @@ use web_sys::{
 use crate::sync::pairing_qr::read_qr;
 
 /// How often a frame is read, in milliseconds.
-const FRAME_MS: u32 = 250;
+const FRAME_MS: i32 = 250;
 /// Frames are scaled down to at most this width before reading (faster, and a code
 /// held up to the camera is still large enough).
 const MAX_WIDTH: u32 = 640;
@@ -123,7 +123,7 @@ async fn read_frames(
         return;
     };
     while scanning.try_get_untracked().unwrap_or(false) {
-        sleep(FRAME_MS).await;
+        crate::ui::documents::sleep_ms(FRAME_MS).await;
         let Some(element) = video.get_untracked() else {
             break;
         };
@@ -168,14 +168,4 @@ async fn read_frames(
             break;
         }
     }
-}
-
-async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ =
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }

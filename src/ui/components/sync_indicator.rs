@@ -3,16 +3,13 @@
 
 use leptos::prelude::*;
 
-use crate::sync::{LinkState, PeerView, SyncStatus};
+use crate::sync::{PeerView, SyncStatus};
 use crate::ui::app::SyncState;
 
 /// Devices linked directly, in a few words: "2 devices in sync", "1 device: sending",
 /// or `None` when no link is open.
 pub fn direct_summary(peers: &[PeerView]) -> Option<(String, bool)> {
-    let open: Vec<&PeerView> = peers
-        .iter()
-        .filter(|p| p.direct && p.state == LinkState::Open)
-        .collect();
+    let open: Vec<&PeerView> = peers.iter().filter(|p| p.is_open_link()).collect();
     if open.is_empty() {
         return None;
     }

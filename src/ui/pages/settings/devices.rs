@@ -351,7 +351,7 @@ fn KnownDeviceList(again: Callback<String>) -> impl IntoView {
         let linked: Vec<String> = sync.peers.with(|peers| {
             peers
                 .iter()
-                .filter(|p| p.direct && p.state == LinkState::Open)
+                .filter(|p| p.is_open_link())
                 .map(|p| p.name.clone())
                 .collect()
         });
