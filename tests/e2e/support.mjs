@@ -189,7 +189,8 @@ export function watchErrors(page) {
   const errors = [];
   page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+    // The location names the resource when the browser itself reports a failed load.
+    if (message.type() === "error") errors.push(`console error: ${message.text()} (at ${message.location().url})`);
   });
   return errors;
 }

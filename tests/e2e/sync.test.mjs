@@ -45,10 +45,11 @@ test("a workspace shared by link syncs between two devices, also after a network
       await a.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
       await addPerson(a, { name: "Di Park" });
       await addPerson(b, { name: "Eve Sato" });
-      // The laptop says what it keeps for the relay.
-      // (Settings lists them per document; not visited here: an offline navigation without
-      // the service worker makes Chromium log a failed favicon load.)
+      // The laptop says what it keeps for the relay, and Settings says for which document.
       await a.getByTestId("sync-status").filter({ hasText: /^Offline · \d+ changes? to send$/ }).waitFor();
+      await goTo(a, "Settings");
+      await a.getByTestId("pending-changes").getByText(/^The workspace: \d+ changes? not on the relay yet$/).waitFor();
+      await goTo(a, "People");
       await laptop.setOffline(false);
       await a.getByTestId("person-name").filter({ hasText: "Eve Sato" }).waitFor({ timeout: 20_000 });
       await b.getByTestId("person-name").filter({ hasText: "Di Park" }).waitFor({ timeout: 20_000 });
