@@ -11,7 +11,9 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+use web_sys::{
+    ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState,
+};
 
 /// The path the app is served under, without a trailing slash (`""` at the root,
 /// `"/throughline"` under a sub-path), read from the `<base href>` that the build wrote.
@@ -25,13 +27,30 @@ pub fn base_path() -> String {
     base.trim_end_matches('/').to_owned()
 }
 
-/// Registers the service worker (when the browser has them and the page is not a test
-/// page) and calls `on_update` once a new build is installed and waiting.
+/// Whether the browser gives this page its secure-only features: the service worker
+/// (the offline reload), the clipboard and the storage manager. It does for https and
+/// for this machine's own address, not for a relay reached over plain http on the
+/// local network.
+pub fn secure_page() -> bool {
+    web_sys::window().is_some_and(|w| w.is_secure_context())
+}
+
+/// The page's service worker container, where the browser has one (not on a page that
+/// is not secure, nor in some private windows). web-sys types it as always there.
+fn service_workers() -> Option<ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::get(&navigator, &"serviceWorker".into())
+        .ok()
+        .filter(|container| !container.is_undefined() && !container.is_null())
+        .map(JsCast::unchecked_into)
+}
+
+/// Registers the service worker (when the browser has them) and calls `on_update` once a
+/// new build is installed and waiting.
 pub fn register_service_worker(on_update: impl Fn() + 'static) {
-    let Some(window) = web_sys::window() else {
+    let Some(container) = service_workers() else {
         return;
     };
-    let container = window.navigator().service_worker();
     let script = format!("{}/sw.js", base_path());
     let options = web_sys::RegistrationOptions::new();
     options.set_scope(&format!("{}/", base_path()));
@@ -98,10 +117,9 @@ thread_local! {
 /// Activates the waiting build; the page reloads once it controls the page.
 pub fn apply_update() {
     UPDATE_REQUESTED.with(|requested| requested.set(true));
-    let Some(window) = web_sys::window() else {
+    let Some(container) = service_workers() else {
         return;
     };
-    let container = window.navigator().service_worker();
     wasm_bindgen_futures::spawn_local(async move {
         let Ok(registration) = JsFuture::from(container.get_registration()).await else {
             return;

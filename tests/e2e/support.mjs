@@ -41,12 +41,12 @@ export async function launchBrowser(extraArgs = []) {
  */
 export const DIRECT_LINK_ARGS = ["--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"];
 
-async function freePort() {
+async function freePort(host = "127.0.0.1") {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, host, () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
@@ -72,16 +72,17 @@ export function sharedBrowser(extraArgs = []) {
 export const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 
 /**
- * Starts the relay serving `appDir` under `basePath`; resolves once /healthz answers.
- * `restart()` kills it (SIGKILL: no chance to tidy up) and starts it again on the same
- * port and data directory, as after a crash.
+ * Starts the relay serving `appDir` under `basePath` on `host` (this machine's loopback
+ * unless said otherwise); resolves once /healthz answers. `restart()` kills it (SIGKILL:
+ * no chance to tidy up) and starts it again on the same port and data directory, as
+ * after a crash.
  */
-export async function startRelay({ appDir, basePath = "/", token } = {}) {
-  const port = await freePort();
+export async function startRelay({ appDir, basePath = "/", token, host = "127.0.0.1" } = {}) {
+  const port = await freePort(host);
   const dataDir = await mkdtemp(path.join(tmpdir(), "throughline-e2e-"));
   const args = [
     "--listen",
-    `127.0.0.1:${port}`,
+    `${host}:${port}`,
     "--data-dir",
     dataDir,
     "--app-dir",
@@ -91,7 +92,7 @@ export async function startRelay({ appDir, basePath = "/", token } = {}) {
     ...(token ? ["--token", token] : []),
   ];
   let log = "";
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
   const launch = async () => {
     const child = spawn(required("THROUGHLINE_RELAY"), args, { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr.on("data", (chunk) => {

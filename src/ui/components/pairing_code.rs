@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use super::{FormMessage, QrScanner};
+use super::{CopyButton, FormMessage, QrScanner};
 use crate::sync::pairing_qr::QrCode;
 use crate::ui::app::SyncState;
 
@@ -16,14 +16,6 @@ use crate::ui::app::SyncState;
 #[component]
 pub fn PairingCodeView(code: String) -> impl IntoView {
     let svg = QrCode::of(&code).map(|qr| qr.to_svg());
-    let copied = RwSignal::new(false);
-    let text = code.clone();
-    let copy = move |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&text);
-            copied.set(true);
-        }
-    };
     view! {
         {match svg {
             Ok(svg) => view! {
@@ -33,10 +25,10 @@ pub fn PairingCodeView(code: String) -> impl IntoView {
         }}
         <label for="pairing-code-text">"The code as text"</label>
         <textarea id="pairing-code-text" class="pairing-text" rows="3" readonly data-testid="pairing-code"
-            prop:value=code></textarea>
-        <button type="button" class="button" on:click=copy>
-            {move || if copied.get() { "Copied" } else { "Copy the code" }}
-        </button>
+            prop:value=code.clone()></textarea>
+        <div class="form-actions">
+            <CopyButton text=code label="Copy the code" field="pairing-code-text".to_owned()/>
+        </div>
     }
 }
 

@@ -82,11 +82,18 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
 
 /// Asks for the camera facing away from the person (a tablet's back camera).
 async fn open_camera() -> Result<MediaStream, String> {
-    let devices = web_sys::window()
-        .ok_or("no window")?
-        .navigator()
-        .media_devices()
-        .map_err(|_| "this browser has no camera access")?;
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    // Absent on a page that is not secure (plain http from another machine), although
+    // web-sys types it as always there.
+    let devices = js_sys::Reflect::get(&navigator, &"mediaDevices".into())
+        .ok()
+        .filter(|d| !d.is_undefined() && !d.is_null())
+        .map(JsCast::unchecked_into::<web_sys::MediaDevices>)
+        .ok_or(if crate::pwa::secure_page() {
+            "this browser has no camera access"
+        } else {
+            "this browser offers the camera only to a page served over https"
+        })?;
     let constraints = MediaStreamConstraints::new();
     let video = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&video, &"facingMode".into(), &"environment".into());

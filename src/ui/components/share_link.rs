@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use super::CopyButton;
 use crate::ui::app::SyncState;
 use crate::ui::WorkspaceState;
 
@@ -33,28 +34,19 @@ pub fn ShareLink(
 ) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let relay = use_context::<SyncState>().map(|s| s.relay);
-    let copied = RwSignal::new(false);
     let link = share_link(&state.url(), &page);
     let id = format!("share-{what}");
     move || {
         relay.is_some_and(|r| r.get().is_some()).then(|| {
-            let text = link.clone();
-            let copy = move |_| {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.navigator().clipboard().write_text(&text);
-                    copied.set(true);
-                }
-            };
             view! {
                 <details class="share-link no-print">
                     <summary>{format!("Share this {what}")}</summary>
                     <label for=id.clone()>{format!("Link to open this {what} on another device")}</label>
                     <div class="inline-form">
                         <input id=id.clone() type="text" readonly data-testid="share-page-link" prop:value=link.clone()/>
-                        <button type="button" class="button" on:click=copy>"Copy"</button>
+                        <CopyButton text=link.clone() label="Copy" field=id.clone()/>
                     </div>
-                    <p class="item-meta" role="status">
-                        {move || if copied.get() { "Copied. " } else { "" }}
+                    <p class="item-meta">
                         "Anyone with this link and access to the relay can open the workspace it belongs to."
                     </p>
                 </details>

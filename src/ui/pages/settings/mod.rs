@@ -74,6 +74,7 @@ fn DeviceSettings() -> impl IntoView {
         });
     };
     let persisted = move || storage.with(|s| s.as_ref().is_some_and(|s| s.persisted));
+    let secure = crate::pwa::secure_page();
     let usage = move || {
         storage.with(
             |s| match s.as_ref().map(|s| (s.usage_bytes, s.quota_bytes)) {
@@ -97,7 +98,13 @@ fn DeviceSettings() -> impl IntoView {
                 "Your data is kept on this device. The browser may clear it if the device runs out of space, unless you ask it to keep it."
             }}</p>
             <p class="item-meta">{usage}</p>
-            <Show when=move || !persisted() && state.storage_warning.with(Option::is_none)>
+            // Known once: whether a page is secure does not change while it is open.
+            {(!secure).then(|| view! {
+                <p data-testid="insecure-page">
+                    "This page is served over plain http, so the browser keeps no copy of the app to open without the network, and cannot be asked to keep its data. Serve the relay over https (or open it on the machine that runs it) for both."
+                </p>
+            })}
+            <Show when=move || secure && !persisted() && state.storage_warning.with(Option::is_none)>
                 <button type="button" class="button" on:click=keep>"Keep data on this device"</button>
             </Show>
             <dl class="facts">
