@@ -206,6 +206,36 @@ fn people_are_listed_by_name_whatever_the_case() {
 }
 
 #[test]
+fn namesakes_and_teams_are_listed_in_the_same_order_on_every_device() {
+    let mut ws = Workspace::new("Acme");
+    let mut ids: Vec<PersonId> = (0..3).map(|_| PersonId::random()).collect();
+    for (id, name) in ids.iter().zip(["ana", "Ana", "ANA"]) {
+        ws.add_person(id.clone(), person(name)).unwrap();
+    }
+    ids.sort();
+    let listed: Vec<_> = ws
+        .people_by_name()
+        .into_iter()
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(listed, ids, "the same name whatever the case: by id");
+
+    for name in ["sales", "Engineering", "design"] {
+        let details = TeamDetails {
+            name: name.into(),
+            lead: None,
+        };
+        ws.add_team(TeamId::random(), details).unwrap();
+    }
+    let teams: Vec<_> = ws
+        .teams_by_name()
+        .into_iter()
+        .map(|(_, t)| t.name.clone())
+        .collect();
+    assert_eq!(teams, ["design", "Engineering", "sales"]);
+}
+
+#[test]
 fn the_organisation_is_named_once() {
     let mut ws = Workspace::new("");
     assert!(ws.needs_name());
