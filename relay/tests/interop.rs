@@ -161,7 +161,7 @@ async fn a_document_made_in_javascript_comes_through_our_relay_to_our_engine_and
     js.send(&["wait-text", &document.to_string(), "edited by Throughline"])
         .await;
     ours.edit(document, "edited by Throughline").await;
-    js.answer("text").await;
+    ours.serve_until(js.answer("text")).await;
     relay.stop().await.expect("the relay stops cleanly");
 }
 
@@ -209,8 +209,10 @@ async fn our_engine_syncs_through_the_javascript_reference_server() {
 
     // An edit on the tablet reaches the laptop through the server.
     tablet.edit(document, "edited on the tablet").await;
-    laptop
-        .run_until(|c| c.text(document).as_deref() == Some("edited on the tablet"))
+    tablet
+        .serve_until(
+            laptop.run_until(|c| c.text(document).as_deref() == Some("edited on the tablet")),
+        )
         .await;
 }
 

@@ -553,8 +553,8 @@ async fn acknowledgements_are_coalesced_without_holding_back_any_edit() {
     for i in 1..=10 {
         let text = format!("draft {i}");
         laptop.edit(document, &text).await;
-        tablet
-            .run_until(|c| c.text(document).as_deref() == Some(text.as_str()))
+        laptop
+            .serve_until(tablet.run_until(|c| c.text(document).as_deref() == Some(text.as_str())))
             .await;
     }
     assert!(
@@ -571,8 +571,8 @@ async fn acknowledgements_are_coalesced_without_holding_back_any_edit() {
 
     // What the tablet says next reaches the laptop, and both end in sync with the relay.
     tablet.edit(document, "from the tablet").await;
-    laptop
-        .run_until(|c| c.text(document).as_deref() == Some("from the tablet"))
+    tablet
+        .serve_until(laptop.run_until(|c| c.text(document).as_deref() == Some("from the tablet")))
         .await;
     tablet.run_until(|c| c.in_sync(document)).await;
     laptop.run_until(|c| c.in_sync(document)).await;

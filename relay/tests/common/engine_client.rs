@@ -104,6 +104,23 @@ impl Client {
         }
     }
 
+    /// Keeps answering the relay until `other` completes (another peer seeing an edit of
+    /// this one, say). An edit may wait on the relay's answer to this engine's last
+    /// message, so a client that stops reading can hold its own edit back.
+    pub async fn serve_until<T>(&mut self, other: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(other);
+        loop {
+            tokio::select! {
+                value = &mut other => return value,
+                next = self.socket.next() => match next {
+                    Some(Ok(WsMessage::Binary(bytes))) => self.receive(&bytes).await,
+                    Some(Ok(_)) => {}
+                    Some(Err(_)) | None => panic!("the relay closed the connection"),
+                },
+            }
+        }
+    }
+
     pub fn in_sync(&mut self, document: DocumentId) -> bool {
         match self.relay_peer.clone() {
             Some(peer) => self.engine.in_sync_with(&peer, &document, &mut self.docs),
