@@ -9,6 +9,8 @@ pub mod store;
 pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
+pub mod browser_features;
+#[cfg(target_arch = "wasm32")]
 pub mod pwa;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -27,22 +27,10 @@ pub fn base_path() -> String {
     base.trim_end_matches('/').to_owned()
 }
 
-/// Whether the browser gives this page its secure-only features: the service worker
-/// (the offline reload), the clipboard and the storage manager. It does for https and
-/// for this machine's own address, not for a relay reached over plain http on the
-/// local network.
-pub fn secure_page() -> bool {
-    web_sys::window().is_some_and(|w| w.is_secure_context())
-}
-
 /// The page's service worker container, where the browser has one (not on a page that
-/// is not secure, nor in some private windows). web-sys types it as always there.
+/// is not secure, nor in some private windows).
 fn service_workers() -> Option<ServiceWorkerContainer> {
-    let navigator = web_sys::window()?.navigator();
-    js_sys::Reflect::get(&navigator, &"serviceWorker".into())
-        .ok()
-        .filter(|container| !container.is_undefined() && !container.is_null())
-        .map(JsCast::unchecked_into)
+    crate::browser_features::navigator_feature("serviceWorker")
 }
 
 /// Registers the service worker (when the browser has them) and calls `on_update` once a

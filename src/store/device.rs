@@ -13,14 +13,9 @@ pub struct DeviceStorage {
     pub quota_bytes: Option<f64>,
 }
 
-/// The storage manager, where the browser has one: not on a page that is not secure
-/// (plain http from another machine), although web-sys types it as always there.
+/// The storage manager, where the browser has one (not on a page that is not secure).
 fn manager() -> Option<web_sys::StorageManager> {
-    let navigator = web_sys::window()?.navigator();
-    js_sys::Reflect::get(&navigator, &"storage".into())
-        .ok()
-        .filter(|manager| !manager.is_undefined() && !manager.is_null())
-        .map(JsCast::unchecked_into)
+    crate::browser_features::navigator_feature("storage")
 }
 
 /// Reads persistence and usage; `None` where the browser has no Storage API.

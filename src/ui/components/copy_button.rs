@@ -16,6 +16,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::browser_features::{navigator_feature, secure_page};
+
 /// What became of the last copy.
 #[derive(Clone, Debug, PartialEq)]
 enum Copied {
@@ -64,15 +66,12 @@ pub fn CopyButton(
 
 /// Writes `text` to the clipboard, or says why the browser would not.
 async fn write_to_clipboard(text: &str) -> Result<(), &'static str> {
-    let navigator = web_sys::window()
-        .ok_or("There is no browser window.")?
-        .navigator();
-    // Absent (undefined) on a page that is not secure, although web-sys types it as always there.
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .ok()
-        .filter(|c| !c.is_undefined() && !c.is_null())
-        .ok_or("This browser copies only for a page served over https.")?
-        .unchecked_into::<web_sys::Clipboard>();
+    let clipboard =
+        navigator_feature::<web_sys::Clipboard>("clipboard").ok_or(if secure_page() {
+            "This browser has no clipboard for pages."
+        } else {
+            "This browser copies only for a page served over https."
+        })?;
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())

@@ -15,6 +15,7 @@ use web_sys::{
     MediaStreamTrack,
 };
 
+use crate::browser_features::{navigator_feature, secure_page};
 use crate::sync::pairing_qr::read_qr;
 
 /// How often a frame is read, in milliseconds.
@@ -82,14 +83,8 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
 
 /// Asks for the camera facing away from the person (a tablet's back camera).
 async fn open_camera() -> Result<MediaStream, String> {
-    let navigator = web_sys::window().ok_or("no window")?.navigator();
-    // Absent on a page that is not secure (plain http from another machine), although
-    // web-sys types it as always there.
-    let devices = js_sys::Reflect::get(&navigator, &"mediaDevices".into())
-        .ok()
-        .filter(|d| !d.is_undefined() && !d.is_null())
-        .map(JsCast::unchecked_into::<web_sys::MediaDevices>)
-        .ok_or(if crate::pwa::secure_page() {
+    let devices =
+        navigator_feature::<web_sys::MediaDevices>("mediaDevices").ok_or(if secure_page() {
             "this browser has no camera access"
         } else {
             "this browser offers the camera only to a page served over https"

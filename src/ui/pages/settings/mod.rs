@@ -74,7 +74,7 @@ fn DeviceSettings() -> impl IntoView {
         });
     };
     let persisted = move || storage.with(|s| s.as_ref().is_some_and(|s| s.persisted));
-    let secure = crate::pwa::secure_page();
+    let secure = crate::browser_features::secure_page();
     let usage = move || {
         storage.with(
             |s| match s.as_ref().map(|s| (s.usage_bytes, s.quota_bytes)) {
