@@ -332,7 +332,7 @@ fn aligned_index(reviews: Documents<Review>) -> HashMap<(String, ItemId), Vec<Al
                             .or_default()
                             .push(AlignedGoal {
                                 person: review.employee.clone(),
-                                title: goal.title.clone(),
+                                title: goal.name().to_owned(),
                                 progress: goal.progress,
                                 cycle: review.cycle_name.clone(),
                                 review: document.id,

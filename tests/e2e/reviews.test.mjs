@@ -6,23 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
+import { addPersonReportingTo, goTo, iAm, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
-
-async function addPersonReportingTo(page, name, manager) {
-  await page.getByRole("button", { name: "Add person" }).click();
-  const form = page.getByRole("form", { name: "New person" });
-  await form.getByLabel("Name").fill(name);
-  if (manager) await form.getByLabel("Reports to").selectOption({ label: manager });
-  await form.getByRole("button", { name: "Save" }).click();
-  await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
-}
-
-async function iAm(page, name) {
-  await goTo(page, "Settings");
-  await page.getByLabel("Who uses this device?").selectOption({ label: name });
-}
 
 async function download(page, click) {
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
@@ -144,8 +130,8 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await goTo(maria, "Reviews");
       await maria.getByTestId("feedback-asked").getByText("not written yet").waitFor();
       await maria.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+      // Saved as it is typed: no button to forget.
       await maria.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
-      await maria.getByRole("button", { name: "Save feedback" }).click();
       await goTo(maria, "Reviews");
       await maria.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
       await iAm(maria, "Maria Rossi");

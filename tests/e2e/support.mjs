@@ -255,6 +255,22 @@ export async function addPerson(page, { name, title = "" }) {
   await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
 }
 
+/** Adds a person on the People page, reporting to `manager` when named. */
+export async function addPersonReportingTo(page, name, manager) {
+  await page.getByRole("button", { name: "Add person" }).click();
+  const form = page.getByRole("form", { name: "New person" });
+  await form.getByLabel("Name").fill(name);
+  if (manager) await form.getByLabel("Reports to").selectOption({ label: manager });
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
+}
+
+/** Chooses who uses this device, under Settings. */
+export async function iAm(page, name) {
+  await goTo(page, "Settings");
+  await page.getByLabel("Who uses this device?").selectOption({ label: name });
+}
+
 export async function waitUntilSaved(page) {
   await page.getByTestId("save-status").filter({ hasText: "Saved on this device" }).waitFor();
 }

@@ -17,39 +17,44 @@ pub fn review_differences(before: &Review, after: &Review) -> Vec<String> {
     }
     for (id, goal) in &after.goals {
         match before.goals.get(id) {
-            None => out.push(format!("Goal \"{}\" added", goal.title)),
+            None => out.push(format!("Goal \"{}\" added", goal.name())),
             Some(old) => {
                 if old.title != goal.title {
                     out.push(format!(
                         "Goal \"{}\" renamed to \"{}\"",
-                        old.title, goal.title
+                        old.name(),
+                        goal.name()
                     ));
                 }
                 if old.description != goal.description {
-                    out.push(format!("Goal \"{}\" description changed", goal.title));
+                    out.push(format!("Goal \"{}\" description changed", goal.name()));
                 }
                 if old.weight != goal.weight {
                     out.push(format!(
                         "Goal \"{}\" weight changed from {}% to {}%",
-                        goal.title, old.weight, goal.weight
+                        goal.name(),
+                        old.weight,
+                        goal.weight
                     ));
                 }
                 if old.progress != goal.progress {
                     out.push(format!(
                         "Goal \"{}\" progress changed from {}% to {}%",
-                        goal.title, old.progress, goal.progress
+                        goal.name(),
+                        old.progress,
+                        goal.progress
                     ));
                 }
                 if old.alignment != goal.alignment {
                     out.push(format!(
                         "Goal \"{}\" aligned to another objective",
-                        goal.title
+                        goal.name()
                     ));
                 }
                 if old.self_rating != goal.self_rating {
                     out.push(format!(
                         "Goal \"{}\" self rating changed from {} to {}",
-                        goal.title,
+                        goal.name(),
                         rating(before, old.self_rating),
                         rating(after, goal.self_rating)
                     ));
@@ -57,7 +62,7 @@ pub fn review_differences(before: &Review, after: &Review) -> Vec<String> {
                 if old.manager_rating != goal.manager_rating {
                     out.push(format!(
                         "Goal \"{}\" manager rating changed from {} to {}",
-                        goal.title,
+                        goal.name(),
                         rating(before, old.manager_rating),
                         rating(after, goal.manager_rating)
                     ));
@@ -67,7 +72,7 @@ pub fn review_differences(before: &Review, after: &Review) -> Vec<String> {
     }
     for (id, goal) in &before.goals {
         if !after.goals.contains_key(id) {
-            out.push(format!("Goal \"{}\" removed", goal.title));
+            out.push(format!("Goal \"{}\" removed", goal.name()));
         }
     }
     if before.self_assessment.as_str() != after.self_assessment.as_str() {

@@ -50,9 +50,9 @@ impl Review {
             let _ = writeln!(md, "No goals were set.");
         }
         for (_, goal) in self.goals_in_order() {
-            let _ = writeln!(md, "### {}\n", goal.title);
-            if !goal.description.is_empty() {
-                let _ = writeln!(md, "{}\n", goal.description);
+            let _ = writeln!(md, "### {}\n", goal.name());
+            if !goal.description.as_str().trim().is_empty() {
+                let _ = writeln!(md, "{}\n", goal.description.as_str());
             }
             let _ = writeln!(md, "- Weight: {}%", goal.weight);
             let _ = writeln!(md, "- Progress: {}%", goal.progress);
@@ -99,9 +99,10 @@ impl Review {
                 let _ = writeln!(md, "**{}**\n", question.text);
                 match question.answer {
                     Answer::Text => {
-                        let _ = writeln!(md, "- Employee: {}", or_dash(&answers.by_employee));
+                        let _ =
+                            writeln!(md, "- Employee: {}", or_dash(answers.by_employee.as_str()));
                         let by = if manager_side {
-                            or_dash(&answers.by_manager)
+                            or_dash(answers.by_manager.as_str())
                         } else {
                             NOT_SHARED
                         };
@@ -139,7 +140,7 @@ impl Review {
         let written: Vec<_> = self
             .peer_feedback
             .values()
-            .filter(|f| !f.text.is_empty())
+            .filter(|f| !f.text.as_str().trim().is_empty())
             .collect();
         if !written.is_empty() || !self.pulled_feedback.is_empty() {
             let _ = writeln!(md, "## Feedback\n");
@@ -151,7 +152,7 @@ impl Review {
                 let _ = writeln!(
                     md,
                     "> {}\n>\n> — {}\n",
-                    feedback.text.replace('\n', "\n> "),
+                    feedback.text.as_str().trim().replace('\n', "\n> "),
                     from.unwrap_or_else(|| "a colleague (anonymous)".to_owned())
                 );
             }

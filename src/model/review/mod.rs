@@ -76,8 +76,13 @@ pub struct Alignment {
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewGoal {
-    pub title: String,
-    pub description: String,
+    /// Typed into and saved as typed: Automerge text (a string in older documents).
+    #[autosurgeon(hydrate = "crate::model::interop::text_or_string")]
+    #[serde(serialize_with = "crate::model::interop::text_as_string")]
+    pub title: Text,
+    #[autosurgeon(hydrate = "crate::model::interop::text_or_string")]
+    #[serde(serialize_with = "crate::model::interop::text_as_string")]
+    pub description: Text,
     /// Share of the whole, in percent.
     pub weight: i64,
     /// Percent done.
@@ -88,12 +93,28 @@ pub struct ReviewGoal {
     pub position: f64,
 }
 
+impl ReviewGoal {
+    /// The goal's title as a list shows it: an empty title (someone is retyping it) reads
+    /// as "Untitled goal".
+    pub fn name(&self) -> &str {
+        match self.title.as_str().trim() {
+            "" => "Untitled goal",
+            title => title,
+        }
+    }
+}
+
 /// The answers to one question of the template.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Answers {
-    pub by_employee: String,
-    pub by_manager: String,
+    /// Typed into and saved as typed: Automerge text (a string in older documents).
+    #[autosurgeon(hydrate = "crate::model::interop::text_or_string")]
+    #[serde(serialize_with = "crate::model::interop::text_as_string")]
+    pub by_employee: Text,
+    #[autosurgeon(hydrate = "crate::model::interop::text_or_string")]
+    #[serde(serialize_with = "crate::model::interop::text_as_string")]
+    pub by_manager: Text,
     pub employee_rating: Option<i64>,
     pub manager_rating: Option<i64>,
 }
@@ -115,7 +136,10 @@ pub struct PeerFeedback {
     pub requested_at: i64,
     /// Shown to the employee without the writer's name.
     pub anonymous: bool,
-    pub text: String,
+    /// Saved as it is typed: Automerge text (a string in older documents).
+    #[autosurgeon(hydrate = "crate::model::interop::text_or_string")]
+    #[serde(serialize_with = "crate::model::interop::text_as_string")]
+    pub text: Text,
     pub written_at: Option<i64>,
 }
 
@@ -257,6 +281,17 @@ impl Review {
             employee: setup.employee,
             manager: setup.manager,
             hr: setup.hr.into_iter().map(|p| (p, true)).collect(),
+            // Each written answer starts as an empty text made with the review, so two
+            // people typing the first words of it at once merge into one text instead of
+            // each making their own (of which one would win).
+            answers: setup
+                .template
+                .sections
+                .iter()
+                .flat_map(|section| &section.questions)
+                .filter(|question| question.answer == Answer::Text)
+                .map(|question| (question.id.clone(), Answers::default()))
+                .collect(),
             scale: setup.scale,
             template: setup.template,
             ..Self::default()
@@ -333,7 +368,7 @@ impl Review {
         self.goals.insert(
             id.clone(),
             ReviewGoal {
-                title,
+                title: Text::with_value(title),
                 weight,
                 position,
                 ..ReviewGoal::default()
@@ -349,21 +384,33 @@ impl Review {
             .ok_or_else(|| "That goal is no longer in this review.".to_owned())
     }
 
-    /// Edits a goal's title, description and weight.
-    pub fn edit_goal(
+    /// Writes a goal's title as it is typed (Automerge text, so two typists merge). It may
+    /// be empty for a moment while someone retypes it; [`ReviewGoal::name`] reads an empty
+    /// title as "Untitled goal".
+    pub fn write_goal_title(&mut self, who: Actor, id: &ItemId, text: &str) -> Result<(), String> {
+        if text.chars().count() > MAX_TITLE_CHARS {
+            return Err(format!(
+                "That title is too long (at most {MAX_TITLE_CHARS} characters)."
+            ));
+        }
+        self.goal_mut(who, id)?.title.update(text);
+        Ok(())
+    }
+
+    /// Writes a goal's description as it is typed.
+    pub fn write_goal_description(
         &mut self,
         who: Actor,
         id: &ItemId,
-        title: &str,
-        description: &str,
-        weight: i64,
+        text: &str,
     ) -> Result<(), String> {
-        let title = valid_title(title)?;
+        self.goal_mut(who, id)?.description.update(text);
+        Ok(())
+    }
+
+    pub fn set_goal_weight(&mut self, who: Actor, id: &ItemId, weight: i64) -> Result<(), String> {
         let weight = check_percent(weight, "A goal's weight")?;
-        let goal = self.goal_mut(who, id)?;
-        goal.title = title;
-        goal.description = description.trim().to_owned();
-        goal.weight = weight;
+        self.goal_mut(who, id)?.weight = weight;
         Ok(())
     }
 
@@ -513,8 +560,9 @@ impl Review {
         let by_manager = self.rating_as_manager(who)?;
         let answers = self.answers.entry(question.clone()).or_default();
         match (answer_kind, by_manager) {
-            (Answer::Text, false) => answers.by_employee = text.unwrap_or_default().to_owned(),
-            (Answer::Text, true) => answers.by_manager = text.unwrap_or_default().to_owned(),
+            // Written as typed: only what differs is spliced into the text.
+            (Answer::Text, false) => answers.by_employee.update(text.unwrap_or_default()),
+            (Answer::Text, true) => answers.by_manager.update(text.unwrap_or_default()),
             (Answer::Rating, false) => answers.employee_rating = rating,
             (Answer::Rating, true) => answers.manager_rating = rating,
         }
@@ -608,8 +656,10 @@ impl Review {
                 "The review has been shared; feedback can no longer be written.".to_owned(),
             );
         }
-        feedback.text = text.trim().to_owned();
-        feedback.written_at = Some(at);
+        // Written as it is typed: only what differs is spliced in, and it counts as
+        // written while it holds more than blanks.
+        feedback.text.update(text);
+        feedback.written_at = (!text.trim().is_empty()).then_some(at);
         Ok(())
     }
 
@@ -767,14 +817,11 @@ fn valid_title(text: &str) -> Result<String, String> {
 
 impl crate::model::DocumentView for Review {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Text edits are tied to the heads they were read at.
-        for (key, text) in [
-            ("self_assessment", &mut self.self_assessment),
-            ("manager_assessment", &mut self.manager_assessment),
-        ] {
-            if let Ok(fresh) = autosurgeon::hydrate_prop(doc, automerge::ROOT, key) {
-                *text = fresh;
-            }
+        // Text edits are tied to the heads they were read at, and a review holds text in
+        // many places (assessments, answers, goals): read it again whole (a review is
+        // small). A field an older document kept as a string is text from here on.
+        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+            *self = fresh;
         }
     }
 }

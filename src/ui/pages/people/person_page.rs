@@ -129,7 +129,7 @@ fn GoalsToPlan(person: Memo<PersonId>) -> impl IntoView {
                         rows.push((
                             document.id.to_string(),
                             review.cycle_name.clone(),
-                            goal.title.clone(),
+                            goal.name().to_owned(),
                             goal.progress,
                             chain,
                         ));
@@ -187,7 +187,7 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
                             goals.push(GoalLink {
                                 review: document.url(),
                                 goal: id.clone(),
-                                title: goal.title.clone(),
+                                title: goal.name().to_owned(),
                             });
                         }
                     }

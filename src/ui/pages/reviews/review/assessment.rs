@@ -2,6 +2,8 @@
 //! Automerge text), the template's questions, and the ratings: competencies, overall and
 //! potential.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use super::super::rating_select::RatingSelect;
@@ -85,36 +87,59 @@ pub fn AssessmentSection() -> impl IntoView {
 #[component]
 pub fn QuestionsSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
-    // Rebuilt only when the questions, answers, stage or person change, not on every
-    // keystroke elsewhere in the review.
+    // Rebuilt only when the questions, ratings, stage or person change. Written answers
+    // are left out: they are saved as they are typed, and rebuilding their fields on a
+    // keystroke would lose the caret. Each text field reads its own answer instead.
     let data = Memo::new(move |_| {
         let me = context.me();
         let manager_side = context.manager_side.get();
         context.read(Default::default(), |r| {
             let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
-            let mut answers = r.answers.clone();
-            if !manager_side {
-                // The manager's answers reach the employee once the review is shared.
-                for answer in answers.values_mut() {
-                    answer.by_manager.clear();
-                    answer.manager_rating = None;
-                }
-            }
+            let ratings: BTreeMap<ItemId, (Option<i64>, Option<i64>)> = r
+                .answers
+                .iter()
+                .map(|(id, a)| {
+                    // The manager's answers reach the employee once the review is shared.
+                    let by_manager = a.manager_rating.filter(|_| manager_side);
+                    (id.clone(), (a.employee_rating, by_manager))
+                })
+                .collect();
             (
                 r.template.sections.clone(),
-                answers,
+                ratings,
                 r.scale.clone(),
                 c,
                 r.stage,
             )
         })
     });
+    let written = move |question: ItemId, by_manager: bool| {
+        Signal::derive(move || {
+            if by_manager && !context.manager_side.get() {
+                return String::new();
+            }
+            context.read(String::new(), |r| {
+                r.answers
+                    .get(&question)
+                    .map(|a| {
+                        if by_manager {
+                            &a.by_manager
+                        } else {
+                            &a.by_employee
+                        }
+                        .as_str()
+                        .to_owned()
+                    })
+                    .unwrap_or_default()
+            })
+        })
+    };
     view! {
-        {move || { let (sections, all_answers, scale, capacity, stage) = data.get();
+        {move || { let (sections, all_ratings, scale, capacity, stage) = data.get();
             let as_manager = capacity.manager || (capacity.hr && !capacity.employee);
             let may = |part| crate::model::review::check_write(part, stage, capacity).is_ok(); sections.into_iter().map(|section| {
             let questions = section.questions.into_iter().map(|question| {
-                let answers = all_answers.get(&question.id).cloned().unwrap_or_default();
+                let (employee_rating, manager_rating) = all_ratings.get(&question.id).copied().unwrap_or_default();
                 let scale = scale.clone();
                 let part = if as_manager { Part::ManagerRatings } else { Part::SelfRatings };
                 let open = may(part) || (!as_manager && may(Part::SelfAssessment)) || (as_manager && may(Part::ManagerAssessment));
@@ -122,15 +147,14 @@ pub fn QuestionsSection() -> impl IntoView {
                 let prefix = format!("question-{id}");
                 let body = match question.answer {
                     Answer::Text => {
-                        let save = move |id: ItemId| move |ev: leptos::ev::Event| {
-                            let text = event_target_value(&ev);
+                        let save = Callback::new(move |text: String| {
                             let _ = context.act("Answer a question", |r, who| r.answer(who, &id, Some(&text), None));
-                        };
+                        });
                         view! {
-                            <label for=format!("{prefix}-employee")>"Employee"</label>
-                            <textarea id=format!("{prefix}-employee") rows=3 disabled=as_manager || !open prop:value=answers.by_employee.clone() on:change=save(id.clone())></textarea>
-                            <label for=format!("{prefix}-manager")>"Manager"</label>
-                            <textarea id=format!("{prefix}-manager") rows=3 disabled=!as_manager || !open prop:value=answers.by_manager.clone() on:change=save(id.clone())></textarea>
+                            <CollaborativeText id=format!("{prefix}-employee") label="Employee" rows=3
+                                value=written(question.id.clone(), false) on_input=save disabled=as_manager || !open/>
+                            <CollaborativeText id=format!("{prefix}-manager") label="Manager" rows=3
+                                value=written(question.id.clone(), true) on_input=save disabled=!as_manager || !open/>
                         }.into_any()
                     }
                     Answer::Rating => {
@@ -138,8 +162,8 @@ pub fn QuestionsSection() -> impl IntoView {
                             let _ = context.act("Rate a question", |r, who| r.answer(who, &id, None, value));
                         });
                         view! {
-                            <RatingSelect id=format!("{prefix}-employee") label="Employee".to_owned() scale=scale.clone() value=answers.employee_rating disabled=as_manager || !open on_change=rate/>
-                            <RatingSelect id=format!("{prefix}-manager") label="Manager".to_owned() scale=scale value=answers.manager_rating disabled=!as_manager || !open on_change=rate/>
+                            <RatingSelect id=format!("{prefix}-employee") label="Employee".to_owned() scale=scale.clone() value=employee_rating disabled=as_manager || !open on_change=rate/>
+                            <RatingSelect id=format!("{prefix}-manager") label="Manager".to_owned() scale=scale value=manager_rating disabled=!as_manager || !open on_change=rate/>
                         }.into_any()
                     }
                 };

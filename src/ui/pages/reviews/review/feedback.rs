@@ -7,7 +7,7 @@ use super::ReviewPageContext;
 use crate::model::review::{FeedbackRequest, PulledFeedback, Stage};
 use crate::model::{ItemId, PersonId};
 use crate::store::now_millis;
-use crate::ui::components::PersonSelect;
+use crate::ui::components::{CollaborativeText, PersonSelect};
 use crate::ui::format::date;
 use crate::ui::pages::reviews::cycle::person_name;
 
@@ -34,14 +34,14 @@ pub fn FeedbackSection() -> impl IntoView {
                         person_name(&state, p)
                     });
                     let mine = me.as_ref() == Some(&f.from);
-                    (
-                        id.clone(),
-                        from,
-                        f.text.clone(),
-                        f.anonymous,
-                        mine,
-                        f.requested_at,
-                    )
+                    // The writer's own entry is saved as it is typed: its text stays out
+                    // of the row's key, or each keystroke would redraw the field.
+                    let text = if mine {
+                        String::new()
+                    } else {
+                        f.text.as_str().trim().to_owned()
+                    };
+                    (id.clone(), from, text, f.anonymous, mine, f.requested_at)
                 })
                 .collect();
             list.sort_by_key(|(id, .., at)| (*at, id.clone()));
@@ -90,7 +90,7 @@ pub fn FeedbackSection() -> impl IntoView {
                 <For each=requests key=|r| r.clone() let((id, from, text, hidden, mine, _at))>
                     <li class="feedback-item">
                         {if mine {
-                            view! { <WriteFeedback id=id.clone() text=text.clone()/> }.into_any()
+                            view! { <WriteFeedback id=id.clone()/> }.into_any()
                         } else if text.is_empty() {
                             view! { <p class="item-meta">{format!("Asked {from}; not written yet.")}</p> }.into_any()
                         } else {
@@ -116,26 +116,33 @@ pub fn FeedbackSection() -> impl IntoView {
     }
 }
 
-/// The asked peer's own entry: a text area and "Save".
+/// The asked peer's own entry, saved as it is typed.
 #[component]
-fn WriteFeedback(id: ItemId, text: String) -> impl IntoView {
+fn WriteFeedback(id: ItemId) -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
-    let draft = RwSignal::new(text);
-    let field = format!("write-feedback-{id}");
-    let save = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let Some(me) = context.me() else { return };
-        let text = draft.get_untracked();
-        let _ = context.act("Write feedback", |r, _| {
-            r.write_feedback(&me, &id, &text, now_millis())
-        });
+    let text = {
+        let id = id.clone();
+        Signal::derive(move || {
+            context.read(String::new(), |r| {
+                r.peer_feedback
+                    .get(&id)
+                    .map(|f| f.text.as_str().to_owned())
+                    .unwrap_or_default()
+            })
+        })
     };
+    let field = format!("write-feedback-{id}");
+    let write = Callback::new(move |typed: String| {
+        let Some(me) = context.me() else { return };
+        let _ = context.act("Write feedback", |r, _| {
+            r.write_feedback(&me, &id, &typed, now_millis())
+        });
+    });
     view! {
-        <form class="form" on:submit=save aria-label="Your feedback">
-            <label for=field.clone()>"Your feedback (you were asked)"</label>
-            <textarea id=field rows=4 bind:value=draft></textarea>
-            <button type="submit" class="button primary">"Save feedback"</button>
-        </form>
+        <div class="form" role="group" aria-label="Your feedback">
+            <CollaborativeText id=field label="Your feedback (you were asked)" value=text on_input=write rows=4/>
+            <p class="item-meta">"Saved as you type."</p>
+        </div>
     }
 }
 

@@ -8,7 +8,7 @@ use super::ReviewPageContext;
 use crate::model::review::{Alignment, Part, ReviewGoal};
 use crate::model::ItemId;
 use crate::store::DocumentId;
-use crate::ui::components::HealthTag;
+use crate::ui::components::{CollaborativeText, HealthTag};
 use crate::ui::format::today;
 use crate::ui::PlansState;
 
@@ -45,7 +45,10 @@ fn objective_choices(plans: &PlansState) -> Vec<(String, ItemId, String)> {
 pub fn GoalsSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
     // Rows are keyed by content and by what the viewer may see and write (which changes
-    // with the stage), so a row is redrawn only when one of those changes.
+    // with the stage), so a row is redrawn only when one of those changes. The texts
+    // typed into a row (title, description, weight, progress) are left out of the key:
+    // they are saved as typed, and redrawing the row would take the field from under the
+    // caret; their fields follow the document on their own.
     let goals = move || {
         let me = context.me();
         let manager_side = context.manager_side.get();
@@ -54,7 +57,16 @@ pub fn GoalsSection() -> impl IntoView {
             let view = format!("{manager_side}{capacity:?}{:?}", r.stage);
             r.goals_in_order()
                 .into_iter()
-                .map(|(id, g)| (id.clone(), g.clone(), view.clone()))
+                .map(|(id, g)| {
+                    let drawn = ReviewGoal {
+                        title: Default::default(),
+                        description: Default::default(),
+                        weight: 0,
+                        progress: 0,
+                        ..g.clone()
+                    };
+                    (id.clone(), format!("{drawn:?}{view}"))
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -94,8 +106,8 @@ pub fn GoalsSection() -> impl IntoView {
             <h2 id="goals-heading">"Goals"</h2>
             <p class="item-meta" data-testid="goals-summary">{summary}</p>
             <ol class="plain-list goal-list">
-                <For each=goals key=|(id, goal, view)| (id.clone(), format!("{goal:?}{view}")) let((id, goal, _view))>
-                    <GoalRow id=id goal=goal/>
+                <For each=goals key=|row| row.clone() let((id, _drawn))>
+                    <GoalRow id=id/>
                 </For>
             </ol>
             <Show when=move || context.may(Part::Goals)>
@@ -112,9 +124,12 @@ pub fn GoalsSection() -> impl IntoView {
 }
 
 #[component]
-fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
+fn GoalRow(id: ItemId) -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
     let plans = expect_context::<PlansState>();
+    let goal = context.read(ReviewGoal::default(), |r| {
+        r.goals.get(&id).cloned().unwrap_or_default()
+    });
     let editable = context.may(Part::Goals);
     let prefix = format!("goal-{id}");
     let scale = context.read(Default::default(), |r| r.scale.clone());
@@ -137,26 +152,51 @@ fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
         .alignment
         .as_ref()
         .and_then(|a| aligned_health(&plans, a));
-    let edit_fields = {
+    // What is typed into the row, read from the document as it changes (the row itself
+    // is not redrawn for it).
+    let now = {
         let id = id.clone();
-        let (title, description, weight) =
-            (goal.title.clone(), goal.description.clone(), goal.weight);
-        move |field: &'static str, value: String| {
-            let (mut t, mut d, mut w) = (title.clone(), description.clone(), weight.to_string());
-            match field {
-                "title" => t = value,
-                "description" => d = value,
-                _ => w = value,
-            }
-            let Ok(w) = w.trim().parse::<i64>() else {
-                return context.error.set(Some(
-                    "A goal's weight is a whole percentage, e.g. 25.".to_owned(),
-                ));
-            };
-            let _ = context.act("Edit a goal", |r, who| r.edit_goal(who, &id, &t, &d, w));
+        move |read: fn(&ReviewGoal) -> String| {
+            let id = id.clone();
+            Signal::derive(move || {
+                context.read(String::new(), |r| {
+                    r.goals.get(&id).map(read).unwrap_or_default()
+                })
+            })
         }
     };
-    let progress = {
+    let title = now(|g| g.title.as_str().to_owned());
+    let description = now(|g| g.description.as_str().to_owned());
+    let weight = now(|g| g.weight.to_string());
+    let progress = now(|g| g.progress.to_string());
+    let name = now(|g| g.name().to_owned());
+    let write_title = {
+        let id = id.clone();
+        Callback::new(move |text: String| {
+            let _ = context.act("Edit a goal", |r, who| r.write_goal_title(who, &id, &text));
+        })
+    };
+    let write_description = {
+        let id = id.clone();
+        Callback::new(move |text: String| {
+            let _ = context.act("Edit a goal", |r, who| {
+                r.write_goal_description(who, &id, &text)
+            });
+        })
+    };
+    // Numbers are written as they are typed, once what is typed reads as one.
+    let set_weight = {
+        let id = id.clone();
+        move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<i64>() {
+            Ok(value) => {
+                let _ = context.act("Edit a goal", |r, who| r.set_goal_weight(who, &id, value));
+            }
+            Err(_) => context.error.set(Some(
+                "A goal's weight is a whole percentage, e.g. 25.".to_owned(),
+            )),
+        }
+    };
+    let set_progress = {
         let id = id.clone();
         move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<i64>() {
             Ok(value) => {
@@ -206,25 +246,20 @@ fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
             let _ = context.act("Remove a goal", |r, who| r.remove_goal(who, &id));
         }
     };
-    let edit_title = edit_fields.clone();
-    let edit_description = edit_fields.clone();
-    let edit_weight = edit_fields;
     let move_up = move_by.clone();
     view! {
         <li class="goal-row" data-goal=id.to_string()>
             <div class="form-grid">
-                <label for=format!("{prefix}-title")>"Goal"</label>
-                <input id=format!("{prefix}-title") type="text" value=goal.title.clone() disabled=!editable
-                    on:change=move |ev| edit_title("title", event_target_value(&ev))/>
-                <label for=format!("{prefix}-description")>"Description"</label>
-                <input id=format!("{prefix}-description") type="text" value=goal.description.clone() disabled=!editable
-                    on:change=move |ev| edit_description("description", event_target_value(&ev))/>
+                <CollaborativeText id=format!("{prefix}-title") label="Goal" value=title
+                    on_input=write_title single_line=true disabled=!editable/>
+                <CollaborativeText id=format!("{prefix}-description") label="Description" value=description
+                    on_input=write_description single_line=true disabled=!editable/>
                 <label for=format!("{prefix}-weight")>"Weight (%)"</label>
-                <input id=format!("{prefix}-weight") type="number" min="0" max="100" inputmode="numeric" value=goal.weight.to_string() disabled=!editable
-                    on:change=move |ev| edit_weight("weight", event_target_value(&ev))/>
+                <input id=format!("{prefix}-weight") type="number" min="0" max="100" inputmode="numeric" prop:value=weight disabled=!editable
+                    on:input=set_weight/>
                 <label for=format!("{prefix}-progress")>"Progress (%)"</label>
-                <input id=format!("{prefix}-progress") type="number" min="0" max="100" inputmode="numeric" value=goal.progress.to_string() disabled=!editable
-                    on:change=progress/>
+                <input id=format!("{prefix}-progress") type="number" min="0" max="100" inputmode="numeric" prop:value=progress disabled=!editable
+                    on:input=set_progress/>
                 <label for=format!("{prefix}-alignment")>"Serves"</label>
                 <select id=format!("{prefix}-alignment") disabled=!editable on:change=align>
                     <option value="" selected=current.is_none()>"No plan objective"</option>
@@ -241,8 +276,8 @@ fn GoalRow(id: ItemId, goal: ReviewGoal) -> impl IntoView {
             {health.map(|(rag, label)| view! { <p class="item-meta">"Objective health: "<HealthTag rag=rag/>" "{label}</p> })}
             <Show when=move || editable>
                 <div class="button-row">
-                    <button type="button" class="button" aria-label=format!("Move goal {} up", goal.title) on:click={let m = move_up.clone(); move |_| m(-1)}>"↑"</button>
-                    <button type="button" class="button" aria-label=format!("Move goal {} down", goal.title) on:click={let m = move_by.clone(); move |_| m(1)}>"↓"</button>
+                    <button type="button" class="button" aria-label=move || format!("Move goal {} up", name.get()) on:click={let m = move_up.clone(); move |_| m(-1)}>"↑"</button>
+                    <button type="button" class="button" aria-label=move || format!("Move goal {} down", name.get()) on:click={let m = move_by.clone(); move |_| m(1)}>"↓"</button>
                     <button type="button" class="button danger" on:click=remove.clone()>"Remove goal"</button>
                 </div>
             </Show>

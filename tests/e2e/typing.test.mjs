@@ -1,0 +1,131 @@
+// Nothing a person types is lost: a review's written answers, its goals' titles and
+// descriptions, and peer feedback are saved as they are typed (no leaving the field
+// first), survive a reload or a closed tab straight after typing, and merge with what
+// someone else types in the same field at the same time.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  addPersonReportingTo, goTo, iAm, nameOrganisation, sharedBrowser, startRelay, waitForValue, waitUntilSaved, withApp, withTwoDevices,
+} from "./support.mjs";
+
+const browser = sharedBrowser();
+
+/**
+ * On `page`: Maria (HR and manager) sets up a scale, the starter template and a cycle
+ * for Ana, adds a goal to Ana's review and opens it for self review; then the device is
+ * Ana's, on her review. Returns the review page's URL.
+ */
+async function anaReviewOpenForSelfReview(page) {
+  await nameOrganisation(page, "Typing Co");
+  await goTo(page, "People");
+  await addPersonReportingTo(page, "Maria Rossi");
+  await addPersonReportingTo(page, "Ana Lima", "Maria Rossi");
+  await iAm(page, "Maria Rossi");
+  await page.getByRole("button", { name: "Add a rating scale" }).click();
+  const scale = page.getByRole("form", { name: "Rating scale: New rating scale" });
+  await scale.getByLabel("Levels, one per line: value and label").fill("1 Below\n2 Meets\n3 Exceeds");
+  await scale.getByRole("button", { name: "Save scale" }).click();
+  await page.getByTestId("scales").getByRole("form").waitFor();
+  await page.getByRole("button", { name: "Add a review template" }).click();
+  await page.getByRole("form", { name: "Review template: New review template" }).getByRole("button", { name: "Save template" }).click();
+  await page.getByTestId("templates").getByRole("form").waitFor();
+  await goTo(page, "Reviews");
+  await page.getByRole("button", { name: "Start a review cycle" }).click();
+  const cycle = page.getByRole("form", { name: "New review cycle" });
+  await cycle.getByLabel("Name").fill("2026 annual review");
+  await cycle.getByLabel("Ana Lima").check();
+  await cycle.getByRole("button", { name: "Start the cycle" }).click();
+  await page.getByRole("heading", { name: "2026 annual review" }).waitFor();
+  await page.getByTestId("cycle-reviews").locator("tbody tr").filter({ hasText: "Ana Lima" }).getByRole("link").click();
+  await page.getByLabel("New goal").fill("Ship the app");
+  await page.getByRole("button", { name: "Add goal" }).click();
+  await page.getByRole("button", { name: "Open for self review" }).click();
+  await page.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
+  await waitUntilSaved(page);
+  const url = page.url();
+  await iAm(page, "Ana Lima");
+  await page.goto(url);
+  await page.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
+  return url;
+}
+
+const wentWell = (page) => page.getByRole("group", { name: "What went well this year?" }).getByLabel("Employee");
+const goalTitle = (page) => page.locator(".goal-row").getByLabel("Goal", { exact: true });
+const goalDescription = (page) => page.locator(".goal-row").getByLabel("Description", { exact: true });
+
+test("what is typed into a review is kept through a reload and a closed tab, without leaving the field", async () => {
+  await withApp(browser, {}, async ({ relay, context, page }) => {
+    await page.goto(relay.base);
+    const review = await anaReviewOpenForSelfReview(page);
+
+    // Typed, and the page reloaded while the caret is still in the field.
+    await wentWell(page).click();
+    await wentWell(page).pressSequentially("I shipped the app.");
+    await page.reload();
+    await waitForValue(wentWell(page), "I shipped the app.");
+
+    // The goal retitled and described, and the tab closed straight after.
+    await goalTitle(page).click();
+    await goalTitle(page).press("End");
+    await goalTitle(page).pressSequentially(" to phones");
+    await goalDescription(page).click();
+    await goalDescription(page).pressSequentially("Both stores.");
+    await page.close({ runBeforeUnload: true });
+
+    const again = await context.newPage();
+    await again.goto(review);
+    await waitForValue(goalTitle(again), "Ship the app to phones");
+    await waitForValue(goalDescription(again), "Both stores.");
+    await waitForValue(wentWell(again), "I shipped the app.");
+    // Lists show the new title too.
+    await again.getByRole("button", { name: "Move goal Ship the app to phones up" }).waitFor();
+    await again.close();
+  });
+});
+
+test("two devices typing in one answer at once keep both texts", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(browser, async ({ laptop, a, b }) => {
+      await a.goto(relay.base);
+      const review = await anaReviewOpenForSelfReview(a);
+      await a.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
+      await goTo(a, "Settings");
+      const link = await a.getByTestId("share-link").inputValue();
+      await b.goto(link);
+      await b.getByRole("button", { name: "Open this workspace" }).click();
+      await b.getByTestId("org-name").filter({ hasText: "Typing Co" }).waitFor({ timeout: 15_000 });
+      await iAm(b, "Ana Lima");
+      await b.goto(review);
+      await b.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor({ timeout: 15_000 });
+      await a.goto(review);
+      await a.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
+
+      // Live: what one types appears on the other as it is typed.
+      await wentWell(a).pressSequentially("Launched. ");
+      await waitForValue(wentWell(b), "Launched. ");
+
+      // Both type at once, the laptop with no network; nothing either typed is lost.
+      await laptop.setOffline(true);
+      await a.getByTestId("sync-status").filter({ hasText: "Offline" }).waitFor({ timeout: 15_000 });
+      await wentWell(a).press("End");
+      await wentWell(a).pressSequentially("On time.");
+      await wentWell(b).press("End");
+      await wentWell(b).pressSequentially("Under budget.");
+      await laptop.setOffline(false);
+      const bothKept = (text) => text.startsWith("Launched. ") && text.includes("On time.") && text.includes("Under budget.")
+        && text.length === "Launched. On time.Under budget.".length;
+      for (const page of [a, b]) {
+        const deadline = Date.now() + 20_000;
+        let text;
+        while (!bothKept((text = await wentWell(page).inputValue()))) {
+          if (Date.now() > deadline) assert.fail(`both texts kept, not ${JSON.stringify(text)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      assert.equal(await wentWell(a).inputValue(), await wentWell(b).inputValue(), "both devices hold the same text");
+    }, { expectedErrors: [/WebSocket connection to .* failed/, /net::ERR_INTERNET_DISCONNECTED/] });
+  } finally {
+    await relay.stop();
+  }
+});
