@@ -425,25 +425,35 @@ impl super::document_view::DocumentView for Workspace {
         doc: &mut automerge::AutoCommit,
     ) -> Result<(), String> {
         use super::document_view::{write_field, write_map};
-        write_field(
-            doc,
-            "organisation",
-            &self.organisation,
-            &before.organisation,
-        )?;
-        write_field(doc, "about", &self.about, &before.about)?;
-        write_map(doc, "people", &self.people, &before.people)?;
-        write_map(doc, "teams", &self.teams, &before.teams)?;
-        write_map(doc, "plans", &self.plans, &before.plans)?;
-        write_map(doc, "scales", &self.scales, &before.scales)?;
-        write_map(doc, "templates", &self.templates, &before.templates)?;
-        write_map(doc, "cycles", &self.cycles, &before.cycles)?;
-        write_map(doc, "check_ins", &self.check_ins, &before.check_ins)?;
-        write_map(doc, "feedback", &self.feedback, &before.feedback)?;
+        // Every field is named here, with no `..`: a field added to `Workspace` and not
+        // written is a compile error (see the same in `Plan`).
+        let Workspace {
+            organisation,
+            about,
+            people,
+            teams,
+            plans,
+            scales,
+            templates,
+            cycles,
+            check_ins,
+            feedback,
+            feedback_requests,
+        } = &*self;
+        write_field(doc, "organisation", organisation, &before.organisation)?;
+        write_field(doc, "about", about, &before.about)?;
+        write_map(doc, "people", people, &before.people)?;
+        write_map(doc, "teams", teams, &before.teams)?;
+        write_map(doc, "plans", plans, &before.plans)?;
+        write_map(doc, "scales", scales, &before.scales)?;
+        write_map(doc, "templates", templates, &before.templates)?;
+        write_map(doc, "cycles", cycles, &before.cycles)?;
+        write_map(doc, "check_ins", check_ins, &before.check_ins)?;
+        write_map(doc, "feedback", feedback, &before.feedback)?;
         write_map(
             doc,
             "feedback_requests",
-            &self.feedback_requests,
+            feedback_requests,
             &before.feedback_requests,
         )?;
         Ok(())

@@ -286,41 +286,61 @@ impl crate::model::DocumentView for Plan {
         doc: &mut automerge::AutoCommit,
     ) -> Result<(), String> {
         use crate::model::document_view::{write_field, write_map};
-        write_field(doc, "title", &self.title, &before.title)?;
-        write_field(doc, "start_year", &self.start_year, &before.start_year)?;
-        write_field(doc, "end_year", &self.end_year, &before.end_year)?;
-        write_field(doc, "cycle", &self.cycle, &before.cycle)?;
-        write_field(doc, "status", &self.status, &before.status)?;
-        write_field(doc, "currency", &self.currency, &before.currency)?;
+        // Every field is named here, with no `..`: a field added to `Plan` and not
+        // written is a compile error (and a field named and not written, an unused
+        // variable that clippy refuses). `tests/document_round_trip.rs` checks the keys.
+        let Plan {
+            title,
+            start_year,
+            end_year,
+            cycle,
+            status,
+            currency,
+            budget_available,
+            headcount_available,
+            participants,
+            mission,
+            vision,
+            values,
+            swot,
+            pestle,
+            goals,
+            objectives,
+            initiatives,
+            measures,
+            approvals,
+            predecessor,
+        } = &*self;
+        write_field(doc, "title", title, &before.title)?;
+        write_field(doc, "start_year", start_year, &before.start_year)?;
+        write_field(doc, "end_year", end_year, &before.end_year)?;
+        write_field(doc, "cycle", cycle, &before.cycle)?;
+        write_field(doc, "status", status, &before.status)?;
+        write_field(doc, "currency", currency, &before.currency)?;
         write_field(
             doc,
             "budget_available",
-            &self.budget_available,
+            budget_available,
             &before.budget_available,
         )?;
         write_field(
             doc,
             "headcount_available",
-            &self.headcount_available,
+            headcount_available,
             &before.headcount_available,
         )?;
-        write_field(doc, "mission", &self.mission, &before.mission)?;
-        write_field(doc, "vision", &self.vision, &before.vision)?;
-        write_field(doc, "values", &self.values, &before.values)?;
-        write_field(doc, "predecessor", &self.predecessor, &before.predecessor)?;
-        write_map(
-            doc,
-            "participants",
-            &self.participants,
-            &before.participants,
-        )?;
-        write_map(doc, "swot", &self.swot, &before.swot)?;
-        write_map(doc, "pestle", &self.pestle, &before.pestle)?;
-        write_map(doc, "goals", &self.goals, &before.goals)?;
-        write_map(doc, "objectives", &self.objectives, &before.objectives)?;
-        write_map(doc, "initiatives", &self.initiatives, &before.initiatives)?;
-        write_map(doc, "measures", &self.measures, &before.measures)?;
-        write_map(doc, "approvals", &self.approvals, &before.approvals)?;
+        write_field(doc, "mission", mission, &before.mission)?;
+        write_field(doc, "vision", vision, &before.vision)?;
+        write_field(doc, "values", values, &before.values)?;
+        write_field(doc, "predecessor", predecessor, &before.predecessor)?;
+        write_map(doc, "participants", participants, &before.participants)?;
+        write_map(doc, "swot", swot, &before.swot)?;
+        write_map(doc, "pestle", pestle, &before.pestle)?;
+        write_map(doc, "goals", goals, &before.goals)?;
+        write_map(doc, "objectives", objectives, &before.objectives)?;
+        write_map(doc, "initiatives", initiatives, &before.initiatives)?;
+        write_map(doc, "measures", measures, &before.measures)?;
+        write_map(doc, "approvals", approvals, &before.approvals)?;
         Ok(())
     }
 
