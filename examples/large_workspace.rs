@@ -9,7 +9,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use throughline::model::plan::{Direction, Initiative, InitiativeStatus, Measure, Plan};
+use throughline::model::plan::{Direction, Initiative, InitiativeStatus, Measure, Plan, PlanError};
 use throughline::model::review::{
     Alignment, Deadlines, Potential, RatingScale, Review, ReviewCycle, ReviewSetup, ReviewTemplate,
     Stage,
@@ -91,7 +91,7 @@ fn main() -> Result<(), String> {
         .take(50)
         .cloned()
         .collect();
-    let plan = large_plan(objectives, &owners)?;
+    let plan = large_plan(objectives, &owners).map_err(|e| e.to_string())?;
     let plan = DocHandle::create(Rc::new(MemoryStorage::new()), &plan, "Create plan")?;
     handle
         .change("List the plan", |ws: &mut Workspace| {
@@ -122,7 +122,7 @@ fn main() -> Result<(), String> {
 
 /// A plan with `objectives` objectives under 20 goals; each objective has one measure
 /// with five quarterly actuals and one initiative.
-fn large_plan(objectives: usize, owners: &[PersonId]) -> Result<Plan, String> {
+fn large_plan(objectives: usize, owners: &[PersonId]) -> Result<Plan, PlanError> {
     let mut plan = Plan::new("Large plan 2027–2029", 2027, 2029)?;
     plan.set_available(500_000_000, 2_000.0)?;
     let goals: Vec<_> = (0..20)
@@ -183,7 +183,8 @@ fn review_cycle(
         "Annual review",
         "# Looking back\nWhat went well?\nHow did you grow? [rating]",
         "Communication\nOwnership\nCollaboration",
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let cycle_id = ItemId::random();
     let mut documents = Vec::new();
     let mut listed = Vec::new();
@@ -203,7 +204,9 @@ fn review_cycle(
         for g in 0..3 {
             let goal = format!("Goal {g} of person {i:04}");
             let who = review.actor(&hr);
-            let id = review.add_goal(who, &goal, [50, 30, 20][g])?;
+            let id = review
+                .add_goal(who, &goal, [50, 30, 20][g])
+                .map_err(|e| e.to_string())?;
             if let Some(goal) = review.goals.get_mut(&id) {
                 goal.progress = ((i * 13 + g * 29) % 101) as i64;
                 goal.manager_rating = Some(1 + ((i + g) % 5) as i64);

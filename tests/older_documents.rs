@@ -144,7 +144,7 @@ fn an_older_archive_imports_with_every_document() {
 /// document of its kind) and reads it back with the document's own reader.
 fn round_trips<T: DocumentView + Default + PartialEq + std::fmt::Debug>(value: &T, name: &str) {
     let mut doc = AutoCommit::new();
-    autosurgeon::reconcile(&mut doc, &T::default()).unwrap();
+    autosurgeon::reconcile(&mut doc, T::default()).unwrap();
     doc.commit();
     let mut written = value.clone();
     written.write_since(&T::default(), &mut doc).unwrap();

@@ -4,8 +4,8 @@
 use automerge::AutoCommit;
 use autosurgeon::{hydrate, reconcile};
 use throughline::model::plan::{
-    Difference, DifferenceKind, Direction, Initiative, InitiativeStatus, Measure, Plan, PlanStatus,
-    Quadrant, Rag, ReportContext, Role, Statement, Trend,
+    Difference, DifferenceKind, Direction, Initiative, InitiativeStatus, Measure, Plan, PlanError,
+    PlanStatus, Quadrant, Rag, ReportContext, Role, Statement, Trend,
 };
 use throughline::model::{DocumentView, ItemId, PersonId};
 
@@ -103,25 +103,45 @@ fn the_latest_actual_is_the_one_with_the_latest_date_whatever_the_order_entered(
 fn contradictory_measures_and_bad_values_are_refused_and_nothing_is_written() {
     let (mut plan, _, objective) = small_plan();
     let before = plan.clone();
-    assert!(plan
-        .add_measure(measure(&objective, 10.0, 5.0, Direction::Up))
-        .unwrap_err()
-        .contains("below the baseline"));
+    assert_eq!(
+        plan.add_measure(measure(&objective, 10.0, 5.0, Direction::Up)),
+        Err(PlanError::TargetBelowBaseline)
+    );
     let mut thresholds = measure(&objective, 0.0, 10.0, Direction::Up);
     thresholds.amber_from = 11.0;
-    assert!(plan.add_measure(thresholds).is_err());
+    assert_eq!(
+        plan.add_measure(thresholds),
+        Err(PlanError::GreenBelowAmber)
+    );
     assert_eq!(plan, before);
     let id = plan
         .add_measure(measure(&objective, 0.0, 10.0, Direction::Up))
         .unwrap();
     let with_measure = plan.clone();
-    assert!(plan.record_actual(&id, "2027-02-30", 1.0).is_err());
-    assert!(plan.record_actual(&id, "next week", 1.0).is_err());
-    assert!(plan.record_actual(&id, "2027-01-31", f64::NAN).is_err());
+    assert_eq!(
+        plan.record_actual(&id, "2027-02-30", 1.0),
+        Err(PlanError::NoSuchDay {
+            date: "2027-02-30".into()
+        })
+    );
+    assert_eq!(
+        plan.record_actual(&id, "next week", 1.0),
+        Err(PlanError::NotADate {
+            text: "next week".into()
+        })
+    );
+    assert_eq!(
+        plan.record_actual(&id, "2027-01-31", f64::NAN),
+        Err(PlanError::ActualNotANumber)
+    );
     assert_eq!(plan, with_measure);
-    assert!(Plan::new("Backwards", 2029, 2027)
-        .unwrap_err()
-        .contains("before the start year"));
+    assert_eq!(
+        Plan::new("Backwards", 2029, 2027),
+        Err(PlanError::HorizonBackwards {
+            start_year: 2029,
+            end_year: 2027
+        })
+    );
     let mut initiative = Initiative {
         objective: objective.clone(),
         title: "Launch".into(),
@@ -129,10 +149,19 @@ fn contradictory_measures_and_bad_values_are_refused_and_nothing_is_written() {
         end: Some("2027-01-01".into()),
         ..Initiative::default()
     };
-    assert!(plan.add_initiative(initiative.clone()).is_err());
+    assert_eq!(
+        plan.add_initiative(initiative.clone()),
+        Err(PlanError::DatesBackwards {
+            start: "2027-06-01".into(),
+            end: "2027-01-01".into()
+        })
+    );
     initiative.end = None;
     initiative.progress = 140;
-    assert!(plan.add_initiative(initiative).is_err());
+    assert_eq!(
+        plan.add_initiative(initiative),
+        Err(PlanError::ProgressOutOfRange)
+    );
     assert_eq!(plan, with_measure);
 }
 
@@ -265,7 +294,10 @@ fn resources_sum_per_goal_and_in_total_and_flag_over_allocation() {
     assert_eq!(resources.remaining().budget, 50_000);
     plan.set_available(400_000, 7.0).unwrap();
     assert!(plan.resources().over_budget());
-    assert!(plan.set_available(-1, 1.0).is_err());
+    assert_eq!(
+        plan.set_available(-1, 1.0),
+        Err(PlanError::AvailableNegative)
+    );
 }
 
 // ---- status and approval ----
@@ -276,22 +308,30 @@ fn status_moves_only_along_the_allowed_paths_and_approval_needs_a_board_or_execu
     let (ana, bo, cy) = (PersonId::random(), PersonId::random(), PersonId::random());
     plan.set_participant(ana.clone(), Role::Board);
     plan.set_participant(bo.clone(), Role::Contributor);
-    assert!(plan.set_status(PlanStatus::Archived).is_err());
-    assert!(plan
-        .approve(&ana, "Ana", 1)
-        .unwrap_err()
-        .contains("in review"));
+    assert_eq!(
+        plan.set_status(PlanStatus::Archived),
+        Err(PlanError::StatusNotAllowed {
+            from: PlanStatus::Draft,
+            to: PlanStatus::Archived
+        })
+    );
+    assert_eq!(plan.approve(&ana, "Ana", 1), Err(PlanError::NotInReview));
     plan.set_status(PlanStatus::InReview).unwrap();
-    assert!(
-        plan.set_status(PlanStatus::Approved).is_err(),
+    assert_eq!(
+        plan.set_status(PlanStatus::Approved),
+        Err(PlanError::ApprovedOnlyByApproving),
         "approval is its own step"
     );
-    assert!(plan
-        .approve(&bo, "Bo", 1)
-        .unwrap_err()
-        .contains("Contributors"));
-    assert!(plan.approve(&cy, "Cy", 1).is_err(), "not a participant");
-    assert!(plan.can_approve(None).is_err());
+    assert_eq!(
+        plan.approve(&bo, "Bo", 1),
+        Err(PlanError::ContributorCannotApprove)
+    );
+    assert_eq!(
+        plan.approve(&cy, "Cy", 1),
+        Err(PlanError::NotAParticipant),
+        "not a participant"
+    );
+    assert_eq!(plan.can_approve(None), Err(PlanError::ApproverUnknown));
     let approval = plan.approve(&ana, "Ana", 1_800_000_000_000).unwrap();
     assert_eq!(plan.status, PlanStatus::Approved);
     assert_eq!(approval.role, Role::Board);
@@ -502,7 +542,10 @@ fn swot_items_reorder_move_between_quadrants_and_link_to_objectives() {
         plan.swot[&a].objectives.is_empty(),
         "links go with the objective"
     );
-    assert!(plan.add_swot_item(Quadrant::Threats, "  ").is_err());
+    assert_eq!(
+        plan.add_swot_item(Quadrant::Threats, "  "),
+        Err(PlanError::TitleMissing { what: "An item" })
+    );
 }
 
 // ---- concurrent edits on two devices ----
@@ -773,7 +816,10 @@ fn measures_and_initiatives_reorder_and_move_to_another_objective_with_what_they
         .unwrap();
     plan.move_initiative(&work, &second, 0).unwrap();
     assert_eq!(plan.initiatives_of(&second).len(), 1);
-    assert!(plan.move_initiative(&work, &ItemId::random(), 0).is_err());
+    assert_eq!(
+        plan.move_initiative(&work, &ItemId::random(), 0),
+        Err(PlanError::ItemGone)
+    );
 }
 
 #[test]
@@ -806,4 +852,176 @@ fn the_plan_as_json_has_its_documented_shape() {
     assert_eq!(objective_json["measures"][0]["direction"], "Up");
     assert_eq!(json["swot"][0]["kind"], "Opportunities");
     assert_eq!(json["swot"][0]["objectives"][0], objective.as_str());
+}
+
+// ---- refusals in words ----
+
+#[test]
+fn every_refusal_reads_as_the_sentence_the_person_sees() {
+    let text = |t: &str| t.to_owned();
+    let cases = [
+        (
+            PlanError::TitleMissing { what: "A goal" },
+            "A goal needs a title.",
+        ),
+        (
+            PlanError::TitleTooLong,
+            "That title is too long (at most 200 characters).",
+        ),
+        (
+            PlanError::HorizonYearOutOfRange { year: 1999 },
+            "1999 is outside the years a plan can cover.",
+        ),
+        (
+            PlanError::HorizonBackwards {
+                start_year: 2029,
+                end_year: 2027,
+            },
+            "The end year (2027) is before the start year (2029).",
+        ),
+        (PlanError::HorizonTooLong, "A plan covers at most 10 years."),
+        (
+            PlanError::CurrencyInvalid,
+            "Write the currency as a short code, e.g. EUR or USD.",
+        ),
+        (
+            PlanError::AvailableNegative,
+            "What is available cannot be negative.",
+        ),
+        (
+            PlanError::NotAYear { text: text("27x") },
+            "\"27x\" is not a year; write it as four digits, e.g. 2027.",
+        ),
+        (
+            PlanError::YearOutOfRange { year: 1800 },
+            "1800 is outside the years a plan can cover (2000–2100).",
+        ),
+        (
+            PlanError::NotADate {
+                text: text("next week"),
+            },
+            "\"next week\" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31.",
+        ),
+        (
+            PlanError::NoSuchMonth {
+                date: text("2027-13-01"),
+                month: 13,
+            },
+            "2027-13-01: there is no month 13.",
+        ),
+        (
+            PlanError::NoSuchDay {
+                date: text("2027-02-30"),
+            },
+            "2027-02-30: that day does not exist in that month.",
+        ),
+        (
+            PlanError::DateOutOfRange {
+                date: text("1999-12-31"),
+            },
+            "1999-12-31 is outside the years a plan can cover (2000–2100).",
+        ),
+        (
+            PlanError::NotANumber { text: text("abc") },
+            "\"abc\" is not a number.",
+        ),
+        (
+            PlanError::NumberUnusable { text: text("NaN") },
+            "\"NaN\" is not a usable number.",
+        ),
+        (
+            PlanError::NotAnAmount { text: text("lots") },
+            "\"lots\" is not an amount; write digits only, e.g. 250000.",
+        ),
+        (PlanError::BudgetNegative, "A budget cannot be negative."),
+        (
+            PlanError::BudgetNotWhole,
+            "Write the budget in whole units, without cents.",
+        ),
+        (
+            PlanError::NotAHeadcount { text: text("two") },
+            "\"two\" is not a headcount; write a number, e.g. 3 or 2.5.",
+        ),
+        (
+            PlanError::HeadcountNegative,
+            "A headcount cannot be negative.",
+        ),
+        (
+            PlanError::NotAPercentage { text: text("most") },
+            "\"most\" is not a percentage; write a number from 0 to 100.",
+        ),
+        (
+            PlanError::ProgressOutOfRange,
+            "Progress is a percentage from 0 to 100.",
+        ),
+        (
+            PlanError::ApprovedOnlyByApproving,
+            "A plan is approved by a board or executive participant: use Approve.",
+        ),
+        (
+            PlanError::StatusNotAllowed {
+                from: PlanStatus::InReview,
+                to: PlanStatus::Archived,
+            },
+            "A plan that is in review cannot be moved to archived.",
+        ),
+        (
+            PlanError::NotInReview,
+            "Only a plan in review can be approved: send it for review first.",
+        ),
+        (
+            PlanError::ApproverUnknown,
+            "Choose who you are (Settings → You) to approve.",
+        ),
+        (
+            PlanError::ContributorCannotApprove,
+            "Contributors cannot approve; a board or executive participant can.",
+        ),
+        (
+            PlanError::NotAParticipant,
+            "Only the plan's board or executive participants can approve it.",
+        ),
+        (
+            PlanError::ItemGone,
+            "That item is no longer in the plan (someone may have just removed it).",
+        ),
+        (
+            PlanError::DatesBackwards {
+                start: text("2027-06-01"),
+                end: text("2027-01-01"),
+            },
+            "The end date (2027-01-01) is before the start date (2027-06-01).",
+        ),
+        (
+            PlanError::ResourcesNegative,
+            "Budget and headcount cannot be negative.",
+        ),
+        (PlanError::MeasureNameMissing, "A measure needs a name."),
+        (
+            PlanError::TargetBelowBaseline,
+            "Up is good, so the target cannot be below the baseline.",
+        ),
+        (
+            PlanError::GreenBelowAmber,
+            "Up is good, so green must start at or above amber.",
+        ),
+        (
+            PlanError::TargetAboveBaseline,
+            "Down is good, so the target cannot be above the baseline.",
+        ),
+        (
+            PlanError::GreenAboveAmber,
+            "Down is good, so green must start at or below amber.",
+        ),
+        (PlanError::ActualNotANumber, "An actual must be a number."),
+        (
+            PlanError::NoActual {
+                date: text("2027-03-31"),
+            },
+            "There is no actual for 2027-03-31.",
+        ),
+    ];
+    for (error, sentence) in cases {
+        assert_eq!(error.to_string(), sentence);
+    }
 }

@@ -8,7 +8,7 @@ use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::review::{
     ratings_csv, Band, CycleSetup, Deadlines, Distribution, NineBox, Potential, RatingScale,
-    Review, ReviewSetup, ReviewTemplate, Stage,
+    Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
 };
 use throughline::model::{DocumentView, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
@@ -76,12 +76,18 @@ fn a_review_moves_one_stage_at_a_time_and_is_never_moved_to_signed() {
     let error = review
         .move_to(Stage::Calibration, review.actor(&hr()))
         .unwrap_err();
-    assert!(error.contains("one stage at a time"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::SkipsStages {
+            from: Stage::Draft,
+            to: Stage::Calibration
+        }
+    );
     let mut shared = review_in(Stage::Shared);
     let error = shared
         .move_to(Stage::Signed, shared.actor(&hr()))
         .unwrap_err();
-    assert!(error.contains("acknowledgement"), "{error}");
+    assert_eq!(error, ReviewError::SignedOnlyBySigning);
     assert_eq!(shared.stage, Stage::Shared);
 }
 
@@ -101,7 +107,7 @@ fn only_the_manager_or_hr_send_back_and_never_after_a_signature() {
     let error = shared
         .move_to(Stage::Calibration, shared.actor(&hr()))
         .unwrap_err();
-    assert!(error.contains("no longer be sent back"), "{error}");
+    assert_eq!(error, ReviewError::SignedCannotGoBack);
 }
 
 #[test]
@@ -119,7 +125,12 @@ fn who_writes_what_follows_the_stage() {
     let error = review
         .set_self_assessment(review.actor(&ana()), "late edit")
         .unwrap_err();
-    assert!(error.contains("closed"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::PartClosed {
+            stage: Stage::ManagerReview
+        }
+    );
     assert_eq!(review.self_assessment.as_str(), "Shipped the app.");
     review.set_overall(review.actor(&bo()), Some(4)).unwrap();
     assert!(
@@ -143,7 +154,18 @@ fn a_rating_outside_the_scale_is_refused_and_nothing_is_written() {
     let error = review
         .set_overall(review.actor(&bo()), Some(7))
         .unwrap_err();
-    assert!(error.contains("7 is not on the scale"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::NotOnScale {
+            value: 7,
+            scale: "Five-point scale".to_owned(),
+            values: vec![1, 2, 3, 4, 5],
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "7 is not on the scale \"Five-point scale\" (1, 2, 3, 4, 5)."
+    );
     assert!(review
         .rate_goal(review.actor(&bo()), &goal, Some(0))
         .is_err());
@@ -188,14 +210,39 @@ fn a_cycle_with_a_date_outside_it_is_refused() {
     assert!(setup.check(&workspace, 0).is_ok());
     setup.deadlines.self_review = "2026-12-01".into();
     let error = setup.check(&workspace, 0).unwrap_err();
-    assert!(error.contains("outside the cycle"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::DateOutsideCycle {
+            what: "The self review deadline".to_owned(),
+            date: "2026-12-01".to_owned(),
+            first: "2027-01-01".to_owned(),
+            last: "2028-12-31".to_owned(),
+        }
+    );
     setup.deadlines.self_review = "2028-02-20".into();
     let error = setup.check(&workspace, 0).unwrap_err();
-    assert!(error.contains("before"), "deadlines in order: {error}");
+    assert_eq!(
+        error,
+        ReviewError::DeadlinesOutOfOrder {
+            what: "The manager review deadline",
+            date: "2028-01-31".to_owned(),
+            before: "The self review deadline",
+            before_date: "2028-02-20".to_owned(),
+        },
+        "deadlines in order"
+    );
+    assert_eq!(
+        error.to_string(),
+        "The manager review deadline (2028-01-31) is before the self review deadline (2028-02-20)."
+    );
     setup.deadlines.self_review = "2028-01-15".into();
     setup.period_end = "2026-12-31".into();
-    assert!(
-        setup.check(&workspace, 0).is_err(),
+    assert_eq!(
+        setup.check(&workspace, 0),
+        Err(ReviewError::PeriodBackwards {
+            start: "2027-01-01".to_owned(),
+            end: "2026-12-31".to_owned(),
+        }),
         "a period that ends before it starts"
     );
 }
@@ -211,7 +258,14 @@ fn a_development_action_due_before_the_period_is_refused() {
             Some("2026-05-01"),
         )
         .unwrap_err();
-    assert!(error.contains("before this review's period"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::DueBeforePeriod {
+            due: "2026-05-01".to_owned(),
+            start: "2027-01-01".to_owned(),
+            end: "2027-12-31".to_owned(),
+        }
+    );
     assert!(review.development.is_empty());
 }
 
@@ -388,7 +442,7 @@ fn signing_records_the_heads_and_later_edits_are_found() {
             let id = r.add_goal(r.actor(&bo()), "Ship the app", 100)?;
             r.set_goal_progress(r.actor(&bo()), &id, 80)?;
             r.stage = Stage::Shared;
-            Ok::<_, String>(())
+            Ok::<_, ReviewError>(())
         })
         .unwrap();
     let acknowledged_at = handle.heads();
@@ -441,7 +495,13 @@ fn signing_a_review_that_is_not_shared_is_refused_and_nothing_is_written() {
     let Err(ChangeError::Refused(error)) = outcome else {
         panic!("signing in manager review must be refused");
     };
-    assert!(error.contains("only once it is shared"), "{error}");
+    assert_eq!(
+        error,
+        ReviewError::NotSharedYet {
+            what: "signed",
+            stage: Stage::ManagerReview
+        }
+    );
     assert_eq!(handle.heads(), heads, "nothing written");
     let mut shared = review_in(Stage::Shared);
     assert!(

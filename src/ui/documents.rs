@@ -54,10 +54,10 @@ impl<T> PartialEq for OpenDocument<T> {
 impl<T: DocumentView + Send + Sync> OpenDocument<T> {
     /// Applies `edit` as one change described by `message`, by the person chosen under
     /// Settings → You; on refusal nothing changes and the reason comes back in words.
-    pub fn edit<R>(
+    pub fn edit<R, E: std::fmt::Display>(
         &self,
         message: &str,
-        edit: impl FnOnce(&mut T) -> Result<R, String>,
+        edit: impl FnOnce(&mut T) -> Result<R, E>,
     ) -> Result<R, String> {
         let author = self.workspace.my_name();
         let outcome = self.handle.with_value(|handle| {
@@ -69,7 +69,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
                 self.view.set(Some(view));
                 Ok(result)
             }
-            Err(ChangeError::Refused(error)) => Err(error),
+            Err(ChangeError::Refused(error)) => Err(error.to_string()),
             Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
         }
     }

@@ -4,7 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{Plan, PlanStatus, Role};
+use super::{Plan, PlanError, PlanStatus, Role};
 use crate::model::{ItemId, PersonId};
 
 /// Who approved a plan, in which role, and when.
@@ -43,46 +43,42 @@ impl Plan {
     }
 
     /// Moves the plan to `status`; refused (with the reason) when not allowed from here.
-    pub fn set_status(&mut self, status: PlanStatus) -> Result<(), String> {
+    pub fn set_status(&mut self, status: PlanStatus) -> Result<(), PlanError> {
         if status == PlanStatus::Approved {
-            return Err(
-                "A plan is approved by a board or executive participant: use Approve.".to_owned(),
-            );
+            return Err(PlanError::ApprovedOnlyByApproving);
         }
         if !self.next_statuses().contains(&status) {
-            return Err(format!(
-                "A plan that is {} cannot be moved to {}.",
-                self.status.label().to_lowercase(),
-                status.label().to_lowercase()
-            ));
+            return Err(PlanError::StatusNotAllowed {
+                from: self.status,
+                to: status,
+            });
         }
         self.status = status;
         Ok(())
     }
 
     /// Whether `person` may approve the plan now, and if not, why.
-    pub fn can_approve(&self, person: Option<&PersonId>) -> Result<Role, String> {
+    pub fn can_approve(&self, person: Option<&PersonId>) -> Result<Role, PlanError> {
         if self.status != PlanStatus::InReview {
-            return Err(
-                "Only a plan in review can be approved: send it for review first.".to_owned(),
-            );
+            return Err(PlanError::NotInReview);
         }
         let Some(person) = person else {
-            return Err("Choose who you are (Settings → You) to approve.".to_owned());
+            return Err(PlanError::ApproverUnknown);
         };
         match self.participants.get(person) {
             Some(role @ (Role::Board | Role::Executive)) => Ok(*role),
-            Some(Role::Contributor) => {
-                Err("Contributors cannot approve; a board or executive participant can.".to_owned())
-            }
-            None => {
-                Err("Only the plan's board or executive participants can approve it.".to_owned())
-            }
+            Some(Role::Contributor) => Err(PlanError::ContributorCannotApprove),
+            None => Err(PlanError::NotAParticipant),
         }
     }
 
     /// Approves the plan as `person` (named `name`) at `at`; returns the approval.
-    pub fn approve(&mut self, person: &PersonId, name: &str, at: i64) -> Result<Approval, String> {
+    pub fn approve(
+        &mut self,
+        person: &PersonId,
+        name: &str,
+        at: i64,
+    ) -> Result<Approval, PlanError> {
         let role = self.can_approve(Some(person))?;
         let approval = Approval {
             person: person.clone(),

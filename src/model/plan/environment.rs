@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::structure::{gone, ordered, positions, Kind};
-use super::{valid_title, Plan};
+use super::structure::{ordered, positions, Kind};
+use super::{valid_title, Plan, PlanError};
 use crate::model::ItemId;
 
 /// A quadrant of the SWOT board.
@@ -143,7 +143,7 @@ impl Plan {
         )
     }
 
-    pub fn add_swot_item(&mut self, quadrant: Quadrant, text: &str) -> Result<ItemId, String> {
+    pub fn add_swot_item(&mut self, quadrant: Quadrant, text: &str) -> Result<ItemId, PlanError> {
         let text = valid_title(text, "An item")?;
         let position = self
             .swot_in(quadrant)
@@ -162,14 +162,14 @@ impl Plan {
         Ok(id)
     }
 
-    pub fn edit_swot_item(&mut self, id: &ItemId, text: &str) -> Result<(), String> {
+    pub fn edit_swot_item(&mut self, id: &ItemId, text: &str) -> Result<(), PlanError> {
         let text = valid_title(text, "An item")?;
-        self.swot.get_mut(id).ok_or_else(gone)?.text = text;
+        self.swot.get_mut(id).ok_or(PlanError::ItemGone)?.text = text;
         Ok(())
     }
 
-    pub fn remove_swot_item(&mut self, id: &ItemId) -> Result<(), String> {
-        self.swot.remove(id).map(|_| ()).ok_or_else(gone)
+    pub fn remove_swot_item(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.swot.remove(id).map(|_| ()).ok_or(PlanError::ItemGone)
     }
 
     /// Moves an item to index `to` of `quadrant` (its own or another): what a drag and
@@ -179,13 +179,13 @@ impl Plan {
         id: &ItemId,
         quadrant: Quadrant,
         to: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         if !self.swot.contains_key(id) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let siblings = positions(self.swot_in(quadrant), |i| i.position);
         let position = self.place(Kind::Swot, siblings, id, to);
-        let item = self.swot.get_mut(id).ok_or_else(gone)?;
+        let item = self.swot.get_mut(id).ok_or(PlanError::ItemGone)?;
         item.quadrant = quadrant;
         item.position = position;
         Ok(())
@@ -203,7 +203,7 @@ impl Plan {
         text: &str,
         impact: Level,
         likelihood: Level,
-    ) -> Result<ItemId, String> {
+    ) -> Result<ItemId, PlanError> {
         let text = valid_title(text, "A factor")?;
         let position = self
             .pestle
@@ -232,9 +232,9 @@ impl Plan {
         text: &str,
         impact: Level,
         likelihood: Level,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         let text = valid_title(text, "A factor")?;
-        let factor = self.pestle.get_mut(id).ok_or_else(gone)?;
+        let factor = self.pestle.get_mut(id).ok_or(PlanError::ItemGone)?;
         factor.category = category;
         factor.text = text;
         factor.impact = impact;
@@ -242,21 +242,29 @@ impl Plan {
         Ok(())
     }
 
-    pub fn remove_pestle_factor(&mut self, id: &ItemId) -> Result<(), String> {
-        self.pestle.remove(id).map(|_| ()).ok_or_else(gone)
+    pub fn remove_pestle_factor(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.pestle
+            .remove(id)
+            .map(|_| ())
+            .ok_or(PlanError::ItemGone)
     }
 
     /// Links (or unlinks) a SWOT item or PESTLE factor to an objective that answers it.
-    pub fn link(&mut self, item: &ItemId, objective: &ItemId, linked: bool) -> Result<(), String> {
+    pub fn link(
+        &mut self,
+        item: &ItemId,
+        objective: &ItemId,
+        linked: bool,
+    ) -> Result<(), PlanError> {
         if linked && !self.objectives.contains_key(objective) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let links = if let Some(swot) = self.swot.get_mut(item) {
             &mut swot.objectives
         } else if let Some(factor) = self.pestle.get_mut(item) {
             &mut factor.objectives
         } else {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         };
         if linked {
             links.insert(objective.clone(), true);

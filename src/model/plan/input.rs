@@ -8,35 +8,35 @@
 //! assert!(parse_date("2027-02-30").is_err());
 //! ```
 
+use super::PlanError;
+
 /// The earliest and latest years a plan may cover.
 pub const YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
 
 /// A year such as `2027`.
-pub fn parse_year(text: &str) -> Result<i64, String> {
+pub fn parse_year(text: &str) -> Result<i64, PlanError> {
     let text = text.trim();
-    let year: i64 = text
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a year; write it as four digits, e.g. 2027."))?;
+    let year: i64 = text.parse().map_err(|_| PlanError::NotAYear {
+        text: text.to_owned(),
+    })?;
     if !YEARS.contains(&year) {
-        return Err(format!(
-            "{year} is outside the years a plan can cover ({}–{}).",
-            YEARS.start(),
-            YEARS.end()
-        ));
+        return Err(PlanError::YearOutOfRange { year });
     }
     Ok(year)
 }
 
 /// Why two typed years do not make a horizon (start to end), if both are years.
-pub fn horizon_problem(start: &str, end: &str) -> Option<String> {
+pub fn horizon_problem(start: &str, end: &str) -> Option<PlanError> {
     let (start, end) = (parse_year(start).ok()?, parse_year(end).ok()?);
     super::Plan::default().set_horizon(start, end).err()
 }
 
 /// A calendar date written `YYYY-MM-DD` (what a date input gives), checked to exist.
-pub fn parse_date(text: &str) -> Result<String, String> {
+pub fn parse_date(text: &str) -> Result<String, PlanError> {
     let text = text.trim();
-    let invalid = || format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31.");
+    let invalid = || PlanError::NotADate {
+        text: text.to_owned(),
+    };
     let parts: Vec<&str> = text.split('-').collect();
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
         return Err(invalid());
@@ -44,17 +44,20 @@ pub fn parse_date(text: &str) -> Result<String, String> {
     let number = |part: &str| part.parse::<u32>().map_err(|_| invalid());
     let (year, month, day) = (number(parts[0])?, number(parts[1])?, number(parts[2])?);
     if !(1..=12).contains(&month) {
-        return Err(format!("{text}: there is no month {month}."));
+        return Err(PlanError::NoSuchMonth {
+            date: text.to_owned(),
+            month,
+        });
     }
     if day == 0 || day > days_in_month(year, month) {
-        return Err(format!("{text}: that day does not exist in that month."));
+        return Err(PlanError::NoSuchDay {
+            date: text.to_owned(),
+        });
     }
     if !YEARS.contains(&i64::from(year)) {
-        return Err(format!(
-            "{text} is outside the years a plan can cover ({}–{}).",
-            YEARS.start(),
-            YEARS.end()
-        ));
+        return Err(PlanError::DateOutOfRange {
+            date: text.to_owned(),
+        });
     }
     Ok(text.to_owned())
 }
@@ -69,63 +72,56 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 }
 
 /// A number such as `42`, `-3.5` or `1,250.5` (thousands separators are allowed).
-pub fn parse_number(text: &str) -> Result<f64, String> {
+pub fn parse_number(text: &str) -> Result<f64, PlanError> {
     let cleaned: String = text
         .trim()
         .chars()
         .filter(|c| *c != ',' && *c != ' ')
         .collect();
-    let value: f64 = cleaned
-        .parse()
-        .map_err(|_| format!("\"{}\" is not a number.", text.trim()))?;
+    let value: f64 = cleaned.parse().map_err(|_| PlanError::NotANumber {
+        text: text.trim().to_owned(),
+    })?;
     if !value.is_finite() || value.abs() > 1e15 {
-        return Err(format!("\"{}\" is not a usable number.", text.trim()));
+        return Err(PlanError::NumberUnusable {
+            text: text.trim().to_owned(),
+        });
     }
     Ok(value)
 }
 
 /// A budget in whole units of the plan's currency, not negative.
-pub fn parse_amount(text: &str) -> Result<i64, String> {
-    let value = parse_number(text).map_err(|_| {
-        format!(
-            "\"{}\" is not an amount; write digits only, e.g. 250000.",
-            text.trim()
-        )
+pub fn parse_amount(text: &str) -> Result<i64, PlanError> {
+    let value = parse_number(text).map_err(|_| PlanError::NotAnAmount {
+        text: text.trim().to_owned(),
     })?;
     if value < 0.0 {
-        return Err("A budget cannot be negative.".to_owned());
+        return Err(PlanError::BudgetNegative);
     }
     if value.fract() != 0.0 {
-        return Err("Write the budget in whole units, without cents.".to_owned());
+        return Err(PlanError::BudgetNotWhole);
     }
     Ok(value as i64)
 }
 
 /// A headcount in people (full-time equivalents, so 2.5 is allowed), not negative.
-pub fn parse_headcount(text: &str) -> Result<f64, String> {
-    let value = parse_number(text).map_err(|_| {
-        format!(
-            "\"{}\" is not a headcount; write a number, e.g. 3 or 2.5.",
-            text.trim()
-        )
+pub fn parse_headcount(text: &str) -> Result<f64, PlanError> {
+    let value = parse_number(text).map_err(|_| PlanError::NotAHeadcount {
+        text: text.trim().to_owned(),
     })?;
     if value < 0.0 {
-        return Err("A headcount cannot be negative.".to_owned());
+        return Err(PlanError::HeadcountNegative);
     }
     Ok(value)
 }
 
 /// A percentage from 0 to 100.
-pub fn parse_percent(text: &str) -> Result<i64, String> {
+pub fn parse_percent(text: &str) -> Result<i64, PlanError> {
     let trimmed = text.trim().trim_end_matches('%');
-    let value = parse_number(trimmed).map_err(|_| {
-        format!(
-            "\"{}\" is not a percentage; write a number from 0 to 100.",
-            text.trim()
-        )
+    let value = parse_number(trimmed).map_err(|_| PlanError::NotAPercentage {
+        text: text.trim().to_owned(),
     })?;
     if !(0.0..=100.0).contains(&value) {
-        return Err("Progress is a percentage from 0 to 100.".to_owned());
+        return Err(PlanError::ProgressOutOfRange);
     }
     Ok(value.round() as i64)
 }
@@ -164,21 +160,69 @@ mod tests {
 
     #[test]
     fn years_dates_and_numbers() {
+        let text = |t: &str| t.to_owned();
         assert_eq!(parse_year("2027"), Ok(2027));
-        assert!(parse_year("27x").is_err());
-        assert!(parse_year("1800").is_err());
+        assert_eq!(
+            parse_year("27x"),
+            Err(PlanError::NotAYear { text: text("27x") })
+        );
+        assert_eq!(
+            parse_year("1800"),
+            Err(PlanError::YearOutOfRange { year: 1800 })
+        );
         assert_eq!(parse_date("2028-02-29"), Ok("2028-02-29".to_owned()));
-        assert!(parse_date("2027-02-29").is_err());
-        assert!(parse_date("2027-13-01").is_err());
-        assert!(parse_date("31/03/2027").is_err());
+        assert_eq!(
+            parse_date("2027-02-29"),
+            Err(PlanError::NoSuchDay {
+                date: text("2027-02-29")
+            })
+        );
+        assert_eq!(
+            parse_date("2027-13-01"),
+            Err(PlanError::NoSuchMonth {
+                date: text("2027-13-01"),
+                month: 13
+            })
+        );
+        assert_eq!(
+            parse_date("31/03/2027"),
+            Err(PlanError::NotADate {
+                text: text("31/03/2027")
+            })
+        );
+        assert_eq!(
+            parse_date("1999-12-31"),
+            Err(PlanError::DateOutOfRange {
+                date: text("1999-12-31")
+            })
+        );
         assert_eq!(parse_number("-3.5"), Ok(-3.5));
-        assert!(parse_number("abc").is_err());
-        assert!(parse_number("NaN").is_err());
+        assert_eq!(
+            parse_number("abc"),
+            Err(PlanError::NotANumber { text: text("abc") })
+        );
+        assert_eq!(
+            parse_number("NaN"),
+            Err(PlanError::NumberUnusable { text: text("NaN") })
+        );
         assert_eq!(parse_amount("250,000"), Ok(250_000));
-        assert!(parse_amount("-1").is_err());
-        assert!(parse_amount("10.5").is_err());
+        assert_eq!(parse_amount("-1"), Err(PlanError::BudgetNegative));
+        assert_eq!(parse_amount("10.5"), Err(PlanError::BudgetNotWhole));
+        assert_eq!(
+            parse_amount("lots"),
+            Err(PlanError::NotAnAmount { text: text("lots") })
+        );
+        assert_eq!(parse_headcount("-1"), Err(PlanError::HeadcountNegative));
+        assert_eq!(
+            parse_headcount("two"),
+            Err(PlanError::NotAHeadcount { text: text("two") })
+        );
         assert_eq!(parse_percent("45%"), Ok(45));
-        assert!(parse_percent("120").is_err());
+        assert_eq!(parse_percent("120"), Err(PlanError::ProgressOutOfRange));
+        assert_eq!(
+            parse_percent("most"),
+            Err(PlanError::NotAPercentage { text: text("most") })
+        );
         assert_eq!(format_number(1250.5), "1,250.5");
         assert_eq!(format_number(-42.0), "-42");
         assert_eq!(format_number(1_000_000.25), "1,000,000.25");

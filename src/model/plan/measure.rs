@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::input::{format_number, parse_date};
+use super::PlanError;
 use crate::model::ItemId;
 
 /// Which way a measure should move.
@@ -118,29 +119,25 @@ impl Measure {
     }
 
     /// Checks that the numbers agree with each other; the reason is for the person.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), PlanError> {
         if self.name.trim().is_empty() {
-            return Err("A measure needs a name.".to_owned());
+            return Err(PlanError::MeasureNameMissing);
         }
         match self.direction {
             Direction::Up => {
                 if self.target < self.baseline {
-                    return Err(
-                        "Up is good, so the target cannot be below the baseline.".to_owned()
-                    );
+                    return Err(PlanError::TargetBelowBaseline);
                 }
                 if self.green_from < self.amber_from {
-                    return Err("Up is good, so green must start at or above amber.".to_owned());
+                    return Err(PlanError::GreenBelowAmber);
                 }
             }
             Direction::Down => {
                 if self.target > self.baseline {
-                    return Err(
-                        "Down is good, so the target cannot be above the baseline.".to_owned()
-                    );
+                    return Err(PlanError::TargetAboveBaseline);
                 }
                 if self.green_from > self.amber_from {
-                    return Err("Down is good, so green must start at or below amber.".to_owned());
+                    return Err(PlanError::GreenAboveAmber);
                 }
             }
         }
@@ -148,10 +145,10 @@ impl Measure {
     }
 
     /// Records (or corrects) the actual for `date`.
-    pub fn record_actual(&mut self, date: &str, value: f64) -> Result<(), String> {
+    pub fn record_actual(&mut self, date: &str, value: f64) -> Result<(), PlanError> {
         let date = parse_date(date)?;
         if !value.is_finite() {
-            return Err("An actual must be a number.".to_owned());
+            return Err(PlanError::ActualNotANumber);
         }
         self.actuals.insert(date, value);
         Ok(())

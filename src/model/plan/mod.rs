@@ -17,6 +17,7 @@
 mod approval;
 mod compare;
 mod environment;
+mod error;
 mod export;
 mod input;
 mod markdown;
@@ -36,6 +37,7 @@ use crate::model::{ItemId, PersonId};
 pub use approval::Approval;
 pub use compare::{Difference, DifferenceKind};
 pub use environment::{Level, PestleCategory, PestleFactor, Quadrant, SwotItem};
+pub use error::PlanError;
 pub use export::{PLAN_JSON_FORMAT, PLAN_JSON_VERSION};
 pub use input::{
     format_number, horizon_problem, parse_amount, parse_date, parse_headcount, parse_number,
@@ -168,7 +170,7 @@ impl Statement {
 
 impl Plan {
     /// A new draft plan covering `start_year` to `end_year`.
-    pub fn new(title: &str, start_year: i64, end_year: i64) -> Result<Self, String> {
+    pub fn new(title: &str, start_year: i64, end_year: i64) -> Result<Self, PlanError> {
         let mut plan = Self {
             currency: "EUR".to_owned(),
             ..Self::default()
@@ -178,24 +180,25 @@ impl Plan {
         Ok(plan)
     }
 
-    pub fn set_title(&mut self, title: &str) -> Result<(), String> {
+    pub fn set_title(&mut self, title: &str) -> Result<(), PlanError> {
         self.title = valid_title(title, "The plan")?;
         Ok(())
     }
 
-    pub fn set_horizon(&mut self, start_year: i64, end_year: i64) -> Result<(), String> {
+    pub fn set_horizon(&mut self, start_year: i64, end_year: i64) -> Result<(), PlanError> {
         for year in [start_year, end_year] {
             if !input::YEARS.contains(&year) {
-                return Err(format!("{year} is outside the years a plan can cover."));
+                return Err(PlanError::HorizonYearOutOfRange { year });
             }
         }
         if end_year < start_year {
-            return Err(format!(
-                "The end year ({end_year}) is before the start year ({start_year})."
-            ));
+            return Err(PlanError::HorizonBackwards {
+                start_year,
+                end_year,
+            });
         }
         if end_year - start_year >= MAX_HORIZON_YEARS {
-            return Err(format!("A plan covers at most {MAX_HORIZON_YEARS} years."));
+            return Err(PlanError::HorizonTooLong);
         }
         self.start_year = start_year;
         self.end_year = end_year;
@@ -215,18 +218,18 @@ impl Plan {
         self.cycle = cycle;
     }
 
-    pub fn set_currency(&mut self, currency: &str) -> Result<(), String> {
+    pub fn set_currency(&mut self, currency: &str) -> Result<(), PlanError> {
         let currency = currency.trim().to_uppercase();
         if currency.is_empty() || currency.chars().count() > 8 {
-            return Err("Write the currency as a short code, e.g. EUR or USD.".to_owned());
+            return Err(PlanError::CurrencyInvalid);
         }
         self.currency = currency;
         Ok(())
     }
 
-    pub fn set_available(&mut self, budget: i64, headcount: f64) -> Result<(), String> {
+    pub fn set_available(&mut self, budget: i64, headcount: f64) -> Result<(), PlanError> {
         if budget < 0 || headcount < 0.0 || !headcount.is_finite() {
-            return Err("What is available cannot be negative.".to_owned());
+            return Err(PlanError::AvailableNegative);
         }
         self.budget_available = budget;
         self.headcount_available = headcount;
@@ -261,16 +264,15 @@ impl Plan {
     }
 }
 
-/// A trimmed, non-empty title of at most [`MAX_TITLE_CHARS`].
-fn valid_title(text: &str, what: &str) -> Result<String, String> {
+/// A trimmed, non-empty title of at most [`MAX_TITLE_CHARS`]; `what` names the thing in
+/// the refusal ([`PlanError::TitleMissing`]).
+fn valid_title(text: &str, what: &'static str) -> Result<String, PlanError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("{what} needs a title."));
+        return Err(PlanError::TitleMissing { what });
     }
     if text.chars().count() > MAX_TITLE_CHARS {
-        return Err(format!(
-            "That title is too long (at most {MAX_TITLE_CHARS} characters)."
-        ));
+        return Err(PlanError::TitleTooLong);
     }
     Ok(text.to_owned())
 }

@@ -3,7 +3,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{valid_title, Measure, Plan};
+use super::{valid_title, Measure, Plan, PlanError};
 use crate::model::order::moved_position;
 use crate::model::{ItemId, PersonId};
 
@@ -79,20 +79,21 @@ pub struct Initiative {
 
 impl Initiative {
     /// Checks dates, money and progress together; the reason is for the person.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), PlanError> {
         valid_title(&self.title, "An initiative")?;
         if let (Some(start), Some(end)) = (&self.start, &self.end) {
             if end < start {
-                return Err(format!(
-                    "The end date ({end}) is before the start date ({start})."
-                ));
+                return Err(PlanError::DatesBackwards {
+                    start: start.clone(),
+                    end: end.clone(),
+                });
             }
         }
         if self.budget < 0 || self.headcount < 0.0 {
-            return Err("Budget and headcount cannot be negative.".to_owned());
+            return Err(PlanError::ResourcesNegative);
         }
         if !(0..=100).contains(&self.progress) {
-            return Err("Progress is a percentage from 0 to 100.".to_owned());
+            return Err(PlanError::ProgressOutOfRange);
         }
         Ok(())
     }
@@ -193,7 +194,7 @@ impl Plan {
         (objectives, initiatives, measures)
     }
 
-    pub fn add_goal(&mut self, title: &str) -> Result<ItemId, String> {
+    pub fn add_goal(&mut self, title: &str) -> Result<ItemId, PlanError> {
         let id = ItemId::random();
         let goal = Goal {
             title: valid_title(title, "A goal")?,
@@ -210,12 +211,12 @@ impl Plan {
         title: &str,
         description: &str,
         budget_envelope: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         let title = valid_title(title, "A goal")?;
         if budget_envelope.is_some_and(|b| b < 0) {
-            return Err("A budget cannot be negative.".to_owned());
+            return Err(PlanError::BudgetNegative);
         }
-        let goal = self.goals.get_mut(id).ok_or_else(gone)?;
+        let goal = self.goals.get_mut(id).ok_or(PlanError::ItemGone)?;
         goal.title = title;
         goal.description = description.trim().to_owned();
         goal.budget_envelope = budget_envelope;
@@ -223,8 +224,8 @@ impl Plan {
     }
 
     /// Removes a goal with its objectives and everything under them.
-    pub fn remove_goal(&mut self, id: &ItemId) -> Result<(), String> {
-        self.goals.remove(id).ok_or_else(gone)?;
+    pub fn remove_goal(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.goals.remove(id).ok_or(PlanError::ItemGone)?;
         let objectives: Vec<ItemId> = self
             .objectives
             .iter()
@@ -237,9 +238,9 @@ impl Plan {
         Ok(())
     }
 
-    pub fn add_objective(&mut self, goal: &ItemId, title: &str) -> Result<ItemId, String> {
+    pub fn add_objective(&mut self, goal: &ItemId, title: &str) -> Result<ItemId, PlanError> {
         if !self.goals.contains_key(goal) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let id = ItemId::random();
         let objective = Objective {
@@ -258,10 +259,10 @@ impl Plan {
         title: &str,
         owner: Option<PersonId>,
         due: Option<String>,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         let title = valid_title(title, "An objective")?;
         let due = due.map(|d| super::parse_date(&d)).transpose()?;
-        let objective = self.objectives.get_mut(id).ok_or_else(gone)?;
+        let objective = self.objectives.get_mut(id).ok_or(PlanError::ItemGone)?;
         objective.title = title;
         objective.owner = owner;
         objective.due = due;
@@ -269,13 +270,18 @@ impl Plan {
     }
 
     /// Moves an objective to `goal` at index `to` among that goal's objectives.
-    pub fn move_objective(&mut self, id: &ItemId, goal: &ItemId, to: usize) -> Result<(), String> {
+    pub fn move_objective(
+        &mut self,
+        id: &ItemId,
+        goal: &ItemId,
+        to: usize,
+    ) -> Result<(), PlanError> {
         if !self.goals.contains_key(goal) || !self.objectives.contains_key(id) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let siblings = positions(self.objectives_of(goal), |o| o.position);
         let position = self.place(Kind::Objective, siblings, id, to);
-        let objective = self.objectives.get_mut(id).ok_or_else(gone)?;
+        let objective = self.objectives.get_mut(id).ok_or(PlanError::ItemGone)?;
         objective.goal = goal.clone();
         objective.position = position;
         Ok(())
@@ -288,13 +294,13 @@ impl Plan {
         id: &ItemId,
         objective: &ItemId,
         to: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         if !self.objectives.contains_key(objective) || !self.measures.contains_key(id) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let siblings = positions(self.measures_of(objective), |m| m.position);
         let position = self.place(Kind::Measure, siblings, id, to);
-        let measure = self.measures.get_mut(id).ok_or_else(gone)?;
+        let measure = self.measures.get_mut(id).ok_or(PlanError::ItemGone)?;
         measure.objective = objective.clone();
         measure.position = position;
         Ok(())
@@ -306,26 +312,26 @@ impl Plan {
         id: &ItemId,
         objective: &ItemId,
         to: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         if !self.objectives.contains_key(objective) || !self.initiatives.contains_key(id) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let siblings = positions(self.initiatives_of(objective), |i| i.position);
         let position = self.place(Kind::Initiative, siblings, id, to);
-        let initiative = self.initiatives.get_mut(id).ok_or_else(gone)?;
+        let initiative = self.initiatives.get_mut(id).ok_or(PlanError::ItemGone)?;
         initiative.objective = objective.clone();
         initiative.position = position;
         Ok(())
     }
 
     /// Moves a goal to index `to`.
-    pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), String> {
+    pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), PlanError> {
         if !self.goals.contains_key(id) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         let siblings = positions(self.goals_in_order(), |g| g.position);
         let position = self.place(Kind::Goal, siblings, id, to);
-        self.goals.get_mut(id).ok_or_else(gone)?.position = position;
+        self.goals.get_mut(id).ok_or(PlanError::ItemGone)?.position = position;
         Ok(())
     }
 
@@ -373,8 +379,8 @@ impl Plan {
 
     /// Removes an objective with its initiatives and measures, and its links from the
     /// environment analysis.
-    pub fn remove_objective(&mut self, id: &ItemId) -> Result<(), String> {
-        self.objectives.remove(id).ok_or_else(gone)?;
+    pub fn remove_objective(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.objectives.remove(id).ok_or(PlanError::ItemGone)?;
         self.initiatives.retain(|_, i| &i.objective != id);
         self.measures.retain(|_, m| &m.objective != id);
         for item in self.swot.values_mut() {
@@ -387,9 +393,9 @@ impl Plan {
     }
 
     /// Adds a checked initiative under its objective.
-    pub fn add_initiative(&mut self, mut initiative: Initiative) -> Result<ItemId, String> {
+    pub fn add_initiative(&mut self, mut initiative: Initiative) -> Result<ItemId, PlanError> {
         if !self.objectives.contains_key(&initiative.objective) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         initiative.title = valid_title(&initiative.title, "An initiative")?;
         initiative.check()?;
@@ -408,24 +414,27 @@ impl Plan {
         &mut self,
         id: &ItemId,
         mut details: Initiative,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         details.title = valid_title(&details.title, "An initiative")?;
         details.check()?;
-        let initiative = self.initiatives.get_mut(id).ok_or_else(gone)?;
+        let initiative = self.initiatives.get_mut(id).ok_or(PlanError::ItemGone)?;
         details.objective = initiative.objective.clone();
         details.position = initiative.position;
         *initiative = details;
         Ok(())
     }
 
-    pub fn remove_initiative(&mut self, id: &ItemId) -> Result<(), String> {
-        self.initiatives.remove(id).map(|_| ()).ok_or_else(gone)
+    pub fn remove_initiative(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.initiatives
+            .remove(id)
+            .map(|_| ())
+            .ok_or(PlanError::ItemGone)
     }
 
     /// Adds a checked measure under its objective.
-    pub fn add_measure(&mut self, mut measure: Measure) -> Result<ItemId, String> {
+    pub fn add_measure(&mut self, mut measure: Measure) -> Result<ItemId, PlanError> {
         if !self.objectives.contains_key(&measure.objective) {
-            return Err(gone());
+            return Err(PlanError::ItemGone);
         }
         measure.name = measure.name.trim().to_owned();
         measure.check()?;
@@ -440,10 +449,10 @@ impl Plan {
     }
 
     /// Replaces a measure's definition; its actuals and place stay.
-    pub fn update_measure(&mut self, id: &ItemId, mut details: Measure) -> Result<(), String> {
+    pub fn update_measure(&mut self, id: &ItemId, mut details: Measure) -> Result<(), PlanError> {
         details.name = details.name.trim().to_owned();
         details.check()?;
-        let measure = self.measures.get_mut(id).ok_or_else(gone)?;
+        let measure = self.measures.get_mut(id).ok_or(PlanError::ItemGone)?;
         details.objective = measure.objective.clone();
         details.position = measure.position;
         details.actuals = std::mem::take(&mut measure.actuals);
@@ -451,8 +460,11 @@ impl Plan {
         Ok(())
     }
 
-    pub fn remove_measure(&mut self, id: &ItemId) -> Result<(), String> {
-        self.measures.remove(id).map(|_| ()).ok_or_else(gone)
+    pub fn remove_measure(&mut self, id: &ItemId) -> Result<(), PlanError> {
+        self.measures
+            .remove(id)
+            .map(|_| ())
+            .ok_or(PlanError::ItemGone)
     }
 
     /// Records (or corrects) the actual of a measure for a date.
@@ -461,25 +473,22 @@ impl Plan {
         measure: &ItemId,
         date: &str,
         value: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), PlanError> {
         self.measures
             .get_mut(measure)
-            .ok_or_else(gone)?
+            .ok_or(PlanError::ItemGone)?
             .record_actual(date, value)
     }
 
-    pub fn remove_actual(&mut self, measure: &ItemId, date: &str) -> Result<(), String> {
+    pub fn remove_actual(&mut self, measure: &ItemId, date: &str) -> Result<(), PlanError> {
         self.measures
             .get_mut(measure)
-            .ok_or_else(gone)?
+            .ok_or(PlanError::ItemGone)?
             .actuals
             .remove(date)
             .map(|_| ())
-            .ok_or_else(|| format!("There is no actual for {date}."))
+            .ok_or_else(|| PlanError::NoActual {
+                date: date.to_owned(),
+            })
     }
-}
-
-/// The item was removed (perhaps on another device) since the page showed it.
-pub(super) fn gone() -> String {
-    "That item is no longer in the plan (someone may have just removed it).".to_owned()
 }

@@ -6,7 +6,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{Actor, CalibrationNote, RatingScale, Review};
+use super::{Actor, CalibrationNote, RatingScale, Review, ReviewError};
 use crate::model::ItemId;
 
 /// Potential, as judged in calibration.
@@ -241,16 +241,12 @@ impl Review {
         to: NineBox,
         by_name: &str,
         at: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         if self.stage != super::Stage::Calibration {
-            return Err(format!(
-                "{} is not in calibration (the review is in \"{}\").",
-                "This review",
-                self.stage.label()
-            ));
+            return Err(ReviewError::NotInCalibration { stage: self.stage });
         }
         if !(who.capacity.manager || who.capacity.hr) {
-            return Err("Only the person's manager or the cycle's HR can calibrate.".to_owned());
+            return Err(ReviewError::NotYoursToCalibrate);
         }
         let band_values = to.performance.values(&self.scale);
         let overall = match self.overall {
@@ -264,7 +260,7 @@ impl Review {
                 *band_values
                     .iter()
                     .min_by_key(|v| ((**v - from).abs(), **v))
-                    .ok_or("The rating scale has no value in that band.")?
+                    .ok_or(ReviewError::NoValueInBand)?
             }
         };
         if self.overall == Some(overall) && self.potential == Some(to.potential) {

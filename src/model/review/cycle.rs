@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{check_date_in, Review, Stage};
+use super::{check_date_in, Review, ReviewError, Stage};
 use crate::model::plan::parse_date;
 use crate::model::{ItemId, PersonId, Workspace};
 
@@ -68,28 +68,36 @@ const DEADLINE_SLACK_DAYS: i64 = 366;
 
 impl CycleSetup {
     /// Checks the setup against the workspace; the checked cycle (without reviews yet).
-    pub fn check(&self, workspace: &Workspace, created_at: i64) -> Result<ReviewCycle, String> {
+    pub fn check(
+        &self,
+        workspace: &Workspace,
+        created_at: i64,
+    ) -> Result<ReviewCycle, ReviewError> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err("A cycle needs a name.".to_owned());
+            return Err(ReviewError::CycleNameMissing);
         }
-        let start = parse_date(&self.period_start).map_err(|e| format!("Period start: {e}"))?;
-        let end = parse_date(&self.period_end).map_err(|e| format!("Period end: {e}"))?;
+        let period_date = |text: &str, what: &str| {
+            parse_date(text).map_err(|reason| ReviewError::DateInvalid {
+                what: what.to_owned(),
+                reason,
+            })
+        };
+        let start = period_date(&self.period_start, "Period start")?;
+        let end = period_date(&self.period_end, "Period end")?;
         if end < start {
-            return Err(format!(
-                "The period ends ({end}) before it starts ({start})."
-            ));
+            return Err(ReviewError::PeriodBackwards { start, end });
         }
         let template = self
             .template
             .clone()
             .filter(|t| workspace.templates.contains_key(t))
-            .ok_or("Choose a template (Settings → Reviews defines them).")?;
+            .ok_or(ReviewError::TemplateNotChosen)?;
         let scale = self
             .scale
             .clone()
             .filter(|s| workspace.scales.contains_key(s))
-            .ok_or("Choose a rating scale (Settings → Reviews defines them).")?;
+            .ok_or(ReviewError::ScaleNotChosen)?;
         let last = add_days(&end, DEADLINE_SLACK_DAYS);
         let mut deadlines = Vec::new();
         for (date, what) in [
@@ -105,21 +113,20 @@ impl CycleSetup {
         }
         for pair in deadlines.windows(2) {
             if pair[1].0 < pair[0].0 {
-                return Err(format!(
-                    "{} ({}) is before {} ({}).",
-                    pair[1].1,
-                    pair[1].0,
-                    pair[0].1.to_lowercase(),
-                    pair[0].0
-                ));
+                return Err(ReviewError::DeadlinesOutOfOrder {
+                    what: pair[1].1,
+                    date: pair[1].0.clone(),
+                    before: pair[0].1,
+                    before_date: pair[0].0.clone(),
+                });
             }
         }
         if self.participants.is_empty() {
-            return Err("Choose at least one participant, by team or by person.".to_owned());
+            return Err(ReviewError::NoParticipants);
         }
         for person in self.participants.iter().chain(&self.hr) {
             if workspace.person(person).is_none() {
-                return Err("A chosen person is no longer in the workspace.".to_owned());
+                return Err(ReviewError::ChosenPersonGone);
             }
         }
         Ok(ReviewCycle {

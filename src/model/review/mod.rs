@@ -24,6 +24,7 @@ mod check;
 mod compare;
 mod csv;
 mod cycle;
+mod error;
 mod export;
 mod markdown;
 mod scale;
@@ -44,6 +45,7 @@ pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
 pub use csv::ratings_csv;
 pub use cycle::{CycleSetup, Deadlines, ReviewCycle};
+pub use error::ReviewError;
 pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use markdown::ReviewContext;
 pub use scale::{RatingScale, ScaleLevel};
@@ -329,24 +331,24 @@ impl Review {
     }
 
     /// Moves the review to `to`, if `who` may (see [`check_move`]).
-    pub fn move_to(&mut self, to: Stage, who: Actor) -> Result<(), String> {
+    pub fn move_to(&mut self, to: Stage, who: Actor) -> Result<(), ReviewError> {
         let signed_any = self.acknowledgement.is_some() || self.signature.is_some();
         check_move(self.stage, to, who.capacity, signed_any)?;
         self.stage = to;
         Ok(())
     }
 
-    fn may(&self, part: Part, who: Actor) -> Result<(), String> {
+    fn may(&self, part: Part, who: Actor) -> Result<(), ReviewError> {
         check_write(part, self.stage, who.capacity)
     }
 
-    pub fn set_self_assessment(&mut self, who: Actor, text: &str) -> Result<(), String> {
+    pub fn set_self_assessment(&mut self, who: Actor, text: &str) -> Result<(), ReviewError> {
         self.may(Part::SelfAssessment, who)?;
         self.self_assessment.update(text);
         Ok(())
     }
 
-    pub fn set_manager_assessment(&mut self, who: Actor, text: &str) -> Result<(), String> {
+    pub fn set_manager_assessment(&mut self, who: Actor, text: &str) -> Result<(), ReviewError> {
         self.may(Part::ManagerAssessment, who)?;
         self.manager_assessment.update(text);
         Ok(())
@@ -359,7 +361,12 @@ impl Review {
         goals
     }
 
-    pub fn add_goal(&mut self, who: Actor, title: &str, weight: i64) -> Result<ItemId, String> {
+    pub fn add_goal(
+        &mut self,
+        who: Actor,
+        title: &str,
+        weight: i64,
+    ) -> Result<ItemId, ReviewError> {
         self.may(Part::Goals, who)?;
         let title = valid_title(title)?;
         let weight = check_percent(weight, "A goal's weight")?;
@@ -377,21 +384,22 @@ impl Review {
         Ok(id)
     }
 
-    fn goal_mut(&mut self, who: Actor, id: &ItemId) -> Result<&mut ReviewGoal, String> {
+    fn goal_mut(&mut self, who: Actor, id: &ItemId) -> Result<&mut ReviewGoal, ReviewError> {
         self.may(Part::Goals, who)?;
-        self.goals
-            .get_mut(id)
-            .ok_or_else(|| "That goal is no longer in this review.".to_owned())
+        self.goals.get_mut(id).ok_or(ReviewError::GoalGone)
     }
 
     /// Writes a goal's title as it is typed (Automerge text, so two typists merge). It may
     /// be empty for a moment while someone retypes it; [`ReviewGoal::name`] reads an empty
     /// title as "Untitled goal".
-    pub fn write_goal_title(&mut self, who: Actor, id: &ItemId, text: &str) -> Result<(), String> {
+    pub fn write_goal_title(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        text: &str,
+    ) -> Result<(), ReviewError> {
         if text.chars().count() > MAX_TITLE_CHARS {
-            return Err(format!(
-                "That title is too long (at most {MAX_TITLE_CHARS} characters)."
-            ));
+            return Err(ReviewError::TitleTooLong);
         }
         self.goal_mut(who, id)?.title.update(text);
         Ok(())
@@ -403,12 +411,17 @@ impl Review {
         who: Actor,
         id: &ItemId,
         text: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         self.goal_mut(who, id)?.description.update(text);
         Ok(())
     }
 
-    pub fn set_goal_weight(&mut self, who: Actor, id: &ItemId, weight: i64) -> Result<(), String> {
+    pub fn set_goal_weight(
+        &mut self,
+        who: Actor,
+        id: &ItemId,
+        weight: i64,
+    ) -> Result<(), ReviewError> {
         let weight = check_percent(weight, "A goal's weight")?;
         self.goal_mut(who, id)?.weight = weight;
         Ok(())
@@ -419,7 +432,7 @@ impl Review {
         who: Actor,
         id: &ItemId,
         progress: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         let progress = check_percent(progress, "Progress")?;
         self.goal_mut(who, id)?.progress = progress;
         Ok(())
@@ -431,25 +444,25 @@ impl Review {
         who: Actor,
         id: &ItemId,
         alignment: Option<Alignment>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         self.goal_mut(who, id)?.alignment = alignment;
         Ok(())
     }
 
-    pub fn remove_goal(&mut self, who: Actor, id: &ItemId) -> Result<(), String> {
+    pub fn remove_goal(&mut self, who: Actor, id: &ItemId) -> Result<(), ReviewError> {
         self.goal_mut(who, id)?;
         self.goals.remove(id);
         Ok(())
     }
 
     /// Moves a goal up (`-1`) or down (`1`) in the list.
-    pub fn move_goal(&mut self, who: Actor, id: &ItemId, by: i64) -> Result<(), String> {
+    pub fn move_goal(&mut self, who: Actor, id: &ItemId, by: i64) -> Result<(), ReviewError> {
         self.may(Part::Goals, who)?;
         let order = self.goals_in_order();
         let from = order
             .iter()
             .position(|(g, _)| *g == id)
-            .ok_or("That goal is no longer in this review.")?;
+            .ok_or(ReviewError::GoalGone)?;
         let to = from as i64 + by;
         if to < 0 || to >= order.len() as i64 {
             return Ok(());
@@ -502,13 +515,10 @@ impl Review {
         who: Actor,
         id: &ItemId,
         rating: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         let rating = self.checked_rating(rating)?;
         let by_manager = self.rating_as_manager(who)?;
-        let goal = self
-            .goals
-            .get_mut(id)
-            .ok_or("That goal is no longer in this review.")?;
+        let goal = self.goals.get_mut(id).ok_or(ReviewError::GoalGone)?;
         if by_manager {
             goal.manager_rating = rating;
         } else {
@@ -523,14 +533,14 @@ impl Review {
         who: Actor,
         competency: &ItemId,
         rating: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         if !self
             .template
             .competencies
             .iter()
             .any(|c| &c.id == competency)
         {
-            return Err("That competency is not in this review's template.".to_owned());
+            return Err(ReviewError::CompetencyNotInTemplate);
         }
         let rating = self.checked_rating(rating)?;
         let by_manager = self.rating_as_manager(who)?;
@@ -550,12 +560,12 @@ impl Review {
         question: &ItemId,
         text: Option<&str>,
         rating: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         let answer_kind = self
             .template
             .question(question)
             .map(|q| q.answer)
-            .ok_or("That question is not in this review's template.")?;
+            .ok_or(ReviewError::QuestionNotInTemplate)?;
         let rating = self.checked_rating(rating)?;
         let by_manager = self.rating_as_manager(who)?;
         let answers = self.answers.entry(question.clone()).or_default();
@@ -570,7 +580,7 @@ impl Review {
     }
 
     /// Sets the overall rating (the manager's, or HR's in calibration).
-    pub fn set_overall(&mut self, who: Actor, rating: Option<i64>) -> Result<(), String> {
+    pub fn set_overall(&mut self, who: Actor, rating: Option<i64>) -> Result<(), ReviewError> {
         self.may(Part::ManagerRatings, who)?;
         self.overall = self.checked_rating(rating)?;
         Ok(())
@@ -580,14 +590,14 @@ impl Review {
         &mut self,
         who: Actor,
         potential: Option<Potential>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         self.may(Part::ManagerRatings, who)?;
         self.potential = potential;
         Ok(())
     }
 
     /// Whether `who` rates as the manager (true) or as the employee (false) at this stage.
-    fn rating_as_manager(&self, who: Actor) -> Result<bool, String> {
+    fn rating_as_manager(&self, who: Actor) -> Result<bool, ReviewError> {
         if who.capacity.manager || (who.capacity.hr && !who.capacity.employee) {
             self.may(Part::ManagerRatings, who)?;
             Ok(true)
@@ -597,7 +607,7 @@ impl Review {
         }
     }
 
-    fn checked_rating(&self, rating: Option<i64>) -> Result<Option<i64>, String> {
+    fn checked_rating(&self, rating: Option<i64>) -> Result<Option<i64>, ReviewError> {
         rating.map(|value| self.scale.check(value)).transpose()
     }
 
@@ -608,18 +618,18 @@ impl Review {
         peer: &PersonId,
         anonymous: bool,
         at: i64,
-    ) -> Result<ItemId, String> {
+    ) -> Result<ItemId, ReviewError> {
         if !(who.capacity.manager || who.capacity.employee || who.capacity.hr) {
-            return Err("Only the employee, their manager or HR can ask for feedback.".to_owned());
+            return Err(ReviewError::NotYoursToAskFeedback);
         }
         if peer == &self.employee {
-            return Err("Ask someone other than the person reviewed.".to_owned());
+            return Err(ReviewError::FeedbackFromEmployee);
         }
         if self.stage >= Stage::Calibration {
-            return Err("Feedback is asked for before calibration.".to_owned());
+            return Err(ReviewError::FeedbackAskedTooLate);
         }
         if self.peer_feedback.values().any(|f| &f.from == peer) {
-            return Err("That person has already been asked.".to_owned());
+            return Err(ReviewError::AlreadyAsked);
         }
         let id = ItemId::random();
         self.peer_feedback.insert(
@@ -642,19 +652,17 @@ impl Review {
         id: &ItemId,
         text: &str,
         at: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         let open = self.stage < Stage::Shared;
         let feedback = self
             .peer_feedback
             .get_mut(id)
-            .ok_or("That request for feedback is no longer in this review.")?;
+            .ok_or(ReviewError::FeedbackRequestGone)?;
         if &feedback.from != writer {
-            return Err("Only the person asked can write this feedback.".to_owned());
+            return Err(ReviewError::NotYourFeedback);
         }
         if !open {
-            return Err(
-                "The review has been shared; feedback can no longer be written.".to_owned(),
-            );
+            return Err(ReviewError::FeedbackClosed);
         }
         // Written as it is typed: only what differs is spliced in, and it counts as
         // written while it holds more than blanks.
@@ -683,16 +691,12 @@ impl Review {
         who: Actor,
         id: &ItemId,
         feedback: PulledFeedback,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         if !(who.capacity.manager || who.capacity.employee) {
-            return Err(
-                "Only the employee or their manager can pull feedback into the review.".to_owned(),
-            );
+            return Err(ReviewError::NotYoursToPull);
         }
         if self.stage >= Stage::Shared {
-            return Err(
-                "The review has been shared; nothing more can be pulled into it.".to_owned(),
-            );
+            return Err(ReviewError::PullClosed);
         }
         self.pulled_feedback.insert(id.clone(), feedback);
         Ok(())
@@ -711,7 +715,7 @@ impl Review {
         skill: &str,
         action: &str,
         due: Option<&str>,
-    ) -> Result<ItemId, String> {
+    ) -> Result<ItemId, ReviewError> {
         self.may(Part::Development, who)?;
         let entry = self.development_entry(skill, action, due)?;
         let position = self
@@ -734,13 +738,13 @@ impl Review {
         action: &str,
         due: Option<&str>,
         status: ActionStatus,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         self.may(Part::Development, who)?;
         let entry = self.development_entry(skill, action, due)?;
         let existing = self
             .development
             .get_mut(id)
-            .ok_or("That action is no longer in the development plan.")?;
+            .ok_or(ReviewError::DevelopmentActionGone)?;
         existing.skill = entry.skill;
         existing.action = entry.action;
         existing.due = entry.due;
@@ -748,7 +752,7 @@ impl Review {
         Ok(())
     }
 
-    pub fn remove_development(&mut self, who: Actor, id: &ItemId) -> Result<(), String> {
+    pub fn remove_development(&mut self, who: Actor, id: &ItemId) -> Result<(), ReviewError> {
         self.may(Part::Development, who)?;
         self.development.remove(id);
         Ok(())
@@ -759,21 +763,23 @@ impl Review {
         skill: &str,
         action: &str,
         due: Option<&str>,
-    ) -> Result<DevelopmentAction, String> {
+    ) -> Result<DevelopmentAction, ReviewError> {
         let skill = skill.trim();
         let action = action.trim();
         if skill.is_empty() || action.is_empty() {
-            return Err("A development action needs a skill and what will be done.".to_owned());
+            return Err(ReviewError::DevelopmentActionIncomplete);
         }
         // A development plan may reach past the period, but not start before it.
         let due = match due.map(str::trim).filter(|d| !d.is_empty()) {
             Some(due) => {
-                let due = crate::model::plan::parse_date(due)?;
+                let due = crate::model::plan::parse_date(due)
+                    .map_err(|reason| ReviewError::DueDateInvalid { reason })?;
                 if due < self.period_start {
-                    return Err(format!(
-                        "{due} is before this review's period ({} to {}).",
-                        self.period_start, self.period_end
-                    ));
+                    return Err(ReviewError::DueBeforePeriod {
+                        due,
+                        start: self.period_start.clone(),
+                        end: self.period_end.clone(),
+                    });
                 }
                 Some(due)
             }
@@ -802,15 +808,13 @@ impl Review {
 }
 
 /// A trimmed, non-empty goal title of at most [`MAX_TITLE_CHARS`].
-fn valid_title(text: &str) -> Result<String, String> {
+fn valid_title(text: &str) -> Result<String, ReviewError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("A goal needs a title.".to_owned());
+        return Err(ReviewError::GoalTitleMissing);
     }
     if text.chars().count() > MAX_TITLE_CHARS {
-        return Err(format!(
-            "That title is too long (at most {MAX_TITLE_CHARS} characters)."
-        ));
+        return Err(ReviewError::TitleTooLong);
     }
     Ok(text.to_owned())
 }

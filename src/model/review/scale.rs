@@ -4,8 +4,10 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::ReviewError;
+
 /// Most levels a scale may have.
-const MAX_LEVELS: usize = 10;
+pub(super) const MAX_LEVELS: usize = 10;
 
 /// One value of a scale and what it means.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
@@ -54,10 +56,10 @@ impl RatingScale {
 
     /// A scale from a name and one level per line, each "value label" ("3 Meets
     /// expectations"). Values must be whole numbers, all different; at least two levels.
-    pub fn parse(name: &str, lines: &str) -> Result<Self, String> {
+    pub fn parse(name: &str, lines: &str) -> Result<Self, ReviewError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err("A scale needs a name.".to_owned());
+            return Err(ReviewError::ScaleNameMissing);
         }
         let mut levels = Vec::new();
         for (number, line) in lines.lines().enumerate() {
@@ -66,21 +68,19 @@ impl RatingScale {
                 continue;
             }
             let (value, label) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-            let value: i64 = value.parse().map_err(|_| {
-                format!(
-                    "Line {}: \"{line}\" does not start with a whole number, e.g. \"3 Meets expectations\".",
-                    number + 1
-                )
+            let value: i64 = value.parse().map_err(|_| ReviewError::LevelNotANumber {
+                line_number: number + 1,
+                line: line.to_owned(),
             })?;
             let label = label.trim();
             if label.is_empty() {
-                return Err(format!(
-                    "Line {}: the value {value} needs a label.",
-                    number + 1
-                ));
+                return Err(ReviewError::LevelLabelMissing {
+                    line_number: number + 1,
+                    value,
+                });
             }
             if levels.iter().any(|l: &ScaleLevel| l.value == value) {
-                return Err(format!("The value {value} is on the scale twice."));
+                return Err(ReviewError::LevelTwice { value });
             }
             levels.push(ScaleLevel {
                 value,
@@ -88,10 +88,10 @@ impl RatingScale {
             });
         }
         if levels.len() < 2 {
-            return Err("A scale needs at least two levels, one per line.".to_owned());
+            return Err(ReviewError::TooFewLevels);
         }
         if levels.len() > MAX_LEVELS {
-            return Err(format!("A scale has at most {MAX_LEVELS} levels."));
+            return Err(ReviewError::TooManyLevels);
         }
         levels.sort_by_key(|l| l.value);
         Ok(Self {
@@ -110,19 +110,15 @@ impl RatingScale {
     }
 
     /// `value` if it is on the scale, otherwise why not.
-    pub fn check(&self, value: i64) -> Result<i64, String> {
+    pub fn check(&self, value: i64) -> Result<i64, ReviewError> {
         if self.levels.iter().any(|l| l.value == value) {
             Ok(value)
         } else {
-            Err(format!(
-                "{value} is not on the scale \"{}\" ({}).",
-                self.name,
-                self.levels
-                    .iter()
-                    .map(|l| l.value.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            Err(ReviewError::NotOnScale {
+                value,
+                scale: self.name.clone(),
+                values: self.levels.iter().map(|l| l.value).collect(),
+            })
         }
     }
 

@@ -6,7 +6,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{Actor, Review, Stage};
+use super::{Actor, Review, ReviewError, Stage};
 use crate::model::PersonId;
 
 /// Who signed, when, and the heads (hex) of the document they signed.
@@ -27,13 +27,13 @@ impl Review {
         name: &str,
         heads: Vec<String>,
         at: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         if !who.capacity.employee {
-            return Err("Only the employee acknowledges their review.".to_owned());
+            return Err(ReviewError::NotYoursToAcknowledge);
         }
         self.check_signable("acknowledged")?;
         if self.acknowledgement.is_some() {
-            return Err("The review has already been acknowledged.".to_owned());
+            return Err(ReviewError::AlreadyAcknowledged);
         }
         self.acknowledgement = Some(signature(who.person, name, heads, at));
         self.settle_signed();
@@ -47,27 +47,24 @@ impl Review {
         name: &str,
         heads: Vec<String>,
         at: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ReviewError> {
         if !who.capacity.manager {
-            return Err("Only the employee's manager signs the review.".to_owned());
+            return Err(ReviewError::NotYoursToSign);
         }
         self.check_signable("signed")?;
         if self.signature.is_some() {
-            return Err("The review has already been signed.".to_owned());
+            return Err(ReviewError::AlreadySigned);
         }
         self.signature = Some(signature(who.person, name, heads, at));
         self.settle_signed();
         Ok(())
     }
 
-    fn check_signable(&self, what: &str) -> Result<(), String> {
+    fn check_signable(&self, what: &'static str) -> Result<(), ReviewError> {
         match self.stage {
             Stage::Shared => Ok(()),
-            Stage::Signed => Err("The review is already signed.".to_owned()),
-            stage => Err(format!(
-                "A review can be {what} only once it is shared; this one is in \"{}\".",
-                stage.label()
-            )),
+            Stage::Signed => Err(ReviewError::SignedOff),
+            stage => Err(ReviewError::NotSharedYet { what, stage }),
         }
     }
 

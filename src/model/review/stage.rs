@@ -4,6 +4,8 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::ReviewError;
+
 /// A review's stage. Signed is reached only by both signatures (see `sign_off`).
 #[derive(
     Debug,
@@ -99,29 +101,24 @@ impl Capacity {
     }
 }
 
-/// Why a move or an edit was refused.
-fn refused(what: &str, stage: Stage, who: &str) -> String {
-    format!(
-        "{what} is not possible in the \"{}\" stage {who}.",
-        stage.label()
-    )
-}
-
 /// May `who` move a review from `from` to `to`? Forward one stage: the employee submits
 /// their self review; the manager (or HR) opens it, submits it for calibration; HR (or the
 /// manager, when the cycle has no separate HR) shares it after calibration. Back one
 /// stage: the manager or HR, to correct something, never once signatures exist.
-pub fn check_move(from: Stage, to: Stage, who: Capacity, signed_any: bool) -> Result<(), String> {
+pub fn check_move(
+    from: Stage,
+    to: Stage,
+    who: Capacity,
+    signed_any: bool,
+) -> Result<(), ReviewError> {
     if who.none() {
-        return Err(
-            "Only the employee, their manager or the cycle's HR can move this review.".to_owned(),
-        );
+        return Err(ReviewError::NotYourReviewToMove);
     }
     if from == to {
-        return Err(format!("The review is already in \"{}\".", to.label()));
+        return Err(ReviewError::AlreadyInStage { stage: to });
     }
     if to == Stage::Signed {
-        return Err("A review is signed by the employee's acknowledgement and the manager's signature, not moved there.".to_owned());
+        return Err(ReviewError::SignedOnlyBySigning);
     }
     if from.next() == Some(to) {
         let allowed = match from {
@@ -134,34 +131,26 @@ pub fn check_move(from: Stage, to: Stage, who: Capacity, signed_any: bool) -> Re
         return if allowed {
             Ok(())
         } else {
-            Err(format!(
-                "Only {} can move a review on from \"{}\".",
-                match from {
+            Err(ReviewError::NotYoursToMoveOn {
+                from,
+                whom: match from {
                     Stage::SelfReview => "the employee, the manager or HR",
                     _ => "the manager or HR",
                 },
-                from.label()
-            ))
+            })
         };
     }
     if from.previous() == Some(to) {
         if signed_any {
-            return Err(
-                "This review has been acknowledged or signed; it can no longer be sent back."
-                    .to_owned(),
-            );
+            return Err(ReviewError::SignedCannotGoBack);
         }
         return if who.manager || who.hr {
             Ok(())
         } else {
-            Err("Only the manager or HR can send a review back.".to_owned())
+            Err(ReviewError::NotYoursToSendBack)
         };
     }
-    Err(format!(
-        "A review moves one stage at a time; it cannot go from \"{}\" to \"{}\".",
-        from.label(),
-        to.label()
-    ))
+    Err(ReviewError::SkipsStages { from, to })
 }
 
 /// What a person may write in a review.
@@ -179,7 +168,7 @@ pub enum Part {
 }
 
 /// May `who` write `part` while the review is in `stage`?
-pub fn check_write(part: Part, stage: Stage, who: Capacity) -> Result<(), String> {
+pub fn check_write(part: Part, stage: Stage, who: Capacity) -> Result<(), ReviewError> {
     use Stage::*;
     let (open, allowed, whom) = match part {
         Part::Goals => (
@@ -210,14 +199,10 @@ pub fn check_write(part: Part, stage: Stage, who: Capacity) -> Result<(), String
         ),
     };
     if !allowed {
-        return Err(format!("Only {whom} can change this."));
+        return Err(ReviewError::NotYourPart { whom });
     }
     if !open {
-        return Err(refused(
-            "Changing this",
-            stage,
-            "(it is closed at this stage)",
-        ));
+        return Err(ReviewError::PartClosed { stage });
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::ReviewError;
 use crate::model::ItemId;
 
 /// How a question is answered.
@@ -69,23 +70,28 @@ impl ReviewTemplate {
     /// assert_eq!(template.sections[0].questions[1].answer, Answer::Rating);
     /// assert_eq!(template.competencies[0].description, "clear and timely");
     /// ```
-    pub fn parse(name: &str, outline: &str, competencies: &str) -> Result<Self, String> {
+    pub fn parse(name: &str, outline: &str, competencies: &str) -> Result<Self, ReviewError> {
         Self::default().reparsed(name, outline, competencies)
     }
 
     /// This template edited from the form's text. Questions and competencies whose text
     /// is unchanged keep their ids, so reviews already answered still match them.
-    pub fn reparsed(&self, name: &str, outline: &str, competencies: &str) -> Result<Self, String> {
+    pub fn reparsed(
+        &self,
+        name: &str,
+        outline: &str,
+        competencies: &str,
+    ) -> Result<Self, ReviewError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err("A template needs a name.".to_owned());
+            return Err(ReviewError::TemplateNameMissing);
         }
         let mut sections: Vec<Section> = Vec::new();
         for line in outline.lines().map(str::trim).filter(|l| !l.is_empty()) {
             if let Some(title) = line.strip_prefix('#') {
                 let title = title.trim_start_matches('#').trim();
                 if title.is_empty() {
-                    return Err("A section (a line starting with #) needs a title.".to_owned());
+                    return Err(ReviewError::SectionTitleMissing);
                 }
                 sections.push(Section {
                     title: title.to_owned(),
@@ -98,7 +104,7 @@ impl ReviewTemplate {
                 None => (line, Answer::Text),
             };
             if text.is_empty() {
-                return Err("A rated question needs its text before [rating].".to_owned());
+                return Err(ReviewError::RatedQuestionTextMissing);
             }
             if sections.is_empty() {
                 sections.push(Section {
@@ -128,9 +134,9 @@ impl ReviewTemplate {
             let (name, description) = line.split_once(':').unwrap_or((line, ""));
             let name = name.trim();
             if name.is_empty() {
-                return Err(format!(
-                    "\"{line}\": a competency needs a name before the colon."
-                ));
+                return Err(ReviewError::CompetencyNameMissing {
+                    line: line.to_owned(),
+                });
             }
             let id = self
                 .competencies
@@ -145,7 +151,7 @@ impl ReviewTemplate {
             });
         }
         if sections.is_empty() && parsed.is_empty() {
-            return Err("A template needs at least one question or competency.".to_owned());
+            return Err(ReviewError::TemplateEmpty);
         }
         Ok(Self {
             name: name.to_owned(),

@@ -4,7 +4,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{RatingScale, ReviewCycle, ReviewTemplate};
+use super::{RatingScale, ReviewCycle, ReviewError, ReviewTemplate};
 use crate::model::{ItemId, PersonId, Workspace};
 
 /// A check-in series listed in the workspace: a manager and one of their people.
@@ -50,7 +50,7 @@ pub struct FeedbackRequest {
 }
 
 /// Longest feedback, in characters.
-const MAX_FEEDBACK_CHARS: usize = 5_000;
+pub(super) const MAX_FEEDBACK_CHARS: usize = 5_000;
 
 impl Workspace {
     pub fn add_scale(&mut self, scale: RatingScale) -> ItemId {
@@ -59,11 +59,8 @@ impl Workspace {
         id
     }
 
-    pub fn update_scale(&mut self, id: &ItemId, scale: RatingScale) -> Result<(), String> {
-        let existing = self
-            .scales
-            .get_mut(id)
-            .ok_or("That scale is no longer in the workspace.")?;
+    pub fn update_scale(&mut self, id: &ItemId, scale: RatingScale) -> Result<(), ReviewError> {
+        let existing = self.scales.get_mut(id).ok_or(ReviewError::ScaleGone)?;
         *existing = scale;
         Ok(())
     }
@@ -74,11 +71,15 @@ impl Workspace {
         id
     }
 
-    pub fn update_template(&mut self, id: &ItemId, template: ReviewTemplate) -> Result<(), String> {
+    pub fn update_template(
+        &mut self,
+        id: &ItemId,
+        template: ReviewTemplate,
+    ) -> Result<(), ReviewError> {
         let existing = self
             .templates
             .get_mut(id)
-            .ok_or("That template is no longer in the workspace.")?;
+            .ok_or(ReviewError::TemplateGone)?;
         *existing = template;
         Ok(())
     }
@@ -136,21 +137,19 @@ impl Workspace {
     }
 
     /// Gives feedback or praise to `to`.
-    pub fn give_feedback(&mut self, feedback: Feedback) -> Result<ItemId, String> {
+    pub fn give_feedback(&mut self, feedback: Feedback) -> Result<ItemId, ReviewError> {
         let text = feedback.text.trim();
         if text.is_empty() {
-            return Err("Write the feedback first.".to_owned());
+            return Err(ReviewError::FeedbackEmpty);
         }
         if text.chars().count() > MAX_FEEDBACK_CHARS {
-            return Err(format!(
-                "Feedback is at most {MAX_FEEDBACK_CHARS} characters."
-            ));
+            return Err(ReviewError::FeedbackTooLong);
         }
         if self.person(&feedback.to).is_none() {
-            return Err("That person is no longer in the workspace.".to_owned());
+            return Err(ReviewError::PersonGone);
         }
         if feedback.to == feedback.from {
-            return Err("Feedback is for someone else.".to_owned());
+            return Err(ReviewError::FeedbackToSelf);
         }
         let id = ItemId::random();
         self.feedback.insert(

@@ -2,7 +2,7 @@
 //! field and the field is marked invalid, so a bad value is caught where it is typed.
 //!
 //! ```ignore
-//! <CheckedInput id="plan-start" label="Start year" value=start check=|t| parse_year(t).err()/>
+//! <CheckedInput id="plan-start" label="Start year" value=start check=|t| parse_year(t).err().map(|e| e.to_string())/>
 //! ```
 
 use leptos::prelude::*;

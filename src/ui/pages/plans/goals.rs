@@ -183,7 +183,9 @@ fn GoalCard(
             let envelope = if envelope_text.trim().is_empty() {
                 Ok(None)
             } else {
-                parse_amount(&envelope_text).map(Some)
+                parse_amount(&envelope_text)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
             };
             let result = envelope.and_then(|envelope| {
                 document.edit("Edit a goal", |plan| {
@@ -268,7 +270,7 @@ fn GoalCard(
                         <CheckedInput id=format!("goal-title-{id}") label="Title" value=draft_title/>
                         <CheckedInput id=format!("goal-description-{id}") label="Description" value=draft_description/>
                         <CheckedInput id=format!("goal-envelope-{id}") label="Budget envelope (optional)" value=draft_envelope
-                            inputmode="numeric" check=|t| (!t.trim().is_empty()).then(|| parse_amount(t).err()).flatten()/>
+                            inputmode="numeric" check=|t| (!t.trim().is_empty()).then(|| parse_amount(t).err()).flatten().map(|e| e.to_string())/>
                     </div>
                     <div class="form-actions">
                         <button type="submit" class="button primary">"Save goal"</button>

@@ -16,11 +16,11 @@ pub fn HorizonFields(
 ) -> impl IntoView {
     view! {
         <CheckedInput id=format!("{prefix}-start") label="Start year" value=start inputmode="numeric"
-            check=|t| parse_year(t).err()/>
+            check=|t| parse_year(t).err().map(|e| e.to_string())/>
         <CheckedInput id=format!("{prefix}-end") label="End year" value=end inputmode="numeric"
-            check=|t| parse_year(t).err()/>
+            check=|t| parse_year(t).err().map(|e| e.to_string())/>
         <p class="field-error horizon-error" role="alert">
-            {move || horizon_problem(&start.get(), &end.get())}
+            {move || horizon_problem(&start.get(), &end.get()).map(|e| e.to_string())}
         </p>
     }
 }

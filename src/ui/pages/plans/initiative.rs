@@ -7,7 +7,7 @@ use super::move_buttons::MoveButtons;
 use super::objective::ObjectiveSelect;
 use crate::model::plan::{
     format_number, parse_amount, parse_date, parse_headcount, parse_percent, Initiative,
-    InitiativeStatus,
+    InitiativeStatus, PlanError,
 };
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::{CheckedInput, PersonSelect, ProgressBar};
@@ -130,7 +130,12 @@ pub fn InitiativeForm(
         .as_ref()
         .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
     let field = move |name: &str| format!("initiative-{name}-{key}");
-    let optional_date = |t: &str| (!t.is_empty()).then(|| parse_date(t).err()).flatten();
+    let optional_date = |t: &str| {
+        (!t.is_empty())
+            .then(|| parse_date(t).err())
+            .flatten()
+            .map(|e| e.to_string())
+    };
 
     let submit = {
         let existing = existing.clone();
@@ -141,6 +146,7 @@ pub fn InitiativeForm(
                     .filter(|t| !t.is_empty())
                     .map(|t| parse_date(&t))
                     .transpose()
+                    .map_err(|e| e.to_string())
             };
             let built = (|| {
                 Ok::<_, String>(Initiative {
@@ -156,7 +162,8 @@ pub fn InitiativeForm(
                     headcount: parse_headcount(&headcount.get_untracked())
                         .map_err(|e| format!("Headcount: {e}"))?,
                     status: status.get_untracked(),
-                    progress: parse_percent(&progress.get_untracked())?,
+                    progress: parse_percent(&progress.get_untracked())
+                        .map_err(|e| e.to_string())?,
                     position: 0.0,
                 })
             })();
@@ -171,7 +178,7 @@ pub fn InitiativeForm(
                     {
                         plan.move_initiative(id, &destination, usize::MAX)?;
                     }
-                    Ok(())
+                    Ok::<(), PlanError>(())
                 }),
                 None => document.edit("Add an initiative", |plan| {
                     plan.add_initiative(initiative).map(|_| ())
@@ -190,8 +197,8 @@ pub fn InitiativeForm(
                 <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
                 <CheckedInput id=field("start") label="Start" value=start kind="date" check=optional_date/>
                 <CheckedInput id=field("end") label="End" value=end kind="date" check=optional_date/>
-                <CheckedInput id=field("budget") label="Budget" value=budget inputmode="numeric" check=|t| parse_amount(t).err()/>
-                <CheckedInput id=field("headcount") label="Headcount" value=headcount inputmode="decimal" check=|t| parse_headcount(t).err()/>
+                <CheckedInput id=field("budget") label="Budget" value=budget inputmode="numeric" check=|t| parse_amount(t).err().map(|e| e.to_string())/>
+                <CheckedInput id=field("headcount") label="Headcount" value=headcount inputmode="decimal" check=|t| parse_headcount(t).err().map(|e| e.to_string())/>
                 <label for=field("status")>"Status"</label>
                 <select id=field("status") on:change=move |ev| {
                     let chosen = event_target_value(&ev);
@@ -199,7 +206,7 @@ pub fn InitiativeForm(
                 }>
                     {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}") selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
                 </select>
-                <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err()/>
+                <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err().map(|e| e.to_string())/>
                 {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
             </div>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}

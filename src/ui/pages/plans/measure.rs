@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::move_buttons::MoveButtons;
 
 use super::objective::ObjectiveSelect;
-use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure};
+use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure, PlanError};
 use crate::model::ItemId;
 use crate::ui::components::{CheckedInput, HealthTag, MeasureChart};
 use crate::ui::format::today;
@@ -39,7 +39,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             event.prevent_default();
             let checked = parse_date(&date.get_untracked())
                 .and_then(|d| parse_number(&value.get_untracked()).map(|v| (d, v)));
-            let result = checked.and_then(|(d, v)| {
+            let result = checked.map_err(|e| e.to_string()).and_then(|(d, v)| {
                 document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
             });
             match result {
@@ -182,6 +182,7 @@ pub fn MeasureForm(
         (!t.trim().is_empty())
             .then(|| parse_number(t).err())
             .flatten()
+            .map(|e| e.to_string())
     };
 
     let submit = {
@@ -222,7 +223,7 @@ pub fn MeasureForm(
                     {
                         plan.move_measure(id, &destination, usize::MAX)?;
                     }
-                    Ok(())
+                    Ok::<(), PlanError>(())
                 }),
                 None => document.edit("Add a measure", |plan| plan.add_measure(m).map(|_| ())),
             });
@@ -237,8 +238,8 @@ pub fn MeasureForm(
             <div class="form-grid">
                 <CheckedInput id=field("name") label="Name" value=name/>
                 <CheckedInput id=field("unit") label="Unit" value=unit/>
-                <CheckedInput id=field("baseline") label="Baseline" value=baseline inputmode="decimal" check=|t| parse_number(t).err()/>
-                <CheckedInput id=field("target") label="Target" value=target inputmode="decimal" check=|t| parse_number(t).err()/>
+                <CheckedInput id=field("baseline") label="Baseline" value=baseline inputmode="decimal" check=|t| parse_number(t).err().map(|e| e.to_string())/>
+                <CheckedInput id=field("target") label="Target" value=target inputmode="decimal" check=|t| parse_number(t).err().map(|e| e.to_string())/>
                 <label for=field("direction")>"Good is"</label>
                 <select id=field("direction") on:change=move |ev| direction.set(if event_target_value(&ev) == "Down" { Direction::Down } else { Direction::Up })>
                     <option value="Up" selected=move || direction.get() == Direction::Up>"Up (higher is better)"</option>

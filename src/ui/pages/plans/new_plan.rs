@@ -30,7 +30,7 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
             });
         let plan = match plan {
             Ok(plan) => plan,
-            Err(reason) => return error.set(Some(reason)),
+            Err(reason) => return error.set(Some(reason.to_string())),
         };
         busy.set(true);
         let navigate = navigate.clone();

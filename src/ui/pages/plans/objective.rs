@@ -9,7 +9,7 @@ use super::goals::RollupMemo;
 use super::initiative::{InitiativeForm, InitiativeRow};
 use super::measure::{MeasureForm, MeasureRow};
 use super::rollup_summary::RollupSummary;
-use crate::model::plan::{parse_date, Initiative, Measure, Objective};
+use crate::model::plan::{parse_date, Initiative, Measure, Objective, PlanError};
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::PersonSelect;
 use crate::ui::{PlanDocument, WorkspaceState};
@@ -105,6 +105,7 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                             .map(|o| o.goal.clone())
                             .ok_or("That objective is gone.")?;
                         plan.move_objective(&id, &goal, to)
+                            .map_err(|e| e.to_string())
                     })
                     .err(),
             )
@@ -245,7 +246,14 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
     let due = RwSignal::new(objective.due.unwrap_or_default());
     let goal = RwSignal::new(objective.goal.to_string());
     let error = RwSignal::new(None::<String>);
-    let due_error = move || due.with(|d| (!d.is_empty()).then(|| parse_date(d).err()).flatten());
+    let due_error = move || {
+        due.with(|d| {
+            (!d.is_empty())
+                .then(|| parse_date(d).err())
+                .flatten()
+                .map(|e| e.to_string())
+        })
+    };
     let goals = move || {
         document.view.with(|p| {
             p.as_ref()
@@ -272,7 +280,7 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
                 if plan.objectives.get(&id).is_some_and(|o| o.goal != goal) {
                     plan.move_objective(&id, &goal, usize::MAX)?;
                 }
-                Ok(())
+                Ok::<(), PlanError>(())
             });
             match result {
                 Ok(()) => on_done.run(()),

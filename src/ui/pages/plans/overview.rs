@@ -7,7 +7,8 @@ use leptos_router::hooks::use_navigate;
 
 use super::horizon_fields::{CycleSelect, HorizonFields};
 use crate::model::plan::{
-    format_number, parse_amount, parse_headcount, parse_year, PlanStatus, Role, Statement,
+    format_number, parse_amount, parse_headcount, parse_year, PlanError, PlanStatus, Role,
+    Statement,
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
@@ -142,7 +143,7 @@ fn StatusPanel() -> impl IntoView {
                 </Show>
             </div>
             <p class="item-meta" id="approve-why">{move || match (status.get(), can_approve()) {
-                (PlanStatus::InReview, Some(Err(why))) => why,
+                (PlanStatus::InReview, Some(Err(why))) => why.to_string(),
                 (PlanStatus::InReview, Some(Ok(role))) => format!("You can approve as {}.", role.label().to_lowercase()),
                 _ => String::new(),
             }}</p>
@@ -190,9 +191,9 @@ fn DetailsForm() -> impl IntoView {
             );
             let b = parse_amount(&budget.get_untracked())?;
             let h = parse_headcount(&headcount.get_untracked())?;
-            Ok::<_, String>((s, e, b, h))
+            Ok::<_, PlanError>((s, e, b, h))
         })();
-        let result = values.and_then(|(s, e, b, h)| {
+        let result = values.map_err(|e| e.to_string()).and_then(|(s, e, b, h)| {
             document.edit("Edit the plan's details", |plan| {
                 plan.set_title(&title.get_untracked())?;
                 plan.set_horizon(s, e)?;
@@ -212,9 +213,9 @@ fn DetailsForm() -> impl IntoView {
                 <CycleSelect id="plan-cycle" cycle=cycle/>
                 <CheckedInput id="plan-currency".into() label="Currency" value=currency/>
                 <CheckedInput id="plan-budget".into() label="Budget available" value=budget inputmode="numeric"
-                    check=|t| parse_amount(t).err()/>
+                    check=|t| parse_amount(t).err().map(|e| e.to_string())/>
                 <CheckedInput id="plan-headcount".into() label="Headcount available" value=headcount inputmode="decimal"
-                    check=|t| parse_headcount(t).err()/>
+                    check=|t| parse_headcount(t).err().map(|e| e.to_string())/>
             </div>
             <crate::ui::components::FormMessage message=message/>
             <div class="form-actions">
@@ -265,7 +266,7 @@ fn Participants() -> impl IntoView {
             document
                 .edit("Change a participant's role", |plan| {
                     plan.set_participant(id, role);
-                    Ok(())
+                    Ok::<(), std::convert::Infallible>(())
                 })
                 .err(),
         );
@@ -311,7 +312,7 @@ fn Participants() -> impl IntoView {
                                 <button type="button" class="button" aria-label=format!("Remove {name} from the plan")
                                     on:click=move |_| {
                                         let id = remove_id.clone();
-                                        error.set(document.edit("Remove a participant", |plan| { plan.remove_participant(&id); Ok(()) }).err());
+                                        error.set(document.edit("Remove a participant", |plan| { plan.remove_participant(&id); Ok::<(), std::convert::Infallible>(()) }).err());
                                     }>"Remove"</button>
                             </li>
                         }
@@ -347,7 +348,7 @@ fn DirectionPanel() -> impl IntoView {
                 &format!("Edit the {}", which.label().to_lowercase()),
                 |plan| {
                     plan.set_statement(which, &text);
-                    Ok(())
+                    Ok::<(), std::convert::Infallible>(())
                 },
             );
         });

@@ -198,7 +198,7 @@ pub fn ScorecardSection() -> impl IntoView {
         let id = crate::model::ItemId::from(id);
         let checked = parse_date(&date.get_untracked())
             .and_then(|d| parse_number(&value.get_untracked()).map(|v| (d, v)));
-        let result = checked.and_then(|(d, v)| {
+        let result = checked.map_err(|e| e.to_string()).and_then(|(d, v)| {
             document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
         });
         if result.is_ok() {

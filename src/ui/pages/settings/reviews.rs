@@ -67,8 +67,9 @@ fn ScaleForm(
     let existing = id.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let result =
-            RatingScale::parse(&name.get_untracked(), &levels.get_untracked()).and_then(|scale| {
+        let result = RatingScale::parse(&name.get_untracked(), &levels.get_untracked())
+            .map_err(|refused| refused.to_string())
+            .and_then(|scale| {
                 let label = format!("Save rating scale \"{}\"", scale.name);
                 match existing.clone() {
                     Some(id) => state.edit(&label, move |ws| ws.update_scale(&id, scale)),
@@ -171,6 +172,7 @@ fn TemplateForm(
                 &outline.get_untracked(),
                 &competencies.get_untracked(),
             )
+            .map_err(|refused| refused.to_string())
             .and_then(|parsed| {
                 let label = format!("Save review template \"{}\"", parsed.name);
                 match existing.clone() {

@@ -40,10 +40,10 @@ pub struct ReviewPageContext {
 
 impl ReviewPageContext {
     /// Applies `edit` as the person using this device, in their capacity on this review.
-    pub fn act<R>(
+    pub fn act<R, E: std::fmt::Display>(
         &self,
         message: &str,
-        edit: impl FnOnce(&mut Review, Actor) -> Result<R, String>,
+        edit: impl FnOnce(&mut Review, Actor) -> Result<R, E>,
     ) -> Result<R, String> {
         let me = self
             .state
