@@ -180,7 +180,7 @@ async fn two_devices_paired_by_codes_sync_a_document_over_the_data_channel() {
     );
 
     // A channel closed on one side is heard on the other.
-    let closed = Rc::new(RefCell::new(None::<String>));
+    let closed = Rc::new(RefCell::new(None::<throughline::sync::Disconnected>));
     let heard = Rc::clone(&closed);
     laptop
         .link

@@ -9,7 +9,7 @@ use automerge::{AutoCommit, ReadDoc, ROOT};
 use minicbor::Encoder;
 use throughline::store::DocumentId;
 use throughline::sync::{
-    Backoff, Documents, Effect, Engine, Event, Message, MessageError, PeerMetadata, Scope,
+    Backoff, Effect, Engine, Event, LentDocuments, Message, MessageError, PeerMetadata, Scope,
 };
 
 fn roundtrip(message: Message) {
@@ -354,7 +354,7 @@ fn a_client_and_a_relay_converge_both_ways() {
     net.settle();
     assert_eq!(net.peers[0].text(document), "from the relay");
     assert!(net.same(0, 1, document));
-    let relay_id = net.peers[1].engine.peer_id().to_owned();
+    let relay_id = net.peers[1].engine.peer_id().clone();
     let peer = &mut net.peers[0];
     assert!(peer
         .engine
@@ -748,7 +748,7 @@ fn the_changes_a_relay_lacks_are_counted_until_they_arrive() {
     let document = DocumentId::random();
     net.edit(0, document, "first");
     net.peers[1].docs.insert(document, AutoCommit::new());
-    let relay_id = net.peers[1].engine.peer_id().to_owned();
+    let relay_id = net.peers[1].engine.peer_id().clone();
     {
         let peer = &mut net.peers[0];
         assert_eq!(

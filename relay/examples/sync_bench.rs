@@ -53,9 +53,9 @@ impl Peer {
         let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
         let (mut sink, mut stream) = socket.split();
         let (edits, mut to_edit) = mpsc::unbounded_channel::<(DocumentId, String, u64)>();
-        let mut engine = Engine::new(name, PeerMetadata::default());
+        let mut engine = Engine::new(name.into(), PeerMetadata::default());
         tokio::spawn(async move {
-            let mut relay = None::<String>;
+            let mut relay = None::<throughline::sync::PeerId>;
             // Documents not yet reported in sync, checked at most every 20 ms.
             let mut pending: Vec<DocumentId> = docs.keys().copied().collect();
             let mut checked = Instant::now();
@@ -356,7 +356,7 @@ async fn idle_connections(url: &str, count: usize) -> Result<Vec<impl Send>, Err
             }
         };
         let join = throughline::sync::Message::Join {
-            sender_id: format!("idle-{i}"),
+            sender_id: format!("idle-{i}").into(),
             metadata: PeerMetadata::default(),
             supported_protocol_versions: vec!["1".into()],
         };

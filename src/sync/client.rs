@@ -15,10 +15,11 @@ use web_sys::WebSocket;
 
 use super::backoff::Backoff;
 use super::direct_links::{Direct, LinkState, PendingOffer};
-use super::engine::{ConnectionId, Documents, Effect, Engine, Event};
+use super::engine::{ConnectionId, Effect, Engine, Event, LentDocuments};
 use super::introduction::Introductions;
 use super::message::PeerMetadata;
 use super::pairing::Shares;
+use super::{Disconnected, PeerId};
 use crate::store::{DocHandle, DocumentId, Storage};
 
 /// Where this device stands with the relay.
@@ -29,8 +30,8 @@ pub enum SyncStatus {
     Syncing,
     /// The relay has every change this device has (its heads include ours).
     Synced,
-    /// Not connected; the reason in words, and a retry is scheduled.
-    Offline(String),
+    /// Not connected, and why; a retry is scheduled.
+    Offline(Disconnected),
 }
 
 /// One peer this device syncs with, as the sync indicator shows it.
@@ -38,13 +39,13 @@ pub enum SyncStatus {
 pub struct PeerView {
     /// The connection (stable while it lasts; a relay reconnect keeps the relay's view).
     pub key: ConnectionId,
-    /// "Relay", or the name the other device gave itself.
+    /// The name the other device gave itself (empty for the relay, which the page names).
     pub name: String,
     /// A device linked directly (not the relay).
     pub direct: bool,
     pub state: LinkState,
-    /// What the link shares, in words ("the whole workspace").
-    pub shares: String,
+    /// What the link carries: `None` for the relay (every document this device has).
+    pub shares: Option<Shares>,
     /// The only documents it carries, when it does not carry every shared one.
     pub only: Option<BTreeSet<DocumentId>>,
     /// The documents it carries that it does not have all of yet.
@@ -80,7 +81,7 @@ pub(super) struct Client<S> {
     on_status: Box<dyn Fn(&SyncStatus)>,
     /// The relay's peer id, once known: what is missing there is counted against it,
     /// also while disconnected.
-    relay_peer: RefCell<Option<String>>,
+    relay_peer: RefCell<Option<PeerId>>,
     /// Changes of each document the relay does not have yet (as last counted; only the
     /// documents an event touched are counted again, so an event costs the same with
     /// one document or five hundred).
@@ -135,7 +136,7 @@ pub(super) struct Lent<'a, S> {
     borrowed: HashMap<DocumentId, RefMut<'a, AutoCommit>>,
 }
 
-impl<S: Storage> Documents for Lent<'_, S> {
+impl<S: Storage> LentDocuments for Lent<'_, S> {
     fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
         if !self.borrowed.contains_key(id) {
             let handle = self.handles.get(id)?;
@@ -174,7 +175,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         device_name: String,
         on_status: impl Fn(&SyncStatus) + 'static,
     ) -> Self {
-        let peer_id = format!("throughline-{}", uuid::Uuid::new_v4().simple());
+        let peer_id = PeerId::random();
         let client = Rc::new(Client {
             url,
             introductions: RefCell::new(Introductions::new(peer_id.clone())),
@@ -313,9 +314,11 @@ impl<S: Storage + 'static> Client<S> {
                             &reason.chars().take(100).collect::<String>(),
                         );
                     }
-                    self.offline(format!("the connection was closed: {reason}"));
+                    self.offline(Disconnected::ProtocolError { reason });
                 }
-                Effect::Close { connection, reason } => self.close_link(connection, reason),
+                Effect::Close { connection, reason } => {
+                    self.close_link(connection, Disconnected::ProtocolError { reason })
+                }
                 Effect::Ephemeral {
                     document,
                     session,
@@ -365,7 +368,7 @@ impl<S: Storage + 'static> Client<S> {
         self.count_pending(handles, touched);
         self.count_links(handles, touched);
         let connection = self.connection.get();
-        let peer = self.engine.borrow().peer_of(connection).map(str::to_owned);
+        let peer = self.engine.borrow().peer_of(connection).cloned();
         if let Some(peer) = peer {
             {
                 let engine = self.engine.borrow();
@@ -458,10 +461,10 @@ impl<S: Storage + 'static> Client<S> {
             };
             peers.push(PeerView {
                 key: RELAY_KEY,
-                name: "Relay".into(),
+                name: String::new(),
                 direct: false,
                 state,
-                shares: "every document this device has".into(),
+                shares: None,
                 only: None,
                 unsynced: self.unsynced.borrow().iter().copied().collect(),
             });
@@ -472,7 +475,7 @@ impl<S: Storage + 'static> Client<S> {
                 name: direct.name.clone(),
                 direct: true,
                 state: direct.state.clone(),
-                shares: direct.shares.describe(),
+                shares: Some(direct.shares.clone()),
                 only: match &direct.shares {
                     Shares::Workspace => None,
                     Shares::Documents(documents) => Some(documents.iter().copied().collect()),
@@ -504,7 +507,7 @@ impl<S: Storage + 'static> Client<S> {
         self.tell_peers();
     }
 
-    pub(super) fn offline(&self, reason: String) {
+    pub(super) fn offline(&self, reason: Disconnected) {
         self.set_status(SyncStatus::Offline(reason));
     }
 

@@ -14,6 +14,7 @@ use super::pairing::{
     Connection, Kind, PairingCode, PairingError, Shares, WorkspaceTag, VALID_FOR_SECONDS,
 };
 use super::peer_link::PeerLink;
+use super::{Disconnected, PeerId};
 use crate::store::{DocumentId, Storage};
 
 /// How long a link answered by a person may wait for the other device to read the
@@ -29,7 +30,7 @@ pub enum LinkState {
     Connecting,
     Open,
     /// Closed, and why.
-    Closed(String),
+    Closed(Disconnected),
 }
 
 /// One direct link, open or closed.
@@ -40,14 +41,14 @@ pub(super) struct Direct {
     pub(super) shares: Shares,
     pub(super) state: LinkState,
     /// The other device's peer id, once its handshake is done.
-    pub(super) peer: Option<String>,
+    pub(super) peer: Option<PeerId>,
     /// The documents it carries that it does not have all of yet.
     pub(super) unsynced: HashSet<DocumentId>,
 }
 
 /// An offer this device sent through the relay, waiting for its answer.
 pub(super) struct PendingOffer {
-    pub(super) to: String,
+    pub(super) to: PeerId,
     pub(super) code: PairingCode,
     pub(super) link: Rc<PeerLink>,
 }
@@ -153,7 +154,7 @@ impl<S: Storage + 'static> SyncClient<S> {
 
     /// Closes the link to a device (it stays listed as closed).
     pub fn disconnect(&self, key: ConnectionId) {
-        self.client.close_link(key, "closed on this device".into());
+        self.client.close_link(key, Disconnected::ClosedHere);
     }
 
     /// Takes a closed link off the list.
@@ -228,10 +229,7 @@ impl<S: Storage + 'static> Client<S> {
                 Some(LinkState::Connecting)
             );
             if waiting {
-                client.close_link(
-                    connection,
-                    "the other device did not connect in time".into(),
-                );
+                client.close_link(connection, Disconnected::NotConnectedInTime);
             }
         });
         if let Some(window) = web_sys::window() {
@@ -286,12 +284,12 @@ impl<S: Storage + 'static> Client<S> {
     }
 
     /// The handshake on a link finished: it is open, and the engine syncs over it.
-    pub(super) fn link_ready(&self, connection: ConnectionId, peer: String) {
+    pub(super) fn link_ready(&self, connection: ConnectionId, peer: PeerId) {
         let mut links = self.links.borrow_mut();
         // The same device linked again: its old, closed entry goes.
         links.retain(|key, direct| {
             *key == connection
-                || direct.peer.as_deref() != Some(peer.as_str())
+                || direct.peer.as_ref() != Some(&peer)
                 || !matches!(direct.state, LinkState::Closed(_))
         });
         if let Some(direct) = links.get_mut(&connection) {
@@ -303,7 +301,7 @@ impl<S: Storage + 'static> Client<S> {
     }
 
     /// Closes a link (the engine asked, the channel closed, or the person chose to).
-    pub(super) fn close_link(self: &Rc<Self>, connection: ConnectionId, reason: String) {
+    pub(super) fn close_link(self: &Rc<Self>, connection: ConnectionId, reason: Disconnected) {
         let peer = {
             let mut links = self.links.borrow_mut();
             let Some(direct) = links.get_mut(&connection) else {
@@ -330,19 +328,21 @@ impl<S: Storage + 'static> Client<S> {
     /// reached (it may be offered a link). Whether the message was an introduction (not
     /// for the presence listeners).
     pub(super) fn introduction(self: &Rc<Self>, session: &str, data: &[u8]) -> bool {
+        // An engine's ephemeral session is named by its peer id.
+        let peer = PeerId::from(session);
         let Some(introduction) = Introduction::decode(data) else {
             let now = js_sys::Date::now();
-            if self.introducing.get() && self.introductions.borrow_mut().heard(session, now) {
-                self.introductions.borrow_mut().offered(session, now);
+            if self.introducing.get() && self.introductions.borrow_mut().heard(&peer, now) {
+                self.introductions.borrow_mut().offered(&peer, now);
                 let client = Rc::clone(self);
-                let to = session.to_owned();
+                let to = peer;
                 wasm_bindgen_futures::spawn_local(async move { client.introduce(to).await });
             }
             return false;
         };
-        if self.introducing.get() && introduction.to == self.engine.borrow().peer_id() {
+        if self.introducing.get() && &introduction.to == self.engine.borrow().peer_id() {
             let client = Rc::clone(self);
-            let from = session.to_owned();
+            let from = peer;
             wasm_bindgen_futures::spawn_local(async move {
                 client.introduced(from, introduction.code).await
             });
@@ -352,7 +352,7 @@ impl<S: Storage + 'static> Client<S> {
 
     /// No link with `peer` this time (the browser could not make one): said in the
     /// console, and tried again later.
-    fn gave_up(&self, peer: &str, error: &str) {
+    fn gave_up(&self, peer: &PeerId, error: &str) {
         web_sys::console::warn_1(&format!("no direct link with another device: {error}").into());
         self.introductions
             .borrow_mut()
@@ -360,7 +360,7 @@ impl<S: Storage + 'static> Client<S> {
     }
 
     /// Offers `to` a direct link through the relay.
-    async fn introduce(self: Rc<Self>, to: String) {
+    async fn introduce(self: Rc<Self>, to: PeerId) {
         // Offers that were never answered are closed (they hold a connection open).
         let now = now_seconds();
         self.offers.borrow_mut().retain(|offer| {
@@ -394,7 +394,7 @@ impl<S: Storage + 'static> Client<S> {
 
     /// Acts on an introduction addressed to this device: answers an offer, or completes
     /// this device's offer with its answer.
-    async fn introduced(self: Rc<Self>, from: String, text: String) {
+    async fn introduced(self: Rc<Self>, from: PeerId, text: String) {
         let code = match PairingCode::decode(&text, now_seconds()) {
             Ok(code) => code,
             Err(error) => {
@@ -453,7 +453,7 @@ impl<S: Storage + 'static> Client<S> {
                 );
                 if let Err(error) = pending.link.complete(&code.connection).await {
                     web_sys::console::warn_1(&format!("no direct link: {error}").into());
-                    self.close_link(key, error);
+                    self.close_link(key, Disconnected::LinkFailed { reason: error });
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! It speaks automerge-repo's v1 protocol in either role: it joins when it opened the
 //! connection, and answers a join with `peer` when the other side did. Documents stay
 //! with their owner (the `store`), lent to the engine for each event through
-//! [`Documents`].
+//! [`LentDocuments`].
 //!
 //! ```
 //! use throughline::sync::{Engine, Event, PeerMetadata};
@@ -17,10 +17,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::sync::{Message as SyncMessage, State as DocumentSyncState, SyncDoc};
 use automerge::AutoCommit;
 
 use super::message::{Message, PeerMetadata};
+use super::PeerId;
 use crate::store::DocumentId;
 
 /// Identifies one connection (one socket, one channel) for the transport's benefit.
@@ -33,13 +34,13 @@ pub const PROTOCOL_VERSION: &str = "1";
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The documents the engine may sync, lent to it for each event.
-pub trait Documents {
+pub trait LentDocuments {
     fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit>;
     /// Every document this side shares.
     fn ids(&self) -> Vec<DocumentId>;
 }
 
-impl Documents for HashMap<DocumentId, AutoCommit> {
+impl LentDocuments for HashMap<DocumentId, AutoCommit> {
     fn document(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
         self.get_mut(id)
     }
@@ -107,17 +108,17 @@ pub enum Effect {
     /// The handshake finished: `peer` is on the other end.
     PeerReady {
         connection: ConnectionId,
-        peer: String,
+        peer: PeerId,
         metadata: PeerMetadata,
     },
     /// Sync brought changes into this document: save it and show them.
     Updated { document: DocumentId },
     /// The peer does not have this document.
-    Unavailable { document: DocumentId, peer: String },
+    Unavailable { document: DocumentId, peer: PeerId },
     /// A message for the people looking at this document (presence), not stored.
     Ephemeral {
         document: DocumentId,
-        peer: String,
+        peer: PeerId,
         session: String,
         count: u64,
         data: Vec<u8>,
@@ -131,20 +132,20 @@ enum Connection {
     /// We wait for the other side's `join`.
     Awaiting,
     Ready {
-        peer: String,
+        peer: PeerId,
     },
 }
 
 /// The protocol state of this peer.
 pub struct Engine {
-    peer_id: String,
+    peer_id: PeerId,
     metadata: PeerMetadata,
     max_message_bytes: usize,
     connections: HashMap<ConnectionId, Connection>,
     /// One sync state per (peer, document), kept across reconnects.
-    sync_states: HashMap<(String, DocumentId), SyncState>,
+    sync_states: HashMap<(PeerId, DocumentId), DocumentSyncState>,
     /// Documents a peer said it does not have (no point offering until it asks).
-    unavailable: BTreeSet<(String, DocumentId)>,
+    unavailable: BTreeSet<(PeerId, DocumentId)>,
     /// What each connection carries; a connection not named here carries everything.
     scopes: HashMap<ConnectionId, Scope>,
     /// Documents that never travel on an [`Scope::AllButPrivate`] connection.
@@ -157,7 +158,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(peer_id: String, metadata: PeerMetadata) -> Self {
+    pub fn new(peer_id: PeerId, metadata: PeerMetadata) -> Self {
         Self {
             peer_id,
             metadata,
@@ -177,7 +178,7 @@ impl Engine {
         self
     }
 
-    pub fn peer_id(&self) -> &str {
+    pub fn peer_id(&self) -> &PeerId {
         &self.peer_id
     }
 
@@ -203,7 +204,7 @@ impl Engine {
     }
 
     /// The peer on the other end of `connection`, once the handshake is done.
-    pub fn peer_of(&self, connection: ConnectionId) -> Option<&str> {
+    pub fn peer_of(&self, connection: ConnectionId) -> Option<&PeerId> {
         match self.connections.get(&connection) {
             Some(Connection::Ready { peer }) => Some(peer),
             _ => None,
@@ -214,9 +215,9 @@ impl Engine {
     /// last sync round told us (its heads include ours).
     pub fn in_sync_with(
         &self,
-        peer: &str,
+        peer: &PeerId,
         document: &DocumentId,
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
     ) -> bool {
         let Some(state) = self.sync_states.get(&(peer.to_owned(), *document)) else {
             return false;
@@ -235,9 +236,9 @@ impl Engine {
     /// the last sync round told us; `None` before any round with that peer.
     pub fn changes_missing_at(
         &self,
-        peer: &str,
+        peer: &PeerId,
         document: &DocumentId,
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
     ) -> Option<usize> {
         let state = self.sync_states.get(&(peer.to_owned(), *document))?;
         let doc = docs.document(document)?;
@@ -253,7 +254,7 @@ impl Engine {
         Some(doc.get_changes(&known).len())
     }
 
-    pub fn handle(&mut self, event: Event<'_>, docs: &mut impl Documents) -> Vec<Effect> {
+    pub fn handle(&mut self, event: Event<'_>, docs: &mut impl LentDocuments) -> Vec<Effect> {
         let mut effects = Vec::new();
         match event {
             Event::Connected { connection } => {
@@ -284,11 +285,11 @@ impl Engine {
                 self.ephemeral_sent += 1;
                 let count = self.ephemeral_sent;
                 // This engine's peer id names its session: it is new on every start.
-                let session = self.peer_id.clone();
+                let session = self.peer_id.to_string();
                 self.send_ephemeral(None, document, &session, count, data, &mut effects);
             }
             Event::Changed { document } => {
-                let peers: Vec<(ConnectionId, String)> = self.ready_peers();
+                let peers: Vec<(ConnectionId, PeerId)> = self.ready_peers();
                 for (connection, peer) in peers {
                     self.unavailable.remove(&(peer.clone(), document));
                     self.offer(connection, &peer, document, docs, &mut effects);
@@ -327,7 +328,7 @@ impl Engine {
         }
     }
 
-    fn ready_peers(&self) -> Vec<(ConnectionId, String)> {
+    fn ready_peers(&self) -> Vec<(ConnectionId, PeerId)> {
         let mut peers: Vec<_> = self
             .connections
             .iter()
@@ -342,10 +343,10 @@ impl Engine {
 
     /// After a disconnect, keep only what both sides surely share (the encoded form of a
     /// sync state); the in-flight parts would make the next session wait forever.
-    fn forget_in_flight(&mut self, peer: &str) {
+    fn forget_in_flight(&mut self, peer: &PeerId) {
         for ((owner, _), state) in self.sync_states.iter_mut() {
             if owner == peer {
-                if let Ok(reset) = SyncState::decode(&state.encode()) {
+                if let Ok(reset) = DocumentSyncState::decode(&state.encode()) {
                     *state = reset;
                 }
             }
@@ -356,7 +357,7 @@ impl Engine {
         &mut self,
         connection: ConnectionId,
         bytes: &[u8],
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
         effects: &mut Vec<Effect>,
     ) {
         if bytes.len() > self.max_message_bytes {
@@ -454,9 +455,9 @@ impl Engine {
     fn ready(
         &mut self,
         connection: ConnectionId,
-        peer: String,
+        peer: PeerId,
         metadata: PeerMetadata,
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
         effects: &mut Vec<Effect>,
     ) {
         self.connections
@@ -477,9 +478,9 @@ impl Engine {
     fn offer(
         &mut self,
         connection: ConnectionId,
-        peer: &str,
+        peer: &PeerId,
         document: DocumentId,
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
         effects: &mut Vec<Effect>,
     ) {
         if self.unavailable.contains(&(peer.to_owned(), document))
@@ -511,9 +512,9 @@ impl Engine {
     fn handle_peer_message(
         &mut self,
         connection: ConnectionId,
-        peer: &str,
+        peer: &PeerId,
         message: Message,
-        docs: &mut impl Documents,
+        docs: &mut impl LentDocuments,
         effects: &mut Vec<Effect>,
     ) {
         match message {
@@ -599,7 +600,7 @@ impl Engine {
                     return;
                 };
                 if !self.carries(connection, &document)
-                    || session_id == self.peer_id
+                    || session_id == self.peer_id.as_str()
                     || self
                         .ephemeral_seen
                         .get(&session_id)

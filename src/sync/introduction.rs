@@ -9,12 +9,13 @@
 //! offer, and how many links to keep. The browser part lives in the sync client.
 //!
 //! ```
-//! use throughline::sync::{Introduction, Introductions};
+//! use throughline::sync::{Introduction, Introductions, PeerId};
 //! let mut mine = Introductions::new("peer-a".into());
+//! let other = PeerId::from("peer-b");
 //! // Hearing a device with a later id: this side makes the offer.
-//! assert!(mine.heard("peer-b", 0.0));
-//! mine.offered("peer-b", 0.0);
-//! assert!(!mine.heard("peer-b", 1_000.0)); // an offer is on its way
+//! assert!(mine.heard(&other, 0.0));
+//! mine.offered(&other, 0.0);
+//! assert!(!mine.heard(&other, 1_000.0)); // an offer is on its way
 //! let message = Introduction { to: "peer-b".into(), code: "THL1…".into() };
 //! assert_eq!(Introduction::decode(&message.encode()), Some(message));
 //! ```
@@ -22,6 +23,8 @@
 use std::collections::HashMap;
 
 use minicbor::{Decoder, Encoder};
+
+use super::PeerId;
 
 /// Most direct links a device keeps with devices it met through the relay. A meeting
 /// room's tablets form a full mesh; beyond this, devices sync through the relay.
@@ -38,7 +41,7 @@ pub const RETRY_AFTER_MS: f64 = 30_000.0;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Introduction {
     /// The peer id of the device it is for; every other device ignores it.
-    pub to: String,
+    pub to: PeerId,
     /// A pairing code ([`super::pairing::PairingCode`]) as text.
     pub code: String,
 }
@@ -53,7 +56,7 @@ impl Introduction {
             .and_then(|e| e.str("introduction"))
             .and_then(|e| e.map(2))
             .and_then(|e| e.str("to"))
-            .and_then(|e| e.str(&self.to))
+            .and_then(|e| e.str(self.to.as_str()))
             .and_then(|e| e.str("code"))
             .and_then(|e| e.str(&self.code));
         bytes
@@ -76,7 +79,10 @@ impl Introduction {
         }
         // A pairing code is a few hundred characters; anything far longer is not one.
         let code = code.filter(|c| c.len() <= 2_000)?;
-        Some(Introduction { to: to?, code })
+        Some(Introduction {
+            to: PeerId::from(to?),
+            code,
+        })
     }
 }
 
@@ -93,12 +99,12 @@ enum Standing {
 /// Which devices met through the relay this device links to directly.
 #[derive(Debug)]
 pub struct Introductions {
-    me: String,
-    devices: HashMap<String, Standing>,
+    me: PeerId,
+    devices: HashMap<PeerId, Standing>,
 }
 
 impl Introductions {
-    pub fn new(me: String) -> Self {
+    pub fn new(me: PeerId) -> Self {
         Self {
             me,
             devices: HashMap::new(),
@@ -115,8 +121,8 @@ impl Introductions {
     /// Another device was heard through the relay at `now` (ms): whether this side
     /// should offer it a direct link now. Of two devices the one with the smaller id
     /// offers, so they never offer each other at once.
-    pub fn heard(&mut self, peer: &str, now: f64) -> bool {
-        if peer == self.me || self.me.as_str() > peer {
+    pub fn heard(&mut self, peer: &PeerId, now: f64) -> bool {
+        if peer == &self.me || &self.me > peer {
             return false;
         }
         match self.devices.get(peer) {
@@ -135,26 +141,26 @@ impl Introductions {
     }
 
     /// This side sent `peer` an offer at `now`.
-    pub fn offered(&mut self, peer: &str, now: f64) {
-        self.devices.insert(peer.to_owned(), Standing::Offered(now));
+    pub fn offered(&mut self, peer: &PeerId, now: f64) {
+        self.devices.insert(peer.clone(), Standing::Offered(now));
     }
 
     /// Whether an offer from `peer` should be answered (no link with it yet, and room
     /// for one).
-    pub fn may_answer(&self, peer: &str) -> bool {
-        peer != self.me
+    pub fn may_answer(&self, peer: &PeerId) -> bool {
+        peer != &self.me
             && !matches!(self.devices.get(peer), Some(Standing::Linked))
             && self.linked() < MAX_INTRODUCED_LINKS
     }
 
     /// A link with `peer` is being made (an answer sent or received).
-    pub fn linking(&mut self, peer: &str) {
-        self.devices.insert(peer.to_owned(), Standing::Linked);
+    pub fn linking(&mut self, peer: &PeerId) {
+        self.devices.insert(peer.clone(), Standing::Linked);
     }
 
     /// The link with `peer` closed (or could not be made) at `now`.
-    pub fn ended(&mut self, peer: &str, now: f64) {
-        self.devices.insert(peer.to_owned(), Standing::Ended(now));
+    pub fn ended(&mut self, peer: &PeerId, now: f64) {
+        self.devices.insert(peer.clone(), Standing::Ended(now));
     }
 }
 
@@ -162,35 +168,39 @@ impl Introductions {
 mod tests {
     use super::*;
 
+    fn p(id: &str) -> PeerId {
+        PeerId::from(id)
+    }
+
     #[test]
     fn the_smaller_id_offers_once_and_retries_only_after_a_while() {
         let mut a = Introductions::new("a".into());
         let mut b = Introductions::new("b".into());
-        assert!(a.heard("b", 0.0));
-        assert!(!b.heard("a", 0.0), "only one side offers");
-        a.offered("b", 0.0);
-        assert!(!a.heard("b", 5_000.0));
+        assert!(a.heard(&p("b"), 0.0));
+        assert!(!b.heard(&p("a"), 0.0), "only one side offers");
+        a.offered(&p("b"), 0.0);
+        assert!(!a.heard(&p("b"), 5_000.0));
         // No answer came: given up, then offered again after the wait.
-        assert!(!a.heard("b", ANSWER_WAIT_MS + 1.0));
-        assert!(!a.heard("b", ANSWER_WAIT_MS + 2.0));
-        assert!(a.heard("b", ANSWER_WAIT_MS + RETRY_AFTER_MS + 2.0));
+        assert!(!a.heard(&p("b"), ANSWER_WAIT_MS + 1.0));
+        assert!(!a.heard(&p("b"), ANSWER_WAIT_MS + 2.0));
+        assert!(a.heard(&p("b"), ANSWER_WAIT_MS + RETRY_AFTER_MS + 2.0));
         // Linked: nothing more until the link ends.
-        a.linking("b");
-        assert!(!a.heard("b", 1e9));
-        assert!(!b.may_answer("b"));
-        assert!(b.may_answer("a"));
-        a.ended("b", 1e9);
-        assert!(a.heard("b", 1e9 + RETRY_AFTER_MS));
+        a.linking(&p("b"));
+        assert!(!a.heard(&p("b"), 1e9));
+        assert!(!b.may_answer(&p("b")));
+        assert!(b.may_answer(&p("a")));
+        a.ended(&p("b"), 1e9);
+        assert!(a.heard(&p("b"), 1e9 + RETRY_AFTER_MS));
     }
 
     #[test]
     fn links_stop_at_the_mesh_limit() {
         let mut a = Introductions::new("a".into());
         for n in 0..MAX_INTRODUCED_LINKS {
-            a.linking(&format!("peer-{n}"));
+            a.linking(&p(&format!("peer-{n}")));
         }
-        assert!(!a.heard("zed", 0.0));
-        assert!(!a.may_answer("zed"));
+        assert!(!a.heard(&p("zed"), 0.0));
+        assert!(!a.may_answer(&p("zed")));
     }
 
     #[test]

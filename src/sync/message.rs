@@ -6,6 +6,8 @@
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
+use super::PeerId;
+
 /// What a peer says about itself in the handshake.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeerMetadata {
@@ -19,38 +21,38 @@ pub struct PeerMetadata {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     Join {
-        sender_id: String,
+        sender_id: PeerId,
         metadata: PeerMetadata,
         supported_protocol_versions: Vec<String>,
     },
     Peer {
-        sender_id: String,
-        target_id: String,
+        sender_id: PeerId,
+        target_id: PeerId,
         metadata: PeerMetadata,
         selected_protocol_version: String,
     },
     /// The first sync message for a document the sender does not have.
     Request {
-        sender_id: String,
-        target_id: String,
+        sender_id: PeerId,
+        target_id: PeerId,
         document_id: String,
         data: Vec<u8>,
     },
     Sync {
-        sender_id: String,
-        target_id: String,
+        sender_id: PeerId,
+        target_id: PeerId,
         document_id: String,
         data: Vec<u8>,
     },
     DocUnavailable {
-        sender_id: String,
-        target_id: String,
+        sender_id: PeerId,
+        target_id: PeerId,
         document_id: String,
     },
     /// Not stored; relayed to others who have the document (presence, pairing).
     Ephemeral {
-        sender_id: String,
-        target_id: String,
+        sender_id: PeerId,
+        target_id: PeerId,
         document_id: String,
         count: u64,
         session_id: String,
@@ -121,7 +123,7 @@ impl Message {
                     .str("type")?
                     .str("join")?
                     .str("senderId")?
-                    .str(sender_id)?;
+                    .str(sender_id.as_str())?;
                 e.str("peerMetadata")?;
                 encode_metadata(e, metadata)?;
                 e.str("supportedProtocolVersions")?
@@ -140,8 +142,10 @@ impl Message {
                     .str("type")?
                     .str("peer")?
                     .str("senderId")?
-                    .str(sender_id)?;
-                e.str("targetId")?.str(target_id)?.str("peerMetadata")?;
+                    .str(sender_id.as_str())?;
+                e.str("targetId")?
+                    .str(target_id.as_str())?
+                    .str("peerMetadata")?;
                 encode_metadata(e, metadata)?;
                 e.str("selectedProtocolVersion")?
                     .str(selected_protocol_version)?;
@@ -215,13 +219,13 @@ impl Message {
         };
         Ok(match kind.as_str() {
             "join" => Message::Join {
-                sender_id: need(fields.sender_id, "senderId")?,
+                sender_id: need(fields.sender_id, "senderId")?.into(),
                 metadata: fields.metadata.unwrap_or_default(),
                 supported_protocol_versions: fields.supported_versions.unwrap_or_default(),
             },
             "peer" => Message::Peer {
-                sender_id: need(fields.sender_id, "senderId")?,
-                target_id: need(fields.target_id, "targetId")?,
+                sender_id: need(fields.sender_id, "senderId")?.into(),
+                target_id: need(fields.target_id, "targetId")?.into(),
                 metadata: fields.metadata.unwrap_or_default(),
                 selected_protocol_version: need(
                     fields.selected_version,
@@ -229,8 +233,8 @@ impl Message {
                 )?,
             },
             "request" | "sync" => {
-                let sender_id = need(fields.sender_id, "senderId")?;
-                let target_id = need(fields.target_id, "targetId")?;
+                let sender_id = PeerId::from(need(fields.sender_id, "senderId")?);
+                let target_id = PeerId::from(need(fields.target_id, "targetId")?);
                 let document_id = need(fields.document_id, "documentId")?;
                 let data = need_bytes(fields.data, "data")?;
                 if kind == "request" {
@@ -250,13 +254,13 @@ impl Message {
                 }
             }
             "doc-unavailable" => Message::DocUnavailable {
-                sender_id: need(fields.sender_id, "senderId")?,
-                target_id: need(fields.target_id, "targetId")?,
+                sender_id: need(fields.sender_id, "senderId")?.into(),
+                target_id: need(fields.target_id, "targetId")?.into(),
                 document_id: need(fields.document_id, "documentId")?,
             },
             "ephemeral" => Message::Ephemeral {
-                sender_id: need(fields.sender_id, "senderId")?,
-                target_id: need(fields.target_id, "targetId")?,
+                sender_id: need(fields.sender_id, "senderId")?.into(),
+                target_id: need(fields.target_id, "targetId")?.into(),
                 document_id: need(fields.document_id, "documentId")?,
                 count: fields.count.ok_or_else(|| MessageError::Missing {
                     kind: kind.clone(),
@@ -281,17 +285,17 @@ fn addressed(
     e: &mut Encoder<&mut Vec<u8>>,
     entries: u64,
     kind: &str,
-    sender_id: &str,
-    target_id: &str,
+    sender_id: &PeerId,
+    target_id: &PeerId,
     document_id: &str,
 ) -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
     e.map(entries)?
         .str("type")?
         .str(kind)?
         .str("senderId")?
-        .str(sender_id)?
+        .str(sender_id.as_str())?
         .str("targetId")?
-        .str(target_id)?
+        .str(target_id.as_str())?
         .str("documentId")?
         .str(document_id)?;
     Ok(())

@@ -18,6 +18,7 @@ mod backoff;
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod direct_links;
+mod disconnected;
 mod engine;
 mod introduction;
 mod known_devices;
@@ -26,6 +27,7 @@ mod message;
 mod other_tabs;
 pub mod pairing;
 pub mod pairing_qr;
+mod peer_id;
 #[cfg(target_arch = "wasm32")]
 pub mod peer_link;
 mod presence;
@@ -41,12 +43,14 @@ pub use direct_links::{LinkState, PairingOffer};
 #[cfg(target_arch = "wasm32")]
 pub use other_tabs::watch_other_tabs;
 
+pub use disconnected::Disconnected;
 pub use engine::{
-    ConnectionId, Documents, Effect, Engine, Event, Scope, DEFAULT_MAX_MESSAGE_BYTES,
+    ConnectionId, Effect, Engine, Event, LentDocuments, Scope, DEFAULT_MAX_MESSAGE_BYTES,
     PROTOCOL_VERSION,
 };
 pub use introduction::{Introduction, Introductions, MAX_INTRODUCED_LINKS};
 pub use known_devices::{KnownDevice, KnownDevices};
 pub use message::{Message, MessageError, PeerMetadata};
+pub use peer_id::PeerId;
 pub use presence::Presence;
-pub use relay_address::relay_sync_address;
+pub use relay_address::{relay_sync_address, RelayAddressError};

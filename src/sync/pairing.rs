@@ -160,17 +160,6 @@ pub enum Shares {
     Documents(Vec<DocumentId>),
 }
 
-impl Shares {
-    /// The documents named, in words for the person ("the whole workspace", "1 document").
-    pub fn describe(&self) -> String {
-        match self {
-            Shares::Workspace => "the whole workspace".into(),
-            Shares::Documents(documents) if documents.len() == 1 => "one document".into(),
-            Shares::Documents(documents) => format!("{} documents", documents.len()),
-        }
-    }
-}
-
 /// Names a workspace in four bytes (of the SHA-256 of its document id): enough to tell
 /// a code from another workspace, and short in a QR code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,6 +29,7 @@ use web_sys::{
 
 use super::engine::DEFAULT_MAX_MESSAGE_BYTES;
 use super::pairing::Connection;
+use super::Disconnected;
 
 /// The data channel's label, the same on both sides.
 const CHANNEL: &str = "automerge-repo";
@@ -48,7 +49,7 @@ type Listener<T> = RefCell<Option<Box<dyn FnMut(T)>>>;
 struct Listeners {
     open: Listener<()>,
     message: Listener<Vec<u8>>,
-    closed: Listener<String>,
+    closed: Listener<Disconnected>,
     /// The frames of a message that has not ended yet.
     partial: RefCell<Vec<u8>>,
 }
@@ -81,7 +82,7 @@ impl PeerLink {
         let changed = Closure::<dyn FnMut()>::new(move || {
             if watched.connection_state() == RtcPeerConnectionState::Failed {
                 if let Some(listener) = &mut *heard.closed.borrow_mut() {
-                    listener("the other device can no longer be reached".into());
+                    listener(Disconnected::DeviceUnreachable);
                 }
             }
         });
@@ -151,7 +152,7 @@ impl PeerLink {
     }
 
     /// Called when the channel closes, with why.
-    pub fn on_closed(&self, listener: impl FnMut(String) + 'static) {
+    pub fn on_closed(&self, listener: impl FnMut(Disconnected) + 'static) {
         *self.listeners.closed.borrow_mut() = Some(Box::new(listener));
     }
 
@@ -260,7 +261,7 @@ fn wire(
                 partial.clear();
                 drop(partial);
                 if let Some(listener) = &mut *heard.closed.borrow_mut() {
-                    listener("the other device sent a message too large or malformed".into());
+                    listener(Disconnected::BadMessage);
                 }
                 return;
             }
@@ -277,7 +278,7 @@ fn wire(
     let heard = Rc::clone(listeners);
     let on_close = Closure::<dyn FnMut()>::new(move || {
         if let Some(listener) = &mut *heard.closed.borrow_mut() {
-            listener("the direct connection closed".into());
+            listener(Disconnected::ClosedThere);
         }
     });
     channel.set_onopen(Some(on_open.as_ref().unchecked_ref()));

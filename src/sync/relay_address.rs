@@ -8,26 +8,34 @@
 //! assert!(relay_sync_address("ftp://relay.example.org").is_err());
 //! ```
 
+/// Why what a person typed is not a relay's address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RelayAddressError {
+    #[error("Write the relay's address, e.g. https://relay.example.org.")]
+    Empty,
+    #[error("\"{0}\" is not an address: it has spaces in it.")]
+    Spaces(String),
+    /// A scheme other than https, http, wss or ws.
+    #[error("A relay is reached over https or http, not {0}.")]
+    Scheme(String),
+    #[error("\"{0}\" does not name a relay's host.")]
+    NoHost(String),
+}
+
 /// The `ws://` or `wss://` address of the relay's `/sync`, or why the text is not a
-/// relay address (in words for the person).
-pub fn relay_sync_address(typed: &str) -> Result<String, String> {
+/// relay address.
+pub fn relay_sync_address(typed: &str) -> Result<String, RelayAddressError> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err("Write the relay's address, e.g. https://relay.example.org.".to_owned());
+        return Err(RelayAddressError::Empty);
     }
     if typed.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "\"{typed}\" is not an address: it has spaces in it."
-        ));
+        return Err(RelayAddressError::Spaces(typed.to_owned()));
     }
     let (secure, rest) = match typed.split_once("://") {
         Some(("https" | "wss", rest)) => (true, rest),
         Some(("http" | "ws", rest)) => (false, rest),
-        Some((scheme, _)) => {
-            return Err(format!(
-                "A relay is reached over https or http, not {scheme}."
-            ))
-        }
+        Some((scheme, _)) => return Err(RelayAddressError::Scheme(scheme.to_owned())),
         // No scheme: a local address is plain, anything else is assumed secure.
         None => {
             let local = typed.starts_with("localhost")
@@ -42,7 +50,7 @@ pub fn relay_sync_address(typed: &str) -> Result<String, String> {
         None => (rest, ""),
     };
     if host.is_empty() || host.contains('@') {
-        return Err(format!("\"{typed}\" does not name a relay's host."));
+        return Err(RelayAddressError::NoHost(typed.to_owned()));
     }
     let path = if path.ends_with("/sync") {
         path.to_owned()
@@ -57,7 +65,7 @@ pub fn relay_sync_address(typed: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::relay_sync_address;
+    use super::{relay_sync_address, RelayAddressError};
 
     #[test]
     fn addresses_people_type_become_sync_addresses() {
@@ -76,15 +84,18 @@ mod tests {
         ] {
             assert_eq!(relay_sync_address(typed).unwrap(), expected, "{typed}");
         }
-        for bad in [
-            "",
-            "  ",
-            "ftp://x",
-            "https://",
-            "https://user@host",
-            "two words",
+        for (bad, why) in [
+            ("", RelayAddressError::Empty),
+            ("  ", RelayAddressError::Empty),
+            ("ftp://x", RelayAddressError::Scheme("ftp".into())),
+            ("https://", RelayAddressError::NoHost("https://".into())),
+            (
+                "https://user@host",
+                RelayAddressError::NoHost("https://user@host".into()),
+            ),
+            ("two words", RelayAddressError::Spaces("two words".into())),
         ] {
-            assert!(relay_sync_address(bad).is_err(), "{bad}");
+            assert_eq!(relay_sync_address(bad), Err(why), "{bad}");
         }
     }
 }

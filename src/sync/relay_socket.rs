@@ -11,6 +11,7 @@ use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use super::client::{Client, SyncStatus};
 use super::engine::Event;
+use super::Disconnected;
 use crate::store::Storage;
 
 /// Opens a new socket to the relay (closing any previous one).
@@ -25,14 +26,14 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
     client.connection.set(connection);
     if !web_sys::window().is_none_or(|w| w.navigator().on_line()) {
         // No point trying: the `online` event reconnects.
-        client.offline("this device has no network".into());
+        client.offline(Disconnected::NoNetwork);
         return;
     }
     client.set_status(SyncStatus::Connecting);
     let socket = match WebSocket::new(&url) {
         Ok(socket) => socket,
         Err(_) => {
-            client.offline(format!("{url} is not a relay address"));
+            client.offline(Disconnected::NotARelayAddress { address: url });
             return;
         }
     };
@@ -65,7 +66,7 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
         }
         client.socket.borrow_mut().take();
         if !client.is_offline() {
-            client.offline("the relay cannot be reached".into());
+            client.offline(Disconnected::RelayUnreachable);
         }
         schedule_reconnect(&client);
     });
@@ -112,7 +113,7 @@ pub(super) fn watch_network<S: Storage + 'static>(client: &Rc<Client<S>>) {
     let weak = Rc::downgrade(client);
     let offline = Closure::<dyn FnMut()>::new(move || {
         let Some(client) = weak.upgrade() else { return };
-        client.offline("this device has no network".into());
+        client.offline(Disconnected::NoNetwork);
         let socket = client.socket.borrow_mut().take();
         if let Some(socket) = socket {
             let _ = socket.close();

@@ -21,19 +21,10 @@ use crate::store::{BrowserStorage, Repo};
 use crate::sync::{SyncClient, SyncStatus};
 
 pub use super::sync_state::SyncState;
-use super::sync_state::{DEVICE_NAME_SETTING, INTRODUCTIONS_SETTING, KNOWN_DEVICES_SETTING};
 
 /// Whether a new build of the app is installed and waiting for a reload.
 #[derive(Clone, Copy)]
 pub struct UpdateAvailable(pub ReadSignal<bool>);
-
-/// The device setting that remembers the relay this app was served by.
-const RELAY_SETTING: &str = "relay";
-/// The device setting naming a relay the person chose (instead of the one, if any, that
-/// served the app).
-pub const CHOSEN_RELAY_SETTING: &str = "relay-chosen";
-/// The device setting holding the relay's access token, if it requires one.
-pub const TOKEN_SETTING: &str = "relay-token";
 
 /// What the app shows while it opens the workspace.
 #[derive(Clone)]
@@ -99,12 +90,10 @@ pub fn App() -> impl IntoView {
             Ok(handle) => handle,
             Err(error) => return set_boot.set(Boot::Failed(error.to_string())),
         };
-        let chosen_relay = repo
-            .device_setting(CHOSEN_RELAY_SETTING)
-            .await
-            .ok()
-            .flatten()
-            .filter(|url| !url.is_empty());
+        let settings = repo.settings();
+        // A setting that cannot be read counts as not set (storage that fails is said
+        // once, by the storage notice).
+        let chosen_relay = settings.chosen_relay().await.unwrap_or(None);
         set_chosen.set(chosen_relay.is_some());
         // The relay found on the last start still counts while the device is offline, so
         // sync resumes by itself when the network is back.
@@ -112,29 +101,19 @@ pub fn App() -> impl IntoView {
             // A relay chosen in Settings wins over the one that served the app.
             _ if chosen_relay.is_some() => chosen_relay,
             RelayProbe::Relay(url) => {
-                let _ = repo.set_device_setting(RELAY_SETTING, &url).await;
+                let _ = settings.set_served_by(Some(&url)).await;
                 Some(url)
             }
             RelayProbe::NoRelay => {
-                let _ = repo.set_device_setting(RELAY_SETTING, "").await;
+                let _ = settings.set_served_by(None).await;
                 None
             }
-            RelayProbe::Offline => repo
-                .device_setting(RELAY_SETTING)
-                .await
-                .ok()
-                .flatten()
-                .filter(|url| !url.is_empty()),
+            RelayProbe::Offline => settings.served_by().await.unwrap_or(None),
         };
         set_relay.set(relay_url.clone());
         // A relay that requires an access token gets it as a query parameter (browsers
         // cannot set headers on a WebSocket).
-        let token = repo
-            .device_setting(TOKEN_SETTING)
-            .await
-            .ok()
-            .flatten()
-            .filter(|t| !t.is_empty());
+        let token = settings.relay_token().await.unwrap_or(None);
         let relay_url = relay_url.map(|url| match &token {
             Some(token) => format!(
                 "{url}?token={}",
@@ -142,11 +121,11 @@ pub fn App() -> impl IntoView {
             ),
             None => url,
         });
-        let name = match repo.device_setting(DEVICE_NAME_SETTING).await {
-            Ok(Some(name)) if !name.is_empty() => name,
+        let name = match settings.device_name().await {
+            Ok(Some(name)) => name,
             _ => {
                 let name = super::sync_state::default_device_name();
-                let _ = repo.set_device_setting(DEVICE_NAME_SETTING, &name).await;
+                let _ = settings.set_device_name(&name).await;
                 name
             }
         };
@@ -157,7 +136,7 @@ pub fn App() -> impl IntoView {
         });
         started.on_pending(move |counts| set_pending.set(Some(counts.to_vec())));
         started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
-        if let Ok(Some(kept)) = repo.device_setting(KNOWN_DEVICES_SETTING).await {
+        if let Ok(Some(kept)) = settings.known_devices().await {
             known.set(crate::sync::KnownDevices::from_json(&kept));
         }
         let remembering = repo.clone();
@@ -166,11 +145,9 @@ pub fn App() -> impl IntoView {
             sync.remember_linked(all, &remembering);
             set_peers.set(all.to_vec());
         });
-        if let Ok(Some(off)) = repo.device_setting(INTRODUCTIONS_SETTING).await {
-            if off == "off" {
-                introducing.set(false);
-                started.set_introducing(false);
-            }
+        if let Ok(false) = settings.introductions().await {
+            introducing.set(false);
+            started.set_introducing(false);
         }
         client.set_value(Some(started));
         let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {
@@ -208,7 +185,7 @@ pub fn App() -> impl IntoView {
                 <p>"This device is waiting for the workspace from the relay. It appears as soon as it arrives."</p>
                 <p class="item-meta"><code>{url}</code></p>
                 <p>{move || match sync_status.get() {
-                    Some(SyncStatus::Offline(reason)) => format!("Not connected: {reason}. Trying again…"),
+                    Some(SyncStatus::Offline(why)) => format!("Not connected: {}. Trying again…", crate::ui::sync_words::why_disconnected(&why)),
                     None => "There is no relay here: pair with a device nearby that has the workspace.".to_owned(),
                     _ => "Connected; receiving…".to_owned(),
                 }}</p>

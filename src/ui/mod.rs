@@ -14,6 +14,7 @@ mod plans_state;
 mod presence;
 mod reviews_state;
 mod sync_state;
+pub mod sync_words;
 mod workspace_state;
 
 pub use app::{App, AppShell};

@@ -18,7 +18,7 @@ pub struct Client {
     pub engine: Engine,
     pub docs: HashMap<DocumentId, AutoCommit>,
     pub socket: Socket,
-    pub relay_peer: Option<String>,
+    pub relay_peer: Option<throughline::sync::PeerId>,
     pub closed: Option<String>,
     /// Ephemeral messages heard: (document, sending session, data).
     pub heard: Vec<(DocumentId, String, Vec<u8>)>,

@@ -62,7 +62,7 @@ pub fn SyncIndicator() -> impl IntoView {
             SyncStatus::Offline(_) => ("Offline".to_owned(), "sync-status offline"),
         };
         let detail = match status {
-            SyncStatus::Offline(reason) => reason,
+            SyncStatus::Offline(why) => crate::ui::sync_words::why_disconnected(&why),
             _ => String::new(),
         };
         Some(view! {

@@ -13,6 +13,7 @@ use crate::sync::pairing::Shares;
 use crate::sync::{LinkState, PairingOffer, PeerView};
 use crate::ui::app::SyncState;
 use crate::ui::components::{FormMessage, PairingCodeView, QrScanner};
+use crate::ui::sync_words::{peer_name, what_it_carries, why_disconnected};
 use crate::ui::{PlansState, ReviewsState, WorkspaceState};
 
 #[component]
@@ -94,7 +95,7 @@ fn TabsRow() -> impl IntoView {
 fn peer_standing(peer: &PeerView) -> String {
     match &peer.state {
         LinkState::Connecting => "connecting…".into(),
-        LinkState::Closed(reason) => format!("not connected ({reason})"),
+        LinkState::Closed(why) => format!("not connected ({})", why_disconnected(why)),
         LinkState::Open if peer.unsynced.is_empty() => "in sync".into(),
         LinkState::Open => match peer.unsynced.len() {
             1 => "1 document on its way".into(),
@@ -127,9 +128,9 @@ fn PeerRow(peer: PeerView) -> impl IntoView {
         }
     });
     view! {
-        <li class="peer" data-testid="peer" data-name=peer.name.clone()>
-            <span class="peer-name">{peer.name.clone()}</span>
-            <span class="item-meta">{format!(" · {kind} · shares {} · ", peer.shares)}</span>
+        <li class="peer" data-testid="peer" data-name=peer_name(&peer)>
+            <span class="peer-name">{peer_name(&peer)}</span>
+            <span class="item-meta">{format!(" · {kind} · shares {} · ", what_it_carries(peer.shares.as_ref()))}</span>
             <span data-testid="peer-standing">{peer_standing(&peer)}</span>
             " "
             {actions}
@@ -386,7 +387,7 @@ fn KnownDeviceList(again: Callback<String>) -> impl IntoView {
                                 <span class="peer-name">{name.clone()}</span>
                                 <span class="item-meta">{format!(
                                     " · shared {} · last linked {} ",
-                                    shares.describe(),
+                                    what_it_carries(Some(&shares)),
                                     crate::ui::format::date_time(device.last_linked as i64)
                                 )}</span>
                                 <button type="button" class="button small"

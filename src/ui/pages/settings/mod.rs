@@ -167,9 +167,10 @@ fn SyncSettings() -> impl IntoView {
         }
         Some(crate::sync::SyncStatus::Syncing) => "Connected; changes are on their way.".to_owned(),
         Some(crate::sync::SyncStatus::Connecting) => "Connecting to the relay…".to_owned(),
-        Some(crate::sync::SyncStatus::Offline(reason)) => {
-            format!("Offline ({reason}). Changes stay on this device and go out when the relay is back.")
-        }
+        Some(crate::sync::SyncStatus::Offline(why)) => format!(
+            "Offline ({}). Changes stay on this device and go out when the relay is back.",
+            crate::ui::sync_words::why_disconnected(&why)
+        ),
         None => "Not syncing.".to_owned(),
     };
     let link = move || crate::ui::components::share_link(&state.url(), "/");
@@ -299,7 +300,7 @@ fn RelayChoice() -> impl IntoView {
         event.prevent_default();
         match crate::sync::relay_sync_address(&typed.get_untracked()) {
             Ok(address) => restart(Some(address)),
-            Err(reason) => error.set(Some(reason)),
+            Err(reason) => error.set(Some(reason.to_string())),
         }
     };
     view! {
