@@ -100,12 +100,6 @@ impl CheckInSeries {
         Ok(id)
     }
 
-    pub fn reschedule(&mut self, meeting: &ItemId, date: &str) -> Result<(), String> {
-        let date = parse_date(date)?;
-        self.meeting_mut(meeting)?.date = date;
-        Ok(())
-    }
-
     fn meeting_mut(&mut self, id: &ItemId) -> Result<&mut Meeting, String> {
         self.meetings
             .get_mut(id)

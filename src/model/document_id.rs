@@ -2,7 +2,7 @@
 //! made here can be opened by any automerge-repo peer and the other way round.
 //!
 //! ```
-//! use throughline::store::DocumentId;
+//! use throughline::model::DocumentId;
 //! let id = DocumentId::random();
 //! let url = id.url();
 //! assert!(url.starts_with("automerge:"));

@@ -3,7 +3,11 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-macro_rules! random_id {
+use super::{DocumentId, DocumentIdError};
+
+/// A string kept in documents under a name of its own: stored as a plain string, read
+/// from Automerge text too, written into JSON exports as the string.
+macro_rules! stored_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         // `Default` (empty) only so that views can be built field by field; a stored id is never empty.
@@ -35,12 +39,7 @@ macro_rules! random_id {
         }
 
         impl $name {
-            /// A new random id (128 bits, so ids made offline on different devices never clash).
-            pub fn random() -> Self {
-                Self(uuid::Uuid::new_v4().simple().to_string())
-            }
-
-            /// The id as it is stored.
+            /// As it is stored.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -79,6 +78,20 @@ macro_rules! random_id {
     };
 }
 
+/// A stored id that is made at random: [`stored_string`] and `random()`.
+macro_rules! random_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        stored_string!($(#[$doc])* $name);
+
+        impl $name {
+            /// A new random id (128 bits, so ids made offline on different devices never clash).
+            pub fn random() -> Self {
+                Self(uuid::Uuid::new_v4().simple().to_string())
+            }
+        }
+    };
+}
+
 random_id!(
     /// Identifies a person in the workspace.
     PersonId
@@ -94,9 +107,44 @@ random_id!(
     ItemId
 );
 
+stored_string!(
+    /// The `automerge:` URL by which one document names another: a plan or check-in
+    /// series in the workspace's lists, a review in its cycle, the plan an individual goal
+    /// serves. Kept as it was written (a document must read even when one of its links
+    /// does not); [`DocumentUrl::document`] reads it, and whoever follows a link that does
+    /// not read says so instead of dropping it.
+    DocumentUrl
+);
+
+impl DocumentUrl {
+    /// The document it names, or why the URL does not read.
+    pub fn document(&self) -> Result<DocumentId, DocumentIdError> {
+        DocumentId::from_url(&self.0)
+    }
+}
+
+impl From<DocumentId> for DocumentUrl {
+    fn from(id: DocumentId) -> Self {
+        Self(id.url())
+    }
+}
+
+impl PartialEq<str> for DocumentUrl {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::PersonId;
+    use super::{DocumentId, DocumentUrl, PersonId};
+
+    #[test]
+    fn a_document_url_reads_as_its_document_or_says_why_not() {
+        let id = DocumentId::random();
+        assert_eq!(DocumentUrl::from(id).document(), Ok(id));
+        assert!(DocumentUrl::from("automerge:nonsense").document().is_err());
+    }
 
     #[test]
     fn random_ids_differ() {

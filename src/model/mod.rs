@@ -6,6 +6,7 @@
 
 pub mod check_in;
 pub mod coaching_notes;
+mod document_id;
 mod document_view;
 mod export;
 mod ids;
@@ -17,9 +18,10 @@ mod text_edit;
 mod workspace;
 mod workspace_diff;
 
+pub use document_id::{DocumentId, DocumentIdError};
 pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
-pub use ids::{ItemId, PersonId, TeamId};
+pub use ids::{DocumentUrl, ItemId, PersonId, TeamId};
 pub use text_edit::rebase_typing;
 pub use workspace::{
     Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError, NO_LONGER_HERE,

@@ -7,7 +7,7 @@ use automerge::{AutoCommit, LoadOptions, OnPartialLoad};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::document_id::DocumentId;
+use crate::model::DocumentId;
 
 pub const ARCHIVE_FORMAT: &str = "throughline-archive";
 pub const ARCHIVE_VERSION: u32 = 1;

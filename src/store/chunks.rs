@@ -8,8 +8,8 @@
 use automerge::{AutoCommit, AutomergeError, ChangeHash, LoadOptions, OnPartialLoad};
 use sha2::{Digest, Sha256};
 
-use super::document_id::DocumentId;
 use super::storage::StorageKey;
+use crate::model::DocumentId;
 
 /// Which kind of chunk a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

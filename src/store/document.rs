@@ -13,8 +13,8 @@ use crate::model::DocumentView;
 
 use super::chunks::{self, CorruptChunk};
 use super::clock::now_millis;
-use super::document_id::DocumentId;
 use super::storage::{Storage, StorageError, StorageKey};
+use crate::model::DocumentId;
 
 /// Where a document's latest edits are, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,11 +346,6 @@ impl<S: Storage> DocHandle<S> {
     /// Whether the document has no content at all yet.
     pub fn is_empty(&self) -> bool {
         self.inner.doc.borrow_mut().get_heads().is_empty()
-    }
-
-    /// Lends the Automerge document to the sync engine for one event.
-    pub fn with_document_mut<R>(&self, use_it: impl FnOnce(&mut AutoCommit) -> R) -> R {
-        use_it(&mut self.inner.doc.borrow_mut())
     }
 
     /// The Automerge document, borrowed so that the sync engine can be lent several

@@ -7,8 +7,8 @@
 mod archive;
 mod chunks;
 mod clock;
+mod device_settings;
 mod document;
-mod document_id;
 mod history;
 mod repo;
 mod storage;
@@ -31,8 +31,11 @@ pub use chunks::{
     document_prefix, incremental_key, load_chunks, snapshot_key, CorruptChunk, LoadedChunks,
 };
 pub use clock::now_millis;
+pub use device_settings::{DeviceSettings, SettingError};
 pub use document::{ChangeError, DocHandle, SaveStatus};
-pub use document_id::{DocumentId, DocumentIdError};
+// Document ids are the model's (one document names another by them); stored and
+// synced documents are found by them here.
+pub use crate::model::{DocumentId, DocumentIdError};
 pub use history::{ChangeRecord, Session, SESSION_GAP_SECONDS};
 pub use repo::{ImportOutcome, Repo};
 pub use storage::{MemoryStorage, Storage, StorageError, StorageKey};

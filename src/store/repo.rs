@@ -5,9 +5,10 @@ use autosurgeon::hydrate;
 
 use super::archive::{ImportError, ImportFile};
 use super::chunks;
+use super::device_settings::{DeviceSettings, SettingError};
 use super::document::DocHandle;
-use super::document_id::DocumentId;
 use super::storage::{Storage, StorageError};
+use crate::model::DocumentId;
 use crate::model::Workspace;
 
 /// What an import did.
@@ -23,9 +24,6 @@ pub struct ImportOutcome {
     /// open that one.
     pub switched_to: Option<DocumentId>,
 }
-
-/// The device setting naming a workspace joined from a link and not yet received.
-const JOINED: &str = "joined-workspace";
 
 /// Where this device records which document is its workspace. automerge-repo peers only
 /// read keys under a document id, so this key does not disturb them.
@@ -56,8 +54,15 @@ impl<S: Storage + Clone> Repo<S> {
             if let Some(handle) = DocHandle::load(self.storage.clone(), id).await? {
                 return Ok(handle);
             }
-            if self.device_setting(JOINED).await?.as_deref() == Some(id.url().as_str()) {
-                return Ok(DocHandle::expect(self.storage.clone(), id));
+            match self.settings().joined_workspace().await {
+                Ok(Some(joined)) if joined == id => {
+                    return Ok(DocHandle::expect(self.storage.clone(), id));
+                }
+                Ok(_) => {}
+                Err(SettingError::Storage(error)) => return Err(error),
+                // Only `join` writes it, with a document's address; a value that does not
+                // read names no workspace, so this one was not joined and is made anew.
+                Err(SettingError::Unreadable { .. }) => {}
             }
         }
         let handle = DocHandle::create(
@@ -101,7 +106,8 @@ impl<S: Storage + Clone> Repo<S> {
             ));
         }
         let url = id.url();
-        self.set_device_setting(JOINED, &url)
+        self.settings()
+            .set_joined_workspace(id)
             .await
             .map_err(|e| e.to_string())?;
         self.storage
@@ -201,20 +207,10 @@ impl<S: Storage + Clone> Repo<S> {
         Ok(outcome)
     }
 
-    /// A setting of this device (not of any document, so it never syncs), e.g. who uses
+    /// This device's settings (not of any document, so they never sync), e.g. who uses
     /// the device.
-    pub async fn device_setting(&self, name: &str) -> Result<Option<String>, StorageError> {
-        let key = vec!["throughline".to_owned(), format!("device-{name}")];
-        Ok(self
-            .storage
-            .load(&key)
-            .await?
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
-    }
-
-    pub async fn set_device_setting(&self, name: &str, value: &str) -> Result<(), StorageError> {
-        let key = vec!["throughline".to_owned(), format!("device-{name}")];
-        self.storage.save(key, value.as_bytes().to_vec()).await
+    pub fn settings(&self) -> DeviceSettings<S> {
+        DeviceSettings::new(self.storage.clone())
     }
 
     /// Opens a document by id; `None` when this device has no chunk of it.

@@ -27,11 +27,6 @@ pub type ReviewDocument = OpenDocument<Review>;
 pub type CheckInDocument = OpenDocument<CheckInSeries>;
 pub type NotesDocument = OpenDocument<CoachingNotes>;
 
-/// The device setting that names this device's coaching notes document.
-const NOTES_SETTING: &str = "coaching-notes";
-/// The device setting that says the manager chose to sync their coaching notes.
-const NOTES_SYNC_SETTING: &str = "coaching-notes-sync";
-
 #[derive(Clone, Copy)]
 pub struct ReviewsState {
     pub reviews: Documents<Review>,
@@ -140,7 +135,9 @@ impl ReviewsState {
     /// if any step fails.
     pub async fn start_cycle(&self, setup: CycleSetup) -> Result<ItemId, String> {
         let (cycle, setups) = self.workspace.workspace.with_untracked(|ws| {
-            let cycle = setup.check(ws, now_millis())?;
+            let cycle = setup
+                .check(ws, now_millis())
+                .map_err(|refused| refused.to_string())?;
             let scale = ws.scales.get(&cycle.scale).cloned().unwrap_or_default();
             let template = ws
                 .templates
@@ -221,19 +218,19 @@ impl ReviewsState {
     /// first note, see [`notes_to_write`](Self::notes_to_write)).
     async fn open_notes(&self) -> Result<(), String> {
         let repo = self.workspace.repo();
-        let synced = repo
-            .device_setting(NOTES_SYNC_SETTING)
+        let settings = repo.settings();
+        let synced = settings
+            .coaching_notes_synced()
             .await
-            .ok()
-            .flatten()
-            .as_deref()
-            == Some("yes");
+            .map_err(|e| e.to_string())?;
         self.notes_synced.set(synced);
         if synced {
             self.notes.start_syncing();
         }
-        let stored = repo.device_setting(NOTES_SETTING).await.ok().flatten();
-        if let Some(id) = stored.and_then(|url| DocumentId::from_url(&url).ok()) {
+        // A stored address that does not read is reported, not taken for "no notes"
+        // (making new ones would hide the old).
+        let stored = settings.coaching_notes().await.map_err(|e| e.to_string())?;
+        if let Some(id) = stored {
             self.notes.open(id).await?;
             self.notes_document.set(self.notes.get(&id));
         }
@@ -251,7 +248,8 @@ impl ReviewsState {
             .notes
             .create(&CoachingNotes::default(), "Start coaching notes")
             .await?;
-        repo.set_device_setting(NOTES_SETTING, &id.url())
+        repo.settings()
+            .set_coaching_notes(id)
             .await
             .map_err(|e| e.to_string())?;
         let document = self
@@ -266,22 +264,13 @@ impl ReviewsState {
     /// their other devices get them by opening the same document).
     pub async fn sync_notes(&self) -> Result<(), String> {
         let repo = self.workspace.repo();
-        repo.set_device_setting(NOTES_SYNC_SETTING, "yes")
+        repo.settings()
+            .set_coaching_notes_synced()
             .await
             .map_err(|e| e.to_string())?;
         self.notes.start_syncing();
         self.notes_synced.set(true);
         Ok(())
-    }
-
-    /// The review of `person` in `cycle`, if listed (and whether it is open yet).
-    pub fn review_of(&self, cycle: &ItemId, person: &PersonId) -> Option<DocumentId> {
-        self.workspace.workspace.with(|ws| {
-            ws.cycles
-                .get(cycle)
-                .and_then(|c| c.reviews.get(person))
-                .and_then(|url| DocumentId::from_url(url).ok())
-        })
     }
 }
 

@@ -10,15 +10,6 @@ use crate::store::{BrowserStorage, Repo};
 use crate::sync::pairing::Shares;
 use crate::sync::{ConnectionId, KnownDevices, PairingOffer, PeerView, SyncClient, SyncStatus};
 
-/// The device setting holding the name this device gives itself when pairing.
-pub const DEVICE_NAME_SETTING: &str = "device-name";
-/// The device setting that remembers the devices linked before (JSON).
-pub const KNOWN_DEVICES_SETTING: &str = "known-devices";
-
-/// The device setting that is "off" when devices met through the relay are not to be
-/// linked directly.
-pub const INTRODUCTIONS_SETTING: &str = "direct-introductions";
-
 /// What a device is called until the person names it: the kind of device, as the
 /// browser tells it.
 pub fn default_device_name() -> String {
@@ -195,8 +186,7 @@ impl SyncState {
         }
         let repo = repo.clone();
         leptos::task::spawn_local(async move {
-            let value = if on { "on" } else { "off" };
-            let _ = repo.set_device_setting(INTRODUCTIONS_SETTING, value).await;
+            let _ = repo.settings().set_introductions(on).await;
         });
     }
 
@@ -239,7 +229,7 @@ impl SyncState {
         let json = self.known.with_untracked(KnownDevices::to_json);
         let repo = repo.clone();
         leptos::task::spawn_local(async move {
-            let _ = repo.set_device_setting(KNOWN_DEVICES_SETTING, &json).await;
+            let _ = repo.settings().set_known_devices(&json).await;
         });
     }
 
@@ -255,7 +245,7 @@ impl SyncState {
         }
         let repo = repo.clone();
         leptos::task::spawn_local(async move {
-            let _ = repo.set_device_setting(DEVICE_NAME_SETTING, &name).await;
+            let _ = repo.settings().set_device_name(&name).await;
         });
     }
 

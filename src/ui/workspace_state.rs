@@ -12,9 +12,6 @@ use crate::store::{
     Version,
 };
 
-/// The device setting that names who uses this device.
-const DEVICE_PERSON: &str = "person";
-
 /// Shared through context by [`crate::ui::App`]; pages read it with
 /// `expect_context::<WorkspaceState>()`.
 #[derive(Clone, Copy)]
@@ -138,7 +135,9 @@ impl WorkspaceState {
     /// Keeps the relay's access token on this device (never in a document).
     pub async fn set_relay_token(&self, token: &str) -> Result<(), String> {
         let repo = self.repo.get_value();
-        repo.set_device_setting(crate::ui::app::TOKEN_SETTING, token.trim())
+        let token = Some(token.trim()).filter(|t| !t.is_empty());
+        repo.settings()
+            .set_relay_token(token)
             .await
             .map_err(|e| e.to_string())
     }
@@ -146,22 +145,16 @@ impl WorkspaceState {
     /// Keeps the relay chosen on this device (`None`: the one that served the app).
     pub async fn set_chosen_relay(&self, sync_address: Option<&str>) -> Result<(), String> {
         let repo = self.repo.get_value();
-        repo.set_device_setting(
-            crate::ui::app::CHOSEN_RELAY_SETTING,
-            sync_address.unwrap_or_default(),
-        )
-        .await
-        .map_err(|e| e.to_string())
+        repo.settings()
+            .set_chosen_relay(sync_address)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Reads who uses this device from its settings (for opening the workspace).
     pub async fn device_person(repo: &Repo<Rc<BrowserStorage>>) -> Option<PersonId> {
-        repo.device_setting(DEVICE_PERSON)
-            .await
-            .ok()
-            .flatten()
-            .filter(|id| !id.is_empty())
-            .map(PersonId::from)
+        // Unreadable storage reads as nobody chosen: the app then asks again.
+        repo.settings().person().await.unwrap_or(None)
     }
 
     /// Records who uses this device (`None`: nobody chosen).
@@ -169,8 +162,7 @@ impl WorkspaceState {
         self.me.set(person.clone());
         let repo = self.repo.get_value();
         leptos::task::spawn_local(async move {
-            let value = person.map(|p| p.to_string()).unwrap_or_default();
-            let _ = repo.set_device_setting(DEVICE_PERSON, &value).await;
+            let _ = repo.settings().set_person(person.as_ref()).await;
         });
     }
 
