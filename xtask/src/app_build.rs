@@ -1,13 +1,13 @@
 //! Building the app with Trunk, and running it with the relay.
 
-use crate::process::{command, root, run as run_command, step};
+use crate::process::{command, root, run as run_command, step, target_dir};
 use crate::tools::{self, Needs};
 
 /// Options of a release build.
 pub struct BuildOptions {
     /// Where the app will be served, e.g. `/` or `/throughline/`.
     pub public_url: String,
-    /// Output directory, relative to the repository root.
+    /// Output directory: relative to the repository root, or absolute.
     pub dist: String,
 }
 
@@ -83,8 +83,7 @@ pub fn build_relay() -> Result<std::path::PathBuf, String> {
             "release-native",
         ],
     ))?;
-    let binary = root()
-        .join("target")
+    let binary = target_dir()?
         .join("release-native")
         .join("throughline-relay");
     if binary.is_file() {

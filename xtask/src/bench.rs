@@ -13,7 +13,7 @@
 //! documents); then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 
 use crate::app_build::{build, build_relay, BuildOptions};
-use crate::process::{command, root, run as run_command, step};
+use crate::process::{command, root, run as run_command, step, target_dir};
 use crate::tools::{self, Needs};
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -27,7 +27,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build(&options)?;
     let relay = build_relay()?;
     step("Writing a 1,000-person workspace archive with a 1,000-objective plan and a 500-review cycle (examples/large_workspace.rs)");
-    let archive = root().join("target").join("bench-large-workspace.json");
+    let archive = target_dir()?.join("bench-large-workspace.json");
     let archive_text = archive.to_string_lossy().into_owned();
     run_command(&mut command(
         "cargo",
@@ -65,8 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "sync_bench",
         ],
     ))?;
-    let sync_bench = root()
-        .join("target")
+    let sync_bench = target_dir()?
         .join("release-native")
         .join("examples")
         .join("sync_bench");

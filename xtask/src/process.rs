@@ -11,6 +11,34 @@ pub fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Where cargo puts what it builds: `target/` unless `CARGO_TARGET_DIR` (or a cargo
+/// configuration) says otherwise, as `cargo metadata` reports it.
+pub fn target_dir() -> Result<PathBuf, String> {
+    let output = std::process::Command::new("cargo")
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("could not run `cargo metadata` to find the target directory: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo metadata` failed, so the target directory is unknown: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("`cargo metadata` wrote something that is not JSON: {e}"))?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or_else(|| "`cargo metadata` named no target directory".to_owned())
+}
+
 /// `PATH` with the project's npm tools and cargo's bin directory in front, so that the
 /// pinned wasm-opt and freshly installed cargo tools are found first.
 pub fn tool_path() -> String {

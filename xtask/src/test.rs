@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use crate::app_build::{build, build_relay, BuildOptions};
-use crate::process::{command, root, run as run_command, step};
+use crate::process::{command, root, run as run_command, step, target_dir};
 use crate::tools::{self, Needs, Tools};
 
 const TIERS: [&str; 4] = ["lint", "native", "browser", "e2e"];
@@ -58,8 +58,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn lint() -> Result<(), String> {
-    step("Lint: rustfmt and clippy (native and wasm32)");
+    step("Lint: rustfmt, leptosfmt (view! markup) and clippy (native and wasm32)");
     run_command(&mut command("cargo", &["fmt", "--all", "--", "--check"]))?;
+    run_command(&mut command("leptosfmt", &["--check", "src", "tests"]))?;
     run_command(&mut command(
         "cargo",
         &[
@@ -123,9 +124,10 @@ fn browser(tools: &Tools) -> Result<(), String> {
 fn end_to_end(tools: &Tools) -> Result<(), String> {
     step("Tier 3: end-to-end tests (Playwright driving Chromium against the relay)");
     build(&BuildOptions::default())?;
+    let dist_sub = target_dir()?.join("dist-sub");
     build(&BuildOptions {
         public_url: "/sub/".into(),
-        dist: "target/dist-sub".into(),
+        dist: dist_sub.to_string_lossy().into_owned(),
     })?;
     let relay = build_relay()?;
     let tests = files_in("tests/e2e", "", ".test.mjs")?;
@@ -161,10 +163,7 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
             .env("THROUGHLINE_NETNS", "1")
             .env("THROUGHLINE_RELAY", &relay)
             .env("THROUGHLINE_DIST", root().join("dist"))
-            .env(
-                "THROUGHLINE_DIST_SUB",
-                root().join("target").join("dist-sub"),
-            )
+            .env("THROUGHLINE_DIST_SUB", &dist_sub)
             .env("CHROMIUM", &tools.chromium),
     )
 }

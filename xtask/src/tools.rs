@@ -9,6 +9,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// wasm-opt from npm `binaryen` (pinned in package.json); Trunk checks this version.
 const WASM_OPT_VERSION: &str = "version_132";
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// leptosfmt formats what rustfmt leaves alone, the markup in `view!` macros; the lint
+/// tier checks it.
+const LEPTOSFMT_VERSION: &str = "0.1.33";
 
 /// What a command needs installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,7 @@ pub fn setup(needs: Needs) -> Result<Tools, String> {
     npm_packages()?;
     wasm_opt()?;
     let browsers = if needs == Needs::All {
+        leptosfmt()?;
         browsers()?
     } else {
         Tools {
@@ -81,6 +85,24 @@ fn trunk() -> Result<(), String> {
     );
     run(&mut command("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
         .map_err(|e| format!("{e}\nInstall it by hand with `cargo install trunk --version {TRUNK_VERSION} --locked`."))
+}
+
+fn leptosfmt() -> Result<(), String> {
+    let wanted = format!("leptosfmt {LEPTOSFMT_VERSION}");
+    if output_of("leptosfmt", &["--version"]).as_deref() == Some(wanted.as_str()) {
+        println!("  {wanted}: installed");
+        return Ok(());
+    }
+    println!(
+        "  Installing leptosfmt {LEPTOSFMT_VERSION} (checks the formatting of view! markup; about 3 minutes)…"
+    );
+    run(&mut command(
+        "cargo",
+        &["install", "leptosfmt", "--version", LEPTOSFMT_VERSION, "--locked"],
+    ))
+    .map_err(|e| {
+        format!("{e}\nInstall it by hand with `cargo install leptosfmt --version {LEPTOSFMT_VERSION} --locked`.")
+    })
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
