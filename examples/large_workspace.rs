@@ -95,7 +95,7 @@ fn main() -> Result<(), String> {
     let plan = DocHandle::create(Rc::new(MemoryStorage::new()), &plan, "Create plan")?;
     handle
         .change("List the plan", |ws: &mut Workspace| {
-            ws.list_plan(&plan.id().url(), 0);
+            ws.list_plan(plan.id(), 0);
             Ok::<(), WorkspaceError>(())
         })
         .map_err(|e| e.to_string())?;
@@ -214,7 +214,7 @@ fn review_cycle(
                     objectives
                         .get((i + g) % objectives.len().max(1))
                         .map(|objective| Alignment {
-                            plan: plan_url.to_owned(),
+                            plan: plan_url.into(),
                             objective: objective.clone(),
                         });
             }
@@ -249,7 +249,7 @@ fn review_cycle(
                         sign_off: "2028-02-28".into(),
                     },
                     hr: [(hr.clone(), true)].into_iter().collect(),
-                    reviews: listed.into_iter().collect(),
+                    reviews: listed.into_iter().map(|(p, url)| (p, url.into())).collect(),
                     created_at: 0,
                 },
             );

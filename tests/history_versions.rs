@@ -219,6 +219,32 @@ fn named_versions_are_kept_in_the_document_and_travel_with_it() {
 }
 
 #[test]
+fn a_version_name_already_taken_gets_a_number() {
+    let (_, handle) = workspace();
+    edit(&handle, "Name", |ws| ws.rename("Acme").unwrap());
+    let first = handle.name_version("Approved by the board on 5 Dec 2026", "Ana");
+    edit(&handle, "Rename", |ws| ws.rename("Acme Co").unwrap());
+    let second = handle.name_version("Approved by the board on 5 Dec 2026", "Ana");
+    let third = handle.name_version("Approved by the board on 5 Dec 2026", "Ana");
+    let names: Vec<String> = [first, second, third]
+        .into_iter()
+        .map(|v| v.unwrap().name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Approved by the board on 5 Dec 2026",
+            "Approved by the board on 5 Dec 2026 (2)",
+            "Approved by the board on 5 Dec 2026 (3)",
+        ]
+    );
+    let mut kept: Vec<String> = handle.versions().into_iter().map(|v| v.name).collect();
+    kept.sort();
+    kept.dedup();
+    assert_eq!(kept.len(), 3, "every version keeps a name of its own");
+}
+
+#[test]
 fn versions_named_on_two_devices_at_once_are_both_kept() {
     let (storage, first) = workspace();
     block_on(first.save()).unwrap();

@@ -250,7 +250,7 @@ fn an_archive_carries_the_plans_and_an_import_adds_and_merges_them() {
     let plan = DocHandle::create(first.storage.clone(), &plan, "Create plan").unwrap();
     block_on(plan.save()).unwrap();
     let url = plan.id().url();
-    first.edit(|ws| ws.list_plan(&url, 1));
+    first.edit(|ws| ws.list_plan(url.as_str(), 1));
     plan.change("Add a goal", |p: &mut Plan| p.add_goal("Grow in Europe"))
         .unwrap();
     let archive = |plan: &Handle| {
@@ -276,7 +276,10 @@ fn an_archive_carries_the_plans_and_an_import_adds_and_merges_them() {
         .unwrap()
         .unwrap();
     let listed: Workspace = second_workspace.view().unwrap();
-    assert_eq!(listed.plan_urls(), vec![url.clone()]);
+    assert_eq!(
+        listed.plan_urls(),
+        vec![throughline::model::DocumentUrl::from(url.clone())]
+    );
     let their_plan = block_on(second.repo.open(plan.id())).unwrap().unwrap();
     let read: Plan = their_plan.view().unwrap();
     assert_eq!(read.goals.len(), 1);

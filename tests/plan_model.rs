@@ -45,8 +45,7 @@ fn a_measure_without_actuals_has_no_colour_and_no_progress() {
 fn thresholds_are_inclusive_and_take_the_better_colour() {
     let (_, _, objective) = small_plan();
     let mut up = measure(&objective, 0.0, 100.0, Direction::Up);
-    up.green_from = 90.0;
-    up.amber_from = 70.0;
+    up.set_thresholds(Some(90.0), Some(70.0));
     assert_eq!(up.rag_of(90.0), Rag::Green);
     assert_eq!(up.rag_of(89.99), Rag::Amber);
     assert_eq!(up.rag_of(70.0), Rag::Amber);
@@ -57,8 +56,7 @@ fn thresholds_are_inclusive_and_take_the_better_colour() {
 fn down_is_good_measures_are_judged_the_other_way() {
     let (mut plan, _, objective) = small_plan();
     let mut churn = measure(&objective, 10.0, 5.0, Direction::Down);
-    churn.green_from = 5.0;
-    churn.amber_from = 7.0;
+    churn.set_thresholds(Some(5.0), Some(7.0));
     let churn = plan.add_measure(churn).unwrap();
     plan.record_actual(&churn, "2027-03-31", 8.0).unwrap();
     plan.record_actual(&churn, "2027-06-30", 7.0).unwrap();
@@ -100,6 +98,45 @@ fn the_latest_actual_is_the_one_with_the_latest_date_whatever_the_order_entered(
 }
 
 #[test]
+fn a_blank_threshold_follows_the_target_wherever_it_changes() {
+    let (mut plan, _, objective) = small_plan();
+    let id = plan
+        .add_measure(measure(&objective, 0.0, 20.0, Direction::Up))
+        .unwrap();
+    plan.record_actual(&id, "2027-03-31", 20.0).unwrap();
+    assert_eq!(plan.measures[&id].rag(), Some(Rag::Green));
+    // The target moves to 25: green now starts at 25 and amber at 20 (80% of the way).
+    let mut details = plan.measures[&id].clone();
+    details.target = 25.0;
+    plan.update_measure(&id, details).unwrap();
+    let moved = &plan.measures[&id];
+    assert_eq!((moved.green_from, moved.amber_from), (25.0, 20.0));
+    assert_eq!(moved.rag(), Some(Rag::Amber));
+    // A threshold set by hand stays where it was put.
+    let mut fixed = moved.clone();
+    fixed.set_thresholds(Some(28.0), None);
+    plan.update_measure(&id, fixed).unwrap();
+    let mut details = plan.measures[&id].clone();
+    details.target = 30.0;
+    plan.update_measure(&id, details).unwrap();
+    let kept = &plan.measures[&id];
+    assert_eq!((kept.green_from, kept.amber_from), (28.0, 24.0));
+    // A plan written before this was kept (no flags) follows where it equals the target.
+    let old = plan
+        .add_measure(measure(&objective, 0.0, 20.0, Direction::Up))
+        .unwrap();
+    if let Some(written_before) = plan.measures.get_mut(&old) {
+        written_before.green_follows = None;
+        written_before.amber_follows = None;
+    }
+    let mut details = plan.measures[&old].clone();
+    details.target = 40.0;
+    plan.update_measure(&old, details).unwrap();
+    assert_eq!(plan.measures[&old].green_from, 40.0);
+    assert_eq!(plan.measures[&old].amber_from, 32.0);
+}
+
+#[test]
 fn contradictory_measures_and_bad_values_are_refused_and_nothing_is_written() {
     let (mut plan, _, objective) = small_plan();
     let before = plan.clone();
@@ -108,7 +145,7 @@ fn contradictory_measures_and_bad_values_are_refused_and_nothing_is_written() {
         Err(PlanError::TargetBelowBaseline)
     );
     let mut thresholds = measure(&objective, 0.0, 10.0, Direction::Up);
-    thresholds.amber_from = 11.0;
+    thresholds.set_thresholds(None, Some(11.0));
     assert_eq!(
         plan.add_measure(thresholds),
         Err(PlanError::GreenBelowAmber)
@@ -221,7 +258,7 @@ fn an_objective_past_due_and_incomplete_is_at_best_amber() {
     )
     .unwrap();
     let mut nearly = measure(&objective, 0.0, 10.0, Direction::Up);
-    nearly.green_from = 9.0;
+    nearly.set_thresholds(Some(9.0), None);
     let id = plan.add_measure(nearly).unwrap();
     plan.record_actual(&id, "2027-03-01", 9.5).unwrap(); // green, not complete
     assert_eq!(
@@ -454,7 +491,7 @@ fn next_cycle_carries_goals_objectives_and_measures_and_resets_the_rest() {
     );
     assert_eq!(next.mission.as_str(), "Serve every customer well.");
     assert_eq!(
-        next.predecessor.as_deref(),
+        next.predecessor.as_ref().map(|url| url.as_str()),
         Some("automerge:2wFM3H3MrtJsbMQw7n6Fh5rs4a1u")
     );
     // Year on year: the two plans compare item by item.

@@ -597,6 +597,69 @@ fn agenda_items_added_by_both_people_offline_are_both_kept() {
     assert!(texts.contains(&"Team changes") && texts.contains(&"My promotion"));
 }
 
+#[test]
+fn check_in_refusals_say_what_was_wrong() {
+    use throughline::model::check_in::CheckInError;
+    use throughline::model::plan::PlanError;
+    use throughline::model::ItemId;
+    let mut series = CheckInSeries::new(&bo(), &ana());
+    assert_eq!(
+        series.add_meeting("soon"),
+        Err(CheckInError::MeetingDateInvalid {
+            reason: PlanError::NotADate {
+                text: "soon".to_owned()
+            }
+        })
+    );
+    let meeting = series.add_meeting("2027-03-01").unwrap();
+    let removed = ItemId::random();
+    assert_eq!(
+        series.add_agenda_item(&removed, "Team changes", None, 1),
+        Err(CheckInError::MeetingGone)
+    );
+    assert_eq!(
+        series.set_notes(&removed, "Notes"),
+        Err(CheckInError::MeetingGone)
+    );
+    assert_eq!(
+        series.add_agenda_item(&meeting, " ", None, 1),
+        Err(CheckInError::TextMissing {
+            what: "An agenda item"
+        })
+    );
+    assert_eq!(
+        series.add_action(&meeting, &"x".repeat(501), None, None),
+        Err(CheckInError::TextTooLong {
+            what: "An action item"
+        })
+    );
+    assert_eq!(
+        series.add_action(&meeting, "Book the course", None, Some("2027-02-30")),
+        Err(CheckInError::DueDateInvalid {
+            reason: PlanError::NoSuchDay {
+                date: "2027-02-30".to_owned()
+            }
+        })
+    );
+    assert_eq!(
+        series.set_discussed(&removed, true),
+        Err(CheckInError::AgendaItemGone)
+    );
+    assert_eq!(
+        series.set_done(&removed, Some(&meeting)),
+        Err(CheckInError::ActionItemGone)
+    );
+    let action = series
+        .add_action(&meeting, "Book the course", None, Some(" "))
+        .unwrap();
+    assert_eq!(
+        series.set_done(&action, Some(&removed)),
+        Err(CheckInError::MeetingGone)
+    );
+    assert!(series.agenda.is_empty());
+    assert_eq!(series.actions.len(), 1, "only the one that was accepted");
+}
+
 // ---- exports ----
 
 #[test]
@@ -776,13 +839,13 @@ fn goals_are_found_by_the_plan_objective_they_serve() {
         .align_goal(review.actor(&bo()), &served, Some(link))
         .unwrap();
     let found: Vec<_> = review
-        .goals_aligned_to("automerge:plan", &objective)
+        .goals_aligned_to(&"automerge:plan".into(), &objective)
         .map(|(id, _)| id.clone())
         .collect();
     assert_eq!(found, vec![served.clone()]);
     assert_eq!(
         review
-            .goals_aligned_to("automerge:other", &objective)
+            .goals_aligned_to(&"automerge:other".into(), &objective)
             .count(),
         0
     );
@@ -791,7 +854,7 @@ fn goals_are_found_by_the_plan_objective_they_serve() {
         .unwrap();
     assert_eq!(
         review
-            .goals_aligned_to("automerge:plan", &objective)
+            .goals_aligned_to(&"automerge:plan".into(), &objective)
             .count(),
         0
     );

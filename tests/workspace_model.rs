@@ -509,3 +509,29 @@ fn a_workspace_written_by_a_javascript_peer_with_text_strings_reads_the_same() {
         Some(PersonId::from("ada"))
     );
 }
+
+#[test]
+fn links_to_documents_that_do_not_read_are_listed_once_and_kept() {
+    use throughline::model::{DocumentId, DocumentUrl, LinkKind};
+    let mut ws = Workspace::new("Acme");
+    let good = DocumentId::random();
+    ws.list_plan(good, 1);
+    ws.list_plan("automerge:not-a-document", 2);
+    let ana = PersonId::random();
+    let bo = PersonId::random();
+    ws.list_check_ins("automerge:", &bo, &ana);
+    ws.list_check_ins("automerge:", &ana, &bo);
+    assert_eq!(
+        ws.unreadable_links(),
+        vec![
+            (LinkKind::CheckIns, DocumentUrl::from("automerge:")),
+            (
+                LinkKind::Plan,
+                DocumentUrl::from("automerge:not-a-document")
+            ),
+        ]
+    );
+    // Kept as written: nothing is dropped from the workspace for it.
+    assert_eq!(ws.plan_urls().len(), 2);
+    assert_eq!(ws.plan_urls()[0].document(), Ok(good));
+}

@@ -21,11 +21,12 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
+pub use super::check_in_error::CheckInError;
 use crate::model::plan::parse_date;
 use crate::model::{ItemId, PersonId};
 
 /// Longest agenda or action item, in characters.
-const MAX_ITEM_CHARS: usize = 500;
+pub(super) const MAX_ITEM_CHARS: usize = 500;
 
 /// One meeting of the series.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
@@ -87,8 +88,9 @@ impl CheckInSeries {
         meetings
     }
 
-    pub fn add_meeting(&mut self, date: &str) -> Result<ItemId, String> {
-        let date = parse_date(date)?;
+    pub fn add_meeting(&mut self, date: &str) -> Result<ItemId, CheckInError> {
+        let date =
+            parse_date(date).map_err(|reason| CheckInError::MeetingDateInvalid { reason })?;
         let id = ItemId::random();
         self.meetings.insert(
             id.clone(),
@@ -100,14 +102,12 @@ impl CheckInSeries {
         Ok(id)
     }
 
-    fn meeting_mut(&mut self, id: &ItemId) -> Result<&mut Meeting, String> {
-        self.meetings
-            .get_mut(id)
-            .ok_or_else(|| "That meeting is no longer in this series.".to_owned())
+    fn meeting_mut(&mut self, id: &ItemId) -> Result<&mut Meeting, CheckInError> {
+        self.meetings.get_mut(id).ok_or(CheckInError::MeetingGone)
     }
 
     /// Replaces a meeting's notes; only the characters that differ are written.
-    pub fn set_notes(&mut self, meeting: &ItemId, text: &str) -> Result<(), String> {
+    pub fn set_notes(&mut self, meeting: &ItemId, text: &str) -> Result<(), CheckInError> {
         self.meeting_mut(meeting)?.notes.update(text);
         Ok(())
     }
@@ -118,9 +118,9 @@ impl CheckInSeries {
         text: &str,
         by: Option<&PersonId>,
         at: i64,
-    ) -> Result<ItemId, String> {
+    ) -> Result<ItemId, CheckInError> {
         if !self.meetings.contains_key(meeting) {
-            return Err("That meeting is no longer in this series.".to_owned());
+            return Err(CheckInError::MeetingGone);
         }
         let text = item_text(text, "An agenda item")?;
         let id = ItemId::random();
@@ -137,10 +137,10 @@ impl CheckInSeries {
         Ok(id)
     }
 
-    pub fn set_discussed(&mut self, item: &ItemId, discussed: bool) -> Result<(), String> {
+    pub fn set_discussed(&mut self, item: &ItemId, discussed: bool) -> Result<(), CheckInError> {
         self.agenda
             .get_mut(item)
-            .ok_or("That agenda item is no longer here.")?
+            .ok_or(CheckInError::AgendaItemGone)?
             .discussed = discussed;
         Ok(())
     }
@@ -166,16 +166,17 @@ impl CheckInSeries {
         text: &str,
         owner: Option<&PersonId>,
         due: Option<&str>,
-    ) -> Result<ItemId, String> {
+    ) -> Result<ItemId, CheckInError> {
         if !self.meetings.contains_key(meeting) {
-            return Err("That meeting is no longer in this series.".to_owned());
+            return Err(CheckInError::MeetingGone);
         }
         let text = item_text(text, "An action item")?;
         let due = due
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(parse_date)
-            .transpose()?;
+            .transpose()
+            .map_err(|reason| CheckInError::DueDateInvalid { reason })?;
         let id = ItemId::random();
         self.actions.insert(
             id.clone(),
@@ -191,15 +192,19 @@ impl CheckInSeries {
     }
 
     /// Marks an action done in `meeting`, or open again with `None`.
-    pub fn set_done(&mut self, action: &ItemId, meeting: Option<&ItemId>) -> Result<(), String> {
+    pub fn set_done(
+        &mut self,
+        action: &ItemId,
+        meeting: Option<&ItemId>,
+    ) -> Result<(), CheckInError> {
         if let Some(meeting) = meeting {
             if !self.meetings.contains_key(meeting) {
-                return Err("That meeting is no longer in this series.".to_owned());
+                return Err(CheckInError::MeetingGone);
             }
         }
         self.actions
             .get_mut(action)
-            .ok_or("That action item is no longer here.")?
+            .ok_or(CheckInError::ActionItemGone)?
             .done_in = meeting.cloned();
         Ok(())
     }
@@ -309,13 +314,14 @@ impl CheckInSeries {
     }
 }
 
-fn item_text(text: &str, what: &str) -> Result<String, String> {
+/// The trimmed text of an agenda or action item; `what` names it in a sentence.
+fn item_text(text: &str, what: &'static str) -> Result<String, CheckInError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("{what} needs some text."));
+        return Err(CheckInError::TextMissing { what });
     }
     if text.chars().count() > MAX_ITEM_CHARS {
-        return Err(format!("{what} is at most {MAX_ITEM_CHARS} characters."));
+        return Err(CheckInError::TextTooLong { what });
     }
     Ok(text.to_owned())
 }

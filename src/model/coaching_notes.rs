@@ -19,6 +19,15 @@ use crate::model::{ItemId, PersonId};
 /// Longest note, in characters.
 const MAX_NOTE_CHARS: usize = 10_000;
 
+/// Why a coaching note was refused. The text is shown to the person as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoachingNotesError {
+    #[error("Write the note first.")]
+    NoteEmpty,
+    #[error("A note is at most {MAX_NOTE_CHARS} characters.")]
+    NoteTooLong,
+}
+
 /// One note about one person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct CoachingNote {
@@ -34,13 +43,18 @@ pub struct CoachingNotes {
 }
 
 impl CoachingNotes {
-    pub fn add(&mut self, about: &PersonId, text: &str, at: i64) -> Result<ItemId, String> {
+    pub fn add(
+        &mut self,
+        about: &PersonId,
+        text: &str,
+        at: i64,
+    ) -> Result<ItemId, CoachingNotesError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("Write the note first.".to_owned());
+            return Err(CoachingNotesError::NoteEmpty);
         }
         if text.chars().count() > MAX_NOTE_CHARS {
-            return Err(format!("A note is at most {MAX_NOTE_CHARS} characters."));
+            return Err(CoachingNotesError::NoteTooLong);
         }
         let id = ItemId::random();
         self.notes.insert(
@@ -71,3 +85,19 @@ impl CoachingNotes {
 }
 
 impl crate::model::DocumentView for CoachingNotes {}
+
+#[cfg(test)]
+mod tests {
+    use super::CoachingNotesError as E;
+
+    /// Each refusal reads as it did when it was a sentence written here (the end-to-end
+    /// tests and the person using the app see these).
+    #[test]
+    fn refusals_read_as_before() {
+        assert_eq!(E::NoteEmpty.to_string(), "Write the note first.");
+        assert_eq!(
+            E::NoteTooLong.to_string(),
+            "A note is at most 10000 characters."
+        );
+    }
+}

@@ -49,7 +49,8 @@ impl DocumentId {
     }
 
     /// Reads an `automerge:` URL; heads pinned after `#` are ignored here.
-    pub fn from_url(url: &str) -> Result<Self, DocumentIdError> {
+    pub fn from_url(url: impl AsRef<str>) -> Result<Self, DocumentIdError> {
+        let url = url.as_ref();
         let rest = url
             .trim()
             .strip_prefix("automerge:")
@@ -114,9 +115,9 @@ mod tests {
     fn round_trips_through_text_and_url() {
         let id = DocumentId::random();
         assert_eq!(id.to_string().parse::<DocumentId>(), Ok(id));
-        assert_eq!(DocumentId::from_url(&id.url()), Ok(id));
+        assert_eq!(DocumentId::from_url(id.url()), Ok(id));
         assert_eq!(
-            DocumentId::from_url(&format!("{}#abc|def", id.url())),
+            DocumentId::from_url(format!("{}#abc|def", id.url())),
             Ok(id)
         );
     }

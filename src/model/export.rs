@@ -10,7 +10,7 @@ use super::review::{
     CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
 };
 use super::workspace::Workspace;
-use super::ItemId;
+use super::{DocumentUrl, ItemId};
 
 /// Identifies the JSON shape; bumped only when a field changes meaning or goes away.
 pub const WORKSPACE_JSON_FORMAT: &str = "throughline-workspace";
@@ -27,14 +27,14 @@ struct WorkspaceJson<'a> {
     people: Vec<PersonJson<'a>>,
     teams: Vec<TeamJson<'a>>,
     /// The `automerge:` URLs of the plans' documents, oldest listed first.
-    plans: Vec<String>,
+    plans: Vec<DocumentUrl>,
     /// Rating scales and review templates, by id.
     scales: &'a BTreeMap<ItemId, RatingScale>,
     templates: &'a BTreeMap<ItemId, ReviewTemplate>,
     /// Review cycles by id; each lists its reviews' document URLs by person.
     cycles: &'a BTreeMap<ItemId, ReviewCycle>,
     /// Check-in series: document URL → the manager and employee.
-    check_ins: &'a BTreeMap<String, CheckInEntry>,
+    check_ins: &'a BTreeMap<DocumentUrl, CheckInEntry>,
     /// Feedback and praise by id.
     feedback: &'a BTreeMap<ItemId, Feedback>,
     /// Requests for peer feedback by id (the same id as in the review).

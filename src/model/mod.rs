@@ -5,6 +5,8 @@
 //! document (or part of one), and its methods are the edits a person can make.
 
 pub mod check_in;
+mod check_in_error;
+mod choice;
 pub mod coaching_notes;
 mod document_id;
 mod document_view;
@@ -18,11 +20,13 @@ mod text_edit;
 mod workspace;
 mod workspace_diff;
 
+pub use choice::Choice;
 pub use document_id::{DocumentId, DocumentIdError};
 pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{DocumentUrl, ItemId, PersonId, TeamId};
 pub use text_edit::rebase_typing;
 pub use workspace::{
-    Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError, NO_LONGER_HERE,
+    LinkKind, Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError,
+    NO_LONGER_HERE,
 };

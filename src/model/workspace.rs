@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use super::ids::{ItemId, PersonId, TeamId};
+use super::ids::{DocumentUrl, ItemId, PersonId, TeamId};
 use super::review::{
     CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
 };
@@ -35,7 +35,7 @@ pub struct Workspace {
     /// The organisation's plans, each its own document, keyed by its `automerge:` URL.
     /// (Workspaces made before plans existed read it as empty.)
     #[autosurgeon(missing = "BTreeMap::new")]
-    pub plans: BTreeMap<String, PlanEntry>,
+    pub plans: BTreeMap<DocumentUrl, PlanEntry>,
     /// HR's rating scales and review templates. (Each of these maps reads as empty in a
     /// workspace made before reviews existed.)
     #[autosurgeon(missing = "BTreeMap::new")]
@@ -46,12 +46,20 @@ pub struct Workspace {
     pub cycles: BTreeMap<ItemId, ReviewCycle>,
     /// Check-in series, each its own document, keyed by its `automerge:` URL.
     #[autosurgeon(missing = "BTreeMap::new")]
-    pub check_ins: BTreeMap<String, CheckInEntry>,
+    pub check_ins: BTreeMap<DocumentUrl, CheckInEntry>,
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback: BTreeMap<ItemId, Feedback>,
     /// Requests for peer feedback, so the asked person's device opens the review.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
+}
+
+/// What a link from the workspace leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Plan,
+    CheckIns,
+    Review,
 }
 
 /// A plan listed in the workspace. What the plan says lives in its own document.
@@ -261,14 +269,45 @@ impl Workspace {
     }
 
     /// Lists the plan whose document is at `url` (idempotent: listing twice keeps one).
-    pub fn list_plan(&mut self, url: &str, listed_at: i64) {
+    pub fn list_plan(&mut self, url: impl Into<DocumentUrl>, listed_at: i64) {
         self.plans
-            .entry(url.to_owned())
+            .entry(url.into())
             .or_insert(PlanEntry { listed_at });
     }
 
+    /// Every link from the workspace to another document: listed plans and check-in
+    /// series, the reviews of each cycle, the reviews feedback was asked on.
+    pub fn links(&self) -> impl Iterator<Item = (LinkKind, &DocumentUrl)> {
+        let plans = self.plans.keys().map(|url| (LinkKind::Plan, url));
+        let check_ins = self.check_ins.keys().map(|url| (LinkKind::CheckIns, url));
+        let reviews = self
+            .cycles
+            .values()
+            .flat_map(|cycle| cycle.reviews.values())
+            .map(|url| (LinkKind::Review, url));
+        let asked = self
+            .feedback_requests
+            .values()
+            .map(|request| (LinkKind::Review, &request.review));
+        plans.chain(check_ins).chain(reviews).chain(asked)
+    }
+
+    /// The links whose address does not read as a document's (written by a faulty or
+    /// hostile peer): nothing can open them, and the page says so rather than leaving
+    /// them out in silence. Each address once.
+    pub fn unreadable_links(&self) -> Vec<(LinkKind, DocumentUrl)> {
+        let mut unreadable: Vec<(LinkKind, DocumentUrl)> = self
+            .links()
+            .filter(|(_, url)| url.document().is_err())
+            .map(|(kind, url)| (kind, url.clone()))
+            .collect();
+        unreadable.sort_by(|a, b| a.1.cmp(&b.1));
+        unreadable.dedup_by(|a, b| a.1 == b.1);
+        unreadable
+    }
+
     /// The plans' URLs, oldest listed first.
-    pub fn plan_urls(&self) -> Vec<String> {
+    pub fn plan_urls(&self) -> Vec<DocumentUrl> {
         let mut plans: Vec<_> = self.plans.iter().collect();
         plans
             .sort_by(|(a_url, a), (b_url, b)| a.listed_at.cmp(&b.listed_at).then(a_url.cmp(b_url)));

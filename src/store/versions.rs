@@ -37,6 +37,17 @@ struct StoredVersion {
     named_by: String,
 }
 
+/// `wanted`, or `wanted (2)`, `(3)`… when that name is taken.
+fn unique_name(wanted: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == wanted) {
+        return wanted.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{wanted} ({n})"))
+        .find(|candidate| !taken.iter().any(|t| t == candidate))
+        .unwrap_or_else(|| wanted.to_owned())
+}
+
 impl<S: Storage> DocHandle<S> {
     /// Names the current state. The name is required; the same name may be used twice
     /// (each version has its own id).
@@ -50,9 +61,13 @@ impl<S: Storage> DocHandle<S> {
                 "That name is too long (at most {MAX_NAME_CHARS} characters)."
             ));
         }
+        // Names stay unique: approving twice on one day makes "… (2)", not a second
+        // version of the same name.
+        let taken: Vec<String> = self.versions().into_iter().map(|v| v.name).collect();
+        let name = unique_name(name, &taken);
         let version = Version {
             id: uuid::Uuid::new_v4().simple().to_string(),
-            name: name.to_owned(),
+            name: name.clone(),
             heads: self.heads(),
             named_at: now_millis(),
             named_by: named_by.to_owned(),

@@ -1,5 +1,5 @@
 //! Documents other than the workspace, as the UI sees them: each opened document is an
-//! [`OpenDocument`] (a signal of its typed view, and `edit`), and a [`Documents`] shelf
+//! [`OpenDocument`] (a signal of its typed view, and `edit`), and a [`DocumentShelf`]
 //! keeps every document of one kind that this tab has opened. Plans, reviews, check-in
 //! series and coaching notes are all kept this way; what differs between them (where
 //! they are listed, whether they sync) is decided by their own state (`plans_state`,
@@ -20,7 +20,7 @@ use crate::ui::WorkspaceState;
 
 type Handle = DocHandle<Rc<BrowserStorage>>;
 
-/// How many documents [`Documents::open_all`] reads from storage at once.
+/// How many documents [`DocumentShelf::open_all`] reads from storage at once.
 const OPEN_BATCH: usize = 50;
 const FIRST_BATCH: usize = 10;
 
@@ -162,7 +162,7 @@ pub enum Sharing {
 }
 
 /// Every document of one kind that this tab has opened.
-pub struct Documents<T: 'static> {
+pub struct DocumentShelf<T: 'static> {
     /// Opened documents by id; one being read from storage is not in here yet.
     pub opened: RwSignal<BTreeMap<DocumentId, OpenDocument<T>>>,
     workspace: WorkspaceState,
@@ -178,15 +178,15 @@ pub struct Documents<T: 'static> {
     kind: &'static str,
 }
 
-impl<T> Clone for Documents<T> {
+impl<T> Clone for DocumentShelf<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T> Copy for Documents<T> {}
+impl<T> Copy for DocumentShelf<T> {}
 
-impl<T: DocumentView + Send + Sync> Documents<T> {
+impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
     pub fn new(
         workspace: WorkspaceState,
         sync: SyncState,

@@ -5,6 +5,7 @@
 //! `components/`.
 
 mod app;
+mod boot;
 pub mod components;
 mod documents;
 pub mod files;

@@ -8,7 +8,7 @@ use crate::model::plan::Plan;
 use crate::model::Workspace;
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
-use crate::ui::documents::{Documents, OpenDocument, Sharing};
+use crate::ui::documents::{DocumentShelf, OpenDocument, Sharing};
 use crate::ui::WorkspaceState;
 
 /// One opened plan.
@@ -17,7 +17,7 @@ pub type PlanDocument = OpenDocument<Plan>;
 /// Every plan of the workspace that this tab has opened.
 #[derive(Clone, Copy)]
 pub struct PlansState {
-    shelf: Documents<Plan>,
+    shelf: DocumentShelf<Plan>,
     /// Opened plans by document id; a listed plan not in here is still being opened.
     pub opened: RwSignal<std::collections::BTreeMap<DocumentId, PlanDocument>>,
     workspace: WorkspaceState,
@@ -25,7 +25,7 @@ pub struct PlansState {
 
 impl PlansState {
     pub fn new(workspace: WorkspaceState, sync: SyncState) -> Self {
-        let shelf = Documents::new(workspace, sync, "plan", Sharing::Synced);
+        let shelf = DocumentShelf::new(workspace, sync, "plan", Sharing::Synced);
         let state = Self {
             shelf,
             opened: shelf.opened,
@@ -34,11 +34,13 @@ impl PlansState {
         // Open every listed plan, now and whenever the list grows (another device listed
         // one, or an import did).
         Effect::new(move |_| {
+            // A listed address that does not read is reported once for the whole
+            // workspace (`Workspace::unreadable_links`, shown by `StorageNotices`).
             let listed: Vec<DocumentId> = workspace
                 .workspace
                 .with(Workspace::plan_urls)
                 .iter()
-                .filter_map(|url| DocumentId::from_url(url).ok())
+                .filter_map(|url| url.document().ok())
                 .collect();
             shelf.open_all(listed);
         });
@@ -50,7 +52,7 @@ impl PlansState {
         self.shelf.get(id)
     }
 
-    /// Opens the plan `id` (see [`Documents::open`]).
+    /// Opens the plan `id` (see [`DocumentShelf::open`]).
     pub async fn open(&self, id: DocumentId) -> Result<(), String> {
         self.shelf.open(id).await
     }
@@ -63,7 +65,7 @@ impl PlansState {
         self.workspace.edit(
             "List a plan",
             move |ws| -> Result<(), crate::model::WorkspaceError> {
-                ws.list_plan(&url, now_millis());
+                ws.list_plan(url, now_millis());
                 Ok(())
             },
         )?;

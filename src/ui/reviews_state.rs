@@ -17,10 +17,10 @@ use leptos::prelude::*;
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
 use crate::model::review::{CycleSetup, Review, ReviewSetup};
-use crate::model::{ItemId, PersonId, Workspace, WorkspaceError};
+use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
-use crate::ui::documents::{Documents, OpenDocument, Sharing};
+use crate::ui::documents::{DocumentShelf, OpenDocument, Sharing};
 use crate::ui::WorkspaceState;
 
 pub type ReviewDocument = OpenDocument<Review>;
@@ -29,9 +29,9 @@ pub type NotesDocument = OpenDocument<CoachingNotes>;
 
 #[derive(Clone, Copy)]
 pub struct ReviewsState {
-    pub reviews: Documents<Review>,
-    pub check_ins: Documents<CheckInSeries>,
-    notes: Documents<CoachingNotes>,
+    pub reviews: DocumentShelf<Review>,
+    pub check_ins: DocumentShelf<CheckInSeries>,
+    notes: DocumentShelf<CoachingNotes>,
     /// This device's coaching notes, once opened or created.
     pub notes_document: RwSignal<Option<NotesDocument>>,
     /// Whether the notes are lent to sync (the manager's choice, per device).
@@ -39,7 +39,7 @@ pub struct ReviewsState {
     workspace: WorkspaceState,
     /// Individual goals by the plan objective they serve (plan URL, objective id), over
     /// the reviews open on this device; read by the plan pages.
-    pub aligned: Memo<HashMap<(String, ItemId), Vec<AlignedGoal>>>,
+    pub aligned: Memo<HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>>>,
 }
 
 /// An individual goal aligned to a plan objective, as the plan shows it.
@@ -56,9 +56,9 @@ pub struct AlignedGoal {
 impl ReviewsState {
     pub fn new(workspace: WorkspaceState, sync: SyncState) -> Self {
         let state = Self {
-            reviews: Documents::new(workspace, sync, "review", Sharing::Synced),
-            check_ins: Documents::new(workspace, sync, "check-in series", Sharing::Synced),
-            notes: Documents::new(workspace, sync, "notes document", Sharing::DeviceOnly),
+            reviews: DocumentShelf::new(workspace, sync, "review", Sharing::Synced),
+            check_ins: DocumentShelf::new(workspace, sync, "check-in series", Sharing::Synced),
+            notes: DocumentShelf::new(workspace, sync, "notes document", Sharing::DeviceOnly),
             notes_document: RwSignal::new(None),
             notes_synced: RwSignal::new(false),
             workspace,
@@ -171,7 +171,7 @@ impl ReviewsState {
                 .reviews
                 .create(&review, &format!("Start \"{}\"", cycle.name))
                 .await?;
-            listed.push((person, id.url()));
+            listed.push((person, DocumentUrl::from(id)));
         }
         let id = cycle_id.clone();
         self.workspace.edit(
@@ -208,7 +208,7 @@ impl ReviewsState {
         let (manager, employee) = (manager.clone(), employee.clone());
         self.workspace
             .edit("List check-ins", move |ws| -> Result<(), WorkspaceError> {
-                ws.list_check_ins(&url, &manager, &employee);
+                ws.list_check_ins(url, &manager, &employee);
                 Ok(())
             })?;
         Ok(id)
@@ -274,9 +274,12 @@ impl ReviewsState {
     }
 }
 
-fn ids<'a>(urls: impl IntoIterator<Item = &'a String>) -> Vec<DocumentId> {
+/// The documents `urls` name. One that does not read cannot be opened; it is left out
+/// here because the page reports every such link once (`Workspace::unreadable_links`,
+/// shown by `StorageNotices`).
+fn ids<'a>(urls: impl IntoIterator<Item = &'a DocumentUrl>) -> Vec<DocumentId> {
     urls.into_iter()
-        .filter_map(|url| DocumentId::from_url(url).ok())
+        .filter_map(|url| url.document().ok())
         .collect()
 }
 
@@ -308,8 +311,10 @@ fn check_ins_of(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
 }
 
 /// Goals by the objective they serve, across the opened reviews.
-fn aligned_index(reviews: Documents<Review>) -> HashMap<(String, ItemId), Vec<AlignedGoal>> {
-    let mut index: HashMap<(String, ItemId), Vec<AlignedGoal>> = HashMap::new();
+fn aligned_index(
+    reviews: DocumentShelf<Review>,
+) -> HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>> {
+    let mut index: HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>> = HashMap::new();
     reviews.opened.with(|opened| {
         for document in opened.values() {
             document.view.with(|review| {

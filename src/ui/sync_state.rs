@@ -70,6 +70,17 @@ pub struct SyncState {
     pub(super) next_listener: StoredValue<u64>,
 }
 
+/// The writing halves of [`SyncState`]'s signals, for what starts and runs the sync
+/// client (`ui::boot`); pages only read them.
+#[derive(Clone, Copy)]
+pub struct SyncWriters {
+    pub status: WriteSignal<Option<SyncStatus>>,
+    pub relay: WriteSignal<Option<String>>,
+    pub chosen: WriteSignal<bool>,
+    pub pending: WriteSignal<Option<Vec<(crate::store::DocumentId, usize)>>>,
+    pub peers: WriteSignal<Vec<PeerView>>,
+}
+
 /// Hears an ephemeral message: the document, the sending session and the data.
 pub(super) type EphemeralListener = Rc<dyn Fn(crate::store::DocumentId, &str, &[u8])>;
 
@@ -78,6 +89,40 @@ pub(super) type EphemeralListener = Rc<dyn Fn(crate::store::DocumentId, &str, &[
 pub struct Listening(u64);
 
 impl SyncState {
+    /// The signals of a page with no client yet (`ui::boot` starts it), counting the
+    /// other tabs of this browser from now on.
+    pub fn new() -> (Self, SyncWriters) {
+        let (status, set_status) = signal(None);
+        let (relay, set_relay) = signal(None);
+        let (chosen, set_chosen) = signal(false);
+        let (pending, set_pending) = signal(None);
+        let (peers, set_peers) = signal(Vec::new());
+        let (tabs, set_tabs) = signal(0usize);
+        crate::sync::watch_other_tabs(move |count| set_tabs.set(count));
+        let state = Self {
+            status,
+            relay,
+            chosen,
+            pending,
+            peers,
+            device_name: RwSignal::new(String::new()),
+            introducing: RwSignal::new(true),
+            known: RwSignal::new(KnownDevices::default()),
+            tabs,
+            client: StoredValue::new_local(None),
+            listeners: StoredValue::new_local(Vec::new()),
+            next_listener: StoredValue::new(0),
+        };
+        let writers = SyncWriters {
+            status: set_status,
+            relay: set_relay,
+            chosen: set_chosen,
+            pending: set_pending,
+            peers: set_peers,
+        };
+        (state, writers)
+    }
+
     /// Tells the others looking at `document` something not kept (presence).
     pub fn broadcast(&self, document: crate::store::DocumentId, data: &[u8]) {
         self.client.with_value(|client| {

@@ -216,6 +216,19 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     ]);
     assert.match(binary.suggestedFilename(), /^[1-9A-HJ-NP-Za-km-z]+\.automerge$/);
 
+    // Changed since approval: the overview says so, lists the change in words and asks
+    // the board again; approving again the same day names a version of its own.
+    await section(page, "Overview");
+    const changed = page.getByTestId("changed-since-approval");
+    await changed.getByText("Measure “Nordic customers”: target changed from 100 to 120").waitFor();
+    await changed.getByRole("button", { name: "Ask the board to approve again" }).click();
+    await page.getByTestId("plan-status").filter({ hasText: "In review" }).waitFor();
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.getByTestId("plan-status").filter({ hasText: "Approved" }).waitFor();
+    assert.equal(await changed.count(), 0, "approved again: nothing has changed since");
+    await section(page, "Versions");
+    await page.getByText(/^Approved by the board on .* \(2\)$/).first().waitFor();
+
     // An actual recorded from the scorecard updates its row.
     await section(page, "Scorecard");
     await page.getByRole("button", { name: "Record an actual of Nordic customers" }).click();

@@ -23,7 +23,10 @@ test("a workspace shared by link syncs between two devices, also after a network
       const link = await a.getByTestId("share-link").inputValue();
       assert.match(link, /\/join\?workspace=automerge%3A/);
 
+      // The link names what it opens, before the workspace itself arrives.
+      assert.match(link, /&name=Shared%20Co$/);
       await b.goto(link);
+      await b.getByRole("heading", { name: "Open the workspace of Shared Co" }).waitFor();
       await b.getByRole("button", { name: "Open this workspace" }).click();
       await b.getByTestId("org-name").filter({ hasText: "Shared Co" }).waitFor({ timeout: 15_000 });
       await goTo(b, "People");

@@ -48,6 +48,27 @@ pub struct Difference {
     pub after: String,
 }
 
+impl Difference {
+    /// The difference in words, e.g. "Measure “Customers”: target changed from 20 to 25".
+    pub fn sentence(&self) -> String {
+        let what = format!("{} “{}”", self.item, self.name);
+        match self.kind {
+            DifferenceKind::Added => format!("{what} added"),
+            DifferenceKind::Removed => format!("{what} removed"),
+            DifferenceKind::Changed if self.before.is_empty() => {
+                format!("{what}: {} set to {}", self.field, self.after)
+            }
+            DifferenceKind::Changed if self.after.is_empty() => {
+                format!("{what}: {} cleared (was {})", self.field, self.before)
+            }
+            DifferenceKind::Changed => format!(
+                "{what}: {} changed from {} to {}",
+                self.field, self.before, self.after
+            ),
+        }
+    }
+}
+
 /// Collects differences, field by field.
 struct Differences<'a> {
     list: Vec<Difference>,
@@ -303,5 +324,33 @@ impl Plan {
             }
         );
         out.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_difference_reads_as_a_sentence() {
+        let before = Plan::new("Plan", 2027, 2027).unwrap();
+        let mut after = before.clone();
+        let goal = after.add_goal("Grow").unwrap();
+        let added = before.compare(&after, &|_| String::new());
+        assert_eq!(added[0].sentence(), "Goal “Grow” added");
+        let mut renamed = after.clone();
+        renamed
+            .update_goal(&goal, "Grow in Europe", "", None)
+            .unwrap();
+        let changes = after.compare(&renamed, &|_| String::new());
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.sentence().contains("changed from Grow to Grow in Europe")),
+            "{:?}",
+            changes.iter().map(Difference::sentence).collect::<Vec<_>>()
+        );
+        let removed = after.compare(&before, &|_| String::new());
+        assert_eq!(removed[0].sentence(), "Goal “Grow” removed");
     }
 }

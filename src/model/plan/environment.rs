@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::structure::{ordered, positions, Kind};
+use super::structure::ids;
 use super::{valid_title, Plan, PlanError};
+use crate::model::order::{in_order, move_among, position_after_last, Gone};
 use crate::model::ItemId;
 
 /// A quadrant of the SWOT board.
@@ -137,18 +138,12 @@ pub type Addressed<'a> = (
 impl Plan {
     /// The items of a quadrant in order.
     pub fn swot_in(&self, quadrant: Quadrant) -> Vec<(&ItemId, &SwotItem)> {
-        ordered(
-            self.swot.iter().filter(|(_, i)| i.quadrant == quadrant),
-            |i| i.position,
-        )
+        in_order(self.swot.iter().filter(|(_, i)| i.quadrant == quadrant))
     }
 
     pub fn add_swot_item(&mut self, quadrant: Quadrant, text: &str) -> Result<ItemId, PlanError> {
         let text = valid_title(text, "An item")?;
-        let position = self
-            .swot_in(quadrant)
-            .last()
-            .map_or(1.0, |(_, i)| i.position.floor() + 1.0);
+        let position = position_after_last(self.swot_in(quadrant).into_iter().map(|(_, i)| i));
         let id = ItemId::random();
         self.swot.insert(
             id.clone(),
@@ -180,19 +175,14 @@ impl Plan {
         quadrant: Quadrant,
         to: usize,
     ) -> Result<(), PlanError> {
-        if !self.swot.contains_key(id) {
-            return Err(PlanError::ItemGone);
-        }
-        let siblings = positions(self.swot_in(quadrant), |i| i.position);
-        let position = self.place(Kind::Swot, siblings, id, to);
-        let item = self.swot.get_mut(id).ok_or(PlanError::ItemGone)?;
-        item.quadrant = quadrant;
-        item.position = position;
+        let siblings = ids(self.swot_in(quadrant));
+        move_among(&mut self.swot, &siblings, id, to).map_err(|Gone| PlanError::ItemGone)?;
+        self.swot.get_mut(id).ok_or(PlanError::ItemGone)?.quadrant = quadrant;
         Ok(())
     }
 
     pub fn pestle_in_order(&self) -> Vec<(&ItemId, &PestleFactor)> {
-        let mut factors = ordered(self.pestle.iter(), |f| f.position);
+        let mut factors = in_order(&self.pestle);
         factors.sort_by_key(|(_, f)| PestleCategory::ALL.iter().position(|c| *c == f.category));
         factors
     }
@@ -205,11 +195,7 @@ impl Plan {
         likelihood: Level,
     ) -> Result<ItemId, PlanError> {
         let text = valid_title(text, "A factor")?;
-        let position = self
-            .pestle
-            .values()
-            .fold(0.0_f64, |last, f| last.max(f.position))
-            + 1.0;
+        let position = position_after_last(self.pestle.values());
         let id = ItemId::random();
         self.pestle.insert(
             id.clone(),

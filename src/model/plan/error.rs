@@ -140,11 +140,3 @@ pub enum PlanError {
     #[error("There is no actual for {date}.")]
     NoActual { date: String },
 }
-
-/// For callers whose own refusals are still sentences (check-ins, reviews): `?` turns a
-/// plan's refusal into its text.
-impl From<PlanError> for String {
-    fn from(error: PlanError) -> Self {
-        error.to_string()
-    }
-}

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::{Plan, Rag, Rollup};
+use crate::model::DocumentUrl;
 
 /// Identifies the JSON shape; bumped only when a field changes meaning or goes away.
 pub const PLAN_JSON_FORMAT: &str = "throughline-plan";
@@ -273,7 +274,7 @@ impl Plan {
                     }
                 })
                 .collect(),
-            predecessor: self.predecessor.as_deref(),
+            predecessor: self.predecessor.as_ref().map(DocumentUrl::as_str),
         };
         // Serialising strings, numbers and lists cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()

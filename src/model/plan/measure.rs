@@ -17,6 +17,11 @@ use super::input::{format_number, parse_date};
 use super::PlanError;
 use crate::model::ItemId;
 
+/// 80% of the way from `baseline` to `target`: where amber starts unless set.
+fn eighty_percent(baseline: f64, target: f64) -> f64 {
+    baseline + (target - baseline) * 0.8
+}
+
 /// Which way a measure should move.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub enum Direction {
@@ -95,6 +100,14 @@ pub struct Measure {
     pub green_from: f64,
     /// From this value on (inclusive) the measure is amber; short of it, red.
     pub amber_from: f64,
+    /// Whether `green_from` follows the target (it was left blank), so a new target
+    /// moves it. `None` in plans written before this was kept: read as following when
+    /// it equals the target. The number itself is always kept, so every reader has one.
+    #[autosurgeon(missing = "Option::default")]
+    pub green_follows: Option<bool>,
+    /// Whether `amber_from` follows the target (80% of the way from the baseline).
+    #[autosurgeon(missing = "Option::default")]
+    pub amber_follows: Option<bool>,
     /// Dated actuals, keyed by date (`YYYY-MM-DD`): one value per date, so two people
     /// entering the same date settle on one value and different dates are all kept.
     pub actuals: BTreeMap<String, f64>,
@@ -105,7 +118,6 @@ impl Measure {
     /// A measure with thresholds set from its baseline and target: green at the target,
     /// amber from 80% of the way there.
     pub fn new(name: &str, unit: &str, baseline: f64, target: f64, direction: Direction) -> Self {
-        let amber_from = baseline + (target - baseline) * 0.8;
         Self {
             name: name.trim().to_owned(),
             unit: unit.trim().to_owned(),
@@ -113,8 +125,47 @@ impl Measure {
             target,
             direction,
             green_from: target,
-            amber_from,
+            amber_from: eighty_percent(baseline, target),
+            green_follows: Some(true),
+            amber_follows: Some(true),
             ..Self::default()
+        }
+    }
+
+    /// Whether green starts at the target, wherever it is (the threshold was left blank).
+    pub fn green_follows_target(&self) -> bool {
+        self.green_follows.unwrap_or(self.green_from == self.target)
+    }
+
+    /// Whether amber starts 80% of the way to the target, wherever it is.
+    pub fn amber_follows_target(&self) -> bool {
+        self.amber_follows
+            .unwrap_or(self.amber_from == eighty_percent(self.baseline, self.target))
+    }
+
+    /// Sets the thresholds: a number fixes one, `None` makes it follow the target.
+    pub fn set_thresholds(&mut self, green_from: Option<f64>, amber_from: Option<f64>) {
+        self.green_follows = Some(green_from.is_none());
+        self.amber_follows = Some(amber_from.is_none());
+        if let Some(value) = green_from {
+            self.green_from = value;
+        }
+        if let Some(value) = amber_from {
+            self.amber_from = value;
+        }
+        self.settle_thresholds();
+    }
+
+    /// Moves the thresholds that follow the target to where the target and baseline put
+    /// them now: called whenever either changes.
+    pub fn settle_thresholds(&mut self) {
+        if self.green_follows_target() {
+            self.green_from = self.target;
+            self.green_follows = Some(true);
+        }
+        if self.amber_follows_target() {
+            self.amber_from = eighty_percent(self.baseline, self.target);
+            self.amber_follows = Some(true);
         }
     }
 

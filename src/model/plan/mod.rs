@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::model::{ItemId, PersonId};
+use crate::model::{DocumentUrl, ItemId, PersonId};
 
 pub use approval::Approval;
 pub use compare::{Difference, DifferenceKind};
@@ -147,7 +147,7 @@ pub struct Plan {
     pub measures: BTreeMap<ItemId, Measure>,
     pub approvals: BTreeMap<ItemId, Approval>,
     /// The `automerge:` URL of the plan this one continues (last cycle's), if any.
-    pub predecessor: Option<String>,
+    pub predecessor: Option<DocumentUrl>,
 }
 
 /// Which of the plan's collaborative texts.

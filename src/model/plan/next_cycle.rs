@@ -10,7 +10,7 @@
 //! let next = plan.next_cycle("automerge:abc");
 //! assert_eq!(next.title, "Strategy 2028–2030");
 //! assert_eq!(next.status, PlanStatus::Draft);
-//! assert_eq!(next.predecessor.as_deref(), Some("automerge:abc"));
+//! assert_eq!(next.predecessor.unwrap().as_str(), "automerge:abc");
 //! ```
 
 use autosurgeon::Text;
@@ -43,7 +43,7 @@ impl Plan {
             initiatives: Default::default(),
             measures: self.measures.clone(),
             approvals: Default::default(),
-            predecessor: Some(predecessor.to_owned()),
+            predecessor: Some(predecessor.into()),
         };
         next.title = if self.title.contains(&old_horizon) {
             self.title.replace(&old_horizon, &next.horizon())
@@ -54,16 +54,19 @@ impl Plan {
             objective.due = None;
         }
         for measure in next.measures.values_mut() {
+            // Decided before the baseline moves (older plans say it only by equality).
+            measure.green_follows = Some(measure.green_follows_target());
+            measure.amber_follows = Some(measure.amber_follows_target());
             if let Some((_, latest)) = measure.latest() {
                 measure.baseline = latest;
             }
             measure.actuals.clear();
+            measure.settle_thresholds();
             if measure.check().is_err() {
                 // The last cycle went past its target: the old target is now behind the
                 // baseline, so the target moves with it until someone sets a new one.
                 measure.target = measure.baseline;
-                measure.green_from = measure.baseline;
-                measure.amber_from = measure.baseline;
+                measure.set_thresholds(None, None);
             }
         }
         next

@@ -15,7 +15,7 @@ use super::{
     Approval, Direction, Goal, Initiative, InitiativeStatus, Level, Measure, Objective,
     PestleCategory, PestleFactor, Plan, PlanStatus, PlanningCycle, Quadrant, Role, SwotItem,
 };
-use crate::model::{ItemId, PersonId};
+use crate::model::{DocumentUrl, ItemId, PersonId};
 
 /// One map of the tree, read field by field; errors name the field.
 struct Fields<'a> {
@@ -53,6 +53,15 @@ impl<'a> Fields<'a> {
             other => text_of(other)
                 .map(Some)
                 .ok_or_else(|| wrong(self.what, key, "text or null")),
+        }
+    }
+
+    /// A yes or no that older documents may lack (or hold as null): `None` then.
+    fn optional_bool(&self, key: &str) -> Result<Option<bool>, String> {
+        match self.map.get(key) {
+            None | Some(Value::Scalar(ScalarValue::Null)) => Ok(None),
+            Some(Value::Scalar(ScalarValue::Boolean(yes))) => Ok(Some(*yes)),
+            Some(_) => Err(wrong(self.what, key, "yes, no or null")),
         }
     }
 
@@ -200,6 +209,8 @@ fn measure(f: &Fields) -> Result<Measure, String> {
         direction: f.variant("direction", &DIRECTIONS)?,
         green_from: f.f64("green_from")?,
         amber_from: f.f64("amber_from")?,
+        green_follows: f.optional_bool("green_follows")?,
+        amber_follows: f.optional_bool("amber_follows")?,
         actuals,
         position: f.f64("position")?,
     })
@@ -277,7 +288,7 @@ impl Plan {
             initiatives: root.items("initiatives", "An initiative", initiative)?,
             measures: root.items("measures", "A measure", measure)?,
             approvals: root.items("approvals", "An approval", approval)?,
-            predecessor: root.optional_string("predecessor")?,
+            predecessor: root.optional_string("predecessor")?.map(DocumentUrl::from),
         })
     }
 }

@@ -4,7 +4,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{valid_title, Measure, Plan, PlanError};
-use crate::model::order::moved_position;
+use crate::model::order::{in_order, move_among, position_after_last, Gone};
 use crate::model::{ItemId, PersonId};
 
 /// A goal of the plan.
@@ -99,73 +99,33 @@ impl Initiative {
     }
 }
 
-/// Which collection an ordered item is in.
-#[derive(Clone, Copy)]
-pub(super) enum Kind {
-    Goal,
-    Objective,
-    Measure,
-    Initiative,
-    Swot,
-}
-
-/// Ids and positions of items in order.
-pub(super) fn positions<T>(
-    items: Vec<(&ItemId, &T)>,
-    position: impl Fn(&T) -> f64,
-) -> Vec<(ItemId, f64)> {
-    items
-        .into_iter()
-        .map(|(id, item)| (id.clone(), position(item)))
-        .collect()
-}
-
-/// The next position after every item in `positions`.
-fn last_position<'a>(positions: impl Iterator<Item = &'a f64>) -> f64 {
-    positions.fold(0.0_f64, |last, p| last.max(*p)) + 1.0
-}
-
-/// Items sorted by position, then id (the same order on every device).
-pub(super) fn ordered<'a, T>(
-    items: impl Iterator<Item = (&'a ItemId, &'a T)>,
-    position: impl Fn(&T) -> f64,
-) -> Vec<(&'a ItemId, &'a T)> {
-    let mut items: Vec<_> = items.collect();
-    items.sort_by(|(a_id, a), (b_id, b)| {
-        position(a)
-            .total_cmp(&position(b))
-            .then_with(|| a_id.cmp(b_id))
-    });
-    items
+/// The ids of items in order (the siblings [`move_among`] places an item among).
+pub(super) fn ids<T>(items: Vec<(&ItemId, &T)>) -> Vec<ItemId> {
+    items.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
 impl Plan {
     pub fn goals_in_order(&self) -> Vec<(&ItemId, &Goal)> {
-        ordered(self.goals.iter(), |g| g.position)
+        in_order(&self.goals)
     }
 
     pub fn objectives_of(&self, goal: &ItemId) -> Vec<(&ItemId, &Objective)> {
-        ordered(
-            self.objectives.iter().filter(|(_, o)| &o.goal == goal),
-            |o| o.position,
-        )
+        in_order(self.objectives.iter().filter(|(_, o)| &o.goal == goal))
     }
 
     pub fn initiatives_of(&self, objective: &ItemId) -> Vec<(&ItemId, &Initiative)> {
-        ordered(
+        in_order(
             self.initiatives
                 .iter()
                 .filter(|(_, i)| &i.objective == objective),
-            |i| i.position,
         )
     }
 
     pub fn measures_of(&self, objective: &ItemId) -> Vec<(&ItemId, &Measure)> {
-        ordered(
+        in_order(
             self.measures
                 .iter()
                 .filter(|(_, m)| &m.objective == objective),
-            |m| m.position,
         )
     }
 
@@ -198,7 +158,7 @@ impl Plan {
         let id = ItemId::random();
         let goal = Goal {
             title: valid_title(title, "A goal")?,
-            position: last_position(self.goals.values().map(|g| &g.position)),
+            position: position_after_last(self.goals.values()),
             ..Goal::default()
         };
         self.goals.insert(id.clone(), goal);
@@ -246,7 +206,7 @@ impl Plan {
         let objective = Objective {
             goal: goal.clone(),
             title: valid_title(title, "An objective")?,
-            position: last_position(self.objectives_of(goal).iter().map(|(_, o)| &o.position)),
+            position: position_after_last(self.objectives_of(goal).into_iter().map(|(_, o)| o)),
             ..Objective::default()
         };
         self.objectives.insert(id.clone(), objective);
@@ -276,14 +236,12 @@ impl Plan {
         goal: &ItemId,
         to: usize,
     ) -> Result<(), PlanError> {
-        if !self.goals.contains_key(goal) || !self.objectives.contains_key(id) {
+        if !self.goals.contains_key(goal) {
             return Err(PlanError::ItemGone);
         }
-        let siblings = positions(self.objectives_of(goal), |o| o.position);
-        let position = self.place(Kind::Objective, siblings, id, to);
-        let objective = self.objectives.get_mut(id).ok_or(PlanError::ItemGone)?;
-        objective.goal = goal.clone();
-        objective.position = position;
+        let siblings = ids(self.objectives_of(goal));
+        move_among(&mut self.objectives, &siblings, id, to).map_err(|Gone| PlanError::ItemGone)?;
+        self.objectives.get_mut(id).ok_or(PlanError::ItemGone)?.goal = goal.clone();
         Ok(())
     }
 
@@ -295,14 +253,15 @@ impl Plan {
         objective: &ItemId,
         to: usize,
     ) -> Result<(), PlanError> {
-        if !self.objectives.contains_key(objective) || !self.measures.contains_key(id) {
+        if !self.objectives.contains_key(objective) {
             return Err(PlanError::ItemGone);
         }
-        let siblings = positions(self.measures_of(objective), |m| m.position);
-        let position = self.place(Kind::Measure, siblings, id, to);
-        let measure = self.measures.get_mut(id).ok_or(PlanError::ItemGone)?;
-        measure.objective = objective.clone();
-        measure.position = position;
+        let siblings = ids(self.measures_of(objective));
+        move_among(&mut self.measures, &siblings, id, to).map_err(|Gone| PlanError::ItemGone)?;
+        self.measures
+            .get_mut(id)
+            .ok_or(PlanError::ItemGone)?
+            .objective = objective.clone();
         Ok(())
     }
 
@@ -313,68 +272,22 @@ impl Plan {
         objective: &ItemId,
         to: usize,
     ) -> Result<(), PlanError> {
-        if !self.objectives.contains_key(objective) || !self.initiatives.contains_key(id) {
+        if !self.objectives.contains_key(objective) {
             return Err(PlanError::ItemGone);
         }
-        let siblings = positions(self.initiatives_of(objective), |i| i.position);
-        let position = self.place(Kind::Initiative, siblings, id, to);
-        let initiative = self.initiatives.get_mut(id).ok_or(PlanError::ItemGone)?;
-        initiative.objective = objective.clone();
-        initiative.position = position;
+        let siblings = ids(self.initiatives_of(objective));
+        move_among(&mut self.initiatives, &siblings, id, to).map_err(|Gone| PlanError::ItemGone)?;
+        self.initiatives
+            .get_mut(id)
+            .ok_or(PlanError::ItemGone)?
+            .objective = objective.clone();
         Ok(())
     }
 
     /// Moves a goal to index `to`.
     pub fn move_goal(&mut self, id: &ItemId, to: usize) -> Result<(), PlanError> {
-        if !self.goals.contains_key(id) {
-            return Err(PlanError::ItemGone);
-        }
-        let siblings = positions(self.goals_in_order(), |g| g.position);
-        let position = self.place(Kind::Goal, siblings, id, to);
-        self.goals.get_mut(id).ok_or(PlanError::ItemGone)?.position = position;
-        Ok(())
-    }
-
-    /// The position of the item `id` of `kind`, if it is there.
-    fn position_mut(&mut self, kind: Kind, id: &ItemId) -> Option<&mut f64> {
-        match kind {
-            Kind::Goal => self.goals.get_mut(id).map(|g| &mut g.position),
-            Kind::Objective => self.objectives.get_mut(id).map(|o| &mut o.position),
-            Kind::Measure => self.measures.get_mut(id).map(|m| &mut m.position),
-            Kind::Initiative => self.initiatives.get_mut(id).map(|i| &mut i.position),
-            Kind::Swot => self.swot.get_mut(id).map(|i| &mut i.position),
-        }
-    }
-
-    /// The position for `id` at index `to` among `siblings` (in order; an item coming
-    /// from another parent joins them at the end first). When the gap there is too small
-    /// to split, the siblings are renumbered 1, 2, 3… first.
-    pub(super) fn place(
-        &mut self,
-        kind: Kind,
-        mut siblings: Vec<(ItemId, f64)>,
-        id: &ItemId,
-        to: usize,
-    ) -> f64 {
-        let from = match siblings.iter().position(|(s, _)| s == id) {
-            Some(from) => from,
-            None => {
-                let end = last_position(siblings.iter().map(|(_, p)| p));
-                siblings.push((id.clone(), end));
-                siblings.len() - 1
-            }
-        };
-        let current: Vec<f64> = siblings.iter().map(|(_, p)| *p).collect();
-        if let Some(position) = moved_position(&current, from, to) {
-            return position;
-        }
-        for (i, (sibling, _)) in siblings.iter().enumerate() {
-            if let Some(position) = self.position_mut(kind, sibling) {
-                *position = (i + 1) as f64;
-            }
-        }
-        let renumbered: Vec<f64> = (1..=siblings.len()).map(|i| i as f64).collect();
-        moved_position(&renumbered, from, to).unwrap_or(renumbered.len() as f64 + 1.0)
+        let siblings = ids(self.goals_in_order());
+        move_among(&mut self.goals, &siblings, id, to).map_err(|Gone| PlanError::ItemGone)
     }
 
     /// Removes an objective with its initiatives and measures, and its links from the
@@ -399,10 +312,10 @@ impl Plan {
         }
         initiative.title = valid_title(&initiative.title, "An initiative")?;
         initiative.check()?;
-        initiative.position = last_position(
+        initiative.position = position_after_last(
             self.initiatives_of(&initiative.objective)
-                .iter()
-                .map(|(_, i)| &i.position),
+                .into_iter()
+                .map(|(_, i)| i),
         );
         let id = ItemId::random();
         self.initiatives.insert(id.clone(), initiative);
@@ -437,11 +350,12 @@ impl Plan {
             return Err(PlanError::ItemGone);
         }
         measure.name = measure.name.trim().to_owned();
+        measure.settle_thresholds();
         measure.check()?;
-        measure.position = last_position(
+        measure.position = position_after_last(
             self.measures_of(&measure.objective)
-                .iter()
-                .map(|(_, m)| &m.position),
+                .into_iter()
+                .map(|(_, m)| m),
         );
         let id = ItemId::random();
         self.measures.insert(id.clone(), measure);
@@ -451,8 +365,17 @@ impl Plan {
     /// Replaces a measure's definition; its actuals and place stay.
     pub fn update_measure(&mut self, id: &ItemId, mut details: Measure) -> Result<(), PlanError> {
         details.name = details.name.trim().to_owned();
-        details.check()?;
         let measure = self.measures.get_mut(id).ok_or(PlanError::ItemGone)?;
+        // Whether a threshold follows the target is decided against the old target (a
+        // plan written before it was kept says so only by equality).
+        details.green_follows = details
+            .green_follows
+            .or(Some(measure.green_follows_target()));
+        details.amber_follows = details
+            .amber_follows
+            .or(Some(measure.amber_follows_target()));
+        details.settle_thresholds();
+        details.check()?;
         details.objective = measure.objective.clone();
         details.position = measure.position;
         details.actuals = std::mem::take(&mut measure.actuals);

@@ -242,12 +242,7 @@ impl Review {
         by_name: &str,
         at: i64,
     ) -> Result<(), ReviewError> {
-        if self.stage != super::Stage::Calibration {
-            return Err(ReviewError::NotInCalibration { stage: self.stage });
-        }
-        if !(who.capacity.manager || who.capacity.hr) {
-            return Err(ReviewError::NotYoursToCalibrate);
-        }
+        super::check_act(super::Act::Calibrate, self.stage, who.capacity)?;
         let band_values = to.performance.values(&self.scale);
         let overall = match self.overall {
             Some(value) if band_values.contains(&value) => value,

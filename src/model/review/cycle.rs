@@ -8,7 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::{check_date_in, Review, ReviewError, Stage};
 use crate::model::plan::parse_date;
-use crate::model::{ItemId, PersonId, Workspace};
+use crate::model::{DocumentUrl, ItemId, PersonId, Workspace};
 
 /// The day by which each stage should be done (`YYYY-MM-DD`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
@@ -46,7 +46,7 @@ pub struct ReviewCycle {
     /// Who runs it for HR (a set).
     pub hr: BTreeMap<PersonId, bool>,
     /// Each participant's review document (`automerge:` URL).
-    pub reviews: BTreeMap<PersonId, String>,
+    pub reviews: BTreeMap<PersonId, DocumentUrl>,
     pub created_at: i64,
 }
 

@@ -37,8 +37,8 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::model::order::moved_position;
-use crate::model::{ItemId, PersonId};
+use crate::model::order::{move_among, position_after_last, Gone};
+use crate::model::{DocumentUrl, ItemId, PersonId};
 
 pub use calibration::{Band, Distribution, NineBox, Potential};
 pub use check::{check_date_in, check_percent};
@@ -50,7 +50,7 @@ pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use markdown::ReviewContext;
 pub use scale::{RatingScale, ScaleLevel};
 pub use sign_off::Signature;
-pub use stage::{check_move, check_write, Capacity, Part, Stage};
+pub use stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
 pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GoalLink};
 
@@ -69,8 +69,8 @@ pub struct Actor<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alignment {
-    /// The plan's `automerge:` URL.
-    pub plan: String,
+    /// The plan's document.
+    pub plan: DocumentUrl,
     pub objective: ItemId,
 }
 
@@ -356,9 +356,7 @@ impl Review {
 
     /// Goals in their order.
     pub fn goals_in_order(&self) -> Vec<(&ItemId, &ReviewGoal)> {
-        let mut goals: Vec<_> = self.goals.iter().collect();
-        goals.sort_by(|a, b| a.1.position.total_cmp(&b.1.position).then(a.0.cmp(b.0)));
-        goals
+        crate::model::order::in_order(&self.goals)
     }
 
     pub fn add_goal(
@@ -370,7 +368,7 @@ impl Review {
         self.may(Part::Goals, who)?;
         let title = valid_title(title)?;
         let weight = check_percent(weight, "A goal's weight")?;
-        let position = self.goals.values().map(|g| g.position).fold(0.0, f64::max) + 1.0;
+        let position = position_after_last(self.goals.values());
         let id = ItemId::random();
         self.goals.insert(
             id.clone(),
@@ -458,36 +456,20 @@ impl Review {
     /// Moves a goal up (`-1`) or down (`1`) in the list.
     pub fn move_goal(&mut self, who: Actor, id: &ItemId, by: i64) -> Result<(), ReviewError> {
         self.may(Part::Goals, who)?;
-        let order = self.goals_in_order();
+        let order: Vec<ItemId> = self
+            .goals_in_order()
+            .into_iter()
+            .map(|(g, _)| g.clone())
+            .collect();
         let from = order
             .iter()
-            .position(|(g, _)| *g == id)
+            .position(|g| g == id)
             .ok_or(ReviewError::GoalGone)?;
         let to = from as i64 + by;
         if to < 0 || to >= order.len() as i64 {
             return Ok(());
         }
-        let positions: Vec<f64> = order.iter().map(|(_, g)| g.position).collect();
-        let position = moved_position(&positions, from, to as usize);
-        match position {
-            Some(position) => {
-                if let Some(goal) = self.goals.get_mut(id) {
-                    goal.position = position;
-                }
-            }
-            None => {
-                // No room between the neighbours: renumber the whole list once.
-                let mut ids: Vec<ItemId> = order.iter().map(|(g, _)| (*g).clone()).collect();
-                let moved = ids.remove(from);
-                ids.insert(to as usize, moved);
-                for (index, goal_id) in ids.iter().enumerate() {
-                    if let Some(goal) = self.goals.get_mut(goal_id) {
-                        goal.position = index as f64 + 1.0;
-                    }
-                }
-            }
-        }
-        Ok(())
+        move_among(&mut self.goals, &order, id, to as usize).map_err(|Gone| ReviewError::GoalGone)
     }
 
     /// The total of the goals' weights (100 when they are balanced).
@@ -619,14 +601,9 @@ impl Review {
         anonymous: bool,
         at: i64,
     ) -> Result<ItemId, ReviewError> {
-        if !(who.capacity.manager || who.capacity.employee || who.capacity.hr) {
-            return Err(ReviewError::NotYoursToAskFeedback);
-        }
+        check_act(Act::AskFeedback, self.stage, who.capacity)?;
         if peer == &self.employee {
             return Err(ReviewError::FeedbackFromEmployee);
-        }
-        if self.stage >= Stage::Calibration {
-            return Err(ReviewError::FeedbackAskedTooLate);
         }
         if self.peer_feedback.values().any(|f| &f.from == peer) {
             return Err(ReviewError::AlreadyAsked);
@@ -653,17 +630,17 @@ impl Review {
         text: &str,
         at: i64,
     ) -> Result<(), ReviewError> {
-        let open = self.stage < Stage::Shared;
+        let stage = self.stage;
         let feedback = self
             .peer_feedback
             .get_mut(id)
             .ok_or(ReviewError::FeedbackRequestGone)?;
-        if &feedback.from != writer {
-            return Err(ReviewError::NotYourFeedback);
-        }
-        if !open {
-            return Err(ReviewError::FeedbackClosed);
-        }
+        let asked = &feedback.from == writer;
+        check_act(
+            Act::WriteAskedFeedback { asked },
+            stage,
+            Capacity::default(),
+        )?;
         // Written as it is typed: only what differs is spliced in, and it counts as
         // written while it holds more than blanks.
         feedback.text.update(text);
@@ -692,21 +669,14 @@ impl Review {
         id: &ItemId,
         feedback: PulledFeedback,
     ) -> Result<(), ReviewError> {
-        if !(who.capacity.manager || who.capacity.employee) {
-            return Err(ReviewError::NotYoursToPull);
-        }
-        if self.stage >= Stage::Shared {
-            return Err(ReviewError::PullClosed);
-        }
+        check_act(Act::PullFeedback, self.stage, who.capacity)?;
         self.pulled_feedback.insert(id.clone(), feedback);
         Ok(())
     }
 
     /// Development actions in their order.
     pub fn development_in_order(&self) -> Vec<(&ItemId, &DevelopmentAction)> {
-        let mut actions: Vec<_> = self.development.iter().collect();
-        actions.sort_by(|a, b| a.1.position.total_cmp(&b.1.position).then(a.0.cmp(b.0)));
-        actions
+        crate::model::order::in_order(&self.development)
     }
 
     pub fn add_development(
@@ -718,12 +688,7 @@ impl Review {
     ) -> Result<ItemId, ReviewError> {
         self.may(Part::Development, who)?;
         let entry = self.development_entry(skill, action, due)?;
-        let position = self
-            .development
-            .values()
-            .map(|a| a.position)
-            .fold(0.0, f64::max)
-            + 1.0;
+        let position = position_after_last(self.development.values());
         let id = ItemId::random();
         self.development
             .insert(id.clone(), DevelopmentAction { position, ..entry });
@@ -796,13 +761,13 @@ impl Review {
     /// Goals aligned to the objective `objective` of the plan at `plan`.
     pub fn goals_aligned_to<'a>(
         &'a self,
-        plan: &'a str,
+        plan: &'a DocumentUrl,
         objective: &'a ItemId,
     ) -> impl Iterator<Item = (&'a ItemId, &'a ReviewGoal)> + 'a {
         self.goals.iter().filter(move |(_, g)| {
             g.alignment
                 .as_ref()
-                .is_some_and(|a| a.plan == plan && &a.objective == objective)
+                .is_some_and(|a| &a.plan == plan && &a.objective == objective)
         })
     }
 }

@@ -6,7 +6,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{Actor, Review, ReviewError, Stage};
+use super::{check_act, Act, Actor, Review, ReviewError, Stage};
 use crate::model::PersonId;
 
 /// Who signed, when, and the heads (hex) of the document they signed.
@@ -28,10 +28,7 @@ impl Review {
         heads: Vec<String>,
         at: i64,
     ) -> Result<(), ReviewError> {
-        if !who.capacity.employee {
-            return Err(ReviewError::NotYoursToAcknowledge);
-        }
-        self.check_signable("acknowledged")?;
+        check_act(Act::Acknowledge, self.stage, who.capacity)?;
         if self.acknowledgement.is_some() {
             return Err(ReviewError::AlreadyAcknowledged);
         }
@@ -48,24 +45,13 @@ impl Review {
         heads: Vec<String>,
         at: i64,
     ) -> Result<(), ReviewError> {
-        if !who.capacity.manager {
-            return Err(ReviewError::NotYoursToSign);
-        }
-        self.check_signable("signed")?;
+        check_act(Act::Sign, self.stage, who.capacity)?;
         if self.signature.is_some() {
             return Err(ReviewError::AlreadySigned);
         }
         self.signature = Some(signature(who.person, name, heads, at));
         self.settle_signed();
         Ok(())
-    }
-
-    fn check_signable(&self, what: &'static str) -> Result<(), ReviewError> {
-        match self.stage {
-            Stage::Shared => Ok(()),
-            Stage::Signed => Err(ReviewError::SignedOff),
-            stage => Err(ReviewError::NotSharedYet { what, stage }),
-        }
     }
 
     /// Both signatures make the review signed.

@@ -1,6 +1,7 @@
-//! Where a review is in its cycle, who may move it on, and who may write what at each
-//! stage. Every rule the review enforces is here, in one table, so the page and the
-//! model agree on what a button may do.
+//! Where a review is in its cycle, who may move it on, who may write what at each stage,
+//! and who may do anything else to it (ask for or write feedback, calibrate, sign). Every
+//! right the review enforces is here ([`check_move`], [`check_write`], [`check_act`]), so
+//! the page and the model agree on what a button may do.
 
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -205,4 +206,158 @@ pub fn check_write(part: Part, stage: Stage, who: Capacity) -> Result<(), Review
         return Err(ReviewError::PartClosed { stage });
     }
     Ok(())
+}
+
+/// Something done to a review other than writing one of its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Ask a colleague for feedback.
+    AskFeedback,
+    /// Write feedback one was asked for; `asked`: the writer is the colleague asked.
+    WriteAskedFeedback { asked: bool },
+    /// Pull feedback given during the year into the review.
+    PullFeedback,
+    /// Place the person on the 9-box (which writes the overall rating and potential).
+    Calibrate,
+    /// The employee acknowledges the shared review.
+    Acknowledge,
+    /// The manager signs the shared review.
+    Sign,
+}
+
+/// May `who` do `act` while the review is in `stage`? With [`check_write`] and
+/// [`check_move`], every right the review has.
+pub fn check_act(act: Act, stage: Stage, who: Capacity) -> Result<(), ReviewError> {
+    let signable = |what: &'static str| match stage {
+        Stage::Shared => Ok(()),
+        Stage::Signed => Err(ReviewError::SignedOff),
+        stage => Err(ReviewError::NotSharedYet { what, stage }),
+    };
+    match act {
+        Act::AskFeedback => {
+            if !(who.manager || who.employee || who.hr) {
+                return Err(ReviewError::NotYoursToAskFeedback);
+            }
+            if stage >= Stage::Calibration {
+                return Err(ReviewError::FeedbackAskedTooLate);
+            }
+        }
+        Act::WriteAskedFeedback { asked } => {
+            if !asked {
+                return Err(ReviewError::NotYourFeedback);
+            }
+            if stage >= Stage::Shared {
+                return Err(ReviewError::FeedbackClosed);
+            }
+        }
+        Act::PullFeedback => {
+            if !(who.manager || who.employee) {
+                return Err(ReviewError::NotYoursToPull);
+            }
+            if stage >= Stage::Shared {
+                return Err(ReviewError::PullClosed);
+            }
+        }
+        Act::Calibrate => {
+            if stage != Stage::Calibration {
+                return Err(ReviewError::NotInCalibration { stage });
+            }
+            if !(who.manager || who.hr) {
+                return Err(ReviewError::NotYoursToCalibrate);
+            }
+        }
+        Act::Acknowledge => {
+            if !who.employee {
+                return Err(ReviewError::NotYoursToAcknowledge);
+            }
+            signable("acknowledged")?;
+        }
+        Act::Sign => {
+            if !who.manager {
+                return Err(ReviewError::NotYoursToSign);
+            }
+            signable("signed")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMPLOYEE: Capacity = Capacity {
+        employee: true,
+        manager: false,
+        hr: false,
+    };
+    const MANAGER: Capacity = Capacity {
+        employee: false,
+        manager: true,
+        hr: false,
+    };
+    const HR: Capacity = Capacity {
+        employee: false,
+        manager: false,
+        hr: true,
+    };
+    const COLLEAGUE: Capacity = Capacity {
+        employee: false,
+        manager: false,
+        hr: false,
+    };
+
+    /// Who may do each act at each stage, as a table: the stages where it is allowed.
+    #[test]
+    fn every_act_is_allowed_to_the_right_people_at_the_right_stages() {
+        use Stage::*;
+        let asked = Act::WriteAskedFeedback { asked: true };
+        let not_asked = Act::WriteAskedFeedback { asked: false };
+        let table: [(Act, Capacity, &[Stage]); 12] = [
+            (
+                Act::AskFeedback,
+                EMPLOYEE,
+                &[Draft, SelfReview, ManagerReview],
+            ),
+            (Act::AskFeedback, HR, &[Draft, SelfReview, ManagerReview]),
+            (Act::AskFeedback, COLLEAGUE, &[]),
+            (
+                asked,
+                COLLEAGUE,
+                &[Draft, SelfReview, ManagerReview, Calibration],
+            ),
+            (not_asked, MANAGER, &[]),
+            (
+                Act::PullFeedback,
+                MANAGER,
+                &[Draft, SelfReview, ManagerReview, Calibration],
+            ),
+            (Act::PullFeedback, HR, &[]),
+            (Act::Calibrate, HR, &[Calibration]),
+            (Act::Calibrate, EMPLOYEE, &[]),
+            (Act::Acknowledge, EMPLOYEE, &[Shared]),
+            (Act::Sign, MANAGER, &[Shared]),
+            (Act::Sign, EMPLOYEE, &[]),
+        ];
+        for (act, who, allowed) in table {
+            for stage in Stage::ALL {
+                assert_eq!(
+                    check_act(act, stage, who).is_ok(),
+                    allowed.contains(&stage),
+                    "{act:?} by {who:?} in {stage:?}"
+                );
+            }
+        }
+        assert_eq!(
+            check_act(Act::Sign, Signed, MANAGER),
+            Err(ReviewError::SignedOff)
+        );
+        assert_eq!(
+            check_act(Act::Acknowledge, ManagerReview, EMPLOYEE),
+            Err(ReviewError::NotSharedYet {
+                what: "acknowledged",
+                stage: ManagerReview
+            })
+        );
+    }
 }

@@ -5,7 +5,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{RatingScale, ReviewCycle, ReviewError, ReviewTemplate};
-use crate::model::{ItemId, PersonId, Workspace};
+use crate::model::{DocumentUrl, ItemId, PersonId, Workspace};
 
 /// A check-in series listed in the workspace: a manager and one of their people.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
@@ -20,7 +20,7 @@ pub struct CheckInEntry {
 #[serde(rename_all = "camelCase")]
 pub struct GoalLink {
     /// The review's `automerge:` URL.
-    pub review: String,
+    pub review: DocumentUrl,
     pub goal: ItemId,
     pub title: String,
 }
@@ -43,7 +43,7 @@ pub struct Feedback {
 #[serde(rename_all = "camelCase")]
 pub struct FeedbackRequest {
     /// The review's `automerge:` URL.
-    pub review: String,
+    pub review: DocumentUrl,
     pub peer: PersonId,
     pub employee: PersonId,
     pub requested_at: i64,
@@ -101,13 +101,16 @@ impl Workspace {
     }
 
     /// Lists a check-in series (its `automerge:` URL).
-    pub fn list_check_ins(&mut self, url: &str, manager: &PersonId, employee: &PersonId) {
-        self.check_ins
-            .entry(url.to_owned())
-            .or_insert(CheckInEntry {
-                manager: manager.clone(),
-                employee: employee.clone(),
-            });
+    pub fn list_check_ins(
+        &mut self,
+        url: impl Into<DocumentUrl>,
+        manager: &PersonId,
+        employee: &PersonId,
+    ) {
+        self.check_ins.entry(url.into()).or_insert(CheckInEntry {
+            manager: manager.clone(),
+            employee: employee.clone(),
+        });
     }
 
     /// The series between `manager` and `employee`, if one is listed. (Two made offline

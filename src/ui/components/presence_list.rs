@@ -34,7 +34,7 @@ pub fn page_of(path: &str) -> &'static str {
 #[component]
 pub fn PresenceList() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
-    let Ok(workspace) = DocumentId::from_url(&state.url()) else {
+    let Ok(workspace) = DocumentId::from_url(state.url()) else {
         return ().into_any();
     };
     let location = use_location();

@@ -12,17 +12,24 @@ use super::CopyButton;
 use crate::ui::app::SyncState;
 use crate::ui::WorkspaceState;
 
-/// The address of `page` of this workspace, opened on any device through the relay.
-pub fn share_link(workspace_url: &str, page: &str) -> String {
+/// The address of `page` of this workspace, opened on any device through the relay. It
+/// carries the organisation's name too, so the device opening it can say what it joins
+/// before the workspace itself arrives.
+pub fn share_link(workspace_url: &str, organisation: &str, page: &str) -> String {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    format!(
+    let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
+    let mut link = format!(
         "{origin}{}?workspace={}&open={}",
         crate::ui::href("/join"),
-        String::from(js_sys::encode_uri_component(workspace_url)),
-        String::from(js_sys::encode_uri_component(page))
-    )
+        encode(workspace_url),
+        encode(page)
+    );
+    if !organisation.trim().is_empty() {
+        link.push_str(&format!("&name={}", encode(organisation.trim())));
+    }
+    link
 }
 
 #[component]
@@ -34,7 +41,8 @@ pub fn ShareLink(
 ) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let relay = use_context::<SyncState>().map(|s| s.relay);
-    let link = share_link(&state.url(), &page);
+    let organisation = state.workspace.with_untracked(|ws| ws.organisation.clone());
+    let link = share_link(&state.url(), &organisation, &page);
     let id = format!("share-{what}");
     move || {
         relay.is_some_and(|r| r.get().is_some()).then(|| {

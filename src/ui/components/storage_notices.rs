@@ -1,13 +1,17 @@
 //! Plain-words notices about storage: IndexedDB refused (nothing kept after the tab
-//! closes) and stored pieces of the workspace that could not be read.
+//! closes), stored pieces of the workspace that could not be read, and links from the
+//! workspace to documents whose address does not read (so they cannot be opened).
 
 use leptos::prelude::*;
 
+use crate::model::{LinkKind, Workspace};
 use crate::ui::WorkspaceState;
 
 #[component]
 pub fn StorageNotices() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    // Read once per change of the workspace; nearly always empty.
+    let unreadable = Memo::new(move |_| state.workspace.with(Workspace::unreadable_links));
     view! {
         {move || state.storage_warning.get().map(|warning| view! {
             <div class="notice notice-warning" role="alert">
@@ -26,6 +30,27 @@ pub fn StorageNotices() -> impl IntoView {
                         state.url(),
                     )}
                 </div>
+            })
+        }}
+        {move || {
+            let links = unreadable.get();
+            (!links.is_empty()).then(|| {
+                let what = |kind: LinkKind| match kind {
+                    LinkKind::Plan => "a plan",
+                    LinkKind::CheckIns => "a check-in series",
+                    LinkKind::Review => "a review",
+                };
+                view! {
+                    <div class="notice notice-warning" role="alert" data-testid="unreadable-links">
+                        <strong>"Some documents cannot be opened. "</strong>
+                        "The workspace names them by addresses that do not read; they are kept as they are:"
+                        <ul>
+                            {links.into_iter().map(|(kind, url)| view! {
+                                <li>{format!("{}: {url}", what(kind))}</li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
             })
         }}
     }

@@ -1,5 +1,6 @@
-//! `/join?workspace=automerge:…[&open=/plans/…]`: opens a workspace shared from another
-//! device, then the page named by `open` (a plan, a review). This device's own workspace
+//! `/join?workspace=automerge:…[&open=/plans/…][&name=…]`: opens a workspace shared from
+//! another device, then the page named by `open` (a plan, a review). `name` is what the
+//! sharing device calls the organisation, shown so the person knows what they join. This device's own workspace
 //! must be that one already (the page opens at once) or still empty (sync then brings
 //! the shared one).
 
@@ -15,6 +16,13 @@ pub fn JoinPage() -> impl IntoView {
     let query = use_query_map();
     let outcome = RwSignal::new(None::<Result<(), String>>);
     let target = move || query.with(|q| q.get("workspace")).unwrap_or_default();
+    // Only words from the link, shown as text, and said to come from it.
+    let name = move || {
+        query
+            .with(|q| q.get("name"))
+            .map(|n| n.trim().chars().take(120).collect::<String>())
+            .filter(|n| !n.is_empty())
+    };
     // Only pages of the app: never another site, and never a path that leaves the app.
     let open = move || {
         query
@@ -25,7 +33,7 @@ pub fn JoinPage() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     // A link into the workspace this device already has opens the page at once.
     Effect::new(move |_| {
-        if DocumentId::from_url(&target()).is_ok_and(|id| id.url() == state.url()) {
+        if DocumentId::from_url(target()).is_ok_and(|id| id.url() == state.url()) {
             navigate(&crate::ui::href(&open()), Default::default());
         }
     });
@@ -52,9 +60,18 @@ pub fn JoinPage() -> impl IntoView {
     };
     view! {
         <section class="page" aria-labelledby="join-heading">
-            <h1 id="join-heading">"Open a shared workspace"</h1>
+            <h1 id="join-heading" data-testid="join-heading">{move || match name() {
+                Some(name) => format!("Open the workspace of {name}"),
+                None => "Open a shared workspace".to_owned(),
+            }}</h1>
             <p>"This link opens a workspace shared from another device. This device will keep it and sync it through the relay."</p>
-            <p class="item-meta"><code>{target}</code></p>
+            {move || name().is_some().then(|| view! {
+                <p class="item-meta">"The name is the one the link gives; the workspace shows its own once it arrives."</p>
+            })}
+            <details class="item-meta">
+                <summary>"Workspace address"</summary>
+                <code>{target}</code>
+            </details>
             <div class="form-actions">
                 <button type="button" class="button primary" on:click=join>"Open this workspace"</button>
             </div>

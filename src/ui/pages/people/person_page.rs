@@ -185,7 +185,7 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
                     if let Some(review) = review.as_ref().filter(|r| r.employee == who) {
                         for (id, goal) in review.goals_in_order() {
                             goals.push(GoalLink {
-                                review: document.url(),
+                                review: document.url().into(),
                                 goal: id.clone(),
                                 title: goal.name().to_owned(),
                             });

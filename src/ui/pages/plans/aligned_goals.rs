@@ -12,7 +12,7 @@ pub fn AlignedGoals(objective: ItemId) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let reviews = expect_context::<ReviewsState>();
     let state = expect_context::<WorkspaceState>();
-    let key = (document.url(), objective);
+    let key = (crate::model::DocumentUrl::from(document.url()), objective);
     let goals = Memo::new(move |_| {
         reviews.aligned.with(|index| {
             index

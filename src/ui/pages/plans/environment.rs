@@ -5,6 +5,8 @@
 //! takes the arrow keys). Each move is one change.
 
 use leptos::prelude::*;
+
+use crate::model::Choice;
 use wasm_bindgen::JsCast;
 
 use crate::model::plan::{Level, PestleCategory, Plan, Quadrant};
@@ -475,9 +477,9 @@ fn PestleFactors() -> impl IntoView {
         view! {
             <select id=id on:change=move |ev| {
                 let chosen = event_target_value(&ev);
-                if let Some(l) = Level::ALL.into_iter().find(|l| format!("{l:?}") == chosen) { value.set(l) }
+                if let Some(l) = Level::from_key(&chosen) { value.set(l) }
             }>
-                {Level::ALL.into_iter().map(|l| view! { <option value=format!("{l:?}") selected=move || value.get() == l>{l.label()}</option> }).collect_view()}
+                {Level::ALL.into_iter().map(|l| view! { <option value=l.key() selected=move || value.get() == l>{l.label()}</option> }).collect_view()}
             </select>
         }
     };
@@ -518,9 +520,9 @@ fn PestleFactors() -> impl IntoView {
                     <label for="pestle-category">"Category"</label>
                     <select id="pestle-category" on:change=move |ev| {
                         let chosen = event_target_value(&ev);
-                        if let Some(c) = PestleCategory::ALL.into_iter().find(|c| format!("{c:?}") == chosen) { category.set(c) }
+                        if let Some(c) = PestleCategory::from_key(&chosen) { category.set(c) }
                     }>
-                        {PestleCategory::ALL.into_iter().map(|c| view! { <option value=format!("{c:?}") selected=move || category.get() == c>{c.label()}</option> }).collect_view()}
+                        {PestleCategory::ALL.into_iter().map(|c| view! { <option value=c.key() selected=move || category.get() == c>{c.label()}</option> }).collect_view()}
                     </select>
                     <label for="pestle-text">"Factor"</label>
                     <input id="pestle-text" type="text" autocomplete="off" bind:value=text/>

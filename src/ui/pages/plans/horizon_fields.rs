@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::Choice;
+
 use crate::model::plan::{horizon_problem, parse_year, PlanningCycle};
 use crate::ui::components::CheckedInput;
 
@@ -32,12 +34,12 @@ pub fn CycleSelect(id: &'static str, cycle: RwSignal<PlanningCycle>) -> impl Int
         <label for=id>"Planning cycle"</label>
         <select id=id on:change=move |ev| {
             let chosen = event_target_value(&ev);
-            if let Some(c) = PlanningCycle::ALL.into_iter().find(|c| format!("{c:?}") == chosen) {
+            if let Some(c) = PlanningCycle::from_key(&chosen) {
                 cycle.set(c);
             }
         }>
             {PlanningCycle::ALL.into_iter().map(|c| view! {
-                <option value=format!("{c:?}") selected=move || cycle.get() == c>{c.label()}</option>
+                <option value=c.key() selected=move || cycle.get() == c>{c.label()}</option>
             }).collect_view()}
         </select>
     }

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::Choice;
+
 use super::move_buttons::MoveButtons;
 
 use super::objective::ObjectiveSelect;
@@ -202,9 +204,9 @@ pub fn InitiativeForm(
                 <label for=field("status")>"Status"</label>
                 <select id=field("status") on:change=move |ev| {
                     let chosen = event_target_value(&ev);
-                    if let Some(s) = InitiativeStatus::ALL.into_iter().find(|s| format!("{s:?}") == chosen) { status.set(s) }
+                    if let Some(s) = InitiativeStatus::from_key(&chosen) { status.set(s) }
                 }>
-                    {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}") selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
+                    {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=s.key() selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
                 </select>
                 <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err().map(|e| e.to_string())/>
                 {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}

@@ -159,15 +159,19 @@ pub fn MeasureForm(
             .unwrap_or_default(),
     );
     let target = RwSignal::new(start.as_ref().map(|m| plain(m.target)).unwrap_or_default());
+    // A threshold that follows the target shows blank, as it was left, so a new target
+    // moves it again.
     let green = RwSignal::new(
         start
             .as_ref()
+            .filter(|m| !m.green_follows_target())
             .map(|m| plain(m.green_from))
             .unwrap_or_default(),
     );
     let amber = RwSignal::new(
         start
             .as_ref()
+            .filter(|m| !m.amber_follows_target())
             .map(|m| plain(m.amber_from))
             .unwrap_or_default(),
     );
@@ -202,14 +206,16 @@ pub fn MeasureForm(
                     direction.get_untracked(),
                 );
                 m.objective = objective.clone();
-                if !green.get_untracked().trim().is_empty() {
-                    m.green_from = parse_number(&green.get_untracked())
-                        .map_err(|e| format!("Green from: {e}"))?;
-                }
-                if !amber.get_untracked().trim().is_empty() {
-                    m.amber_from = parse_number(&amber.get_untracked())
-                        .map_err(|e| format!("Amber from: {e}"))?;
-                }
+                let threshold = |text: String, what: &str| {
+                    let text = text.trim().to_owned();
+                    (!text.is_empty())
+                        .then(|| parse_number(&text).map_err(|e| format!("{what}: {e}")))
+                        .transpose()
+                };
+                m.set_thresholds(
+                    threshold(green.get_untracked(), "Green from")?,
+                    threshold(amber.get_untracked(), "Amber from")?,
+                );
                 Ok::<_, String>(m)
             })();
             let destination = ItemId::from(under.get_untracked());

@@ -3,6 +3,8 @@
 //! together.
 
 use leptos::prelude::*;
+
+use crate::model::Choice;
 use leptos_router::hooks::use_navigate;
 
 use super::horizon_fields::{CycleSelect, HorizonFields};
@@ -110,6 +112,23 @@ fn StatusPanel() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // An approved plan edited since: the board is asked again, with the changes in words.
+    let since_approval = super::versions::since_last_approval(document, state);
+    let changed_since = move || {
+        (status.get() == PlanStatus::Approved)
+            .then(|| since_approval.get())
+            .flatten()
+            .filter(|(_, changes)| !changes.is_empty())
+    };
+    let ask_again = move |_| {
+        let result = document.edit("Send the plan for approval again", |plan| {
+            plan.set_status(PlanStatus::InReview)
+        });
+        message.set(Some(result.map(|()| {
+            "The plan is in review again: a board or executive participant can approve it."
+                .to_owned()
+        })));
+    };
     let predecessor = move || {
         document
             .view
@@ -121,6 +140,16 @@ fn StatusPanel() -> impl IntoView {
         <section class="card" aria-labelledby="status-heading">
             <h2 id="status-heading">"Status"</h2>
             <p>"This plan is "<strong data-testid="status-text">{move || status.get().label().to_lowercase()}</strong>"."</p>
+            {move || changed_since().map(|(version, changes)| view! {
+                <div class="notice notice-warning" data-testid="changed-since-approval">
+                    <p><strong>"Changed since approval. "</strong>
+                        {format!("Since “{version}”, the plan has changed; the board has not approved these changes:")}</p>
+                    <ul>
+                        {changes.iter().map(|c| view! { <li>{c.sentence()}</li> }).collect_view()}
+                    </ul>
+                    <button type="button" class="button primary" on:click=ask_again>"Ask the board to approve again"</button>
+                </div>
+            })}
             <div class="form-actions">
                 {move || {
                     let from = status.get();
@@ -285,12 +314,12 @@ fn Participants() -> impl IntoView {
             .into_iter()
             .map(move |r| {
                 view! {
-                    <option value=format!("{r:?}") selected=r == current>{r.label()}</option>
+                    <option value=r.key() selected=r == current>{r.label()}</option>
                 }
             })
             .collect_view()
     };
-    let parse_role = |text: String| Role::ALL.into_iter().find(|r| format!("{r:?}") == text);
+    let parse_role = |text: String| Role::from_key(&text);
 
     view! {
         <section class="card" aria-labelledby="participants-heading">

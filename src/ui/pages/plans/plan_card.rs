@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::Choice;
+
 use crate::store::DocumentId;
 use crate::ui::components::{HealthTag, ProgressBar};
 use crate::ui::format::today;
@@ -31,7 +33,7 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
                         <span class="item-meta">{format!("{} · {}", plan.horizon(), plan.cycle.label())}</span>
                     </div>
                     <div class="plan-card-figures">
-                        <span class="tag status" data-status=format!("{:?}", plan.status)>{plan.status.label()}</span>
+                        <span class="tag status" data-status=plan.status.key()>{plan.status.label()}</span>
                         <HealthTag rag=health.rag/>
                         <ProgressBar value=health.progress label="Overall progress"/>
                     </div>

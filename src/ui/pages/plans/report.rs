@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::resources::ResourcesTable;
 use super::scorecard::ScorecardTable;
-use super::versions::{last_approved, name_in, DifferenceTable};
+use super::versions::{name_in, since_last_approval, DifferenceTable};
 use crate::model::plan::{Rag, ReportContext, Statement};
 use crate::ui::components::{HealthTag, MeasureChart, ProgressChart};
 use crate::ui::files::{download, file_stem};
@@ -20,29 +20,7 @@ pub fn ReportSection() -> impl IntoView {
     let rollup = expect_context::<super::goals::RollupMemo>();
     let paper = RwSignal::new("a4");
     let message = RwSignal::new(None::<Result<String, String>>);
-    let versions = Memo::new(move |_| document.versions());
-    // The plan as last approved: read (a fork of the document) only when the versions
-    // change, not on every edit.
-    let approved = Memo::new(move |_| {
-        let version = versions.with(|v| last_approved(v))?;
-        let plan = document.view_at(&version.heads).ok()?;
-        Some((version.name, plan))
-    });
-    // The changes since that approval, once per change of the plan.
-    let since_approval = Memo::new(move |_| {
-        approved.with(|approved| {
-            let (name, before) = approved.as_ref()?;
-            let changes = document.view.with(|after| {
-                let after = after.as_ref()?;
-                Some(
-                    state
-                        .workspace
-                        .with(|ws| before.compare(after, &name_in(ws))),
-                )
-            })?;
-            Some((name.clone(), changes))
-        })
-    });
+    let since_approval = since_last_approval(document, state);
     let markdown = move |_| {
         let Some(plan) = document.view.get_untracked() else {
             return;

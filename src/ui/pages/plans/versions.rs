@@ -21,6 +21,35 @@ pub fn last_approved(versions: &[Version]) -> Option<Version> {
         .cloned()
 }
 
+/// The changes since the last approved version, with that version's name: `None` when
+/// the plan was never approved. The approved plan is read (a fork of the document) only
+/// when the versions change, the comparison once per change of the plan.
+pub fn since_last_approval(
+    document: PlanDocument,
+    state: WorkspaceState,
+) -> Memo<Option<(String, Vec<Difference>)>> {
+    let versions = Memo::new(move |_| document.versions());
+    let approved = Memo::new(move |_| {
+        let version = versions.with(|v| last_approved(v))?;
+        let plan: Plan = document.view_at(&version.heads).ok()?;
+        Some((version.name, plan))
+    });
+    Memo::new(move |_| {
+        approved.with(|approved| {
+            let (name, before) = approved.as_ref()?;
+            let changes = document.view.with(|after| {
+                let after = after.as_ref()?;
+                Some(
+                    state
+                        .workspace
+                        .with(|ws| before.compare(after, &name_in(ws))),
+                )
+            })?;
+            Some((name.clone(), changes))
+        })
+    })
+}
+
 /// A person's name for comparisons.
 pub fn name_in(workspace: &Workspace) -> impl Fn(&crate::model::PersonId) -> String + '_ {
     |id| {

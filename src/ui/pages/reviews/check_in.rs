@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::coaching_notes::CoachingNotesPanel;
 use super::cycle::person_name;
-use crate::model::check_in::{ActionItem, CheckInSeries};
+use crate::model::check_in::{ActionItem, CheckInError, CheckInSeries};
 use crate::model::{ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, DocumentPresence};
@@ -45,7 +45,7 @@ fn edit_series<R>(
     document: CheckInDocument,
     error: RwSignal<Option<String>>,
     message: &str,
-    edit: impl FnOnce(&mut CheckInSeries) -> Result<R, String>,
+    edit: impl FnOnce(&mut CheckInSeries) -> Result<R, CheckInError>,
 ) -> Option<R> {
     let result = document.edit(message, edit);
     error.set(result.as_ref().err().cloned());

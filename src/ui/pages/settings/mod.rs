@@ -173,7 +173,10 @@ fn SyncSettings() -> impl IntoView {
         ),
         None => "Not syncing.".to_owned(),
     };
-    let link = move || crate::ui::components::share_link(&state.url(), "/");
+    let link = move || {
+        let organisation = state.workspace.with(|ws| ws.organisation.clone());
+        crate::ui::components::share_link(&state.url(), &organisation, "/")
+    };
     view! {
         <div class="card form" role="region" aria-labelledby="sync-heading">
             <h2 id="sync-heading">"Sync"</h2>

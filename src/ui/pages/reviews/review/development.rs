@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::Choice;
+
 use super::ReviewPageContext;
 use crate::model::review::{ActionStatus, DevelopmentAction, Part};
 use crate::model::ItemId;
@@ -77,7 +79,7 @@ fn ActionRow(id: ItemId, action: DevelopmentAction) -> impl IntoView {
         let (id, action) = (id.clone(), action.clone());
         move |ev: leptos::ev::Event| {
             let value = event_target_value(&ev);
-            let Some(status) = ActionStatus::ALL.into_iter().find(|s| s.label() == value) else {
+            let Some(status) = ActionStatus::from_key(&value) else {
                 return;
             };
             let _ = context.act("Update a development action", |r, who| {
@@ -105,7 +107,7 @@ fn ActionRow(id: ItemId, action: DevelopmentAction) -> impl IntoView {
             <span><strong>{action.skill.clone()}</strong>{format!(": {}{due_text}", action.action)}</span>
             <label for=status_id.clone() class="visually-hidden">{format!("Status of {}", action.action)}</label>
             <select id=status_id disabled=!editable on:change=set_status>
-                {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.label() selected=s == action.status>{s.label()}</option> }).collect_view()}
+                {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.key() selected=s == action.status>{s.label()}</option> }).collect_view()}
             </select>
             <Show when=move || editable>
                 <button type="button" class="button danger" on:click=remove.clone()>"Remove"</button>

@@ -4,12 +4,27 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::{FeedbackRequest, PulledFeedback, Stage};
+use crate::model::review::{check_act, Act, FeedbackRequest, PulledFeedback};
 use crate::model::{ItemId, PersonId};
 use crate::store::now_millis;
 use crate::ui::components::{CollaborativeText, PersonSelect};
 use crate::ui::format::date;
 use crate::ui::pages::reviews::cycle::person_name;
+
+/// One request for feedback as the list shows it (and keys it: a row is redrawn when any
+/// of this changes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RequestRow {
+    id: ItemId,
+    /// Who was asked, as the viewer may see it.
+    from: String,
+    /// What they wrote (empty for the viewer's own, which its field shows).
+    text: String,
+    anonymous: bool,
+    /// The viewer is the one asked.
+    mine: bool,
+    requested_at: i64,
+}
 
 #[component]
 pub fn FeedbackSection() -> impl IntoView {
@@ -41,10 +56,17 @@ pub fn FeedbackSection() -> impl IntoView {
                     } else {
                         f.text.as_str().trim().to_owned()
                     };
-                    (id.clone(), from, text, f.anonymous, mine, f.requested_at)
+                    RequestRow {
+                        id: id.clone(),
+                        from,
+                        text,
+                        anonymous: f.anonymous,
+                        mine,
+                        requested_at: f.requested_at,
+                    }
                 })
                 .collect();
-            list.sort_by_key(|(id, .., at)| (*at, id.clone()));
+            list.sort_by_key(|row| (row.requested_at, row.id.clone()));
             list
         })
     };
@@ -52,7 +74,7 @@ pub fn FeedbackSection() -> impl IntoView {
         let me = context.me();
         context.read(false, |r| {
             let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
-            (c.manager || c.employee || c.hr) && r.stage < Stage::Calibration
+            check_act(Act::AskFeedback, r.stage, c).is_ok()
         })
     };
     let ask = move |event: leptos::ev::SubmitEvent| {
@@ -71,7 +93,7 @@ pub fn FeedbackSection() -> impl IntoView {
         };
         // Listed in the workspace too, so the colleague's device opens this review.
         let request = FeedbackRequest {
-            review: context.document.url(),
+            review: context.document.url().into(),
             peer: who,
             employee: context.read(PersonId::default(), |r| r.employee.clone()),
             requested_at: at,
@@ -87,14 +109,14 @@ pub fn FeedbackSection() -> impl IntoView {
         <section class="card" aria-labelledby="feedback-heading">
             <h2 id="feedback-heading">"Feedback"</h2>
             <ul class="plain-list" data-testid="peer-feedback">
-                <For each=requests key=|r| r.clone() let((id, from, text, hidden, mine, _at))>
+                <For each=requests key=|row| row.clone() let:row>
                     <li class="feedback-item">
-                        {if mine {
-                            view! { <WriteFeedback id=id.clone()/> }.into_any()
-                        } else if text.is_empty() {
-                            view! { <p class="item-meta">{format!("Asked {from}; not written yet.")}</p> }.into_any()
+                        {if row.mine {
+                            view! { <WriteFeedback id=row.id.clone()/> }.into_any()
+                        } else if row.text.is_empty() {
+                            view! { <p class="item-meta">{format!("Asked {}; not written yet.", row.from)}</p> }.into_any()
                         } else {
-                            view! { <blockquote><p>{text.clone()}</p><footer>{format!("— {from}")}{hidden.then_some(" (anonymous to the employee)")}</footer></blockquote> }.into_any()
+                            view! { <blockquote><p>{row.text.clone()}</p><footer>{format!("— {}", row.from)}{row.anonymous.then_some(" (anonymous to the employee)")}</footer></blockquote> }.into_any()
                         }}
                     </li>
                 </For>
@@ -181,7 +203,7 @@ fn PulledFeedbackList() -> impl IntoView {
         let me = context.me();
         context.read(false, |r| {
             let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
-            (c.manager || c.employee) && r.stage < Stage::Shared
+            check_act(Act::PullFeedback, r.stage, c).is_ok()
         })
     };
     view! {

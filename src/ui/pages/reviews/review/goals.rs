@@ -214,7 +214,7 @@ fn GoalRow(id: ItemId) -> impl IntoView {
         move |ev: leptos::ev::Event| {
             let value = event_target_value(&ev);
             let alignment = value.split_once('#').map(|(plan, objective)| Alignment {
-                plan: plan.to_owned(),
+                plan: plan.into(),
                 objective: ItemId::from(objective),
             });
             let _ = context.act("Align a goal", |r, who| r.align_goal(who, &id, alignment));

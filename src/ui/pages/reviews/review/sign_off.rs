@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::Stage;
+use crate::model::review::{check_act, Act};
 use crate::store::now_millis;
 use crate::ui::format::date_time;
 
@@ -30,12 +30,11 @@ pub fn SignOffSection() -> impl IntoView {
         let me = context.me();
         context.read(false, |r| {
             let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
-            r.stage == Stage::Shared
-                && if manager {
-                    c.manager && r.signature.is_none()
-                } else {
-                    c.employee && r.acknowledgement.is_none()
-                }
+            if manager {
+                check_act(Act::Sign, r.stage, c).is_ok() && r.signature.is_none()
+            } else {
+                check_act(Act::Acknowledge, r.stage, c).is_ok() && r.acknowledgement.is_none()
+            }
         })
     };
     let sign = move |manager: bool| {
