@@ -17,6 +17,7 @@ pub mod order;
 pub mod plan;
 pub mod review;
 mod text_edit;
+pub mod to_do;
 mod workspace;
 mod workspace_diff;
 

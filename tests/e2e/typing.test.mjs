@@ -58,6 +58,12 @@ test("what is typed into a review is kept through a reload and a closed tab, wit
     await page.goto(relay.base);
     const review = await anaReviewOpenForSelfReview(page);
 
+    // Home says what is Ana's to do next, and counts the running cycle.
+    await goTo(page, "Home");
+    await page.getByTestId("for-you").getByRole("link", { name: "Write your self review (2026 annual review)" }).waitFor();
+    await page.getByTestId("cycles-count").filter({ hasText: "1" }).waitFor();
+    await page.goto(review);
+
     // Typed, and the page reloaded while the caret is still in the field.
     await wentWell(page).click();
     await wentWell(page).pressSequentially("I shipped the app.");

@@ -1,10 +1,13 @@
-//! Home: on first start, naming the organisation; afterwards, the workspace at a glance.
+//! Home: on first start, naming the organisation; afterwards, what the person using this
+//! device must do next (`model::to_do`) and the workspace at a glance.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::model::to_do::{to_dos, Documents, Place, ToDo};
 use crate::ui::components::CollaborativeText;
-use crate::ui::{href, WorkspaceState};
+use crate::ui::format::today;
+use crate::ui::{href, PlansState, ReviewsState, WorkspaceState};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -60,6 +63,7 @@ fn Overview() -> impl IntoView {
     let people = move || state.workspace.with(|ws| ws.people.len());
     let teams = move || state.workspace.with(|ws| ws.teams.len());
     let plans = move || state.workspace.with(|ws| ws.plans.len());
+    let cycles = move || state.workspace.with(|ws| ws.cycles.len());
     let without_manager = move || {
         state
             .workspace
@@ -71,6 +75,7 @@ fn Overview() -> impl IntoView {
                 <h1 id="home-heading">{organisation}</h1>
                 <p class="page-summary">"Your workspace on this device."</p>
             </header>
+            <ForYou/>
             <div class="card about">
                 <CollaborativeText
                     id="organisation-about"
@@ -101,10 +106,84 @@ fn Overview() -> impl IntoView {
                     <span class="tile-label">"Strategic plans"</span>
                 </A>
                 <A href=href("/reviews") attr:class="tile">
-                    <span class="tile-figure">"0"</span>
+                    <span class="tile-figure" data-testid="cycles-count">{cycles}</span>
                     <span class="tile-label">"Review cycles"</span>
                 </A>
             </div>
+        </section>
+    }
+}
+
+/// What the person using this device must do next, late first. Read from every review,
+/// check-in series and plan open here (the device opens those that involve its person).
+#[component]
+fn ForYou() -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let reviews = expect_context::<ReviewsState>();
+    let plans = expect_context::<PlansState>();
+    let list = Memo::new(move |_| {
+        let Some(me) = state.me.get() else {
+            return None;
+        };
+        let reviews_open = reviews.reviews.opened.get();
+        let series_open = reviews.check_ins.opened.get();
+        let plans_open = plans.opened.get();
+        let read_reviews: Vec<_> = reviews_open
+            .iter()
+            .filter_map(|(id, d)| d.view.get().map(|r| (*id, r)))
+            .collect();
+        let read_series: Vec<_> = series_open
+            .iter()
+            .filter_map(|(id, d)| d.view.get().map(|s| (*id, s)))
+            .collect();
+        let read_plans: Vec<_> = plans_open
+            .iter()
+            .filter_map(|(id, d)| d.view.get().map(|p| (*id, p)))
+            .collect();
+        let documents = Documents {
+            reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),
+            check_ins: read_series.iter().map(|(id, s)| (*id, s)).collect(),
+            plans: read_plans.iter().map(|(id, p)| (*id, p)).collect(),
+        };
+        Some(
+            state
+                .workspace
+                .with(|ws| to_dos(ws, &me, &documents, &today())),
+        )
+    });
+    let link = |place: &Place| match place {
+        Place::Review(id) => href(&format!("/reviews/{id}")),
+        Place::CheckIns(id) => href(&format!("/check-ins/{id}")),
+        Place::Plan(id) => href(&format!("/plans/{id}")),
+        Place::Calibration(cycle) => href(&format!("/reviews/cycles/{cycle}/calibration")),
+    };
+    let row = move |to_do: ToDo| {
+        let when = match (&to_do.due, to_do.late) {
+            (Some(due), true) => format!("Late: was due on {due}"),
+            (Some(due), false) => format!("Due on {due}"),
+            (None, _) => String::new(),
+        };
+        view! {
+            <li class=if to_do.late { "to-do late" } else { "to-do" }>
+                <A href=link(&to_do.place)>{to_do.what.clone()}</A>
+                {(!when.is_empty()).then(|| view! { <span class="item-meta">{format!(" · {when}")}</span> })}
+            </li>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="for-you-heading" data-testid="for-you">
+            <h2 id="for-you-heading">"For you"</h2>
+            {move || match list.get() {
+                None => view! {
+                    <p class="item-meta">"Choose who you are under "<A href=href("/settings")>"Settings"</A>" to see what is yours to do."</p>
+                }.into_any(),
+                Some(list) if list.is_empty() => view! {
+                    <p class="empty" data-testid="nothing-to-do">"Nothing waits for you."</p>
+                }.into_any(),
+                Some(list) => view! {
+                    <ul class="plain-list to-do-list">{list.into_iter().map(row).collect_view()}</ul>
+                }.into_any(),
+            }}
         </section>
     }
 }
