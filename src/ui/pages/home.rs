@@ -122,9 +122,7 @@ fn ForYou() -> impl IntoView {
     let reviews = expect_context::<ReviewsState>();
     let plans = expect_context::<PlansState>();
     let list = Memo::new(move |_| {
-        let Some(me) = state.me.get() else {
-            return None;
-        };
+        let me = state.me.get()?;
         let reviews_open = reviews.reviews.opened.get();
         let series_open = reviews.check_ins.opened.get();
         let plans_open = plans.opened.get();
