@@ -8,7 +8,7 @@ use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::review::{
     ratings_csv, Band, CycleSetup, Deadlines, Distribution, NineBox, Potential, RatingScale,
-    Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
+    Response, Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
 };
 use throughline::model::{DocumentView, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
@@ -102,7 +102,7 @@ fn only_the_manager_or_hr_send_back_and_never_after_a_signature() {
         .unwrap();
     let mut shared = review_in(Stage::Shared);
     shared
-        .acknowledge(shared.actor(&ana()), "Ana", vec![], 1)
+        .acknowledge(shared.actor(&ana()), "Ana", vec![], 1, Response::default())
         .unwrap();
     let error = shared
         .move_to(Stage::Calibration, shared.actor(&hr()))
@@ -448,7 +448,13 @@ fn signing_records_the_heads_and_later_edits_are_found() {
     let acknowledged_at = handle.heads();
     handle
         .change("Acknowledge the review", |r: &mut Review| {
-            r.acknowledge(r.actor(&ana()), "Ana", hex(&acknowledged_at), 1)
+            r.acknowledge(
+                r.actor(&ana()),
+                "Ana",
+                hex(&acknowledged_at),
+                1,
+                Response::default(),
+            )
         })
         .unwrap();
     let signed_at = handle.heads();
@@ -506,7 +512,7 @@ fn signing_a_review_that_is_not_shared_is_refused_and_nothing_is_written() {
     let mut shared = review_in(Stage::Shared);
     assert!(
         shared
-            .acknowledge(shared.actor(&bo()), "Bo", vec![], 1)
+            .acknowledge(shared.actor(&bo()), "Bo", vec![], 1, Response::default())
             .is_err(),
         "the manager does not acknowledge"
     );
@@ -859,4 +865,44 @@ fn goals_are_found_by_the_plan_objective_they_serve() {
         0
     );
     let _ = other;
+}
+
+#[test]
+fn the_employee_may_say_whether_they_agree_and_comment_on_acknowledging() {
+    let mut shared = review_in(Stage::Shared);
+    let too_long = Response {
+        agrees: Some(false),
+        comment: "x".repeat(2_001),
+    };
+    assert_eq!(
+        shared.acknowledge(shared.actor(&ana()), "Ana", vec![], 1, too_long),
+        Err(ReviewError::CommentTooLong)
+    );
+    assert!(shared.acknowledgement.is_none(), "nothing is written");
+    let response = Response {
+        agrees: Some(false),
+        comment: "  The rating leaves out the launch.  ".into(),
+    };
+    shared
+        .acknowledge(shared.actor(&ana()), "Ana", vec![], 1, response)
+        .unwrap();
+    let acknowledgement = shared.acknowledgement.clone().unwrap();
+    assert_eq!(acknowledgement.agrees, Some(false));
+    assert_eq!(acknowledgement.comment, "The rating leaves out the launch.");
+    // The manager and HR read it in the review's Markdown.
+    let names = |p: &PersonId| p.to_string();
+    let time = |_: i64| "1 Jan 2028".to_owned();
+    let objective = |_: &throughline::model::review::Alignment| None;
+    let manager = bo();
+    let markdown = shared.to_markdown(&throughline::model::review::ReviewContext {
+        person_name: &names,
+        format_time: &time,
+        objective: &objective,
+        viewer: Some(&manager),
+    });
+    assert!(
+        markdown.contains("  - Does not agree with the review"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("  - Comment: The rating leaves out the launch."));
 }

@@ -179,12 +179,17 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();
       await goTo(ana, "Reviews");
       await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click();
-      await ana.getByRole("button", { name: "Acknowledge this review" }).click({ timeout: 20_000 });
+      // She says she does not agree, and why; the manager reads it.
+      await ana.getByLabel("I do not agree with this review").check({ timeout: 20_000 });
+      await ana.getByLabel("Your comment (optional)").fill("The rating leaves out the launch.");
+      await ana.getByRole("button", { name: "Acknowledge this review" }).click();
       await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
       await ana.getByTestId("signed-notice").waitFor();
       await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").waitFor();
       assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro/, "anonymous to the employee");
       await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });
+      await maria.getByTestId("sign-off-comment").getByText("The rating leaves out the launch.").waitFor();
+      await maria.getByTestId("agreement").filter({ hasText: "Does not agree with the review" }).waitFor();
 
       // The signed review exports and prints.
       const markdown = await download(maria, () => maria.getByRole("button", { name: "Download Markdown" }).click());
@@ -192,6 +197,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       assert.match(markdown, /I shipped the app to 10,000 people\./);
       assert.match(markdown, /- Overall rating: 4 – Exceeds expectations/);
       assert.match(markdown, /- Acknowledged by the employee: Ana Lima on /);
+      assert.match(markdown, /  - Does not agree with the review\n  - Comment: The rating leaves out the launch\./);
       assert.match(markdown, /- Signed by the manager: Maria Rossi on /);
       assert.match(markdown, /> Ana unblocked our team twice\.\n>\n> — Ben Okoro/, "the manager sees who wrote it");
       const json = JSON.parse(await download(maria, () => maria.getByRole("button", { name: "Download JSON" }).click()));

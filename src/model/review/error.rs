@@ -8,6 +8,7 @@
 //! ```
 
 use super::scale::MAX_LEVELS;
+use super::sign_off::MAX_COMMENT_CHARS;
 use super::workspace::MAX_FEEDBACK_CHARS;
 use super::{Stage, MAX_TITLE_CHARS};
 use crate::model::plan::PlanError;
@@ -230,6 +231,9 @@ pub enum ReviewError {
     /// The template was removed (perhaps on another device) since the page showed it.
     #[error("That template is no longer in the workspace.")]
     TemplateGone,
+
+    #[error("A comment on the review is at most {MAX_COMMENT_CHARS} characters.")]
+    CommentTooLong,
 
     // ---- feedback and praise given during the year ----
     #[error("Write the feedback first.")]

@@ -212,6 +212,12 @@ impl Review {
                         s.name,
                         (context.format_time)(s.at)
                     );
+                    if let Some(agrees) = s.agrees {
+                        let _ = writeln!(md, "  - {}", agreement(agrees));
+                    }
+                    if !s.comment.is_empty() {
+                        let _ = writeln!(md, "  - Comment: {}", s.comment.replace('\n', " "));
+                    }
                 }
                 None => {
                     let _ = writeln!(md, "- {what}: not yet");
@@ -219,6 +225,15 @@ impl Review {
             }
         }
         md
+    }
+}
+
+/// The employee's answer on acknowledging, in words.
+pub fn agreement(agrees: bool) -> &'static str {
+    if agrees {
+        "Agrees with the review"
+    } else {
+        "Does not agree with the review"
     }
 }
 

@@ -17,6 +17,24 @@ pub struct Signature {
     pub name: String,
     pub at: i64,
     pub heads: Vec<String>,
+    /// The employee's answer on acknowledging: whether they agree (`None`: not said).
+    /// The manager's signature never has one.
+    #[autosurgeon(missing = "Option::default")]
+    pub agrees: Option<bool>,
+    /// What the employee wrote on acknowledging (empty: nothing).
+    #[autosurgeon(missing = "String::new")]
+    pub comment: String,
+}
+
+/// Longest comment an employee may add on acknowledging, in characters.
+pub(super) const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// What the employee says on acknowledging: whether they agree, and a comment the
+/// manager and HR read. Acknowledging says the review was read, not that it is agreed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Response {
+    pub agrees: Option<bool>,
+    pub comment: String,
 }
 
 impl Review {
@@ -27,12 +45,21 @@ impl Review {
         name: &str,
         heads: Vec<String>,
         at: i64,
+        response: Response,
     ) -> Result<(), ReviewError> {
         check_act(Act::Acknowledge, self.stage, who.capacity)?;
         if self.acknowledgement.is_some() {
             return Err(ReviewError::AlreadyAcknowledged);
         }
-        self.acknowledgement = Some(signature(who.person, name, heads, at));
+        let comment = response.comment.trim().to_owned();
+        if comment.chars().count() > MAX_COMMENT_CHARS {
+            return Err(ReviewError::CommentTooLong);
+        }
+        self.acknowledgement = Some(Signature {
+            agrees: response.agrees,
+            comment,
+            ..signature(who.person, name, heads, at)
+        });
         self.settle_signed();
         Ok(())
     }
@@ -89,5 +116,6 @@ fn signature(by: &PersonId, name: &str, heads: Vec<String>, at: i64) -> Signatur
         name: name.to_owned(),
         at,
         heads,
+        ..Signature::default()
     }
 }

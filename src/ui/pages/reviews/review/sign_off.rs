@@ -5,13 +5,15 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::{check_act, Act};
+use crate::model::review::{agreement, check_act, Act, Response};
 use crate::store::now_millis;
 use crate::ui::format::date_time;
 
 #[component]
 pub fn SignOffSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
+    // Each signature, and under the employee's what they said on acknowledging (the
+    // manager and HR read it here).
     let status = move || {
         context.read(Vec::new(), |r| {
             [
@@ -20,12 +22,18 @@ pub fn SignOffSection() -> impl IntoView {
             ]
             .into_iter()
             .map(|(what, s)| match s {
-                Some(s) => format!("{what}: {} on {}", s.name, date_time(s.at)),
-                None => format!("{what}: not yet"),
+                Some(s) => (
+                    format!("{what}: {} on {}", s.name, date_time(s.at)),
+                    s.agrees.map(agreement),
+                    s.comment.clone(),
+                ),
+                None => (format!("{what}: not yet"), None, String::new()),
             })
             .collect::<Vec<_>>()
         })
     };
+    let agrees = RwSignal::new(None::<bool>);
+    let comment = RwSignal::new(String::new());
     let can = move |manager: bool| {
         let me = context.me();
         context.read(false, |r| {
@@ -44,8 +52,12 @@ pub fn SignOffSection() -> impl IntoView {
         let _ = if manager {
             context.act("Sign the review", |r, who| r.sign(who, &name, heads, at))
         } else {
+            let response = Response {
+                agrees: agrees.get_untracked(),
+                comment: comment.get_untracked(),
+            };
             context.act("Acknowledge the review", |r, who| {
-                r.acknowledge(who, &name, heads, at)
+                r.acknowledge(who, &name, heads, at, response)
             })
         };
     };
@@ -54,8 +66,32 @@ pub fn SignOffSection() -> impl IntoView {
             <h2 id="sign-off-heading">"Sign-off"</h2>
             <p class="item-meta">"Once the review is shared, the employee acknowledges it and the manager signs it. Each signature records the exact version signed."</p>
             <ul class="plain-list" data-testid="signatures">
-                {move || status().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                {move || status().into_iter().map(|(line, agrees, comment)| view! {
+                    <li>
+                        {line}
+                        {agrees.map(|a| view! { <p class="item-meta" data-testid="agreement">{a}</p> })}
+                        {(!comment.is_empty()).then(|| view! { <blockquote data-testid="sign-off-comment"><p>{comment}</p></blockquote> })}
+                    </li>
+                }).collect_view()}
             </ul>
+            <Show when=move || can(false)>
+                <fieldset class="question no-print">
+                    <legend>"Before you acknowledge"</legend>
+                    <p class="item-meta">"Acknowledging says you have read the review. You may say whether you agree, and add a comment your manager and HR will read."</p>
+                    <span class="check">
+                        <input type="radio" id="sign-off-agree" name="sign-off-agreement"
+                            prop:checked=move || agrees.get() == Some(true) on:change=move |_| agrees.set(Some(true))/>
+                        <label for="sign-off-agree">"I agree with this review"</label>
+                    </span>
+                    <span class="check">
+                        <input type="radio" id="sign-off-disagree" name="sign-off-agreement"
+                            prop:checked=move || agrees.get() == Some(false) on:change=move |_| agrees.set(Some(false))/>
+                        <label for="sign-off-disagree">"I do not agree with this review"</label>
+                    </span>
+                    <label for="sign-off-comment">"Your comment (optional)"</label>
+                    <textarea id="sign-off-comment" rows=3 bind:value=comment></textarea>
+                </fieldset>
+            </Show>
             <div class="button-row no-print">
                 <Show when=move || can(false)>
                     <button type="button" class="button primary" on:click=move |_| sign(false)>"Acknowledge this review"</button>
