@@ -906,3 +906,48 @@ fn the_employee_may_say_whether_they_agree_and_comment_on_acknowledging() {
     );
     assert!(markdown.contains("  - Comment: The rating leaves out the launch."));
 }
+
+#[test]
+fn the_employee_nominates_colleagues_and_the_manager_approves_before_they_are_asked() {
+    let mut review = review_in(Stage::SelfReview);
+    let nominated = review
+        .request_feedback(review.actor(&ana()), &peer(), false, 1)
+        .unwrap();
+    assert!(review.peer_feedback[&nominated].waiting_for_approval());
+    // Not asked yet: the colleague may not write, the employee may not approve.
+    assert_eq!(
+        review.write_feedback(&peer(), &nominated, "Early words", 2),
+        Err(ReviewError::NominationPending)
+    );
+    assert_eq!(
+        review.approve_nomination(review.actor(&ana()), &nominated),
+        Err(ReviewError::NotYoursToApproveNomination)
+    );
+    review
+        .approve_nomination(review.actor(&bo()), &nominated)
+        .unwrap();
+    assert!(!review.peer_feedback[&nominated].waiting_for_approval());
+    assert_eq!(review.peer_feedback[&nominated].approved_by, Some(bo()));
+    review
+        .write_feedback(&peer(), &nominated, "Ana unblocked us.", 3)
+        .unwrap();
+    assert_eq!(
+        review.decline_nomination(review.actor(&bo()), &nominated),
+        Err(ReviewError::NominationDecided),
+        "an approved request stays"
+    );
+    // A second nomination is declined: it goes.
+    let other = PersonId::from("di");
+    let second = review
+        .request_feedback(review.actor(&ana()), &other, false, 4)
+        .unwrap();
+    review
+        .decline_nomination(review.actor(&hr()), &second)
+        .unwrap();
+    assert!(!review.peer_feedback.contains_key(&second));
+    // The manager's own request needs no approval.
+    let asked = review
+        .request_feedback(review.actor(&bo()), &other, false, 5)
+        .unwrap();
+    assert!(!review.peer_feedback[&asked].waiting_for_approval());
+}

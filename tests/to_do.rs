@@ -188,3 +188,33 @@ fn feedback_action_items_and_approvals_are_listed_late_first() {
     };
     assert!(to_dos(&org.ws, &org.cy, &documents, "2028-01-20").is_empty());
 }
+
+#[test]
+fn a_nomination_waits_on_the_manager_not_on_the_colleague() {
+    let org = org();
+    let mut review = review_of(&org, &org.ana, Stage::SelfReview);
+    let ana = org.ana.clone();
+    let request = review
+        .request_feedback(review.actor(&ana), &org.cy, false, 1)
+        .unwrap();
+    let documents = Documents {
+        reviews: vec![(DocumentId::random(), &review)],
+        ..Documents::default()
+    };
+    let bo = to_dos(&org.ws, &org.bo, &documents, "2028-01-10");
+    assert_eq!(
+        whats(&bo),
+        ["Approve the colleagues Ana Lima nominated for feedback (2027 annual review)"]
+    );
+    assert!(to_dos(&org.ws, &org.cy, &documents, "2028-01-10").is_empty());
+    let bo_id = org.bo.clone();
+    review
+        .approve_nomination(review.actor(&bo_id), &request)
+        .unwrap();
+    let documents = Documents {
+        reviews: vec![(DocumentId::random(), &review)],
+        ..Documents::default()
+    };
+    assert!(to_dos(&org.ws, &org.bo, &documents, "2028-01-10").is_empty());
+    assert_eq!(to_dos(&org.ws, &org.cy, &documents, "2028-01-10").len(), 1);
+}

@@ -79,6 +79,24 @@ pub fn to_dos(ws: &Workspace, me: &PersonId, documents: &Documents, today: &str)
                 place: Place::Review(*id),
             });
         }
+        if review
+            .peer_feedback
+            .values()
+            .any(|f| f.waiting_for_approval())
+            && check_act(Act::ApproveNomination, review.stage, review.capacity_of(me)).is_ok()
+            && review.manager.as_ref() == Some(me)
+        {
+            list.push(ToDo {
+                what: format!(
+                    "Approve the colleagues {} nominated for feedback ({})",
+                    ws.name_of(&review.employee),
+                    review.cycle_name
+                ),
+                due: None,
+                late: false,
+                place: Place::Review(*id),
+            });
+        }
         if let Some(what) = feedback_owed(ws, review, me) {
             let due = cycle
                 .map(|c: &ReviewCycle| c.deadlines.manager_review.clone())
@@ -183,6 +201,7 @@ fn feedback_owed(ws: &Workspace, review: &Review, me: &PersonId) -> Option<Strin
     let owed = review.peer_feedback.values().any(|f| {
         &f.from == me
             && f.written_at.is_none()
+            && !f.waiting_for_approval()
             && check_act(
                 Act::WriteAskedFeedback { asked: true },
                 review.stage,

@@ -234,6 +234,14 @@ pub enum ReviewError {
 
     #[error("A comment on the review is at most {MAX_COMMENT_CHARS} characters.")]
     CommentTooLong,
+    /// The colleague was nominated by the employee and the manager has not approved yet.
+    #[error("This request for feedback waits for the manager's approval.")]
+    NominationPending,
+    #[error("Only the employee's manager or HR approve a nomination.")]
+    NotYoursToApproveNomination,
+    /// Approved already (or approved on another device meanwhile): it stays.
+    #[error("That nomination has already been approved.")]
+    NominationDecided,
 
     // ---- feedback and praise given during the year ----
     #[error("Write the feedback first.")]

@@ -95,6 +95,14 @@ pub struct ReviewGoal {
     pub position: f64,
 }
 
+impl PeerFeedback {
+    /// A nomination by the employee that their manager has not approved yet: the
+    /// colleague is not asked (and may not write) until then.
+    pub fn waiting_for_approval(&self) -> bool {
+        self.nominated && self.approved_by.is_none()
+    }
+}
+
 impl ReviewGoal {
     /// The goal's title as a list shows it: an empty title (someone is retyping it) reads
     /// as "Untitled goal".
@@ -143,6 +151,13 @@ pub struct PeerFeedback {
     #[serde(serialize_with = "crate::model::interop::text_as_string")]
     pub text: Text,
     pub written_at: Option<i64>,
+    /// The employee named this colleague; until their manager (or HR) approves, the
+    /// colleague is not asked. (`false` in reviews written before nominations.)
+    #[autosurgeon(missing = "Default::default")]
+    pub nominated: bool,
+    /// Who approved the nomination.
+    #[autosurgeon(missing = "Default::default")]
+    pub approved_by: Option<PersonId>,
 }
 
 /// Feedback or praise given during the year and pulled into this review.
@@ -602,6 +617,8 @@ impl Review {
         at: i64,
     ) -> Result<ItemId, ReviewError> {
         check_act(Act::AskFeedback, self.stage, who.capacity)?;
+        // The employee nominates; their manager or HR asks (and approves nominations).
+        let nominated = who.capacity.employee && !(who.capacity.manager || who.capacity.hr);
         if peer == &self.employee {
             return Err(ReviewError::FeedbackFromEmployee);
         }
@@ -616,10 +633,40 @@ impl Review {
                 requested_by: who.person.clone(),
                 requested_at: at,
                 anonymous,
+                nominated,
                 ..PeerFeedback::default()
             },
         );
         Ok(id)
+    }
+
+    /// The manager (or HR) approves the employee's nomination of a colleague: the
+    /// colleague is asked from now on.
+    pub fn approve_nomination(&mut self, who: Actor, id: &ItemId) -> Result<(), ReviewError> {
+        check_act(Act::ApproveNomination, self.stage, who.capacity)?;
+        let feedback = self
+            .peer_feedback
+            .get_mut(id)
+            .ok_or(ReviewError::FeedbackRequestGone)?;
+        if feedback.nominated && feedback.approved_by.is_none() {
+            feedback.approved_by = Some(who.person.clone());
+        }
+        Ok(())
+    }
+
+    /// The manager (or HR) declines a nomination that is still waiting: it goes.
+    pub fn decline_nomination(&mut self, who: Actor, id: &ItemId) -> Result<(), ReviewError> {
+        check_act(Act::ApproveNomination, self.stage, who.capacity)?;
+        let waiting = self
+            .peer_feedback
+            .get(id)
+            .ok_or(ReviewError::FeedbackRequestGone)?
+            .waiting_for_approval();
+        if !waiting {
+            return Err(ReviewError::NominationDecided);
+        }
+        self.peer_feedback.remove(id);
+        Ok(())
     }
 
     /// The asked peer writes their feedback.
@@ -635,6 +682,9 @@ impl Review {
             .peer_feedback
             .get_mut(id)
             .ok_or(ReviewError::FeedbackRequestGone)?;
+        if feedback.waiting_for_approval() {
+            return Err(ReviewError::NominationPending);
+        }
         let asked = &feedback.from == writer;
         check_act(
             Act::WriteAskedFeedback { asked },

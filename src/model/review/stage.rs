@@ -217,6 +217,8 @@ pub enum Act {
     WriteAskedFeedback { asked: bool },
     /// Pull feedback given during the year into the review.
     PullFeedback,
+    /// Approve (or decline) the employee's nomination of a colleague for feedback.
+    ApproveNomination,
     /// Place the person on the 9-box (which writes the overall rating and potential).
     Calibrate,
     /// The employee acknowledges the shared review.
@@ -248,6 +250,14 @@ pub fn check_act(act: Act, stage: Stage, who: Capacity) -> Result<(), ReviewErro
             }
             if stage >= Stage::Shared {
                 return Err(ReviewError::FeedbackClosed);
+            }
+        }
+        Act::ApproveNomination => {
+            if !(who.manager || who.hr) {
+                return Err(ReviewError::NotYoursToApproveNomination);
+            }
+            if stage >= Stage::Calibration {
+                return Err(ReviewError::FeedbackAskedTooLate);
             }
         }
         Act::PullFeedback => {
@@ -313,7 +323,7 @@ mod tests {
         use Stage::*;
         let asked = Act::WriteAskedFeedback { asked: true };
         let not_asked = Act::WriteAskedFeedback { asked: false };
-        let table: [(Act, Capacity, &[Stage]); 12] = [
+        let table: [(Act, Capacity, &[Stage]); 14] = [
             (
                 Act::AskFeedback,
                 EMPLOYEE,
@@ -333,6 +343,12 @@ mod tests {
                 &[Draft, SelfReview, ManagerReview, Calibration],
             ),
             (Act::PullFeedback, HR, &[]),
+            (
+                Act::ApproveNomination,
+                HR,
+                &[Draft, SelfReview, ManagerReview],
+            ),
+            (Act::ApproveNomination, EMPLOYEE, &[]),
             (Act::Calibrate, HR, &[Calibration]),
             (Act::Calibrate, EMPLOYEE, &[]),
             (Act::Acknowledge, EMPLOYEE, &[Shared]),

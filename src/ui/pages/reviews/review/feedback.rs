@@ -23,6 +23,10 @@ struct RequestRow {
     anonymous: bool,
     /// The viewer is the one asked.
     mine: bool,
+    /// Nominated by the employee and not approved yet.
+    waiting: bool,
+    /// The viewer may approve or decline it.
+    may_approve: bool,
     requested_at: i64,
 }
 
@@ -34,6 +38,10 @@ pub fn FeedbackSection() -> impl IntoView {
     let anonymous = RwSignal::new(false);
     let requests = move || {
         let me = context.me();
+        let approver = context.read(false, |r| {
+            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            check_act(Act::ApproveNomination, r.stage, c).is_ok()
+        });
         // A colleague who is not the employee, manager or HR sees only their own request.
         let everyone = context.shown.get();
         context.read(Vec::new(), |r| {
@@ -62,12 +70,22 @@ pub fn FeedbackSection() -> impl IntoView {
                         text,
                         anonymous: f.anonymous,
                         mine,
+                        waiting: f.waiting_for_approval(),
+                        may_approve: approver && f.waiting_for_approval(),
                         requested_at: f.requested_at,
                     }
                 })
                 .collect();
             list.sort_by_key(|row| (row.requested_at, row.id.clone()));
             list
+        })
+    };
+    // The employee nominates; the manager or HR asks (and approves nominations).
+    let nominates = move || {
+        let me = context.me();
+        context.read(false, |r| {
+            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            c.employee && !(c.manager || c.hr)
         })
     };
     let may_ask = move || {
@@ -86,24 +104,46 @@ pub fn FeedbackSection() -> impl IntoView {
         let who = PersonId::from(chosen);
         let hidden = anonymous.get_untracked();
         let at = now_millis();
-        let Ok(id) = context.act("Ask for feedback", |r, actor| {
+        let message = if nominates() {
+            "Nominate a colleague for feedback"
+        } else {
+            "Ask for feedback"
+        };
+        let Ok(id) = context.act(message, |r, actor| {
             r.request_feedback(actor, &who, hidden, at)
         }) else {
             return;
         };
-        // Listed in the workspace too, so the colleague's device opens this review.
-        let request = FeedbackRequest {
-            review: context.document.url().into(),
-            peer: who,
-            employee: context.read(PersonId::default(), |r| r.employee.clone()),
-            requested_at: at,
-        };
-        let listed = state.edit("List a request for feedback", move |ws| {
-            ws.list_feedback_request(id, request);
-            Ok::<(), crate::model::WorkspaceError>(())
+        // A nomination waits for the manager; a request is listed at once.
+        let waiting = context.read(false, |r| {
+            r.peer_feedback
+                .get(&id)
+                .is_some_and(|f| f.waiting_for_approval())
         });
-        context.error.set(listed.err());
+        if !waiting {
+            list_request(context, id, who, at);
+        }
         peer.set(String::new());
+    };
+    let approve = move |id: ItemId| {
+        let Ok(()) = context.act("Approve a nomination for feedback", |r, actor| {
+            r.approve_nomination(actor, &id)
+        }) else {
+            return;
+        };
+        let asked = context.read(None, |r| {
+            r.peer_feedback
+                .get(&id)
+                .map(|f| (f.from.clone(), f.requested_at))
+        });
+        if let Some((peer, at)) = asked {
+            list_request(context, id, peer, at);
+        }
+    };
+    let decline = move |id: ItemId| {
+        let _ = context.act("Decline a nomination for feedback", |r, actor| {
+            r.decline_nomination(actor, &id)
+        });
     };
     view! {
         <section class="card" aria-labelledby="feedback-heading">
@@ -111,7 +151,18 @@ pub fn FeedbackSection() -> impl IntoView {
             <ul class="plain-list" data-testid="peer-feedback">
                 <For each=requests key=|row| row.clone() let:row>
                     <li class="feedback-item">
-                        {if row.mine {
+                        {if row.waiting {
+                            let (yes, no) = (row.id.clone(), row.id.clone());
+                            view! {
+                                <p class="item-meta">{format!("{} nominated by the employee; waiting for the manager's approval.", row.from)}</p>
+                                <Show when=move || row.may_approve>
+                                    <div class="button-row">
+                                        <button type="button" class="button" on:click={let yes = yes.clone(); move |_| approve(yes.clone())}>{format!("Approve asking {}", row.from)}</button>
+                                        <button type="button" class="button" on:click={let no = no.clone(); move |_| decline(no.clone())}>"Decline"</button>
+                                    </div>
+                                </Show>
+                            }.into_any()
+                        } else if row.mine {
                             view! { <WriteFeedback id=row.id.clone()/> }.into_any()
                         } else if row.text.is_empty() {
                             view! { <p class="item-meta">{format!("Asked {}; not written yet.", row.from)}</p> }.into_any()
@@ -122,20 +173,49 @@ pub fn FeedbackSection() -> impl IntoView {
                 </For>
             </ul>
             <Show when=may_ask>
-                <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
-                    <PersonSelect id="feedback-peer".into() label="Ask a colleague" chosen=peer none="Choose…"/>
-                    <span class="check">
-                        <input type="checkbox" id="feedback-anonymous" prop:checked=move || anonymous.get() on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
-                        <label for="feedback-anonymous">"Anonymous to the employee"</label>
-                    </span>
-                    <button type="submit" class="button">"Ask for feedback"</button>
-                </form>
+                {move || if nominates() {
+                    view! {
+                        <form class="inline-form" on:submit=ask aria-label="Nominate a colleague">
+                            <PersonSelect id="feedback-peer".into() label="Nominate a colleague" chosen=peer none="Choose…"/>
+                            <button type="submit" class="button">"Nominate"</button>
+                            <p class="item-meta">"Your manager approves before they are asked."</p>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
+                            <PersonSelect id="feedback-peer".into() label="Ask a colleague" chosen=peer none="Choose…"/>
+                            <span class="check">
+                                <input type="checkbox" id="feedback-anonymous" prop:checked=move || anonymous.get() on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
+                                <label for="feedback-anonymous">"Anonymous to the employee"</label>
+                            </span>
+                            <button type="submit" class="button">"Ask for feedback"</button>
+                        </form>
+                    }.into_any()
+                }}
             </Show>
             <Show when=move || context.shown.get()>
                 <PulledFeedbackList/>
             </Show>
         </section>
     }
+}
+
+/// Lists a request in the workspace, so the colleague's device opens this review.
+fn list_request(context: ReviewPageContext, id: ItemId, peer: PersonId, at: i64) {
+    let request = FeedbackRequest {
+        review: context.document.url().into(),
+        peer,
+        employee: context.read(PersonId::default(), |r| r.employee.clone()),
+        requested_at: at,
+    };
+    let listed = context
+        .state
+        .edit("List a request for feedback", move |ws| {
+            ws.list_feedback_request(id, request);
+            Ok::<(), crate::model::WorkspaceError>(())
+        });
+    context.error.set(listed.err());
 }
 
 /// The asked peer's own entry, saved as it is typed.
