@@ -951,3 +951,65 @@ fn the_employee_nominates_colleagues_and_the_manager_approves_before_they_are_as
         .unwrap();
     assert!(!review.peer_feedback[&asked].waiting_for_approval());
 }
+
+#[test]
+fn a_template_edited_field_by_field_is_checked_whole_and_keeps_its_ids() {
+    use throughline::model::review::{Answer, Competency, Question, Section};
+    let template =
+        ReviewTemplate::parse("Annual", "# Looking back\nWhat went well?", "Communication")
+            .unwrap();
+    let question = template.sections[0].questions[0].id.clone();
+    let mut edited = template.clone();
+    edited.name = "  Annual 2028 ".into();
+    edited.sections[0].questions[0].text = " What went well this year? ".into();
+    edited.sections[0].questions[0].answer = Answer::Rating;
+    let checked = edited.checked().unwrap();
+    assert_eq!(checked.name, "Annual 2028");
+    assert_eq!(
+        checked.sections[0].questions[0].id, question,
+        "answers still match"
+    );
+    assert_eq!(
+        checked.sections[0].questions[0].text,
+        "What went well this year?"
+    );
+    let refused = |change: &dyn Fn(&mut ReviewTemplate)| {
+        let mut bad = template.clone();
+        change(&mut bad);
+        bad.checked().unwrap_err()
+    };
+    assert_eq!(
+        refused(&|t| t.name = " ".into()),
+        ReviewError::TemplateNameMissing
+    );
+    assert_eq!(
+        refused(&|t| t.sections.push(Section {
+            title: "Ahead".into(),
+            questions: vec![],
+        })),
+        ReviewError::SectionEmpty {
+            section: "Ahead".into()
+        }
+    );
+    assert_eq!(
+        refused(&|t| t.sections[0].questions.push(Question {
+            id: throughline::model::ItemId::random(),
+            text: "".into(),
+            answer: Answer::Text,
+        })),
+        ReviewError::QuestionTextMissing {
+            section: "Looking back".into()
+        }
+    );
+    assert_eq!(
+        refused(&|t| t.competencies.push(Competency::default())),
+        ReviewError::CompetencyUnnamed { number: 2 }
+    );
+    assert_eq!(
+        refused(&|t| {
+            t.sections.clear();
+            t.competencies.clear();
+        }),
+        ReviewError::TemplateEmpty
+    );
+}

@@ -39,8 +39,18 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await fresh.getByRole("button", { name: "Save scale" }).click();
       await maria.getByTestId("scales").getByRole("form").waitFor();
       await maria.getByRole("button", { name: "Add a review template" }).click();
-      await maria.getByRole("form", { name: "Review template: New review template" }).getByRole("button", { name: "Save template" }).click();
+      // The template is edited with fields: a competency added, an empty question refused.
+      const template = maria.getByRole("form", { name: "Review template: New review template" });
+      await template.getByRole("button", { name: "Add a competency" }).click();
+      await template.getByLabel("Competency 4").fill("Craft");
+      await template.getByLabel("What it means").last().fill("Does careful work");
+      await template.getByRole("button", { name: "Add a question to section 1" }).click();
+      await template.getByRole("button", { name: "Save template" }).click();
+      await template.getByRole("alert").filter({ hasText: "A question in “Looking back” has no text." }).waitFor();
+      await template.getByRole("group", { name: "Section 1" }).getByRole("button", { name: "Remove question" }).last().click();
+      await template.getByRole("button", { name: "Save template" }).click();
       await maria.getByTestId("templates").getByRole("form").waitFor();
+      assert.equal(await maria.getByTestId("templates").getByLabel("Competency 4").inputValue(), "Craft");
 
       // The cycle, for Ana and Ben.
       await goTo(maria, "Reviews");

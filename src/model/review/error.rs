@@ -228,6 +228,16 @@ pub enum ReviewError {
     CompetencyNameMissing { line: String },
     #[error("A template needs at least one question or competency.")]
     TemplateEmpty,
+    /// A section of the template editor with no title (the `number`th, from 1).
+    #[error("Section {number} needs a title.")]
+    SectionUntitled { number: usize },
+    #[error("A question in “{section}” has no text.")]
+    QuestionTextMissing { section: String },
+    #[error("Section “{section}” has no questions.")]
+    SectionEmpty { section: String },
+    /// The `number`th competency (from 1) has no name.
+    #[error("Competency {number} needs a name.")]
+    CompetencyUnnamed { number: usize },
     /// The template was removed (perhaps on another device) since the page showed it.
     #[error("That template is no longer in the workspace.")]
     TemplateGone,

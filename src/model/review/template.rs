@@ -160,31 +160,70 @@ impl ReviewTemplate {
         })
     }
 
-    /// The outline as typed in the form.
-    pub fn outline(&self) -> String {
-        let mut lines = Vec::new();
-        for section in &self.sections {
-            lines.push(format!("# {}", section.title));
-            for question in &section.questions {
-                lines.push(match question.answer {
-                    Answer::Text => question.text.clone(),
-                    Answer::Rating => format!("{} [rating]", question.text),
+    /// This template as edited field by field, checked and tidied (text trimmed): every
+    /// section has a title and questions, every question text, every competency a name,
+    /// and there is something to ask. Ids are kept, so reviews already answered match.
+    ///
+    /// ```
+    /// use throughline::model::review::{ReviewError, ReviewTemplate, Section};
+    /// let mut template = ReviewTemplate::parse("Annual", "# Looking back\nWhat went well?", "").unwrap();
+    /// template.sections.push(Section { title: " ".into(), questions: vec![] });
+    /// assert_eq!(template.checked(), Err(ReviewError::SectionUntitled { number: 2 }));
+    /// ```
+    pub fn checked(&self) -> Result<Self, ReviewError> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(ReviewError::TemplateNameMissing);
+        }
+        let mut sections = Vec::new();
+        for (index, section) in self.sections.iter().enumerate() {
+            let title = section.title.trim();
+            if title.is_empty() {
+                return Err(ReviewError::SectionUntitled { number: index + 1 });
+            }
+            if section.questions.is_empty() {
+                return Err(ReviewError::SectionEmpty {
+                    section: title.to_owned(),
                 });
             }
+            let mut questions = Vec::new();
+            for question in &section.questions {
+                let text = question.text.trim();
+                if text.is_empty() {
+                    return Err(ReviewError::QuestionTextMissing {
+                        section: title.to_owned(),
+                    });
+                }
+                questions.push(Question {
+                    text: text.to_owned(),
+                    ..question.clone()
+                });
+            }
+            sections.push(Section {
+                title: title.to_owned(),
+                questions,
+            });
         }
-        lines.join("\n")
-    }
-
-    /// The competencies as typed in the form.
-    pub fn competency_lines(&self) -> String {
-        self.competencies
-            .iter()
-            .map(|c| match c.description.is_empty() {
-                true => c.name.clone(),
-                false => format!("{}: {}", c.name, c.description),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut competencies = Vec::new();
+        for (index, competency) in self.competencies.iter().enumerate() {
+            let name = competency.name.trim();
+            if name.is_empty() {
+                return Err(ReviewError::CompetencyUnnamed { number: index + 1 });
+            }
+            competencies.push(Competency {
+                id: competency.id.clone(),
+                name: name.to_owned(),
+                description: competency.description.trim().to_owned(),
+            });
+        }
+        if sections.is_empty() && competencies.is_empty() {
+            return Err(ReviewError::TemplateEmpty);
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            sections,
+            competencies,
+        })
     }
 
     /// Every question, in order.
