@@ -57,8 +57,13 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByRole("button", { name: "Start a review cycle" }).click();
       const cycleForm = maria.getByRole("form", { name: "New review cycle" });
       await cycleForm.getByLabel("Name").fill("2026 annual review");
-      await cycleForm.getByLabel("Ana Lima").check();
+      // Participants are found by typing.
+      await cycleForm.getByLabel("Find people").fill("oko");
+      assert.equal(await cycleForm.locator(".participant-list li").count(), 1);
       await cycleForm.getByLabel("Ben Okoro").check();
+      await cycleForm.getByLabel("Find people").fill("");
+      await cycleForm.getByLabel("Ana Lima").check();
+      await cycleForm.getByText("Participants (2 chosen)").waitFor();
       // A deadline outside the cycle is refused, and nothing is started.
       await cycleForm.getByLabel("Self reviews due").fill("2025-12-01");
       await cycleForm.getByRole("button", { name: "Start the cycle" }).click();

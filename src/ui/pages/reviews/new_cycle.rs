@@ -113,10 +113,28 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Participants are found by typing (a name, a title or a team), not by scrolling.
+    let search = RwSignal::new(String::new());
     let people = move || {
+        let words: Vec<String> = search
+            .get()
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
         state.workspace.with(|ws| {
             ws.people_by_name()
                 .into_iter()
+                .filter(|(_, p)| {
+                    let team = p
+                        .team
+                        .as_ref()
+                        .and_then(|t| ws.team(t))
+                        .map(|t| t.name.as_str())
+                        .unwrap_or_default();
+                    let haystack = format!("{} {} {team}", p.name, p.title).to_lowercase();
+                    words.iter().all(|w| haystack.contains(w.as_str()))
+                })
                 .map(|(id, p)| (id.clone(), p.name.clone()))
                 .collect::<Vec<_>>()
         })
@@ -152,7 +170,17 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                         </button>
                     </For>
                 </div>
-                <ul class="plain-list scroll-list">
+                <label for="cycle-people-search">"Find people"</label>
+                <input id="cycle-people-search" type="search" autocomplete="off" bind:value=search
+                    placeholder="A name, a title or a team"/>
+                <div class="button-row">
+                    <button type="button" class="button small" on:click=move |_| {
+                        let shown: Vec<PersonId> = people().into_iter().map(|(id, _)| id).collect();
+                        chosen.update(|c| c.extend(shown));
+                    }>"Choose everyone shown"</button>
+                    <button type="button" class="button small" on:click=move |_| chosen.update(BTreeSet::clear)>"Choose no one"</button>
+                </div>
+                <ul class="plain-list participant-list">
                     <For each=people key=|p| p.clone() let((person, person_name))>
                         {
                             let box_id = format!("cycle-person-{person}");
