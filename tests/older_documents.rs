@@ -41,9 +41,11 @@ fn document(json: &Value) -> &str {
         .expect("an export names its document")
 }
 
-/// Compares two exports, naming the first field that differs.
+/// Compares two exports, naming the fields that differ. A field the older build did not
+/// have yet may appear, at its default (nothing was lost: there was nothing), at any depth.
 fn same_json(schema: &str, name: &str, now: &str, then: &Value) {
-    let now: Value = serde_json::from_str(now).unwrap();
+    let mut now: Value = serde_json::from_str(now).unwrap();
+    without_new_defaults(&mut now, then);
     if &now != then {
         let fields = now.as_object().into_iter().flatten();
         let differing: Vec<&String> = fields
@@ -51,6 +53,35 @@ fn same_json(schema: &str, name: &str, now: &str, then: &Value) {
             .map(|(key, _)| key)
             .collect();
         panic!("schema {schema}, {name}: the export differs in {differing:?}");
+    }
+}
+
+/// Drops from `now` the fields `then` lacks whose value is a default (null, false, 0,
+/// empty), recursively.
+fn without_new_defaults(now: &mut Value, then: &Value) {
+    let default = |v: &Value| match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::String(s) => s.is_empty(),
+    };
+    match (now, then) {
+        (Value::Object(fields), Value::Object(old)) => {
+            fields.retain(|key, value| old.contains_key(key) || !default(value));
+            for (key, value) in fields.iter_mut() {
+                if let Some(old_value) = old.get(key) {
+                    without_new_defaults(value, old_value);
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(old)) => {
+            for (item, old_item) in items.iter_mut().zip(old) {
+                without_new_defaults(item, old_item);
+            }
+        }
+        _ => {}
     }
 }
 

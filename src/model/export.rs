@@ -39,6 +39,8 @@ struct WorkspaceJson<'a> {
     feedback: &'a BTreeMap<ItemId, Feedback>,
     /// Requests for peer feedback by id (the same id as in the review).
     feedback_requests: &'a BTreeMap<ItemId, FeedbackRequest>,
+    /// Reminders sent about late reviews, by id.
+    nudges: &'a BTreeMap<ItemId, crate::model::nudge::Nudge>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +98,7 @@ impl Workspace {
             check_ins: &self.check_ins,
             feedback: &self.feedback,
             feedback_requests: &self.feedback_requests,
+            nudges: &self.nudges,
         };
         // Serialising strings, numbers, lists and string-keyed maps cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()
@@ -114,5 +117,6 @@ impl Workspace {
             && self.check_ins.is_empty()
             && self.feedback.is_empty()
             && self.feedback_requests.is_empty()
+            && self.nudges.is_empty()
     }
 }

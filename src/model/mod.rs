@@ -13,6 +13,7 @@ mod document_view;
 mod export;
 mod ids;
 mod interop;
+pub mod nudge;
 pub mod order;
 pub mod plan;
 pub mod review;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::ids::{DocumentUrl, ItemId, PersonId, TeamId};
+use super::nudge::Nudge;
 use super::review::{
     CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
 };
@@ -52,6 +53,9 @@ pub struct Workspace {
     /// Requests for peer feedback, so the asked person's device opens the review.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
+    /// Reminders HR sent to people whose step in a review is late.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub nudges: BTreeMap<ItemId, Nudge>,
 }
 
 /// What a link from the workspace leads to.
@@ -478,6 +482,7 @@ impl super::document_view::DocumentView for Workspace {
             check_ins,
             feedback,
             feedback_requests,
+            nudges,
         } = &*self;
         write_field(doc, "organisation", organisation, &before.organisation)?;
         write_field(doc, "about", about, &before.about)?;
@@ -495,6 +500,7 @@ impl super::document_view::DocumentView for Workspace {
             feedback_requests,
             &before.feedback_requests,
         )?;
+        write_map(doc, "nudges", nudges, &before.nudges)?;
         Ok(())
     }
 

@@ -168,9 +168,43 @@ fn ForYou() -> impl IntoView {
             </li>
         }
     };
+    // Reminders HR sent this person, newest first, each dismissed by its reader.
+    let nudges = move || {
+        let Some(me) = state.me.get() else {
+            return Vec::new();
+        };
+        state.workspace.with(|ws| {
+            ws.nudges_for(&me)
+                .into_iter()
+                .map(|(id, n)| {
+                    let link = n
+                        .review
+                        .document()
+                        .map(|review| href(&format!("/reviews/{review}")))
+                        .unwrap_or_default();
+                    (id.clone(), ws.name_of(&n.by), n.what.clone(), link)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let dismiss = move |id: crate::model::ItemId| {
+        let _ = state.edit("Dismiss a reminder", |ws| {
+            ws.dismiss_nudge(&id);
+            Ok::<_, std::convert::Infallible>(())
+        });
+    };
     view! {
         <section class="card" aria-labelledby="for-you-heading" data-testid="for-you">
             <h2 id="for-you-heading">"For you"</h2>
+            <ul class="plain-list" data-testid="nudges">
+                {move || nudges().into_iter().map(|(id, by, what, link)| view! {
+                    <li class="notice notice-warning">
+                        <a href=link>{format!("Reminder from {by}: {what}")}</a>
+                        " "
+                        <button type="button" class="button small" on:click=move |_| dismiss(id.clone())>"Dismiss"</button>
+                    </li>
+                }).collect_view()}
+            </ul>
             {move || match list.get() {
                 None => view! {
                     <p class="item-meta">"Choose who you are under "<A href=href("/settings")>"Settings"</A>" to see what is yours to do."</p>
