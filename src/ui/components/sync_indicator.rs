@@ -47,16 +47,24 @@ pub fn SyncIndicator() -> impl IntoView {
         let waiting: usize = sync
             .map(|s| s.pending.with(|p| p.iter().flatten().map(|(_, n)| n).sum()))
             .unwrap_or(0);
+        // With a device linked directly the device is not offline: only the relay is out
+        // of reach, and what waits is waiting for the relay (the link carries it on).
+        let linked = sync.is_some_and(|s| s.peers.with(|p| p.iter().any(PeerView::is_open_link)));
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         let (label, class) = match &status {
             SyncStatus::Synced => ("Synced with relay".to_owned(), "sync-status synced"),
             SyncStatus::Syncing => ("Syncing…".to_owned(), "sync-status syncing"),
             SyncStatus::Connecting => ("Connecting…".to_owned(), "sync-status syncing"),
+            SyncStatus::Offline(_) if linked && waiting > 0 => (
+                format!("Relay not reached · {waiting} change{} kept for it", plural(waiting)),
+                "sync-status offline",
+            ),
+            SyncStatus::Offline(_) if linked => {
+                ("Relay not reached".to_owned(), "sync-status offline")
+            }
             // Offline, what is kept here for the relay is worth saying.
             SyncStatus::Offline(_) if waiting > 0 => (
-                format!(
-                    "Offline · {waiting} change{} to send",
-                    if waiting == 1 { "" } else { "s" }
-                ),
+                format!("Offline · {waiting} change{} to send", plural(waiting)),
                 "sync-status offline",
             ),
             SyncStatus::Offline(_) => ("Offline".to_owned(), "sync-status offline"),
