@@ -1013,3 +1013,44 @@ fn a_template_edited_field_by_field_is_checked_whole_and_keeps_its_ids() {
         ReviewError::TemplateEmpty
     );
 }
+
+#[test]
+fn a_cycle_shows_each_managers_progress_and_whose_move_a_late_review_waits_on() {
+    use throughline::model::review::{progress_by_manager, Signature};
+    let deadlines = Deadlines {
+        self_review: "2028-01-15".into(),
+        manager_review: "2028-01-31".into(),
+        calibration: "2028-02-15".into(),
+        sign_off: "2028-02-28".into(),
+    };
+    let mut self_review = review_in(Stage::SelfReview);
+    assert_eq!(self_review.waiting_on(), [ana()]);
+    let manager_review = review_in(Stage::ManagerReview);
+    assert_eq!(manager_review.waiting_on(), [bo()]);
+    let mut shared = review_in(Stage::Shared);
+    shared.signature = Some(Signature::default());
+    assert_eq!(shared.waiting_on(), [ana()], "the manager has signed");
+    assert!(review_in(Stage::Calibration).waiting_on().is_empty());
+    let mut no_manager = review_in(Stage::Signed);
+    no_manager.manager = None;
+    self_review.stage = Stage::SelfReview;
+    let today = "2028-01-20";
+    let standings: Vec<_> = [&self_review, &manager_review, &shared, &no_manager]
+        .iter()
+        .map(|r| r.standing(&deadlines, today))
+        .collect();
+    let progress = progress_by_manager(&standings);
+    assert_eq!(progress.len(), 2);
+    let bos = progress.iter().find(|p| p.manager == Some(bo())).unwrap();
+    assert_eq!((bos.reviews, bos.late, bos.done), (3, 1, 0));
+    assert_eq!(
+        bos.by_stage,
+        [
+            (Stage::SelfReview, 1),
+            (Stage::ManagerReview, 1),
+            (Stage::Shared, 1)
+        ]
+    );
+    let nobody = progress.iter().find(|p| p.manager.is_none()).unwrap();
+    assert_eq!((nobody.reviews, nobody.done), (1, 1));
+}

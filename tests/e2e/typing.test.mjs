@@ -36,10 +36,16 @@ async function anaReviewOpenForSelfReview(page) {
   await cycle.getByLabel("Ana Lima").check();
   await cycle.getByRole("button", { name: "Start the cycle" }).click();
   await page.getByRole("heading", { name: "2026 annual review" }).waitFor();
+  // Each manager's progress; every draft opened for self review at once.
+  await page.getByTestId("cycle-progress").getByRole("row").filter({ hasText: "Maria Rossi" }).filter({ hasText: "Draft: 1" }).waitFor();
   await page.getByTestId("cycle-reviews").locator("tbody tr").filter({ hasText: "Ana Lima" }).getByRole("link").click();
   await page.getByLabel("New goal").fill("Ship the app");
   await page.getByRole("button", { name: "Add goal" }).click();
-  await page.getByRole("button", { name: "Open for self review" }).click();
+  await page.goBack();
+  await page.getByRole("button", { name: "Open all drafts for self review (1)" }).click();
+  await page.getByText("Opened 1 review for self review.").waitFor();
+  await page.getByTestId("cycle-progress").getByRole("row").filter({ hasText: "Maria Rossi" }).filter({ hasText: "Self review: 1" }).waitFor();
+  await page.getByTestId("cycle-reviews").locator("tbody tr").filter({ hasText: "Ana Lima" }).getByRole("link").click();
   await page.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
   await waitUntilSaved(page);
   const url = page.url();

@@ -207,6 +207,7 @@ pub fn CyclePage() -> impl IntoView {
                     }}</p>
                 }.into_any(),
             }}
+            <super::cycle_progress::CycleProgress cycle=cycle documents=documents/>
             <div class="table-wrap">
                 <table class="table" data-testid="cycle-reviews">
                     <caption class="visually-hidden">"Reviews in this cycle"</caption>

@@ -6,6 +6,7 @@ mod calibration;
 mod check_in;
 mod coaching_notes;
 mod cycle;
+mod cycle_progress;
 mod new_cycle;
 mod rating_select;
 mod review;
