@@ -68,7 +68,11 @@ impl Workspace {
 
     /// The nudges sent to `person`, newest first.
     pub fn nudges_for(&self, person: &PersonId) -> Vec<(&ItemId, &Nudge)> {
-        let mut mine: Vec<_> = self.nudges.iter().filter(|(_, n)| &n.to == person).collect();
+        let mut mine: Vec<_> = self
+            .nudges
+            .iter()
+            .filter(|(_, n)| &n.to == person)
+            .collect();
         mine.sort_by(|a, b| b.1.at.cmp(&a.1.at).then(a.0.cmp(b.0)));
         mine
     }

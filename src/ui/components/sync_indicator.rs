@@ -56,7 +56,10 @@ pub fn SyncIndicator() -> impl IntoView {
             SyncStatus::Syncing => ("Syncing…".to_owned(), "sync-status syncing"),
             SyncStatus::Connecting => ("Connecting…".to_owned(), "sync-status syncing"),
             SyncStatus::Offline(_) if linked && waiting > 0 => (
-                format!("Relay not reached · {waiting} change{} kept for it", plural(waiting)),
+                format!(
+                    "Relay not reached · {waiting} change{} kept for it",
+                    plural(waiting)
+                ),
                 "sync-status offline",
             ),
             SyncStatus::Offline(_) if linked => {
