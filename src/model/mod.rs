@@ -15,6 +15,8 @@ mod ids;
 mod interop;
 pub mod nudge;
 pub mod order;
+pub mod org_chart;
+pub mod people_csv;
 pub mod plan;
 pub mod review;
 mod text_edit;

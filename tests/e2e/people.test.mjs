@@ -1,8 +1,9 @@
 // The People page end to end: editing a person (title, manager, team), teams, and
-// removing people and teams, with what depends on them cleared.
+// removing people and teams, with what depends on them cleared; importing people from a
+// CSV file (a bad file adds no one); the organisation chart by reporting line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
+import { addPerson, addPersonReportingTo, goTo, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -61,5 +62,122 @@ test("people and teams are edited and removed, and references to them are cleare
   await page.getByTestId("person-name").first().waitFor();
   assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Bo Chen"]);
   assert.doesNotMatch(await page.getByTestId("person").textContent(), /Sales|Reports to/);
+  });
+});
+
+/** Picks `text` as a CSV file called `name` in the People page's import. */
+async function importCsv(page, name, text) {
+  await page.getByLabel("Choose a CSV file of people").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+}
+
+test("people are imported from a CSV file; a bad file lists its problems and adds no one", async () => {
+  await withApp(browser, {}, async ({ relay, page }) => {
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Import Co");
+  await goTo(page, "People");
+  await page.getByRole("heading", { name: "Import people (CSV)" }).waitFor();
+  await addPerson(page, { name: "Ana Lima", title: "Chief Executive" });
+
+  // A bad file: every problem with its line, and no one added.
+  await importCsv(page, "bad.csv", "name,email,manager\nBo Chen,bo@acme.example,Zed Q\n,,\"Bo Chen\"\nCy Diaz,x@,\n");
+  const errors = page.getByTestId("people-import-errors");
+  await errors.waitFor();
+  assert.equal(await errors.getAttribute("role"), "alert");
+  assert.match(await errors.textContent(), /Nothing was imported: there are 3 problems in the file\./);
+  assert.deepEqual(await errors.getByRole("listitem").allTextContents(), [
+    'Line 2: the manager "Zed Q" is neither in the file nor in the workspace.',
+    "Line 3: no name.",
+    'Line 4: the email "x@" does not look like an email.',
+  ]);
+  assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima"]);
+
+  // A good file: a byte order mark, CRLF, quoted fields with commas and doubled quotes;
+  // managers by name (in the workspace) and by email (in the file); a new team.
+  const good =
+    "\ufeffName,Title,Email,Manager,Team\r\n" +
+    'Bo Chen,"Head of Sales, EMEA",bo@acme.example,Ana Lima,Sales\r\n' +
+    '"Cy ""CJ"" Diaz",Account Manager,,bo@acme.example,sales\r\n';
+  await importCsv(page, "people.csv", good);
+  const summary = page.getByTestId("people-import-summary");
+  await summary.filter({ hasText: "Added 2 people and 1 team." }).waitFor();
+  assert.equal(await errors.count(), 0, "the problems of the bad file are gone");
+  await page.getByTestId("person-name").filter({ hasText: 'Cy "CJ" Diaz' }).waitFor();
+  assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen", 'Cy "CJ" Diaz']);
+  const row = (name) => page.getByTestId("person").filter({ has: page.getByTestId("person-name").filter({ hasText: name }) });
+  const bo = row("Bo Chen");
+  assert.match(await bo.textContent(), /Head of Sales, EMEA/);
+  assert.match(await bo.textContent(), /Reports to Ana Lima/);
+  const cy = row("Diaz");
+  assert.match(await cy.textContent(), /Reports to Bo Chen/);
+  const sales = page.getByTestId("team").filter({ hasText: "Sales" });
+  assert.match(await sales.textContent(), /Bo Chen/);
+  assert.match(await sales.textContent(), /Diaz/);
+
+  // The same file again adds no one twice.
+  await importCsv(page, "people.csv", good);
+  await summary.filter({ hasText: 'No one was added. 2 people already here, so skipped: Bo Chen, Cy "CJ" Diaz.' }).waitFor();
+  assert.equal(await page.getByTestId("person").count(), 3);
+  assert.equal(await page.getByTestId("team").count(), 1);
+
+  await waitUntilSaved(page);
+  await page.reload();
+  await page.getByTestId("person-name").first().waitFor();
+  assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen", 'Cy "CJ" Diaz']);
+  });
+});
+
+test("the chart shows everyone under the person they report to, on a phone too", async () => {
+  await withApp(browser, { context: { serviceWorkers: "block", viewport: { width: 360, height: 740 } } }, async ({ relay, page }) => {
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Chart Co");
+  await goTo(page, "People");
+  await addPersonReportingTo(page, "Ana Lima");
+  await addPersonReportingTo(page, "Bo Chen", "Ana Lima");
+  await addPersonReportingTo(page, "Dee Ng", "Ana Lima");
+  await addPersonReportingTo(page, "Cy Diaz-Oyelaran-Vandenberghe-Montgomery-Smythe", "Bo Chen");
+  await addPersonReportingTo(page, "Eve Kim");
+
+  // The switch: two buttons, one pressed; reached and pressed with the keyboard.
+  const views = page.getByRole("group", { name: "Show everyone as" });
+  const list = views.getByRole("button", { name: "List" });
+  const chartButton = views.getByRole("button", { name: "Chart" });
+  assert.equal(await list.getAttribute("aria-pressed"), "true");
+  assert.equal(await chartButton.getAttribute("aria-pressed"), "false");
+  await chartButton.focus();
+  await page.keyboard.press("Enter");
+  const chart = page.getByRole("list", { name: "Organisation chart" });
+  await chart.waitFor();
+  assert.equal(await chartButton.getAttribute("aria-pressed"), "true");
+  assert.equal(await list.getAttribute("aria-pressed"), "false");
+  assert.equal(await page.getByTestId("people-list").count(), 0);
+
+  // Ana and Eve at the top, by name; Ana's reports nested under her, Cy under Bo.
+  const top = chart.locator(":scope > li");
+  assert.equal(await top.count(), 2);
+  assert.equal(await top.nth(0).getByTestId("org-person-name").first().textContent(), "Ana Lima");
+  assert.equal(await top.nth(1).getByTestId("org-person-name").first().textContent(), "Eve Kim");
+  const underAna = chart.getByRole("list", { name: "Reporting to Ana Lima" });
+  assert.deepEqual(await underAna.locator(":scope > li > .org-card").getByTestId("org-person-name").allTextContents(), ["Bo Chen", "Dee Ng"]);
+  const underBo = underAna.getByRole("list", { name: "Reporting to Bo Chen" });
+  assert.deepEqual(await underBo.getByTestId("org-person-name").allTextContents(), ["Cy Diaz-Oyelaran-Vandenberghe-Montgomery-Smythe"]);
+  assert.equal(await top.nth(0).getByTestId("org-reports-count").first().textContent(), "2 direct reports");
+  assert.equal(await underBo.getByTestId("org-reports-count").textContent(), "No direct reports");
+  assert.equal(await chart.getByRole("list", { name: "Reporting to Eve Kim" }).count(), 0);
+
+  // Nothing wider than the phone's screen.
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  assert.ok(widths.page <= widths.screen, `the page is ${widths.page} px wide on a ${widths.screen} px screen`);
+
+  // A name links to the person's page; back on People, List with Space.
+  await underAna.getByRole("link", { name: "Dee Ng" }).click();
+  await page.getByRole("heading", { level: 1, name: "Dee Ng" }).waitFor();
+  assert.match(new URL(page.url()).pathname, /\/people\/.+/);
+  await goTo(page, "People");
+  await page.getByRole("group", { name: "Show everyone as" }).getByRole("button", { name: "Chart" }).click();
+  await chart.waitFor();
+  await list.focus();
+  await page.keyboard.press("Space");
+  await page.getByTestId("people-list").waitFor();
+  assert.equal(await chart.count(), 0);
   });
 });

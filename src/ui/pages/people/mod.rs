@@ -1,6 +1,8 @@
 //! The People page: the organisation's people (name, title, email, manager, team) and its
 //! teams, added, edited and removed in the workspace document.
 
+mod org_chart;
+mod people_import;
 mod person_form;
 mod person_list;
 mod person_page;
@@ -9,6 +11,8 @@ mod team_list;
 
 use leptos::prelude::*;
 
+use org_chart::OrgChartView;
+use people_import::PeopleImport;
 use person_form::PersonForm;
 use person_list::PersonList;
 pub use person_page::PersonPage;
@@ -23,6 +27,8 @@ pub fn PeoplePage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let adding_person = RwSignal::new(false);
     let adding_team = RwSignal::new(false);
+    // Everyone as a list (to edit) or as the organisation chart.
+    let chart = RwSignal::new(false);
     let people_count = move || state.workspace.with(|ws| ws.people.len());
     let team_count = move || state.workspace.with(|ws| ws.teams.len());
 
@@ -51,8 +57,30 @@ pub fn PeoplePage() -> impl IntoView {
 
             <div class="section-header">
                 <h2>"Everyone"</h2>
+                <div class="chips" role="group" aria-label="Show everyone as">
+                    <button
+                        type="button"
+                        class="chip"
+                        aria-pressed=move || (!chart.get()).to_string()
+                        on:click=move |_| chart.set(false)
+                    >
+                        "List"
+                    </button>
+                    <button
+                        type="button"
+                        class="chip"
+                        aria-pressed=move || chart.get().to_string()
+                        on:click=move |_| chart.set(true)
+                    >
+                        "Chart"
+                    </button>
+                </div>
                 <Show when=move || !adding_person.get()>
-                    <button type="button" class="button primary" on:click=move |_| adding_person.set(true)>
+                    <button
+                        type="button"
+                        class="button primary"
+                        on:click=move |_| adding_person.set(true)
+                    >
                         "Add person"
                     </button>
                 </Show>
@@ -67,7 +95,11 @@ pub fn PeoplePage() -> impl IntoView {
                     on_cancel=Callback::new(move |()| adding_person.set(false))
                 />
             </Show>
-            <PersonList/>
+            <Show when=move || chart.get() fallback=|| view! { <PersonList /> }>
+                <OrgChartView />
+            </Show>
+
+            <PeopleImport />
 
             <div class="section-header">
                 <h2>"Teams"</h2>
@@ -86,7 +118,7 @@ pub fn PeoplePage() -> impl IntoView {
                     on_cancel=Callback::new(move |()| adding_team.set(false))
                 />
             </Show>
-            <TeamList/>
+            <TeamList />
         </section>
     }
 }
