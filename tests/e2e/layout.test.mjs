@@ -8,14 +8,16 @@
 // workspace is set up once on a laptop and copied (IndexedDB included) to each device.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { addPersonReportingTo, goTo, iAm, nameOrganisation, newPlan, sharedBrowser, waitUntilSaved, watchErrors, withApp } from "./support.mjs";
 
 const browser = sharedBrowser();
 
 const VIEWPORTS = [
   { name: "phone 360×740", viewport: { width: 360, height: 740 } },
-  { name: "phone 390×844", viewport: { width: 390, height: 844 } },
-  { name: "tablet 768×1024", viewport: { width: 768, height: 1024 } },
+  { name: "phone 390×844", viewport: { width: 390, height: 844 }, axe: true },
+  { name: "tablet 768×1024", viewport: { width: 768, height: 1024 }, axe: true },
   { name: "phone on its side 844×390", viewport: { width: 844, height: 390 } },
 ];
 
@@ -287,6 +289,49 @@ function smallTargets() {
   return small;
 }
 
+// axe-core (the issue "first week", item: accessibility): on the tablet and one phone,
+// every route has no serious or critical violation. The page's CSP allows scripts from
+// 'self' and one hash only, so a <script> tag added to the page (`addScriptTag`, which
+// inlines the file) would be refused, and the refusal logged as an error; the source is
+// evaluated through the DevTools protocol instead (`page.evaluate`), which the CSP does
+// not govern, in the page's own profile.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// Known violations in files being changed by others at the moment (not fixed here): the
+// strategy map's scrolling box (.map-wrap, src/ui/pages/plans/strategy_map.rs) and the
+// report's table boxes (.table-wrap, src/ui/pages/plans/report.rs) cannot be focused, so
+// a keyboard cannot scroll them (scrollable-region-focusable). Only that rule, only on
+// those routes; remove each entry once its file gives the box tabindex="0" and a name.
+const AXE_KNOWN = {
+  "plan section map": ["scrollable-region-focusable"],
+  "plan section report": ["scrollable-region-focusable"],
+};
+
+/** The serious and critical axe violations on the page on screen now, one sentence each. */
+async function accessibilityViolations(page, route, device) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(" "), impact: n.impact, summary: n.failureSummary })),
+    }));
+  });
+  const problems = [];
+  for (const v of violations) {
+    if (v.impact !== "serious" && v.impact !== "critical") continue;
+    if (AXE_KNOWN[route.name]?.includes(v.id)) continue;
+    const targets = v.nodes.slice(0, 3).map((n) => n.target);
+    const summary = (v.nodes[0]?.summary ?? "").replace(/\s+/g, " ").trim();
+    problems.push(
+      `${route.name} (${route.path}) on a ${device}: ${v.id} (${v.impact}, ${v.nodes.length} element${v.nodes.length === 1 ? "" : "s"}): ${v.help}; at ${targets.join(", ")}${v.nodes.length > 3 ? ", …" : ""}; ${summary}`,
+    );
+  }
+  return problems;
+}
+
 /** Waits until the page has drawn (two frames) and stopped adding rows in batches. */
 async function settle(page) {
   for (let i = 0; i < 3; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -338,20 +383,25 @@ test("every route fits a phone and a tablet: no sideways scrolling, navigation o
     const storageState = await context.storageState({ indexedDB: true });
     // One device at a time: the laptop goes, so no direct link to it comes and goes.
     await page.close();
-    for (const { name: device, viewport } of VIEWPORTS) {
+    for (const { name: device, viewport, axe } of VIEWPORTS) {
       await t.test(`on a ${device}`, async () => {
         const touch = await browser.newContext({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, serviceWorkers: "block", storageState });
         try {
           const screen = await touch.newPage();
           const errors = watchErrors(screen);
           const problems = [];
+          const inaccessible = [];
           for (const route of routes) {
             await screen.goto(new URL(route.path.slice(1), relay.base).href);
             await screen.getByRole("heading", { level: 1, name: route.heading }).first().waitFor();
             await settle(screen);
             problems.push(...(await checkRoute(screen, route, device, viewport)));
+            if (axe) inaccessible.push(...(await accessibilityViolations(screen, route, device)));
           }
+          // Shown even when the layout check below fails first.
+          for (const line of inaccessible) t.diagnostic(line);
           assert.deepEqual(problems, [], `on a ${device}:\n${problems.join("\n")}`);
+          assert.deepEqual(inaccessible, [], `axe found serious or critical violations on a ${device}:\n${inaccessible.join("\n")}`);
           // The navigation takes a tap (nothing of the page covers it) on every page it leads to.
           for (const [link, heading] of [["People", "People"], ["Plans", "Strategic plans"], ["Reviews", "Reviews"], ["Settings", "Settings"], ["Home", routes[0].heading]]) {
             await screen.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).tap();

@@ -486,7 +486,7 @@ fn PestleFactors() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="pestle-heading">
             <h2 id="pestle-heading">"PESTLE"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="PESTLE factors">
                 <table class="table">
                     <thead><tr><th scope="col">"Category"</th><th scope="col">"Factor"</th><th scope="col">"Impact"</th><th scope="col">"Likelihood"</th><th scope="col">"Answered by"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                     <tbody>

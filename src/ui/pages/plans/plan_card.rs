@@ -25,9 +25,8 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
         .into_any(),
         Some(plan) => {
             let health = plan.rollup(&today()).plan;
-            let label = format!("{} ({}), {}", plan.title, plan.horizon(), plan.status.label());
             view! {
-                <a class="card plan-card" href=link.clone() aria-label=label data-testid="plan-card">
+                <a class="card plan-card" href=link.clone() data-testid="plan-card">
                     <div class="item-main">
                         <span class="item-title">{plan.title.clone()}</span>
                         <span class="item-meta">{format!("{} · {}", plan.horizon(), plan.cycle.label())}</span>

@@ -39,7 +39,7 @@ pub fn ResourcesTable() -> impl IntoView {
             let over_headcount = resources.over_headcount();
             let remaining = resources.remaining();
             Some(view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Resources by goal">
                     <table class="table resources" data-testid="resources">
                         <thead><tr><th scope="col">"Goal"</th><th scope="col">"Budget allocated"</th><th scope="col">"Envelope"</th><th scope="col">"Headcount"</th></tr></thead>
                         <tbody>{rows}{unfiled}</tbody>

@@ -132,7 +132,7 @@ pub fn ScorecardTable(
         rows.with(|rows| rows.iter().take(count).cloned().collect::<Vec<_>>())
     };
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Scorecard">
             <table class="table scorecard" data-testid="scorecard">
                 <thead>
                     <tr>

@@ -68,7 +68,7 @@ pub fn DifferenceTable(changes: Vec<Difference>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Differences">
             <table class="table differences" data-testid="differences">
                 <thead><tr><th scope="col">"Change"</th><th scope="col">"Item"</th><th scope="col">"What"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
                 <tbody>

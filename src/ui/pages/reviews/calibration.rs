@@ -145,8 +145,10 @@ pub fn CalibrationPage() -> impl IntoView {
                 nine_box.performance.label(),
                 nine_box.potential.label()
             );
+            // The box's name starts with its visible heading (label in name).
+            let name = format!("{}: {heading}", nine_box.name());
             view! {
-                <section class="nine-box-cell" data-box=nine_box.slug() aria-label=heading.clone()>
+                <section class="nine-box-cell" data-box=nine_box.slug() aria-label=name>
                     <h3 class="nine-box-name">{nine_box.name()}</h3>
                     <p class="item-meta">{heading.clone()}</p>
                     <ul class="plain-list card-stack">
@@ -313,33 +315,23 @@ fn PersonCard(card: Card, on_move: Callback<(String, NineBox)>) -> impl IntoView
             format!("translate({x}px, {y}px)")
         })
     };
-    let label = if movable {
-        format!(
-            "{name}, {}. Drag or use the arrow keys to move.",
-            if rating.is_empty() {
-                "not rated"
-            } else {
-                &rating
-            }
-        )
+    // The card's accessible name is its text: the visible name and rating first (label in
+    // name, WCAG 2.5.3), then what a screen reader needs that the card does not show.
+    let unrated = if rating.is_empty() { ", not rated" } else { "" };
+    let hint = if movable {
+        format!("{unrated}. Drag or use the arrow keys to move.")
     } else {
-        format!(
-            "{name}, {} (not in calibration, or not yours to move)",
-            if rating.is_empty() {
-                "not rated"
-            } else {
-                &rating
-            }
-        )
+        format!("{unrated} (not in calibration, or not yours to move)")
     };
     view! {
         <li>
             <button type="button" class="person-card" data-review=id.clone() class:dragging=move || drag.with(Option::is_some)
-                aria-disabled=(!movable).to_string() aria-label=label style:transform=transform
+                aria-disabled=(!movable).to_string() style:transform=transform
                 on:pointerdown=pointer_down on:pointermove=pointer_move on:pointerup=pointer_up
                 on:pointercancel=cancel on:keydown=key_down>
                 <span class="person-card-name">{name.clone()}</span>
                 <span class="item-meta">{rating.clone()}</span>
+                <span class="visually-hidden">{hint}</span>
             </button>
         </li>
     }

@@ -208,7 +208,7 @@ pub fn CyclePage() -> impl IntoView {
                 }.into_any(),
             }}
             <super::cycle_progress::CycleProgress cycle=cycle documents=documents/>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Reviews in this cycle">
                 <table class="table" data-testid="cycle-reviews">
                     <caption class="visually-hidden">"Reviews in this cycle"</caption>
                     <thead><tr><th scope="col">"Employee"</th><th scope="col">"Manager"</th><th scope="col">"Stage"</th><th scope="col">"Overall"</th><th scope="col">"Late"</th></tr></thead>

@@ -148,7 +148,7 @@ pub fn CycleProgress(
     view! {
         <section class="card" aria-labelledby="progress-heading" data-testid="cycle-progress">
             <h2 id="progress-heading">"Progress by manager"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Progress by manager">
                 <table class="table">
                     <thead><tr>
                         <th scope="col">"Manager"</th><th scope="col">"Reviews"</th><th scope="col">"Signed"</th>
