@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use super::cycle::{cycle_documents, cycle_param, each_review, names, person_name};
-use crate::model::review::{Distribution, NineBox, Stage};
+use crate::model::review::{Distribution, NineBox};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::drop_zone_at;
 use crate::ui::{href, ReviewsState, WorkspaceState};
@@ -52,11 +52,15 @@ pub fn CalibrationPage() -> impl IntoView {
     let cards = Memo::new(move |_| {
         let me = state.me.get();
         let mut cards = each_review(documents, names, |names, id, review| {
-            let movable = review.stage == Stage::Calibration
-                && me.as_ref().is_some_and(|me| {
-                    let capacity = review.capacity_of(me);
-                    capacity.manager || capacity.hr
-                });
+            // The rule is the model's (`review::stage::check_act`), as for every right.
+            let movable = me.as_ref().is_some_and(|me| {
+                crate::model::review::check_act(
+                    crate::model::review::Act::Calibrate,
+                    review.stage,
+                    review.capacity_of(me),
+                )
+                .is_ok()
+            });
             Some(Card {
                 name: names.of(&review.employee),
                 placed: review.placement(),
