@@ -1062,3 +1062,277 @@ fn every_refusal_reads_as_the_sentence_the_person_sees() {
         assert_eq!(error.to_string(), sentence);
     }
 }
+
+// ---- measure owners and the board pack ----
+
+#[test]
+fn a_measure_owner_is_kept_compared_and_exported() {
+    let (mut plan, _, objective) = small_plan();
+    let ana = PersonId::random();
+    let ben = PersonId::random();
+    let mut new = measure(&objective, 0.0, 100.0, Direction::Up);
+    new.owner = Some(ana.clone());
+    let m = plan.add_measure(new).unwrap();
+    assert_eq!(
+        plan.measures[&m].owner,
+        Some(ana.clone()),
+        "kept when added"
+    );
+    let unowned = plan
+        .add_measure(Measure {
+            name: "Orders".into(),
+            ..measure(&objective, 0.0, 10.0, Direction::Up)
+        })
+        .unwrap();
+
+    // Written as an edit writes it, and read back by both readers.
+    let mut doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, Plan::default()).unwrap();
+    plan.clone()
+        .write_since(&Plan::default(), &mut doc)
+        .unwrap();
+    doc.commit();
+    let read = Plan::read(&doc).unwrap();
+    assert_eq!(read.measures[&m].owner, Some(ana.clone()));
+    assert_eq!(read.measures[&unowned].owner, None);
+    let slow: Plan = hydrate(&doc).unwrap();
+    assert_eq!(read, slow);
+
+    // A measure written before measures had owners (no `owner` key) reads as no one's.
+    let measures = match automerge::ReadDoc::get(&doc, automerge::ROOT, "measures").unwrap() {
+        Some((_, id)) => id,
+        None => panic!("no measures map"),
+    };
+    let entry = match automerge::ReadDoc::get(&doc, &measures, m.as_str()).unwrap() {
+        Some((_, id)) => id,
+        None => panic!("no measure"),
+    };
+    automerge::transaction::Transactable::delete(&mut doc, &entry, "owner").unwrap();
+    doc.commit();
+    let older = Plan::read(&doc).unwrap();
+    assert_eq!(older.measures[&m].owner, None);
+    let older_slow: Plan = hydrate(&doc).unwrap();
+    assert_eq!(older, older_slow, "both readers agree on an older measure");
+
+    // An edit of the measure keeps (or changes) its owner; a change is a difference.
+    let before = plan.clone();
+    let mut details = plan.measures[&m].clone();
+    details.owner = Some(ben.clone());
+    plan.update_measure(&m, details).unwrap();
+    assert_eq!(plan.measures[&m].owner, Some(ben.clone()));
+    let names = |p: &PersonId| {
+        if *p == ana {
+            "Ana Lima".to_owned()
+        } else if *p == ben {
+            "Ben Okafor".to_owned()
+        } else {
+            "?".to_owned()
+        }
+    };
+    let changes = before.compare(&plan, &names);
+    let owner = changes
+        .iter()
+        .find(|c| c.item == "Measure" && c.field == "owner")
+        .unwrap_or_else(|| panic!("no owner change in {changes:#?}"));
+    assert_eq!(
+        (
+            owner.name.as_str(),
+            owner.before.as_str(),
+            owner.after.as_str()
+        ),
+        ("Customers", "Ana Lima", "Ben Okafor")
+    );
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(
+        owner.sentence(),
+        "Measure “Customers”: owner changed from Ana Lima to Ben Okafor"
+    );
+
+    // Exported: the owner's id; a measure with no owner has no `owner` field.
+    let json: serde_json::Value =
+        serde_json::from_str(&plan.to_json("automerge:abc", TODAY)).unwrap();
+    let measures = &json["goals"][0]["objectives"][0]["measures"];
+    assert_eq!(measures[0]["name"], "Customers");
+    assert_eq!(measures[0]["owner"], ben.as_str());
+    assert_eq!(measures[1]["name"], "Orders");
+    assert!(measures[1].get("owner").is_none(), "{}", measures[1]);
+
+    // And named in the board report.
+    let md = plan.to_markdown(&ReportContext {
+        names: &names,
+        today: TODAY,
+        since_approval: None,
+    });
+    assert!(
+        md.contains("| Customers | 0 → 100 | No actuals yet | No data | Ben Okafor |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| | | Customers | 100 | — |  | No data | Ben Okafor |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_board_pack_has_the_organisation_date_version_environment_goals_and_resources() {
+    use throughline::model::plan::{Level, PestleCategory, ReportCover};
+    let (mut plan, goal, objective) = small_plan();
+    let ana = PersonId::random();
+    let ben = PersonId::random();
+    let names = |p: &PersonId| {
+        if *p == ana {
+            "Ana Lima".to_owned()
+        } else if *p == ben {
+            "Ben Okafor".to_owned()
+        } else {
+            "?".to_owned()
+        }
+    };
+    plan.set_statement(Statement::Mission, "Make planning plain.");
+    plan.set_statement(Statement::Values, "Candour, care.");
+    plan.set_available(100_000, 2.0).unwrap();
+    plan.update_goal(&goal, "Grow in Europe", "Three new markets", Some(60_000))
+        .unwrap();
+    plan.update_objective(
+        &objective,
+        "Win new customers",
+        Some(ana.clone()),
+        Some("2027-12-31".into()),
+    )
+    .unwrap();
+    let second = plan.add_objective(&goal, "Keep customers").unwrap();
+    let mut customers = measure(&objective, 0.0, 100.0, Direction::Up);
+    customers.unit = "customers".into();
+    customers.owner = Some(ben.clone());
+    let customers = plan.add_measure(customers).unwrap();
+    plan.record_actual(&customers, "2027-03-31", 40.0).unwrap();
+    plan.record_actual(&customers, "2027-06-30", 85.0).unwrap();
+    plan.add_initiative(Initiative {
+        objective: objective.clone(),
+        title: "Open an Oslo office".into(),
+        owner: Some(ben.clone()),
+        start: Some("2027-01-01".into()),
+        end: Some("2027-12-31".into()),
+        budget: 250_000,
+        headcount: 3.0,
+        status: InitiativeStatus::OnTrack,
+        progress: 40,
+        position: 0.0,
+    })
+    .unwrap();
+    let demand = plan
+        .add_swot_item(Quadrant::Opportunities, "Nordic demand is growing")
+        .unwrap();
+    plan.link(&demand, &objective, true).unwrap();
+    plan.link(&demand, &second, true).unwrap();
+    plan.add_swot_item(Quadrant::Strengths, "A trusted brand")
+        .unwrap();
+    let law = plan
+        .add_pestle_factor(
+            PestleCategory::Legal,
+            "EU data act",
+            Level::High,
+            Level::Medium,
+        )
+        .unwrap();
+    plan.link(&law, &second, true).unwrap();
+
+    let cover = ReportCover {
+        organisation: "Plan Co",
+        made_on: "30 Jun 2027",
+    };
+    // Never approved: the version says so.
+    let draft = plan.to_markdown_for(
+        &cover,
+        &ReportContext {
+            names: &names,
+            today: TODAY,
+            since_approval: None,
+        },
+    );
+    assert!(draft.starts_with("# Strategy 2027–2029\n\n- Organisation: Plan Co\n- Date: 30 Jun 2027\n- Version: Draft, not approved\n"), "{draft}");
+    assert!(draft.contains("Not approved yet: there is no approved version to compare with."));
+
+    let changes = vec![Difference {
+        kind: DifferenceKind::Changed,
+        item: "Measure",
+        name: "Customers".into(),
+        field: "target".into(),
+        before: "90".into(),
+        after: "100".into(),
+    }];
+    let md = plan.to_markdown_for(
+        &cover,
+        &ReportContext {
+            names: &names,
+            today: TODAY,
+            since_approval: Some(("Approved by the board on 1 Jan 2027", &changes)),
+        },
+    );
+    let expect = |part: &str| assert!(md.contains(part), "no {part:?} in\n{md}");
+    // Who, when, which version — once each, at the top.
+    assert!(
+        md.starts_with("# Strategy 2027–2029\n\n- Organisation: Plan Co\n- Date: 30 Jun 2027\n"),
+        "{md}"
+    );
+    expect("- Version: Approved by the board on 1 Jan 2027 (1 change since, listed at the end)\n");
+    assert_eq!(md.matches("Plan Co").count(), 1);
+    assert_eq!(md.matches("30 Jun 2027").count(), 1);
+    expect("- Plan: 2027–2029 · Annual review · Draft\n");
+    // Direction.
+    expect("## Mission\n\nMake planning plain.");
+    expect("## Values\n\nCandour, care.");
+    assert!(!md.contains("## Vision"), "an empty statement is left out");
+    // SWOT by quadrant, with the objectives that answer each item, in the plan's order.
+    expect("#### Strengths\n\n- A trusted brand\n");
+    expect("#### Weaknesses\n\nNone listed.\n");
+    expect("#### Opportunities\n\n- Nordic demand is growing (answered by: Win new customers; Keep customers)\n");
+    // PESTLE with impact and likelihood.
+    expect("| Legal | EU data act | High | Medium | Keep customers |");
+    // Per goal: status, envelope; objectives with owner, status in words, due date.
+    expect("### Goal: Grow in Europe\n\nThree new markets\n\n- Status: Amber, 85% of the way\n- Budget envelope: 60,000 EUR\n");
+    expect("#### Objective: Win new customers\n\n- Owner: Ana Lima\n- Status: Amber, 85% of the way\n- Due: 2027-12-31\n");
+    expect("#### Objective: Keep customers\n\n- Owner: Unassigned\n- Status: No data yet\n- Due: No due date\n");
+    // Measures: baseline → target, latest actual, owner.
+    expect("| Customers | 0 customers → 100 customers | 85 customers on 2027-06-30, ▲ improving | Amber | Ben Okafor |");
+    // Initiatives: owner, status, dates, budget, headcount, progress.
+    expect("| Open an Oslo office | Ben Okafor | On track | 2027-01-01 – 2027-12-31 | 250,000 EUR | 3 | 40% |");
+    // Resources: allocated against available, per goal and in total, over-allocation said.
+    expect("| Goal | Budget allocated (EUR) | Budget available (EUR) | Headcount allocated | Headcount available |");
+    expect("| Grow in Europe (over-allocated) | 250,000 | 60,000 | 3 | — |");
+    expect("| **Total** (over-allocated) | 250,000 | 100,000 | 3 | 2 |");
+    expect("**Over-allocated**");
+    expect("- Budget: 250,000 EUR allocated against 100,000 EUR available (150,000 EUR over).");
+    expect("- Headcount: 3 allocated against 2 available (1 over).");
+    expect("- “Grow in Europe” is over its envelope: 250,000 EUR allocated against 60,000 EUR (190,000 EUR over).");
+    // The scorecard and the changes since approval stay.
+    expect("| | Win new customers | | | | | Amber | Ana Lima |");
+    expect("| | | Customers | 100 customers | 85 customers | Improving | Amber | Ben Okafor |");
+    expect("## Changes since “Approved by the board on 1 Jan 2027”\n\n- Measure “Customers”: target 90 → 100");
+    // The parts come in the board's reading order.
+    let at = |part: &str| md.find(part).unwrap_or_else(|| panic!("no {part}"));
+    assert!(at("## Mission") < at("## Summary"));
+    assert!(at("## Scorecard") < at("## Environment"));
+    assert!(at("## Environment") < at("## Goals, objectives and initiatives"));
+    assert!(at("## Goals, objectives and initiatives") < at("## Resources"));
+    assert!(at("## Resources") < at("## Changes since"));
+
+    // The same content as data, for the printed page.
+    let pack = plan.board_pack(
+        &cover,
+        &ReportContext {
+            names: &names,
+            today: TODAY,
+            since_approval: Some(("Approved by the board on 1 Jan 2027", &changes)),
+        },
+    );
+    assert_eq!(pack.organisation, "Plan Co");
+    assert_eq!(pack.version, "Approved by the board on 1 Jan 2027");
+    assert_eq!(pack.changes_since, 1);
+    assert_eq!(pack.goals[0].objectives[0].measures[0].owner, "Ben Okafor");
+    assert_eq!(
+        pack.goals[0].objectives[0].initiatives[0].budget,
+        "250,000 EUR"
+    );
+    assert!(pack.resources.total.over);
+}

@@ -4,10 +4,32 @@
 // drag and by keyboard.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { addPerson, goTo, nameOrganisation, sharedBrowser, waitUntilSaved, withApp } from "./support.mjs";
 
 const browser = sharedBrowser();
+
+/** A PESTLE factor long enough to wrap in the strategy map. */
+const DATA_ACT = "EU data act: new duties for cloud vendors that sell to the public sector";
+
+/** How many of the elements `locator` finds are visible. */
+const visibleCount = (locator) => locator.evaluateAll((els) => els.filter((el) => el.checkVisibility()).length);
+
+/**
+ * The smallest type of the drawings (SVG text) inside `locator`, in points as laid out
+ * now: the font size in the drawing's units times the drawing's scale (CSS px), × 0.75.
+ */
+const smallestDrawnPt = (locator) =>
+  locator.evaluate((root) => {
+    let least = { pt: Infinity };
+    for (const text of root.querySelectorAll("svg text")) {
+      const svg = text.ownerSVGElement;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const pt = parseFloat(getComputedStyle(text).fontSize) * scale * 0.75;
+      if (pt < least.pt) least = { pt, text: text.textContent, drawing: svg.getAttribute("class"), style: text.getAttribute("style"), width: svg.getBoundingClientRect().width };
+    }
+    return least;
+  });
 
 /** Creates a plan from the Plans page and waits for its page. */
 async function createPlan(page, { title, start = "2027", end = "2029" }) {
@@ -68,6 +90,14 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await page.getByLabel("New item in Opportunities").fill("Nordic demand is growing");
     await page.getByRole("form", { name: "Add to Opportunities" }).getByRole("button", { name: "Add" }).click();
     await page.locator('[data-quadrant="opportunities"]').getByText("Nordic demand is growing").waitFor();
+    // And a PESTLE factor (long enough to wrap on the strategy map).
+    const pestleForm = page.getByRole("form", { name: "Add a PESTLE factor" });
+    await pestleForm.getByLabel("Category").selectOption({ label: "Legal" });
+    await pestleForm.getByLabel("Factor").fill(DATA_ACT);
+    await pestleForm.getByLabel("Impact").selectOption({ label: "High" });
+    await pestleForm.getByLabel("Likelihood").selectOption({ label: "Medium" });
+    await pestleForm.getByRole("button", { name: "Add factor" }).click();
+    await page.getByRole("cell", { name: DATA_ACT, exact: true }).waitFor();
 
     // A goal, an objective answering the opportunity, a measure with two actuals.
     await section(page, "Goals");
@@ -77,9 +107,15 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await goal.getByLabel("New objective").fill("Win Nordic customers");
     await goal.getByRole("button", { name: "Add objective" }).click();
     const objective = page.getByTestId("objective").filter({ hasText: "Win Nordic customers" });
+    await objective.getByRole("button", { name: "Edit objective" }).click();
+    await objective.getByRole("form", { name: "Edit objective" }).getByLabel("Owner").selectOption({ label: "Ana Lima" });
+    await objective.getByRole("button", { name: "Save objective" }).click();
+    await objective.getByText("Owner: Ana Lima").waitFor();
     await objective.getByText("Answers…").click();
     await objective.getByLabel("Opportunities: Nordic demand is growing").check();
     await objective.getByText("Answers Opportunities: Nordic demand is growing").waitFor();
+    await objective.getByLabel(`Legal: ${DATA_ACT}`).check();
+    await objective.getByText(/^Answers Opportunities: Nordic demand is growing; Legal: EU data act/).waitFor();
 
     await assertTouchSized(objective.getByRole("button", { name: "Add measure" }), "Add measure");
     await objective.getByRole("button", { name: "Add measure" }).click();
@@ -91,9 +127,11 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await measureForm.getByRole("button", { name: "Save measure" }).click();
     await measureForm.getByRole("alert").filter({ hasText: "Target" }).waitFor();
     await measureForm.getByLabel("Target", { exact: true }).fill("100");
+    await measureForm.getByLabel("Owner").selectOption({ label: "Ana Lima" });
     await measureForm.getByRole("button", { name: "Save measure" }).click();
     const measure = objective.getByTestId("measure").filter({ hasText: "Nordic customers" });
     await measure.getByText("No actuals yet ·").waitFor();
+    await measure.getByTestId("measure-owner").filter({ hasText: "Owner: Ana Lima" }).waitFor();
     await measure.getByText("Actuals and chart").click();
     for (const [date, value] of [["2027-03-31", "40"], ["2027-06-30", "85"]]) {
       await measure.getByLabel("Date").fill(date);
@@ -114,6 +152,11 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await initiativeForm.getByLabel("Title").fill("Open an Oslo office");
     await initiativeForm.getByLabel("Budget").fill("250,000");
     await initiativeForm.getByLabel("Headcount").fill("3");
+    await initiativeForm.getByLabel("Owner").selectOption({ label: "Ana Lima" });
+    await initiativeForm.getByLabel("Start").fill("2027-01-01");
+    await initiativeForm.getByLabel("End").fill("2027-12-31");
+    await initiativeForm.getByLabel("Status").selectOption({ label: "On track" });
+    await initiativeForm.getByLabel("Progress (%)").fill("40");
     await initiativeForm.getByRole("button", { name: "Save initiative" }).click();
     await objective.getByTestId("initiative").getByText("Budget 250,000 EUR").waitFor();
 
@@ -189,10 +232,59 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await report.getByText("Changes since “Approved by the board on").waitFor();
     await report.getByRole("img", { name: "Grow in Europe: progress of 2 objectives" }).waitFor();
     await report.getByRole("img", { name: "Nordic customers: 2 actuals, target 120" }).waitFor();
+    // The board pack: who, when and which version at the top; SWOT, PESTLE, owners,
+    // initiatives with their budgets, and resources.
+    const cover = report.getByTestId("report-cover");
+    await cover.getByTestId("report-organisation").filter({ hasText: "Plan Co" }).waitFor();
+    const madeOn = (await cover.getByTestId("report-date").textContent()).trim();
+    assert.match(madeOn, /\d{4}/, "the report is dated");
+    assert.match(
+      await cover.getByTestId("report-version").textContent(),
+      /^Approved by the board on .+ \(\d+ changes? since, listed at the end\)$/,
+    );
+    await report.getByTestId("report-swot").locator('[data-report-quadrant="opportunities"]').getByText("Nordic demand is growing").waitFor();
+    const pestleRow = report.getByTestId("report-pestle").getByRole("row").filter({ hasText: DATA_ACT });
+    assert.deepEqual(await pestleRow.getByRole("cell").allTextContents(), ["Legal", "High", "Medium", "Win Nordic customers"]);
+    const reportObjective = report.getByTestId("report-objective").filter({ hasText: "Win Nordic customers" });
+    await reportObjective.locator(".report-facts").getByText("Ana Lima").waitFor();
+    const initiativeRow = report.getByTestId("report-initiatives").getByRole("row").filter({ hasText: "Open an Oslo office" });
+    assert.deepEqual(await initiativeRow.getByRole("cell").allTextContents(), ["Ana Lima", "On track", "2027-01-01 – 2027-12-31", "250,000 EUR", "3", "40%"]);
+    const measureRow = report.getByTestId("report-measures").getByRole("row").filter({ hasText: "Nordic customers" });
+    assert.equal(await measureRow.getByRole("cell").first().textContent(), "0 → 120");
+    assert.equal(await measureRow.getByRole("cell").last().textContent(), "Ana Lima");
+    await report.getByTestId("report-resources").getByRole("row").filter({ hasText: "Grow in Europe" }).getByText("250,000").waitFor();
+    await report.getByTestId("report-over-allocated").getByText(/^Budget: 250,000 EUR allocated against 0 EUR available/).waitFor();
+
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.getByRole("navigation", { name: "Main" }).isVisible(), false, "no navigation in print");
     assert.ok(await report.getByTestId("scorecard").isVisible(), "the scorecard prints");
+    // The title, the organisation and the date are printed once, at the top.
+    assert.equal(await visibleCount(page.getByText("Growth 2027–2029", { exact: true })), 1, "the title is printed once");
+    assert.equal(await visibleCount(page.getByText("Plan Co", { exact: true })), 1, "the organisation is printed once");
+    assert.equal(await visibleCount(page.getByText(madeOn, { exact: true })), 1, "the date is printed once");
+    const coverBox = await cover.boundingBox();
+    assert.ok(coverBox.y < (await report.getByTestId("scorecard").boundingBox()).y, "the cover comes first");
+    assert.ok(await report.getByTestId("report-over-allocated").isVisible(), "over-allocation is printed");
+    // Laid out as on A4 paper (180 mm of text: 680 px), the charts' labels are 9 pt or so.
+    await page.setViewportSize({ width: 680, height: 1366 });
+    const chartType = await smallestDrawnPt(report);
+    assert.ok(chartType.pt >= 8.8, `the charts' labels print at 9 pt or so: ${JSON.stringify(chartType)}`);
+    await page.setViewportSize({ width: 1024, height: 1366 });
+    // It prints to PDF on A4 and on Letter, as chosen (set THROUGHLINE_PDF_DIR to keep the
+    // files and look at them).
+    for (const [paper, format] of [["a4", "A4"], ["letter", "Letter"]]) {
+      await page.emulateMedia({ media: "screen" });
+      await page.getByLabel("Paper").selectOption(paper);
+      await page.emulateMedia({ media: "print" });
+      const pdf = await page.pdf({ format });
+      assert.equal(pdf.subarray(0, 5).toString(), "%PDF-", `a ${format} PDF`);
+      assert.ok(pdf.length > 10_000, `the ${format} PDF has the report (${pdf.length} bytes)`);
+      if (process.env.THROUGHLINE_PDF_DIR) await writeFile(`${process.env.THROUGHLINE_PDF_DIR}/board-report-${paper}.pdf`, pdf);
+    }
     await page.emulateMedia({ media: "screen" });
+    if (process.env.THROUGHLINE_PDF_DIR) {
+      await page.screenshot({ path: `${process.env.THROUGHLINE_PDF_DIR}/board-report-screen.png`, fullPage: true });
+    }
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("button", { name: "Download Markdown" }).click(),
@@ -202,6 +294,16 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     assert.match(markdown, /^# Growth 2027–2029/);
     assert.match(markdown, /\| \| \| Nordic customers \| 120 \| 85 \|/);
     assert.match(markdown, /Measure “Nordic customers”: target 100 → 120/);
+    assert.match(markdown, /^- Organisation: Plan Co$/m);
+    assert.match(markdown, new RegExp(`^- Date: ${madeOn}$`, "m"));
+    assert.match(markdown, /^- Version: Approved by the board on .+ \(\d+ changes? since, listed at the end\)$/m);
+    assert.match(markdown, /#### Opportunities\n\n- Nordic demand is growing \(answered by: Win Nordic customers\)/);
+    assert.ok(markdown.includes(`| Legal | ${DATA_ACT} | High | Medium | Win Nordic customers |`), "PESTLE");
+    assert.match(markdown, /#### Objective: Win Nordic customers\n\n- Owner: Ana Lima\n/);
+    assert.match(markdown, /\| Nordic customers \| 0 → 120 \| 85 on 2027-06-30[^|]*\| \w+ \| Ana Lima \|/, "a measure with its owner");
+    assert.match(markdown, /\| Open an Oslo office \| Ana Lima \| On track \| 2027-01-01 – 2027-12-31 \| 250,000 EUR \| 3 \| 40% \|/);
+    assert.match(markdown, /\| Grow in Europe \| 250,000 \| — \| 3 \| — \|/);
+    assert.match(markdown, /\*\*Over-allocated\*\*/);
     const [jsonDownload] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("button", { name: "Download JSON" }).click(),
@@ -215,6 +317,36 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
       page.getByRole("button", { name: "Download .automerge" }).click(),
     ]);
     assert.match(binary.suggestedFilename(), /^[1-9A-HJ-NP-Za-km-z]+\.automerge$/);
+
+    // The strategy map wraps long labels instead of cutting them, and prints across the page.
+    await section(page, "Strategy map");
+    const map = page.locator("svg.strategy-map");
+    await map.waitFor();
+    const nodes = await map.evaluate((svg) =>
+      [...svg.querySelectorAll(".map-node")].map((g) => {
+        const box = g.querySelector("rect").getBBox();
+        const inside = [...g.querySelectorAll("text")].every((t) => {
+          const b = t.getBBox();
+          return b.x >= box.x - 0.5 && b.y >= box.y - 0.5 && b.x + b.width <= box.x + box.width + 0.5 && b.y + b.height <= box.y + box.height + 0.5;
+        });
+        const lines = [...g.querySelectorAll(".map-text-title tspan")].map((s) => s.textContent);
+        return { lines, inside };
+      }),
+    );
+    const dataAct = nodes.find((n) => n.lines.join(" ") === DATA_ACT);
+    assert.ok(dataAct && dataAct.lines.length > 1, `the factor is on the map whole, on several lines: ${JSON.stringify(nodes)}`);
+    assert.ok(nodes.every((n) => n.inside), `every label inside its box: ${JSON.stringify(nodes)}`);
+    await page.emulateMedia({ media: "print" });
+    await page.setViewportSize({ width: 680, height: 1366 });
+    const mapBox = await map.boundingBox();
+    assert.ok(mapBox.x >= 0 && mapBox.x + mapBox.width <= 680.5, `the map fits the page (${JSON.stringify(mapBox)})`);
+    const mapType = await smallestDrawnPt(page.locator(".map-wrap"));
+    assert.ok(mapType.pt >= 8.8, `the map's labels print at 9 pt or so: ${JSON.stringify(mapType)}`);
+    await page.setViewportSize({ width: 1024, height: 1366 });
+    if (process.env.THROUGHLINE_PDF_DIR) {
+      await writeFile(`${process.env.THROUGHLINE_PDF_DIR}/strategy-map-a4.pdf`, await page.pdf({ format: "A4" }));
+    }
+    await page.emulateMedia({ media: "screen" });
 
     // Changed since approval: the overview says so, lists the change in words and asks
     // the board again; approving again the same day names a version of its own.

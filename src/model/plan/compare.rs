@@ -271,6 +271,8 @@ impl Plan {
                         a.value_text(a.amber_from)
                     ),
                 );
+                let (owner_before, owner_after) = (out.person(&b.owner), out.person(&a.owner));
+                out.field("Measure", &a.name, "owner", owner_before, owner_after);
                 out.field(
                     "Measure",
                     &a.name,

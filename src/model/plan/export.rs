@@ -103,6 +103,10 @@ struct MeasureJson<'a> {
     direction: String,
     green_from: f64,
     amber_from: f64,
+    /// Left out when no one owns the measure (as in exports made before measures had
+    /// owners), so those stay the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
     health: Option<&'static str>,
     actuals: Vec<ActualJson<'a>>,
 }
@@ -242,6 +246,7 @@ impl Plan {
                                             direction: name(m.direction),
                                             green_from: m.green_from,
                                             amber_from: m.amber_from,
+                                            owner: m.owner.as_ref().map(|p| p.as_str()),
                                             health: rag(m.rag()),
                                             actuals: m
                                                 .actuals

@@ -15,7 +15,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::input::{format_number, parse_date};
 use super::PlanError;
-use crate::model::ItemId;
+use crate::model::{ItemId, PersonId};
 
 /// 80% of the way from `baseline` to `target`: where amber starts unless set.
 fn eighty_percent(baseline: f64, target: f64) -> f64 {
@@ -108,6 +108,10 @@ pub struct Measure {
     /// Whether `amber_from` follows the target (80% of the way from the baseline).
     #[autosurgeon(missing = "Option::default")]
     pub amber_follows: Option<bool>,
+    /// Who answers for the measure (records its actuals, explains its colour). Plans
+    /// written before measures had owners have none.
+    #[autosurgeon(missing = "Option::default")]
+    pub owner: Option<PersonId>,
     /// Dated actuals, keyed by date (`YYYY-MM-DD`): one value per date, so two people
     /// entering the same date settle on one value and different dates are all kept.
     pub actuals: BTreeMap<String, f64>,

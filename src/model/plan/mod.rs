@@ -43,7 +43,12 @@ pub use input::{
     format_number, horizon_problem, parse_amount, parse_date, parse_headcount, parse_number,
     parse_percent, parse_year,
 };
-pub use markdown::ReportContext;
+pub use markdown::{
+    chars_per_line, dates_in_words, legible_font_size, status_in_words, wrap_words, BoardPack,
+    EnvironmentLine, GoalPart, InitiativeLine, MeasureLine, ObjectivePart, PestleLine,
+    ReportContext, ReportCover, ResourceLine, ResourcesPart, SwotQuadrant, NOT_APPROVED, NO_OWNER,
+    PRINTED_TEXT_WIDTH_PX, SMALLEST_PRINTED_PT,
+};
 pub use measure::{Direction, Measure, Rag, Trend};
 pub use resources::{Allocation, GoalResources, Resources};
 pub use rollup::{Health, Rollup};

@@ -107,6 +107,14 @@ impl<'a> Fields<'a> {
         Ok(self.optional_string(key)?.map(PersonId::from))
     }
 
+    /// A person that older documents may lack (or hold as null): `None` then.
+    fn person_if_any(&self, key: &str) -> Result<Option<PersonId>, String> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(_) => self.optional_person(key),
+        }
+    }
+
     /// A map of items keyed by id, each read by `item`.
     fn items<T>(
         &self,
@@ -211,6 +219,7 @@ fn measure(f: &Fields) -> Result<Measure, String> {
         amber_from: f.f64("amber_from")?,
         green_follows: f.optional_bool("green_follows")?,
         amber_follows: f.optional_bool("amber_follows")?,
+        owner: f.person_if_any("owner")?,
         actuals,
         position: f.f64("position")?,
     })

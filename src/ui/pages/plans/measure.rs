@@ -7,10 +7,10 @@ use super::move_buttons::MoveButtons;
 
 use super::objective::ObjectiveSelect;
 use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure, PlanError};
-use crate::model::ItemId;
-use crate::ui::components::{CheckedInput, HealthTag, MeasureChart};
+use crate::model::{ItemId, PersonId};
+use crate::ui::components::{CheckedInput, HealthTag, MeasureChart, PersonSelect};
 use crate::ui::format::today;
-use crate::ui::PlanDocument;
+use crate::ui::{PlanDocument, WorkspaceState};
 
 #[component]
 pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> impl IntoView {
@@ -33,6 +33,18 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             .map(|t| format!(" · {} {}", t.arrow(), t.label()))
             .unwrap_or_default()
     );
+    let state = expect_context::<WorkspaceState>();
+    let owner = measure.owner.clone().map(|person| {
+        move || {
+            let name = state
+                .workspace
+                .with(|ws| ws.person(&person).map(|p| p.name.clone()));
+            format!(
+                "Owner: {}",
+                name.unwrap_or_else(|| "someone no longer listed".to_owned())
+            )
+        }
+    });
     let record = {
         let id = id.clone();
         move |event: leptos::ev::SubmitEvent| {
@@ -105,6 +117,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             <div class="item-main">
                 <span class="item-title">{measure.name.clone()}</span>
                 <span class="item-meta">{summary}</span>
+                {owner.map(|owner| view! { <span class="item-meta" data-testid="measure-owner">{owner}</span> })}
             </div>
             <HealthTag rag=measure.rag()/>
             <div class="item-actions">
@@ -176,6 +189,13 @@ pub fn MeasureForm(
             .unwrap_or_default(),
     );
     let direction = RwSignal::new(start.as_ref().map(|m| m.direction).unwrap_or_default());
+    let owner = RwSignal::new(
+        start
+            .as_ref()
+            .and_then(|m| m.owner.as_ref())
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
+    );
     let under = RwSignal::new(objective.to_string());
     let error = RwSignal::new(None::<String>);
     let key = existing
@@ -206,6 +226,9 @@ pub fn MeasureForm(
                     direction.get_untracked(),
                 );
                 m.objective = objective.clone();
+                m.owner = Some(owner.get_untracked())
+                    .filter(|o| !o.is_empty())
+                    .map(PersonId::from);
                 let threshold = |text: String, what: &str| {
                     let text = text.trim().to_owned();
                     (!text.is_empty())
@@ -251,6 +274,7 @@ pub fn MeasureForm(
                     <option value="Up" selected=move || direction.get() == Direction::Up>"Up (higher is better)"</option>
                     <option value="Down" selected=move || direction.get() == Direction::Down>"Down (lower is better)"</option>
                 </select>
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
                 <CheckedInput id=field("green") label="Green from (blank: the target)" value=green inputmode="decimal" check=optional_number/>
                 <CheckedInput id=field("amber") label="Amber from (blank: 80% of the way)" value=amber inputmode="decimal" check=optional_number/>
                 {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
