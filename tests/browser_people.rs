@@ -72,7 +72,7 @@ async fn mount_people_page() -> Mounted {
     let host: HtmlElement = host.dyn_into().unwrap();
     let mounted = leptos::mount::mount_to(host.clone(), move || {
         provide_context(state);
-        view! { <PeoplePage/> }.into_any()
+        view! { <PeoplePage /> }.into_any()
     });
     Mounted {
         database,

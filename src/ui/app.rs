@@ -45,15 +45,29 @@ pub fn App() -> impl IntoView {
         Boot::Waiting(url) => view! {
             <div class="boot" role="status" data-testid="waiting">
                 <h1>"Joining a workspace"</h1>
-                <p>"This device is waiting for the workspace from the relay. It appears as soon as it arrives."</p>
-                <p class="item-meta"><code>{url}</code></p>
-                <p>{move || match sync_status.get() {
-                    Some(SyncStatus::Offline(why)) => format!("Not connected: {}. Trying again…", crate::ui::sync_words::why_disconnected(&why)),
-                    None => "There is no relay here: pair with a device nearby that has the workspace.".to_owned(),
-                    _ => "Connected; receiving…".to_owned(),
-                }}</p>
+                <p>
+                    "This device is waiting for the workspace from the relay. It appears as soon as it arrives."
+                </p>
+                <p class="item-meta">
+                    <code>{url}</code>
+                </p>
+                <p>
+                    {move || match sync_status.get() {
+                        Some(SyncStatus::Offline(why)) => {
+                            format!(
+                                "Not connected: {}. Trying again…",
+                                crate::ui::sync_words::why_disconnected(&why),
+                            )
+                        }
+                        None => {
+                            "There is no relay here: pair with a device nearby that has the workspace."
+                                .to_owned()
+                        }
+                        _ => "Connected; receiving…".to_owned(),
+                    }}
+                </p>
                 <h2>"Or get it from a device nearby"</h2>
-                <AnswerOffer initial=super::boot::answer_waiting()/>
+                <AnswerOffer initial=super::boot::answer_waiting() />
             </div>
         }
         .into_any(),
@@ -69,7 +83,7 @@ pub fn App() -> impl IntoView {
             provide_context(state);
             provide_context(PlansState::new(state, sync));
             provide_context(crate::ui::ReviewsState::new(state, sync));
-            view! { <AppShell/> }.into_any()
+            view! { <AppShell /> }.into_any()
         }
     }
     }
@@ -91,34 +105,43 @@ pub fn AppShell() -> impl IntoView {
     let base = crate::pwa::base_path();
     view! {
         <Router base=base>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
             <div class="shell">
                 <header class="topbar">
-                    <span class="brand" aria-hidden="true">"◆"</span>
-                    <span class="org-name" data-testid="org-name">{organisation}</span>
-                    <PresenceList/>
-                    <SaveIndicator/>
-                    <SyncIndicator/>
+                    <span class="brand" aria-hidden="true">
+                        "◆"
+                    </span>
+                    <span class="org-name" data-testid="org-name">
+                        {organisation}
+                    </span>
+                    <PresenceList />
+                    <SaveIndicator />
+                    <SyncIndicator />
                 </header>
-                <Navigation/>
+                <Navigation />
                 <main id="main" class="content" tabindex="-1">
-                    <UpdatePrompt/>
-                    <StorageNotices/>
-                    <Routes fallback=|| view! { <NotFoundPage/> }>
-                        <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/plans") view=PlansPage/>
-                        <Route path=path!("/plans/:id") view=PlanPage/>
-                        <Route path=path!("/plans/:id/:section") view=PlanPage/>
-                        <Route path=path!("/reviews") view=ReviewsPage/>
-                        <Route path=path!("/reviews/cycles/:cycle") view=CyclePage/>
-                        <Route path=path!("/reviews/cycles/:cycle/calibration") view=CalibrationPage/>
-                        <Route path=path!("/reviews/:id") view=ReviewPage/>
-                        <Route path=path!("/check-ins/:id") view=CheckInPage/>
-                        <Route path=path!("/people") view=PeoplePage/>
-                        <Route path=path!("/people/:id") view=PersonPage/>
-                        <Route path=path!("/settings") view=SettingsPage/>
-                        <Route path=path!("/history") view=HistoryPage/>
-                        <Route path=path!("/join") view=JoinPage/>
+                    <UpdatePrompt />
+                    <StorageNotices />
+                    <Routes fallback=|| view! { <NotFoundPage /> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/plans") view=PlansPage />
+                        <Route path=path!("/plans/:id") view=PlanPage />
+                        <Route path=path!("/plans/:id/:section") view=PlanPage />
+                        <Route path=path!("/reviews") view=ReviewsPage />
+                        <Route path=path!("/reviews/cycles/:cycle") view=CyclePage />
+                        <Route
+                            path=path!("/reviews/cycles/:cycle/calibration")
+                            view=CalibrationPage
+                        />
+                        <Route path=path!("/reviews/:id") view=ReviewPage />
+                        <Route path=path!("/check-ins/:id") view=CheckInPage />
+                        <Route path=path!("/people") view=PeoplePage />
+                        <Route path=path!("/people/:id") view=PersonPage />
+                        <Route path=path!("/settings") view=SettingsPage />
+                        <Route path=path!("/history") view=HistoryPage />
+                        <Route path=path!("/join") view=JoinPage />
                     </Routes>
                 </main>
             </div>

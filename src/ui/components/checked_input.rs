@@ -27,10 +27,18 @@ pub fn CheckedInput(
     view! {
         <label for=id.clone()>{label}</label>
         <div class="field">
-            <input id=id type=kind inputmode=inputmode autocomplete="off" bind:value=value
+            <input
+                id=id
+                type=kind
+                inputmode=inputmode
+                autocomplete="off"
+                bind:value=value
                 aria-invalid=move || reason().is_some().to_string()
-                aria-describedby=error_id.clone()/>
-            <p class="field-error" id=error_id>{reason}</p>
+                aria-describedby=error_id.clone()
+            />
+            <p class="field-error" id=error_id>
+                {reason}
+            </p>
         </div>
     }
 }

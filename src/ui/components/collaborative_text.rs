@@ -68,14 +68,27 @@ pub fn CollaborativeText(
     };
     let input = single_line.then(|| {
         view! {
-            <input id=id.clone() type="text" node_ref=line placeholder=placeholder
-                autocomplete="off" disabled=move || disabled.get() on:input=typed/>
+            <input
+                id=id.clone()
+                type="text"
+                node_ref=line
+                placeholder=placeholder
+                autocomplete="off"
+                disabled=move || disabled.get()
+                on:input=typed
+            />
         }
     });
     let area = (!single_line).then(|| {
         view! {
-            <textarea id=id.clone() node_ref=field rows=rows placeholder=placeholder
-                disabled=move || disabled.get() on:input=typed></textarea>
+            <textarea
+                id=id.clone()
+                node_ref=field
+                rows=rows
+                placeholder=placeholder
+                disabled=move || disabled.get()
+                on:input=typed
+            ></textarea>
         }
     });
     view! {

@@ -51,13 +51,17 @@ pub fn CopyButton(
         });
     };
     view! {
-        <button type="button" class="button" on:click=copy>{label}</button>
+        <button type="button" class="button" on:click=copy>
+            {label}
+        </button>
         <span class="copy-outcome" role="status" data-testid="copy-outcome">
             {move || match outcome.get() {
                 None => String::new(),
                 Some(Copied::Done) => "Copied.".to_owned(),
                 Some(Copied::Selected(reason)) => {
-                    format!("{reason} The text is selected: copy it with Ctrl+C (⌘C), or long-press it.")
+                    format!(
+                        "{reason} The text is selected: copy it with Ctrl+C (⌘C), or long-press it.",
+                    )
                 }
             }}
         </span>

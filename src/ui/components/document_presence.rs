@@ -104,6 +104,6 @@ pub fn DocumentPresence(
     };
     view! {
         {presence}
-        <super::DocumentSync document=document what=what/>
+        <super::DocumentSync document=document what=what />
     }
 }

@@ -16,13 +16,18 @@ pub fn FormMessage(
     let test_id = (!test_id.is_empty()).then_some(test_id);
     move || {
         message.get().map(|m| match m {
-            Ok(text) => {
-                view! { <p class="form-ok" role="status" data-testid=test_id>{text}</p> }.into_any()
+            Ok(text) => view! {
+                <p class="form-ok" role="status" data-testid=test_id>
+                    {text}
+                </p>
             }
-            Err(text) => {
-                view! { <p class="form-error" role="alert" data-testid=test_id>{text}</p> }
-                    .into_any()
+            .into_any(),
+            Err(text) => view! {
+                <p class="form-error" role="alert" data-testid=test_id>
+                    {text}
+                </p>
             }
+            .into_any(),
         })
     }
 }

@@ -20,7 +20,9 @@ pub fn HealthTag(rag: Option<Rag>) -> impl IntoView {
     let label = rag.map_or("No data", Rag::label);
     view! {
         <span class="rag" data-rag=key>
-            <span aria-hidden="true">{symbol}</span>" "{label}
+            <span aria-hidden="true">{symbol}</span>
+            " "
+            {label}
         </span>
     }
 }

@@ -131,7 +131,7 @@ pub fn MeasureChart(measure: Measure) -> impl IntoView {
     let aria = title.clone();
     let band = |from: f64, to: f64, class: &'static str| {
         let (a, b) = (y(from.clamp(low, high)), y(to.clamp(low, high)));
-        view! { <rect class=class x=left y=a.min(b) width=WIDTH - left - RIGHT height=(a - b).abs()/> }
+        view! { <rect class=class x=left y=a.min(b) width=WIDTH - left - RIGHT height=(a - b).abs() /> }
     };
     // The green band runs from the green threshold outwards; amber between the two.
     let (green, amber) = match measure.direction {
@@ -151,20 +151,29 @@ pub fn MeasureChart(measure: Measure) -> impl IntoView {
         let above = (at - 3.0).max(font);
         let below = (above + font + 3.0).min(HEIGHT - 2.0);
         view! {
-            <text class="chart-text" font-size=font x=left - 6.0 y=above text-anchor="end">{word}</text>
-            <text class="chart-text" font-size=font x=left - 6.0 y=below text-anchor="end">{number}</text>
+            <text class="chart-text" font-size=font x=left - 6.0 y=above text-anchor="end">
+                {word}
+            </text>
+            <text class="chart-text" font-size=font x=left - 6.0 y=below text-anchor="end">
+                {number}
+            </text>
         }
     };
     let line = |value: f64, class: &'static str| {
         let at = y(value);
-        view! { <line class=class x1=left x2=WIDTH - RIGHT y1=at y2=at/> }
+        view! { <line class=class x1=left x2=WIDTH - RIGHT y1=at y2=at /> }
     };
     let target_label = label(target_at, "Target", target_number);
     let baseline_label = (!holding).then(|| label(baseline_at, "Base", baseline_number));
     let date_y = HEIGHT - font * 0.35;
     view! {
-        <svg class="measure-chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=aria
-            preserveAspectRatio="xMidYMid meet">
+        <svg
+            class="measure-chart"
+            viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+            role="img"
+            aria-label=aria
+            preserveAspectRatio="xMidYMid meet"
+        >
             <title>{title}</title>
             {green}
             {amber}
@@ -172,18 +181,50 @@ pub fn MeasureChart(measure: Measure) -> impl IntoView {
             {line(measure.baseline, "baseline-line")}
             {target_label}
             {baseline_label}
-            <path class="actual-line" d=path fill="none"/>
-            {points.iter().map(|(d, v, date)| view! {
-                <circle class="actual-point" cx=x(*d) cy=y(*v) r="5">
-                    <title>{format!("{date}: {}", measure.value_text(*v))}</title>
-                </circle>
-            }).collect_view()}
-            {points.first().map(|(d, _, date)| view! {
-                <text class="chart-text" font-size=font x=x(*d) y=date_y text-anchor="start">{date.clone()}</text>
-            })}
-            {(points.len() > 1).then(|| points.last().map(|(d, _, date)| view! {
-                <text class="chart-text" font-size=font x=x(*d) y=date_y text-anchor="end">{date.clone()}</text>
-            }))}
+            <path class="actual-line" d=path fill="none" />
+            {points
+                .iter()
+                .map(|(d, v, date)| {
+                    view! {
+                        <circle class="actual-point" cx=x(*d) cy=y(*v) r="5">
+                            <title>{format!("{date}: {}", measure.value_text(*v))}</title>
+                        </circle>
+                    }
+                })
+                .collect_view()}
+            {points
+                .first()
+                .map(|(d, _, date)| {
+                    view! {
+                        <text
+                            class="chart-text"
+                            font-size=font
+                            x=x(*d)
+                            y=date_y
+                            text-anchor="start"
+                        >
+                            {date.clone()}
+                        </text>
+                    }
+                })}
+            {(points.len() > 1)
+                .then(|| {
+                    points
+                        .last()
+                        .map(|(d, _, date)| {
+                            view! {
+                                <text
+                                    class="chart-text"
+                                    font-size=font
+                                    x=x(*d)
+                                    y=date_y
+                                    text-anchor="end"
+                                >
+                                    {date.clone()}
+                                </text>
+                            }
+                        })
+                })}
         </svg>
     }
 }

@@ -18,16 +18,30 @@ pub fn PairingCodeView(code: String) -> impl IntoView {
     let svg = QrCode::of(&code).map(|qr| qr.to_svg());
     view! {
         {match svg {
-            Ok(svg) => view! {
-                <div class="pairing-qr" role="img" aria-label="The pairing code as a QR code" inner_html=svg></div>
-            }.into_any(),
+            Ok(svg) => {
+                view! {
+                    <div
+                        class="pairing-qr"
+                        role="img"
+                        aria-label="The pairing code as a QR code"
+                        inner_html=svg
+                    ></div>
+                }
+                    .into_any()
+            }
             Err(error) => view! { <p class="form-error">{error}</p> }.into_any(),
         }}
         <label for="pairing-code-text">"The code as text"</label>
-        <textarea id="pairing-code-text" class="pairing-text" rows="3" readonly data-testid="pairing-code"
-            prop:value=code.clone()></textarea>
+        <textarea
+            id="pairing-code-text"
+            class="pairing-text"
+            rows="3"
+            readonly
+            data-testid="pairing-code"
+            prop:value=code.clone()
+        ></textarea>
         <div class="form-actions">
-            <CopyButton text=code label="Copy the code" field="pairing-code-text".to_owned()/>
+            <CopyButton text=code label="Copy the code" field="pairing-code-text".to_owned() />
         </div>
     }
 }
@@ -58,22 +72,46 @@ pub fn AnswerOffer(initial: Option<String>) -> impl IntoView {
     };
     view! {
         {move || match answer.get() {
-            Some((code, from)) => view! {
-                <p data-testid="pair-answering">{format!("Show this answer to {from}: the workspace arrives as soon as that device reads it.")}</p>
-                <PairingCodeView code=code/>
-            }.into_any(),
-            None => view! {
-                <form class="form" on:submit=submit>
-                    <label for="answer-code">"A pairing code from a device that has the workspace"</label>
-                    <textarea id="answer-code" rows="3" data-testid="pair-code-input" autocomplete="off"
-                        spellcheck="false" bind:value=typed></textarea>
-                    <div class="form-actions">
-                        <button type="submit" class="button primary" data-testid="use-pairing-code">"Use this code"</button>
-                        <QrScanner on_code=Callback::new(answer_code)/>
-                    </div>
-                </form>
-            }.into_any(),
+            Some((code, from)) => {
+                view! {
+                    <p data-testid="pair-answering">
+                        {format!(
+                            "Show this answer to {from}: the workspace arrives as soon as that device reads it.",
+                        )}
+                    </p>
+                    <PairingCodeView code=code />
+                }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <form class="form" on:submit=submit>
+                        <label for="answer-code">
+                            "A pairing code from a device that has the workspace"
+                        </label>
+                        <textarea
+                            id="answer-code"
+                            rows="3"
+                            data-testid="pair-code-input"
+                            autocomplete="off"
+                            spellcheck="false"
+                            bind:value=typed
+                        ></textarea>
+                        <div class="form-actions">
+                            <button
+                                type="submit"
+                                class="button primary"
+                                data-testid="use-pairing-code"
+                            >
+                                "Use this code"
+                            </button>
+                            <QrScanner on_code=Callback::new(answer_code) />
+                        </div>
+                    </form>
+                }
+                    .into_any()
+            }
         }}
-        <FormMessage message=message test_id="pair-message"/>
+        <FormMessage message=message test_id="pair-message" />
     }
 }

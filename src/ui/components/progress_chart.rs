@@ -63,17 +63,44 @@ pub fn ProgressChart(
                 .into_iter()
                 .enumerate()
                 .map(|(i, line)| {
-                    view! { <tspan x=LABEL - GAP y=first + i as f64 * line_height>{line}</tspan> }
+                    view! {
+                        <tspan x=LABEL - GAP y=first + i as f64 * line_height>
+                            {line}
+                        </tspan>
+                    }
                 })
                 .collect_view();
             let bar_y = middle - BAR_HEIGHT / 2.0;
             view! {
                 <g class="progress-row" data-rag=key>
                     <title>{format!("{name}: {figure}")}</title>
-                    <text class="chart-text" font-size=font text-anchor="end">{name_lines}</text>
-                    <rect class="progress-track" x=LABEL y=bar_y width=BAR height=BAR_HEIGHT rx="3"/>
-                    <rect class="progress-fill" x=LABEL y=bar_y width=BAR * share height=BAR_HEIGHT rx="3"/>
-                    <text class="chart-text" font-size=font x=LABEL + BAR + GAP y=middle + font * 0.35>{figure}</text>
+                    <text class="chart-text" font-size=font text-anchor="end">
+                        {name_lines}
+                    </text>
+                    <rect
+                        class="progress-track"
+                        x=LABEL
+                        y=bar_y
+                        width=BAR
+                        height=BAR_HEIGHT
+                        rx="3"
+                    />
+                    <rect
+                        class="progress-fill"
+                        x=LABEL
+                        y=bar_y
+                        width=BAR * share
+                        height=BAR_HEIGHT
+                        rx="3"
+                    />
+                    <text
+                        class="chart-text"
+                        font-size=font
+                        x=LABEL + BAR + GAP
+                        y=middle + font * 0.35
+                    >
+                        {figure}
+                    </text>
                 </g>
             }
         })
@@ -81,7 +108,12 @@ pub fn ProgressChart(
     let height = top + 4.0;
     let aria = label.clone();
     view! {
-        <svg class="progress-chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=aria>
+        <svg
+            class="progress-chart"
+            viewBox=format!("0 0 {WIDTH} {height}")
+            role="img"
+            aria-label=aria
+        >
             <title>{label}</title>
             {bars}
         </svg>

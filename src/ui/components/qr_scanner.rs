@@ -67,17 +67,37 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
     view! {
         <Show
             when=move || scanning.get()
-            fallback=move || view! {
-                <button type="button" class="button" data-testid="scan-code" on:click=start>
-                    "Scan with the camera"
-                </button>
+            fallback=move || {
+                view! {
+                    <button type="button" class="button" data-testid="scan-code" on:click=start>
+                        "Scan with the camera"
+                    </button>
+                }
             }
         >
-            <button type="button" class="button" on:click=move |_| stop()>"Stop scanning"</button>
+            <button type="button" class="button" on:click=move |_| stop()>
+                "Stop scanning"
+            </button>
         </Show>
-        <video node_ref=video class="qr-camera" playsinline=true muted=true
-            aria-label="What the camera sees" hidden=move || !scanning.get()></video>
-        {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+        <video
+            node_ref=video
+            class="qr-camera"
+            playsinline=true
+            muted=true
+            aria-label="What the camera sees"
+            hidden=move || !scanning.get()
+        ></video>
+        {move || {
+            problem
+                .get()
+                .map(|p| {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {p}
+                        </p>
+                    }
+                })
+        }}
     }
 }
 

@@ -49,10 +49,17 @@ pub fn ShareLink(
             view! {
                 <details class="share-link no-print">
                     <summary>{format!("Share this {what}")}</summary>
-                    <label for=id.clone()>{format!("Link to open this {what} on another device")}</label>
+                    <label for=id
+                        .clone()>{format!("Link to open this {what} on another device")}</label>
                     <div class="inline-form">
-                        <input id=id.clone() type="text" readonly data-testid="share-page-link" prop:value=link.clone()/>
-                        <CopyButton text=link.clone() label="Copy" field=id.clone()/>
+                        <input
+                            id=id.clone()
+                            type="text"
+                            readonly
+                            data-testid="share-page-link"
+                            prop:value=link.clone()
+                        />
+                        <CopyButton text=link.clone() label="Copy" field=id.clone() />
                     </div>
                     <p class="item-meta">
                         "Anyone with this link and access to the relay can open the workspace it belongs to."

@@ -39,7 +39,9 @@ pub fn SyncIndicator() -> impl IntoView {
             "sync-status syncing"
         };
         Some(view! {
-            <a class=class href=crate::ui::href("/settings#devices") data-testid="direct-status">{label}</a>
+            <a class=class href=crate::ui::href("/settings#devices") data-testid="direct-status">
+                {label}
+            </a>
         })
     };
     let relay = move || {
@@ -77,11 +79,21 @@ pub fn SyncIndicator() -> impl IntoView {
             _ => String::new(),
         };
         Some(view! {
-            <span class=class role="status" aria-live="polite" data-testid="sync-status" title=detail>{label}</span>
+            <span
+                class=class
+                role="status"
+                aria-live="polite"
+                data-testid="sync-status"
+                title=detail
+            >
+                {label}
+            </span>
         })
     };
     view! {
         {relay}
-        <span role="status" aria-live="polite">{direct}</span>
+        <span role="status" aria-live="polite">
+            {direct}
+        </span>
     }
 }

@@ -14,9 +14,9 @@ pub fn HomePage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     move || {
         if state.workspace.with(|ws| ws.needs_name()) {
-            view! { <NameOrganisation/> }.into_any()
+            view! { <NameOrganisation /> }.into_any()
         } else {
-            view! { <Overview/> }.into_any()
+            view! { <Overview /> }.into_any()
         }
     }
 }
@@ -38,19 +38,41 @@ fn NameOrganisation() -> impl IntoView {
     view! {
         <section class="page welcome" aria-labelledby="welcome-heading">
             <h1 id="welcome-heading">"Welcome to Throughline"</h1>
-            <p>"Plan where your organisation is going and help its people get there. Everything you enter is kept on this device and works without a network."</p>
+            <p>
+                "Plan where your organisation is going and help its people get there. Everything you enter is kept on this device and works without a network."
+            </p>
             <form class="card form" on:submit=submit aria-label="Name your organisation">
                 <label for="organisation-name">"What is your organisation called?"</label>
-                <input id="organisation-name" name="organisation" type="text" required autocomplete="organization" bind:value=name/>
-                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <input
+                    id="organisation-name"
+                    name="organisation"
+                    type="text"
+                    required
+                    autocomplete="organization"
+                    bind:value=name
+                />
+                {move || {
+                    error
+                        .get()
+                        .map(|message| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
                 <div class="form-actions">
-                    <button type="submit" class="button primary">"Continue"</button>
+                    <button type="submit" class="button primary">
+                        "Continue"
+                    </button>
                 </div>
             </form>
             <p>
                 "Joining a workspace that is on another device? "
-                <a href=crate::ui::href("/settings#devices") data-testid="join-nearby">"Pair with that device"</a>
-                " (no internet needed), or open the link it shares."
+                <a href=crate::ui::href("/settings#devices") data-testid="join-nearby">
+                    "Pair with that device"
+                </a> " (no internet needed), or open the link it shares."
             </p>
         </section>
     }
@@ -75,38 +97,51 @@ fn Overview() -> impl IntoView {
                 <h1 id="home-heading">{organisation}</h1>
                 <p class="page-summary">"Your workspace on this device."</p>
             </header>
-            <ForYou/>
+            <ForYou />
             <div class="card about">
                 <CollaborativeText
                     id="organisation-about"
                     label=format!("About {}", organisation())
-                    value=Signal::derive(move || state.workspace.with(|ws| ws.about_text().to_owned()))
+                    value=Signal::derive(move || {
+                        state.workspace.with(|ws| ws.about_text().to_owned())
+                    })
                     on_input=Callback::new(move |text: String| {
-                        // Setting text cannot be refused; an error here would be a bug.
-                        let _ = state.edit("Edit the description", |ws| {
-                            ws.set_about(&text);
-                            Ok::<_, std::convert::Infallible>(())
-                        });
+                        let _ = state
+                            .edit(
+                                "Edit the description",
+                                |ws| {
+                                    ws.set_about(&text);
+                                    Ok::<_, std::convert::Infallible>(())
+                                },
+                            );
                     })
                     placeholder="What the organisation is for, who it serves, what it values."
                 />
             </div>
             <div class="tiles">
                 <A href=href("/people") attr:class="tile">
-                    <span class="tile-figure" data-testid="people-count">{people}</span>
+                    <span class="tile-figure" data-testid="people-count">
+                        {people}
+                    </span>
                     <span class="tile-label">"People"</span>
-                    <span class="tile-note">{move || format!("{} without a manager", without_manager())}</span>
+                    <span class="tile-note">
+                        {move || format!("{} without a manager", without_manager())}
+                    </span>
                 </A>
                 <A href=href("/people") attr:class="tile">
                     <span class="tile-figure">{teams}</span>
                     <span class="tile-label">"Teams"</span>
                 </A>
                 <A href=href("/plans") attr:class="tile">
-                    <span class="tile-figure" data-testid="plans-count">{plans}</span>
+                    <span class="tile-figure" data-testid="plans-count">
+                        {plans}
+                    </span>
                     <span class="tile-label">"Strategic plans"</span>
                 </A>
                 <A href=href("/reviews") attr:class="tile">
-                    <span class="tile-figure" data-testid="cycles-count">{cycles}</span>
+                    <span class="tile-figure" data-testid="cycles-count">
+                        {cycles}
+                    </span>
                     <span class="tile-label">"Review cycles"</span>
                 </A>
             </div>
@@ -164,7 +199,8 @@ fn ForYou() -> impl IntoView {
         view! {
             <li class=if to_do.late { "to-do late" } else { "to-do" }>
                 <A href=link(&to_do.place)>{to_do.what.clone()}</A>
-                {(!when.is_empty()).then(|| view! { <span class="item-meta">{format!(" · {when}")}</span> })}
+                {(!when.is_empty())
+                    .then(|| view! { <span class="item-meta">{format!(" · {when}")}</span> })}
             </li>
         }
     };
@@ -197,24 +233,53 @@ fn ForYou() -> impl IntoView {
         <section class="card" aria-labelledby="for-you-heading" data-testid="for-you">
             <h2 id="for-you-heading">"For you"</h2>
             <ul class="plain-list" data-testid="nudges">
-                {move || nudges().into_iter().map(|(id, by, what, link)| view! {
-                    <li class="notice notice-warning">
-                        <a href=link>{format!("Reminder from {by}: {what}")}</a>
-                        " "
-                        <button type="button" class="button small" on:click=move |_| dismiss(id.clone())>"Dismiss"</button>
-                    </li>
-                }).collect_view()}
+                {move || {
+                    nudges()
+                        .into_iter()
+                        .map(|(id, by, what, link)| {
+                            view! {
+                                <li class="notice notice-warning">
+                                    <a href=link>{format!("Reminder from {by}: {what}")}</a>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="button small"
+                                        on:click=move |_| dismiss(id.clone())
+                                    >
+                                        "Dismiss"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             {move || match list.get() {
-                None => view! {
-                    <p class="item-meta">"Choose who you are under "<A href=href("/settings")>"Settings"</A>" to see what is yours to do."</p>
-                }.into_any(),
-                Some(list) if list.is_empty() => view! {
-                    <p class="empty" data-testid="nothing-to-do">"Nothing waits for you."</p>
-                }.into_any(),
-                Some(list) => view! {
-                    <ul class="plain-list to-do-list">{list.into_iter().map(row).collect_view()}</ul>
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="item-meta">
+                            "Choose who you are under "<A href=href("/settings")>"Settings"</A>
+                            " to see what is yours to do."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(list) if list.is_empty() => {
+                    view! {
+                        <p class="empty" data-testid="nothing-to-do">
+                            "Nothing waits for you."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(list) => {
+                    view! {
+                        <ul class="plain-list to-do-list">
+                            {list.into_iter().map(row).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

@@ -60,24 +60,47 @@ pub fn JoinPage() -> impl IntoView {
     };
     view! {
         <section class="page" aria-labelledby="join-heading">
-            <h1 id="join-heading" data-testid="join-heading">{move || match name() {
-                Some(name) => format!("Open the workspace of {name}"),
-                None => "Open a shared workspace".to_owned(),
-            }}</h1>
-            <p>"This link opens a workspace shared from another device. This device will keep it and sync it through the relay."</p>
-            {move || name().is_some().then(|| view! {
-                <p class="item-meta">"The name is the one the link gives; the workspace shows its own once it arrives."</p>
-            })}
+            <h1 id="join-heading" data-testid="join-heading">
+                {move || match name() {
+                    Some(name) => format!("Open the workspace of {name}"),
+                    None => "Open a shared workspace".to_owned(),
+                }}
+            </h1>
+            <p>
+                "This link opens a workspace shared from another device. This device will keep it and sync it through the relay."
+            </p>
+            {move || {
+                name()
+                    .is_some()
+                    .then(|| {
+                        view! {
+                            <p class="item-meta">
+                                "The name is the one the link gives; the workspace shows its own once it arrives."
+                            </p>
+                        }
+                    })
+            }}
             <details class="item-meta">
                 <summary>"Workspace address"</summary>
                 <code>{target}</code>
             </details>
             <div class="form-actions">
-                <button type="button" class="button primary" on:click=join>"Open this workspace"</button>
+                <button type="button" class="button primary" on:click=join>
+                    "Open this workspace"
+                </button>
             </div>
-            {move || outcome.get().and_then(|o| o.err()).map(|message| view! {
-                <p class="form-error" role="alert">{message}</p>
-            })}
+            {move || {
+                outcome
+                    .get()
+                    .and_then(|o| o.err())
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

@@ -11,7 +11,9 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="page" aria-labelledby="not-found-heading">
             <h1 id="not-found-heading">"Page not found"</h1>
             <p>"There is no page at " <code>{move || location.pathname.get()}</code> "."</p>
-            <p><A href=crate::ui::href("/")>"Go to the home page"</A></p>
+            <p>
+                <A href=crate::ui::href("/")>"Go to the home page"</A>
+            </p>
         </section>
     }
 }

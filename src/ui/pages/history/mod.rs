@@ -28,11 +28,13 @@ pub fn HistoryPage() -> impl IntoView {
         <section class="page" aria-labelledby="history-heading">
             <header class="page-header">
                 <h1 id="history-heading">"History and versions"</h1>
-                <p class="page-summary">"Everything that changed in the workspace, who changed it and when."</p>
+                <p class="page-summary">
+                    "Everything that changed in the workspace, who changed it and when."
+                </p>
             </header>
-            <PanelView panel/>
-            <Versions panel/>
-            <Sessions panel/>
+            <PanelView panel />
+            <Versions panel />
+            <Sessions panel />
         </section>
     }
 }
@@ -46,7 +48,7 @@ fn PanelView(panel: RwSignal<Option<Panel>>) -> impl IntoView {
                 Panel::Snapshot { title, workspace } => view! {
                     <h2>{title}</h2>
                     <p class="tag">"Read-only"</p>
-                    <WorkspaceSnapshot workspace/>
+                    <WorkspaceSnapshot workspace />
                 }
                 .into_any(),
                 Panel::Comparison { title, lines } => view! {
@@ -56,20 +58,35 @@ fn PanelView(panel: RwSignal<Option<Panel>>) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="changes" data-testid="comparison">
-                                {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                                {lines
+                                    .into_iter()
+                                    .map(|line| view! { <li>{line}</li> })
+                                    .collect_view()}
                             </ul>
                         }
-                        .into_any()
+                            .into_any()
                     }}
                 }
                 .into_any(),
-                Panel::Problem(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+                Panel::Problem(message) => view! {
+                    <p class="form-error" role="alert">
+                        {message}
+                    </p>
+                }
+                .into_any(),
             };
             view! {
-                <div class="card panel" role="region" aria-label="Selected point in history" data-testid="history-panel">
+                <div
+                    class="card panel"
+                    role="region"
+                    aria-label="Selected point in history"
+                    data-testid="history-panel"
+                >
                     {body}
                     <div class="form-actions">
-                        <button type="button" class="button" on:click=close>"Close"</button>
+                        <button type="button" class="button" on:click=close>
+                            "Close"
+                        </button>
                     </div>
                 </div>
             }
@@ -144,32 +161,77 @@ fn Versions(panel: RwSignal<Option<Panel>>) -> impl IntoView {
         );
     };
     view! {
-        <div class="section-header"><h2>"Named versions"</h2></div>
+        <div class="section-header">
+            <h2>"Named versions"</h2>
+        </div>
         <form class="card form" on:submit=submit aria-label="Name this version">
             <label for="version-name">"Name the workspace as it is now"</label>
-            <input id="version-name" type="text" placeholder="e.g. Board-approved 2027" required bind:value=name/>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <div class="form-actions"><button type="submit" class="button primary">"Name this version"</button></div>
+            <input
+                id="version-name"
+                type="text"
+                placeholder="e.g. Board-approved 2027"
+                required
+                bind:value=name
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <div class="form-actions">
+                <button type="submit" class="button primary">
+                    "Name this version"
+                </button>
+            </div>
         </form>
         <Show
             when=move || !versions.with(Vec::is_empty)
             fallback=|| view! { <p class="empty">"No named versions yet."</p> }
         >
             <ul class="item-list" aria-label="Named versions" data-testid="versions">
-                {move || versions.get().into_iter().rev().map(|version| view! { <VersionRow version panel/> }).collect_view()}
+                {move || {
+                    versions
+                        .get()
+                        .into_iter()
+                        .rev()
+                        .map(|version| view! { <VersionRow version panel /> })
+                        .collect_view()
+                }}
             </ul>
             <div class="card form compare">
                 <label for="compare-first">"Compare"</label>
                 <select id="compare-first" on:change=move |ev| first.set(event_target_value(&ev))>
                     <option value="">"Choose a version"</option>
-                    {move || versions.get().into_iter().map(|v| view! { <option value=v.id>{v.name}</option> }).collect_view()}
+                    {move || {
+                        versions
+                            .get()
+                            .into_iter()
+                            .map(|v| view! { <option value=v.id>{v.name}</option> })
+                            .collect_view()
+                    }}
                 </select>
                 <label for="compare-second">"with"</label>
                 <select id="compare-second" on:change=move |ev| second.set(event_target_value(&ev))>
                     <option value="">"Choose a version"</option>
-                    {move || versions.get().into_iter().map(|v| view! { <option value=v.id>{v.name}</option> }).collect_view()}
+                    {move || {
+                        versions
+                            .get()
+                            .into_iter()
+                            .map(|v| view! { <option value=v.id>{v.name}</option> })
+                            .collect_view()
+                    }}
                 </select>
-                <div class="form-actions"><button type="button" class="button" on:click=compare_two>"Compare versions"</button></div>
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=compare_two>
+                        "Compare versions"
+                    </button>
+                </div>
             </div>
         </Show>
     }
@@ -214,8 +276,22 @@ fn VersionRow(version: Version, panel: RwSignal<Option<Panel>>) -> impl IntoView
                 <span class="item-meta">{format!("Named {when}{by}")}</span>
             </div>
             <div class="item-actions">
-                <button type="button" class="button" aria-label=format!("Open {name}") on:click=open>"Open"</button>
-                <button type="button" class="button" aria-label=format!("Compare {} with now", version.name) on:click=compare>"Compare with now"</button>
+                <button
+                    type="button"
+                    class="button"
+                    aria-label=format!("Open {name}")
+                    on:click=open
+                >
+                    "Open"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    aria-label=format!("Compare {} with now", version.name)
+                    on:click=compare
+                >
+                    "Compare with now"
+                </button>
             </div>
         </li>
     }
@@ -226,9 +302,18 @@ fn Sessions(panel: RwSignal<Option<Panel>>) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let sessions = Memo::new(move |_| state.history());
     view! {
-        <div class="section-header"><h2>"Changes"</h2></div>
+        <div class="section-header">
+            <h2>"Changes"</h2>
+        </div>
         <ul class="item-list" aria-label="Changes by session" data-testid="sessions">
-            {move || sessions.get().into_iter().rev().map(|session| view! { <SessionRow session panel/> }).collect_view()}
+            {move || {
+                sessions
+                    .get()
+                    .into_iter()
+                    .rev()
+                    .map(|session| view! { <SessionRow session panel /> })
+                    .collect_view()
+            }}
         </ul>
     }
 }
@@ -286,8 +371,12 @@ fn SessionRow(session: Session, panel: RwSignal<Option<Panel>>) -> impl IntoView
                 <span class="item-meta">{summary}</span>
             </div>
             <div class="item-actions">
-                <button type="button" class="button" on:click=changes>"Show changes"</button>
-                <button type="button" class="button" on:click=open>"Open as it was"</button>
+                <button type="button" class="button" on:click=changes>
+                    "Show changes"
+                </button>
+                <button type="button" class="button" on:click=open>
+                    "Open as it was"
+                </button>
             </div>
         </li>
     }

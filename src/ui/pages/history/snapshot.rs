@@ -40,9 +40,18 @@ pub fn WorkspaceSnapshot(workspace: Workspace) -> impl IntoView {
         </dl>
         <h3>{format!("People ({})", people.len())}</h3>
         <ul class="snapshot-people" data-testid="snapshot-people">
-            {people.into_iter().map(|(name, details)| view! {
-                <li><strong>{name}</strong>" "<span class="item-meta">{details}</span></li>
-            }).collect_view()}
+            {people
+                .into_iter()
+                .map(|(name, details)| {
+                    view! {
+                        <li>
+                            <strong>{name}</strong>
+                            " "
+                            <span class="item-meta">{details}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }

@@ -68,34 +68,95 @@ pub fn PersonForm(
             <h3>{heading}</h3>
             <div class="form-grid">
                 <label for=field("name")>"Name"</label>
-                <input id=field("name") name="name" type="text" required autocomplete="off" bind:value=name/>
+                <input
+                    id=field("name")
+                    name="name"
+                    type="text"
+                    required
+                    autocomplete="off"
+                    bind:value=name
+                />
                 <label for=field("title")>"Title"</label>
-                <input id=field("title") name="title" type="text" autocomplete="off" bind:value=title/>
+                <input
+                    id=field("title")
+                    name="title"
+                    type="text"
+                    autocomplete="off"
+                    bind:value=title
+                />
                 <label for=field("email")>"Email"</label>
-                <input id=field("email") name="email" type="email" autocomplete="off" bind:value=email/>
+                <input
+                    id=field("email")
+                    name="email"
+                    type="email"
+                    autocomplete="off"
+                    bind:value=email
+                />
                 <label for=field("manager")>"Reports to"</label>
-                <select id=field("manager") name="manager" on:change=move |ev| manager.set(event_target_value(&ev))>
-                    <option value="" selected=move || manager.get().is_empty()>"No one"</option>
-                    {move || manager_choices().into_iter().map(|(id, label)| {
-                        let selected_id = id.clone();
-                        view! { <option value=id selected=move || manager.get() == selected_id>{label}</option> }
-                    }).collect_view()}
+                <select
+                    id=field("manager")
+                    name="manager"
+                    on:change=move |ev| manager.set(event_target_value(&ev))
+                >
+                    <option value="" selected=move || manager.get().is_empty()>
+                        "No one"
+                    </option>
+                    {move || {
+                        manager_choices()
+                            .into_iter()
+                            .map(|(id, label)| {
+                                let selected_id = id.clone();
+                                view! {
+                                    <option value=id selected=move || manager.get() == selected_id>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
                 <label for=field("team")>"Team"</label>
-                <select id=field("team") name="team" on:change=move |ev| team.set(event_target_value(&ev))>
-                    <option value="" selected=move || team.get().is_empty()>"No team"</option>
-                    {move || team_choices().into_iter().map(|(id, label)| {
-                        let selected_id = id.clone();
-                        view! { <option value=id selected=move || team.get() == selected_id>{label}</option> }
-                    }).collect_view()}
+                <select
+                    id=field("team")
+                    name="team"
+                    on:change=move |ev| team.set(event_target_value(&ev))
+                >
+                    <option value="" selected=move || team.get().is_empty()>
+                        "No team"
+                    </option>
+                    {move || {
+                        team_choices()
+                            .into_iter()
+                            .map(|(id, label)| {
+                                let selected_id = id.clone();
+                                view! {
+                                    <option value=id selected=move || team.get() == selected_id>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
-            {move || error.get().map(|message| view! {
-                <p class="form-error" role="alert" id=error_id.clone()>{message}</p>
-            })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" role="alert" id=error_id.clone()>
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save"</button>
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="button primary">
+                    "Save"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

@@ -23,14 +23,18 @@ pub fn PersonList() -> impl IntoView {
     view! {
         <Show
             when=move || state.workspace.with(|ws| !ws.people.is_empty())
-            fallback=|| view! {
-                <p class="empty">"No one here yet. Add the people of your organisation to set goals and run reviews with them."</p>
+            fallback=|| {
+                view! {
+                    <p class="empty">
+                        "No one here yet. Add the people of your organisation to set goals and run reviews with them."
+                    </p>
+                }
             }
         >
             <ul class="item-list" aria-label="People" data-testid="people-list">
                 // Keyed by id and content: a row re-renders only when its person changes.
                 <For each=people key=|entry| entry.clone() let:entry>
-                    <PersonRow id=entry.0 person=entry.1 editing confirming/>
+                    <PersonRow id=entry.0 person=entry.1 editing confirming />
                 </For>
             </ul>
         </Show>
@@ -101,10 +105,19 @@ fn PersonRow(
                     let page_id = edit_id.clone();
                     view! {
                         <div class="item-main">
-                            <a class="item-title" data-testid="person-name" href=crate::ui::href(&format!("/people/{page_id}"))>{person.name.clone()}</a>
+                            <a
+                                class="item-title"
+                                data-testid="person-name"
+                                href=crate::ui::href(&format!("/people/{page_id}"))
+                            >
+                                {person.name.clone()}
+                            </a>
                             <span class="item-meta">{person.title.clone()}</span>
                             <span class="item-meta">{person.email.clone()}</span>
-                            {manager.map(|m| view! { <span class="item-meta">"Reports to " {m}</span> })}
+                            {manager
+                                .map(|m| {
+                                    view! { <span class="item-meta">"Reports to " {m}</span> }
+                                })}
                             {team.map(|t| view! { <span class="tag">{t}</span> })}
                         </div>
                         <div class="item-actions">
@@ -115,16 +128,38 @@ fn PersonRow(
                                     let confirm_id = confirm_id.clone();
                                     let name = name.clone();
                                     view! {
-                                        <button type="button" class="button" aria-label=format!("Edit {name}")
-                                            on:click=move |_| editing.set(Some(edit_id.clone()))>"Edit"</button>
-                                        <button type="button" class="button danger" aria-label=format!("Remove {name}")
-                                            on:click=move |_| confirming.set(Some(confirm_id.clone()))>"Remove"</button>
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            aria-label=format!("Edit {name}")
+                                            on:click=move |_| editing.set(Some(edit_id.clone()))
+                                        >
+                                            "Edit"
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="button danger"
+                                            aria-label=format!("Remove {name}")
+                                            on:click=move |_| confirming.set(Some(confirm_id.clone()))
+                                        >
+                                            "Remove"
+                                        </button>
                                     }
                                 }
                             >
-                                <span class="confirm-text">"Remove " {person.name.clone()} "?"</span>
-                                <button type="button" class="button danger" on:click=remove.clone()>"Yes, remove"</button>
-                                <button type="button" class="button" on:click=move |_| confirming.set(None)>"Keep"</button>
+                                <span class="confirm-text">
+                                    "Remove " {person.name.clone()} "?"
+                                </span>
+                                <button type="button" class="button danger" on:click=remove.clone()>
+                                    "Yes, remove"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    on:click=move |_| confirming.set(None)
+                                >
+                                    "Keep"
+                                </button>
                             </Show>
                         </div>
                     }

@@ -49,33 +49,42 @@ pub fn PersonPage() -> impl IntoView {
             })
         })
     };
-    move || {
-        match details() {
+    move || match details() {
         None => view! {
-            <section class="page"><h1>"No such person"</h1><p><A href=href("/people")>"People"</A></p></section>
+            <section class="page">
+                <h1>"No such person"</h1>
+                <p>
+                    <A href=href("/people")>"People"</A>
+                </p>
+            </section>
         }
         .into_any(),
         Some((name, title, manager, team)) => {
-            let meta = [Some(title), manager.map(|m| format!("reports to {m}")), team]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let meta = [
+                Some(title),
+                manager.map(|m| format!("reports to {m}")),
+                team,
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
             view! {
                 <section class="page" aria-labelledby="person-heading">
                     <header class="page-header">
-                        <p class="breadcrumb"><A href=href("/people")>"People"</A></p>
+                        <p class="breadcrumb">
+                            <A href=href("/people")>"People"</A>
+                        </p>
                         <h1 id="person-heading">{name}</h1>
                         <p class="page-summary">{meta}</p>
                     </header>
-                    <GoalsToPlan person=person/>
-                    <FeedbackReceived person=person/>
+                    <GoalsToPlan person=person />
+                    <FeedbackReceived person=person />
                 </section>
             }
             .into_any()
         }
-    }
     }
 }
 
@@ -142,18 +151,38 @@ fn GoalsToPlan(person: Memo<PersonId>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="person-goals-heading">
             <h2 id="person-goals-heading">"Goals and the plan"</h2>
-            <Show when=move || !rows().is_empty() fallback=|| view! { <p class="item-meta">"No goals in reviews on this device."</p> }>
+            <Show
+                when=move || !rows().is_empty()
+                fallback=|| view! { <p class="item-meta">"No goals in reviews on this device."</p> }
+            >
                 <ul class="plain-list" data-testid="goals-to-plan">
-                    {move || rows().into_iter().map(|(review, cycle, title, progress, chain)| view! {
-                        <li class="list-row">
-                            <A href=href(&format!("/reviews/{review}"))>{title}</A>
-                            <span class="item-meta">{format!("{progress}% · {cycle}")}</span>
-                            {match chain {
-                                Some((path, rag)) => view! { <span>"→ "{path}" "<HealthTag rag=rag/></span> }.into_any(),
-                                None => view! { <span class="item-meta">"Not aligned to the plan"</span> }.into_any(),
-                            }}
-                        </li>
-                    }).collect_view()}
+                    {move || {
+                        rows()
+                            .into_iter()
+                            .map(|(review, cycle, title, progress, chain)| {
+                                view! {
+                                    <li class="list-row">
+                                        <A href=href(&format!("/reviews/{review}"))>{title}</A>
+                                        <span class="item-meta">
+                                            {format!("{progress}% · {cycle}")}
+                                        </span>
+                                        {match chain {
+                                            Some((path, rag)) => {
+                                                view! { <span>"→ "{path}" "<HealthTag rag=rag /></span> }
+                                                    .into_any()
+                                            }
+                                            None => {
+                                                view! {
+                                                    <span class="item-meta">"Not aligned to the plan"</span>
+                                                }
+                                                    .into_any()
+                                            }
+                                        }}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
         </section>
@@ -241,12 +270,18 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
                     <li>
                         <blockquote>
                             <p>{feedback.text.clone()}</p>
-                            <footer>{format!(
-                                "— {from}, {} on {}{}",
-                                if feedback.praise { "praise" } else { "feedback" },
-                                date(feedback.given_at),
-                                feedback.goal.as_ref().map(|g| format!(" · about “{}”", g.title)).unwrap_or_default()
-                            )}</footer>
+                            <footer>
+                                {format!(
+                                    "— {from}, {} on {}{}",
+                                    if feedback.praise { "praise" } else { "feedback" },
+                                    date(feedback.given_at),
+                                    feedback
+                                        .goal
+                                        .as_ref()
+                                        .map(|g| format!(" · about “{}”", g.title))
+                                        .unwrap_or_default(),
+                                )}
+                            </footer>
                         </blockquote>
                     </li>
                 </For>
@@ -254,18 +289,53 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
             <form class="form" on:submit=give aria-label="Give feedback or praise">
                 <fieldset class="choice-row">
                     <legend>"Give"</legend>
-                    <span class="check"><input type="radio" id="give-praise" name="feedback-kind" prop:checked=move || praise.get() on:change=move |_| praise.set(true)/><label for="give-praise">"Praise"</label></span>
-                    <span class="check"><input type="radio" id="give-feedback" name="feedback-kind" prop:checked=move || !praise.get() on:change=move |_| praise.set(false)/><label for="give-feedback">"Feedback"</label></span>
+                    <span class="check">
+                        <input
+                            type="radio"
+                            id="give-praise"
+                            name="feedback-kind"
+                            prop:checked=move || praise.get()
+                            on:change=move |_| praise.set(true)
+                        />
+                        <label for="give-praise">"Praise"</label>
+                    </span>
+                    <span class="check">
+                        <input
+                            type="radio"
+                            id="give-feedback"
+                            name="feedback-kind"
+                            prop:checked=move || !praise.get()
+                            on:change=move |_| praise.set(false)
+                        />
+                        <label for="give-feedback">"Feedback"</label>
+                    </span>
                 </fieldset>
                 <label for="feedback-text">"What you want to say"</label>
                 <textarea id="feedback-text" rows=3 bind:value=text></textarea>
                 <label for="feedback-goal">"About a goal (optional)"</label>
                 <select id="feedback-goal" on:change=move |ev| goal.set(event_target_value(&ev))>
                     <option value="">"No particular goal"</option>
-                    {move || goals().into_iter().map(|g| view! { <option value=format!("{}#{}", g.review, g.goal)>{g.title.clone()}</option> }).collect_view()}
+                    {move || {
+                        goals()
+                            .into_iter()
+                            .map(|g| {
+                                view! {
+                                    <option value=format!(
+                                        "{}#{}",
+                                        g.review,
+                                        g.goal,
+                                    )>{g.title.clone()}</option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
-                <crate::ui::components::FormMessage message=message/>
-                <div class="form-actions"><button type="submit" class="button primary">"Give"</button></div>
+                <crate::ui::components::FormMessage message=message />
+                <div class="form-actions">
+                    <button type="submit" class="button primary">
+                        "Give"
+                    </button>
+                </div>
             </form>
         </section>
     }

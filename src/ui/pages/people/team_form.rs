@@ -33,13 +33,34 @@ pub fn TeamForm(
             <h3>{heading}</h3>
             <div class="form-grid">
                 <label for=name_id.clone()>"Team name"</label>
-                <input id=name_id name="team-name" type="text" required autocomplete="off" bind:value=name/>
-                <PersonSelect id=lead_id label="Lead" chosen=lead none="No lead"/>
+                <input
+                    id=name_id
+                    name="team-name"
+                    type="text"
+                    required
+                    autocomplete="off"
+                    bind:value=name
+                />
+                <PersonSelect id=lead_id label="Lead" chosen=lead none="No lead" />
             </div>
-            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save"</button>
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="submit" class="button primary">
+                    "Save"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

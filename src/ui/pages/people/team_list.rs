@@ -32,7 +32,7 @@ pub fn TeamList() -> impl IntoView {
         >
             <ul class="item-list" aria-label="Teams" data-testid="team-list">
                 <For each=teams key=|entry| entry.clone() let:entry>
-                    <TeamRow id=entry.0 team=entry.1 members=entry.2 editing/>
+                    <TeamRow id=entry.0 team=entry.1 members=entry.2 editing />
                 </For>
             </ul>
         </Show>
@@ -84,17 +84,34 @@ fn TeamRow(
                     view! {
                         <div class="item-main">
                             <span class="item-title">{name.clone()}</span>
-                            {lead.clone().map(|l| view! { <span class="item-meta">"Lead: " {l}</span> })}
+                            {lead
+                                .clone()
+                                .map(|l| view! { <span class="item-meta">"Lead: " {l}</span> })}
                             <span class="item-meta">{member_text.clone()}</span>
                         </div>
                         <div class="item-actions">
-                            <button type="button" class="button" aria-label=format!("Edit team {name}")
-                                on:click=move |_| editing.set(Some(edit_id.clone()))>"Edit"</button>
-                            <button type="button" class="button danger" aria-label=remove_label
+                            <button
+                                type="button"
+                                class="button"
+                                aria-label=format!("Edit team {name}")
+                                on:click=move |_| editing.set(Some(edit_id.clone()))
+                            >
+                                "Edit"
+                            </button>
+                            <button
+                                type="button"
+                                class="button danger"
+                                aria-label=remove_label
                                 on:click=move |_| {
-                                    // Members stay in the workspace, without a team.
-                                    let _ = state.edit(&format!("Remove team {name}"), |ws| ws.remove_team(&remove_id));
-                                }>"Remove"</button>
+                                    let _ = state
+                                        .edit(
+                                            &format!("Remove team {name}"),
+                                            |ws| ws.remove_team(&remove_id),
+                                        );
+                                }
+                            >
+                                "Remove"
+                            </button>
                         </div>
                     }
                 }

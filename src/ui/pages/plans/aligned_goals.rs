@@ -42,12 +42,22 @@ pub fn AlignedGoals(objective: ItemId) -> impl IntoView {
         <Show when=move || goals.with(|g| !g.is_empty())>
             <h4>"Individual goals serving it"</h4>
             <ul class="item-list" data-testid="aligned-goals">
-                {move || goals.get().into_iter().map(|(review, text, progress, cycle)| view! {
-                    <li class="list-row">
-                        <A href=href(&format!("/reviews/{review}"))>{text}</A>
-                        <span class="item-meta">{format!("{progress}% · {cycle}")}</span>
-                    </li>
-                }).collect_view()}
+                {move || {
+                    goals
+                        .get()
+                        .into_iter()
+                        .map(|(review, text, progress, cycle)| {
+                            view! {
+                                <li class="list-row">
+                                    <A href=href(&format!("/reviews/{review}"))>{text}</A>
+                                    <span class="item-meta">
+                                        {format!("{progress}% · {cycle}")}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </Show>
     }

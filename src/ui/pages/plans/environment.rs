@@ -16,8 +16,8 @@ use crate::ui::PlanDocument;
 #[component]
 pub fn EnvironmentSection() -> impl IntoView {
     view! {
-        <SwotBoard/>
-        <PestleFactors/>
+        <SwotBoard />
+        <PestleFactors />
     }
 }
 
@@ -177,25 +177,52 @@ fn SwotBoard() -> impl IntoView {
         };
         let input_id = format!("swot-new-{}", quadrant.slug());
         view! {
-            <section class="swot-quadrant" data-quadrant=quadrant.slug() aria-labelledby=labelled_by
-                class:drop-target=move || target.get().is_some_and(|(q, _)| q == quadrant)>
+            <section
+                class="swot-quadrant"
+                data-quadrant=quadrant.slug()
+                aria-labelledby=labelled_by
+                class:drop-target=move || target.get().is_some_and(|(q, _)| q == quadrant)
+            >
                 <h3 id=heading_id>{quadrant.label()}</h3>
                 <ul class="swot-items">
                     <For each=items key=|row| row.clone() let:row>
                         {
                             let (id, text, index, linked) = row;
                             view! {
-                                <SwotItemRow id=id text=text index=index quadrant=quadrant linked=linked
-                                    drag=drag offset=offset target=target on_move=Callback::new(move |(id, q, to)| move_item(id, q, to))
-                                    error=error/>
+                                <SwotItemRow
+                                    id=id
+                                    text=text
+                                    index=index
+                                    quadrant=quadrant
+                                    linked=linked
+                                    drag=drag
+                                    offset=offset
+                                    target=target
+                                    on_move=Callback::new(move |(id, q, to)| move_item(id, q, to))
+                                    error=error
+                                />
                             }
                         }
                     </For>
                 </ul>
-                <form class="inline-form" on:submit=add aria-label=format!("Add to {}", quadrant.label())>
-                    <label for=input_id.clone() class="visually-hidden">{format!("New item in {}", quadrant.label())}</label>
-                    <input id=input_id type="text" autocomplete="off" bind:value=new_text placeholder="Add an item…"/>
-                    <button type="submit" class="button">"Add"</button>
+                <form
+                    class="inline-form"
+                    on:submit=add
+                    aria-label=format!("Add to {}", quadrant.label())
+                >
+                    <label for=input_id.clone() class="visually-hidden">
+                        {format!("New item in {}", quadrant.label())}
+                    </label>
+                    <input
+                        id=input_id
+                        type="text"
+                        autocomplete="off"
+                        bind:value=new_text
+                        placeholder="Add an item…"
+                    />
+                    <button type="submit" class="button">
+                        "Add"
+                    </button>
                 </form>
             </section>
         }
@@ -204,12 +231,26 @@ fn SwotBoard() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="swot-heading">
             <h2 id="swot-heading">"SWOT"</h2>
-            <p class="item-meta" id="swot-help">"Drag an item by its handle to reorder it or move it to another quadrant. With the keyboard, focus the handle: ↑ and ↓ reorder, ← and → move it to the previous or next quadrant."</p>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <p class="item-meta" id="swot-help">
+                "Drag an item by its handle to reorder it or move it to another quadrant. With the keyboard, focus the handle: ↑ and ↓ reorder, ← and → move it to the previous or next quadrant."
+            </p>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <div class="swot-board">
                 {Quadrant::ALL.into_iter().map(quadrant_view).collect_view()}
             </div>
-            <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+            <p class="visually-hidden" role="status" aria-live="polite">
+                {move || announcement.get()}
+            </p>
         </section>
     }
 }
@@ -357,10 +398,23 @@ fn SwotItemRow(
             let box_id = format!("link-{item}-{objective}");
             view! {
                 <li class="check">
-                    <input type="checkbox" id=box_id.clone() checked=on on:change=move |ev| {
-                        let checked = event_target_checked(&ev);
-                        error.set(document.edit("Link an objective", |plan| plan.link(&item, &objective, checked)).err());
-                    }/>
+                    <input
+                        type="checkbox"
+                        id=box_id.clone()
+                        checked=on
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            error
+                                .set(
+                                    document
+                                        .edit(
+                                            "Link an objective",
+                                            |plan| plan.link(&item, &objective, checked),
+                                        )
+                                        .err(),
+                                );
+                        }
+                    />
                     <label for=box_id>{title}</label>
                 </li>
             }
@@ -370,21 +424,43 @@ fn SwotItemRow(
     let edit_id = format!("edit-{id}");
 
     view! {
-        <li class="swot-item" data-id=id.to_string() class:dragging=is_dragged style:transform=transform>
-            <button type="button" class="drag-handle" aria-label=label aria-describedby="swot-help"
-                on:pointerdown=pointer_down on:pointermove=pointer_move on:pointerup=pointer_up
-                on:pointercancel=cancel on:keydown=key_down>
+        <li
+            class="swot-item"
+            data-id=id.to_string()
+            class:dragging=is_dragged
+            style:transform=transform
+        >
+            <button
+                type="button"
+                class="drag-handle"
+                aria-label=label
+                aria-describedby="swot-help"
+                on:pointerdown=pointer_down
+                on:pointermove=pointer_move
+                on:pointerup=pointer_up
+                on:pointercancel=cancel
+                on:keydown=key_down
+            >
                 <span aria-hidden="true">"⠿"</span>
             </button>
-            <Show when=move || editing.get() fallback={
-                let text = text.clone();
-                move || view! { <span class="swot-text">{text.clone()}</span> }
-            }>
+            <Show
+                when=move || editing.get()
+                fallback={
+                    let text = text.clone();
+                    move || view! { <span class="swot-text">{text.clone()}</span> }
+                }
+            >
                 <form class="inline-form" on:submit=save.clone()>
-                    <label for=edit_id.clone() class="visually-hidden">"Item text"</label>
-                    <input id=edit_id.clone() type="text" bind:value=draft/>
-                    <button type="submit" class="button">"Save"</button>
-                    <button type="button" class="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <label for=edit_id.clone() class="visually-hidden">
+                        "Item text"
+                    </label>
+                    <input id=edit_id.clone() type="text" bind:value=draft />
+                    <button type="submit" class="button">
+                        "Save"
+                    </button>
+                    <button type="button" class="button" on:click=move |_| editing.set(false)>
+                        "Cancel"
+                    </button>
                 </form>
             </Show>
             <div class="swot-actions">
@@ -392,8 +468,12 @@ fn SwotItemRow(
                     <summary>{format!("Objectives ({link_count})")}</summary>
                     <ul class="check-list">{links}</ul>
                 </details>
-                <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit"</button>
-                <button type="button" class="button small danger" on:click=remove>"Remove"</button>
+                <button type="button" class="button small" on:click=move |_| editing.set(true)>
+                    "Edit"
+                </button>
+                <button type="button" class="button small danger" on:click=remove>
+                    "Remove"
+                </button>
             </div>
         </li>
     }
@@ -475,11 +555,25 @@ fn PestleFactors() -> impl IntoView {
     };
     let level_select = |id: &'static str, value: RwSignal<Level>| {
         view! {
-            <select id=id on:change=move |ev| {
-                let chosen = event_target_value(&ev);
-                if let Some(l) = Level::from_key(&chosen) { value.set(l) }
-            }>
-                {Level::ALL.into_iter().map(|l| view! { <option value=l.key() selected=move || value.get() == l>{l.label()}</option> }).collect_view()}
+            <select
+                id=id
+                on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(l) = Level::from_key(&chosen) {
+                        value.set(l)
+                    }
+                }
+            >
+                {Level::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.key() selected=move || value.get() == l>
+                                {l.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
         }
     };
@@ -488,7 +582,18 @@ fn PestleFactors() -> impl IntoView {
             <h2 id="pestle-heading">"PESTLE"</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-label="PESTLE factors">
                 <table class="table">
-                    <thead><tr><th scope="col">"Category"</th><th scope="col">"Factor"</th><th scope="col">"Impact"</th><th scope="col">"Likelihood"</th><th scope="col">"Answered by"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Factor"</th>
+                            <th scope="col">"Impact"</th>
+                            <th scope="col">"Likelihood"</th>
+                            <th scope="col">"Answered by"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
                     <tbody>
                         <For each=rows key=|row| format!("{row:?}") let:row>
                             {
@@ -502,12 +607,41 @@ fn PestleFactors() -> impl IntoView {
                                         <td>{text}</td>
                                         <td>{impact.label()}</td>
                                         <td>{likelihood.label()}</td>
-                                        <td>{if linked.is_empty() { "—".to_owned() } else { linked.join(", ") }}</td>
-                                        <td class="item-actions"><button type="button" class="button small" aria-label=edit_label
-                                            on:click=move |_| start_editing(edit_id.clone())>"Edit"</button>
-                                            <button type="button" class="button small danger" aria-label=remove_label
-                                            on:click=move |_| error.set(document.edit("Remove a PESTLE factor", |plan| plan.remove_pestle_factor(&id)).err())>
-                                            "Remove"</button></td>
+                                        <td>
+                                            {if linked.is_empty() {
+                                                "—".to_owned()
+                                            } else {
+                                                linked.join(", ")
+                                            }}
+                                        </td>
+                                        <td class="item-actions">
+                                            <button
+                                                type="button"
+                                                class="button small"
+                                                aria-label=edit_label
+                                                on:click=move |_| start_editing(edit_id.clone())
+                                            >
+                                                "Edit"
+                                            </button>
+                                            <button
+                                                type="button"
+                                                class="button small danger"
+                                                aria-label=remove_label
+                                                on:click=move |_| {
+                                                    error
+                                                        .set(
+                                                            document
+                                                                .edit(
+                                                                    "Remove a PESTLE factor",
+                                                                    |plan| plan.remove_pestle_factor(&id),
+                                                                )
+                                                                .err(),
+                                                        )
+                                                }
+                                            >
+                                                "Remove"
+                                            </button>
+                                        </td>
                                     </tr>
                                 }
                             }
@@ -515,31 +649,78 @@ fn PestleFactors() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <form class="form" on:submit=add aria-label=move || if editing.get().is_some() { "Edit a PESTLE factor" } else { "Add a PESTLE factor" }>
+            <form
+                class="form"
+                on:submit=add
+                aria-label=move || {
+                    if editing.get().is_some() {
+                        "Edit a PESTLE factor"
+                    } else {
+                        "Add a PESTLE factor"
+                    }
+                }
+            >
                 <div class="form-grid">
                     <label for="pestle-category">"Category"</label>
-                    <select id="pestle-category" on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        if let Some(c) = PestleCategory::from_key(&chosen) { category.set(c) }
-                    }>
-                        {PestleCategory::ALL.into_iter().map(|c| view! { <option value=c.key() selected=move || category.get() == c>{c.label()}</option> }).collect_view()}
+                    <select
+                        id="pestle-category"
+                        on:change=move |ev| {
+                            let chosen = event_target_value(&ev);
+                            if let Some(c) = PestleCategory::from_key(&chosen) {
+                                category.set(c)
+                            }
+                        }
+                    >
+                        {PestleCategory::ALL
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <option value=c.key() selected=move || category.get() == c>
+                                        {c.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                     <label for="pestle-text">"Factor"</label>
-                    <input id="pestle-text" type="text" autocomplete="off" bind:value=text/>
+                    <input id="pestle-text" type="text" autocomplete="off" bind:value=text />
                     <label for="pestle-impact">"Impact"</label>
                     {level_select("pestle-impact", impact)}
                     <label for="pestle-likelihood">"Likelihood"</label>
                     {level_select("pestle-likelihood", likelihood)}
                 </div>
-                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
                 <div class="form-actions">
-                    <button type="submit" class="button">{move || if editing.get().is_some() { "Save factor" } else { "Add factor" }}</button>
+                    <button type="submit" class="button">
+                        {move || if editing.get().is_some() { "Save factor" } else { "Add factor" }}
+                    </button>
                     <Show when=move || editing.get().is_some()>
-                        <button type="button" class="button" on:click=move |_| { editing.set(None); text.set(String::new()); }>"Cancel"</button>
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=move |_| {
+                                editing.set(None);
+                                text.set(String::new());
+                            }
+                        >
+                            "Cancel"
+                        </button>
                     </Show>
                 </div>
             </form>
-            <p class="item-meta">"Link a factor to the objectives that answer it from the objective's page under Goals."</p>
+            <p class="item-meta">
+                "Link a factor to the objectives that answer it from the objective's page under Goals."
+            </p>
         </section>
     }
 }

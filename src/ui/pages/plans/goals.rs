@@ -107,29 +107,79 @@ pub fn GoalsSection() -> impl IntoView {
             <For each=goals key=|row| row.clone() let:row>
                 {
                     let (id, title, description, envelope, index, count) = row;
-                    view! { <GoalCard id=id title=title description=description envelope=envelope index=index count=count/> }
+                    view! {
+                        <GoalCard
+                            id=id
+                            title=title
+                            description=description
+                            envelope=envelope
+                            index=index
+                            count=count
+                        />
+                    }
                 }
             </For>
             {move || {
                 let (objectives, others) = unfiled();
-                (!objectives.is_empty() || others > 0).then(|| view! {
-                    <section class="card unfiled" aria-labelledby="unfiled-heading">
-                        <h2 id="unfiled-heading">"Not under any goal"</h2>
-                        <p class="item-meta">"Their goal was removed on another device while they were being added or moved. Nothing is lost: edit them to file them under a goal."</p>
-                        {(others > 0).then(|| view! { <p>{format!("{others} initiative(s) or measure(s) lost their objective; they still count in Resources.")}</p> })}
-                        <ul class="item-list">
-                            {objectives.into_iter().map(|id| view! { <li><ObjectiveCard id=id index=0 count=1/></li> }).collect_view()}
-                        </ul>
-                    </section>
-                })
+                (!objectives.is_empty() || others > 0)
+                    .then(|| {
+                        view! {
+                            <section class="card unfiled" aria-labelledby="unfiled-heading">
+                                <h2 id="unfiled-heading">"Not under any goal"</h2>
+                                <p class="item-meta">
+                                    "Their goal was removed on another device while they were being added or moved. Nothing is lost: edit them to file them under a goal."
+                                </p>
+                                {(others > 0)
+                                    .then(|| {
+                                        view! {
+                                            <p>
+                                                {format!(
+                                                    "{others} initiative(s) or measure(s) lost their objective; they still count in Resources.",
+                                                )}
+                                            </p>
+                                        }
+                                    })}
+                                <ul class="item-list">
+                                    {objectives
+                                        .into_iter()
+                                        .map(|id| {
+                                            view! {
+                                                <li>
+                                                    <ObjectiveCard id=id index=0 count=1 />
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
             }}
             <form class="card form" on:submit=add aria-label="Add a goal">
                 <div class="inline-form">
                     <label for="new-goal">"New goal"</label>
-                    <input id="new-goal" type="text" autocomplete="off" bind:value=title placeholder="e.g. Grow in Europe"/>
-                    <button type="submit" class="button primary">"Add goal"</button>
+                    <input
+                        id="new-goal"
+                        type="text"
+                        autocomplete="off"
+                        bind:value=title
+                        placeholder="e.g. Grow in Europe"
+                    />
+                    <button type="submit" class="button primary">
+                        "Add goal"
+                    </button>
                 </div>
-                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
             </form>
         </div>
     }
@@ -248,49 +298,125 @@ fn GoalCard(
             <header class="goal-header">
                 <div class="item-main">
                     <h2 id=heading_id>{title.clone()}</h2>
-                    {(!description.is_empty()).then(|| view! { <p class="item-meta">{description.clone()}</p> })}
-                    {envelope.map(|e| view! { <p class="item-meta">{format!("Budget envelope {}", crate::model::plan::format_number(e as f64))}</p> })}
+                    {(!description.is_empty())
+                        .then(|| view! { <p class="item-meta">{description.clone()}</p> })}
+                    {envelope
+                        .map(|e| {
+                            view! {
+                                <p class="item-meta">
+                                    {format!(
+                                        "Budget envelope {}",
+                                        crate::model::plan::format_number(e as f64),
+                                    )}
+                                </p>
+                            }
+                        })}
                 </div>
-                <RollupSummary health=health label="Goal progress" panel=format!("why-{id}")/>
+                <RollupSummary health=health label="Goal progress" panel=format!("why-{id}") />
             </header>
             <div class="item-actions">
-                <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit goal"</button>
-                <MoveButtons name=title.clone() index=index count=count on_move=on_move/>
-                <Show when=move || !confirming.get() fallback=move || view! {
-                    <span class="confirm-text">"Remove this goal and everything under it?"</span>
-                    <button type="button" class="button small danger" on:click=remove.clone()>"Remove"</button>
-                    <button type="button" class="button small" on:click=move |_| confirming.set(false)>"Keep"</button>
-                }>
-                    <button type="button" class="button small danger" on:click=move |_| confirming.set(true)>"Remove goal"</button>
+                <button type="button" class="button small" on:click=move |_| editing.set(true)>
+                    "Edit goal"
+                </button>
+                <MoveButtons name=title.clone() index=index count=count on_move=on_move />
+                <Show
+                    when=move || !confirming.get()
+                    fallback=move || {
+                        view! {
+                            <span class="confirm-text">
+                                "Remove this goal and everything under it?"
+                            </span>
+                            <button
+                                type="button"
+                                class="button small danger"
+                                on:click=remove.clone()
+                            >
+                                "Remove"
+                            </button>
+                            <button
+                                type="button"
+                                class="button small"
+                                on:click=move |_| confirming.set(false)
+                            >
+                                "Keep"
+                            </button>
+                        }
+                    }
+                >
+                    <button
+                        type="button"
+                        class="button small danger"
+                        on:click=move |_| confirming.set(true)
+                    >
+                        "Remove goal"
+                    </button>
                 </Show>
             </div>
             <Show when=move || editing.get()>
                 <form class="form" on:submit=save.clone() aria-label="Edit goal">
                     <div class="form-grid">
-                        <CheckedInput id=format!("goal-title-{id}") label="Title" value=draft_title/>
-                        <CheckedInput id=format!("goal-description-{id}") label="Description" value=draft_description/>
-                        <CheckedInput id=format!("goal-envelope-{id}") label="Budget envelope (optional)" value=draft_envelope
-                            inputmode="numeric" check=|t| (!t.trim().is_empty()).then(|| parse_amount(t).err()).flatten().map(|e| e.to_string())/>
+                        <CheckedInput
+                            id=format!("goal-title-{id}")
+                            label="Title"
+                            value=draft_title
+                        />
+                        <CheckedInput
+                            id=format!("goal-description-{id}")
+                            label="Description"
+                            value=draft_description
+                        />
+                        <CheckedInput
+                            id=format!("goal-envelope-{id}")
+                            label="Budget envelope (optional)"
+                            value=draft_envelope
+                            inputmode="numeric"
+                            check=|t| {
+                                (!t.trim().is_empty())
+                                    .then(|| parse_amount(t).err())
+                                    .flatten()
+                                    .map(|e| e.to_string())
+                            }
+                        />
                     </div>
                     <div class="form-actions">
-                        <button type="submit" class="button primary">"Save goal"</button>
-                        <button type="button" class="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                        <button type="submit" class="button primary">
+                            "Save goal"
+                        </button>
+                        <button type="button" class="button" on:click=move |_| editing.set(false)>
+                            "Cancel"
+                        </button>
                     </div>
                 </form>
             </Show>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <ul class="item-list objectives">
                 <For each=objectives key=|row| row.clone() let:row>
                     {
                         let (oid, index, count) = row;
-                        view! { <li><ObjectiveCard id=oid index=index count=count/></li> }
+                        view! {
+                            <li>
+                                <ObjectiveCard id=oid index=index count=count />
+                            </li>
+                        }
                     }
                 </For>
             </ul>
             <form class="inline-form" on:submit=add_objective aria-label="Add an objective">
                 <label for=input_id.clone()>"New objective"</label>
-                <input id=input_id type="text" autocomplete="off" bind:value=new_objective/>
-                <button type="submit" class="button">"Add objective"</button>
+                <input id=input_id type="text" autocomplete="off" bind:value=new_objective />
+                <button type="submit" class="button">
+                    "Add objective"
+                </button>
             </form>
         </section>
     }

@@ -17,10 +17,20 @@ pub fn HorizonFields(
     end: RwSignal<String>,
 ) -> impl IntoView {
     view! {
-        <CheckedInput id=format!("{prefix}-start") label="Start year" value=start inputmode="numeric"
-            check=|t| parse_year(t).err().map(|e| e.to_string())/>
-        <CheckedInput id=format!("{prefix}-end") label="End year" value=end inputmode="numeric"
-            check=|t| parse_year(t).err().map(|e| e.to_string())/>
+        <CheckedInput
+            id=format!("{prefix}-start")
+            label="Start year"
+            value=start
+            inputmode="numeric"
+            check=|t| parse_year(t).err().map(|e| e.to_string())
+        />
+        <CheckedInput
+            id=format!("{prefix}-end")
+            label="End year"
+            value=end
+            inputmode="numeric"
+            check=|t| parse_year(t).err().map(|e| e.to_string())
+        />
         <p class="field-error horizon-error" role="alert">
             {move || horizon_problem(&start.get(), &end.get()).map(|e| e.to_string())}
         </p>
@@ -32,15 +42,25 @@ pub fn HorizonFields(
 pub fn CycleSelect(id: &'static str, cycle: RwSignal<PlanningCycle>) -> impl IntoView {
     view! {
         <label for=id>"Planning cycle"</label>
-        <select id=id on:change=move |ev| {
-            let chosen = event_target_value(&ev);
-            if let Some(c) = PlanningCycle::from_key(&chosen) {
-                cycle.set(c);
+        <select
+            id=id
+            on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                if let Some(c) = PlanningCycle::from_key(&chosen) {
+                    cycle.set(c);
+                }
             }
-        }>
-            {PlanningCycle::ALL.into_iter().map(|c| view! {
-                <option value=c.key() selected=move || cycle.get() == c>{c.label()}</option>
-            }).collect_view()}
+        >
+            {PlanningCycle::ALL
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <option value=c.key() selected=move || cycle.get() == c>
+                            {c.label()}
+                        </option>
+                    }
+                })
+                .collect_view()}
         </select>
     }
 }

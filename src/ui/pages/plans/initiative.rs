@@ -85,18 +85,52 @@ pub fn InitiativeRow(
                 <span class="item-title">{initiative.title.clone()}</span>
                 <span class="item-meta">{meta}</span>
             </div>
-            <ProgressBar value=Some(initiative.progress as f64 / 100.0) label="Initiative progress"/>
+            <ProgressBar
+                value=Some(initiative.progress as f64 / 100.0)
+                label="Initiative progress"
+            />
             <div class="item-actions">
-                <MoveButtons name=initiative.title.clone() index=index count=count on_move=on_move/>
-                <button type="button" class="button small" on:click=move |_| editing.set(true)
-                    aria-label=format!("Edit “{}”", initiative.title)>"Edit"</button>
-                <button type="button" class="button small danger" on:click=remove
-                    aria-label=format!("Remove “{}”", initiative.title)>"Remove"</button>
+                <MoveButtons
+                    name=initiative.title.clone()
+                    index=index
+                    count=count
+                    on_move=on_move
+                />
+                <button
+                    type="button"
+                    class="button small"
+                    on:click=move |_| editing.set(true)
+                    aria-label=format!("Edit “{}”", initiative.title)
+                >
+                    "Edit"
+                </button>
+                <button
+                    type="button"
+                    class="button small danger"
+                    on:click=remove
+                    aria-label=format!("Remove “{}”", initiative.title)
+                >
+                    "Remove"
+                </button>
             </div>
             <Show when=move || editing.get()>
-                <InitiativeForm objective=objective.clone() existing=Some(existing.clone()) on_done=Callback::new(move |()| editing.set(false))/>
+                <InitiativeForm
+                    objective=objective.clone()
+                    existing=Some(existing.clone())
+                    on_done=Callback::new(move |()| editing.set(false))
+                />
             </Show>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </li>
     }
 }
@@ -193,28 +227,92 @@ pub fn InitiativeForm(
         }
     };
     view! {
-        <form class="form" on:submit=submit aria-label=if existing.is_some() { "Edit initiative" } else { "New initiative" }>
+        <form
+            class="form"
+            on:submit=submit
+            aria-label=if existing.is_some() { "Edit initiative" } else { "New initiative" }
+        >
             <div class="form-grid">
-                <CheckedInput id=field("title") label="Title" value=title/>
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
-                <CheckedInput id=field("start") label="Start" value=start kind="date" check=optional_date/>
-                <CheckedInput id=field("end") label="End" value=end kind="date" check=optional_date/>
-                <CheckedInput id=field("budget") label="Budget" value=budget inputmode="numeric" check=|t| parse_amount(t).err().map(|e| e.to_string())/>
-                <CheckedInput id=field("headcount") label="Headcount" value=headcount inputmode="decimal" check=|t| parse_headcount(t).err().map(|e| e.to_string())/>
+                <CheckedInput id=field("title") label="Title" value=title />
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
+                <CheckedInput
+                    id=field("start")
+                    label="Start"
+                    value=start
+                    kind="date"
+                    check=optional_date
+                />
+                <CheckedInput
+                    id=field("end")
+                    label="End"
+                    value=end
+                    kind="date"
+                    check=optional_date
+                />
+                <CheckedInput
+                    id=field("budget")
+                    label="Budget"
+                    value=budget
+                    inputmode="numeric"
+                    check=|t| parse_amount(t).err().map(|e| e.to_string())
+                />
+                <CheckedInput
+                    id=field("headcount")
+                    label="Headcount"
+                    value=headcount
+                    inputmode="decimal"
+                    check=|t| parse_headcount(t).err().map(|e| e.to_string())
+                />
                 <label for=field("status")>"Status"</label>
-                <select id=field("status") on:change=move |ev| {
-                    let chosen = event_target_value(&ev);
-                    if let Some(s) = InitiativeStatus::from_key(&chosen) { status.set(s) }
-                }>
-                    {InitiativeStatus::ALL.into_iter().map(|s| view! { <option value=s.key() selected=move || status.get() == s>{s.label()}</option> }).collect_view()}
+                <select
+                    id=field("status")
+                    on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        if let Some(s) = InitiativeStatus::from_key(&chosen) {
+                            status.set(s)
+                        }
+                    }
+                >
+                    {InitiativeStatus::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.key() selected=move || status.get() == s>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
-                <CheckedInput id=field("progress") label="Progress (%)" value=progress inputmode="numeric" check=|t| parse_percent(t).err().map(|e| e.to_string())/>
-                {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
+                <CheckedInput
+                    id=field("progress")
+                    label="Progress (%)"
+                    value=progress
+                    inputmode="numeric"
+                    check=|t| parse_percent(t).err().map(|e| e.to_string())
+                />
+                {existing
+                    .is_some()
+                    .then(|| view! { <ObjectiveSelect id=field("objective") chosen=under /> })}
             </div>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save initiative"</button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+                <button type="submit" class="button primary">
+                    "Save initiative"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

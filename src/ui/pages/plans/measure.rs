@@ -74,9 +74,24 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             view! {
                 <li class="actual">
                     <span>{text}</span>
-                    <button type="button" class="button small" aria-label=label on:click=move |_| {
-                        error.set(document.edit("Remove an actual", |plan| plan.remove_actual(&id, &d)).err())
-                    }>"Remove"</button>
+                    <button
+                        type="button"
+                        class="button small"
+                        aria-label=label
+                        on:click=move |_| {
+                            error
+                                .set(
+                                    document
+                                        .edit(
+                                            "Remove an actual",
+                                            |plan| plan.remove_actual(&id, &d),
+                                        )
+                                        .err(),
+                                )
+                        }
+                    >
+                        "Remove"
+                    </button>
                 </li>
             }
         })
@@ -117,36 +132,77 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             <div class="item-main">
                 <span class="item-title">{measure.name.clone()}</span>
                 <span class="item-meta">{summary}</span>
-                {owner.map(|owner| view! { <span class="item-meta" data-testid="measure-owner">{owner}</span> })}
+                {owner
+                    .map(|owner| {
+                        view! {
+                            <span class="item-meta" data-testid="measure-owner">
+                                {owner}
+                            </span>
+                        }
+                    })}
             </div>
-            <HealthTag rag=measure.rag()/>
+            <HealthTag rag=measure.rag() />
             <div class="item-actions">
-                <MoveButtons name=measure.name.clone() index=index count=count on_move=on_move/>
+                <MoveButtons name=measure.name.clone() index=index count=count on_move=on_move />
             </div>
-            <details class="measure-details" open=panels.is_open(&panel)
-                on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>
+            <details
+                class="measure-details"
+                open=panels.is_open(&panel)
+                on:toggle=move |ev| panels.toggled(&toggle_key, &ev)
+            >
                 <summary>{format!("Actuals and chart ({})", measure.actuals.len())}</summary>
-                <MeasureChart measure=measure.clone()/>
+                <MeasureChart measure=measure.clone() />
                 <p class="item-meta">{measure.explain()}</p>
                 <ul class="actuals">{actuals}</ul>
-                <form class="inline-form" on:submit=record aria-label=format!("Record an actual of {}", measure.name)>
+                <form
+                    class="inline-form"
+                    on:submit=record
+                    aria-label=format!("Record an actual of {}", measure.name)
+                >
                     <label for=date_id.clone()>"Date"</label>
-                    <input id=date_id type="date" bind:value=date/>
+                    <input id=date_id type="date" bind:value=date />
                     <label for=value_id.clone()>"Value"</label>
-                    <input id=value_id type="text" inputmode="decimal" autocomplete="off" bind:value=value
-                        aria-invalid=move || value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()/>
-                    <button type="submit" class="button">"Record actual"</button>
+                    <input
+                        id=value_id
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        bind:value=value
+                        aria-invalid=move || {
+                            value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()
+                        }
+                    />
+                    <button type="submit" class="button">
+                        "Record actual"
+                    </button>
                 </form>
                 <div class="item-actions">
-                    <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit measure"</button>
-                    <button type="button" class="button small danger" on:click=remove>"Remove measure"</button>
+                    <button type="button" class="button small" on:click=move |_| editing.set(true)>
+                        "Edit measure"
+                    </button>
+                    <button type="button" class="button small danger" on:click=remove>
+                        "Remove measure"
+                    </button>
                 </div>
                 <Show when=move || editing.get()>
-                    <MeasureForm objective=objective.clone() existing=Some((edit_id.clone(), form_measure.clone()))
-                        on_done=Callback::new(move |()| editing.set(false))/>
+                    <MeasureForm
+                        objective=objective.clone()
+                        existing=Some((edit_id.clone(), form_measure.clone()))
+                        on_done=Callback::new(move |()| editing.set(false))
+                    />
                 </Show>
             </details>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </li>
     }
 }
@@ -263,26 +319,86 @@ pub fn MeasureForm(
         }
     };
     view! {
-        <form class="form" on:submit=submit aria-label=if existing.is_some() { "Edit measure" } else { "New measure" }>
+        <form
+            class="form"
+            on:submit=submit
+            aria-label=if existing.is_some() { "Edit measure" } else { "New measure" }
+        >
             <div class="form-grid">
-                <CheckedInput id=field("name") label="Name" value=name/>
-                <CheckedInput id=field("unit") label="Unit" value=unit/>
-                <CheckedInput id=field("baseline") label="Baseline" value=baseline inputmode="decimal" check=|t| parse_number(t).err().map(|e| e.to_string())/>
-                <CheckedInput id=field("target") label="Target" value=target inputmode="decimal" check=|t| parse_number(t).err().map(|e| e.to_string())/>
+                <CheckedInput id=field("name") label="Name" value=name />
+                <CheckedInput id=field("unit") label="Unit" value=unit />
+                <CheckedInput
+                    id=field("baseline")
+                    label="Baseline"
+                    value=baseline
+                    inputmode="decimal"
+                    check=|t| parse_number(t).err().map(|e| e.to_string())
+                />
+                <CheckedInput
+                    id=field("target")
+                    label="Target"
+                    value=target
+                    inputmode="decimal"
+                    check=|t| parse_number(t).err().map(|e| e.to_string())
+                />
                 <label for=field("direction")>"Good is"</label>
-                <select id=field("direction") on:change=move |ev| direction.set(if event_target_value(&ev) == "Down" { Direction::Down } else { Direction::Up })>
-                    <option value="Up" selected=move || direction.get() == Direction::Up>"Up (higher is better)"</option>
-                    <option value="Down" selected=move || direction.get() == Direction::Down>"Down (lower is better)"</option>
+                <select
+                    id=field("direction")
+                    on:change=move |ev| {
+                        direction
+                            .set(
+                                if event_target_value(&ev) == "Down" {
+                                    Direction::Down
+                                } else {
+                                    Direction::Up
+                                },
+                            )
+                    }
+                >
+                    <option value="Up" selected=move || direction.get() == Direction::Up>
+                        "Up (higher is better)"
+                    </option>
+                    <option value="Down" selected=move || direction.get() == Direction::Down>
+                        "Down (lower is better)"
+                    </option>
                 </select>
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
-                <CheckedInput id=field("green") label="Green from (blank: the target)" value=green inputmode="decimal" check=optional_number/>
-                <CheckedInput id=field("amber") label="Amber from (blank: 80% of the way)" value=amber inputmode="decimal" check=optional_number/>
-                {existing.is_some().then(|| view! { <ObjectiveSelect id=field("objective") chosen=under/> })}
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
+                <CheckedInput
+                    id=field("green")
+                    label="Green from (blank: the target)"
+                    value=green
+                    inputmode="decimal"
+                    check=optional_number
+                />
+                <CheckedInput
+                    id=field("amber")
+                    label="Amber from (blank: 80% of the way)"
+                    value=amber
+                    inputmode="decimal"
+                    check=optional_number
+                />
+                {existing
+                    .is_some()
+                    .then(|| view! { <ObjectiveSelect id=field("objective") chosen=under /> })}
             </div>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save measure"</button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+                <button type="submit" class="button primary">
+                    "Save measure"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

@@ -89,28 +89,41 @@ pub fn PlansPage() -> impl IntoView {
             <div class="section-header">
                 <div class="chips" role="group" aria-label="Show plans by status">
                     {filter_button(None, "All")}
-                    {PlanStatus::ALL.into_iter().map(|s| filter_button(Some(s), s.label())).collect_view()}
+                    {PlanStatus::ALL
+                        .into_iter()
+                        .map(|s| filter_button(Some(s), s.label()))
+                        .collect_view()}
                 </div>
-                <button type="button" class="button primary" on:click=move |_| creating.set(true)
-                    disabled=move || creating.get()>
+                <button
+                    type="button"
+                    class="button primary"
+                    on:click=move |_| creating.set(true)
+                    disabled=move || creating.get()
+                >
                     "New plan"
                 </button>
             </div>
             <Show when=move || creating.get()>
-                <NewPlanForm on_done=Callback::new(move |()| creating.set(false))/>
+                <NewPlanForm on_done=Callback::new(move |()| creating.set(false)) />
             </Show>
             <Show
                 when=move || !listed().is_empty()
-                fallback=|| view! {
-                    <div class="card empty-state">
-                        <p>"A plan holds the organisation's mission, vision and values, its environment scan (SWOT and PESTLE), and goals broken into objectives, initiatives and measures, with the board's approval and named versions."</p>
-                        <p>"Start with “New plan”."</p>
-                    </div>
+                fallback=|| {
+                    view! {
+                        <div class="card empty-state">
+                            <p>
+                                "A plan holds the organisation's mission, vision and values, its environment scan (SWOT and PESTLE), and goals broken into objectives, initiatives and measures, with the board's approval and named versions."
+                            </p>
+                            <p>"Start with “New plan”."</p>
+                        </div>
+                    }
                 }
             >
                 <ul class="item-list plan-list">
                     <For each=shown key=|id| *id let:id>
-                        <li class="item"><PlanCard id=id/></li>
+                        <li class="item">
+                            <PlanCard id=id />
+                        </li>
                     </For>
                 </ul>
                 <Show when=move || shown().is_empty()>

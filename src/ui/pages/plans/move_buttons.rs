@@ -12,12 +12,27 @@ pub fn MoveButtons(
     /// Called with the index to move the item to.
     on_move: Callback<usize>,
 ) -> impl IntoView {
+    // Named before the markup: leptosfmt 0.1.33 drops the braces around an attribute
+    // value and then reads a `>` in it as the end of the tag.
+    let last = index + 1 >= count;
     view! {
-        <button type="button" class="button small" disabled={index == 0}
+        <button
+            type="button"
+            class="button small"
+            disabled=index == 0
             on:click=move |_| on_move.run(index.saturating_sub(1))
-            aria-label=format!("Move “{name}” up")>"↑"</button>
-        <button type="button" class="button small" disabled={index + 1 >= count}
+            aria-label=format!("Move “{name}” up")
+        >
+            "↑"
+        </button>
+        <button
+            type="button"
+            class="button small"
+            disabled=last
             on:click=move |_| on_move.run(index + 1)
-            aria-label=format!("Move “{name}” down")>"↓"</button>
+            aria-label=format!("Move “{name}” down")
+        >
+            "↓"
+        </button>
     }
 }

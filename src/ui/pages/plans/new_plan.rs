@@ -51,15 +51,35 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
             <h2>"New plan"</h2>
             <div class="form-grid">
                 <label for="new-plan-title">"Title"</label>
-                <input id="new-plan-title" type="text" required autocomplete="off" bind:value=title
-                    placeholder="e.g. Strategy 2027–2029"/>
-                <HorizonFields prefix="new-plan" start=start end=end/>
-                <CycleSelect id="new-plan-cycle" cycle=cycle/>
+                <input
+                    id="new-plan-title"
+                    type="text"
+                    required
+                    autocomplete="off"
+                    bind:value=title
+                    placeholder="e.g. Strategy 2027–2029"
+                />
+                <HorizonFields prefix="new-plan" start=start end=end />
+                <CycleSelect id="new-plan-cycle" cycle=cycle />
             </div>
-            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || busy.get()>"Create plan"</button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    "Create plan"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

@@ -157,10 +157,23 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                 let checked = *on;
                 view! {
                     <li class="check">
-                        <input type="checkbox" id=box_id.clone() checked=checked on:change=move |ev| {
-                            let linked = event_target_checked(&ev);
-                            error.set(document.edit("Link an objective", |plan| plan.link(&item, &objective, linked)).err());
-                        }/>
+                        <input
+                            type="checkbox"
+                            id=box_id.clone()
+                            checked=checked
+                            on:change=move |ev| {
+                                let linked = event_target_checked(&ev);
+                                error
+                                    .set(
+                                        document
+                                            .edit(
+                                                "Link an objective",
+                                                |plan| plan.link(&item, &objective, linked),
+                                            )
+                                            .err(),
+                                    );
+                            }
+                        />
                         <label for=box_id>{format!("{kind}: {text}")}</label>
                     </li>
                 }
@@ -170,13 +183,22 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
             .measures
             .iter()
             .enumerate()
-            .map(|(index, (mid, m))| view! { <MeasureRow id=mid.clone() measure=m.clone() index=index count=d.measures.len()/> })
+            .map(|(index, (mid, m))| view! { <MeasureRow id=mid.clone() measure=m.clone() index=index count=d.measures.len() /> })
             .collect_view();
         let initiatives = d
             .initiatives
             .iter()
             .enumerate()
-            .map(|(index, (iid, i))| view! { <InitiativeRow id=iid.clone() initiative=i.clone() index=index count=d.initiatives.len()/> })
+            .map(|(index, (iid, i))| {
+                view! {
+                    <InitiativeRow
+                        id=iid.clone()
+                        initiative=i.clone()
+                        index=index
+                        count=d.initiatives.len()
+                    />
+                }
+            })
             .collect_view();
         let objective_for_form = d.objective.clone();
         let remove = remove.clone();
@@ -189,48 +211,128 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                     <div class="item-main">
                         <h3 id=heading_id.clone()>{title.clone()}</h3>
                         {(!meta.is_empty()).then(|| view! { <p class="item-meta">{meta}</p> })}
-                        {(!answered.is_empty()).then(|| view! { <p class="item-meta">"Answers "{answered.join("; ")}</p> })}
+                        {(!answered.is_empty())
+                            .then(|| {
+                                view! { <p class="item-meta">"Answers "{answered.join("; ")}</p> }
+                            })}
                     </div>
-                    <RollupSummary health=health label="Objective progress" panel=why_key.clone()/>
+                    <RollupSummary health=health label="Objective progress" panel=why_key.clone() />
                 </header>
                 <div class="item-actions">
-                    <button type="button" class="button small" on:click=move |_| editing.set(true)>"Edit objective"</button>
-                    <MoveButtons name=title.clone() index=index count=count on_move=on_move/>
-                    <details class="links" open=panels.is_open(&answers_key)
-                        on:toggle={let key = answers_key.clone(); move |ev| panels.toggled(&key, &ev)}>
+                    <button type="button" class="button small" on:click=move |_| editing.set(true)>
+                        "Edit objective"
+                    </button>
+                    <MoveButtons name=title.clone() index=index count=count on_move=on_move />
+                    <details
+                        class="links"
+                        open=panels.is_open(&answers_key)
+                        on:toggle={
+                            let key = answers_key.clone();
+                            move |ev| panels.toggled(&key, &ev)
+                        }
+                    >
                         <summary>"Answers…"</summary>
                         <ul class="check-list">{link_boxes}</ul>
                     </details>
-                    <Show when=move || !confirming.get() fallback={
-                        let remove = remove.clone();
-                        move || view! {
-                            <span class="confirm-text">"Remove with its measures and initiatives?"</span>
-                            <button type="button" class="button small danger" on:click=remove.clone()>"Remove"</button>
-                            <button type="button" class="button small" on:click=move |_| confirming.set(false)>"Keep"</button>
+                    <Show
+                        when=move || !confirming.get()
+                        fallback={
+                            let remove = remove.clone();
+                            move || {
+                                view! {
+                                    <span class="confirm-text">
+                                        "Remove with its measures and initiatives?"
+                                    </span>
+                                    <button
+                                        type="button"
+                                        class="button small danger"
+                                        on:click=remove.clone()
+                                    >
+                                        "Remove"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button small"
+                                        on:click=move |_| confirming.set(false)
+                                    >
+                                        "Keep"
+                                    </button>
+                                }
+                            }
                         }
-                    }>
-                        <button type="button" class="button small danger" on:click=move |_| confirming.set(true)>"Remove objective"</button>
+                    >
+                        <button
+                            type="button"
+                            class="button small danger"
+                            on:click=move |_| confirming.set(true)
+                        >
+                            "Remove objective"
+                        </button>
                     </Show>
                 </div>
                 <Show when=move || editing.get()>
-                    <ObjectiveForm id=id.clone() objective=objective_for_form.clone() on_done=Callback::new(move |()| editing.set(false))/>
+                    <ObjectiveForm
+                        id=id.clone()
+                        objective=objective_for_form.clone()
+                        on_done=Callback::new(move |()| editing.set(false))
+                    />
                 </Show>
-                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
                 <h4>"Measures"</h4>
                 <ul class="item-list measures">{measures}</ul>
-                <Show when=move || adding_measure.get() fallback=move || view! {
-                    <button type="button" class="button small" on:click=move |_| adding_measure.set(true)>"Add measure"</button>
-                }>
-                    <MeasureForm objective=for_measure.clone() existing=None on_done=Callback::new(move |()| adding_measure.set(false))/>
+                <Show
+                    when=move || adding_measure.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="button"
+                                class="button small"
+                                on:click=move |_| adding_measure.set(true)
+                            >
+                                "Add measure"
+                            </button>
+                        }
+                    }
+                >
+                    <MeasureForm
+                        objective=for_measure.clone()
+                        existing=None
+                        on_done=Callback::new(move |()| adding_measure.set(false))
+                    />
                 </Show>
                 <h4>"Initiatives"</h4>
                 <ul class="item-list initiatives">{initiatives}</ul>
-                <Show when=move || adding_initiative.get() fallback=move || view! {
-                    <button type="button" class="button small" on:click=move |_| adding_initiative.set(true)>"Add initiative"</button>
-                }>
-                    <InitiativeForm objective=for_initiative.clone() existing=None on_done=Callback::new(move |()| adding_initiative.set(false))/>
+                <Show
+                    when=move || adding_initiative.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="button"
+                                class="button small"
+                                on:click=move |_| adding_initiative.set(true)
+                            >
+                                "Add initiative"
+                            </button>
+                        }
+                    }
+                >
+                    <InitiativeForm
+                        objective=for_initiative.clone()
+                        existing=None
+                        on_done=Callback::new(move |()| adding_initiative.set(false))
+                    />
                 </Show>
-                <super::aligned_goals::AlignedGoals objective=aligned_id/>
+                <super::aligned_goals::AlignedGoals objective=aligned_id />
             </article>
         }
         .into_any()
@@ -293,25 +395,53 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
         <form class="form" on:submit=submit aria-label="Edit objective">
             <div class="form-grid">
                 <label for=field("title")>"Title"</label>
-                <input id=field("title") type="text" bind:value=title/>
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one"/>
+                <input id=field("title") type="text" bind:value=title />
+                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
                 <label for=field("due")>"Due"</label>
                 <div class="field">
-                    <input id=field("due") type="date" bind:value=due aria-invalid=move || due_error().is_some().to_string()/>
+                    <input
+                        id=field("due")
+                        type="date"
+                        bind:value=due
+                        aria-invalid=move || due_error().is_some().to_string()
+                    />
                     <p class="field-error">{due_error}</p>
                 </div>
                 <label for=field("goal")>"Goal"</label>
                 <select id=field("goal") on:change=move |ev| goal.set(event_target_value(&ev))>
-                    {move || goals().into_iter().map(|(value, label)| {
-                        let selected = value.clone();
-                        view! { <option value=value selected=move || goal.get() == selected>{label}</option> }
-                    }).collect_view()}
+                    {move || {
+                        goals()
+                            .into_iter()
+                            .map(|(value, label)| {
+                                let selected = value.clone();
+                                view! {
+                                    <option value=value selected=move || goal.get() == selected>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save objective"</button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+                <button type="submit" class="button primary">
+                    "Save objective"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }
@@ -342,10 +472,19 @@ pub fn ObjectiveSelect(id: String, chosen: RwSignal<String>) -> impl IntoView {
     view! {
         <label for=id.clone()>"Objective"</label>
         <select id=id on:change=move |ev| chosen.set(event_target_value(&ev))>
-            {move || choices().into_iter().map(|(value, label)| {
-                let is = value.clone();
-                view! { <option value=value selected=move || chosen.get() == is>{label}</option> }
-            }).collect_view()}
+            {move || {
+                choices()
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let is = value.clone();
+                        view! {
+                            <option value=value selected=move || chosen.get() == is>
+                                {label}
+                            </option>
+                        }
+                    })
+                    .collect_view()
+            }}
         </select>
     }
 }

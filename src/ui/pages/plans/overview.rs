@@ -22,10 +22,10 @@ use crate::ui::{href, PlanDocument, PlansState, WorkspaceState};
 pub fn OverviewSection() -> impl IntoView {
     view! {
         <div class="plan-overview">
-            <StatusPanel/>
-            <DetailsForm/>
-            <Participants/>
-            <DirectionPanel/>
+            <StatusPanel />
+            <DetailsForm />
+            <Participants />
+            <DirectionPanel />
         </div>
     }
 }
@@ -139,51 +139,95 @@ fn StatusPanel() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="status-heading">
             <h2 id="status-heading">"Status"</h2>
-            <p>"This plan is "<strong data-testid="status-text">{move || status.get().label().to_lowercase()}</strong>"."</p>
-            {move || changed_since().map(|(version, changes)| view! {
-                <div class="notice notice-warning" data-testid="changed-since-approval">
-                    <p><strong>"Changed since approval. "</strong>
-                        {format!("Since “{version}”, the plan has changed; the board has not approved these changes:")}</p>
-                    <ul>
-                        {changes.iter().map(|c| view! { <li>{c.sentence()}</li> }).collect_view()}
-                    </ul>
-                    <button type="button" class="button primary" on:click=ask_again>"Ask the board to approve again"</button>
-                </div>
-            })}
+            <p>
+                "This plan is "
+                <strong data-testid="status-text">
+                    {move || status.get().label().to_lowercase()}
+                </strong>"."
+            </p>
+            {move || {
+                changed_since()
+                    .map(|(version, changes)| {
+                        view! {
+                            <div class="notice notice-warning" data-testid="changed-since-approval">
+                                <p>
+                                    <strong>"Changed since approval. "</strong>
+                                    {format!(
+                                        "Since “{version}”, the plan has changed; the board has not approved these changes:",
+                                    )}
+                                </p>
+                                <ul>
+                                    {changes
+                                        .iter()
+                                        .map(|c| view! { <li>{c.sentence()}</li> })
+                                        .collect_view()}
+                                </ul>
+                                <button type="button" class="button primary" on:click=ask_again>
+                                    "Ask the board to approve again"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <div class="form-actions">
                 {move || {
                     let from = status.get();
-                    document.view.with(|p| p.as_ref().map(|p| p.next_statuses()).unwrap_or_default())
+                    document
+                        .view
+                        .with(|p| p.as_ref().map(|p| p.next_statuses()).unwrap_or_default())
                         .into_iter()
-                        .map(|to| view! {
-                            <button type="button" class="button" on:click=move |_| move_to(to)>{action_label(to, from)}</button>
+                        .map(|to| {
+                            view! {
+                                <button type="button" class="button" on:click=move |_| move_to(to)>
+                                    {action_label(to, from)}
+                                </button>
+                            }
                         })
                         .collect_view()
-                }}
-                <Show when=move || status.get() == PlanStatus::InReview>
-                    <button type="button" class="button primary" on:click=approve
+                }} <Show when=move || status.get() == PlanStatus::InReview>
+                    <button
+                        type="button"
+                        class="button primary"
+                        on:click=approve
                         disabled=move || !matches!(can_approve(), Some(Ok(_)))
-                        aria-describedby="approve-why">
+                        aria-describedby="approve-why"
+                    >
                         "Approve"
                     </button>
                 </Show>
-                <Show when=move || matches!(status.get(), PlanStatus::Approved | PlanStatus::Archived)>
-                    <button type="button" class="button" on:click=next_cycle.clone()>"Start next year's plan"</button>
+                <Show when=move || {
+                    matches!(status.get(), PlanStatus::Approved | PlanStatus::Archived)
+                }>
+                    <button type="button" class="button" on:click=next_cycle.clone()>
+                        "Start next year's plan"
+                    </button>
                 </Show>
             </div>
-            <p class="item-meta" id="approve-why">{move || match (status.get(), can_approve()) {
-                (PlanStatus::InReview, Some(Err(why))) => why.to_string(),
-                (PlanStatus::InReview, Some(Ok(role))) => format!("You can approve as {}.", role.label().to_lowercase()),
-                _ => String::new(),
-            }}</p>
-            <crate::ui::components::FormMessage message=message/>
+            <p class="item-meta" id="approve-why">
+                {move || match (status.get(), can_approve()) {
+                    (PlanStatus::InReview, Some(Err(why))) => why.to_string(),
+                    (PlanStatus::InReview, Some(Ok(role))) => {
+                        format!("You can approve as {}.", role.label().to_lowercase())
+                    }
+                    _ => String::new(),
+                }}
+            </p>
+            <crate::ui::components::FormMessage message=message />
             <ul class="approvals">
                 {move || approvals().into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}
             </ul>
-            {move || predecessor().map(|id| view! {
-                <p>"Continues "<a href=href(&format!("/plans/{id}"))>"last cycle's plan"</a>
-                " (compare the two under Versions)."</p>
-            })}
+            {move || {
+                predecessor()
+                    .map(|id| {
+                        view! {
+                            <p>
+                                "Continues "
+                                <a href=href(&format!("/plans/{id}"))>"last cycle's plan"</a>
+                                " (compare the two under Versions)."
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -237,18 +281,30 @@ fn DetailsForm() -> impl IntoView {
         <form class="card form" on:submit=submit aria-labelledby="details-heading">
             <h2 id="details-heading">"Details"</h2>
             <div class="form-grid">
-                <CheckedInput id="plan-title".into() label="Title" value=title/>
-                <HorizonFields prefix="plan" start=start end=end/>
-                <CycleSelect id="plan-cycle" cycle=cycle/>
-                <CheckedInput id="plan-currency".into() label="Currency" value=currency/>
-                <CheckedInput id="plan-budget".into() label="Budget available" value=budget inputmode="numeric"
-                    check=|t| parse_amount(t).err().map(|e| e.to_string())/>
-                <CheckedInput id="plan-headcount".into() label="Headcount available" value=headcount inputmode="decimal"
-                    check=|t| parse_headcount(t).err().map(|e| e.to_string())/>
+                <CheckedInput id="plan-title".into() label="Title" value=title />
+                <HorizonFields prefix="plan" start=start end=end />
+                <CycleSelect id="plan-cycle" cycle=cycle />
+                <CheckedInput id="plan-currency".into() label="Currency" value=currency />
+                <CheckedInput
+                    id="plan-budget".into()
+                    label="Budget available"
+                    value=budget
+                    inputmode="numeric"
+                    check=|t| parse_amount(t).err().map(|e| e.to_string())
+                />
+                <CheckedInput
+                    id="plan-headcount".into()
+                    label="Headcount available"
+                    value=headcount
+                    inputmode="decimal"
+                    check=|t| parse_headcount(t).err().map(|e| e.to_string())
+                />
             </div>
-            <crate::ui::components::FormMessage message=message/>
+            <crate::ui::components::FormMessage message=message />
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save details"</button>
+                <button type="submit" class="button primary">
+                    "Save details"
+                </button>
             </div>
         </form>
     }
@@ -314,7 +370,9 @@ fn Participants() -> impl IntoView {
             .into_iter()
             .map(move |r| {
                 view! {
-                    <option value=r.key() selected=r == current>{r.label()}</option>
+                    <option value=r.key() selected=r == current>
+                        {r.label()}
+                    </option>
                 }
             })
             .collect_view()
@@ -334,29 +392,79 @@ fn Participants() -> impl IntoView {
                         let role_id = id.clone();
                         view! {
                             <li class="item participant">
-                                <label for=select_id.clone() class="item-title">{name.clone()}</label>
-                                <select id=select_id on:change=move |ev| {
-                                    if let Some(r) = parse_role(event_target_value(&ev)) { set_role(role_id.clone(), r) }
-                                }>{role_options(current)}</select>
-                                <button type="button" class="button" aria-label=format!("Remove {name} from the plan")
+                                <label for=select_id.clone() class="item-title">
+                                    {name.clone()}
+                                </label>
+                                <select
+                                    id=select_id
+                                    on:change=move |ev| {
+                                        if let Some(r) = parse_role(event_target_value(&ev)) {
+                                            set_role(role_id.clone(), r)
+                                        }
+                                    }
+                                >
+                                    {role_options(current)}
+                                </select>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    aria-label=format!("Remove {name} from the plan")
                                     on:click=move |_| {
                                         let id = remove_id.clone();
-                                        error.set(document.edit("Remove a participant", |plan| { plan.remove_participant(&id); Ok::<(), std::convert::Infallible>(()) }).err());
-                                    }>"Remove"</button>
+                                        error
+                                            .set(
+                                                document
+                                                    .edit(
+                                                        "Remove a participant",
+                                                        |plan| {
+                                                            plan.remove_participant(&id);
+                                                            Ok::<(), std::convert::Infallible>(())
+                                                        },
+                                                    )
+                                                    .err(),
+                                            );
+                                    }
+                                >
+                                    "Remove"
+                                </button>
                             </li>
                         }
                     }
                 </For>
             </ul>
             <form class="inline-form" on:submit=add aria-label="Add a participant">
-                <PersonSelect id="participant-person".into() label="Person" chosen=person none="Choose…"/>
+                <PersonSelect
+                    id="participant-person".into()
+                    label="Person"
+                    chosen=person
+                    none="Choose…"
+                />
                 <label for="participant-role">"Role"</label>
-                <select id="participant-role" on:change=move |ev| { if let Some(r) = parse_role(event_target_value(&ev)) { role.set(r) } }>
+                <select
+                    id="participant-role"
+                    on:change=move |ev| {
+                        if let Some(r) = parse_role(event_target_value(&ev)) {
+                            role.set(r)
+                        }
+                    }
+                >
                     {role_options(Role::Board)}
                 </select>
-                <button type="submit" class="button">"Add participant"</button>
+                <button type="submit" class="button">
+                    "Add participant"
+                </button>
             </form>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -383,14 +491,23 @@ fn DirectionPanel() -> impl IntoView {
         });
         view! {
             <div class="statement">
-                <CollaborativeText id=id label=which.label().to_owned() value=value on_input=on_input placeholder=placeholder rows=3/>
+                <CollaborativeText
+                    id=id
+                    label=which.label().to_owned()
+                    value=value
+                    on_input=on_input
+                    placeholder=placeholder
+                    rows=3
+                />
             </div>
         }
     };
     view! {
         <section class="card" aria-labelledby="direction-heading">
             <h2 id="direction-heading">"Direction"</h2>
-            <p class="item-meta">"Written together: what each person types merges with what others type at the same time."</p>
+            <p class="item-meta">
+                "Written together: what each person types merges with what others type at the same time."
+            </p>
             {statement(Statement::Mission, "plan-mission", "Why the organisation exists")}
             {statement(Statement::Vision, "plan-vision", "Where it is going")}
             {statement(Statement::Values, "plan-values", "How it behaves on the way")}

@@ -14,12 +14,17 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
     let plans = expect_context::<PlansState>();
     let document = move || plans.get(&id);
     let link = href(&format!("/plans/{id}"));
-    move || {
-        match document().and_then(|d| d.view.get()) {
+    move || match document().and_then(|d| d.view.get()) {
         None => view! {
             <div class="card plan-card">
                 <p class="item-title">"A plan not on this device yet"</p>
-                <p class="item-meta">{if document().is_some() { "Waiting for it from the relay…" } else { "Opening…" }}</p>
+                <p class="item-meta">
+                    {if document().is_some() {
+                        "Waiting for it from the relay…"
+                    } else {
+                        "Opening…"
+                    }}
+                </p>
             </div>
         }
         .into_any(),
@@ -29,17 +34,20 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
                 <a class="card plan-card" href=link.clone() data-testid="plan-card">
                     <div class="item-main">
                         <span class="item-title">{plan.title.clone()}</span>
-                        <span class="item-meta">{format!("{} · {}", plan.horizon(), plan.cycle.label())}</span>
+                        <span class="item-meta">
+                            {format!("{} · {}", plan.horizon(), plan.cycle.label())}
+                        </span>
                     </div>
                     <div class="plan-card-figures">
-                        <span class="tag status" data-status=plan.status.key()>{plan.status.label()}</span>
-                        <HealthTag rag=health.rag/>
-                        <ProgressBar value=health.progress label="Overall progress"/>
+                        <span class="tag status" data-status=plan.status.key()>
+                            {plan.status.label()}
+                        </span>
+                        <HealthTag rag=health.rag />
+                        <ProgressBar value=health.progress label="Overall progress" />
                     </div>
                 </a>
             }
             .into_any()
         }
-    }
     }
 }

@@ -51,18 +51,24 @@ pub fn PlanPage() -> impl IntoView {
     move || {
         let Some(id) = id() else {
             return view! {
-                <section class="page"><h1>"No such plan"</h1>
-                <p>"This address does not name a plan. "<a href=href("/plans")>"All plans"</a></p></section>
+                <section class="page">
+                    <h1>"No such plan"</h1>
+                    <p>
+                        "This address does not name a plan. "<a href=href("/plans")>"All plans"</a>
+                    </p>
+                </section>
             }
             .into_any();
         };
         match plans.get(&id) {
-            None => {
-                view! { <section class="page"><p role="status">"Opening the plan…"</p></section> }
-                    .into_any()
+            None => view! {
+                <section class="page">
+                    <p role="status">"Opening the plan…"</p>
+                </section>
             }
+            .into_any(),
             Some(document) => {
-                view! { <PlanView document=document section=Signal::derive(section)/> }.into_any()
+                view! { <PlanView document=document section=Signal::derive(section) /> }.into_any()
             }
         }
     }
@@ -84,13 +90,15 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
                 let health = rollup.with(|r| r.plan.clone());
                 view! {
                     <header class="page-header plan-header">
-                        <p class="breadcrumb"><a href=href("/plans")>"Plans"</a></p>
+                        <p class="breadcrumb">
+                            <a href=href("/plans")>"Plans"</a>
+                        </p>
                         <h1 id="plan-heading">{plan.title.clone()}</h1>
                         <p class="page-summary">
                             {format!("{} · {} · ", plan.horizon(), plan.cycle.label())}
-                            <span class="tag status" data-testid="plan-status">{plan.status.label()}</span>
-                            " "
-                            <HealthTag rag=health.rag/>
+                            <span class="tag status" data-testid="plan-status">
+                                {plan.status.label()}
+                            </span> " " <HealthTag rag=health.rag />
                             {format!(" · progress {}", health.progress_text())}
                         </p>
                     </header>
@@ -105,7 +113,13 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
             .map(|(slug, label)| {
                 let link = href(&format!("/plans/{id}/{slug}"));
                 let current = (current == slug).then_some("page");
-                view! { <li><a href=link aria-current=current>{label}</a></li> }
+                view! {
+                    <li>
+                        <a href=link aria-current=current>
+                            {label}
+                        </a>
+                    </li>
+                }
             })
             .collect_view()
     };
@@ -117,9 +131,12 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
     move || {
         if let Some(problem) = problem.get() {
             return view! {
-                <section class="page"><div class="notice notice-warning" role="alert">
-                    <p>{problem}</p><p>"Nothing has been changed or deleted."</p>
-                </div></section>
+                <section class="page">
+                    <div class="notice notice-warning" role="alert">
+                        <p>{problem}</p>
+                        <p>"Nothing has been changed or deleted."</p>
+                    </div>
+                </section>
             }
             .into_any();
         }
@@ -127,27 +144,31 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
             return view! {
                 <section class="page" data-testid="plan-waiting">
                     <h1>"Waiting for this plan"</h1>
-                    <p>"This device does not have the plan yet; it appears as soon as it arrives from the relay."</p>
+                    <p>
+                        "This device does not have the plan yet; it appears as soon as it arrives from the relay."
+                    </p>
                 </section>
             }
             .into_any();
         }
         let body = match section.get().as_str() {
-            "environment" => view! { <EnvironmentSection/> }.into_any(),
-            "goals" => view! { <GoalsSection/> }.into_any(),
-            "scorecard" => view! { <ScorecardSection/> }.into_any(),
-            "map" => view! { <StrategyMapSection/> }.into_any(),
-            "resources" => view! { <ResourcesSection/> }.into_any(),
-            "versions" => view! { <VersionsSection/> }.into_any(),
-            "report" => view! { <ReportSection/> }.into_any(),
-            _ => view! { <OverviewSection/> }.into_any(),
+            "environment" => view! { <EnvironmentSection /> }.into_any(),
+            "goals" => view! { <GoalsSection /> }.into_any(),
+            "scorecard" => view! { <ScorecardSection /> }.into_any(),
+            "map" => view! { <StrategyMapSection /> }.into_any(),
+            "resources" => view! { <ResourcesSection /> }.into_any(),
+            "versions" => view! { <VersionsSection /> }.into_any(),
+            "report" => view! { <ReportSection /> }.into_any(),
+            _ => view! { <OverviewSection /> }.into_any(),
         };
         view! {
             <section class="page plan-page" aria-labelledby="plan-heading">
                 {header}
-                <DocumentPresence document=id what="plan"/>
-                <ShareLink page=format!("/plans/{id}") what="plan"/>
-                <nav class="plan-tabs" aria-label="Plan sections"><ul>{tabs}</ul></nav>
+                <DocumentPresence document=id what="plan" />
+                <ShareLink page=format!("/plans/{id}") what="plan" />
+                <nav class="plan-tabs" aria-label="Plan sections">
+                    <ul>{tabs}</ul>
+                </nav>
                 {body}
             </section>
         }

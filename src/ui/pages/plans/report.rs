@@ -48,7 +48,9 @@ fn objective_view(objective: ObjectivePart) -> impl IntoView {
                         <th scope="row">{m.name}</th>
                         <td>{m.baseline_to_target}</td>
                         <td>{m.latest}</td>
-                        <td><HealthTag rag=m.rag/></td>
+                        <td>
+                            <HealthTag rag=m.rag />
+                        </td>
                         <td>{m.owner}</td>
                     </tr>
                 }
@@ -58,7 +60,15 @@ fn objective_view(objective: ObjectivePart) -> impl IntoView {
             <div class="table-wrap" tabindex="0" role="region" aria-label=measures_label>
                 <table class="table report-measures" data-testid="report-measures">
                     <caption>"Measures"</caption>
-                    <thead><tr><th scope="col">"Measure"</th><th scope="col">"Baseline → target"</th><th scope="col">"Latest actual"</th><th scope="col">"RAG"</th><th scope="col">"Owner"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Measure"</th>
+                            <th scope="col">"Baseline → target"</th>
+                            <th scope="col">"Latest actual"</th>
+                            <th scope="col">"RAG"</th>
+                            <th scope="col">"Owner"</th>
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -86,7 +96,17 @@ fn objective_view(objective: ObjectivePart) -> impl IntoView {
             <div class="table-wrap" tabindex="0" role="region" aria-label=initiatives_label>
                 <table class="table report-initiatives" data-testid="report-initiatives">
                     <caption>"Initiatives"</caption>
-                    <thead><tr><th scope="col">"Initiative"</th><th scope="col">"Owner"</th><th scope="col">"Status"</th><th scope="col">"Dates"</th><th scope="col">"Budget"</th><th scope="col">"Headcount"</th><th scope="col">"Progress"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Initiative"</th>
+                            <th scope="col">"Owner"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Dates"</th>
+                            <th scope="col">"Budget"</th>
+                            <th scope="col">"Headcount"</th>
+                            <th scope="col">"Progress"</th>
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -99,12 +119,25 @@ fn objective_view(objective: ObjectivePart) -> impl IntoView {
         (true, true) => None,
     };
     view! {
-        <section class="report-objective" data-rag=rag_key(objective.rag) data-testid="report-objective">
+        <section
+            class="report-objective"
+            data-rag=rag_key(objective.rag)
+            data-testid="report-objective"
+        >
             <h5>{objective.title}</h5>
             <dl class="report-facts">
-                <div><dt>"Owner"</dt><dd>{objective.owner}</dd></div>
-                <div><dt>"Status"</dt><dd>{objective.status}</dd></div>
-                <div><dt>"Due"</dt><dd>{objective.due}</dd></div>
+                <div>
+                    <dt>"Owner"</dt>
+                    <dd>{objective.owner}</dd>
+                </div>
+                <div>
+                    <dt>"Status"</dt>
+                    <dd>{objective.status}</dd>
+                </div>
+                <div>
+                    <dt>"Due"</dt>
+                    <dd>{objective.due}</dd>
+                </div>
             </dl>
             {measures}
             {initiatives}
@@ -122,7 +155,12 @@ fn resources_view(resources: ResourcesPart) -> impl IntoView {
         };
         view! {
             <tr class:over=line.over>
-                <th scope="row">{name}{line.over.then(|| view! { <strong class="over-flag">" Over-allocated"</strong> })}</th>
+                <th scope="row">
+                    {name}
+                    {line
+                        .over
+                        .then(|| view! { <strong class="over-flag">" Over-allocated"</strong> })}
+                </th>
                 <td class="number">{line.budget_allocated}</td>
                 <td class="number">{line.budget_available}</td>
                 <td class="number">{line.headcount_allocated}</td>
@@ -140,21 +178,32 @@ fn resources_view(resources: ResourcesPart) -> impl IntoView {
     let warnings = (!resources.warnings.is_empty()).then(|| {
         view! {
             <div class="report-warning" role="status" data-testid="report-over-allocated">
-                <p><strong>"Over-allocated"</strong></p>
-                <ul>{resources.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                <p>
+                    <strong>"Over-allocated"</strong>
+                </p>
+                <ul>
+                    {resources.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
             </div>
         }
     });
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Resources allocated and available">
+        <div
+            class="table-wrap"
+            tabindex="0"
+            role="region"
+            aria-label="Resources allocated and available"
+        >
             <table class="table report-resources" data-testid="report-resources">
-                <thead><tr>
-                    <th scope="col">"Goal"</th>
-                    <th scope="col">{format!("Budget allocated ({currency})")}</th>
-                    <th scope="col">{format!("Budget available ({currency})")}</th>
-                    <th scope="col">"Headcount allocated"</th>
-                    <th scope="col">"Headcount available"</th>
-                </tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Goal"</th>
+                        <th scope="col">{format!("Budget allocated ({currency})")}</th>
+                        <th scope="col">{format!("Budget available ({currency})")}</th>
+                        <th scope="col">"Headcount allocated"</th>
+                        <th scope="col">"Headcount available"</th>
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
                 <tfoot>{total}</tfoot>
             </table>
@@ -171,7 +220,12 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
     let statements = pack
         .statements
         .into_iter()
-        .map(|(label, text)| view! { <h3>{label}</h3><p class="statement-text">{text}</p> })
+        .map(|(label, text)| {
+            view! {
+                <h3>{label}</h3>
+                <p class="statement-text">{text}</p>
+            }
+        })
         .collect_view();
     let swot = pack
         .swot
@@ -181,9 +235,15 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
                 view! { <p class="empty">"None listed."</p> }.into_any()
             } else {
                 view! {
-                    <ul>{quadrant.items.into_iter().map(|item| view! {
-                        <li>{item.text}{answered_by(&item.objectives)}</li>
-                    }).collect_view()}</ul>
+                    <ul>
+                        {quadrant
+                            .items
+                            .into_iter()
+                            .map(|item| {
+                                view! { <li>{item.text}{answered_by(&item.objectives)}</li> }
+                            })
+                            .collect_view()}
+                    </ul>
                 }
                 .into_any()
             };
@@ -221,7 +281,15 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
         view! {
             <div class="table-wrap" tabindex="0" role="region" aria-label="PESTLE factors">
                 <table class="table report-pestle" data-testid="report-pestle">
-                    <thead><tr><th scope="col">"Category"</th><th scope="col">"Factor"</th><th scope="col">"Impact"</th><th scope="col">"Likelihood"</th><th scope="col">"Answered by"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Factor"</th>
+                            <th scope="col">"Impact"</th>
+                            <th scope="col">"Likelihood"</th>
+                            <th scope="col">"Answered by"</th>
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -239,15 +307,35 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
                 let objectives = if goal.objectives.is_empty() {
                     view! { <p class="empty">"No objectives yet."</p> }.into_any()
                 } else {
-                    goal.objectives.into_iter().map(objective_view).collect_view().into_any()
+                    goal.objectives
+                        .into_iter()
+                        .map(objective_view)
+                        .collect_view()
+                        .into_any()
                 };
                 view! {
-                    <section class="report-goal" data-rag=rag_key(goal.rag) data-testid="report-goal">
+                    <section
+                        class="report-goal"
+                        data-rag=rag_key(goal.rag)
+                        data-testid="report-goal"
+                    >
                         <h4>{format!("Goal: {}", goal.title)}</h4>
                         {description}
                         <dl class="report-facts">
-                            <div><dt>"Status"</dt><dd>{goal.status}</dd></div>
-                            {goal.envelope.map(|e| view! { <div><dt>"Budget envelope"</dt><dd>{e}</dd></div> })}
+                            <div>
+                                <dt>"Status"</dt>
+                                <dd>{goal.status}</dd>
+                            </div>
+                            {goal
+                                .envelope
+                                .map(|e| {
+                                    view! {
+                                        <div>
+                                            <dt>"Budget envelope"</dt>
+                                            <dd>{e}</dd>
+                                        </div>
+                                    }
+                                })}
                         </dl>
                         {objectives}
                     </section>
@@ -265,15 +353,29 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
     (
         view! {
             <header class="report-cover" data-testid="report-cover">
-                {(!pack.organisation.is_empty()).then(|| view! {
-                    <p class="report-organisation" data-testid="report-organisation">{pack.organisation}</p>
-                })}
+                {(!pack.organisation.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="report-organisation" data-testid="report-organisation">
+                                {pack.organisation}
+                            </p>
+                        }
+                    })}
                 <h2 class="report-title">{pack.title}</h2>
                 <p class="report-kind">"Board report"</p>
                 <dl class="report-facts">
-                    <div><dt>"Date"</dt><dd data-testid="report-date">{pack.made_on}</dd></div>
-                    <div><dt>"Version"</dt><dd data-testid="report-version">{version}</dd></div>
-                    <div><dt>"Plan"</dt><dd>{pack.plan_line}</dd></div>
+                    <div>
+                        <dt>"Date"</dt>
+                        <dd data-testid="report-date">{pack.made_on}</dd>
+                    </div>
+                    <div>
+                        <dt>"Version"</dt>
+                        <dd data-testid="report-version">{version}</dd>
+                    </div>
+                    <div>
+                        <dt>"Plan"</dt>
+                        <dd>{pack.plan_line}</dd>
+                    </div>
                 </dl>
             </header>
         },
@@ -282,7 +384,9 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
             <section class="report-part" aria-labelledby="report-environment">
                 <h3 id="report-environment">"Environment"</h3>
                 <h4>"SWOT"</h4>
-                <div class="report-swot" data-testid="report-swot">{swot}</div>
+                <div class="report-swot" data-testid="report-swot">
+                    {swot}
+                </div>
                 <h4>"PESTLE"</h4>
                 {pestle}
             </section>
@@ -400,7 +504,12 @@ pub fn ReportSection() -> impl IntoView {
                 .filter(|(_, m)| !m.actuals.is_empty())
                 .map(|(_, m)| {
                     let caption = if m.unit.is_empty() { m.name.clone() } else { format!("{} ({})", m.name, m.unit) };
-                    view! { <figure class="chart"><MeasureChart measure=m.clone()/><figcaption>{caption}</figcaption></figure> }
+                    view! {
+                        <figure class="chart">
+                            <MeasureChart measure=m.clone() />
+                            <figcaption>{caption}</figcaption>
+                        </figure>
+                    }
                 })
                 .collect_view();
             let progress = plan
@@ -417,8 +526,10 @@ pub fn ReportSection() -> impl IntoView {
                         })
                         .collect::<Vec<_>>();
                     view! {
-                        <figure class="chart"><ProgressChart title=goal.title.clone() rows=rows/>
-                        <figcaption>{goal.title.clone()}</figcaption></figure>
+                        <figure class="chart">
+                            <ProgressChart title=goal.title.clone() rows=rows />
+                            <figcaption>{goal.title.clone()}</figcaption>
+                        </figure>
                     }
                 })
                 .collect_view();
@@ -429,10 +540,19 @@ pub fn ReportSection() -> impl IntoView {
                 <ul class="approvals">{approvals}</ul>
                 {statements}
                 <h3>"Summary"</h3>
-                <p data-testid="rag-summary">"Overall "<HealthTag rag=rollup.plan.rag/>{format!(", progress {}. Objectives: {} green, {} amber, {} red, {} without data.",
-                    rollup.plan.progress_text(), count(Some(Rag::Green)), count(Some(Rag::Amber)), count(Some(Rag::Red)), count(None))}</p>
+                <p data-testid="rag-summary">
+                    "Overall "<HealthTag rag=rollup.plan.rag />
+                    {format!(
+                        ", progress {}. Objectives: {} green, {} amber, {} red, {} without data.",
+                        rollup.plan.progress_text(),
+                        count(Some(Rag::Green)),
+                        count(Some(Rag::Amber)),
+                        count(Some(Rag::Red)),
+                        count(None),
+                    )}
+                </p>
                 <h3>"Scorecard"</h3>
-                <ScorecardTable/>
+                <ScorecardTable />
                 {parts}
                 <section class="report-part report-charts" aria-labelledby="report-progress">
                     <h3 id="report-progress">"Progress of objectives"</h3>
@@ -450,31 +570,76 @@ pub fn ReportSection() -> impl IntoView {
     view! {
         <div class="report-tools no-print">
             <label for="report-paper">"Paper"</label>
-            <select id="report-paper" on:change=move |ev| paper.set(if event_target_value(&ev) == "letter" { "letter" } else { "a4" })>
-                <option value="a4" selected=true>"A4"</option>
+            <select
+                id="report-paper"
+                on:change=move |ev| {
+                    paper.set(if event_target_value(&ev) == "letter" { "letter" } else { "a4" })
+                }
+            >
+                <option value="a4" selected=true>
+                    "A4"
+                </option>
                 <option value="letter">"Letter"</option>
             </select>
-            <button type="button" class="button primary" on:click=print>"Print"</button>
-            <button type="button" class="button" on:click=markdown>"Download Markdown"</button>
-            <button type="button" class="button" on:click=json>"Download JSON"</button>
-            <button type="button" class="button" on:click=automerge_file>"Download .automerge"</button>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <span class="form-ok" role="status">{text}</span> }.into_any(),
-                Err(text) => view! { <span class="form-error" role="alert">{text}</span> }.into_any(),
-            })}
+            <button type="button" class="button primary" on:click=print>
+                "Print"
+            </button>
+            <button type="button" class="button" on:click=markdown>
+                "Download Markdown"
+            </button>
+            <button type="button" class="button" on:click=json>
+                "Download JSON"
+            </button>
+            <button type="button" class="button" on:click=automerge_file>
+                "Download .automerge"
+            </button>
+            {move || {
+                message
+                    .get()
+                    .map(|m| match m {
+                        Ok(text) => {
+                            view! {
+                                <span class="form-ok" role="status">
+                                    {text}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                        Err(text) => {
+                            view! {
+                                <span class="form-error" role="alert">
+                                    {text}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </div>
-        <article class=move || format!("card report paper-{}", paper.get()) data-testid="board-report" aria-label="Board report">
+        <article
+            class=move || format!("card report paper-{}", paper.get())
+            data-testid="board-report"
+            aria-label="Board report"
+        >
             {body}
             <section class="report-part" aria-labelledby="report-changes">
                 {move || match since_approval.get() {
-                    Some((name, changes)) => view! {
-                        <h3 id="report-changes">{format!("Changes since “{name}”")}</h3>
-                        <DifferenceTable changes=changes/>
-                    }.into_any(),
-                    None => view! {
-                        <h3 id="report-changes">"Changes since approval"</h3>
-                        <p class="empty">"Not approved yet: there is no approved version to compare with."</p>
-                    }.into_any(),
+                    Some((name, changes)) => {
+                        view! {
+                            <h3 id="report-changes">{format!("Changes since “{name}”")}</h3>
+                            <DifferenceTable changes=changes />
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <h3 id="report-changes">"Changes since approval"</h3>
+                            <p class="empty">
+                                "Not approved yet: there is no approved version to compare with."
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }}
             </section>
         </article>

@@ -19,11 +19,24 @@ pub fn RollupSummary(
     let toggle_key = panel.clone();
     view! {
         <div class="rollup">
-            {move || view! { <HealthTag rag=health.get().rag/> }}
-            {move || view! { <ProgressBar value=health.get().progress label=label/> }}
-            <details class="why" open=panels.is_open(&panel) on:toggle=move |ev| panels.toggled(&toggle_key, &ev)>
+            {move || view! { <HealthTag rag=health.get().rag /> }}
+            {move || view! { <ProgressBar value=health.get().progress label=label /> }}
+            <details
+                class="why"
+                open=panels.is_open(&panel)
+                on:toggle=move |ev| panels.toggled(&toggle_key, &ev)
+            >
                 <summary>"Why?"</summary>
-                <ul>{move || health.get().reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                <ul>
+                    {move || {
+                        health
+                            .get()
+                            .reasons
+                            .into_iter()
+                            .map(|r| view! { <li>{r}</li> })
+                            .collect_view()
+                    }}
+                </ul>
             </details>
         </div>
     }

@@ -1,5 +1,5 @@
-//! The scorecard: goals, objectives and measures in one table with target, latest
-//! actual, trend, RAG and owner. Rows are keyed by their content, so an edit redraws only
+//! The scorecard: goals, objectives, their measures and initiatives in one table with
+//! target, latest actual (or progress), trend (or status), RAG and owner. Rows are keyed by their content, so an edit redraws only
 //! the rows it changed (the figure `cargo xtask bench` measures).
 
 use leptos::prelude::*;
@@ -21,6 +21,7 @@ pub enum RowKind {
     Goal,
     Objective,
     Measure,
+    Initiative,
 }
 
 /// One row of the scorecard, as text.
@@ -38,9 +39,8 @@ pub struct ScorecardRow {
 
 /// The rows of `plan`'s scorecard, in the plan's order.
 pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Vec<ScorecardRow> {
-    let name_of = |id: &Option<crate::model::PersonId>| {
-        id.as_ref()
-            .and_then(|p| workspace.person(p).map(|p| p.name.clone()))
+    let name_of = |id: Option<&crate::model::PersonId>| {
+        id.and_then(|p| workspace.person(p).map(|p| p.name.clone()))
             .unwrap_or_default()
     };
     let mut rows = Vec::new();
@@ -70,7 +70,7 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
                 latest: health.map(|h| h.progress_text()).unwrap_or_default(),
                 trend: String::new(),
                 rag: health.and_then(|h| h.rag),
-                owner: name_of(&objective.owner),
+                owner: name_of(objective.owner.as_ref()),
             });
             for (measure_id, measure) in plan.measures_of(objective_id) {
                 rows.push(ScorecardRow {
@@ -87,7 +87,26 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
                         .map(|t| format!("{} {}", t.arrow(), t.label()))
                         .unwrap_or_default(),
                     rag: measure.rag(),
-                    owner: name_of(&objective.owner),
+                    // A measure's own owner; else whoever owns its objective.
+                    owner: name_of(measure.owner.as_ref().or(objective.owner.as_ref())),
+                });
+            }
+            for (initiative_id, initiative) in plan.initiatives_of(objective_id) {
+                let dates = match (&initiative.start, &initiative.end) {
+                    (Some(start), Some(end)) => format!("{start} to {end}"),
+                    (None, Some(end)) => format!("By {end}"),
+                    (Some(start), None) => format!("From {start}"),
+                    (None, None) => String::new(),
+                };
+                rows.push(ScorecardRow {
+                    id: initiative_id.to_string(),
+                    kind: RowKind::Initiative,
+                    name: initiative.title.clone(),
+                    target: dates,
+                    latest: format!("{}% done", initiative.progress),
+                    trend: initiative.status.label().to_owned(),
+                    rag: None,
+                    owner: name_of(initiative.owner.as_ref()),
                 });
             }
         }
@@ -136,7 +155,7 @@ pub fn ScorecardTable(
             <table class="table scorecard" data-testid="scorecard">
                 <thead>
                     <tr>
-                        <th scope="col">"Goal / objective / measure"</th>
+                        <th scope="col">"Goal / objective / measure / initiative"</th>
                         <th scope="col">"Target"</th>
                         <th scope="col">"Latest"</th>
                         <th scope="col">"Trend"</th>
@@ -151,16 +170,23 @@ pub fn ScorecardTable(
                                 RowKind::Goal => "row-goal",
                                 RowKind::Objective => "row-objective",
                                 RowKind::Measure => "row-measure",
+                                RowKind::Initiative => "row-initiative",
                             };
                             let name = match (row.kind, on_pick) {
                                 (RowKind::Measure, Some(pick)) => {
                                     let picked = (row.id.clone(), row.name.clone());
                                     let label = format!("Record an actual of {}", row.name);
                                     view! {
-                                        <button type="button" class="link-button" aria-label=label
-                                            on:click=move |_| pick.run(picked.clone())>{row.name}</button>
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            aria-label=label
+                                            on:click=move |_| pick.run(picked.clone())
+                                        >
+                                            {row.name}
+                                        </button>
                                     }
-                                    .into_any()
+                                        .into_any()
                                 }
                                 _ => row.name.into_any(),
                             };
@@ -170,7 +196,9 @@ pub fn ScorecardTable(
                                     <td>{row.target}</td>
                                     <td>{row.latest}</td>
                                     <td>{row.trend}</td>
-                                    <td><HealthTag rag=row.rag/></td>
+                                    <td>
+                                        <HealthTag rag=row.rag />
+                                    </td>
                                     <td>{row.owner}</td>
                                 </tr>
                             }
@@ -223,21 +251,51 @@ pub fn ScorecardSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="scorecard-heading">
             <h2 id="scorecard-heading">"Scorecard"</h2>
-            <p class="item-meta">"For goals and objectives, “Latest” is their rolled-up progress. Press a measure's name to record an actual."</p>
-            {move || picked.get().map(|(_, name)| view! {
-                <form class="inline-form actual-entry" on:submit=record aria-label="Record an actual">
-                    <strong>{name}</strong>
-                    <label for="scorecard-date">"Date"</label>
-                    <input id="scorecard-date" type="date" bind:value=date/>
-                    <label for="scorecard-value">"Value"</label>
-                    <input id="scorecard-value" type="text" inputmode="decimal" autocomplete="off" bind:value=value
-                        aria-invalid=move || value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()/>
-                    <button type="submit" class="button primary">"Record"</button>
-                    <button type="button" class="button" on:click=move |_| picked.set(None)>"Close"</button>
-                </form>
-            })}
-            <crate::ui::components::FormMessage message=message/>
-            <ScorecardTable on_pick=pick/>
+            <p class="item-meta">
+                "For goals and objectives, “Latest” is their rolled-up progress. Press a measure's name to record an actual."
+            </p>
+            {move || {
+                picked
+                    .get()
+                    .map(|(_, name)| {
+                        view! {
+                            <form
+                                class="inline-form actual-entry"
+                                on:submit=record
+                                aria-label="Record an actual"
+                            >
+                                <strong>{name}</strong>
+                                <label for="scorecard-date">"Date"</label>
+                                <input id="scorecard-date" type="date" bind:value=date />
+                                <label for="scorecard-value">"Value"</label>
+                                <input
+                                    id="scorecard-value"
+                                    type="text"
+                                    inputmode="decimal"
+                                    autocomplete="off"
+                                    bind:value=value
+                                    aria-invalid=move || {
+                                        value
+                                            .with(|v| !v.is_empty() && parse_number(v).is_err())
+                                            .to_string()
+                                    }
+                                />
+                                <button type="submit" class="button primary">
+                                    "Record"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    on:click=move |_| picked.set(None)
+                                >
+                                    "Close"
+                                </button>
+                            </form>
+                        }
+                    })
+            }}
+            <crate::ui::components::FormMessage message=message />
+            <ScorecardTable on_pick=pick />
         </section>
     }
 }

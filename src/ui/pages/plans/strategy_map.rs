@@ -105,20 +105,36 @@ fn node(x: f64, y: f64, b: MapBox, t: Type) -> impl IntoView {
         .title_lines
         .into_iter()
         .enumerate()
-        .map(|(i, line)| view! { <tspan x=x + PAD y=line_y(i)>{line}</tspan> })
+        .map(|(i, line)| {
+            view! {
+                <tspan x=x + PAD y=line_y(i)>
+                    {line}
+                </tspan>
+            }
+        })
         .collect_view();
     let detail_lines = b
         .detail_lines
         .into_iter()
         .enumerate()
-        .map(|(i, line)| view! { <tspan x=x + PAD y=line_y(titles + i)>{line}</tspan> })
+        .map(|(i, line)| {
+            view! {
+                <tspan x=x + PAD y=line_y(titles + i)>
+                    {line}
+                </tspan>
+            }
+        })
         .collect_view();
     view! {
         <g class=format!("map-node map-{}", b.kind) data-rag=b.rag>
             <title>{format!("{} — {}", b.title, b.detail)}</title>
-            <rect x=x y=y width=BOX_W height=b.height rx="6"/>
-            <text class="map-text map-text-title" font-size=t.font>{title_lines}</text>
-            <text class="map-text map-text-detail" font-size=t.font>{detail_lines}</text>
+            <rect x=x y=y width=BOX_W height=b.height rx="6" />
+            <text class="map-text map-text-title" font-size=t.font>
+                {title_lines}
+            </text>
+            <text class="map-text map-text-detail" font-size=t.font>
+                {detail_lines}
+            </text>
         </g>
     }
 }
@@ -129,7 +145,7 @@ fn edge(from: (f64, f64), to: (f64, f64)) -> impl IntoView {
         "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
         from.0, from.1, middle, from.1, middle, to.1, to.0, to.1
     );
-    view! { <path class="map-edge" d=d fill="none"/> }
+    view! { <path class="map-edge" d=d fill="none" /> }
 }
 
 fn map(plan: &Plan, today: &str) -> impl IntoView {
@@ -237,11 +253,23 @@ fn map(plan: &Plan, today: &str) -> impl IntoView {
     let heading_y = t.font * 1.3;
     view! {
         <div class="map-wrap" tabindex="0" role="region" aria-label="Strategy map">
-            <svg class="strategy-map" viewBox=format!("0 0 {WIDTH} {height}") width=WIDTH role="img" aria-label=aria>
+            <svg
+                class="strategy-map"
+                viewBox=format!("0 0 {WIDTH} {height}")
+                width=WIDTH
+                role="img"
+                aria-label=aria
+            >
                 <title>{label}</title>
-                <text class="map-text map-text-column" font-size=t.font x=SWOT_X y=heading_y>"Environment"</text>
-                <text class="map-text map-text-column" font-size=t.font x=OBJECTIVE_X y=heading_y>"Objectives"</text>
-                <text class="map-text map-text-column" font-size=t.font x=GOAL_X y=heading_y>"Goals"</text>
+                <text class="map-text map-text-column" font-size=t.font x=SWOT_X y=heading_y>
+                    "Environment"
+                </text>
+                <text class="map-text map-text-column" font-size=t.font x=OBJECTIVE_X y=heading_y>
+                    "Objectives"
+                </text>
+                <text class="map-text map-text-column" font-size=t.font x=GOAL_X y=heading_y>
+                    "Goals"
+                </text>
                 {edges}
                 {swot_nodes}
                 {objective_nodes}
@@ -262,8 +290,10 @@ pub fn StrategyMapSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="map-heading">
             <h2 id="map-heading">"Strategy map"</h2>
-            <p class="item-meta">"Link SWOT items and PESTLE factors to objectives (Environment, or an objective's “Answers…”) to draw their lines. The map scrolls sideways on a narrow screen."</p>
-            <StrategyMap/>
+            <p class="item-meta">
+                "Link SWOT items and PESTLE factors to objectives (Environment, or an objective's “Answers…”) to draw their lines. The map scrolls sideways on a narrow screen."
+            </p>
+            <StrategyMap />
         </section>
     }
 }

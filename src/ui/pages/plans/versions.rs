@@ -64,23 +64,40 @@ pub fn name_in(workspace: &Workspace) -> impl Fn(&crate::model::PersonId) -> Str
 #[component]
 pub fn DifferenceTable(changes: Vec<Difference>) -> impl IntoView {
     if changes.is_empty() {
-        return view! { <p class="empty" data-testid="no-differences">"No differences."</p> }
-            .into_any();
+        return view! {
+            <p class="empty" data-testid="no-differences">
+                "No differences."
+            </p>
+        }
+        .into_any();
     }
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Differences">
             <table class="table differences" data-testid="differences">
-                <thead><tr><th scope="col">"Change"</th><th scope="col">"Item"</th><th scope="col">"What"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">"Item"</th>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"Before"</th>
+                        <th scope="col">"After"</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {changes.into_iter().map(|c| view! {
-                        <tr data-kind=c.kind.label()>
-                            <td>{c.kind.label()}</td>
-                            <th scope="row">{format!("{} “{}”", c.item, c.name)}</th>
-                            <td>{c.field}</td>
-                            <td class="before">{c.before}</td>
-                            <td class="after">{c.after}</td>
-                        </tr>
-                    }).collect_view()}
+                    {changes
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr data-kind=c.kind.label()>
+                                    <td>{c.kind.label()}</td>
+                                    <th scope="row">{format!("{} “{}”", c.item, c.name)}</th>
+                                    <td>{c.field}</td>
+                                    <td class="before">{c.before}</td>
+                                    <td class="after">{c.after}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
@@ -158,7 +175,11 @@ pub fn VersionsSection() -> impl IntoView {
             .into_iter()
             .map(|(value, label)| {
                 let is = value.clone();
-                view! { <option value=value selected=move || selected.get() == is>{label}</option> }
+                view! {
+                    <option value=value selected=move || selected.get() == is>
+                        {label}
+                    </option>
+                }
             })
             .collect_view()
     };
@@ -185,7 +206,7 @@ pub fn VersionsSection() -> impl IntoView {
         Some(
             view! {
                 <h3>{format!("Against last cycle's plan, “{}”", before.title)}</h3>
-                <DifferenceTable changes=changes/>
+                <DifferenceTable changes=changes />
             }
             .into_any(),
         )
@@ -195,29 +216,62 @@ pub fn VersionsSection() -> impl IntoView {
         <section class="card" aria-labelledby="versions-heading">
             <h2 id="versions-heading">"Versions"</h2>
             <ul class="item-list versions">
-                {move || versions.get().into_iter().rev().map(|v| view! {
-                    <li class="item"><div class="item-main">
-                        <span class="item-title">{v.name.clone()}</span>
-                        <span class="item-meta">{format!("{}{}", date_time(v.named_at), if v.named_by.is_empty() { String::new() } else { format!(" · {}", v.named_by) })}</span>
-                    </div></li>
-                }).collect_view()}
+                {move || {
+                    versions
+                        .get()
+                        .into_iter()
+                        .rev()
+                        .map(|v| {
+                            view! {
+                                <li class="item">
+                                    <div class="item-main">
+                                        <span class="item-title">{v.name.clone()}</span>
+                                        <span class="item-meta">
+                                            {format!(
+                                                "{}{}",
+                                                date_time(v.named_at),
+                                                if v.named_by.is_empty() {
+                                                    String::new()
+                                                } else {
+                                                    format!(" · {}", v.named_by)
+                                                },
+                                            )}
+                                        </span>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <Show when=move || versions.with(Vec::is_empty)>
-                <p class="empty">"No versions yet. Approving the plan names one; you can name one at any time."</p>
+                <p class="empty">
+                    "No versions yet. Approving the plan names one; you can name one at any time."
+                </p>
             </Show>
             <form class="inline-form" on:submit=name_version aria-label="Name this version">
                 <label for="version-name">"Name the plan as it is now"</label>
-                <input id="version-name" type="text" autocomplete="off" bind:value=name placeholder="e.g. Draft for the offsite"/>
-                <button type="submit" class="button">"Name version"</button>
+                <input
+                    id="version-name"
+                    type="text"
+                    autocomplete="off"
+                    bind:value=name
+                    placeholder="e.g. Draft for the offsite"
+                />
+                <button type="submit" class="button">
+                    "Name version"
+                </button>
             </form>
-            <crate::ui::components::FormMessage message=message/>
+            <crate::ui::components::FormMessage message=message />
         </section>
         <section class="card" aria-labelledby="compare-heading">
             <h2 id="compare-heading">"Compare"</h2>
             <div class="inline-form">
                 <label for="compare-from">"From"</label>
                 <select id="compare-from" on:change=move |ev| from.set(event_target_value(&ev))>
-                    <option value="" selected=move || from.get().is_empty()>"Choose a version…"</option>
+                    <option value="" selected=move || from.get().is_empty()>
+                        "Choose a version…"
+                    </option>
                     {move || options(from, false)}
                 </select>
                 <label for="compare-to">"To"</label>
@@ -226,13 +280,27 @@ pub fn VersionsSection() -> impl IntoView {
                 </select>
             </div>
             {move || match comparison() {
-                None => view! { <p class="empty">"Name a version (or approve the plan) to compare with it."</p> }.into_any(),
-                Some(Err(reason)) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
-                Some(Ok(changes)) => view! { <DifferenceTable changes=changes/> }.into_any(),
+                None => {
+                    view! {
+                        <p class="empty">
+                            "Name a version (or approve the plan) to compare with it."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(reason)) => {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {reason}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(changes)) => view! { <DifferenceTable changes=changes /> }.into_any(),
             }}
             {year_on_year}
         </section>
-        <PlanHistory/>
+        <PlanHistory />
     }
 }
 
@@ -253,11 +321,13 @@ pub fn PlanHistory() -> impl IntoView {
             <h2 id="plan-history-heading">"History"</h2>
             <ul class="item-list sessions">
                 <For each=rows key=|s| (s.started, s.changes.len(), s.author.clone()) let:session>
-                    <SessionRow session=session/>
+                    <SessionRow session=session />
                 </For>
             </ul>
             <Show when=move || { sessions.with(Vec::len) > shown.get() }>
-                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>"Show older"</button>
+                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>
+                    "Show older"
+                </button>
             </Show>
         </section>
     }
@@ -289,12 +359,25 @@ fn SessionRow(session: crate::store::Session) -> impl IntoView {
                 <span class="item-meta">{summary}</span>
             </div>
             <Show when=move || changes.with(Option::is_none)>
-                <button type="button" class="button small" on:click=explain.clone()>"What changed"</button>
+                <button type="button" class="button small" on:click=explain.clone()>
+                    "What changed"
+                </button>
             </Show>
-            {move || changes.get().map(|result| match result {
-                Ok(list) => view! { <DifferenceTable changes=list/> }.into_any(),
-                Err(reason) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
-            })}
+            {move || {
+                changes
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <DifferenceTable changes=list /> }.into_any(),
+                        Err(reason) => {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {reason}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </li>
     }
 }

@@ -157,7 +157,7 @@ pub fn CalibrationPage() -> impl IntoView {
                     <p class="item-meta">{heading.clone()}</p>
                     <ul class="plain-list card-stack">
                         <For each=move || in_box(Some(nine_box)) key=|c| c.clone() let(card)>
-                            <PersonCard card=card on_move=move_to/>
+                            <PersonCard card=card on_move=move_to />
                         </For>
                     </ul>
                 </section>
@@ -169,45 +169,93 @@ pub fn CalibrationPage() -> impl IntoView {
         <section class="page calibration" aria-labelledby="calibration-heading">
             <header class="page-header">
                 <p class="breadcrumb">
-                    <A href=href("/reviews")>"Reviews"</A>" › "
-                    <A href=move || href(&format!("/reviews/cycles/{}", cycle.get()))>{move || name().unwrap_or_default()}</A>
+                    <A href=href("/reviews")>"Reviews"</A>
+                    " › "
+                    <A href=move || href(
+                        &format!("/reviews/cycles/{}", cycle.get()),
+                    )>{move || name().unwrap_or_default()}</A>
                 </p>
                 <h1 id="calibration-heading">"Calibration"</h1>
-                <p class="page-summary">"Drag a person to another box, or focus their card and use the arrow keys: ←→ performance, ↑↓ potential. Each move is written back into their review, with your name."</p>
+                <p class="page-summary">
+                    "Drag a person to another box, or focus their card and use the arrow keys: ←→ performance, ↑↓ potential. Each move is written back into their review, with your name."
+                </p>
             </header>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <p class="visually-hidden" role="status" aria-live="polite">
+                {move || announcement.get()}
+            </p>
             <div class="nine-box-frame">
-                <p class="axis axis-potential" aria-hidden="true">"Potential ↑"</p>
-                <div class="nine-box" data-testid="nine-box">{boxes}</div>
-                <p class="axis axis-performance" aria-hidden="true">"Performance →"</p>
+                <p class="axis axis-potential" aria-hidden="true">
+                    "Potential ↑"
+                </p>
+                <div class="nine-box" data-testid="nine-box">
+                    {boxes}
+                </div>
+                <p class="axis axis-performance" aria-hidden="true">
+                    "Performance →"
+                </p>
             </div>
             <section class="card" aria-labelledby="unplaced-heading" data-box="unplaced">
                 <h2 id="unplaced-heading">"Not placed yet"</h2>
-                <p class="item-meta">"People without both an overall rating and a potential. Drag them onto a box to rate them."</p>
+                <p class="item-meta">
+                    "People without both an overall rating and a potential. Drag them onto a box to rate them."
+                </p>
                 <ul class="plain-list card-stack" data-testid="unplaced">
                     <For each=move || in_box(None) key=|c| c.clone() let(card)>
-                        <PersonCard card=card on_move=move_to/>
+                        <PersonCard card=card on_move=move_to />
                     </For>
                 </ul>
             </section>
             <section class="card" aria-labelledby="distribution-heading">
                 <h2 id="distribution-heading">"Rating distribution"</h2>
-                {move || distribution.get().map(|(scale, distribution)| {
-                    let shares = distribution.shares();
-                    view! {
-                        <ul class="plain-list distribution" data-testid="distribution">
-                            {distribution.counts.iter().zip(shares).map(|((value, count), (_, share))| view! {
-                                <li class="distribution-row">
-                                    <span class="distribution-label">{scale.describe(*value)}</span>
-                                    <span class="distribution-bar" style:width=format!("{share:.0}%") aria-hidden="true"></span>
-                                    <span>{format!("{count} ({share:.0}%)")}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                        <p class="item-meta">{format!("{} rated, {} not rated yet.", distribution.rated(), distribution.unrated)}</p>
-                    }
-                })}
+                {move || {
+                    distribution
+                        .get()
+                        .map(|(scale, distribution)| {
+                            let shares = distribution.shares();
+                            view! {
+                                <ul class="plain-list distribution" data-testid="distribution">
+                                    {distribution
+                                        .counts
+                                        .iter()
+                                        .zip(shares)
+                                        .map(|((value, count), (_, share))| {
+                                            view! {
+                                                <li class="distribution-row">
+                                                    <span class="distribution-label">
+                                                        {scale.describe(*value)}
+                                                    </span>
+                                                    <span
+                                                        class="distribution-bar"
+                                                        style:width=format!("{share:.0}%")
+                                                        aria-hidden="true"
+                                                    ></span>
+                                                    <span>{format!("{count} ({share:.0}%)")}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <p class="item-meta">
+                                    {format!(
+                                        "{} rated, {} not rated yet.",
+                                        distribution.rated(),
+                                        distribution.unrated,
+                                    )}
+                                </p>
+                            }
+                        })
+                }}
             </section>
         </section>
     }
@@ -329,10 +377,19 @@ fn PersonCard(card: Card, on_move: Callback<(String, NineBox)>) -> impl IntoView
     };
     view! {
         <li>
-            <button type="button" class="person-card" data-review=id.clone() class:dragging=move || drag.with(Option::is_some)
-                aria-disabled=(!movable).to_string() style:transform=transform
-                on:pointerdown=pointer_down on:pointermove=pointer_move on:pointerup=pointer_up
-                on:pointercancel=cancel on:keydown=key_down>
+            <button
+                type="button"
+                class="person-card"
+                data-review=id.clone()
+                class:dragging=move || drag.with(Option::is_some)
+                aria-disabled=(!movable).to_string()
+                style:transform=transform
+                on:pointerdown=pointer_down
+                on:pointermove=pointer_move
+                on:pointerup=pointer_up
+                on:pointercancel=cancel
+                on:keydown=key_down
+            >
                 <span class="person-card-name">{name.clone()}</span>
                 <span class="item-meta">{rating.clone()}</span>
                 <span class="visually-hidden">{hint}</span>

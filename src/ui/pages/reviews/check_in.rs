@@ -28,14 +28,24 @@ pub fn CheckInPage() -> impl IntoView {
     });
     move || {
         let Some(id) = id() else {
-            return view! { <section class="page"><h1>"No such check-in series"</h1><p><A href=href("/reviews")>"Reviews"</A></p></section> }.into_any();
+            return view! {
+                <section class="page">
+                    <h1>"No such check-in series"</h1>
+                    <p>
+                        <A href=href("/reviews")>"Reviews"</A>
+                    </p>
+                </section>
+            }
+            .into_any();
         };
         match reviews.check_ins.get(&id) {
-            None => {
-                view! { <section class="page"><p role="status">"Opening check-ins…"</p></section> }
-                    .into_any()
+            None => view! {
+                <section class="page">
+                    <p role="status">"Opening check-ins…"</p>
+                </section>
             }
-            Some(document) => view! { <SeriesView document=document/> }.into_any(),
+            .into_any(),
+            Some(document) => view! { <SeriesView document=document /> }.into_any(),
         }
     }
 }
@@ -137,15 +147,33 @@ fn SeriesView(document: CheckInDocument) -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="check-in-heading">
             <header class="page-header">
-                <p class="breadcrumb"><A href=href("/reviews")>"Reviews"</A></p>
+                <p class="breadcrumb">
+                    <A href=href("/reviews")>"Reviews"</A>
+                </p>
                 <h1 id="check-in-heading">{title}</h1>
-                <p class="page-summary">"Shared by the two of you. Everything here is kept on this device and works without a network; it syncs when you are back online."</p>
-                <DocumentPresence document=document.id what="check-in"/>
+                <p class="page-summary">
+                    "Shared by the two of you. Everything here is kept on this device and works without a network; it syncs when you are back online."
+                </p>
+                <DocumentPresence document=document.id what="check-in" />
             </header>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <div class="button-row">
-                <button type="button" class="button" on:click=export_json>"Download JSON"</button>
-                <button type="button" class="button" on:click=export_automerge>"Download .automerge"</button>
+                <button type="button" class="button" on:click=export_json>
+                    "Download JSON"
+                </button>
+                <button type="button" class="button" on:click=export_automerge>
+                    "Download .automerge"
+                </button>
             </div>
             <nav class="card" aria-label="Meetings">
                 <h2>"Meetings"</h2>
@@ -154,21 +182,43 @@ fn SeriesView(document: CheckInDocument) -> impl IntoView {
                         {
                             let is = id.clone();
                             view! {
-                                <li><button type="button" class="button" aria-pressed=move || (shown.get().as_ref() == Some(&is)).to_string()
-                                    on:click=move |_| chosen.set(Some(id.clone()))>{date}</button></li>
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        aria-pressed=move || {
+                                            (shown.get().as_ref() == Some(&is)).to_string()
+                                        }
+                                        on:click=move |_| chosen.set(Some(id.clone()))
+                                    >
+                                        {date}
+                                    </button>
+                                </li>
                             }
                         }
                     </For>
                 </ul>
                 <form class="inline-form" on:submit=add_meeting aria-label="Add a meeting">
                     <label for="new-meeting-date">"New meeting on"</label>
-                    <input id="new-meeting-date" type="date" required bind:value=new_date/>
-                    <button type="submit" class="button">"Add meeting"</button>
+                    <input id="new-meeting-date" type="date" required bind:value=new_date />
+                    <button type="submit" class="button">
+                        "Add meeting"
+                    </button>
                 </form>
             </nav>
-            {move || shown.get().map(|meeting| view! { <MeetingView document=document meeting=meeting error=error/> })}
+            {move || {
+                shown
+                    .get()
+                    .map(|meeting| {
+                        view! { <MeetingView document=document meeting=meeting error=error /> }
+                    })
+            }}
             <Show when=manager_here>
-                {move || people.get().map(|(_, employee)| view! { <CoachingNotesPanel about=employee/> })}
+                {move || {
+                    people
+                        .get()
+                        .map(|(_, employee)| view! { <CoachingNotesPanel about=employee /> })
+                }}
             </Show>
         </section>
     }
@@ -297,17 +347,47 @@ fn MeetingView(
                     {
                         let box_id = format!("agenda-{id}");
                         let (done_id, remove_id) = (id.clone(), id.clone());
-                        let by = item.added_by.as_ref().map(|p| person_name(&state, p)).unwrap_or_default();
+                        let by = item
+                            .added_by
+                            .as_ref()
+                            .map(|p| person_name(&state, p))
+                            .unwrap_or_default();
                         view! {
                             <li class="list-row check">
-                                <input type="checkbox" id=box_id.clone() checked=item.discussed on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    edit_series(document, error, "Mark an agenda item", |s| s.set_discussed(&done_id, on));
-                                }/>
+                                <input
+                                    type="checkbox"
+                                    id=box_id.clone()
+                                    checked=item.discussed
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        edit_series(
+                                            document,
+                                            error,
+                                            "Mark an agenda item",
+                                            |s| s.set_discussed(&done_id, on),
+                                        );
+                                    }
+                                />
                                 <label for=box_id>{item.text.clone()}</label>
                                 <span class="item-meta">{by}</span>
-                                <button type="button" class="button" aria-label=format!("Remove “{}” from the agenda", item.text)
-                                    on:click=move |_| { edit_series(document, error, "Remove from the agenda", |s| { s.remove_agenda_item(&remove_id); Ok(()) }); }>"Remove"</button>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    aria-label=format!("Remove “{}” from the agenda", item.text)
+                                    on:click=move |_| {
+                                        edit_series(
+                                            document,
+                                            error,
+                                            "Remove from the agenda",
+                                            |s| {
+                                                s.remove_agenda_item(&remove_id);
+                                                Ok(())
+                                            },
+                                        );
+                                    }
+                                >
+                                    "Remove"
+                                </button>
                             </li>
                         }
                     }
@@ -315,29 +395,58 @@ fn MeetingView(
             </ul>
             <form class="inline-form" on:submit=add_topic aria-label="Add to the agenda">
                 <label for="agenda-new">"Add a topic"</label>
-                <input id="agenda-new" type="text" required bind:value=topic/>
-                <button type="submit" class="button">"Add to agenda"</button>
+                <input id="agenda-new" type="text" required bind:value=topic />
+                <button type="submit" class="button">
+                    "Add to agenda"
+                </button>
             </form>
             <div class="statement">
-                <CollaborativeText id=notes_id label="Notes".to_owned() value=notes on_input=write_notes rows=6/>
+                <CollaborativeText
+                    id=notes_id
+                    label="Notes".to_owned()
+                    value=notes
+                    on_input=write_notes
+                    rows=6
+                />
             </div>
             <h3>"Action items"</h3>
             <ul class="plain-list" data-testid="actions">
                 <For each=actions key=|a| a.clone() let((id, action, carried))>
-                    <ActionRow document=document meeting=meeting.clone() id=id action=action carried=carried error=error/>
+                    <ActionRow
+                        document=document
+                        meeting=meeting.clone()
+                        id=id
+                        action=action
+                        carried=carried
+                        error=error
+                    />
                 </For>
             </ul>
             <form class="inline-form" on:submit=add_action aria-label="Add an action item">
                 <label for="action-new">"New action"</label>
-                <input id="action-new" type="text" required bind:value=action_text/>
+                <input id="action-new" type="text" required bind:value=action_text />
                 <label for="action-owner">"Owner"</label>
-                <select id="action-owner" on:change=move |ev| action_owner.set(event_target_value(&ev))>
+                <select
+                    id="action-owner"
+                    on:change=move |ev| action_owner.set(event_target_value(&ev))
+                >
                     <option value="">"No one yet"</option>
-                    {move || owners().into_iter().map(|p| view! { <option value=p.to_string()>{person_name(&state, &p)}</option> }).collect_view()}
+                    {move || {
+                        owners()
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=p.to_string()>{person_name(&state, &p)}</option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
                 <label for="action-due">"Due"</label>
-                <input id="action-due" type="date" bind:value=action_due/>
-                <button type="submit" class="button">"Add action"</button>
+                <input id="action-due" type="date" bind:value=action_due />
+                <button type="submit" class="button">
+                    "Add action"
+                </button>
             </form>
         </section>
     }
@@ -368,14 +477,35 @@ fn ActionRow(
     let remove_id = id.clone();
     view! {
         <li class="list-row check" class:carried=carried>
-            <input type="checkbox" id=box_id.clone() checked=done_here on:change=move |ev| {
-                let done = event_target_checked(&ev).then_some(&meeting);
-                edit_series(document, error, "Mark an action item", |s| s.set_done(&id, done));
-            }/>
+            <input
+                type="checkbox"
+                id=box_id.clone()
+                checked=done_here
+                on:change=move |ev| {
+                    let done = event_target_checked(&ev).then_some(&meeting);
+                    edit_series(document, error, "Mark an action item", |s| s.set_done(&id, done));
+                }
+            />
             <label for=box_id>{action.text.clone()}</label>
             <span class="item-meta">{details}</span>
-            <button type="button" class="button" aria-label=format!("Remove action “{}”", action.text)
-                on:click=move |_| { edit_series(document, error, "Remove an action item", |s| { s.remove_action(&remove_id); Ok(()) }); }>"Remove"</button>
+            <button
+                type="button"
+                class="button"
+                aria-label=format!("Remove action “{}”", action.text)
+                on:click=move |_| {
+                    edit_series(
+                        document,
+                        error,
+                        "Remove an action item",
+                        |s| {
+                            s.remove_action(&remove_id);
+                            Ok(())
+                        },
+                    );
+                }
+            >
+                "Remove"
+            </button>
         </li>
     }
 }

@@ -61,24 +61,53 @@ pub fn CoachingNotesPanel(about: PersonId) -> impl IntoView {
     view! {
         <section class="card private" aria-labelledby="coaching-heading">
             <h2 id="coaching-heading">"Your private coaching notes"</h2>
-            <p class="notice" role="note" data-testid="privacy-note">{move || if reviews.notes_synced.get() {
-                "Private to you: these notes are in their own document, never shared with the employee. You chose to sync them to your other devices through the relay."
-            } else {
-                "Private to you: these notes are in their own document, kept only on this device. They are never shared with the employee and never synced, unless you choose to below."
-            }}</p>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <p class="notice" role="note" data-testid="privacy-note">
+                {move || {
+                    if reviews.notes_synced.get() {
+                        "Private to you: these notes are in their own document, never shared with the employee. You chose to sync them to your other devices through the relay."
+                    } else {
+                        "Private to you: these notes are in their own document, kept only on this device. They are never shared with the employee and never synced, unless you choose to below."
+                    }
+                }}
+            </p>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <ul class="plain-list" data-testid="coaching-notes">
-                {move || notes().unwrap_or_default().into_iter().map(|(_, text, at)| view! {
-                    <li><p>{text}</p><p class="item-meta">{date_time(at)}</p></li>
-                }).collect_view()}
+                {move || {
+                    notes()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(_, text, at)| {
+                            view! {
+                                <li>
+                                    <p>{text}</p>
+                                    <p class="item-meta">{date_time(at)}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <form class="form" on:submit=add aria-label="Add a coaching note">
                 <label for="coaching-note">"New note"</label>
                 <textarea id="coaching-note" rows=3 bind:value=draft></textarea>
                 <div class="form-actions">
-                    <button type="submit" class="button">"Save note"</button>
+                    <button type="submit" class="button">
+                        "Save note"
+                    </button>
                     <Show when=move || !reviews.notes_synced.get()>
-                        <button type="button" class="button" on:click=sync>"Sync my notes to my other devices"</button>
+                        <button type="button" class="button" on:click=sync>
+                            "Sync my notes to my other devices"
+                        </button>
                     </Show>
                 </div>
             </form>

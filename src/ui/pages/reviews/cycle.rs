@@ -181,41 +181,92 @@ pub fn CyclePage() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="cycle-heading">
             {move || match details() {
-                None => view! {
-                    <header class="page-header"><h1 id="cycle-heading">"Review cycle not found"</h1></header>
-                    <p>"This cycle is not in the workspace. "<A href=href("/reviews")>"Back to reviews"</A></p>
-                }.into_any(),
-                Some(cycle_details) => view! {
-                    <header class="page-header">
-                        <p class="breadcrumb"><A href=href("/reviews")>"Reviews"</A></p>
-                        <h1 id="cycle-heading">{cycle_details.name.clone()}</h1>
-                        <p class="page-summary">{format!(
-                            "{} to {} · self reviews due {}, manager reviews {}, calibration {}, sign-off {}",
-                            cycle_details.period_start, cycle_details.period_end, cycle_details.deadlines.self_review,
-                            cycle_details.deadlines.manager_review, cycle_details.deadlines.calibration, cycle_details.deadlines.sign_off
-                        )}</p>
-                    </header>
-                    <div class="button-row">
-                        <A href=href(&format!("/reviews/cycles/{}/calibration", cycle.get_untracked())) attr:class="button primary">"Calibration"</A>
-                        <button type="button" class="button" on:click=export_csv>"Download ratings (CSV)"</button>
-                    </div>
-                    <p class="item-meta" role="status">{move || {
-                        let total = cycle_details.reviews.len();
-                        let open = rows.with(Vec::len);
-                        let loading = if open < total { format!("Opening reviews: {open} of {total}. ") } else { String::new() };
-                        format!("{loading}{} · {} late", stage_counts(), late_count())
-                    }}</p>
-                }.into_any(),
+                None => {
+                    view! {
+                        <header class="page-header">
+                            <h1 id="cycle-heading">"Review cycle not found"</h1>
+                        </header>
+                        <p>
+                            "This cycle is not in the workspace. "
+                            <A href=href("/reviews")>"Back to reviews"</A>
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(cycle_details) => {
+                    view! {
+                        <header class="page-header">
+                            <p class="breadcrumb">
+                                <A href=href("/reviews")>"Reviews"</A>
+                            </p>
+                            <h1 id="cycle-heading">{cycle_details.name.clone()}</h1>
+                            <p class="page-summary">
+                                {format!(
+                                    "{} to {} · self reviews due {}, manager reviews {}, calibration {}, sign-off {}",
+                                    cycle_details.period_start,
+                                    cycle_details.period_end,
+                                    cycle_details.deadlines.self_review,
+                                    cycle_details.deadlines.manager_review,
+                                    cycle_details.deadlines.calibration,
+                                    cycle_details.deadlines.sign_off,
+                                )}
+                            </p>
+                        </header>
+                        <div class="button-row">
+                            <A
+                                href=href(
+                                    &format!(
+                                        "/reviews/cycles/{}/calibration",
+                                        cycle.get_untracked(),
+                                    ),
+                                )
+                                attr:class="button primary"
+                            >
+                                "Calibration"
+                            </A>
+                            <button type="button" class="button" on:click=export_csv>
+                                "Download ratings (CSV)"
+                            </button>
+                        </div>
+                        <p class="item-meta" role="status">
+                            {move || {
+                                let total = cycle_details.reviews.len();
+                                let open = rows.with(Vec::len);
+                                let loading = if open < total {
+                                    format!("Opening reviews: {open} of {total}. ")
+                                } else {
+                                    String::new()
+                                };
+                                format!("{loading}{} · {} late", stage_counts(), late_count())
+                            }}
+                        </p>
+                    }
+                        .into_any()
+                }
             }}
-            <super::cycle_progress::CycleProgress cycle=cycle documents=documents/>
+            <super::cycle_progress::CycleProgress cycle=cycle documents=documents />
             <div class="table-wrap" tabindex="0" role="region" aria-label="Reviews in this cycle">
                 <table class="table" data-testid="cycle-reviews">
                     <caption class="visually-hidden">"Reviews in this cycle"</caption>
-                    <thead><tr><th scope="col">"Employee"</th><th scope="col">"Manager"</th><th scope="col">"Stage"</th><th scope="col">"Overall"</th><th scope="col">"Late"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Employee"</th>
+                            <th scope="col">"Manager"</th>
+                            <th scope="col">"Stage"</th>
+                            <th scope="col">"Overall"</th>
+                            <th scope="col">"Late"</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        <For each=move || rows.get() key=|r| r.clone() let((name, id, manager, stage, overall, late))>
+                        <For
+                            each=move || rows.get()
+                            key=|r| r.clone()
+                            let((name, id, manager, stage, overall, late))
+                        >
                             <tr class:late=late.is_some() data-late=late.clone()>
-                                <th scope="row"><A href=href(&format!("/reviews/{id}"))>{name}</A></th>
+                                <th scope="row">
+                                    <A href=href(&format!("/reviews/{id}"))>{name}</A>
+                                </th>
                                 <td>{manager}</td>
                                 <td>{stage.label()}</td>
                                 <td>{overall}</td>

@@ -150,30 +150,58 @@ pub fn CycleProgress(
             <h2 id="progress-heading">"Progress by manager"</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Progress by manager">
                 <table class="table">
-                    <thead><tr>
-                        <th scope="col">"Manager"</th><th scope="col">"Reviews"</th><th scope="col">"Signed"</th>
-                        <th scope="col">"Late"</th><th scope="col">"Stages"</th>
-                    </tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Manager"</th>
+                            <th scope="col">"Reviews"</th>
+                            <th scope="col">"Signed"</th>
+                            <th scope="col">"Late"</th>
+                            <th scope="col">"Stages"</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {move || progress.get().into_iter().map(|(_, name, total, done, late, stages)| view! {
-                            <tr class:late={late > 0}>
-                                <th scope="row">{name}</th><td>{total}</td><td>{done}</td><td>{late}</td><td>{stages}</td>
-                            </tr>
-                        }).collect_view()}
+                        {move || {
+                            progress
+                                .get()
+                                .into_iter()
+                                .map(|(_, name, total, done, late, stages)| {
+                                    let is_late = late > 0;
+                                    view! {
+                                        <tr class:late=is_late>
+                                            <th scope="row">{name}</th>
+                                            <td>{total}</td>
+                                            <td>{done}</td>
+                                            <td>{late}</td>
+                                            <td>{stages}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </tbody>
                 </table>
             </div>
             <Show when=runs_cycle>
                 <div class="button-row">
-                    <button type="button" class="button" on:click=open_all disabled=move || drafts().is_empty()>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=open_all
+                        disabled=move || drafts().is_empty()
+                    >
                         {move || format!("Open all drafts for self review ({})", drafts().len())}
                     </button>
-                    <button type="button" class="button" on:click=nudge_late disabled=move || late().is_empty()>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=nudge_late
+                        disabled=move || late().is_empty()
+                    >
                         {move || format!("Remind everyone late ({})", late().len())}
                     </button>
                 </div>
             </Show>
-            <crate::ui::components::FormMessage message=message/>
+            <crate::ui::components::FormMessage message=message />
         </section>
     }
 }

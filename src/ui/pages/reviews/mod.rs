@@ -29,7 +29,8 @@ pub use review::ReviewPage;
 pub fn ChooseYourself() -> impl IntoView {
     view! {
         <p class="notice" role="note">
-            "Choose who you are under "<A href=href("/settings")>"Settings → You"</A>
+            "Choose who you are under "
+            <A href=href("/settings")>"Settings → You"</A>
             " to write in reviews and check-ins: each change is recorded with your name."
         </p>
     }
@@ -53,18 +54,29 @@ pub fn ReviewsPage() -> impl IntoView {
                 <p class="page-summary">{summary}</p>
             </header>
             <Show when=move || state.me.with(Option::is_none)>
-                <ChooseYourself/>
+                <ChooseYourself />
             </Show>
-            <MyReviews/>
-            <FeedbackAskedOfMe/>
-            <MyCheckIns/>
+            <MyReviews />
+            <FeedbackAskedOfMe />
+            <MyCheckIns />
             <section class="card" aria-labelledby="cycles-heading">
                 <h2 id="cycles-heading">"Review cycles"</h2>
-                <CycleList/>
-                <Show when=move || creating.get() fallback=move || view! {
-                    <button type="button" class="button primary" on:click=move |_| creating.set(true)>"Start a review cycle"</button>
-                }>
-                    <new_cycle::NewCycleForm on_done=Callback::new(move |()| creating.set(false))/>
+                <CycleList />
+                <Show
+                    when=move || creating.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="button"
+                                class="button primary"
+                                on:click=move |_| creating.set(true)
+                            >
+                                "Start a review cycle"
+                            </button>
+                        }
+                    }
+                >
+                    <new_cycle::NewCycleForm on_done=Callback::new(move |()| creating.set(false)) />
                 </Show>
             </section>
         </section>
@@ -131,7 +143,16 @@ fn MyReviews() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="my-reviews-heading">
             <h2 id="my-reviews-heading">"Your reviews"</h2>
-            <Show when=move || !mine().is_empty() fallback=|| view! { <p class="item-meta">"No reviews of yours or your people on this device."</p> }>
+            <Show
+                when=move || !mine().is_empty()
+                fallback=|| {
+                    view! {
+                        <p class="item-meta">
+                            "No reviews of yours or your people on this device."
+                        </p>
+                    }
+                }
+            >
                 <ul class="plain-list" data-testid="my-reviews">
                     <For each=mine key=|r| r.clone() let((name, id, cycle, stage))>
                         <li class="list-row">
@@ -200,8 +221,19 @@ fn MyCheckIns() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="check-ins-heading">
             <h2 id="check-ins-heading">"Check-ins"</h2>
-            <p class="item-meta">"A shared agenda, notes and action items for each 1:1. They work with no network; open ones before a meeting without Wi-Fi."</p>
-            <Show when=move || !pairs().is_empty() fallback=|| view! { <p class="item-meta">"No one reports to you, and you have no manager in the workspace."</p> }>
+            <p class="item-meta">
+                "A shared agenda, notes and action items for each 1:1. They work with no network; open ones before a meeting without Wi-Fi."
+            </p>
+            <Show
+                when=move || !pairs().is_empty()
+                fallback=|| {
+                    view! {
+                        <p class="item-meta">
+                            "No one reports to you, and you have no manager in the workspace."
+                        </p>
+                    }
+                }
+            >
                 <ul class="plain-list" data-testid="check-in-pairs">
                     <For each=pairs key=|p| p.clone() let((manager, employee, label))>
                         {
@@ -217,14 +249,31 @@ fn MyCheckIns() -> impl IntoView {
                             view! {
                                 <li class="list-row">
                                     <span>{label.clone()}</span>
-                                    <button type="button" class="button" on:click=open aria-label=format!("Open check-ins: {label}")>"Open check-ins"</button>
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        on:click=open
+                                        aria-label=format!("Open check-ins: {label}")
+                                    >
+                                        "Open check-ins"
+                                    </button>
                                 </li>
                             }
                         }
                     </For>
                 </ul>
             </Show>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -281,7 +330,9 @@ fn FeedbackAskedOfMe() -> impl IntoView {
                 <ul class="plain-list" data-testid="feedback-asked">
                     <For each=asked key=|a| a.clone() let((review, name, status))>
                         <li class="list-row">
-                            <A href=href(&format!("/reviews/{review}"))>{format!("Feedback for {name}")}</A>
+                            <A href=href(
+                                &format!("/reviews/{review}"),
+                            )>{format!("Feedback for {name}")}</A>
                             <span class="item-meta">{status}</span>
                         </li>
                     </For>

@@ -86,7 +86,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
     let date = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
             <label for=id>{label}</label>
-            <input id=id type="date" required bind:value=value/>
+            <input id=id type="date" required bind:value=value />
         }
     };
     let choice =
@@ -97,11 +97,22 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
             view! {
                 <label for=id>{label}</label>
                 <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
-                    {move || state.workspace.with(list).into_iter().map(|(item, name)| {
-                        let item = item.to_string();
-                        let is = item.clone();
-                        view! { <option value=item selected=move || value.get() == is>{name}</option> }
-                    }).collect_view()}
+                    {move || {
+                        state
+                            .workspace
+                            .with(list)
+                            .into_iter()
+                            .map(|(item, name)| {
+                                let item = item.to_string();
+                                let is = item.clone();
+                                view! {
+                                    <option value=item selected=move || value.get() == is>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             }
         };
@@ -144,11 +155,13 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
         <form class="form nested-form" on:submit=submit aria-label="New review cycle">
             <h3>"New review cycle"</h3>
             <Show when=missing_setup>
-                <p class="notice" role="note">"Define a rating scale and a review template under Settings → Reviews first."</p>
+                <p class="notice" role="note">
+                    "Define a rating scale and a review template under Settings → Reviews first."
+                </p>
             </Show>
             <div class="form-grid">
                 <label for="cycle-name">"Name"</label>
-                <input id="cycle-name" type="text" required bind:value=name/>
+                <input id="cycle-name" type="text" required bind:value=name />
                 {date("cycle-start", "Period starts", start)}
                 {date("cycle-end", "Period ends", end)}
                 {choice("cycle-template", "Template", template, templates)}
@@ -157,28 +170,60 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                 {date("cycle-manager-due", "Manager reviews due", manager_review)}
                 {date("cycle-calibration-due", "Calibration by", calibration)}
                 {date("cycle-sign-off-due", "Sign-off by", sign_off)}
-                <crate::ui::components::PersonSelect id="cycle-hr".into() label="Run by (HR)" chosen=hr none="No one"/>
+                <crate::ui::components::PersonSelect
+                    id="cycle-hr".into()
+                    label="Run by (HR)"
+                    chosen=hr
+                    none="No one"
+                />
             </div>
             <fieldset class="choice-list">
-                <legend>{move || format!("Participants ({} chosen)", chosen.with(BTreeSet::len))}</legend>
+                <legend>
+                    {move || format!("Participants ({} chosen)", chosen.with(BTreeSet::len))}
+                </legend>
                 <p class="item-meta">"Add a whole team, or choose people one by one."</p>
                 <div class="button-row">
                     <For each=teams key=|t| t.clone() let((team, team_name, members))>
-                        <button type="button" class="button" on:click=move |_| chosen.update(|c| c.extend(members.iter().cloned()))
-                            aria-label=format!("Add team {team_name}") data-team=team.to_string()>
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=move |_| chosen.update(|c| c.extend(members.iter().cloned()))
+                            aria-label=format!("Add team {team_name}")
+                            data-team=team.to_string()
+                        >
                             {format!("+ {team_name}")}
                         </button>
                     </For>
                 </div>
                 <label for="cycle-people-search">"Find people"</label>
-                <input id="cycle-people-search" type="search" autocomplete="off" bind:value=search
-                    placeholder="A name, a title or a team"/>
+                <input
+                    id="cycle-people-search"
+                    type="search"
+                    autocomplete="off"
+                    bind:value=search
+                    placeholder="A name, a title or a team"
+                />
                 <div class="button-row">
-                    <button type="button" class="button small" on:click=move |_| {
-                        let shown: Vec<PersonId> = people().into_iter().map(|(id, _)| id).collect();
-                        chosen.update(|c| c.extend(shown));
-                    }>"Choose everyone shown"</button>
-                    <button type="button" class="button small" on:click=move |_| chosen.update(BTreeSet::clear)>"Choose no one"</button>
+                    <button
+                        type="button"
+                        class="button small"
+                        on:click=move |_| {
+                            let shown: Vec<PersonId> = people()
+                                .into_iter()
+                                .map(|(id, _)| id)
+                                .collect();
+                            chosen.update(|c| c.extend(shown));
+                        }
+                    >
+                        "Choose everyone shown"
+                    </button>
+                    <button
+                        type="button"
+                        class="button small"
+                        on:click=move |_| chosen.update(BTreeSet::clear)
+                    >
+                        "Choose no one"
+                    </button>
                 </div>
                 <ul class="plain-list participant-list">
                     <For each=people key=|p| p.clone() let((person, person_name))>
@@ -187,12 +232,22 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                             let is = person.clone();
                             view! {
                                 <li class="check">
-                                    <input type="checkbox" id=box_id.clone()
+                                    <input
+                                        type="checkbox"
+                                        id=box_id.clone()
                                         prop:checked=move || chosen.with(|c| c.contains(&is))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            chosen.update(|c| { if on { c.insert(person.clone()); } else { c.remove(&person); } });
-                                        }/>
+                                            chosen
+                                                .update(|c| {
+                                                    if on {
+                                                        c.insert(person.clone());
+                                                    } else {
+                                                        c.remove(&person);
+                                                    }
+                                                });
+                                        }
+                                    />
                                     <label for=box_id>{person_name}</label>
                                 </li>
                             }
@@ -200,10 +255,24 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                     </For>
                 </ul>
             </fieldset>
-            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || busy.get()>"Start the cycle"</button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>"Cancel"</button>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    "Start the cycle"
+                </button>
+                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

@@ -18,16 +18,26 @@ pub fn RatingSelect(
         .iter()
         .map(|level| {
             let text = format!("{} – {}", level.value, level.label);
-            view! { <option value=level.value.to_string() selected=value == Some(level.value)>{text}</option> }
+            view! {
+                <option value=level.value.to_string() selected=value == Some(level.value)>
+                    {text}
+                </option>
+            }
         })
         .collect_view();
     view! {
         <label for=id.clone()>{label}</label>
-        <select id=id disabled=disabled on:change=move |ev| {
-            let text = event_target_value(&ev);
-            on_change.run(text.parse::<i64>().ok());
-        }>
-            <option value="" selected=value.is_none()>"Not rated"</option>
+        <select
+            id=id
+            disabled=disabled
+            on:change=move |ev| {
+                let text = event_target_value(&ev);
+                on_change.run(text.parse::<i64>().ok());
+            }
+        >
+            <option value="" selected=value.is_none()>
+                "Not rated"
+            </option>
             {options}
         </select>
     }

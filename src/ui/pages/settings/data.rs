@@ -86,17 +86,30 @@ pub fn DataSettings() -> impl IntoView {
     view! {
         <div class="card" role="region" aria-labelledby="data-heading">
             <h2 id="data-heading">"Your data"</h2>
-            <p>"Everything is yours, in open formats. The archive holds the whole workspace with its history; import it on another device to carry on there. Importing merges: nothing is overwritten and nothing is doubled."</p>
+            <p>
+                "Everything is yours, in open formats. The archive holds the whole workspace with its history; import it on another device to carry on there. Importing merges: nothing is overwritten and nothing is doubled."
+            </p>
             <div class="form-actions">
-                <button type="button" class="button" on:click=export_archive>"Export archive"</button>
-                <button type="button" class="button" on:click=export_automerge>"Export as .automerge"</button>
-                <button type="button" class="button" on:click=export_json>"Export as JSON"</button>
+                <button type="button" class="button" on:click=export_archive>
+                    "Export archive"
+                </button>
+                <button type="button" class="button" on:click=export_automerge>
+                    "Export as .automerge"
+                </button>
+                <button type="button" class="button" on:click=export_json>
+                    "Export as JSON"
+                </button>
             </div>
             <div class="import">
                 <label for="import-file">"Import an archive or .automerge file"</label>
-                <input id="import-file" type="file" accept=".json,.automerge,application/json" on:change=import/>
+                <input
+                    id="import-file"
+                    type="file"
+                    accept=".json,.automerge,application/json"
+                    on:change=import
+                />
             </div>
-            <crate::ui::components::FormMessage message=message test_id="data-message"/>
+            <crate::ui::components::FormMessage message=message test_id="data-message" />
         </div>
     }
 }

@@ -32,21 +32,30 @@ pub fn DeviceLinks() -> impl IntoView {
     view! {
         <div class="card form" role="region" aria-labelledby="devices-heading" id="devices">
             <h2 id="devices-heading">"Devices nearby"</h2>
-            <p>"Tablets in one room sync directly with each other, with or without the internet or a relay. Devices that both reach the relay connect directly by themselves; with no relay, pair them here."</p>
+            <p>
+                "Tablets in one room sync directly with each other, with or without the internet or a relay. Devices that both reach the relay connect directly by themselves; with no relay, pair them here."
+            </p>
             <form class="inline-form" on:submit=rename>
                 <label for="device-name">"This device’s name"</label>
-                <input id="device-name" type="text" required maxlength="60" bind:value=name/>
-                <button type="submit" class="button">"Rename"</button>
+                <input id="device-name" type="text" required maxlength="60" bind:value=name />
+                <button type="submit" class="button">
+                    "Rename"
+                </button>
             </form>
-            <FormMessage message=message/>
+            <FormMessage message=message />
             <label class="check">
-                <input type="checkbox" data-testid="introductions"
+                <input
+                    type="checkbox"
+                    data-testid="introductions"
                     prop:checked=move || sync.introducing.get()
-                    on:change=move |ev| sync.set_introducing(event_target_checked(&ev), &state.repo())/>
+                    on:change=move |ev| {
+                        sync.set_introducing(event_target_checked(&ev), &state.repo())
+                    }
+                />
                 "Link directly with devices of this workspace that the relay shows nearby (they see this device’s network address)"
             </label>
-            <PeerList/>
-            <PairDevice/>
+            <PeerList />
+            <PairDevice />
         </div>
     }
 }
@@ -60,13 +69,19 @@ fn PeerList() -> impl IntoView {
         <h3>"Syncing with"</h3>
         <Show
             when=move || { !sync.peers.with(Vec::is_empty) || sync.tabs.get() > 0 }
-            fallback=|| view! { <p data-testid="no-peers">"No relay and no device linked: changes stay on this device."</p> }
+            fallback=|| {
+                view! {
+                    <p data-testid="no-peers">
+                        "No relay and no device linked: changes stay on this device."
+                    </p>
+                }
+            }
         >
             <ul class="peer-list" data-testid="peer-list">
                 <For each=rows key=|peer| (peer.key, format!("{peer:?}")) let:peer>
-                    <PeerRow peer=peer/>
+                    <PeerRow peer=peer />
                 </For>
-                <TabsRow/>
+                <TabsRow />
             </ul>
         </Show>
     }
@@ -82,7 +97,13 @@ fn TabsRow() -> impl IntoView {
         (tabs > 0).then(|| {
             view! {
                 <li class="peer" data-testid="tabs-peer">
-                    <span class="peer-name">{if tabs == 1 { "1 other tab".to_owned() } else { format!("{tabs} other tabs") }}</span>
+                    <span class="peer-name">
+                        {if tabs == 1 {
+                            "1 other tab".to_owned()
+                        } else {
+                            format!("{tabs} other tabs")
+                        }}
+                    </span>
                     <span class="item-meta">" · this browser · shares its storage · "</span>
                     <span>"in sync once saved here"</span>
                 </li>
@@ -130,7 +151,9 @@ fn PeerRow(peer: PeerView) -> impl IntoView {
     view! {
         <li class="peer" data-testid="peer" data-name=peer_name(&peer)>
             <span class="peer-name">{peer_name(&peer)}</span>
-            <span class="item-meta">{format!(" · {kind} · shares {} · ", what_it_carries(peer.shares.as_ref()))}</span>
+            <span class="item-meta">
+                {format!(" · {kind} · shares {} · ", what_it_carries(peer.shares.as_ref()))}
+            </span>
             <span data-testid="peer-standing">{peer_standing(&peer)}</span>
             " "
             {actions}
@@ -284,60 +307,115 @@ fn PairDevice() -> impl IntoView {
     view! {
         <h3>"Pair a device"</h3>
         {move || match step.get() {
-            Step::Start => view! {
-                <p>"On one device, choose what to share and show its code; on the other, enter or scan that code and show the answer back."</p>
-                <label for="pair-shares">"Share"</label>
-                <select id="pair-shares" data-testid="pair-shares"
-                    on:change=move |ev| chosen.set(event_target_value(&ev))
-                    prop:value=move || chosen.get()>
-                    {move || choices().into_iter().map(|(value, label)| {
-                        let selected = chosen.get_untracked() == value;
-                        view! { <option value=value selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-                <KnownDeviceList again=Callback::new(move |value: String| {
-                    chosen.set(value);
-                    show_offer(());
-                })/>
-                <div class="form-actions">
-                    <button type="button" class="button primary" data-testid="show-pairing-code"
-                        on:click=move |_| show_offer(()) disabled=move || busy.get()>
-                        "Show a pairing code"
+            Step::Start => {
+                view! {
+                    <p>
+                        "On one device, choose what to share and show its code; on the other, enter or scan that code and show the answer back."
+                    </p>
+                    <label for="pair-shares">"Share"</label>
+                    <select
+                        id="pair-shares"
+                        data-testid="pair-shares"
+                        on:change=move |ev| chosen.set(event_target_value(&ev))
+                        prop:value=move || chosen.get()
+                    >
+                        {move || {
+                            choices()
+                                .into_iter()
+                                .map(|(value, label)| {
+                                    let selected = chosen.get_untracked() == value;
+                                    view! {
+                                        <option value=value selected=selected>
+                                            {label}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <KnownDeviceList again=Callback::new(move |value: String| {
+                        chosen.set(value);
+                        show_offer(());
+                    }) />
+                    <div class="form-actions">
+                        <button
+                            type="button"
+                            class="button primary"
+                            data-testid="show-pairing-code"
+                            on:click=move |_| show_offer(())
+                            disabled=move || busy.get()
+                        >
+                            "Show a pairing code"
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            }
+            Step::Offering(code) => {
+                view! {
+                    <p>
+                        "Scan this code on the other device, or type it there. It is valid for 10 minutes."
+                    </p>
+                    <PairingCodeView code=code />
+                }
+                    .into_any()
+            }
+            Step::Answering { answer, from } => {
+                view! {
+                    <p data-testid="pair-answering">
+                        {format!(
+                            "Answering {from}. Show this answer to {from}: it connects as soon as that device reads it.",
+                        )}
+                    </p>
+                    <PairingCodeView code=answer />
+                    <button type="button" class="button" on:click=start_again>
+                        "Done"
                     </button>
-                </div>
-            }.into_any(),
-            Step::Offering(code) => view! {
-                <p>"Scan this code on the other device, or type it there. It is valid for 10 minutes."</p>
-                <PairingCodeView code=code/>
-            }.into_any(),
-            Step::Answering { answer, from } => view! {
-                <p data-testid="pair-answering">{format!("Answering {from}. Show this answer to {from}: it connects as soon as that device reads it.")}</p>
-                <PairingCodeView code=answer/>
-                <button type="button" class="button" on:click=start_again>"Done"</button>
-            }.into_any(),
-            Step::Linked(name) => view! {
-                <p class="form-ok" role="status" data-testid="pair-linked">{format!("Linked to {name}.")}</p>
-                <button type="button" class="button" on:click=start_again>"Pair another device"</button>
-            }.into_any(),
+                }
+                    .into_any()
+            }
+            Step::Linked(name) => {
+                view! {
+                    <p class="form-ok" role="status" data-testid="pair-linked">
+                        {format!("Linked to {name}.")}
+                    </p>
+                    <button type="button" class="button" on:click=start_again>
+                        "Pair another device"
+                    </button>
+                }
+                    .into_any()
+            }
         }}
         <Show when=move || !matches!(step.get(), Step::Answering { .. } | Step::Linked(_))>
             <form class="form" on:submit=submit>
                 <label for="pair-code">{code_label}</label>
-                <textarea id="pair-code" rows="3" data-testid="pair-code-input" autocomplete="off"
-                    spellcheck="false" bind:value=typed></textarea>
+                <textarea
+                    id="pair-code"
+                    rows="3"
+                    data-testid="pair-code-input"
+                    autocomplete="off"
+                    spellcheck="false"
+                    bind:value=typed
+                ></textarea>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" data-testid="use-pairing-code"
-                        disabled=move || busy.get()>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        data-testid="use-pairing-code"
+                        disabled=move || busy.get()
+                    >
                         "Use this code"
                     </button>
-                    <QrScanner on_code=Callback::new(move |code: String| use_code(code))/>
+                    <QrScanner on_code=Callback::new(move |code: String| use_code(code)) />
                     <Show when=move || matches!(step.get(), Step::Offering(_))>
-                        <button type="button" class="button" on:click=start_again>"Cancel"</button>
+                        <button type="button" class="button" on:click=start_again>
+                            "Cancel"
+                        </button>
                     </Show>
                 </div>
             </form>
         </Show>
-        <FormMessage message=message test_id="pair-message"/>
+        <FormMessage message=message test_id="pair-message" />
     }
 }
 
@@ -368,15 +446,25 @@ fn KnownDeviceList(again: Callback<String>) -> impl IntoView {
     view! {
         <Show when=move || !rows().is_empty()>
             <h4>"Paired before"</h4>
-            <p class="item-meta">"A browser cannot reopen a direct link by itself: pair again and read the new code on that device."</p>
+            <p class="item-meta">
+                "A browser cannot reopen a direct link by itself: pair again and read the new code on that device."
+            </p>
             <ul class="peer-list" data-testid="known-devices">
-                <For each=rows key=|device| (device.name.clone(), device.last_linked as i64) let:device>
+                <For
+                    each=rows
+                    key=|device| (device.name.clone(), device.last_linked as i64)
+                    let:device
+                >
                     {
                         let name = device.name.clone();
                         let forget_name = name.clone();
                         let choice = match device.shared() {
                             None => "workspace".to_owned(),
-                            Some(ids) => ids.first().map(|id| id.url()).unwrap_or_else(|| "workspace".to_owned()),
+                            Some(ids) => {
+                                ids.first()
+                                    .map(|id| id.url())
+                                    .unwrap_or_else(|| "workspace".to_owned())
+                            }
                         };
                         let shares = match device.shared() {
                             None => Shares::Workspace,
@@ -385,17 +473,25 @@ fn KnownDeviceList(again: Callback<String>) -> impl IntoView {
                         view! {
                             <li class="peer" data-testid="known-device">
                                 <span class="peer-name">{name.clone()}</span>
-                                <span class="item-meta">{format!(
-                                    " · shared {} · last linked {} ",
-                                    what_it_carries(Some(&shares)),
-                                    crate::ui::format::date_time(device.last_linked as i64)
-                                )}</span>
-                                <button type="button" class="button small"
-                                    on:click=move |_| again.run(choice.clone())>
+                                <span class="item-meta">
+                                    {format!(
+                                        " · shared {} · last linked {} ",
+                                        what_it_carries(Some(&shares)),
+                                        crate::ui::format::date_time(device.last_linked as i64),
+                                    )}
+                                </span>
+                                <button
+                                    type="button"
+                                    class="button small"
+                                    on:click=move |_| again.run(choice.clone())
+                                >
                                     {format!("Pair again with {name}")}
                                 </button>
-                                <button type="button" class="button small"
-                                    on:click=move |_| sync.forget_known(&forget_name, &state.repo())>
+                                <button
+                                    type="button"
+                                    class="button small"
+                                    on:click=move |_| sync.forget_known(&forget_name, &state.repo())
+                                >
                                     "Forget"
                                 </button>
                             </li>

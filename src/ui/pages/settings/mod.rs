@@ -19,18 +19,22 @@ pub fn SettingsPage() -> impl IntoView {
             <header class="page-header">
                 <h1 id="settings-heading">"Settings"</h1>
             </header>
-            <OrganisationSettings/>
-            <WhoUsesThisDevice/>
-            <SyncSettings/>
-            <devices::DeviceLinks/>
-            <reviews::ReviewSettings/>
-            <DeviceSettings/>
+            <OrganisationSettings />
+            <WhoUsesThisDevice />
+            <SyncSettings />
+            <devices::DeviceLinks />
+            <reviews::ReviewSettings />
+            <DeviceSettings />
             <div class="card" role="region" aria-labelledby="history-link-heading">
                 <h2 id="history-link-heading">"History and versions"</h2>
-                <p>"Every change to the workspace is kept: see who changed what and when, name a version, and compare."</p>
-                <A href=crate::ui::href("/history") attr:class="button">"Open history"</A>
+                <p>
+                    "Every change to the workspace is kept: see who changed what and when, name a version, and compare."
+                </p>
+                <A href=crate::ui::href("/history") attr:class="button">
+                    "Open history"
+                </A>
             </div>
-            <data::DataSettings/>
+            <data::DataSettings />
         </section>
     }
 }
@@ -53,10 +57,12 @@ fn OrganisationSettings() -> impl IntoView {
         <form class="card form" on:submit=submit aria-labelledby="org-settings-heading">
             <h2 id="org-settings-heading">"Organisation"</h2>
             <label for="settings-organisation">"Name"</label>
-            <input id="settings-organisation" type="text" required bind:value=name/>
-            <crate::ui::components::FormMessage message=message/>
+            <input id="settings-organisation" type="text" required bind:value=name />
+            <crate::ui::components::FormMessage message=message />
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save name"</button>
+                <button type="submit" class="button primary">
+                    "Save name"
+                </button>
             </div>
         </form>
     }
@@ -90,26 +96,39 @@ fn DeviceSettings() -> impl IntoView {
     view! {
         <div class="card" aria-labelledby="device-heading" role="region">
             <h2 id="device-heading">"This device"</h2>
-            <p>{move || if state.storage_warning.with(Option::is_some) {
-                "This browser is not letting Throughline keep data: what you enter is lost when the tab closes."
-            } else if persisted() {
-                "Your data is kept on this device, and the browser will not clear it to free space."
-            } else {
-                "Your data is kept on this device. The browser may clear it if the device runs out of space, unless you ask it to keep it."
-            }}</p>
+            <p>
+                {move || {
+                    if state.storage_warning.with(Option::is_some) {
+                        "This browser is not letting Throughline keep data: what you enter is lost when the tab closes."
+                    } else if persisted() {
+                        "Your data is kept on this device, and the browser will not clear it to free space."
+                    } else {
+                        "Your data is kept on this device. The browser may clear it if the device runs out of space, unless you ask it to keep it."
+                    }
+                }}
+            </p>
             <p class="item-meta">{usage}</p>
             // Known once: whether a page is secure does not change while it is open.
-            {(!secure).then(|| view! {
-                <p data-testid="insecure-page">
-                    "This page is served over plain http, so the browser keeps no copy of the app to open without the network, and cannot be asked to keep its data. Serve the relay over https (or open it on the machine that runs it) for both."
-                </p>
-            })}
-            <Show when=move || secure && !persisted() && state.storage_warning.with(Option::is_none)>
-                <button type="button" class="button" on:click=keep>"Keep data on this device"</button>
+            {(!secure)
+                .then(|| {
+                    view! {
+                        <p data-testid="insecure-page">
+                            "This page is served over plain http, so the browser keeps no copy of the app to open without the network, and cannot be asked to keep its data. Serve the relay over https (or open it on the machine that runs it) for both."
+                        </p>
+                    }
+                })}
+            <Show when=move || {
+                secure && !persisted() && state.storage_warning.with(Option::is_none)
+            }>
+                <button type="button" class="button" on:click=keep>
+                    "Keep data on this device"
+                </button>
             </Show>
             <dl class="facts">
                 <dt>"Workspace document"</dt>
-                <dd><code>{move || state.url()}</code></dd>
+                <dd>
+                    <code>{move || state.url()}</code>
+                </dd>
                 <dt>"Version"</dt>
                 <dd>{env!("CARGO_PKG_VERSION")}</dd>
             </dl>
@@ -143,13 +162,26 @@ fn WhoUsesThisDevice() -> impl IntoView {
             <h2 id="me-heading">"You"</h2>
             <label for="device-person">"Who uses this device?"</label>
             <select id="device-person" on:change=choose>
-                <option value="" selected=move || current().is_empty()>"Not chosen"</option>
-                {move || choices().into_iter().map(|(id, name)| {
-                    let selected_id = id.clone();
-                    view! { <option value=id selected=move || current() == selected_id>{name}</option> }
-                }).collect_view()}
+                <option value="" selected=move || current().is_empty()>
+                    "Not chosen"
+                </option>
+                {move || {
+                    choices()
+                        .into_iter()
+                        .map(|(id, name)| {
+                            let selected_id = id.clone();
+                            view! {
+                                <option value=id selected=move || current() == selected_id>
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
-            <p class="item-meta">"Your name is recorded with the changes you make on this device. It is kept on this device only."</p>
+            <p class="item-meta">
+                "Your name is recorded with the changes you make on this device. It is kept on this device only."
+            </p>
         </div>
     }
 }
@@ -181,20 +213,38 @@ fn SyncSettings() -> impl IntoView {
         <div class="card form" role="region" aria-labelledby="sync-heading">
             <h2 id="sync-heading">"Sync"</h2>
             {move || match relay() {
-                Some(address) => view! {
-                    <p>"Relay: " <code data-testid="relay-address">{address}</code></p>
-                    <p data-testid="sync-detail">{status}</p>
-                    <PendingChanges/>
-                    <RelayChoice/>
-                    <RelayToken/>
-                    <label for="share-link">"Link to open this workspace on another device"</label>
-                    <input id="share-link" type="text" readonly data-testid="share-link" prop:value=link/>
-                    <p class="item-meta">"Anyone with this link and access to the relay can open the workspace."</p>
-                }.into_any(),
-                None => view! {
-                    <p>"This copy of Throughline is served as plain files, without a relay, so your workspace stays on this device. Export and import carry it to another one, or name a relay to sync through."</p>
-                    <RelayChoice/>
-                }.into_any(),
+                Some(address) => {
+                    view! {
+                        <p>"Relay: " <code data-testid="relay-address">{address}</code></p>
+                        <p data-testid="sync-detail">{status}</p>
+                        <PendingChanges />
+                        <RelayChoice />
+                        <RelayToken />
+                        <label for="share-link">
+                            "Link to open this workspace on another device"
+                        </label>
+                        <input
+                            id="share-link"
+                            type="text"
+                            readonly
+                            data-testid="share-link"
+                            prop:value=link
+                        />
+                        <p class="item-meta">
+                            "Anyone with this link and access to the relay can open the workspace."
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <p>
+                            "This copy of Throughline is served as plain files, without a relay, so your workspace stays on this device. Export and import carry it to another one, or name a relay to sync through."
+                        </p>
+                        <RelayChoice />
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -268,13 +318,32 @@ fn PendingChanges() -> impl IntoView {
         <div data-testid="pending-changes">
             {move || {
                 match lines() {
-                    None => view! { <p>"The relay has not been reached from this page yet, so what it holds is not known."</p> }.into_any(),
-                    Some(lines) if lines.is_empty() => view! { <p>"Everything made on this device is on the relay."</p> }.into_any(),
-                    Some(lines) => view! { <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul> }.into_any(),
+                    None => {
+                        view! {
+                            <p>
+                                "The relay has not been reached from this page yet, so what it holds is not known."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Some(lines) if lines.is_empty() => {
+                        view! { <p>"Everything made on this device is on the relay."</p> }
+                            .into_any()
+                    }
+                    Some(lines) => {
+                        view! {
+                            <ul>
+                                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
                 }
             }}
         </div>
-        <button type="button" class="button" on:click=move |_| sync.sync_now()>"Sync now"</button>
+        <button type="button" class="button" on:click=move |_| sync.sync_now()>
+            "Sync now"
+        </button>
     }
 }
 
@@ -309,10 +378,28 @@ fn RelayChoice() -> impl IntoView {
     view! {
         <form class="token-form" on:submit=save aria-label="Relay address">
             <label for="relay-address">"Sync through another relay (its address)"</label>
-            <input id="relay-address" type="text" inputmode="url" autocomplete="off" bind:value=typed
-                placeholder="https://relay.example.org"/>
-            <button type="submit" class="button">"Use this relay"</button>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <input
+                id="relay-address"
+                type="text"
+                inputmode="url"
+                autocomplete="off"
+                bind:value=typed
+                placeholder="https://relay.example.org"
+            />
+            <button type="submit" class="button">
+                "Use this relay"
+            </button>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </form>
         <Show when=move || sync.chosen.get()>
             <button type="button" class="button" on:click=move |_| restart(None)>
@@ -346,9 +433,21 @@ fn RelayToken() -> impl IntoView {
     view! {
         <form class="token-form" on:submit=save aria-label="Relay access token">
             <label for="relay-token">"Access token (if the relay asks for one)"</label>
-            <input id="relay-token" type="password" autocomplete="off" bind:value=token/>
-            <button type="submit" class="button">"Save token"</button>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <input id="relay-token" type="password" autocomplete="off" bind:value=token />
+            <button type="submit" class="button">
+                "Save token"
+            </button>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </form>
     }
 }

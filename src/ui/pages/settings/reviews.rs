@@ -13,9 +13,11 @@ pub fn ReviewSettings() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="review-settings-heading">
             <h2 id="review-settings-heading">"Reviews"</h2>
-            <p class="item-meta">"Rating scales and review templates for review cycles. A cycle keeps its own copy, so changes here apply to cycles started afterwards."</p>
-            <Scales/>
-            <Templates/>
+            <p class="item-meta">
+                "Rating scales and review templates for review cycles. A cycle keeps its own copy, so changes here apply to cycles started afterwards."
+            </p>
+            <Scales />
+            <Templates />
         </section>
     }
 }
@@ -39,13 +41,26 @@ fn Scales() -> impl IntoView {
         <h3>"Rating scales"</h3>
         <ul class="plain-list" data-testid="scales">
             <For each=scales key=|(id, scale)| (id.clone(), scale.clone()) let((id, scale))>
-                <li><ScaleForm id=Some(id) scale=scale/></li>
+                <li>
+                    <ScaleForm id=Some(id) scale=scale />
+                </li>
             </For>
         </ul>
-        <Show when=move || adding.get() fallback=move || view! {
-            <button type="button" class="button" on:click=move |_| adding.set(true)>"Add a rating scale"</button>
-        }>
-            <ScaleForm id=None scale=RatingScale::five_point() on_done=Callback::new(move |()| adding.set(false))/>
+        <Show
+            when=move || adding.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="button" on:click=move |_| adding.set(true)>
+                        "Add a rating scale"
+                    </button>
+                }
+            }
+        >
+            <ScaleForm
+                id=None
+                scale=RatingScale::five_point()
+                on_done=Callback::new(move |()| adding.set(false))
+            />
         </Show>
     }
 }
@@ -95,14 +110,25 @@ fn ScaleForm(
         <form class="form nested-form" on:submit=submit aria-label=format!("Rating scale: {title}")>
             <div class="form-grid">
                 <label for=format!("{prefix}-name")>"Name"</label>
-                <input id=format!("{prefix}-name") type="text" required bind:value=name/>
-                <label for=format!("{prefix}-levels")>"Levels, one per line: value and label"</label>
+                <input id=format!("{prefix}-name") type="text" required bind:value=name />
+                <label for=format!(
+                    "{prefix}-levels",
+                )>"Levels, one per line: value and label"</label>
                 <textarea id=format!("{prefix}-levels") rows=5 bind:value=levels></textarea>
             </div>
-            <crate::ui::components::FormMessage message=message/>
+            <crate::ui::components::FormMessage message=message />
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save scale"</button>
-                {on_done.map(|done| view! { <button type="button" class="button" on:click=move |_| done.run(())>"Cancel"</button> })}
+                <button type="submit" class="button primary">
+                    "Save scale"
+                </button>
+                {on_done
+                    .map(|done| {
+                        view! {
+                            <button type="button" class="button" on:click=move |_| done.run(())>
+                                "Cancel"
+                            </button>
+                        }
+                    })}
             </div>
         </form>
     }
@@ -133,13 +159,26 @@ fn Templates() -> impl IntoView {
         <h3>"Review templates"</h3>
         <ul class="plain-list" data-testid="templates">
             <For each=templates key=|(id, t)| (id.clone(), t.clone()) let((id, template))>
-                <li><TemplateForm id=Some(id) template=template/></li>
+                <li>
+                    <TemplateForm id=Some(id) template=template />
+                </li>
             </For>
         </ul>
-        <Show when=move || adding.get() fallback=move || view! {
-            <button type="button" class="button" on:click=move |_| adding.set(true)>"Add a review template"</button>
-        }>
-            <TemplateForm id=None template=example.clone() on_done=Callback::new(move |()| adding.set(false))/>
+        <Show
+            when=move || adding.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="button" on:click=move |_| adding.set(true)>
+                        "Add a review template"
+                    </button>
+                }
+            }
+        >
+            <TemplateForm
+                id=None
+                template=example.clone()
+                on_done=Callback::new(move |()| adding.set(false))
+            />
         </Show>
     }
 }
@@ -214,37 +253,88 @@ fn TemplateForm(
     let section_prefix = prefix.clone();
     let competency_prefix = prefix.clone();
     view! {
-        <form class="form nested-form template-form" on:submit=submit aria-label=format!("Review template: {title}")>
+        <form
+            class="form nested-form template-form"
+            on:submit=submit
+            aria-label=format!("Review template: {title}")
+        >
             <div class="form-grid">
                 <label for=name_id.clone()>"Name"</label>
-                <input id=name_id type="text" required prop:value=name
-                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|t| t.name = v); }/>
+                <input
+                    id=name_id
+                    type="text"
+                    required
+                    prop:value=name
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|t| t.name = v);
+                    }
+                />
             </div>
             <h4>"Sections and questions"</h4>
             <ol class="plain-list template-sections">
                 <For each=sections key=|row| row.clone() let((index, _questions))>
-                    <SectionEditor draft=draft index=index prefix=section_prefix.clone()/>
+                    <SectionEditor draft=draft index=index prefix=section_prefix.clone() />
                 </For>
             </ol>
-            <button type="button" class="button" on:click=move |_| draft.update(|t| t.sections.push(Section {
-                title: String::new(),
-                questions: vec![Question { id: ItemId::random(), text: String::new(), answer: Answer::Text }],
-            }))>"Add a section"</button>
+            <button
+                type="button"
+                class="button"
+                on:click=move |_| {
+                    draft
+                        .update(|t| {
+                            t.sections
+                                .push(Section {
+                                    title: String::new(),
+                                    questions: vec![
+                                        Question {
+                                            id: ItemId::random(),
+                                            text: String::new(),
+                                            answer: Answer::Text,
+                                        },
+                                    ],
+                                })
+                        })
+                }
+            >
+                "Add a section"
+            </button>
             <h4>"Competencies"</h4>
             <ol class="plain-list template-competencies">
                 <For each=competencies key=|row| row.clone() let((index, _id))>
-                    <CompetencyEditor draft=draft index=index prefix=competency_prefix.clone()/>
+                    <CompetencyEditor draft=draft index=index prefix=competency_prefix.clone() />
                 </For>
             </ol>
-            <button type="button" class="button" on:click=move |_| draft.update(|t| t.competencies.push(Competency {
-                id: ItemId::random(),
-                name: String::new(),
-                description: String::new(),
-            }))>"Add a competency"</button>
-            <crate::ui::components::FormMessage message=message/>
+            <button
+                type="button"
+                class="button"
+                on:click=move |_| {
+                    draft
+                        .update(|t| {
+                            t.competencies
+                                .push(Competency {
+                                    id: ItemId::random(),
+                                    name: String::new(),
+                                    description: String::new(),
+                                })
+                        })
+                }
+            >
+                "Add a competency"
+            </button>
+            <crate::ui::components::FormMessage message=message />
             <div class="form-actions">
-                <button type="submit" class="button primary">"Save template"</button>
-                {on_done.map(|done| view! { <button type="button" class="button" on:click=move |_| done.run(())>"Cancel"</button> })}
+                <button type="submit" class="button primary">
+                    "Save template"
+                </button>
+                {on_done
+                    .map(|done| {
+                        view! {
+                            <button type="button" class="button" on:click=move |_| done.run(())>
+                                "Cancel"
+                            </button>
+                        }
+                    })}
             </div>
         </form>
     }
@@ -273,19 +363,63 @@ fn SectionEditor(draft: RwSignal<ReviewTemplate>, index: usize, prefix: String) 
                 <legend>{format!("Section {number}")}</legend>
                 <div class="form-grid">
                     <label for=title_id.clone()>"Section title"</label>
-                    <input id=title_id type="text" prop:value=read(|s| s.title.clone())
-                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|t| if let Some(s) = t.sections.get_mut(index) { s.title = v }); }/>
+                    <input
+                        id=title_id
+                        type="text"
+                        prop:value=read(|s| s.title.clone())
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            draft
+                                .update(|t| {
+                                    if let Some(s) = t.sections.get_mut(index) {
+                                        s.title = v;
+                                    }
+                                });
+                        }
+                    />
                 </div>
                 <ol class="plain-list">
                     <For each=questions key=|id| id.clone() let:question>
-                        <QuestionEditor draft=draft section=index id=question prefix=question_prefix.clone()/>
+                        <QuestionEditor
+                            draft=draft
+                            section=index
+                            id=question
+                            prefix=question_prefix.clone()
+                        />
                     </For>
                 </ol>
                 <div class="button-row">
-                    <button type="button" class="button small" on:click=move |_| draft.update(|t| if let Some(s) = t.sections.get_mut(index) {
-                        s.questions.push(Question { id: ItemId::random(), text: String::new(), answer: Answer::Text });
-                    })>{format!("Add a question to section {number}")}</button>
-                    <button type="button" class="button small danger" on:click=move |_| draft.update(|t| if index < t.sections.len() { t.sections.remove(index); })>
+                    <button
+                        type="button"
+                        class="button small"
+                        on:click=move |_| {
+                            draft
+                                .update(|t| {
+                                    if let Some(s) = t.sections.get_mut(index) {
+                                        s.questions
+                                            .push(Question {
+                                                id: ItemId::random(),
+                                                text: String::new(),
+                                                answer: Answer::Text,
+                                            });
+                                    }
+                                })
+                        }
+                    >
+                        {format!("Add a question to section {number}")}
+                    </button>
+                    <button
+                        type="button"
+                        class="button small danger"
+                        on:click=move |_| {
+                            draft
+                                .update(|t| {
+                                    if index < t.sections.len() {
+                                        t.sections.remove(index);
+                                    }
+                                })
+                        }
+                    >
                         {format!("Remove section {number}")}
                     </button>
                 </div>
@@ -340,17 +474,37 @@ fn QuestionEditor(
     view! {
         <li class="form-grid template-question">
             <label for=field.clone()>"Question"</label>
-            <input id=field type="text" prop:value=text
-                on:input=move |ev| { let v = event_target_value(&ev); set_text(&|q: &mut Question| q.text = v.clone()); }/>
+            <input
+                id=field
+                type="text"
+                prop:value=text
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set_text(&|q: &mut Question| q.text = v.clone());
+                }
+            />
             <label for=kind.clone()>"Answered"</label>
-            <select id=kind on:change=move |ev| {
-                let rated = event_target_value(&ev) == "rating";
-                set_answer(&|q: &mut Question| q.answer = if rated { Answer::Rating } else { Answer::Text });
-            }>
-                <option value="text" selected=answer == Answer::Text>"In words"</option>
-                <option value="rating" selected=answer == Answer::Rating>"On the rating scale"</option>
+            <select
+                id=kind
+                on:change=move |ev| {
+                    let rated = event_target_value(&ev) == "rating";
+                    set_answer(
+                        &|q: &mut Question| {
+                            q.answer = if rated { Answer::Rating } else { Answer::Text };
+                        },
+                    );
+                }
+            >
+                <option value="text" selected=answer == Answer::Text>
+                    "In words"
+                </option>
+                <option value="rating" selected=answer == Answer::Rating>
+                    "On the rating scale"
+                </option>
             </select>
-            <button type="button" class="button small" on:click=remove>"Remove question"</button>
+            <button type="button" class="button small" on:click=remove>
+                "Remove question"
+            </button>
         </li>
     }
 }
@@ -374,12 +528,47 @@ fn CompetencyEditor(
     view! {
         <li class="form-grid template-competency">
             <label for=name_id.clone()>{format!("Competency {number}")}</label>
-            <input id=name_id type="text" prop:value=name
-                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|t| if let Some(c) = t.competencies.get_mut(index) { c.name = v }); }/>
+            <input
+                id=name_id
+                type="text"
+                prop:value=name
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    draft
+                        .update(|t| {
+                            if let Some(c) = t.competencies.get_mut(index) {
+                                c.name = v;
+                            }
+                        });
+                }
+            />
             <label for=description_id.clone()>"What it means"</label>
-            <input id=description_id type="text" prop:value=description
-                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|t| if let Some(c) = t.competencies.get_mut(index) { c.description = v }); }/>
-            <button type="button" class="button small" on:click=move |_| draft.update(|t| if index < t.competencies.len() { t.competencies.remove(index); })>
+            <input
+                id=description_id
+                type="text"
+                prop:value=description
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    draft
+                        .update(|t| {
+                            if let Some(c) = t.competencies.get_mut(index) {
+                                c.description = v;
+                            }
+                        });
+                }
+            />
+            <button
+                type="button"
+                class="button small"
+                on:click=move |_| {
+                    draft
+                        .update(|t| {
+                            if index < t.competencies.len() {
+                                t.competencies.remove(index);
+                            }
+                        })
+                }
+            >
                 {format!("Remove competency {number}")}
             </button>
         </li>

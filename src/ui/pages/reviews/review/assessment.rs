@@ -47,7 +47,9 @@ pub fn AssessmentSection() -> impl IntoView {
                 return view! {
                     <div class="statement">
                         <h3>{label}</h3>
-                        <p class="item-meta" data-testid=id>"Shown to you once the review is shared."</p>
+                        <p class="item-meta" data-testid=id>
+                            "Shown to you once the review is shared."
+                        </p>
                     </div>
                 }
                 .into_any();
@@ -62,12 +64,28 @@ pub fn AssessmentSection() -> impl IntoView {
                         }
                     });
                 });
-                view! { <div class="statement"><CollaborativeText id=id label=label.to_owned() value=value on_input=on_input rows=6/></div> }.into_any()
+                view! {
+                    <div class="statement">
+                        <CollaborativeText
+                            id=id
+                            label=label.to_owned()
+                            value=value
+                            on_input=on_input
+                            rows=6
+                        />
+                    </div>
+                }
+                .into_any()
             } else {
                 view! {
                     <div class="statement">
                         <h3>{label}</h3>
-                        <p class="written" data-testid=id>{move || { let t = value.get(); if t.trim().is_empty() { "Not written yet.".to_owned() } else { t } }}</p>
+                        <p class="written" data-testid=id>
+                            {move || {
+                                let t = value.get();
+                                if t.trim().is_empty() { "Not written yet.".to_owned() } else { t }
+                            }}
+                        </p>
                     </div>
                 }
                 .into_any()
@@ -77,7 +95,9 @@ pub fn AssessmentSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="assessment-heading">
             <h2 id="assessment-heading">"Assessments"</h2>
-            <p class="item-meta">"The employee writes the self assessment, the manager theirs; each is open at its own stage. What two people type at once merges."</p>
+            <p class="item-meta">
+                "The employee writes the self assessment, the manager theirs; each is open at its own stage. What two people type at once merges."
+            </p>
             {field(false)}
             {field(true)}
         </section>
@@ -135,52 +155,106 @@ pub fn QuestionsSection() -> impl IntoView {
         })
     };
     view! {
-        {move || { let (sections, all_ratings, scale, capacity, stage) = data.get();
+        {move || {
+            let (sections, all_ratings, scale, capacity, stage) = data.get();
             let as_manager = capacity.manager || (capacity.hr && !capacity.employee);
-            let may = |part| crate::model::review::check_write(part, stage, capacity).is_ok(); sections.into_iter().map(|section| {
-            let questions = section.questions.into_iter().map(|question| {
-                let (employee_rating, manager_rating) = all_ratings.get(&question.id).copied().unwrap_or_default();
-                let scale = scale.clone();
-                let part = if as_manager { Part::ManagerRatings } else { Part::SelfRatings };
-                let open = may(part) || (!as_manager && may(Part::SelfAssessment)) || (as_manager && may(Part::ManagerAssessment));
-                let id = question.id.clone();
-                let prefix = format!("question-{id}");
-                let body = match question.answer {
-                    Answer::Text => {
-                        let save = Callback::new(move |text: String| {
-                            let _ = context.act("Answer a question", |r, who| r.answer(who, &id, Some(&text), None));
-                        });
-                        view! {
-                            <CollaborativeText id=format!("{prefix}-employee") label="Employee" rows=3
-                                value=written(question.id.clone(), false) on_input=save disabled=as_manager || !open/>
-                            <CollaborativeText id=format!("{prefix}-manager") label="Manager" rows=3
-                                value=written(question.id.clone(), true) on_input=save disabled=!as_manager || !open/>
-                        }.into_any()
+            let may = |part| crate::model::review::check_write(part, stage, capacity).is_ok();
+            sections
+                .into_iter()
+                .map(|section| {
+                    let questions = section
+                        .questions
+                        .into_iter()
+                        .map(|question| {
+                            let (employee_rating, manager_rating) = all_ratings
+                                .get(&question.id)
+                                .copied()
+                                .unwrap_or_default();
+                            let scale = scale.clone();
+                            let part = if as_manager {
+                                Part::ManagerRatings
+                            } else {
+                                Part::SelfRatings
+                            };
+                            let open = may(part) || (!as_manager && may(Part::SelfAssessment))
+                                || (as_manager && may(Part::ManagerAssessment));
+                            let id = question.id.clone();
+                            let prefix = format!("question-{id}");
+                            let body = match question.answer {
+                                Answer::Text => {
+                                    let save = Callback::new(move |text: String| {
+                                        let _ = context
+                                            .act(
+                                                "Answer a question",
+                                                |r, who| r.answer(who, &id, Some(&text), None),
+                                            );
+                                    });
+                                    view! {
+                                        <CollaborativeText
+                                            id=format!("{prefix}-employee")
+                                            label="Employee"
+                                            rows=3
+                                            value=written(question.id.clone(), false)
+                                            on_input=save
+                                            disabled=as_manager || !open
+                                        />
+                                        <CollaborativeText
+                                            id=format!("{prefix}-manager")
+                                            label="Manager"
+                                            rows=3
+                                            value=written(question.id.clone(), true)
+                                            on_input=save
+                                            disabled=!as_manager || !open
+                                        />
+                                    }
+                                        .into_any()
+                                }
+                                Answer::Rating => {
+                                    let rate = Callback::new(move |value: Option<i64>| {
+                                        let _ = context
+                                            .act(
+                                                "Rate a question",
+                                                |r, who| r.answer(who, &id, None, value),
+                                            );
+                                    });
+                                    view! {
+                                        <RatingSelect
+                                            id=format!("{prefix}-employee")
+                                            label="Employee".to_owned()
+                                            scale=scale.clone()
+                                            value=employee_rating
+                                            disabled=as_manager || !open
+                                            on_change=rate
+                                        />
+                                        <RatingSelect
+                                            id=format!("{prefix}-manager")
+                                            label="Manager".to_owned()
+                                            scale=scale
+                                            value=manager_rating
+                                            disabled=!as_manager || !open
+                                            on_change=rate
+                                        />
+                                    }
+                                        .into_any()
+                                }
+                            };
+                            view! {
+                                <fieldset class="question">
+                                    <legend>{question.text.clone()}</legend>
+                                    <div class="form-grid">{body}</div>
+                                </fieldset>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="card">
+                            <h2>{section.title.clone()}</h2>
+                            {questions}
+                        </section>
                     }
-                    Answer::Rating => {
-                        let rate = Callback::new(move |value: Option<i64>| {
-                            let _ = context.act("Rate a question", |r, who| r.answer(who, &id, None, value));
-                        });
-                        view! {
-                            <RatingSelect id=format!("{prefix}-employee") label="Employee".to_owned() scale=scale.clone() value=employee_rating disabled=as_manager || !open on_change=rate/>
-                            <RatingSelect id=format!("{prefix}-manager") label="Manager".to_owned() scale=scale value=manager_rating disabled=!as_manager || !open on_change=rate/>
-                        }.into_any()
-                    }
-                };
-                view! {
-                    <fieldset class="question">
-                        <legend>{question.text.clone()}</legend>
-                        <div class="form-grid">{body}</div>
-                    </fieldset>
-                }
-            }).collect_view();
-            view! {
-                <section class="card">
-                    <h2>{section.title.clone()}</h2>
-                    {questions}
-                </section>
-            }
-        }).collect_view() }}
+                })
+                .collect_view()
+        }}
     }
 }
 
@@ -217,24 +291,46 @@ pub fn RatingsSection() -> impl IntoView {
         let open = |part| crate::model::review::check_write(part, stage, capacity).is_ok();
         let self_open = !as_manager && open(Part::SelfRatings);
         let manager_open = as_manager && open(Part::ManagerRatings);
-        let rows = competencies.into_iter().map(|competency| {
-            let given = ratings.get(&competency.id).cloned().unwrap_or_default();
-            let id = competency.id.clone();
-            let rate = Callback::new(move |value: Option<i64>| {
-                let _ = context.act("Rate a competency", |r, who| r.rate_competency(who, &id, value));
-            });
-            let prefix = format!("competency-{}", competency.id);
-            view! {
-                <fieldset class="question">
-                    <legend>{competency.name.clone()}</legend>
-                    {(!competency.description.is_empty()).then(|| view! { <p class="item-meta">{competency.description.clone()}</p> })}
-                    <div class="form-grid">
-                        <RatingSelect id=format!("{prefix}-self") label="Self".to_owned() scale=scale.clone() value=given.by_employee disabled=!self_open on_change=rate/>
-                        <RatingSelect id=format!("{prefix}-manager") label="Manager".to_owned() scale=scale.clone() value=given.by_manager disabled=!manager_open on_change=rate/>
-                    </div>
-                </fieldset>
-            }
-        }).collect_view();
+        let rows = competencies
+            .into_iter()
+            .map(|competency| {
+                let given = ratings.get(&competency.id).cloned().unwrap_or_default();
+                let id = competency.id.clone();
+                let rate = Callback::new(move |value: Option<i64>| {
+                    let _ = context.act("Rate a competency", |r, who| {
+                        r.rate_competency(who, &id, value)
+                    });
+                });
+                let prefix = format!("competency-{}", competency.id);
+                view! {
+                    <fieldset class="question">
+                        <legend>{competency.name.clone()}</legend>
+                        {(!competency.description.is_empty())
+                            .then(|| {
+                                view! { <p class="item-meta">{competency.description.clone()}</p> }
+                            })}
+                        <div class="form-grid">
+                            <RatingSelect
+                                id=format!("{prefix}-self")
+                                label="Self".to_owned()
+                                scale=scale.clone()
+                                value=given.by_employee
+                                disabled=!self_open
+                                on_change=rate
+                            />
+                            <RatingSelect
+                                id=format!("{prefix}-manager")
+                                label="Manager".to_owned()
+                                scale=scale.clone()
+                                value=given.by_manager
+                                disabled=!manager_open
+                                on_change=rate
+                            />
+                        </div>
+                    </fieldset>
+                }
+            })
+            .collect_view();
         let set_overall = Callback::new(move |value: Option<i64>| {
             let _ = context.act("Set the overall rating", |r, who| r.set_overall(who, value));
         });
@@ -250,11 +346,29 @@ pub fn RatingsSection() -> impl IntoView {
             <fieldset class="question">
                 <legend>"Overall"</legend>
                 <div class="form-grid">
-                    <RatingSelect id="overall-rating".to_owned() label="Overall rating".to_owned() scale=scale value=overall disabled=!manager_open on_change=set_overall/>
+                    <RatingSelect
+                        id="overall-rating".to_owned()
+                        label="Overall rating".to_owned()
+                        scale=scale
+                        value=overall
+                        disabled=!manager_open
+                        on_change=set_overall
+                    />
                     <label for="potential">"Potential"</label>
                     <select id="potential" disabled=!manager_open on:change=set_potential>
-                        <option value="" selected=potential.is_none()>"Not judged"</option>
-                        {Potential::ALL.into_iter().map(|p| view! { <option value=p.short() selected=potential == Some(p)>{p.label()}</option> }).collect_view()}
+                        <option value="" selected=potential.is_none()>
+                            "Not judged"
+                        </option>
+                        {Potential::ALL
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=p.short() selected=potential == Some(p)>
+                                        {p.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
             </fieldset>
@@ -263,7 +377,9 @@ pub fn RatingsSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="ratings-heading">
             <h2 id="ratings-heading">"Ratings"</h2>
-            <p class="item-meta">"The employee rates themselves during self review; the manager rates from manager review, and HR may adjust in calibration. The employee sees the manager's ratings once the review is shared."</p>
+            <p class="item-meta">
+                "The employee rates themselves during self review; the manager rates from manager review, and HR may adjust in calibration. The employee sees the manager's ratings once the review is shared."
+            </p>
             {body}
         </section>
     }

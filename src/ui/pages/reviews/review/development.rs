@@ -47,18 +47,20 @@ pub fn DevelopmentSection() -> impl IntoView {
             <h2 id="development-heading">"Development plan"</h2>
             <ul class="plain-list" data-testid="development">
                 <For each=actions key=|(id, a)| (id.clone(), format!("{a:?}")) let((id, action))>
-                    <ActionRow id=id action=action/>
+                    <ActionRow id=id action=action />
                 </For>
             </ul>
             <Show when=move || context.may(Part::Development)>
                 <form class="inline-form" on:submit=add aria-label="Add a development action">
                     <label for="development-skill">"Skill"</label>
-                    <input id="development-skill" type="text" required bind:value=skill/>
+                    <input id="development-skill" type="text" required bind:value=skill />
                     <label for="development-action">"Action"</label>
-                    <input id="development-action" type="text" required bind:value=action/>
+                    <input id="development-action" type="text" required bind:value=action />
                     <label for="development-due">"Due"</label>
-                    <input id="development-due" type="date" bind:value=due/>
-                    <button type="submit" class="button">"Add action"</button>
+                    <input id="development-due" type="date" bind:value=due />
+                    <button type="submit" class="button">
+                        "Add action"
+                    </button>
                 </form>
             </Show>
         </section>
@@ -104,13 +106,29 @@ fn ActionRow(id: ItemId, action: DevelopmentAction) -> impl IntoView {
     };
     view! {
         <li class="list-row">
-            <span><strong>{action.skill.clone()}</strong>{format!(": {}{due_text}", action.action)}</span>
-            <label for=status_id.clone() class="visually-hidden">{format!("Status of {}", action.action)}</label>
+            <span>
+                <strong>{action.skill.clone()}</strong>
+                {format!(": {}{due_text}", action.action)}
+            </span>
+            <label for=status_id.clone() class="visually-hidden">
+                {format!("Status of {}", action.action)}
+            </label>
             <select id=status_id disabled=!editable on:change=set_status>
-                {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.key() selected=s == action.status>{s.label()}</option> }).collect_view()}
+                {ActionStatus::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <option value=s.key() selected=s == action.status>
+                                {s.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
             <Show when=move || editable>
-                <button type="button" class="button danger" on:click=remove.clone()>"Remove"</button>
+                <button type="button" class="button danger" on:click=remove.clone()>
+                    "Remove"
+                </button>
             </Show>
         </li>
     }

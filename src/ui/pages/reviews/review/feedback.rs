@@ -154,48 +154,117 @@ pub fn FeedbackSection() -> impl IntoView {
                         {if row.waiting {
                             let (yes, no) = (row.id.clone(), row.id.clone());
                             view! {
-                                <p class="item-meta">{format!("{} nominated by the employee; waiting for the manager's approval.", row.from)}</p>
+                                <p class="item-meta">
+                                    {format!(
+                                        "{} nominated by the employee; waiting for the manager's approval.",
+                                        row.from,
+                                    )}
+                                </p>
                                 <Show when=move || row.may_approve>
                                     <div class="button-row">
-                                        <button type="button" class="button" on:click={let yes = yes.clone(); move |_| approve(yes.clone())}>{format!("Approve asking {}", row.from)}</button>
-                                        <button type="button" class="button" on:click={let no = no.clone(); move |_| decline(no.clone())}>"Decline"</button>
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            on:click={
+                                                let yes = yes.clone();
+                                                move |_| approve(yes.clone())
+                                            }
+                                        >
+                                            {format!("Approve asking {}", row.from)}
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            on:click={
+                                                let no = no.clone();
+                                                move |_| decline(no.clone())
+                                            }
+                                        >
+                                            "Decline"
+                                        </button>
                                     </div>
                                 </Show>
-                            }.into_any()
+                            }
+                                .into_any()
                         } else if row.mine {
-                            view! { <WriteFeedback id=row.id.clone()/> }.into_any()
+                            view! { <WriteFeedback id=row.id.clone() /> }.into_any()
                         } else if row.text.is_empty() {
-                            view! { <p class="item-meta">{format!("Asked {}; not written yet.", row.from)}</p> }.into_any()
+                            view! {
+                                <p class="item-meta">
+                                    {format!("Asked {}; not written yet.", row.from)}
+                                </p>
+                            }
+                                .into_any()
                         } else {
-                            view! { <blockquote><p>{row.text.clone()}</p><footer>{format!("— {}", row.from)}{row.anonymous.then_some(" (anonymous to the employee)")}</footer></blockquote> }.into_any()
+                            view! {
+                                <blockquote>
+                                    <p>{row.text.clone()}</p>
+                                    <footer>
+                                        {format!("— {}", row.from)}
+                                        {row.anonymous.then_some(" (anonymous to the employee)")}
+                                    </footer>
+                                </blockquote>
+                            }
+                                .into_any()
                         }}
                     </li>
                 </For>
             </ul>
             <Show when=may_ask>
-                {move || if nominates() {
-                    view! {
-                        <form class="inline-form" on:submit=ask aria-label="Nominate a colleague">
-                            <PersonSelect id="feedback-peer".into() label="Nominate a colleague" chosen=peer none="Choose…"/>
-                            <button type="submit" class="button">"Nominate"</button>
-                            <p class="item-meta">"Your manager approves before they are asked."</p>
-                        </form>
-                    }.into_any()
-                } else {
-                    view! {
-                        <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
-                            <PersonSelect id="feedback-peer".into() label="Ask a colleague" chosen=peer none="Choose…"/>
-                            <span class="check">
-                                <input type="checkbox" id="feedback-anonymous" prop:checked=move || anonymous.get() on:change=move |ev| anonymous.set(event_target_checked(&ev))/>
-                                <label for="feedback-anonymous">"Anonymous to the employee"</label>
-                            </span>
-                            <button type="submit" class="button">"Ask for feedback"</button>
-                        </form>
-                    }.into_any()
+                {move || {
+                    if nominates() {
+                        view! {
+                            <form
+                                class="inline-form"
+                                on:submit=ask
+                                aria-label="Nominate a colleague"
+                            >
+                                <PersonSelect
+                                    id="feedback-peer".into()
+                                    label="Nominate a colleague"
+                                    chosen=peer
+                                    none="Choose…"
+                                />
+                                <button type="submit" class="button">
+                                    "Nominate"
+                                </button>
+                                <p class="item-meta">
+                                    "Your manager approves before they are asked."
+                                </p>
+                            </form>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
+                                <PersonSelect
+                                    id="feedback-peer".into()
+                                    label="Ask a colleague"
+                                    chosen=peer
+                                    none="Choose…"
+                                />
+                                <span class="check">
+                                    <input
+                                        type="checkbox"
+                                        id="feedback-anonymous"
+                                        prop:checked=move || anonymous.get()
+                                        on:change=move |ev| anonymous.set(event_target_checked(&ev))
+                                    />
+                                    <label for="feedback-anonymous">
+                                        "Anonymous to the employee"
+                                    </label>
+                                </span>
+                                <button type="submit" class="button">
+                                    "Ask for feedback"
+                                </button>
+                            </form>
+                        }
+                            .into_any()
+                    }
                 }}
             </Show>
             <Show when=move || context.shown.get()>
-                <PulledFeedbackList/>
+                <PulledFeedbackList />
             </Show>
         </section>
     }
@@ -242,7 +311,13 @@ fn WriteFeedback(id: ItemId) -> impl IntoView {
     });
     view! {
         <div class="form" role="group" aria-label="Your feedback">
-            <CollaborativeText id=field label="Your feedback (you were asked)" value=text on_input=write rows=4/>
+            <CollaborativeText
+                id=field
+                label="Your feedback (you were asked)"
+                value=text
+                on_input=write
+                rows=4
+            />
             <p class="item-meta">"Saved as you type."</p>
         </div>
     }
@@ -290,7 +365,19 @@ fn PulledFeedbackList() -> impl IntoView {
         <h3>"Feedback and praise from the year"</h3>
         <ul class="plain-list">
             <For each=pulled key=|p| p.0.clone() let((_id, f))>
-                <li><blockquote><p>{f.text.clone()}</p><footer>{format!("— {}, {} on {}", f.from_name, if f.praise { "praise" } else { "feedback" }, date(f.given_at))}</footer></blockquote></li>
+                <li>
+                    <blockquote>
+                        <p>{f.text.clone()}</p>
+                        <footer>
+                            {format!(
+                                "— {}, {} on {}",
+                                f.from_name,
+                                if f.praise { "praise" } else { "feedback" },
+                                date(f.given_at),
+                            )}
+                        </footer>
+                    </blockquote>
+                </li>
             </For>
         </ul>
         <Show when=move || may_pull() && !available().is_empty()>
@@ -298,15 +385,26 @@ fn PulledFeedbackList() -> impl IntoView {
                 <For each=available key=|f| f.0.clone() let((id, f))>
                     {
                         let from_name = person_name(&state, &f.from);
-                        let pulled = PulledFeedback { from_name: from_name.clone(), praise: f.praise, text: f.text.clone(), given_at: f.given_at };
+                        let pulled = PulledFeedback {
+                            from_name: from_name.clone(),
+                            praise: f.praise,
+                            text: f.text.clone(),
+                            given_at: f.given_at,
+                        };
                         let pull = move |_| {
                             let (id, pulled) = (id.clone(), pulled.clone());
-                            let _ = context.act("Pull feedback into the review", |r, who| r.pull_feedback(who, &id, pulled));
+                            let _ = context
+                                .act(
+                                    "Pull feedback into the review",
+                                    |r, who| r.pull_feedback(who, &id, pulled),
+                                );
                         };
                         view! {
                             <li class="list-row">
                                 <span>{format!("“{}” — {from_name}", f.text)}</span>
-                                <button type="button" class="button" on:click=pull>"Pull into this review"</button>
+                                <button type="button" class="button" on:click=pull>
+                                    "Pull into this review"
+                                </button>
                             </li>
                         }
                     }

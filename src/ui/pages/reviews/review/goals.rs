@@ -104,19 +104,36 @@ pub fn GoalsSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Goals"</h2>
-            <p class="item-meta" data-testid="goals-summary">{summary}</p>
+            <p class="item-meta" data-testid="goals-summary">
+                {summary}
+            </p>
             <ol class="plain-list goal-list">
                 <For each=goals key=|row| row.clone() let((id, _drawn))>
-                    <GoalRow id=id/>
+                    <GoalRow id=id />
                 </For>
             </ol>
             <Show when=move || context.may(Part::Goals)>
                 <form class="inline-form" on:submit=add aria-label="Add a goal">
                     <label for="new-goal-title">"New goal"</label>
-                    <input id="new-goal-title" type="text" required bind:value=title placeholder="e.g. Ship the mobile app"/>
+                    <input
+                        id="new-goal-title"
+                        type="text"
+                        required
+                        bind:value=title
+                        placeholder="e.g. Ship the mobile app"
+                    />
                     <label for="new-goal-weight">"Weight (%)"</label>
-                    <input id="new-goal-weight" type="number" min="0" max="100" inputmode="numeric" bind:value=weight/>
-                    <button type="submit" class="button">"Add goal"</button>
+                    <input
+                        id="new-goal-weight"
+                        type="number"
+                        min="0"
+                        max="100"
+                        inputmode="numeric"
+                        bind:value=weight
+                    />
+                    <button type="submit" class="button">
+                        "Add goal"
+                    </button>
                 </form>
             </Show>
         </section>
@@ -250,35 +267,120 @@ fn GoalRow(id: ItemId) -> impl IntoView {
     view! {
         <li class="goal-row" data-goal=id.to_string()>
             <div class="form-grid">
-                <CollaborativeText id=format!("{prefix}-title") label="Goal" value=title
-                    on_input=write_title single_line=true disabled=!editable/>
-                <CollaborativeText id=format!("{prefix}-description") label="Description" value=description
-                    on_input=write_description single_line=true disabled=!editable/>
+                <CollaborativeText
+                    id=format!("{prefix}-title")
+                    label="Goal"
+                    value=title
+                    on_input=write_title
+                    single_line=true
+                    disabled=!editable
+                />
+                <CollaborativeText
+                    id=format!("{prefix}-description")
+                    label="Description"
+                    value=description
+                    on_input=write_description
+                    single_line=true
+                    disabled=!editable
+                />
                 <label for=format!("{prefix}-weight")>"Weight (%)"</label>
-                <input id=format!("{prefix}-weight") type="number" min="0" max="100" inputmode="numeric" prop:value=weight disabled=!editable
-                    on:input=set_weight/>
+                <input
+                    id=format!("{prefix}-weight")
+                    type="number"
+                    min="0"
+                    max="100"
+                    inputmode="numeric"
+                    prop:value=weight
+                    disabled=!editable
+                    on:input=set_weight
+                />
                 <label for=format!("{prefix}-progress")>"Progress (%)"</label>
-                <input id=format!("{prefix}-progress") type="number" min="0" max="100" inputmode="numeric" prop:value=progress disabled=!editable
-                    on:input=set_progress/>
+                <input
+                    id=format!("{prefix}-progress")
+                    type="number"
+                    min="0"
+                    max="100"
+                    inputmode="numeric"
+                    prop:value=progress
+                    disabled=!editable
+                    on:input=set_progress
+                />
                 <label for=format!("{prefix}-alignment")>"Serves"</label>
                 <select id=format!("{prefix}-alignment") disabled=!editable on:change=align>
-                    <option value="" selected=current.is_none()>"No plan objective"</option>
-                    {(!known).then(|| view! { <option value=current.clone().unwrap_or_default() selected=true>"A plan objective not on this device"</option> })}
-                    {choices.into_iter().map(|(plan, objective, label)| {
-                        let value = format!("{plan}#{objective}");
-                        let selected = current.as_ref() == Some(&value);
-                        view! { <option value=value selected=selected>{label}</option> }
-                    }).collect_view()}
+                    <option value="" selected=current.is_none()>
+                        "No plan objective"
+                    </option>
+                    {(!known)
+                        .then(|| {
+                            view! {
+                                <option value=current.clone().unwrap_or_default() selected=true>
+                                    "A plan objective not on this device"
+                                </option>
+                            }
+                        })}
+                    {choices
+                        .into_iter()
+                        .map(|(plan, objective, label)| {
+                            let value = format!("{plan}#{objective}");
+                            let selected = current.as_ref() == Some(&value);
+                            view! {
+                                <option value=value selected=selected>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
-                <RatingSelect id=format!("{prefix}-self-rating") label="Self rating".to_owned() scale=scale.clone() value=goal.self_rating disabled=!self_rating_open on_change=rate/>
-                <RatingSelect id=format!("{prefix}-manager-rating") label="Manager rating".to_owned() scale=scale value=goal.manager_rating.filter(|_| manager_side) disabled=!manager_rating_open on_change=rate/>
+                <RatingSelect
+                    id=format!("{prefix}-self-rating")
+                    label="Self rating".to_owned()
+                    scale=scale.clone()
+                    value=goal.self_rating
+                    disabled=!self_rating_open
+                    on_change=rate
+                />
+                <RatingSelect
+                    id=format!("{prefix}-manager-rating")
+                    label="Manager rating".to_owned()
+                    scale=scale
+                    value=goal.manager_rating.filter(|_| manager_side)
+                    disabled=!manager_rating_open
+                    on_change=rate
+                />
             </div>
-            {health.map(|(rag, label)| view! { <p class="item-meta">"Objective health: "<HealthTag rag=rag/>" "{label}</p> })}
+            {health
+                .map(|(rag, label)| {
+                    view! {
+                        <p class="item-meta">"Objective health: "<HealthTag rag=rag />" "{label}</p>
+                    }
+                })}
             <Show when=move || editable>
                 <div class="button-row">
-                    <button type="button" class="button" aria-label=move || format!("Move goal {} up", name.get()) on:click={let m = move_up.clone(); move |_| m(-1)}>"↑"</button>
-                    <button type="button" class="button" aria-label=move || format!("Move goal {} down", name.get()) on:click={let m = move_by.clone(); move |_| m(1)}>"↓"</button>
-                    <button type="button" class="button danger" on:click=remove.clone()>"Remove goal"</button>
+                    <button
+                        type="button"
+                        class="button"
+                        aria-label=move || format!("Move goal {} up", name.get())
+                        on:click={
+                            let m = move_up.clone();
+                            move |_| m(-1)
+                        }
+                    >
+                        "↑"
+                    </button>
+                    <button
+                        type="button"
+                        class="button"
+                        aria-label=move || format!("Move goal {} down", name.get())
+                        on:click={
+                            let m = move_by.clone();
+                            move |_| m(1)
+                        }
+                    >
+                        "↓"
+                    </button>
+                    <button type="button" class="button danger" on:click=remove.clone()>
+                        "Remove goal"
+                    </button>
                 </div>
             </Show>
         </li>

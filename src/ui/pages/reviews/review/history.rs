@@ -34,25 +34,39 @@ pub fn ReviewHistory() -> impl IntoView {
     view! {
         <section class="card no-print" aria-labelledby="review-history-heading">
             <h2 id="review-history-heading">"Versions and history"</h2>
-            <form class="inline-form" on:submit=name_version aria-label="Name a version of the review">
+            <form
+                class="inline-form"
+                on:submit=name_version
+                aria-label="Name a version of the review"
+            >
                 <label for="review-version-name">"Name this version"</label>
-                <input id="review-version-name" type="text" required bind:value=name placeholder="e.g. Agreed in the 1:1"/>
-                <button type="submit" class="button">"Name version"</button>
+                <input
+                    id="review-version-name"
+                    type="text"
+                    required
+                    bind:value=name
+                    placeholder="e.g. Agreed in the 1:1"
+                />
+                <button type="submit" class="button">
+                    "Name version"
+                </button>
             </form>
-            <crate::ui::components::FormMessage message=message/>
+            <crate::ui::components::FormMessage message=message />
             <ul class="plain-list" data-testid="review-versions">
                 <For each=move || versions.get() key=|v| v.id.clone() let(version)>
-                    <VersionRow version=version/>
+                    <VersionRow version=version />
                 </For>
             </ul>
             <h3>"History"</h3>
             <ul class="plain-list" data-testid="review-history">
                 <For each=rows key=|s| (s.started, s.changes.len(), s.author.clone()) let:session>
-                    <SessionRow session=session/>
+                    <SessionRow session=session />
                 </For>
             </ul>
             <Show when=move || { sessions.with(Vec::len) > shown.get() }>
-                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>"Show older"</button>
+                <button type="button" class="button" on:click=move |_| shown.update(|n| *n += 20)>
+                    "Show older"
+                </button>
             </Show>
         </section>
     }
@@ -68,7 +82,12 @@ fn changes_view(result: Result<Vec<String>, String>) -> AnyView {
             view! { <ul>{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }
                 .into_any()
         }
-        Err(reason) => view! { <p class="form-error" role="alert">{reason}</p> }.into_any(),
+        Err(reason) => view! {
+            <p class="form-error" role="alert">
+                {reason}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -95,8 +114,18 @@ fn VersionRow(version: crate::store::Version) -> impl IntoView {
     };
     view! {
         <li class="list-row">
-            <span><strong>{version.name.clone()}</strong>{format!(" — {}{by}", date_time(version.named_at))}</span>
-            <button type="button" class="button" on:click=compare aria-label=format!("Compare “{}” with now", version.name)>"Compare with now"</button>
+            <span>
+                <strong>{version.name.clone()}</strong>
+                {format!(" — {}{by}", date_time(version.named_at))}
+            </span>
+            <button
+                type="button"
+                class="button"
+                on:click=compare
+                aria-label=format!("Compare “{}” with now", version.name)
+            >
+                "Compare with now"
+            </button>
             {move || compared.get().map(changes_view)}
         </li>
     }
@@ -122,7 +151,9 @@ fn SessionRow(session: Session) -> impl IntoView {
             <span class="item-meta">{session_when(&session)}</span>
             <span class="item-meta">{session_summary(&session)}</span>
             <Show when=move || changes.with(Option::is_none)>
-                <button type="button" class="button" on:click=explain.clone()>"What changed"</button>
+                <button type="button" class="button" on:click=explain.clone()>
+                    "What changed"
+                </button>
             </Show>
             {move || changes.get().map(changes_view)}
         </li>

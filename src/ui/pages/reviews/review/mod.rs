@@ -91,14 +91,24 @@ pub fn ReviewPage() -> impl IntoView {
     });
     move || {
         let Some(id) = id() else {
-            return view! { <section class="page"><h1>"No such review"</h1><p><A href=href("/reviews")>"All reviews"</A></p></section> }.into_any();
+            return view! {
+                <section class="page">
+                    <h1>"No such review"</h1>
+                    <p>
+                        <A href=href("/reviews")>"All reviews"</A>
+                    </p>
+                </section>
+            }
+            .into_any();
         };
         match reviews.reviews.get(&id) {
-            None => {
-                view! { <section class="page"><p role="status">"Opening the review…"</p></section> }
-                    .into_any()
+            None => view! {
+                <section class="page">
+                    <p role="status">"Opening the review…"</p>
+                </section>
             }
-            Some(document) => view! { <ReviewView document=document/> }.into_any(),
+            .into_any(),
+            Some(document) => view! { <ReviewView document=document /> }.into_any(),
         }
     }
 }
@@ -128,13 +138,23 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
     let problem = Memo::new(move |_| document.problem.get());
     move || {
         if let Some(problem) = problem.get() {
-            return view! { <section class="page"><div class="notice notice-warning" role="alert"><p>{problem}</p><p>"Nothing has been changed or deleted."</p></div></section> }.into_any();
+            return view! {
+                <section class="page">
+                    <div class="notice notice-warning" role="alert">
+                        <p>{problem}</p>
+                        <p>"Nothing has been changed or deleted."</p>
+                    </div>
+                </section>
+            }
+            .into_any();
         }
         if !arrived.get() {
             return view! {
                 <section class="page" data-testid="review-waiting">
                     <h1>"Waiting for this review"</h1>
-                    <p>"This device does not have the review yet; it appears as soon as it arrives from the relay."</p>
+                    <p>
+                        "This device does not have the review yet; it appears as soon as it arrives from the relay."
+                    </p>
                 </section>
             }
             .into_any();
@@ -143,30 +163,58 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
             // A colleague asked for feedback (or anyone else): their request only.
             return view! {
                 <section class="page review-page" aria-labelledby="review-heading">
-                    <ReviewHeader/>
-                    <Show when=move || state.me.with(Option::is_none)><ChooseYourself/></Show>
-                    <p class="notice" role="note">"A review is shown to the employee, their manager and HR. You see here only feedback you were asked for."</p>
-                    {move || context.error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                    <feedback::FeedbackSection/>
+                    <ReviewHeader />
+                    <Show when=move || state.me.with(Option::is_none)>
+                        <ChooseYourself />
+                    </Show>
+                    <p class="notice" role="note">
+                        "A review is shown to the employee, their manager and HR. You see here only feedback you were asked for."
+                    </p>
+                    {move || {
+                        context
+                            .error
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="form-error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <feedback::FeedbackSection />
                 </section>
             }
             .into_any();
         }
         view! {
             <section class="page review-page" aria-labelledby="review-heading">
-                <ReviewHeader/>
-                <Show when=move || state.me.with(Option::is_none)><ChooseYourself/></Show>
-                {move || context.error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                <sign_off::SignedNotice/>
-                <goals::GoalsSection/>
-                <assessment::AssessmentSection/>
-                <assessment::QuestionsSection/>
-                <assessment::RatingsSection/>
-                <feedback::FeedbackSection/>
-                <development::DevelopmentSection/>
-                <sign_off::CalibrationNotes/>
-                <sign_off::SignOffSection/>
-                <history::ReviewHistory/>
+                <ReviewHeader />
+                <Show when=move || state.me.with(Option::is_none)>
+                    <ChooseYourself />
+                </Show>
+                {move || {
+                    context
+                        .error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <sign_off::SignedNotice />
+                <goals::GoalsSection />
+                <assessment::AssessmentSection />
+                <assessment::QuestionsSection />
+                <assessment::RatingsSection />
+                <feedback::FeedbackSection />
+                <development::DevelopmentSection />
+                <sign_off::CalibrationNotes />
+                <sign_off::SignOffSection />
+                <history::ReviewHistory />
             </section>
         }
         .into_any()
@@ -199,7 +247,11 @@ fn ReviewHeader() -> impl IntoView {
             .iter()
             .map(|s| {
                 let here = (*s == current).then_some("step");
-                view! { <li class:done=*s < current aria-current=here>{s.label()}</li> }
+                view! {
+                    <li class:done=*s < current aria-current=here>
+                        {s.label()}
+                    </li>
+                }
             })
             .collect_view()
     };
@@ -287,23 +339,48 @@ fn ReviewHeader() -> impl IntoView {
     };
     view! {
         <header class="page-header">
-            <p class="breadcrumb no-print"><A href=href("/reviews")>"Reviews"</A></p>
+            <p class="breadcrumb no-print">
+                <A href=href("/reviews")>"Reviews"</A>
+            </p>
             <h1 id="review-heading">{title}</h1>
-            <p class="page-summary">{meta}" · "<span class="stage-tag" data-testid="review-stage">{move || stage.get().label()}</span></p>
-            <DocumentPresence document=context.document.id what="review"/>
-            <ShareLink page=format!("/reviews/{}", context.document.id) what="review"/>
-            <ol class="stage-steps" aria-label="Stages">{stages}</ol>
+            <p class="page-summary">
+                {meta}" · "<span class="stage-tag" data-testid="review-stage">
+                    {move || stage.get().label()}
+                </span>
+            </p>
+            <DocumentPresence document=context.document.id what="review" />
+            <ShareLink page=format!("/reviews/{}", context.document.id) what="review" />
+            <ol class="stage-steps" aria-label="Stages">
+                {stages}
+            </ol>
             <div class="button-row no-print">
                 <For each=moves key=|m| m.clone() let((to, label, forward))>
-                    <button type="button" class=if forward { "button primary" } else { "button" }
-                        on:click=move |_| { let _ = context.act(&format!("Move to {}", to.label()), |r, who| r.move_to(to, who)); }>
+                    <button
+                        type="button"
+                        class=if forward { "button primary" } else { "button" }
+                        on:click=move |_| {
+                            let _ = context
+                                .act(
+                                    &format!("Move to {}", to.label()),
+                                    |r, who| r.move_to(to, who),
+                                );
+                        }
+                    >
                         {label}
                     </button>
                 </For>
-                <button type="button" class="button" on:click=markdown>"Download Markdown"</button>
-                <button type="button" class="button" on:click=json>"Download JSON"</button>
-                <button type="button" class="button" on:click=automerge_file>"Download .automerge"</button>
-                <button type="button" class="button" on:click=print>"Print"</button>
+                <button type="button" class="button" on:click=markdown>
+                    "Download Markdown"
+                </button>
+                <button type="button" class="button" on:click=json>
+                    "Download JSON"
+                </button>
+                <button type="button" class="button" on:click=automerge_file>
+                    "Download .automerge"
+                </button>
+                <button type="button" class="button" on:click=print>
+                    "Print"
+                </button>
             </div>
         </header>
     }

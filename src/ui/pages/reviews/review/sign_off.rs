@@ -64,28 +64,63 @@ pub fn SignOffSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="sign-off-heading">
             <h2 id="sign-off-heading">"Sign-off"</h2>
-            <p class="item-meta">"Once the review is shared, the employee acknowledges it and the manager signs it. Each signature records the exact version signed."</p>
+            <p class="item-meta">
+                "Once the review is shared, the employee acknowledges it and the manager signs it. Each signature records the exact version signed."
+            </p>
             <ul class="plain-list" data-testid="signatures">
-                {move || status().into_iter().map(|(line, agrees, comment)| view! {
-                    <li>
-                        {line}
-                        {agrees.map(|a| view! { <p class="item-meta" data-testid="agreement">{a}</p> })}
-                        {(!comment.is_empty()).then(|| view! { <blockquote data-testid="sign-off-comment"><p>{comment}</p></blockquote> })}
-                    </li>
-                }).collect_view()}
+                {move || {
+                    status()
+                        .into_iter()
+                        .map(|(line, agrees, comment)| {
+                            view! {
+                                <li>
+                                    {line}
+                                    {agrees
+                                        .map(|a| {
+                                            view! {
+                                                <p class="item-meta" data-testid="agreement">
+                                                    {a}
+                                                </p>
+                                            }
+                                        })}
+                                    {(!comment.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <blockquote data-testid="sign-off-comment">
+                                                    <p>{comment}</p>
+                                                </blockquote>
+                                            }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <Show when=move || can(false)>
                 <fieldset class="question no-print">
                     <legend>"Before you acknowledge"</legend>
-                    <p class="item-meta">"Acknowledging says you have read the review. You may say whether you agree, and add a comment your manager and HR will read."</p>
+                    <p class="item-meta">
+                        "Acknowledging says you have read the review. You may say whether you agree, and add a comment your manager and HR will read."
+                    </p>
                     <span class="check">
-                        <input type="radio" id="sign-off-agree" name="sign-off-agreement"
-                            prop:checked=move || agrees.get() == Some(true) on:change=move |_| agrees.set(Some(true))/>
+                        <input
+                            type="radio"
+                            id="sign-off-agree"
+                            name="sign-off-agreement"
+                            prop:checked=move || agrees.get() == Some(true)
+                            on:change=move |_| agrees.set(Some(true))
+                        />
                         <label for="sign-off-agree">"I agree with this review"</label>
                     </span>
                     <span class="check">
-                        <input type="radio" id="sign-off-disagree" name="sign-off-agreement"
-                            prop:checked=move || agrees.get() == Some(false) on:change=move |_| agrees.set(Some(false))/>
+                        <input
+                            type="radio"
+                            id="sign-off-disagree"
+                            name="sign-off-agreement"
+                            prop:checked=move || agrees.get() == Some(false)
+                            on:change=move |_| agrees.set(Some(false))
+                        />
                         <label for="sign-off-disagree">"I do not agree with this review"</label>
                     </span>
                     <label for="sign-off-comment">"Your comment (optional)"</label>
@@ -94,10 +129,14 @@ pub fn SignOffSection() -> impl IntoView {
             </Show>
             <div class="button-row no-print">
                 <Show when=move || can(false)>
-                    <button type="button" class="button primary" on:click=move |_| sign(false)>"Acknowledge this review"</button>
+                    <button type="button" class="button primary" on:click=move |_| sign(false)>
+                        "Acknowledge this review"
+                    </button>
                 </Show>
                 <Show when=move || can(true)>
-                    <button type="button" class="button primary" on:click=move |_| sign(true)>"Sign this review"</button>
+                    <button type="button" class="button primary" on:click=move |_| sign(true)>
+                        "Sign this review"
+                    </button>
                 </Show>
             </div>
         </section>
@@ -128,20 +167,37 @@ pub fn SignedNotice() -> impl IntoView {
         context.read(Vec::new(), |now| now.edits_after_sign_off(&then))
     };
     view! {
-        {move || signed_heads.get().map(|(_, name, at)| view! {
-            <div class="notice signed-notice" role="note" data-testid="signed-notice">
-                <p><strong>"Signed — this review is final."</strong>{format!(" Last signature by {name} on {}.", date_time(at))}</p>
-                {move || {
-                    let edits = later();
-                    (!edits.is_empty()).then(|| view! {
-                        <div data-testid="after-sign-off">
-                            <p>"Changed after sign-off:"</p>
-                            <ul>{edits.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+        {move || {
+            signed_heads
+                .get()
+                .map(|(_, name, at)| {
+                    view! {
+                        <div class="notice signed-notice" role="note" data-testid="signed-notice">
+                            <p>
+                                <strong>"Signed — this review is final."</strong>
+                                {format!(" Last signature by {name} on {}.", date_time(at))}
+                            </p>
+                            {move || {
+                                let edits = later();
+                                (!edits.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <div data-testid="after-sign-off">
+                                                <p>"Changed after sign-off:"</p>
+                                                <ul>
+                                                    {edits
+                                                        .into_iter()
+                                                        .map(|e| view! { <li>{e}</li> })
+                                                        .collect_view()}
+                                                </ul>
+                                            </div>
+                                        }
+                                    })
+                            }}
                         </div>
-                    })
-                }}
-            </div>
-        })}
+                    }
+                })
+        }}
     }
 }
 
