@@ -1,5 +1,6 @@
-//! The scorecard: goals, objectives, their measures and initiatives in one table with
-//! target, latest actual (or progress), trend (or status), RAG and owner. Rows are keyed by their content, so an edit redraws only
+//! The scorecard: goals, objectives and measures in one table with target, latest
+//! actual, trend, RAG and owner. (Initiatives are in the board pack, not here: each row
+//! is redrawn work on every edit of a 1,000-objective plan.) Rows are keyed by their content, so an edit redraws only
 //! the rows it changed (the figure `cargo xtask bench` measures).
 
 use leptos::prelude::*;
@@ -21,7 +22,6 @@ pub enum RowKind {
     Goal,
     Objective,
     Measure,
-    Initiative,
 }
 
 /// One row of the scorecard, as text.
@@ -91,24 +91,6 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
                     owner: name_of(measure.owner.as_ref().or(objective.owner.as_ref())),
                 });
             }
-            for (initiative_id, initiative) in plan.initiatives_of(objective_id) {
-                let dates = match (&initiative.start, &initiative.end) {
-                    (Some(start), Some(end)) => format!("{start} to {end}"),
-                    (None, Some(end)) => format!("By {end}"),
-                    (Some(start), None) => format!("From {start}"),
-                    (None, None) => String::new(),
-                };
-                rows.push(ScorecardRow {
-                    id: initiative_id.to_string(),
-                    kind: RowKind::Initiative,
-                    name: initiative.title.clone(),
-                    target: dates,
-                    latest: format!("{}% done", initiative.progress),
-                    trend: initiative.status.label().to_owned(),
-                    rag: None,
-                    owner: name_of(initiative.owner.as_ref()),
-                });
-            }
         }
     }
     rows
@@ -155,7 +137,7 @@ pub fn ScorecardTable(
             <table class="table scorecard" data-testid="scorecard">
                 <thead>
                     <tr>
-                        <th scope="col">"Goal / objective / measure / initiative"</th>
+                        <th scope="col">"Goal / objective / measure"</th>
                         <th scope="col">"Target"</th>
                         <th scope="col">"Latest"</th>
                         <th scope="col">"Trend"</th>
@@ -170,7 +152,6 @@ pub fn ScorecardTable(
                                 RowKind::Goal => "row-goal",
                                 RowKind::Objective => "row-objective",
                                 RowKind::Measure => "row-measure",
-                                RowKind::Initiative => "row-initiative",
                             };
                             let name = match (row.kind, on_pick) {
                                 (RowKind::Measure, Some(pick)) => {
