@@ -363,7 +363,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
 
     // The scorecard shows a measure's owner.
     await section(page, "Scorecard");
-    await page.getByTestId("scorecard").getByRole("row").filter({ hasText: "Nordic customers" }).filter({ hasText: "Ana Lima" }).waitFor();
+    await page.getByTestId("scorecard").locator("tr.row-measure").filter({ hasText: "Nordic customers" }).filter({ hasText: "Ana Lima" }).waitFor();
 
     // An actual recorded from the scorecard updates its row.
     await page.getByRole("button", { name: "Record an actual of Nordic customers" }).click();
