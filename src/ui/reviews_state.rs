@@ -36,6 +36,9 @@ pub struct ReviewsState {
     pub notes_document: RwSignal<Option<NotesDocument>>,
     /// Whether the notes are lent to sync (the manager's choice, per device).
     pub notes_synced: RwSignal<bool>,
+    /// Why this device's notes could not be opened (an unreadable setting, storage that
+    /// failed): shown on the notes, never taken for "no notes yet".
+    pub notes_problem: RwSignal<Option<String>>,
     workspace: WorkspaceState,
     /// Individual goals by the plan objective they serve (plan URL, objective id), over
     /// the reviews open on this device; read by the plan pages.
@@ -61,6 +64,7 @@ impl ReviewsState {
             notes: DocumentShelf::new(workspace, sync, "notes document", Sharing::DeviceOnly),
             notes_document: RwSignal::new(None),
             notes_synced: RwSignal::new(false),
+            notes_problem: RwSignal::new(None),
             workspace,
             aligned: Memo::new(|_| HashMap::new()),
         };
@@ -83,7 +87,9 @@ impl ReviewsState {
             state.check_ins.open_all(series);
         });
         leptos::task::spawn_local(async move {
-            let _ = state.open_notes().await;
+            if let Err(problem) = state.open_notes().await {
+                state.notes_problem.set(Some(problem));
+            }
         });
         state
     }

@@ -169,9 +169,17 @@ fn ForYou() -> impl IntoView {
             .iter()
             .filter_map(|(id, d)| d.view.get().map(|s| (*id, s)))
             .collect();
+        // Only a plan in review can wait on anyone here: the others (a 1,000-objective
+        // plan among them) are looked at in place, not copied.
         let read_plans: Vec<_> = plans_open
             .iter()
-            .filter_map(|(id, d)| d.view.get().map(|p| (*id, p)))
+            .filter_map(|(id, d)| {
+                d.view.with(|p| {
+                    p.as_ref()
+                        .filter(|p| p.status == crate::model::plan::PlanStatus::InReview)
+                        .map(|p| (*id, p.clone()))
+                })
+            })
             .collect();
         let documents = Documents {
             reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),

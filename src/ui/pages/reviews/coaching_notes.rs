@@ -61,6 +61,18 @@ pub fn CoachingNotesPanel(about: PersonId) -> impl IntoView {
     view! {
         <section class="card private" aria-labelledby="coaching-heading">
             <h2 id="coaching-heading">"Your private coaching notes"</h2>
+            {move || {
+                reviews
+                    .notes_problem
+                    .get()
+                    .map(|problem| {
+                        view! {
+                            <p class="form-error" role="alert">
+                                {format!("Your notes could not be opened: {problem}")}
+                            </p>
+                        }
+                    })
+            }}
             <p class="notice" role="note" data-testid="privacy-note">
                 {move || {
                     if reviews.notes_synced.get() {
