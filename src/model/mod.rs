@@ -4,6 +4,7 @@
 //! Documents are typed with autosurgeon: a type here is the shape of an Automerge
 //! document (or part of one), and its methods are the edits a person can make.
 
+pub mod access;
 pub mod check_in;
 mod check_in_error;
 mod choice;
@@ -11,6 +12,7 @@ pub mod coaching_notes;
 mod document_id;
 mod document_view;
 mod export;
+pub mod identity;
 mod ids;
 mod interop;
 pub mod nudge;
@@ -31,6 +33,6 @@ pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{DocumentUrl, ItemId, PersonId, TeamId};
 pub use text_edit::rebase_typing;
 pub use workspace::{
-    LinkKind, Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace, WorkspaceError,
-    NO_LONGER_HERE,
+    LinkKind, MembershipError, Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace,
+    WorkspaceError, NO_LONGER_HERE,
 };

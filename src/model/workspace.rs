@@ -56,6 +56,14 @@ pub struct Workspace {
     /// Reminders HR sent to people whose step in a review is late.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub nudges: BTreeMap<ItemId, Nudge>,
+    /// The key of the device that founded (or claimed) the workspace: where every signed
+    /// membership statement must lead back to. Empty until someone claims the workspace.
+    /// A device that joined pins the key its invitation carried and trusts only that one.
+    #[autosurgeon(missing = "String::new")]
+    pub root: String,
+    /// Signed membership statements (`identity::Membership`), each under its hash.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub membership: BTreeMap<String, crate::model::identity::SignedStatement>,
 }
 
 /// What a link from the workspace leads to.
@@ -483,6 +491,8 @@ impl super::document_view::DocumentView for Workspace {
             feedback,
             feedback_requests,
             nudges,
+            root,
+            membership,
         } = &*self;
         write_field(doc, "organisation", organisation, &before.organisation)?;
         write_field(doc, "about", about, &before.about)?;
@@ -501,6 +511,8 @@ impl super::document_view::DocumentView for Workspace {
             &before.feedback_requests,
         )?;
         write_map(doc, "nudges", nudges, &before.nudges)?;
+        write_field(doc, "root", root, &before.root)?;
+        write_map(doc, "membership", membership, &before.membership)?;
         Ok(())
     }
 
@@ -509,5 +521,94 @@ impl super::document_view::DocumentView for Workspace {
         if let Ok(about) = autosurgeon::hydrate_prop(doc, automerge::ROOT, "about") {
             self.about = about;
         }
+    }
+}
+
+/// Why a membership statement could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MembershipError {
+    #[error("This workspace was already claimed by another device.")]
+    AlreadyClaimed,
+    #[error("Nobody has claimed this workspace yet: its first admin must claim it first.")]
+    Unclaimed,
+    #[error("That person is not in the workspace.")]
+    UnknownPerson,
+    #[error("The workspace would not accept that: {0}.")]
+    Refused(crate::model::identity::Ignored),
+}
+
+impl Workspace {
+    /// The signed membership, trusting `pinned` (the root this device pinned when it
+    /// joined) or, on a device that pinned none, the root the workspace names. `None`
+    /// while nobody has claimed it.
+    pub fn membership(
+        &self,
+        workspace_id: &str,
+        pinned: Option<&crate::model::identity::DeviceKey>,
+    ) -> Option<crate::model::identity::Membership> {
+        let root = match pinned {
+            Some(root) => *root,
+            None => self.root.parse().ok()?,
+        };
+        Some(crate::model::identity::Membership::verify(
+            workspace_id,
+            &root,
+            &self.membership,
+        ))
+    }
+
+    /// Claims an unclaimed workspace for this device as `person`, its first admin.
+    pub fn claim(
+        &mut self,
+        workspace_id: &str,
+        secret: &crate::model::identity::DeviceSecret,
+        person: &PersonId,
+        now: i64,
+    ) -> Result<(), MembershipError> {
+        if !self.root.is_empty() {
+            return Err(MembershipError::AlreadyClaimed);
+        }
+        if !self.people.contains_key(person) {
+            return Err(MembershipError::UnknownPerson);
+        }
+        self.root = secret.public().to_string();
+        self.sign(
+            workspace_id,
+            secret,
+            None,
+            crate::model::identity::Act::Found {
+                person: person.clone(),
+            },
+            now,
+        )
+        .map(|_| ())
+    }
+
+    /// Signs `act` as this device and keeps it, if the membership would count it (so a
+    /// refusal comes back as words instead of a statement every device ignores).
+    pub fn sign(
+        &mut self,
+        workspace_id: &str,
+        secret: &crate::model::identity::DeviceSecret,
+        pinned: Option<&crate::model::identity::DeviceKey>,
+        act: crate::model::identity::Act,
+        now: i64,
+    ) -> Result<crate::model::identity::StatementHash, MembershipError> {
+        let membership = self
+            .membership(workspace_id, pinned)
+            .ok_or(MembershipError::Unclaimed)?;
+        let (hash, signed) = membership.sign(workspace_id, secret, act, now);
+        let mut with = self.membership.clone();
+        with.insert(hash.as_str().to_owned(), signed.clone());
+        let root = match pinned {
+            Some(root) => *root,
+            None => self.root.parse().map_err(|_| MembershipError::Unclaimed)?,
+        };
+        let after = crate::model::identity::Membership::verify(workspace_id, &root, &with);
+        if let Some(ignored) = after.ignored().iter().find(|i| i.hash == hash) {
+            return Err(MembershipError::Refused(ignored.reason));
+        }
+        self.membership = with;
+        Ok(hash)
     }
 }

@@ -51,7 +51,7 @@ pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use markdown::{agreement, ReviewContext};
 pub use progress::{progress_by_manager, ManagerProgress, Standing};
 pub use scale::{RatingScale, ScaleLevel};
-pub use sign_off::{Response, Signature};
+pub use sign_off::{Response, SealCheck, Sealer, SignOff, Signature};
 pub use stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
 pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GoalLink};

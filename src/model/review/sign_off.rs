@@ -7,6 +7,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{check_act, Act, Actor, Review, ReviewError, Stage};
+use crate::model::identity::{
+    DeviceKey, DeviceSecret, Membership, Purpose, Signature as KeySignature,
+};
 use crate::model::PersonId;
 
 /// Who signed, when, and the heads (hex) of the document they signed.
@@ -24,6 +27,99 @@ pub struct Signature {
     /// What the employee wrote on acknowledging (empty: nothing).
     #[autosurgeon(missing = "String::new")]
     pub comment: String,
+    /// The key of the device that signed (empty: made before devices had keys).
+    #[autosurgeon(missing = "String::new")]
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub device: String,
+    /// That device's Ed25519 signature over everything above (see [`Signature::check`]).
+    #[autosurgeon(missing = "String::new")]
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub seal: String,
+}
+
+/// Which of a review's two signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOff {
+    /// The employee's acknowledgement.
+    Acknowledgement,
+    /// The manager's signature.
+    Signature,
+}
+
+/// What a device signs a sign-off with: its key and the review's document id.
+pub struct Sealer<'a> {
+    pub document: &'a str,
+    pub secret: &'a DeviceSecret,
+}
+
+/// Whether a sign-off is what it says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SealCheck {
+    /// Signed by a device of the person it names, over these heads.
+    Verified,
+    /// No device signature: made before the workspace had members (or by an earlier
+    /// build). Shown as not verifiable.
+    Unsealed,
+    /// It does not hold: shown as forged, never as signed.
+    Forged(&'static str),
+}
+
+impl Signature {
+    /// The bytes the device signs: the document, which sign-off, and every field a reader
+    /// relies on.
+    fn sealed_bytes(&self, document: &str, which: SignOff) -> Vec<u8> {
+        let which = match which {
+            SignOff::Acknowledgement => "acknowledgement",
+            SignOff::Signature => "signature",
+        };
+        serde_json::to_vec(&(
+            document,
+            which,
+            self.by.as_str(),
+            self.at,
+            &self.heads,
+            self.agrees,
+            &self.comment,
+            &self.device,
+        ))
+        .unwrap_or_default()
+    }
+
+    /// Signs this sign-off with the device's key.
+    pub fn seal(&mut self, which: SignOff, sealer: &Sealer<'_>) {
+        self.device = sealer.secret.public().to_string();
+        let bytes = self.sealed_bytes(sealer.document, which);
+        self.seal = sealer.secret.sign(Purpose::SignOff, &bytes).to_string();
+    }
+
+    /// Checks the seal against the workspace's signed membership: the signing device
+    /// must have been the named person's, and the signature must cover what is shown.
+    pub fn check(
+        &self,
+        document: &str,
+        which: SignOff,
+        membership: Option<&Membership>,
+    ) -> SealCheck {
+        // Sign-offs made before the workspace had members carry no seal; they are kept and
+        // shown as not verifiable (never as verified), so an upgrade loses none of them.
+        if self.seal.is_empty() {
+            return SealCheck::Unsealed;
+        }
+        let (Ok(device), Ok(seal)) = (
+            self.device.parse::<DeviceKey>(),
+            self.seal.parse::<KeySignature>(),
+        ) else {
+            return SealCheck::Forged("its signature cannot be read");
+        };
+        if !device.verifies(Purpose::SignOff, &self.sealed_bytes(document, which), &seal) {
+            return SealCheck::Forged("its signature does not match what it signs");
+        }
+        match membership {
+            Some(m) if m.bound_to(&device) == Some(&self.by) => SealCheck::Verified,
+            Some(_) => SealCheck::Forged("the signing device is not the signer's"),
+            None => SealCheck::Forged("this device cannot check who signed"),
+        }
+    }
 }
 
 /// Longest comment an employee may add on acknowledging, in characters.
@@ -79,6 +175,17 @@ impl Review {
         self.signature = Some(signature(who.person, name, heads, at));
         self.settle_signed();
         Ok(())
+    }
+
+    /// Seals the sign-off just given with this device's key (see [`Signature::seal`]).
+    pub fn seal(&mut self, which: SignOff, sealer: &Sealer<'_>) {
+        let signature = match which {
+            SignOff::Acknowledgement => self.acknowledgement.as_mut(),
+            SignOff::Signature => self.signature.as_mut(),
+        };
+        if let Some(signature) = signature {
+            signature.seal(which, sealer);
+        }
     }
 
     /// Both signatures make the review signed.

@@ -1,0 +1,175 @@
+//! The one place that decides what the person using this device may see and do, from
+//! the signed membership (`identity::Membership`): who they are, their roles and the
+//! signed reporting lines. Pages ask it; they never work a right out themselves.
+//!
+//! A workspace nobody has claimed yet (made by an earlier build, or just made) has no
+//! rules: whoever sets it up may do everything, as before, until a device claims it.
+//!
+//! ```
+//! use throughline::model::access::Access;
+//! use throughline::model::PersonId;
+//! let someone = PersonId::random();
+//! let setup = Access::unclaimed(Some(someone.clone()));
+//! assert!(setup.may_edit_people() && setup.may_run_cycles());
+//! let visitor = Access::default();
+//! assert!(!visitor.may_see_ratings_of(&someone));
+//! ```
+
+use std::collections::BTreeSet;
+
+use super::identity::{DeviceKey, Membership, Role};
+use super::review::{Capacity, Review};
+use super::PersonId;
+
+/// What the person using this device may do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    person: Option<PersonId>,
+    /// `None` while the workspace is unclaimed (no rules yet).
+    rules: Option<Rules>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rules {
+    admin: bool,
+    hr: bool,
+    /// Everyone below this person in the signed reporting lines.
+    reports: BTreeSet<PersonId>,
+    /// Their direct reports.
+    direct_reports: BTreeSet<PersonId>,
+    /// Whether this device was in the workspace and has been removed.
+    removed: bool,
+}
+
+impl Access {
+    /// A workspace with no rules yet: `person` (as chosen on this device) may do anything.
+    pub fn unclaimed(person: Option<PersonId>) -> Self {
+        Self {
+            person,
+            rules: None,
+        }
+    }
+
+    /// What `device` may do under `membership`.
+    pub fn of_device(membership: &Membership, device: &DeviceKey) -> Self {
+        let person = membership.person_of(device).cloned();
+        let mut reports = BTreeSet::new();
+        let mut direct_reports = BTreeSet::new();
+        if let Some(me) = &person {
+            let lines = membership.reporting_lines();
+            for (report, manager) in lines {
+                if manager.as_ref() == Some(me) {
+                    direct_reports.insert(report.clone());
+                }
+            }
+            // Everyone whose chain of managers reaches this person (the signed lines have
+            // no loops: a statement making one is ignored).
+            for report in lines.keys() {
+                let mut up = lines.get(report).and_then(Option::as_ref);
+                let mut steps = 0;
+                while let Some(manager) = up {
+                    if manager == me {
+                        reports.insert(report.clone());
+                        break;
+                    }
+                    steps += 1;
+                    if steps > lines.len() {
+                        break;
+                    }
+                    up = lines.get(manager).and_then(Option::as_ref);
+                }
+            }
+        }
+        let rules = Rules {
+            admin: person
+                .as_ref()
+                .is_some_and(|p| membership.has_role(p, Role::Admin)),
+            hr: person
+                .as_ref()
+                .is_some_and(|p| membership.has_role(p, Role::Hr)),
+            reports,
+            direct_reports,
+            removed: membership.was_removed(device),
+        };
+        Self {
+            person,
+            rules: Some(rules),
+        }
+    }
+
+    /// Who uses this device, if anyone the rules (or the setup) know.
+    pub fn person(&self) -> Option<&PersonId> {
+        self.person.as_ref()
+    }
+
+    /// Whether the workspace has rules (someone claimed it).
+    pub fn claimed(&self) -> bool {
+        self.rules.is_some()
+    }
+
+    /// Whether this device was removed from the workspace.
+    pub fn removed(&self) -> bool {
+        self.rules.as_ref().is_some_and(|r| r.removed)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.admin)
+    }
+
+    pub fn is_hr(&self) -> bool {
+        self.rules.as_ref().is_none_or(|r| r.hr)
+    }
+
+    /// Adding, changing and removing people and teams, roles and reporting lines.
+    pub fn may_edit_people(&self) -> bool {
+        self.is_admin()
+    }
+
+    /// Scales, templates and cycles; every review of a cycle, its ratings and calibration.
+    pub fn may_run_cycles(&self) -> bool {
+        self.is_hr()
+    }
+
+    /// Whether `person` is below this person in the reporting lines.
+    pub fn manages(&self, person: &PersonId) -> bool {
+        match &self.rules {
+            None => true,
+            Some(rules) => rules.reports.contains(person),
+        }
+    }
+
+    /// Ratings, potential and calibration of `person`: HR and their managers.
+    pub fn may_see_ratings_of(&self, person: &PersonId) -> bool {
+        match &self.rules {
+            None => self.person.is_some(),
+            Some(rules) => rules.hr || rules.reports.contains(person),
+        }
+    }
+
+    /// Whether a cycle's overview (everyone's progress, the CSV, the 9-box) is shown: to
+    /// HR, and to managers (who see their own people in it).
+    pub fn may_see_cycle_overview(&self) -> bool {
+        match &self.rules {
+            None => true,
+            Some(rules) => rules.hr || !rules.direct_reports.is_empty(),
+        }
+    }
+
+    /// In what capacity this person acts on `review`. With rules, the manager is whoever
+    /// the signed lines say the employee reports to (not what the review document says),
+    /// and HR is whoever holds the HR role.
+    pub fn capacity_on(&self, review: &Review) -> Capacity {
+        let Some(me) = &self.person else {
+            return Capacity::default();
+        };
+        match &self.rules {
+            None => review.capacity_of(me),
+            Some(rules) if rules.removed => Capacity::default(),
+            Some(rules) => Capacity {
+                employee: &review.employee == me,
+                manager: rules.direct_reports.contains(&review.employee),
+                hr: rules.hr,
+            },
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Who is who: device keys, the signed statements that bind devices to people and give
+//! them roles, and the membership every device works out from those statements alone.
+//!
+//! Nothing here trusts the workspace document's plain fields: a person's roles, devices
+//! and reporting line count only when a statement signed by someone entitled to make it
+//! says so, checked from the workspace's root device down.
+
+mod invitation_link;
+mod keys;
+mod membership;
+mod statement;
+
+pub use invitation_link::{InvitationLink, InvitationLinkError};
+pub use keys::{DeviceKey, DeviceSecret, KeyError, Purpose, Signature};
+pub use membership::{Ignored, IgnoredStatement, Invitation, Membership};
+pub use statement::{acceptance_message, Act, Role, SignedStatement, Statement, StatementHash};

@@ -1,0 +1,701 @@
+//! Who belongs, worked out from signed statements: what counts, what is ignored and why,
+//! including what a hostile member's device tries (making itself admin, forging, reusing
+//! an invitation, acting after its removal).
+
+use throughline::model::access::Access;
+use throughline::model::identity::{
+    acceptance_message, Act, DeviceKey, DeviceSecret, Ignored, Membership, Purpose, Role,
+    SignedStatement,
+};
+use throughline::model::review::{Review, ReviewSetup};
+use throughline::model::{MembershipError, Person, PersonId, Workspace};
+
+const WS: &str = "4NMNnkZUkSjKcvqXxC7jCHcdYRLs";
+const DAY: i64 = 86_400_000;
+
+/// A workspace with people, claimed by `root` as `admin`.
+struct Org {
+    workspace: Workspace,
+    root: DeviceSecret,
+    admin: PersonId,
+}
+
+fn person(workspace: &mut Workspace, name: &str) -> PersonId {
+    let id = PersonId::random();
+    workspace.people.insert(
+        id.clone(),
+        Person {
+            name: name.to_owned(),
+            ..Person::default()
+        },
+    );
+    id
+}
+
+fn key() -> DeviceSecret {
+    DeviceSecret::generate().expect("randomness")
+}
+
+impl Org {
+    fn new() -> Self {
+        let mut workspace = Workspace::default();
+        let admin = person(&mut workspace, "Ada Admin");
+        let root = key();
+        workspace.claim(WS, &root, &admin, 0).expect("claim");
+        Self {
+            workspace,
+            root,
+            admin,
+        }
+    }
+
+    fn membership(&self) -> Membership {
+        let root: DeviceKey = self.workspace.root.parse().expect("root");
+        Membership::verify(WS, &root, &self.workspace.membership)
+    }
+
+    fn sign(&mut self, by: &DeviceSecret, act: Act) -> Result<String, MembershipError> {
+        let root = self.root.public();
+        self.workspace
+            .sign(WS, by, Some(&root), act, 1_000)
+            .map(|h| h.as_str().to_owned())
+    }
+
+    /// Signs without the model's check: what a modified client would write.
+    fn force(&mut self, by: &DeviceSecret, act: Act, at: i64) -> String {
+        let (hash, signed) = self.membership().sign(WS, by, act, at);
+        self.workspace
+            .membership
+            .insert(hash.as_str().to_owned(), signed);
+        hash.as_str().to_owned()
+    }
+
+    /// Invites `name` and accepts on a new device: the person and their device key.
+    fn join(&mut self, name: &str) -> (PersonId, DeviceSecret) {
+        let person = person(&mut self.workspace, name);
+        let device = key();
+        let invitation = key();
+        let admin_device = self.root.clone();
+        self.sign(
+            &admin_device,
+            Act::Invite {
+                invitation: invitation.public(),
+                person: person.clone(),
+                expires: 7 * DAY,
+            },
+        )
+        .expect("invite");
+        self.sign(&device, accept(&invitation, &device))
+            .expect("accept");
+        (person, device)
+    }
+
+    fn reason(&self, hash: &str) -> Option<Ignored> {
+        self.membership()
+            .ignored()
+            .iter()
+            .find(|i| i.hash.as_str() == hash)
+            .map(|i| i.reason)
+    }
+}
+
+fn accept(invitation: &DeviceSecret, device: &DeviceSecret) -> Act {
+    Act::Accept {
+        invitation: invitation.public(),
+        proof: invitation.sign(
+            Purpose::Acceptance,
+            &acceptance_message(WS, &device.public()),
+        ),
+    }
+}
+
+#[test]
+fn the_founding_device_is_the_first_admin_and_an_invitation_binds_a_device() {
+    let mut org = Org::new();
+    let (ben, ben_device) = org.join("Ben");
+    let m = org.membership();
+    assert!(m.founded());
+    assert_eq!(m.person_of(&org.root.public()), Some(&org.admin));
+    assert!(m.has_role(&org.admin, Role::Admin));
+    assert_eq!(m.person_of(&ben_device.public()), Some(&ben));
+    assert!(!m.has_role(&ben, Role::Admin));
+    assert!(m.ignored().is_empty(), "{:?}", m.ignored());
+}
+
+#[test]
+fn a_second_claim_and_a_found_by_another_device_are_refused() {
+    let mut org = Org::new();
+    let other = key();
+    let admin = org.admin.clone();
+    assert_eq!(
+        org.workspace.claim(WS, &other, &admin, 0),
+        Err(MembershipError::AlreadyClaimed)
+    );
+    let hash = org.force(&other, Act::Found { person: admin }, 5);
+    assert_eq!(org.reason(&hash), Some(Ignored::NotTheRoot));
+}
+
+#[test]
+fn a_device_that_pinned_the_root_ignores_a_workspace_refounded_by_someone_else() {
+    let mut org = Org::new();
+    let pinned = org.root.public();
+    // A modified client replaces the root and founds the workspace again as itself.
+    let intruder = key();
+    let eve = person(&mut org.workspace, "Eve");
+    org.workspace.root = intruder.public().to_string();
+    let (hash, signed) = Membership::default().sign(
+        WS,
+        &intruder,
+        Act::Found {
+            person: eve.clone(),
+        },
+        9,
+    );
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), signed);
+    let seen = org
+        .workspace
+        .membership(WS, Some(&pinned))
+        .expect("claimed");
+    assert_eq!(seen.person_of(&intruder.public()), None);
+    assert!(!seen.has_role(&eve, Role::Admin));
+    assert!(seen.has_role(&org.admin, Role::Admin));
+}
+
+#[test]
+fn an_employee_cannot_make_themselves_admin_hr_or_anyone_s_manager() {
+    let mut org = Org::new();
+    let (ben, ben_device) = org.join("Ben");
+    let (cleo, _) = org.join("Cleo");
+    for act in [
+        Act::Grant {
+            person: ben.clone(),
+            role: Role::Admin,
+        },
+        Act::Grant {
+            person: ben.clone(),
+            role: Role::Hr,
+        },
+        Act::SetManager {
+            person: cleo.clone(),
+            manager: Some(ben.clone()),
+        },
+        Act::RemovePerson {
+            person: cleo.clone(),
+        },
+        Act::Revoke {
+            person: org.admin.clone(),
+            role: Role::Admin,
+        },
+    ] {
+        assert_eq!(
+            org.sign(&ben_device, act.clone()),
+            Err(MembershipError::Refused(Ignored::NotAnAdmin)),
+            "{act:?}"
+        );
+        let hash = org.force(&ben_device, act, 2_000);
+        assert_eq!(org.reason(&hash), Some(Ignored::NotAnAdmin));
+    }
+    let m = org.membership();
+    assert!(!m.has_role(&ben, Role::Admin) && !m.has_role(&ben, Role::Hr));
+    assert_eq!(m.manager_of(&cleo), None);
+    assert!(m.has_role(&org.admin, Role::Admin));
+}
+
+#[test]
+fn a_tampered_or_foreign_statement_is_ignored() {
+    let mut org = Org::new();
+    let (ben, ben_device) = org.join("Ben");
+    // Ben's device signs something harmless, then edits the signed text to say more.
+    let (_, signed) = org.membership().sign(
+        WS,
+        &ben_device,
+        Act::RemoveDevice {
+            device: ben_device.public(),
+        },
+        3,
+    );
+    let forged = SignedStatement {
+        payload: signed.payload.replace(
+            &format!(
+                "\"act\":\"remove-device\",\"device\":\"{}\"",
+                ben_device.public()
+            ),
+            &format!("\"act\":\"grant\",\"person\":\"{ben}\",\"role\":\"admin\""),
+        ),
+        signature: signed.signature.clone(),
+    };
+    assert_ne!(forged.payload, signed.payload, "the payload was edited");
+    let hash = forged.hash();
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), forged);
+    assert_eq!(org.reason(hash.as_str()), Some(Ignored::BadSignature));
+    // A statement signed for another workspace means nothing here.
+    let (hash, other) = Membership::default().sign(
+        "someOtherWorkspace",
+        &org.root,
+        Act::Grant {
+            person: ben.clone(),
+            role: Role::Admin,
+        },
+        4,
+    );
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), other);
+    assert_eq!(org.reason(hash.as_str()), Some(Ignored::OtherWorkspace));
+    assert!(!org.membership().has_role(&ben, Role::Admin));
+}
+
+#[test]
+fn an_invitation_is_used_once_before_it_expires_and_only_with_its_secret() {
+    let mut org = Org::new();
+    let dan = person(&mut org.workspace, "Dan");
+    let invitation = key();
+    let root = org.root.clone();
+    org.sign(
+        &root,
+        Act::Invite {
+            invitation: invitation.public(),
+            person: dan.clone(),
+            expires: 10_000,
+        },
+    )
+    .expect("invite");
+    // Without the secret: a proof made with another key.
+    let thief = key();
+    let proof = key().sign(
+        Purpose::Acceptance,
+        &acceptance_message(WS, &thief.public()),
+    );
+    let hash = org.force(
+        &thief,
+        Act::Accept {
+            invitation: invitation.public(),
+            proof,
+        },
+        2_000,
+    );
+    assert_eq!(org.reason(&hash), Some(Ignored::BadProof));
+    // A proof for another device cannot be replayed.
+    let first = key();
+    let Act::Accept { proof, .. } = accept(&invitation, &first) else {
+        unreachable!()
+    };
+    let hash = org.force(
+        &thief,
+        Act::Accept {
+            invitation: invitation.public(),
+            proof,
+        },
+        2_000,
+    );
+    assert_eq!(org.reason(&hash), Some(Ignored::BadProof));
+    // After expiry.
+    let late = key();
+    let hash = org.force(&late, accept(&invitation, &late), 20_000);
+    assert_eq!(org.reason(&hash), Some(Ignored::InvitationExpired));
+    // The first acceptance counts, the second is refused.
+    org.sign(&first, accept(&invitation, &first))
+        .expect("accept");
+    let second = key();
+    assert_eq!(
+        org.sign(&second, accept(&invitation, &second)),
+        Err(MembershipError::Refused(Ignored::InvitationUsed))
+    );
+    let m = org.membership();
+    assert_eq!(m.person_of(&first.public()), Some(&dan));
+    assert_eq!(m.person_of(&second.public()), None);
+    assert_eq!(m.person_of(&thief.public()), None);
+}
+
+#[test]
+fn a_person_adds_their_own_second_device_but_not_one_for_someone_else() {
+    let mut org = Org::new();
+    let (ben, ben_phone) = org.join("Ben");
+    let (cleo, _) = org.join("Cleo");
+    let pairing = key();
+    org.sign(
+        &ben_phone,
+        Act::Invite {
+            invitation: pairing.public(),
+            person: ben.clone(),
+            expires: 7 * DAY,
+        },
+    )
+    .expect("own device");
+    let laptop = key();
+    org.sign(&laptop, accept(&pairing, &laptop))
+        .expect("accept");
+    assert_eq!(org.membership().person_of(&laptop.public()), Some(&ben));
+    assert_eq!(
+        org.sign(
+            &ben_phone,
+            Act::Invite {
+                invitation: key().public(),
+                person: cleo,
+                expires: 7 * DAY
+            }
+        ),
+        Err(MembershipError::Refused(Ignored::NotAnAdmin))
+    );
+}
+
+#[test]
+fn what_a_removed_device_signs_after_its_removal_never_counts_even_backdated() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (bob, bob_device) = org.join("Bob");
+    org.sign(
+        &root,
+        Act::Grant {
+            person: bob.clone(),
+            role: Role::Admin,
+        },
+    )
+    .expect("grant");
+    // Bob's device, offline, has seen the grant; the admin removes Bob meanwhile.
+    let seen_by_bob = org.membership();
+    let dan = person(&mut org.workspace, "Dan");
+    org.sign(
+        &root,
+        Act::RemovePerson {
+            person: bob.clone(),
+        },
+    )
+    .expect("remove");
+    // Bob's device signs, after the grant but not having seen the removal, with an old clock.
+    let (hash, signed) = seen_by_bob.sign(
+        WS,
+        &bob_device,
+        Act::Grant {
+            person: dan.clone(),
+            role: Role::Admin,
+        },
+        1,
+    );
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), signed);
+    let m = org.membership();
+    assert!(!m.has_role(&dan, Role::Admin));
+    assert_eq!(org.reason(hash.as_str()), Some(Ignored::SignerRemoved));
+    assert_eq!(m.person_of(&bob_device.public()), None);
+    assert!(m.was_removed(&bob_device.public()));
+    // And an invitation Bob made concurrently cannot be accepted.
+    let invitation = key();
+    let (hash, signed) = seen_by_bob.sign(
+        WS,
+        &bob_device,
+        Act::Invite {
+            invitation: invitation.public(),
+            person: dan.clone(),
+            expires: 7 * DAY,
+        },
+        1,
+    );
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), signed);
+    let newcomer = key();
+    let accepted = org.force(&newcomer, accept(&invitation, &newcomer), 2);
+    assert_eq!(org.reason(hash.as_str()), Some(Ignored::SignerRemoved));
+    assert_eq!(org.reason(&accepted), Some(Ignored::UnknownInvitation));
+    // What Bob did before his removal still counts: Dan's later statements are unaffected
+    // and Bob's own acceptance stays in history.
+    assert!(m.bound_to(&bob_device.public()) == Some(&bob));
+}
+
+#[test]
+fn a_removed_device_cannot_join_again_and_the_last_admin_stays() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (ben, ben_device) = org.join("Ben");
+    org.sign(
+        &root,
+        Act::RemoveDevice {
+            device: ben_device.public(),
+        },
+    )
+    .expect("remove device");
+    let invitation = key();
+    org.sign(
+        &root,
+        Act::Invite {
+            invitation: invitation.public(),
+            person: ben.clone(),
+            expires: 7 * DAY,
+        },
+    )
+    .expect("invite");
+    assert_eq!(
+        org.sign(&ben_device, accept(&invitation, &ben_device)),
+        Err(MembershipError::Refused(Ignored::DeviceAlreadyBound))
+    );
+    let admin = org.admin.clone();
+    assert_eq!(
+        org.sign(
+            &root,
+            Act::RemovePerson {
+                person: admin.clone()
+            }
+        ),
+        Err(MembershipError::Refused(Ignored::LastAdmin))
+    );
+    assert_eq!(
+        org.sign(
+            &root,
+            Act::Revoke {
+                person: admin,
+                role: Role::Admin
+            }
+        ),
+        Err(MembershipError::Refused(Ignored::LastAdmin))
+    );
+}
+
+#[test]
+fn two_admins_removing_each_other_at_once_settle_the_same_way_everywhere() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (bob, bob_device) = org.join("Bob");
+    org.sign(
+        &root,
+        Act::Grant {
+            person: bob.clone(),
+            role: Role::Admin,
+        },
+    )
+    .expect("grant");
+    let before = org.membership();
+    let admin = org.admin.clone();
+    let (h1, s1) = before.sign(
+        WS,
+        &root,
+        Act::RemovePerson {
+            person: bob.clone(),
+        },
+        5,
+    );
+    let (h2, s2) = before.sign(
+        WS,
+        &bob_device,
+        Act::RemovePerson {
+            person: admin.clone(),
+        },
+        5,
+    );
+    org.workspace.membership.insert(h1.as_str().to_owned(), s1);
+    org.workspace.membership.insert(h2.as_str().to_owned(), s2);
+    let m = org.membership();
+    // One removal comes first in the agreed order and counts; the other was then made by
+    // someone no longer in the workspace. The workspace never ends with no admin.
+    assert!(m.has_role(&admin, Role::Admin) ^ m.has_role(&bob, Role::Admin));
+    let reasons = [org.reason(h1.as_str()), org.reason(h2.as_str())];
+    assert!(
+        reasons.contains(&None) && reasons.contains(&Some(Ignored::NotAMember)),
+        "{reasons:?}"
+    );
+    let mut reversed = Workspace::default();
+    reversed.membership.extend(
+        org.workspace
+            .membership
+            .iter()
+            .rev()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    assert_eq!(
+        Membership::verify(WS, &root.public(), &reversed.membership),
+        m
+    );
+}
+
+#[test]
+fn reporting_lines_are_signed_and_never_loop() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, _) = org.join("Maria");
+    let (ana, _) = org.join("Ana");
+    org.sign(
+        &root,
+        Act::SetManager {
+            person: ana.clone(),
+            manager: Some(maria.clone()),
+        },
+    )
+    .expect("line");
+    assert_eq!(
+        org.sign(
+            &root,
+            Act::SetManager {
+                person: maria.clone(),
+                manager: Some(ana.clone())
+            }
+        ),
+        Err(MembershipError::Refused(Ignored::ReportingLoop))
+    );
+    assert_eq!(org.membership().manager_of(&ana), Some(Some(&maria)));
+}
+
+#[test]
+fn two_devices_merging_statements_in_any_order_agree() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (_, ben_device) = org.join("Ben");
+    let before = org.workspace.clone();
+    let mut one = before.clone();
+    let mut two = before;
+    let carl = person(&mut one, "Carl");
+    two.people.insert(carl.clone(), one.people[&carl].clone());
+    let pinned = root.public();
+    one.sign(
+        WS,
+        &root,
+        Some(&pinned),
+        Act::Grant {
+            person: carl.clone(),
+            role: Role::Hr,
+        },
+        9,
+    )
+    .expect("grant");
+    two.sign(
+        WS,
+        &ben_device,
+        Some(&pinned),
+        Act::RemoveDevice {
+            device: ben_device.public(),
+        },
+        9,
+    )
+    .expect("own device");
+    let mut merged_a = one.membership.clone();
+    merged_a.extend(two.membership.clone());
+    let mut merged_b = two.membership.clone();
+    merged_b.extend(one.membership.clone());
+    let a = Membership::verify(WS, &pinned, &merged_a);
+    let b = Membership::verify(WS, &pinned, &merged_b);
+    assert_eq!(a, b);
+    assert!(a.has_role(&carl, Role::Hr));
+    assert!(a.was_removed(&ben_device.public()));
+}
+
+#[test]
+fn rights_on_a_review_follow_the_signed_lines_not_the_review_document() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, maria_device) = org.join("Maria");
+    let (ana, ana_device) = org.join("Ana");
+    let (ben, ben_device) = org.join("Ben");
+    let (hana, hana_device) = org.join("Hana");
+    org.sign(
+        &root,
+        Act::SetManager {
+            person: ana.clone(),
+            manager: Some(maria.clone()),
+        },
+    )
+    .expect("line");
+    org.sign(
+        &root,
+        Act::Grant {
+            person: hana.clone(),
+            role: Role::Hr,
+        },
+    )
+    .expect("hr");
+    let m = org.membership();
+    // Ben's modified client names himself Ana's manager in her review document.
+    let review = Review::new(ReviewSetup::example(&ana, Some(&ben)));
+    let as_ben = Access::of_device(&m, &ben_device.public());
+    assert!(as_ben.capacity_on(&review).none());
+    assert!(!as_ben.may_see_ratings_of(&ana));
+    assert!(!as_ben.may_edit_people() && !as_ben.may_run_cycles());
+    let as_maria = Access::of_device(&m, &maria_device.public());
+    assert!(as_maria.capacity_on(&review).manager);
+    assert!(as_maria.may_see_ratings_of(&ana));
+    assert!(!as_maria.may_see_ratings_of(&ben));
+    let as_ana = Access::of_device(&m, &ana_device.public());
+    let capacity = as_ana.capacity_on(&review);
+    assert!(capacity.employee && !capacity.manager && !capacity.hr);
+    assert!(
+        !as_ana.may_see_ratings_of(&ana),
+        "her own ratings come with the shared review, not the cycle"
+    );
+    let as_hana = Access::of_device(&m, &hana_device.public());
+    assert!(as_hana.capacity_on(&review).hr && as_hana.may_run_cycles());
+    assert!(!as_hana.may_edit_people());
+    let as_admin = Access::of_device(&m, &root.public());
+    assert!(as_admin.may_edit_people());
+    // A device nobody invited may do nothing.
+    let stranger = Access::of_device(&m, &key().public());
+    assert!(
+        stranger.person().is_none()
+            && stranger.capacity_on(&review).none()
+            && !stranger.may_see_cycle_overview()
+    );
+}
+
+#[test]
+fn a_sign_off_is_verified_against_the_signer_s_device_and_a_forged_one_shows_as_forged() {
+    use throughline::model::review::{SealCheck, Sealer, SignOff, Signature};
+    let mut org = Org::new();
+    let (maria, maria_device) = org.join("Maria");
+    let (_, ben_device) = org.join("Ben");
+    let m = org.membership();
+    let review_doc = "2DzLZ4RWJPGWxzJkW3TrUkyz6x3J";
+    let signed = |by: &PersonId, device: &DeviceSecret| {
+        let mut signature = Signature {
+            by: by.clone(),
+            name: "Maria".to_owned(),
+            at: 5,
+            heads: vec!["ab".repeat(32)],
+            ..Signature::default()
+        };
+        signature.seal(
+            SignOff::Signature,
+            &Sealer {
+                document: review_doc,
+                secret: device,
+            },
+        );
+        signature
+    };
+    let good = signed(&maria, &maria_device);
+    assert_eq!(
+        good.check(review_doc, SignOff::Signature, Some(&m)),
+        SealCheck::Verified
+    );
+    // Ben's device signs in Maria's name.
+    let forged = signed(&maria, &ben_device);
+    assert!(matches!(
+        forged.check(review_doc, SignOff::Signature, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    // Maria's real signature moved to other heads, another review, or the other sign-off.
+    let mut moved = good.clone();
+    moved.heads = vec!["cd".repeat(32)];
+    assert!(matches!(
+        moved.check(review_doc, SignOff::Signature, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    assert!(matches!(
+        good.check("3otherReview", SignOff::Signature, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    assert!(matches!(
+        good.check(review_doc, SignOff::Acknowledgement, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    // Signed before the workspace had members: kept, never shown as verified.
+    let older = Signature {
+        by: maria,
+        ..Signature::default()
+    };
+    assert_eq!(
+        older.check(review_doc, SignOff::Signature, Some(&m)),
+        SealCheck::Unsealed
+    );
+}
