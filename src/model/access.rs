@@ -50,6 +50,20 @@ impl Access {
         }
     }
 
+    /// Someone the rules do not know (a device whose key cannot be read): nothing.
+    pub fn nobody() -> Self {
+        Self {
+            person: None,
+            rules: Some(Rules {
+                admin: false,
+                hr: false,
+                reports: BTreeSet::new(),
+                direct_reports: BTreeSet::new(),
+                removed: false,
+            }),
+        }
+    }
+
     /// What `device` may do under `membership`.
     pub fn of_device(membership: &Membership, device: &DeviceKey) -> Self {
         let person = membership.person_of(device).cloned();
@@ -153,6 +167,20 @@ impl Access {
             None => true,
             Some(rules) => rules.hr || !rules.direct_reports.is_empty(),
         }
+    }
+
+    /// Whether this person is shown `review` at all (the employee, their manager, HR).
+    pub fn sees_review(&self, review: &Review) -> bool {
+        !self.capacity_on(review).none()
+    }
+
+    /// Whether this person is shown the manager's side of `review` (assessment, ratings,
+    /// potential, calibration): the manager and HR always, the employee once it is shared.
+    pub fn sees_manager_side(&self, review: &Review) -> bool {
+        let capacity = self.capacity_on(review);
+        capacity.manager
+            || capacity.hr
+            || (capacity.employee && review.stage >= super::review::Stage::Shared)
     }
 
     /// In what capacity this person acts on `review`. With rules, the manager is whoever

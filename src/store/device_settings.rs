@@ -19,6 +19,7 @@
 //! ```
 
 use super::storage::{Storage, StorageError};
+use crate::model::identity::{DeviceKey, DeviceSecret};
 use crate::model::DocumentId;
 use crate::model::PersonId;
 
@@ -58,6 +59,14 @@ enum Setting {
     CoachingNotesSynced,
     /// A workspace joined from a link and not received yet.
     JoinedWorkspace,
+    /// This device's secret key (its seed), made on first start. Never leaves the device.
+    DeviceKey,
+    /// The key of the workspace's root device, pinned when this device founded, claimed
+    /// or joined it: the only root it trusts from then on.
+    WorkspaceRoot,
+    /// An invitation's one-time secret, kept from the link until the workspace it invites
+    /// to arrives and this device accepts it.
+    PendingInvitation,
 }
 
 impl Setting {
@@ -74,6 +83,9 @@ impl Setting {
             Self::CoachingNotes => "coaching-notes",
             Self::CoachingNotesSynced => "coaching-notes-sync",
             Self::JoinedWorkspace => "joined-workspace",
+            Self::DeviceKey => "key",
+            Self::WorkspaceRoot => "workspace-root",
+            Self::PendingInvitation => "pending-invitation",
         }
     }
 
@@ -217,6 +229,72 @@ impl<S: Storage> DeviceSettings<S> {
         self.set_text(Setting::JoinedWorkspace, Some(&workspace.url()))
             .await
     }
+
+    /// This device's key, made and kept on the first call. A stored key that does not
+    /// read is reported and left as it is (never replaced: the device's memberships hang
+    /// on it).
+    pub async fn device_secret(&self) -> Result<DeviceSecret, SettingError> {
+        match self.text(Setting::DeviceKey).await? {
+            Some(stored) => {
+                DeviceSecret::from_stored(&stored).map_err(|_| SettingError::Unreadable {
+                    setting: Setting::DeviceKey.name(),
+                    value: "(a key that does not read)".to_owned(),
+                })
+            }
+            None => {
+                let secret = DeviceSecret::generate().map_err(|e| SettingError::Unreadable {
+                    setting: Setting::DeviceKey.name(),
+                    value: e.to_string(),
+                })?;
+                self.set_text(Setting::DeviceKey, Some(&secret.to_stored()))
+                    .await?;
+                Ok(secret)
+            }
+        }
+    }
+
+    /// The workspace root this device trusts, if it pinned one.
+    pub async fn pinned_root(&self) -> Result<Option<DeviceKey>, SettingError> {
+        match self.text(Setting::WorkspaceRoot).await? {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| SettingError::Unreadable {
+                    setting: Setting::WorkspaceRoot.name(),
+                    value: text,
+                }),
+        }
+    }
+
+    pub async fn set_pinned_root(&self, root: &DeviceKey) -> Result<(), StorageError> {
+        self.set_text(Setting::WorkspaceRoot, Some(&root.to_string()))
+            .await
+    }
+
+    /// An invitation accepted from a link and not yet signed for (its one-time secret).
+    pub async fn pending_invitation(&self) -> Result<Option<DeviceSecret>, SettingError> {
+        match self.text(Setting::PendingInvitation).await? {
+            None => Ok(None),
+            Some(text) => {
+                DeviceSecret::from_stored(&text)
+                    .map(Some)
+                    .map_err(|_| SettingError::Unreadable {
+                        setting: Setting::PendingInvitation.name(),
+                        value: "(an invitation that does not read)".to_owned(),
+                    })
+            }
+        }
+    }
+
+    pub async fn set_pending_invitation(
+        &self,
+        invitation: Option<&DeviceSecret>,
+    ) -> Result<(), StorageError> {
+        let stored = invitation.map(DeviceSecret::to_stored);
+        self.set_text(Setting::PendingInvitation, stored.as_deref())
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -272,6 +350,31 @@ mod tests {
             // Cleared: an empty value reads as none.
             settings.set_person(None).await.unwrap();
             assert_eq!(settings.person().await.unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn the_device_key_is_made_once_kept_and_never_replaced_when_it_does_not_read() {
+        let storage = Rc::new(MemoryStorage::new());
+        let settings = DeviceSettings::new(storage.clone());
+        block_on(async {
+            let first = settings.device_secret().await.unwrap();
+            let again = settings.device_secret().await.unwrap();
+            assert_eq!(first.public(), again.public());
+            let key = vec!["throughline".to_owned(), "device-key".to_owned()];
+            storage
+                .save(key.clone(), b"garbled".to_vec())
+                .await
+                .unwrap();
+            assert!(matches!(
+                settings.device_secret().await,
+                Err(SettingError::Unreadable { setting: "key", .. })
+            ));
+            assert_eq!(
+                storage.load(&key).await.unwrap().as_deref(),
+                Some(&b"garbled"[..]),
+                "kept as it was"
+            );
         });
     }
 

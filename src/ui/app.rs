@@ -79,8 +79,9 @@ pub fn App() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Boot::Ready(state) => {
+        Boot::Ready(state, identity) => {
             provide_context(state);
+            provide_context(crate::ui::IdentityState::new(state, *identity));
             provide_context(PlansState::new(state, sync));
             provide_context(crate::ui::ReviewsState::new(state, sync));
             view! { <AppShell /> }.into_any()

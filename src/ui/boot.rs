@@ -18,7 +18,7 @@ pub enum Boot {
     Opening,
     /// A workspace joined from a link, not received yet.
     Waiting(String),
-    Ready(WorkspaceState),
+    Ready(WorkspaceState, Box<super::DeviceIdentity>),
     Failed(String),
 }
 
@@ -28,6 +28,25 @@ pub fn answer_waiting() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get("answer").filter(|code| !code.is_empty())
+}
+
+/// This device's key (made on first start), the root it trusts and an invitation waiting.
+async fn device_identity(
+    repo: &Repo<Rc<BrowserStorage>>,
+    chosen_before: Option<crate::model::PersonId>,
+) -> super::DeviceIdentity {
+    let settings = repo.settings();
+    super::DeviceIdentity {
+        secret: settings.device_secret().await.map_err(|e| {
+            format!(
+                "This device's key cannot be read ({e}), so it cannot sign; it is kept as it is."
+            )
+        }),
+        // Unreadable: trust none pinned; the first root seen is pinned again.
+        pinned: settings.pinned_root().await.unwrap_or(None),
+        pending: settings.pending_invitation().await.unwrap_or(None),
+        chosen_before,
+    }
 }
 
 /// Opens the workspace and starts sync, telling `set_boot` how it stands. Opening
@@ -42,6 +61,7 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
     let warning = storage.unavailable_reason().map(ToString::to_string);
     let repo = Repo::new(storage);
     let me = WorkspaceState::device_person(&repo).await;
+    let identity = device_identity(&repo, me.clone()).await;
     // Asking the relay and reading the workspace wait on different things (the
     // network, IndexedDB): both at once, so a start waits for the slower only.
     let (opened, probe) =
@@ -112,7 +132,7 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
     sync.client.set_value(Some(started));
     let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {
         set_boot.set(match WorkspaceState::new(repo, handle, warning, me) {
-            Ok(state) => Boot::Ready(state),
+            Ok(state) => Boot::Ready(state, Box::new(identity.clone())),
             Err(error) => Boot::Failed(format!("The workspace could not be read: {error}")),
         })
     };

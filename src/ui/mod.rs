@@ -10,6 +10,7 @@ pub mod components;
 mod documents;
 pub mod files;
 pub mod format;
+mod identity_state;
 pub mod pages;
 mod plans_state;
 mod presence;
@@ -26,6 +27,7 @@ pub use app::{App, AppShell};
 pub fn href(page: &str) -> String {
     format!("{}{page}", crate::pwa::base_path())
 }
+pub use identity_state::{DeviceIdentity, IdentityState, INVITATION_DAYS};
 pub use plans_state::{PlanDocument, PlansState};
 pub use presence::use_presence;
 pub use reviews_state::{CheckInDocument, NotesDocument, ReviewDocument, ReviewsState};

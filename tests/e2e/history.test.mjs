@@ -2,7 +2,7 @@
 // with now lists what changed since, in words; changes show who made them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, goTo, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
+import { addPerson, goTo, iAm, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -13,8 +13,7 @@ test("a named version opens read-only and its comparison with now lists the chan
   await nameOrganisation(page, "Versions Ltd");
   await goTo(page, "People");
   await addPerson(page, { name: "Ana Lima", title: "Chief Executive" });
-  await goTo(page, "Settings");
-  await page.getByLabel("Who uses this device?").selectOption({ label: "Ana Lima" });
+  await iAm(page, "Ana Lima");
 
   await page.getByRole("link", { name: "Open history" }).click();
   await page.getByLabel("Name the workspace as it is now").fill("Board-approved 2027");

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
-import { addPerson, goTo, nameOrganisation, sharedBrowser, waitUntilSaved, withApp } from "./support.mjs";
+import { addPerson, goTo, iAm, nameOrganisation, sharedBrowser, waitUntilSaved, withApp } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -59,8 +59,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await nameOrganisation(page, "Plan Co");
     await goTo(page, "People");
     await addPerson(page, { name: "Ana Lima", title: "Chair" });
-    await goTo(page, "Settings");
-    await page.getByLabel("Who uses this device?").selectOption({ label: "Ana Lima" });
+    await iAm(page, "Ana Lima");
 
     // Bad years are refused where they are typed, and nothing is created.
     await goTo(page, "Plans");

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { addPersonReportingTo, goTo, iAm, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
+import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -83,13 +83,14 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
       await waitUntilSaved(maria);
 
-      // Ana joins on her tablet and writes her self review.
-      await goTo(maria, "Settings");
-      const link = await maria.getByTestId("share-link").inputValue();
-      await ana.goto(link);
-      await ana.getByRole("button", { name: "Open this workspace" }).click();
+      // Ana joins on her tablet with Maria's invitation and writes her self review.
+      await acceptInvitation(ana, await invite(maria, "Ana Lima"), "Ana Lima");
       await ana.getByTestId("org-name").filter({ hasText: "Review Co" }).waitFor({ timeout: 15_000 });
-      await iAm(ana, "Ana Lima");
+      // Nobody is picked from a list any more, and an employee changes no one.
+      assert.equal(await ana.getByLabel("Who are you?").count(), 0);
+      await goTo(ana, "People");
+      await ana.getByTestId("people-read-only").waitFor();
+      assert.equal(await ana.getByRole("button", { name: "Add person" }).count(), 0);
       await goTo(ana, "Reviews");
       await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click({ timeout: 15_000 });
       await ana.getByLabel("Self assessment").fill("I shipped the app to 10,000 people.");
@@ -136,21 +137,29 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
       await rows.filter({ hasText: "Ana Lima" }).filter({ hasText: "Manager review" }).getByRole("link").click({ timeout: 15_000 });
       assert.equal(await maria.getByTestId("self-assessment").textContent(), "I shipped the app to 10,000 people.");
-      // Maria asks Ben for feedback on Ana, anonymous to Ana; Ben (here, on Maria's
-      // device) finds the request under Reviews and writes it.
+      // Maria asks Ben for feedback on Ana, anonymous to Ana; Ben, on his own phone
+      // (joined with his invitation), finds the request under Reviews and writes it.
       await maria.getByLabel("Ask a colleague").selectOption({ label: "Ben Okoro" });
       await maria.getByLabel("Anonymous to the employee").check();
       await maria.getByRole("button", { name: "Ask for feedback" }).click();
       await maria.getByTestId("peer-feedback").getByText("Asked Ben Okoro; not written yet.").waitFor();
-      await iAm(maria, "Ben Okoro");
-      await goTo(maria, "Reviews");
-      await maria.getByTestId("feedback-asked").getByText("not written yet").waitFor();
-      await maria.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
-      // Saved as it is typed: no button to forget.
-      await maria.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
-      await goTo(maria, "Reviews");
-      await maria.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
-      await iAm(maria, "Maria Rossi");
+      const benLink = await invite(maria, "Ben Okoro");
+      const phone = await browser.newContext({ serviceWorkers: "block" });
+      try {
+        const ben = await phone.newPage();
+        await acceptInvitation(ben, benLink, "Ben Okoro");
+        await goTo(ben, "Reviews");
+        await ben.getByTestId("feedback-asked").getByText("not written yet").waitFor({ timeout: 20_000 });
+        await ben.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+        // Saved as it is typed: no button to forget.
+        await ben.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
+        await goTo(ben, "Reviews");
+        await ben.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
+        await waitUntilSaved(ben);
+        await ben.getByTestId("sync-status").filter({ hasText: /Synced/ }).waitFor({ timeout: 20_000 });
+      } finally {
+        await phone.close();
+      }
       await goTo(maria, "Reviews");
       await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
       await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
@@ -193,6 +202,8 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByRole("button", { name: "Share with the employee" }).click();
       await maria.getByRole("button", { name: "Sign this review" }).click();
       await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();
+      // Signed with Maria's device key, and checked wherever it is shown.
+      await maria.getByTestId("seal").filter({ hasText: "Verified: signed with their device's key." }).waitFor();
       await goTo(ana, "Reviews");
       await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click();
       // She says she does not agree, and why; the manager reads it.
@@ -201,6 +212,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await ana.getByRole("button", { name: "Acknowledge this review" }).click();
       await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
       await ana.getByTestId("signed-notice").waitFor();
+      assert.equal(await ana.getByTestId("seal").filter({ hasText: "Verified" }).count(), 2, "both signatures verify on Ana's device");
       await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").waitFor();
       assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro/, "anonymous to the employee");
       await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });

@@ -265,10 +265,38 @@ export async function addPersonReportingTo(page, name, manager) {
   await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
 }
 
-/** Chooses who uses this device, under Settings. */
+/**
+ * Claims the (unclaimed) workspace on this device as `name`, its first admin, under
+ * Settings → You. Any other device joins with an invitation (`invite`, `acceptInvitation`).
+ */
 export async function iAm(page, name) {
   await goTo(page, "Settings");
-  await page.getByLabel("Who uses this device?").selectOption({ label: name });
+  await page.getByLabel("Who are you?").selectOption({ label: name });
+  await page.getByRole("button", { name: "Claim this workspace" }).click();
+  await page.getByTestId("identity").filter({ hasText: `You are ${name} on this device` }).waitFor();
+}
+
+/** An admin's invitation link for `name`, made on the People page. */
+export async function invite(adminPage, name) {
+  await goTo(adminPage, "People");
+  const row = adminPage.getByTestId("access-row").filter({ hasText: name });
+  await row.getByRole("button", { name: `Invite ${name}` }).click();
+  return await row.getByTestId("invitation-link").inputValue();
+}
+
+/**
+ * Opens an invitation link on `page` and waits until the device is `name`'s. A device
+ * with no workspace yet asks first (`hasWorkspace: false`); one that has the workspace
+ * goes straight on.
+ */
+export async function acceptInvitation(page, link, name, { hasWorkspace = false } = {}) {
+  await page.goto(link);
+  if (!hasWorkspace) {
+    await page.getByRole("button", { name: "Open this workspace" }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith("/join"), { timeout: 15_000 });
+  }
+  await goTo(page, "Settings");
+  await page.getByTestId("identity").filter({ hasText: `You are ${name} on this device` }).waitFor({ timeout: 30_000 });
 }
 
 export async function waitUntilSaved(page) {

@@ -5,17 +5,35 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  addPersonReportingTo, goTo, iAm, nameOrganisation, sharedBrowser, startRelay, waitForValue, waitUntilSaved, withApp, withTwoDevices,
+  acceptInvitation, addPersonReportingTo, goTo, iAm, invite, nameOrganisation, sharedBrowser, startRelay, waitForValue, waitUntilSaved, withApp, withTwoDevices,
 } from "./support.mjs";
 
 const browser = sharedBrowser();
 
 /**
- * On `page`: Maria (HR and manager) sets up a scale, the starter template and a cycle
- * for Ana, adds a goal to Ana's review and opens it for self review; then the device is
- * Ana's, on her review. Returns the review page's URL.
+ * On her own laptop (a profile of its own, through `relay`), Maria (HR and manager) sets
+ * up a scale, the starter template and a cycle for Ana, adds a goal to Ana's review,
+ * opens it for self review and invites Ana; `device` accepts the invitation and shows
+ * Ana's review. Returns the review page's URL.
  */
-async function anaReviewOpenForSelfReview(page) {
+async function anaReviewOpenForSelfReview(device, relay) {
+  const laptop = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const maria = await laptop.newPage();
+    await maria.goto(relay.base);
+    const url = await setUpAsMaria(maria);
+    // Maria's laptop stays open until Ana's device has joined (it may be the only
+    // device with the invitation on it until the relay has it).
+    await acceptInvitation(device, await invite(maria, "Ana Lima"), "Ana Lima");
+    await device.goto(url);
+    await device.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor({ timeout: 15_000 });
+    return url;
+  } finally {
+    await laptop.close();
+  }
+}
+
+async function setUpAsMaria(page) {
   await nameOrganisation(page, "Typing Co");
   await goTo(page, "People");
   await addPersonReportingTo(page, "Maria Rossi");
@@ -48,11 +66,7 @@ async function anaReviewOpenForSelfReview(page) {
   await page.getByTestId("cycle-reviews").locator("tbody tr").filter({ hasText: "Ana Lima" }).getByRole("link").click();
   await page.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
   await waitUntilSaved(page);
-  const url = page.url();
-  await iAm(page, "Ana Lima");
-  await page.goto(url);
-  await page.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor();
-  return url;
+  return page.url();
 }
 
 const wentWell = (page) => page.getByRole("group", { name: "What went well this year?" }).getByLabel("Employee");
@@ -61,8 +75,7 @@ const goalDescription = (page) => page.locator(".goal-row").getByLabel("Descript
 
 test("what is typed into a review is kept through a reload and a closed tab, without leaving the field", async () => {
   await withApp(browser, {}, async ({ relay, context, page }) => {
-    await page.goto(relay.base);
-    const review = await anaReviewOpenForSelfReview(page);
+    const review = await anaReviewOpenForSelfReview(page, relay);
 
     // Home says what is Ana's to do next, and counts the running cycle.
     await goTo(page, "Home");
@@ -99,15 +112,15 @@ test("two devices typing in one answer at once keep both texts", async () => {
   const relay = await startRelay();
   try {
     await withTwoDevices(browser, async ({ laptop, a, b }) => {
-      await a.goto(relay.base);
-      const review = await anaReviewOpenForSelfReview(a);
-      await a.getByTestId("sync-status").filter({ hasText: "Synced with relay" }).waitFor({ timeout: 15_000 });
+      const review = await anaReviewOpenForSelfReview(a, relay);
+      // Her second device joins by an invitation from her first.
       await goTo(a, "Settings");
-      const link = await a.getByTestId("share-link").inputValue();
-      await b.goto(link);
-      await b.getByRole("button", { name: "Open this workspace" }).click();
+      await a.getByRole("button", { name: "Add another device of yours" }).click();
+      const own = await a.getByTestId("invitation-link").inputValue();
+      await acceptInvitation(b, own, "Ana Lima");
       await b.getByTestId("org-name").filter({ hasText: "Typing Co" }).waitFor({ timeout: 15_000 });
-      await iAm(b, "Ana Lima");
+      await goTo(a, "Settings");
+      await a.getByText("You have 2 devices in the workspace.").waitFor({ timeout: 15_000 });
       await b.goto(review);
       await b.getByTestId("review-stage").filter({ hasText: "Self review" }).waitFor({ timeout: 15_000 });
       await a.goto(review);

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::to_do::{to_dos, Documents, Place, ToDo};
+use crate::model::{PersonDetails, PersonId};
 use crate::ui::components::CollaborativeText;
 use crate::ui::format::today;
-use crate::ui::{href, PlansState, ReviewsState, WorkspaceState};
+use crate::ui::{href, IdentityState, PlansState, ReviewsState, WorkspaceState};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -24,16 +25,35 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn NameOrganisation() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<IdentityState>();
     let name = RwSignal::new(String::new());
+    let founder = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // With their name, whoever sets the workspace up founds it: they are added and this
+    // device claims the workspace for them, its first admin.
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let typed = name.get();
-        error.set(
-            state
-                .edit("Name the organisation", |ws| ws.rename(&typed))
-                .err(),
-        );
+        let founder = founder.get();
+        let person = PersonId::random();
+        let outcome = state.edit("Name the organisation", |ws| {
+            ws.rename(&typed)?;
+            if !founder.trim().is_empty() {
+                ws.add_person(
+                    person.clone(),
+                    PersonDetails {
+                        name: founder.clone(),
+                        ..PersonDetails::default()
+                    },
+                )?;
+            }
+            Ok::<_, crate::model::WorkspaceError>(())
+        });
+        let outcome = match outcome {
+            Ok(()) if !founder.trim().is_empty() => identity.claim(&person),
+            other => other,
+        };
+        error.set(outcome.err());
     };
     view! {
         <section class="page welcome" aria-labelledby="welcome-heading">
@@ -51,6 +71,18 @@ fn NameOrganisation() -> impl IntoView {
                     autocomplete="organization"
                     bind:value=name
                 />
+                <label for="founder-name">"Your name"</label>
+                <input
+                    id="founder-name"
+                    name="founder"
+                    type="text"
+                    autocomplete="name"
+                    aria-describedby="founder-name-help"
+                    bind:value=founder
+                />
+                <p class="item-meta" id="founder-name-help">
+                    "You become the workspace's first admin, on this device. Leave it empty to claim the workspace later under Settings → You."
+                </p>
                 {move || {
                     error
                         .get()
@@ -97,6 +129,7 @@ fn Overview() -> impl IntoView {
                 <h1 id="home-heading">{organisation}</h1>
                 <p class="page-summary">"Your workspace on this device."</p>
             </header>
+            <MembershipNotice />
             <ForYou />
             <div class="card about">
                 <CollaborativeText
@@ -266,7 +299,8 @@ fn ForYou() -> impl IntoView {
                 None => {
                     view! {
                         <p class="item-meta">
-                            "Choose who you are under "<A href=href("/settings")>"Settings"</A>
+                            "Claim the workspace or join it with an invitation under "
+                            <A href=href("/settings")>"Settings → You"</A>
                             " to see what is yours to do."
                         </p>
                     }
@@ -290,5 +324,30 @@ fn ForYou() -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// Says plainly when this device acts as nobody: the workspace has no admin yet, the
+/// device is not a member, or it was removed.
+#[component]
+fn MembershipNotice() -> impl IntoView {
+    let identity = expect_context::<IdentityState>();
+    move || {
+        let access = identity.access.get();
+        let words = if !access.claimed() {
+            "Nobody has claimed this workspace yet, so anyone using it may change anything. Whoever sets it up claims it under Settings → You and becomes its first admin."
+        } else if access.removed() {
+            "This device was removed from the workspace. It receives nothing new; what it already holds stays on it."
+        } else if access.person().is_none() {
+            "This device is not a member of the workspace. To act in it, open an invitation link from an admin on this device."
+        } else {
+            return None;
+        };
+        Some(view! {
+            <div class="notice" role="note" data-testid="membership-notice">
+                <p>{words}</p>
+                <A href=href("/settings")>"Settings → You"</A>
+            </div>
+        })
     }
 }

@@ -16,8 +16,14 @@ use crate::ui::WorkspaceState;
 /// What the page shows under its lists: one past state, or a comparison.
 #[derive(Clone)]
 enum Panel {
-    Snapshot { title: String, workspace: Workspace },
-    Comparison { title: String, lines: Vec<String> },
+    Snapshot {
+        title: String,
+        workspace: Box<Workspace>,
+    },
+    Comparison {
+        title: String,
+        lines: Vec<String>,
+    },
     Problem(String),
 }
 
@@ -48,7 +54,7 @@ fn PanelView(panel: RwSignal<Option<Panel>>) -> impl IntoView {
                 Panel::Snapshot { title, workspace } => view! {
                     <h2>{title}</h2>
                     <p class="tag">"Read-only"</p>
-                    <WorkspaceSnapshot workspace />
+                    <WorkspaceSnapshot workspace=*workspace />
                 }
                 .into_any(),
                 Panel::Comparison { title, lines } => view! {
@@ -101,7 +107,10 @@ fn show_snapshot(
     heads: &[ChangeHash],
 ) {
     panel.set(Some(match state.workspace_at(heads) {
-        Ok(workspace) => Panel::Snapshot { title, workspace },
+        Ok(workspace) => Panel::Snapshot {
+            title,
+            workspace: Box::new(workspace),
+        },
         Err(error) => Panel::Problem(format!("This point in history could not be read: {error}")),
     }));
 }

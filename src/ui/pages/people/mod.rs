@@ -1,6 +1,7 @@
 //! The People page: the organisation's people (name, title, email, manager, team) and its
 //! teams, added, edited and removed in the workspace document.
 
+mod access;
 mod org_chart;
 mod people_import;
 mod person_form;
@@ -11,6 +12,7 @@ mod team_list;
 
 use leptos::prelude::*;
 
+use access::AccessAdmin;
 use org_chart::OrgChartView;
 use people_import::PeopleImport;
 use person_form::PersonForm;
@@ -20,11 +22,16 @@ use team_form::TeamForm;
 use team_list::TeamList;
 
 use crate::model::{PersonDetails, PersonId, TeamDetails, TeamId};
-use crate::ui::WorkspaceState;
+use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<IdentityState>();
+    // Only admins change people and teams (everyone, while nobody has claimed the
+    // workspace); the buttons are not offered to anyone else.
+    let may_edit = move || identity.access.with(|a| a.may_edit_people());
+    let admin_of_claimed = move || identity.access.with(|a| a.claimed() && a.is_admin());
     let adding_person = RwSignal::new(false);
     let adding_team = RwSignal::new(false);
     // Everyone as a list (to edit) or as the organisation chart.
@@ -34,9 +41,10 @@ pub fn PeoplePage() -> impl IntoView {
 
     let add_person = Callback::new(move |details: PersonDetails| {
         let label = format!("Add {}", details.name.trim());
-        state
-            .edit(&label, |ws| ws.add_person(PersonId::random(), details))
-            .map(|()| adding_person.set(false))
+        let id = PersonId::random();
+        state.edit(&label, |ws| ws.add_person(id.clone(), details))?;
+        adding_person.set(false);
+        identity.confirm_lines(&[id])
     });
     let add_team = Callback::new(move |details: TeamDetails| {
         let label = format!("Add team {}", details.name.trim());
@@ -75,7 +83,7 @@ pub fn PeoplePage() -> impl IntoView {
                         "Chart"
                     </button>
                 </div>
-                <Show when=move || !adding_person.get()>
+                <Show when=move || may_edit() && !adding_person.get()>
                     <button
                         type="button"
                         class="button primary"
@@ -85,6 +93,11 @@ pub fn PeoplePage() -> impl IntoView {
                     </button>
                 </Show>
             </div>
+            <Show when=move || !may_edit()>
+                <p class="item-meta" data-testid="people-read-only">
+                    "Only the workspace's admins add, change and remove people and teams."
+                </p>
+            </Show>
             <Show when=move || adding_person.get()>
                 <PersonForm
                     form_id="new-person".to_owned()
@@ -99,11 +112,16 @@ pub fn PeoplePage() -> impl IntoView {
                 <OrgChartView />
             </Show>
 
-            <PeopleImport />
+            <Show when=may_edit>
+                <PeopleImport />
+            </Show>
+            <Show when=admin_of_claimed>
+                <AccessAdmin />
+            </Show>
 
             <div class="section-header">
                 <h2>"Teams"</h2>
-                <Show when=move || !adding_team.get()>
+                <Show when=move || may_edit() && !adding_team.get()>
                     <button type="button" class="button" on:click=move |_| adding_team.set(true)>
                         "Add team"
                     </button>

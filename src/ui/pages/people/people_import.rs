@@ -21,6 +21,7 @@ enum Outcome {
 #[component]
 pub fn PeopleImport() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let outcome = RwSignal::new(None::<Outcome>);
     let pick = move |event: leptos::ev::Event| {
         let Some(input) = event
@@ -36,7 +37,7 @@ pub fn PeopleImport() -> impl IntoView {
             // Let the same file be picked again once it is corrected.
             input.set_value("");
             outcome.set(Some(match read {
-                Ok((name, bytes)) => import(state, &name, &bytes),
+                Ok((name, bytes)) => import(state, identity, &name, &bytes),
                 Err(error) => Outcome::Refused(vec![error]),
             }));
         });
@@ -115,7 +116,12 @@ pub fn PeopleImport() -> impl IntoView {
 
 /// Checks the file against the workspace as shown, to list every problem; then imports
 /// it as one change (which checks it again against the document itself).
-fn import(state: WorkspaceState, name: &str, bytes: &[u8]) -> Outcome {
+fn import(
+    state: WorkspaceState,
+    identity: crate::ui::IdentityState,
+    name: &str,
+    bytes: &[u8],
+) -> Outcome {
     let words = |errors: Vec<PeopleCsvError>| errors.iter().map(ToString::to_string).collect();
     let plan = state.workspace.with_untracked(|ws| check(ws, bytes));
     let people = match plan {
@@ -135,7 +141,18 @@ fn import(state: WorkspaceState, name: &str, bytes: &[u8]) -> Outcome {
         n => format!("Import {n} people from {name}"),
     };
     match state.edit(&message, |ws| import_people(ws, bytes)) {
-        Ok(summary) => Outcome::Imported(summary.to_string()),
+        Ok(summary) => {
+            // The admin who imported signs the reporting lines the file gave.
+            let everyone: Vec<_> = state
+                .workspace
+                .with_untracked(|ws| ws.people.keys().cloned().collect());
+            match identity.confirm_lines(&everyone) {
+                Ok(()) => Outcome::Imported(summary.to_string()),
+                Err(error) => Outcome::Refused(vec![format!(
+                    "{summary} The reporting lines could not all be signed: {error}"
+                )]),
+            }
+        }
         Err(error) => Outcome::Refused(vec![error]),
     }
 }

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::person_form::PersonForm;
+use crate::model::identity::Act;
 use crate::model::{Person, PersonDetails, PersonId};
-use crate::ui::WorkspaceState;
+use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
 pub fn PersonList() -> impl IntoView {
@@ -49,6 +50,9 @@ fn PersonRow(
     confirming: RwSignal<Option<PersonId>>,
 ) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<IdentityState>();
+    let may_edit = move || identity.access.with(|a| a.may_edit_people());
+    let remove_error = RwSignal::new(None::<String>);
     let is_editing = {
         let id = id.clone();
         move || editing.with(|e| e.as_ref() == Some(&id))
@@ -71,15 +75,28 @@ fn PersonRow(
         let id = id.clone();
         Callback::new(move |details: PersonDetails| {
             let label = format!("Edit {}", details.name.trim());
-            state
-                .edit(&label, |ws| ws.update_person(&id, details))
-                .map(|()| editing.set(None))
+            state.edit(&label, |ws| ws.update_person(&id, details))?;
+            editing.set(None);
+            identity.confirm_lines(std::slice::from_ref(&id))
         })
     };
     let remove = {
         let id = id.clone();
         let name = person.name.clone();
         move |_| {
+            // In a claimed workspace the removal is signed first (it takes their devices
+            // out too); a refusal (the last admin) leaves the person as they are.
+            if identity.access.with_untracked(|a| a.claimed()) {
+                let signed = identity.sign(
+                    &format!("Remove {name} from the workspace"),
+                    Act::RemovePerson { person: id.clone() },
+                );
+                if let Err(message) = signed {
+                    remove_error.set(Some(message));
+                    confirming.set(None);
+                    return;
+                }
+            }
             // A refusal here means someone removed the person meanwhile: nothing to do.
             let _ = state.edit(&format!("Remove {name}"), |ws| ws.remove_person(&id));
             confirming.set(None);
@@ -120,7 +137,22 @@ fn PersonRow(
                                 })}
                             {team.map(|t| view! { <span class="tag">{t}</span> })}
                         </div>
-                        <div class="item-actions">
+                        {move || {
+                            remove_error
+                                .get()
+                                .map(|message| {
+                                    view! {
+                                        <p class="form-error" role="alert">
+                                            {message}
+                                        </p>
+                                    }
+                                })
+                        }}
+                        // Hidden, not left out: the row is built once and access can change.
+                        <div
+                            class="item-actions"
+                            style:display=move || if may_edit() { "" } else { "none" }
+                        >
                             <Show
                                 when=is_confirming.clone()
                                 fallback=move || {

@@ -34,6 +34,7 @@ struct Drag {
 #[component]
 pub fn CalibrationPage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let reviews = expect_context::<ReviewsState>();
     let cycle = cycle_param();
     Effect::new(move |_| reviews.open_cycle(&cycle.get()));
@@ -50,17 +51,19 @@ pub fn CalibrationPage() -> impl IntoView {
     // Cards are read straight from each review (no copies of whole reviews), so a move
     // costs one pass over small cards.
     let cards = Memo::new(move |_| {
-        let me = state.me.get();
+        let access = identity.access.get();
         let mut cards = each_review(documents, names, |names, id, review| {
+            // Only people whose ratings this person may see are placed at all.
+            if !access.may_see_ratings_of(&review.employee) {
+                return None;
+            }
             // The rule is the model's (`review::stage::check_act`), as for every right.
-            let movable = me.as_ref().is_some_and(|me| {
-                crate::model::review::check_act(
-                    crate::model::review::Act::Calibrate,
-                    review.stage,
-                    review.capacity_of(me),
-                )
-                .is_ok()
-            });
+            let movable = crate::model::review::check_act(
+                crate::model::review::Act::Calibrate,
+                review.stage,
+                access.capacity_on(review),
+            )
+            .is_ok();
             Some(Card {
                 name: names.of(&review.employee),
                 placed: review.placement(),
@@ -100,7 +103,7 @@ pub fn CalibrationPage() -> impl IntoView {
     let move_to = Callback::new(move |(id, to): (String, NineBox)| {
         let Some(me) = state.me.get_untracked() else {
             return error.set(Some(
-                "Choose who you are under Settings → You first.".to_owned(),
+                "This device does not act as anyone yet: claim the workspace or join it with an invitation under Settings → You.".to_owned(),
             ));
         };
         let Some(document) = id
@@ -111,8 +114,13 @@ pub fn CalibrationPage() -> impl IntoView {
             return;
         };
         let who = state.my_name().unwrap_or_default();
+        let access = identity.access.get_untracked();
         let result = document.edit("Calibrate", |review| {
-            review.calibrate(review.actor(&me), to, &who, now_millis())
+            let actor = crate::model::review::Actor {
+                person: &me,
+                capacity: access.capacity_on(review),
+            };
+            review.calibrate(actor, to, &who, now_millis())
         });
         match result {
             Ok(()) => {

@@ -108,9 +108,14 @@ pub fn person_name(state: &WorkspaceState, person: &PersonId) -> String {
 #[component]
 pub fn CyclePage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let reviews = expect_context::<ReviewsState>();
     let cycle = cycle_param();
     Effect::new(move |_| reviews.open_cycle(&cycle.get()));
+    // HR sees every review of the cycle, a manager their own people's, nobody else any:
+    // the rows, the ratings and the CSV all ask `model::access`.
+    let access = identity.access;
+    let overview = move || access.with(|a| a.may_see_cycle_overview());
     let details = move || {
         state
             .workspace
@@ -130,7 +135,12 @@ pub fn CyclePage() -> impl IntoView {
             return Vec::new();
         };
         let today = today();
+        let access = access.get();
         let mut rows = each_review(documents, names, |names, id, review| {
+            if !access.sees_review(review) {
+                return None;
+            }
+            let rated = access.may_see_ratings_of(&review.employee);
             Some((
                 names.of(&review.employee),
                 id.to_string(),
@@ -142,6 +152,7 @@ pub fn CyclePage() -> impl IntoView {
                 review.stage,
                 review
                     .overall
+                    .filter(|_| rated)
                     .map(|v| review.scale.describe(v))
                     .unwrap_or_else(|| "—".to_owned()),
                 deadlines.late(review, &today),
@@ -164,10 +175,12 @@ pub fn CyclePage() -> impl IntoView {
     let late_count = move || rows.with(|rows| rows.iter().filter(|r| r.5.is_some()).count());
     let export_csv = move |_| {
         let Some(details) = details() else { return };
+        let access = access.get_untracked();
         let list: Vec<Review> = documents.with_untracked(|documents| {
             documents
                 .iter()
                 .filter_map(|(_, d)| d.as_ref()?.view.get_untracked())
+                .filter(|review| access.may_see_ratings_of(&review.employee))
                 .collect()
         });
         let name = |p: &PersonId| person_name(&state, p);
@@ -212,7 +225,15 @@ pub fn CyclePage() -> impl IntoView {
                                 )}
                             </p>
                         </header>
-                        <div class="button-row">
+                        <Show when=move || !overview()>
+                            <p data-testid="cycle-not-shown">
+                                "This cycle's overview, its ratings and calibration are shown to HR and to managers for their own people. Your own review is under Reviews."
+                            </p>
+                        </Show>
+                        <div
+                            class="button-row"
+                            style:display=move || if overview() { "" } else { "none" }
+                        >
                             <A
                                 href=href(
                                     &format!(

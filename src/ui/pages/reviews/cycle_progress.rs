@@ -18,6 +18,7 @@ pub fn CycleProgress(
     documents: Memo<Vec<(DocumentId, Option<ReviewDocument>)>>,
 ) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let reviews = expect_context::<ReviewsState>();
     let names = names();
     let message = RwSignal::new(None::<Result<String, String>>);
@@ -66,11 +67,12 @@ pub fn CycleProgress(
     // Who may open drafts (the manager or HR of each): shown to HR of this cycle.
     let runs_cycle = move || {
         let Some(me) = me() else { return false };
-        state.workspace.with(|ws| {
-            ws.cycles
-                .get(&cycle.get())
-                .is_some_and(|c| c.hr.contains_key(&me))
-        })
+        identity.access.with(|a| a.may_run_cycles())
+            && state.workspace.with(|ws| {
+                ws.cycles
+                    .get(&cycle.get())
+                    .is_some_and(|c| c.hr.contains_key(&me))
+            })
     };
     let drafts = move || {
         each_review(documents, names, |_, id, review| {
@@ -85,8 +87,12 @@ pub fn CycleProgress(
             let Some(document) = reviews.reviews.get(&id) else {
                 continue;
             };
+            let access = identity.access.get_untracked();
             let result = document.edit("Open for self review", |review| {
-                let who = review.actor(&me);
+                let who = crate::model::review::Actor {
+                    person: &me,
+                    capacity: access.capacity_on(review),
+                };
                 review.move_to(Stage::SelfReview, who)
             });
             match result {

@@ -29,9 +29,9 @@ pub use review::ReviewPage;
 pub fn ChooseYourself() -> impl IntoView {
     view! {
         <p class="notice" role="note">
-            "Choose who you are under "
+            "This device does not act as anyone yet: claim the workspace or join it with an invitation under "
             <A href=href("/settings")>"Settings → You"</A>
-            " to write in reviews and check-ins: each change is recorded with your name."
+            " to write in reviews and check-ins."
         </p>
     }
 }
@@ -39,6 +39,9 @@ pub fn ChooseYourself() -> impl IntoView {
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
+    // Only HR starts cycles (everyone, while nobody has claimed the workspace).
+    let may_run_cycles = move || identity.access.with(|a| a.may_run_cycles());
     let creating = RwSignal::new(false);
     let summary = move || {
         state.workspace.with(|ws| match ws.cycles.len() {
@@ -63,7 +66,7 @@ pub fn ReviewsPage() -> impl IntoView {
                 <h2 id="cycles-heading">"Review cycles"</h2>
                 <CycleList />
                 <Show
-                    when=move || creating.get()
+                    when=move || creating.get() || !may_run_cycles()
                     fallback=move || {
                         view! {
                             <button
@@ -76,7 +79,11 @@ pub fn ReviewsPage() -> impl IntoView {
                         }
                     }
                 >
-                    <new_cycle::NewCycleForm on_done=Callback::new(move |()| creating.set(false)) />
+                    <Show when=may_run_cycles>
+                        <new_cycle::NewCycleForm on_done=Callback::new(move |()| {
+                            creating.set(false)
+                        }) />
+                    </Show>
                 </Show>
             </section>
         </section>

@@ -4,10 +4,10 @@
 mod data;
 mod devices;
 mod reviews;
+mod you;
 
 use leptos::prelude::*;
 
-use crate::model::PersonId;
 use crate::store::{device_storage, request_persistence, DeviceStorage};
 use crate::ui::WorkspaceState;
 use leptos_router::components::A;
@@ -20,7 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <h1 id="settings-heading">"Settings"</h1>
             </header>
             <OrganisationSettings />
-            <WhoUsesThisDevice />
+            <you::You />
             <SyncSettings />
             <devices::DeviceLinks />
             <reviews::ReviewSettings />
@@ -138,52 +138,6 @@ fn DeviceSettings() -> impl IntoView {
 
 fn megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1_000_000.0)
-}
-
-/// Who uses this device: their name goes with the changes made here, in the history.
-#[component]
-fn WhoUsesThisDevice() -> impl IntoView {
-    let state = expect_context::<WorkspaceState>();
-    let choices = move || {
-        state.workspace.with(|ws| {
-            ws.people_by_name()
-                .into_iter()
-                .map(|(id, person)| (id.to_string(), person.name.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
-    let current = move || state.me.get().map(|id| id.to_string()).unwrap_or_default();
-    let choose = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        state.set_me(Some(value).filter(|v| !v.is_empty()).map(PersonId::from));
-    };
-    view! {
-        <div class="card form" role="region" aria-labelledby="me-heading">
-            <h2 id="me-heading">"You"</h2>
-            <label for="device-person">"Who uses this device?"</label>
-            <select id="device-person" on:change=choose>
-                <option value="" selected=move || current().is_empty()>
-                    "Not chosen"
-                </option>
-                {move || {
-                    choices()
-                        .into_iter()
-                        .map(|(id, name)| {
-                            let selected_id = id.clone();
-                            view! {
-                                <option value=id selected=move || current() == selected_id>
-                                    {name}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
-            <p class="item-meta">
-                "Your name is recorded with the changes you make on this device. It is kept on this device only."
-            </p>
-        </div>
-    }
 }
 
 /// Sync with the relay: where, how it stands, and the link that opens this workspace on

@@ -10,8 +10,15 @@ use crate::ui::WorkspaceState;
 
 #[component]
 pub fn ReviewSettings() -> impl IntoView {
+    let identity = expect_context::<crate::ui::IdentityState>();
+    // Scales and templates are HR's (everyone's, while nobody has claimed the workspace).
+    let may_run_cycles = move || identity.access.with(|a| a.may_run_cycles());
     view! {
-        <section class="card" aria-labelledby="review-settings-heading">
+        <section
+            class="card"
+            aria-labelledby="review-settings-heading"
+            style:display=move || if may_run_cycles() { "" } else { "none" }
+        >
             <h2 id="review-settings-heading">"Reviews"</h2>
             <p class="item-meta">
                 "Rating scales and review templates for review cycles. A cycle keeps its own copy, so changes here apply to cycles started afterwards."

@@ -111,10 +111,9 @@ pub fn QuestionsSection() -> impl IntoView {
     // are left out: they are saved as they are typed, and rebuilding their fields on a
     // keystroke would lose the caret. Each text field reads its own answer instead.
     let data = Memo::new(move |_| {
-        let me = context.me();
         let manager_side = context.manager_side.get();
         context.read(Default::default(), |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             let ratings: BTreeMap<ItemId, (Option<i64>, Option<i64>)> = r
                 .answers
                 .iter()
@@ -264,7 +263,6 @@ pub fn RatingsSection() -> impl IntoView {
     // A memo of what the ratings show, so typing in an assessment (a new review value)
     // does not rebuild these selects.
     let data = Memo::new(move |_| {
-        let me = context.me();
         let manager_side = context.manager_side.get();
         context.read(Default::default(), |r| {
             // The manager's ratings reach the employee once the review is shared.
@@ -280,7 +278,7 @@ pub fn RatingsSection() -> impl IntoView {
                 competencies,
                 r.overall.filter(|_| manager_side),
                 r.potential.filter(|_| manager_side),
-                me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default(),
+                context.capacity(r),
                 r.stage,
             )
         })

@@ -39,7 +39,7 @@ pub fn FeedbackSection() -> impl IntoView {
     let requests = move || {
         let me = context.me();
         let approver = context.read(false, |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             check_act(Act::ApproveNomination, r.stage, c).is_ok()
         });
         // A colleague who is not the employee, manager or HR sees only their own request.
@@ -82,16 +82,14 @@ pub fn FeedbackSection() -> impl IntoView {
     };
     // The employee nominates; the manager or HR asks (and approves nominations).
     let nominates = move || {
-        let me = context.me();
         context.read(false, |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             c.employee && !(c.manager || c.hr)
         })
     };
     let may_ask = move || {
-        let me = context.me();
         context.read(false, |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             check_act(Act::AskFeedback, r.stage, c).is_ok()
         })
     };
@@ -355,9 +353,8 @@ fn PulledFeedbackList() -> impl IntoView {
         })
     };
     let may_pull = move || {
-        let me = context.me();
         context.read(false, |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             check_act(Act::PullFeedback, r.stage, c).is_ok()
         })
     };

@@ -50,10 +50,9 @@ pub fn GoalsSection() -> impl IntoView {
     // they are saved as typed, and redrawing the row would take the field from under the
     // caret; their fields follow the document on their own.
     let goals = move || {
-        let me = context.me();
         let manager_side = context.manager_side.get();
         context.read(Vec::new(), |r| {
-            let capacity = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let capacity = context.capacity(r);
             let view = format!("{manager_side}{capacity:?}{:?}", r.stage);
             r.goals_in_order()
                 .into_iter()
@@ -151,9 +150,8 @@ fn GoalRow(id: ItemId) -> impl IntoView {
     let prefix = format!("goal-{id}");
     let scale = context.read(Default::default(), |r| r.scale.clone());
     let (self_rating_open, manager_rating_open) = {
-        let me = context.me();
         context.read((false, false), |r| {
-            let capacity = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let capacity = context.capacity(r);
             let rates_as_manager = capacity.manager || (capacity.hr && !capacity.employee);
             let stage_ok =
                 |part| crate::model::review::check_write(part, r.stage, capacity).is_ok();

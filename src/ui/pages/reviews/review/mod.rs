@@ -17,19 +17,21 @@ use leptos_router::hooks::use_params_map;
 
 use super::cycle::person_name;
 use super::ChooseYourself;
+use crate::model::access::Access;
 use crate::model::review::{Actor, Alignment, Review, ReviewContext, Stage};
 use crate::model::PersonId;
 use crate::store::DocumentId;
 use crate::ui::components::{DocumentPresence, ShareLink};
 use crate::ui::files::{download, file_stem};
 use crate::ui::format::date_time;
-use crate::ui::{href, PlansState, ReviewDocument, ReviewsState, WorkspaceState};
+use crate::ui::{href, IdentityState, PlansState, ReviewDocument, ReviewsState, WorkspaceState};
 
 /// The review page's shared pieces: the document and who is acting.
 #[derive(Clone, Copy)]
 pub struct ReviewPageContext {
     pub document: ReviewDocument,
     pub state: WorkspaceState,
+    pub identity: IdentityState,
     /// Refusals and failures, shown once at the top of the page section that caused them.
     pub error: RwSignal<Option<String>>,
     /// Whether the person using this device is shown the review (employee, manager, HR).
@@ -49,9 +51,13 @@ impl ReviewPageContext {
             .state
             .me
             .get_untracked()
-            .ok_or("Choose who you are under Settings → You first.")?;
+            .ok_or("This device does not act as anyone yet: claim the workspace or join it with an invitation under Settings → You.")?;
+        let access = self.identity.access.get_untracked();
         let result = self.document.edit(message, |review| {
-            let actor = review.actor(&me);
+            let actor = Actor {
+                person: &me,
+                capacity: access.capacity_on(review),
+            };
             edit(review, actor)
         });
         self.error.set(result.as_ref().err().cloned());
@@ -70,11 +76,16 @@ impl ReviewPageContext {
         self.state.me.get()
     }
 
+    /// In what capacity the person using this device acts on `review`, as the signed
+    /// rules say (`model::access`), tracked.
+    pub fn capacity(&self, review: &Review) -> crate::model::review::Capacity {
+        self.identity.access.with(|a| a.capacity_on(review))
+    }
+
     /// Whether the person using this device may write `part` now.
     pub fn may(&self, part: crate::model::review::Part) -> bool {
-        let Some(me) = self.me() else { return false };
         self.read(false, |r| {
-            crate::model::review::check_write(part, r.stage, r.capacity_of(&me)).is_ok()
+            crate::model::review::check_write(part, r.stage, self.capacity(r)).is_ok()
         })
     }
 }
@@ -116,21 +127,23 @@ pub fn ReviewPage() -> impl IntoView {
 #[component]
 fn ReviewView(document: ReviewDocument) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
-    let viewer_reads = move |read: fn(&Review, &PersonId) -> bool| {
+    let identity = expect_context::<IdentityState>();
+    let viewer_reads = move |read: fn(&Access, &Review) -> bool| {
         Memo::new(move |_| {
-            let me = state.me.get();
-            document.view.with(|r| match (r, me) {
-                (Some(r), Some(me)) => read(r, &me),
-                _ => false,
+            identity.access.with(|access| {
+                document
+                    .view
+                    .with(|r| r.as_ref().is_some_and(|r| read(access, r)))
             })
         })
     };
     let context = ReviewPageContext {
         document,
         state,
+        identity,
         error: RwSignal::new(None),
-        shown: viewer_reads(Review::shown_to),
-        manager_side: viewer_reads(Review::manager_side_shown_to),
+        shown: viewer_reads(Access::sees_review),
+        manager_side: viewer_reads(Access::sees_manager_side),
     };
     provide_context(context);
     // Arriving (or failing to read) rebuilds the page; an edit does not.
@@ -257,12 +270,9 @@ fn ReviewHeader() -> impl IntoView {
     };
     // The moves the model would allow me now.
     let moves = move || {
-        let Some(me) = context.me() else {
-            return Vec::new();
-        };
         context.read(Vec::new(), |r| {
             let signed_any = r.acknowledgement.is_some() || r.signature.is_some();
-            let capacity = r.capacity_of(&me);
+            let capacity = context.capacity(r);
             let mut moves = Vec::new();
             if let (Some(next), Some(label)) = (r.stage.next(), r.stage.advance_label()) {
                 if crate::model::review::check_move(r.stage, next, capacity, signed_any).is_ok() {

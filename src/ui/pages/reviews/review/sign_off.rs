@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::{agreement, check_act, Act, Response};
+use crate::model::review::{agreement, check_act, Act, Response, SealCheck, Sealer, SignOff};
 use crate::store::now_millis;
 use crate::ui::format::date_time;
 
@@ -14,30 +14,50 @@ pub fn SignOffSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
     // Each signature, and under the employee's what they said on acknowledging (the
     // manager and HR read it here).
+    // Each signature is checked against the signed membership wherever it is shown: a
+    // forged one says so and is never shown as signed.
+    let document = context.document.id.url();
     let status = move || {
-        context.read(Vec::new(), |r| {
-            [
-                ("Acknowledged by the employee", &r.acknowledgement),
-                ("Signed by the manager", &r.signature),
-            ]
-            .into_iter()
-            .map(|(what, s)| match s {
-                Some(s) => (
-                    format!("{what}: {} on {}", s.name, date_time(s.at)),
-                    s.agrees.map(agreement),
-                    s.comment.clone(),
-                ),
-                None => (format!("{what}: not yet"), None, String::new()),
+        context.identity.membership(|membership| {
+            context.read(Vec::new(), |r| {
+                [
+                    (
+                        "Acknowledged by the employee",
+                        &r.acknowledgement,
+                        SignOff::Acknowledgement,
+                    ),
+                    ("Signed by the manager", &r.signature, SignOff::Signature),
+                ]
+                .into_iter()
+                .map(|(what, s, which)| match s {
+                    Some(s) => {
+                        let seal = match s.check(&document, which, membership) {
+                            SealCheck::Verified => {
+                                "Verified: signed with their device's key.".to_owned()
+                            }
+                            SealCheck::Unsealed => {
+                                "Not verifiable: signed before the workspace had members."
+                                    .to_owned()
+                            }
+                            SealCheck::Forged(why) => format!("Forged, not a signature: {why}."),
+                        };
+                        let line = match s.check(&document, which, membership) {
+                            SealCheck::Forged(_) => format!("{what}: not validly signed"),
+                            _ => format!("{what}: {} on {}", s.name, date_time(s.at)),
+                        };
+                        (line, Some(seal), s.agrees.map(agreement), s.comment.clone())
+                    }
+                    None => (format!("{what}: not yet"), None, None, String::new()),
+                })
+                .collect::<Vec<_>>()
             })
-            .collect::<Vec<_>>()
         })
     };
     let agrees = RwSignal::new(None::<bool>);
     let comment = RwSignal::new(String::new());
     let can = move |manager: bool| {
-        let me = context.me();
         context.read(false, |r| {
-            let c = me.as_ref().map(|m| r.capacity_of(m)).unwrap_or_default();
+            let c = context.capacity(r);
             if manager {
                 check_act(Act::Sign, r.stage, c).is_ok() && r.signature.is_none()
             } else {
@@ -49,15 +69,35 @@ pub fn SignOffSection() -> impl IntoView {
         let name = context.state.my_name().unwrap_or_default();
         let heads = context.document.heads_hex();
         let at = now_millis();
+        // Sealed with this device's key in the same change, once the workspace has members.
+        let key = context.identity.sealing_key();
+        let document = context.document.id.url();
+        let seal = move |r: &mut crate::model::review::Review, which| {
+            if let Some(secret) = &key {
+                r.seal(
+                    which,
+                    &Sealer {
+                        document: &document,
+                        secret,
+                    },
+                );
+            }
+        };
         let _ = if manager {
-            context.act("Sign the review", |r, who| r.sign(who, &name, heads, at))
+            context.act("Sign the review", |r, who| {
+                r.sign(who, &name, heads, at)?;
+                seal(r, SignOff::Signature);
+                Ok::<_, crate::model::review::ReviewError>(())
+            })
         } else {
             let response = Response {
                 agrees: agrees.get_untracked(),
                 comment: comment.get_untracked(),
             };
             context.act("Acknowledge the review", |r, who| {
-                r.acknowledge(who, &name, heads, at, response)
+                r.acknowledge(who, &name, heads, at, response)?;
+                seal(r, SignOff::Acknowledgement);
+                Ok::<_, crate::model::review::ReviewError>(())
             })
         };
     };
@@ -71,10 +111,18 @@ pub fn SignOffSection() -> impl IntoView {
                 {move || {
                     status()
                         .into_iter()
-                        .map(|(line, agrees, comment)| {
+                        .map(|(line, seal, agrees, comment)| {
                             view! {
                                 <li>
                                     {line}
+                                    {seal
+                                        .map(|seal| {
+                                            view! {
+                                                <p class="item-meta" data-testid="seal">
+                                                    {seal}
+                                                </p>
+                                            }
+                                        })}
                                     {agrees
                                         .map(|a| {
                                             view! {
