@@ -73,6 +73,9 @@ pub fn AccessAdmin() -> impl IntoView {
         })
     };
     let error = RwSignal::new(None::<String>);
+    // The links made here, by person: kept above the rows, since inviting changes the
+    // row (its status) and so rebuilds it.
+    let links = RwSignal::new(std::collections::BTreeMap::<PersonId, String>::new());
     view! {
         <section class="card" aria-labelledby="access-heading" data-testid="access-admin">
             <h2 id="access-heading">"Access"</h2>
@@ -92,7 +95,7 @@ pub fn AccessAdmin() -> impl IntoView {
             }}
             <ul class="item-list" aria-label="Access">
                 <For each=move || rows.get() key=|row| row.clone() let:row>
-                    <AccessRow row error />
+                    <AccessRow row error links />
                 </For>
             </ul>
             <Show when=move || !ignored().is_empty()>
@@ -108,9 +111,12 @@ pub fn AccessAdmin() -> impl IntoView {
 }
 
 #[component]
-fn AccessRow(row: Row, error: RwSignal<Option<String>>) -> impl IntoView {
+fn AccessRow(
+    row: Row,
+    error: RwSignal<Option<String>>,
+    links: RwSignal<std::collections::BTreeMap<PersonId, String>>,
+) -> impl IntoView {
     let identity = expect_context::<IdentityState>();
-    let invitation = RwSignal::new(None::<String>);
     let Row {
         id,
         name,
@@ -140,7 +146,9 @@ fn AccessRow(row: Row, error: RwSignal<Option<String>>) -> impl IntoView {
     let invite = {
         let id = id.clone();
         move |_| match identity.invite(&id) {
-            Ok(link) => invitation.set(Some(link)),
+            Ok(link) => links.update(|links| {
+                links.insert(id.clone(), link);
+            }),
             Err(message) => error.set(Some(message)),
         }
     };
@@ -177,6 +185,7 @@ fn AccessRow(row: Row, error: RwSignal<Option<String>>) -> impl IntoView {
     let invite_label = format!("Invite {name}");
     let shown_name = name.clone();
     let invited_name = name.clone();
+    let link_of = id.clone();
     view! {
         <li class="item" data-testid="access-row">
             <div class="item-main">
@@ -186,8 +195,8 @@ fn AccessRow(row: Row, error: RwSignal<Option<String>>) -> impl IntoView {
                 </span>
                 <ul class="plain-list">{device_rows}</ul>
                 {move || {
-                    invitation
-                        .get()
+                    links
+                        .with(|links| links.get(&link_of).cloned())
                         .map(|link| {
                             view! {
                                 <InvitationField

@@ -1,0 +1,76 @@
+// Who may do what, end to end: the workspace is founded by its first admin on the
+// first-run form; people join only by an admin's invitation (used once); nobody is picked
+// from a list; an employee sees no admin or HR controls and no colleague's ratings; a
+// removed device says so.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { acceptInvitation, addPersonReportingTo, goTo, invite, sharedBrowser, startRelay, withTwoDevices } from "./support.mjs";
+
+const browser = sharedBrowser();
+
+test("founding, invitations used once, what an employee is offered, and a removed device", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(browser, async ({ a: hana, b: ana }) => {
+      // Hana founds the workspace with her name: she is its first admin (and HR).
+      await hana.goto(relay.base);
+      await hana.getByLabel("What is your organisation called?").fill("Access Co");
+      await hana.getByLabel("Your name").fill("Hana Admin");
+      await hana.getByRole("button", { name: "Continue" }).click();
+      await hana.getByTestId("org-name").filter({ hasText: "Access Co" }).waitFor();
+      assert.equal(await hana.getByTestId("membership-notice").count(), 0, "a member is told nothing");
+      await goTo(hana, "Settings");
+      await hana.getByTestId("identity").filter({ hasText: "You are Hana Admin on this device (Admin, HR)." }).waitFor();
+      assert.equal(await hana.getByLabel("Who are you?").count(), 0, "no one to pick");
+
+      await goTo(hana, "People");
+      await addPersonReportingTo(hana, "Maria Rossi", "Hana Admin");
+      await addPersonReportingTo(hana, "Ana Lima", "Maria Rossi");
+      const anaRow = hana.getByTestId("access-row").filter({ hasText: "Ana Lima" });
+      await anaRow.getByTestId("access-status").filter({ hasText: "Not invited" }).waitFor();
+      const link = await invite(hana, "Ana Lima");
+      assert.match(link, /[?&]invite=[A-Za-z0-9_-]{43}(&|$)/, "the link carries the one-time secret");
+      await anaRow.getByTestId("access-status").filter({ hasText: "Invited" }).waitFor();
+
+      // Ana joins on her tablet: the device is hers, and she is offered no one else's.
+      await acceptInvitation(ana, link, "Ana Lima");
+      await ana.getByTestId("identity").filter({ hasText: "You are Ana Lima on this device." }).waitFor();
+      await anaRow.getByTestId("access-status").filter({ hasText: "Joined" }).waitFor({ timeout: 20_000 });
+      await goTo(ana, "People");
+      await ana.getByTestId("people-read-only").waitFor();
+      assert.equal(await ana.getByRole("button", { name: "Add person" }).count(), 0);
+      assert.equal(await ana.getByRole("button", { name: "Add team" }).count(), 0);
+      assert.equal(await ana.getByTestId("access-admin").count(), 0, "no access controls for an employee");
+      assert.equal(await ana.getByRole("button", { name: "Remove Maria Rossi" }).isVisible(), false);
+      await goTo(ana, "Reviews");
+      assert.equal(await ana.getByRole("button", { name: "Start a review cycle" }).count(), 0, "only HR starts cycles");
+      await goTo(ana, "Settings");
+      assert.equal(await ana.getByRole("button", { name: "Add a rating scale" }).isVisible(), false, "scales are HR's");
+
+      // The same link, opened again in another profile, binds nothing.
+      const thief = await browser.newContext({ serviceWorkers: "block" });
+      try {
+        const page = await thief.newPage();
+        await page.goto(link);
+        await page.getByRole("button", { name: "Open this workspace" }).click();
+        await page.waitForURL((url) => !url.pathname.endsWith("/join"), { timeout: 15_000 });
+        await goTo(page, "Settings");
+        await page.getByTestId("identity-problem").filter({ hasText: "This invitation was already used." }).waitFor({ timeout: 30_000 });
+        await page.getByTestId("identity").filter({ hasText: "This device is not a member of the workspace" }).waitFor();
+        await goTo(page, "Home");
+        await page.getByTestId("membership-notice").filter({ hasText: "not a member" }).waitFor();
+      } finally {
+        await thief.close();
+      }
+
+      // Hana removes Ana's device: Ana's device says so, and acts as nobody.
+      await goTo(hana, "People");
+      await anaRow.getByRole("button", { name: /^Remove device .* of Ana Lima$/ }).click();
+      await anaRow.getByTestId("access-status").filter({ hasText: "Invited" }).or(anaRow.getByTestId("access-status").filter({ hasText: "Not invited" })).waitFor();
+      await goTo(ana, "Home");
+      await ana.getByTestId("membership-notice").filter({ hasText: "This device was removed from the workspace." }).waitFor({ timeout: 20_000 });
+    });
+  } finally {
+    await relay.stop();
+  }
+});
