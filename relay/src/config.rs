@@ -111,6 +111,23 @@ pub struct Config {
         default_value_t = 50_000
     )]
     pub max_documents_in_memory: usize,
+
+    /// Addresses of reverse proxies in front of the relay (comma-separated). Only behind
+    /// one of these does the client address in `X-Forwarded-For` count (for the limit of
+    /// connections per address); from anyone else the header is ignored.
+    #[arg(long, env = "THROUGHLINE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Origins besides the relay's own whose pages may open a sync socket (comma-separated,
+    /// e.g. `https://app.example.org` when the app is hosted elsewhere). A browser page
+    /// from any other origin is refused (403).
+    #[arg(long, env = "THROUGHLINE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// Token that reading `/metrics` requires (`Authorization: Bearer …`). Without one,
+    /// `/metrics` answers only requests from this machine.
+    #[arg(long, env = "THROUGHLINE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// How log lines are written.

@@ -8,6 +8,7 @@ pub mod acknowledgements;
 mod admission;
 mod config;
 pub mod durable;
+mod gate;
 pub mod inbound;
 mod memory;
 mod metrics;
@@ -25,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::{parse_base_path, Config, LogFormat};
+pub use gate::Gate;
 pub use memory::MemoryLimits;
 pub use static_files::AppFiles;
 pub use sync::{SyncService, SyncSettings};
@@ -134,6 +136,11 @@ impl Relay {
                 unload_after: std::time::Duration::from_secs(config.unload_after_seconds.max(1)),
                 max_documents: config.max_documents_in_memory.max(1),
             },
+            gate: Gate::new(
+                config.trusted_proxies.clone(),
+                config.allowed_origins.clone(),
+                config.metrics_token.clone(),
+            ),
         };
         if settings.token.is_none() {
             tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");

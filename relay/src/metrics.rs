@@ -9,6 +9,8 @@ pub enum Refusal {
     Token,
     TooManyConnections,
     TooManyFromAddress,
+    /// A browser page from another origin.
+    Origin,
 }
 
 impl Refusal {
@@ -17,6 +19,7 @@ impl Refusal {
             Refusal::Token => "token",
             Refusal::TooManyConnections => "connections",
             Refusal::TooManyFromAddress => "connections_per_address",
+            Refusal::Origin => "origin",
         }
     }
 }
@@ -29,6 +32,7 @@ pub struct Metrics {
     refused_token: AtomicU64,
     refused_connections: AtomicU64,
     refused_per_address: AtomicU64,
+    refused_origin: AtomicU64,
     pub messages_received: AtomicU64,
     pub bytes_received: AtomicU64,
     pub messages_sent: AtomicU64,
@@ -60,6 +64,7 @@ impl Metrics {
             Refusal::Token => &self.refused_token,
             Refusal::TooManyConnections => &self.refused_connections,
             Refusal::TooManyFromAddress => &self.refused_per_address,
+            Refusal::Origin => &self.refused_origin,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -154,6 +159,7 @@ impl Metrics {
                 Refusal::TooManyFromAddress.label(),
                 get(&self.refused_per_address),
             ),
+            (Refusal::Origin.label(), get(&self.refused_origin)),
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),
             ("documents_per_connection", get(&self.too_many_documents)),

@@ -43,6 +43,8 @@ pub struct SyncSettings {
     pub store_within: Duration,
     /// When documents are unloaded from memory.
     pub memory: MemoryLimits,
+    /// Door checks: forwarded addresses, origins, metrics (`crate::gate`).
+    pub gate: crate::Gate,
 }
 
 /// The relay's sync peer.
@@ -50,6 +52,7 @@ pub struct SyncSettings {
 pub struct SyncService {
     memory: Arc<Memory>,
     admission: Arc<Admission>,
+    gate: Arc<crate::Gate>,
     metrics: Arc<Metrics>,
     max_message_bytes: usize,
     max_documents: usize,
@@ -72,6 +75,7 @@ impl SyncService {
         Ok(Self {
             memory,
             admission,
+            gate: Arc::new(settings.gate),
             metrics,
             max_message_bytes: settings.max_message_bytes,
             max_documents: settings.max_documents_per_connection,
@@ -96,16 +100,27 @@ pub async fn sync_socket(
     State(sync): State<SyncService>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !sync.gate.origin_allowed(&headers) {
+        tracing::warn!(peer = %peer.ip(), "sync connection refused: a page from another origin");
+        sync.metrics.refused(Refusal::Origin);
+        return (
+            StatusCode::FORBIDDEN,
+            "Pages from another site may not sync with this relay.",
+        )
+            .into_response();
+    }
+    let client = sync.gate.client_address(peer.ip(), &headers);
     let slot = match sync
         .admission
-        .admit(peer.ip(), query.get("token").map(String::as_str))
+        .admit(client, query.get("token").map(String::as_str))
     {
         Ok(slot) => slot,
         Err(refusal) => {
             // The token itself is never logged.
-            tracing::warn!(peer = %peer.ip(), reason = ?refusal, "sync connection refused");
+            tracing::warn!(peer = %client, reason = ?refusal, "sync connection refused");
             let (status, text) = match refusal {
                 Refusal::Token => (
                     StatusCode::UNAUTHORIZED,
@@ -118,6 +133,10 @@ pub async fn sync_socket(
                 Refusal::TooManyFromAddress => (
                     StatusCode::TOO_MANY_REQUESTS,
                     "Too many connections from this address.",
+                ),
+                Refusal::Origin => (
+                    StatusCode::FORBIDDEN,
+                    "Pages from another site may not sync with this relay.",
                 ),
             };
             return (status, text).into_response();
@@ -350,7 +369,18 @@ fn write_and_ping(
 }
 
 /// `/metrics`: the counters in Prometheus' text format.
-pub async fn metrics(State(sync): State<SyncService>) -> Response {
+pub async fn metrics(
+    State(sync): State<SyncService>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !sync.gate.metrics_allowed(peer.ip(), &headers) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "Metrics need the metrics token (or a request from the relay's own machine).",
+        )
+            .into_response();
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -669,3 +669,94 @@ async fn changes_the_relay_cannot_store_are_never_reported_as_kept() {
     );
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+/// Opens a sync socket with extra request headers; the HTTP status of a refusal, or the
+/// open socket.
+async fn connect_with(
+    url: &str,
+    headers: &[(&'static str, &str)],
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    u16,
+> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().expect("a request");
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .insert(*name, value.parse().expect("a header value"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("unexpected failure: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_door_checks_origins_forwarded_addresses_behind_named_proxies_and_metrics_credentials()
+{
+    let data = tempfile::tempdir().unwrap();
+    let config = Config {
+        max_connections_per_address: 1,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        allowed_origins: vec!["https://app.example.org".into()],
+        metrics_token: Some("metrics-s3cret".into()),
+        ..test_config(data.path())
+    };
+    let relay = Relay::start(config).await.expect("the relay starts");
+    let address = relay.address();
+    let url = format!("ws://{address}/sync");
+
+    // Another site's page is refused; the relay's own and an allowed origin are not.
+    assert_eq!(
+        connect_with(&url, &[("origin", "https://evil.example")])
+            .await
+            .err(),
+        Some(403)
+    );
+    let own = connect_with(&url, &[("origin", &format!("http://{address}"))])
+        .await
+        .expect("the relay's own page");
+    drop(own);
+
+    // Behind the trusted proxy (this machine here), each forwarded client has its own
+    // allowance of one connection; a client forging the left of the header gains none.
+    let first = connect_with(&url, &[("x-forwarded-for", "203.0.113.1")])
+        .await
+        .expect("one client");
+    let second = connect_with(
+        &url,
+        &[
+            ("origin", "https://app.example.org"),
+            ("x-forwarded-for", "203.0.113.2"),
+        ],
+    )
+    .await
+    .expect("another client behind the same proxy");
+    assert_eq!(
+        connect_with(&url, &[("x-forwarded-for", "198.51.100.9, 203.0.113.1")])
+            .await
+            .err(),
+        Some(429),
+        "the nearest untrusted address is the one that counts"
+    );
+
+    // Metrics need the token, even from this machine.
+    let refused = raw_get(address, "/metrics").await;
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    let metrics = common::raw_request(
+        address,
+        "/metrics",
+        &["Host: localhost", "Authorization: Bearer metrics-s3cret"],
+    )
+    .await;
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"origin\"} 1"),
+        "{metrics}"
+    );
+    drop((first, second));
+}

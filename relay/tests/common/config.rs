@@ -20,5 +20,8 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
         log_format: throughline_relay::LogFormat::Text,
         unload_after_seconds: 300,
         max_documents_in_memory: 50_000,
+        trusted_proxies: Vec::new(),
+        allowed_origins: Vec::new(),
+        metrics_token: None,
     }
 }
