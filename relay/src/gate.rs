@@ -82,11 +82,7 @@ impl Gate {
             return false;
         };
         let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-        if self
-            .allowed_origins
-            .iter()
-            .any(|allowed| *allowed == origin)
-        {
+        if self.allowed_origins.contains(&origin) {
             return true;
         }
         let host = headers
