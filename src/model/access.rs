@@ -160,6 +160,34 @@ impl Access {
         }
     }
 
+    /// Whether this device may hold (open, store, sync) the review of `employee`: their
+    /// own, the people below them, everyone's for HR. What a device never opens never
+    /// reaches its storage.
+    pub fn may_open_review_of(&self, employee: &PersonId) -> bool {
+        match &self.rules {
+            None => true,
+            Some(rules) if rules.removed => false,
+            Some(rules) => {
+                self.person.as_ref() == Some(employee)
+                    || rules.hr
+                    || rules.reports.contains(employee)
+            }
+        }
+    }
+
+    /// Whether this device may hold the check-in series of `manager` and `employee`:
+    /// only the pair's.
+    pub fn may_open_check_in(&self, manager: &PersonId, employee: &PersonId) -> bool {
+        match &self.rules {
+            None => true,
+            Some(rules) if rules.removed => false,
+            Some(_) => self
+                .person
+                .as_ref()
+                .is_some_and(|me| me == manager || me == employee),
+        }
+    }
+
     /// Whether a cycle's overview (everyone's progress, the CSV, the 9-box) is shown: to
     /// HR, and to managers (who see their own people in it).
     pub fn may_see_cycle_overview(&self) -> bool {

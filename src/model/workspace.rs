@@ -546,14 +546,25 @@ impl Workspace {
         workspace_id: &str,
         pinned: Option<&crate::model::identity::DeviceKey>,
     ) -> Option<crate::model::identity::Membership> {
+        self.membership_with(workspace_id, pinned, &mut Default::default())
+    }
+
+    /// [`Workspace::membership`], checking only signatures `checked` has not seen.
+    pub fn membership_with(
+        &self,
+        workspace_id: &str,
+        pinned: Option<&crate::model::identity::DeviceKey>,
+        checked: &mut crate::model::identity::CheckedStatements,
+    ) -> Option<crate::model::identity::Membership> {
         let root = match pinned {
             Some(root) => *root,
             None => self.root.parse().ok()?,
         };
-        Some(crate::model::identity::Membership::verify(
+        Some(crate::model::identity::Membership::verify_with(
             workspace_id,
             &root,
             &self.membership,
+            checked,
         ))
     }
 

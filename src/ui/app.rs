@@ -81,9 +81,10 @@ pub fn App() -> impl IntoView {
         .into_any(),
         Boot::Ready(state, identity) => {
             provide_context(state);
-            provide_context(crate::ui::IdentityState::new(state, *identity));
+            let identity = crate::ui::IdentityState::new(state, *identity);
+            provide_context(identity);
             provide_context(PlansState::new(state, sync));
-            provide_context(crate::ui::ReviewsState::new(state, sync));
+            provide_context(crate::ui::ReviewsState::new(state, sync, identity.access));
             view! { <AppShell /> }.into_any()
         }
     }

@@ -70,6 +70,8 @@ impl IdentityState {
         let device = secret.as_ref().map(DeviceSecret::public);
         let pinned = RwSignal::new(identity.pinned);
         let workspace_id = state.url();
+        // Signatures checked once are not checked again when a statement is added.
+        let checked = StoredValue::new(crate::model::identity::CheckedStatements::default());
         let worked = Memo::new_owning(move |previous: Option<Worked>| {
             let pinned = pinned.get();
             state.workspace.with(|ws| {
@@ -81,7 +83,11 @@ impl IdentityState {
                         return (previous, false);
                     }
                 }
-                let membership = ws.membership(&workspace_id, pinned.as_ref());
+                let membership = checked
+                    .try_update_value(|checked| {
+                        ws.membership_with(&workspace_id, pinned.as_ref(), checked)
+                    })
+                    .flatten();
                 (
                     Worked {
                         root: ws.root.clone(),

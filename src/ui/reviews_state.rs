@@ -4,6 +4,8 @@
 //!   opens, at start, the reviews that involve the person using it (their own, their
 //!   direct reports', every review of a cycle they run for HR), so those are here before
 //!   the network goes; a cycle page opens the rest of its cycle when it is visited.
+//!   Whatever asks, only the reviews and series the signed rules let this device's person
+//!   read are ever opened (`model::access`), so no other reaches its storage.
 //! - Each check-in series (a manager and one of their people) is its own document,
 //!   listed in the workspace; the series this device's person is in are opened at start.
 //! - Coaching notes are one document per device person, never listed in the workspace
@@ -40,6 +42,8 @@ pub struct ReviewsState {
     /// failed): shown on the notes, never taken for "no notes yet".
     pub notes_problem: RwSignal<Option<String>>,
     workspace: WorkspaceState,
+    /// What the person using this device may do: which reviews and series it may hold.
+    access: Memo<crate::model::access::Access>,
     /// Individual goals by the plan objective they serve (plan URL, objective id), over
     /// the reviews open on this device; read by the plan pages.
     pub aligned: Memo<HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>>>,
@@ -57,7 +61,11 @@ pub struct AlignedGoal {
 }
 
 impl ReviewsState {
-    pub fn new(workspace: WorkspaceState, sync: SyncState) -> Self {
+    pub fn new(
+        workspace: WorkspaceState,
+        sync: SyncState,
+        access: Memo<crate::model::access::Access>,
+    ) -> Self {
         let state = Self {
             reviews: DocumentShelf::new(workspace, sync, "review", Sharing::Synced),
             check_ins: DocumentShelf::new(workspace, sync, "check-in series", Sharing::Synced),
@@ -66,6 +74,7 @@ impl ReviewsState {
             notes_synced: RwSignal::new(false),
             notes_problem: RwSignal::new(None),
             workspace,
+            access,
             aligned: Memo::new(|_| HashMap::new()),
         };
         let reviews = state.reviews;
@@ -78,13 +87,14 @@ impl ReviewsState {
         // the person change.
         Effect::new(move |_| {
             let me = workspace.me.get();
+            access.track();
             let (reviews, series) = workspace.workspace.with(|ws| {
                 me.as_ref()
                     .map(|me| (reviews_involving(ws, me), check_ins_of(ws, me)))
                     .unwrap_or_default()
             });
-            state.reviews.open_all(reviews);
-            state.check_ins.open_all(series);
+            state.open_reviews(reviews);
+            state.open_check_ins(series);
         });
         leptos::task::spawn_local(async move {
             if let Err(problem) = state.open_notes().await {
@@ -94,7 +104,81 @@ impl ReviewsState {
         state
     }
 
-    /// Opens every review of the cycle `cycle` (a cycle page, calibration).
+    /// Of `wanted`, the reviews this device may hold (`Access::may_open_review_of`, or a
+    /// review whose feedback its person was asked for). A review not listed in any
+    /// cycle is held only while the workspace has no rules.
+    fn readable_reviews(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
+        let access = self.access.get_untracked();
+        let me = self.workspace.me.get_untracked();
+        self.workspace.workspace.with_untracked(|ws| {
+            let mut employee_of: HashMap<DocumentId, &PersonId> = HashMap::new();
+            for cycle in ws.cycles.values() {
+                for (person, url) in &cycle.reviews {
+                    if let Ok(id) = DocumentId::from_url(url) {
+                        employee_of.insert(id, person);
+                    }
+                }
+            }
+            let asked: Vec<DocumentId> = me
+                .as_ref()
+                .map(|me| ids(ws.feedback_asked_of(me).into_iter().map(|(_, r)| &r.review)))
+                .unwrap_or_default();
+            wanted
+                .into_iter()
+                .filter(|id| match employee_of.get(id) {
+                    Some(employee) => access.may_open_review_of(employee) || asked.contains(id),
+                    None => !access.claimed(),
+                })
+                .collect()
+        })
+    }
+
+    /// Of `wanted`, the check-in series this device may hold (the pair's only).
+    fn readable_check_ins(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
+        let access = self.access.get_untracked();
+        self.workspace.workspace.with_untracked(|ws| {
+            wanted
+                .into_iter()
+                .filter(|id| {
+                    ws.check_ins
+                        .iter()
+                        .find(|(url, _)| DocumentId::from_url(url).ok() == Some(*id))
+                        .map_or(!access.claimed(), |(_, e)| {
+                            access.may_open_check_in(&e.manager, &e.employee)
+                        })
+                })
+                .collect()
+        })
+    }
+
+    /// Whether this device may hold the review `id` (tracked: the rules and the listing).
+    pub fn may_hold_review(&self, id: DocumentId) -> bool {
+        self.access.track();
+        self.workspace.workspace.track();
+        !self.readable_reviews(vec![id]).is_empty()
+    }
+
+    /// Whether this device may hold the check-in series `id` (tracked).
+    pub fn may_hold_check_in(&self, id: DocumentId) -> bool {
+        self.access.track();
+        self.workspace.workspace.track();
+        !self.readable_check_ins(vec![id]).is_empty()
+    }
+
+    /// Opens those of `ids` this device may hold (a review page, a person's page).
+    pub fn open_reviews(&self, ids: impl IntoIterator<Item = DocumentId>) {
+        let readable = self.readable_reviews(ids.into_iter().collect());
+        self.reviews.open_all(readable);
+    }
+
+    /// Opens those of `ids` this device may hold (a check-in page).
+    pub fn open_check_ins(&self, ids: impl IntoIterator<Item = DocumentId>) {
+        let readable = self.readable_check_ins(ids.into_iter().collect());
+        self.check_ins.open_all(readable);
+    }
+
+    /// Opens the reviews of the cycle `cycle` this device may hold (a cycle page,
+    /// calibration): all of them for HR, a manager's people's, an employee's own.
     pub fn open_cycle(&self, cycle: &ItemId) {
         let ids = self.workspace.workspace.with_untracked(|ws| {
             ws.cycles
@@ -102,20 +186,21 @@ impl ReviewsState {
                 .map(|c| ids(c.reviews.values()))
                 .unwrap_or_default()
         });
-        self.reviews.open_all(ids);
+        self.open_reviews(ids);
     }
 
-    /// Opens every listed review in the background (the plan pages show the goals
-    /// aligned to each objective, from every review).
+    /// Opens, in the background, every listed review this device may hold (the plan
+    /// pages show the goals aligned to each objective, from those reviews).
     pub fn open_all_reviews(&self) {
         let ids = self
             .workspace
             .workspace
             .with_untracked(|ws| ids(ws.cycles.values().flat_map(|c| c.reviews.values())));
-        self.reviews.open_all(ids);
+        self.open_reviews(ids);
     }
 
-    /// Opens every listed review and check-in series and waits for them (for the archive).
+    /// Opens every listed review and check-in series this device may hold, and waits for
+    /// them (for the archive: an admin's archive holds what the admin may read).
     pub async fn open_everything(&self) {
         let (reviews, series) = self.workspace.workspace.with_untracked(|ws| {
             (
@@ -123,6 +208,8 @@ impl ReviewsState {
                 ids(ws.check_ins.keys()),
             )
         });
+        let reviews = self.readable_reviews(reviews);
+        let series = self.readable_check_ins(series);
         self.reviews.open_every(reviews).await;
         self.check_ins.open_every(series).await;
     }

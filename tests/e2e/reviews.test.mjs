@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
+import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, sharedBrowser, storedDocumentIds, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -244,6 +244,20 @@ test("a review cycle from setup to a signed, exported review", async () => {
       assert.match(csv, /^Employee,Manager,Stage,Overall rating/);
       assert.match(csv, /Ana Lima,Maria Rossi,Signed,4,Exceeds expectations,High,Star,0,yes,yes/);
       assert.match(csv, /Ben Okoro,Maria Rossi,Draft,,,,,,no,no/);
+
+      // Ana's tablet holds her own review and nobody else's, even after she opens the
+      // cycle's page, which shows her only her own row and no ratings overview.
+      const reviewId = async (name) => (await rows.filter({ hasText: name }).getByRole("link").getAttribute("href")).split("/").pop();
+      const [anaReview, benReview] = [await reviewId("Ana Lima"), await reviewId("Ben Okoro")];
+      await ana.goto(maria.url());
+      await ana.getByTestId("cycle-not-shown").waitFor();
+      assert.equal(await ana.getByTestId("cycle-reviews").locator("tbody tr").count(), 1);
+      assert.equal(await ana.getByRole("button", { name: "Download ratings (CSV)" }).isVisible(), false);
+      await ana.goto(new URL(`/reviews/${benReview}`, ana.url()).href);
+      await ana.getByTestId("not-yours").waitFor();
+      const held = await storedDocumentIds(ana);
+      assert.ok(held.includes(anaReview), `Ana's device holds her review (${held})`);
+      assert.ok(!held.includes(benReview), `Ana's device never holds Ben's review (${held})`);
     });
   } finally {
     await relay.stop();

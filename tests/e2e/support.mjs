@@ -342,3 +342,23 @@ export async function newPlan(page, title) {
   await form.getByRole("button", { name: "Create plan" }).click();
   await page.getByRole("heading", { level: 1, name: title }).waitFor();
 }
+
+/**
+ * The ids of every document this page's profile keeps in IndexedDB (automerge-repo's
+ * layout: keys `[docId, kind, hash]`), leaving out this device's own settings.
+ */
+export async function storedDocumentIds(page) {
+  return await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("automerge");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const request = db.transaction("documents").objectStore("documents").getAllKeys();
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        db.close();
+        resolve([...new Set(request.result.map((key) => key[0]))].filter((id) => id !== "throughline"));
+      };
+    };
+  }));
+}

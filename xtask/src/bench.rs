@@ -10,7 +10,8 @@
 //! native clients (`relay/examples/sync_bench.rs`: edit-to-applied latency with 1, 10 and
 //! 50 editors through our relay and the JavaScript reference server, the relay's memory
 //! and CPU with 10,000 idle connections and 1,000 documents, the first sync of 500
-//! documents); then the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
+//! documents); the cost of verifying a 1,000-person workspace's signed membership; then
+//! the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 
 use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step, target_dir};
@@ -41,6 +42,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &archive_text,
             "1000",
             "1000",
+        ],
+    ))?;
+    step("Who may do what: a 1,000-person workspace's signed membership verified (examples/membership_bench.rs, native)");
+    run_command(&mut command(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "membership_bench",
+            "--",
+            "1000",
+            "7",
         ],
     ))?;
     step("Timings (headless Chromium, relay on loopback)");

@@ -30,7 +30,7 @@
 //! ```
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use super::keys::{DeviceKey, DeviceSecret, Purpose};
 use super::statement::{
@@ -124,6 +124,8 @@ pub struct Membership {
 struct Entry {
     hash: StatementHash,
     statement: Statement,
+    /// For an acceptance, whether its proof holds (checked when it was opened).
+    proof_holds: bool,
 }
 
 /// What applying one statement did, for the removals pass.
@@ -134,6 +136,41 @@ struct Applied {
     needed_admin: bool,
 }
 
+/// Statements whose signatures were already checked, by hash and signature: working the
+/// membership out again after one more statement then checks only that one. (Checking
+/// signatures is most of the cost of opening a large workspace.)
+#[derive(Debug, Default)]
+pub struct CheckedStatements {
+    /// Each opened statement, and for an acceptance whether its proof holds.
+    opened: HashMap<(StatementHash, String), (Statement, bool)>,
+}
+
+impl CheckedStatements {
+    fn open(
+        &mut self,
+        hash: &StatementHash,
+        signed: &SignedStatement,
+    ) -> Result<(Statement, bool), Unverified> {
+        let key = (hash.clone(), signed.signature.clone());
+        if let Some(opened) = self.opened.get(&key) {
+            return Ok(opened.clone());
+        }
+        let statement = signed.open()?;
+        // An acceptance's proof (the invitation's key over the accepting device) depends
+        // on nothing but the statement, so it is checked once here too.
+        let proof = match &statement.act {
+            Act::Accept { invitation, proof } => invitation.verifies(
+                Purpose::Acceptance,
+                &acceptance_message(&statement.workspace, &statement.by),
+                proof,
+            ),
+            _ => false,
+        };
+        self.opened.insert(key, (statement.clone(), proof));
+        Ok((statement, proof))
+    }
+}
+
 impl Membership {
     /// Works out the membership from `statements` (kept under any keys: each is keyed by
     /// its own hash here), trusting `root` as the workspace's founding device.
@@ -142,12 +179,27 @@ impl Membership {
         root: &DeviceKey,
         statements: impl IntoIterator<Item = (&'a String, &'a SignedStatement)>,
     ) -> Membership {
+        Self::verify_with(
+            workspace,
+            root,
+            statements,
+            &mut CheckedStatements::default(),
+        )
+    }
+
+    /// [`Membership::verify`], checking only the signatures `checked` has not seen.
+    pub fn verify_with<'a>(
+        workspace: &str,
+        root: &DeviceKey,
+        statements: impl IntoIterator<Item = (&'a String, &'a SignedStatement)>,
+        checked: &mut CheckedStatements,
+    ) -> Membership {
         let mut ignored = Vec::new();
         let mut entries: BTreeMap<StatementHash, Entry> = BTreeMap::new();
         for (_, signed) in statements {
             let hash = signed.hash();
-            match signed.open() {
-                Ok(statement) if statement.workspace != workspace => {
+            match checked.open(&hash, signed) {
+                Ok((statement, _)) if statement.workspace != workspace => {
                     ignored.push(IgnoredStatement {
                         hash,
                         by: Some(statement.by),
@@ -155,8 +207,15 @@ impl Membership {
                         reason: Ignored::OtherWorkspace,
                     })
                 }
-                Ok(statement) => {
-                    entries.insert(hash.clone(), Entry { hash, statement });
+                Ok((statement, proof_holds)) => {
+                    entries.insert(
+                        hash.clone(),
+                        Entry {
+                            hash,
+                            statement,
+                            proof_holds,
+                        },
+                    );
                 }
                 Err(unverified) => ignored.push(IgnoredStatement {
                     hash,
@@ -177,8 +236,7 @@ impl Membership {
         // only ever grows, so this ends.)
         let mut excluded: BTreeSet<StatementHash> = BTreeSet::new();
         loop {
-            let (mut membership, applied, refused) =
-                apply_all(workspace, root, &entries, &order, &excluded);
+            let (mut membership, applied, refused) = apply_all(root, &entries, &order, &excluded);
             let newly = removed_signers(&entries, &order, &applied, &excluded);
             if newly.is_empty() {
                 membership.ignored = ignored;
@@ -389,7 +447,6 @@ type Outcome = (
 );
 
 fn apply_all(
-    workspace: &str,
     root: &DeviceKey,
     entries: &BTreeMap<StatementHash, Entry>,
     order: &[StatementHash],
@@ -405,7 +462,7 @@ fn apply_all(
         let Some(entry) = entries.get(hash) else {
             continue;
         };
-        match membership.apply(workspace, root, &entry.statement) {
+        match membership.apply(root, &entry.statement, entry.proof_holds) {
             Ok(done) => {
                 membership.counted += 1;
                 applied.insert(hash.clone(), done);
@@ -491,9 +548,9 @@ impl Membership {
     /// Applies one statement, if its signer may make it now.
     fn apply(
         &mut self,
-        workspace: &str,
         root: &DeviceKey,
         statement: &Statement,
+        proof_holds: bool,
     ) -> Result<Applied, Ignored> {
         let by = statement.by;
         if let Act::Found { person } = &statement.act {
@@ -515,7 +572,7 @@ impl Membership {
                 needed_admin: false,
             });
         }
-        if let Act::Accept { invitation, proof } = &statement.act {
+        if let Act::Accept { invitation, .. } = &statement.act {
             let Some(invited) = self.invitations.get(invitation) else {
                 return Err(Ignored::UnknownInvitation);
             };
@@ -525,11 +582,7 @@ impl Membership {
             if statement.at > invited.expires {
                 return Err(Ignored::InvitationExpired);
             }
-            if !invitation.verifies(
-                Purpose::Acceptance,
-                &acceptance_message(workspace, &by),
-                proof,
-            ) {
+            if !proof_holds {
                 return Err(Ignored::BadProof);
             }
             if self.ever_bound.contains_key(&by) {

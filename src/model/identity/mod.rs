@@ -12,5 +12,5 @@ mod statement;
 
 pub use invitation_link::{InvitationLink, InvitationLinkError};
 pub use keys::{DeviceKey, DeviceSecret, KeyError, Purpose, Signature};
-pub use membership::{Ignored, IgnoredStatement, Invitation, Membership};
+pub use membership::{CheckedStatements, Ignored, IgnoredStatement, Invitation, Membership};
 pub use statement::{acceptance_message, Act, Role, SignedStatement, Statement, StatementHash};

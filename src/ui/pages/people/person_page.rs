@@ -30,7 +30,7 @@ pub fn PersonPage() -> impl IntoView {
                 .filter_map(|url| DocumentId::from_url(url).ok())
                 .collect()
         });
-        reviews.reviews.open_all(ids);
+        reviews.open_reviews(ids);
     });
     let details = move || {
         state.workspace.with(|ws| {

@@ -22,8 +22,11 @@ pub fn CheckInPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<DocumentId>().ok()));
     Effect::new(move |_| {
+        // Again when the rules or the listing change (a device that just joined).
         if let Some(id) = id() {
-            reviews.check_ins.open_all([id]);
+            if reviews.may_hold_check_in(id) {
+                reviews.open_check_ins([id]);
+            }
         }
     });
     move || {
@@ -38,6 +41,17 @@ pub fn CheckInPage() -> impl IntoView {
             }
             .into_any();
         };
+        if !reviews.may_hold_check_in(id) {
+            return view! {
+                <section class="page">
+                    <h1>"Not yours to read"</h1>
+                    <p data-testid="not-yours">
+                        "This check-in series is shown only to the people it belongs to. This device does not open it."
+                    </p>
+                </section>
+            }
+            .into_any();
+        }
         match reviews.check_ins.get(&id) {
             None => view! {
                 <section class="page">

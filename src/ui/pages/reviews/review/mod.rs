@@ -96,8 +96,11 @@ pub fn ReviewPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<DocumentId>().ok()));
     Effect::new(move |_| {
+        // Again when the rules or the listing change (a device that just joined).
         if let Some(id) = id() {
-            reviews.reviews.open_all([id]);
+            if reviews.may_hold_review(id) {
+                reviews.open_reviews([id]);
+            }
         }
     });
     move || {
@@ -112,6 +115,17 @@ pub fn ReviewPage() -> impl IntoView {
             }
             .into_any();
         };
+        if !reviews.may_hold_review(id) {
+            return view! {
+                <section class="page">
+                    <h1>"Not yours to read"</h1>
+                    <p data-testid="not-yours">
+                        "This review is shown only to the people it belongs to. This device does not open it."
+                    </p>
+                </section>
+            }
+            .into_any();
+        }
         match reviews.reviews.get(&id) {
             None => view! {
                 <section class="page">
@@ -227,7 +241,11 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
                 <development::DevelopmentSection />
                 <sign_off::CalibrationNotes />
                 <sign_off::SignOffSection />
-                <history::ReviewHistory />
+                // The history would show the manager's drafts (and who wrote what) to
+                // anyone who reads it: only to those shown the manager's side.
+                <Show when=move || context.manager_side.get()>
+                    <history::ReviewHistory />
+                </Show>
             </section>
         }
         .into_any()
@@ -379,15 +397,43 @@ fn ReviewHeader() -> impl IntoView {
                         {label}
                     </button>
                 </For>
-                <button type="button" class="button" on:click=markdown>
+                // Markdown is written for its reader (anonymous feedback stays anonymous
+                // to the employee), once the manager's side is shown to them. JSON and the
+                // .automerge file (its whole history) hold everything, writers of
+                // anonymous feedback included: the manager's and HR's only.
+                <button
+                    type="button"
+                    class="button"
+                    on:click=markdown
+                    style:display=move || if context.manager_side.get() { "" } else { "none" }
+                >
                     "Download Markdown"
                 </button>
-                <button type="button" class="button" on:click=json>
-                    "Download JSON"
-                </button>
-                <button type="button" class="button" on:click=automerge_file>
-                    "Download .automerge"
-                </button>
+                <span
+                    class="button-row"
+                    style:display=move || {
+                        if context
+                            .read(
+                                false,
+                                |r| {
+                                    let c = context.capacity(r);
+                                    c.manager || c.hr
+                                },
+                            )
+                        {
+                            ""
+                        } else {
+                            "none"
+                        }
+                    }
+                >
+                    <button type="button" class="button" on:click=json>
+                        "Download JSON"
+                    </button>
+                    <button type="button" class="button" on:click=automerge_file>
+                        "Download .automerge"
+                    </button>
+                </span>
                 <button type="button" class="button" on:click=print>
                     "Print"
                 </button>
