@@ -314,6 +314,7 @@ fn DetailsForm() -> impl IntoView {
 fn Participants() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let person = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Board);
     let error = RwSignal::new(None::<String>);
@@ -346,7 +347,16 @@ fn Participants() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // Who approves a plan is the admins' to say (everyone's, while nobody has claimed the
+    // workspace). Roles inside the plan document are not yet signed statements: see
+    // docs/architecture.md, "Who may do what".
+    let admin = move || identity.access.with(|a| a.may_edit_people());
     let set_role = move |id: PersonId, role: Role| {
+        if !admin() {
+            return error.set(Some(
+                "Only the workspace's admins choose who takes part in a plan.".into(),
+            ));
+        }
         error.set(
             document
                 .edit("Change a participant's role", |plan| {
@@ -397,6 +407,7 @@ fn Participants() -> impl IntoView {
                                 </label>
                                 <select
                                     id=select_id
+                                    disabled=move || !admin()
                                     on:change=move |ev| {
                                         if let Some(r) = parse_role(event_target_value(&ev)) {
                                             set_role(role_id.clone(), r)
@@ -408,6 +419,7 @@ fn Participants() -> impl IntoView {
                                 <button
                                     type="button"
                                     class="button"
+                                    style:display=move || if admin() { "" } else { "none" }
                                     aria-label=format!("Remove {name} from the plan")
                                     on:click=move |_| {
                                         let id = remove_id.clone();
@@ -432,7 +444,12 @@ fn Participants() -> impl IntoView {
                     }
                 </For>
             </ul>
-            <form class="inline-form" on:submit=add aria-label="Add a participant">
+            <form
+                class="inline-form"
+                on:submit=add
+                aria-label="Add a participant"
+                style:display=move || if admin() { "" } else { "none" }
+            >
                 <PersonSelect
                     id="participant-person".into()
                     label="Person"
