@@ -5,10 +5,11 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use throughline::model::identity::DeviceSecret;
 use throughline::model::{PersonId, Workspace};
 use throughline::store::{BrowserStorage, DocumentId, IndexedDbStorage, Repo};
 use throughline::ui::pages::PeoplePage;
-use throughline::ui::WorkspaceState;
+use throughline::ui::{DeviceIdentity, IdentityState, WorkspaceState};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -66,12 +67,23 @@ async fn mount_people_page() -> Mounted {
     let repo = Repo::new(storage);
     let handle = repo.open_workspace().await.unwrap();
     let id = handle.id();
-    let state = WorkspaceState::new(repo, handle, None, None).unwrap();
+    let state = WorkspaceState::new(repo, handle, None).unwrap();
     let host = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let host: HtmlElement = host.dyn_into().unwrap();
     let mounted = leptos::mount::mount_to(host.clone(), move || {
         provide_context(state);
+        // A device of its own, in a workspace nobody has claimed yet (so whoever sets it
+        // up may add people).
+        provide_context(IdentityState::new(
+            state,
+            DeviceIdentity {
+                secret: DeviceSecret::generate().map_err(|e| e.to_string()),
+                pinned: None,
+                pending: None,
+                chosen_before: None,
+            },
+        ));
         view! { <PeoplePage /> }.into_any()
     });
     Mounted {

@@ -699,3 +699,53 @@ fn a_sign_off_is_verified_against_the_signer_s_device_and_a_forged_one_shows_as_
         SealCheck::Unsealed
     );
 }
+
+#[test]
+fn a_workspace_made_by_an_earlier_build_is_claimed_with_its_reporting_lines_and_loses_nothing() {
+    let path = format!(
+        "{}/tests/fixtures/older/1/workspace.automerge",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let doc =
+        automerge::AutoCommit::load(&std::fs::read(&path).expect("the fixture")).expect("it loads");
+    let before: Workspace = autosurgeon::hydrate(&doc).expect("it reads");
+    assert!(
+        before.root.is_empty() && before.membership.is_empty(),
+        "nobody had claimed it"
+    );
+    let mut workspace = before.clone();
+    let founder = workspace
+        .people
+        .iter()
+        .find(|(_, p)| p.manager.is_none())
+        .map(|(id, _)| id.clone())
+        .expect("someone at the top");
+    let device = key();
+    workspace
+        .claim_as_founder(WS, &device, &founder, 5)
+        .expect("the founding device claims it");
+    let m = workspace.membership(WS, None).expect("claimed");
+    assert!(m.has_role(&founder, Role::Admin) && m.has_role(&founder, Role::Hr));
+    let lines = before
+        .people
+        .values()
+        .filter(|p| p.manager.is_some())
+        .count();
+    assert!(lines > 0, "the fixture has reporting lines");
+    for (id, person) in &before.people {
+        if let Some(manager) = &person.manager {
+            assert_eq!(
+                m.manager_of(id),
+                Some(Some(manager)),
+                "{}'s line is signed",
+                person.name
+            );
+        }
+    }
+    assert!(m.ignored().is_empty(), "{:?}", m.ignored());
+    // Nothing else changed.
+    let mut unchanged = workspace.clone();
+    unchanged.root.clear();
+    unchanged.membership.clear();
+    assert_eq!(unchanged, before);
+}

@@ -41,6 +41,11 @@ struct WorkspaceJson<'a> {
     feedback_requests: &'a BTreeMap<ItemId, FeedbackRequest>,
     /// Reminders sent about late reviews, by id.
     nudges: &'a BTreeMap<ItemId, crate::model::nudge::Nudge>,
+    /// The key of the device that founded the workspace ("" until someone claims it).
+    root: &'a str,
+    /// Signed membership statements by hash: each the JSON that was signed and its
+    /// signature, checkable by anyone with the root key.
+    membership: &'a BTreeMap<String, crate::model::identity::SignedStatement>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +104,8 @@ impl Workspace {
             feedback: &self.feedback,
             feedback_requests: &self.feedback_requests,
             nudges: &self.nudges,
+            root: &self.root,
+            membership: &self.membership,
         };
         // Serialising strings, numbers, lists and string-keyed maps cannot fail.
         serde_json::to_string_pretty(&export).unwrap_or_default()

@@ -595,6 +595,52 @@ impl Workspace {
         .map(|_| ())
     }
 
+    /// Claims the workspace as [`Workspace::claim`] does, and signs with it what a first
+    /// admin confirms: HR for the founder (who runs reviews until they give it to someone
+    /// else) and every reporting line the workspace already has, so a workspace made by
+    /// an earlier build keeps its lines as signed rules. A line that would loop is left
+    /// unsigned (the organisation chart flags it).
+    pub fn claim_as_founder(
+        &mut self,
+        workspace_id: &str,
+        secret: &crate::model::identity::DeviceSecret,
+        person: &PersonId,
+        now: i64,
+    ) -> Result<(), MembershipError> {
+        use crate::model::identity::{Act, Role};
+        self.claim(workspace_id, secret, person, now)?;
+        let root = secret.public();
+        self.sign(
+            workspace_id,
+            secret,
+            Some(&root),
+            Act::Grant {
+                person: person.clone(),
+                role: Role::Hr,
+            },
+            now,
+        )?;
+        let lines: Vec<(PersonId, PersonId)> = self
+            .people
+            .iter()
+            .filter_map(|(id, p)| Some((id.clone(), p.manager.clone()?)))
+            .filter(|(_, manager)| self.people.contains_key(manager))
+            .collect();
+        for (person, manager) in lines {
+            let _ = self.sign(
+                workspace_id,
+                secret,
+                Some(&root),
+                Act::SetManager {
+                    person,
+                    manager: Some(manager),
+                },
+                now,
+            );
+        }
+        Ok(())
+    }
+
     /// Signs `act` as this device and keeps it, if the membership would count it (so a
     /// refusal comes back as words instead of a statement every device ignores).
     pub fn sign(

@@ -61,7 +61,7 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
     let warning = storage.unavailable_reason().map(ToString::to_string);
     let repo = Repo::new(storage);
     let me = WorkspaceState::device_person(&repo).await;
-    let identity = device_identity(&repo, me.clone()).await;
+    let identity = device_identity(&repo, me).await;
     // Asking the relay and reading the workspace wait on different things (the
     // network, IndexedDB): both at once, so a start waits for the slower only.
     let (opened, probe) =
@@ -130,8 +130,8 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
         started.set_introducing(false);
     }
     sync.client.set_value(Some(started));
-    let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning, me| {
-        set_boot.set(match WorkspaceState::new(repo, handle, warning, me) {
+    let open = move |repo: Repo<Rc<BrowserStorage>>, handle, warning| {
+        set_boot.set(match WorkspaceState::new(repo, handle, warning) {
             Ok(state) => Boot::Ready(state, Box::new(identity.clone())),
             Err(error) => Boot::Failed(format!("The workspace could not be read: {error}")),
         })
@@ -142,10 +142,10 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
         let waiting = handle.clone();
         handle.on_changed_elsewhere(move || {
             if !waiting.is_empty() && waiting.view::<crate::model::Workspace>().is_ok() {
-                open(repo.clone(), waiting.clone(), warning.clone(), me.clone());
+                open(repo.clone(), waiting.clone(), warning.clone());
             }
         });
     } else {
-        open(repo, handle, warning, me);
+        open(repo, handle, warning);
     }
 }

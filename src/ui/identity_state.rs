@@ -207,39 +207,7 @@ impl IdentityState {
         let now = now_millis();
         self.state
             .edit("Claim the workspace", |ws: &mut Workspace| {
-                ws.claim(&id, &secret, person, now)?;
-                let root = secret.public();
-                let lines: Vec<(PersonId, PersonId)> = ws
-                    .people
-                    .iter()
-                    .filter_map(|(id, p)| Some((id.clone(), p.manager.clone()?)))
-                    .filter(|(_, manager)| ws.people.contains_key(manager))
-                    .collect();
-                // The first admin also runs reviews until they give HR to someone else.
-                ws.sign(
-                    &id,
-                    &secret,
-                    Some(&root),
-                    Act::Grant {
-                        person: person.clone(),
-                        role: Role::Hr,
-                    },
-                    now,
-                )?;
-                for (person, manager) in lines {
-                    // A line that would loop is left unsigned (the org chart already flags it).
-                    let _ = ws.sign(
-                        &id,
-                        &secret,
-                        Some(&root),
-                        Act::SetManager {
-                            person,
-                            manager: Some(manager),
-                        },
-                        now,
-                    );
-                }
-                Ok::<_, crate::model::MembershipError>(())
+                ws.claim_as_founder(&id, &secret, person, now)
             })?;
         self.pin(secret.public());
         Ok(())

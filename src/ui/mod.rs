@@ -8,6 +8,7 @@ mod app;
 mod boot;
 pub mod components;
 mod documents;
+mod draft;
 pub mod files;
 pub mod format;
 mod identity_state;
@@ -27,6 +28,7 @@ pub use app::{App, AppShell};
 pub fn href(page: &str) -> String {
     format!("{}{page}", crate::pwa::base_path())
 }
+pub use draft::Draft;
 pub use identity_state::{DeviceIdentity, IdentityState, INVITATION_DAYS};
 pub use plans_state::{PlanDocument, PlansState};
 pub use presence::use_presence;

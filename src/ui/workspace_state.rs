@@ -23,7 +23,8 @@ pub struct WorkspaceState {
     pub storage_warning: ReadSignal<Option<String>>,
     /// Stored chunks of the workspace that could not be read (kept, not deleted).
     pub corrupt: ReadSignal<Vec<CorruptChunk>>,
-    /// The person using this device, as chosen in Settings; their name goes with edits.
+    /// The person using this device, as the signed membership says (`IdentityState`
+    /// keeps it); their name goes with edits.
     pub me: RwSignal<Option<PersonId>>,
     // The handle is neither Send nor Sync (it owns the Automerge document and a JS
     // database connection), so it lives in the local arena rather than in a signal.
@@ -40,7 +41,6 @@ impl WorkspaceState {
         repo: Repo<Rc<BrowserStorage>>,
         handle: DocHandle<Rc<BrowserStorage>>,
         storage_warning: Option<String>,
-        me: Option<PersonId>,
     ) -> Result<Self, String> {
         let workspace: Workspace = handle.view()?;
         let (workspace, set_workspace) = signal(workspace);
@@ -67,7 +67,8 @@ impl WorkspaceState {
             corrupt,
             handle: StoredValue::new_local(handle),
             repo: StoredValue::new_local(repo),
-            me: RwSignal::new(me),
+            // Set by `IdentityState` from the signed membership, never chosen.
+            me: RwSignal::new(None),
             _tabs: StoredValue::new_local(tabs),
         })
     }
@@ -151,19 +152,11 @@ impl WorkspaceState {
             .map_err(|e| e.to_string())
     }
 
-    /// Reads who uses this device from its settings (for opening the workspace).
+    /// Who an earlier build was told uses this device (offered when claiming a
+    /// workspace nobody has claimed yet; never taken as who the device is).
     pub async fn device_person(repo: &Repo<Rc<BrowserStorage>>) -> Option<PersonId> {
-        // Unreadable storage reads as nobody chosen: the app then asks again.
+        // Unreadable storage reads as nobody chosen.
         repo.settings().person().await.unwrap_or(None)
-    }
-
-    /// Records who uses this device (`None`: nobody chosen).
-    pub fn set_me(&self, person: Option<PersonId>) {
-        self.me.set(person.clone());
-        let repo = self.repo.get_value();
-        leptos::task::spawn_local(async move {
-            let _ = repo.settings().set_person(person.as_ref()).await;
-        });
     }
 
     /// The name of the person using this device, if chosen and still in the workspace.

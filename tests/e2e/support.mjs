@@ -77,7 +77,7 @@ export const goTo = (page, name) => page.getByRole("navigation", { name: "Main" 
  * no chance to tidy up) and starts it again on the same port and data directory, as
  * after a crash.
  */
-export async function startRelay({ appDir, basePath = "/", token, host = "127.0.0.1" } = {}) {
+export async function startRelay({ appDir, basePath = "/", token, host = "127.0.0.1", allowedOrigins = [] } = {}) {
   const port = await freePort(host);
   const dataDir = await mkdtemp(path.join(tmpdir(), "throughline-e2e-"));
   const args = [
@@ -90,6 +90,8 @@ export async function startRelay({ appDir, basePath = "/", token, host = "127.0.
     "--base-path",
     basePath,
     ...(token ? ["--token", token] : []),
+    // Pages served by another relay (an app hosted elsewhere) may sync here.
+    ...(allowedOrigins.length > 0 ? ["--allowed-origins", allowedOrigins.join(",")] : []),
   ];
   let log = "";
   const origin = `http://${host}:${port}`;

@@ -155,3 +155,47 @@ test("two devices typing in one answer at once keep both texts", async () => {
     await relay.stop();
   }
 });
+
+test("what is typed into a form and not yet sent is kept through a reload and a closed tab, and cleared once sent", async () => {
+  await withApp(browser, {}, async ({ relay, context, page }) => {
+    await page.goto(relay.base);
+    await page.getByLabel("What is your organisation called?").fill("Drafts Co");
+    await page.getByLabel("Your name").fill("Maria Rossi");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByTestId("org-name").filter({ hasText: "Drafts Co" }).waitFor();
+    await goTo(page, "People");
+    await addPersonReportingTo(page, "Ana Lima", "Maria Rossi");
+
+    // Praise half written, then a reload: still there; given: gone for good.
+    await page.getByTestId("person-name").filter({ hasText: "Ana Lima" }).click();
+    await page.getByLabel("What you want to say").pressSequentially("Thank you for the launch");
+    await page.reload();
+    await waitForValue(page.getByLabel("What you want to say"), "Thank you for the launch");
+    await page.getByRole("button", { name: "Give", exact: true }).click();
+    await page.getByTestId("feedback-received").getByText("Thank you for the launch").waitFor();
+    await page.reload();
+    await page.getByTestId("feedback-received").getByText("Thank you for the launch").waitFor();
+    assert.equal(await page.getByLabel("What you want to say").inputValue(), "");
+
+    // A check-in topic and a coaching note half written, then the tab closed.
+    await goTo(page, "Reviews");
+    await page.getByRole("button", { name: "Open check-ins: With Ana Lima" }).click();
+    await page.getByRole("button", { name: "Add meeting" }).click();
+    await page.getByTestId("meeting").waitFor();
+    const url = page.url();
+    await page.getByLabel("Add a topic").pressSequentially("Hiring plan");
+    await page.getByLabel("New note").pressSequentially("Ask about the course");
+    await page.close();
+    const again = await context.newPage();
+    await again.goto(url);
+    await again.getByTestId("meeting").waitFor();
+    await waitForValue(again.getByLabel("Add a topic"), "Hiring plan");
+    await waitForValue(again.getByLabel("New note"), "Ask about the course");
+    await again.getByRole("button", { name: "Add to agenda" }).click();
+    await again.getByTestId("agenda").getByText("Hiring plan").waitFor();
+    await again.reload();
+    await again.getByTestId("agenda").getByText("Hiring plan").waitFor();
+    assert.equal(await again.getByLabel("Add a topic").inputValue(), "");
+    await waitForValue(again.getByLabel("New note"), "Ask about the course");
+  });
+});

@@ -120,8 +120,9 @@ pub struct Statement {
     pub act: Act,
 }
 
-/// A statement and its signature, as kept in the workspace document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile)]
+/// A statement and its signature, as kept in the workspace document (and in its JSON
+/// export).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
 pub struct SignedStatement {
     /// The statement's JSON, exactly as signed.
     pub payload: String,

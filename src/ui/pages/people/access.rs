@@ -129,7 +129,7 @@ fn AccessRow(
         let id = id.clone();
         let label = format!("{} ({name})", role.label());
         view! {
-            <label class="checkbox">
+            <label class="check">
                 <input
                     type="checkbox"
                     prop:checked=held

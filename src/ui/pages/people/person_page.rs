@@ -226,14 +226,16 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
         goals
     };
     let praise = RwSignal::new(true);
-    let text = RwSignal::new(String::new());
+    // Kept as typed until given (per person): a closed tab loses nothing.
+    let draft = crate::ui::Draft::new(format!("feedback:{}", person.get_untracked()));
+    let text = draft.text();
     let goal = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<String, String>>);
     let give = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(me) = state.me.get_untracked() else {
             return message.set(Some(Err(
-                "Choose who you are under Settings → You first.".to_owned()
+                "This device does not act as anyone yet: claim the workspace or join it with an invitation under Settings → You.".to_owned()
             )));
         };
         let chosen = goal.get_untracked();
@@ -257,7 +259,7 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
         match result {
             Err(reason) => message.set(Some(Err(reason))),
             Ok(()) => {
-                text.set(String::new());
+                draft.clear();
                 message.set(Some(Ok("Given.".to_owned())));
             }
         }

@@ -305,7 +305,9 @@ fn MeetingView(
             });
         })
     };
-    let topic = RwSignal::new(String::new());
+    // Kept as typed until added, per meeting: a closed tab loses nothing.
+    let topic_draft = crate::ui::Draft::new(format!("agenda:{}:{meeting}", document.id));
+    let topic = topic_draft.text();
     let add_topic = {
         let meeting = meeting.clone();
         move |event: leptos::ev::SubmitEvent| {
@@ -317,11 +319,12 @@ fn MeetingView(
             })
             .is_some()
             {
-                topic.set(String::new());
+                topic_draft.clear();
             }
         }
     };
-    let action_text = RwSignal::new(String::new());
+    let action_draft = crate::ui::Draft::new(format!("action:{}:{meeting}", document.id));
+    let action_text = action_draft.text();
     let action_owner = RwSignal::new(String::new());
     let action_due = RwSignal::new(String::new());
     let add_action = {
@@ -339,7 +342,7 @@ fn MeetingView(
             })
             .is_some()
             {
-                action_text.set(String::new());
+                action_draft.clear();
                 action_due.set(String::new());
             }
         }

@@ -12,7 +12,9 @@ use crate::ui::ReviewsState;
 #[component]
 pub fn CoachingNotesPanel(about: PersonId) -> impl IntoView {
     let reviews = expect_context::<ReviewsState>();
-    let draft = RwSignal::new(String::new());
+    // Kept as typed until saved: a closed tab loses no half-written note.
+    let note = crate::ui::Draft::new(format!("coaching-note:{about}"));
+    let draft = note.text();
     let error = RwSignal::new(None::<String>);
     let notes = {
         let about = about.clone();
@@ -46,7 +48,7 @@ pub fn CoachingNotesPanel(about: PersonId) -> impl IntoView {
             };
             match written {
                 Ok(()) => {
-                    draft.set(String::new());
+                    note.clear();
                     error.set(None);
                 }
                 Err(reason) => error.set(Some(reason)),

@@ -20,8 +20,10 @@ pub fn DevelopmentSection() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let skill = RwSignal::new(String::new());
-    let action = RwSignal::new(String::new());
+    // Kept as typed until added: a closed tab loses nothing.
+    let skill_draft = crate::ui::Draft::new(format!("development-skill:{}", context.document.id));
+    let action_draft = crate::ui::Draft::new(format!("development-action:{}", context.document.id));
+    let (skill, action) = (skill_draft.text(), action_draft.text());
     let due = RwSignal::new(String::new());
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -37,8 +39,8 @@ pub fn DevelopmentSection() -> impl IntoView {
             })
             .is_ok()
         {
-            skill.set(String::new());
-            action.set(String::new());
+            skill_draft.clear();
+            action_draft.clear();
             due.set(String::new());
         }
     };

@@ -83,7 +83,9 @@ pub fn GoalsSection() -> impl IntoView {
             format!("Weighted progress {progress}.{balance}")
         })
     };
-    let title = RwSignal::new(String::new());
+    // A new goal's title is kept as typed until added: a closed tab loses nothing.
+    let title_draft = crate::ui::Draft::new(format!("new-goal:{}", context.document.id));
+    let title = title_draft.text();
     let weight = RwSignal::new("25".to_owned());
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -97,7 +99,7 @@ pub fn GoalsSection() -> impl IntoView {
             .act("Add a goal", |r, who| r.add_goal(who, &text, weight_value))
             .is_ok()
         {
-            title.set(String::new());
+            title_draft.clear();
         }
     };
     view! {

@@ -54,7 +54,9 @@ pub fn SignOffSection() -> impl IntoView {
         })
     };
     let agrees = RwSignal::new(None::<bool>);
-    let comment = RwSignal::new(String::new());
+    // The employee's comment is kept as typed until they acknowledge.
+    let comment_draft = crate::ui::Draft::new(format!("sign-off-comment:{}", context.document.id));
+    let comment = comment_draft.text();
     let can = move |manager: bool| {
         context.read(false, |r| {
             let c = context.capacity(r);
@@ -94,11 +96,15 @@ pub fn SignOffSection() -> impl IntoView {
                 agrees: agrees.get_untracked(),
                 comment: comment.get_untracked(),
             };
-            context.act("Acknowledge the review", |r, who| {
+            let acknowledged = context.act("Acknowledge the review", |r, who| {
                 r.acknowledge(who, &name, heads, at, response)?;
                 seal(r, SignOff::Acknowledgement);
                 Ok::<_, crate::model::review::ReviewError>(())
-            })
+            });
+            if acknowledged.is_ok() {
+                comment_draft.clear();
+            }
+            acknowledged
         };
     };
     view! {
