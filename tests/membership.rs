@@ -749,3 +749,52 @@ fn a_workspace_made_by_an_earlier_build_is_claimed_with_its_reporting_lines_and_
     unchanged.membership.clear();
     assert_eq!(unchanged, before);
 }
+
+#[test]
+fn a_plan_approval_is_sealed_by_the_approver_s_device_and_a_forged_one_shows_as_forged() {
+    use throughline::model::plan::{Plan, PlanStatus, Role as PlanRole};
+    use throughline::model::review::SealCheck;
+    let mut org = Org::new();
+    let (chair, chair_device) = org.join("Chair");
+    let (_, ben_device) = org.join("Ben");
+    let m = org.membership();
+    let plan_url = "automerge:3HyVQT8gKqYpT4bW3Cy2VAmLhbbe";
+    let mut plan = Plan {
+        status: PlanStatus::InReview,
+        ..Plan::default()
+    };
+    plan.set_participant(chair.clone(), PlanRole::Board);
+    let heads = vec!["ef".repeat(32)];
+    let approval = plan
+        .approve_sealed(
+            &chair,
+            "Chair",
+            9,
+            heads.clone(),
+            Some((plan_url, &chair_device)),
+        )
+        .expect("the board approves");
+    assert_eq!(approval.check(plan_url, Some(&m)), SealCheck::Verified);
+    assert_eq!(approval.heads, heads, "the version approved is recorded");
+    // Ben's device approving in the chair's name, or the chair's seal on other heads.
+    let mut forged = approval.clone();
+    forged.seal(plan_url, &ben_device);
+    assert!(matches!(
+        forged.check(plan_url, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    let mut moved = approval.clone();
+    moved.heads = vec!["01".repeat(32)];
+    assert!(matches!(
+        moved.check(plan_url, Some(&m)),
+        SealCheck::Forged(_)
+    ));
+    // Approved by an earlier build: kept, never shown as verified.
+    let mut older_plan = Plan {
+        status: PlanStatus::InReview,
+        participants: plan.participants.clone(),
+        ..Plan::default()
+    };
+    let older = older_plan.approve(&chair, "Chair", 1).expect("approves");
+    assert_eq!(older.check(plan_url, Some(&m)), SealCheck::Unsealed);
+}

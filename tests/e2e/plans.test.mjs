@@ -193,7 +193,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await page.getByText("You can approve as board.").waitFor();
     await page.getByRole("button", { name: "Approve" }).click();
     await page.getByTestId("plan-status").filter({ hasText: "Approved" }).waitFor();
-    await page.getByText(/Approved by Ana Lima \(Board\)/).waitFor();
+    await page.getByText(/Approved by Ana Lima \(Board\) on .* · verified$/).waitFor();
 
     // A target changes after approval.
     await section(page, "Goals");

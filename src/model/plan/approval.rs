@@ -5,9 +5,14 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{Plan, PlanError, PlanStatus, Role};
+use crate::model::identity::{
+    DeviceKey, DeviceSecret, Membership, Purpose, Signature as KeySignature,
+};
+use crate::model::review::SealCheck;
 use crate::model::{ItemId, PersonId};
 
-/// Who approved a plan, in which role, and when.
+/// Who approved a plan, in which role, and when; once the workspace has members, sealed
+/// with the approver's device key over the plan's heads (see [`Approval::seal`]).
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Approval {
     pub person: PersonId,
@@ -16,6 +21,60 @@ pub struct Approval {
     pub role: Role,
     /// Milliseconds since 1970.
     pub at: i64,
+    /// The plan's heads (hex) when it was approved: the version approved.
+    #[autosurgeon(missing = "Vec::new")]
+    pub heads: Vec<String>,
+    /// The approving device's key (empty: approved before devices had keys).
+    #[autosurgeon(missing = "String::new")]
+    pub device: String,
+    /// That device's signature over the plan, the approver, role, time and heads.
+    #[autosurgeon(missing = "String::new")]
+    pub seal: String,
+}
+
+impl Approval {
+    fn sealed_bytes(&self, plan: &str) -> Vec<u8> {
+        serde_json::to_vec(&(
+            plan,
+            "plan-approval",
+            self.person.as_str(),
+            format!("{:?}", self.role),
+            self.at,
+            &self.heads,
+            &self.device,
+        ))
+        .unwrap_or_default()
+    }
+
+    /// Seals the approval with this device's key (`plan`: the plan document's URL).
+    pub fn seal(&mut self, plan: &str, secret: &DeviceSecret) {
+        self.device = secret.public().to_string();
+        self.seal = secret
+            .sign(Purpose::SignOff, &self.sealed_bytes(plan))
+            .to_string();
+    }
+
+    /// Whether the approval is what it says: signed by a device of the approver, over
+    /// what is shown (the same verdicts as a review's sign-off).
+    pub fn check(&self, plan: &str, membership: Option<&Membership>) -> SealCheck {
+        if self.seal.is_empty() {
+            return SealCheck::Unsealed;
+        }
+        let (Ok(device), Ok(seal)) = (
+            self.device.parse::<DeviceKey>(),
+            self.seal.parse::<KeySignature>(),
+        ) else {
+            return SealCheck::Forged("its signature cannot be read");
+        };
+        if !device.verifies(Purpose::SignOff, &self.sealed_bytes(plan), &seal) {
+            return SealCheck::Forged("its signature does not match what it approves");
+        }
+        match membership {
+            Some(m) if m.bound_to(&device) == Some(&self.person) => SealCheck::Verified,
+            Some(_) => SealCheck::Forged("the approving device is not the approver's"),
+            None => SealCheck::Forged("this device cannot check who approved"),
+        }
+    }
 }
 
 impl Approval {
@@ -79,13 +138,31 @@ impl Plan {
         name: &str,
         at: i64,
     ) -> Result<Approval, PlanError> {
+        self.approve_sealed(person, name, at, Vec::new(), None)
+    }
+
+    /// Approves as [`Plan::approve`] does, recording the plan's `heads` (the version
+    /// approved) and, given the plan's URL and this device's key, sealing the approval.
+    pub fn approve_sealed(
+        &mut self,
+        person: &PersonId,
+        name: &str,
+        at: i64,
+        heads: Vec<String>,
+        sealer: Option<(&str, &DeviceSecret)>,
+    ) -> Result<Approval, PlanError> {
         let role = self.can_approve(Some(person))?;
-        let approval = Approval {
+        let mut approval = Approval {
             person: person.clone(),
             name: name.to_owned(),
             role,
             at,
+            heads,
+            ..Approval::default()
         };
+        if let Some((plan, secret)) = sealer {
+            approval.seal(plan, secret);
+        }
         self.approvals.insert(ItemId::random(), approval.clone());
         self.status = PlanStatus::Approved;
         Ok(approval)

@@ -51,6 +51,14 @@ struct ApprovalJson<'a> {
     name: &'a str,
     role: String,
     at: i64,
+    /// The version approved, and the approving device's key and signature (absent for
+    /// approvals given before the workspace had members).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    heads: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    device: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    seal: &'a str,
 }
 
 #[derive(Serialize)]
@@ -184,6 +192,9 @@ impl Plan {
                     name: &a.name,
                     role: name(a.role),
                     at: a.at,
+                    heads: &a.heads,
+                    device: &a.device,
+                    seal: &a.seal,
                 })
                 .collect(),
             swot: super::Quadrant::ALL

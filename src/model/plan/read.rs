@@ -47,6 +47,28 @@ impl<'a> Fields<'a> {
         text_of(self.value(key)?).ok_or_else(|| wrong(self.what, key, "text"))
     }
 
+    /// Text that older documents may lack: empty then.
+    fn string_or_empty(&self, key: &str) -> Result<String, String> {
+        match self.map.get(key) {
+            None => Ok(String::new()),
+            Some(value) => text_of(value).ok_or_else(|| wrong(self.what, key, "text")),
+        }
+    }
+
+    /// A list of texts that older documents may lack: empty then.
+    fn strings_or_empty(&self, key: &str) -> Result<Vec<String>, String> {
+        match self.map.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::List(list)) => list
+                .iter()
+                .map(|item| {
+                    text_of(&item.value).ok_or_else(|| wrong(self.what, key, "a list of texts"))
+                })
+                .collect(),
+            Some(_) => Err(wrong(self.what, key, "a list")),
+        }
+    }
+
     fn optional_string(&self, key: &str) -> Result<Option<String>, String> {
         match self.value(key)? {
             Value::Scalar(ScalarValue::Null) => Ok(None),
@@ -251,6 +273,9 @@ fn approval(f: &Fields) -> Result<Approval, String> {
         name: f.string("name")?,
         role: f.variant("role", &Role::ALL)?,
         at: f.i64("at")?,
+        heads: f.strings_or_empty("heads")?,
+        device: f.string_or_empty("device")?,
+        seal: f.string_or_empty("seal")?,
     })
 }
 

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::model::review::SealCheck;
+
 use crate::model::Choice;
 use leptos_router::hooks::use_navigate;
 
@@ -45,6 +47,7 @@ fn action_label(to: PlanStatus, from: PlanStatus) -> &'static str {
 fn StatusPanel() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let plans = expect_context::<PlansState>();
     let navigate = use_navigate();
     let message = RwSignal::new(None::<Result<String, String>>);
@@ -65,8 +68,20 @@ fn StatusPanel() -> impl IntoView {
         };
         let name = state.my_name().unwrap_or_default();
         let at = now_millis();
+        // Sealed with this device's key over the plan's heads, once the workspace has members.
+        let key = identity.sealing_key();
+        let url = document.id.url();
+        let heads = document.heads_hex();
         let result = document
-            .edit("Approve the plan", |plan| plan.approve(&me, &name, at))
+            .edit("Approve the plan", |plan| {
+                plan.approve_sealed(
+                    &me,
+                    &name,
+                    at,
+                    heads,
+                    key.as_ref().map(|k| (url.as_str(), k)),
+                )
+            })
             .and_then(|approval| {
                 let version = approval.version_name(&date(at));
                 document.name_version(&version).map(|_| version)
@@ -93,15 +108,23 @@ fn StatusPanel() -> impl IntoView {
             }
         });
     };
+    // Each approval is checked against the signed membership wherever it is shown.
+    let plan_url = document.id.url();
     let approvals = move || {
+        identity.membership(|membership| {
         document.view.with(|p| {
             p.as_ref()
                 .map(|p| {
                     p.approvals_newest_first()
                         .into_iter()
                         .map(|a| {
+                            let verdict = match a.check(&plan_url, membership) {
+                                SealCheck::Verified => " · verified".to_owned(),
+                                SealCheck::Unsealed => " · not verifiable (approved before the workspace had members)".to_owned(),
+                                SealCheck::Forged(why) => format!(" · FORGED, not an approval: {why}"),
+                            };
                             format!(
-                                "Approved by {} ({}) on {}",
+                                "Approved by {} ({}) on {}{verdict}",
                                 a.name,
                                 a.role.label(),
                                 date_time(a.at)
@@ -110,6 +133,7 @@ fn StatusPanel() -> impl IntoView {
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
+        })
         })
     };
     // An approved plan edited since: the board is asked again, with the changes in words.

@@ -404,6 +404,7 @@ fn pack_view(pack: BoardPack) -> (impl IntoView, impl IntoView, impl IntoView, i
 pub fn ReportSection() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let rollup = expect_context::<super::goals::RollupMemo>();
     let paper = RwSignal::new("a4");
     let message = RwSignal::new(None::<Result<String, String>>);
@@ -491,11 +492,29 @@ pub fn ReportSection() -> impl IntoView {
         document.view.with(|p| {
             let plan = p.as_ref()?;
             let rollup = rollup.get();
-            let approvals = plan
-                .approvals_newest_first()
-                .into_iter()
-                .map(|a| view! { <li>{format!("Approved by {} ({}) on {}", a.name, a.role.label(), date_time(a.at))}</li> })
-                .collect_view();
+            // Only a verified approval reads as one; the others say what they are.
+            let plan_url = document.id.url();
+            let approvals = identity.membership(|membership| {
+                plan.approvals_newest_first()
+                    .into_iter()
+                    .map(|a| {
+                        let verdict = match a.check(&plan_url, membership) {
+                            crate::model::review::SealCheck::Verified => "",
+                            crate::model::review::SealCheck::Unsealed => " (not verifiable)",
+                            crate::model::review::SealCheck::Forged(_) => {
+                                " (FORGED: not an approval)"
+                            }
+                        };
+                        let line = format!(
+                            "Approved by {} ({}) on {}{verdict}",
+                            a.name,
+                            a.role.label(),
+                            date_time(a.at)
+                        );
+                        view! { <li>{line}</li> }
+                    })
+                    .collect_view()
+            });
             let charts = plan
                 .goals_in_order()
                 .into_iter()
@@ -503,7 +522,11 @@ pub fn ReportSection() -> impl IntoView {
                 .flat_map(|(o, _)| plan.measures_of(o))
                 .filter(|(_, m)| !m.actuals.is_empty())
                 .map(|(_, m)| {
-                    let caption = if m.unit.is_empty() { m.name.clone() } else { format!("{} ({})", m.name, m.unit) };
+                    let caption = if m.unit.is_empty() {
+                        m.name.clone()
+                    } else {
+                        format!("{} ({})", m.name, m.unit)
+                    };
                     view! {
                         <figure class="chart">
                             <MeasureChart measure=m.clone() />
@@ -533,7 +556,8 @@ pub fn ReportSection() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let count = |rag: Option<Rag>| rollup.objectives.values().filter(|h| h.rag == rag).count();
+            let count =
+                |rag: Option<Rag>| rollup.objectives.values().filter(|h| h.rag == rag).count();
             let (cover, statements, parts, resources) = pack_view(pack);
             Some(view! {
                 {cover}
