@@ -798,3 +798,74 @@ fn a_plan_approval_is_sealed_by_the_approver_s_device_and_a_forged_one_shows_as_
     let older = older_plan.approve(&chair, "Chair", 1).expect("approves");
     assert_eq!(older.check(plan_url, Some(&m)), SealCheck::Unsealed);
 }
+
+#[test]
+fn a_withdrawn_invitation_binds_nobody_and_only_an_admin_or_its_maker_withdraws_it() {
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (ben, ben_device) = org.join("Ben");
+    let dan = person(&mut org.workspace, "Dan");
+    let invitation = key();
+    org.sign(
+        &root,
+        Act::Invite {
+            invitation: invitation.public(),
+            person: dan.clone(),
+            expires: 7 * DAY,
+        },
+    )
+    .expect("invite");
+    assert_eq!(
+        org.sign(
+            &ben_device,
+            Act::Withdraw {
+                invitation: invitation.public()
+            }
+        ),
+        Err(MembershipError::Refused(Ignored::NotAnAdmin))
+    );
+    org.sign(
+        &root,
+        Act::Withdraw {
+            invitation: invitation.public(),
+        },
+    )
+    .expect("withdrawn");
+    assert!(org.membership().invitations()[&invitation.public()].withdrawn);
+    let device = key();
+    assert_eq!(
+        org.sign(&device, accept(&invitation, &device)),
+        Err(MembershipError::Refused(Ignored::InvitationWithdrawn))
+    );
+    // Ben withdraws the one he made for his own second device; an accepted one cannot be.
+    let own = key();
+    org.sign(
+        &ben_device,
+        Act::Invite {
+            invitation: own.public(),
+            person: ben.clone(),
+            expires: 7 * DAY,
+        },
+    )
+    .expect("own");
+    org.sign(
+        &ben_device,
+        Act::Withdraw {
+            invitation: own.public(),
+        },
+    )
+    .expect("his own");
+    let (_, cleo_device) = org.join("Cleo");
+    let used = org
+        .membership()
+        .invitations()
+        .iter()
+        .find(|(_, i)| i.accepted_by == Some(cleo_device.public()))
+        .map(|(k, _)| *k)
+        .expect("Cleo's invitation");
+    assert_eq!(
+        org.sign(&root, Act::Withdraw { invitation: used }),
+        Err(MembershipError::Refused(Ignored::InvitationUsed))
+    );
+    assert_eq!(org.membership().person_of(&device.public()), None);
+}

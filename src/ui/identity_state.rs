@@ -153,6 +153,8 @@ impl IdentityState {
             let Some(invited) = found else { return };
             let outcome = if invited.accepted_by.is_some() {
                 Err("This invitation was already used. Ask for a new one.".to_owned())
+            } else if invited.withdrawn {
+                Err("This invitation was withdrawn. Ask for a new one.".to_owned())
             } else if invited.expires < now_millis() {
                 Err("This invitation has expired. Ask for a new one.".to_owned())
             } else {

@@ -63,6 +63,8 @@ pub enum Ignored {
     InvitationUsed,
     #[error("the invitation had expired")]
     InvitationExpired,
+    #[error("the invitation was withdrawn")]
+    InvitationWithdrawn,
     #[error("the invitation's key did not vouch for this device")]
     BadProof,
     #[error("this device already belongs to someone")]
@@ -88,6 +90,15 @@ pub struct Invitation {
     pub by: PersonId,
     /// The device that accepted it, once one has.
     pub accepted_by: Option<DeviceKey>,
+    /// Whether it was withdrawn before anyone accepted it.
+    pub withdrawn: bool,
+}
+
+impl Invitation {
+    /// Whether it may still be accepted at `now` (ms since 1970).
+    pub fn open_at(&self, now: i64) -> bool {
+        self.accepted_by.is_none() && !self.withdrawn && now <= self.expires
+    }
 }
 
 /// A statement that does not count, and why.
@@ -579,6 +590,9 @@ impl Membership {
             if invited.accepted_by.is_some() {
                 return Err(Ignored::InvitationUsed);
             }
+            if invited.withdrawn {
+                return Err(Ignored::InvitationWithdrawn);
+            }
             if statement.at > invited.expires {
                 return Err(Ignored::InvitationExpired);
             }
@@ -631,10 +645,27 @@ impl Membership {
                         expires: *expires,
                         by: signer.clone(),
                         accepted_by: None,
+                        withdrawn: false,
                     },
                 );
                 self.people.entry(person.clone()).or_default();
                 !own
+            }
+            Act::Withdraw { invitation } => {
+                let Some(invited) = self.invitations.get_mut(invitation) else {
+                    return Err(Ignored::UnknownInvitation);
+                };
+                if !admin && invited.by != signer {
+                    return Err(Ignored::NotAnAdmin);
+                }
+                if invited.accepted_by.is_some() {
+                    return Err(Ignored::InvitationUsed);
+                }
+                if invited.withdrawn {
+                    return Err(Ignored::InvitationWithdrawn);
+                }
+                invited.withdrawn = true;
+                invited.by != signer
             }
             Act::RemoveDevice { device } => {
                 let Some(owner) = self.devices.get(device).cloned() else {

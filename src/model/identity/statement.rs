@@ -57,6 +57,9 @@ pub enum Act {
         invitation: DeviceKey,
         proof: Signature,
     },
+    /// An invitation nobody has accepted yet is withdrawn (by an admin, or by whoever
+    /// made it).
+    Withdraw { invitation: DeviceKey },
     /// A device is removed (a lost phone, a laptop handed back).
     RemoveDevice { device: DeviceKey },
     /// A person leaves: every device of theirs is removed with them.

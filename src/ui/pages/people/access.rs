@@ -17,6 +17,8 @@ struct Row {
     admin: bool,
     hr: bool,
     devices: Vec<DeviceKey>,
+    /// Invitations for them that may still be accepted (their one-time keys).
+    open_invitations: Vec<DeviceKey>,
     /// "Joined", "Invited" or "Not invited".
     status: &'static str,
 }
@@ -38,10 +40,14 @@ pub fn AccessAdmin() -> impl IntoView {
                 .into_iter()
                 .map(|(id, name)| {
                     let devices: Vec<DeviceKey> = m.devices_of(&id).copied().collect();
-                    let invited = m
+                    let now = crate::store::now_millis();
+                    let open_invitations: Vec<DeviceKey> = m
                         .invitations()
-                        .values()
-                        .any(|i| i.person == id && i.accepted_by.is_none());
+                        .iter()
+                        .filter(|(_, i)| i.person == id && i.open_at(now))
+                        .map(|(key, _)| *key)
+                        .collect();
+                    let invited = !open_invitations.is_empty();
                     let status = if !devices.is_empty() {
                         "Joined"
                     } else if invited {
@@ -55,6 +61,7 @@ pub fn AccessAdmin() -> impl IntoView {
                         id,
                         name,
                         devices,
+                        open_invitations,
                         status,
                     }
                 })
@@ -123,8 +130,41 @@ fn AccessRow(
         admin,
         hr,
         devices,
+        open_invitations,
         status,
     } = row;
+    let withdraw_rows = open_invitations
+        .into_iter()
+        .map(|invitation| {
+            let name = name.clone();
+            view! {
+                <li class="item-meta">
+                    {format!("Invitation {}… not used yet", invitation.short())}
+                    <button
+                        type="button"
+                        class="button"
+                        aria-label=format!(
+                            "Withdraw the invitation {} for {name}",
+                            invitation.short(),
+                        )
+                        on:click=move |_| {
+                            error
+                                .set(
+                                    identity
+                                        .sign(
+                                            &format!("Withdraw an invitation for {name}"),
+                                            Act::Withdraw { invitation },
+                                        )
+                                        .err(),
+                                );
+                        }
+                    >
+                        "Withdraw"
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
     let role_box = |role: Role, held: bool, name: &str| {
         let id = id.clone();
         let label = format!("{} ({name})", role.label());
@@ -193,7 +233,7 @@ fn AccessRow(
                 <span class="tag" data-testid="access-status">
                     {status}
                 </span>
-                <ul class="plain-list">{device_rows}</ul>
+                <ul class="plain-list">{device_rows} {withdraw_rows}</ul>
                 {move || {
                     links
                         .with(|links| links.get(&link_of).cloned())
