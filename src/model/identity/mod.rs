@@ -8,9 +8,11 @@
 mod invitation_link;
 mod keys;
 mod membership;
+mod seal;
 mod statement;
 
 pub use invitation_link::{InvitationLink, InvitationLinkError};
 pub use keys::{DeviceKey, DeviceSecret, KeyError, Purpose, Signature};
 pub use membership::{CheckedStatements, Ignored, IgnoredStatement, Invitation, Membership};
+pub use seal::{check_seal, seal, SealCheck};
 pub use statement::{acceptance_message, Act, Role, SignedStatement, Statement, StatementHash};

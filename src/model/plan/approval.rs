@@ -5,10 +5,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{Plan, PlanError, PlanStatus, Role};
-use crate::model::identity::{
-    DeviceKey, DeviceSecret, Membership, Purpose, Signature as KeySignature,
-};
-use crate::model::review::SealCheck;
+use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
 use crate::model::{ItemId, PersonId};
 
 /// Who approved a plan, in which role, and when; once the workspace has members, sealed
@@ -48,36 +45,18 @@ impl Approval {
 
     /// Seals the approval with this device's key (`plan`: the plan document's URL).
     pub fn seal(&mut self, plan: &str, secret: &DeviceSecret) {
+        // The device's key is part of what is signed, so it is set first.
         self.device = secret.public().to_string();
-        self.seal = secret
-            .sign(Purpose::SignOff, &self.sealed_bytes(plan))
-            .to_string();
+        (self.device, self.seal) = seal(secret, &self.sealed_bytes(plan));
     }
 
     /// Whether the approval is what it says: signed by a device of the approver, over
     /// what is shown (the same verdicts as a review's sign-off).
     pub fn check(&self, plan: &str, membership: Option<&Membership>) -> SealCheck {
-        if self.seal.is_empty() {
-            return SealCheck::Unsealed;
-        }
-        let (Ok(device), Ok(seal)) = (
-            self.device.parse::<DeviceKey>(),
-            self.seal.parse::<KeySignature>(),
-        ) else {
-            return SealCheck::Forged("its signature cannot be read");
-        };
-        if !device.verifies(Purpose::SignOff, &self.sealed_bytes(plan), &seal) {
-            return SealCheck::Forged("its signature does not match what it approves");
-        }
-        match membership {
-            Some(m) if m.bound_to(&device) == Some(&self.person) => SealCheck::Verified,
-            Some(_) => SealCheck::Forged("the approving device is not the approver's"),
-            None => SealCheck::Forged("this device cannot check who approved"),
-        }
+        let bytes = self.sealed_bytes(plan);
+        check_seal(&self.device, &self.seal, &bytes, &self.person, membership)
     }
-}
 
-impl Approval {
     /// The name of the version the approval makes, e.g. "Approved by the board on 27 Nov
     /// 2026", given the approval's date as the person reads it.
     pub fn version_name(&self, date: &str) -> String {

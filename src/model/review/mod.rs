@@ -41,6 +41,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 use crate::model::order::{move_among, position_after_last, Gone};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 
+pub use crate::model::identity::SealCheck;
 pub use calibration::{Band, Distribution, NineBox, Potential};
 pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
@@ -51,7 +52,7 @@ pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use markdown::{agreement, ReviewContext};
 pub use progress::{progress_by_manager, ManagerProgress, Standing};
 pub use scale::{RatingScale, ScaleLevel};
-pub use sign_off::{Response, SealCheck, Sealer, SignOff, Signature};
+pub use sign_off::{Response, Sealer, SignOff, Signature};
 pub use stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
 pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GoalLink};

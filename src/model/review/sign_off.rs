@@ -7,9 +7,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{check_act, Act, Actor, Review, ReviewError, Stage};
-use crate::model::identity::{
-    DeviceKey, DeviceSecret, Membership, Purpose, Signature as KeySignature,
-};
+use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
 use crate::model::PersonId;
 
 /// Who signed, when, and the heads (hex) of the document they signed.
@@ -52,18 +50,6 @@ pub struct Sealer<'a> {
     pub secret: &'a DeviceSecret,
 }
 
-/// Whether a sign-off is what it says it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SealCheck {
-    /// Signed by a device of the person it names, over these heads.
-    Verified,
-    /// No device signature: made before the workspace had members (or by an earlier
-    /// build). Shown as not verifiable.
-    Unsealed,
-    /// It does not hold: shown as forged, never as signed.
-    Forged(&'static str),
-}
-
 impl Signature {
     /// The bytes the device signs: the document, which sign-off, and every field a reader
     /// relies on.
@@ -87,9 +73,9 @@ impl Signature {
 
     /// Signs this sign-off with the device's key.
     pub fn seal(&mut self, which: SignOff, sealer: &Sealer<'_>) {
+        // The device's key is part of what is signed, so it is set first.
         self.device = sealer.secret.public().to_string();
-        let bytes = self.sealed_bytes(sealer.document, which);
-        self.seal = sealer.secret.sign(Purpose::SignOff, &bytes).to_string();
+        (self.device, self.seal) = seal(sealer.secret, &self.sealed_bytes(sealer.document, which));
     }
 
     /// Checks the seal against the workspace's signed membership: the signing device
@@ -100,25 +86,8 @@ impl Signature {
         which: SignOff,
         membership: Option<&Membership>,
     ) -> SealCheck {
-        // Sign-offs made before the workspace had members carry no seal; they are kept and
-        // shown as not verifiable (never as verified), so an upgrade loses none of them.
-        if self.seal.is_empty() {
-            return SealCheck::Unsealed;
-        }
-        let (Ok(device), Ok(seal)) = (
-            self.device.parse::<DeviceKey>(),
-            self.seal.parse::<KeySignature>(),
-        ) else {
-            return SealCheck::Forged("its signature cannot be read");
-        };
-        if !device.verifies(Purpose::SignOff, &self.sealed_bytes(document, which), &seal) {
-            return SealCheck::Forged("its signature does not match what it signs");
-        }
-        match membership {
-            Some(m) if m.bound_to(&device) == Some(&self.by) => SealCheck::Verified,
-            Some(_) => SealCheck::Forged("the signing device is not the signer's"),
-            None => SealCheck::Forged("this device cannot check who signed"),
-        }
+        let bytes = self.sealed_bytes(document, which);
+        check_seal(&self.device, &self.seal, &bytes, &self.by, membership)
     }
 }
 

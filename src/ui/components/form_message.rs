@@ -31,3 +31,23 @@ pub fn FormMessage(
         })
     }
 }
+
+/// A refusal alone, said once under the form (for a form whose only outcome worth saying
+/// is why not).
+///
+/// ```ignore
+/// let error = RwSignal::new(None::<String>);
+/// view! { <FormError error=error/> }
+/// ```
+#[component]
+pub fn FormError(error: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|text| {
+            view! {
+                <p class="form-error" role="alert">
+                    {text}
+                </p>
+            }
+        })
+    }
+}

@@ -29,7 +29,7 @@ pub use copy_button::CopyButton;
 pub use document_presence::DocumentPresence;
 pub use document_sync::DocumentSync;
 pub use drop_zone::drop_zone_at;
-pub use form_message::FormMessage;
+pub use form_message::{FormError, FormMessage};
 pub use health_tag::HealthTag;
 pub use invitation_field::InvitationField;
 pub use measure_chart::MeasureChart;

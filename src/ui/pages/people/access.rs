@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::identity::{Act, DeviceKey, Role};
 use crate::model::PersonId;
-use crate::ui::components::InvitationField;
+use crate::ui::components::{FormError, InvitationField};
 use crate::ui::{IdentityState, WorkspaceState};
 
 /// One person's row, as shown.
@@ -89,17 +89,7 @@ pub fn AccessAdmin() -> impl IntoView {
             <p class="item-meta">
                 "Roles, devices and invitations are statements signed by an admin's device; every device and the relay check them. Removing someone stops what reaches them from now on; what their devices already hold stays there."
             </p>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="form-error" role="alert">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FormError error=error />
             <ul class="item-list" aria-label="Access">
                 <For each=move || rows.get() key=|row| row.clone() let:row>
                     <AccessRow row error links />

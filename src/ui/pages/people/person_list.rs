@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::components::FormError;
+
 use super::person_form::PersonForm;
 use crate::model::identity::Act;
 use crate::model::{Person, PersonDetails, PersonId};
@@ -137,17 +139,7 @@ fn PersonRow(
                                 })}
                             {team.map(|t| view! { <span class="tag">{t}</span> })}
                         </div>
-                        {move || {
-                            remove_error
-                                .get()
-                                .map(|message| {
-                                    view! {
-                                        <p class="form-error" role="alert">
-                                            {message}
-                                        </p>
-                                    }
-                                })
-                        }}
+                        <FormError error=remove_error />
                         // Hidden, not left out: the row is built once and access can change.
                         <div
                             class="item-actions"

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::model::access::Access;
 use crate::model::identity::Role;
 use crate::model::PersonId;
-use crate::ui::components::InvitationField;
+use crate::ui::components::{FormError, InvitationField};
 use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
@@ -124,17 +124,7 @@ fn Claim() -> impl IntoView {
                     "Claim this workspace"
                 </button>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="form-error" role="alert">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FormError error=error />
         </form>
     }
 }
