@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  acceptInvitation, addPersonReportingTo, goTo, iAm, invite, nameOrganisation, sharedBrowser, startRelay, waitForValue, waitUntilSaved, withApp, withTwoDevices,
+  acceptInvitation, addPersonReportingTo, goTo, iAm, invite, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForValue, waitUntilSaved, withApp, withTwoDevices,
 } from "./support.mjs";
 
 const browser = sharedBrowser();
@@ -197,5 +197,12 @@ test("what is typed into a form and not yet sent is kept through a reload and a 
     await again.getByTestId("agenda").getByText("Hiring plan").waitFor();
     assert.equal(await again.getByLabel("Add a topic").inputValue(), "");
     await waitForValue(again.getByLabel("New note"), "Ask about the course");
+
+    // A plan goal's title, typed and not yet added, outlives a reload too.
+    await newPlan(again, "Drafts plan");
+    await again.getByRole("navigation", { name: "Plan sections" }).getByRole("link", { name: "Goals" }).click();
+    await again.getByLabel("New goal").pressSequentially("Grow in the Nordics");
+    await again.reload();
+    await waitForValue(again.getByLabel("New goal"), "Grow in the Nordics");
   });
 });

@@ -138,7 +138,9 @@ fn SwotBoard() -> impl IntoView {
     let quadrant_view = move |quadrant: Quadrant| {
         let heading_id = format!("swot-{}", quadrant.slug());
         let labelled_by = heading_id.clone();
-        let new_text = RwSignal::new(String::new());
+        // Kept as typed until added (per quadrant): a closed tab loses nothing.
+        let draft = crate::ui::Draft::new(format!("swot:{}:{}", document.id, quadrant.slug()));
+        let new_text = draft.text();
         let add = move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let text = new_text.get_untracked();
@@ -147,7 +149,7 @@ fn SwotBoard() -> impl IntoView {
                 |plan| plan.add_swot_item(quadrant, &text),
             ) {
                 Ok(_) => {
-                    new_text.set(String::new());
+                    draft.clear();
                     error.set(None);
                 }
                 Err(reason) => error.set(Some(reason)),

@@ -51,13 +51,15 @@ pub fn GoalsSection() -> impl IntoView {
     provide_context(OpenPanels(RwSignal::new(HashSet::new())));
     // Each objective lists the individual goals aligned to it, from every review.
     expect_context::<crate::ui::ReviewsState>().open_all_reviews();
-    let title = RwSignal::new(String::new());
+    // Kept as typed until added: a closed tab loses nothing.
+    let title_draft = crate::ui::Draft::new(format!("plan-goal:{}", document.id));
+    let title = title_draft.text();
     let error = RwSignal::new(None::<String>);
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match document.edit("Add a goal", |plan| plan.add_goal(&title.get_untracked())) {
             Ok(_) => {
-                title.set(String::new());
+                title_draft.clear();
                 error.set(None);
             }
             Err(reason) => error.set(Some(reason)),
@@ -201,7 +203,9 @@ fn GoalCard(
     let draft_title = RwSignal::new(title.clone());
     let draft_description = RwSignal::new(description.clone());
     let draft_envelope = RwSignal::new(envelope.map(|e| e.to_string()).unwrap_or_default());
-    let new_objective = RwSignal::new(String::new());
+    // Kept as typed until added (per goal), also when the card is drawn again.
+    let objective_draft = crate::ui::Draft::new(format!("plan-objective:{}:{id}", document.id));
+    let new_objective = objective_draft.text();
     let confirming = RwSignal::new(false);
 
     let health = {
@@ -261,7 +265,7 @@ fn GoalCard(
                 plan.add_objective(&id, &new_objective.get_untracked())
             }) {
                 Ok(_) => {
-                    new_objective.set(String::new());
+                    objective_draft.clear();
                     error.set(None);
                 }
                 Err(reason) => error.set(Some(reason)),
