@@ -137,14 +137,21 @@ impl ReviewsState {
     fn readable_check_ins(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
         let access = self.access.get_untracked();
         self.workspace.workspace.with_untracked(|ws| {
+            // Each listed series' pair, read once (not once per series asked for).
+            let pair_of: HashMap<DocumentId, (&PersonId, &PersonId)> = ws
+                .check_ins
+                .iter()
+                .filter_map(|(url, e)| {
+                    Some((DocumentId::from_url(url).ok()?, (&e.manager, &e.employee)))
+                })
+                .collect();
             wanted
                 .into_iter()
                 .filter(|id| {
-                    ws.check_ins
-                        .iter()
-                        .find(|(url, _)| DocumentId::from_url(url).ok() == Some(*id))
-                        .map_or(!access.claimed(), |(_, e)| {
-                            access.may_open_check_in(&e.manager, &e.employee)
+                    pair_of
+                        .get(id)
+                        .map_or(!access.claimed(), |(manager, employee)| {
+                            access.may_open_check_in(manager, employee)
                         })
                 })
                 .collect()
