@@ -246,6 +246,8 @@ pub struct DurableStorage {
     incoming: PathBuf,
     ledger: Arc<Ledger>,
     metrics: Arc<crate::metrics::Metrics>,
+    /// Told of every chunk once it is on disk (the rules follow workspace documents).
+    registry: Option<Arc<crate::rules::Registry>>,
 }
 
 impl DurableStorage {
@@ -263,7 +265,14 @@ impl DurableStorage {
             incoming,
             ledger,
             metrics,
+            registry: None,
         }
+    }
+
+    /// Tells `registry` of every chunk written.
+    pub fn telling(mut self, registry: Arc<crate::rules::Registry>) -> Self {
+        self.registry = Some(registry);
+        self
     }
 
     fn path_of(&self, key: &StorageKey) -> PathBuf {
@@ -325,7 +334,15 @@ impl Storage for DurableStorage {
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
         match self.write(&key, &data).await {
-            Ok(()) => self.ledger.kept(&key, &data),
+            Ok(()) => {
+                // The rules follow a workspace's change before anyone hears of it.
+                if let (Some(registry), Some(document)) =
+                    (&self.registry, (&key).into_iter().next())
+                {
+                    registry.written(document, &data).await;
+                }
+                self.ledger.kept(&key, &data);
+            }
             Err(error) => {
                 self.metrics
                     .write_failures

@@ -46,6 +46,16 @@ pub enum Refused {
     TooManyDocuments(usize),
     /// A message larger than the relay takes.
     TooLarge { bytes: usize, limit: usize },
+    /// An ephemeral message a proven peer sent under another peer's id: dropped, the
+    /// connection stays (a device passes on what it heard from its direct links).
+    AnotherPeersId,
+}
+
+impl Refused {
+    /// Whether the connection is closed for it (or only the message dropped).
+    pub fn closes(&self) -> bool {
+        !matches!(self, Refused::AnotherPeersId)
+    }
 }
 
 impl std::fmt::Display for Refused {
@@ -60,6 +70,9 @@ impl std::fmt::Display for Refused {
                 f,
                 "a message of {bytes} bytes is over this relay's limit of {limit} bytes"
             ),
+            Refused::AnotherPeersId => {
+                write!(f, "an ephemeral message under another peer's id")
+            }
         }
     }
 }
@@ -77,6 +90,8 @@ struct Fields {
 /// `sync` message to the peer carried changes.
 pub struct Inbound {
     joined: Option<String>,
+    /// The peer id the connection proved (`auth`), if it proved one.
+    proven: Option<String>,
     documents: HashSet<String>,
     max_documents: usize,
     changes_sent: HashSet<String>,
@@ -86,10 +101,18 @@ impl Inbound {
     pub fn new(max_documents: usize) -> Self {
         Self {
             joined: None,
+            proven: None,
             documents: HashSet::new(),
             max_documents,
             changes_sent: HashSet::new(),
         }
+    }
+
+    /// A connection that proved it is `peer`: it joins as `peer` only, and speaks under
+    /// no other id. (One that proved nothing may not take an id of the proven kind.)
+    pub fn proven_as(mut self, peer: Option<String>) -> Self {
+        self.proven = peer;
+        self
     }
 
     /// Notes a `sync` message sent to the peer for `document`, and whether it carried
@@ -126,6 +149,19 @@ impl Inbound {
             .ok_or_else(|| Refused::Malformed(format!("a {kind} message has no \"senderId\"")))?;
         match (&self.joined, kind.as_str()) {
             (None, "join") => {
+                match &self.proven {
+                    Some(proven) if *proven != sender => {
+                        return Err(malformed(
+                            "the join names another peer id than the one the connection proved",
+                        ))
+                    }
+                    None if throughline::sync::relay_proof::is_proven_peer_id(&sender) => {
+                        return Err(malformed(
+                            "this peer id is for a device that proves its key when it connects",
+                        ))
+                    }
+                    _ => {}
+                }
                 self.joined = Some(sender);
                 return Ok(Kind::Other(None));
             }
@@ -135,6 +171,10 @@ impl Inbound {
                 )))
             }
             (Some(_), "join") => return Err(malformed("a second join on one connection")),
+            // A proven peer speaks only under its own id.
+            (Some(joined), "ephemeral") if *joined != sender && self.proven.is_some() => {
+                return Err(Refused::AnotherPeersId)
+            }
             // An ephemeral message keeps its originator's id as it is passed on.
             (Some(joined), kind) if *joined != sender && kind != "ephemeral" => {
                 return Err(malformed(

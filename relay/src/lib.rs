@@ -6,12 +6,15 @@
 
 pub mod acknowledgements;
 mod admission;
+pub mod auth;
 mod config;
 pub mod durable;
 mod gate;
 pub mod inbound;
 mod memory;
 mod metrics;
+mod policy;
+pub mod rules;
 mod static_files;
 mod sync;
 
@@ -166,12 +169,18 @@ impl Relay {
         );
         let mut sync_routes = Router::new()
             .route("/sync", get(sync::sync_socket))
+            .route("/sync/challenge", get(sync::challenge))
             .route("/metrics", get(sync::metrics));
         if config.base_path != "/" {
-            sync_routes = sync_routes.route(
-                &format!("{}/sync", config.base_path),
-                get(sync::sync_socket),
-            );
+            sync_routes = sync_routes
+                .route(
+                    &format!("{}/sync", config.base_path),
+                    get(sync::sync_socket),
+                )
+                .route(
+                    &format!("{}/sync/challenge", config.base_path),
+                    get(sync::challenge),
+                );
         }
         let routes = sync_routes.with_state(sync.clone()).merge(router(&config));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use crate::durable::{DurableStorage, Ledger};
 use crate::metrics::{DocumentObserver, Metrics};
+use crate::policy::Policy;
 
 /// When documents leave memory.
 #[derive(Clone, Copy, Debug)]
@@ -44,7 +45,11 @@ pub struct Generation {
 }
 
 impl Generation {
-    async fn start(data_dir: &Path, metrics: &Arc<Metrics>) -> Result<Generation, String> {
+    async fn start(
+        data_dir: &Path,
+        metrics: &Arc<Metrics>,
+        policy: &Policy,
+    ) -> Result<Generation, String> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .thread_name("samod")
             .enable_all()
@@ -56,10 +61,11 @@ impl Generation {
             data_dir.join("incoming"),
             Arc::clone(&ledger),
             Arc::clone(metrics),
-        );
+        )
+        .telling(Arc::clone(&policy.registry));
         let repo = samod::Repo::builder(runtime.handle().clone())
             .with_storage(storage)
-            .with_share_policy(samod::ShareConfig::read_write().with_announce(false))
+            .with_share_policy(policy.clone())
             .with_observer(DocumentObserver(Arc::clone(metrics)))
             .load()
             .await;
@@ -101,6 +107,7 @@ pub struct Memory {
     data_dir: PathBuf,
     metrics: Arc<Metrics>,
     limits: MemoryLimits,
+    policy: Policy,
 }
 
 impl Memory {
@@ -108,14 +115,16 @@ impl Memory {
         data_dir: &Path,
         limits: MemoryLimits,
         metrics: Arc<Metrics>,
+        policy: Policy,
     ) -> Result<Arc<Memory>, String> {
-        let generation = Generation::start(data_dir, &metrics).await?;
+        let generation = Generation::start(data_dir, &metrics, &policy).await?;
         let memory = Arc::new(Memory {
             current: tokio::sync::RwLock::new(Some(Arc::new(generation))),
             stopped: std::sync::atomic::AtomicBool::new(false),
             data_dir: data_dir.to_path_buf(),
             metrics,
             limits,
+            policy,
         });
         tokio::spawn(watch(Arc::downgrade(&memory)));
         Ok(memory)
@@ -139,7 +148,7 @@ impl Memory {
         }
         // Every document of the old generation is gone (whatever its observer said).
         self.metrics.documents_open.store(0, Ordering::Relaxed);
-        let fresh = Generation::start(&self.data_dir, &self.metrics).await;
+        let fresh = Generation::start(&self.data_dir, &self.metrics, &self.policy).await;
         match fresh {
             Ok(fresh) => {
                 *current = Some(Arc::new(fresh));

@@ -11,6 +11,10 @@ pub enum Refusal {
     TooManyFromAddress,
     /// A browser page from another origin.
     Origin,
+    /// A device key proof that does not hold (or an old or reused challenge).
+    Proof,
+    /// A device removed from its workspace.
+    Removed,
 }
 
 impl Refusal {
@@ -20,6 +24,8 @@ impl Refusal {
             Refusal::TooManyConnections => "connections",
             Refusal::TooManyFromAddress => "connections_per_address",
             Refusal::Origin => "origin",
+            Refusal::Proof => "proof",
+            Refusal::Removed => "removed",
         }
     }
 }
@@ -33,6 +39,14 @@ pub struct Metrics {
     refused_connections: AtomicU64,
     refused_per_address: AtomicU64,
     refused_origin: AtomicU64,
+    refused_proof: AtomicU64,
+    refused_removed: AtomicU64,
+    /// Decisions that gave a peer nothing of a document it named.
+    pub documents_refused: AtomicU64,
+    /// Ephemeral messages a proven peer sent under another peer's id (dropped).
+    pub ephemeral_dropped: AtomicU64,
+    /// Connections closed because their device was removed while connected.
+    pub revoked_closed: AtomicU64,
     pub messages_received: AtomicU64,
     pub bytes_received: AtomicU64,
     pub messages_sent: AtomicU64,
@@ -65,6 +79,8 @@ impl Metrics {
             Refusal::TooManyConnections => &self.refused_connections,
             Refusal::TooManyFromAddress => &self.refused_per_address,
             Refusal::Origin => &self.refused_origin,
+            Refusal::Proof => &self.refused_proof,
+            Refusal::Removed => &self.refused_removed,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -144,6 +160,12 @@ impl Metrics {
             "Times every document was dropped from memory.",
             get(&self.recycled),
         );
+        metric(
+            "documents_refused_total",
+            "counter",
+            "Decisions that gave a peer nothing of a document it named.",
+            get(&self.documents_refused),
+        );
         let _ = writeln!(
             out,
             "# HELP throughline_errors_total Connections refused or closed, by kind."
@@ -160,6 +182,10 @@ impl Metrics {
                 get(&self.refused_per_address),
             ),
             (Refusal::Origin.label(), get(&self.refused_origin)),
+            (Refusal::Proof.label(), get(&self.refused_proof)),
+            (Refusal::Removed.label(), get(&self.refused_removed)),
+            ("revoked", get(&self.revoked_closed)),
+            ("ephemeral_under_another_id", get(&self.ephemeral_dropped)),
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),
             ("documents_per_connection", get(&self.too_many_documents)),

@@ -21,10 +21,13 @@ use futures_util::{SinkExt, StreamExt};
 
 use crate::acknowledgements;
 use crate::admission::Admission;
+use crate::auth::{Challenges, Session};
 use crate::durable::{reported_heads, Reported};
 use crate::inbound::{Inbound, Refused};
 use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::{Metrics, Refusal};
+use crate::policy::Policy;
+use crate::rules::Registry;
 
 /// How the sync service is set up.
 pub struct SyncSettings {
@@ -54,6 +57,8 @@ pub struct SyncService {
     admission: Arc<Admission>,
     gate: Arc<crate::Gate>,
     metrics: Arc<Metrics>,
+    challenges: Arc<Challenges>,
+    registry: Arc<Registry>,
     max_message_bytes: usize,
     max_documents: usize,
     idle_timeout: Duration,
@@ -65,7 +70,12 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let memory = Memory::start(data_dir, settings.memory, Arc::clone(&metrics)).await?;
+        let registry = Registry::open(data_dir);
+        let policy = Policy {
+            registry: Arc::clone(&registry),
+            metrics: Arc::clone(&metrics),
+        };
+        let memory = Memory::start(data_dir, settings.memory, Arc::clone(&metrics), policy).await?;
         let admission = Admission::new(
             settings.token,
             settings.max_connections,
@@ -77,6 +87,8 @@ impl SyncService {
             admission,
             gate: Arc::new(settings.gate),
             metrics,
+            challenges: Arc::new(Challenges::new()?),
+            registry,
             max_message_bytes: settings.max_message_bytes,
             max_documents: settings.max_documents_per_connection,
             idle_timeout: settings.idle_timeout,
@@ -92,6 +104,77 @@ impl SyncService {
 
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+}
+
+/// `/sync/challenge`: a fresh challenge for a device to sign (`auth`).
+pub async fn challenge(State(sync): State<SyncService>) -> Response {
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        sync.challenges.issue(),
+    )
+        .into_response()
+}
+
+/// Checks the device's proof, if it offers one: `Ok(None)` for a peer that proves no key.
+async fn prove(
+    sync: &SyncService,
+    client: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<Session>, Response> {
+    let offered = headers
+        .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let session = match sync.challenges.authenticate(&offered) {
+        Ok(session) => session,
+        Err(error) => {
+            tracing::warn!(peer = %client, %error, "sync connection refused: its proof does not hold");
+            sync.metrics.refused(Refusal::Proof);
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                format!("This device's proof was refused: {error}."),
+            )
+                .into_response());
+        }
+    };
+    if let Some(session) = &session {
+        let rules = sync.registry.rules(&session.workspace).await;
+        if rules.borrow().was_removed(&session.device) {
+            tracing::warn!(peer = %client, device = %session.device, "sync connection refused: the device was removed");
+            sync.metrics.refused(Refusal::Removed);
+            return Err((
+                StatusCode::FORBIDDEN,
+                "This device was removed from the workspace.",
+            )
+                .into_response());
+        }
+    }
+    Ok(session)
+}
+
+/// Resolves once `session`'s device is removed from its workspace.
+async fn removed(registry: Arc<Registry>, session: Session) {
+    let mut rules = registry.rules(&session.workspace).await;
+    loop {
+        if rules.borrow_and_update().was_removed(&session.device) {
+            return;
+        }
+        if rules.changed().await.is_err() {
+            // The rules are no longer followed: never resolves.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Ends the registry's note of a proven connection when dropped.
+struct SessionHeld(Arc<Registry>, String);
+
+impl Drop for SessionHeld {
+    fn drop(&mut self) {
+        self.0.ended(&self.1);
     }
 }
 
@@ -113,6 +196,10 @@ pub async fn sync_socket(
             .into_response();
     }
     let client = sync.gate.client_address(peer.ip(), &headers);
+    let session = match prove(&sync, client, &headers).await {
+        Ok(session) => session,
+        Err(refused) => return refused,
+    };
     let slot = match sync
         .admission
         .admit(client, query.get("token").map(String::as_str))
@@ -134,10 +221,9 @@ pub async fn sync_socket(
                     StatusCode::TOO_MANY_REQUESTS,
                     "Too many connections from this address.",
                 ),
-                Refusal::Origin => (
-                    StatusCode::FORBIDDEN,
-                    "Pages from another site may not sync with this relay.",
-                ),
+                Refusal::Origin | Refusal::Proof | Refusal::Removed => {
+                    (StatusCode::FORBIDDEN, "This connection is refused.")
+                }
             };
             return (status, text).into_response();
         }
@@ -155,7 +241,9 @@ pub async fn sync_socket(
     // A message somewhat over the limit is read, so the peer can be told why it is
     // disconnected; one over twice the limit is cut off while being read.
     let cut_off = limit.saturating_mul(2);
+    let registry = Arc::clone(&sync.registry);
     upgrade
+        .protocols([throughline::sync::relay_proof::SYNC_PROTOCOL])
         .max_message_size(cut_off)
         .max_frame_size(cut_off)
         // tungstenite's default buffers (128 KiB each way) would cost 10,000 idle peers
@@ -170,7 +258,33 @@ pub async fn sync_socket(
             let to_peer = write_and_ping(sink, idle / 3);
             // What this connection has said so far (who joined, the documents named),
             // against which each message is checked.
-            let inbound = Arc::new(std::sync::Mutex::new(Inbound::new(max_documents)));
+            let proven = session.as_ref().map(|s| s.peer.clone());
+            let inbound = Arc::new(std::sync::Mutex::new(
+                Inbound::new(max_documents).proven_as(proven.clone()),
+            ));
+            let held = session.as_ref().map(|session| {
+                registry.began(session);
+                SessionHeld(Arc::clone(&registry), session.peer.clone())
+            });
+            // A device removed while connected is disconnected at once (samod has
+            // already stopped giving it the workspace's documents).
+            let revoked: futures_util::future::BoxFuture<'static, ()> = match &session {
+                Some(session) => {
+                    let registry = Arc::clone(&registry);
+                    let session = session.clone();
+                    let metrics = Arc::clone(&metrics);
+                    let to_peer = to_peer.clone();
+                    Box::pin(async move {
+                        removed(registry, session).await;
+                        metrics.revoked_closed.fetch_add(1, Ordering::Relaxed);
+                        tracing::info!("closing a sync connection: its device was removed");
+                        let _ = to_peer.try_send(WsMessage::Binary(
+                            error_message("this device was removed from the workspace").into(),
+                        ));
+                    })
+                }
+                None => Box::pin(std::future::pending()),
+            };
             let to_refuse = to_peer.clone();
             let told = Arc::clone(&inbound);
             // A peer that sends nothing, not even the answer to a ping, for `idle` is
@@ -193,15 +307,20 @@ pub async fn sync_socket(
             });
             // The slot lives in the stream: samod drops the stream when the connection
             // ends, which frees the place.
+            let naming = session.clone();
+            let owners = Arc::clone(&registry);
             let incoming = stream
+                .take_until(revoked)
                 .map(move |message| {
-                    let _held = &slot;
+                    let _held = (&slot, &held);
                     message
                 })
                 .take_while(|message| {
                     futures_util::future::ready(!matches!(message, Ok(WsMessage::Close(_))))
                 })
                 .filter_map(move |message| {
+                    let naming = naming.clone();
+                    let owners = Arc::clone(&owners);
                     let received = Arc::clone(&received);
                     let inbound = Arc::clone(&inbound);
                     let to_refuse = to_refuse.clone();
@@ -221,7 +340,22 @@ pub async fn sync_socket(
                                         .check(&bytes)
                                 };
                                 let refusal = match checked {
-                                    Ok(kind) => return Some(Ok((bytes.to_vec(), kind))),
+                                    Ok(kind) => {
+                                        // A document a proven device names first is its
+                                        // workspace's (and its), before samod decides on it.
+                                        if let (Some(session), acknowledgements::Kind::Sync(document)) =
+                                            (&naming, &kind)
+                                        {
+                                            if let Ok(document) = document.parse() {
+                                                owners.own(&document, &session.workspace, Some(session.device));
+                                            }
+                                        }
+                                        return Some(Ok((bytes.to_vec(), kind)));
+                                    }
+                                    Err(refusal) if !refusal.closes() => {
+                                        received.ephemeral_dropped.fetch_add(1, Ordering::Relaxed);
+                                        return None;
+                                    }
                                     Err(refusal) => refusal,
                                 };
                                 match &refusal {
@@ -234,6 +368,7 @@ pub async fn sync_socket(
                                     Refused::TooLarge { .. } => {
                                         received.too_large.fetch_add(1, Ordering::Relaxed);
                                     }
+                                    Refused::AnotherPeersId => {}
                                 }
                                 tracing::warn!(
                                     reason = %refusal,
@@ -317,9 +452,12 @@ pub async fn sync_socket(
                     }
                 },
             ));
-            let accepted = generation
-                .acceptor
-                .accept(samod::Transport::new(incoming, outgoing));
+            let mut transport = samod::Transport::new(incoming, outgoing);
+            if let Some(peer) = proven {
+                // samod closes the connection if the join names any other id.
+                transport = transport.with_expected_peer_id(samod::PeerId::from_string(peer));
+            }
+            let accepted = generation.acceptor.accept(transport);
             drop(generation);
             if accepted.is_err()
             {

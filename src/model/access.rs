@@ -19,6 +19,7 @@
 use std::collections::BTreeSet;
 
 use super::identity::{DeviceKey, Membership, Role};
+use super::listing::Listed;
 use super::review::{Capacity, Review};
 use super::PersonId;
 
@@ -186,6 +187,43 @@ impl Access {
                 .person
                 .as_ref()
                 .is_some_and(|me| me == manager || me == employee),
+        }
+    }
+
+    /// Whether this device may hold (open, store, sync) the listed document `listed`:
+    /// every plan; a review if [`Access::may_open_review_of`] its employee, or if asked
+    /// for feedback on it; a check-in series if one of its pair. Devices ask this for
+    /// what they open, and the relay for what it serves.
+    pub fn may_hold(&self, listed: &Listed) -> bool {
+        match listed {
+            Listed::Plan => !self.removed() && (!self.claimed() || self.person.is_some()),
+            Listed::Review { employee, asked } => {
+                self.may_open_review_of(employee)
+                    || (!self.removed() && self.person.as_ref().is_some_and(|p| asked.contains(p)))
+            }
+            Listed::CheckIn { manager, employee } => self.may_open_check_in(manager, employee),
+        }
+    }
+
+    /// Whether this device may change the listed document `listed` (it may hold it, and
+    /// acts on it): a review's employee, their direct manager, HR and a colleague asked
+    /// for feedback; a series' pair; every member on a plan. A manager further up reads
+    /// a review but does not change it.
+    pub fn may_change(&self, listed: &Listed) -> bool {
+        if !self.may_hold(listed) {
+            return false;
+        }
+        match (listed, &self.rules) {
+            (_, None) => true,
+            (Listed::Review { employee, asked }, Some(rules)) => {
+                rules.hr
+                    || rules.direct_reports.contains(employee)
+                    || self
+                        .person
+                        .as_ref()
+                        .is_some_and(|me| me == employee || asked.contains(me))
+            }
+            (Listed::Plan | Listed::CheckIn { .. }, Some(_)) => true,
         }
     }
 

@@ -15,6 +15,7 @@ mod export;
 pub mod identity;
 mod ids;
 mod interop;
+pub mod listing;
 pub mod nudge;
 pub mod order;
 pub mod org_chart;

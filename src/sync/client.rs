@@ -67,6 +67,8 @@ pub(super) const FIRST_LINK: ConnectionId = 1 << 40;
 pub(super) struct Client<S> {
     /// The relay's `/sync` address, when this device has a relay.
     pub(super) url: Option<String>,
+    /// The keys this device proves to the relay (`relay_proof`), when it has them.
+    pub(super) keys: Option<DeviceKeys>,
     pub(super) engine: RefCell<Engine>,
     /// The workspace document: presence and introductions ride on it.
     pub(super) workspace: DocumentId,
@@ -166,18 +168,33 @@ impl PeerView {
     }
 }
 
+/// What this device proves to a relay: its own key, and an invitation it holds and has
+/// not accepted yet (so the relay lets it fetch the workspace it is invited to).
+#[derive(Clone)]
+pub struct DeviceKeys {
+    pub device: crate::model::identity::DeviceSecret,
+    pub invitation: Option<crate::model::identity::DeviceSecret>,
+}
+
 impl<S: Storage + 'static> SyncClient<S> {
     /// Starts syncing the workspace `handle`: with the relay at `url` (`ws://…/sync` or
     /// `wss://…/sync`) when there is one, and with devices linked later in any case.
+    /// With `keys`, the device proves its key to the relay on each connection and joins
+    /// under a peer id that names it.
     pub fn start(
         url: Option<String>,
         handle: DocHandle<S>,
         device_name: String,
+        keys: Option<DeviceKeys>,
         on_status: impl Fn(&SyncStatus) + 'static,
     ) -> Self {
-        let peer_id = PeerId::random();
+        let peer_id = match &keys {
+            Some(keys) => super::relay_proof::peer_id_for(&keys.device.public()),
+            None => PeerId::random(),
+        };
         let client = Rc::new(Client {
             url,
+            keys,
             introductions: RefCell::new(Introductions::new(peer_id.clone())),
             introducing: Cell::new(true),
             engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),
@@ -304,6 +321,7 @@ impl<S: Storage + 'static> Client<S> {
             touched.extend(edited.filter(|id| !touched.contains(id)));
             (effects, touched)
         };
+        let mut rules_may_have_changed = false;
         for effect in effects {
             match effect {
                 Effect::Send { connection, bytes } => self.send(connection, &bytes),
@@ -336,6 +354,9 @@ impl<S: Storage + 'static> Client<S> {
                     if let Some(handle) = handles.get(&document) {
                         handle.changed_by_sync();
                     }
+                    if document == self.workspace {
+                        rules_may_have_changed = true;
+                    }
                 }
                 Effect::PeerReady {
                     connection, peer, ..
@@ -350,6 +371,15 @@ impl<S: Storage + 'static> Client<S> {
             }
         }
         self.refresh_status(&handles, &touched);
+        if rules_may_have_changed {
+            // The workspace changed (an invitation accepted, a review listed, a manager
+            // set): a relay that enforces the rules may give now what it refused before,
+            // so documents it said it does not have are asked for again.
+            let refused = self.engine.borrow().unavailable_documents();
+            for document in refused {
+                self.event(Event::Changed { document });
+            }
+        }
     }
 
     fn send(&self, connection: ConnectionId, bytes: &[u8]) {

@@ -475,6 +475,14 @@ impl Engine {
     }
 
     /// Sends the next sync message for `document` to `peer`, if there is one.
+    /// The documents some peer said it does not have (or will not give), once each.
+    pub fn unavailable_documents(&self) -> Vec<DocumentId> {
+        let mut documents: Vec<DocumentId> = self.unavailable.iter().map(|(_, d)| *d).collect();
+        documents.sort();
+        documents.dedup();
+        documents
+    }
+
     fn offer(
         &mut self,
         connection: ConnectionId,

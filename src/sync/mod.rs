@@ -32,12 +32,13 @@ mod peer_id;
 pub mod peer_link;
 mod presence;
 mod relay_address;
+pub mod relay_proof;
 #[cfg(target_arch = "wasm32")]
 mod relay_socket;
 
 pub use backoff::Backoff;
 #[cfg(target_arch = "wasm32")]
-pub use client::{PeerView, SyncClient, SyncStatus, RELAY_KEY};
+pub use client::{DeviceKeys, PeerView, SyncClient, SyncStatus, RELAY_KEY};
 #[cfg(target_arch = "wasm32")]
 pub use direct_links::{LinkState, PairingOffer};
 #[cfg(target_arch = "wasm32")]

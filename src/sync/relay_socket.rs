@@ -11,10 +11,14 @@ use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use super::client::{Client, SyncStatus};
 use super::engine::Event;
+use super::relay_proof::{RelayProof, SYNC_PROTOCOL};
 use super::Disconnected;
 use crate::store::Storage;
 
-/// Opens a new socket to the relay (closing any previous one).
+/// Opens a new socket to the relay (closing any previous one). A device with keys first
+/// asks the relay for a challenge and offers its signed answer as a subprotocol
+/// (`relay_proof`); a relay that hands out none (an older one, a plain automerge-repo
+/// server) is connected to without.
 pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
     let Some(url) = client.url.clone() else {
         return;
@@ -30,7 +34,78 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
         return;
     }
     client.set_status(SyncStatus::Connecting);
-    let socket = match WebSocket::new(&url) {
+    let Some(keys) = client.keys.clone() else {
+        open(client, url, connection, None);
+        return;
+    };
+    let weak = Rc::downgrade(client);
+    wasm_bindgen_futures::spawn_local(async move {
+        let challenge = fetch_challenge(&challenge_address(&url)).await;
+        let Some(client) = weak.upgrade() else { return };
+        if client.connection.get() != connection {
+            return; // a newer attempt (or going offline) replaced this one
+        }
+        let proof = challenge.map(|challenge| {
+            let peer = client.engine.borrow().peer_id().clone();
+            RelayProof::sign(
+                &challenge,
+                &peer,
+                &client.workspace,
+                &keys.device,
+                keys.invitation.as_ref(),
+            )
+        });
+        open(&client, url, connection, proof);
+    });
+}
+
+/// Where the relay at the `/sync` address `url` hands out challenges.
+fn challenge_address(url: &str) -> String {
+    let without_query = url.split('?').next().unwrap_or(url);
+    let http = if let Some(rest) = without_query.strip_prefix("wss://") {
+        format!("https://{rest}")
+    } else if let Some(rest) = without_query.strip_prefix("ws://") {
+        format!("http://{rest}")
+    } else {
+        without_query.to_owned()
+    };
+    format!("{}/challenge", http.trim_end_matches('/'))
+}
+
+/// A challenge from the relay, if it hands them out.
+async fn fetch_challenge(address: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(address))
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    let text = text.trim();
+    (!text.is_empty() && text.len() < 512).then(|| text.to_owned())
+}
+
+/// Opens the socket for attempt `connection`, offering `proof` when there is one.
+fn open<S: Storage + 'static>(
+    client: &Rc<Client<S>>,
+    url: String,
+    connection: super::ConnectionId,
+    proof: Option<RelayProof>,
+) {
+    let opened = match &proof {
+        Some(proof) => {
+            let protocols = js_sys::Array::of2(&SYNC_PROTOCOL.into(), &proof.to_protocol().into());
+            WebSocket::new_with_str_sequence(&url, &protocols)
+        }
+        None => WebSocket::new(&url),
+    };
+    let socket = match opened {
         Ok(socket) => socket,
         Err(_) => {
             client.offline(Disconnected::NotARelayAddress { address: url });

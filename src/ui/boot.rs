@@ -111,7 +111,17 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
     };
     sync.device_name.set(name.clone());
     // The client runs with no relay too: devices linked directly sync through it.
-    let started = SyncClient::start(relay_url, handle.clone(), name, move |status| {
+    // The device proves its key to the relay (and an invitation it holds, so a relay
+    // that enforces the rules lets it fetch the workspace it is invited to).
+    let keys = identity
+        .secret
+        .as_ref()
+        .ok()
+        .map(|device| crate::sync::DeviceKeys {
+            device: device.clone(),
+            invitation: identity.pending.clone(),
+        });
+    let started = SyncClient::start(relay_url, handle.clone(), name, keys, move |status| {
         writers.status.set(Some(status.clone()));
     });
     started.on_pending(move |counts| writers.pending.set(Some(counts.to_vec())));

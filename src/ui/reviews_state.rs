@@ -18,6 +18,7 @@ use leptos::prelude::*;
 
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
+use crate::model::listing::Listing;
 use crate::model::review::{CycleSetup, Review, ReviewSetup};
 use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
@@ -104,55 +105,20 @@ impl ReviewsState {
         state
     }
 
-    /// Of `wanted`, the reviews this device may hold (`Access::may_open_review_of`, or a
-    /// review whose feedback its person was asked for). A review not listed in any
-    /// cycle is held only while the workspace has no rules.
-    fn readable_reviews(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
-        let access = self.access.get_untracked();
-        let me = self.workspace.me.get_untracked();
-        self.workspace.workspace.with_untracked(|ws| {
-            let mut employee_of: HashMap<DocumentId, &PersonId> = HashMap::new();
-            for cycle in ws.cycles.values() {
-                for (person, url) in &cycle.reviews {
-                    if let Ok(id) = DocumentId::from_url(url) {
-                        employee_of.insert(id, person);
-                    }
-                }
-            }
-            let asked: Vec<DocumentId> = me
-                .as_ref()
-                .map(|me| ids(ws.feedback_asked_of(me).into_iter().map(|(_, r)| &r.review)))
-                .unwrap_or_default();
-            wanted
-                .into_iter()
-                .filter(|id| match employee_of.get(id) {
-                    Some(employee) => access.may_open_review_of(employee) || asked.contains(id),
-                    None => !access.claimed(),
-                })
-                .collect()
-        })
-    }
-
-    /// Of `wanted`, the check-in series this device may hold (the pair's only).
-    fn readable_check_ins(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
+    /// Of `wanted`, the documents this device may hold (`Access::may_hold`: a review of
+    /// its person's own, of someone below them, every one for HR, or one whose feedback
+    /// its person was asked for; a check-in series of its pair). A document the
+    /// workspace does not list is held only while the workspace has no rules.
+    fn readable(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
         let access = self.access.get_untracked();
         self.workspace.workspace.with_untracked(|ws| {
-            // Each listed series' pair, read once (not once per series asked for).
-            let pair_of: HashMap<DocumentId, (&PersonId, &PersonId)> = ws
-                .check_ins
-                .iter()
-                .filter_map(|(url, e)| {
-                    Some((DocumentId::from_url(url).ok()?, (&e.manager, &e.employee)))
-                })
-                .collect();
+            let listing = Listing::of(ws);
             wanted
                 .into_iter()
                 .filter(|id| {
-                    pair_of
+                    listing
                         .get(id)
-                        .map_or(!access.claimed(), |(manager, employee)| {
-                            access.may_open_check_in(manager, employee)
-                        })
+                        .map_or(!access.claimed(), |listed| access.may_hold(listed))
                 })
                 .collect()
         })
@@ -162,25 +128,25 @@ impl ReviewsState {
     pub fn may_hold_review(&self, id: DocumentId) -> bool {
         self.access.track();
         self.workspace.workspace.track();
-        !self.readable_reviews(vec![id]).is_empty()
+        !self.readable(vec![id]).is_empty()
     }
 
     /// Whether this device may hold the check-in series `id` (tracked).
     pub fn may_hold_check_in(&self, id: DocumentId) -> bool {
         self.access.track();
         self.workspace.workspace.track();
-        !self.readable_check_ins(vec![id]).is_empty()
+        !self.readable(vec![id]).is_empty()
     }
 
     /// Opens those of `ids` this device may hold (a review page, a person's page).
     pub fn open_reviews(&self, ids: impl IntoIterator<Item = DocumentId>) {
-        let readable = self.readable_reviews(ids.into_iter().collect());
+        let readable = self.readable(ids.into_iter().collect());
         self.reviews.open_all(readable);
     }
 
     /// Opens those of `ids` this device may hold (a check-in page).
     pub fn open_check_ins(&self, ids: impl IntoIterator<Item = DocumentId>) {
-        let readable = self.readable_check_ins(ids.into_iter().collect());
+        let readable = self.readable(ids.into_iter().collect());
         self.check_ins.open_all(readable);
     }
 
@@ -215,8 +181,8 @@ impl ReviewsState {
                 ids(ws.check_ins.keys()),
             )
         });
-        let reviews = self.readable_reviews(reviews);
-        let series = self.readable_check_ins(series);
+        let reviews = self.readable(reviews);
+        let series = self.readable(series);
         self.reviews.open_every(reviews).await;
         self.check_ins.open_every(series).await;
     }

@@ -22,6 +22,8 @@ pub struct Client {
     pub closed: Option<String>,
     /// Ephemeral messages heard: (document, sending session, data).
     pub heard: Vec<(DocumentId, String, Vec<u8>)>,
+    /// Documents the relay said it does not have (or will not give).
+    pub unavailable: Vec<DocumentId>,
 }
 
 impl Client {
@@ -41,13 +43,19 @@ impl Client {
         let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("the relay accepts WebSockets at /sync");
+        Self::over(socket, name, docs).await
+    }
+
+    /// Starts the engine as `peer` over an open socket.
+    pub async fn over(socket: Socket, peer: &str, docs: HashMap<DocumentId, AutoCommit>) -> Client {
         let mut client = Client {
-            engine: Engine::new(name.into(), PeerMetadata::default()),
+            engine: Engine::new(peer.into(), PeerMetadata::default()),
             docs,
             socket,
             relay_peer: None,
             closed: None,
             heard: Vec::new(),
+            unavailable: Vec::new(),
         };
         let effects = client
             .engine
@@ -66,6 +74,7 @@ impl Client {
                     .expect("send"),
                 Effect::PeerReady { peer, .. } => self.relay_peer = Some(peer),
                 Effect::Close { reason, .. } => self.closed = Some(reason),
+                Effect::Unavailable { document, .. } => self.unavailable.push(document),
                 Effect::Ephemeral {
                     document,
                     session,

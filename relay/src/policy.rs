@@ -1,0 +1,120 @@
+//! samod's `SharePolicy` for the relay: for each (document, peer) a stream of decisions
+//! from [`Registry`], a new one whenever the workspace's rules change (a device removed,
+//! a review listed, a manager changed) or the document gets an owner. samod applies each
+//! to the peer's connections at once: a peer that may no longer read a document stops
+//! getting it, and its requests are answered `doc-unavailable` (which says nothing of
+//! whether the document exists).
+//!
+//! A decision is never announced (`announce` off): like the reference sync server, the
+//! relay sends a document only to a peer that asks for it.
+
+use std::sync::Arc;
+
+use futures_util::Stream;
+use samod::ShareConfig;
+use throughline::model::DocumentId;
+use tokio::sync::watch;
+
+use crate::metrics::Metrics;
+use crate::rules::{Decision, Registry, Rules};
+
+/// The relay's share policy.
+#[derive(Clone)]
+pub struct Policy {
+    pub registry: Arc<Registry>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// What a decision stream waits on next.
+enum Waiting {
+    /// Nothing decided yet.
+    Start,
+    /// The document has no owner: decided again when one is recorded.
+    Owner(watch::Receiver<u64>),
+    /// The document is its workspace's: decided again when the rules change.
+    Rules(DocumentId, watch::Receiver<Arc<Rules>>),
+}
+
+impl samod::SharePolicy for Policy {
+    fn share(
+        &self,
+        document: samod::DocumentId,
+        peer: samod::PeerId,
+    ) -> impl Stream<Item = ShareConfig> + Send + 'static {
+        let policy = self.clone();
+        let peer = peer.as_str().to_owned();
+        let document: Option<DocumentId> = document.to_string().parse().ok();
+        futures_util::stream::unfold(Waiting::Start, move |waiting| {
+            let policy = policy.clone();
+            let peer = peer.clone();
+            async move {
+                let document = document?;
+                let mut waiting = waiting;
+                match &mut waiting {
+                    Waiting::Start => {}
+                    Waiting::Owner(owners) => owners.changed().await.ok()?,
+                    Waiting::Rules(_, rules) => rules.changed().await.ok()?,
+                }
+                let (decision, next) = policy.decide(&document, &peer, waiting).await;
+                Some((config(decision, &policy.metrics), next))
+            }
+        })
+    }
+}
+
+impl Policy {
+    /// Decides for `peer` on `document`, and says what to wait on before deciding again.
+    async fn decide(
+        &self,
+        document: &DocumentId,
+        peer: &str,
+        waiting: Waiting,
+    ) -> (Decision, Waiting) {
+        let session = self.registry.session(peer);
+        let Some(owner) = self.registry.owner(document) else {
+            // Nobody proven has named it yet (the relay records who does before samod
+            // sees the message): a proven peer waits for that; a peer that proves no key
+            // syncs it as before, until it is somebody's.
+            let owners = match waiting {
+                Waiting::Owner(owners) => owners,
+                _ => self.registry.watch_owners(),
+            };
+            let decision = match session {
+                Some(_) => Decision::None,
+                None => Decision::ReadWrite,
+            };
+            return (decision, Waiting::Owner(owners));
+        };
+        let rules = match waiting {
+            Waiting::Rules(workspace, rules) if workspace == owner.workspace => rules,
+            _ => self.registry.rules(&owner.workspace).await,
+        };
+        let decision = rules.borrow().decide(
+            &owner.workspace,
+            document,
+            owner.device.as_ref(),
+            session.as_ref(),
+            now_ms(),
+        );
+        (decision, Waiting::Rules(owner.workspace, rules))
+    }
+}
+
+fn config(decision: Decision, metrics: &Metrics) -> ShareConfig {
+    match decision {
+        Decision::None => {
+            metrics
+                .documents_refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            ShareConfig::none()
+        }
+        Decision::ReadOnly => ShareConfig::read_only().with_announce(false),
+        Decision::ReadWrite => ShareConfig::read_write().with_announce(false),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,465 @@
+//! What the relay knows of who may read and change each document: the rules of every
+//! workspace it serves (worked out from the workspace document's signed statements, as
+//! every device does), which workspace each document belongs to, and the devices on its
+//! connections.
+//!
+//! - **Owners.** A document belongs to the workspace that lists it, or else to the
+//!   workspace (and device) of the first proven device that named it. Once known, a
+//!   document's workspace never changes: another workspace listing it gains nothing.
+//!   Owners and each workspace's pinned root are kept in `<data dir>/owners.jsonl`, one
+//!   JSON line each, so a restart forgets nothing.
+//! - **Rules.** A workspace's document is read from disk when a device of it first
+//!   connects, and kept up to date from the chunks the relay writes for it; the rules are
+//!   worked out again before a chunk counts as stored (so no peer hears of a change
+//!   before the rules follow it), and published on a watch channel only when they
+//!   changed, so whatever decided on the old ones decides again. The root is pinned the first time the relay sees one, as a device pins it.
+//! - **Decisions** ([`Rules::decide`]): a workspace nobody has claimed is open to anyone,
+//!   as before. A claimed one's documents go only to proven devices of that workspace:
+//!   the workspace document to its members (and to a device proving an open invitation),
+//!   a listed document as `Access::may_hold` / `may_change` say, a document it does not
+//!   list only to the person whose device first named it (coaching notes, or a document
+//!   not listed yet).
+//!
+//! ```
+//! use throughline_relay::rules::{Decision, Rules};
+//! use throughline::model::DocumentId;
+//! let workspace = DocumentId::random();
+//! // Nobody has claimed it: open, as before.
+//! let open = Rules::unclaimed();
+//! assert_eq!(open.decide(&workspace, &workspace, None, None, 0), Decision::ReadWrite);
+//! ```
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use automerge::Automerge;
+use samod::storage::{Storage, StorageKey};
+use serde::{Deserialize, Serialize};
+use throughline::model::access::Access;
+use throughline::model::identity::{CheckedStatements, DeviceKey, Membership};
+use throughline::model::listing::{Listing, RulesPart};
+use throughline::model::DocumentId;
+use tokio::sync::watch;
+
+use crate::auth::Session;
+
+/// What a peer may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing: its requests are answered `doc-unavailable`.
+    None,
+    /// It gets the document's changes; its own are ignored.
+    ReadOnly,
+    ReadWrite,
+}
+
+/// One workspace's rules, as its signed statements say.
+#[derive(Debug, Default)]
+pub struct Rules {
+    /// `None` while nobody has claimed the workspace.
+    membership: Option<Membership>,
+    listing: Listing,
+    /// What each device may do, worked out when first asked.
+    access: Mutex<HashMap<DeviceKey, Access>>,
+}
+
+impl PartialEq for Rules {
+    fn eq(&self, other: &Self) -> bool {
+        self.membership == other.membership && self.listing == other.listing
+    }
+}
+
+impl Rules {
+    /// The rules of a workspace nobody has claimed (or the relay has never seen).
+    pub fn unclaimed() -> Self {
+        Self::default()
+    }
+
+    /// The rules `membership` (verified from the pinned root) and `listing` make.
+    pub fn claimed(membership: Membership, listing: Listing) -> Self {
+        Self {
+            membership: Some(membership),
+            listing,
+            access: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn is_claimed(&self) -> bool {
+        self.membership.is_some()
+    }
+
+    fn access_of(&self, membership: &Membership, device: &DeviceKey) -> Access {
+        self.access
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(*device)
+            .or_insert_with(|| Access::of_device(membership, device))
+            .clone()
+    }
+
+    /// Whether `device` is in the workspace (bound to a person, not removed).
+    pub fn is_member(&self, device: &DeviceKey) -> bool {
+        self.membership
+            .as_ref()
+            .is_some_and(|m| m.person_of(device).is_some() && !m.was_removed(device))
+    }
+
+    /// Whether `device` was removed from the workspace.
+    pub fn was_removed(&self, device: &DeviceKey) -> bool {
+        self.membership
+            .as_ref()
+            .is_some_and(|m| m.was_removed(device))
+    }
+
+    /// What `session` may do with `document` of `workspace` (`owner`: the device that
+    /// first named it, when the workspace does not list it), at `now` (ms since 1970).
+    pub fn decide(
+        &self,
+        workspace: &DocumentId,
+        document: &DocumentId,
+        owner: Option<&DeviceKey>,
+        session: Option<&Session>,
+        now: i64,
+    ) -> Decision {
+        let Some(membership) = &self.membership else {
+            return Decision::ReadWrite;
+        };
+        let Some(session) = session else {
+            return Decision::None;
+        };
+        if &session.workspace != workspace {
+            return Decision::None;
+        }
+        if !self.is_member(&session.device) {
+            let invited = document == workspace
+                && !membership.was_removed(&session.device)
+                && session.invitation.as_ref().is_some_and(|key| {
+                    membership
+                        .invitations()
+                        .get(key)
+                        .is_some_and(|invitation| invitation.open_at(now))
+                });
+            return if invited {
+                Decision::ReadWrite
+            } else {
+                Decision::None
+            };
+        }
+        if document == workspace {
+            return Decision::ReadWrite;
+        }
+        let access = self.access_of(membership, &session.device);
+        match self.listing.get(document) {
+            Some(listed) if access.may_change(listed) => Decision::ReadWrite,
+            Some(listed) if access.may_hold(listed) => Decision::ReadOnly,
+            Some(_) => Decision::None,
+            None => {
+                let owner_person = owner.and_then(|device| membership.bound_to(device));
+                if owner_person.is_some() && owner_person == access.person() {
+                    Decision::ReadWrite
+                } else {
+                    Decision::None
+                }
+            }
+        }
+    }
+}
+
+/// Whose a document is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub workspace: DocumentId,
+    /// The proven device that first named it (none for one known from a listing).
+    pub device: Option<DeviceKey>,
+}
+
+/// A line of `owners.jsonl`.
+#[derive(Serialize, Deserialize)]
+struct OwnerLine {
+    document: String,
+    workspace: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    device: Option<DeviceKey>,
+    /// On a workspace's own line: the root the relay pinned for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    root: Option<DeviceKey>,
+}
+
+/// A workspace the relay follows.
+struct Tracked {
+    id: DocumentId,
+    document: Mutex<Automerge>,
+    checked: Mutex<CheckedStatements>,
+    rules: watch::Sender<Arc<Rules>>,
+    loaded: tokio::sync::OnceCell<()>,
+    /// The parts last worked out from (nothing is worked out again if they are the same).
+    last: Mutex<Option<RulesPart>>,
+}
+
+/// Every workspace's rules, every document's owner, every proven connection.
+pub struct Registry {
+    documents: samod::storage::TokioFilesystemStorage,
+    owners_path: PathBuf,
+    owners: Mutex<HashMap<DocumentId, Owner>>,
+    roots: Mutex<HashMap<DocumentId, DeviceKey>>,
+    /// Bumped when a document gets an owner (a decision waiting on one decides again).
+    owners_changed: watch::Sender<u64>,
+    workspaces: Mutex<HashMap<DocumentId, Arc<Tracked>>>,
+    sessions: Mutex<HashMap<String, (Session, usize)>>,
+}
+
+impl Registry {
+    /// Reads what is kept under `data_dir`.
+    pub fn open(data_dir: &Path) -> Arc<Self> {
+        let owners_path = data_dir.join("owners.jsonl");
+        let mut owners = HashMap::new();
+        let mut roots = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(&owners_path) {
+            for (number, line) in text.lines().enumerate() {
+                let Ok(read) = serde_json::from_str::<OwnerLine>(line) else {
+                    tracing::warn!(
+                        line = number + 1,
+                        "a line of owners.jsonl cannot be read; it is skipped"
+                    );
+                    continue;
+                };
+                let (Ok(document), Ok(workspace)) = (
+                    read.document.parse::<DocumentId>(),
+                    read.workspace.parse::<DocumentId>(),
+                ) else {
+                    continue;
+                };
+                if let Some(root) = read.root {
+                    roots.entry(workspace).or_insert(root);
+                }
+                owners.entry(document).or_insert(Owner {
+                    workspace,
+                    device: read.device,
+                });
+            }
+        }
+        Arc::new(Self {
+            documents: samod::storage::TokioFilesystemStorage::new(data_dir.join("documents")),
+            owners_path,
+            owners: Mutex::new(owners),
+            roots: Mutex::new(roots),
+            owners_changed: watch::channel(0).0,
+            workspaces: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn append(&self, line: &OwnerLine) {
+        let written = serde_json::to_string(line)
+            .map_err(std::io::Error::other)
+            .and_then(|text| {
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.owners_path)?;
+                writeln!(file, "{text}")
+            });
+        if let Err(error) = written {
+            tracing::error!(%error, "owners.jsonl could not be written");
+        }
+    }
+
+    /// Notes a proven connection (until [`Registry::ended`]).
+    pub fn began(&self, session: &Session) {
+        let mut sessions = lock(&self.sessions);
+        let entry = sessions
+            .entry(session.peer.clone())
+            .or_insert_with(|| (session.clone(), 0));
+        entry.0 = session.clone();
+        entry.1 += 1;
+        drop(sessions);
+        self.own(&session.workspace, &session.workspace, Some(session.device));
+    }
+
+    pub fn ended(&self, peer: &str) {
+        let mut sessions = lock(&self.sessions);
+        if let Some(entry) = sessions.get_mut(peer) {
+            entry.1 -= 1;
+            if entry.1 == 0 {
+                sessions.remove(peer);
+            }
+        }
+    }
+
+    pub fn session(&self, peer: &str) -> Option<Session> {
+        lock(&self.sessions).get(peer).map(|(s, _)| s.clone())
+    }
+
+    /// Whose `document` is, if known.
+    pub fn owner(&self, document: &DocumentId) -> Option<Owner> {
+        lock(&self.owners).get(document).cloned()
+    }
+
+    /// Records that `document` belongs to `workspace` (and `device`), unless it belongs
+    /// to someone already.
+    pub fn own(&self, document: &DocumentId, workspace: &DocumentId, device: Option<DeviceKey>) {
+        {
+            let mut owners = lock(&self.owners);
+            if owners.contains_key(document) {
+                return;
+            }
+            owners.insert(
+                *document,
+                Owner {
+                    workspace: *workspace,
+                    device,
+                },
+            );
+        }
+        self.append(&OwnerLine {
+            document: document.to_string(),
+            workspace: workspace.to_string(),
+            device,
+            root: None,
+        });
+        self.owners_changed.send_modify(|n| *n += 1);
+    }
+
+    /// A receiver told whenever a document gets an owner.
+    pub fn watch_owners(&self) -> watch::Receiver<u64> {
+        self.owners_changed.subscribe()
+    }
+
+    /// The rules of `workspace`, read from disk the first time, and a receiver told when
+    /// they change.
+    pub async fn rules(self: &Arc<Self>, workspace: &DocumentId) -> watch::Receiver<Arc<Rules>> {
+        let tracked = {
+            let mut workspaces = lock(&self.workspaces);
+            Arc::clone(workspaces.entry(*workspace).or_insert_with(|| {
+                Arc::new(Tracked {
+                    id: *workspace,
+                    document: Mutex::new(Automerge::new()),
+                    checked: Mutex::new(CheckedStatements::default()),
+                    rules: watch::channel(Arc::new(Rules::unclaimed())).0,
+                    loaded: tokio::sync::OnceCell::new(),
+                    last: Mutex::new(None),
+                })
+            }))
+        };
+        let receiver = tracked.rules.subscribe();
+        tracked
+            .loaded
+            .get_or_init(|| async {
+                // Registered before reading, so a chunk written meanwhile is applied too.
+                let prefix = StorageKey::from_parts([workspace.to_string()]);
+                if let Ok(prefix) = prefix {
+                    let chunks = self.documents.load_range(prefix).await;
+                    let mut document = lock(&tracked.document);
+                    for (key, bytes) in chunks {
+                        if let Err(error) = document.load_incremental(&bytes) {
+                            tracing::error!(%key, %error, "a workspace chunk does not read; its rules are worked out without it");
+                        }
+                    }
+                }
+                self.recheck(&tracked).await;
+            })
+            .await;
+        receiver
+    }
+
+    /// A chunk of `document` is being written: a workspace the relay follows takes it
+    /// in and has its rules worked out again before the chunk counts as stored, so no
+    /// peer hears of a change (a removal, a review listed) before the rules follow it.
+    pub async fn written(self: &Arc<Self>, document: &str, bytes: &[u8]) {
+        let Ok(id) = document.parse::<DocumentId>() else {
+            return;
+        };
+        let Some(tracked) = lock(&self.workspaces).get(&id).cloned() else {
+            return;
+        };
+        if let Err(error) = lock(&tracked.document).load_incremental(bytes) {
+            tracing::error!(%document, %error, "a workspace chunk does not read");
+            return;
+        }
+        self.recheck(&tracked).await;
+    }
+
+    /// Works a workspace's rules out again from its document (off the async threads: a
+    /// large workspace's first check takes a while); publishes them if they changed, and
+    /// owns what it lists.
+    async fn recheck(self: &Arc<Self>, tracked: &Arc<Tracked>) {
+        let registry = Arc::clone(self);
+        let tracked = Arc::clone(tracked);
+        let worked = tokio::task::spawn_blocking(move || registry.work_out(&tracked)).await;
+        if let Err(error) = worked {
+            tracing::error!(%error, "a workspace's rules could not be worked out");
+        }
+    }
+
+    fn work_out(&self, tracked: &Tracked) {
+        let part: Result<RulesPart, _> = autosurgeon::hydrate(&*lock(&tracked.document));
+        let part = match part {
+            Ok(part) => part,
+            Err(error) => {
+                tracing::debug!(id = %tracked.id, %error, "a workspace document does not read");
+                return;
+            }
+        };
+        {
+            let mut last = lock(&tracked.last);
+            if last.as_ref() == Some(&part) {
+                return;
+            }
+            *last = Some(part.clone());
+        }
+        let workspace = part.into_workspace();
+        let pinned = {
+            let mut roots = lock(&self.roots);
+            match roots.get(&tracked.id) {
+                Some(root) => Some(*root),
+                None => match workspace.root.parse::<DeviceKey>() {
+                    Ok(root) => {
+                        roots.insert(tracked.id, root);
+                        drop(roots);
+                        self.append(&OwnerLine {
+                            document: tracked.id.to_string(),
+                            workspace: tracked.id.to_string(),
+                            device: None,
+                            root: Some(root),
+                        });
+                        Some(root)
+                    }
+                    Err(_) => None,
+                },
+            }
+        };
+        let listing = Listing::of(&workspace);
+        for (document, _) in listing.iter() {
+            self.own(document, &tracked.id, None);
+        }
+        let rules = match pinned {
+            None => Rules::unclaimed(),
+            Some(root) => {
+                let membership = workspace.membership_with(
+                    &tracked.id.url(),
+                    Some(&root),
+                    &mut lock(&tracked.checked),
+                );
+                match membership {
+                    Some(membership) => Rules::claimed(membership, listing),
+                    None => Rules::unclaimed(),
+                }
+            }
+        };
+        tracked.rules.send_if_modified(|current| {
+            if **current == rules {
+                return false;
+            }
+            *current = Arc::new(rules);
+            true
+        });
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

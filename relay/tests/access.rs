@@ -1,0 +1,684 @@
+//! The relay enforces who may read and change each document of a claimed workspace:
+//! scripted clients holding real device keys (an admin who is HR, a manager, an employee,
+//! a colleague, a device of another organisation, a client that proves nothing) try what
+//! a hostile client would, and are refused.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT};
+use throughline::model::identity::{acceptance_message, Act, DeviceSecret, Purpose};
+use throughline::model::review::ReviewCycle;
+use throughline::model::{DocumentUrl, ItemId, Person, PersonId, Workspace};
+use throughline::store::DocumentId;
+use throughline::sync::relay_proof::{peer_id_for, RelayProof, SYNC_PROTOCOL};
+use throughline_relay::{Config, Relay};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+mod common;
+#[path = "common/engine_client.rs"]
+mod engine_client;
+use common::config::test_config;
+use common::raw_get;
+use engine_client::{Client, Socket};
+
+const DAY: i64 = 86_400_000;
+
+/// An organisation's workspace, signed as the app signs it, and its documents.
+struct Org {
+    id: DocumentId,
+    workspace: Workspace,
+    admin: DeviceSecret,
+    manager: (PersonId, DeviceSecret),
+    employee: (PersonId, DeviceSecret),
+    colleague: (PersonId, DeviceSecret),
+    employee_review: DocumentId,
+    colleague_review: DocumentId,
+    check_in: DocumentId,
+}
+
+fn person(workspace: &mut Workspace, name: &str) -> PersonId {
+    let id = PersonId::random();
+    workspace.people.insert(
+        id.clone(),
+        Person {
+            name: name.to_owned(),
+            ..Person::default()
+        },
+    );
+    id
+}
+
+fn key() -> DeviceSecret {
+    DeviceSecret::generate().expect("randomness")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+impl Org {
+    fn new() -> Org {
+        let id = DocumentId::random();
+        let url = id.url();
+        let mut workspace = Workspace::default();
+        let admin_person = person(&mut workspace, "Ada Admin");
+        let admin = key();
+        workspace
+            .claim_as_founder(&url, &admin, &admin_person, now())
+            .expect("claim");
+        let join = |workspace: &mut Workspace, name: &str| {
+            let someone = person(workspace, name);
+            let device = key();
+            let invitation = key();
+            workspace
+                .sign(
+                    &url,
+                    &admin,
+                    Some(&admin.public()),
+                    Act::Invite {
+                        invitation: invitation.public(),
+                        person: someone.clone(),
+                        expires: now() + 7 * DAY,
+                    },
+                    now(),
+                )
+                .expect("invite");
+            let accept = Act::Accept {
+                invitation: invitation.public(),
+                proof: invitation.sign(
+                    Purpose::Acceptance,
+                    &acceptance_message(&url, &device.public()),
+                ),
+            };
+            workspace
+                .sign(&url, &device, Some(&admin.public()), accept, now())
+                .expect("accept");
+            (someone, device)
+        };
+        let manager = join(&mut workspace, "Mo Manager");
+        let employee = join(&mut workspace, "Eve Employee");
+        let colleague = join(&mut workspace, "Cal Colleague");
+        for report in [&employee.0, &colleague.0] {
+            workspace
+                .sign(
+                    &url,
+                    &admin,
+                    Some(&admin.public()),
+                    Act::SetManager {
+                        person: report.clone(),
+                        manager: Some(manager.0.clone()),
+                    },
+                    now(),
+                )
+                .expect("a reporting line");
+        }
+        let employee_review = DocumentId::random();
+        let colleague_review = DocumentId::random();
+        let check_in = DocumentId::random();
+        let mut cycle = ReviewCycle {
+            name: "2026".into(),
+            ..ReviewCycle::default()
+        };
+        cycle
+            .reviews
+            .insert(employee.0.clone(), DocumentUrl::from(employee_review));
+        cycle
+            .reviews
+            .insert(colleague.0.clone(), DocumentUrl::from(colleague_review));
+        workspace.cycles.insert(ItemId::random(), cycle);
+        workspace.check_ins.insert(
+            DocumentUrl::from(check_in),
+            throughline::model::review::CheckInEntry {
+                manager: manager.0.clone(),
+                employee: employee.0.clone(),
+            },
+        );
+        Org {
+            id,
+            workspace,
+            admin,
+            manager,
+            employee,
+            colleague,
+            employee_review,
+            colleague_review,
+            check_in,
+        }
+    }
+
+    fn workspace_doc(&self) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &self.workspace).expect("reconcile");
+        doc.commit();
+        doc
+    }
+
+    /// The workspace and the reviews, as the admin's device (HR) holds them.
+    fn all_documents(&self) -> HashMap<DocumentId, AutoCommit> {
+        let mut docs = HashMap::from([(self.id, self.workspace_doc())]);
+        for (document, text) in [
+            (self.employee_review, "Eve's review"),
+            (self.colleague_review, "Cal's review: rating 2"),
+        ] {
+            let mut doc = AutoCommit::new();
+            doc.put(ROOT, "text", text).unwrap();
+            doc.commit();
+            docs.insert(document, doc);
+        }
+        docs
+    }
+}
+
+/// Opens a socket that proves `device` for `workspace` (holding `invitation`, if any), as
+/// the app does: a fresh challenge, signed, offered as a subprotocol.
+async fn prove(
+    relay: &Relay,
+    device: &DeviceSecret,
+    workspace: DocumentId,
+    invitation: Option<&DeviceSecret>,
+) -> Result<(String, Socket), u16> {
+    let peer = peer_id_for(&device.public());
+    let proof = RelayProof::sign(
+        &challenge(relay).await,
+        &peer,
+        &workspace,
+        device,
+        invitation,
+    );
+    let offered = format!("{SYNC_PROTOCOL}, {}", proof.to_protocol());
+    open_with(relay, &offered)
+        .await
+        .map(|socket| (peer.as_str().to_owned(), socket))
+}
+
+async fn challenge(relay: &Relay) -> String {
+    let response = raw_get(relay.address(), "/sync/challenge").await;
+    let (head, body) = response.split_once("\r\n\r\n").expect("a response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.trim().to_owned()
+}
+
+async fn open_with(relay: &Relay, protocols: &str) -> Result<Socket, u16> {
+    let mut request = format!("ws://{}/sync", relay.address())
+        .into_client_request()
+        .expect("a request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        protocols.parse().expect("a header value"),
+    );
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("unexpected failure: {other}"),
+    }
+}
+
+/// A proven client holding `docs` (empty ones: it asks for them).
+async fn member(
+    relay: &Relay,
+    device: &DeviceSecret,
+    workspace: DocumentId,
+    docs: HashMap<DocumentId, AutoCommit>,
+) -> Client {
+    let (peer, socket) = prove(relay, device, workspace, None)
+        .await
+        .expect("the relay takes a valid proof");
+    Client::over(socket, &peer, docs).await
+}
+
+fn asking_for(documents: &[DocumentId]) -> HashMap<DocumentId, AutoCommit> {
+    documents.iter().map(|d| (*d, AutoCommit::new())).collect()
+}
+
+/// Whether `client` has anything of `document`.
+fn has(client: &mut Client, document: &DocumentId) -> bool {
+    client
+        .docs
+        .get_mut(document)
+        .is_some_and(|doc| !doc.get_heads().is_empty())
+}
+
+/// Runs `client` until each of `documents` has arrived or been refused; the refused ones.
+async fn outcome(client: &mut Client, documents: &[DocumentId]) -> Vec<DocumentId> {
+    client
+        .run_until(|c| {
+            documents
+                .iter()
+                .all(|d| c.unavailable.contains(d) || has(c, d))
+        })
+        .await;
+    documents
+        .iter()
+        .filter(|d| client.unavailable.contains(d))
+        .copied()
+        .collect()
+}
+
+async fn start(data: &std::path::Path) -> Relay {
+    let config = Config {
+        ..test_config(data)
+    };
+    Relay::start(config).await.expect("the relay starts")
+}
+
+/// The admin's device puts the workspace and the reviews on the relay, the manager's the
+/// check-in series (an admin who is not of the pair may not hold it).
+async fn upload(relay: &Relay, org: &Org) -> Client {
+    let docs = org.all_documents();
+    let ids: Vec<DocumentId> = docs.keys().copied().collect();
+    let mut admin = member(relay, &org.admin, org.id, docs).await;
+    admin.run_until(|c| ids.iter().all(|d| c.in_sync(*d))).await;
+    let mut manager = member(relay, &org.manager.1, org.id, HashMap::new()).await;
+    manager.edit(org.check_in, "Mo and Eve's check-ins").await;
+    manager.run_until(|c| c.in_sync(org.check_in)).await;
+    let mut refused = member(relay, &org.admin, org.id, asking_for(&[org.check_in])).await;
+    assert_eq!(
+        outcome(&mut refused, &[org.check_in]).await,
+        vec![org.check_in],
+        "the admin is not of the pair"
+    );
+    admin
+}
+
+#[tokio::test]
+async fn each_person_gets_only_the_documents_the_signed_rules_give_them() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    let everything = [
+        org.id,
+        org.employee_review,
+        org.colleague_review,
+        org.check_in,
+    ];
+
+    // The employee: the workspace, their own review, their check-ins; not a colleague's review.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut employee, &everything).await,
+        vec![org.colleague_review]
+    );
+    assert!(!has(&mut employee, &org.colleague_review));
+
+    // The colleague: not the employee's review, not the pair's check-ins.
+    let mut colleague = member(&relay, &org.colleague.1, org.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut colleague, &everything).await,
+        vec![org.employee_review, org.check_in]
+    );
+
+    // The manager: both reports' reviews and the check-ins.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&everything)).await;
+    assert_eq!(outcome(&mut manager, &everything).await, vec![]);
+
+    // A client that proves nothing gets nothing of a claimed workspace.
+    let mut anonymous = Client::connect(relay.address(), "someone", asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut anonymous, &everything).await,
+        everything.to_vec()
+    );
+
+    // A device of another organisation (its own workspace, claimed) reaches none of them.
+    let other = Org::new();
+    let _their_admin = upload(&relay, &other).await;
+    let mut outsider = member(&relay, &other.admin, other.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut outsider, &everything).await,
+        everything.to_vec()
+    );
+    // Nor by claiming to be of this workspace: its key is not a member here.
+    let mut pretender = member(&relay, &other.admin, org.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut pretender, &everything).await,
+        everything.to_vec()
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn what_a_hostile_employee_s_device_writes_changes_nothing_it_may_not_change() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let mut admin = upload(&relay, &org).await;
+
+    // The employee writes a colleague's review it was never given (it names the id):
+    // the relay keeps none of it.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.id])).await;
+    employee.run_until(|c| has(c, &org.id)).await;
+    employee
+        .edit(org.colleague_review, "rating 5, signed by the manager")
+        .await;
+    employee
+        .run_until(|c| c.unavailable.contains(&org.colleague_review))
+        .await;
+    let mut manager = member(
+        &relay,
+        &org.manager.1,
+        org.id,
+        asking_for(&[org.colleague_review]),
+    )
+    .await;
+    manager
+        .run_until(|c| c.text(org.colleague_review).is_some())
+        .await;
+    assert_eq!(
+        manager.text(org.colleague_review).as_deref(),
+        Some("Cal's review: rating 2")
+    );
+
+    // It signs itself admin and HR: the statements reach the relay, and count nowhere.
+    let mut forged = org.workspace.clone();
+    for role in [
+        throughline::model::identity::Role::Admin,
+        throughline::model::identity::Role::Hr,
+    ] {
+        let membership = forged
+            .membership(&org.id.url(), Some(&org.admin.public()))
+            .expect("claimed");
+        let (hash, signed) = membership.sign(
+            &org.id.url(),
+            &org.employee.1,
+            Act::Grant {
+                person: org.employee.0.clone(),
+                role,
+            },
+            now(),
+        );
+        forged.membership.insert(hash.as_str().to_owned(), signed);
+    }
+    {
+        let doc = employee.docs.get_mut(&org.id).expect("the workspace");
+        autosurgeon::reconcile(doc, &forged).expect("reconcile");
+        doc.commit();
+    }
+    let effects = employee.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut employee.docs,
+    );
+    employee.apply(effects).await;
+    employee.run_until(|c| c.in_sync(org.id)).await;
+    admin.run_until(|c| c.in_sync(org.id)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut again = member(
+        &relay,
+        &org.employee.1,
+        org.id,
+        asking_for(&[org.colleague_review]),
+    )
+    .await;
+    assert_eq!(
+        outcome(&mut again, &[org.colleague_review]).await,
+        vec![org.colleague_review],
+        "a role it granted itself gives it nothing"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn no_client_speaks_under_another_peer_s_id() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+
+    // A proof naming the manager's peer id, signed by the employee's key, is refused.
+    let managers_peer = peer_id_for(&org.manager.1.public());
+    let borrowed = RelayProof::sign(
+        &challenge(&relay).await,
+        &managers_peer,
+        &org.id,
+        &org.employee.1,
+        None,
+    );
+    assert_eq!(
+        open_with(
+            &relay,
+            &format!("{SYNC_PROTOCOL}, {}", borrowed.to_protocol())
+        )
+        .await
+        .err(),
+        Some(401)
+    );
+    // A proof used twice is refused the second time.
+    let peer = peer_id_for(&org.employee.1.public());
+    let once = RelayProof::sign(
+        &challenge(&relay).await,
+        &peer,
+        &org.id,
+        &org.employee.1,
+        None,
+    );
+    let offered = format!("{SYNC_PROTOCOL}, {}", once.to_protocol());
+    let _first = open_with(&relay, &offered).await.expect("the first use");
+    assert_eq!(open_with(&relay, &offered).await.err(), Some(401));
+
+    // A proven connection that joins under another id is closed.
+    let (_, socket) = prove(&relay, &org.employee.1, org.id, None)
+        .await
+        .expect("proven");
+    let mut impostor = Client::over(socket, managers_peer.as_str(), asking_for(&[org.id])).await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        loop {
+            match impostor.socket.next().await {
+                Some(Ok(_)) => continue,
+                _ => return,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the relay closed the impostor's connection");
+    assert!(!has(&mut impostor, &org.id));
+
+    // A client that proves nothing may not take a proven device's kind of id.
+    let mut unproven = Client::connect(
+        relay.address(),
+        managers_peer.as_str(),
+        asking_for(&[org.id]),
+    )
+    .await;
+    let said = tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        while let Some(Ok(message)) = unproven.socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+                if let Ok(throughline::sync::Message::Error { message }) =
+                    throughline::sync::Message::decode(&bytes)
+                {
+                    return message;
+                }
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("an answer");
+    assert!(said.contains("proves its key"), "{said}");
+
+    // Ephemeral messages a proven device sends under another id reach nobody.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
+    manager.run_until(|c| c.in_sync(org.id)).await;
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.id])).await;
+    employee.run_until(|c| c.in_sync(org.id)).await;
+    let forged = throughline::sync::Message::Ephemeral {
+        sender_id: managers_peer.clone(),
+        target_id: "relay".into(),
+        document_id: org.id.to_string(),
+        count: 1,
+        session_id: "forged".into(),
+        data: b"\xa1\x64name\x63Mo!".to_vec(),
+    };
+    {
+        use futures_util::SinkExt;
+        employee
+            .socket
+            .send(tokio_tungstenite::tungstenite::Message::Binary(
+                forged.encode().into(),
+            ))
+            .await
+            .expect("sent");
+    }
+    employee.broadcast(org.id, b"\xa1\x64name\x63Eve").await;
+    manager
+        .serve_until(async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        })
+        .await;
+    let sessions: Vec<&str> = manager.heard.iter().map(|(_, s, _)| s.as_str()).collect();
+    assert!(!sessions.contains(&"forged"), "{sessions:?}");
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    let mut admin = upload(&relay, &org).await;
+    let mut employee = member(
+        &relay,
+        &org.employee.1,
+        org.id,
+        asking_for(&[org.id, org.employee_review]),
+    )
+    .await;
+    employee
+        .run_until(|c| c.in_sync(org.id) && c.in_sync(org.employee_review))
+        .await;
+
+    // The admin removes the employee's device; the relay hears the signed statement.
+    let url = org.id.url();
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::RemoveDevice {
+                device: org.employee.1.public(),
+            },
+            now(),
+        )
+        .expect("remove");
+    {
+        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
+        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
+        doc.commit();
+    }
+    let effects = admin.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut admin.docs,
+    );
+    admin.apply(effects).await;
+    let removed_at = tokio::time::Instant::now();
+    let closed = admin
+        .serve_until(tokio::time::timeout(Duration::from_secs(5), async {
+            use futures_util::StreamExt;
+            loop {
+                match employee.socket.next().await {
+                    Some(Ok(_)) => continue,
+                    _ => return,
+                }
+            }
+        }))
+        .await;
+    assert!(closed.is_ok(), "the removed device's connection was closed");
+    assert!(
+        removed_at.elapsed() < Duration::from_secs(2),
+        "within a second or so: {:?}",
+        removed_at.elapsed()
+    );
+    assert_eq!(
+        prove(&relay, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "a new connection of the removed device is refused"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn an_invited_device_gets_the_workspace_by_its_invitation_and_only_that() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    let url = org.id.url();
+    let newcomer = person(&mut org.workspace, "Nia Newcomer");
+    let invitation = key();
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::Invite {
+                invitation: invitation.public(),
+                person: newcomer,
+                expires: now() + DAY,
+            },
+            now(),
+        )
+        .expect("invite");
+    let _admin = upload(&relay, &org).await;
+    let device = key();
+    let everything = [org.id, org.employee_review];
+    // Without the invitation: nothing.
+    let mut stranger = member(&relay, &device, org.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut stranger, &everything).await,
+        everything.to_vec()
+    );
+    // With it: the workspace (to accept in), nothing more.
+    let (peer, socket) = prove(&relay, &device, org.id, Some(&invitation))
+        .await
+        .expect("proven");
+    let mut invited = Client::over(socket, &peer, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut invited, &everything).await,
+        vec![org.employee_review]
+    );
+    // A forged invitation (a key nobody invited) opens nothing.
+    let (peer, socket) = prove(&relay, &key(), org.id, Some(&key()))
+        .await
+        .expect("proven");
+    let mut forger = Client::over(socket, &peer, asking_for(&[org.id])).await;
+    assert_eq!(outcome(&mut forger, &[org.id]).await, vec![org.id]);
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_workspace_nobody_has_claimed_syncs_as_before_and_a_new_document_is_its_maker_s() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    // An unclaimed workspace (an earlier build's): anyone syncs it, proven or not.
+    let id = DocumentId::random();
+    let mut doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, Workspace::default()).expect("reconcile");
+    doc.commit();
+    let mut old = Client::connect(
+        relay.address(),
+        "an-earlier-build",
+        HashMap::from([(id, doc)]),
+    )
+    .await;
+    old.run_until(|c| c.in_sync(id)).await;
+    let mut device = member(&relay, &key(), id, asking_for(&[id])).await;
+    assert_eq!(outcome(&mut device, &[id]).await, vec![]);
+
+    // In a claimed workspace, a document it does not list (coaching notes) is the person's
+    // whose device first synced it, and nobody else's.
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    let notes = DocumentId::random();
+    let mut manager = member(&relay, &org.manager.1, org.id, HashMap::new()).await;
+    manager.edit(notes, "Eve: ready for more").await;
+    manager.run_until(|c| c.in_sync(notes)).await;
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[notes])).await;
+    assert_eq!(outcome(&mut employee, &[notes]).await, vec![notes]);
+    relay.stop().await.expect("the relay stops cleanly");
+}
