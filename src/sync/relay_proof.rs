@@ -99,6 +99,13 @@ pub fn is_proven_peer_id(peer: &str) -> bool {
     peer.starts_with(PEER_PREFIX)
 }
 
+/// Whether the relay at `url` (`ws://host:port/…`) is on `host` (a page's `host:port`).
+pub fn same_host(url: &str, host: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    !host.is_empty() && authority.eq_ignore_ascii_case(host)
+}
+
 impl RelayProof {
     /// Signs `challenge` for joining as `peer` to sync `workspace`.
     pub fn sign(
@@ -241,6 +248,18 @@ mod tests {
             held.key = DeviceSecret::from_seed([4; 32]).public();
         }
         assert_eq!(proof.check(), Err(ProofError::BadInvitationSignature));
+    }
+
+    #[test]
+    fn a_relay_is_this_site_s_only_on_the_same_host_and_port() {
+        assert!(same_host("ws://127.0.0.1:8080/sync", "127.0.0.1:8080"));
+        assert!(same_host(
+            "wss://plans.example/sub/sync?token=x",
+            "plans.example"
+        ));
+        assert!(!same_host("ws://127.0.0.1:9090/sync", "127.0.0.1:8080"));
+        assert!(!same_host("wss://relay.example/sync", "plans.example"));
+        assert!(!same_host("ws://127.0.0.1:8080/sync", ""));
     }
 
     #[test]

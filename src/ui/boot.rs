@@ -112,11 +112,20 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
     sync.device_name.set(name.clone());
     // The client runs with no relay too: devices linked directly sync through it.
     // The device proves its key to the relay (and an invitation it holds, so a relay
-    // that enforces the rules lets it fetch the workspace it is invited to).
+    // that enforces the rules lets it fetch the workspace it is invited to). Only to the
+    // relay of this site: the page may not fetch a challenge from another (its content
+    // security policy), and a peer id that names a key is refused without a proof.
+    let this_site = relay_url.as_deref().is_none_or(|url| {
+        let page = web_sys::window()
+            .and_then(|w| w.location().host().ok())
+            .unwrap_or_default();
+        crate::sync::relay_proof::same_host(url, &page)
+    });
     let keys = identity
         .secret
         .as_ref()
         .ok()
+        .filter(|_| this_site)
         .map(|device| crate::sync::DeviceKeys {
             device: device.clone(),
             invitation: identity.pending.clone(),
