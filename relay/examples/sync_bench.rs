@@ -1,11 +1,14 @@
 //! Sync timings for `cargo xtask bench`, printed as figures (never asserted):
 //!
 //! - edit on one client to the change applied on another, with 1, 10 and 50 clients
-//!   editing one document at once, through our relay and through the JavaScript
-//!   reference server, with the ratio;
+//!   editing one document at once, through our relay (with clients that prove nothing,
+//!   and again with every client a member's device proving its key in a claimed
+//!   workspace, so the relay checks the rules) and through the JavaScript reference
+//!   server, with the ratio;
 //! - the relay's memory and CPU with 10,000 idle connections, and with 1,000 documents
 //!   synced;
-//! - the first sync of a 500-document workspace to an empty client.
+//! - the first sync of a 500-document workspace to an empty client, without and with
+//!   the rules checked.
 //!
 //! The clients are Throughline's sync engine over WebSockets, in this process; the relay
 //! and the reference server run as processes of their own so their memory and CPU can be
@@ -24,8 +27,10 @@ use std::time::{Duration, Instant};
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use futures_util::{SinkExt, StreamExt};
+use throughline::model::identity::{acceptance_message, Act, DeviceSecret, Purpose};
+use throughline::model::{DocumentUrl, Person, PersonId, PlanEntry, Workspace};
 use throughline::store::DocumentId;
-use throughline::sync::{Effect, Engine, Event, PeerMetadata};
+use throughline::sync::{relay_proof, Effect, Engine, Event, PeerMetadata};
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -45,12 +50,43 @@ impl Peer {
     async fn connect(
         url: &str,
         name: String,
+        docs: HashMap<DocumentId, AutoCommit>,
+        applied: Option<mpsc::UnboundedSender<(DocumentId, AutoCommit)>>,
+        in_sync: Option<mpsc::UnboundedSender<DocumentId>>,
+    ) -> Result<Peer, Error> {
+        Self::connect_as(url, Who::Named(name), docs, applied, in_sync).await
+    }
+
+    async fn connect_as(
+        url: &str,
+        who: Who<'_>,
         mut docs: HashMap<DocumentId, AutoCommit>,
         applied: Option<mpsc::UnboundedSender<(DocumentId, AutoCommit)>>,
         in_sync: Option<mpsc::UnboundedSender<DocumentId>>,
     ) -> Result<Peer, Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request()?;
+        let name = match who {
+            Who::Named(name) => name,
+            // As the app does: a fresh challenge, signed, offered as a subprotocol.
+            Who::Proven(device, workspace) => {
+                let peer = relay_proof::peer_id_for(&device.public());
+                let proof = relay_proof::RelayProof::sign(
+                    &challenge(url).await?,
+                    &peer,
+                    &workspace,
+                    device,
+                    None,
+                );
+                request.headers_mut().insert(
+                    "Sec-WebSocket-Protocol",
+                    format!("{}, {}", relay_proof::SYNC_PROTOCOL, proof.to_protocol()).parse()?,
+                );
+                peer.as_str().to_owned()
+            }
+        };
         // Without Nagle's algorithm, as browsers open WebSockets.
-        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true).await?;
         let (mut sink, mut stream) = socket.split();
         let (edits, mut to_edit) = mpsc::unbounded_channel::<(DocumentId, String, u64)>();
         let mut engine = Engine::new(name.into(), PeerMetadata::default());
@@ -115,6 +151,115 @@ impl Peer {
     }
 }
 
+/// Who a client is: a name (a peer that proves nothing, as an earlier build), or a
+/// device key proven for a workspace (the relay then checks the rules on every document).
+enum Who<'a> {
+    Named(String),
+    Proven(&'a DeviceSecret, DocumentId),
+}
+
+/// A challenge from the relay at the `/sync` address `url`.
+async fn challenge(url: &str) -> Result<String, Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = url
+        .strip_prefix("ws://")
+        .and_then(|rest| rest.split('/').next())
+        .ok_or("not a ws:// address")?;
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    stream
+        .write_all(b"GET /sync/challenge HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    let (_, body) = response.split_once("\r\n\r\n").ok_or("no body")?;
+    Ok(body.trim().to_owned())
+}
+
+/// A claimed workspace whose members are `members` (one device each), listing `plans`:
+/// what the relay checks every document against when the clients prove their keys.
+struct Claimed {
+    id: DocumentId,
+    document: AutoCommit,
+    founder: DeviceSecret,
+    members: Vec<DeviceSecret>,
+}
+
+impl Claimed {
+    fn new(members: usize, plans: &[DocumentId]) -> Result<Claimed, Error> {
+        let id = DocumentId::random();
+        let url = id.url();
+        let now = 1_800_000_000_000;
+        let mut workspace = Workspace::default();
+        let founder_person = PersonId::random();
+        workspace
+            .people
+            .insert(founder_person.clone(), Person::default());
+        let founder = DeviceSecret::generate()?;
+        workspace.claim_as_founder(&url, &founder, &founder_person, now)?;
+        let mut devices = Vec::new();
+        for _ in 0..members {
+            let person = PersonId::random();
+            workspace.people.insert(person.clone(), Person::default());
+            let device = DeviceSecret::generate()?;
+            let invitation = DeviceSecret::generate()?;
+            let root = founder.public();
+            workspace.sign(
+                &url,
+                &founder,
+                Some(&root),
+                Act::Invite {
+                    invitation: invitation.public(),
+                    person,
+                    expires: i64::MAX,
+                },
+                now,
+            )?;
+            let accept = Act::Accept {
+                invitation: invitation.public(),
+                proof: invitation.sign(
+                    Purpose::Acceptance,
+                    &acceptance_message(&url, &device.public()),
+                ),
+            };
+            workspace.sign(&url, &device, Some(&root), accept, now)?;
+            devices.push(device);
+        }
+        for plan in plans {
+            workspace
+                .plans
+                .insert(DocumentUrl::from(*plan), PlanEntry::default());
+        }
+        let mut document = AutoCommit::new();
+        autosurgeon::reconcile(&mut document, &workspace)?;
+        document.commit();
+        Ok(Claimed {
+            id,
+            document,
+            founder,
+            members: devices,
+        })
+    }
+
+    /// The founder's device puts the workspace on the relay (and keeps it there).
+    async fn upload(&self, url: &str) -> Result<Peer, Error> {
+        let (synced_tx, mut synced) = mpsc::unbounded_channel();
+        let peer = Peer::connect_as(
+            url,
+            Who::Proven(&self.founder, self.id),
+            HashMap::from([(self.id, self.document.clone())]),
+            None,
+            Some(synced_tx),
+        )
+        .await?;
+        tokio::time::timeout(Duration::from_secs(30), synced.recv()).await?;
+        Ok(peer)
+    }
+
+    fn who(&self, member: usize) -> Who<'_> {
+        Who::Proven(&self.members[member], self.id)
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -125,22 +270,38 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// `editors` clients edit one document at once, each every `every`, for `run`; one more
 /// client watches. Returns the edit-to-applied latencies at the watcher, in ms, sorted.
+/// With `checked`, every client is a member's device proving its key, and the document
+/// is a plan of a claimed workspace: the relay decides on each through the rules.
 async fn edit_latency(
     url: &str,
     editors: usize,
     every: Duration,
     run: Duration,
+    checked: bool,
 ) -> Result<Vec<f64>, Error> {
     let document = DocumentId::random();
     let mut first = AutoCommit::new();
     first.put(ROOT, "title", "shared")?;
     first.commit();
+    let claimed = if checked {
+        Some(Claimed::new(editors + 1, &[document])?)
+    } else {
+        None
+    };
+    let _founder = match &claimed {
+        Some(claimed) => Some(claimed.upload(url).await?),
+        None => None,
+    };
+    let who = |i: usize, name: String| match &claimed {
+        Some(claimed) => claimed.who(i),
+        None => Who::Named(name),
+    };
     let sent: Sent = Arc::default();
     let (applied_tx, mut applied) = mpsc::unbounded_channel();
     let (synced_tx, mut synced) = mpsc::unbounded_channel();
-    let _watcher = Peer::connect(
+    let _watcher = Peer::connect_as(
         url,
-        "watcher".into(),
+        who(editors, "watcher".into()),
         HashMap::from([(document, first.fork())]),
         Some(applied_tx),
         Some(synced_tx),
@@ -150,9 +311,9 @@ async fn edit_latency(
     let mut peers = Vec::new();
     for i in 0..editors {
         peers.push(
-            Peer::connect(
+            Peer::connect_as(
                 url,
-                format!("editor-{i}"),
+                who(i, format!("editor-{i}")),
                 HashMap::from([(document, first.fork())]),
                 None,
                 None,
@@ -471,14 +632,21 @@ async fn main() -> Result<(), Error> {
     println!("(each editor makes one change a second; the clients run in this process, on the same cores)");
     for editors in only.clone().unwrap_or_else(|| vec![1, 10, 50]) {
         let relay = Server::relay(relay_binary).await?;
-        let ours = edit_latency(&relay.url, editors, every, run).await?;
+        let ours = edit_latency(&relay.url, editors, every, run, false).await?;
+        drop(relay);
+        let relay = Server::relay(relay_binary).await?;
+        let checked = edit_latency(&relay.url, editors, every, run, true).await?;
         drop(relay);
         let reference = Server::reference(reference_script).await?;
-        let theirs = edit_latency(&reference.url, editors, every, run).await?;
+        let theirs = edit_latency(&reference.url, editors, every, run, false).await?;
         drop(reference);
         print_latency(
             &format!("edit to applied on another client, {editors} editors, our relay"),
             &ours,
+        );
+        print_latency(
+            "  … the same with every client proving its key in a claimed workspace (rules checked)",
+            &checked,
         );
         print_latency(
             "  … the same through the JavaScript reference server",
@@ -569,6 +737,44 @@ async fn main() -> Result<(), Error> {
     }
     println!(
         "first sync of a 500-document workspace to an empty client (about 2 KB each): {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    drop(relay);
+
+    // The same, the 500 documents plans of a claimed workspace and both clients proving
+    // their keys: the relay decides on each document for each.
+    let relay = Server::relay(relay_binary).await?;
+    let docs: HashMap<DocumentId, AutoCommit> = (0..500)
+        .map(|i| (DocumentId::random(), document_of(2_000, i)))
+        .collect();
+    let ids: Vec<DocumentId> = docs.keys().copied().collect();
+    let claimed = Claimed::new(2, &ids)?;
+    let _founder = claimed.upload(&relay.url).await?;
+    let (synced_tx, mut synced) = mpsc::unbounded_channel();
+    let _uploader =
+        Peer::connect_as(&relay.url, claimed.who(0), docs, None, Some(synced_tx)).await?;
+    for _ in 0..ids.len() {
+        tokio::time::timeout(Duration::from_secs(120), synced.recv())
+            .await?
+            .ok_or("closed")?;
+    }
+    let (applied_tx, mut applied) = mpsc::unbounded_channel();
+    let started = Instant::now();
+    let empty: HashMap<DocumentId, AutoCommit> =
+        ids.iter().map(|id| (*id, AutoCommit::new())).collect();
+    let _reader =
+        Peer::connect_as(&relay.url, claimed.who(1), empty, Some(applied_tx), None).await?;
+    let mut arrived = std::collections::HashSet::new();
+    while arrived.len() < ids.len() {
+        let (id, doc) = tokio::time::timeout(Duration::from_secs(120), applied.recv())
+            .await?
+            .ok_or("closed")?;
+        if doc.get(ROOT, "assessment").ok().flatten().is_some() {
+            arrived.insert(id);
+        }
+    }
+    println!(
+        "  … the same with both clients proving their keys in a claimed workspace listing the 500 (rules checked): {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
     drop(relay);
