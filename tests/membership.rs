@@ -869,3 +869,117 @@ fn a_withdrawn_invitation_binds_nobody_and_only_an_admin_or_its_maker_withdraws_
     );
     assert_eq!(org.membership().person_of(&device.public()), None);
 }
+
+#[test]
+fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_and_on_a_link() {
+    use throughline::model::listing::{Listed, Listing};
+    use throughline::model::review::{CheckInEntry, ReviewCycle};
+    use throughline::model::{DocumentId, DocumentUrl, ItemId};
+    use throughline::sync::link_scope::scope_of;
+    use throughline::sync::pairing::Shares;
+    use throughline::sync::{LinkRights, Scope};
+
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, maria_device) = org.join("Maria");
+    let (ana, ana_device) = org.join("Ana");
+    let (ben, ben_device) = org.join("Ben");
+    let (_, skip_device) = org.join("Sam");
+    let sam = org
+        .membership()
+        .person_of(&skip_device.public())
+        .cloned()
+        .expect("Sam");
+    for (person, manager) in [(&ana, &maria), (&ben, &maria), (&maria, &sam)] {
+        org.sign(
+            &root,
+            Act::SetManager {
+                person: person.clone(),
+                manager: Some(manager.clone()),
+            },
+        )
+        .expect("line");
+    }
+    let (ana_review, ben_review, series, plan) = (
+        DocumentId::random(),
+        DocumentId::random(),
+        DocumentId::random(),
+        DocumentId::random(),
+    );
+    let mut cycle = ReviewCycle::default();
+    cycle
+        .reviews
+        .insert(ana.clone(), DocumentUrl::from(ana_review));
+    cycle
+        .reviews
+        .insert(ben.clone(), DocumentUrl::from(ben_review));
+    org.workspace.cycles.insert(ItemId::random(), cycle);
+    org.workspace.check_ins.insert(
+        DocumentUrl::from(series),
+        CheckInEntry {
+            manager: maria.clone(),
+            employee: ana.clone(),
+        },
+    );
+    org.workspace
+        .plans
+        .insert(DocumentUrl::from(plan), Default::default());
+    let listing = Listing::of(&org.workspace);
+    assert!(
+        matches!(listing.get(&ana_review), Some(Listed::Review { employee, .. }) if *employee == ana)
+    );
+    let m = org.membership();
+    let access = |device: &DeviceSecret| Access::of_device(&m, &device.public());
+
+    // Ana: her review, her series, the plan; not Ben's review.
+    let as_ana = access(&ana_device);
+    let holds = |a: &Access, d: &DocumentId| listing.get(d).is_some_and(|l| a.may_hold(l));
+    assert!(holds(&as_ana, &ana_review) && holds(&as_ana, &series) && holds(&as_ana, &plan));
+    assert!(!holds(&as_ana, &ben_review));
+    // Maria changes both reviews; Sam, further up, reads them and changes neither.
+    let as_maria = access(&maria_device);
+    let as_sam = access(&skip_device);
+    for review in [&ana_review, &ben_review] {
+        let listed = listing.get(review).expect("listed");
+        assert!(as_maria.may_change(listed));
+        assert!(as_sam.may_hold(listed) && !as_sam.may_change(listed));
+    }
+    assert!(!holds(&as_sam, &series), "a series is its pair's only");
+
+    // On a direct link to Ana's device, a whole-workspace pairing carries exactly that.
+    let workspace_id = DocumentId::random();
+    let rights = LinkRights::of(&as_ana, workspace_id, &listing);
+    assert_eq!(
+        scope_of(&Shares::Workspace, rights.clone()),
+        Scope::Only([workspace_id, ana_review, series, plan].into())
+    );
+    // A pairing that names Ben's review carries nothing of it to her.
+    assert_eq!(
+        scope_of(&Shares::Documents(vec![ben_review, plan]), rights),
+        Scope::Only([plan].into())
+    );
+    // A device that is not a member, or was removed, gets nothing; with no rules yet,
+    // what is shared.
+    let stranger = Access::of_device(&m, &key().public());
+    assert_eq!(
+        LinkRights::of(&stranger, workspace_id, &listing),
+        LinkRights::Nothing
+    );
+    org.sign(
+        &root,
+        Act::RemoveDevice {
+            device: ben_device.public(),
+        },
+    )
+    .expect("remove");
+    let m = org.membership();
+    let as_removed = Access::of_device(&m, &ben_device.public());
+    assert_eq!(
+        LinkRights::of(&as_removed, workspace_id, &listing),
+        LinkRights::Nothing
+    );
+    assert_eq!(
+        LinkRights::of(&Access::unclaimed(None), workspace_id, &listing),
+        LinkRights::Everything
+    );
+}

@@ -206,3 +206,83 @@ fn a_candidate_named_by_multicast_dns_travels_as_its_uuid() {
     code.connection = connection;
     assert_eq!(PairingCode::decode(&code.encode(), NOW).unwrap(), code);
 }
+
+#[test]
+fn a_signed_code_names_the_device_that_made_it_and_a_tampered_one_is_refused() {
+    use throughline::model::identity::DeviceSecret;
+    let device = DeviceSecret::from_seed([3; 32]);
+    let offer = offer();
+    let text = offer.encode_signed(&device);
+    let (read, signer) = PairingCode::decode_signed(&text, NOW).expect("a signed code reads");
+    assert_eq!(read, offer);
+    assert_eq!(signer, Some(device.public()));
+    // An unsigned code reads too, naming nobody.
+    assert_eq!(
+        PairingCode::decode_signed(&offer.encode(), NOW).unwrap().1,
+        None
+    );
+    // Another code's signature moved onto this one (another fingerprint: another link)
+    // does not hold.
+    let mut other = offer.clone();
+    other.connection.fingerprint = [0x11; 32];
+    let theirs = other.encode_signed(&device);
+    let ours = offer.encode();
+    let signature_tail = {
+        let a = throughline_pairing_bytes(&theirs);
+        a[a.len() - 4 - 97..a.len() - 4].to_vec()
+    };
+    let mut forged = throughline_pairing_bytes(&ours);
+    forged.truncate(forged.len() - 4);
+    forged.extend_from_slice(&signature_tail);
+    let forged = reencode(forged);
+    assert_eq!(
+        PairingCode::decode_signed(&forged, NOW).err(),
+        Some(PairingError::NotSignedByItsDevice)
+    );
+    // Signed, it still fits a QR code a tablet scans.
+    let qr = QrCode::of(&text).unwrap();
+    assert!(qr.version() <= 15, "version {}", qr.version());
+}
+
+/// The bytes of a code (base32 after `THL1`), checksum included.
+fn throughline_pairing_bytes(code: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in code["THL1".len()..].bytes() {
+        let value = ALPHABET.iter().position(|a| *a == c).expect("base32") as u32;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    out
+}
+
+/// A code from its bytes (checksum added again).
+fn reencode(mut bytes: Vec<u8>) -> String {
+    use sha2::Digest;
+    let check = sha2::Sha256::digest(&bytes);
+    bytes.extend_from_slice(&check[..4]);
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::from("THL1");
+    let mut bits = 0u32;
+    let mut count = 0;
+    for byte in bytes {
+        bits = (bits << 8) | u32::from(byte);
+        count += 8;
+        while count >= 5 {
+            count -= 5;
+            out.push(ALPHABET[((bits >> count) & 31) as usize] as char);
+        }
+        bits &= (1 << count) - 1;
+    }
+    if count > 0 {
+        out.push(ALPHABET[((bits << (5 - count)) & 31) as usize] as char);
+    }
+    out
+}

@@ -67,8 +67,11 @@ pub(super) const FIRST_LINK: ConnectionId = 1 << 40;
 pub(super) struct Client<S> {
     /// The relay's `/sync` address, when this device has a relay.
     pub(super) url: Option<String>,
-    /// The keys this device proves to the relay (`relay_proof`), when it has them.
+    /// The keys this device proves to the relay (`relay_proof`) and signs pairing codes
+    /// with, when it has them.
     pub(super) keys: Option<DeviceKeys>,
+    /// What a linked device's person may hold (`SyncClient::set_link_rules`).
+    pub(super) link_rules: RefCell<Option<super::direct_links::LinkRules>>,
     pub(super) engine: RefCell<Engine>,
     /// The workspace document: presence and introductions ride on it.
     pub(super) workspace: DocumentId,
@@ -174,6 +177,9 @@ impl PeerView {
 pub struct DeviceKeys {
     pub device: crate::model::identity::DeviceSecret,
     pub invitation: Option<crate::model::identity::DeviceSecret>,
+    /// Whether to prove the key to the relay (only to the relay of this site: the page
+    /// may not fetch another site's challenge). Pairing codes are signed in any case.
+    pub prove_to_relay: bool,
 }
 
 impl<S: Storage + 'static> SyncClient<S> {
@@ -189,12 +195,15 @@ impl<S: Storage + 'static> SyncClient<S> {
         on_status: impl Fn(&SyncStatus) + 'static,
     ) -> Self {
         let peer_id = match &keys {
-            Some(keys) => super::relay_proof::peer_id_for(&keys.device.public()),
-            None => PeerId::random(),
+            Some(keys) if keys.prove_to_relay => {
+                super::relay_proof::peer_id_for(&keys.device.public())
+            }
+            _ => PeerId::random(),
         };
         let client = Rc::new(Client {
             url,
             keys,
+            link_rules: RefCell::new(None),
             introductions: RefCell::new(Introductions::new(peer_id.clone())),
             introducing: Cell::new(true),
             engine: RefCell::new(Engine::new(peer_id, PeerMetadata::default())),

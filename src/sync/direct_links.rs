@@ -4,17 +4,19 @@
 //! ([`super::introduction`]). Each link is one more connection of the same engine,
 //! limited to what its pairing shares.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::rc::Rc;
 
 use super::client::{Client, SyncClient};
-use super::engine::{ConnectionId, Event, Scope};
+use super::engine::{ConnectionId, Event};
 use super::introduction::{Introduction, ANSWER_WAIT_MS};
+use super::link_scope::{scope_of, LinkRights};
 use super::pairing::{
     Connection, Kind, PairingCode, PairingError, Shares, WorkspaceTag, VALID_FOR_SECONDS,
 };
 use super::peer_link::PeerLink;
 use super::{Disconnected, PeerId};
+use crate::model::identity::DeviceKey;
 use crate::store::{DocumentId, Storage};
 
 /// How long a link answered by a person may wait for the other device to read the
@@ -33,11 +35,17 @@ pub enum LinkState {
     Closed(Disconnected),
 }
 
+/// Works out a linked device's rights from its key (none: it signed nothing).
+pub(super) type LinkRules = Box<dyn Fn(Option<&DeviceKey>) -> LinkRights>;
+
 /// One direct link, open or closed.
 pub(super) struct Direct {
     pub(super) link: Rc<PeerLink>,
     /// The name the other device gave itself.
     pub(super) name: String,
+    /// The key that signed the other device's pairing code (the device at the other end
+    /// of the link, since the code carries the link's fingerprint).
+    pub(super) device: Option<DeviceKey>,
     pub(super) shares: Shares,
     pub(super) state: LinkState,
     /// The other device's peer id, once its handshake is done.
@@ -78,13 +86,6 @@ fn random_pairing_id() -> [u8; 8] {
     id
 }
 
-fn scope_of(shares: &Shares) -> Scope {
-    match shares {
-        Shares::Workspace => Scope::AllButPrivate,
-        Shares::Documents(documents) => Scope::Only(documents.iter().copied().collect()),
-    }
-}
-
 impl<S: Storage + 'static> SyncClient<S> {
     /// Makes an offer that shares `shares`, for a person to show to another device.
     pub async fn make_offer(&self, shares: Shares) -> Result<PairingOffer, String> {
@@ -93,7 +94,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         let joins = matches!(shares, Shares::Workspace).then_some(self.client.workspace);
         let code = self.client.offer_code(shares, joins, connection);
         Ok(PairingOffer {
-            text: code.encode(),
+            text: self.client.encoded(&code),
             code,
             link: Rc::new(link),
         })
@@ -103,7 +104,8 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// other device's name. A code that is not an offer for this workspace, or has
     /// expired, is refused and nothing is kept.
     pub async fn answer_offer(&self, text: &str) -> Result<(String, String), String> {
-        let offer = PairingCode::decode(text, now_seconds()).map_err(|e| e.to_string())?;
+        let (offer, signer) =
+            PairingCode::decode_signed(text, now_seconds()).map_err(|e| e.to_string())?;
         offer
             .check_offer_for(&self.client.workspace)
             .map_err(|e| e.to_string())?;
@@ -112,23 +114,26 @@ impl<S: Storage + 'static> SyncClient<S> {
         self.client.add_link(
             Rc::new(link),
             offer.device.clone(),
+            signer,
             offer.shares,
             false,
             ANSWER_READ_MS,
         );
-        Ok((answer.encode(), offer.device))
+        Ok((self.client.encoded(&answer), offer.device))
     }
 
     /// Completes `offer` with the other device's answer: the link opens. An answer to
     /// another offer, or an expired one, is refused and the offer still stands.
     pub async fn complete_offer(&self, offer: &PairingOffer, text: &str) -> Result<String, String> {
-        let answer = PairingCode::decode(text, now_seconds()).map_err(|e| e.to_string())?;
+        let (answer, signer) =
+            PairingCode::decode_signed(text, now_seconds()).map_err(|e| e.to_string())?;
         answer
             .check_answers(&offer.code)
             .map_err(|e| e.to_string())?;
         let key = self.client.add_link(
             Rc::clone(&offer.link),
             answer.device.clone(),
+            signer,
             offer.code.shares.clone(),
             true,
             OPEN_WAIT_MS,
@@ -149,6 +154,55 @@ impl<S: Storage + 'static> SyncClient<S> {
         match offer.check_offer_for(&self.client.workspace) {
             Err(PairingError::OtherWorkspace) => offer.joins,
             _ => None,
+        }
+    }
+
+    /// How to work out what a linked device's person may hold. Each link carries only
+    /// that (and only what its pairing shares); call [`SyncClient::rules_changed`] when
+    /// the rules may have changed.
+    pub fn set_link_rules(&self, rules: impl Fn(Option<&DeviceKey>) -> LinkRights + 'static) {
+        *self.client.link_rules.borrow_mut() = Some(Box::new(rules));
+        self.rules_changed();
+    }
+
+    /// Works out again what each link carries (someone removed, a review listed): a
+    /// document no longer allowed stops travelling at once; one newly allowed is offered.
+    pub fn rules_changed(&self) {
+        let client = &self.client;
+        let links: Vec<(ConnectionId, Shares, Option<DeviceKey>)> = client
+            .links
+            .borrow()
+            .iter()
+            .filter(|(_, d)| !matches!(d.state, LinkState::Closed(_)))
+            .map(|(key, d)| (*key, d.shares.clone(), d.device))
+            .collect();
+        let mut newly: BTreeSet<DocumentId> = BTreeSet::new();
+        for (connection, shares, device) in links {
+            let scope = scope_of(&shares, client.rights_of(device.as_ref()));
+            let before = client.engine.borrow().scope(connection);
+            if before.as_ref() == Some(&scope) {
+                continue;
+            }
+            let documents: Vec<DocumentId> = client.documents.borrow().keys().copied().collect();
+            {
+                let engine = client.engine.borrow();
+                let carried_before: BTreeSet<DocumentId> = documents
+                    .iter()
+                    .filter(|d| engine.carries(connection, d))
+                    .copied()
+                    .collect();
+                drop(engine);
+                client.engine.borrow_mut().set_scope(connection, scope);
+                let engine = client.engine.borrow();
+                newly.extend(
+                    documents
+                        .iter()
+                        .filter(|d| engine.carries(connection, d) && !carried_before.contains(d)),
+                );
+            }
+        }
+        for document in newly {
+            client.event(Event::Changed { document });
         }
     }
 
@@ -176,6 +230,23 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
+    /// A code as text, signed by this device's key when it has one.
+    fn encoded(&self, code: &PairingCode) -> String {
+        match &self.keys {
+            Some(keys) => code.encode_signed(&keys.device),
+            None => code.encode(),
+        }
+    }
+
+    /// What the person of the device with `key` may hold (everything while no rules
+    /// are set).
+    pub(super) fn rights_of(&self, key: Option<&DeviceKey>) -> LinkRights {
+        match &*self.link_rules.borrow() {
+            Some(rules) => rules(key),
+            None => LinkRights::Everything,
+        }
+    }
+
     /// This device's offer, sharing `shares`.
     fn offer_code(
         &self,
@@ -213,6 +284,7 @@ impl<S: Storage + 'static> Client<S> {
         self: &Rc<Self>,
         link: Rc<PeerLink>,
         name: String,
+        device: Option<DeviceKey>,
         shares: Shares,
         offered: bool,
         wait_ms: u32,
@@ -239,9 +311,8 @@ impl<S: Storage + 'static> Client<S> {
                 wait_ms as i32,
             );
         }
-        self.engine
-            .borrow_mut()
-            .set_scope(connection, scope_of(&shares));
+        let scope = scope_of(&shares, self.rights_of(device.as_ref()));
+        self.engine.borrow_mut().set_scope(connection, scope);
         let weak = Rc::downgrade(self);
         link.on_open(move |()| {
             if let Some(client) = weak.upgrade() {
@@ -270,6 +341,7 @@ impl<S: Storage + 'static> Client<S> {
             Direct {
                 link,
                 name,
+                device,
                 shares,
                 state: LinkState::Connecting,
                 peer: None,
@@ -378,7 +450,7 @@ impl<S: Storage + 'static> Client<S> {
         let code = self.offer_code(Shares::Workspace, None, connection);
         let message = Introduction {
             to: to.clone(),
-            code: code.encode(),
+            code: self.encoded(&code),
         };
         self.offers.borrow_mut().push(PendingOffer {
             to,
@@ -395,8 +467,8 @@ impl<S: Storage + 'static> Client<S> {
     /// Acts on an introduction addressed to this device: answers an offer, or completes
     /// this device's offer with its answer.
     async fn introduced(self: Rc<Self>, from: PeerId, text: String) {
-        let code = match PairingCode::decode(&text, now_seconds()) {
-            Ok(code) => code,
+        let (code, signer) = match PairingCode::decode_signed(&text, now_seconds()) {
+            Ok(read) => read,
             Err(error) => {
                 web_sys::console::warn_1(&format!("an introduction was refused: {error}").into());
                 return;
@@ -418,13 +490,14 @@ impl<S: Storage + 'static> Client<S> {
                 self.add_link(
                     Rc::new(link),
                     code.device,
+                    signer,
                     Shares::Workspace,
                     false,
                     OPEN_WAIT_MS,
                 );
                 let message = Introduction {
                     to: from,
-                    code: answer.encode(),
+                    code: self.encoded(&answer),
                 };
                 let workspace = self.workspace;
                 self.event(Event::Broadcast {
@@ -447,6 +520,7 @@ impl<S: Storage + 'static> Client<S> {
                 let key = self.add_link(
                     Rc::clone(&pending.link),
                     code.device.clone(),
+                    signer,
                     Shares::Workspace,
                     true,
                     OPEN_WAIT_MS,

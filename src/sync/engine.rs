@@ -188,6 +188,11 @@ impl Engine {
         self.scopes.insert(connection, scope);
     }
 
+    /// What `connection` is limited to, if anything.
+    pub fn scope(&self, connection: ConnectionId) -> Option<Scope> {
+        self.scopes.get(&connection).cloned()
+    }
+
     /// Marks `document` as private: it travels only on connections that carry
     /// everything (to this person's own relay), never on a whole-workspace pairing.
     pub fn keep_private(&mut self, document: DocumentId) {

@@ -22,6 +22,7 @@ mod disconnected;
 mod engine;
 mod introduction;
 mod known_devices;
+pub mod link_scope;
 mod message;
 #[cfg(target_arch = "wasm32")]
 mod other_tabs;
@@ -51,6 +52,7 @@ pub use engine::{
 };
 pub use introduction::{Introduction, Introductions, MAX_INTRODUCED_LINKS};
 pub use known_devices::{KnownDevice, KnownDevices};
+pub use link_scope::LinkRights;
 pub use message::{Message, MessageError, PeerMetadata};
 pub use peer_id::PeerId;
 pub use presence::Presence;

@@ -38,6 +38,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::model::identity::{DeviceKey, DeviceSecret, Purpose, Signature};
+
 /// Where a device can be reached: an address, or (what browsers show by default, to
 /// keep the address private) a multicast-DNS name, a random UUID under `.local` that the
 /// local network resolves.
@@ -102,6 +104,8 @@ use crate::store::DocumentId;
 /// How long an offer or answer may be used after it was made, in seconds.
 pub const VALID_FOR_SECONDS: u64 = 10 * 60;
 const PREFIX: &str = "THL1";
+/// Marks the device key and signature at the end of a signed code.
+const SIGNED: u8 = b'S';
 const VERSION: u8 = 1;
 /// Longest device name carried, in bytes.
 const MAX_NAME: usize = 60;
@@ -208,6 +212,8 @@ pub enum PairingError {
     OtherWorkspace,
     #[error("an answer was expected here, not an offer (or the other way round)")]
     WrongKind,
+    #[error("this pairing code's signature does not hold; make a new one on the other device")]
+    NotSignedByItsDevice,
     #[error("the session description lacks {0}")]
     Sdp(&'static str),
 }
@@ -215,6 +221,31 @@ pub enum PairingError {
 impl PairingCode {
     /// The code as text: `THL1` and base32.
     pub fn encode(&self) -> String {
+        finish(self.content())
+    }
+
+    /// The code signed by `device`: whoever reads it knows which device key made it,
+    /// and since the code carries the DTLS fingerprint of the link, which device is at
+    /// the other end of the link (96 bytes more).
+    pub fn encode_signed(&self, device: &DeviceSecret) -> String {
+        let mut bytes = self.content();
+        let signature = device.sign(Purpose::Link, &bytes);
+        bytes.push(SIGNED);
+        bytes.extend_from_slice(device.public().as_bytes());
+        bytes.extend_from_slice(signature.as_bytes());
+        finish(bytes)
+    }
+
+    /// Reads a code and the device that signed it, if it is signed (a signature that
+    /// does not hold refuses the code).
+    pub fn decode_signed(
+        text: &str,
+        now: u64,
+    ) -> Result<(PairingCode, Option<DeviceKey>), PairingError> {
+        Self::read(text, now)
+    }
+
+    fn content(&self) -> Vec<u8> {
         let mut bytes = vec![VERSION, matches!(self.kind, Kind::Answer) as u8];
         bytes.extend_from_slice(&self.pairing);
         bytes.extend_from_slice(&(self.created_at as u32).to_be_bytes());
@@ -261,14 +292,16 @@ impl PairingCode {
             }
             bytes.extend_from_slice(&candidate.port.to_be_bytes());
         }
-        let check = checksum(&bytes);
-        bytes.extend_from_slice(&check);
-        format!("{PREFIX}{}", base32(&bytes))
+        bytes
     }
 
     /// Reads a code (spaces, dashes and case ignored), refusing one that is expired at
-    /// `now` (seconds since 1970).
+    /// `now` (seconds since 1970), or signed with a signature that does not hold.
     pub fn decode(text: &str, now: u64) -> Result<PairingCode, PairingError> {
+        Self::read(text, now).map(|(code, _)| code)
+    }
+
+    fn read(text: &str, now: u64) -> Result<(PairingCode, Option<DeviceKey>), PairingError> {
         let cleaned: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -343,29 +376,46 @@ impl PairingCode {
             let port = u16::from_be_bytes(r.array()?);
             candidates.push(Candidate { host, port });
         }
-        if !r.0.is_empty() {
-            return Err(PairingError::Damaged);
-        }
+        let signed_part = &content[..content.len() - r.0.len()];
+        let signer = match r.0 {
+            [] => None,
+            [SIGNED, rest @ ..] if rest.len() == 32 + 64 => {
+                let (key, signature) = rest.split_at(32);
+                let mut key_bytes = [0u8; 32];
+                key_bytes.copy_from_slice(key);
+                let key = DeviceKey::from_bytes(key_bytes).map_err(|_| PairingError::Damaged)?;
+                let mut bytes = [0u8; 64];
+                bytes.copy_from_slice(signature);
+                if !key.verifies(Purpose::Link, signed_part, &Signature::from_bytes(bytes)) {
+                    return Err(PairingError::NotSignedByItsDevice);
+                }
+                Some(key)
+            }
+            _ => return Err(PairingError::Damaged),
+        };
         // A code made in the future (a clock set wrong) is accepted within the window.
         if now.abs_diff(created_at) > VALID_FOR_SECONDS {
             return Err(PairingError::Expired);
         }
-        Ok(PairingCode {
-            kind,
-            pairing,
-            created_at,
-            device,
-            workspace,
-            shares,
-            joins,
-            connection: Connection {
-                ufrag,
-                pwd,
-                fingerprint,
-                setup,
-                candidates,
+        Ok((
+            PairingCode {
+                kind,
+                pairing,
+                created_at,
+                device,
+                workspace,
+                shares,
+                joins,
+                connection: Connection {
+                    ufrag,
+                    pwd,
+                    fingerprint,
+                    setup,
+                    candidates,
+                },
             },
-        })
+            signer,
+        ))
     }
 
     /// Checks that `self` is the answer to `offer`.
@@ -389,6 +439,13 @@ impl PairingCode {
         }
         Ok(())
     }
+}
+
+/// Adds the checksum and writes the code as text.
+fn finish(mut bytes: Vec<u8>) -> String {
+    let check = checksum(&bytes);
+    bytes.extend_from_slice(&check);
+    format!("{PREFIX}{}", base32(&bytes))
 }
 
 impl Connection {

@@ -34,7 +34,7 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
         return;
     }
     client.set_status(SyncStatus::Connecting);
-    let Some(keys) = client.keys.clone() else {
+    let Some(keys) = client.keys.clone().filter(|keys| keys.prove_to_relay) else {
         open(client, url, connection, None);
         return;
     };

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
             provide_context(state);
             let identity = crate::ui::IdentityState::new(state, *identity);
             provide_context(identity);
+            sync.follow_link_rules(state, identity);
             provide_context(PlansState::new(state, sync));
             provide_context(crate::ui::ReviewsState::new(state, sync, identity.access));
             view! { <AppShell /> }.into_any()

@@ -125,10 +125,10 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
         .secret
         .as_ref()
         .ok()
-        .filter(|_| this_site)
         .map(|device| crate::sync::DeviceKeys {
             device: device.clone(),
             invitation: identity.pending.clone(),
+            prove_to_relay: this_site,
         });
     let started = SyncClient::start(relay_url, handle.clone(), name, keys, move |status| {
         writers.status.set(Some(status.clone()));

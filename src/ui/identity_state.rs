@@ -196,6 +196,28 @@ impl IdentityState {
         self.worked.with(|w| read(w.membership.as_ref()))
     }
 
+    /// What the person of the device with `key` may hold, for a direct link to it: the
+    /// workspace and what it lists that the signed rules let that person hold; nothing
+    /// for a device that is not a member or signed nothing; everything while the
+    /// workspace has no rules. (Untracked: the sync client asks it outside any view.)
+    pub fn link_rights(&self, key: Option<&DeviceKey>) -> crate::sync::LinkRights {
+        use crate::sync::LinkRights;
+        let Ok(workspace) = crate::store::DocumentId::from_url(self.state.url()) else {
+            return LinkRights::Nothing;
+        };
+        self.worked.with_untracked(|w| match (&w.membership, key) {
+            (None, _) => LinkRights::Everything,
+            (Some(_), None) => LinkRights::Nothing,
+            (Some(membership), Some(key)) => self.state.workspace.with_untracked(|ws| {
+                LinkRights::of(
+                    &Access::of_device(membership, key),
+                    workspace,
+                    &crate::model::listing::Listing::of(ws),
+                )
+            }),
+        })
+    }
+
     /// The root this device trusts.
     pub fn root(&self) -> Option<DeviceKey> {
         self.pinned.get()

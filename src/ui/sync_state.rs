@@ -180,6 +180,28 @@ impl SyncState {
         });
     }
 
+    /// Direct links carry only what the linked device's person may hold under the
+    /// signed rules (`IdentityState::link_rights`), worked out again whenever the rules
+    /// or the workspace's lists change.
+    pub fn follow_link_rules(
+        &self,
+        state: crate::ui::WorkspaceState,
+        identity: crate::ui::IdentityState,
+    ) {
+        let Ok(client) = self.client() else {
+            return;
+        };
+        client.set_link_rules(move |key| identity.link_rights(key));
+        let sync = *self;
+        Effect::new(move |_| {
+            identity.access.track();
+            state.workspace.track();
+            if let Ok(client) = sync.client() {
+                client.rules_changed();
+            }
+        });
+    }
+
     /// The client, to call across an await (it is a handle).
     fn client(&self) -> Result<SyncClient<Rc<BrowserStorage>>, String> {
         self.client

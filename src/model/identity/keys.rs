@@ -28,6 +28,8 @@ pub enum Purpose {
     SignOff,
     /// A relay's (or a peer's) challenge, answered to prove the device holds its key.
     Challenge,
+    /// A pairing code for a direct link, signed by the device that made it.
+    Link,
 }
 
 impl Purpose {
@@ -37,6 +39,7 @@ impl Purpose {
             Self::Acceptance => b"throughline acceptance v1\0",
             Self::SignOff => b"throughline sign-off v1\0",
             Self::Challenge => b"throughline challenge v1\0",
+            Self::Link => b"throughline link v1\0",
         }
     }
 
@@ -78,6 +81,13 @@ impl DeviceKey {
 
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// The key these 32 bytes are, if they are a public key.
+    pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, KeyError> {
+        ed25519_compact::PublicKey::from_slice(&bytes)
+            .map_err(|_| KeyError::NotAKey(bs58::encode(bytes).into_string()))?;
+        Ok(Self(bytes))
     }
 
     /// A short form for people comparing two screens (the first eight characters).

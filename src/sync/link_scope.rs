@@ -1,0 +1,77 @@
+//! What a direct link carries: what its pairing shares, and of that only what the other
+//! device's person may hold under the workspace's signed rules. The other device is known
+//! by the key that signed its pairing code (`PairingCode::encode_signed`): the code
+//! carries the link's DTLS fingerprint, so the signer is the device at the other end.
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use throughline::store::DocumentId;
+//! use throughline::sync::pairing::Shares;
+//! use throughline::sync::{link_scope::scope_of, LinkRights, Scope};
+//! let review = DocumentId::random();
+//! // Nobody has claimed the workspace: what the pairing shares.
+//! assert_eq!(scope_of(&Shares::Workspace, LinkRights::Everything), Scope::AllButPrivate);
+//! // A device that is not a member gets nothing, whatever was shared.
+//! assert_eq!(
+//!     scope_of(&Shares::Documents(vec![review]), LinkRights::Nothing),
+//!     Scope::Only(BTreeSet::new())
+//! );
+//! ```
+
+use std::collections::BTreeSet;
+
+use super::engine::Scope;
+use super::pairing::Shares;
+use crate::model::access::Access;
+use crate::model::listing::Listing;
+use crate::model::DocumentId;
+
+/// What a linked device's person may hold, as the workspace's signed rules say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRights {
+    /// The workspace has no rules yet (nobody claimed it): whatever the pairing shares.
+    Everything,
+    /// These documents only (the workspace, and what it lists that the person may hold).
+    Only(BTreeSet<DocumentId>),
+    /// Nothing: the device is not a member (or signed nothing).
+    Nothing,
+}
+
+impl LinkRights {
+    /// The rights of a device whose person's rights are `access`, in `workspace` whose
+    /// document is `workspace_id` and which lists `listing`.
+    pub fn of(access: &Access, workspace_id: DocumentId, listing: &Listing) -> LinkRights {
+        if !access.claimed() {
+            return LinkRights::Everything;
+        }
+        if access.person().is_none() || access.removed() {
+            return LinkRights::Nothing;
+        }
+        let mut holds: BTreeSet<DocumentId> = listing
+            .iter()
+            .filter(|(_, listed)| access.may_hold(listed))
+            .map(|(id, _)| *id)
+            .collect();
+        holds.insert(workspace_id);
+        LinkRights::Only(holds)
+    }
+}
+
+/// What a link that shares `shares` carries to a device with `rights`.
+pub fn scope_of(shares: &Shares, rights: LinkRights) -> Scope {
+    match (shares, rights) {
+        (_, LinkRights::Nothing) => Scope::Only(BTreeSet::new()),
+        (Shares::Workspace, LinkRights::Everything) => Scope::AllButPrivate,
+        (Shares::Workspace, LinkRights::Only(documents)) => Scope::Only(documents),
+        (Shares::Documents(documents), LinkRights::Everything) => {
+            Scope::Only(documents.iter().copied().collect())
+        }
+        (Shares::Documents(documents), LinkRights::Only(allowed)) => Scope::Only(
+            documents
+                .iter()
+                .filter(|d| allowed.contains(d))
+                .copied()
+                .collect(),
+        ),
+    }
+}
