@@ -230,11 +230,14 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
-    /// A code as text, signed by this device's key when it has one.
+    /// A code as text, signed by this device's key in a workspace with rules (someone
+    /// claimed it), where the other device needs to know whose device this is. With no
+    /// rules the code stays short enough to type (the signature adds 96 bytes).
     fn encoded(&self, code: &PairingCode) -> String {
+        let has_rules = self.rights_of(None) != LinkRights::Everything;
         match &self.keys {
-            Some(keys) => code.encode_signed(&keys.device),
-            None => code.encode(),
+            Some(keys) if has_rules => code.encode_signed(&keys.device),
+            _ => code.encode(),
         }
     }
 
