@@ -206,6 +206,8 @@ struct Peer {
     updated: Vec<DocumentId>,
     closed: Vec<(u64, String)>,
     unavailable: Vec<DocumentId>,
+    /// What the other side reported without closing (an `error` after the handshake).
+    said: Vec<String>,
     /// Ephemeral messages received: (session, data).
     heard: Vec<(String, Vec<u8>)>,
 }
@@ -218,6 +220,7 @@ impl Peer {
             updated: Vec::new(),
             closed: Vec::new(),
             unavailable: Vec::new(),
+            said: Vec::new(),
             heard: Vec::new(),
         }
     }
@@ -291,6 +294,7 @@ impl Network {
                 Effect::Ephemeral { session, data, .. } => {
                     self.peers[peer].heard.push((session, data))
                 }
+                Effect::PeerSaid { message, .. } => self.peers[peer].said.push(message),
                 Effect::PeerReady { .. } => {}
             }
         }
@@ -336,6 +340,50 @@ impl Network {
             .map(|d| d.get_heads());
         heads_a.is_some() && heads_a == heads_b
     }
+}
+
+#[test]
+fn an_error_after_the_handshake_is_reported_and_the_connection_kept_until_the_peer_closes() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "kept");
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 1);
+    net.settle();
+    // The relay says a change was over a quota, and keeps the connection.
+    net.queue.push_back((
+        0,
+        1,
+        Message::Error {
+            message: "this workspace has used its 2 GB on this relay".into(),
+        }
+        .encode(),
+    ));
+    net.settle();
+    assert_eq!(
+        net.peers[0].said,
+        vec!["this workspace has used its 2 GB on this relay".to_owned()]
+    );
+    assert!(net.peers[0].closed.is_empty(), "the connection stays");
+    net.edit(1, document, "still syncing");
+    net.settle();
+    assert_eq!(net.peers[0].text(document), "still syncing");
+    // Before the handshake, an error ends the connection as before.
+    let mut early = Network::new(&["client", "relay"]);
+    early.links.insert((0, 1), (1, 1));
+    early.links.insert((1, 1), (0, 1));
+    early.event(0, Event::Connected { connection: 1 });
+    early.queue.clear();
+    early.queue.push_back((
+        0,
+        1,
+        Message::Error {
+            message: "who are you?".into(),
+        }
+        .encode(),
+    ));
+    early.settle();
+    assert_eq!(early.peers[0].closed.len(), 1);
 }
 
 #[test]

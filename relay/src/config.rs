@@ -128,6 +128,34 @@ pub struct Config {
     /// `/metrics` answers only requests from this machine.
     #[arg(long, env = "THROUGHLINE_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+
+    /// Messages one connection (one device) may send a second, on average; bursts of
+    /// five seconds' worth pass. Past it the connection is told why and closed.
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_MESSAGES_PER_SECOND",
+        default_value_t = 500
+    )]
+    pub max_messages_per_second: u32,
+
+    /// Documents one claimed workspace may keep on this relay. Past it, a new document
+    /// is refused with an error saying so (those stored stay).
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_DOCUMENTS_PER_WORKSPACE",
+        default_value_t = 50_000
+    )]
+    pub max_documents_per_workspace: usize,
+
+    /// Bytes one workspace's documents may take on this relay's disk. Past it, the
+    /// workspace's documents stay readable and new changes are refused with an error
+    /// saying so, until the limit is raised or data is removed.
+    #[arg(
+        long,
+        env = "THROUGHLINE_MAX_WORKSPACE_BYTES",
+        default_value_t = 2 * 1024 * 1024 * 1024
+    )]
+    pub max_workspace_bytes: u64,
 }
 
 /// How log lines are written.

@@ -339,6 +339,7 @@ impl Storage for DurableStorage {
                 if let (Some(registry), Some(document)) =
                     (&self.registry, (&key).into_iter().next())
                 {
+                    registry.stored(document, data.len() as i64);
                     registry.written(document, &data).await;
                 }
                 self.ledger.kept(&key, &data);
@@ -353,6 +354,11 @@ impl Storage for DurableStorage {
     }
 
     async fn delete(&self, key: StorageKey) {
+        if let (Some(registry), Some(document)) = (&self.registry, (&key).into_iter().next()) {
+            if let Ok(meta) = tokio::fs::metadata(self.path_of(&key)).await {
+                registry.stored(document, -(meta.len() as i64));
+            }
+        }
         self.files.delete(key.clone()).await;
         self.ledger.deleted(&key);
     }

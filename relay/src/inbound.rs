@@ -49,6 +49,8 @@ pub enum Refused {
     /// An ephemeral message a proven peer sent under another peer's id: dropped, the
     /// connection stays (a device passes on what it heard from its direct links).
     AnotherPeersId,
+    /// More messages than a connection may send a second (its budget spent).
+    TooFast(u32),
 }
 
 impl Refused {
@@ -73,6 +75,10 @@ impl std::fmt::Display for Refused {
             Refused::AnotherPeersId => {
                 write!(f, "an ephemeral message under another peer's id")
             }
+            Refused::TooFast(per_second) => write!(
+                f,
+                "this device sends more than this relay takes ({per_second} messages a second); it may connect again and go on"
+            ),
         }
     }
 }
@@ -217,6 +223,11 @@ impl Inbound {
             (document, _) => Kind::Other(document),
         })
     }
+}
+
+/// The Automerge sync data a message carries, if it reads and carries any.
+pub fn sync_data(bytes: &[u8]) -> Option<Vec<u8>> {
+    read(bytes).ok()?.data
 }
 
 /// Reads the top level of a message: a CBOR map with text keys, of which `type`,

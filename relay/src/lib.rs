@@ -14,6 +14,7 @@ pub mod inbound;
 mod memory;
 mod metrics;
 mod policy;
+pub mod quota;
 pub mod rules;
 mod static_files;
 mod sync;
@@ -144,6 +145,11 @@ impl Relay {
                 config.allowed_origins.clone(),
                 config.metrics_token.clone(),
             ),
+            quotas: quota::Quotas {
+                messages_per_second: config.max_messages_per_second.max(1),
+                documents_per_workspace: config.max_documents_per_workspace.max(1),
+                workspace_bytes: config.max_workspace_bytes,
+            },
         };
         if settings.token.is_none() {
             tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");

@@ -47,6 +47,12 @@ pub struct Metrics {
     pub ephemeral_dropped: AtomicU64,
     /// Connections closed because their device was removed while connected.
     pub revoked_closed: AtomicU64,
+    /// Connections closed for sending faster than the quota.
+    pub too_fast: AtomicU64,
+    /// Messages refused (new documents, changes) because a workspace is over a quota.
+    pub over_quota: AtomicU64,
+    /// Changes dropped because their sender may only read the document.
+    pub changes_refused: AtomicU64,
     pub messages_received: AtomicU64,
     pub bytes_received: AtomicU64,
     pub messages_sent: AtomicU64,
@@ -185,6 +191,12 @@ impl Metrics {
             (Refusal::Proof.label(), get(&self.refused_proof)),
             (Refusal::Removed.label(), get(&self.refused_removed)),
             ("revoked", get(&self.revoked_closed)),
+            ("message_rate", get(&self.too_fast)),
+            ("workspace_quota", get(&self.over_quota)),
+            (
+                "changes_to_a_read_only_document",
+                get(&self.changes_refused),
+            ),
             ("ephemeral_under_another_id", get(&self.ephemeral_dropped)),
             ("malformed", get(&self.malformed)),
             ("idle", get(&self.idle_closed)),

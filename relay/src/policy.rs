@@ -108,7 +108,10 @@ fn config(decision: Decision, metrics: &Metrics) -> ShareConfig {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             ShareConfig::none()
         }
-        Decision::ReadOnly => ShareConfig::read_only().with_announce(false),
+        // Read-only is enforced by the connection, which drops the peer's changes to such
+        // a document before samod sees them (`Registry::refuses_changes`): samod's own
+        // read-only sync left our clients without the document in testing.
+        Decision::ReadOnly => ShareConfig::read_write().with_announce(false),
         Decision::ReadWrite => ShareConfig::read_write().with_announce(false),
     }
 }

@@ -44,6 +44,7 @@ use throughline::model::DocumentId;
 use tokio::sync::watch;
 
 use crate::auth::Session;
+use crate::quota::{OverQuota, Quotas};
 
 /// What a peer may do with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,13 +62,17 @@ pub struct Rules {
     /// `None` while nobody has claimed the workspace.
     membership: Option<Membership>,
     listing: Listing,
+    /// Whether the workspace has used its disk quota: its documents are read-only.
+    over_quota: bool,
     /// What each device may do, worked out when first asked.
     access: Mutex<HashMap<DeviceKey, Access>>,
 }
 
 impl PartialEq for Rules {
     fn eq(&self, other: &Self) -> bool {
-        self.membership == other.membership && self.listing == other.listing
+        self.membership == other.membership
+            && self.listing == other.listing
+            && self.over_quota == other.over_quota
     }
 }
 
@@ -82,6 +87,17 @@ impl Rules {
         Self {
             membership: Some(membership),
             listing,
+            over_quota: false,
+            access: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The same rules, with the workspace over its disk quota or not.
+    fn with_over_quota(&self, over_quota: bool) -> Self {
+        Self {
+            membership: self.membership.clone(),
+            listing: self.listing.clone(),
+            over_quota,
             access: Mutex::new(HashMap::new()),
         }
     }
@@ -116,6 +132,20 @@ impl Rules {
     /// What `session` may do with `document` of `workspace` (`owner`: the device that
     /// first named it, when the workspace does not list it), at `now` (ms since 1970).
     pub fn decide(
+        &self,
+        workspace: &DocumentId,
+        document: &DocumentId,
+        owner: Option<&DeviceKey>,
+        session: Option<&Session>,
+        now: i64,
+    ) -> Decision {
+        match self.decide_within_quota(workspace, document, owner, session, now) {
+            Decision::ReadWrite if self.over_quota => Decision::ReadOnly,
+            decision => decision,
+        }
+    }
+
+    fn decide_within_quota(
         &self,
         workspace: &DocumentId,
         document: &DocumentId,
@@ -208,11 +238,16 @@ pub struct Registry {
     owners_changed: watch::Sender<u64>,
     workspaces: Mutex<HashMap<DocumentId, Arc<Tracked>>>,
     sessions: Mutex<HashMap<String, (Session, usize)>>,
+    quotas: Quotas,
+    /// Documents each workspace owns.
+    counts: Mutex<HashMap<DocumentId, usize>>,
+    /// Bytes each workspace's documents take on disk.
+    usage: Mutex<HashMap<DocumentId, u64>>,
 }
 
 impl Registry {
-    /// Reads what is kept under `data_dir`.
-    pub fn open(data_dir: &Path) -> Arc<Self> {
+    /// Reads what is kept under `data_dir` (and how much disk each workspace takes).
+    pub fn open(data_dir: &Path, quotas: Quotas) -> Arc<Self> {
         let owners_path = data_dir.join("owners.jsonl");
         let mut owners = HashMap::new();
         let mut roots = HashMap::new();
@@ -240,9 +275,17 @@ impl Registry {
                 });
             }
         }
+        let mut counts: HashMap<DocumentId, usize> = HashMap::new();
+        for owner in owners.values() {
+            *counts.entry(owner.workspace).or_default() += 1;
+        }
+        let usage = disk_usage(&data_dir.join("documents"), &owners);
         Arc::new(Self {
             documents: samod::storage::TokioFilesystemStorage::new(data_dir.join("documents")),
             owners_path,
+            quotas,
+            counts: Mutex::new(counts),
+            usage: Mutex::new(usage),
             owners: Mutex::new(owners),
             roots: Mutex::new(roots),
             owners_changed: watch::channel(0).0,
@@ -313,6 +356,7 @@ impl Registry {
                 },
             );
         }
+        *lock(&self.counts).entry(*workspace).or_default() += 1;
         self.append(&OwnerLine {
             document: document.to_string(),
             workspace: workspace.to_string(),
@@ -320,6 +364,87 @@ impl Registry {
             root: None,
         });
         self.owners_changed.send_modify(|n| *n += 1);
+    }
+
+    /// Records a document a proven device of `workspace` names first, unless the
+    /// workspace has as many documents as it may keep (a document already owned passes).
+    pub fn own_new(
+        &self,
+        document: &DocumentId,
+        workspace: &DocumentId,
+        device: DeviceKey,
+    ) -> Result<(), OverQuota> {
+        if self.owner(document).is_some() {
+            return Ok(());
+        }
+        let count = lock(&self.counts).get(workspace).copied().unwrap_or(0);
+        if count >= self.quotas.documents_per_workspace {
+            return Err(OverQuota::Documents(self.quotas.documents_per_workspace));
+        }
+        self.own(document, workspace, Some(device));
+        Ok(())
+    }
+
+    /// Why changes to `document` are refused, if its workspace is over its disk quota.
+    pub fn over_quota(&self, document: &DocumentId) -> Option<OverQuota> {
+        let workspace = self.owner(document)?.workspace;
+        let used = lock(&self.usage).get(&workspace).copied().unwrap_or(0);
+        (used >= self.quotas.workspace_bytes)
+            .then_some(OverQuota::Bytes(self.quotas.workspace_bytes))
+    }
+
+    /// Whether `session` may read `document` but not change it (a manager further up, a
+    /// workspace over its quota): its changes to it are then dropped by the connection.
+    /// Only for a workspace whose rules are loaded (a connection loads its own).
+    pub fn refuses_changes(&self, document: &DocumentId, session: Option<&Session>) -> bool {
+        let Some(owner) = self.owner(document) else {
+            return false;
+        };
+        let Some(tracked) = lock(&self.workspaces).get(&owner.workspace).cloned() else {
+            return false;
+        };
+        let rules = tracked.rules.borrow().clone();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        rules.decide(
+            &owner.workspace,
+            document,
+            owner.device.as_ref(),
+            session,
+            now,
+        ) == Decision::ReadOnly
+    }
+
+    /// Counts `bytes` more (or fewer) on disk for `document`'s workspace, and makes its
+    /// documents read-only, or writable again, as it crosses its quota.
+    pub fn stored(&self, document: &str, bytes: i64) {
+        let Ok(id) = document.parse::<DocumentId>() else {
+            return;
+        };
+        let Some(workspace) = self.owner(&id).map(|o| o.workspace) else {
+            return;
+        };
+        let (before, after) = {
+            let mut usage = lock(&self.usage);
+            let used = usage.entry(workspace).or_default();
+            let before = *used;
+            *used = used.saturating_add_signed(bytes);
+            (before, *used)
+        };
+        let limit = self.quotas.workspace_bytes;
+        if (before >= limit) == (after >= limit) {
+            return;
+        }
+        let over = after >= limit;
+        if over {
+            tracing::warn!(%workspace, bytes = after, "a workspace reached its disk quota: its documents are read-only");
+        }
+        if let Some(tracked) = lock(&self.workspaces).get(&workspace).cloned() {
+            tracked
+                .rules
+                .send_modify(|rules| *rules = Arc::new(rules.with_over_quota(over)));
+        }
     }
 
     /// A receiver told whenever a document gets an owner.
@@ -448,6 +573,8 @@ impl Registry {
                 }
             }
         };
+        let used = lock(&self.usage).get(&tracked.id).copied().unwrap_or(0);
+        let rules = rules.with_over_quota(used >= self.quotas.workspace_bytes);
         tracked.rules.send_if_modified(|current| {
             if **current == rules {
                 return false;
@@ -456,6 +583,32 @@ impl Registry {
             true
         });
     }
+}
+
+/// Bytes on disk under `documents` per owning workspace (chunks of documents nobody owns
+/// yet are not counted).
+fn disk_usage(documents: &Path, owners: &HashMap<DocumentId, Owner>) -> HashMap<DocumentId, u64> {
+    fn size(path: &Path) -> u64 {
+        match std::fs::read_dir(path) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|entry| match entry.metadata() {
+                    Ok(meta) if meta.is_dir() => size(&entry.path()),
+                    Ok(meta) => meta.len(),
+                    Err(_) => 0,
+                })
+                .sum(),
+            Err(_) => 0,
+        }
+    }
+    let mut usage: HashMap<DocumentId, u64> = HashMap::new();
+    for (document, owner) in owners {
+        let name = document.to_string();
+        let split = name.char_indices().nth(2).map_or(name.len(), |(at, _)| at);
+        let bytes = size(&documents.join(&name[..split]).join(&name[split..]));
+        *usage.entry(owner.workspace).or_default() += bytes;
+    }
+    usage
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

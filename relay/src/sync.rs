@@ -48,6 +48,8 @@ pub struct SyncSettings {
     pub memory: MemoryLimits,
     /// Door checks: forwarded addresses, origins, metrics (`crate::gate`).
     pub gate: crate::Gate,
+    /// Message rate per connection, documents and disk per workspace.
+    pub quotas: crate::quota::Quotas,
 }
 
 /// The relay's sync peer.
@@ -64,13 +66,14 @@ pub struct SyncService {
     idle_timeout: Duration,
     acknowledgement_delay: Duration,
     store_within: Duration,
+    messages_per_second: u32,
 }
 
 impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let registry = Registry::open(data_dir);
+        let registry = Registry::open(data_dir, settings.quotas);
         let policy = Policy {
             registry: Arc::clone(&registry),
             metrics: Arc::clone(&metrics),
@@ -94,6 +97,7 @@ impl SyncService {
             idle_timeout: settings.idle_timeout,
             acknowledgement_delay: settings.acknowledgement_delay,
             store_within: settings.store_within,
+            messages_per_second: settings.quotas.messages_per_second,
         })
     }
 
@@ -238,6 +242,7 @@ pub async fn sync_socket(
     let idle = sync.idle_timeout;
     let acknowledgement_delay = sync.acknowledgement_delay;
     let store_within = sync.store_within;
+    let messages_per_second = sync.messages_per_second;
     // A message somewhat over the limit is read, so the peer can be told why it is
     // disconnected; one over twice the limit is cut off while being read.
     let cut_off = limit.saturating_mul(2);
@@ -309,6 +314,13 @@ pub async fn sync_socket(
             // ends, which frees the place.
             let naming = session.clone();
             let owners = Arc::clone(&registry);
+            let rate = Arc::new(std::sync::Mutex::new(crate::quota::MessageRate::new(
+                messages_per_second,
+                std::time::Instant::now(),
+            )));
+            // The documents this connection was told are over their workspace's quota
+            // (told once each).
+            let told_over = Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
             let incoming = stream
                 .take_until(revoked)
                 .map(move |message| {
@@ -321,6 +333,8 @@ pub async fn sync_socket(
                 .filter_map(move |message| {
                     let naming = naming.clone();
                     let owners = Arc::clone(&owners);
+                    let rate = Arc::clone(&rate);
+                    let told_over = Arc::clone(&told_over);
                     let received = Arc::clone(&received);
                     let inbound = Arc::clone(&inbound);
                     let to_refuse = to_refuse.clone();
@@ -331,7 +345,13 @@ pub async fn sync_socket(
                                 received
                                     .bytes_received
                                     .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                                let checked = if bytes.len() > limit {
+                                let within_rate = rate
+                                    .lock()
+                                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                    .take(std::time::Instant::now());
+                                let checked = if !within_rate {
+                                    Err(Refused::TooFast(messages_per_second))
+                                } else if bytes.len() > limit {
                                     Err(Refused::TooLarge { bytes: bytes.len(), limit })
                                 } else {
                                     inbound
@@ -341,13 +361,50 @@ pub async fn sync_socket(
                                 };
                                 let refusal = match checked {
                                     Ok(kind) => {
-                                        // A document a proven device names first is its
-                                        // workspace's (and its), before samod decides on it.
-                                        if let (Some(session), acknowledgements::Kind::Sync(document)) =
-                                            (&naming, &kind)
-                                        {
-                                            if let Ok(document) = document.parse() {
-                                                owners.own(&document, &session.workspace, Some(session.device));
+                                        if let acknowledgements::Kind::Sync(name) = &kind {
+                                            if let Ok(document) = name.parse() {
+                                                // A document a proven device names first is its
+                                                // workspace's (and its), before samod decides on
+                                                // it, unless the workspace has all it may keep.
+                                                let refused = match &naming {
+                                                    Some(session) => owners
+                                                        .own_new(&document, &session.workspace, session.device)
+                                                        .err(),
+                                                    None => None,
+                                                };
+                                                let refused = refused.or_else(|| owners.over_quota(&document));
+                                                // Changes to a document this peer may only read
+                                                // are dropped here (samod is told read-write).
+                                                if owners.refuses_changes(&document, naming.as_ref())
+                                                    && carries_changes(&bytes)
+                                                {
+                                                    received.changes_refused.fetch_add(1, Ordering::Relaxed);
+                                                    if let Some(over) = refused {
+                                                        let first = told_over
+                                                            .lock()
+                                                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                                            .insert(name.clone());
+                                                        if first {
+                                                            let _ = to_refuse.try_send(WsMessage::Binary(
+                                                                error_message(&over.to_string()).into(),
+                                                            ));
+                                                        }
+                                                    }
+                                                    return None;
+                                                }
+                                                if let Some(over) = refused {
+                                                    received.over_quota.fetch_add(1, Ordering::Relaxed);
+                                                    let first = told_over
+                                                        .lock()
+                                                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                                        .insert(name.clone());
+                                                    if first {
+                                                        tracing::warn!(document = %name, reason = %over, "a change refused: over quota");
+                                                        let _ = to_refuse.try_send(WsMessage::Binary(
+                                                            error_message(&over.to_string()).into(),
+                                                        ));
+                                                    }
+                                                }
                                             }
                                         }
                                         return Some(Ok((bytes.to_vec(), kind)));
@@ -369,6 +426,9 @@ pub async fn sync_socket(
                                         received.too_large.fetch_add(1, Ordering::Relaxed);
                                     }
                                     Refused::AnotherPeersId => {}
+                                    Refused::TooFast(_) => {
+                                        received.too_fast.fetch_add(1, Ordering::Relaxed);
+                                    }
                                 }
                                 tracing::warn!(
                                     reason = %refusal,
@@ -464,6 +524,14 @@ pub async fn sync_socket(
                 tracing::warn!("a sync connection arrived while the relay was stopping");
             }
         })
+}
+
+/// Whether a `sync` or `request` message carries changes (its data decodes: `Inbound`
+/// checked it).
+fn carries_changes(bytes: &[u8]) -> bool {
+    crate::inbound::sync_data(bytes)
+        .and_then(|data| automerge::sync::Message::decode(&data).ok())
+        .is_some_and(|message| !message.changes.is_empty())
 }
 
 /// An automerge-repo `error` message saying `text`.

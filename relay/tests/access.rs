@@ -262,9 +262,12 @@ async fn outcome(client: &mut Client, documents: &[DocumentId]) -> Vec<DocumentI
 }
 
 async fn start(data: &std::path::Path) -> Relay {
-    let config = Config {
-        ..test_config(data)
-    };
+    start_with(data, |_| {}).await
+}
+
+async fn start_with(data: &std::path::Path, set: impl FnOnce(&mut Config)) -> Relay {
+    let mut config = test_config(data);
+    set(&mut config);
     Relay::start(config).await.expect("the relay starts")
 }
 
@@ -680,5 +683,149 @@ async fn a_workspace_nobody_has_claimed_syncs_as_before_and_a_new_document_is_it
     manager.run_until(|c| c.in_sync(notes)).await;
     let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[notes])).await;
     assert_eq!(outcome(&mut employee, &[notes]).await, vec![notes]);
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+/// Every file's bytes under `dir`.
+fn stored(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if let Ok(entries) = std::fs::read_dir(&path) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    files.insert(path, bytes);
+                }
+            }
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_device_sending_faster_than_its_quota_is_told_and_disconnected_and_loses_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_with(data.path(), |c| c.max_messages_per_second = 20).await;
+    let (document, docs) = {
+        let id = DocumentId::random();
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "text", "kept").unwrap();
+        doc.commit();
+        (id, HashMap::from([(id, doc)]))
+    };
+    let mut chatty = Client::connect(relay.address(), "chatty", docs).await;
+    chatty.run_until(|c| c.in_sync(document)).await;
+    // Five seconds' worth pass at once; the rest of 300 presence messages do not.
+    let said = tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        for _ in 0..300 {
+            chatty.broadcast(document, b"\xa1\x64name\x63Ana").await;
+        }
+        while let Some(Ok(message)) = chatty.socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+                if let Ok(throughline::sync::Message::Error { message }) =
+                    throughline::sync::Message::decode(&bytes)
+                {
+                    return message;
+                }
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("an answer");
+    assert!(said.contains("20 messages a second"), "{said}");
+    let mut later = Client::connect(relay.address(), "later", asking_for(&[document])).await;
+    later.run_until(|c| c.text(document).is_some()).await;
+    assert_eq!(later.text(document).as_deref(), Some("kept"));
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        metrics.contains("throughline_errors_total{kind=\"message_rate\"} 1"),
+        "{metrics}"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_workspace_at_its_document_quota_gets_no_new_document_and_keeps_what_it_has() {
+    let data = tempfile::tempdir().unwrap();
+    // The workspace, two reviews and the check-ins: four; a fifth is refused.
+    let relay = start_with(data.path(), |c| c.max_documents_per_workspace = 4).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    let notes = DocumentId::random();
+    let mut manager = member(&relay, &org.manager.1, org.id, HashMap::new()).await;
+    manager.edit(notes, "one document too many").await;
+    manager
+        .run_until(|c| c.unavailable.contains(&notes) && !c.said.is_empty())
+        .await;
+    assert!(
+        manager.said[0].contains("limit of 4 documents"),
+        "{:?}",
+        manager.said
+    );
+    // The connection stays, and what the workspace has still syncs.
+    let mut reader = member(
+        &relay,
+        &org.employee.1,
+        org.id,
+        asking_for(&[org.employee_review]),
+    )
+    .await;
+    reader
+        .run_until(|c| c.text(org.employee_review).is_some())
+        .await;
+    manager.edit(org.check_in, "still taken").await;
+    manager.run_until(|c| c.in_sync(org.check_in)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_workspace_over_its_disk_quota_stays_readable_and_takes_no_more_changes() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start_with(data.path(), |c| c.max_workspace_bytes = 40_000).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.check_in])).await;
+    manager.run_until(|c| c.text(org.check_in).is_some()).await;
+    // Text that does not compress, over the quota.
+    let mut noise = String::new();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..60_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.push(char::from(b'a' + (x % 26) as u8));
+    }
+    manager.edit(org.check_in, &noise).await;
+    manager.run_until(|c| c.in_sync(org.check_in)).await;
+    let kept = stored(&data.path().join("documents"));
+    // Over it now: the next change is refused with the reason, and nothing stored goes.
+    manager.edit(org.check_in, "one more line").await;
+    manager.run_until(|c| !c.said.is_empty()).await;
+    assert!(manager.said[0].contains("used its"), "{:?}", manager.said);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = stored(&data.path().join("documents"));
+    for (path, bytes) in &kept {
+        assert_eq!(
+            after.get(path),
+            Some(bytes),
+            "{} is kept as it was",
+            path.display()
+        );
+    }
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.check_in])).await;
+    // What was stored before the quota was reached is all there (and nothing after it).
+    employee
+        .run_until(|c| c.text(org.check_in).as_deref() == Some(noise.as_str()))
+        .await;
+    let metrics = raw_get(relay.address(), "/metrics").await;
+    assert!(
+        !metrics.contains("throughline_errors_total{kind=\"workspace_quota\"} 0"),
+        "{metrics}"
+    );
     relay.stop().await.expect("the relay stops cleanly");
 }

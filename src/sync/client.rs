@@ -87,6 +87,10 @@ pub(super) struct Client<S> {
     /// The relay's peer id, once known: what is missing there is counted against it,
     /// also while disconnected.
     relay_peer: RefCell<Option<PeerId>>,
+    /// Told when the relay says it does not give this device the workspace.
+    on_workspace_refused: RefCell<Option<Box<dyn Fn()>>>,
+    /// Told what the relay reports without closing the connection (a quota reached).
+    on_relay_said: RefCell<Option<RelaySaidListener>>,
     /// Changes of each document the relay does not have yet (as last counted; only the
     /// documents an event touched are counted again, so an event costs the same with
     /// one document or five hundred).
@@ -116,6 +120,7 @@ pub(super) struct Client<S> {
 /// Called with the document, the sending session and the data of an ephemeral message.
 type EphemeralListener = Box<dyn Fn(DocumentId, &str, &[u8])>;
 type PendingListener = Box<dyn Fn(&[(DocumentId, usize)])>;
+type RelaySaidListener = Box<dyn Fn(&str)>;
 type PeersListener = Box<dyn Fn(&[PeerView])>;
 
 /// Keeps this device's documents in sync with a relay and with linked devices for as
@@ -215,6 +220,8 @@ impl<S: Storage + 'static> SyncClient<S> {
             status: RefCell::new(SyncStatus::Connecting),
             on_status: Box::new(on_status),
             relay_peer: RefCell::new(None),
+            on_workspace_refused: RefCell::new(None),
+            on_relay_said: RefCell::new(None),
             pending: RefCell::new(BTreeMap::new()),
             unsynced: RefCell::new(HashSet::new()),
             counted: Cell::new(false),
@@ -264,6 +271,18 @@ impl<S: Storage + 'static> SyncClient<S> {
 
     /// Called with the documents whose changes the relay does not have yet, and how many,
     /// whenever that changes (an edit here, a sync round, a disconnect).
+    /// Called when the relay says it does not give this device the workspace (it is not
+    /// a member, or its invitation was used, withdrawn or has expired).
+    pub fn on_workspace_refused(&self, listener: impl Fn() + 'static) {
+        *self.client.on_workspace_refused.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Called with what the relay reports without closing the connection (a workspace
+    /// over its quota on that relay).
+    pub fn on_relay_said(&self, listener: impl Fn(&str) + 'static) {
+        *self.client.on_relay_said.borrow_mut() = Some(Box::new(listener));
+    }
+
     pub fn on_pending(&self, listener: impl Fn(&[(DocumentId, usize)]) + 'static) {
         *self.client.on_pending.borrow_mut() = Some(Box::new(listener));
     }
@@ -376,6 +395,22 @@ impl<S: Storage + 'static> Client<S> {
                 Effect::PeerReady {
                     connection, peer, ..
                 } => self.link_ready(connection, peer),
+                Effect::PeerSaid {
+                    connection,
+                    message,
+                } if connection == self.connection.get() => {
+                    if let Some(listener) = &*self.on_relay_said.borrow() {
+                        listener(&message);
+                    }
+                }
+                Effect::Unavailable { document, peer }
+                    if document == self.workspace
+                        && self.relay_peer.borrow().as_ref() == Some(&peer) =>
+                {
+                    if let Some(listener) = &*self.on_workspace_refused.borrow() {
+                        listener();
+                    }
+                }
                 _ => {}
             }
         }

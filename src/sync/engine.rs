@@ -115,6 +115,13 @@ pub enum Effect {
     Updated { document: DocumentId },
     /// The peer does not have this document.
     Unavailable { document: DocumentId, peer: PeerId },
+    /// The peer reported a problem after the handshake and kept the connection (a relay
+    /// refusing a change over a quota, say); one that is fatal is followed by the peer
+    /// closing the connection.
+    PeerSaid {
+        connection: ConnectionId,
+        message: String,
+    },
     /// A message for the people looking at this document (presence), not stored.
     Ephemeral {
         document: DocumentId,
@@ -436,6 +443,12 @@ impl Engine {
                     );
                 }
                 self.ready(connection, sender_id, metadata, docs, effects);
+            }
+            (Some(Connection::Ready { .. }), Message::Error { message }) => {
+                effects.push(Effect::PeerSaid {
+                    connection,
+                    message,
+                });
             }
             (Some(_), Message::Error { message }) => self.close(
                 connection,

@@ -51,6 +51,11 @@ pub fn App() -> impl IntoView {
                 <p class="item-meta">
                     <code>{url}</code>
                 </p>
+                <Show when=move || sync.workspace_refused.get()>
+                    <p class="notice notice-warning" role="alert" data-testid="workspace-refused">
+                        "The relay does not give this workspace to this device: it is not a member. If you opened an invitation, it may have been used already, withdrawn, or it expired; ask whoever invited you for a new link."
+                    </p>
+                </Show>
                 <p>
                     {move || match sync_status.get() {
                         Some(SyncStatus::Offline(why)) => {

@@ -134,6 +134,8 @@ async fn open(sync: SyncState, writers: SyncWriters, set_boot: WriteSignal<Boot>
         writers.status.set(Some(status.clone()));
     });
     started.on_pending(move |counts| writers.pending.set(Some(counts.to_vec())));
+    started.on_workspace_refused(move || writers.workspace_refused.set(true));
+    started.on_relay_said(move |message| writers.relay_said.set(Some(message.to_owned())));
     started.on_ephemeral(move |document, session, data| sync.hear(document, session, data));
     if let Ok(Some(kept)) = settings.known_devices().await {
         sync.known.set(crate::sync::KnownDevices::from_json(&kept));

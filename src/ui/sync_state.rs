@@ -61,6 +61,11 @@ pub struct SyncState {
     pub known: RwSignal<KnownDevices>,
     /// How many other tabs of this browser have the app open.
     pub tabs: ReadSignal<usize>,
+    /// Whether the relay said it does not give this device the workspace (a used,
+    /// withdrawn or expired invitation; a removed device).
+    pub workspace_refused: ReadSignal<bool>,
+    /// What the relay last reported without closing the connection (a quota reached).
+    pub relay_said: ReadSignal<Option<String>>,
     // The client lives as long as the page (App is never unmounted). It is not Send, so
     // it sits in the local arena.
     pub(super) client: StoredValue<Option<SyncClient<Rc<BrowserStorage>>>, LocalStorage>,
@@ -79,6 +84,8 @@ pub struct SyncWriters {
     pub chosen: WriteSignal<bool>,
     pub pending: WriteSignal<Option<Vec<(crate::store::DocumentId, usize)>>>,
     pub peers: WriteSignal<Vec<PeerView>>,
+    pub workspace_refused: WriteSignal<bool>,
+    pub relay_said: WriteSignal<Option<String>>,
 }
 
 /// Hears an ephemeral message: the document, the sending session and the data.
@@ -98,6 +105,8 @@ impl SyncState {
         let (pending, set_pending) = signal(None);
         let (peers, set_peers) = signal(Vec::new());
         let (tabs, set_tabs) = signal(0usize);
+        let (workspace_refused, set_workspace_refused) = signal(false);
+        let (relay_said, set_relay_said) = signal(None);
         crate::sync::watch_other_tabs(move |count| set_tabs.set(count));
         let state = Self {
             status,
@@ -109,6 +118,8 @@ impl SyncState {
             introducing: RwSignal::new(true),
             known: RwSignal::new(KnownDevices::default()),
             tabs,
+            workspace_refused,
+            relay_said,
             client: StoredValue::new_local(None),
             listeners: StoredValue::new_local(Vec::new()),
             next_listener: StoredValue::new(0),
@@ -119,6 +130,8 @@ impl SyncState {
             chosen: set_chosen,
             pending: set_pending,
             peers: set_peers,
+            workspace_refused: set_workspace_refused,
+            relay_said: set_relay_said,
         };
         (state, writers)
     }

@@ -58,7 +58,7 @@ test("founding, invitations used once, what an employee is offered, and a remove
         await page.getByRole("button", { name: "Open this workspace" }).click();
         await page.waitForURL((url) => !url.pathname.endsWith("/join"), { timeout: 15_000 });
         await page.getByTestId("waiting").filter({ hasText: "Connected" }).waitFor({ timeout: 15_000 });
-        await page.waitForTimeout(3_000);
+        await page.getByTestId("workspace-refused").filter({ hasText: "it may have been used already" }).waitFor({ timeout: 15_000 });
         await page.getByTestId("waiting").waitFor();
         assert.equal(await page.getByText("Access Co").count(), 0, "nothing of the workspace reached it");
       } finally {

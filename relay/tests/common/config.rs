@@ -23,5 +23,8 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
         trusted_proxies: Vec::new(),
         allowed_origins: Vec::new(),
         metrics_token: None,
+        max_messages_per_second: 10_000,
+        max_documents_per_workspace: 50_000,
+        max_workspace_bytes: 1 << 40,
     }
 }

@@ -24,6 +24,8 @@ pub struct Client {
     pub heard: Vec<(DocumentId, String, Vec<u8>)>,
     /// Documents the relay said it does not have (or will not give).
     pub unavailable: Vec<DocumentId>,
+    /// What the relay reported without closing the connection.
+    pub said: Vec<String>,
 }
 
 impl Client {
@@ -56,6 +58,7 @@ impl Client {
             closed: None,
             heard: Vec::new(),
             unavailable: Vec::new(),
+            said: Vec::new(),
         };
         let effects = client
             .engine
@@ -75,6 +78,7 @@ impl Client {
                 Effect::PeerReady { peer, .. } => self.relay_peer = Some(peer),
                 Effect::Close { reason, .. } => self.closed = Some(reason),
                 Effect::Unavailable { document, .. } => self.unavailable.push(document),
+                Effect::PeerSaid { message, .. } => self.said.push(message),
                 Effect::Ephemeral {
                     document,
                     session,

@@ -269,6 +269,19 @@ fn PendingChanges() -> impl IntoView {
         })
     };
     view! {
+        {move || {
+            sync.relay_said
+                .get()
+                .map(|said| {
+                    view! {
+                        <p class="notice notice-warning" role="alert" data-testid="relay-said">
+                            "The relay refused some of this device's changes: "
+                            {said}
+                            ". They are kept on this device and go out once the relay takes them."
+                        </p>
+                    }
+                })
+        }}
         <div data-testid="pending-changes">
             {move || {
                 match lines() {
