@@ -82,6 +82,7 @@ async fn mount_people_page() -> Mounted {
                 pinned: None,
                 pending: None,
                 chosen_before: None,
+                kept: Some(Default::default()),
             },
         ));
         view! { <PeoplePage /> }.into_any()

@@ -983,3 +983,63 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
         LinkRights::Everything
     );
 }
+
+#[test]
+fn a_statement_deleted_from_the_document_still_counts_where_it_was_kept_and_is_written_back() {
+    use throughline::model::identity::KeptStatements;
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (_, ana_device) = org.join("Ana");
+    let removal = org
+        .sign(
+            &root,
+            Act::RemoveDevice {
+                device: ana_device.public(),
+            },
+        )
+        .expect("remove");
+    // A forged statement in the document is not kept.
+    let forged = org.force(
+        &key(),
+        Act::Grant {
+            person: org.admin.clone(),
+            role: Role::Hr,
+        },
+        5,
+    );
+    let mut kept = KeptStatements::default();
+    assert!(kept.keep_counted(&org.workspace.membership, &org.membership()));
+    assert!(kept.iter().any(|(h, _)| *h == removal));
+    assert!(
+        !kept.iter().any(|(h, _)| *h == forged),
+        "what does not count is not kept"
+    );
+    assert!(
+        !kept.keep_counted(&org.workspace.membership, &org.membership()),
+        "nothing new"
+    );
+
+    // A member's modified client deletes the removal from the document.
+    org.workspace.membership.remove(&removal);
+    assert!(
+        !org.membership().was_removed(&ana_device.public()),
+        "from the document alone, Ana's device is back"
+    );
+    let rootkey: DeviceKey = org.workspace.root.parse().unwrap();
+    let merged = kept.merged(&org.workspace.membership);
+    let from_kept = Membership::verify(WS, &rootkey, &merged);
+    assert!(
+        from_kept.was_removed(&ana_device.public()),
+        "where it was kept, it still counts"
+    );
+    let missing = kept.missing_from(&org.workspace.membership);
+    assert_eq!(
+        missing.keys().collect::<Vec<_>>(),
+        vec![&removal],
+        "and it is written back"
+    );
+
+    // A device keeps only the statements of the workspace it has.
+    assert_eq!(kept.of_workspace(WS).len(), kept.len());
+    assert!(kept.of_workspace("another workspace").is_empty());
+}

@@ -7,7 +7,9 @@
 //!   workspace (and device) of the first proven device that named it. Once known, a
 //!   document's workspace never changes: another workspace listing it gains nothing.
 //!   Owners and each workspace's pinned root are kept in `<data dir>/owners.jsonl`, one
-//!   JSON line each, so a restart forgets nothing.
+//!   JSON line each, so a restart forgets nothing. Every statement that counted is kept
+//!   in `<data dir>/statements.jsonl` and worked out from with the document's, so a
+//!   statement deleted from the document (a removal, say) still counts.
 //! - **Rules.** A workspace's document is read from disk when a device of it first
 //!   connects, and kept up to date from the chunks the relay writes for it; the rules are
 //!   worked out again before a chunk counts as stored (so no peer hears of a change
@@ -38,7 +40,9 @@ use automerge::Automerge;
 use samod::storage::{Storage, StorageKey};
 use serde::{Deserialize, Serialize};
 use throughline::model::access::Access;
-use throughline::model::identity::{CheckedStatements, DeviceKey, Membership};
+use throughline::model::identity::{
+    CheckedStatements, DeviceKey, KeptStatements, Membership, SignedStatement,
+};
 use throughline::model::listing::{Listing, RulesPart};
 use throughline::model::DocumentId;
 use tokio::sync::watch;
@@ -217,6 +221,14 @@ struct OwnerLine {
     root: Option<DeviceKey>,
 }
 
+/// A line of `statements.jsonl`: a statement that counted in a workspace.
+#[derive(Serialize, Deserialize)]
+struct StatementLine {
+    workspace: String,
+    hash: String,
+    statement: SignedStatement,
+}
+
 /// A workspace the relay follows.
 struct Tracked {
     id: DocumentId,
@@ -239,6 +251,9 @@ pub struct Registry {
     workspaces: Mutex<HashMap<DocumentId, Arc<Tracked>>>,
     sessions: Mutex<HashMap<String, (Session, usize)>>,
     quotas: Quotas,
+    /// Every statement that counted, per workspace (`<data dir>/statements.jsonl`).
+    kept: Mutex<HashMap<DocumentId, KeptStatements>>,
+    statements_path: PathBuf,
     /// Documents each workspace owns.
     counts: Mutex<HashMap<DocumentId, usize>>,
     /// Bytes each workspace's documents take on disk.
@@ -280,10 +295,27 @@ impl Registry {
             *counts.entry(owner.workspace).or_default() += 1;
         }
         let usage = disk_usage(&data_dir.join("documents"), &owners);
+        let statements_path = data_dir.join("statements.jsonl");
+        let mut kept: HashMap<DocumentId, KeptStatements> = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(&statements_path) {
+            for line in text.lines() {
+                let Ok(read) = serde_json::from_str::<StatementLine>(line) else {
+                    tracing::warn!("a line of statements.jsonl cannot be read; it is skipped");
+                    continue;
+                };
+                if let Ok(workspace) = read.workspace.parse::<DocumentId>() {
+                    kept.entry(workspace)
+                        .or_default()
+                        .keep([(read.hash, read.statement)]);
+                }
+            }
+        }
         Arc::new(Self {
             documents: samod::storage::TokioFilesystemStorage::new(data_dir.join("documents")),
             owners_path,
             quotas,
+            kept: Mutex::new(kept),
+            statements_path,
             counts: Mutex::new(counts),
             usage: Mutex::new(usage),
             owners: Mutex::new(owners),
@@ -518,15 +550,65 @@ impl Registry {
         }
     }
 
+    /// Keeps (in memory and in `statements.jsonl`) the statements of `workspace` that
+    /// count in `membership`.
+    fn keep_counted(
+        &self,
+        workspace: &DocumentId,
+        statements: &std::collections::BTreeMap<String, SignedStatement>,
+        membership: &Membership,
+    ) {
+        let mut all = lock(&self.kept);
+        let kept = all.entry(*workspace).or_default();
+        let before: std::collections::BTreeSet<String> =
+            kept.iter().map(|(h, _)| h.clone()).collect();
+        if !kept.keep_counted(statements, membership) {
+            return;
+        }
+        let new: Vec<(String, SignedStatement)> = kept
+            .iter()
+            .filter(|(h, _)| !before.contains(*h))
+            .map(|(h, s)| (h.clone(), s.clone()))
+            .collect();
+        drop(all);
+        let mut lines = String::new();
+        for (hash, statement) in new {
+            let line = StatementLine {
+                workspace: workspace.to_string(),
+                hash,
+                statement,
+            };
+            if let Ok(text) = serde_json::to_string(&line) {
+                lines.push_str(&text);
+                lines.push('\n');
+            }
+        }
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.statements_path)
+            .and_then(|mut file| file.write_all(lines.as_bytes()));
+        if let Err(error) = written {
+            tracing::error!(%error, "statements.jsonl could not be written");
+        }
+    }
+
     fn work_out(&self, tracked: &Tracked) {
         let part: Result<RulesPart, _> = autosurgeon::hydrate(&*lock(&tracked.document));
-        let part = match part {
+        let mut part = match part {
             Ok(part) => part,
             Err(error) => {
                 tracing::debug!(id = %tracked.id, %error, "a workspace document does not read");
                 return;
             }
         };
+        // Statements deleted from the document still count: the relay keeps every one that
+        // counted (see `identity::KeptStatements`).
+        let kept = lock(&self.kept)
+            .get(&tracked.id)
+            .cloned()
+            .unwrap_or_default();
+        part.membership = kept.merged(&part.membership);
         {
             let mut last = lock(&tracked.last);
             if last.as_ref() == Some(&part) {
@@ -568,7 +650,10 @@ impl Registry {
                     &mut lock(&tracked.checked),
                 );
                 match membership {
-                    Some(membership) => Rules::claimed(membership, listing),
+                    Some(membership) => {
+                        self.keep_counted(&tracked.id, &workspace.membership, &membership);
+                        Rules::claimed(membership, listing)
+                    }
                     None => Rules::unclaimed(),
                 }
             }

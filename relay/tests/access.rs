@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ROOT};
+use automerge::{AutoCommit, ReadDoc, ROOT};
 use throughline::model::identity::{acceptance_message, Act, DeviceSecret, Purpose};
 use throughline::model::review::ReviewCycle;
 use throughline::model::{DocumentUrl, ItemId, Person, PersonId, Workspace};
@@ -602,6 +602,49 @@ async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
         prove(&relay, &org.employee.1, org.id, None).await.err(),
         Some(403),
         "a new connection of the removed device is refused"
+    );
+
+    // A member's modified client deletes the removal from the workspace document: the
+    // relay kept it, so the device stays removed (and after a restart too).
+    let removal: Vec<String> = org
+        .workspace
+        .membership
+        .iter()
+        .filter(|(_, s)| s.payload.contains("\"act\":\"remove-device\""))
+        .map(|(h, _)| h.clone())
+        .collect();
+    assert_eq!(removal.len(), 1, "the removal statement");
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
+    manager.run_until(|c| has(c, &org.id)).await;
+    manager.run_until(|c| c.in_sync(org.id)).await;
+    {
+        let doc = manager.docs.get_mut(&org.id).expect("the workspace");
+        let (_, map) = doc
+            .get(ROOT, "membership")
+            .expect("read")
+            .expect("a membership map");
+        for hash in &removal {
+            doc.delete(&map, hash.as_str()).expect("delete");
+        }
+        doc.commit();
+    }
+    let effects = manager.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut manager.docs,
+    );
+    manager.apply(effects).await;
+    manager.run_until(|c| c.in_sync(org.id)).await;
+    assert_eq!(
+        prove(&relay, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "deleting the removal from the document changes nothing"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+    let relay = start(data.path()).await;
+    assert_eq!(
+        prove(&relay, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "nor after a restart"
     );
     relay.stop().await.expect("the relay stops cleanly");
 }

@@ -67,6 +67,9 @@ enum Setting {
     /// An invitation's one-time secret, kept from the link until the workspace it invites
     /// to arrives and this device accepts it.
     PendingInvitation,
+    /// Every signed statement that counted (JSON, `identity::KeptStatements`), so one
+    /// deleted from the workspace document still counts here and is written back.
+    KeptStatements,
 }
 
 impl Setting {
@@ -86,6 +89,7 @@ impl Setting {
             Self::DeviceKey => "key",
             Self::WorkspaceRoot => "workspace-root",
             Self::PendingInvitation => "pending-invitation",
+            Self::KeptStatements => "kept-statements",
         }
     }
 
@@ -181,6 +185,27 @@ impl<S: Storage> DeviceSettings<S> {
     }
 
     /// The devices linked before, as `sync::KnownDevices` writes them (JSON).
+    /// The signed statements this device kept (none yet: empty).
+    pub async fn kept_statements(
+        &self,
+    ) -> Result<crate::model::identity::KeptStatements, SettingError> {
+        match self.text(Setting::KeptStatements).await? {
+            None => Ok(Default::default()),
+            Some(text) => serde_json::from_str(&text).map_err(|_| SettingError::Unreadable {
+                setting: Setting::KeptStatements.name(),
+                value: "(statements that do not read)".to_owned(),
+            }),
+        }
+    }
+
+    pub async fn set_kept_statements(
+        &self,
+        kept: &crate::model::identity::KeptStatements,
+    ) -> Result<(), StorageError> {
+        let json = serde_json::to_string(kept).unwrap_or_default();
+        self.set_text(Setting::KeptStatements, Some(&json)).await
+    }
+
     pub async fn known_devices(&self) -> Result<Option<String>, StorageError> {
         self.text(Setting::KnownDevices).await
     }

@@ -45,6 +45,8 @@ async fn device_identity(
         // Unreadable: trust none pinned; the first root seen is pinned again.
         pinned: settings.pinned_root().await.unwrap_or(None),
         pending: settings.pending_invitation().await.unwrap_or(None),
+        // Unreadable: keep none (and write none over what is there).
+        kept: settings.kept_statements().await.ok(),
         chosen_before,
     }
 }

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use super::WorkspaceState;
 use crate::model::access::Access;
 use crate::model::identity::{
-    acceptance_message, Act, DeviceKey, DeviceSecret, InvitationLink, Membership, Purpose, Role,
-    SignedStatement,
+    acceptance_message, Act, DeviceKey, DeviceSecret, InvitationLink, KeptStatements, Membership,
+    Purpose, Role, SignedStatement,
 };
 use crate::model::{PersonId, Workspace};
 use crate::store::now_millis;
@@ -33,6 +33,9 @@ pub struct DeviceIdentity {
     pub pending: Option<DeviceSecret>,
     /// Who an earlier build said uses this device (offered when claiming).
     pub chosen_before: Option<PersonId>,
+    /// The statements this device kept (`None`: they could not be read, so none are
+    /// written over them).
+    pub kept: Option<KeptStatements>,
 }
 
 /// The statements and trusted root a membership was worked out from, with the result.
@@ -40,7 +43,12 @@ pub struct DeviceIdentity {
 struct Worked {
     root: String,
     pinned: Option<DeviceKey>,
+    /// How many statements this device kept when it was worked out.
+    kept: usize,
+    /// The document's statements.
     statements: BTreeMap<String, SignedStatement>,
+    /// Those and the kept ones together (what the membership was worked out from).
+    merged: BTreeMap<String, SignedStatement>,
     membership: Option<Membership>,
 }
 
@@ -58,6 +66,10 @@ pub struct IdentityState {
     pub chosen_before: StoredValue<Option<PersonId>>,
     worked: Memo<Worked>,
     pub access: Memo<Access>,
+    /// Every statement that counted, kept on this device.
+    kept: RwSignal<KeptStatements>,
+    /// Whether the kept statements read (if not, none are written over them).
+    kept_readable: bool,
 }
 
 impl IdentityState {
@@ -72,27 +84,43 @@ impl IdentityState {
         let workspace_id = state.url();
         // Signatures checked once are not checked again when a statement is added.
         let checked = StoredValue::new(crate::model::identity::CheckedStatements::default());
+        let kept_readable = identity.kept.is_some();
+        // Only this workspace's (a device that joined another keeps nothing of the last).
+        let kept = RwSignal::new(
+            identity
+                .kept
+                .map(|k| k.of_workspace(&workspace_id))
+                .unwrap_or_default(),
+        );
         let worked = Memo::new_owning(move |previous: Option<Worked>| {
             let pinned = pinned.get();
+            let kept_count = kept.with(KeptStatements::len);
             state.workspace.with(|ws| {
                 if let Some(previous) = previous {
                     if previous.root == ws.root
                         && previous.pinned == pinned
+                        && previous.kept == kept_count
                         && previous.statements == ws.membership
                     {
                         return (previous, false);
                     }
                 }
-                let membership = checked
-                    .try_update_value(|checked| {
-                        ws.membership_with(&workspace_id, pinned.as_ref(), checked)
+                // The document's statements and those this device kept: one deleted from
+                // the document still counts.
+                let statements = kept.with(|k| k.merged(&ws.membership));
+                let root = pinned.or_else(|| ws.root.parse().ok());
+                let membership = root.and_then(|root| {
+                    checked.try_update_value(|checked| {
+                        Membership::verify_with(&workspace_id, &root, &statements, checked)
                     })
-                    .flatten();
+                });
                 (
                     Worked {
                         root: ws.root.clone(),
                         pinned,
+                        kept: kept_count,
                         statements: ws.membership.clone(),
+                        merged: statements,
                         membership,
                     },
                     true,
@@ -116,6 +144,8 @@ impl IdentityState {
             chosen_before: StoredValue::new(identity.chosen_before),
             worked,
             access,
+            kept,
+            kept_readable,
         };
         this.watch();
         this
@@ -128,6 +158,43 @@ impl IdentityState {
             let person = self.access.with(|a| a.person().cloned());
             if state.me.get_untracked() != person {
                 state.me.set(person);
+            }
+        });
+        // Every statement that counts is kept on this device, and one the workspace
+        // document lost (a modified client deleted it) is written back by a member.
+        Effect::new(move |_| {
+            let found = self.worked.with(|w| {
+                let membership = w.membership.as_ref()?;
+                let mut kept = self.kept.get_untracked();
+                let grew = kept.keep_counted(&w.merged, membership);
+                let missing = kept.missing_from(&w.statements);
+                let member = self
+                    .device
+                    .is_some_and(|d| membership.person_of(&d).is_some());
+                Some((
+                    grew.then_some(kept),
+                    if member { missing } else { BTreeMap::new() },
+                ))
+            });
+            let Some((grown, missing)) = found else {
+                return;
+            };
+            if let Some(kept) = grown {
+                self.kept.set(kept.clone());
+                if self.kept_readable {
+                    let repo = state.repo();
+                    leptos::task::spawn_local(async move {
+                        let _ = repo.settings().set_kept_statements(&kept).await;
+                    });
+                }
+            }
+            if !missing.is_empty() {
+                let _ = state.edit("Restore signed statements", move |ws: &mut Workspace| {
+                    for (hash, statement) in missing {
+                        ws.membership.entry(hash).or_insert(statement);
+                    }
+                    Ok::<(), std::convert::Infallible>(())
+                });
             }
         });
         // A device that pinned no root (it had the workspace before anyone claimed it)

@@ -6,12 +6,14 @@
 //! says so, checked from the workspace's root device down.
 
 mod invitation_link;
+mod kept;
 mod keys;
 mod membership;
 mod seal;
 mod statement;
 
 pub use invitation_link::{InvitationLink, InvitationLinkError};
+pub use kept::KeptStatements;
 pub use keys::{DeviceKey, DeviceSecret, KeyError, Purpose, Signature};
 pub use membership::{CheckedStatements, Ignored, IgnoredStatement, Invitation, Membership};
 pub use seal::{check_seal, seal, SealCheck};

@@ -125,7 +125,9 @@ pub struct Statement {
 
 /// A statement and its signature, as kept in the workspace document (and in its JSON
 /// export).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct SignedStatement {
     /// The statement's JSON, exactly as signed.
     pub payload: String,
