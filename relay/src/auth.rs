@@ -38,6 +38,47 @@ pub struct Session {
     pub invitation: Option<DeviceKey>,
 }
 
+/// A program's connection, by an admin's grant (`identity::Grant`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    /// What the admin named it.
+    pub name: String,
+    pub workspace: DocumentId,
+    pub documents: std::collections::BTreeSet<DocumentId>,
+    pub write: bool,
+    /// Until when (ms since 1970).
+    pub expires: i64,
+    /// The admin's device that signed it: the grant holds while it is an admin.
+    pub by: DeviceKey,
+}
+
+impl Granted {
+    /// The grant a token carries, if its signature holds and it has not expired (whether
+    /// its signer is an admin is for the workspace's rules to say).
+    pub fn read(token: &str) -> Result<Granted, String> {
+        let grant = throughline::model::identity::Grant::read(token).map_err(|e| e.to_string())?;
+        if !grant.open_at(now_ms() as i64) {
+            return Err("the grant has expired".into());
+        }
+        let workspace = grant
+            .workspace
+            .parse()
+            .map_err(|_| "the grant names no workspace".to_owned())?;
+        Ok(Granted {
+            name: grant.name,
+            workspace,
+            documents: grant
+                .documents
+                .iter()
+                .filter_map(|d| d.parse().ok())
+                .collect(),
+            write: grant.write,
+            expires: grant.expires,
+            by: grant.by,
+        })
+    }
+}
+
 /// Why a connection's proof is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {

@@ -121,6 +121,11 @@ impl Inbound {
         self
     }
 
+    /// The peer id the connection joined with, once it has.
+    pub fn joined(&self) -> Option<&str> {
+        self.joined.as_deref()
+    }
+
     /// Notes a `sync` message sent to the peer for `document`, and whether it carried
     /// changes: the peer's answer that carries nothing is then an acknowledgement.
     pub fn sent(&mut self, document: &str, carried_changes: bool) {

@@ -70,6 +70,25 @@ impl Policy {
         peer: &str,
         waiting: Waiting,
     ) -> (Decision, Waiting) {
+        if let Some(granted) = self.registry.granted(peer) {
+            // A program: only the documents its grant names, of its workspace.
+            let Some(owner) = self.registry.owner(document) else {
+                let owners = match waiting {
+                    Waiting::Owner(owners) => owners,
+                    _ => self.registry.watch_owners(),
+                };
+                return (Decision::None, Waiting::Owner(owners));
+            };
+            let rules = match waiting {
+                Waiting::Rules(workspace, rules) if workspace == owner.workspace => rules,
+                _ => self.registry.rules(&owner.workspace).await,
+            };
+            let decision =
+                rules
+                    .borrow()
+                    .decide_granted(&owner.workspace, document, &granted, now_ms());
+            return (decision, Waiting::Rules(owner.workspace, rules));
+        }
         let session = self.registry.session(peer);
         let Some(owner) = self.registry.owner(document) else {
             // Nobody proven has named it yet (the relay records who does before samod

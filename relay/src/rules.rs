@@ -126,6 +126,35 @@ impl Rules {
             .is_some_and(|m| m.person_of(device).is_some() && !m.was_removed(device))
     }
 
+    /// Whether `device` is an admin's (so the grants it signed hold).
+    pub fn is_admin(&self, device: &DeviceKey) -> bool {
+        self.membership.as_ref().is_some_and(|m| {
+            !m.was_removed(device)
+                && m.person_of(device)
+                    .is_some_and(|p| m.has_role(p, throughline::model::identity::Role::Admin))
+        })
+    }
+
+    /// What a program with `granted` may do with `document` of `workspace`: the
+    /// documents its grant names, while its signer is an admin and it has not expired.
+    pub fn decide_granted(
+        &self,
+        workspace: &DocumentId,
+        document: &DocumentId,
+        granted: &crate::auth::Granted,
+        now: i64,
+    ) -> Decision {
+        let holds = &granted.workspace == workspace
+            && granted.documents.contains(document)
+            && now < granted.expires
+            && self.is_admin(&granted.by);
+        match (holds, granted.write) {
+            (false, _) => Decision::None,
+            (true, true) => Decision::ReadWrite,
+            (true, false) => Decision::ReadOnly,
+        }
+    }
+
     /// Whether `device` was removed from the workspace.
     pub fn was_removed(&self, device: &DeviceKey) -> bool {
         self.membership
@@ -250,6 +279,8 @@ pub struct Registry {
     owners_changed: watch::Sender<u64>,
     workspaces: Mutex<HashMap<DocumentId, Arc<Tracked>>>,
     sessions: Mutex<HashMap<String, (Session, usize)>>,
+    /// Programs connected by an admin's grant, by the peer id they joined with.
+    grants: Mutex<HashMap<String, crate::auth::Granted>>,
     quotas: Quotas,
     /// Every statement that counted, per workspace (`<data dir>/statements.jsonl`).
     kept: Mutex<HashMap<DocumentId, KeptStatements>>,
@@ -323,6 +354,7 @@ impl Registry {
             owners_changed: watch::channel(0).0,
             workspaces: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
+            grants: Mutex::new(HashMap::new()),
         })
     }
 
@@ -365,6 +397,28 @@ impl Registry {
 
     pub fn session(&self, peer: &str) -> Option<Session> {
         lock(&self.sessions).get(peer).map(|(s, _)| s.clone())
+    }
+
+    /// Notes a program's connection joined as `peer` (until [`Registry::grant_ended`]);
+    /// refused when another connection uses that peer id.
+    pub fn grant_began(&self, peer: &str, granted: &crate::auth::Granted) -> Result<(), String> {
+        if lock(&self.sessions).contains_key(peer) {
+            return Err("another connection uses this peer id".into());
+        }
+        let mut grants = lock(&self.grants);
+        if grants.contains_key(peer) {
+            return Err("another connection uses this peer id".into());
+        }
+        grants.insert(peer.to_owned(), granted.clone());
+        Ok(())
+    }
+
+    pub fn grant_ended(&self, peer: &str) {
+        lock(&self.grants).remove(peer);
+    }
+
+    pub fn granted(&self, peer: &str) -> Option<crate::auth::Granted> {
+        lock(&self.grants).get(peer).cloned()
     }
 
     /// Whose `document` is, if known.

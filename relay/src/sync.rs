@@ -159,6 +159,78 @@ async fn prove(
     Ok(session)
 }
 
+/// Checks a program's grant: its signature, its expiry, and that its signer is an admin of
+/// its workspace.
+async fn grant_of(
+    sync: &SyncService,
+    client: std::net::IpAddr,
+    token: &str,
+) -> Result<crate::auth::Granted, Response> {
+    let refuse = |why: String| {
+        tracing::warn!(peer = %client, reason = %why, "sync connection refused: its grant does not hold");
+        sync.metrics.refused(Refusal::Proof);
+        (
+            StatusCode::UNAUTHORIZED,
+            format!("This grant was refused: {why}."),
+        )
+            .into_response()
+    };
+    let granted = crate::auth::Granted::read(token).map_err(refuse)?;
+    let rules = sync.registry.rules(&granted.workspace).await;
+    if !rules.borrow().is_admin(&granted.by) {
+        return Err(refuse(
+            "it was not signed by an admin of its workspace".to_owned(),
+        ));
+    }
+    Ok(granted)
+}
+
+/// Resolves once `granted` no longer holds: it expired, or its signer is no longer an
+/// admin of the workspace.
+async fn grant_ends(registry: Arc<Registry>, granted: crate::auth::Granted) {
+    let mut rules = registry.rules(&granted.workspace).await;
+    loop {
+        if !rules.borrow_and_update().is_admin(&granted.by) {
+            return;
+        }
+        let left = granted.expires.saturating_sub(now_ms()).max(0) as u64;
+        if left == 0 {
+            return;
+        }
+        tokio::select! {
+            changed = rules.changed() => {
+                if changed.is_err() {
+                    tokio::time::sleep(Duration::from_millis(left)).await;
+                    return;
+                }
+            }
+            _ = tokio::time::sleep(Duration::from_millis(left)) => return,
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Ends the registry's note of a program's connection when dropped (once it joined).
+struct GrantHeld(Arc<Registry>, Arc<std::sync::Mutex<Option<String>>>);
+
+impl Drop for GrantHeld {
+    fn drop(&mut self) {
+        let peer = self
+            .1
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(peer) = peer {
+            self.0.grant_ended(&peer);
+        }
+    }
+}
+
 /// Resolves once `session`'s device is removed from its workspace.
 async fn removed(registry: Arc<Registry>, session: Session) {
     let mut rules = registry.rules(&session.workspace).await;
@@ -203,6 +275,14 @@ pub async fn sync_socket(
     let session = match prove(&sync, client, &headers).await {
         Ok(session) => session,
         Err(refused) => return refused,
+    };
+    // A program connects by an admin's grant instead (not with a device's proof).
+    let granted = match (&session, query.get("grant")) {
+        (None, Some(token)) => match grant_of(&sync, client, token).await {
+            Ok(granted) => Some(granted),
+            Err(refused) => return refused,
+        },
+        _ => None,
     };
     let slot = match sync
         .admission
@@ -288,8 +368,28 @@ pub async fn sync_socket(
                         ));
                     })
                 }
-                None => Box::pin(std::future::pending()),
+                None => match &granted {
+                    Some(granted) => {
+                        let registry = Arc::clone(&registry);
+                        let granted = granted.clone();
+                        let to_peer = to_peer.clone();
+                        let metrics = Arc::clone(&metrics);
+                        Box::pin(async move {
+                            grant_ends(registry, granted).await;
+                            metrics.revoked_closed.fetch_add(1, Ordering::Relaxed);
+                            let _ = to_peer.try_send(WsMessage::Binary(
+                                error_message("this program's grant has ended").into(),
+                            ));
+                        })
+                    }
+                    None => Box::pin(std::future::pending()),
+                },
             };
+            // The peer id a program joined with, once it has.
+            let grant_peer = Arc::new(std::sync::Mutex::new(None::<String>));
+            let grant_held = granted
+                .as_ref()
+                .map(|_| GrantHeld(Arc::clone(&registry), Arc::clone(&grant_peer)));
             let to_refuse = to_peer.clone();
             let told = Arc::clone(&inbound);
             // A peer that sends nothing, not even the answer to a ping, for `idle` is
@@ -324,13 +424,15 @@ pub async fn sync_socket(
             let incoming = stream
                 .take_until(revoked)
                 .map(move |message| {
-                    let _held = (&slot, &held);
+                    let _held = (&slot, &held, &grant_held);
                     message
                 })
                 .take_while(|message| {
                     futures_util::future::ready(!matches!(message, Ok(WsMessage::Close(_))))
                 })
                 .filter_map(move |message| {
+                    let granted = granted.clone();
+                    let grant_peer = Arc::clone(&grant_peer);
                     let naming = naming.clone();
                     let owners = Arc::clone(&owners);
                     let rate = Arc::clone(&rate);
@@ -361,6 +463,36 @@ pub async fn sync_socket(
                                 };
                                 let refusal = match checked {
                                     Ok(kind) => {
+                                        if let Some(granted) = &granted {
+                                            // A program's join binds its peer id to its grant;
+                                            // its changes pass only with a grant to write.
+                                            let joined = inbound
+                                                .lock()
+                                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                                .joined()
+                                                .map(str::to_owned);
+                                            let mut bound = grant_peer
+                                                .lock()
+                                                .unwrap_or_else(|poisoned| poisoned.into_inner());
+                                            if let (None, Some(peer)) = (bound.as_ref(), joined) {
+                                                if let Err(why) = owners.grant_began(&peer, granted) {
+                                                    drop(bound);
+                                                    let _ = to_refuse.try_send(WsMessage::Binary(
+                                                        error_message(&why).into(),
+                                                    ));
+                                                    return Some(Err(std::io::Error::other(why)));
+                                                }
+                                                *bound = Some(peer);
+                                            }
+                                            drop(bound);
+                                            if !granted.write
+                                                && matches!(kind, acknowledgements::Kind::Sync(_))
+                                                && carries_changes(&bytes)
+                                            {
+                                                received.changes_refused.fetch_add(1, Ordering::Relaxed);
+                                                return None;
+                                            }
+                                        }
                                         if let acknowledgements::Kind::Sync(name) = &kind {
                                             if let Ok(document) = name.parse() {
                                                 // A document a proven device names first is its

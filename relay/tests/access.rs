@@ -872,3 +872,267 @@ async fn a_workspace_over_its_disk_quota_stays_readable_and_takes_no_more_change
     );
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+/// Connects a program (our engine as a plain automerge-repo peer) with `grant`.
+async fn program(
+    relay: &Relay,
+    token: &str,
+    docs: HashMap<DocumentId, AutoCommit>,
+) -> Result<Client, u16> {
+    program_as(relay, token, "a-dashboard", docs).await
+}
+
+async fn program_as(
+    relay: &Relay,
+    token: &str,
+    peer: &str,
+    docs: HashMap<DocumentId, AutoCommit>,
+) -> Result<Client, u16> {
+    let url = format!("ws://{}/sync?grant={token}", relay.address());
+    match tokio_tungstenite::connect_async(url).await {
+        Ok((socket, _)) => Ok(Client::over(socket, peer, docs).await),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("unexpected failure: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
+    use throughline::model::identity::Grant;
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    // A plan, listed in the workspace.
+    let plan = DocumentId::random();
+    org.workspace
+        .plans
+        .insert(DocumentUrl::from(plan), Default::default());
+    let mut admin = upload(&relay, &org).await;
+    admin.edit(plan, "Three-year plan").await;
+    admin.run_until(|c| c.in_sync(plan)).await;
+    let grant = |by: &DeviceSecret, write: bool, expires: i64| {
+        Grant {
+            name: "Board dashboard".into(),
+            workspace: org.id.to_string(),
+            documents: vec![plan.to_string()],
+            write,
+            expires,
+            by: by.public(),
+        }
+        .sign(by)
+    };
+    let tomorrow = now() + DAY;
+
+    // A read-only grant: the plan, nothing else; its changes are refused.
+    let mut dashboard = program(
+        &relay,
+        &grant(&org.admin, false, tomorrow),
+        asking_for(&[plan, org.employee_review, org.id]),
+    )
+    .await
+    .expect("the relay takes an admin's grant");
+    assert_eq!(
+        outcome(&mut dashboard, &[plan, org.employee_review, org.id]).await,
+        vec![org.employee_review, org.id]
+    );
+    dashboard
+        .run_until(|c| c.text(plan).as_deref() == Some("Three-year plan"))
+        .await;
+    dashboard.edit(plan, "Changed by the dashboard").await;
+    dashboard
+        .serve_until(tokio::time::sleep(Duration::from_millis(500)))
+        .await;
+    let mut reader = member(&relay, &org.manager.1, org.id, asking_for(&[plan])).await;
+    reader.run_until(|c| c.text(plan).is_some()).await;
+    reader
+        .serve_until(tokio::time::sleep(Duration::from_millis(300)))
+        .await;
+    assert_eq!(
+        reader.text(plan).as_deref(),
+        Some("Three-year plan"),
+        "a read-only program changes nothing"
+    );
+
+    // Another program cannot join under the dashboard's peer id (to borrow its grant).
+    let mut borrower = program(
+        &relay,
+        &grant(&org.admin, true, tomorrow),
+        asking_for(&[plan]),
+    )
+    .await
+    .expect("the door takes a valid grant");
+    let said = tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        while let Some(Ok(message)) = borrower.socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+                if let Ok(throughline::sync::Message::Error { message }) =
+                    throughline::sync::Message::decode(&bytes)
+                {
+                    return message;
+                }
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("an answer");
+    assert!(said.contains("uses this peer id"), "{said}");
+
+    // A grant to write: its change is taken.
+    let mut writer = program_as(
+        &relay,
+        &grant(&org.admin, true, tomorrow),
+        "a-script",
+        asking_for(&[plan]),
+    )
+    .await
+    .expect("taken");
+    writer.run_until(|c| c.text(plan).is_some()).await;
+    writer.edit(plan, "Updated by the script").await;
+    writer.run_until(|c| c.in_sync(plan)).await;
+    reader
+        .run_until(|c| c.text(plan).as_deref() == Some("Updated by the script"))
+        .await;
+
+    // Signed by someone who is not an admin, expired, or tampered with: refused at the door.
+    assert_eq!(
+        program(
+            &relay,
+            &grant(&org.employee.1, false, tomorrow),
+            HashMap::new()
+        )
+        .await
+        .err(),
+        Some(401)
+    );
+    assert_eq!(
+        program(&relay, &grant(&org.admin, false, now() - 1), HashMap::new())
+            .await
+            .err(),
+        Some(401)
+    );
+    let tampered = grant(&org.admin, false, tomorrow).replacen('e', "f", 1);
+    assert_eq!(
+        program(&relay, &tampered, HashMap::new()).await.err(),
+        Some(401)
+    );
+
+    // When its signer stops being an admin, the program is disconnected.
+    let url = org.id.url();
+    let newcomer = person(&mut org.workspace, "Ada Two");
+    let second_admin = key();
+    let invitation = key();
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::Invite {
+                invitation: invitation.public(),
+                person: newcomer.clone(),
+                expires: tomorrow,
+            },
+            now(),
+        )
+        .expect("invite");
+    org.workspace
+        .sign(
+            &url,
+            &second_admin,
+            Some(&org.admin.public()),
+            Act::Accept {
+                invitation: invitation.public(),
+                proof: invitation.sign(
+                    Purpose::Acceptance,
+                    &acceptance_message(&url, &second_admin.public()),
+                ),
+            },
+            now(),
+        )
+        .expect("accept");
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::Grant {
+                person: newcomer.clone(),
+                role: throughline::model::identity::Role::Admin,
+            },
+            now(),
+        )
+        .expect("grant admin");
+    let mut staying = program_as(
+        &relay,
+        &grant(&second_admin, false, tomorrow),
+        "a-report",
+        asking_for(&[plan]),
+    )
+    .await;
+    assert_eq!(
+        staying.as_ref().err(),
+        Some(&401),
+        "not an admin yet on the relay"
+    );
+    // The relay hears the new admin.
+    {
+        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
+        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
+        doc.commit();
+    }
+    let effects = admin.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut admin.docs,
+    );
+    admin.apply(effects).await;
+    admin.run_until(|c| c.in_sync(org.id)).await;
+    staying = program_as(
+        &relay,
+        &grant(&second_admin, false, tomorrow),
+        "a-report",
+        asking_for(&[plan]),
+    )
+    .await;
+    let mut staying = staying.expect("an admin's grant");
+    staying.run_until(|c| c.text(plan).is_some()).await;
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::Revoke {
+                person: newcomer,
+                role: throughline::model::identity::Role::Admin,
+            },
+            now(),
+        )
+        .expect("revoke");
+    {
+        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
+        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
+        doc.commit();
+    }
+    let effects = admin.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut admin.docs,
+    );
+    admin.apply(effects).await;
+    let closed = admin
+        .serve_until(tokio::time::timeout(Duration::from_secs(5), async {
+            use futures_util::StreamExt;
+            loop {
+                match staying.socket.next().await {
+                    Some(Ok(_)) => continue,
+                    _ => return,
+                }
+            }
+        }))
+        .await;
+    assert!(
+        closed.is_ok(),
+        "the program's grant ended with its signer's role"
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}

@@ -316,6 +316,41 @@ impl IdentityState {
             .map(|_| ())
     }
 
+    /// A grant for a program (`identity::Grant`), signed by this device (an admin's):
+    /// the token the program puts in its sync address.
+    pub fn grant(
+        &self,
+        name: &str,
+        documents: Vec<crate::store::DocumentId>,
+        write: bool,
+        days: i64,
+    ) -> Result<String, String> {
+        if !self.access.with_untracked(Access::is_admin)
+            || !self.access.with_untracked(Access::claimed)
+        {
+            return Err("Only an admin of a claimed workspace can let a program in.".into());
+        }
+        if documents.is_empty() {
+            return Err("Choose at least one document for the program.".into());
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("Name the program, so you know later what this grant was for.".into());
+        }
+        let secret = self.secret()?;
+        let workspace =
+            crate::store::DocumentId::from_url(self.state.url()).map_err(|e| e.to_string())?;
+        let grant = crate::model::identity::Grant {
+            name: name.to_owned(),
+            workspace: workspace.to_string(),
+            documents: documents.iter().map(ToString::to_string).collect(),
+            write,
+            expires: now_millis() + days.clamp(1, 366) * 86_400_000,
+            by: secret.public(),
+        };
+        Ok(grant.sign(&secret))
+    }
+
     /// An invitation for `person` (an admin's, or the person's own for another device):
     /// the link that carries it.
     pub fn invite(&self, person: &PersonId) -> Result<String, String> {

@@ -5,7 +5,7 @@
 // removed device says so.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptInvitation, addPersonReportingTo, goTo, invite, sharedBrowser, startRelay, withTwoDevices } from "./support.mjs";
+import { acceptInvitation, addPersonReportingTo, goTo, invite, newPlan, sharedBrowser, startRelay, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -64,6 +64,19 @@ test("founding, invitations used once, what an employee is offered, and a remove
       } finally {
         await thief.close();
       }
+
+      // Only an admin lets a program in: a sync address that names the plans chosen.
+      assert.equal(await ana.getByTestId("program-access").count(), 0, "no programs section for an employee");
+      await newPlan(hana, "Growth 2027");
+      await goTo(hana, "People");
+      const programs = hana.getByTestId("program-access");
+      await programs.getByLabel("What is the program?").fill("Board dashboard");
+      await programs.getByRole("button", { name: "Make a sync address for it" }).click();
+      await programs.getByText("Choose at least one document for the program.").waitFor();
+      await programs.getByLabel("Growth 2027").check();
+      await programs.getByRole("button", { name: "Make a sync address for it" }).click();
+      const address = await programs.getByLabel("Its sync address").inputValue();
+      assert.match(address, /\/sync\?grant=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "a signed grant in the address");
 
       // Hana removes Ana's device: Ana's device says so, and acts as nobody.
       await goTo(hana, "People");

@@ -30,6 +30,8 @@ pub enum Purpose {
     Challenge,
     /// A pairing code for a direct link, signed by the device that made it.
     Link,
+    /// A grant an admin signs for a program to sync some documents (`Grant`).
+    Grant,
 }
 
 impl Purpose {
@@ -40,6 +42,7 @@ impl Purpose {
             Self::SignOff => b"throughline sign-off v1\0",
             Self::Challenge => b"throughline challenge v1\0",
             Self::Link => b"throughline link v1\0",
+            Self::Grant => b"throughline grant v1\0",
         }
     }
 

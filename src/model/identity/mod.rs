@@ -5,6 +5,7 @@
 //! and reporting line count only when a statement signed by someone entitled to make it
 //! says so, checked from the workspace's root device down.
 
+mod grant;
 mod invitation_link;
 mod kept;
 mod keys;
@@ -12,6 +13,7 @@ mod membership;
 mod seal;
 mod statement;
 
+pub use grant::{Grant, GrantError};
 pub use invitation_link::{InvitationLink, InvitationLinkError};
 pub use kept::KeptStatements;
 pub use keys::{DeviceKey, DeviceSecret, KeyError, Purpose, Signature};

@@ -7,6 +7,7 @@ mod people_import;
 mod person_form;
 mod person_list;
 mod person_page;
+mod programs;
 mod team_form;
 mod team_list;
 
@@ -18,6 +19,7 @@ use people_import::PeopleImport;
 use person_form::PersonForm;
 use person_list::PersonList;
 pub use person_page::PersonPage;
+use programs::ProgramAccess;
 use team_form::TeamForm;
 use team_list::TeamList;
 
@@ -117,6 +119,7 @@ pub fn PeoplePage() -> impl IntoView {
             </Show>
             <Show when=admin_of_claimed>
                 <AccessAdmin />
+                <ProgramAccess />
             </Show>
 
             <div class="section-header">
