@@ -128,8 +128,8 @@ fn config(decision: Decision, metrics: &Metrics) -> ShareConfig {
             ShareConfig::none()
         }
         // Read-only is enforced by the connection, which drops the peer's changes to such
-        // a document before samod sees them (`Registry::refuses_changes`): samod's own
-        // read-only sync left our clients without the document in testing.
+        // a document before samod sees them (`Registry::refuses_changes`), so one rule
+        // serves devices, programs and workspaces over quota alike.
         Decision::ReadOnly => ShareConfig::read_write().with_announce(false),
         Decision::ReadWrite => ShareConfig::read_write().with_announce(false),
     }
