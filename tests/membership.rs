@@ -1043,3 +1043,107 @@ fn a_statement_deleted_from_the_document_still_counts_where_it_was_kept_and_is_w
     assert_eq!(kept.of_workspace(WS).len(), kept.len());
     assert!(kept.of_workspace("another workspace").is_empty());
 }
+
+#[test]
+fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employee() {
+    use throughline::model::listing::{Listed, Listing};
+    use throughline::model::review::{FeedbackRequest, ReviewCycle};
+    use throughline::model::{DocumentId, DocumentUrl, ItemId};
+
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, maria_device) = org.join("Maria");
+    let (ana, ana_device) = org.join("Ana");
+    let (ben, ben_device) = org.join("Ben");
+    let (hana, hana_device) = org.join("Hana");
+    let (_, cy_device) = org.join("Cy");
+    for (person, manager) in [(&ana, &maria), (&ben, &maria)] {
+        org.sign(
+            &root,
+            Act::SetManager {
+                person: person.clone(),
+                manager: Some(manager.clone()),
+            },
+        )
+        .expect("line");
+    }
+    org.sign(
+        &root,
+        Act::Grant {
+            person: hana.clone(),
+            role: Role::Hr,
+        },
+    )
+    .expect("HR");
+    let (ana_review, feedback) = (DocumentId::random(), DocumentId::random());
+    let mut cycle = ReviewCycle::default();
+    cycle
+        .reviews
+        .insert(ana.clone(), DocumentUrl::from(ana_review));
+    org.workspace.cycles.insert(ItemId::random(), cycle);
+    let request = |peer: &PersonId, document: Option<DocumentId>| FeedbackRequest {
+        review: DocumentUrl::from(ana_review),
+        peer: peer.clone(),
+        employee: ana.clone(),
+        requested_at: 1,
+        document: document.map(DocumentUrl::from),
+    };
+    org.workspace
+        .list_feedback_request(ItemId::random(), request(&ben, Some(feedback)));
+    let m = org.membership();
+    let access = |device: &DeviceSecret| Access::of_device(&m, &device.public());
+    let listing = Listing::of(&org.workspace);
+    let listed = listing.get(&feedback).expect("listed").clone();
+    assert_eq!(
+        listed,
+        Listed::AskedFeedback {
+            employee: ana.clone(),
+            writer: Some(ben.clone()),
+        }
+    );
+    let review = listing.get(&ana_review).expect("listed").clone();
+
+    // Ben writes it and holds nothing of Ana's review; Maria and HR read and change it;
+    // Ana never holds it, nor does a colleague who was not asked.
+    let (as_ben, as_ana) = (access(&ben_device), access(&ana_device));
+    assert!(as_ben.may_hold(&listed) && as_ben.may_change(&listed));
+    assert!(
+        !as_ben.may_hold(&review),
+        "asked for feedback, not given the review"
+    );
+    for manager_or_hr in [&maria_device, &hana_device] {
+        let as_them = access(manager_or_hr);
+        assert!(as_them.may_hold(&listed) && as_them.may_change(&listed));
+    }
+    assert!(!as_ana.may_hold(&listed), "the employee never holds it");
+    assert!(!access(&cy_device).may_hold(&listed));
+
+    // A modified client lists a request of its own naming Ben's document: the document is
+    // then nobody's to write, and Cy still gets nothing of it.
+    let cy = m
+        .person_of(&cy_device.public())
+        .cloned()
+        .expect("Cy is a member");
+    org.workspace
+        .list_feedback_request(ItemId::random(), request(&cy, Some(feedback)));
+    let listing = Listing::of(&org.workspace);
+    let contested = listing.get(&feedback).expect("listed");
+    assert!(!access(&cy_device).may_hold(contested));
+    assert!(!access(&ben_device).may_hold(contested));
+    assert!(access(&maria_device).may_hold(contested));
+    // Nor does a request naming the review itself make it a feedback document (or give
+    // the review to the one "asked").
+    org.workspace
+        .list_feedback_request(ItemId::random(), request(&cy, Some(ana_review)));
+    let listing = Listing::of(&org.workspace);
+    assert!(matches!(
+        listing.get(&ana_review),
+        Some(Listed::Review { .. })
+    ));
+    assert!(!access(&cy_device).may_hold(listing.get(&ana_review).expect("listed")));
+    // A request listed by an earlier version (no document) gives the colleague nothing.
+    org.workspace
+        .list_feedback_request(ItemId::random(), request(&cy, None));
+    let listing = Listing::of(&org.workspace);
+    assert!(!access(&cy_device).may_hold(listing.get(&ana_review).expect("listed")));
+}

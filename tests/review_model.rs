@@ -712,6 +712,7 @@ fn the_review_reads_as_markdown_and_hides_anonymous_writers_from_the_employee() 
         objective: &objective,
         viewer: Some(&ana()),
         format_time: &time,
+        asked: &[],
     });
     assert!(as_employee.starts_with("# ANA — 2027 annual review"));
     assert!(as_employee.contains("### Ship the app"));
@@ -727,6 +728,7 @@ fn the_review_reads_as_markdown_and_hides_anonymous_writers_from_the_employee() 
         objective: &objective,
         viewer: Some(&bo()),
         format_time: &time,
+        asked: &[],
     });
     assert!(as_manager.contains("— CY"));
 }
@@ -791,6 +793,7 @@ fn the_employee_reads_the_managers_side_once_shared_and_a_colleague_not_at_all()
             objective: &objective,
             viewer: Some(&ana()),
             format_time: &time,
+            asked: &[],
         })
     };
     let before = as_employee(&review);
@@ -899,6 +902,7 @@ fn the_employee_may_say_whether_they_agree_and_comment_on_acknowledging() {
         format_time: &time,
         objective: &objective,
         viewer: Some(&manager),
+        asked: &[],
     });
     assert!(
         markdown.contains("  - Does not agree with the review"),

@@ -3,9 +3,11 @@
 
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::plan::{Plan, PlanStatus, Role};
-use throughline::model::review::{Deadlines, Review, ReviewCycle, ReviewSetup, Signature, Stage};
+use throughline::model::review::{
+    AskedFeedback, Deadlines, Review, ReviewCycle, ReviewSetup, Signature, Stage,
+};
 use throughline::model::to_do::{to_dos, Documents, Place};
-use throughline::model::{DocumentId, ItemId, PersonDetails, PersonId, Workspace};
+use throughline::model::{DocumentId, DocumentUrl, ItemId, PersonDetails, PersonId, Workspace};
 
 fn person(ws: &mut Workspace, id: &PersonId, name: &str, manager: Option<&PersonId>) {
     ws.add_person(
@@ -139,9 +141,12 @@ fn feedback_action_items_and_approvals_are_listed_late_first() {
     let org = org();
     let mut review = review_of(&org, &org.ana, Stage::SelfReview);
     let bo = org.bo.clone();
-    review
+    let request = review
         .request_feedback(review.actor(&bo), &org.cy, true, 1)
         .unwrap();
+    // Cy holds the feedback document, not Ana's review.
+    let mut asked =
+        AskedFeedback::for_request(&review, DocumentUrl::from("automerge:r"), &request).unwrap();
     let mut series = CheckInSeries::new(&org.bo, &org.cy);
     let meeting = series.add_meeting("2028-01-05").unwrap();
     series
@@ -159,10 +164,12 @@ fn feedback_action_items_and_approvals_are_listed_late_first() {
     let mut plan = Plan::new("Growth", 2027, 2029).unwrap();
     plan.set_participant(org.cy.clone(), Role::Board);
     plan.set_status(PlanStatus::InReview).unwrap();
+    let feedback = DocumentId::random();
     let documents = Documents {
-        reviews: vec![(DocumentId::random(), &review)],
+        asked: vec![(feedback, &asked)],
         check_ins: vec![(DocumentId::random(), &series)],
         plans: vec![(DocumentId::random(), &plan)],
+        ..Documents::default()
     };
     let cy = to_dos(&org.ws, &org.cy, &documents, "2028-01-20");
     assert_eq!(
@@ -174,16 +181,38 @@ fn feedback_action_items_and_approvals_are_listed_late_first() {
         ]
     );
     assert!(cy[0].late);
+    assert_eq!(cy[1].place, Place::Feedback(feedback));
+    // Not Ana's to do, nor Bo's: only the writer's.
+    for other in [&org.ana, &org.bo] {
+        let theirs = to_dos(&org.ws, other, &documents, "2028-01-20");
+        assert!(!whats(&theirs)
+            .iter()
+            .any(|w| w.starts_with("Write the feedback")));
+    }
     // Written feedback is no longer owed; a contributor is not asked to approve.
-    let mut written = review.clone();
-    let request = written.peer_feedback.keys().next().unwrap().clone();
-    written
-        .write_feedback(&org.cy, &request, "Ana unblocked us.", 2)
-        .unwrap();
+    asked.write(&org.cy, "Ana unblocked us.", 2).unwrap();
     plan.set_participant(org.cy.clone(), Role::Contributor);
     let documents = Documents {
-        reviews: vec![(DocumentId::random(), &written)],
+        asked: vec![(feedback, &asked)],
         plans: vec![(DocumentId::random(), &plan)],
+        ..Documents::default()
+    };
+    assert!(to_dos(&org.ws, &org.cy, &documents, "2028-01-20").is_empty());
+    // A request an earlier version made is written in the review itself, and still owed
+    // there until it is.
+    let documents = Documents {
+        reviews: vec![(DocumentId::random(), &review)],
+        ..Documents::default()
+    };
+    assert_eq!(
+        whats(&to_dos(&org.ws, &org.cy, &documents, "2028-01-20")),
+        ["Write the feedback you were asked for on Ana Lima (2027 annual review)"]
+    );
+    review
+        .write_feedback(&org.cy, &request, "Ana unblocked us.", 2)
+        .unwrap();
+    let documents = Documents {
+        reviews: vec![(DocumentId::random(), &review)],
         ..Documents::default()
     };
     assert!(to_dos(&org.ws, &org.cy, &documents, "2028-01-20").is_empty());

@@ -1166,3 +1166,66 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
     );
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+#[tokio::test]
+async fn asked_feedback_reaches_its_writer_and_the_manager_and_never_the_employee() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    // Mo asks Cal for feedback on Eve's review, anonymously: Cal writes it in a document
+    // of its own, listed with the request.
+    let feedback = DocumentId::random();
+    org.workspace.list_feedback_request(
+        ItemId::random(),
+        throughline::model::review::FeedbackRequest {
+            review: DocumentUrl::from(org.employee_review),
+            peer: org.colleague.0.clone(),
+            employee: org.employee.0.clone(),
+            requested_at: now(),
+            document: Some(DocumentUrl::from(feedback)),
+        },
+    );
+    let _admin = upload(&relay, &org).await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
+    manager.run_until(|c| has(c, &org.id)).await;
+    manager.edit(feedback, "").await;
+    manager.run_until(|c| c.in_sync(feedback)).await;
+
+    // Cal gets the feedback document, and still nothing of Eve's review.
+    let asked = [feedback, org.employee_review];
+    let mut colleague = member(&relay, &org.colleague.1, org.id, asking_for(&asked)).await;
+    assert_eq!(
+        outcome(&mut colleague, &asked).await,
+        vec![org.employee_review]
+    );
+    // What Cal writes reaches Mo.
+    let effects = {
+        let doc = colleague.docs.get_mut(&feedback).expect("held");
+        doc.put(ROOT, "text", "Eve unblocked us.").unwrap();
+        doc.commit();
+        colleague.engine.handle(
+            throughline::sync::Event::Changed { document: feedback },
+            &mut colleague.docs,
+        )
+    };
+    colleague.apply(effects).await;
+    manager
+        .run_until(|c| c.text(feedback).as_deref() == Some("Eve unblocked us."))
+        .await;
+
+    // Eve is refused the document (its existence not disclosed), and what her device
+    // writes under its id is kept nowhere.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[feedback])).await;
+    assert_eq!(outcome(&mut employee, &[feedback]).await, vec![feedback]);
+    assert!(!has(&mut employee, &feedback));
+    employee.edit(feedback, "Written by Eve").await;
+    employee
+        .run_until(|c| c.unavailable.contains(&feedback))
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut reader = member(&relay, &org.manager.1, org.id, asking_for(&[feedback])).await;
+    reader
+        .run_until(|c| c.text(feedback).as_deref() == Some("Eve unblocked us."))
+        .await;
+    relay.stop().await.expect("the relay stops cleanly");
+}

@@ -191,23 +191,26 @@ impl Access {
     }
 
     /// Whether this device may hold (open, store, sync) the listed document `listed`:
-    /// every plan; a review if [`Access::may_open_review_of`] its employee, or if asked
-    /// for feedback on it; a check-in series if one of its pair. Devices ask this for
+    /// every plan; a review if [`Access::may_open_review_of`] its employee; feedback asked
+    /// on a review if its writer, or one who may open the review *other than its
+    /// employee*; a check-in series if one of its pair. Devices ask this for
     /// what they open, and the relay for what it serves.
     pub fn may_hold(&self, listed: &Listed) -> bool {
         match listed {
             Listed::Plan => !self.removed() && (!self.claimed() || self.person.is_some()),
-            Listed::Review { employee, asked } => {
-                self.may_open_review_of(employee)
-                    || (!self.removed() && self.person.as_ref().is_some_and(|p| asked.contains(p)))
+            Listed::Review { employee } => self.may_open_review_of(employee),
+            Listed::AskedFeedback { employee, writer } => {
+                let me = self.person.as_ref();
+                (!self.removed() && me.is_some() && me == writer.as_ref())
+                    || (self.may_open_review_of(employee) && me != Some(employee))
             }
             Listed::CheckIn { manager, employee } => self.may_open_check_in(manager, employee),
         }
     }
 
     /// Whether this device may change the listed document `listed` (it may hold it, and
-    /// acts on it): a review's employee, their direct manager, HR and a colleague asked
-    /// for feedback; a series' pair; every member on a plan. A manager further up reads
+    /// acts on it): a review's employee, their direct manager and HR; asked feedback's
+    /// writer, the employee's direct manager and HR; a series' pair; every member on a plan. A manager further up reads
     /// a review but does not change it.
     pub fn may_change(&self, listed: &Listed) -> bool {
         if !self.may_hold(listed) {
@@ -215,13 +218,15 @@ impl Access {
         }
         match (listed, &self.rules) {
             (_, None) => true,
-            (Listed::Review { employee, asked }, Some(rules)) => {
+            (Listed::Review { employee }, Some(rules)) => {
                 rules.hr
                     || rules.direct_reports.contains(employee)
-                    || self
-                        .person
-                        .as_ref()
-                        .is_some_and(|me| me == employee || asked.contains(me))
+                    || self.person.as_ref() == Some(employee)
+            }
+            (Listed::AskedFeedback { employee, writer }, Some(rules)) => {
+                rules.hr
+                    || rules.direct_reports.contains(employee)
+                    || (self.person.is_some() && self.person.as_ref() == writer.as_ref())
             }
             (Listed::Plan | Listed::CheckIn { .. }, Some(_)) => true,
         }

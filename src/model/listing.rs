@@ -58,10 +58,17 @@ impl RulesPart {
 pub enum Listed {
     /// A strategic plan: every member's.
     Plan,
-    /// The review of `employee`; `asked` are the colleagues asked for feedback on it.
-    Review {
+    /// The review of `employee`.
+    Review { employee: PersonId },
+    /// Feedback on `employee`'s review, written by `writer` ([`AskedFeedback`]): the
+    /// writer's, the employee's managers' and HR's, never the employee's. `writer` is
+    /// `None` when more than one request names the document (a modified client naming
+    /// another's feedback as its own): then only the managers and HR hold it.
+    ///
+    /// [`AskedFeedback`]: super::review::AskedFeedback
+    AskedFeedback {
         employee: PersonId,
-        asked: BTreeSet<PersonId>,
+        writer: Option<PersonId>,
     },
     /// The check-in series of a manager and an employee: the pair's.
     CheckIn {
@@ -90,18 +97,9 @@ impl Listing {
                         id,
                         Listed::Review {
                             employee: employee.clone(),
-                            asked: BTreeSet::new(),
                         },
                     );
                 }
-            }
-        }
-        for request in workspace.feedback_requests.values() {
-            let Ok(id) = DocumentId::from_url(&request.review) else {
-                continue;
-            };
-            if let Some(Listed::Review { asked, .. }) = listed.get_mut(&id) {
-                asked.insert(request.peer.clone());
             }
         }
         for (url, entry) in &workspace.check_ins {
@@ -114,6 +112,30 @@ impl Listing {
                     },
                 );
             }
+        }
+        // Last, and never over another kind: a request only ever lists the document its
+        // colleague writes in, and one named by two requests is nobody's to write.
+        let mut named_twice = BTreeSet::new();
+        let mut asked = HashMap::new();
+        for request in workspace.feedback_requests.values() {
+            let Some(Ok(id)) = request.document.as_ref().map(DocumentId::from_url) else {
+                continue;
+            };
+            if listed.contains_key(&id) {
+                continue;
+            }
+            if asked.insert(id, request).is_some() {
+                named_twice.insert(id);
+            }
+        }
+        for (id, request) in asked {
+            listed.insert(
+                id,
+                Listed::AskedFeedback {
+                    employee: request.employee.clone(),
+                    writer: (!named_twice.contains(&id)).then(|| request.peer.clone()),
+                },
+            );
         }
         Self(listed)
     }

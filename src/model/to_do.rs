@@ -18,7 +18,7 @@
 
 use super::check_in::CheckInSeries;
 use super::plan::{Plan, PlanStatus};
-use super::review::{check_act, check_write, Act, Part, Review, ReviewCycle, Stage};
+use super::review::{check_act, check_write, Act, AskedFeedback, Part, Review, ReviewCycle, Stage};
 use std::collections::BTreeMap;
 
 use super::{DocumentId, ItemId, PersonId, Workspace};
@@ -31,6 +31,8 @@ pub enum Place {
     Plan(DocumentId),
     /// A cycle's calibration (the 9-box).
     Calibration(ItemId),
+    /// Feedback one was asked for, in its own document.
+    Feedback(DocumentId),
 }
 
 /// One thing to do.
@@ -51,6 +53,8 @@ pub struct Documents<'a> {
     pub reviews: Vec<(DocumentId, &'a Review)>,
     pub check_ins: Vec<(DocumentId, &'a CheckInSeries)>,
     pub plans: Vec<(DocumentId, &'a Plan)>,
+    /// Feedback documents (see `review::AskedFeedback`).
+    pub asked: Vec<(DocumentId, &'a AskedFeedback)>,
 }
 
 /// What `me` must do, late first, then by deadline, then in words.
@@ -108,6 +112,26 @@ pub fn to_dos(ws: &Workspace, me: &PersonId, documents: &Documents, today: &str)
                 place: Place::Review(*id),
             });
         }
+    }
+    for (id, asked) in &documents.asked {
+        if &asked.writer != me || asked.closed || asked.is_written() {
+            continue;
+        }
+        let due = ws
+            .cycles
+            .get(&asked.cycle)
+            .map(|c| c.deadlines.manager_review.clone())
+            .filter(|due| !due.is_empty());
+        list.push(ToDo {
+            what: format!(
+                "Write the feedback you were asked for on {} ({})",
+                ws.name_of(&asked.employee),
+                asked.cycle_name
+            ),
+            late: due.as_deref().is_some_and(|due| today > due),
+            due,
+            place: Place::Feedback(*id),
+        });
     }
     for (cycle_id, waiting) in to_calibrate {
         let Some(cycle) = ws.cycles.get(cycle_id) else {
@@ -196,10 +220,12 @@ fn review_step(ws: &Workspace, review: &Review, me: &PersonId) -> Option<String>
     }
 }
 
-/// Feedback `me` was asked to write in `review` and has not written yet.
+/// Feedback `me` was asked to write in `review` by an earlier version (in the review
+/// itself) and has not written yet.
 fn feedback_owed(ws: &Workspace, review: &Review, me: &PersonId) -> Option<String> {
     let owed = review.peer_feedback.values().any(|f| {
         &f.from == me
+            && f.document.is_none()
             && f.written_at.is_none()
             && !f.waiting_for_approval()
             && check_act(

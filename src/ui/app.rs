@@ -11,8 +11,9 @@ use super::components::{
     UpdatePrompt,
 };
 use super::pages::{
-    CalibrationPage, CheckInPage, CyclePage, HistoryPage, HomePage, JoinPage, NotFoundPage,
-    PeoplePage, PersonPage, PlanPage, PlansPage, ReviewPage, ReviewsPage, SettingsPage,
+    AskedFeedbackPage, CalibrationPage, CheckInPage, CyclePage, HistoryPage, HomePage, JoinPage,
+    NotFoundPage, PeoplePage, PersonPage, PlanPage, PlansPage, ReviewPage, ReviewsPage,
+    SettingsPage,
 };
 use super::{PlansState, WorkspaceState};
 use crate::sync::SyncStatus;
@@ -145,6 +146,7 @@ pub fn AppShell() -> impl IntoView {
                         />
                         <Route path=path!("/reviews/:id") view=ReviewPage />
                         <Route path=path!("/check-ins/:id") view=CheckInPage />
+                        <Route path=path!("/feedback/:id") view=AskedFeedbackPage />
                         <Route path=path!("/people") view=PeoplePage />
                         <Route path=path!("/people/:id") view=PersonPage />
                         <Route path=path!("/settings") view=SettingsPage />

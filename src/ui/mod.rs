@@ -32,5 +32,7 @@ pub use draft::Draft;
 pub use identity_state::{DeviceIdentity, IdentityState, INVITATION_DAYS};
 pub use plans_state::{PlanDocument, PlansState};
 pub use presence::use_presence;
-pub use reviews_state::{CheckInDocument, NotesDocument, ReviewDocument, ReviewsState};
+pub use reviews_state::{
+    AskedDocument, CheckInDocument, NotesDocument, ReviewDocument, ReviewsState,
+};
 pub use workspace_state::WorkspaceState;

@@ -8,6 +8,9 @@
 //!   read are ever opened (`model::access`), so no other reaches its storage.
 //! - Each check-in series (a manager and one of their people) is its own document,
 //!   listed in the workspace; the series this device's person is in are opened at start.
+//! - Feedback a colleague was asked for is its own document (`review::AskedFeedback`),
+//!   listed in the workspace's request; the writer's, the employee's managers' and HR's
+//!   devices open it at start, the employee's never does.
 //! - Coaching notes are one document per device person, never listed in the workspace
 //!   and not lent to sync unless the manager turns that on in the page: its address is
 //!   kept in this device's settings only.
@@ -19,7 +22,7 @@ use leptos::prelude::*;
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
 use crate::model::listing::Listing;
-use crate::model::review::{CycleSetup, Review, ReviewSetup};
+use crate::model::review::{AskedFeedback, CycleSetup, Review, ReviewSetup};
 use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
@@ -29,11 +32,14 @@ use crate::ui::WorkspaceState;
 pub type ReviewDocument = OpenDocument<Review>;
 pub type CheckInDocument = OpenDocument<CheckInSeries>;
 pub type NotesDocument = OpenDocument<CoachingNotes>;
+pub type AskedDocument = OpenDocument<AskedFeedback>;
 
 #[derive(Clone, Copy)]
 pub struct ReviewsState {
     pub reviews: DocumentShelf<Review>,
     pub check_ins: DocumentShelf<CheckInSeries>,
+    /// Feedback documents this device's person writes, or reads as a manager or HR.
+    pub asked: DocumentShelf<AskedFeedback>,
     notes: DocumentShelf<CoachingNotes>,
     /// This device's coaching notes, once opened or created.
     pub notes_document: RwSignal<Option<NotesDocument>>,
@@ -70,6 +76,7 @@ impl ReviewsState {
         let state = Self {
             reviews: DocumentShelf::new(workspace, sync, "review", Sharing::Synced),
             check_ins: DocumentShelf::new(workspace, sync, "check-in series", Sharing::Synced),
+            asked: DocumentShelf::new(workspace, sync, "feedback document", Sharing::Synced),
             notes: DocumentShelf::new(workspace, sync, "notes document", Sharing::DeviceOnly),
             notes_document: RwSignal::new(None),
             notes_synced: RwSignal::new(false),
@@ -89,13 +96,23 @@ impl ReviewsState {
         Effect::new(move |_| {
             let me = workspace.me.get();
             access.track();
-            let (reviews, series) = workspace.workspace.with(|ws| {
+            let (reviews, series, asked) = workspace.workspace.with(|ws| {
                 me.as_ref()
-                    .map(|me| (reviews_involving(ws, me), check_ins_of(ws, me)))
+                    .map(|me| {
+                        (
+                            reviews_involving(ws, me),
+                            check_ins_of(ws, me),
+                            feedback_documents(ws),
+                        )
+                    })
                     .unwrap_or_default()
             });
             state.open_reviews(reviews);
             state.open_check_ins(series);
+            // Those this device's person may hold: their own to write, and those on the
+            // reviews they manage or run.
+            let asked = state.readable(asked);
+            state.asked.open_all(asked);
         });
         leptos::task::spawn_local(async move {
             if let Err(problem) = state.open_notes().await {
@@ -172,6 +189,43 @@ impl ReviewsState {
         self.open_reviews(ids);
     }
 
+    /// Whether this device may hold the feedback document `id` (tracked).
+    pub fn may_hold_asked(&self, id: DocumentId) -> bool {
+        self.access.track();
+        self.workspace.workspace.track();
+        !self.readable(vec![id]).is_empty()
+    }
+
+    /// The feedback documents open here on the review at `review` (tracked), by id.
+    pub fn asked_on(&self, review: &str) -> Vec<(DocumentId, AskedFeedback)> {
+        self.asked.opened.with(|opened| {
+            opened
+                .values()
+                .filter_map(|document| {
+                    document.view.with(|asked| {
+                        asked
+                            .as_ref()
+                            .filter(|a| a.review.as_str() == review)
+                            .map(|a| (document.id, a.clone()))
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Makes the document the colleague asked by the request `request` of `review`
+    /// writes in (see `AskedFeedback`); the caller records it in the review and lists it.
+    pub async fn start_asked_feedback(
+        &self,
+        review: &Review,
+        review_url: DocumentUrl,
+        request: &ItemId,
+    ) -> Result<DocumentId, String> {
+        let asked = AskedFeedback::for_request(review, review_url, request)
+            .map_err(|refused| refused.to_string())?;
+        self.asked.create(&asked, "Ask for feedback").await
+    }
+
     /// Opens every listed review and check-in series this device may hold, and waits for
     /// them (for the archive: an admin's archive holds what the admin may read).
     pub async fn open_everything(&self) {
@@ -181,10 +235,13 @@ impl ReviewsState {
                 ids(ws.check_ins.keys()),
             )
         });
+        let asked = self.workspace.workspace.with_untracked(feedback_documents);
         let reviews = self.readable(reviews);
         let series = self.readable(series);
+        let asked = self.readable(asked);
         self.reviews.open_every(reviews).await;
         self.check_ins.open_every(series).await;
+        self.asked.open_every(asked).await;
     }
 
     /// Every opened review and check-in series (for the workspace archive; coaching notes
@@ -192,6 +249,7 @@ impl ReviewsState {
     pub fn documents(&self) -> Vec<(DocumentId, Vec<u8>)> {
         let mut documents = self.reviews.documents();
         documents.extend(self.check_ins.documents());
+        documents.extend(self.asked.documents());
         documents
     }
 
@@ -349,8 +407,17 @@ fn ids<'a>(urls: impl IntoIterator<Item = &'a DocumentUrl>) -> Vec<DocumentId> {
         .collect()
 }
 
-/// The reviews `me` takes part in: their own, their direct reports', every review of a
-/// cycle they run, and those they were asked to give feedback on.
+/// Every feedback document the workspace lists (whether this device may hold each is
+/// decided by the caller).
+fn feedback_documents(ws: &Workspace) -> Vec<DocumentId> {
+    ids(ws
+        .feedback_requests
+        .values()
+        .filter_map(|request| request.document.as_ref()))
+}
+
+/// The reviews `me` takes part in: their own, their direct reports' and every review of
+/// a cycle they run.
 fn reviews_involving(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
     let mut urls = Vec::new();
     for cycle in ws.cycles.values() {
@@ -363,7 +430,6 @@ fn reviews_involving(ws: &Workspace, me: &PersonId) -> Vec<DocumentId> {
             }
         }
     }
-    urls.extend(ws.feedback_asked_of(me).into_iter().map(|(_, r)| &r.review));
     ids(urls)
 }
 

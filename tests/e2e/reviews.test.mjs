@@ -143,7 +143,9 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByLabel("Anonymous to the employee").check();
       await maria.getByRole("button", { name: "Ask for feedback" }).click();
       await maria.getByTestId("peer-feedback").getByText("Asked Ben Okoro; not written yet.").waitFor();
+      const anaReview = new URL(maria.url()).pathname.split("/").pop();
       const benLink = await invite(maria, "Ben Okoro");
+      let feedbackDocument;
       const phone = await browser.newContext({ serviceWorkers: "block" });
       try {
         const ben = await phone.newPage();
@@ -151,12 +153,19 @@ test("a review cycle from setup to a signed, exported review", async () => {
         await goTo(ben, "Reviews");
         await ben.getByTestId("feedback-asked").getByText("not written yet").waitFor({ timeout: 20_000 });
         await ben.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+        // Written in a document of its own: Ben is told who reads it, and his device never
+        // holds Ana's review.
+        await ben.getByTestId("feedback-privacy").filter({ hasText: "without your name" }).waitFor();
+        feedbackDocument = new URL(ben.url()).pathname.split("/").pop();
         // Saved as it is typed: no button to forget.
         await ben.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
         await goTo(ben, "Reviews");
         await ben.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
         await waitUntilSaved(ben);
         await ben.getByTestId("sync-status").filter({ hasText: /Synced/ }).waitFor({ timeout: 20_000 });
+        const benHolds = await storedDocumentIds(ben);
+        assert.ok(benHolds.includes(feedbackDocument), `Ben's device holds what he wrote (${benHolds})`);
+        assert.ok(!benHolds.includes(anaReview), `Ben's device never holds Ana's review (${benHolds})`);
       } finally {
         await phone.close();
       }
@@ -213,8 +222,13 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
       await ana.getByTestId("signed-notice").waitFor();
       assert.equal(await ana.getByTestId("seal").filter({ hasText: "Verified" }).count(), 2, "both signatures verify on Ana's device");
+      await ana.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
       await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").waitFor();
       assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro/, "anonymous to the employee");
+      // Shared as a copy made by Maria's device: Ana's never holds the document Ben wrote in.
+      const anaHolds = await storedDocumentIds(ana);
+      assert.ok(anaHolds.includes(anaReview), `Ana's device holds her review (${anaHolds})`);
+      assert.ok(!anaHolds.includes(feedbackDocument), `Ana's device never holds Ben's feedback document (${anaHolds})`);
       await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });
       await maria.getByTestId("sign-off-comment").getByText("The rating leaves out the launch.").waitFor();
       await maria.getByTestId("agreement").filter({ hasText: "Does not agree with the review" }).waitFor();
@@ -248,7 +262,8 @@ test("a review cycle from setup to a signed, exported review", async () => {
       // Ana's tablet holds her own review and nobody else's, even after she opens the
       // cycle's page, which shows her only her own row and no ratings overview.
       const reviewId = async (name) => (await rows.filter({ hasText: name }).getByRole("link").getAttribute("href")).split("/").pop();
-      const [anaReview, benReview] = [await reviewId("Ana Lima"), await reviewId("Ben Okoro")];
+      const benReview = await reviewId("Ben Okoro");
+      assert.equal(await reviewId("Ana Lima"), anaReview);
       await ana.goto(maria.url());
       await ana.getByTestId("cycle-not-shown").waitFor();
       assert.equal(await ana.getByTestId("cycle-reviews").locator("tbody tr").count(), 1);

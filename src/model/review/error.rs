@@ -101,6 +101,18 @@ pub enum ReviewError {
     /// Peer feedback is written only before the review is shared.
     #[error("The review has been shared; feedback can no longer be written.")]
     FeedbackClosed,
+    /// Someone other than the manager or HR tried to share asked feedback.
+    #[error("Only the employee's manager or HR can share feedback with the employee.")]
+    NotYoursToShareFeedback,
+    /// Asked feedback is shared with the review, before either signature.
+    #[error(
+        "Feedback is shared with the employee once the review is shared, and before it is signed."
+    )]
+    FeedbackNotShareable,
+    /// The asked colleague tried to write in the review itself (the request has a
+    /// document of its own).
+    #[error("This feedback is written on its own page, not in the review.")]
+    FeedbackWrittenElsewhere,
     #[error("Only the employee or their manager can pull feedback into the review.")]
     NotYoursToPull,
     /// Feedback is pulled into a review only before it is shared.

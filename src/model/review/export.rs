@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::{
     Answers, CalibrationNote, CompetencyRatings, DevelopmentAction, PeerFeedback, Potential,
-    PulledFeedback, RatingScale, Review, ReviewGoal, ReviewTemplate, Signature, Stage,
+    PulledFeedback, RatingScale, Review, ReviewGoal, ReviewTemplate, SharedFeedback, Signature,
+    Stage,
 };
 use crate::model::{ItemId, PersonId};
 
@@ -39,6 +40,7 @@ struct ReviewJson<'a> {
     overall: Option<i64>,
     potential: Option<Potential>,
     peer_feedback: &'a BTreeMap<ItemId, PeerFeedback>,
+    shared_feedback: &'a BTreeMap<ItemId, SharedFeedback>,
     pulled_feedback: &'a BTreeMap<ItemId, PulledFeedback>,
     development: &'a BTreeMap<ItemId, DevelopmentAction>,
     calibration_notes: &'a BTreeMap<ItemId, CalibrationNote>,
@@ -72,6 +74,7 @@ impl Review {
             overall: self.overall,
             potential: self.potential,
             peer_feedback: &self.peer_feedback,
+            shared_feedback: &self.shared_feedback,
             pulled_feedback: &self.pulled_feedback,
             development: &self.development,
             calibration_notes: &self.calibration_notes,

@@ -12,6 +12,9 @@ pub struct ReviewContext<'a> {
     /// "Open two offices (Growth 2027–2029) — on track", if the plan is on this device.
     pub objective: &'a dyn Fn(&Alignment) -> Option<String>,
     pub viewer: Option<&'a PersonId>,
+    /// The feedback documents on this review the reader's device holds (none on the
+    /// employee's: they read the copies shared into the review).
+    pub asked: &'a [&'a super::AskedFeedback],
     /// Dates for the signatures, as the reader writes them.
     pub format_time: &'a dyn Fn(i64) -> String,
 }
@@ -137,23 +140,18 @@ impl Review {
             md.push('\n');
         }
 
-        let written: Vec<_> = self
-            .peer_feedback
-            .values()
-            .filter(|f| !f.text.as_str().trim().is_empty())
-            .collect();
+        let written = self.feedback_shown(context.asked, context.viewer);
         if !written.is_empty() || !self.pulled_feedback.is_empty() {
             let _ = writeln!(md, "## Feedback\n");
             for feedback in written {
-                let from = match context.viewer {
-                    Some(viewer) => self.feedback_author(feedback, viewer).map(name),
-                    None => Some(name(&feedback.from)),
-                };
                 let _ = writeln!(
                     md,
                     "> {}\n>\n> — {}\n",
-                    feedback.text.as_str().trim().replace('\n', "\n> "),
-                    from.unwrap_or_else(|| "a colleague (anonymous)".to_owned())
+                    feedback.text.replace('\n', "\n> "),
+                    feedback
+                        .from
+                        .as_ref()
+                        .map_or_else(|| "a colleague (anonymous)".to_owned(), name)
                 );
             }
             for pulled in self.pulled_feedback.values() {

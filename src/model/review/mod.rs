@@ -19,6 +19,7 @@
 //! assert!(review.set_self_assessment(bo, "Not mine to write").is_err());
 //! ```
 
+mod asked_feedback;
 mod calibration;
 mod check;
 mod compare;
@@ -42,6 +43,7 @@ use crate::model::order::{move_among, position_after_last, Gone};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 
 pub use crate::model::identity::SealCheck;
+pub use asked_feedback::{AskedFeedback, SharedFeedback, ShownFeedback};
 pub use calibration::{Band, Distribution, NineBox, Potential};
 pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
@@ -161,6 +163,11 @@ pub struct PeerFeedback {
     /// Who approved the nomination.
     #[autosurgeon(missing = "Default::default")]
     pub approved_by: Option<PersonId>,
+    /// The document the colleague writes in ([`AskedFeedback`]), once asked. Requests
+    /// made by earlier versions have none: their feedback was written here, in `text`.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentUrl>,
 }
 
 /// Feedback or praise given during the year and pulled into this review.
@@ -283,6 +290,10 @@ pub struct Review {
     pub overall: Option<i64>,
     pub potential: Option<Potential>,
     pub peer_feedback: BTreeMap<ItemId, PeerFeedback>,
+    /// Asked feedback as shared with the employee (see [`AskedFeedback`]), by a key of
+    /// its own (not the request's, so an anonymous copy names no one).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub shared_feedback: BTreeMap<ItemId, SharedFeedback>,
     /// By the id of the feedback in the workspace, so pulling it twice keeps one copy.
     pub pulled_feedback: BTreeMap<ItemId, PulledFeedback>,
     pub development: BTreeMap<ItemId, DevelopmentAction>,
@@ -672,7 +683,8 @@ impl Review {
         Ok(())
     }
 
-    /// The asked peer writes their feedback.
+    /// The asked peer writes their feedback, in a request made by an earlier version
+    /// (one with no document of its own; see [`AskedFeedback::write`] for the others).
     pub fn write_feedback(
         &mut self,
         writer: &PersonId,
@@ -687,6 +699,9 @@ impl Review {
             .ok_or(ReviewError::FeedbackRequestGone)?;
         if feedback.waiting_for_approval() {
             return Err(ReviewError::NominationPending);
+        }
+        if feedback.document.is_some() {
+            return Err(ReviewError::FeedbackWrittenElsewhere);
         }
         let asked = &feedback.from == writer;
         check_act(

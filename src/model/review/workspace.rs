@@ -38,7 +38,8 @@ pub struct Feedback {
 }
 
 /// A peer asked for feedback on a review, listed in the workspace so the peer's device
-/// knows to open that review (the request itself, and the feedback, are in the review).
+/// (and the relay) know the peer may hold the document they write it in. The request
+/// itself is in the review; the feedback in its own document ([`super::AskedFeedback`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedbackRequest {
@@ -47,6 +48,12 @@ pub struct FeedbackRequest {
     pub peer: PersonId,
     pub employee: PersonId,
     pub requested_at: i64,
+    /// The document the peer writes in. Requests listed by earlier versions have none
+    /// (the feedback was written in the review); they give the peer nothing to hold
+    /// until the employee's manager or HR opens the review and moves the request.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentUrl>,
 }
 
 /// Longest feedback, in characters.
@@ -123,9 +130,13 @@ impl Workspace {
             .next()
     }
 
-    /// Lists a request for feedback made in a review (same id as in the review).
+    /// Lists a request for feedback made in a review (same id as in the review), or
+    /// names the document of one listed without (by an earlier version).
     pub fn list_feedback_request(&mut self, id: ItemId, request: FeedbackRequest) {
-        self.feedback_requests.entry(id).or_insert(request);
+        let listed = self.feedback_requests.entry(id).or_insert(request.clone());
+        if listed.document.is_none() {
+            listed.document = request.document;
+        }
     }
 
     /// The requests for feedback made of `peer`, newest first.

@@ -194,6 +194,11 @@ fn ForYou() -> impl IntoView {
         let reviews_open = reviews.reviews.opened.get();
         let series_open = reviews.check_ins.opened.get();
         let plans_open = plans.opened.get();
+        let asked_open = reviews.asked.opened.get();
+        let read_asked: Vec<_> = asked_open
+            .iter()
+            .filter_map(|(id, d)| d.view.get().map(|a| (*id, a)))
+            .collect();
         let read_reviews: Vec<_> = reviews_open
             .iter()
             .filter_map(|(id, d)| d.view.get().map(|r| (*id, r)))
@@ -218,6 +223,7 @@ fn ForYou() -> impl IntoView {
             reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),
             check_ins: read_series.iter().map(|(id, s)| (*id, s)).collect(),
             plans: read_plans.iter().map(|(id, p)| (*id, p)).collect(),
+            asked: read_asked.iter().map(|(id, a)| (*id, a)).collect(),
         };
         Some(
             state
@@ -230,6 +236,7 @@ fn ForYou() -> impl IntoView {
         Place::CheckIns(id) => href(&format!("/check-ins/{id}")),
         Place::Plan(id) => href(&format!("/plans/{id}")),
         Place::Calibration(cycle) => href(&format!("/reviews/cycles/{cycle}/calibration")),
+        Place::Feedback(id) => href(&format!("/feedback/{id}")),
     };
     let row = move |to_do: ToDo| {
         let when = match (&to_do.due, to_do.late) {

@@ -15,5 +15,7 @@ pub use join::JoinPage;
 pub use not_found::NotFoundPage;
 pub use people::{PeoplePage, PersonPage};
 pub use plans::{PlanPage, PlansPage};
-pub use reviews::{CalibrationPage, CheckInPage, CyclePage, ReviewPage, ReviewsPage};
+pub use reviews::{
+    AskedFeedbackPage, CalibrationPage, CheckInPage, CyclePage, ReviewPage, ReviewsPage,
+};
 pub use settings::SettingsPage;

@@ -2,6 +2,7 @@
 //! the review cycles and starting one. Each review, cycle, calibration and check-in
 //! series has its own page in this folder.
 
+mod asked_feedback;
 mod calibration;
 mod check_in;
 mod coaching_notes;
@@ -19,6 +20,7 @@ use crate::model::review::Review;
 use crate::model::PersonId;
 use crate::ui::{href, ReviewsState, WorkspaceState};
 
+pub use asked_feedback::AskedFeedbackPage;
 pub use calibration::CalibrationPage;
 pub use check_in::CheckInPage;
 pub use cycle::CyclePage;
@@ -285,7 +287,8 @@ fn MyCheckIns() -> impl IntoView {
     }
 }
 
-/// Reviews whose employee or manager asked the person using this device for feedback.
+/// Feedback the person using this device was asked for, from the feedback documents it
+/// holds (each its own, see `review::AskedFeedback`).
 #[component]
 fn FeedbackAskedOfMe() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
@@ -294,40 +297,30 @@ fn FeedbackAskedOfMe() -> impl IntoView {
         let Some(me) = state.me.get() else {
             return Vec::new();
         };
-        let requests: Vec<(String, String, String)> = state.workspace.with(|ws| {
-            ws.feedback_asked_of(&me)
-                .into_iter()
-                .filter_map(|(id, r)| {
-                    let review = crate::store::DocumentId::from_url(&r.review).ok()?;
-                    let name = ws.name_of(&r.employee);
-                    Some((id.to_string(), review.to_string(), name))
+        let mut mine: Vec<_> = reviews.asked.opened.with(|opened| {
+            opened
+                .values()
+                .filter_map(|document| {
+                    document.view.with(|a| {
+                        let a = a.as_ref().filter(|a| a.writer == me)?;
+                        let status = match (a.is_written(), a.closed) {
+                            (true, _) => "written",
+                            (false, true) => "closed: the review was shared",
+                            (false, false) => "not written yet",
+                        };
+                        Some((
+                            a.requested_at,
+                            document.id.to_string(),
+                            state.workspace.with(|ws| ws.name_of(&a.employee)),
+                            status.to_owned(),
+                        ))
+                    })
                 })
                 .collect()
         });
-        // Whether it is written yet, from the review once it is open here.
-        requests
-            .into_iter()
-            .map(|(request, review, name)| {
-                let written = review
-                    .parse()
-                    .ok()
-                    .and_then(|id| reviews.reviews.get(&id))
-                    .and_then(|d| {
-                        d.view.with(|r| {
-                            r.as_ref().and_then(|r| {
-                                r.peer_feedback
-                                    .get(&crate::model::ItemId::from(request.as_str()))
-                                    .map(|f| f.written_at.is_some())
-                            })
-                        })
-                    });
-                let status = match written {
-                    Some(true) => "written",
-                    Some(false) => "not written yet",
-                    None => "opening…",
-                };
-                (review, name, status.to_owned())
-            })
+        mine.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        mine.into_iter()
+            .map(|(_, document, name, status)| (document, name, status))
             .collect::<Vec<_>>()
     };
     view! {
@@ -335,10 +328,10 @@ fn FeedbackAskedOfMe() -> impl IntoView {
             <section class="card" aria-labelledby="asked-heading">
                 <h2 id="asked-heading">"Feedback asked of you"</h2>
                 <ul class="plain-list" data-testid="feedback-asked">
-                    <For each=asked key=|a| a.clone() let((review, name, status))>
+                    <For each=asked key=|a| a.clone() let((document, name, status))>
                         <li class="list-row">
                             <A href=href(
-                                &format!("/reviews/{review}"),
+                                &format!("/feedback/{document}"),
                             )>{format!("Feedback for {name}")}</A>
                             <span class="item-meta">{status}</span>
                         </li>

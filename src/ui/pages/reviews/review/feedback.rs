@@ -1,15 +1,21 @@
-//! Feedback in a review: peers asked for it write into the review (optionally anonymous
-//! to the employee), and feedback or praise given during the year can be pulled in.
+//! Feedback in a review: colleagues asked for it write it in a document of their own
+//! (`review::AskedFeedback`), which the employee's device never holds; the manager's or
+//! HR's device shares it into the review once the review is shared (anonymous feedback
+//! without its writer's name). Feedback given during the year can be pulled in.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::ReviewPageContext;
-use crate::model::review::{check_act, Act, FeedbackRequest, PulledFeedback};
-use crate::model::{ItemId, PersonId};
-use crate::store::now_millis;
+use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, PulledFeedback};
+use crate::model::review::{Review, Stage};
+use crate::model::{DocumentUrl, ItemId, PersonId};
+use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, PersonSelect};
 use crate::ui::format::date;
+use crate::ui::href;
 use crate::ui::pages::reviews::cycle::person_name;
+use crate::ui::ReviewsState;
 
 /// One request for feedback as the list shows it (and keys it: a row is redrawn when any
 /// of this changes).
@@ -18,11 +24,13 @@ struct RequestRow {
     id: ItemId,
     /// Who was asked, as the viewer may see it.
     from: String,
-    /// What they wrote (empty for the viewer's own, which its field shows).
-    text: String,
-    anonymous: bool,
-    /// The viewer is the one asked.
-    mine: bool,
+    /// Where it stands, in words ("Asked Ben Okoro; not written yet.").
+    status: String,
+    /// The viewer is the one asked, in a request made by an earlier version (written in
+    /// the review itself).
+    mine_here: bool,
+    /// The viewer is the one asked: where they write it.
+    mine_elsewhere: Option<DocumentId>,
     /// Nominated by the employee and not approved yet.
     waiting: bool,
     /// The viewer may approve or decline it.
@@ -30,25 +38,38 @@ struct RequestRow {
     requested_at: i64,
 }
 
+/// Written feedback as the viewer is shown it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct WrittenRow {
+    text: String,
+    footer: String,
+}
+
 #[component]
 pub fn FeedbackSection() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
+    let reviews = expect_context::<ReviewsState>();
     let state = context.state;
     let peer = RwSignal::new(String::new());
     let anonymous = RwSignal::new(false);
+    let review_url = context.document.url();
+    // The feedback documents on this review open here: a manager's or HR's device (and a
+    // writer's own); never the employee's.
+    let asked = {
+        let review_url = review_url.clone();
+        Memo::new(move |_| reviews.asked_on(&review_url))
+    };
     let requests = move || {
         let me = context.me();
         let approver = context.read(false, |r| {
             let c = context.capacity(r);
             check_act(Act::ApproveNomination, r.stage, c).is_ok()
         });
-        // A colleague who is not the employee, manager or HR sees only their own request.
-        let everyone = context.shown.get();
+        let asked = asked.get();
         context.read(Vec::new(), |r| {
             let mut list: Vec<_> = r
                 .peer_feedback
                 .iter()
-                .filter(|(_, f)| everyone || me.as_ref() == Some(&f.from))
                 .map(|(id, f)| {
                     let shown = me
                         .as_ref()
@@ -57,19 +78,31 @@ pub fn FeedbackSection() -> impl IntoView {
                         person_name(&state, p)
                     });
                     let mine = me.as_ref() == Some(&f.from);
-                    // The writer's own entry is saved as it is typed: its text stays out
-                    // of the row's key, or each keystroke would redraw the field.
-                    let text = if mine {
-                        String::new()
-                    } else {
-                        f.text.as_str().trim().to_owned()
+                    let document = f
+                        .document
+                        .as_ref()
+                        .and_then(|url| DocumentId::from_url(url).ok());
+                    let held = asked.iter().find(|(_, a)| &a.request == id);
+                    let written = match (&f.document, held) {
+                        (None, _) => Some(!f.text.as_str().trim().is_empty()),
+                        (Some(_), Some((_, a))) => Some(a.is_written()),
+                        (Some(_), None) => None,
+                    };
+                    let status = match written {
+                        Some(false) => format!("Asked {from}; not written yet."),
+                        Some(true) => format!("{from} has written their feedback."),
+                        // The employee's device: it never holds the feedback document.
+                        None if r.stage >= Stage::Shared => format!("{from} was asked."),
+                        None => format!(
+                            "{from} was asked; you read what they write when the review is shared with you."
+                        ),
                     };
                     RequestRow {
                         id: id.clone(),
                         from,
-                        text,
-                        anonymous: f.anonymous,
-                        mine,
+                        status,
+                        mine_here: mine && f.document.is_none(),
+                        mine_elsewhere: document.filter(|_| mine),
                         waiting: f.waiting_for_approval(),
                         may_approve: approver && f.waiting_for_approval(),
                         requested_at: f.requested_at,
@@ -80,6 +113,75 @@ pub fn FeedbackSection() -> impl IntoView {
             list
         })
     };
+    let written = move || {
+        let me = context.me();
+        let asked = asked.get();
+        let asked: Vec<&AskedFeedback> = asked.iter().map(|(_, a)| a).collect();
+        context.read(Vec::new(), |r| {
+            r.feedback_shown(&asked, me.as_ref())
+                .into_iter()
+                .map(|f| {
+                    let from = f
+                        .from
+                        .as_ref()
+                        .map_or("A colleague (anonymous)".to_owned(), |p| {
+                            person_name(&state, p)
+                        });
+                    let note = if f.anonymous && f.from.is_some() {
+                        " (anonymous to the employee)"
+                    } else {
+                        ""
+                    };
+                    WrittenRow {
+                        text: f.text,
+                        footer: format!("— {from}{note}"),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    // On the manager's or HR's device: each approved request gets its document (also one
+    // an earlier version made, while not written), and once the review is shared what was
+    // written is copied into it. Runs again whenever the review or a feedback document
+    // changes; it writes only what is missing, so it settles.
+    let busy = StoredValue::new(std::collections::BTreeSet::<ItemId>::new());
+    // Once per request on this page, whoever asks first (the button or the effect).
+    let give = move |request: ItemId| {
+        if busy.with_value(|b| b.contains(&request)) {
+            return;
+        }
+        busy.update_value(|b| {
+            b.insert(request.clone());
+        });
+        give_document(context, reviews, request);
+    };
+    Effect::new(move |_| {
+        let asked = asked.get();
+        let Some(review) = context.document.view.get() else {
+            return;
+        };
+        let capacity = context.capacity(&review);
+        if !(capacity.manager || capacity.hr) || capacity.employee {
+            return;
+        }
+        for (id, feedback) in &review.peer_feedback {
+            let moved_on = feedback.document.is_some() || feedback.waiting_for_approval();
+            if moved_on
+                || !feedback.text.as_str().trim().is_empty()
+                || review.stage >= Stage::Shared
+            {
+                continue;
+            }
+            give(id.clone());
+        }
+        if review.stage == Stage::Shared {
+            for (document, feedback) in asked {
+                if !feedback.closed || feedback.copy_is_stale(&review) {
+                    share(context, reviews, document, feedback);
+                }
+            }
+        }
+    });
     // The employee nominates; the manager or HR asks (and approves nominations).
     let nominates = move || {
         context.read(false, |r| {
@@ -112,14 +214,14 @@ pub fn FeedbackSection() -> impl IntoView {
         }) else {
             return;
         };
-        // A nomination waits for the manager; a request is listed at once.
+        // A nomination waits for the manager; a request gets its document at once.
         let waiting = context.read(false, |r| {
             r.peer_feedback
                 .get(&id)
                 .is_some_and(|f| f.waiting_for_approval())
         });
         if !waiting {
-            list_request(context, id, who, at);
+            give(id);
         }
         peer.set(String::new());
     };
@@ -129,14 +231,7 @@ pub fn FeedbackSection() -> impl IntoView {
         }) else {
             return;
         };
-        let asked = context.read(None, |r| {
-            r.peer_feedback
-                .get(&id)
-                .map(|f| (f.from.clone(), f.requested_at))
-        });
-        if let Some((peer, at)) = asked {
-            list_request(context, id, peer, at);
-        }
+        give(id);
     };
     let decline = move |id: ItemId| {
         let _ = context.act("Decline a nomination for feedback", |r, actor| {
@@ -184,27 +279,26 @@ pub fn FeedbackSection() -> impl IntoView {
                                 </Show>
                             }
                                 .into_any()
-                        } else if row.mine {
+                        } else if row.mine_here {
                             view! { <WriteFeedback id=row.id.clone() /> }.into_any()
-                        } else if row.text.is_empty() {
+                        } else if let Some(document) = row.mine_elsewhere {
                             view! {
-                                <p class="item-meta">
-                                    {format!("Asked {}; not written yet.", row.from)}
-                                </p>
+                                <A href=href(
+                                    &format!("/feedback/{document}"),
+                                )>"Write the feedback you were asked for"</A>
                             }
                                 .into_any()
                         } else {
-                            view! {
-                                <blockquote>
-                                    <p>{row.text.clone()}</p>
-                                    <footer>
-                                        {format!("— {}", row.from)}
-                                        {row.anonymous.then_some(" (anonymous to the employee)")}
-                                    </footer>
-                                </blockquote>
-                            }
-                                .into_any()
+                            view! { <p class="item-meta">{row.status.clone()}</p> }.into_any()
                         }}
+                    </li>
+                </For>
+                <For each=written key=|row| row.clone() let:row>
+                    <li class="feedback-item">
+                        <blockquote>
+                            <p>{row.text.clone()}</p>
+                            <footer>{row.footer.clone()}</footer>
+                        </blockquote>
                     </li>
                 </For>
             </ul>
@@ -261,6 +355,9 @@ pub fn FeedbackSection() -> impl IntoView {
                     }
                 }}
             </Show>
+            <p class="item-meta">
+                "Colleagues write their feedback where the employee cannot read it; it is shared with the employee when the review is, without the writer's name if it was asked anonymously."
+            </p>
             <Show when=move || context.shown.get()>
                 <PulledFeedbackList />
             </Show>
@@ -268,24 +365,78 @@ pub fn FeedbackSection() -> impl IntoView {
     }
 }
 
-/// Lists a request in the workspace, so the colleague's device opens this review.
-fn list_request(context: ReviewPageContext, id: ItemId, peer: PersonId, at: i64) {
-    let request = FeedbackRequest {
-        review: context.document.url().into(),
-        peer,
-        employee: context.read(PersonId::default(), |r| r.employee.clone()),
-        requested_at: at,
+/// Makes the document the colleague asked by `request` writes in, records it in the
+/// review and lists it in the workspace (so the colleague's device, and the relay, know
+/// they may hold it). The colleague holds that document only, never the review.
+fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: ItemId) {
+    let Some(review) = context.document.view.get_untracked() else {
+        return;
     };
-    let listed = context
-        .state
-        .edit("List a request for feedback", move |ws| {
-            ws.list_feedback_request(id, request);
-            Ok::<(), crate::model::WorkspaceError>(())
+    let review_url = DocumentUrl::from(context.document.url());
+    leptos::task::spawn_local(async move {
+        let made = reviews
+            .start_asked_feedback(&review, review_url.clone(), &request)
+            .await;
+        let document = match made {
+            Ok(document) => DocumentUrl::from(document.url()),
+            Err(problem) => return context.error.set(Some(problem)),
+        };
+        let linked = context.act("Ask for feedback in its own document", |r, who| {
+            r.link_feedback_document(who, &request, document.clone())
         });
-    context.error.set(listed.err());
+        if linked.is_err() {
+            return;
+        }
+        let Some(asked) = review.peer_feedback.get(&request) else {
+            return;
+        };
+        let listing = FeedbackRequest {
+            review: review_url,
+            peer: asked.from.clone(),
+            employee: review.employee.clone(),
+            requested_at: asked.requested_at,
+            document: Some(document),
+        };
+        let listed = context
+            .state
+            .edit("List a request for feedback", move |ws| {
+                ws.list_feedback_request(request, listing);
+                Ok::<(), crate::model::WorkspaceError>(())
+            });
+        context.error.set(listed.err());
+    });
 }
 
-/// The asked peer's own entry, saved as it is typed.
+/// Shares what the colleague wrote with the employee: the feedback document keeps the
+/// key of the copy and closes, then the review takes the copy.
+fn share(
+    context: ReviewPageContext,
+    reviews: ReviewsState,
+    document: DocumentId,
+    feedback: AskedFeedback,
+) {
+    let Some(open) = reviews.asked.get(&document) else {
+        return;
+    };
+    let key = feedback.shared_as.clone().unwrap_or_else(ItemId::random);
+    let kept = open.edit("Share feedback with the employee", |asked| {
+        asked.shared_as = Some(key.clone());
+        asked.closed = true;
+        Ok::<(), String>(())
+    });
+    if let Err(problem) = kept {
+        return context.error.set(Some(problem));
+    }
+    let Some(mut shared) = open.view.get_untracked() else {
+        return;
+    };
+    let _ = context.act("Share feedback with the employee", |r: &mut Review, who| {
+        r.share_feedback(who, &mut shared, now_millis())
+    });
+}
+
+/// The asked peer's own entry in a request made by an earlier version, saved as it is
+/// typed.
 #[component]
 fn WriteFeedback(id: ItemId) -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();

@@ -258,6 +258,7 @@ fn ReviewHeader() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
     let state = context.state;
     let plans = expect_context::<PlansState>();
+    let reviews = expect_context::<ReviewsState>();
     let title = move || {
         context.read(String::new(), |r| {
             format!("{} — {}", person_name(&state, &r.employee), r.cycle_name)
@@ -318,11 +319,15 @@ fn ReviewHeader() -> impl IntoView {
         let name = |p: &PersonId| person_name(&state, p);
         let objective = |a: &Alignment| objective_text(&plans, a);
         let time = |at: i64| date_time(at);
+        // The feedback documents this device holds on the review (a manager's or HR's).
+        let asked = reviews.asked_on(&context.document.url());
+        let asked: Vec<_> = asked.iter().map(|(_, a)| a).collect();
         let text = review.to_markdown(&ReviewContext {
             person_name: &name,
             objective: &objective,
             viewer: me.as_ref(),
             format_time: &time,
+            asked: &asked,
         });
         let stem = file_stem(
             &format!("{} {}", name(&review.employee), review.cycle_name),

@@ -1,0 +1,270 @@
+//! Feedback a colleague was asked for on someone's review, in a document of its own.
+//!
+//! The review is held by its employee, so nothing written there is anonymous: the
+//! document, its history and the actor ids of its changes all name whoever typed. Asked
+//! feedback is therefore written in its own document, held by the colleague who writes it,
+//! the employee's managers and HR, never by the employee (`model::listing::Listed::
+//! AskedFeedback`). When the review is shared, the manager's (or HR's) device copies each
+//! written answer into the review ([`Review::share_feedback`]): the copy is a change by
+//! that device, under a key of its own, and names the writer only when the feedback was
+//! not anonymous. The colleague never holds the review either: they hold what they write.
+//!
+//! ```
+//! use throughline::model::review::{AskedFeedback, Review, ReviewSetup, Stage};
+//! use throughline::model::{DocumentUrl, ItemId, PersonId};
+//! let (ana, bo, ben) = (PersonId::from("ana"), PersonId::from("bo"), PersonId::from("ben"));
+//! let mut review = Review::new(ReviewSetup::example(&ana, Some(&bo)));
+//! let request = review.request_feedback(review.actor(&bo), &ben, true, 1).unwrap();
+//! let review_url = DocumentUrl::from("automerge:review");
+//! let mut asked = AskedFeedback::for_request(&review, review_url, &request).unwrap();
+//! asked.write(&ben, "Ana unblocked us.", 2).unwrap();
+//! assert!(asked.write(&bo, "Not mine to write", 3).is_err());
+//! review.stage = Stage::Shared;
+//! review.share_feedback(review.actor(&bo), &mut asked, 4).unwrap();
+//! let copy = review.shared_feedback.values().next().unwrap();
+//! assert_eq!(copy.text, "Ana unblocked us.");
+//! assert_eq!(copy.from, None, "anonymous: the copy does not name Ben");
+//! ```
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use super::workspace::MAX_FEEDBACK_CHARS;
+use super::{Actor, Review, ReviewError, Stage};
+use crate::model::{DocumentUrl, ItemId, PersonId};
+
+/// The feedback one colleague was asked for on one review.
+#[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
+pub struct AskedFeedback {
+    /// The review it is for (its `automerge:` URL).
+    pub review: DocumentUrl,
+    /// The request's id, the same in the review and in the workspace.
+    pub request: ItemId,
+    pub employee: PersonId,
+    /// The review's cycle (its deadlines say when the feedback is due).
+    pub cycle: ItemId,
+    pub cycle_name: String,
+    /// The colleague asked: the only one who writes the text.
+    pub writer: PersonId,
+    /// Shown to the employee without the writer's name.
+    pub anonymous: bool,
+    pub requested_by: PersonId,
+    pub requested_at: i64,
+    /// Saved as it is typed: Automerge text.
+    #[autosurgeon(missing = "Text::default")]
+    pub text: Text,
+    pub written_at: Option<i64>,
+    /// Set when the review is shared: no more writing after that.
+    #[autosurgeon(missing = "Default::default")]
+    pub closed: bool,
+    /// The key of its copy in the review once shared: random, so the employee cannot
+    /// tell which request an anonymous copy answers.
+    #[autosurgeon(missing = "Default::default")]
+    pub shared_as: Option<ItemId>,
+}
+
+/// Asked feedback as the employee reads it in the review, copied there when the review
+/// is shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedFeedback {
+    /// The writer, unless the feedback was anonymous.
+    pub from: Option<PersonId>,
+    pub text: String,
+    /// When the copy was made.
+    pub shared_at: i64,
+}
+
+impl AskedFeedback {
+    /// The document for the request `request` of `review` (at `review_url`), once the
+    /// colleague is asked (a nomination waits for its approval).
+    pub fn for_request(
+        review: &Review,
+        review_url: DocumentUrl,
+        request: &ItemId,
+    ) -> Result<Self, ReviewError> {
+        let asked = review
+            .peer_feedback
+            .get(request)
+            .ok_or(ReviewError::FeedbackRequestGone)?;
+        if asked.waiting_for_approval() {
+            return Err(ReviewError::NominationPending);
+        }
+        Ok(Self {
+            review: review_url,
+            request: request.clone(),
+            employee: review.employee.clone(),
+            cycle: review.cycle.clone(),
+            cycle_name: review.cycle_name.clone(),
+            writer: asked.from.clone(),
+            anonymous: asked.anonymous,
+            requested_by: asked.requested_by.clone(),
+            requested_at: asked.requested_at,
+            ..Self::default()
+        })
+    }
+
+    /// `writer` writes (or rewrites) the feedback, as it is typed. It counts as written
+    /// while it holds more than blanks.
+    pub fn write(&mut self, writer: &PersonId, text: &str, at: i64) -> Result<(), ReviewError> {
+        if writer != &self.writer {
+            return Err(ReviewError::NotYourFeedback);
+        }
+        if self.closed {
+            return Err(ReviewError::FeedbackClosed);
+        }
+        if text.chars().count() > MAX_FEEDBACK_CHARS {
+            return Err(ReviewError::FeedbackTooLong);
+        }
+        self.text.update(text);
+        self.written_at = (!text.trim().is_empty()).then_some(at);
+        Ok(())
+    }
+
+    /// Whether it holds words.
+    pub fn is_written(&self) -> bool {
+        !self.text.as_str().trim().is_empty()
+    }
+
+    /// Whether the review's copy is missing or differs from what was written.
+    pub fn copy_is_stale(&self, review: &Review) -> bool {
+        if !self.is_written() {
+            return false;
+        }
+        let copy = self
+            .shared_as
+            .as_ref()
+            .and_then(|key| review.shared_feedback.get(key));
+        copy.is_none_or(|copy| copy.text != self.text.as_str().trim())
+    }
+}
+
+impl Review {
+    /// The manager (or HR) shares written asked feedback with the employee: a copy in the
+    /// review, under the key the feedback document keeps (made here the first time), and
+    /// the feedback document closed to more writing. Once the review is shared and before
+    /// either signature (a signature covers what the employee read).
+    pub fn share_feedback(
+        &mut self,
+        who: Actor,
+        asked: &mut AskedFeedback,
+        at: i64,
+    ) -> Result<(), ReviewError> {
+        if !(who.capacity.manager || who.capacity.hr) || who.capacity.employee {
+            return Err(ReviewError::NotYoursToShareFeedback);
+        }
+        if self.stage != Stage::Shared || self.signature.is_some() || self.acknowledgement.is_some()
+        {
+            return Err(ReviewError::FeedbackNotShareable);
+        }
+        if asked.employee != self.employee || !self.peer_feedback.contains_key(&asked.request) {
+            return Err(ReviewError::FeedbackRequestGone);
+        }
+        let key = asked.shared_as.clone().unwrap_or_else(ItemId::random);
+        asked.shared_as = Some(key.clone());
+        asked.closed = true;
+        if asked.is_written() {
+            self.shared_feedback.insert(
+                key,
+                SharedFeedback {
+                    from: (!asked.anonymous).then(|| asked.writer.clone()),
+                    text: asked.text.as_str().trim().to_owned(),
+                    shared_at: at,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Records that the request `request` is answered in the document at `document`.
+    pub fn link_feedback_document(
+        &mut self,
+        who: Actor,
+        request: &ItemId,
+        document: DocumentUrl,
+    ) -> Result<(), ReviewError> {
+        if !(who.capacity.manager || who.capacity.hr) {
+            return Err(ReviewError::NotYoursToAskFeedback);
+        }
+        let asked = self
+            .peer_feedback
+            .get_mut(request)
+            .ok_or(ReviewError::FeedbackRequestGone)?;
+        if asked.document.is_none() {
+            asked.document = Some(document);
+        }
+        Ok(())
+    }
+}
+
+/// Written feedback as one reader is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownFeedback {
+    /// The writer, unless hidden from this reader (anonymous, and the reader is the
+    /// employee) or not known on this device (a copy shared anonymously).
+    pub from: Option<PersonId>,
+    pub text: String,
+    pub anonymous: bool,
+}
+
+impl Review {
+    /// The written peer feedback `viewer` is shown, from what this device holds: the
+    /// feedback documents `asked` (a manager's or HR's device holds them; the employee's
+    /// never does), the copies shared into the review (what the employee reads), and
+    /// feedback written in the review by earlier versions. Each answer once.
+    pub fn feedback_shown(
+        &self,
+        asked: &[&AskedFeedback],
+        viewer: Option<&PersonId>,
+    ) -> Vec<ShownFeedback> {
+        let mut shown = Vec::new();
+        for feedback in self.peer_feedback.values() {
+            if feedback.document.is_none() && !feedback.text.as_str().trim().is_empty() {
+                let from = match viewer {
+                    Some(viewer) => self.feedback_author(feedback, viewer).cloned(),
+                    None => Some(feedback.from.clone()),
+                };
+                shown.push(ShownFeedback {
+                    from,
+                    text: feedback.text.as_str().trim().to_owned(),
+                    anonymous: feedback.anonymous,
+                });
+            }
+        }
+        let mut copied = std::collections::BTreeSet::new();
+        for feedback in asked {
+            if feedback.employee != self.employee
+                || !self.peer_feedback.contains_key(&feedback.request)
+                || !feedback.is_written()
+            {
+                continue;
+            }
+            copied.extend(feedback.shared_as.iter());
+            let hidden = feedback.anonymous && viewer == Some(&self.employee);
+            shown.push(ShownFeedback {
+                from: (!hidden).then(|| feedback.writer.clone()),
+                text: feedback.text.as_str().trim().to_owned(),
+                anonymous: feedback.anonymous,
+            });
+        }
+        for (key, copy) in &self.shared_feedback {
+            if !copied.contains(key) {
+                shown.push(ShownFeedback {
+                    from: copy.from.clone(),
+                    text: copy.text.clone(),
+                    anonymous: copy.from.is_none(),
+                });
+            }
+        }
+        shown
+    }
+}
+
+impl crate::model::DocumentView for AskedFeedback {
+    fn refresh(&mut self, doc: &automerge::AutoCommit) {
+        // Text edits are tied to the heads they were read at: read it again whole (it is
+        // small).
+        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+            *self = fresh;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Feedback one was asked for (`/feedback/:id`): the colleague writes it here, in its own
+//! document, saved as it is typed. Only the writer, the employee's managers and HR hold
+//! this document; the employee reads it once the review is shared, copied into the
+//! review (without the writer's name when it was asked anonymously).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::store::{now_millis, DocumentId};
+use crate::ui::components::CollaborativeText;
+use crate::ui::pages::reviews::cycle::person_name;
+use crate::ui::{href, ReviewsState, WorkspaceState};
+
+#[component]
+pub fn AskedFeedbackPage() -> impl IntoView {
+    let reviews = expect_context::<ReviewsState>();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<DocumentId>().ok()));
+    Effect::new(move |_| {
+        // Again when the rules or the listing change (a device that just joined).
+        if let Some(id) = id() {
+            if reviews.may_hold_asked(id) {
+                reviews.asked.open_all([id]);
+            }
+        }
+    });
+    move || {
+        let Some(id) = id().filter(|id| reviews.may_hold_asked(*id)) else {
+            return view! {
+                <section class="page">
+                    <h1>"Not yours to read"</h1>
+                    <p data-testid="not-yours">
+                        "Feedback is held by the colleague who writes it, the employee's managers and HR. This device does not open it."
+                    </p>
+                    <p>
+                        <A href=href("/reviews")>"Reviews"</A>
+                    </p>
+                </section>
+            }
+            .into_any();
+        };
+        match reviews.asked.get(&id) {
+            None => view! {
+                <section class="page">
+                    <p role="status">"Opening the feedback…"</p>
+                </section>
+            }
+            .into_any(),
+            Some(document) => view! { <WriteAskedFeedback document=document /> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
+    let state = expect_context::<WorkspaceState>();
+    let error = RwSignal::new(None::<String>);
+    let read = move |f: fn(&crate::model::review::AskedFeedback) -> String| {
+        document
+            .view
+            .with(|a| a.as_ref().map(f).unwrap_or_default())
+    };
+    let employee = move || {
+        document.view.with(|a| {
+            a.as_ref()
+                .map(|a| person_name(&state, &a.employee))
+                .unwrap_or_default()
+        })
+    };
+    let cycle = move || read(|a| a.cycle_name.clone());
+    let arrived = Memo::new(move |_| document.view.with(Option::is_some));
+    let mine = move || {
+        let me = state.me.get();
+        document
+            .view
+            .with(|a| a.as_ref().is_some_and(|a| Some(&a.writer) == me.as_ref()))
+    };
+    let closed = move || document.view.with(|a| a.as_ref().is_some_and(|a| a.closed));
+    let anonymous = move || {
+        document
+            .view
+            .with(|a| a.as_ref().is_some_and(|a| a.anonymous))
+    };
+    let text = Signal::derive(move || read(|a| a.text.as_str().to_owned()));
+    let write = Callback::new(move |typed: String| {
+        let Some(me) = state.me.get_untracked() else {
+            return;
+        };
+        let written = document.edit("Write feedback", |a| a.write(&me, &typed, now_millis()));
+        error.set(written.err());
+    });
+    move || {
+        if !arrived.get() {
+            return view! {
+                <section class="page" data-testid="feedback-waiting">
+                    <h1>"Waiting for this feedback"</h1>
+                    <p>
+                        "This device does not have it yet; it appears as soon as it arrives from the relay."
+                    </p>
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <section class="page" aria-labelledby="asked-feedback-heading">
+                <h1 id="asked-feedback-heading">
+                    {move || format!("Feedback for {} — {}", employee(), cycle())}
+                </h1>
+                <p class="notice" role="note" data-testid="feedback-privacy">
+                    {move || {
+                        if anonymous() {
+                            format!(
+                                "{} reads this when the review is shared, without your name. Their manager and HR see who wrote it.",
+                                employee(),
+                            )
+                        } else {
+                            format!(
+                                "{} reads this, with your name, when the review is shared. Their manager and HR read it before.",
+                                employee(),
+                            )
+                        }
+                    }}
+                </p>
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <Show
+                    when=move || mine() && !closed()
+                    fallback=move || {
+                        view! {
+                            <blockquote data-testid="asked-feedback-text">
+                                <p>{move || text.get()}</p>
+                            </blockquote>
+                            <p class="item-meta">
+                                {move || {
+                                    if closed() {
+                                        "The review has been shared; this feedback can no longer be changed."
+                                    } else {
+                                        "Only the colleague asked writes this feedback."
+                                    }
+                                }}
+                            </p>
+                        }
+                    }
+                >
+                    <div class="form" role="group" aria-label="Your feedback">
+                        <CollaborativeText
+                            id="write-asked-feedback"
+                            label="Your feedback (you were asked)"
+                            value=text
+                            on_input=write
+                            rows=6
+                        />
+                        <p class="item-meta">"Saved as you type."</p>
+                    </div>
+                </Show>
+                <p>
+                    <A href=href("/reviews")>"Reviews"</A>
+                </p>
+            </section>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,266 @@
+//! Feedback a colleague is asked for lives in its own document (`AskedFeedback`): only
+//! the colleague writes it, it closes when the review is shared, and the copy shared into
+//! the review names the writer only when the feedback was not anonymous.
+
+use throughline::model::review::{
+    AskedFeedback, Review, ReviewContext, ReviewError, ReviewSetup, Stage,
+};
+use throughline::model::{DocumentUrl, ItemId, PersonId, Workspace};
+
+fn ana() -> PersonId {
+    PersonId::from("ana")
+}
+fn bo() -> PersonId {
+    PersonId::from("bo")
+}
+fn hr() -> PersonId {
+    PersonId::from("hr")
+}
+fn ben() -> PersonId {
+    PersonId::from("ben")
+}
+fn cy() -> PersonId {
+    PersonId::from("cy")
+}
+
+const REVIEW: &str = "automerge:4NMNnkZUkSjKcvqXxC7jCHcdYRLs";
+
+/// Ana's review (manager Bo, HR run by `hr`), with Ben asked anonymously and Cy by name.
+fn asked() -> (Review, AskedFeedback, AskedFeedback) {
+    let mut setup = ReviewSetup::example(&ana(), Some(&bo()));
+    setup.hr = vec![hr()];
+    let mut review = Review::new(setup);
+    review.stage = Stage::ManagerReview;
+    let hidden = review
+        .request_feedback(review.actor(&bo()), &ben(), true, 1)
+        .unwrap();
+    let named = review
+        .request_feedback(review.actor(&hr()), &cy(), false, 2)
+        .unwrap();
+    let url = DocumentUrl::from(REVIEW);
+    let from_ben = AskedFeedback::for_request(&review, url.clone(), &hidden).unwrap();
+    let from_cy = AskedFeedback::for_request(&review, url, &named).unwrap();
+    (review, from_ben, from_cy)
+}
+
+fn share_all(review: &mut Review, feedback: &mut [&mut AskedFeedback]) {
+    for asked in feedback {
+        review
+            .share_feedback(review.actor(&bo()), asked, 10)
+            .unwrap();
+    }
+}
+
+#[test]
+fn only_the_colleague_asked_writes_it_and_only_until_the_review_is_shared() {
+    let (mut review, mut from_ben, _) = asked();
+    assert_eq!(from_ben.writer, ben());
+    assert_eq!(from_ben.employee, ana());
+    for someone_else in [ana(), bo(), hr(), cy()] {
+        assert_eq!(
+            from_ben.write(&someone_else, "Forged", 3),
+            Err(ReviewError::NotYourFeedback)
+        );
+    }
+    from_ben.write(&ben(), "Ana ", 3).unwrap();
+    assert!(from_ben.is_written());
+    from_ben.write(&ben(), "   ", 4).unwrap();
+    assert!(!from_ben.is_written(), "blanks are not feedback");
+    from_ben.write(&ben(), "Ana unblocked us.", 5).unwrap();
+    assert_eq!(
+        from_ben.write(&ben(), &"x".repeat(5_001), 6),
+        Err(ReviewError::FeedbackTooLong)
+    );
+    review.stage = Stage::Shared;
+    share_all(&mut review, &mut [&mut from_ben]);
+    assert!(from_ben.closed);
+    assert_eq!(
+        from_ben.write(&ben(), "Too late", 7),
+        Err(ReviewError::FeedbackClosed)
+    );
+    assert_eq!(from_ben.text.as_str(), "Ana unblocked us.");
+}
+
+#[test]
+fn a_nomination_gets_its_document_only_once_approved() {
+    let mut review = Review::new(ReviewSetup::example(&ana(), Some(&bo())));
+    review.stage = Stage::SelfReview;
+    let nominated = review
+        .request_feedback(review.actor(&ana()), &ben(), false, 1)
+        .unwrap();
+    let url = DocumentUrl::from(REVIEW);
+    assert_eq!(
+        AskedFeedback::for_request(&review, url.clone(), &nominated),
+        Err(ReviewError::NominationPending)
+    );
+    review
+        .approve_nomination(review.actor(&bo()), &nominated)
+        .unwrap();
+    assert!(AskedFeedback::for_request(&review, url, &nominated).is_ok());
+    assert_eq!(
+        AskedFeedback::for_request(&review, DocumentUrl::from(REVIEW), &ItemId::from("gone")),
+        Err(ReviewError::FeedbackRequestGone)
+    );
+}
+
+#[test]
+fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
+    let (mut review, mut from_ben, mut from_cy) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    from_cy.write(&cy(), "Clear plans.", 4).unwrap();
+    // Not before the review is shared, and only by the manager or HR.
+    assert_eq!(
+        review.share_feedback(review.actor(&bo()), &mut from_ben, 5),
+        Err(ReviewError::FeedbackNotShareable)
+    );
+    review.stage = Stage::Shared;
+    for not_theirs in [ana(), ben(), cy()] {
+        assert_eq!(
+            review.share_feedback(review.actor(&not_theirs), &mut from_ben, 5),
+            Err(ReviewError::NotYoursToShareFeedback)
+        );
+    }
+    assert!(review.shared_feedback.is_empty());
+    review
+        .share_feedback(review.actor(&hr()), &mut from_cy, 5)
+        .unwrap();
+    review
+        .share_feedback(review.actor(&bo()), &mut from_ben, 5)
+        .unwrap();
+    let copies: Vec<_> = review.shared_feedback.values().collect();
+    assert_eq!(copies.len(), 2);
+    let anonymous = copies
+        .iter()
+        .find(|c| c.text == "Ana unblocked us.")
+        .unwrap();
+    assert_eq!(anonymous.from, None, "the copy names no one");
+    let named = copies.iter().find(|c| c.text == "Clear plans.").unwrap();
+    assert_eq!(named.from, Some(cy()));
+    // The copy's key is its own, not the request's (which the review names with the
+    // colleague asked).
+    for key in review.shared_feedback.keys() {
+        assert!(!review.peer_feedback.contains_key(key));
+    }
+    // Sharing again keeps one copy, brought up to date if it was changed meanwhile.
+    assert!(!from_ben.copy_is_stale(&review));
+    from_ben.text.update("Ana unblocked us twice.");
+    assert!(from_ben.copy_is_stale(&review));
+    review
+        .share_feedback(review.actor(&bo()), &mut from_ben, 6)
+        .unwrap();
+    assert_eq!(review.shared_feedback.len(), 2);
+    assert!(review
+        .shared_feedback
+        .values()
+        .any(|c| c.text == "Ana unblocked us twice."));
+    // Once signed, what the employee read stays as it was signed.
+    review.signature = Some(Default::default());
+    assert_eq!(
+        review.share_feedback(review.actor(&bo()), &mut from_cy, 7),
+        Err(ReviewError::FeedbackNotShareable)
+    );
+}
+
+#[test]
+fn the_employee_reads_the_copies_and_the_manager_the_documents_each_once() {
+    let (mut review, mut from_ben, mut from_cy) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    from_cy.write(&cy(), "Clear plans.", 4).unwrap();
+    // Before sharing, the employee's device reads nothing of it (it holds neither
+    // document); the manager's reads both, with their writers.
+    assert!(review.feedback_shown(&[], Some(&ana())).is_empty());
+    let as_manager = review.feedback_shown(&[&from_ben, &from_cy], Some(&bo()));
+    assert_eq!(as_manager.len(), 2);
+    assert!(as_manager
+        .iter()
+        .any(|f| f.from == Some(ben()) && f.anonymous));
+    review.stage = Stage::Shared;
+    share_all(&mut review, &mut [&mut from_ben, &mut from_cy]);
+    let as_employee = review.feedback_shown(&[], Some(&ana()));
+    assert_eq!(as_employee.len(), 2);
+    assert!(as_employee.iter().any(|f| f.from.is_none() && f.anonymous));
+    assert!(as_employee.iter().any(|f| f.from == Some(cy())));
+    assert_eq!(
+        review
+            .feedback_shown(&[&from_ben, &from_cy], Some(&bo()))
+            .len(),
+        2,
+        "the manager's device holds both the documents and the copies: each once"
+    );
+    // In the Markdown the employee downloads, the anonymous writer is named nowhere.
+    let name = |p: &PersonId| p.as_str().to_uppercase();
+    let objective = |_: &throughline::model::review::Alignment| None;
+    let time = |_: i64| "today".to_owned();
+    let markdown = review.to_markdown(&ReviewContext {
+        person_name: &name,
+        objective: &objective,
+        viewer: Some(&ana()),
+        format_time: &time,
+        asked: &[],
+    });
+    assert!(markdown.contains("> Ana unblocked us.\n>\n> — a colleague (anonymous)"));
+    assert!(markdown.contains("> Clear plans.\n>\n> — CY"));
+    let as_manager = review.to_markdown(&ReviewContext {
+        person_name: &name,
+        objective: &objective,
+        viewer: Some(&bo()),
+        format_time: &time,
+        asked: &[&from_ben, &from_cy],
+    });
+    assert!(as_manager.contains("> Ana unblocked us.\n>\n> — BEN"));
+}
+
+#[test]
+fn a_request_an_earlier_version_made_moves_to_its_own_document() {
+    let mut review = Review::new(ReviewSetup::example(&ana(), Some(&bo())));
+    review.stage = Stage::SelfReview;
+    let request = review
+        .request_feedback(review.actor(&bo()), &ben(), true, 1)
+        .unwrap();
+    let document = DocumentUrl::from("automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ");
+    // Written in the review while it has no document of its own (as earlier versions
+    // did); only the manager or HR moves it, once.
+    review
+        .write_feedback(&ben(), &request, "Old words", 2)
+        .unwrap();
+    assert_eq!(
+        review.link_feedback_document(review.actor(&ana()), &request, document.clone()),
+        Err(ReviewError::NotYoursToAskFeedback)
+    );
+    review
+        .link_feedback_document(review.actor(&bo()), &request, document.clone())
+        .unwrap();
+    let other = DocumentUrl::from("automerge:3j9knpCseyhnK8izDmLpGP5WMdZQ");
+    review
+        .link_feedback_document(review.actor(&bo()), &request, other)
+        .unwrap();
+    assert_eq!(
+        review.peer_feedback[&request].document,
+        Some(document.clone())
+    );
+    assert_eq!(
+        review.write_feedback(&ben(), &request, "New words", 3),
+        Err(ReviewError::FeedbackWrittenElsewhere)
+    );
+    // The workspace listing of an earlier request gains the document; a later listing
+    // changes nothing else.
+    let mut ws = Workspace::new("Acme");
+    let listing = |document: Option<DocumentUrl>| throughline::model::review::FeedbackRequest {
+        review: DocumentUrl::from(REVIEW),
+        peer: ben(),
+        employee: ana(),
+        requested_at: 1,
+        document,
+    };
+    ws.list_feedback_request(request.clone(), listing(None));
+    ws.list_feedback_request(request.clone(), listing(Some(document.clone())));
+    assert_eq!(
+        ws.feedback_requests[&request].document,
+        Some(document.clone())
+    );
+    ws.list_feedback_request(
+        request.clone(),
+        listing(Some(DocumentUrl::from("automerge:elsewhere"))),
+    );
+    assert_eq!(ws.feedback_requests[&request].document, Some(document));
+}
