@@ -953,6 +953,13 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
         scope_of(&Shares::Workspace, rights.clone()),
         Scope::Only([workspace_id, ana_review, series, plan].into())
     );
+    // A link to Sam's device carries both reviews, and takes no changes to them from it;
+    // one to Maria's takes hers.
+    let sam_reads_only = LinkRights::of(&as_sam, workspace_id, &listing).reads_only();
+    assert_eq!(sam_reads_only, [ana_review, ben_review].into());
+    assert!(LinkRights::of(&as_maria, workspace_id, &listing)
+        .reads_only()
+        .is_empty());
     // A pairing that names Ben's review carries nothing of it to her.
     assert_eq!(
         scope_of(&Shares::Documents(vec![ben_review, plan]), rights),

@@ -513,6 +513,82 @@ fn a_link_that_shares_one_document_carries_that_one_only() {
 }
 
 #[test]
+fn a_link_takes_no_changes_to_a_document_the_other_side_may_only_read() {
+    // a is Ana's device; b is the device of a manager further up, who reads Ana's review
+    // and may not change it. The link carries the review both ways for reading.
+    let mut net = Network::new(&["ana", "skip"]);
+    let (review, plan) = (DocumentId::random(), DocumentId::random());
+    net.edit(0, review, "Ana's review");
+    net.edit(0, plan, "the plan");
+    net.peers[1].docs.insert(review, AutoCommit::new());
+    net.peers[1].docs.insert(plan, AutoCommit::new());
+    net.peers[0]
+        .engine
+        .set_read_only(1, [review].into_iter().collect());
+    net.connect(1, 0, 1);
+    net.settle();
+    assert_eq!(
+        net.peers[1].text(review),
+        "Ana's review",
+        "it still reads it"
+    );
+
+    // b's device changes the review: a takes none of it (b's engine, told a is
+    // read-only, does not even send it), and the link stays open.
+    net.edit(1, review, "rating 5, by the skip manager");
+    net.settle();
+    assert_eq!(net.peers[0].text(review), "Ana's review");
+    assert!(!net.peers[0].updated.contains(&review));
+    assert!(net.peers[0].closed.is_empty() && net.peers[1].closed.is_empty());
+
+    // A modified client sends its change anyway, twice: not taken, said once.
+    let forged = {
+        let doc = net.peers[1].docs.get_mut(&review).unwrap();
+        let change = doc.get_last_local_change().unwrap();
+        automerge::sync::Message {
+            heads: doc.get_heads(),
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: change.raw_bytes().to_vec().into(),
+            flags: None,
+            version: automerge::sync::MessageVersion::V1,
+        }
+    };
+    let bytes = Message::Sync {
+        sender_id: "skip".into(),
+        target_id: "ana".into(),
+        document_id: review.to_string(),
+        data: forged.encode(),
+    }
+    .encode();
+    for _ in 0..2 {
+        net.queue.push_back((0, 1, bytes.clone()));
+        net.settle();
+    }
+    assert_eq!(net.peers[0].text(review), "Ana's review");
+    assert!(!net.peers[0].updated.contains(&review));
+    assert_eq!(net.peers[1].said.len(), 1, "{:?}", net.peers[1].said);
+    assert!(net.peers[1].said[0].contains("may read it, not change it"));
+    assert!(net.peers[0].closed.is_empty() && net.peers[1].closed.is_empty());
+
+    // What b may change still comes in, and a's edits to the review still go out.
+    net.edit(1, plan, "b's plan");
+    net.settle();
+    assert_eq!(net.peers[0].text(plan), "b's plan");
+    net.edit(0, review, "Ana's review, revised");
+    net.settle();
+    assert_eq!(net.peers[1].text(review), "Ana's review, revised");
+    assert!(net.same(0, 1, plan));
+
+    // Lifted (the rules changed): its next changes are taken.
+    net.peers[0].engine.set_read_only(1, Default::default());
+    assert!(net.peers[0].engine.takes_changes(1, &review));
+    net.edit(1, review, "now b's to change");
+    net.settle();
+    assert_eq!(net.peers[0].text(review), "now b's to change");
+}
+
+#[test]
 fn private_documents_stay_off_whole_workspace_links() {
     let mut net = Network::new(&["laptop", "tablet"]);
     let (workspace, notes) = (DocumentId::random(), DocumentId::random());

@@ -178,7 +178,12 @@ impl<S: Storage + 'static> SyncClient<S> {
             .collect();
         let mut newly: BTreeSet<DocumentId> = BTreeSet::new();
         for (connection, shares, device) in links {
-            let scope = scope_of(&shares, client.rights_of(device.as_ref()));
+            let rights = client.rights_of(device.as_ref());
+            client
+                .engine
+                .borrow_mut()
+                .set_read_only(connection, rights.reads_only());
+            let scope = scope_of(&shares, rights);
             let before = client.engine.borrow().scope(connection);
             if before.as_ref() == Some(&scope) {
                 continue;
@@ -314,8 +319,11 @@ impl<S: Storage + 'static> Client<S> {
                 wait_ms as i32,
             );
         }
-        let scope = scope_of(&shares, self.rights_of(device.as_ref()));
-        self.engine.borrow_mut().set_scope(connection, scope);
+        let rights = self.rights_of(device.as_ref());
+        let mut engine = self.engine.borrow_mut();
+        engine.set_read_only(connection, rights.reads_only());
+        engine.set_scope(connection, scope_of(&shares, rights));
+        drop(engine);
         let weak = Rc::downgrade(self);
         link.on_open(move |()| {
             if let Some(client) = weak.upgrade() {

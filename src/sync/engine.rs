@@ -157,6 +157,11 @@ pub struct Engine {
     scopes: HashMap<ConnectionId, Scope>,
     /// Documents that never travel on an [`Scope::AllButPrivate`] connection.
     private: BTreeSet<DocumentId>,
+    /// Documents a connection carries whose changes it may not send: the other side's
+    /// person may read them, not change them. A sync message carrying changes to one is
+    /// dropped (the other side told once, `told_read_only`).
+    read_only: HashMap<ConnectionId, BTreeSet<DocumentId>>,
+    told_read_only: BTreeSet<(ConnectionId, DocumentId)>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -175,6 +180,8 @@ impl Engine {
             unavailable: BTreeSet::new(),
             scopes: HashMap::new(),
             private: BTreeSet::new(),
+            read_only: HashMap::new(),
+            told_read_only: BTreeSet::new(),
             ephemeral_sent: 0,
             ephemeral_seen: HashMap::new(),
         }
@@ -198,6 +205,23 @@ impl Engine {
     /// What `connection` is limited to, if anything.
     pub fn scope(&self, connection: ConnectionId) -> Option<Scope> {
         self.scopes.get(&connection).cloned()
+    }
+
+    /// Makes `documents` read-only on `connection`: they still travel to the other side,
+    /// but changes to them from it are not taken (replacing what was set before).
+    pub fn set_read_only(&mut self, connection: ConnectionId, documents: BTreeSet<DocumentId>) {
+        if documents.is_empty() {
+            self.read_only.remove(&connection);
+        } else {
+            self.read_only.insert(connection, documents);
+        }
+    }
+
+    /// Whether changes to `document` are taken from `connection`.
+    pub fn takes_changes(&self, connection: ConnectionId, document: &DocumentId) -> bool {
+        self.read_only
+            .get(&connection)
+            .is_none_or(|documents| !documents.contains(document))
     }
 
     /// Marks `document` as private: it travels only on connections that carry
@@ -289,6 +313,8 @@ impl Engine {
             }
             Event::Closed { connection } => {
                 self.scopes.remove(&connection);
+                self.read_only.remove(&connection);
+                self.told_read_only.retain(|(c, _)| *c != connection);
                 if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
                     self.forget_in_flight(&peer);
                 }
@@ -517,10 +543,12 @@ impl Engine {
         let Some(doc) = docs.document(&document) else {
             return;
         };
+        let read_only = !self.takes_changes(connection, &document);
         let state = self
             .sync_states
             .entry((peer.to_owned(), document))
             .or_default();
+        state.set_read_only(read_only);
         if let Some(message) = doc.sync().generate_sync_message(state) {
             let message = Message::Sync {
                 sender_id: self.peer_id.clone(),
@@ -582,11 +610,31 @@ impl Engine {
                         )
                     }
                 };
+                let read_only = !self.takes_changes(connection, &document);
+                if read_only
+                    && !sync_message.changes.is_empty()
+                    && self.told_read_only.insert((connection, document))
+                {
+                    // An honest peer sends none (our messages say we are read-only);
+                    // one that does is told once, so its device can show why.
+                    let said = Message::Error {
+                        message: format!(
+                            "changes to {document} were not taken: your person may read it, not change it"
+                        ),
+                    };
+                    effects.push(Effect::Send {
+                        connection,
+                        bytes: said.encode(),
+                    });
+                }
                 self.unavailable.remove(&(peer.to_owned(), document));
                 let state = self
                     .sync_states
                     .entry((peer.to_owned(), document))
                     .or_default();
+                // Automerge's read-only sync: their changes are neither applied nor asked
+                // for, and lifting it asks them to send again what was ignored.
+                state.set_read_only(read_only);
                 let before = doc.get_heads();
                 if let Err(error) = doc.sync().receive_sync_message(state, sync_message) {
                     return self.close(
@@ -663,6 +711,8 @@ impl Engine {
 
     fn close(&mut self, connection: ConnectionId, reason: String, effects: &mut Vec<Effect>) {
         self.scopes.remove(&connection);
+        self.read_only.remove(&connection);
+        self.told_read_only.retain(|(c, _)| *c != connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }

@@ -1,5 +1,6 @@
 //! What a direct link carries: what its pairing shares, and of that only what the other
-//! device's person may hold under the workspace's signed rules. The other device is known
+//! device's person may hold under the workspace's signed rules; and which of those it takes
+//! no changes to from them (those their person may read but not change). The other device is known
 //! by the key that signed its pairing code (`PairingCode::encode_signed`): the code
 //! carries the link's DTLS fingerprint, so the signer is the device at the other end.
 //!
@@ -31,8 +32,13 @@ use crate::model::DocumentId;
 pub enum LinkRights {
     /// The workspace has no rules yet (nobody claimed it): whatever the pairing shares.
     Everything,
-    /// These documents only (the workspace, and what it lists that the person may hold).
-    Only(BTreeSet<DocumentId>),
+    /// These documents only (the workspace, and what it lists that the person may hold);
+    /// of them, `reads_only` are the ones the person may read and not change (a review
+    /// further down their line, say): their changes to those are not taken.
+    Only {
+        holds: BTreeSet<DocumentId>,
+        reads_only: BTreeSet<DocumentId>,
+    },
     /// Nothing: the device is not a member (or signed nothing).
     Nothing,
 }
@@ -47,13 +53,26 @@ impl LinkRights {
         if access.person().is_none() || access.removed() {
             return LinkRights::Nothing;
         }
-        let mut holds: BTreeSet<DocumentId> = listing
-            .iter()
-            .filter(|(_, listed)| access.may_hold(listed))
-            .map(|(id, _)| *id)
-            .collect();
+        let mut holds = BTreeSet::new();
+        let mut reads_only = BTreeSet::new();
+        for (id, listed) in listing.iter() {
+            if access.may_hold(listed) {
+                holds.insert(*id);
+                if !access.may_change(listed) {
+                    reads_only.insert(*id);
+                }
+            }
+        }
         holds.insert(workspace_id);
-        LinkRights::Only(holds)
+        LinkRights::Only { holds, reads_only }
+    }
+
+    /// The documents a link may carry to this device but takes no changes to from it.
+    pub fn reads_only(&self) -> BTreeSet<DocumentId> {
+        match self {
+            LinkRights::Only { reads_only, .. } => reads_only.clone(),
+            LinkRights::Everything | LinkRights::Nothing => BTreeSet::new(),
+        }
     }
 }
 
@@ -62,14 +81,14 @@ pub fn scope_of(shares: &Shares, rights: LinkRights) -> Scope {
     match (shares, rights) {
         (_, LinkRights::Nothing) => Scope::Only(BTreeSet::new()),
         (Shares::Workspace, LinkRights::Everything) => Scope::AllButPrivate,
-        (Shares::Workspace, LinkRights::Only(documents)) => Scope::Only(documents),
+        (Shares::Workspace, LinkRights::Only { holds, .. }) => Scope::Only(holds),
         (Shares::Documents(documents), LinkRights::Everything) => {
             Scope::Only(documents.iter().copied().collect())
         }
-        (Shares::Documents(documents), LinkRights::Only(allowed)) => Scope::Only(
+        (Shares::Documents(documents), LinkRights::Only { holds, .. }) => Scope::Only(
             documents
                 .iter()
-                .filter(|d| allowed.contains(d))
+                .filter(|d| holds.contains(d))
                 .copied()
                 .collect(),
         ),
