@@ -772,6 +772,7 @@ fn a_plan_approval_is_sealed_by_the_approver_s_device_and_a_forged_one_shows_as_
             9,
             heads.clone(),
             Some((plan_url, &chair_device)),
+            None,
         )
         .expect("the board approves");
     assert_eq!(approval.check(plan_url, Some(&m)), SealCheck::Verified);
@@ -1153,4 +1154,81 @@ fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employe
         .list_feedback_request(ItemId::random(), request(&cy, None));
     let listing = Listing::of(&org.workspace);
     assert!(!access(&cy_device).may_hold(listing.get(&ana_review).expect("listed")));
+}
+
+#[test]
+fn who_may_approve_a_plan_is_what_an_admin_signed_not_what_the_plan_says() {
+    use throughline::model::plan::{Plan, PlanError, PlanStatus, Role as PlanRole};
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (chair, chair_device) = org.join("Chair");
+    let (ben, ben_device) = org.join("Ben");
+    let plan_url = "automerge:3HyVQT8gKqYpT4bW3Cy2VAmLhbbe";
+    let other_plan = "automerge:2HyVQT8gKqYpT4bW3Cy2VAmLhbbe";
+    let role = |person: &PersonId, role: Option<PlanRole>| Act::SetPlanRole {
+        plan: plan_url.to_owned(),
+        person: person.clone(),
+        role,
+    };
+    org.sign(&root, role(&chair, Some(PlanRole::Board)))
+        .expect("an admin signs the chair onto the board");
+    // Ben signs himself onto the board: ignored, and shown as such.
+    let forged = org.force(&ben_device, role(&ben, Some(PlanRole::Board)), 2_000);
+    assert_eq!(org.reason(&forged), Some(Ignored::NotAnAdmin));
+    let m = org.membership();
+    assert_eq!(
+        m.plan_roles(plan_url),
+        [(chair.clone(), PlanRole::Board)].into()
+    );
+    assert!(m.plan_roles(other_plan).is_empty(), "roles are per plan");
+
+    // Ben also wrote himself into the plan document as its board: it counts for nothing
+    // once the workspace has members; it counts while it has none.
+    let mut plan = Plan {
+        status: PlanStatus::InReview,
+        ..Plan::default()
+    };
+    plan.set_participant(ben.clone(), PlanRole::Board);
+    let signed = m.plan_roles(plan_url);
+    assert_eq!(
+        plan.can_approve_under(Some(&ben), Some(&signed)),
+        Err(PlanError::NotAParticipant)
+    );
+    assert_eq!(
+        plan.approve_sealed(
+            &ben,
+            "Ben",
+            1,
+            Vec::new(),
+            Some((plan_url, &ben_device)),
+            Some(&signed)
+        ),
+        Err(PlanError::NotAParticipant)
+    );
+    assert_eq!(plan.can_approve(Some(&ben)), Ok(PlanRole::Board));
+    assert_eq!(
+        plan.can_approve_under(Some(&chair), Some(&signed)),
+        Ok(PlanRole::Board),
+        "the chair approves though the plan document does not list them"
+    );
+    let approval = plan
+        .approve_sealed(
+            &chair,
+            "Chair",
+            3,
+            Vec::new(),
+            Some((plan_url, &chair_device)),
+            Some(&signed),
+        )
+        .expect("the chair approves");
+    assert_eq!(approval.role, PlanRole::Board);
+    assert!(m.ever_approver(plan_url, &chair));
+    assert!(!m.ever_approver(plan_url, &ben));
+
+    // Taken off the board later: no longer approves, but their approval stays one.
+    org.sign(&root, role(&chair, None))
+        .expect("an admin takes the role");
+    let m = org.membership();
+    assert!(m.plan_roles(plan_url).is_empty());
+    assert!(m.ever_approver(plan_url, &chair));
 }

@@ -55,6 +55,9 @@ pub struct Documents<'a> {
     pub plans: Vec<(DocumentId, &'a Plan)>,
     /// Feedback documents (see `review::AskedFeedback`).
     pub asked: Vec<(DocumentId, &'a AskedFeedback)>,
+    /// The workspace's signed membership, once it has members: who may approve a plan
+    /// is what its admins signed (`Membership::plan_roles`), not what the plan says.
+    pub membership: Option<&'a super::identity::Membership>,
 }
 
 /// What `me` must do, late first, then by deadline, then in words.
@@ -170,7 +173,10 @@ pub fn to_dos(ws: &Workspace, me: &PersonId, documents: &Documents, today: &str)
         }
     }
     for (id, plan) in &documents.plans {
-        if plan.status == PlanStatus::InReview && plan.can_approve(Some(me)).is_ok() {
+        let signed = documents.membership.map(|m| m.plan_roles(&id.url()));
+        if plan.status == PlanStatus::InReview
+            && plan.can_approve_under(Some(me), signed.as_ref()).is_ok()
+        {
             list.push(ToDo {
                 what: format!("Approve the plan “{}”", plan.title),
                 due: None,

@@ -263,6 +263,16 @@ impl IdentityState {
         self.worked.with(|w| read(w.membership.as_ref()))
     }
 
+    /// The roles in the plan at `plan` (its URL) as admins signed them, once the workspace
+    /// has members (tracked); `None` while nobody has claimed it (the plan's own list
+    /// counts then).
+    pub fn plan_roles(
+        &self,
+        plan: &str,
+    ) -> Option<std::collections::BTreeMap<PersonId, crate::model::plan::Role>> {
+        self.membership(|m| m.map(|m| m.plan_roles(plan)))
+    }
+
     /// What the person of the device with `key` may hold, for a direct link to it: the
     /// workspace and what it lists that the signed rules let that person hold; nothing
     /// for a device that is not a member or signed nothing; everything while the

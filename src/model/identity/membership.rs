@@ -36,6 +36,7 @@ use super::keys::{DeviceKey, DeviceSecret, Purpose};
 use super::statement::{
     acceptance_message, Act, Role, SignedStatement, Statement, StatementHash, Unverified,
 };
+use crate::model::plan::Role as PlanRole;
 use crate::model::PersonId;
 
 /// Why a statement is ignored. Shown to admins as it is.
@@ -123,6 +124,11 @@ pub struct Membership {
     people: BTreeMap<PersonId, BTreeSet<Role>>,
     removed_people: BTreeSet<PersonId>,
     managers: BTreeMap<PersonId, Option<PersonId>>,
+    /// Plan roles as signed, by plan URL.
+    plan_roles: BTreeMap<String, BTreeMap<PersonId, PlanRole>>,
+    /// Everyone ever signed into an approving role (board or executive), by plan URL: an
+    /// approval they made stays one after they leave the board.
+    plan_approvers_ever: BTreeMap<String, BTreeSet<PersonId>>,
     invitations: BTreeMap<DeviceKey, Invitation>,
     ignored: Vec<IgnoredStatement>,
     /// The statements no other statement names as a parent: a new statement's parents.
@@ -356,6 +362,20 @@ impl Membership {
     /// Every signed reporting line.
     pub fn reporting_lines(&self) -> &BTreeMap<PersonId, Option<PersonId>> {
         &self.managers
+    }
+
+    /// Who takes part in the plan at `plan` (its URL), and in which role, as admins
+    /// signed: what decides who may approve it once the workspace has members.
+    pub fn plan_roles(&self, plan: &str) -> BTreeMap<PersonId, PlanRole> {
+        self.plan_roles.get(plan).cloned().unwrap_or_default()
+    }
+
+    /// Whether a signed statement ever gave `person` an approving role (board or
+    /// executive) in the plan at `plan`: what makes their approval of it one.
+    pub fn ever_approver(&self, plan: &str, person: &PersonId) -> bool {
+        self.plan_approvers_ever
+            .get(plan)
+            .is_some_and(|people| people.contains(person))
     }
 
     /// The invitations, by their one-time key.
@@ -736,6 +756,26 @@ impl Membership {
                     }
                 }
                 self.managers.insert(person.clone(), manager.clone());
+                true
+            }
+            Act::SetPlanRole { plan, person, role } => {
+                if !admin {
+                    return Err(Ignored::NotAnAdmin);
+                }
+                if self.removed_people.contains(person) && role.is_some() {
+                    return Err(Ignored::PersonRemoved);
+                }
+                if matches!(role, Some(PlanRole::Board | PlanRole::Executive)) {
+                    self.plan_approvers_ever
+                        .entry(plan.clone())
+                        .or_default()
+                        .insert(person.clone());
+                }
+                let roles = self.plan_roles.entry(plan.clone()).or_default();
+                match role {
+                    Some(role) => roles.insert(person.clone(), *role),
+                    None => roles.remove(person),
+                };
                 true
             }
         };

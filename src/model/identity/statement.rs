@@ -73,6 +73,13 @@ pub enum Act {
         person: PersonId,
         manager: Option<PersonId>,
     },
+    /// `person`'s role in the plan at `plan` (its `automerge:` URL), or none: who may
+    /// approve a plan is the admins' to say.
+    SetPlanRole {
+        plan: String,
+        person: PersonId,
+        role: Option<crate::model::plan::Role>,
+    },
 }
 
 /// A statement's hash: how statements name their parents, and the key it is kept under.

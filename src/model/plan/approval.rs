@@ -2,6 +2,8 @@
 //! records who approved, in which role and when; the store then names a version
 //! ([`Approval::version_name`]) so the approved plan can always be compared with.
 
+use std::collections::BTreeMap;
+
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{Plan, PlanError, PlanStatus, Role};
@@ -95,15 +97,29 @@ impl Plan {
         Ok(())
     }
 
-    /// Whether `person` may approve the plan now, and if not, why.
+    /// Whether `person` may approve the plan now, and if not, why, by the roles the plan
+    /// lists (a workspace nobody has claimed; see [`Plan::can_approve_under`]).
     pub fn can_approve(&self, person: Option<&PersonId>) -> Result<Role, PlanError> {
+        self.can_approve_under(person, None)
+    }
+
+    /// Whether `person` may approve the plan now, by `signed` roles (what the workspace's
+    /// admins signed, `Membership::plan_roles`) once the workspace has members, or by the
+    /// roles the plan lists while it has none (`None`). A role written into the plan and
+    /// never signed counts for nothing in a claimed workspace.
+    pub fn can_approve_under(
+        &self,
+        person: Option<&PersonId>,
+        signed: Option<&BTreeMap<PersonId, Role>>,
+    ) -> Result<Role, PlanError> {
         if self.status != PlanStatus::InReview {
             return Err(PlanError::NotInReview);
         }
         let Some(person) = person else {
             return Err(PlanError::ApproverUnknown);
         };
-        match self.participants.get(person) {
+        let roles = signed.unwrap_or(&self.participants);
+        match roles.get(person) {
             Some(role @ (Role::Board | Role::Executive)) => Ok(*role),
             Some(Role::Contributor) => Err(PlanError::ContributorCannotApprove),
             None => Err(PlanError::NotAParticipant),
@@ -117,11 +133,12 @@ impl Plan {
         name: &str,
         at: i64,
     ) -> Result<Approval, PlanError> {
-        self.approve_sealed(person, name, at, Vec::new(), None)
+        self.approve_sealed(person, name, at, Vec::new(), None, None)
     }
 
     /// Approves as [`Plan::approve`] does, recording the plan's `heads` (the version
-    /// approved) and, given the plan's URL and this device's key, sealing the approval.
+    /// approved) and, given the plan's URL and this device's key, sealing the approval;
+    /// who may approve is decided by `signed` roles as [`Plan::can_approve_under`] says.
     pub fn approve_sealed(
         &mut self,
         person: &PersonId,
@@ -129,8 +146,9 @@ impl Plan {
         at: i64,
         heads: Vec<String>,
         sealer: Option<(&str, &DeviceSecret)>,
+        signed: Option<&BTreeMap<PersonId, Role>>,
     ) -> Result<Approval, PlanError> {
-        let role = self.can_approve(Some(person))?;
+        let role = self.can_approve_under(Some(person), signed)?;
         let mut approval = Approval {
             person: person.clone(),
             name: name.to_owned(),

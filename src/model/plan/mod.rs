@@ -104,7 +104,20 @@ impl PlanStatus {
 }
 
 /// What a participant does in the plan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Role {
     Board,
     Executive,

@@ -189,6 +189,7 @@ fn ForYou() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let reviews = expect_context::<ReviewsState>();
     let plans = expect_context::<PlansState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let list = Memo::new(move |_| {
         let me = state.me.get()?;
         let reviews_open = reviews.reviews.opened.get();
@@ -219,17 +220,19 @@ fn ForYou() -> impl IntoView {
                 })
             })
             .collect();
-        let documents = Documents {
-            reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),
-            check_ins: read_series.iter().map(|(id, s)| (*id, s)).collect(),
-            plans: read_plans.iter().map(|(id, p)| (*id, p)).collect(),
-            asked: read_asked.iter().map(|(id, a)| (*id, a)).collect(),
-        };
-        Some(
+        // Who may approve a plan is what the admins signed, once there are members.
+        Some(identity.membership(|membership| {
+            let documents = Documents {
+                reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),
+                check_ins: read_series.iter().map(|(id, s)| (*id, s)).collect(),
+                plans: read_plans.iter().map(|(id, p)| (*id, p)).collect(),
+                asked: read_asked.iter().map(|(id, a)| (*id, a)).collect(),
+                membership,
+            };
             state
                 .workspace
-                .with(|ws| to_dos(ws, &me, &documents, &today())),
-        )
+                .with(|ws| to_dos(ws, &me, &documents, &today()))
+        }))
     });
     let link = |place: &Place| match place {
         Place::Review(id) => href(&format!("/reviews/{id}")),

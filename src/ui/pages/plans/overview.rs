@@ -56,11 +56,15 @@ fn StatusPanel() -> impl IntoView {
             .view
             .with(|p| p.as_ref().map(|p| p.status).unwrap_or_default())
     });
+    // Who may approve: the roles admins signed, once the workspace has members.
+    let signed_roles = move || identity.plan_roles(&document.id.url());
     let can_approve = move || {
         let me = state.me.get();
-        document
-            .view
-            .with(|p| p.as_ref().map(|p| p.can_approve(me.as_ref())))
+        let signed = signed_roles();
+        document.view.with(|p| {
+            p.as_ref()
+                .map(|p| p.can_approve_under(me.as_ref(), signed.as_ref()))
+        })
     };
     let approve = move |_| {
         let Some(me) = state.me.get_untracked() else {
@@ -72,6 +76,7 @@ fn StatusPanel() -> impl IntoView {
         let key = identity.sealing_key();
         let url = document.id.url();
         let heads = document.heads_hex();
+        let signed = identity.plan_roles(&url);
         let result = document
             .edit("Approve the plan", |plan| {
                 plan.approve_sealed(
@@ -80,6 +85,7 @@ fn StatusPanel() -> impl IntoView {
                     at,
                     heads,
                     key.as_ref().map(|k| (url.as_str(), k)),
+                    signed.as_ref(),
                 )
             })
             .and_then(|approval| {
@@ -118,7 +124,14 @@ fn StatusPanel() -> impl IntoView {
                     p.approvals_newest_first()
                         .into_iter()
                         .map(|a| {
+                            // Sealed by the approver's device is not enough: they must
+                            // have been signed into the board or the executive.
+                            let role_held = membership
+                                .is_none_or(|m| m.ever_approver(&plan_url, &a.person));
                             let verdict = match a.check(&plan_url, membership) {
+                                SealCheck::Verified if !role_held => {
+                                    " · NOT an approval: no admin signed them into the board or the executive of this plan".to_owned()
+                                }
                                 SealCheck::Verified => " · verified".to_owned(),
                                 SealCheck::Unsealed => " · not verifiable (approved before the workspace had members)".to_owned(),
                                 SealCheck::Forged(why) => format!(" · FORGED, not an approval: {why}"),
@@ -334,6 +347,17 @@ fn DetailsForm() -> impl IntoView {
     }
 }
 
+/// One participant as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ParticipantRow {
+    id: PersonId,
+    name: String,
+    role: Role,
+    /// Written in the plan but not signed by an admin: in a claimed workspace it counts
+    /// for nothing (someone may have written themselves in as its board).
+    unsigned: bool,
+}
+
 #[component]
 fn Participants() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
@@ -342,6 +366,9 @@ fn Participants() -> impl IntoView {
     let person = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Board);
     let error = RwSignal::new(None::<String>);
+    // Once the workspace has members, the roles are what admins signed; the plan's own
+    // list is kept in step (older devices, exports) but decides nothing.
+    let signed = move || identity.plan_roles(&document.id.url());
     let rows = move || {
         let names = state.workspace.with(|ws| {
             ws.people
@@ -349,46 +376,99 @@ fn Participants() -> impl IntoView {
                 .map(|(id, p)| (id.clone(), p.name.clone()))
                 .collect::<std::collections::HashMap<_, _>>()
         });
-        document.view.with(|p| {
+        let name_of = |id: &PersonId| {
+            names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "Someone no longer in the workspace".into())
+        };
+        let signed = signed();
+        let listed = document.view.with(|p| {
             p.as_ref()
-                .map(|p| {
-                    let mut rows: Vec<(PersonId, String, Role)> =
-                        p.participants
-                            .iter()
-                            .map(|(id, role)| {
-                                (
-                                    id.clone(),
-                                    names.get(id).cloned().unwrap_or_else(|| {
-                                        "Someone no longer in the workspace".into()
-                                    }),
-                                    *role,
-                                )
-                            })
-                            .collect();
-                    rows.sort_by(|a, b| a.1.cmp(&b.1));
-                    rows
-                })
+                .map(|p| p.participants.clone())
                 .unwrap_or_default()
-        })
+        });
+        let mut rows: Vec<ParticipantRow> = match &signed {
+            None => listed
+                .iter()
+                .map(|(id, role)| ParticipantRow {
+                    id: id.clone(),
+                    name: name_of(id),
+                    role: *role,
+                    unsigned: false,
+                })
+                .collect(),
+            Some(signed) => {
+                let mut rows: Vec<ParticipantRow> = signed
+                    .iter()
+                    .map(|(id, role)| ParticipantRow {
+                        id: id.clone(),
+                        name: name_of(id),
+                        role: *role,
+                        unsigned: false,
+                    })
+                    .collect();
+                rows.extend(
+                    listed
+                        .iter()
+                        .filter(|(id, role)| signed.get(*id) != Some(*role))
+                        .map(|(id, role)| ParticipantRow {
+                            id: id.clone(),
+                            name: name_of(id),
+                            role: *role,
+                            unsigned: true,
+                        }),
+                );
+                rows
+            }
+        };
+        rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.unsigned.cmp(&b.unsigned)));
+        rows
+    };
+    let unsigned = move || {
+        rows()
+            .into_iter()
+            .filter(|r| r.unsigned)
+            .collect::<Vec<_>>()
     };
     // Who approves a plan is the admins' to say (everyone's, while nobody has claimed the
-    // workspace). Roles inside the plan document are not yet signed statements: see
-    // docs/architecture.md, "Who may do what".
+    // workspace): a signed statement every device checks (`Membership::plan_roles`).
     let admin = move || identity.access.with(|a| a.may_edit_people());
-    let set_role = move |id: PersonId, role: Role| {
+    let set_role = move |id: PersonId, role: Option<Role>| {
         if !admin() {
             return error.set(Some(
                 "Only the workspace's admins choose who takes part in a plan.".into(),
             ));
         }
+        if identity.access.with_untracked(|a| a.claimed()) {
+            let signed = identity.sign(
+                "Set a plan role",
+                crate::model::identity::Act::SetPlanRole {
+                    plan: document.id.url(),
+                    person: id.clone(),
+                    role,
+                },
+            );
+            if let Err(problem) = signed {
+                return error.set(Some(problem));
+            }
+        }
         error.set(
             document
                 .edit("Change a participant's role", |plan| {
-                    plan.set_participant(id, role);
+                    match role {
+                        Some(role) => plan.set_participant(id, role),
+                        None => plan.remove_participant(&id),
+                    }
                     Ok::<(), std::convert::Infallible>(())
                 })
                 .err(),
         );
+    };
+    let sign_listed = move |_| {
+        for row in unsigned() {
+            set_role(row.id, Some(row.role));
+        }
     };
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -396,7 +476,7 @@ fn Participants() -> impl IntoView {
         if chosen.is_empty() {
             return error.set(Some("Choose a person to add.".into()));
         }
-        set_role(PersonId::from(chosen), role.get_untracked());
+        set_role(PersonId::from(chosen), Some(role.get_untracked()));
         person.set(String::new());
     };
     let role_options = move |current: Role| {
@@ -417,11 +497,15 @@ fn Participants() -> impl IntoView {
         <section class="card" aria-labelledby="participants-heading">
             <h2 id="participants-heading">"Participants"</h2>
             <p class="item-meta">"Board and executive participants can approve the plan."</p>
-            <ul class="item-list">
+            <ul class="item-list" data-testid="participants">
                 <For each=rows key=|row| row.clone() let:row>
                     {
-                        let (id, name, current) = row;
-                        let select_id = format!("role-{id}");
+                        let ParticipantRow { id, name, role: current, unsigned } = row;
+                        let select_id = if unsigned {
+                            format!("unsigned-role-{id}")
+                        } else {
+                            format!("role-{id}")
+                        };
                         let remove_id = id.clone();
                         let role_id = id.clone();
                         view! {
@@ -431,35 +515,31 @@ fn Participants() -> impl IntoView {
                                 </label>
                                 <select
                                     id=select_id
-                                    disabled=move || !admin()
+                                    disabled=move || !admin() || unsigned
                                     on:change=move |ev| {
                                         if let Some(r) = parse_role(event_target_value(&ev)) {
-                                            set_role(role_id.clone(), r)
+                                            set_role(role_id.clone(), Some(r))
                                         }
                                     }
                                 >
                                     {role_options(current)}
                                 </select>
+                                {unsigned
+                                    .then(|| {
+                                        view! {
+                                            <span class="item-meta" data-testid="unsigned-role">
+                                                "Written in the plan, not signed by an admin: it counts for nothing."
+                                            </span>
+                                        }
+                                    })}
                                 <button
                                     type="button"
                                     class="button"
-                                    style:display=move || if admin() { "" } else { "none" }
-                                    aria-label=format!("Remove {name} from the plan")
-                                    on:click=move |_| {
-                                        let id = remove_id.clone();
-                                        error
-                                            .set(
-                                                document
-                                                    .edit(
-                                                        "Remove a participant",
-                                                        |plan| {
-                                                            plan.remove_participant(&id);
-                                                            Ok::<(), std::convert::Infallible>(())
-                                                        },
-                                                    )
-                                                    .err(),
-                                            );
+                                    style:display=move || {
+                                        if admin() && !unsigned { "" } else { "none" }
                                     }
+                                    aria-label=format!("Remove {name} from the plan")
+                                    on:click=move |_| set_role(remove_id.clone(), None)
                                 >
                                     "Remove"
                                 </button>
@@ -468,6 +548,16 @@ fn Participants() -> impl IntoView {
                     }
                 </For>
             </ul>
+            <Show when=move || admin() && !unsigned().is_empty()>
+                <div class="button-row">
+                    <button type="button" class="button" on:click=sign_listed>
+                        "Sign the roles the plan lists"
+                    </button>
+                    <span class="item-meta">
+                        "Roles written before the workspace had members (or by a device that could not sign) count once an admin signs them."
+                    </span>
+                </div>
+            </Show>
             <form
                 class="inline-form"
                 on:submit=add
@@ -495,17 +585,7 @@ fn Participants() -> impl IntoView {
                     "Add participant"
                 </button>
             </form>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="form-error" role="alert">
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+            <crate::ui::components::FormError error=error />
         </section>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::store::{now_millis, DocumentId};
-use crate::ui::components::CollaborativeText;
+use crate::ui::components::{CollaborativeText, FormError};
 use crate::ui::pages::reviews::cycle::person_name;
 use crate::ui::{href, ReviewsState, WorkspaceState};
 
@@ -122,17 +122,7 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
                         }
                     }}
                 </p>
-                {move || {
-                    error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {m}
-                                </p>
-                            }
-                        })
-                }}
+                <FormError error=error />
                 <Show
                     when=move || mine() && !closed()
                     fallback=move || {
