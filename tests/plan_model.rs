@@ -783,6 +783,7 @@ fn the_fast_reader_reads_exactly_what_autosurgeon_reads() {
     let m = plan.add_measure(m).unwrap();
     plan.record_actual(&m, "2027-03-31", 7.5).unwrap();
     plan.record_actual(&m, "2027-06-30", 6.0).unwrap();
+    plan.set_period_target(&m, "2027-06-30", 7.0).unwrap();
     plan.add_initiative(Initiative {
         objective: objective.clone(),
         title: "Campaign".into(),

@@ -580,7 +580,9 @@ fn a_link_takes_no_changes_to_a_document_the_other_side_may_only_read() {
     // (b's own edit conflicts with it on b: which text shows there is Automerge's pick.)
     let on_b = net.peers[1].docs.get(&review).unwrap();
     assert!(
-        on_b.get(ROOT, "by-0-Ana's review, revised").unwrap().is_some(),
+        on_b.get(ROOT, "by-0-Ana's review, revised")
+            .unwrap()
+            .is_some(),
         "a's edit reached b"
     );
     assert!(net.same(0, 1, plan));

@@ -145,6 +145,21 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await objective.locator(".objective-header .why").getByText("Nordic customers: 85 on 2027-06-30 is amber").waitFor();
     await goal.locator(".goal-header .rag").filter({ hasText: "Amber" }).waitFor();
     assert.equal(await objective.locator("svg.measure-chart circle").count(), 2, "two actuals on the chart");
+    // A target by period: 80 due by the end of June, so June's 85 is green against it.
+    const byPeriod = measure.getByRole("form", { name: "Set a target by period for Nordic customers" });
+    await byPeriod.getByLabel("Due by").fill("2027-06-30");
+    await byPeriod.getByLabel("Target", { exact: true }).fill("180");
+    await byPeriod.getByRole("button", { name: "Set target" }).click();
+    await measure.getByRole("alert").filter({ hasText: "must lie between the baseline (0) and the final target (100)" }).waitFor();
+    await byPeriod.getByLabel("Target", { exact: true }).fill("80");
+    await byPeriod.getByRole("button", { name: "Set target" }).click();
+    await objective.getByTestId("measure").getByText("· target 80 by 2027-06-30 (final 100) ·").waitFor();
+    await objective.locator(".rollup .rag").filter({ hasText: "Green" }).waitFor();
+    await objective.getByTestId("measure").getByText("is green against the target due 2027-06-30 (80)").first().waitFor();
+    // Removed, the final target judges it again.
+    await objective.getByTestId("measure").getByRole("button", { name: "Remove the target for 2027-06-30" }).click();
+    await objective.locator(".rollup .rag").filter({ hasText: "Amber" }).waitFor();
+    await objective.getByTestId("measure").getByText("85 on 2027-06-30 · target 100 ·").waitFor();
 
     await objective.getByRole("button", { name: "Add initiative" }).click();
     const initiativeForm = objective.getByRole("form", { name: "New initiative" });

@@ -13,7 +13,7 @@
 //! assert_eq!(changes[0].after, "Grow");
 //! ```
 
-use super::{format_number, Plan};
+use super::{format_number, Measure, Plan};
 use crate::model::PersonId;
 
 /// Added, removed or changed.
@@ -273,6 +273,25 @@ impl Plan {
                 );
                 let (owner_before, owner_after) = (out.person(&b.owner), out.person(&a.owner));
                 out.field("Measure", &a.name, "owner", owner_before, owner_after);
+                let by_period = |m: &Measure| {
+                    let listed: Vec<String> = m
+                        .period_targets
+                        .iter()
+                        .map(|(date, value)| format!("{} by {date}", m.value_text(*value)))
+                        .collect();
+                    if listed.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        listed.join(", ")
+                    }
+                };
+                out.field(
+                    "Measure",
+                    &a.name,
+                    "targets by period",
+                    by_period(b),
+                    by_period(a),
+                );
                 out.field(
                     "Measure",
                     &a.name,

@@ -139,4 +139,18 @@ pub enum PlanError {
     /// There is no actual recorded for `date` to remove.
     #[error("There is no actual for {date}.")]
     NoActual { date: String },
+    /// A target by period that is not a finite number.
+    #[error("A target must be a number.")]
+    PeriodTargetNotANumber,
+    /// A target by period that lies beyond the baseline or the measure's final target.
+    #[error("The target for {date} ({value}) must lie between the baseline ({baseline}) and the final target ({target}).")]
+    PeriodTargetOutside {
+        date: String,
+        value: String,
+        baseline: String,
+        target: String,
+    },
+    /// There is no target by period for `date` to remove.
+    #[error("There is no target for {date}.")]
+    NoPeriodTarget { date: String },
 }

@@ -117,6 +117,9 @@ struct MeasureJson<'a> {
     owner: Option<&'a str>,
     health: Option<&'static str>,
     actuals: Vec<ActualJson<'a>>,
+    /// Left out when the measure has none (as in exports made before they were kept).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    period_targets: Vec<ActualJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -261,6 +264,14 @@ impl Plan {
                                             health: rag(m.rag()),
                                             actuals: m
                                                 .actuals
+                                                .iter()
+                                                .map(|(date, value)| ActualJson {
+                                                    date,
+                                                    value: *value,
+                                                })
+                                                .collect(),
+                                            period_targets: m
+                                                .period_targets
                                                 .iter()
                                                 .map(|(date, value)| ActualJson {
                                                     date,

@@ -115,6 +115,12 @@ pub struct Measure {
     /// Dated actuals, keyed by date (`YYYY-MM-DD`): one value per date, so two people
     /// entering the same date settle on one value and different dates are all kept.
     pub actuals: BTreeMap<String, f64>,
+    /// Targets on the way to the final one, by the date each is due (`YYYY-MM-DD`): each
+    /// quarter's toward a three-year target, say. An actual is judged against the first
+    /// due on or after its date (the period it falls in); after the last, the final
+    /// target. Plans written before these were kept have none.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub period_targets: BTreeMap<String, f64>,
     pub position: f64,
 }
 
@@ -178,6 +184,9 @@ impl Measure {
         if self.name.trim().is_empty() {
             return Err(PlanError::MeasureNameMissing);
         }
+        for (date, value) in &self.period_targets {
+            self.check_period_target(date, *value)?;
+        }
         match self.direction {
             Direction::Up => {
                 if self.target < self.baseline {
@@ -207,6 +216,84 @@ impl Measure {
         }
         self.actuals.insert(date, value);
         Ok(())
+    }
+
+    /// Sets (or corrects) the target due on `date`: between the baseline and the final
+    /// target, in the measure's direction.
+    pub fn set_period_target(&mut self, date: &str, value: f64) -> Result<(), PlanError> {
+        let date = parse_date(date)?;
+        if !value.is_finite() {
+            return Err(PlanError::PeriodTargetNotANumber);
+        }
+        self.check_period_target(&date, value)?;
+        self.period_targets.insert(date, value);
+        Ok(())
+    }
+
+    /// Removes the target due on `date`.
+    pub fn remove_period_target(&mut self, date: &str) -> Result<(), PlanError> {
+        self.period_targets
+            .remove(date)
+            .map(|_| ())
+            .ok_or_else(|| PlanError::NoPeriodTarget {
+                date: date.to_owned(),
+            })
+    }
+
+    fn check_period_target(&self, date: &str, value: f64) -> Result<(), PlanError> {
+        let (low, high) = (
+            self.baseline.min(self.target),
+            self.baseline.max(self.target),
+        );
+        if value < low || value > high {
+            return Err(PlanError::PeriodTargetOutside {
+                date: date.to_owned(),
+                value: self.value_text(value),
+                baseline: self.value_text(self.baseline),
+                target: self.value_text(self.target),
+            });
+        }
+        Ok(())
+    }
+
+    /// The target an actual of `date` is judged against, and when it is due (`None`: the
+    /// final target): the first target by period due on or after `date`.
+    pub fn target_due(&self, date: &str) -> (f64, Option<&str>) {
+        self.period_targets
+            .range::<str, _>((std::ops::Bound::Included(date), std::ops::Bound::Unbounded))
+            .next()
+            .map_or((self.target, None), |(due, value)| {
+                (*value, Some(due.as_str()))
+            })
+    }
+
+    /// Where green and amber start for an actual of `date`: a threshold that follows the
+    /// target follows the target due then; one set by hand stays where it was set.
+    pub fn thresholds_at(&self, date: &str) -> (f64, f64) {
+        let (target, _) = self.target_due(date);
+        let green = if self.green_follows_target() {
+            target
+        } else {
+            self.green_from
+        };
+        let amber = if self.amber_follows_target() {
+            eighty_percent(self.baseline, target)
+        } else {
+            self.amber_from
+        };
+        (green, amber)
+    }
+
+    /// The colour of `value` recorded on `date`, against the target due then.
+    pub fn rag_at(&self, date: &str, value: f64) -> Rag {
+        let (green, amber) = self.thresholds_at(date);
+        if self.at_least(value, green) {
+            Rag::Green
+        } else if self.at_least(value, amber) {
+            Rag::Amber
+        } else {
+            Rag::Red
+        }
     }
 
     /// The most recent actual: its date and value.
@@ -244,11 +331,11 @@ impl Measure {
         Some(((latest - self.baseline) / (self.target - self.baseline)).clamp(0.0, 1.0))
     }
 
-    /// The colour of the latest actual; `None` with no actuals. A value exactly on a
-    /// threshold takes the better colour.
+    /// The colour of the latest actual, against the target due by its date; `None` with
+    /// no actuals. A value exactly on a threshold takes the better colour.
     pub fn rag(&self) -> Option<Rag> {
-        let (_, latest) = self.latest()?;
-        Some(self.rag_of(latest))
+        let (date, latest) = self.latest()?;
+        Some(self.rag_at(date, latest))
     }
 
     pub fn rag_of(&self, value: f64) -> Rag {
@@ -279,21 +366,29 @@ impl Measure {
         let Some((date, latest)) = self.latest() else {
             return format!("{}: no actuals yet.", self.name);
         };
-        let rag = self.rag_of(latest);
+        let rag = self.rag_at(date, latest);
+        let (green, amber) = self.thresholds_at(date);
         let sign = match self.direction {
             Direction::Up => "≥",
             Direction::Down => "≤",
         };
+        let against = match self.target_due(date) {
+            (target, Some(due)) => format!(
+                " against the target due {due} ({})",
+                self.value_text(target)
+            ),
+            (_, None) => String::new(),
+        };
         format!(
-            "{}: {} on {} is {} (green {} {}, amber {} {}).",
+            "{}: {} on {} is {}{against} (green {} {}, amber {} {}).",
             self.name,
             self.value_text(latest),
             date,
             rag.label().to_lowercase(),
             sign,
-            self.value_text(self.green_from),
+            self.value_text(green),
             sign,
-            self.value_text(self.amber_from),
+            self.value_text(amber),
         )
     }
 
@@ -311,6 +406,63 @@ impl Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_actual_is_judged_against_the_target_due_in_its_period() {
+        // 0 → 120 customers over the horizon; 30 by the end of March, 60 by June.
+        let mut m = Measure::new("Customers", "customers", 0.0, 120.0, Direction::Up);
+        m.set_period_target("2027-03-31", 30.0).unwrap();
+        m.set_period_target("2027-06-30", 60.0).unwrap();
+        assert_eq!(m.target_due("2027-02-10"), (30.0, Some("2027-03-31")));
+        assert_eq!(m.target_due("2027-03-31"), (30.0, Some("2027-03-31")));
+        assert_eq!(m.target_due("2027-05-01"), (60.0, Some("2027-06-30")));
+        assert_eq!(m.target_due("2027-09-30"), (120.0, None));
+        // 28 in March: amber (green from 30, amber from 24); green against the final
+        // target it would be red.
+        m.record_actual("2027-03-15", 28.0).unwrap();
+        assert_eq!(m.rag(), Some(Rag::Amber));
+        assert_eq!(m.rag_of(28.0), Rag::Red);
+        assert_eq!(
+            m.explain(),
+            "Customers: 28 customers on 2027-03-15 is amber against the target due 2027-03-31 \
+             (30 customers) (green ≥ 30 customers, amber ≥ 24 customers)."
+        );
+        m.record_actual("2027-05-20", 61.0).unwrap();
+        assert_eq!(m.rag(), Some(Rag::Green));
+        // Progress is still toward the final target.
+        assert_eq!(m.progress(), Some(61.0 / 120.0));
+        // A threshold set by hand stays where it was set.
+        m.set_thresholds(Some(100.0), None);
+        assert_eq!(m.thresholds_at("2027-05-20"), (100.0, 48.0));
+        assert_eq!(m.rag(), Some(Rag::Amber));
+    }
+
+    #[test]
+    fn a_target_by_period_lies_between_the_baseline_and_the_final_target() {
+        let mut churn = Measure::new("Churn", "%", 8.0, 5.0, Direction::Down);
+        churn.set_period_target("2027-06-30", 6.5).unwrap();
+        assert_eq!(
+            churn.set_period_target("2027-09-30", 4.0).unwrap_err().to_string(),
+            "The target for 2027-09-30 (4%) must lie between the baseline (8%) and the final target (5%)."
+        );
+        assert!(churn.set_period_target("2027-09-30", f64::NAN).is_err());
+        assert!(churn.set_period_target("2027-13-01", 6.0).is_err());
+        assert_eq!(churn.period_targets.len(), 1, "nothing refused was kept");
+        // Moving the final target past one refuses the change, with the reason.
+        churn.target = 7.0;
+        assert!(matches!(
+            churn.check(),
+            Err(PlanError::PeriodTargetOutside { .. })
+        ));
+        churn.target = 5.0;
+        churn.remove_period_target("2027-06-30").unwrap();
+        assert_eq!(
+            churn.remove_period_target("2027-06-30"),
+            Err(PlanError::NoPeriodTarget {
+                date: "2027-06-30".into()
+            })
+        );
+    }
 
     #[test]
     fn thresholds_default_from_baseline_and_target() {

@@ -61,6 +61,8 @@ impl Plan {
                 measure.baseline = latest;
             }
             measure.actuals.clear();
+            // Dated in the old horizon: the next cycle sets its own.
+            measure.period_targets.clear();
             measure.settle_thresholds();
             if measure.check().is_err() {
                 // The last cycle went past its target: the old target is now behind the

@@ -214,22 +214,32 @@ fn initiative(f: &Fields) -> Result<Initiative, String> {
     })
 }
 
-fn measure(f: &Fields) -> Result<Measure, String> {
-    let Value::Map(actuals) = f.value("actuals")? else {
-        return Err(wrong(f.what, "actuals", "a map"));
-    };
-    let actuals = actuals
-        .iter()
+/// Numbers by date (a measure's actuals, its targets by period).
+fn dated_numbers(f: &Fields, map: &Map, what: &str) -> Result<BTreeMap<String, f64>, String> {
+    map.iter()
         .map(|(date, entry)| {
             let value = match &entry.value {
                 Value::Scalar(ScalarValue::F64(v)) => *v,
                 Value::Scalar(ScalarValue::Int(v)) => *v as f64,
                 Value::Scalar(ScalarValue::Uint(v)) => *v as f64,
-                _ => return Err(wrong(f.what, "actual", "a number")),
+                _ => return Err(wrong(f.what, what, "a number")),
             };
             Ok((date.clone(), value))
         })
-        .collect::<Result<_, String>>()?;
+        .collect()
+}
+
+fn measure(f: &Fields) -> Result<Measure, String> {
+    let Value::Map(actuals) = f.value("actuals")? else {
+        return Err(wrong(f.what, "actuals", "a map"));
+    };
+    let actuals = dated_numbers(f, actuals, "actual")?;
+    // Plans written before targets by period were kept have none.
+    let period_targets = match f.map.get("period_targets") {
+        None => BTreeMap::new(),
+        Some(Value::Map(targets)) => dated_numbers(f, targets, "target by period")?,
+        Some(_) => return Err(wrong(f.what, "period_targets", "a map")),
+    };
     Ok(Measure {
         objective: f.id("objective")?,
         name: f.string("name")?,
@@ -243,6 +253,7 @@ fn measure(f: &Fields) -> Result<Measure, String> {
         amber_follows: f.optional_bool("amber_follows")?,
         owner: f.person_if_any("owner")?,
         actuals,
+        period_targets,
         position: f.f64("position")?,
     })
 }

@@ -379,6 +379,9 @@ impl Plan {
         details.objective = measure.objective.clone();
         details.position = measure.position;
         details.actuals = std::mem::take(&mut measure.actuals);
+        details.period_targets = measure.period_targets.clone();
+        details.check()?;
+        details.period_targets = std::mem::take(&mut measure.period_targets);
         *measure = details;
         Ok(())
     }
@@ -401,6 +404,26 @@ impl Plan {
             .get_mut(measure)
             .ok_or(PlanError::ItemGone)?
             .record_actual(date, value)
+    }
+
+    /// Sets the target the measure `measure` is due to reach by `date`.
+    pub fn set_period_target(
+        &mut self,
+        measure: &ItemId,
+        date: &str,
+        value: f64,
+    ) -> Result<(), PlanError> {
+        self.measures
+            .get_mut(measure)
+            .ok_or(PlanError::ItemGone)?
+            .set_period_target(date, value)
+    }
+
+    pub fn remove_period_target(&mut self, measure: &ItemId, date: &str) -> Result<(), PlanError> {
+        self.measures
+            .get_mut(measure)
+            .ok_or(PlanError::ItemGone)?
+            .remove_period_target(date)
     }
 
     pub fn remove_actual(&mut self, measure: &ItemId, date: &str) -> Result<(), PlanError> {

@@ -23,10 +23,23 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
         .latest()
         .map(|(d, v)| format!("{} on {d}", measure.value_text(v)))
         .unwrap_or_else(|| "No actuals yet".to_owned());
+    // With targets by period, the one the latest actual is judged against comes first.
+    let due = measure.latest().map_or_else(
+        || measure.target_due(&today()),
+        |(d, _)| measure.target_due(d),
+    );
+    let target_text = match due {
+        (value, Some(by)) => format!(
+            "target {} by {by} (final {})",
+            measure.value_text(value),
+            measure.value_text(measure.target)
+        ),
+        (_, None) => format!("target {}", measure.value_text(measure.target)),
+    };
     let summary = format!(
-        "{} · target {} · baseline {}{}",
+        "{} · {} · baseline {}{}",
         latest,
-        measure.value_text(measure.target),
+        target_text,
         measure.value_text(measure.baseline),
         measure
             .trend()
@@ -96,6 +109,62 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             }
         })
         .collect_view();
+    let period_targets = measure
+        .period_targets
+        .iter()
+        .map(|(d, v)| {
+            let (id, d) = (id.clone(), d.clone());
+            let label = format!("Remove the target for {d}");
+            let text = format!("{} by {d}", measure.value_text(*v));
+            view! {
+                <li class="actual">
+                    <span>{text}</span>
+                    <button
+                        type="button"
+                        class="button small"
+                        aria-label=label
+                        on:click=move |_| {
+                            error
+                                .set(
+                                    document
+                                        .edit(
+                                            "Remove a target by period",
+                                            |plan| plan.remove_period_target(&id, &d),
+                                        )
+                                        .err(),
+                                )
+                        }
+                    >
+                        "Remove"
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    let target_date = RwSignal::new(String::new());
+    let target_value = RwSignal::new(String::new());
+    let set_target = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let checked = parse_date(&target_date.get_untracked())
+                .and_then(|d| parse_number(&target_value.get_untracked()).map(|v| (d, v)));
+            let result = checked.map_err(|e| e.to_string()).and_then(|(d, v)| {
+                document.edit("Set a target by period", |plan| {
+                    plan.set_period_target(&id, &d, v)
+                })
+            });
+            match result {
+                Ok(()) => {
+                    target_value.set(String::new());
+                    error.set(None);
+                }
+                Err(reason) => error.set(Some(reason)),
+            }
+        }
+    };
+    let target_date_id = format!("period-target-date-{id}");
+    let target_value_id = format!("period-target-value-{id}");
     let remove = {
         let id = id.clone();
         move |_| {
@@ -174,6 +243,37 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
                     />
                     <button type="submit" class="button">
                         "Record actual"
+                    </button>
+                </form>
+                <h4>"Targets by period"</h4>
+                <p class="item-meta">
+                    "An actual is judged against the first target due on or after its date, then against the final target."
+                </p>
+                <ul class="actuals" data-testid="period-targets">
+                    {period_targets}
+                </ul>
+                <form
+                    class="inline-form"
+                    on:submit=set_target
+                    aria-label=format!("Set a target by period for {}", measure.name)
+                >
+                    <label for=target_date_id.clone()>"Due by"</label>
+                    <input id=target_date_id type="date" bind:value=target_date />
+                    <label for=target_value_id.clone()>"Target"</label>
+                    <input
+                        id=target_value_id
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        bind:value=target_value
+                        aria-invalid=move || {
+                            target_value
+                                .with(|v| !v.is_empty() && parse_number(v).is_err())
+                                .to_string()
+                        }
+                    />
+                    <button type="submit" class="button">
+                        "Set target"
                     </button>
                 </form>
                 <div class="item-actions">
