@@ -18,6 +18,9 @@ use leptos::prelude::*;
 pub struct Draft {
     text: RwSignal<String>,
     key: StoredValue<String>,
+    /// What the field holds when nothing is unsent (empty for a new item; the saved
+    /// value when editing one): text equal to it is not kept.
+    saved: RwSignal<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -28,18 +31,32 @@ impl Draft {
     /// The draft kept under `key` (what this form was called when the text was typed),
     /// or an empty one. Every change is kept at once.
     pub fn new(key: impl Into<String>) -> Self {
+        Self::editing(key, String::new())
+    }
+
+    /// The draft kept under `key`, or `saved` (the value the field edits) when none is:
+    /// for a form that edits something already there (a person's name, a scale's name).
+    ///
+    /// ```ignore
+    /// let name = Draft::editing(format!("{form_id}:name"), person.name.clone());
+    /// view! { <input bind:value=name.text() /> }
+    /// // …once saved:
+    /// name.sent();
+    /// ```
+    pub fn editing(key: impl Into<String>, saved: String) -> Self {
         let key = format!("throughline-draft:{}", key.into());
-        let kept = storage()
-            .and_then(|s| s.get_item(&key).ok().flatten())
-            .unwrap_or_default();
-        let text = RwSignal::new(kept);
+        let kept = storage().and_then(|s| s.get_item(&key).ok().flatten());
+        let text = RwSignal::new(kept.unwrap_or_else(|| saved.clone()));
+        let saved = RwSignal::new(saved);
         let stored_key = key.clone();
-        // Kept on every change; an empty field leaves nothing behind. A browser that
-        // refuses storage (private mode, full) keeps the text on the page only.
+        // Kept on every change; an empty field, or one back at the saved value, leaves
+        // nothing behind. A browser that refuses storage (private mode, full) keeps the
+        // text on the page only.
         Effect::new(move |_| {
             let value = text.get();
+            let unchanged = saved.with(|saved| *saved == value);
             if let Some(storage) = storage() {
-                let _ = if value.is_empty() {
+                let _ = if value.is_empty() || unchanged {
                     storage.remove_item(&stored_key)
                 } else {
                     storage.set_item(&stored_key, &value)
@@ -49,6 +66,7 @@ impl Draft {
         Self {
             text,
             key: StoredValue::new(key),
+            saved,
         }
     }
 
@@ -60,6 +78,16 @@ impl Draft {
     /// Forgets the draft (the form was sent).
     pub fn clear(&self) {
         self.text.set(String::new());
+        self.forget();
+    }
+
+    /// The field's text was saved: it stays in the field, and nothing is kept unsent.
+    pub fn sent(&self) {
+        self.saved.set(self.text.get_untracked());
+        self.forget();
+    }
+
+    fn forget(&self) {
         if let Some(storage) = storage() {
             let _ = storage.remove_item(&self.key.get_value());
         }

@@ -204,5 +204,40 @@ test("what is typed into a form and not yet sent is kept through a reload and a 
     await again.getByLabel("New goal").pressSequentially("Grow in the Nordics");
     await again.reload();
     await waitForValue(again.getByLabel("New goal"), "Grow in the Nordics");
+
+    // A PESTLE factor half written: kept through a reload, gone once added.
+    await again.getByRole("navigation", { name: "Plan sections" }).getByRole("link", { name: "Environment" }).click();
+    const pestle = again.getByRole("form", { name: "Add a PESTLE factor" });
+    await pestle.getByLabel("Factor").pressSequentially("New data rules");
+    await again.reload();
+    await waitForValue(again.getByRole("form", { name: "Add a PESTLE factor" }).getByLabel("Factor"), "New data rules");
+    await again.getByRole("form", { name: "Add a PESTLE factor" }).getByRole("button", { name: "Add factor" }).click();
+    await again.getByRole("cell", { name: "New data rules", exact: true }).waitFor();
+    await again.reload();
+    await again.getByRole("cell", { name: "New data rules", exact: true }).waitFor();
+    assert.equal(await again.getByRole("form", { name: "Add a PESTLE factor" }).getByLabel("Factor").inputValue(), "");
+
+    // A new person's name, and a rating scale's name and levels, half written.
+    await goTo(again, "People");
+    await again.getByRole("button", { name: "Add person" }).click();
+    await again.getByRole("form", { name: "New person" }).getByLabel("Name").pressSequentially("Ben Okoro");
+    await goTo(again, "Settings");
+    await again.getByRole("button", { name: "Add a rating scale" }).click();
+    const scale = again.getByRole("form", { name: "Rating scale: New rating scale" });
+    await scale.getByLabel("Name").fill("");
+    await scale.getByLabel("Name").pressSequentially("Four levels");
+    await scale.getByLabel("Levels, one per line: value and label").fill("1 Low\n2 Fair\n3 Good\n4 Great");
+    await again.reload();
+    await again.getByRole("button", { name: "Add a rating scale" }).click();
+    await waitForValue(again.getByRole("form", { name: "Rating scale: New rating scale" }).getByLabel("Name"), "Four levels");
+    await waitForValue(again.getByRole("form", { name: "Rating scale: New rating scale" }).getByLabel("Levels, one per line: value and label"), "1 Low\n2 Fair\n3 Good\n4 Great");
+    await goTo(again, "People");
+    await again.getByRole("button", { name: "Add person" }).click();
+    await waitForValue(again.getByRole("form", { name: "New person" }).getByLabel("Name"), "Ben Okoro");
+    await again.getByRole("form", { name: "New person" }).getByRole("button", { name: "Save" }).click();
+    await again.getByTestId("person-name").filter({ hasText: "Ben Okoro" }).waitFor();
+    await again.reload();
+    await again.getByRole("button", { name: "Add person" }).click();
+    assert.equal(await again.getByRole("form", { name: "New person" }).getByLabel("Name").inputValue(), "", "sent: not kept");
   });
 });

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model::{PersonDetails, PersonId, TeamId};
-use crate::ui::WorkspaceState;
+use crate::ui::{Draft, WorkspaceState};
 
 /// `on_save` returns the reason when the model refuses the details; the form then stays
 /// open with the person's input untouched and the reason shown.
@@ -19,9 +19,13 @@ pub fn PersonForm(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
-    let name = RwSignal::new(initial.name);
-    let title = RwSignal::new(initial.title);
-    let email = RwSignal::new(initial.email);
+    // Kept as typed until saved: a reload or a closed tab loses none of it.
+    let drafts = [
+        Draft::editing(format!("{form_id}:name"), initial.name),
+        Draft::editing(format!("{form_id}:title"), initial.title),
+        Draft::editing(format!("{form_id}:email"), initial.email),
+    ];
+    let [name, title, email] = drafts.map(|d| d.text());
     let manager = RwSignal::new(initial.manager.map(|id| id.to_string()).unwrap_or_default());
     let team = RwSignal::new(initial.team.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
@@ -37,7 +41,11 @@ pub fn PersonForm(
                 .map(PersonId::from),
             team: Some(team.get()).filter(|t| !t.is_empty()).map(TeamId::from),
         };
-        error.set(on_save.run(details).err());
+        let saved = on_save.run(details);
+        if saved.is_ok() {
+            drafts.iter().for_each(Draft::sent);
+        }
+        error.set(saved.err());
     };
 
     let field = {

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::{PersonId, TeamDetails};
 use crate::ui::components::PersonSelect;
+use crate::ui::Draft;
 
 #[component]
 pub fn TeamForm(
@@ -13,7 +14,9 @@ pub fn TeamForm(
     on_save: Callback<TeamDetails, Result<(), String>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let name = RwSignal::new(initial.name);
+    // Kept as typed until saved.
+    let name_draft = Draft::editing(format!("{form_id}:name"), initial.name);
+    let name = name_draft.text();
     let lead = RwSignal::new(initial.lead.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -24,7 +27,11 @@ pub fn TeamForm(
                 .filter(|l| !l.is_empty())
                 .map(PersonId::from),
         };
-        error.set(on_save.run(details).err());
+        let saved = on_save.run(details);
+        if saved.is_ok() {
+            name_draft.sent();
+        }
+        error.set(saved.err());
     };
     let name_id = format!("{form_id}-name");
     let lead_id = format!("{form_id}-lead");

@@ -485,7 +485,10 @@ fn SwotItemRow(
 fn PestleFactors() -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let category = RwSignal::new(PestleCategory::Political);
-    let text = RwSignal::new(String::new());
+    // The factor's text is kept as typed until it is added or saved: a reload or a
+    // closed tab loses none of it (a factor being edited is kept the same way).
+    let draft = crate::ui::Draft::new(format!("pestle:{}", document.id));
+    let text = draft.text();
     let impact = RwSignal::new(Level::Medium);
     let likelihood = RwSignal::new(Level::Medium);
     let error = RwSignal::new(None::<String>);
@@ -509,7 +512,7 @@ fn PestleFactors() -> impl IntoView {
         };
         match result {
             Ok(()) => {
-                text.set(String::new());
+                draft.clear();
                 editing.set(None);
                 error.set(None);
             }
@@ -712,7 +715,7 @@ fn PestleFactors() -> impl IntoView {
                             class="button"
                             on:click=move |_| {
                                 editing.set(None);
-                                text.set(String::new());
+                                draft.clear();
                             }
                         >
                             "Cancel"

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::review::{Answer, Competency, Question, RatingScale, ReviewTemplate, Section};
 use crate::model::ItemId;
-use crate::ui::WorkspaceState;
+use crate::ui::{Draft, WorkspaceState};
 
 #[component]
 pub fn ReviewSettings() -> impl IntoView {
@@ -83,8 +83,12 @@ fn ScaleForm(
     let prefix = id
         .as_ref()
         .map_or("new-scale".to_owned(), |id| format!("scale-{id}"));
-    let name = RwSignal::new(scale.name.clone());
-    let levels = RwSignal::new(scale.to_lines());
+    // Kept as typed until saved.
+    let drafts = [
+        Draft::editing(format!("{prefix}:name"), scale.name.clone()),
+        Draft::editing(format!("{prefix}:levels"), scale.to_lines()),
+    ];
+    let [name, levels] = drafts.map(|d| d.text());
     let message = RwSignal::new(None::<Result<String, String>>);
     let existing = id.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -102,6 +106,7 @@ fn ScaleForm(
                 }
             });
         if result.is_ok() {
+            drafts.iter().for_each(Draft::sent);
             if let Some(done) = on_done {
                 return done.run(());
             }
@@ -206,7 +211,12 @@ fn TemplateForm(
         "New review template".to_owned()
     };
     // The template as it is being edited, field by field; checked and saved as a whole.
-    let draft = RwSignal::new(template);
+    // Its name is kept as typed until saved (a reload loses none of it).
+    let name_draft = Draft::editing(format!("{prefix}:name"), template.name.clone());
+    let draft = RwSignal::new(ReviewTemplate {
+        name: name_draft.text().get_untracked(),
+        ..template
+    });
     let message = RwSignal::new(None::<Result<String, String>>);
     let existing = id.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -226,6 +236,7 @@ fn TemplateForm(
                 }
             });
         if result.is_ok() {
+            name_draft.sent();
             if let Some(done) = on_done {
                 return done.run(());
             }
@@ -274,6 +285,7 @@ fn TemplateForm(
                     prop:value=name
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
+                        name_draft.text().set(v.clone());
                         draft.update(|t| t.name = v);
                     }
                 />
