@@ -347,3 +347,59 @@ test("a goal aligned to a plan objective shows on the objective and up the perso
     await page.getByText(/— Maria Rossi, praise on /).waitFor();
   });
 });
+
+test("an employee nominates a colleague, the manager approves, and HR reminds whoever is late", async () => {
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(browser, async ({ a: maria, b: ana }) => {
+      await maria.goto(relay.base);
+      await nameOrganisation(maria, "Nudge Co");
+      await goTo(maria, "People");
+      await addPersonReportingTo(maria, "Maria Rossi");
+      await addPersonReportingTo(maria, "Ana Lima", "Maria Rossi");
+      await addPersonReportingTo(maria, "Cy Park", "Maria Rossi");
+      await iAm(maria, "Maria Rossi");
+      await maria.getByRole("button", { name: "Add a rating scale" }).click();
+      await maria.getByRole("form", { name: "Rating scale: New rating scale" }).getByRole("button", { name: "Save scale" }).click();
+      await maria.getByRole("button", { name: "Add a review template" }).click();
+      await maria.getByRole("form", { name: "Review template: New review template" }).getByRole("button", { name: "Save template" }).click();
+
+      // A cycle whose self reviews were due last week, opened for everyone at once.
+      await goTo(maria, "Reviews");
+      await maria.getByRole("button", { name: "Start a review cycle" }).click();
+      const cycleForm = maria.getByRole("form", { name: "New review cycle" });
+      const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+      const year = lastWeek.slice(0, 4);
+      await cycleForm.getByLabel("Period starts").fill(`${year}-01-01`);
+      await cycleForm.getByLabel("Self reviews due").fill(lastWeek);
+      await cycleForm.getByLabel("Ana Lima").check();
+      await cycleForm.getByRole("button", { name: "Start the cycle" }).click();
+      await maria.getByRole("button", { name: "Open all drafts for self review (1)" }).click();
+      await maria.getByText("Opened 1 review for self review.").waitFor();
+
+      // Ana joins; Maria reminds everyone late, and Ana sees it on her Home page.
+      await acceptInvitation(ana, await invite(maria, "Ana Lima"), "Ana Lima");
+      await goTo(maria, "Reviews");
+      await maria.getByTestId("cycles").getByRole("link").first().click();
+      await maria.getByRole("button", { name: "Remind everyone late (1)" }).click();
+      await maria.getByText("Reminded 1 person; each sees it on their Home page.").waitFor();
+      await goTo(ana, "Home");
+      await ana.getByTestId("nudges").getByText(/Self review was due on/).waitFor({ timeout: 20_000 });
+
+      // Ana nominates Cy; Cy is not asked until Maria approves.
+      await goTo(ana, "Reviews");
+      await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click({ timeout: 15_000 });
+      await ana.getByRole("combobox", { name: "Nominate a colleague" }).selectOption({ label: "Cy Park" });
+      await ana.getByRole("button", { name: "Nominate" }).click();
+      await ana.getByTestId("peer-feedback").getByText("Cy Park nominated by the employee; waiting for the manager's approval.").waitFor();
+      await goTo(maria, "Home");
+      await maria.getByRole("link", { name: /^Approve the colleagues Ana Lima nominated for feedback/ }).click({ timeout: 20_000 });
+      await maria.getByRole("button", { name: "Approve asking Cy Park" }).click();
+      // Approved: Cy is asked in a document of their own, which Maria's device holds.
+      await maria.getByTestId("peer-feedback").getByText("Asked Cy Park; not written yet.").waitFor();
+      await ana.getByTestId("peer-feedback").getByText("Cy Park was asked; you read what they write when the review is shared with you.").waitFor({ timeout: 20_000 });
+    });
+  } finally {
+    await relay.stop();
+  }
+});
