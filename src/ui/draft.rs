@@ -87,6 +87,13 @@ impl Draft {
         self.forget();
     }
 
+    /// The person chose to drop what they typed (Cancel): the field goes back to the
+    /// saved value and nothing is kept.
+    pub fn discard(&self) {
+        self.text.set(self.saved.get_untracked());
+        self.forget();
+    }
+
     fn forget(&self) {
         if let Some(storage) = storage() {
             let _ = storage.remove_item(&self.key.get_value());

@@ -231,6 +231,17 @@ test("what is typed into a form and not yet sent is kept through a reload and a 
     await again.getByRole("button", { name: "Add a rating scale" }).click();
     await waitForValue(again.getByRole("form", { name: "Rating scale: New rating scale" }).getByLabel("Name"), "Four levels");
     await waitForValue(again.getByRole("form", { name: "Rating scale: New rating scale" }).getByLabel("Levels, one per line: value and label"), "1 Low\n2 Fair\n3 Good\n4 Great");
+    // A new template, its name and a competency typed, then a reload.
+    await again.getByRole("button", { name: "Add a review template" }).click();
+    const template = again.getByRole("form", { name: "Review template: New review template" });
+    await template.getByLabel("Name", { exact: true }).fill("Engineers");
+    await template.getByRole("button", { name: "Add a competency" }).click();
+    await template.getByLabel("Competency 4").pressSequentially("Craft");
+    await again.reload();
+    await again.getByRole("button", { name: "Add a review template" }).click();
+    const keptTemplate = again.getByRole("form", { name: "Review template: New review template" });
+    await waitForValue(keptTemplate.getByLabel("Name", { exact: true }), "Engineers");
+    await waitForValue(keptTemplate.getByLabel("Competency 4"), "Craft");
     await goTo(again, "People");
     await again.getByRole("button", { name: "Add person" }).click();
     await waitForValue(again.getByRole("form", { name: "New person" }).getByLabel("Name"), "Ben Okoro");

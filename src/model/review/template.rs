@@ -9,7 +9,17 @@ use crate::model::ItemId;
 
 /// How a question is answered.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub enum Answer {
     #[default]
@@ -19,7 +29,18 @@ pub enum Answer {
 }
 
 /// One question of a section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
     pub id: ItemId,
@@ -28,7 +49,18 @@ pub struct Question {
 }
 
 /// A titled group of questions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Section {
     pub title: String,
@@ -36,7 +68,18 @@ pub struct Section {
 }
 
 /// A competency rated on the scale ("Communication", "Ownership").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Competency {
     pub id: ItemId,
@@ -46,7 +89,18 @@ pub struct Competency {
 
 /// A review template. (Sections and competencies are lists, not maps by id: HR edits a
 /// template in one form, not concurrently item by item, and the order is the point.)
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Hydrate,
+    Reconcile,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewTemplate {
     pub name: String,

@@ -162,7 +162,14 @@ pub fn PersonForm(
                 <button type="submit" class="button primary">
                     "Save"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        drafts.iter().for_each(Draft::discard);
+                        on_cancel.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

@@ -65,7 +65,14 @@ pub fn TeamForm(
                 <button type="submit" class="button primary">
                     "Save"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        name_draft.discard();
+                        on_cancel.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

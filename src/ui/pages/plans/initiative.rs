@@ -13,7 +13,7 @@ use crate::model::plan::{
 };
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::{CheckedInput, PersonSelect, ProgressBar};
-use crate::ui::{PlanDocument, WorkspaceState};
+use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
 #[component]
 pub fn InitiativeRow(
@@ -146,7 +146,22 @@ pub fn InitiativeForm(
         .as_ref()
         .map(|(_, i)| i.clone())
         .unwrap_or_default();
-    let title = RwSignal::new(start_with.title.clone());
+    let key = existing
+        .as_ref()
+        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
+    // What is typed is kept until saved or cancelled: a reload loses none of it.
+    let kept =
+        |field: &str, saved: String| Draft::editing(format!("initiative-{field}-{key}"), saved);
+    let drafts = [
+        kept("title", start_with.title.clone()),
+        kept("budget", start_with.budget.to_string()),
+        kept(
+            "headcount",
+            format_number(start_with.headcount).replace(',', ""),
+        ),
+        kept("progress", start_with.progress.to_string()),
+    ];
+    let [title, budget, headcount, progress] = drafts.map(|d| d.text());
     let owner = RwSignal::new(
         start_with
             .owner
@@ -156,15 +171,9 @@ pub fn InitiativeForm(
     );
     let start = RwSignal::new(start_with.start.clone().unwrap_or_default());
     let end = RwSignal::new(start_with.end.clone().unwrap_or_default());
-    let budget = RwSignal::new(start_with.budget.to_string());
-    let headcount = RwSignal::new(format_number(start_with.headcount).replace(',', ""));
     let status = RwSignal::new(start_with.status);
-    let progress = RwSignal::new(start_with.progress.to_string());
     let under = RwSignal::new(objective.to_string());
     let error = RwSignal::new(None::<String>);
-    let key = existing
-        .as_ref()
-        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
     let field = move |name: &str| format!("initiative-{name}-{key}");
     let optional_date = |t: &str| {
         (!t.is_empty())
@@ -221,7 +230,10 @@ pub fn InitiativeForm(
                 }),
             });
             match result {
-                Ok(()) => on_done.run(()),
+                Ok(()) => {
+                    drafts.iter().for_each(Draft::sent);
+                    on_done.run(())
+                }
                 Err(reason) => error.set(Some(reason)),
             }
         }
@@ -310,7 +322,14 @@ pub fn InitiativeForm(
                 <button type="submit" class="button primary">
                     "Save initiative"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        drafts.iter().for_each(Draft::discard);
+                        on_done.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

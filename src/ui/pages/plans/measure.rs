@@ -10,7 +10,7 @@ use crate::model::plan::{format_number, parse_date, parse_number, Direction, Mea
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::{CheckedInput, HealthTag, MeasureChart, PersonSelect};
 use crate::ui::format::today;
-use crate::ui::{PlanDocument, WorkspaceState};
+use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
 #[component]
 pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> impl IntoView {
@@ -319,31 +319,45 @@ pub fn MeasureForm(
     let start = existing.as_ref().map(|(_, m)| m.clone());
     let text = |f: fn(&Measure) -> String| start.as_ref().map(f).unwrap_or_default();
     let plain = |v: f64| format_number(v).replace(',', "");
-    let name = RwSignal::new(text(|m| m.name.clone()));
-    let unit = RwSignal::new(text(|m| m.unit.clone()));
-    let baseline = RwSignal::new(
-        start
-            .as_ref()
-            .map(|m| plain(m.baseline))
-            .unwrap_or_default(),
-    );
-    let target = RwSignal::new(start.as_ref().map(|m| plain(m.target)).unwrap_or_default());
-    // A threshold that follows the target shows blank, as it was left, so a new target
-    // moves it again.
-    let green = RwSignal::new(
-        start
-            .as_ref()
-            .filter(|m| !m.green_follows_target())
-            .map(|m| plain(m.green_from))
-            .unwrap_or_default(),
-    );
-    let amber = RwSignal::new(
-        start
-            .as_ref()
-            .filter(|m| !m.amber_follows_target())
-            .map(|m| plain(m.amber_from))
-            .unwrap_or_default(),
-    );
+    let key = existing
+        .as_ref()
+        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
+    // What is typed is kept until saved or cancelled: a reload loses none of it.
+    let kept = |field: &str, saved: String| Draft::editing(format!("measure-{field}-{key}"), saved);
+    let drafts = [
+        kept("name", text(|m| m.name.clone())),
+        kept("unit", text(|m| m.unit.clone())),
+        kept(
+            "baseline",
+            start
+                .as_ref()
+                .map(|m| plain(m.baseline))
+                .unwrap_or_default(),
+        ),
+        kept(
+            "target",
+            start.as_ref().map(|m| plain(m.target)).unwrap_or_default(),
+        ),
+        // A threshold that follows the target shows blank, as it was left, so a new
+        // target moves it again.
+        kept(
+            "green",
+            start
+                .as_ref()
+                .filter(|m| !m.green_follows_target())
+                .map(|m| plain(m.green_from))
+                .unwrap_or_default(),
+        ),
+        kept(
+            "amber",
+            start
+                .as_ref()
+                .filter(|m| !m.amber_follows_target())
+                .map(|m| plain(m.amber_from))
+                .unwrap_or_default(),
+        ),
+    ];
+    let [name, unit, baseline, target, green, amber] = drafts.map(|d| d.text());
     let direction = RwSignal::new(start.as_ref().map(|m| m.direction).unwrap_or_default());
     let owner = RwSignal::new(
         start
@@ -354,9 +368,6 @@ pub fn MeasureForm(
     );
     let under = RwSignal::new(objective.to_string());
     let error = RwSignal::new(None::<String>);
-    let key = existing
-        .as_ref()
-        .map_or_else(|| format!("new-{objective}"), |(id, _)| id.to_string());
     let field = move |name: &str| format!("measure-{name}-{key}");
     let optional_number = |t: &str| {
         (!t.trim().is_empty())
@@ -413,7 +424,10 @@ pub fn MeasureForm(
                 None => document.edit("Add a measure", |plan| plan.add_measure(m).map(|_| ())),
             });
             match result {
-                Ok(()) => on_done.run(()),
+                Ok(()) => {
+                    drafts.iter().for_each(Draft::sent);
+                    on_done.run(())
+                }
                 Err(reason) => error.set(Some(reason)),
             }
         }
@@ -496,7 +510,14 @@ pub fn MeasureForm(
                 <button type="submit" class="button primary">
                     "Save measure"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        drafts.iter().for_each(Draft::discard);
+                        on_done.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

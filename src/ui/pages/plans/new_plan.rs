@@ -5,14 +5,16 @@ use leptos_router::hooks::use_navigate;
 
 use super::horizon_fields::{CycleSelect, HorizonFields};
 use crate::model::plan::{parse_year, Plan, PlanningCycle};
-use crate::ui::{href, PlansState};
+use crate::ui::{href, Draft, PlansState};
 
 #[component]
 pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
     let plans = expect_context::<PlansState>();
     let navigate = use_navigate();
     let this_year = js_sys::Date::new_0().get_full_year() as i64;
-    let title = RwSignal::new(String::new());
+    // The title typed is kept until the plan is made: a reload loses none of it.
+    let title_draft = Draft::new("new-plan-title");
+    let title = title_draft.text();
     let start = RwSignal::new((this_year + 1).to_string());
     let end = RwSignal::new((this_year + 3).to_string());
     let cycle = RwSignal::new(PlanningCycle::Annual);
@@ -37,6 +39,7 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match plans.create(plan).await {
                 Ok(id) => {
+                    title_draft.clear();
                     on_done.run(());
                     navigate(&href(&format!("/plans/{id}")), Default::default());
                 }
@@ -77,7 +80,14 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || busy.get()>
                     "Create plan"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        title_draft.discard();
+                        on_done.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

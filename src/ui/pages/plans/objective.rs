@@ -12,7 +12,7 @@ use super::rollup_summary::RollupSummary;
 use crate::model::plan::{parse_date, Initiative, Measure, Objective, PlanError};
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::PersonSelect;
-use crate::ui::{PlanDocument, WorkspaceState};
+use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
 /// Everything the card shows, compared as a whole so the card redraws only when it
 /// changes.
@@ -343,7 +343,9 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
 #[component]
 fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
-    let title = RwSignal::new(objective.title.clone());
+    // The title typed is kept until saved or cancelled: a reload loses none of it.
+    let title_draft = Draft::editing(format!("objective-title-{id}"), objective.title.clone());
+    let title = title_draft.text();
     let owner = RwSignal::new(objective.owner.map(|o| o.to_string()).unwrap_or_default());
     let due = RwSignal::new(objective.due.unwrap_or_default());
     let goal = RwSignal::new(objective.goal.to_string());
@@ -385,7 +387,10 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
                 Ok::<(), PlanError>(())
             });
             match result {
-                Ok(()) => on_done.run(()),
+                Ok(()) => {
+                    title_draft.sent();
+                    on_done.run(())
+                }
                 Err(reason) => error.set(Some(reason)),
             }
         }
@@ -439,7 +444,14 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
                 <button type="submit" class="button primary">
                     "Save objective"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        title_draft.discard();
+                        on_done.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

@@ -277,14 +277,22 @@ fn DetailsForm() -> impl IntoView {
             .view
             .with_untracked(|p| p.as_ref().map(f).unwrap_or_default())
     };
-    let title = RwSignal::new(read(|p| p.title.clone()));
-    let start = RwSignal::new(read(|p| p.start_year.to_string()));
-    let end = RwSignal::new(read(|p| p.end_year.to_string()));
-    let currency = RwSignal::new(read(|p| p.currency.clone()));
-    let budget = RwSignal::new(read(|p| p.budget_available.to_string()));
-    let headcount = RwSignal::new(read(|p| {
-        format_number(p.headcount_available).replace(',', "")
-    }));
+    // What is typed is kept until saved: a reload loses none of it.
+    let kept = |field: &str, saved: String| {
+        crate::ui::Draft::editing(format!("plan-{field}-{}", document.id), saved)
+    };
+    let drafts = [
+        kept("title", read(|p| p.title.clone())),
+        kept("start", read(|p| p.start_year.to_string())),
+        kept("end", read(|p| p.end_year.to_string())),
+        kept("currency", read(|p| p.currency.clone())),
+        kept("budget", read(|p| p.budget_available.to_string())),
+        kept(
+            "headcount",
+            read(|p| format_number(p.headcount_available).replace(',', "")),
+        ),
+    ];
+    let [title, start, end, currency, budget, headcount] = drafts.map(|d| d.text());
     let cycle = RwSignal::new(
         document
             .view
@@ -312,6 +320,9 @@ fn DetailsForm() -> impl IntoView {
                 plan.set_available(b, h)
             })
         });
+        if result.is_ok() {
+            drafts.iter().for_each(crate::ui::Draft::sent);
+        }
         message.set(Some(result.map(|()| "Saved.".to_owned())));
     };
     view! {

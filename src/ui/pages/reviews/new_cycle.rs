@@ -16,7 +16,9 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
     let reviews = expect_context::<ReviewsState>();
     let navigate = use_navigate();
     let year = js_sys::Date::new_0().get_full_year();
-    let name = RwSignal::new(format!("{year} annual review"));
+    // The name typed is kept until the cycle starts: a reload loses none of it.
+    let name_draft = crate::ui::Draft::editing("new-cycle-name", format!("{year} annual review"));
+    let name = name_draft.text();
     let start = RwSignal::new(format!("{year}-01-01"));
     let end = RwSignal::new(format!("{year}-12-31"));
     let self_review = RwSignal::new(format!("{}-01-15", year + 1));
@@ -74,6 +76,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match reviews.start_cycle(setup).await {
                 Ok(id) => {
+                    name_draft.discard();
                     on_done.run(());
                     navigate(&href(&format!("/reviews/cycles/{id}")), Default::default());
                 }
@@ -270,7 +273,14 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || busy.get()>
                     "Start the cycle"
                 </button>
-                <button type="button" class="button" on:click=move |_| on_done.run(())>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        name_draft.discard();
+                        on_done.run(())
+                    }
+                >
                     "Cancel"
                 </button>
             </div>

@@ -211,11 +211,18 @@ fn TemplateForm(
         "New review template".to_owned()
     };
     // The template as it is being edited, field by field; checked and saved as a whole.
-    // Its name is kept as typed until saved (a reload loses none of it).
-    let name_draft = Draft::editing(format!("{prefix}:name"), template.name.clone());
-    let draft = RwSignal::new(ReviewTemplate {
-        name: name_draft.text().get_untracked(),
-        ..template
+    // Kept as typed until saved (as JSON in this browser's storage): a reload loses none
+    // of it.
+    let as_json = |t: &ReviewTemplate| serde_json::to_string(t).unwrap_or_default();
+    let kept = Draft::editing(format!("{prefix}:template"), as_json(&template));
+    let draft = RwSignal::new(
+        kept.text()
+            .with_untracked(|json| serde_json::from_str::<ReviewTemplate>(json).ok())
+            .unwrap_or(template),
+    );
+    Effect::new(move |_| {
+        let json = draft.with(as_json);
+        kept.text().set(json);
     });
     let message = RwSignal::new(None::<Result<String, String>>);
     let existing = id.clone();
@@ -236,7 +243,7 @@ fn TemplateForm(
                 }
             });
         if result.is_ok() {
-            name_draft.sent();
+            kept.sent();
             if let Some(done) = on_done {
                 return done.run(());
             }
@@ -285,7 +292,6 @@ fn TemplateForm(
                     prop:value=name
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
-                        name_draft.text().set(v.clone());
                         draft.update(|t| t.name = v);
                     }
                 />
