@@ -26,8 +26,10 @@ pub fn HomePage() -> impl IntoView {
 fn NameOrganisation() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let identity = expect_context::<IdentityState>();
-    let name = RwSignal::new(String::new());
-    let founder = RwSignal::new(String::new());
+    // Kept as typed until the workspace is named: a reload loses none of it.
+    let name_draft = crate::ui::Draft::new("organisation-name");
+    let founder_draft = crate::ui::Draft::new("founder-name");
+    let (name, founder) = (name_draft.text(), founder_draft.text());
     let error = RwSignal::new(None::<String>);
     // With their name, whoever sets the workspace up founds it: they are added and this
     // device claims the workspace for them, its first admin.
@@ -53,6 +55,10 @@ fn NameOrganisation() -> impl IntoView {
             Ok(()) if !founder.trim().is_empty() => identity.claim(&person),
             other => other,
         };
+        if outcome.is_ok() {
+            name_draft.clear();
+            founder_draft.clear();
+        }
         error.set(outcome.err());
     };
     view! {

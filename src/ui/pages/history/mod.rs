@@ -135,14 +135,16 @@ fn show_comparison(
 #[component]
 fn Versions(panel: RwSignal<Option<Panel>>) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
-    let name = RwSignal::new(String::new());
+    // A version's name is kept as it is typed until the version is named.
+    let name_draft = crate::ui::Draft::new("version-name:workspace");
+    let name = name_draft.text();
     let error = RwSignal::new(None::<String>);
     let versions = Memo::new(move |_| state.versions());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match state.name_version(&name.get()) {
             Ok(_) => {
-                name.set(String::new());
+                name_draft.clear();
                 error.set(None);
             }
             Err(message) => error.set(Some(message)),

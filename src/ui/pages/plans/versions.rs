@@ -111,7 +111,9 @@ pub fn VersionsSection() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let plans = expect_context::<PlansState>();
     let versions = Memo::new(move |_| document.versions());
-    let name = RwSignal::new(String::new());
+    // A version's name is kept as it is typed until the version is named.
+    let name_draft = crate::ui::Draft::new(format!("version-name:{}", document.id));
+    let name = name_draft.text();
     let message = RwSignal::new(None::<Result<String, String>>);
     // What to compare: a version id, or NOW. Starts at the last approved version.
     let from = RwSignal::new(String::new());
@@ -152,7 +154,7 @@ pub fn VersionsSection() -> impl IntoView {
         event.prevent_default();
         let result = document.name_version(&name.get_untracked());
         if result.is_ok() {
-            name.set(String::new());
+            name_draft.clear();
         }
         message.set(Some(result.map(|v| format!("Named “{}”.", v.name))));
     };

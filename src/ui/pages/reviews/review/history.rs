@@ -17,13 +17,15 @@ pub fn ReviewHistory() -> impl IntoView {
     let versions = Memo::new(move |_| document.versions());
     let sessions = Memo::new(move |_| document.history());
     let shown = RwSignal::new(5usize);
-    let name = RwSignal::new(String::new());
+    // A version's name is kept as it is typed until the version is named.
+    let name_draft = crate::ui::Draft::new(format!("version-name:{}", document.id));
+    let name = name_draft.text();
     let message = RwSignal::new(None::<Result<String, String>>);
     let name_version = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let result = document.name_version(&name.get_untracked());
         if result.is_ok() {
-            name.set(String::new());
+            name_draft.clear();
         }
         message.set(Some(result.map(|v| format!("Named \"{}\".", v.name))));
     };
