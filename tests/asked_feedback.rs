@@ -264,3 +264,31 @@ fn a_request_an_earlier_version_made_moves_to_its_own_document() {
     );
     assert_eq!(ws.feedback_requests[&request].document, Some(document));
 }
+
+#[test]
+fn another_device_gives_a_request_its_document_only_when_it_is_not_on_its_way() {
+    let mut review = Review::new(ReviewSetup::example(&ana(), Some(&bo())));
+    review.stage = Stage::SelfReview;
+    let asked = review
+        .request_feedback(review.actor(&bo()), &ben(), false, 1_000)
+        .unwrap();
+    let nominated = review
+        .request_feedback(review.actor(&ana()), &cy(), false, 1_000)
+        .unwrap();
+    let ten_minutes = 10 * 60 * 1_000;
+    // Made by this version: the asking device makes its document; another waits.
+    assert!(!review.peer_feedback[&asked].needs_document(2_000));
+    assert!(review.peer_feedback[&asked].needs_document(1_001 + ten_minutes));
+    // A nomination waits for its approval.
+    assert!(!review.peer_feedback[&nominated].needs_document(1_001 + ten_minutes));
+    // An earlier version's request (no flag) moves at once, unless written in the review.
+    let mut older = review.peer_feedback[&asked].clone();
+    older.own_document = false;
+    assert!(older.needs_document(2_000));
+    older.text.update("Written in the review");
+    assert!(!older.needs_document(2_000));
+    // One with a document needs none.
+    let mut linked = review.peer_feedback[&asked].clone();
+    linked.document = Some(DocumentUrl::from(REVIEW));
+    assert!(!linked.needs_document(1_001 + ten_minutes));
+}

@@ -168,6 +168,28 @@ pub struct PeerFeedback {
     #[autosurgeon(missing = "Default::default")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentUrl>,
+    /// Made by a version that gives each request a document of its own: the device that
+    /// asks (or approves) makes it, so another device does not make a second one while
+    /// it is on its way. (`false` in requests of earlier versions, which another device
+    /// moves to a document.)
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(skip)]
+    pub own_document: bool,
+}
+
+impl PeerFeedback {
+    /// Whether a manager's or HR's device should give this request its document now:
+    /// not while a nomination waits, not once it has one, not when its colleague wrote
+    /// in the review (an earlier version's request); a request made by this version only
+    /// if its document has not come in ten minutes (the device that asked was closed
+    /// before it made it).
+    pub fn needs_document(&self, now: i64) -> bool {
+        const GRACE_MS: i64 = 10 * 60 * 1_000;
+        !self.waiting_for_approval()
+            && self.document.is_none()
+            && self.text.as_str().trim().is_empty()
+            && (!self.own_document || now - self.requested_at > GRACE_MS)
+    }
 }
 
 /// Feedback or praise given during the year and pulled into this review.
@@ -648,6 +670,7 @@ impl Review {
                 requested_at: at,
                 anonymous,
                 nominated,
+                own_document: true,
                 ..PeerFeedback::default()
             },
         );

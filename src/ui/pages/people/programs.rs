@@ -39,7 +39,9 @@ pub fn ProgramAccess() -> impl IntoView {
         choices.sort_by(|a, b| a.1.cmp(&b.1));
         choices
     });
-    let name = RwSignal::new(String::new());
+    // Kept as typed until the address is made.
+    let name_draft = crate::ui::Draft::new("program-name");
+    let name = name_draft.text();
     let chosen = RwSignal::new(std::collections::BTreeSet::<DocumentId>::new());
     let write = RwSignal::new(false);
     let days = RwSignal::new(DEFAULT_DAYS.to_string());
@@ -61,6 +63,8 @@ pub fn ProgramAccess() -> impl IntoView {
         ) {
             Ok(made) => {
                 error.set(None);
+                // The name stays beside the address made for it; nothing is kept unsent.
+                name_draft.sent();
                 token.set(Some(made));
             }
             Err(why) => error.set(Some(why)),

@@ -17,7 +17,9 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
     let document = expect_context::<PlanDocument>();
     let editing = RwSignal::new(false);
     let date = RwSignal::new(today());
-    let value = RwSignal::new(String::new());
+    // A value typed and not yet recorded is kept through a reload.
+    let value_draft = Draft::new(format!("actual-{id}"));
+    let value = value_draft.text();
     let error = RwSignal::new(None::<String>);
     let latest = measure
         .latest()
@@ -69,7 +71,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             });
             match result {
                 Ok(()) => {
-                    value.set(String::new());
+                    value_draft.clear();
                     error.set(None);
                 }
                 Err(reason) => error.set(Some(reason)),
@@ -142,7 +144,8 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
         })
         .collect_view();
     let target_date = RwSignal::new(String::new());
-    let target_value = RwSignal::new(String::new());
+    let target_draft = Draft::new(format!("period-target-{id}"));
+    let target_value = target_draft.text();
     let set_target = {
         let id = id.clone();
         move |event: leptos::ev::SubmitEvent| {
@@ -156,7 +159,7 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             });
             match result {
                 Ok(()) => {
-                    target_value.set(String::new());
+                    target_draft.clear();
                     error.set(None);
                 }
                 Err(reason) => error.set(Some(reason)),

@@ -197,7 +197,9 @@ pub fn ScorecardSection() -> impl IntoView {
     // The measure whose actual is being recorded: its id and name.
     let picked = RwSignal::new(None::<(String, String)>);
     let date = RwSignal::new(today());
-    let value = RwSignal::new(String::new());
+    // A value typed and not yet recorded is kept through a reload.
+    let value_draft = crate::ui::Draft::new(format!("scorecard-actual-{}", document.id));
+    let value = value_draft.text();
     let message = RwSignal::new(None::<Result<String, String>>);
     let record = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -211,7 +213,7 @@ pub fn ScorecardSection() -> impl IntoView {
             document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
         });
         if result.is_ok() {
-            value.set(String::new());
+            value_draft.clear();
         }
         message.set(Some(result.map(|()| format!("Recorded for {name}."))));
     };

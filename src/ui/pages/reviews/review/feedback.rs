@@ -164,15 +164,11 @@ pub fn FeedbackSection() -> impl IntoView {
         if !(capacity.manager || capacity.hr) || capacity.employee {
             return;
         }
+        let now = now_millis();
         for (id, feedback) in &review.peer_feedback {
-            let moved_on = feedback.document.is_some() || feedback.waiting_for_approval();
-            if moved_on
-                || !feedback.text.as_str().trim().is_empty()
-                || review.stage >= Stage::Shared
-            {
-                continue;
+            if review.stage < Stage::Shared && feedback.needs_document(now) {
+                give(id.clone());
             }
-            give(id.clone());
         }
         if review.stage == Stage::Shared {
             for (document, feedback) in asked {
