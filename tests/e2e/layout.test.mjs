@@ -242,6 +242,9 @@ function measureNavigation(height) {
   for (const el of document.querySelector("main").querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+    // What a closed <details> holds is not drawn (Chromium still reports boxes for it).
+    const closed = el.closest("details:not([open])");
+    if (closed && !(el.closest("summary") && closed.contains(el.closest("summary")))) continue;
     if (!lowest || r.bottom > lowest.bottom) lowest = { bottom: r.bottom, what: `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}` };
   }
   window.scrollTo(0, 0);
