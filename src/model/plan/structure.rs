@@ -393,6 +393,11 @@ impl Plan {
             .ok_or(PlanError::ItemGone)
     }
 
+    /// The measure `id`, to change it.
+    fn measure_mut(&mut self, id: &ItemId) -> Result<&mut Measure, PlanError> {
+        self.measures.get_mut(id).ok_or(PlanError::ItemGone)
+    }
+
     /// Records (or corrects) the actual of a measure for a date.
     pub fn record_actual(
         &mut self,
@@ -400,10 +405,7 @@ impl Plan {
         date: &str,
         value: f64,
     ) -> Result<(), PlanError> {
-        self.measures
-            .get_mut(measure)
-            .ok_or(PlanError::ItemGone)?
-            .record_actual(date, value)
+        self.measure_mut(measure)?.record_actual(date, value)
     }
 
     /// Sets the target the measure `measure` is due to reach by `date`.
@@ -413,23 +415,15 @@ impl Plan {
         date: &str,
         value: f64,
     ) -> Result<(), PlanError> {
-        self.measures
-            .get_mut(measure)
-            .ok_or(PlanError::ItemGone)?
-            .set_period_target(date, value)
+        self.measure_mut(measure)?.set_period_target(date, value)
     }
 
     pub fn remove_period_target(&mut self, measure: &ItemId, date: &str) -> Result<(), PlanError> {
-        self.measures
-            .get_mut(measure)
-            .ok_or(PlanError::ItemGone)?
-            .remove_period_target(date)
+        self.measure_mut(measure)?.remove_period_target(date)
     }
 
     pub fn remove_actual(&mut self, measure: &ItemId, date: &str) -> Result<(), PlanError> {
-        self.measures
-            .get_mut(measure)
-            .ok_or(PlanError::ItemGone)?
+        self.measure_mut(measure)?
             .actuals
             .remove(date)
             .map(|_| ())

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::dated_values::{DatedEntry, DatedLabels, DatedValues};
 use super::move_buttons::MoveButtons;
 
 use super::objective::ObjectiveSelect;
-use crate::model::plan::{format_number, parse_date, parse_number, Direction, Measure, PlanError};
+use crate::model::plan::{format_number, parse_number, Direction, Measure, PlanError};
 use crate::model::{ItemId, PersonId};
 use crate::ui::components::{CheckedInput, HealthTag, MeasureChart, PersonSelect};
 use crate::ui::format::today;
@@ -16,10 +17,6 @@ use crate::ui::{Draft, PlanDocument, WorkspaceState};
 pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> impl IntoView {
     let document = expect_context::<PlanDocument>();
     let editing = RwSignal::new(false);
-    let date = RwSignal::new(today());
-    // A value typed and not yet recorded is kept through a reload.
-    let value_draft = Draft::new(format!("actual-{id}"));
-    let value = value_draft.text();
     let error = RwSignal::new(None::<String>);
     let latest = measure
         .latest()
@@ -60,114 +57,53 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
             )
         }
     });
-    let record = {
-        let id = id.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            let checked = parse_date(&date.get_untracked())
-                .and_then(|d| parse_number(&value.get_untracked()).map(|v| (d, v)));
-            let result = checked.map_err(|e| e.to_string()).and_then(|(d, v)| {
-                document.edit("Record an actual", |plan| plan.record_actual(&id, &d, v))
-            });
-            match result {
-                Ok(()) => {
-                    value_draft.clear();
-                    error.set(None);
-                }
-                Err(reason) => error.set(Some(reason)),
-            }
-        }
-    };
-    let actuals = measure
+    let actuals: Vec<DatedEntry> = measure
         .actuals
         .iter()
         .rev()
-        .map(|(d, v)| {
-            let (id, d) = (id.clone(), d.clone());
-            let label = format!("Remove the actual of {d}");
-            let text = format!("{d}: {}", measure.value_text(*v));
-            view! {
-                <li class="actual">
-                    <span>{text}</span>
-                    <button
-                        type="button"
-                        class="button small"
-                        aria-label=label
-                        on:click=move |_| {
-                            error
-                                .set(
-                                    document
-                                        .edit(
-                                            "Remove an actual",
-                                            |plan| plan.remove_actual(&id, &d),
-                                        )
-                                        .err(),
-                                )
-                        }
-                    >
-                        "Remove"
-                    </button>
-                </li>
-            }
+        .map(|(d, v)| DatedEntry {
+            date: d.clone(),
+            text: format!("{d}: {}", measure.value_text(*v)),
         })
-        .collect_view();
-    let period_targets = measure
+        .collect();
+    let period_targets: Vec<DatedEntry> = measure
         .period_targets
         .iter()
-        .map(|(d, v)| {
-            let (id, d) = (id.clone(), d.clone());
-            let label = format!("Remove the target for {d}");
-            let text = format!("{} by {d}", measure.value_text(*v));
-            view! {
-                <li class="actual">
-                    <span>{text}</span>
-                    <button
-                        type="button"
-                        class="button small"
-                        aria-label=label
-                        on:click=move |_| {
-                            error
-                                .set(
-                                    document
-                                        .edit(
-                                            "Remove a target by period",
-                                            |plan| plan.remove_period_target(&id, &d),
-                                        )
-                                        .err(),
-                                )
-                        }
-                    >
-                        "Remove"
-                    </button>
-                </li>
-            }
+        .map(|(d, v)| DatedEntry {
+            date: d.clone(),
+            text: format!("{} by {d}", measure.value_text(*v)),
         })
-        .collect_view();
-    let target_date = RwSignal::new(String::new());
-    let target_draft = Draft::new(format!("period-target-{id}"));
-    let target_value = target_draft.text();
+        .collect();
+    let record = {
+        let id = id.clone();
+        Callback::new(move |(date, value): (String, f64)| {
+            document.edit("Record an actual", |plan| {
+                plan.record_actual(&id, &date, value)
+            })
+        })
+    };
+    let remove_actual = {
+        let id = id.clone();
+        Callback::new(move |date: String| {
+            document.edit("Remove an actual", |plan| plan.remove_actual(&id, &date))
+        })
+    };
     let set_target = {
         let id = id.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            let checked = parse_date(&target_date.get_untracked())
-                .and_then(|d| parse_number(&target_value.get_untracked()).map(|v| (d, v)));
-            let result = checked.map_err(|e| e.to_string()).and_then(|(d, v)| {
-                document.edit("Set a target by period", |plan| {
-                    plan.set_period_target(&id, &d, v)
-                })
-            });
-            match result {
-                Ok(()) => {
-                    target_draft.clear();
-                    error.set(None);
-                }
-                Err(reason) => error.set(Some(reason)),
-            }
-        }
+        Callback::new(move |(date, value): (String, f64)| {
+            document.edit("Set a target by period", |plan| {
+                plan.set_period_target(&id, &date, value)
+            })
+        })
     };
-    let target_date_id = format!("period-target-date-{id}");
-    let target_value_id = format!("period-target-value-{id}");
+    let remove_target = {
+        let id = id.clone();
+        Callback::new(move |date: String| {
+            document.edit("Remove a target by period", |plan| {
+                plan.remove_period_target(&id, &date)
+            })
+        })
+    };
     let remove = {
         let id = id.clone();
         move |_| {
@@ -194,8 +130,6 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
     let panels = expect_context::<super::goals::OpenPanels>();
     let panel = format!("measure-{id}");
     let toggle_key = panel.clone();
-    let date_id = format!("actual-date-{id}");
-    let value_id = format!("actual-value-{id}");
     let form_measure = measure.clone();
     let objective = measure.objective.clone();
     let edit_id = id.clone();
@@ -225,60 +159,45 @@ pub fn MeasureRow(id: ItemId, measure: Measure, index: usize, count: usize) -> i
                 <summary>{format!("Actuals and chart ({})", measure.actuals.len())}</summary>
                 <MeasureChart measure=measure.clone() />
                 <p class="item-meta">{measure.explain()}</p>
-                <ul class="actuals">{actuals}</ul>
-                <form
-                    class="inline-form"
-                    on:submit=record
-                    aria-label=format!("Record an actual of {}", measure.name)
-                >
-                    <label for=date_id.clone()>"Date"</label>
-                    <input id=date_id type="date" bind:value=date />
-                    <label for=value_id.clone()>"Value"</label>
-                    <input
-                        id=value_id
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        bind:value=value
-                        aria-invalid=move || {
-                            value.with(|v| !v.is_empty() && parse_number(v).is_err()).to_string()
-                        }
-                    />
-                    <button type="submit" class="button">
-                        "Record actual"
-                    </button>
-                </form>
+                <DatedValues
+                    kind="actual"
+                    measure=id.clone()
+                    measure_name=measure.name.clone()
+                    entries=actuals
+                    labels=DatedLabels {
+                        remove: "Remove the actual of",
+                        form: "Record an actual of",
+                        date: "Date",
+                        value: "Value",
+                        button: "Record actual",
+                    }
+                    initial_date=today()
+                    on_add=record
+                    on_remove=remove_actual
+                    error=error
+                />
                 <h4>"Targets by period"</h4>
                 <p class="item-meta">
                     "An actual is judged against the first target due on or after its date, then against the final target."
                 </p>
-                <ul class="actuals" data-testid="period-targets">
-                    {period_targets}
-                </ul>
-                <form
-                    class="inline-form"
-                    on:submit=set_target
-                    aria-label=format!("Set a target by period for {}", measure.name)
-                >
-                    <label for=target_date_id.clone()>"Due by"</label>
-                    <input id=target_date_id type="date" bind:value=target_date />
-                    <label for=target_value_id.clone()>"Target"</label>
-                    <input
-                        id=target_value_id
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        bind:value=target_value
-                        aria-invalid=move || {
-                            target_value
-                                .with(|v| !v.is_empty() && parse_number(v).is_err())
-                                .to_string()
-                        }
-                    />
-                    <button type="submit" class="button">
-                        "Set target"
-                    </button>
-                </form>
+                <DatedValues
+                    kind="period-target"
+                    measure=id.clone()
+                    measure_name=measure.name.clone()
+                    entries=period_targets
+                    labels=DatedLabels {
+                        remove: "Remove the target for",
+                        form: "Set a target by period for",
+                        date: "Due by",
+                        value: "Target",
+                        button: "Set target",
+                    }
+                    initial_date=String::new()
+                    on_add=set_target
+                    on_remove=remove_target
+                    error=error
+                    testid="period-targets"
+                />
                 <div class="item-actions">
                     <button type="button" class="button small" on:click=move |_| editing.set(true)>
                         "Edit measure"

@@ -3,6 +3,7 @@
 //! the [`PlanDocument`](crate::ui::PlanDocument) the plan page provides.
 
 mod aligned_goals;
+mod dated_values;
 mod environment;
 mod goals;
 mod horizon_fields;
