@@ -261,6 +261,40 @@ async fn outcome(client: &mut Client, documents: &[DocumentId]) -> Vec<DocumentI
         .collect()
 }
 
+/// Writes `workspace` into the workspace document `client` holds and sends the change, as
+/// a member's device does.
+async fn publish(client: &mut Client, id: DocumentId, workspace: &Workspace) {
+    {
+        let doc = client.docs.get_mut(&id).expect("the workspace");
+        autosurgeon::reconcile(doc, workspace).expect("reconcile");
+        doc.commit();
+    }
+    let effects = client.engine.handle(
+        throughline::sync::Event::Changed { document: id },
+        &mut client.docs,
+    );
+    client.apply(effects).await;
+}
+
+/// The first `error` the relay sends `client` (empty if it closes without one).
+async fn first_error(client: &mut Client) -> String {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        use futures_util::StreamExt;
+        while let Some(Ok(message)) = client.socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+                if let Ok(throughline::sync::Message::Error { message }) =
+                    throughline::sync::Message::decode(&bytes)
+                {
+                    return message;
+                }
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("an answer")
+}
+
 async fn start(data: &std::path::Path) -> Relay {
     start_with(data, |_| {}).await
 }
@@ -398,16 +432,7 @@ async fn what_a_hostile_employee_s_device_writes_changes_nothing_it_may_not_chan
         );
         forged.membership.insert(hash.as_str().to_owned(), signed);
     }
-    {
-        let doc = employee.docs.get_mut(&org.id).expect("the workspace");
-        autosurgeon::reconcile(doc, &forged).expect("reconcile");
-        doc.commit();
-    }
-    let effects = employee.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut employee.docs,
-    );
-    employee.apply(effects).await;
+    publish(&mut employee, org.id, &forged).await;
     employee.run_until(|c| c.in_sync(org.id)).await;
     admin.run_until(|c| c.in_sync(org.id)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -489,21 +514,7 @@ async fn no_client_speaks_under_another_peer_s_id() {
         asking_for(&[org.id]),
     )
     .await;
-    let said = tokio::time::timeout(Duration::from_secs(10), async {
-        use futures_util::StreamExt;
-        while let Some(Ok(message)) = unproven.socket.next().await {
-            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
-                if let Ok(throughline::sync::Message::Error { message }) =
-                    throughline::sync::Message::decode(&bytes)
-                {
-                    return message;
-                }
-            }
-        }
-        String::new()
-    })
-    .await
-    .expect("an answer");
+    let said = first_error(&mut unproven).await;
     assert!(said.contains("proves its key"), "{said}");
 
     // Ephemeral messages a proven device sends under another id reach nobody.
@@ -570,16 +581,7 @@ async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
             now(),
         )
         .expect("remove");
-    {
-        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
-        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
-        doc.commit();
-    }
-    let effects = admin.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut admin.docs,
-    );
-    admin.apply(effects).await;
+    publish(&mut admin, org.id, &org.workspace).await;
     let removed_at = tokio::time::Instant::now();
     let closed = admin
         .serve_until(tokio::time::timeout(Duration::from_secs(5), async {
@@ -993,21 +995,7 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
     )
     .await
     .expect("the door takes a valid grant");
-    let said = tokio::time::timeout(Duration::from_secs(10), async {
-        use futures_util::StreamExt;
-        while let Some(Ok(message)) = borrower.socket.next().await {
-            if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
-                if let Ok(throughline::sync::Message::Error { message }) =
-                    throughline::sync::Message::decode(&bytes)
-                {
-                    return message;
-                }
-            }
-        }
-        String::new()
-    })
-    .await
-    .expect("an answer");
+    let said = first_error(&mut borrower).await;
     assert!(said.contains("uses this peer id"), "{said}");
 
     // A grant to write: its change is taken.
@@ -1107,16 +1095,7 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
         "not an admin yet on the relay"
     );
     // The relay hears the new admin.
-    {
-        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
-        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
-        doc.commit();
-    }
-    let effects = admin.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut admin.docs,
-    );
-    admin.apply(effects).await;
+    publish(&mut admin, org.id, &org.workspace).await;
     admin.run_until(|c| c.in_sync(org.id)).await;
     staying = program_as(
         &relay,
@@ -1139,16 +1118,7 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
             now(),
         )
         .expect("revoke");
-    {
-        let doc = admin.docs.get_mut(&org.id).expect("the workspace");
-        autosurgeon::reconcile(doc, &org.workspace).expect("reconcile");
-        doc.commit();
-    }
-    let effects = admin.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut admin.docs,
-    );
-    admin.apply(effects).await;
+    publish(&mut admin, org.id, &org.workspace).await;
     let closed = admin
         .serve_until(tokio::time::timeout(Duration::from_secs(5), async {
             use futures_util::StreamExt;
