@@ -2,10 +2,12 @@
 //! the colleague writes it, it closes when the review is shared, and the copy shared into
 //! the review names the writer only when the feedback was not anonymous.
 
+use std::sync::OnceLock;
 use throughline::model::review::{
     AskedFeedback, Review, ReviewContext, ReviewError, ReviewSetup, Stage,
 };
-use throughline::model::{DocumentUrl, ItemId, PersonId, Workspace};
+
+use throughline::model::{DocumentId, DocumentUrl, ItemId, PersonId, Workspace};
 
 fn ana() -> PersonId {
     PersonId::from("ana")
@@ -40,14 +42,43 @@ fn asked() -> (Review, AskedFeedback, AskedFeedback) {
     let url = DocumentUrl::from(REVIEW);
     let from_ben = AskedFeedback::for_request(&review, url.clone(), &hidden).unwrap();
     let from_cy = AskedFeedback::for_request(&review, url, &named).unwrap();
+    for (request, asked) in [(&hidden, &from_ben), (&named, &from_cy)] {
+        review
+            .link_feedback_document(review.actor(&bo()), request, document_of(asked).into())
+            .unwrap();
+    }
     (review, from_ben, from_cy)
+}
+
+/// The documents Ben's and Cy's feedback are written in.
+fn documents() -> (DocumentId, DocumentId) {
+    static IDS: OnceLock<(DocumentId, DocumentId)> = OnceLock::new();
+    *IDS.get_or_init(|| (DocumentId::random(), DocumentId::random()))
+}
+
+fn document_of(asked: &AskedFeedback) -> DocumentId {
+    if asked.writer == ben() {
+        documents().0
+    } else {
+        documents().1
+    }
+}
+
+/// `who` shares `asked` as the manager's device does: the document closes, the review
+/// takes the copy.
+fn share(
+    review: &mut Review,
+    who: &PersonId,
+    asked: &mut AskedFeedback,
+    at: i64,
+) -> Result<(), ReviewError> {
+    asked.close();
+    review.share_feedback(review.actor(who), document_of(asked), asked, at)
 }
 
 fn share_all(review: &mut Review, feedback: &mut [&mut AskedFeedback]) {
     for asked in feedback {
-        review
-            .share_feedback(review.actor(&bo()), asked, 10)
-            .unwrap();
+        share(review, &bo(), asked, 10).unwrap();
     }
 }
 
@@ -110,23 +141,19 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     from_cy.write(&cy(), "Clear plans.", 4).unwrap();
     // Not before the review is shared, and only by the manager or HR.
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), &mut from_ben, 5),
+        share(&mut review, &bo(), &mut from_ben, 5),
         Err(ReviewError::FeedbackNotShareable)
     );
     review.stage = Stage::Shared;
     for not_theirs in [ana(), ben(), cy()] {
         assert_eq!(
-            review.share_feedback(review.actor(&not_theirs), &mut from_ben, 5),
+            share(&mut review, &not_theirs, &mut from_ben, 5),
             Err(ReviewError::NotYoursToShareFeedback)
         );
     }
     assert!(review.shared_feedback.is_empty());
-    review
-        .share_feedback(review.actor(&hr()), &mut from_cy, 5)
-        .unwrap();
-    review
-        .share_feedback(review.actor(&bo()), &mut from_ben, 5)
-        .unwrap();
+    share(&mut review, &hr(), &mut from_cy, 5).unwrap();
+    share(&mut review, &bo(), &mut from_ben, 5).unwrap();
     let copies: Vec<_> = review.shared_feedback.values().collect();
     assert_eq!(copies.len(), 2);
     let anonymous = copies
@@ -145,9 +172,7 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     assert!(!from_ben.copy_is_stale(&review));
     from_ben.text.update("Ana unblocked us twice.");
     assert!(from_ben.copy_is_stale(&review));
-    review
-        .share_feedback(review.actor(&bo()), &mut from_ben, 6)
-        .unwrap();
+    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
     assert_eq!(review.shared_feedback.len(), 2);
     assert!(review
         .shared_feedback
@@ -156,7 +181,7 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     // Once signed, what the employee read stays as it was signed.
     review.signature = Some(Default::default());
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), &mut from_cy, 7),
+        share(&mut review, &bo(), &mut from_cy, 7),
         Err(ReviewError::FeedbackNotShareable)
     );
 }
@@ -169,7 +194,13 @@ fn the_employee_reads_the_copies_and_the_manager_the_documents_each_once() {
     // Before sharing, the employee's device reads nothing of it (it holds neither
     // document); the manager's reads both, with their writers.
     assert!(review.feedback_shown(&[], Some(&ana())).is_empty());
-    let as_manager = review.feedback_shown(&[&from_ben, &from_cy], Some(&bo()));
+    let as_manager = review.feedback_shown(
+        &[
+            (document_of(&from_ben), &from_ben),
+            (document_of(&from_cy), &from_cy),
+        ],
+        Some(&bo()),
+    );
     assert_eq!(as_manager.len(), 2);
     assert!(as_manager
         .iter()
@@ -182,7 +213,13 @@ fn the_employee_reads_the_copies_and_the_manager_the_documents_each_once() {
     assert!(as_employee.iter().any(|f| f.from == Some(cy())));
     assert_eq!(
         review
-            .feedback_shown(&[&from_ben, &from_cy], Some(&bo()))
+            .feedback_shown(
+                &[
+                    (document_of(&from_ben), &from_ben),
+                    (document_of(&from_cy), &from_cy)
+                ],
+                Some(&bo())
+            )
             .len(),
         2,
         "the manager's device holds both the documents and the copies: each once"
@@ -205,7 +242,10 @@ fn the_employee_reads_the_copies_and_the_manager_the_documents_each_once() {
         objective: &objective,
         viewer: Some(&bo()),
         format_time: &time,
-        asked: &[&from_ben, &from_cy],
+        asked: &[
+            (document_of(&from_ben), &from_ben),
+            (document_of(&from_cy), &from_cy),
+        ],
     });
     assert!(as_manager.contains("> Ana unblocked us.\n>\n> — BEN"));
 }
@@ -291,4 +331,48 @@ fn another_device_gives_a_request_its_document_only_when_it_is_not_on_its_way() 
     let mut linked = review.peer_feedback[&asked].clone();
     linked.document = Some(DocumentUrl::from(REVIEW));
     assert!(!linked.needs_document(1_001 + ten_minutes));
+}
+
+#[test]
+fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
+    // Ben's device rewrites its document to claim Cy wrote it: it answers nothing, so it
+    // is neither shared nor shown (on the manager's device) under anyone's name.
+    let (mut review, mut from_ben, _) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    let mut renamed = from_ben.clone();
+    renamed.writer = cy();
+    renamed.anonymous = false;
+    review.stage = Stage::Shared;
+    renamed.close();
+    assert_eq!(
+        review.share_feedback(review.actor(&bo()), documents().0, &renamed, 5),
+        Err(ReviewError::FeedbackRequestGone)
+    );
+    assert!(review
+        .feedback_shown(&[(documents().0, &renamed)], Some(&bo()))
+        .is_empty());
+    // Nor does another document made for Ben's request (its listing is not the one the
+    // review names).
+    let elsewhere = DocumentId::random();
+    from_ben.close();
+    assert_eq!(
+        review.share_feedback(review.actor(&bo()), elsewhere, &from_ben, 5),
+        Err(ReviewError::FeedbackRequestGone)
+    );
+    assert!(review.shared_feedback.is_empty());
+
+    // Ana's device (she may change her review) marks Ben's request as not anonymous, and
+    // Ben's document still says anonymous: the copy names no one.
+    let request = from_ben.request.clone();
+    review.peer_feedback.get_mut(&request).unwrap().anonymous = false;
+    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
+    let copy = review.shared_feedback.values().next().unwrap();
+    assert_eq!(copy.from, None, "anonymous if either says so");
+    // And a writer cannot name themselves into a request asked anonymously.
+    let (mut review, mut from_ben, _) = asked();
+    from_ben.write(&ben(), "Signed, Ben.", 3).unwrap();
+    from_ben.anonymous = false;
+    review.stage = Stage::Shared;
+    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
+    assert_eq!(review.shared_feedback.values().next().unwrap().from, None);
 }

@@ -4,23 +4,30 @@
 //! document, its history and the actor ids of its changes all name whoever typed. Asked
 //! feedback is therefore written in its own document, held by the colleague who writes it,
 //! the employee's managers and HR, never by the employee (`model::listing::Listed::
-//! AskedFeedback`). When the review is shared, the manager's (or HR's) device copies each
-//! written answer into the review ([`Review::share_feedback`]): the copy is a change by
-//! that device, under a key of its own, and names the writer only when the feedback was
-//! not anonymous. The colleague never holds the review either: they hold what they write.
+//! AskedFeedback`). When the review is shared, the manager's (or HR's) device closes each
+//! feedback document ([`AskedFeedback::close`]) and copies what was written into the
+//! review ([`Review::share_feedback`]): the copy is a change by that device, under a key
+//! of its own, and names the writer only when neither the review's request nor the
+//! feedback document says anonymous. Who wrote it, and whether it is anonymous, are read
+//! against the review's request, which the writer cannot change; the employee, who can
+//! change the review, cannot make an anonymous answer named. The colleague never holds
+//! the review either: they hold what they write.
 //!
 //! ```
 //! use throughline::model::review::{AskedFeedback, Review, ReviewSetup, Stage};
-//! use throughline::model::{DocumentUrl, ItemId, PersonId};
+//! use throughline::model::{DocumentId, DocumentUrl, PersonId};
 //! let (ana, bo, ben) = (PersonId::from("ana"), PersonId::from("bo"), PersonId::from("ben"));
 //! let mut review = Review::new(ReviewSetup::example(&ana, Some(&bo)));
 //! let request = review.request_feedback(review.actor(&bo), &ben, true, 1).unwrap();
 //! let review_url = DocumentUrl::from("automerge:review");
 //! let mut asked = AskedFeedback::for_request(&review, review_url, &request).unwrap();
+//! let document = DocumentId::random();
+//! review.link_feedback_document(review.actor(&bo), &request, document.url().into()).unwrap();
 //! asked.write(&ben, "Ana unblocked us.", 2).unwrap();
 //! assert!(asked.write(&bo, "Not mine to write", 3).is_err());
 //! review.stage = Stage::Shared;
-//! review.share_feedback(review.actor(&bo), &mut asked, 4).unwrap();
+//! asked.close();
+//! review.share_feedback(review.actor(&bo), document, &asked, 4).unwrap();
 //! let copy = review.shared_feedback.values().next().unwrap();
 //! assert_eq!(copy.text, "Ana unblocked us.");
 //! assert_eq!(copy.from, None, "anonymous: the copy does not name Ben");
@@ -29,8 +36,8 @@
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::workspace::MAX_FEEDBACK_CHARS;
-use super::{Actor, Review, ReviewError, Stage};
-use crate::model::{DocumentUrl, ItemId, PersonId};
+use super::{Actor, PeerFeedback, Review, ReviewError, Stage};
+use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId};
 
 /// The feedback one colleague was asked for on one review.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
@@ -120,6 +127,13 @@ impl AskedFeedback {
         Ok(())
     }
 
+    /// Closes it to more writing (the review is shared), keeping the key its copy in the
+    /// review goes under (made the first time); the key.
+    pub fn close(&mut self) -> ItemId {
+        self.closed = true;
+        self.shared_as.get_or_insert_with(ItemId::random).clone()
+    }
+
     /// Whether it holds words.
     pub fn is_written(&self) -> bool {
         !self.text.as_str().trim().is_empty()
@@ -139,34 +153,58 @@ impl AskedFeedback {
 }
 
 impl Review {
-    /// The manager (or HR) shares written asked feedback with the employee: a copy in the
-    /// review, under the key the feedback document keeps (made here the first time), and
-    /// the feedback document closed to more writing. Once the review is shared and before
-    /// either signature (a signature covers what the employee read).
+    /// The request the feedback document `document` answers, if it is the document that
+    /// request names, for the colleague it asked. Anything else (a document someone else
+    /// made for the request, or one whose writer was changed) answers nothing.
+    fn request_answered(
+        &self,
+        document: DocumentId,
+        asked: &AskedFeedback,
+    ) -> Option<&PeerFeedback> {
+        let request = self.peer_feedback.get(&asked.request)?;
+        let named = request
+            .document
+            .as_ref()
+            .is_some_and(|url| DocumentId::from_url(url) == Ok(document));
+        (named && asked.employee == self.employee && asked.writer == request.from)
+            .then_some(request)
+    }
+
+    /// The manager (or HR) shares the closed feedback document `document` with the
+    /// employee: a copy in the review under the key the document keeps. Once the review
+    /// is shared and before either signature (a signature covers what the employee read).
+    /// The copy names the writer only if neither the review's request nor the document
+    /// says anonymous.
     pub fn share_feedback(
         &mut self,
         who: Actor,
-        asked: &mut AskedFeedback,
+        document: DocumentId,
+        asked: &AskedFeedback,
         at: i64,
     ) -> Result<(), ReviewError> {
         if !(who.capacity.manager || who.capacity.hr) || who.capacity.employee {
             return Err(ReviewError::NotYoursToShareFeedback);
         }
-        if self.stage != Stage::Shared || self.signature.is_some() || self.acknowledgement.is_some()
+        if self.stage != Stage::Shared
+            || self.signature.is_some()
+            || self.acknowledgement.is_some()
+            || !asked.closed
         {
             return Err(ReviewError::FeedbackNotShareable);
         }
-        if asked.employee != self.employee || !self.peer_feedback.contains_key(&asked.request) {
-            return Err(ReviewError::FeedbackRequestGone);
-        }
-        let key = asked.shared_as.clone().unwrap_or_else(ItemId::random);
-        asked.shared_as = Some(key.clone());
-        asked.closed = true;
+        let request = self
+            .request_answered(document, asked)
+            .ok_or(ReviewError::FeedbackRequestGone)?;
+        let from = (!(request.anonymous || asked.anonymous)).then(|| request.from.clone());
+        let key = asked
+            .shared_as
+            .clone()
+            .ok_or(ReviewError::FeedbackNotShareable)?;
         if asked.is_written() {
             self.shared_feedback.insert(
                 key,
                 SharedFeedback {
-                    from: (!asked.anonymous).then(|| asked.writer.clone()),
+                    from,
                     text: asked.text.as_str().trim().to_owned(),
                     shared_at: at,
                 },
@@ -213,7 +251,7 @@ impl Review {
     /// feedback written in the review by earlier versions. Each answer once.
     pub fn feedback_shown(
         &self,
-        asked: &[&AskedFeedback],
+        asked: &[(DocumentId, &AskedFeedback)],
         viewer: Option<&PersonId>,
     ) -> Vec<ShownFeedback> {
         let mut shown = Vec::new();
@@ -231,19 +269,20 @@ impl Review {
             }
         }
         let mut copied = std::collections::BTreeSet::new();
-        for feedback in asked {
-            if feedback.employee != self.employee
-                || !self.peer_feedback.contains_key(&feedback.request)
-                || !feedback.is_written()
-            {
+        for (document, feedback) in asked {
+            let Some(request) = self.request_answered(*document, feedback) else {
+                continue;
+            };
+            if !feedback.is_written() {
                 continue;
             }
             copied.extend(feedback.shared_as.iter());
-            let hidden = feedback.anonymous && viewer == Some(&self.employee);
+            let anonymous = request.anonymous || feedback.anonymous;
+            let hidden = anonymous && viewer == Some(&self.employee);
             shown.push(ShownFeedback {
-                from: (!hidden).then(|| feedback.writer.clone()),
+                from: (!hidden).then(|| request.from.clone()),
                 text: feedback.text.as_str().trim().to_owned(),
-                anonymous: feedback.anonymous,
+                anonymous,
             });
         }
         for (key, copy) in &self.shared_feedback {

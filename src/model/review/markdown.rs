@@ -14,7 +14,7 @@ pub struct ReviewContext<'a> {
     pub viewer: Option<&'a PersonId>,
     /// The feedback documents on this review the reader's device holds (none on the
     /// employee's: they read the copies shared into the review).
-    pub asked: &'a [&'a super::AskedFeedback],
+    pub asked: &'a [(crate::model::DocumentId, &'a super::AskedFeedback)],
     /// Dates for the signatures, as the reader writes them.
     pub format_time: &'a dyn Fn(i64) -> String,
 }

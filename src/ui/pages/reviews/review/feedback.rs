@@ -116,7 +116,7 @@ pub fn FeedbackSection() -> impl IntoView {
     let written = move || {
         let me = context.me();
         let asked = asked.get();
-        let asked: Vec<&AskedFeedback> = asked.iter().map(|(_, a)| a).collect();
+        let asked: Vec<(DocumentId, &AskedFeedback)> = asked.iter().map(|(d, a)| (*d, a)).collect();
         context.read(Vec::new(), |r| {
             r.feedback_shown(&asked, me.as_ref())
                 .into_iter()
@@ -173,7 +173,7 @@ pub fn FeedbackSection() -> impl IntoView {
         if review.stage == Stage::Shared {
             for (document, feedback) in asked {
                 if !feedback.closed || feedback.copy_is_stale(&review) {
-                    share(context, reviews, document, feedback);
+                    share(context, reviews, document);
                 }
             }
         }
@@ -403,31 +403,24 @@ fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: Ite
     });
 }
 
-/// Shares what the colleague wrote with the employee: the feedback document keeps the
-/// key of the copy and closes, then the review takes the copy.
-fn share(
-    context: ReviewPageContext,
-    reviews: ReviewsState,
-    document: DocumentId,
-    feedback: AskedFeedback,
-) {
+/// Shares what the colleague wrote with the employee: the feedback document closes
+/// (keeping the key of the copy), then the review takes the copy.
+fn share(context: ReviewPageContext, reviews: ReviewsState, document: DocumentId) {
     let Some(open) = reviews.asked.get(&document) else {
         return;
     };
-    let key = feedback.shared_as.clone().unwrap_or_else(ItemId::random);
-    let kept = open.edit("Share feedback with the employee", |asked| {
-        asked.shared_as = Some(key.clone());
-        asked.closed = true;
+    let closed = open.edit("Share feedback with the employee", |asked| {
+        asked.close();
         Ok::<(), String>(())
     });
-    if let Err(problem) = kept {
+    if let Err(problem) = closed {
         return context.error.set(Some(problem));
     }
-    let Some(mut shared) = open.view.get_untracked() else {
+    let Some(asked) = open.view.get_untracked() else {
         return;
     };
     let _ = context.act("Share feedback with the employee", |r: &mut Review, who| {
-        r.share_feedback(who, &mut shared, now_millis())
+        r.share_feedback(who, document, &asked, now_millis())
     });
 }
 
