@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::clock::now_ms;
 use base64::Engine as _;
 use throughline::model::identity::{DeviceKey, DeviceSecret, Purpose, Signature};
 use throughline::model::DocumentId;
@@ -57,7 +58,7 @@ impl Granted {
     /// its signer is an admin is for the workspace's rules to say).
     pub fn read(token: &str) -> Result<Granted, String> {
         let grant = throughline::model::identity::Grant::read(token).map_err(|e| e.to_string())?;
-        if !grant.open_at(now_ms() as i64) {
+        if !grant.open_at(now_ms()) {
             return Err("the grant has expired".into());
         }
         let workspace = grant
@@ -114,7 +115,8 @@ impl Challenges {
         // differs, and redeeming refuses the second use of one nonce.
         let _ = getrandom::fill(&mut nonce);
         let mut payload = Vec::with_capacity(8 + 16 + 64);
-        payload.extend_from_slice(&now_ms().to_be_bytes());
+        // Written as unsigned (a clock before 1970 reads as 0).
+        payload.extend_from_slice(&(now_ms().max(0) as u64).to_be_bytes());
         payload.extend_from_slice(&nonce);
         let signature = self.key.sign(Purpose::Challenge, &payload);
         payload.extend_from_slice(signature.as_bytes());
@@ -143,7 +145,7 @@ impl Challenges {
         let mut time = [0u8; 8];
         time.copy_from_slice(&payload[..8]);
         let issued = u64::from_be_bytes(time);
-        let now = now_ms();
+        let now = now_ms().max(0) as u64;
         let lifetime = CHALLENGE_LIFETIME.as_millis() as u64;
         if now > issued + lifetime || issued > now + 5_000 {
             return Err(AuthError::StaleChallenge);
@@ -178,12 +180,6 @@ impl Challenges {
             invitation: proof.invitation.map(|i| i.key),
         }))
     }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]

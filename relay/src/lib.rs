@@ -7,6 +7,7 @@
 pub mod acknowledgements;
 mod admission;
 pub mod auth;
+mod clock;
 mod config;
 pub mod durable;
 mod gate;

@@ -15,6 +15,7 @@ use samod::ShareConfig;
 use throughline::model::DocumentId;
 use tokio::sync::watch;
 
+use crate::clock::now_ms;
 use crate::metrics::Metrics;
 use crate::rules::{Decision, Registry, Rules};
 
@@ -133,10 +134,4 @@ fn config(decision: Decision, metrics: &Metrics) -> ShareConfig {
         Decision::ReadOnly => ShareConfig::read_write().with_announce(false),
         Decision::ReadWrite => ShareConfig::read_write().with_announce(false),
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }

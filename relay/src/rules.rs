@@ -490,9 +490,7 @@ impl Registry {
             return false;
         };
         let rules = tracked.rules.borrow().clone();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
+        let now = crate::clock::now_ms();
         rules.decide(
             &owner.workspace,
             document,

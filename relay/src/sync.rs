@@ -22,6 +22,7 @@ use futures_util::{SinkExt, StreamExt};
 use crate::acknowledgements;
 use crate::admission::Admission;
 use crate::auth::{Challenges, Session};
+use crate::clock::now_ms;
 use crate::durable::{reported_heads, Reported};
 use crate::inbound::{Inbound, Refused};
 use crate::memory::{Memory, MemoryLimits};
@@ -207,12 +208,6 @@ async fn grant_ends(registry: Arc<Registry>, granted: crate::auth::Granted) {
             _ = tokio::time::sleep(Duration::from_millis(left)) => return,
         }
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Ends the registry's note of a program's connection when dropped (once it joined).

@@ -311,14 +311,7 @@ impl Engine {
             Event::Received { connection, bytes } => {
                 self.received(connection, bytes, docs, &mut effects)
             }
-            Event::Closed { connection } => {
-                self.scopes.remove(&connection);
-                self.read_only.remove(&connection);
-                self.told_read_only.retain(|(c, _)| *c != connection);
-                if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
-                    self.forget_in_flight(&peer);
-                }
-            }
+            Event::Closed { connection } => self.forget_connection(connection),
             Event::Broadcast { document, data } => {
                 self.ephemeral_sent += 1;
                 let count = self.ephemeral_sent;
@@ -710,12 +703,17 @@ impl Engine {
     }
 
     fn close(&mut self, connection: ConnectionId, reason: String, effects: &mut Vec<Effect>) {
+        self.forget_connection(connection);
+        effects.push(Effect::Close { connection, reason });
+    }
+
+    /// Forgets what was kept for `connection` (closed by either side).
+    fn forget_connection(&mut self, connection: ConnectionId) {
         self.scopes.remove(&connection);
         self.read_only.remove(&connection);
         self.told_read_only.retain(|(c, _)| *c != connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }
-        effects.push(Effect::Close { connection, reason });
     }
 }

@@ -141,15 +141,9 @@ impl ReviewsState {
         })
     }
 
-    /// Whether this device may hold the review `id` (tracked: the rules and the listing).
-    pub fn may_hold_review(&self, id: DocumentId) -> bool {
-        self.access.track();
-        self.workspace.workspace.track();
-        !self.readable(vec![id]).is_empty()
-    }
-
-    /// Whether this device may hold the check-in series `id` (tracked).
-    pub fn may_hold_check_in(&self, id: DocumentId) -> bool {
+    /// Whether this device may hold the listed document `id`, a review, a check-in series
+    /// or a feedback document (tracked: the rules and the listing).
+    pub fn may_hold(&self, id: DocumentId) -> bool {
         self.access.track();
         self.workspace.workspace.track();
         !self.readable(vec![id]).is_empty()
@@ -187,13 +181,6 @@ impl ReviewsState {
             .workspace
             .with_untracked(|ws| ids(ws.cycles.values().flat_map(|c| c.reviews.values())));
         self.open_reviews(ids);
-    }
-
-    /// Whether this device may hold the feedback document `id` (tracked).
-    pub fn may_hold_asked(&self, id: DocumentId) -> bool {
-        self.access.track();
-        self.workspace.workspace.track();
-        !self.readable(vec![id]).is_empty()
     }
 
     /// The feedback documents open here on the review at `review` (tracked), by id.

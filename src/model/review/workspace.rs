@@ -139,17 +139,6 @@ impl Workspace {
         }
     }
 
-    /// The requests for feedback made of `peer`, newest first.
-    pub fn feedback_asked_of(&self, peer: &PersonId) -> Vec<(&ItemId, &FeedbackRequest)> {
-        let mut asked: Vec<_> = self
-            .feedback_requests
-            .iter()
-            .filter(|(_, r)| &r.peer == peer)
-            .collect();
-        asked.sort_by(|a, b| b.1.requested_at.cmp(&a.1.requested_at).then(a.0.cmp(b.0)));
-        asked
-    }
-
     /// Gives feedback or praise to `to`.
     pub fn give_feedback(&mut self, feedback: Feedback) -> Result<ItemId, ReviewError> {
         let text = feedback.text.trim();

@@ -20,13 +20,13 @@ pub fn AskedFeedbackPage() -> impl IntoView {
     Effect::new(move |_| {
         // Again when the rules or the listing change (a device that just joined).
         if let Some(id) = id() {
-            if reviews.may_hold_asked(id) {
+            if reviews.may_hold(id) {
                 reviews.asked.open_all([id]);
             }
         }
     });
     move || {
-        let Some(id) = id().filter(|id| reviews.may_hold_asked(*id)) else {
+        let Some(id) = id().filter(|id| reviews.may_hold(*id)) else {
             return view! {
                 <section class="page">
                     <h1>"Not yours to read"</h1>

@@ -24,7 +24,7 @@ pub fn CheckInPage() -> impl IntoView {
     Effect::new(move |_| {
         // Again when the rules or the listing change (a device that just joined).
         if let Some(id) = id() {
-            if reviews.may_hold_check_in(id) {
+            if reviews.may_hold(id) {
                 reviews.open_check_ins([id]);
             }
         }
@@ -41,7 +41,7 @@ pub fn CheckInPage() -> impl IntoView {
             }
             .into_any();
         };
-        if !reviews.may_hold_check_in(id) {
+        if !reviews.may_hold(id) {
             return view! {
                 <section class="page">
                     <h1>"Not yours to read"</h1>

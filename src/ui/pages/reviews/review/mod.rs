@@ -98,7 +98,7 @@ pub fn ReviewPage() -> impl IntoView {
     Effect::new(move |_| {
         // Again when the rules or the listing change (a device that just joined).
         if let Some(id) = id() {
-            if reviews.may_hold_review(id) {
+            if reviews.may_hold(id) {
                 reviews.open_reviews([id]);
             }
         }
@@ -115,7 +115,7 @@ pub fn ReviewPage() -> impl IntoView {
             }
             .into_any();
         };
-        if !reviews.may_hold_review(id) {
+        if !reviews.may_hold(id) {
             return view! {
                 <section class="page">
                     <h1>"Not yours to read"</h1>
@@ -321,7 +321,7 @@ fn ReviewHeader() -> impl IntoView {
         let time = |at: i64| date_time(at);
         // The feedback documents this device holds on the review (a manager's or HR's).
         let asked = reviews.asked_on(&context.document.url());
-        let asked: Vec<_> = asked.iter().map(|(_, a)| a).collect();
+        let asked: Vec<_> = asked.iter().map(|(d, a)| (*d, a)).collect();
         let text = review.to_markdown(&ReviewContext {
             person_name: &name,
             objective: &objective,
