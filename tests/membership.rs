@@ -1139,21 +1139,125 @@ fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employe
     assert!(!access(&cy_device).may_hold(contested));
     assert!(!access(&ben_device).may_hold(contested));
     assert!(access(&maria_device).may_hold(contested));
-    // Nor does a request naming the review itself make it a feedback document (or give
-    // the review to the one "asked").
-    org.workspace
-        .list_feedback_request(ItemId::random(), request(&cy, Some(ana_review)));
-    let listing = Listing::of(&org.workspace);
-    assert!(matches!(
-        listing.get(&ana_review),
-        Some(Listed::Review { .. })
-    ));
-    assert!(!access(&cy_device).may_hold(listing.get(&ana_review).expect("listed")));
     // A request listed by an earlier version (no document) gives the colleague nothing.
     org.workspace
         .list_feedback_request(ItemId::random(), request(&cy, None));
     let listing = Listing::of(&org.workspace);
     assert!(!access(&cy_device).may_hold(listing.get(&ana_review).expect("listed")));
+    // Nor does a request naming the review itself give the review to the one "asked": the
+    // review, listed as two things, is held only by whom both allow (Maria and HR).
+    org.workspace
+        .list_feedback_request(ItemId::random(), request(&cy, Some(ana_review)));
+    let listing = Listing::of(&org.workspace);
+    let contested = listing.get(&ana_review).expect("listed");
+    assert!(matches!(contested, Listed::Contested(_)));
+    assert!(!access(&cy_device).may_hold(contested));
+    assert!(access(&maria_device).may_change(contested));
+    assert!(access(&hana_device).may_change(contested));
+}
+
+#[test]
+fn a_document_listed_as_two_things_is_held_only_by_whom_both_allow() {
+    use throughline::model::listing::{Listed, Listing};
+    use throughline::model::review::{CheckInEntry, FeedbackRequest, ReviewCycle};
+    use throughline::model::{DocumentId, DocumentUrl, ItemId};
+    use throughline::sync::LinkRights;
+
+    // The workspace document is written by every member, so a modified client can list
+    // anything. Ben (Ana's colleague) lists Ana's review as his own in a cycle of his
+    // making, her feedback document as his review, and her check-in series as his plan.
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, maria_device) = org.join("Maria");
+    let (ana, ana_device) = org.join("Ana");
+    let (ben, ben_device) = org.join("Ben");
+    for person in [&ana, &ben] {
+        org.sign(
+            &root,
+            Act::SetManager {
+                person: person.clone(),
+                manager: Some(maria.clone()),
+            },
+        )
+        .expect("line");
+    }
+    let (ana_review, feedback, series) = (
+        DocumentId::random(),
+        DocumentId::random(),
+        DocumentId::random(),
+    );
+    let mut cycle = ReviewCycle::default();
+    cycle
+        .reviews
+        .insert(ana.clone(), DocumentUrl::from(ana_review));
+    org.workspace.cycles.insert(ItemId::random(), cycle);
+    org.workspace.list_feedback_request(
+        ItemId::random(),
+        FeedbackRequest {
+            review: DocumentUrl::from(ana_review),
+            peer: maria.clone(),
+            employee: ana.clone(),
+            requested_at: 1,
+            document: Some(DocumentUrl::from(feedback)),
+        },
+    );
+    org.workspace.check_ins.insert(
+        DocumentUrl::from(series),
+        CheckInEntry {
+            manager: maria.clone(),
+            employee: ana.clone(),
+        },
+    );
+    let m = org.membership();
+    let access = |device: &DeviceSecret| Access::of_device(&m, &device.public());
+    let holds = |listing: &Listing, device: &DeviceSecret, document: &DocumentId| {
+        listing
+            .get(document)
+            .is_some_and(|listed| access(device).may_hold(listed))
+    };
+    let honest = Listing::of(&org.workspace);
+    assert!(!holds(&honest, &ben_device, &ana_review));
+    assert!(holds(&honest, &ana_device, &ana_review));
+
+    let mut forged = ReviewCycle::default();
+    forged
+        .reviews
+        .insert(ben.clone(), DocumentUrl::from(ana_review));
+    org.workspace.cycles.insert(ItemId::random(), forged);
+    let mut forged = ReviewCycle::default();
+    forged
+        .reviews
+        .insert(ben.clone(), DocumentUrl::from(feedback));
+    org.workspace.cycles.insert(ItemId::random(), forged);
+    org.workspace
+        .plans
+        .insert(DocumentUrl::from(series), Default::default());
+    let listing = Listing::of(&org.workspace);
+    for document in [&ana_review, &feedback, &series] {
+        assert!(matches!(listing.get(document), Some(Listed::Contested(_))));
+        assert!(
+            !holds(&listing, &ben_device, document),
+            "a forged entry gives Ben nothing"
+        );
+        assert!(
+            !access(&ben_device).may_change(listing.get(document).expect("listed")),
+            "nor a right to write"
+        );
+    }
+    // The forger can hide a document from its people (Ana no longer holds her review, and
+    // nobody but the pair her series), never reveal it; Maria, who manages both, keeps
+    // what both entries allow her.
+    assert!(!holds(&listing, &ana_device, &ana_review));
+    assert!(holds(&listing, &maria_device, &ana_review));
+    assert!(holds(&listing, &maria_device, &feedback));
+    // The same on a direct link to Ben's device.
+    let rights = LinkRights::of(&access(&ben_device), DocumentId::random(), &listing);
+    let LinkRights::Only { holds: carried, .. } = rights else {
+        panic!("Ben is a member: {rights:?}");
+    };
+    for document in [&ana_review, &feedback, &series] {
+        assert!(!carried.contains(document));
+    }
 }
 
 #[test]

@@ -1199,3 +1199,52 @@ async fn asked_feedback_reaches_its_writer_and_the_manager_and_never_the_employe
         .await;
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+#[tokio::test]
+async fn a_colleague_s_review_listed_as_one_s_own_is_still_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    // Eve's device, a member's, lists Cal's review as her own in a cycle of its making
+    // (every member writes the workspace document; this is not a signed statement).
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.id])).await;
+    employee.run_until(|c| has(c, &org.id)).await;
+    let mut forged = org.workspace.clone();
+    let mut cycle = ReviewCycle {
+        name: "Mine".into(),
+        ..ReviewCycle::default()
+    };
+    cycle.reviews.insert(
+        org.employee.0.clone(),
+        DocumentUrl::from(org.colleague_review),
+    );
+    // Under an id that sorts after every real one, so it is the entry read last.
+    forged.cycles.insert(ItemId::from("~forged"), cycle);
+    publish(&mut employee, org.id, &forged).await;
+    // Once the relay holds the forged listing (Mo reads it), Eve still gets nothing of
+    // Cal's review; Mo, who manages both, still does.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
+    manager
+        .run_until(|c| {
+            c.docs.get(&org.id).is_some_and(|doc| {
+                autosurgeon::hydrate::<_, Workspace>(doc)
+                    .is_ok_and(|ws| ws.cycles.values().any(|cycle| cycle.name == "Mine"))
+            })
+        })
+        .await;
+    let asked = [org.colleague_review];
+    let mut again = member(&relay, &org.employee.1, org.id, asking_for(&asked)).await;
+    assert_eq!(
+        outcome(&mut again, &asked).await,
+        vec![org.colleague_review]
+    );
+    assert!(!has(&mut again, &org.colleague_review));
+    let mut reader = member(&relay, &org.manager.1, org.id, asking_for(&asked)).await;
+    assert!(outcome(&mut reader, &asked).await.is_empty());
+    assert_eq!(
+        reader.text(org.colleague_review).as_deref(),
+        Some("Cal's review: rating 2")
+    );
+    relay.stop().await.expect("the relay stops cleanly");
+}

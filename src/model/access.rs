@@ -193,7 +193,8 @@ impl Access {
     /// Whether this device may hold (open, store, sync) the listed document `listed`:
     /// every plan; a review if [`Access::may_open_review_of`] its employee; feedback asked
     /// on a review if its writer, or one who may open the review *other than its
-    /// employee*; a check-in series if one of its pair. Devices ask this for
+    /// employee*; a check-in series if one of its pair; a document listed as several
+    /// things only if each of them. Devices ask this for
     /// what they open, and the relay for what it serves.
     pub fn may_hold(&self, listed: &Listed) -> bool {
         match listed {
@@ -205,6 +206,7 @@ impl Access {
                     || (self.may_open_review_of(employee) && me != Some(employee))
             }
             Listed::CheckIn { manager, employee } => self.may_open_check_in(manager, employee),
+            Listed::Contested(all) => all.iter().all(|listed| self.may_hold(listed)),
         }
     }
 
@@ -229,6 +231,7 @@ impl Access {
                     || (self.person.is_some() && self.person.as_ref() == writer.as_ref())
             }
             (Listed::Plan | Listed::CheckIn { .. }, Some(_)) => true,
+            (Listed::Contested(all), Some(_)) => all.iter().all(|listed| self.may_change(listed)),
         }
     }
 

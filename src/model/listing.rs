@@ -11,7 +11,7 @@
 //! assert!(listing.is_empty());
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use autosurgeon::Hydrate;
 
@@ -75,6 +75,28 @@ pub enum Listed {
         manager: PersonId,
         employee: PersonId,
     },
+    /// A document the workspace lists more than once, as different things (an honest
+    /// device lists each document once; the workspace document is written by every
+    /// member, so a modified client can add an entry naming a document it does not hold,
+    /// say a colleague's review as its own). It is held only by those every listing
+    /// allows, and changed only by those every listing lets change it: a forged entry
+    /// can hide a document from its people, never give it to anyone else.
+    Contested(Vec<Listed>),
+}
+
+/// Each document's entries, in the order listed.
+#[derive(Default)]
+struct Entries(HashMap<DocumentId, Vec<Listed>>);
+
+impl Entries {
+    fn add(&mut self, url: &DocumentUrl, listed: Listed) {
+        if let Ok(id) = DocumentId::from_url(url) {
+            let all = self.0.entry(id).or_default();
+            if !all.contains(&listed) {
+                all.push(listed);
+            }
+        }
+    }
 }
 
 /// Every document `Workspace` lists, by id. Links that do not read as document URLs
@@ -84,60 +106,50 @@ pub struct Listing(HashMap<DocumentId, Listed>);
 
 impl Listing {
     pub fn of(workspace: &Workspace) -> Self {
-        let mut listed = HashMap::new();
+        let mut listed = Entries::default();
         for url in workspace.plans.keys() {
-            if let Ok(id) = DocumentId::from_url(url) {
-                listed.insert(id, Listed::Plan);
-            }
+            listed.add(url, Listed::Plan);
         }
         for cycle in workspace.cycles.values() {
             for (employee, url) in &cycle.reviews {
-                if let Ok(id) = DocumentId::from_url(url) {
-                    listed.insert(
-                        id,
-                        Listed::Review {
-                            employee: employee.clone(),
-                        },
-                    );
-                }
+                let employee = employee.clone();
+                listed.add(url, Listed::Review { employee });
             }
         }
         for (url, entry) in &workspace.check_ins {
-            if let Ok(id) = DocumentId::from_url(url) {
-                listed.insert(
-                    id,
-                    Listed::CheckIn {
-                        manager: entry.manager.clone(),
-                        employee: entry.employee.clone(),
-                    },
-                );
-            }
+            let (manager, employee) = (entry.manager.clone(), entry.employee.clone());
+            listed.add(url, Listed::CheckIn { manager, employee });
         }
-        // Last, and never over another kind: a request only ever lists the document its
-        // colleague writes in, and one named by two requests is nobody's to write.
-        let mut named_twice = BTreeSet::new();
-        let mut asked = HashMap::new();
+        // Two requests naming one document make it nobody's to write (the managers and HR
+        // still hold it): a modified client naming another's feedback as its own gains
+        // nothing.
+        let mut writers: HashMap<&DocumentUrl, Vec<&FeedbackRequest>> = HashMap::new();
         for request in workspace.feedback_requests.values() {
-            let Some(Ok(id)) = request.document.as_ref().map(DocumentId::from_url) else {
-                continue;
-            };
-            if listed.contains_key(&id) {
-                continue;
-            }
-            if asked.insert(id, request).is_some() {
-                named_twice.insert(id);
+            if let Some(url) = &request.document {
+                writers.entry(url).or_default().push(request);
             }
         }
-        for (id, request) in asked {
-            listed.insert(
-                id,
-                Listed::AskedFeedback {
-                    employee: request.employee.clone(),
-                    writer: (!named_twice.contains(&id)).then(|| request.peer.clone()),
-                },
-            );
+        for (url, requests) in writers {
+            for request in &requests {
+                let writer = (requests.len() == 1).then(|| request.peer.clone());
+                let employee = request.employee.clone();
+                listed.add(url, Listed::AskedFeedback { employee, writer });
+            }
         }
-        Self(listed)
+        Self(
+            listed
+                .0
+                .into_iter()
+                .map(|(id, mut all)| {
+                    let listed = if all.len() == 1 {
+                        all.remove(0)
+                    } else {
+                        Listed::Contested(all)
+                    };
+                    (id, listed)
+                })
+                .collect(),
+        )
     }
 
     pub fn get(&self, document: &DocumentId) -> Option<&Listed> {
