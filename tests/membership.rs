@@ -874,7 +874,7 @@ fn a_withdrawn_invitation_binds_nobody_and_only_an_admin_or_its_maker_withdraws_
 #[test]
 fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_and_on_a_link() {
     use throughline::model::listing::{Listed, Listing};
-    use throughline::model::review::{CheckInEntry, ReviewCycle};
+    use throughline::model::review::{CheckInEntry, ManagerSide, ReviewCycle};
     use throughline::model::{DocumentId, DocumentUrl, ItemId};
     use throughline::sync::link_scope::scope_of;
     use throughline::sync::pairing::Shares;
@@ -957,7 +957,22 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
     // A link to Sam's device carries both reviews, and takes no changes to them from it;
     // one to Maria's takes hers.
     let sam_reads_only = LinkRights::of(&as_sam, workspace_id, &listing).reads_only();
-    assert_eq!(sam_reads_only, [ana_review, ben_review].into());
+    let sides = [ana_review, ben_review].map(ManagerSide::document_of);
+    assert_eq!(
+        sam_reads_only,
+        [ana_review, ben_review, sides[0], sides[1]].into()
+    );
+    // The manager's side of Ana's review, listed with it: Maria's and Sam's, never Ana's.
+    let side = listing.get(&sides[0]).expect("listed with the review");
+    assert_eq!(
+        side,
+        &Listed::ManagerSide {
+            employee: ana.clone()
+        }
+    );
+    assert!(!as_ana.may_hold(side));
+    assert!(as_maria.may_change(side));
+    assert!(as_sam.may_hold(side) && !as_sam.may_change(side));
     assert!(LinkRights::of(&as_maria, workspace_id, &listing)
         .reads_only()
         .is_empty());
@@ -1124,6 +1139,27 @@ fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employe
         assert!(as_them.may_hold(&listed) && as_them.may_change(&listed));
     }
     assert!(!as_ana.may_hold(&listed), "the employee never holds it");
+    // Nor the manager's side of her review; and one in HR not that of her own.
+    let hana_review = DocumentId::random();
+    let mut cycle = ReviewCycle::default();
+    cycle
+        .reviews
+        .insert(hana.clone(), DocumentUrl::from(hana_review));
+    let mut with_hana = org.workspace.clone();
+    with_hana.cycles.insert(ItemId::random(), cycle);
+    let sides = Listing::of(&with_hana);
+    let side = |review| {
+        sides
+            .get(&throughline::model::review::ManagerSide::document_of(
+                review,
+            ))
+            .expect("listed")
+            .clone()
+    };
+    assert!(!as_ana.may_hold(&side(ana_review)));
+    assert!(access(&hana_device).may_change(&side(ana_review)));
+    assert!(!access(&hana_device).may_hold(&side(hana_review)));
+    assert!(access(&hana_device).may_hold(&sides.get(&hana_review).expect("listed").clone()));
     assert!(!access(&cy_device).may_hold(&listed));
 
     // A modified client lists a request of its own naming Ben's document: the document is

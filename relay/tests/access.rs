@@ -1248,3 +1248,34 @@ async fn a_colleague_s_review_listed_as_one_s_own_is_still_refused() {
     );
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+#[tokio::test]
+async fn the_manager_s_side_of_a_review_reaches_the_manager_and_hr_and_never_the_employee() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    // Mo drafts his side of Eve's review: a document of its own, listed with the review.
+    let side = throughline::model::review::ManagerSide::document_of(org.employee_review);
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
+    manager.run_until(|c| has(c, &org.id)).await;
+    manager.edit(side, "Mo's draft: rating 2").await;
+    manager.run_until(|c| c.in_sync(side)).await;
+
+    // Eve is refused it (its existence not disclosed), as is her colleague; what her
+    // device writes to it is kept nowhere.
+    for device in [&org.employee.1, &org.colleague.1] {
+        let mut client = member(&relay, device, org.id, asking_for(&[side])).await;
+        assert_eq!(outcome(&mut client, &[side]).await, vec![side]);
+        assert!(!has(&mut client, &side));
+    }
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[side])).await;
+    employee.edit(side, "Written by Eve").await;
+    employee.run_until(|c| c.unavailable.contains(&side)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // HR (the admin) reads Mo's words, and only them.
+    let mut hr = member(&relay, &org.admin, org.id, asking_for(&[side])).await;
+    hr.run_until(|c| c.text(side).as_deref() == Some("Mo's draft: rating 2"))
+        .await;
+    relay.stop().await.expect("the relay stops cleanly");
+}

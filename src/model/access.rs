@@ -193,13 +193,18 @@ impl Access {
     /// Whether this device may hold (open, store, sync) the listed document `listed`:
     /// every plan; a review if [`Access::may_open_review_of`] its employee; feedback asked
     /// on a review if its writer, or one who may open the review *other than its
-    /// employee*; a check-in series if one of its pair; a document listed as several
+    /// employee* (and the same for a review's manager's side); a check-in series if one
+    /// of its pair; a document listed as several
     /// things only if each of them. Devices ask this for
     /// what they open, and the relay for what it serves.
     pub fn may_hold(&self, listed: &Listed) -> bool {
         match listed {
             Listed::Plan => !self.removed() && (!self.claimed() || self.person.is_some()),
             Listed::Review { employee } => self.may_open_review_of(employee),
+            Listed::ManagerSide { employee } => {
+                self.may_open_review_of(employee)
+                    && (self.rules.is_none() || self.person.as_ref() != Some(employee))
+            }
             Listed::AskedFeedback { employee, writer } => {
                 let me = self.person.as_ref();
                 (!self.removed() && me.is_some() && me == writer.as_ref())
@@ -211,7 +216,8 @@ impl Access {
     }
 
     /// Whether this device may change the listed document `listed` (it may hold it, and
-    /// acts on it): a review's employee, their direct manager and HR; asked feedback's
+    /// acts on it): a review's employee, their direct manager and HR; its manager's side,
+    /// the direct manager and HR (never the employee, not even one in HR); asked feedback's
     /// writer, the employee's direct manager and HR; a series' pair; every member on a plan. A manager further up reads
     /// a review but does not change it.
     pub fn may_change(&self, listed: &Listed) -> bool {
@@ -224,6 +230,9 @@ impl Access {
                 rules.hr
                     || rules.direct_reports.contains(employee)
                     || self.person.as_ref() == Some(employee)
+            }
+            (Listed::ManagerSide { employee }, Some(rules)) => {
+                rules.hr || rules.direct_reports.contains(employee)
             }
             (Listed::AskedFeedback { employee, writer }, Some(rules)) => {
                 rules.hr

@@ -43,6 +43,23 @@ impl DocumentId {
         &self.0
     }
 
+    /// The id of the document that goes with this one for `purpose` (a review's
+    /// manager's side): the same on every device, so each finds it without being told
+    /// and none makes a second one. Derived ids are not secret; who may hold the
+    /// document is decided by the listing, as for any other.
+    pub fn derived(&self, purpose: &str) -> Self {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        hash.update(b"throughline derived document\0");
+        hash.update(purpose.as_bytes());
+        hash.update([0]);
+        hash.update(self.0);
+        let digest = hash.finalize();
+        let mut bytes = [0; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Self(bytes)
+    }
+
     /// The `automerge:<id>` URL of the document.
     pub fn url(&self) -> String {
         format!("automerge:{self}")
@@ -139,6 +156,18 @@ mod tests {
             "1Bhh3pU9gLXZiNDL6PEa1Gs9fh".parse(),
             Ok(DocumentId::from_bytes(counting))
         );
+    }
+
+    #[test]
+    fn a_derived_id_never_changes() {
+        // Every device finds a review's manager's side by this derivation: changing it
+        // would strand what was written. The end-to-end tests derive it the same way.
+        let review = DocumentId::from_bytes(std::array::from_fn(|i| i as u8));
+        assert_eq!(
+            review.derived("manager side").to_string(),
+            "2YB8yCYfirKuQBegjK9TsTXCDmVs"
+        );
+        assert_ne!(review.derived("another"), review.derived("manager side"));
     }
 
     #[test]

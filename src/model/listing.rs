@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use autosurgeon::Hydrate;
 
 use super::identity::SignedStatement;
-use super::review::{CheckInEntry, FeedbackRequest, ReviewCycle};
+use super::review::{CheckInEntry, FeedbackRequest, ManagerSide, ReviewCycle};
 use super::{DocumentId, DocumentUrl, ItemId, PersonId, PlanEntry, Workspace};
 
 /// The parts of a workspace document that decide who holds what (the root, the signed
@@ -60,6 +60,11 @@ pub enum Listed {
     Plan,
     /// The review of `employee`.
     Review { employee: PersonId },
+    /// The manager's side of `employee`'s review ([`ManagerSide`], its id derived from
+    /// the review's): their managers' and HR's, never the employee's.
+    ///
+    /// [`ManagerSide`]: super::review::ManagerSide
+    ManagerSide { employee: PersonId },
     /// Feedback on `employee`'s review, written by `writer` ([`AskedFeedback`]): the
     /// writer's, the employee's managers' and HR's, never the employee's. `writer` is
     /// `None` when more than one request names the document (a modified client naming
@@ -112,6 +117,11 @@ impl Listing {
         }
         for cycle in workspace.cycles.values() {
             for (employee, url) in &cycle.reviews {
+                if let Ok(review) = DocumentId::from_url(url) {
+                    let side = DocumentUrl::from(ManagerSide::document_of(review));
+                    let employee = employee.clone();
+                    listed.add(&side, Listed::ManagerSide { employee });
+                }
                 let employee = employee.clone();
                 listed.add(url, Listed::Review { employee });
             }

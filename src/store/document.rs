@@ -460,6 +460,24 @@ impl<S: Storage> DocHandle<S> {
         Ok(true)
     }
 
+    /// Merges the first change of a document whose id every device derives the same way
+    /// (a review's manager's side): `initial`, written by an actor named by the document's
+    /// id at time zero, is the same change wherever it is made, so two devices setting
+    /// the document up apart hold one history, not two competing roots. Returns whether
+    /// it was new here.
+    pub fn merge_initial<T: Reconcile>(&self, initial: &T, message: &str) -> Result<bool, String> {
+        let actor = automerge::ActorId::from(self.inner.id.as_bytes().as_slice());
+        let mut doc = AutoCommit::new().with_actor(actor);
+        reconcile(&mut doc, initial).map_err(|e| e.to_string())?;
+        super::history::create_record_maps(&mut doc).map_err(|e| e.to_string())?;
+        doc.commit_with(
+            CommitOptions::default()
+                .with_message(message.to_owned())
+                .with_time(0),
+        );
+        self.merge(&mut doc)
+    }
+
     fn changed_elsewhere(&self) {
         let listener = self.inner.on_changed_elsewhere.borrow().clone();
         if let Some(listener) = listener {

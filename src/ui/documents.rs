@@ -20,6 +20,10 @@ use crate::ui::WorkspaceState;
 
 type Handle = DocHandle<Rc<BrowserStorage>>;
 
+/// How a document's view is shown, if not as it reads (a review as its manager's side
+/// shows it, on a device that holds that side).
+type ShownAs<T> = StoredValue<Option<Rc<dyn Fn(T) -> T>>, LocalStorage>;
+
 /// How many documents [`DocumentShelf::open_all`] reads from storage at once.
 const OPEN_BATCH: usize = 50;
 const FIRST_BATCH: usize = 10;
@@ -34,6 +38,7 @@ pub struct OpenDocument<T: 'static> {
     handle: StoredValue<Handle, LocalStorage>,
     workspace: WorkspaceState,
     _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
+    shown_as: ShownAs<T>,
 }
 
 impl<T> Clone for OpenDocument<T> {
@@ -66,12 +71,48 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
         });
         match outcome {
             Ok((view, result)) => {
-                self.view.set(Some(view));
+                self.view.set(Some(shown(self.shown_as, view)));
                 Ok(result)
             }
             Err(ChangeError::Refused(error)) => Err(error.to_string()),
             Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
         }
+    }
+
+    /// Shows the view through `shown_as` from now on (and at once).
+    pub fn show_as(&self, shown_as: impl Fn(T) -> T + 'static) {
+        self.shown_as.set_value(Some(Rc::new(shown_as)));
+        self.show_again();
+    }
+
+    /// Reads the view again (what it is shown through changed).
+    pub fn show_again(&self) {
+        if let Ok(view) = self.handle.with_value(|handle| handle.current::<T>()) {
+            self.view.set(Some(shown(self.shown_as, view)));
+        }
+    }
+
+    /// The document as it reads, not as it is shown (what its own history compares with);
+    /// tracked.
+    pub fn own_view(&self) -> Option<T> {
+        self.view.track();
+        self.own_view_untracked()
+    }
+
+    /// [`own_view`](Self::own_view), untracked.
+    pub fn own_view_untracked(&self) -> Option<T> {
+        self.handle.with_value(|handle| handle.current::<T>()).ok()
+    }
+
+    /// Merges the first change of a document every device makes the same way
+    /// ([`DocHandle::merge_initial`]); whether it was new here.
+    pub fn merge_initial<I: autosurgeon::Reconcile>(
+        &self,
+        initial: &I,
+        message: &str,
+    ) -> Result<bool, String> {
+        self.handle
+            .with_value(|handle| handle.merge_initial(initial, message))
     }
 
     /// The document's `automerge:` URL.
@@ -146,6 +187,14 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
     /// The document's bytes (for the archive).
     pub fn save_binary(&self) -> Vec<u8> {
         self.handle.with_value(|handle| handle.save_binary())
+    }
+}
+
+/// `view` as `shown_as` shows it.
+fn shown<T: 'static>(shown_as: ShownAs<T>, view: T) -> T {
+    match shown_as.get_value() {
+        Some(show) => show(view),
+        None => view,
     }
 }
 
@@ -332,10 +381,11 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
             };
             let view = RwSignal::new(view);
             let problem = RwSignal::new(problem);
+            let shown_as: ShownAs<T> = StoredValue::new_local(None);
             let reader = handle.clone();
             handle.on_changed_elsewhere(move || match reader.current::<T>() {
                 Ok(fresh) => {
-                    view.set(Some(fresh));
+                    view.set(Some(shown(shown_as, fresh)));
                     problem.set(None);
                 }
                 Err(error) if !reader.is_empty() => {
@@ -352,6 +402,7 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
                 _tabs: StoredValue::new_local(TabChannel::join(handle.clone())),
                 handle: StoredValue::new_local(handle.clone()),
                 workspace,
+                shown_as,
             }
         });
         match self.sharing.get_value() {

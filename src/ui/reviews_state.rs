@@ -8,6 +8,10 @@
 //!   read are ever opened (`model::access`), so no other reaches its storage.
 //! - Each check-in series (a manager and one of their people) is its own document,
 //!   listed in the workspace; the series this device's person is in are opened at start.
+//! - The manager's side of each review is its own document (`review::ManagerSide`, its
+//!   id derived from the review's): the devices of the employee's managers and HR open it
+//!   with the review, show the review through it and write the manager's parts there
+//!   ([`ReviewsState::edit_review`]); the employee's never does.
 //! - Feedback a colleague was asked for is its own document (`review::AskedFeedback`),
 //!   listed in the workspace's request; the writer's, the employee's managers' and HR's
 //!   devices open it at start, the employee's never does.
@@ -15,14 +19,14 @@
 //!   and not lent to sync unless the manager turns that on in the page: its address is
 //!   kept in this device's settings only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
-use crate::model::listing::Listing;
-use crate::model::review::{AskedFeedback, CycleSetup, Review, ReviewSetup};
+use crate::model::listing::{Listed, Listing};
+use crate::model::review::{AskedFeedback, CycleSetup, ManagerSide, Review, ReviewSetup, Stage};
 use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
@@ -33,6 +37,7 @@ pub type ReviewDocument = OpenDocument<Review>;
 pub type CheckInDocument = OpenDocument<CheckInSeries>;
 pub type NotesDocument = OpenDocument<CoachingNotes>;
 pub type AskedDocument = OpenDocument<AskedFeedback>;
+pub type SideDocument = OpenDocument<ManagerSide>;
 
 #[derive(Clone, Copy)]
 pub struct ReviewsState {
@@ -40,6 +45,13 @@ pub struct ReviewsState {
     pub check_ins: DocumentShelf<CheckInSeries>,
     /// Feedback documents this device's person writes, or reads as a manager or HR.
     pub asked: DocumentShelf<AskedFeedback>,
+    /// The manager's side of the open reviews whose employee this device's person
+    /// manages or runs the cycle of.
+    sides: DocumentShelf<ManagerSide>,
+    /// The sides already shown through their review.
+    attached: StoredValue<HashSet<DocumentId>, LocalStorage>,
+    /// The App's owner: what shows a review through its side lives as long as the page.
+    owner: StoredValue<Owner, LocalStorage>,
     notes: DocumentShelf<CoachingNotes>,
     /// This device's coaching notes, once opened or created.
     pub notes_document: RwSignal<Option<NotesDocument>>,
@@ -77,6 +89,9 @@ impl ReviewsState {
             reviews: DocumentShelf::new(workspace, sync, "review", Sharing::Synced),
             check_ins: DocumentShelf::new(workspace, sync, "check-in series", Sharing::Synced),
             asked: DocumentShelf::new(workspace, sync, "feedback document", Sharing::Synced),
+            sides: DocumentShelf::new(workspace, sync, "manager's side", Sharing::Synced),
+            attached: StoredValue::new_local(HashSet::new()),
+            owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
             notes: DocumentShelf::new(workspace, sync, "notes document", Sharing::DeviceOnly),
             notes_document: RwSignal::new(None),
             notes_synced: RwSignal::new(false),
@@ -114,6 +129,37 @@ impl ReviewsState {
             let asked = state.readable(asked);
             state.asked.open_all(asked);
         });
+        // The manager's side of each open review this device's person may hold, opened
+        // with it (again when the rules or the listing change), and each shown through its
+        // review once both are open.
+        Effect::new(move |_| {
+            access.track();
+            workspace.workspace.track();
+            let sides = state.reviews.opened.with(|opened| {
+                opened
+                    .keys()
+                    .map(|review| ManagerSide::document_of(*review))
+                    .collect()
+            });
+            let sides = state.readable(sides);
+            state.sides.open_all(sides);
+        });
+        Effect::new(move |_| {
+            let sides = state.sides.opened.get();
+            for (id, side) in sides {
+                let review = state.reviews.opened.with_untracked(|opened| {
+                    opened
+                        .iter()
+                        .find(|(review, _)| ManagerSide::document_of(**review) == id)
+                        .map(|(_, document)| *document)
+                });
+                if let Some(review) = review {
+                    if state.attached.try_update_value(|a| a.insert(id)) == Some(true) {
+                        state.attach(review, side);
+                    }
+                }
+            }
+        });
         leptos::task::spawn_local(async move {
             if let Err(problem) = state.open_notes().await {
                 state.notes_problem.set(Some(problem));
@@ -147,6 +193,126 @@ impl ReviewsState {
         self.access.track();
         self.workspace.workspace.track();
         !self.readable(vec![id]).is_empty()
+    }
+
+    /// Shows `review` through its manager's side `side` from now on, and sets the side up
+    /// (its first change, the same on every device) once the review is here.
+    fn attach(&self, review: ReviewDocument, side: SideDocument) {
+        review.show_as(move |shown: Review| {
+            side.view.with_untracked(|side| match side {
+                Some(side) => shown.with_manager_side(side),
+                None => shown,
+            })
+        });
+        self.owner.get_value().with(|| {
+            let arrived = Memo::new(move |_| review.view.with(Option::is_some));
+            let set_up = StoredValue::new(false);
+            Effect::new(move |_| {
+                side.view.track();
+                if arrived.get() && !set_up.get_value() {
+                    let initial = review
+                        .own_view_untracked()
+                        .map(|r| ManagerSide::initial(review.id, &r));
+                    if let Some(initial) = initial {
+                        // Failing here leaves the side unset: edits to the manager's parts
+                        // are refused (`edit_review`), never written into the review.
+                        if side
+                            .merge_initial(&initial, "Start the manager's side")
+                            .is_ok()
+                        {
+                            set_up.set_value(true);
+                        }
+                    }
+                }
+                review.show_again();
+            });
+            // Once shared, the review holds a copy of the manager's side (made by the move
+            // to Shared); what reaches the side later (an edit made offline before the
+            // move) is copied too, until the review is signed.
+            let shared = Memo::new(move |_| {
+                review
+                    .view
+                    .with(|r| r.as_ref().is_some_and(|r| r.stage == Stage::Shared))
+            });
+            let state = *self;
+            Effect::new(move |_| {
+                side.view.track();
+                if !shared.get() || !state.may_change(review.id) {
+                    return;
+                }
+                let behind = side.view.with_untracked(|side| {
+                    side.as_ref()
+                        .zip(review.own_view_untracked())
+                        .is_some_and(|(side, own)| !own.shows_manager_side(side))
+                });
+                if behind {
+                    let _ = state
+                        .edit_review(review, "Share the manager's side", |_| Ok::<(), String>(()));
+                }
+            });
+        });
+    }
+
+    /// Whether this device may change the listed document `id` (untracked).
+    fn may_change(&self, id: DocumentId) -> bool {
+        let access = self.access.get_untracked();
+        self.workspace.workspace.with_untracked(|ws| {
+            Listing::of(ws)
+                .get(&id)
+                .map_or(!access.claimed(), |listed| access.may_change(listed))
+        })
+    }
+
+    /// Applies `edit` to the review `review` as the person using this device, as one change
+    /// described by `message`. On a device that holds its manager's side, the edit sees the
+    /// review as that side shows it, and what it changes of the manager's parts is written
+    /// there, not into the review the employee holds (`ManagerSide::edit`); until the side
+    /// is open there, an edit to those parts is refused rather than written into the review.
+    /// The manager's side of the review `review`, if this device holds it and it is set up.
+    pub fn side_of(&self, review: DocumentId) -> Option<SideDocument> {
+        let id = ManagerSide::document_of(review);
+        self.sides
+            .opened
+            .with_untracked(|o| o.get(&id).copied())
+            .filter(|side| side.view.with_untracked(Option::is_some))
+    }
+
+    pub fn edit_review<R, E: std::fmt::Display>(
+        &self,
+        review: ReviewDocument,
+        message: &str,
+        edit: impl FnOnce(&mut Review) -> Result<R, E>,
+    ) -> Result<R, String> {
+        let side = self.side_of(review.id);
+        let edit = |r: &mut Review| edit(r).map_err(|e| e.to_string());
+        if let Some(side) = side {
+            return review.edit(message, |own| {
+                side.edit(message, |side| ManagerSide::edit(own, side, edit))
+            });
+        }
+        // Decided by the signed rules, not by the listing (which any member could contest
+        // to keep the side from its manager, and so have the manager's words written here).
+        let employee = review
+            .view
+            .with_untracked(|r| r.as_ref().map(|r| r.employee.clone()));
+        let holds_side = employee.is_some_and(|employee| {
+            self.access
+                .with_untracked(|a| a.may_hold(&Listed::ManagerSide { employee }))
+        });
+        if !holds_side {
+            // The employee's device: the rules in the model keep the manager's parts out
+            // of its reach.
+            return review.edit(message, edit);
+        }
+        review.edit(message, |own| {
+            let mut unopened = ManagerSide::initial(review.id, own);
+            let untouched = unopened.clone();
+            let result = ManagerSide::edit(own, &mut unopened, edit)?;
+            if unopened != untouched {
+                return Err("The manager's side of this review is not open on this device yet, so nothing was written; try again in a moment.".to_owned());
+            }
+            Ok(result)
+        })
     }
 
     /// Opens those of `ids` this device may hold (a review page, a person's page).
@@ -226,17 +392,26 @@ impl ReviewsState {
         let reviews = self.readable(reviews);
         let series = self.readable(series);
         let asked = self.readable(asked);
+        let sides = self.readable(
+            reviews
+                .iter()
+                .map(|review| ManagerSide::document_of(*review))
+                .collect(),
+        );
         self.reviews.open_every(reviews).await;
         self.check_ins.open_every(series).await;
         self.asked.open_every(asked).await;
+        self.sides.open_every(sides).await;
     }
 
-    /// Every opened review and check-in series (for the workspace archive; coaching notes
-    /// stay out of it, as they stay out of sync).
+    /// Every opened review (with its manager's side where held), check-in series and
+    /// feedback document (for the workspace archive; coaching notes stay out of it, as
+    /// they stay out of sync).
     pub fn documents(&self) -> Vec<(DocumentId, Vec<u8>)> {
         let mut documents = self.reviews.documents();
         documents.extend(self.check_ins.documents());
         documents.extend(self.asked.documents());
+        documents.extend(self.sides.documents());
         documents
     }
 

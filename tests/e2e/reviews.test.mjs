@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, sharedBrowser, storedDocumentIds, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
+import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, managerSideOf, sharedBrowser, storedDocumentIds, nameOrganisation, startRelay, waitUntilSaved, withApp, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -216,6 +216,8 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await goTo(ana, "Reviews");
       await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click();
       // She says she does not agree, and why; the manager reads it.
+      // What Maria drafted reached Ana's review when it was shared.
+      await ana.getByTestId("manager-assessment").filter({ hasText: "A strong year." }).waitFor({ timeout: 20_000 });
       await ana.getByLabel("I do not agree with this review").check({ timeout: 20_000 });
       await ana.getByLabel("Your comment (optional)").fill("The rating leaves out the launch.");
       await ana.getByRole("button", { name: "Acknowledge this review" }).click();
@@ -229,6 +231,11 @@ test("a review cycle from setup to a signed, exported review", async () => {
       const anaHolds = await storedDocumentIds(ana);
       assert.ok(anaHolds.includes(anaReview), `Ana's device holds her review (${anaHolds})`);
       assert.ok(!anaHolds.includes(feedbackDocument), `Ana's device never holds Ben's feedback document (${anaHolds})`);
+      // Maria drafted and HR calibrated on the manager's side, a document Ana's device
+      // never holds (its id is derived from the review's on every device).
+      const side = managerSideOf(anaReview);
+      assert.ok((await storedDocumentIds(maria)).includes(side), "Maria's device holds the manager's side");
+      assert.ok(!anaHolds.includes(side), `Ana's device never holds the manager's side (${anaHolds})`);
       await maria.getByTestId("signed-notice").waitFor({ timeout: 20_000 });
       await maria.getByTestId("sign-off-comment").getByText("The rating leaves out the launch.").waitFor();
       await maria.getByTestId("agreement").filter({ hasText: "Does not agree with the review" }).waitFor();

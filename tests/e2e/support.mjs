@@ -1,5 +1,6 @@
 // Shared set-up of the end-to-end tests: a relay on a free loopback port with its own
 // data directory, and headless Chromium driven by playwright-core.
+import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -363,4 +364,44 @@ export async function storedDocumentIds(page) {
       };
     };
   }));
+}
+
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+function base58(bytes) {
+  let n = BigInt("0x" + (Buffer.from(bytes).toString("hex") || "0"));
+  let out = "";
+  while (n > 0n) {
+    out = BASE58[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const byte of bytes) {
+    if (byte !== 0) break;
+    out = "1" + out;
+  }
+  return out;
+}
+
+function unbase58(text) {
+  let n = 0n;
+  for (const char of text) n = n * 58n + BigInt(BASE58.indexOf(char));
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  const zeros = text.length - text.replace(/^1+/, "").length;
+  return Buffer.concat([Buffer.alloc(zeros), Buffer.from(hex, "hex")]);
+}
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest();
+
+/**
+ * The id of the manager's side of the review `review` (an automerge-repo document id,
+ * base58check of 16 bytes), derived as the app derives it (`DocumentId::derived`).
+ */
+export function managerSideOf(review) {
+  const bytes = unbase58(review).subarray(0, 16);
+  const derived = sha256(Buffer.concat([
+    Buffer.from("throughline derived document\0manager side\0"),
+    bytes,
+  ])).subarray(0, 16);
+  return base58(Buffer.concat([derived, sha256(sha256(derived)).subarray(0, 4)]));
 }

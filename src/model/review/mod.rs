@@ -27,6 +27,7 @@ mod csv;
 mod cycle;
 mod error;
 mod export;
+mod manager_side;
 mod markdown;
 mod progress;
 mod scale;
@@ -51,6 +52,7 @@ pub use csv::ratings_csv;
 pub use cycle::{CycleSetup, Deadlines, ReviewCycle};
 pub use error::ReviewError;
 pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
+pub use manager_side::ManagerSide;
 pub use markdown::{agreement, ReviewContext};
 pub use progress::{progress_by_manager, ManagerProgress, Standing};
 pub use scale::{RatingScale, ScaleLevel};
@@ -339,11 +341,8 @@ impl Review {
             // each making their own (of which one would win).
             answers: setup
                 .template
-                .sections
-                .iter()
-                .flat_map(|section| &section.questions)
-                .filter(|question| question.answer == Answer::Text)
-                .map(|question| (question.id.clone(), Answers::default()))
+                .written_questions()
+                .map(|id| (id.clone(), Answers::default()))
                 .collect(),
             scale: setup.scale,
             template: setup.template,

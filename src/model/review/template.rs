@@ -109,6 +109,15 @@ pub struct ReviewTemplate {
 }
 
 impl ReviewTemplate {
+    /// The ids of the questions answered in words, in order.
+    pub fn written_questions(&self) -> impl Iterator<Item = &ItemId> {
+        self.sections
+            .iter()
+            .flat_map(|section| &section.questions)
+            .filter(|question| question.answer == Answer::Text)
+            .map(|question| &question.id)
+    }
+
     /// A template from the form's text. Sections and questions are written as an outline:
     /// a line starting with `#` opens a section; every other line is a question, rated on
     /// the scale when it ends with `[rating]`. Competencies are one per line, with an

@@ -115,7 +115,7 @@ pub fn CalibrationPage() -> impl IntoView {
         };
         let who = state.my_name().unwrap_or_default();
         let access = identity.access.get_untracked();
-        let result = document.edit("Calibrate", |review| {
+        let result = reviews.edit_review(document, "Calibrate", |review| {
             let actor = crate::model::review::Actor {
                 person: &me,
                 capacity: access.capacity_on(review),

@@ -88,7 +88,7 @@ pub fn CycleProgress(
                 continue;
             };
             let access = identity.access.get_untracked();
-            let result = document.edit("Open for self review", |review| {
+            let result = reviews.edit_review(document, "Open for self review", |review| {
                 let who = crate::model::review::Actor {
                     person: &me,
                     capacity: access.capacity_on(review),

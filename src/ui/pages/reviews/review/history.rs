@@ -13,6 +13,7 @@ use crate::ui::format::{date_time, session_summary, session_when};
 #[component]
 pub fn ReviewHistory() -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
+    let reviews = context.reviews;
     let document = context.document;
     let versions = Memo::new(move |_| document.versions());
     let sessions = Memo::new(move |_| document.history());
@@ -23,7 +24,13 @@ pub fn ReviewHistory() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let name_version = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let result = document.name_version(&name.get_untracked());
+        let name = name.get_untracked();
+        let result = document.name_version(&name);
+        // The manager's side is named with it, so the version compares whole (where this
+        // device holds that side).
+        if let (Ok(_), Some(side)) = (&result, reviews.side_of(document.id)) {
+            let _ = side.name_version(&name);
+        }
         if result.is_ok() {
             name_draft.clear();
         }
@@ -99,12 +106,32 @@ fn VersionRow(version: crate::store::Version) -> impl IntoView {
     let document = context.document;
     let compared = RwSignal::new(None::<Result<Vec<String>, String>>);
     let heads = version.heads.clone();
+    let reviews = context.reviews;
+    let (name, named_at) = (version.name.clone(), version.named_at);
     let compare = move |_| {
-        let result = document.view_at(&heads).map(|then| {
-            document.view.with_untracked(|now| {
-                now.as_ref()
-                    .map(|now| review_differences(&then, now))
-                    .unwrap_or_default()
+        let result = document.view_at(&heads).and_then(|then| {
+            // With the manager's side as it was named with the version; without one (named
+            // on a device that does not hold it), the review's own parts only.
+            let side = reviews.side_of(document.id);
+            let side_then = side.and_then(|side| {
+                side.versions()
+                    .into_iter()
+                    .rfind(|v| v.name == name && (v.named_at - named_at).abs() < 60_000)
+                    .map(|v| side.view_at(&v.heads))
+            });
+            Ok(match side_then {
+                Some(side_then) => {
+                    let then = then.with_manager_side(&side_then?);
+                    document.view.with_untracked(|now| {
+                        now.as_ref()
+                            .map(|now| review_differences(&then, now))
+                            .unwrap_or_default()
+                    })
+                }
+                None => document
+                    .own_view()
+                    .map(|now| review_differences(&then, &now))
+                    .unwrap_or_default(),
             })
         });
         compared.set(Some(result));

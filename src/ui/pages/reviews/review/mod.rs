@@ -30,6 +30,8 @@ use crate::ui::{href, IdentityState, PlansState, ReviewDocument, ReviewsState, W
 #[derive(Clone, Copy)]
 pub struct ReviewPageContext {
     pub document: ReviewDocument,
+    /// Where the review's edits go (with its manager's side, where this device holds it).
+    pub reviews: ReviewsState,
     pub state: WorkspaceState,
     pub identity: IdentityState,
     /// Refusals and failures, shown once at the top of the page section that caused them.
@@ -53,7 +55,8 @@ impl ReviewPageContext {
             .get_untracked()
             .ok_or("This device does not act as anyone yet: claim the workspace or join it with an invitation under Settings → You.")?;
         let access = self.identity.access.get_untracked();
-        let result = self.document.edit(message, |review| {
+        // Not `expect_context`: edits are also made from tasks, outside any owner.
+        let result = self.reviews.edit_review(self.document, message, |review| {
             let actor = Actor {
                 person: &me,
                 capacity: access.capacity_on(review),
@@ -153,6 +156,7 @@ fn ReviewView(document: ReviewDocument) -> impl IntoView {
     };
     let context = ReviewPageContext {
         document,
+        reviews: expect_context::<ReviewsState>(),
         state,
         identity,
         error: RwSignal::new(None),

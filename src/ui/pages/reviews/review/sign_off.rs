@@ -218,7 +218,11 @@ pub fn SignedNotice() -> impl IntoView {
         let Some(then) = signed.get() else {
             return Vec::new();
         };
-        context.read(Vec::new(), |now| now.edits_after_sign_off(&then))
+        // The review as it reads (not as a manager's side shows it): what was signed.
+        document
+            .own_view()
+            .map(|now| now.edits_after_sign_off(&then))
+            .unwrap_or_default()
     };
     view! {
         {move || {
