@@ -1372,3 +1372,73 @@ fn who_may_approve_a_plan_is_what_an_admin_signed_not_what_the_plan_says() {
     assert!(m.plan_roles(plan_url).is_empty());
     assert!(m.ever_approver(plan_url, &chair));
 }
+
+#[test]
+fn feedback_given_during_the_year_is_held_by_its_giver_whom_it_is_for_their_managers_and_hr() {
+    use throughline::model::listing::{Listed, Listing};
+    use throughline::model::review::Feedback;
+    use throughline::model::DocumentId;
+
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (maria, maria_device) = org.join("Maria");
+    let (ana, ana_device) = org.join("Ana");
+    let (_, ben_device) = org.join("Ben");
+    let (cy, cy_device) = org.join("Cy");
+    let (hana, hana_device) = org.join("Hana");
+    org.sign(
+        &root,
+        Act::SetManager {
+            person: ana.clone(),
+            manager: Some(maria.clone()),
+        },
+    )
+    .expect("line");
+    org.sign(
+        &root,
+        Act::Grant {
+            person: hana,
+            role: Role::Hr,
+        },
+    )
+    .expect("HR");
+    let given = DocumentId::random();
+    org.workspace.list_given_feedback(
+        given,
+        &Feedback {
+            to: ana.clone(),
+            from: cy.clone(),
+            text: "Thank you".into(),
+            ..Feedback::default()
+        },
+    );
+    let m = org.membership();
+    let access = |device: &DeviceSecret| Access::of_device(&m, &device.public());
+    let listing = Listing::of(&org.workspace);
+    let listed = listing.get(&given).expect("listed");
+    assert_eq!(
+        listed,
+        &Listed::GivenFeedback {
+            to: ana.clone(),
+            from: cy.clone()
+        }
+    );
+    // Cy wrote it and may change it; Ana, Maria and HR read it; Ben, another member (and
+    // the admin, not in HR), holds nothing of it.
+    assert!(access(&cy_device).may_change(listed));
+    assert!(!access(&root).may_hold(listed));
+    for reader in [&ana_device, &maria_device, &hana_device] {
+        assert!(access(reader).may_hold(listed) && !access(reader).may_change(listed));
+    }
+    assert!(!access(&ben_device).may_hold(listed));
+    // Once Cy is removed, Cy's device holds it no more.
+    org.sign(
+        &root,
+        Act::RemoveDevice {
+            device: cy_device.public(),
+        },
+    )
+    .expect("remove");
+    let m = org.membership();
+    assert!(!Access::of_device(&m, &cy_device.public()).may_hold(listed));
+}

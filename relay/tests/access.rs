@@ -1279,3 +1279,50 @@ async fn the_manager_s_side_of_a_review_reaches_the_manager_and_hr_and_never_the
         .await;
     relay.stop().await.expect("the relay stops cleanly");
 }
+
+#[tokio::test]
+async fn feedback_given_during_the_year_reaches_whom_it_is_for_and_their_managers_only() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    // Eve gives Mo, her manager, feedback: a document of its own, listed with whom it is
+    // for and from.
+    let given = DocumentId::random();
+    org.workspace.list_given_feedback(
+        DocumentUrl::from(given),
+        &throughline::model::review::Feedback {
+            to: org.manager.0.clone(),
+            from: org.employee.0.clone(),
+            text: "Thanks for the cover in March.".into(),
+            ..Default::default()
+        },
+    );
+    let _admin = upload(&relay, &org).await;
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.id])).await;
+    employee.run_until(|c| has(c, &org.id)).await;
+    employee.edit(given, "Thanks for the cover in March.").await;
+    employee.run_until(|c| c.in_sync(given)).await;
+
+    // Mo reads it and HR (the admin) does; Cal, a colleague, is refused it.
+    for device in [&org.manager.1, &org.admin] {
+        let mut reader = member(&relay, device, org.id, asking_for(&[given])).await;
+        reader
+            .run_until(|c| c.text(given).as_deref() == Some("Thanks for the cover in March."))
+            .await;
+    }
+    let mut colleague = member(&relay, &org.colleague.1, org.id, asking_for(&[given])).await;
+    assert_eq!(outcome(&mut colleague, &[given]).await, vec![given]);
+    assert!(!has(&mut colleague, &given));
+    // Mo may read it, not rewrite it: what his device writes is dropped.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[given])).await;
+    manager
+        .run_until(|c| c.text(given).as_deref() == Some("Thanks for the cover in March."))
+        .await;
+    manager.edit(given, "Rewritten by Mo").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut reader = member(&relay, &org.admin, org.id, asking_for(&[given])).await;
+    reader
+        .run_until(|c| c.text(given).as_deref() == Some("Thanks for the cover in March."))
+        .await;
+    relay.stop().await.expect("the relay stops cleanly");
+}

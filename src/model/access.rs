@@ -194,7 +194,8 @@ impl Access {
     /// every plan; a review if [`Access::may_open_review_of`] its employee; feedback asked
     /// on a review if its writer, or one who may open the review *other than its
     /// employee* (and the same for a review's manager's side); a check-in series if one
-    /// of its pair; a document listed as several
+    /// of its pair; feedback given during the year if its giver, or one who may open the
+    /// reviews of the person it is for (them, their managers, HR); a document listed as several
     /// things only if each of them. Devices ask this for
     /// what they open, and the relay for what it serves.
     pub fn may_hold(&self, listed: &Listed) -> bool {
@@ -211,6 +212,12 @@ impl Access {
                     || (self.may_open_review_of(employee) && me != Some(employee))
             }
             Listed::CheckIn { manager, employee } => self.may_open_check_in(manager, employee),
+            Listed::GivenFeedback { to, from } => {
+                self.may_open_review_of(to)
+                    || (!self.removed()
+                        && self.person.is_some()
+                        && self.person.as_ref() == Some(from))
+            }
             Listed::Contested(all) => all.iter().all(|listed| self.may_hold(listed)),
         }
     }
@@ -218,7 +225,8 @@ impl Access {
     /// Whether this device may change the listed document `listed` (it may hold it, and
     /// acts on it): a review's employee, their direct manager and HR; its manager's side,
     /// the direct manager and HR (never the employee, not even one in HR); asked feedback's
-    /// writer, the employee's direct manager and HR; a series' pair; every member on a plan. A manager further up reads
+    /// writer, the employee's direct manager and HR; given feedback, its giver only; a
+    /// series' pair; every member on a plan. A manager further up reads
     /// a review but does not change it.
     pub fn may_change(&self, listed: &Listed) -> bool {
         if !self.may_hold(listed) {
@@ -239,6 +247,7 @@ impl Access {
                     || rules.direct_reports.contains(employee)
                     || (self.person.is_some() && self.person.as_ref() == writer.as_ref())
             }
+            (Listed::GivenFeedback { from, .. }, Some(_)) => self.person.as_ref() == Some(from),
             (Listed::Plan | Listed::CheckIn { .. }, Some(_)) => true,
             (Listed::Contested(all), Some(_)) => all.iter().all(|listed| self.may_change(listed)),
         }

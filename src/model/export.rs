@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::review::{
-    CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
+    CheckInEntry, Feedback, FeedbackRequest, GivenEntry, RatingScale, ReviewCycle, ReviewTemplate,
 };
 use super::workspace::Workspace;
 use super::{DocumentUrl, ItemId};
@@ -37,6 +37,8 @@ struct WorkspaceJson<'a> {
     check_ins: &'a BTreeMap<DocumentUrl, CheckInEntry>,
     /// Feedback and praise by id.
     feedback: &'a BTreeMap<ItemId, Feedback>,
+    /// Feedback given in documents of their own, by URL: to whom and from whom.
+    given_feedback: &'a BTreeMap<DocumentUrl, GivenEntry>,
     /// Requests for peer feedback by id (the same id as in the review).
     feedback_requests: &'a BTreeMap<ItemId, FeedbackRequest>,
     /// Reminders sent about late reviews, by id.
@@ -102,6 +104,7 @@ impl Workspace {
             cycles: &self.cycles,
             check_ins: &self.check_ins,
             feedback: &self.feedback,
+            given_feedback: &self.given_feedback,
             feedback_requests: &self.feedback_requests,
             nudges: &self.nudges,
             root: &self.root,
@@ -123,6 +126,7 @@ impl Workspace {
             && self.cycles.is_empty()
             && self.check_ins.is_empty()
             && self.feedback.is_empty()
+            && self.given_feedback.is_empty()
             && self.feedback_requests.is_empty()
             && self.nudges.is_empty()
     }

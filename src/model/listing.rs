@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use autosurgeon::Hydrate;
 
 use super::identity::SignedStatement;
-use super::review::{CheckInEntry, FeedbackRequest, ManagerSide, ReviewCycle};
+use super::review::{CheckInEntry, FeedbackRequest, GivenEntry, ManagerSide, ReviewCycle};
 use super::{DocumentId, DocumentUrl, ItemId, PersonId, PlanEntry, Workspace};
 
 /// The parts of a workspace document that decide who holds what (the root, the signed
@@ -36,6 +36,8 @@ pub struct RulesPart {
     pub check_ins: BTreeMap<DocumentUrl, CheckInEntry>,
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub given_feedback: BTreeMap<DocumentUrl, GivenEntry>,
 }
 
 impl RulesPart {
@@ -48,6 +50,7 @@ impl RulesPart {
             cycles: self.cycles,
             check_ins: self.check_ins,
             feedback_requests: self.feedback_requests,
+            given_feedback: self.given_feedback,
             ..Workspace::default()
         }
     }
@@ -75,6 +78,10 @@ pub enum Listed {
         employee: PersonId,
         writer: Option<PersonId>,
     },
+    /// Feedback or praise given to `to` by `from` during the year (a
+    /// [`Feedback`](super::review::Feedback) document): held by both, `to`'s managers and
+    /// HR; written by `from`.
+    GivenFeedback { to: PersonId, from: PersonId },
     /// The check-in series of a manager and an employee: the pair's.
     CheckIn {
         manager: PersonId,
@@ -129,6 +136,10 @@ impl Listing {
         for (url, entry) in &workspace.check_ins {
             let (manager, employee) = (entry.manager.clone(), entry.employee.clone());
             listed.add(url, Listed::CheckIn { manager, employee });
+        }
+        for (url, entry) in &workspace.given_feedback {
+            let (to, from) = (entry.to.clone(), entry.from.clone());
+            listed.add(url, Listed::GivenFeedback { to, from });
         }
         // Two requests naming one document make it nobody's to write (the managers and HR
         // still hold it): a modified client naming another's feedback as its own gains

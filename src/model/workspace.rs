@@ -11,7 +11,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 use super::ids::{DocumentUrl, ItemId, PersonId, TeamId};
 use super::nudge::Nudge;
 use super::review::{
-    CheckInEntry, Feedback, FeedbackRequest, RatingScale, ReviewCycle, ReviewTemplate,
+    CheckInEntry, Feedback, FeedbackRequest, GivenEntry, RatingScale, ReviewCycle, ReviewTemplate,
 };
 
 /// Longest name (of a person, team or organisation) we accept, in characters.
@@ -48,8 +48,14 @@ pub struct Workspace {
     /// Check-in series, each its own document, keyed by its `automerge:` URL.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub check_ins: BTreeMap<DocumentUrl, CheckInEntry>,
+    /// Feedback and praise given by earlier builds, which kept them here for every
+    /// member to read; what is given now has a document of its own (`given_feedback`).
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback: BTreeMap<ItemId, Feedback>,
+    /// Feedback and praise, each in a document of its own, by its `automerge:` URL: to
+    /// whom and from whom (who may read and write it, `listing::Listed::GivenFeedback`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub given_feedback: BTreeMap<DocumentUrl, GivenEntry>,
     /// Requests for peer feedback, so the asked person's device opens the review.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
@@ -489,6 +495,7 @@ impl super::document_view::DocumentView for Workspace {
             cycles,
             check_ins,
             feedback,
+            given_feedback,
             feedback_requests,
             nudges,
             root,
@@ -504,6 +511,12 @@ impl super::document_view::DocumentView for Workspace {
         write_map(doc, "cycles", cycles, &before.cycles)?;
         write_map(doc, "check_ins", check_ins, &before.check_ins)?;
         write_map(doc, "feedback", feedback, &before.feedback)?;
+        write_map(
+            doc,
+            "given_feedback",
+            given_feedback,
+            &before.given_feedback,
+        )?;
         write_map(
             doc,
             "feedback_requests",

@@ -15,6 +15,9 @@
 //! - Feedback a colleague was asked for is its own document (`review::AskedFeedback`),
 //!   listed in the workspace's request; the writer's, the employee's managers' and HR's
 //!   devices open it at start, the employee's never does.
+//! - Feedback and praise given during the year are each a document of its own
+//!   (`review::Feedback`), listed in the workspace with whom it is for and from; the
+//!   devices of its giver, the person it is for, their managers and HR open it at start.
 //! - Coaching notes are one document per device person, never listed in the workspace
 //!   and not lent to sync unless the manager turns that on in the page: its address is
 //!   kept in this device's settings only.
@@ -26,7 +29,9 @@ use leptos::prelude::*;
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
 use crate::model::listing::{Listed, Listing};
-use crate::model::review::{AskedFeedback, CycleSetup, ManagerSide, Review, ReviewSetup, Stage};
+use crate::model::review::{
+    AskedFeedback, CycleSetup, Feedback, ManagerSide, Review, ReviewSetup, Stage,
+};
 use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
@@ -45,6 +50,8 @@ pub struct ReviewsState {
     pub check_ins: DocumentShelf<CheckInSeries>,
     /// Feedback documents this device's person writes, or reads as a manager or HR.
     pub asked: DocumentShelf<AskedFeedback>,
+    /// Feedback and praise given during the year that this device's person may read.
+    given: DocumentShelf<Feedback>,
     /// The manager's side of the open reviews whose employee this device's person
     /// manages or runs the cycle of.
     sides: DocumentShelf<ManagerSide>,
@@ -90,6 +97,7 @@ impl ReviewsState {
             check_ins: DocumentShelf::new(workspace, sync, "check-in series", Sharing::Synced),
             asked: DocumentShelf::new(workspace, sync, "feedback document", Sharing::Synced),
             sides: DocumentShelf::new(workspace, sync, "manager's side", Sharing::Synced),
+            given: DocumentShelf::new(workspace, sync, "feedback", Sharing::Synced),
             attached: StoredValue::new_local(HashSet::new()),
             owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
             notes: DocumentShelf::new(workspace, sync, "notes document", Sharing::DeviceOnly),
@@ -128,6 +136,9 @@ impl ReviewsState {
             // reviews they manage or run.
             let asked = state.readable(asked);
             state.asked.open_all(asked);
+            let given = workspace.workspace.with(|ws| ids(ws.given_feedback.keys()));
+            let given = state.readable(given);
+            state.given.open_all(given);
         });
         // The manager's side of each open review this device's person may hold, opened
         // with it (again when the rules or the listing change), and each shown through its
@@ -366,6 +377,45 @@ impl ReviewsState {
         })
     }
 
+    /// Feedback and praise `person` was given that this device holds, newest first: each
+    /// given now (keyed by its document's id), and those an earlier build kept in the
+    /// workspace (by their id there). Tracked.
+    pub fn feedback_for(&self, person: &PersonId) -> Vec<(ItemId, Feedback)> {
+        let mut given: Vec<(ItemId, Feedback)> = self.workspace.workspace.with(|ws| {
+            ws.feedback_for(person)
+                .into_iter()
+                .map(|(id, f)| (id.clone(), f.clone()))
+                .collect()
+        });
+        self.given.opened.with(|opened| {
+            for (id, document) in opened {
+                document.view.with(|f| {
+                    if let Some(f) = f.as_ref().filter(|f| &f.to == person) {
+                        given.push((ItemId::from(id.to_string()), f.clone()));
+                    }
+                });
+            }
+        });
+        given.sort_by(|a, b| b.1.given_at.cmp(&a.1.given_at).then(a.0.cmp(&b.0)));
+        given
+    }
+
+    /// Gives feedback or praise: checked, made as a document of its own by this device,
+    /// then listed in the workspace (so whom it is for, their managers and HR get it, and
+    /// no other member).
+    pub async fn give_feedback(&self, feedback: Feedback, message: &str) -> Result<(), String> {
+        let feedback = self
+            .workspace
+            .workspace
+            .with_untracked(|ws| ws.check_feedback(feedback))
+            .map_err(|refused| refused.to_string())?;
+        let id = self.given.create(&feedback, message).await?;
+        self.workspace.edit(message, |ws| {
+            ws.list_given_feedback(DocumentUrl::from(id), &feedback);
+            Ok::<(), WorkspaceError>(())
+        })
+    }
+
     /// Makes the document the colleague asked by the request `request` of `review`
     /// writes in (see `AskedFeedback`); the caller records it in the review and lists it.
     pub async fn start_asked_feedback(
@@ -392,6 +442,12 @@ impl ReviewsState {
         let reviews = self.readable(reviews);
         let series = self.readable(series);
         let asked = self.readable(asked);
+        let given = self
+            .workspace
+            .workspace
+            .with_untracked(|ws| ids(ws.given_feedback.keys()));
+        let given = self.readable(given);
+        self.given.open_every(given).await;
         let sides = self.readable(
             reviews
                 .iter()
@@ -404,14 +460,15 @@ impl ReviewsState {
         self.sides.open_every(sides).await;
     }
 
-    /// Every opened review (with its manager's side where held), check-in series and
-    /// feedback document (for the workspace archive; coaching notes stay out of it, as
+    /// Every opened review (with its manager's side where held), check-in series, asked
+    /// and given feedback document (for the workspace archive; coaching notes stay out of it, as
     /// they stay out of sync).
     pub fn documents(&self) -> Vec<(DocumentId, Vec<u8>)> {
         let mut documents = self.reviews.documents();
         documents.extend(self.check_ins.documents());
         documents.extend(self.asked.documents());
         documents.extend(self.sides.documents());
+        documents.extend(self.given.documents());
         documents
     }
 

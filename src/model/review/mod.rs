@@ -59,7 +59,7 @@ pub use scale::{RatingScale, ScaleLevel};
 pub use sign_off::{Response, Sealer, SignOff, Signature};
 pub use stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 pub use template::{Answer, Competency, Question, ReviewTemplate, Section};
-pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GoalLink};
+pub use workspace::{CheckInEntry, Feedback, FeedbackRequest, GivenEntry, GoalLink};
 
 /// Longest goal title, in characters.
 const MAX_TITLE_CHARS: usize = 200;

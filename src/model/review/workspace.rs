@@ -37,6 +37,19 @@ pub struct Feedback {
     pub given_at: i64,
 }
 
+/// Feedback or praise in a document of its own, as the workspace lists it: to whom and
+/// from whom, which decides who holds it (`listing::Listed::GivenFeedback`: the giver, the
+/// person it is for, their managers and HR) and who writes it (the giver).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Hydrate, Reconcile, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GivenEntry {
+    pub to: PersonId,
+    pub from: PersonId,
+}
+
+/// Feedback given now is a document of its own (small: read and written whole).
+impl crate::model::DocumentView for Feedback {}
+
 /// A peer asked for feedback on a review, listed in the workspace so the peer's device
 /// (and the relay) know the peer may hold the document they write it in. The request
 /// itself is in the review; the feedback in its own document ([`super::AskedFeedback`]).
@@ -139,8 +152,9 @@ impl Workspace {
         }
     }
 
-    /// Gives feedback or praise to `to`.
-    pub fn give_feedback(&mut self, feedback: Feedback) -> Result<ItemId, ReviewError> {
+    /// Checks feedback before it is given (words, not too many, to someone here other than
+    /// its giver), trimmed.
+    pub fn check_feedback(&self, feedback: Feedback) -> Result<Feedback, ReviewError> {
         let text = feedback.text.trim();
         if text.is_empty() {
             return Err(ReviewError::FeedbackEmpty);
@@ -154,18 +168,36 @@ impl Workspace {
         if feedback.to == feedback.from {
             return Err(ReviewError::FeedbackToSelf);
         }
-        let id = ItemId::random();
-        self.feedback.insert(
-            id.clone(),
-            Feedback {
-                text: text.to_owned(),
-                ..feedback
-            },
-        );
-        Ok(id)
+        Ok(Feedback {
+            text: text.to_owned(),
+            ..feedback
+        })
     }
 
-    /// Feedback `person` received, newest first.
+    /// Lists feedback given in the document `url` (made by the giver's device).
+    pub fn list_given_feedback(&mut self, url: impl Into<DocumentUrl>, feedback: &Feedback) {
+        self.given_feedback.insert(
+            url.into(),
+            GivenEntry {
+                to: feedback.to.clone(),
+                from: feedback.from.clone(),
+            },
+        );
+    }
+
+    /// The documents of feedback given to `person`.
+    pub fn feedback_documents_for<'a>(
+        &'a self,
+        person: &'a PersonId,
+    ) -> impl Iterator<Item = &'a DocumentUrl> + 'a {
+        self.given_feedback
+            .iter()
+            .filter(move |(_, entry)| &entry.to == person)
+            .map(|(url, _)| url)
+    }
+
+    /// Feedback `person` received while earlier builds kept it in the workspace, newest
+    /// first.
     pub fn feedback_for(&self, person: &PersonId) -> Vec<(&ItemId, &Feedback)> {
         let mut given: Vec<_> = self
             .feedback

@@ -193,13 +193,16 @@ fn GoalsToPlan(person: Memo<PersonId>) -> impl IntoView {
 fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let reviews = expect_context::<ReviewsState>();
+    // What this device holds: feedback given to this person is read by them, the giver,
+    // their managers and HR only.
     let received = move || {
+        let given = reviews.feedback_for(&person.get());
         state.workspace.with(|ws| {
-            ws.feedback_for(&person.get())
+            given
                 .into_iter()
                 .map(|(id, f)| {
                     let from = ws.name_of(&f.from);
-                    (id.clone(), f.clone(), from)
+                    (id, f, from)
                 })
                 .collect::<Vec<_>>()
         })
@@ -255,14 +258,17 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
         } else {
             "Give feedback"
         };
-        let result = state.edit(label, |ws| ws.give_feedback(feedback).map(|_| ()));
-        match result {
-            Err(reason) => message.set(Some(Err(reason))),
-            Ok(()) => {
-                draft.clear();
-                message.set(Some(Ok("Given.".to_owned())));
+        leptos::task::spawn_local(async move {
+            match reviews.give_feedback(feedback, label).await {
+                Err(reason) => message.set(Some(Err(reason))),
+                Ok(()) => {
+                    draft.clear();
+                    message.set(Some(Ok(
+                        "Given. They, their managers and HR read it.".to_owned()
+                    )));
+                }
             }
-        }
+        });
     };
     view! {
         <section class="card" aria-labelledby="feedback-received-heading">

@@ -484,13 +484,12 @@ fn PulledFeedbackList() -> impl IntoView {
         let Some(employee) = employee else {
             return Vec::new();
         };
-        state.workspace.with(|ws| {
-            ws.feedback_for(&employee)
-                .into_iter()
-                .filter(|(id, _)| !taken.contains(id))
-                .map(|(id, f)| (id.clone(), f.clone()))
-                .collect::<Vec<_>>()
-        })
+        context
+            .reviews
+            .feedback_for(&employee)
+            .into_iter()
+            .filter(|(id, _)| !taken.contains(id))
+            .collect::<Vec<_>>()
     };
     let may_pull = move || {
         context.read(false, |r| {
