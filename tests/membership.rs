@@ -90,6 +90,19 @@ impl Org {
         (person, device)
     }
 
+    /// The root (an admin) signs that `person` reports to `manager`.
+    fn report(&mut self, person: &PersonId, manager: &PersonId) {
+        let root = self.root.clone();
+        self.sign(
+            &root,
+            Act::SetManager {
+                person: person.clone(),
+                manager: Some(manager.clone()),
+            },
+        )
+        .expect("a reporting line");
+    }
+
     fn reason(&self, hash: &str) -> Option<Ignored> {
         self.membership()
             .ignored()
@@ -518,14 +531,7 @@ fn reporting_lines_are_signed_and_never_loop() {
     let root = org.root.clone();
     let (maria, _) = org.join("Maria");
     let (ana, _) = org.join("Ana");
-    org.sign(
-        &root,
-        Act::SetManager {
-            person: ana.clone(),
-            manager: Some(maria.clone()),
-        },
-    )
-    .expect("line");
+    org.report(&ana, &maria);
     assert_eq!(
         org.sign(
             &root,
@@ -590,14 +596,7 @@ fn rights_on_a_review_follow_the_signed_lines_not_the_review_document() {
     let (ana, ana_device) = org.join("Ana");
     let (ben, ben_device) = org.join("Ben");
     let (hana, hana_device) = org.join("Hana");
-    org.sign(
-        &root,
-        Act::SetManager {
-            person: ana.clone(),
-            manager: Some(maria.clone()),
-        },
-    )
-    .expect("line");
+    org.report(&ana, &maria);
     org.sign(
         &root,
         Act::Grant {
@@ -892,14 +891,7 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
         .cloned()
         .expect("Sam");
     for (person, manager) in [(&ana, &maria), (&ben, &maria), (&maria, &sam)] {
-        org.sign(
-            &root,
-            Act::SetManager {
-                person: person.clone(),
-                manager: Some(manager.clone()),
-            },
-        )
-        .expect("line");
+        org.report(&person, &manager);
     }
     let (ana_review, ben_review, series, plan) = (
         DocumentId::random(),
@@ -1081,14 +1073,7 @@ fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employe
     let (hana, hana_device) = org.join("Hana");
     let (_, cy_device) = org.join("Cy");
     for (person, manager) in [(&ana, &maria), (&ben, &maria)] {
-        org.sign(
-            &root,
-            Act::SetManager {
-                person: person.clone(),
-                manager: Some(manager.clone()),
-            },
-        )
-        .expect("line");
+        org.report(&person, &manager);
     }
     org.sign(
         &root,
@@ -1203,19 +1188,11 @@ fn a_document_listed_as_two_things_is_held_only_by_whom_both_allow() {
     // anything. Ben (Ana's colleague) lists Ana's review as his own in a cycle of his
     // making, her feedback document as his review, and her check-in series as his plan.
     let mut org = Org::new();
-    let root = org.root.clone();
     let (maria, maria_device) = org.join("Maria");
     let (ana, ana_device) = org.join("Ana");
     let (ben, ben_device) = org.join("Ben");
     for person in [&ana, &ben] {
-        org.sign(
-            &root,
-            Act::SetManager {
-                person: person.clone(),
-                manager: Some(maria.clone()),
-            },
-        )
-        .expect("line");
+        org.report(&person, &maria);
     }
     let (ana_review, feedback, series) = (
         DocumentId::random(),
@@ -1386,14 +1363,7 @@ fn feedback_given_during_the_year_is_held_by_its_giver_whom_it_is_for_their_mana
     let (_, ben_device) = org.join("Ben");
     let (cy, cy_device) = org.join("Cy");
     let (hana, hana_device) = org.join("Hana");
-    org.sign(
-        &root,
-        Act::SetManager {
-            person: ana.clone(),
-            manager: Some(maria.clone()),
-        },
-    )
-    .expect("line");
+    org.report(&ana, &maria);
     org.sign(
         &root,
         Act::Grant {
@@ -1441,4 +1411,45 @@ fn feedback_given_during_the_year_is_held_by_its_giver_whom_it_is_for_their_mana
     .expect("remove");
     let m = org.membership();
     assert!(!Access::of_device(&m, &cy_device.public()).may_hold(listed));
+}
+
+#[test]
+fn feedback_is_sealed_by_its_giver_s_device_and_one_in_another_s_name_shows_as_forged() {
+    use throughline::model::review::{Feedback, SealCheck};
+    let mut org = Org::new();
+    let (ana, ana_device) = org.join("Ana");
+    let (ben, _) = org.join("Ben");
+    let (cy, cy_device) = org.join("Cy");
+    let m = org.membership();
+    let document = "automerge:2YB8yCYfirKuQBegjK9TsTXCDmVs";
+    let mut praise = Feedback {
+        to: ana.clone(),
+        from: cy.clone(),
+        praise: true,
+        text: "Thank you for the launch".into(),
+        given_at: 1,
+        ..Feedback::default()
+    };
+    assert_eq!(praise.check(document, Some(&m)), SealCheck::Unsealed);
+    praise.seal(document, &cy_device);
+    assert_eq!(praise.check(document, Some(&m)), SealCheck::Verified);
+
+    // Altered after sealing, named as another's, moved to another document, or sealed by
+    // a device that is not the giver's: forged, every one.
+    let mut altered = praise.clone();
+    altered.text = "You missed the launch".into();
+    let mut renamed = praise.clone();
+    renamed.from = ben;
+    let mut by_ana = praise.clone();
+    by_ana.seal(document, &ana_device);
+    for forged in [altered, renamed, by_ana] {
+        assert!(matches!(
+            forged.check(document, Some(&m)),
+            SealCheck::Forged(_)
+        ));
+    }
+    assert!(matches!(
+        praise.check("automerge:1Bhh3pU9gLXZiNDL6PEa1Gs9fh", Some(&m)),
+        SealCheck::Forged(_)
+    ));
 }

@@ -89,21 +89,24 @@ impl<S: Storage> DocHandle<S> {
     ///
     /// [`save`]: DocHandle::save
     pub fn create<T: Reconcile>(storage: S, initial: &T, message: &str) -> Result<Self, String> {
+        Self::create_as(storage, DocumentId::random(), initial, message)
+    }
+
+    /// [`create`](DocHandle::create) under the id `id` (chosen first when the content
+    /// names its own document, as a seal over it does).
+    pub fn create_as<T: Reconcile>(
+        storage: S,
+        id: DocumentId,
+        initial: &T,
+        message: &str,
+    ) -> Result<Self, String> {
         let mut doc = AutoCommit::new();
         reconcile(&mut doc, initial).map_err(|e| e.to_string())?;
         // Made with the document so that two devices never create them concurrently
         // (two concurrent maps under one key would hide one device's entries).
         super::history::create_record_maps(&mut doc).map_err(|e| e.to_string())?;
         doc.commit_with(commit_options(message));
-        let handle = Self::from_parts(
-            DocumentId::random(),
-            storage,
-            doc,
-            Vec::new(),
-            Vec::new(),
-            0,
-            0,
-        );
+        let handle = Self::from_parts(id, storage, doc, Vec::new(), Vec::new(), 0, 0);
         handle.collect_pending();
         Ok(handle)
     }

@@ -352,8 +352,18 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
 
     /// Creates a document holding `initial`, saves it and opens it.
     pub async fn create(&self, initial: &T, message: &str) -> Result<DocumentId, String> {
+        self.create_as(DocumentId::random(), initial, message).await
+    }
+
+    /// [`create`](Self::create) under the id `id`.
+    pub async fn create_as(
+        &self,
+        id: DocumentId,
+        initial: &T,
+        message: &str,
+    ) -> Result<DocumentId, String> {
         let repo = self.repo.get_value();
-        let handle = DocHandle::create(repo.storage().clone(), initial, message)?;
+        let handle = DocHandle::create_as(repo.storage().clone(), id, initial, message)?;
         handle.save().await.map_err(|e| e.to_string())?;
         let id = handle.id();
         let document = self.adopt(handle);

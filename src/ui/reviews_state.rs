@@ -400,16 +400,28 @@ impl ReviewsState {
         given
     }
 
-    /// Gives feedback or praise: checked, made as a document of its own by this device,
-    /// then listed in the workspace (so whom it is for, their managers and HR get it, and
+    /// Gives feedback or praise: checked, sealed with `sealing_key` (this device's, once
+    /// the workspace has members), made as a document of its own by this device, then
+    /// listed in the workspace (so whom it is for, their managers and HR get it, and
     /// no other member).
-    pub async fn give_feedback(&self, feedback: Feedback, message: &str) -> Result<(), String> {
-        let feedback = self
+    pub async fn give_feedback(
+        &self,
+        feedback: Feedback,
+        sealing_key: Option<crate::model::identity::DeviceSecret>,
+        message: &str,
+    ) -> Result<(), String> {
+        let mut feedback = self
             .workspace
             .workspace
             .with_untracked(|ws| ws.check_feedback(feedback))
             .map_err(|refused| refused.to_string())?;
-        let id = self.given.create(&feedback, message).await?;
+        // Sealed by the giver's device once the workspace has members, so whom it names
+        // as its giver is checked wherever it is shown.
+        let id = DocumentId::random();
+        if let Some(secret) = &sealing_key {
+            feedback.seal(&id.url(), secret);
+        }
+        let id = self.given.create_as(id, &feedback, message).await?;
         self.workspace.edit(message, |ws| {
             ws.list_given_feedback(DocumentUrl::from(id), &feedback);
             Ok::<(), WorkspaceError>(())

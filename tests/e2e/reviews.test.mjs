@@ -349,6 +349,9 @@ test("a goal aligned to a plan objective shows on the objective and up the perso
     await page.getByRole("button", { name: "Give", exact: true }).click();
     await page.getByTestId("feedback-received").getByText("The Oslo launch plan is excellent.").waitFor();
     await page.getByTestId("feedback-received").getByText(/praise on .* · about “Open the Oslo office”/).waitFor();
+    // Sealed by Maria's device: shown as hers, with nothing to doubt.
+    await page.getByTestId("feedback-received").getByText(/^— Maria Rossi, praise on /).waitFor();
+    assert.doesNotMatch(await page.getByTestId("feedback-received").textContent(), /FORGED|not verifiable/);
     await page.getByTestId("goals-to-plan").getByRole("link", { name: "Open the Oslo office" }).click();
     await page.getByRole("button", { name: "Pull into this review" }).click();
     await page.getByText(/— Maria Rossi, praise on /).waitFor();

@@ -27,6 +27,7 @@ mod csv;
 mod cycle;
 mod error;
 mod export;
+mod given_feedback;
 mod manager_side;
 mod markdown;
 mod progress;

@@ -35,6 +35,14 @@ pub struct Feedback {
     pub text: String,
     pub goal: Option<GoalLink>,
     pub given_at: i64,
+    /// The giver's device key and its seal over the feedback (see `Feedback::seal`);
+    /// empty in feedback given before the workspace had members or by earlier builds.
+    #[autosurgeon(missing = "String::new")]
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub device: String,
+    #[autosurgeon(missing = "String::new")]
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub seal: String,
 }
 
 /// Feedback or praise in a document of its own, as the workspace lists it: to whom and
@@ -46,9 +54,6 @@ pub struct GivenEntry {
     pub to: PersonId,
     pub from: PersonId,
 }
-
-/// Feedback given now is a document of its own (small: read and written whole).
-impl crate::model::DocumentView for Feedback {}
 
 /// A peer asked for feedback on a review, listed in the workspace so the peer's device
 /// (and the relay) know the peer may hold the document they write it in. The request

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::model::review::{Feedback, GoalLink};
+use crate::model::review::{Feedback, GoalLink, SealCheck};
 use crate::model::PersonId;
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::HealthTag;
 use crate::ui::format::{date, today};
-use crate::ui::{href, PlansState, ReviewsState, WorkspaceState};
+use crate::ui::{href, IdentityState, PlansState, ReviewsState, WorkspaceState};
 
 #[component]
 pub fn PersonPage() -> impl IntoView {
@@ -193,15 +193,34 @@ fn GoalsToPlan(person: Memo<PersonId>) -> impl IntoView {
 fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let reviews = expect_context::<ReviewsState>();
+    let identity = expect_context::<IdentityState>();
     // What this device holds: feedback given to this person is read by them, the giver,
     // their managers and HR only.
+    // Each piece says whether its giver's device sealed it (verified wherever shown).
     let received = move || {
         let given = reviews.feedback_for(&person.get());
-        state.workspace.with(|ws| {
+        let given: Vec<_> = identity.membership(|membership| {
             given
                 .into_iter()
                 .map(|(id, f)| {
-                    let from = ws.name_of(&f.from);
+                    let verdict = match f.check(&format!("automerge:{id}"), membership) {
+                        SealCheck::Verified => String::new(),
+                        SealCheck::Unsealed => {
+                            " · not verifiable (given before the workspace had members)".to_owned()
+                        }
+                        SealCheck::Forged(why) => {
+                            format!(" · FORGED, not from whom it names: {why}")
+                        }
+                    };
+                    (id, f, verdict)
+                })
+                .collect()
+        });
+        state.workspace.with(|ws| {
+            given
+                .into_iter()
+                .map(|(id, f, verdict)| {
+                    let from = format!("{}{verdict}", ws.name_of(&f.from));
                     (id, f, from)
                 })
                 .collect::<Vec<_>>()
@@ -252,14 +271,16 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
             text: text.get_untracked(),
             goal: link,
             given_at: now_millis(),
+            ..Feedback::default()
         };
         let label = if feedback.praise {
             "Give praise"
         } else {
             "Give feedback"
         };
+        let key = identity.sealing_key();
         leptos::task::spawn_local(async move {
-            match reviews.give_feedback(feedback, label).await {
+            match reviews.give_feedback(feedback, key, label).await {
                 Err(reason) => message.set(Some(Err(reason))),
                 Ok(()) => {
                     draft.clear();
@@ -274,7 +295,7 @@ fn FeedbackReceived(person: Memo<PersonId>) -> impl IntoView {
         <section class="card" aria-labelledby="feedback-received-heading">
             <h2 id="feedback-received-heading">"Feedback and praise"</h2>
             <ul class="plain-list" data-testid="feedback-received">
-                <For each=received key=|r| r.0.clone() let((_id, feedback, from))>
+                <For each=received key=|r| (r.0.clone(), r.2.clone()) let((_id, feedback, from))>
                     <li>
                         <blockquote>
                             <p>{feedback.text.clone()}</p>

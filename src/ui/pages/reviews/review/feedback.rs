@@ -484,12 +484,20 @@ fn PulledFeedbackList() -> impl IntoView {
         let Some(employee) = employee else {
             return Vec::new();
         };
-        context
-            .reviews
-            .feedback_for(&employee)
-            .into_iter()
-            .filter(|(id, _)| !taken.contains(id))
-            .collect::<Vec<_>>()
+        // One whose seal does not hold (not given by whom it names) is never pulled in.
+        let given = context.reviews.feedback_for(&employee);
+        context.identity.membership(|membership| {
+            given
+                .into_iter()
+                .filter(|(id, f)| {
+                    !taken.contains(id)
+                        && !matches!(
+                            f.check(&format!("automerge:{id}"), membership),
+                            crate::model::review::SealCheck::Forged(_)
+                        )
+                })
+                .collect::<Vec<_>>()
+        })
     };
     let may_pull = move || {
         context.read(false, |r| {
