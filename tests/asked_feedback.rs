@@ -73,7 +73,7 @@ fn share(
     at: i64,
 ) -> Result<(), ReviewError> {
     asked.close();
-    review.share_feedback(review.actor(who), document_of(asked), asked, at)
+    review.share_feedback(review.actor(who), document_of(asked), asked, None, at)
 }
 
 fn share_all(review: &mut Review, feedback: &mut [&mut AskedFeedback]) {
@@ -345,7 +345,7 @@ fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
     review.stage = Stage::Shared;
     renamed.close();
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), documents().0, &renamed, 5),
+        review.share_feedback(review.actor(&bo()), documents().0, &renamed, None, 5),
         Err(ReviewError::FeedbackRequestGone)
     );
     assert!(review
@@ -356,7 +356,7 @@ fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
     let elsewhere = DocumentId::random();
     from_ben.close();
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), elsewhere, &from_ben, 5),
+        review.share_feedback(review.actor(&bo()), elsewhere, &from_ben, None, 5),
         Err(ReviewError::FeedbackRequestGone)
     );
     assert!(review.shared_feedback.is_empty());
@@ -375,4 +375,105 @@ fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
     review.stage = Stage::Shared;
     share(&mut review, &bo(), &mut from_ben, 6).unwrap();
     assert_eq!(review.shared_feedback.values().next().unwrap().from, None);
+}
+
+#[test]
+fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared() {
+    use throughline::model::identity::{DeviceSecret, Membership};
+    // A membership in which Ben's device is his (the workspace and its statements are
+    // made the way every device works them out).
+    let mut workspace = Workspace::default();
+    let ws = "4NMNnkZUkSjKcvqXxC7jCHcdYRLs";
+    let root = DeviceSecret::generate().unwrap();
+    let admin = bo();
+    workspace.people.insert(admin.clone(), Default::default());
+    workspace.people.insert(ben(), Default::default());
+    workspace.claim(ws, &root, &admin, 0).unwrap();
+    let (ben_device, invitation) = (
+        DeviceSecret::generate().unwrap(),
+        DeviceSecret::generate().unwrap(),
+    );
+    use throughline::model::identity::{acceptance_message, Act, Purpose};
+    let pinned = root.public();
+    workspace
+        .sign(
+            ws,
+            &root,
+            Some(&pinned),
+            Act::Invite {
+                invitation: invitation.public(),
+                person: ben(),
+                expires: i64::MAX,
+            },
+            1,
+        )
+        .unwrap();
+    let accept = Act::Accept {
+        invitation: invitation.public(),
+        proof: invitation.sign(
+            Purpose::Acceptance,
+            &acceptance_message(ws, &ben_device.public()),
+        ),
+    };
+    workspace
+        .sign(ws, &ben_device, Some(&pinned), accept, 2)
+        .unwrap();
+    let root_key: throughline::model::identity::DeviceKey = workspace.root.parse().unwrap();
+    let membership = Membership::verify(ws, &root_key, &workspace.membership);
+    assert_eq!(membership.person_of(&ben_device.public()), Some(&ben()));
+
+    let (mut review, mut from_ben, _) = asked();
+    let url = document_of(&from_ben).url();
+    review.stage = Stage::Shared;
+    // Written in Ben's name by a device that is not his (or by none): never shared.
+    from_ben.write(&ben(), "Ana is great.", 3).unwrap();
+    from_ben.close();
+    assert_eq!(
+        review.share_feedback(
+            review.actor(&bo()),
+            document_of(&from_ben),
+            &from_ben,
+            Some(&membership),
+            5
+        ),
+        Err(ReviewError::FeedbackNotSealed)
+    );
+    let stranger = DeviceSecret::generate().unwrap();
+    from_ben.seal(&url, &stranger);
+    assert_eq!(
+        review.share_feedback(
+            review.actor(&bo()),
+            document_of(&from_ben),
+            &from_ben,
+            Some(&membership),
+            5
+        ),
+        Err(ReviewError::FeedbackNotSealed)
+    );
+    // Sealed by Ben's device, then altered: not shared either.
+    from_ben.seal(&url, &ben_device);
+    let mut altered = from_ben.clone();
+    altered.text = autosurgeon::Text::with_value("Ana is not great.");
+    assert_eq!(
+        review.share_feedback(
+            review.actor(&bo()),
+            document_of(&altered),
+            &altered,
+            Some(&membership),
+            5
+        ),
+        Err(ReviewError::FeedbackNotSealed)
+    );
+    assert!(review.shared_feedback.is_empty());
+    // As Ben's device sealed it: shared.
+    review
+        .share_feedback(
+            review.actor(&bo()),
+            document_of(&from_ben),
+            &from_ben,
+            Some(&membership),
+            5,
+        )
+        .unwrap();
+    assert_eq!(review.shared_feedback.len(), 1);
 }

@@ -891,7 +891,7 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
         .cloned()
         .expect("Sam");
     for (person, manager) in [(&ana, &maria), (&ben, &maria), (&maria, &sam)] {
-        org.report(&person, &manager);
+        org.report(person, manager);
     }
     let (ana_review, ben_review, series, plan) = (
         DocumentId::random(),
@@ -1073,7 +1073,7 @@ fn asked_feedback_is_held_by_its_writer_the_managers_and_hr_never_by_the_employe
     let (hana, hana_device) = org.join("Hana");
     let (_, cy_device) = org.join("Cy");
     for (person, manager) in [(&ana, &maria), (&ben, &maria)] {
-        org.report(&person, &manager);
+        org.report(person, manager);
     }
     org.sign(
         &root,
@@ -1192,7 +1192,7 @@ fn a_document_listed_as_two_things_is_held_only_by_whom_both_allow() {
     let (ana, ana_device) = org.join("Ana");
     let (ben, ben_device) = org.join("Ben");
     for person in [&ana, &ben] {
-        org.report(&person, &maria);
+        org.report(person, &maria);
     }
     let (ana_review, feedback, series) = (
         DocumentId::random(),

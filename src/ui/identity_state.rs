@@ -263,6 +263,11 @@ impl IdentityState {
         self.worked.with(|w| read(w.membership.as_ref()))
     }
 
+    /// [`membership`](Self::membership), untracked (for an edit, not a view).
+    pub fn membership_untracked<R>(&self, read: impl FnOnce(Option<&Membership>) -> R) -> R {
+        self.worked.with_untracked(|w| read(w.membership.as_ref()))
+    }
+
     /// The roles in the plan at `plan` (its URL) as admins signed them, once the workspace
     /// has members (tracked); `None` while nobody has claimed it (the plan's own list
     /// counts then).

@@ -27,7 +27,7 @@
 //! assert!(asked.write(&bo, "Not mine to write", 3).is_err());
 //! review.stage = Stage::Shared;
 //! asked.close();
-//! review.share_feedback(review.actor(&bo), document, &asked, 4).unwrap();
+//! review.share_feedback(review.actor(&bo), document, &asked, None, 4).unwrap();
 //! let copy = review.shared_feedback.values().next().unwrap();
 //! assert_eq!(copy.text, "Ana unblocked us.");
 //! assert_eq!(copy.from, None, "anonymous: the copy does not name Ben");
@@ -37,6 +37,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::workspace::MAX_FEEDBACK_CHARS;
 use super::{Actor, PeerFeedback, Review, ReviewError, Stage};
+use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
 use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId};
 
 /// The feedback one colleague was asked for on one review.
@@ -67,6 +68,12 @@ pub struct AskedFeedback {
     /// tell which request an anonymous copy answers.
     #[autosurgeon(missing = "Default::default")]
     pub shared_as: Option<ItemId>,
+    /// The writer's device key and its seal over what they wrote (`AskedFeedback::seal`),
+    /// made again with each edit; empty before the workspace had members.
+    #[autosurgeon(missing = "String::new")]
+    pub device: String,
+    #[autosurgeon(missing = "String::new")]
+    pub seal: String,
 }
 
 /// Asked feedback as the employee reads it in the review, copied there when the review
@@ -127,6 +134,42 @@ impl AskedFeedback {
         Ok(())
     }
 
+    /// The bytes the writer's device signs: the document, the request it answers, and
+    /// what the writer wrote.
+    fn sealed_bytes(&self, document: &str) -> Vec<u8> {
+        serde_json::to_vec(&(
+            "asked feedback",
+            document,
+            self.review.as_str(),
+            self.request.as_str(),
+            self.employee.as_str(),
+            self.writer.as_str(),
+            self.anonymous,
+            self.text.as_str(),
+            &self.device,
+        ))
+        .unwrap_or_default()
+    }
+
+    /// Seals what is written with the writer's device key (`document`: this document's
+    /// URL), after each edit: a text in the writer's name that their device did not seal
+    /// (a modified client's, naming the colleague) is never shared.
+    pub fn seal(&mut self, document: &str, secret: &DeviceSecret) {
+        self.device = secret.public().to_string();
+        (self.device, self.seal) = seal(secret, &self.sealed_bytes(document));
+    }
+
+    /// Whether the writer's device sealed what is written now.
+    pub fn check(&self, document: &str, membership: Option<&Membership>) -> SealCheck {
+        check_seal(
+            &self.device,
+            &self.seal,
+            &self.sealed_bytes(document),
+            &self.writer,
+            membership,
+        )
+    }
+
     /// Closes it to more writing (the review is shared), keeping the key its copy in the
     /// review goes under (made the first time); the key.
     pub fn close(&mut self) -> ItemId {
@@ -174,12 +217,14 @@ impl Review {
     /// employee: a copy in the review under the key the document keeps. Once the review
     /// is shared and before either signature (a signature covers what the employee read).
     /// The copy names the writer only if neither the review's request nor the document
-    /// says anonymous.
+    /// says anonymous. Once the workspace has members (`membership`), only a text the
+    /// writer's device sealed is shared.
     pub fn share_feedback(
         &mut self,
         who: Actor,
         document: DocumentId,
         asked: &AskedFeedback,
+        membership: Option<&Membership>,
         at: i64,
     ) -> Result<(), ReviewError> {
         if !(who.capacity.manager || who.capacity.hr) || who.capacity.employee {
@@ -195,6 +240,13 @@ impl Review {
         let request = self
             .request_answered(document, asked)
             .ok_or(ReviewError::FeedbackRequestGone)?;
+        // Once the workspace has members, only what the writer's device sealed.
+        if asked.is_written()
+            && membership.is_some()
+            && asked.check(&document.url(), membership) != SealCheck::Verified
+        {
+            return Err(ReviewError::FeedbackNotSealed);
+        }
         let from = (!(request.anonymous || asked.anonymous)).then(|| request.from.clone());
         let key = asked
             .shared_as

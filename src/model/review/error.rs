@@ -109,6 +109,12 @@ pub enum ReviewError {
         "Feedback is shared with the employee once the review is shared, and before it is signed."
     )]
     FeedbackNotShareable,
+    /// What the asked feedback says was not sealed by its writer's device (written by an
+    /// earlier build, or in the writer's name by someone else).
+    #[error(
+        "This feedback is not sealed by its writer's device, so it is not shared: the colleague can open it once to seal it."
+    )]
+    FeedbackNotSealed,
     /// The asked colleague tried to write in the review itself (the request has a
     /// document of its own).
     #[error("This feedback is written on its own page, not in the review.")]

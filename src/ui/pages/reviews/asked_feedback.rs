@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::model::review::SealCheck;
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, FormError};
 use crate::ui::pages::reviews::cycle::person_name;
-use crate::ui::{href, ReviewsState, WorkspaceState};
+use crate::ui::{href, IdentityState, ReviewsState, WorkspaceState};
 
 #[component]
 pub fn AskedFeedbackPage() -> impl IntoView {
@@ -55,6 +56,7 @@ pub fn AskedFeedbackPage() -> impl IntoView {
 #[component]
 fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
+    let identity = expect_context::<IdentityState>();
     let error = RwSignal::new(None::<String>);
     let read = move |f: fn(&crate::model::review::AskedFeedback) -> String| {
         document
@@ -83,12 +85,49 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
             .with(|a| a.as_ref().is_some_and(|a| a.anonymous))
     };
     let text = Signal::derive(move || read(|a| a.text.as_str().to_owned()));
-    let write = Callback::new(move |typed: String| {
-        let Some(me) = state.me.get_untracked() else {
-            return;
-        };
-        let written = document.edit("Write feedback", |a| a.write(&me, &typed, now_millis()));
-        error.set(written.err());
+    // Sealed by this device with each edit (once the workspace has members): the
+    // manager's device shares only a text its writer's device sealed.
+    let url = document.url();
+    let seal = move |a: &mut crate::model::review::AskedFeedback| {
+        if let Some(secret) = identity.sealing_key() {
+            a.seal(&url, &secret);
+        }
+    };
+    let write = Callback::new({
+        let seal = seal.clone();
+        move |typed: String| {
+            let Some(me) = state.me.get_untracked() else {
+                return;
+            };
+            let written = document.edit("Write feedback", |a| {
+                a.write(&me, &typed, now_millis())?;
+                seal(a);
+                Ok::<(), crate::model::review::ReviewError>(())
+            });
+            error.set(written.err());
+        }
+    });
+    // Written by an earlier build (or before the workspace had members), not closed: the
+    // writer's device seals it when they open it, so it can be shared.
+    Effect::new(move |_| {
+        let me = state.me.get();
+        let unsealed = document.view.with(|a| {
+            a.as_ref().is_some_and(|a| {
+                Some(&a.writer) == me.as_ref()
+                    && !a.closed
+                    && a.is_written()
+                    && identity.membership(|m| {
+                        m.is_some() && a.check(&document.url(), m) != SealCheck::Verified
+                    })
+            })
+        });
+        if unsealed && identity.sealing_key().is_some() {
+            let sealed = document.edit("Seal feedback", |a| {
+                seal(a);
+                Ok::<(), String>(())
+            });
+            error.set(sealed.err());
+        }
     });
     move || {
         if !arrived.get() {

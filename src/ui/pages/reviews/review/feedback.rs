@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::ReviewPageContext;
 use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, PulledFeedback};
-use crate::model::review::{Review, Stage};
+use crate::model::review::{Review, ReviewError, SealCheck, Stage};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, PersonSelect};
@@ -409,6 +409,21 @@ fn share(context: ReviewPageContext, reviews: ReviewsState, document: DocumentId
     let Some(open) = reviews.asked.get(&document) else {
         return;
     };
+    // Not closed unless it can be shared: an unsealed text stays open for its writer's
+    // device to seal (the refusal says so).
+    let sealed = open.view.with_untracked(|asked| {
+        asked.as_ref().is_none_or(|asked| {
+            !asked.is_written()
+                || context.identity.membership_untracked(|m| {
+                    m.is_none() || asked.check(&document.url(), m) == SealCheck::Verified
+                })
+        })
+    });
+    if !sealed {
+        return context
+            .error
+            .set(Some(ReviewError::FeedbackNotSealed.to_string()));
+    }
     let closed = open.edit("Share feedback with the employee", |asked| {
         asked.close();
         Ok::<(), String>(())
@@ -420,7 +435,9 @@ fn share(context: ReviewPageContext, reviews: ReviewsState, document: DocumentId
         return;
     };
     let _ = context.act("Share feedback with the employee", |r: &mut Review, who| {
-        r.share_feedback(who, document, &asked, now_millis())
+        context
+            .identity
+            .membership_untracked(|m| r.share_feedback(who, document, &asked, m, now_millis()))
     });
 }
 
