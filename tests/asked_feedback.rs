@@ -425,55 +425,37 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
     let (mut review, mut from_ben, _) = asked();
     let url = document_of(&from_ben).url();
     review.stage = Stage::Shared;
-    // Written in Ben's name by a device that is not his (or by none): never shared.
+    let share = |review: &mut Review, asked: &AskedFeedback| {
+        review.share_feedback(
+            review.actor(&bo()),
+            document_of(asked),
+            asked,
+            Some(&membership),
+            5,
+        )
+    };
+    // Written in Ben's name by no device, or by one that is not his: never shared.
     from_ben.write(&ben(), "Ana is great.", 3).unwrap();
     from_ben.close();
-    assert_eq!(
-        review.share_feedback(
-            review.actor(&bo()),
-            document_of(&from_ben),
-            &from_ben,
-            Some(&membership),
-            5
-        ),
-        Err(ReviewError::FeedbackNotSealed)
-    );
-    let stranger = DeviceSecret::generate().unwrap();
-    from_ben.seal(&url, &stranger);
-    assert_eq!(
-        review.share_feedback(
-            review.actor(&bo()),
-            document_of(&from_ben),
-            &from_ben,
-            Some(&membership),
-            5
-        ),
-        Err(ReviewError::FeedbackNotSealed)
-    );
+    let by_stranger = {
+        let mut copy = from_ben.clone();
+        copy.seal(&url, &DeviceSecret::generate().unwrap());
+        copy
+    };
     // Sealed by Ben's device, then altered: not shared either.
     from_ben.seal(&url, &ben_device);
     let mut altered = from_ben.clone();
     altered.text = autosurgeon::Text::with_value("Ana is not great.");
-    assert_eq!(
-        review.share_feedback(
-            review.actor(&bo()),
-            document_of(&altered),
-            &altered,
-            Some(&membership),
-            5
-        ),
-        Err(ReviewError::FeedbackNotSealed)
-    );
+    let mut unsealed = from_ben.clone();
+    unsealed.seal = String::new();
+    for refused in [&unsealed, &by_stranger, &altered] {
+        assert_eq!(
+            share(&mut review, refused),
+            Err(ReviewError::FeedbackNotSealed)
+        );
+    }
     assert!(review.shared_feedback.is_empty());
     // As Ben's device sealed it: shared.
-    review
-        .share_feedback(
-            review.actor(&bo()),
-            document_of(&from_ben),
-            &from_ben,
-            Some(&membership),
-            5,
-        )
-        .unwrap();
+    share(&mut review, &from_ben).unwrap();
     assert_eq!(review.shared_feedback.len(), 1);
 }
