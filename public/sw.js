@@ -12,11 +12,19 @@ const CACHE = "throughline-" + BUILD;
 const SCOPE = self.registration.scope;
 const INDEX = new URL("index.html", SCOPE).href;
 
+// A build's hashed files (`name-<hex hash>.ext`, as Trunk names them and the relay serves
+// them as immutable) never change under their name: the worker takes them from the HTTP
+// cache the page has just filled, so a first visit downloads each of them once. Any other
+// file (index.html, the manifest, icons) is checked with the server first, so the worker
+// never keeps a stale copy.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // `reload` skips the HTTP cache, so the worker never stores a stale file.
-      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: "reload" }))),
+      cache.addAll(
+        PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: HASHED.test(path) ? "default" : "no-cache" })),
+      ),
     ),
   );
 });

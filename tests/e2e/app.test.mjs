@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   addPerson,
+  countingProxy,
   dist,
   distSub,
   sharedBrowser,
@@ -52,6 +53,35 @@ test("people added survive a reload, and the app reloads offline from the servic
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+    await relay.stop();
+  }
+});
+
+test("a first visit downloads each build file once: the service worker takes them from the HTTP cache", async () => {
+  const relay = await startRelay();
+  const proxy = await countingProxy(relay.base);
+  const context = await browser.newContext({ serviceWorkers: "allow" });
+  try {
+    const page = await context.newPage();
+    await page.goto(proxy.base);
+    await page.getByLabel("What is your organisation called?").waitFor();
+    await waitForServiceWorker(page);
+    const cache = await page.evaluate(async () => (await caches.keys()).find((name) => name.startsWith("throughline-")));
+    const kept = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), cache);
+    const built = kept.filter((file) => /-[0-9a-f]{8,16}(_bg)?\.(wasm|js|css)$/.test(file));
+    assert.ok(built.some((file) => file.endsWith("_bg.wasm")), `the worker keeps the app's wasm (${kept})`);
+    for (const file of built) {
+      const fetched = proxy.served.filter(([served]) => served === file);
+      assert.equal(fetched.length, 1, `${file} was downloaded once, not again by the worker (${JSON.stringify(proxy.served)})`);
+    }
+    // And it is whole: the app opens from the worker with no network.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByLabel("What is your organisation called?").waitFor();
+    await context.setOffline(false);
+  } finally {
+    await context.close();
+    await proxy.close();
     await relay.stop();
   }
 });

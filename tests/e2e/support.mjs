@@ -405,3 +405,32 @@ export function managerSideOf(review) {
   ])).subarray(0, 16);
   return base58(Buffer.concat([derived, sha256(sha256(derived)).subarray(0, 4)]));
 }
+
+/**
+ * A pass-through HTTP proxy in front of `base` (the relay) that records each request it
+ * forwards: what the server was asked for, and so what the browser did not take from its
+ * own cache. Returns `{ base, served, close }`; `served` lists `[path, status]`.
+ */
+export async function countingProxy(base) {
+  const { createServer: createHttpServer, request: forward } = await import("node:http");
+  const target = new URL(base);
+  const served = [];
+  const server = createHttpServer((incoming, outgoing) => {
+    const upstream = forward(
+      { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+      (answer) => {
+        served.push([new URL(incoming.url, base).pathname, answer.statusCode]);
+        outgoing.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.on("error", () => outgoing.destroy());
+    incoming.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${server.address().port}/`,
+    served,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
