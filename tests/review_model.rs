@@ -1058,3 +1058,39 @@ fn a_cycle_shows_each_managers_progress_and_whose_move_a_late_review_waits_on() 
     let nobody = progress.iter().find(|p| p.manager.is_none()).unwrap();
     assert_eq!((nobody.reviews, nobody.done), (1, 1));
 }
+
+#[test]
+fn a_reminder_is_kept_in_its_review_sent_by_hr_or_the_manager_and_dismissed_by_its_reader() {
+    use throughline::model::nudge::Nudge;
+    let hana = hr();
+    let mut review = review();
+    let late = |to: &PersonId, what: &str| Nudge::new(&hana, to, "automerge:review", what, 1);
+    // Ana cannot remind anyone, not even herself.
+    assert_eq!(
+        review.nudge(review.actor(&ana()), late(&bo(), "Manager review was due")),
+        Err(ReviewError::NotYoursToNudge)
+    );
+    // HR reminds Ana, then again: one reminder is kept, the newer.
+    review
+        .nudge(
+            review.actor(&hana),
+            late(&ana(), "Self review was due on 1 May"),
+        )
+        .unwrap();
+    let id = review
+        .nudge(
+            review.actor(&hana),
+            late(&ana(), "Self review was due on 8 May"),
+        )
+        .unwrap();
+    let to_ana = review.nudges_for(&ana());
+    assert_eq!(to_ana.len(), 1);
+    assert_eq!(to_ana[0].1.what, "Self review was due on 8 May");
+    // Bo (her manager) does not dismiss a reminder sent to her; she does.
+    assert_eq!(
+        review.dismiss_nudge(review.actor(&bo()), &id),
+        Err(ReviewError::NotYoursToNudge)
+    );
+    review.dismiss_nudge(review.actor(&ana()), &id).unwrap();
+    assert!(review.nudges_for(&ana()).is_empty());
+}

@@ -59,7 +59,8 @@ pub struct Workspace {
     /// Requests for peer feedback, so the asked person's device opens the review.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub feedback_requests: BTreeMap<ItemId, FeedbackRequest>,
-    /// Reminders HR sent to people whose step in a review is late.
+    /// Reminders of a late step sent by earlier builds, which kept them here for every
+    /// member to read; a reminder is now kept in the review it is about (`Review::nudges`).
     #[autosurgeon(missing = "BTreeMap::new")]
     pub nudges: BTreeMap<ItemId, Nudge>,
     /// The key of the device that founded (or claimed) the workspace: where every signed

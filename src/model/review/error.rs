@@ -115,6 +115,10 @@ pub enum ReviewError {
         "This feedback is not sealed by its writer's device, so it is not shared: the colleague can open it once to seal it."
     )]
     FeedbackNotSealed,
+    /// Someone other than HR or the manager tried to remind someone, or someone other
+    /// than its reader or HR to dismiss a reminder.
+    #[error("Only HR or the manager sends reminders, and only their reader dismisses one.")]
+    NotYoursToNudge,
     /// The asked colleague tried to write in the review itself (the request has a
     /// document of its own).
     #[error("This feedback is written on its own page, not in the review.")]

@@ -323,6 +323,9 @@ pub struct Review {
     pub pulled_feedback: BTreeMap<ItemId, PulledFeedback>,
     pub development: BTreeMap<ItemId, DevelopmentAction>,
     pub calibration_notes: BTreeMap<ItemId, CalibrationNote>,
+    /// Reminders of a late step, to the employee or their manager (`model::nudge`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub nudges: BTreeMap<ItemId, crate::model::nudge::Nudge>,
     pub acknowledgement: Option<Signature>,
     pub signature: Option<Signature>,
 }

@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::model::nudge::Nudge;
+use crate::model::review::Actor;
 use crate::model::to_do::{to_dos, Documents, Place, ToDo};
-use crate::model::{PersonDetails, PersonId};
+use crate::model::{ItemId, PersonDetails, PersonId};
+use crate::store::DocumentId;
 use crate::ui::components::CollaborativeText;
 use crate::ui::format::today;
 use crate::ui::{href, IdentityState, PlansState, ReviewsState, WorkspaceState};
@@ -261,29 +264,60 @@ fn ForYou() -> impl IntoView {
             </li>
         }
     };
-    // Reminders HR sent this person, newest first, each dismissed by its reader.
+    // Reminders HR sent this person, newest first, each dismissed by its reader: kept in
+    // the review they are about (so read by whom the review is), or, sent by an earlier
+    // build, in the workspace.
     let nudges = move || {
         let Some(me) = state.me.get() else {
             return Vec::new();
         };
-        state.workspace.with(|ws| {
+        let mut sent: Vec<(Option<DocumentId>, ItemId, Nudge)> = state.workspace.with(|ws| {
             ws.nudges_for(&me)
                 .into_iter()
-                .map(|(id, n)| {
+                .map(|(id, n)| (None, id.clone(), n.clone()))
+                .collect()
+        });
+        reviews.reviews.opened.with(|opened| {
+            for (review, document) in opened {
+                document.view.with(|r| {
+                    for (id, n) in r.iter().flat_map(|r| r.nudges_for(&me)) {
+                        sent.push((Some(*review), id.clone(), n.clone()));
+                    }
+                });
+            }
+        });
+        sent.sort_by_key(|n| std::cmp::Reverse(n.2.at));
+        state.workspace.with(|ws| {
+            sent.into_iter()
+                .map(|(review, id, n)| {
                     let link = n
                         .review
                         .document()
                         .map(|review| href(&format!("/reviews/{review}")))
                         .unwrap_or_default();
-                    (id.clone(), ws.name_of(&n.by), n.what.clone(), link)
+                    ((review, id), ws.name_of(&n.by), n.what, link)
                 })
                 .collect::<Vec<_>>()
         })
     };
-    let dismiss = move |id: crate::model::ItemId| {
-        let _ = state.edit("Dismiss a reminder", |ws| {
-            ws.dismiss_nudge(&id);
-            Ok::<_, std::convert::Infallible>(())
+    let dismiss = move |(review, id): (Option<DocumentId>, ItemId)| {
+        let Some(document) = review.and_then(|review| reviews.reviews.get(&review)) else {
+            let _ = state.edit("Dismiss a reminder", |ws| {
+                ws.dismiss_nudge(&id);
+                Ok::<_, std::convert::Infallible>(())
+            });
+            return;
+        };
+        let Some(me) = state.me.get_untracked() else {
+            return;
+        };
+        let access = identity.access.get_untracked();
+        let _ = reviews.edit_review(document, "Dismiss a reminder", |r| {
+            let who = Actor {
+                person: &me,
+                capacity: access.capacity_on(r),
+            };
+            r.dismiss_nudge(who, &id)
         });
     };
     view! {

@@ -138,18 +138,41 @@ pub fn CycleProgress(
         let late = late();
         let count = late.len();
         let at = now_millis();
-        let result = state.edit("Remind everyone late", move |ws| {
-            for (person, review, what) in late {
-                ws.nudge(Nudge::new(&me, &person, review, &what, at));
+        // Each reminder goes into the review it is about: read by whom the review is.
+        let access = identity.access.get_untracked();
+        let mut refused = Vec::new();
+        for (person, review, what) in late {
+            let Some(document) = review
+                .document()
+                .ok()
+                .and_then(|id| reviews.reviews.get(&id))
+            else {
+                continue;
+            };
+            let sent = reviews.edit_review(document, "Remind someone late", |r| {
+                let who = crate::model::review::Actor {
+                    person: &me,
+                    capacity: access.capacity_on(r),
+                };
+                r.nudge(who, Nudge::new(&me, &person, review.clone(), &what, at))
+            });
+            if let Err(reason) = sent {
+                refused.push(reason);
             }
-            Ok::<_, std::convert::Infallible>(())
-        });
-        message.set(Some(result.map(|()| {
-            format!(
+        }
+        message.set(Some(if refused.is_empty() {
+            Ok(format!(
                 "Reminded {count} {}; each sees it on their Home page.",
                 if count == 1 { "person" } else { "people" }
-            )
-        })));
+            ))
+        } else {
+            Err(format!(
+                "Reminded {}; {} could not be reminded: {}",
+                count - refused.len(),
+                refused.len(),
+                refused.join("; ")
+            ))
+        }));
     };
     view! {
         <section class="card" aria-labelledby="progress-heading" data-testid="cycle-progress">
