@@ -3,6 +3,7 @@
 mod checked_input;
 mod collaborative_text;
 mod copy_button;
+mod discard_button;
 mod document_presence;
 mod document_sync;
 mod drop_zone;
@@ -26,6 +27,7 @@ mod update_prompt;
 pub use checked_input::CheckedInput;
 pub use collaborative_text::CollaborativeText;
 pub use copy_button::CopyButton;
+pub use discard_button::DiscardButton;
 pub use document_presence::DocumentPresence;
 pub use document_sync::DocumentSync;
 pub use drop_zone::drop_zone_at;

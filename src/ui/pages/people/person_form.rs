@@ -162,16 +162,7 @@ pub fn PersonForm(
                 <button type="submit" class="button primary">
                     "Save"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        drafts.iter().for_each(Draft::discard);
-                        on_cancel.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=drafts.to_vec() on_done=on_cancel />
             </div>
         </form>
     }

@@ -65,16 +65,7 @@ pub fn TeamForm(
                 <button type="submit" class="button primary">
                     "Save"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        name_draft.discard();
-                        on_cancel.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=vec![name_draft] on_done=on_cancel />
             </div>
         </form>
     }

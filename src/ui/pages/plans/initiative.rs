@@ -322,16 +322,7 @@ pub fn InitiativeForm(
                 <button type="submit" class="button primary">
                     "Save initiative"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        drafts.iter().for_each(Draft::discard);
-                        on_done.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=drafts.to_vec() on_done=on_done />
             </div>
         </form>
     }

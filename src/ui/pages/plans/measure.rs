@@ -432,16 +432,7 @@ pub fn MeasureForm(
                 <button type="submit" class="button primary">
                     "Save measure"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        drafts.iter().for_each(Draft::discard);
-                        on_done.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=drafts.to_vec() on_done=on_done />
             </div>
         </form>
     }

@@ -80,16 +80,7 @@ pub fn NewPlanForm(on_done: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || busy.get()>
                     "Create plan"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        title_draft.discard();
-                        on_done.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=vec![title_draft] on_done=on_done />
             </div>
         </form>
     }

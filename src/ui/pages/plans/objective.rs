@@ -444,16 +444,7 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
                 <button type="submit" class="button primary">
                     "Save objective"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        title_draft.discard();
-                        on_done.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=vec![title_draft] on_done=on_done />
             </div>
         </form>
     }

@@ -273,16 +273,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || busy.get()>
                     "Start the cycle"
                 </button>
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        name_draft.discard();
-                        on_done.run(())
-                    }
-                >
-                    "Cancel"
-                </button>
+                <crate::ui::components::DiscardButton drafts=vec![name_draft] on_done=on_done />
             </div>
         </form>
     }
