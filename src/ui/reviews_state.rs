@@ -156,18 +156,16 @@ impl ReviewsState {
             state.sides.open_all(sides);
         });
         Effect::new(move |_| {
+            // Each review's side id derived once per change, not once per pair.
             let sides = state.sides.opened.get();
-            for (id, side) in sides {
-                let review = state.reviews.opened.with_untracked(|opened| {
-                    opened
-                        .iter()
-                        .find(|(review, _)| ManagerSide::document_of(**review) == id)
-                        .map(|(_, document)| *document)
-                });
-                if let Some(review) = review {
-                    if state.attached.try_update_value(|a| a.insert(id)) == Some(true) {
-                        state.attach(review, side);
-                    }
+            let opened = state.reviews.opened.get_untracked();
+            for (id, review) in opened {
+                let side_id = ManagerSide::document_of(id);
+                let Some(side) = sides.get(&side_id) else {
+                    continue;
+                };
+                if state.attached.try_update_value(|a| a.insert(side_id)) == Some(true) {
+                    state.attach(review, *side);
                 }
             }
         });
@@ -217,22 +215,18 @@ impl ReviewsState {
         });
         self.owner.get_value().with(|| {
             let arrived = Memo::new(move |_| review.view.with(Option::is_some));
-            let set_up = StoredValue::new(false);
             Effect::new(move |_| {
-                side.view.track();
-                if arrived.get() && !set_up.get_value() {
+                // A side with any content has its first change (every device makes it
+                // first); an empty one is set up here once the review is.
+                let empty = side.view.with(Option::is_none);
+                if arrived.get() && empty {
                     let initial = review
                         .own_view_untracked()
                         .map(|r| ManagerSide::initial(review.id, &r));
+                    // Failing here leaves the side unset: edits to the manager's parts are
+                    // refused (`edit_review`), never written into the review.
                     if let Some(initial) = initial {
-                        // Failing here leaves the side unset: edits to the manager's parts
-                        // are refused (`edit_review`), never written into the review.
-                        if side
-                            .merge_initial(&initial, "Start the manager's side")
-                            .is_ok()
-                        {
-                            set_up.set_value(true);
-                        }
+                        let _ = side.merge_initial(&initial, "Start the manager's side");
                     }
                 }
                 review.show_again();
@@ -274,11 +268,6 @@ impl ReviewsState {
         })
     }
 
-    /// Applies `edit` to the review `review` as the person using this device, as one change
-    /// described by `message`. On a device that holds its manager's side, the edit sees the
-    /// review as that side shows it, and what it changes of the manager's parts is written
-    /// there, not into the review the employee holds (`ManagerSide::edit`); until the side
-    /// is open there, an edit to those parts is refused rather than written into the review.
     /// The manager's side of the review `review`, if this device holds it and it is set up.
     pub fn side_of(&self, review: DocumentId) -> Option<SideDocument> {
         let id = ManagerSide::document_of(review);
@@ -288,6 +277,11 @@ impl ReviewsState {
             .filter(|side| side.view.with_untracked(Option::is_some))
     }
 
+    /// Applies `edit` to the review `review` as the person using this device, as one change
+    /// described by `message`. On a device that holds its manager's side, the edit sees the
+    /// review as that side shows it, and what it changes of the manager's parts is written
+    /// there, not into the review the employee holds (`ManagerSide::edit`); until the side
+    /// is open there, an edit to those parts is refused rather than written into the review.
     pub fn edit_review<R, E: std::fmt::Display>(
         &self,
         review: ReviewDocument,
