@@ -22,6 +22,13 @@ pub struct Config {
     #[arg(long, env = "THROUGHLINE_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// Where documents are kept: unset, on disk under --data-dir; a PostgreSQL connection
+    /// string (`postgres://user:password@host/database`, or `host=/run/postgresql
+    /// dbname=throughline`) to keep them in PostgreSQL, which several relays can share
+    /// (docs/deploying.md).
+    #[arg(long, env = "THROUGHLINE_STORE", hide_env_values = true)]
+    pub store: Option<String>,
+
     /// Directory of the built app (Trunk's `dist/`).
     #[arg(long, env = "THROUGHLINE_APP_DIR", default_value = "dist")]
     pub app_dir: PathBuf,

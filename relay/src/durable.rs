@@ -233,17 +233,203 @@ fn uleb(bytes: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// The relay's document store: automerge-repo's filesystem layout under `root` (the
-/// first key component splayed by its first two characters, as the Node.js adapter and
-/// samod do), read through samod's adapter, written durably here: each chunk goes to a
-/// file in `incoming`, is synced, and is renamed into place (so a crash leaves either the
-/// whole chunk or none of it), and only then counts as on disk in the [`Ledger`]. A
-/// write that fails is logged and counted, and never counts as on disk.
+/// Where the chunks are: automerge-repo's filesystem layout under a directory (the
+/// default), or PostgreSQL.
+#[derive(Clone)]
+pub enum Chunks {
+    /// Chunks under `root` (the first key component splayed by its first two characters,
+    /// as the Node.js adapter and samod do), read through samod's adapter, written
+    /// durably here: each goes to a file in `incoming` (on the same filesystem, outside
+    /// `root`), is synced, and is renamed into place, so a crash leaves either the whole
+    /// chunk or none of it.
+    Files {
+        files: samod::storage::TokioFilesystemStorage,
+        root: PathBuf,
+        incoming: PathBuf,
+    },
+    /// Chunks in PostgreSQL (`crate::postgres`), shared by every instance.
+    Postgres(Arc<crate::postgres::Postgres>),
+}
+
+impl Chunks {
+    /// Chunks under `root`, written through `incoming`.
+    pub fn files(root: PathBuf, incoming: PathBuf) -> Self {
+        Chunks::Files {
+            files: samod::storage::TokioFilesystemStorage::new(&root),
+            root,
+            incoming,
+        }
+    }
+
+    pub async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        match self {
+            Chunks::Files { files, .. } => files.load(key).await,
+            Chunks::Postgres(postgres) => postgres.load(&path_of(&key)).await,
+        }
+    }
+
+    pub async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        match self {
+            Chunks::Files { files, .. } => files.load_range(prefix).await,
+            Chunks::Postgres(postgres) => postgres
+                .load_range(&path_of(&prefix))
+                .await
+                .into_iter()
+                .filter_map(|(path, bytes)| Some((key_of(&path)?, bytes)))
+                .collect(),
+        }
+    }
+
+    /// Writes a chunk so that it is there after a crash.
+    async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Chunks::Files { root, incoming, .. } => write_file(root, incoming, key, data).await,
+            Chunks::Postgres(postgres) => {
+                let document = key.into_iter().next().map_or("", String::as_str);
+                if postgres.put(document, &path_of(key), data).await {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other(
+                        "the relay stopped before PostgreSQL took the chunk",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Deletes a chunk; the bytes it took, when known.
+    async fn delete(&self, key: StorageKey) -> Option<u64> {
+        match self {
+            Chunks::Files { files, root, .. } => {
+                let size = tokio::fs::metadata(file_of(root, &key))
+                    .await
+                    .ok()
+                    .map(|meta| meta.len());
+                files.delete(key).await;
+                size
+            }
+            Chunks::Postgres(postgres) => postgres
+                .delete(&path_of(&key))
+                .await
+                .and_then(|bytes| u64::try_from(bytes).ok()),
+        }
+    }
+
+    /// Bytes each document's chunks take.
+    pub async fn sizes(&self) -> HashMap<String, u64> {
+        match self {
+            Chunks::Files { root, .. } => {
+                let root = root.clone();
+                tokio::task::spawn_blocking(move || file_sizes(&root))
+                    .await
+                    .unwrap_or_default()
+            }
+            Chunks::Postgres(postgres) => postgres
+                .sizes()
+                .await
+                .into_iter()
+                .map(|(document, bytes)| (document, u64::try_from(bytes).unwrap_or(0)))
+                .collect(),
+        }
+    }
+}
+
+/// A key as one path: its parts joined by `/` (which no part contains).
+pub fn path_of(key: &StorageKey) -> String {
+    key.into_iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The key a path names.
+pub fn key_of(path: &str) -> Option<StorageKey> {
+    StorageKey::from_parts(path.split('/')).ok()
+}
+
+/// Where the chunk `key` lives under `root`.
+fn file_of(root: &std::path::Path, key: &StorageKey) -> PathBuf {
+    let mut path = root.to_path_buf();
+    for (index, part) in key.into_iter().enumerate() {
+        if index == 0 {
+            let split = part.char_indices().nth(2).map_or(part.len(), |(at, _)| at);
+            path.push(&part[..split]);
+            path.push(&part[split..]);
+        } else {
+            path.push(part);
+        }
+    }
+    path
+}
+
+async fn write_file(
+    root: &std::path::Path,
+    incoming: &std::path::Path,
+    key: &StorageKey,
+    data: &[u8],
+) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let path = file_of(root, key);
+    let parent = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a chunk path without a directory"))?;
+    tokio::fs::create_dir_all(parent).await?;
+    tokio::fs::create_dir_all(incoming).await?;
+    let temporary = incoming.join(format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT_WRITE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let mut file = tokio::fs::File::create(&temporary).await?;
+    file.write_all(data).await?;
+    file.sync_all().await?;
+    drop(file);
+    tokio::fs::rename(&temporary, &path).await?;
+    // The rename itself is made durable by syncing the directory that holds it.
+    tokio::fs::File::open(parent).await?.sync_all().await
+}
+
+/// Bytes under `root` per document (its directories `<first two>/<rest>`).
+fn file_sizes(root: &std::path::Path) -> HashMap<String, u64> {
+    fn size(path: &std::path::Path) -> u64 {
+        match std::fs::read_dir(path) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|entry| match entry.metadata() {
+                    Ok(meta) if meta.is_dir() => size(&entry.path()),
+                    Ok(meta) => meta.len(),
+                    Err(_) => 0,
+                })
+                .sum(),
+            Err(_) => 0,
+        }
+    }
+    let mut sizes = HashMap::new();
+    let Ok(splays) = std::fs::read_dir(root) else {
+        return sizes;
+    };
+    for splay in splays.filter_map(Result::ok) {
+        let Ok(rests) = std::fs::read_dir(splay.path()) else {
+            continue;
+        };
+        for rest in rests.filter_map(Result::ok) {
+            let name = format!(
+                "{}{}",
+                splay.file_name().to_string_lossy(),
+                rest.file_name().to_string_lossy()
+            );
+            sizes.insert(name, size(&rest.path()));
+        }
+    }
+    sizes
+}
+
+/// The relay's document store: the [`Chunks`], written durably (a write that fails is
+/// logged and counted, and never counts as stored), each chunk noted in the [`Ledger`]
+/// once it is stored, and told to the rules' registry.
 #[derive(Clone)]
 pub struct DurableStorage {
-    files: samod::storage::TokioFilesystemStorage,
-    root: PathBuf,
-    incoming: PathBuf,
+    chunks: Chunks,
     ledger: Arc<Ledger>,
     metrics: Arc<crate::metrics::Metrics>,
     /// Told of every chunk once it is on disk (the rules follow workspace documents).
@@ -251,18 +437,9 @@ pub struct DurableStorage {
 }
 
 impl DurableStorage {
-    /// Chunks live under `root`; `incoming` (on the same filesystem, outside `root`) holds
-    /// chunks being written.
-    pub fn new(
-        root: PathBuf,
-        incoming: PathBuf,
-        ledger: Arc<Ledger>,
-        metrics: Arc<crate::metrics::Metrics>,
-    ) -> Self {
+    pub fn new(chunks: Chunks, ledger: Arc<Ledger>, metrics: Arc<crate::metrics::Metrics>) -> Self {
         Self {
-            files: samod::storage::TokioFilesystemStorage::new(&root),
-            root,
-            incoming,
+            chunks,
             ledger,
             metrics,
             registry: None,
@@ -274,42 +451,6 @@ impl DurableStorage {
         self.registry = Some(registry);
         self
     }
-
-    fn path_of(&self, key: &StorageKey) -> PathBuf {
-        let mut path = self.root.clone();
-        for (index, part) in key.into_iter().enumerate() {
-            if index == 0 {
-                let split = part.char_indices().nth(2).map_or(part.len(), |(at, _)| at);
-                path.push(&part[..split]);
-                path.push(&part[split..]);
-            } else {
-                path.push(part);
-            }
-        }
-        path
-    }
-
-    async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
-        use tokio::io::AsyncWriteExt;
-        let path = self.path_of(key);
-        let parent = path
-            .parent()
-            .ok_or_else(|| std::io::Error::other("a chunk path without a directory"))?;
-        tokio::fs::create_dir_all(parent).await?;
-        tokio::fs::create_dir_all(&self.incoming).await?;
-        let temporary = self.incoming.join(format!(
-            "{}-{}",
-            std::process::id(),
-            NEXT_WRITE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-        let mut file = tokio::fs::File::create(&temporary).await?;
-        file.write_all(data).await?;
-        file.sync_all().await?;
-        drop(file);
-        tokio::fs::rename(&temporary, &path).await?;
-        // The rename itself is made durable by syncing the directory that holds it.
-        tokio::fs::File::open(parent).await?.sync_all().await
-    }
 }
 
 /// Names the files being written, so that concurrent writes never share one.
@@ -317,7 +458,7 @@ static NEXT_WRITE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 
 impl Storage for DurableStorage {
     async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
-        let bytes = self.files.load(key.clone()).await;
+        let bytes = self.chunks.load(key.clone()).await;
         if let Some(bytes) = &bytes {
             self.ledger.kept(&key, bytes);
         }
@@ -325,7 +466,7 @@ impl Storage for DurableStorage {
     }
 
     async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
-        let found = self.files.load_range(prefix).await;
+        let found = self.chunks.load_range(prefix).await;
         for (key, bytes) in &found {
             self.ledger.kept(key, bytes);
         }
@@ -333,7 +474,7 @@ impl Storage for DurableStorage {
     }
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
-        match self.write(&key, &data).await {
+        match self.chunks.write(&key, &data).await {
             Ok(()) => {
                 // The rules follow a workspace's change before anyone hears of it.
                 if let (Some(registry), Some(document)) =
@@ -354,12 +495,11 @@ impl Storage for DurableStorage {
     }
 
     async fn delete(&self, key: StorageKey) {
-        if let (Some(registry), Some(document)) = (&self.registry, (&key).into_iter().next()) {
-            if let Ok(meta) = tokio::fs::metadata(self.path_of(&key)).await {
-                registry.stored(document, -(meta.len() as i64));
-            }
+        let document = (&key).into_iter().next().cloned();
+        let size = self.chunks.delete(key.clone()).await;
+        if let (Some(registry), Some(document), Some(size)) = (&self.registry, document, size) {
+            registry.stored(&document, -(size as i64));
         }
-        self.files.delete(key.clone()).await;
         self.ledger.deleted(&key);
     }
 }

@@ -12,9 +12,11 @@ mod config;
 pub mod durable;
 mod gate;
 pub mod inbound;
+mod instances;
 mod memory;
 mod metrics;
 mod policy;
+pub mod postgres;
 pub mod quota;
 pub mod rules;
 mod static_files;
@@ -41,14 +43,23 @@ pub use sync::{SyncService, SyncSettings};
 /// `/healthz` always sits at the root, whatever the app's base path, so that load
 /// balancers and process supervisors need not know where the app is mounted.
 pub fn router(config: &Config) -> Router {
+    routes(config, None)
+}
+
+/// [`router`], with `/healthz` saying whether the PostgreSQL `store` answers.
+fn routes(config: &Config, store: Option<Arc<postgres::Postgres>>) -> Router {
     let files = Arc::new(AppFiles::new(config.app_dir.clone(), &config.base_path));
-    let mut router = Router::new().route("/healthz", get(healthz).head(healthz));
+    let health = {
+        let store = store.clone();
+        move |method: Method| healthz(method, store.clone())
+    };
+    let mut router = Router::new().route("/healthz", get(health.clone()).head(health.clone()));
     if config.base_path != "/" {
         // Also under the app's path, so an app hosted at a sub-path never needs to ask
         // anything outside it.
         router = router.route(
             &format!("{}/healthz", config.base_path),
-            get(healthz).head(healthz),
+            get(health.clone()).head(health),
         );
         let with_slash = format!("{}/", config.base_path);
         // The app's service worker scope and relative URLs need the trailing slash.
@@ -81,15 +92,31 @@ pub fn router(config: &Config) -> Router {
         )
 }
 
-async fn healthz(method: Method) -> impl IntoResponse {
-    let body = concat!(
-        "{\"status\":\"ok\",\"version\":\"",
-        env!("CARGO_PKG_VERSION"),
-        "\"}"
-    );
-    let body = if method == Method::HEAD { "" } else { body };
+/// `ok`, or `unavailable` (503) while the PostgreSQL store does not answer: a load
+/// balancer then sends peers elsewhere, and an operator reads why.
+async fn healthz(method: Method, store: Option<Arc<postgres::Postgres>>) -> impl IntoResponse {
+    let version = env!("CARGO_PKG_VERSION");
+    let (status, body) = match &store {
+        None => (
+            StatusCode::OK,
+            format!("{{\"status\":\"ok\",\"version\":\"{version}\"}}"),
+        ),
+        Some(store) if store.reachable() => (
+            StatusCode::OK,
+            format!("{{\"status\":\"ok\",\"version\":\"{version}\",\"store\":\"postgres\"}}"),
+        ),
+        Some(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{{\"status\":\"unavailable\",\"version\":\"{version}\",\"store\":\"postgres\",\"error\":\"PostgreSQL does not answer\"}}"),
+        ),
+    };
+    let body = if method == Method::HEAD {
+        String::new()
+    } else {
+        body
+    };
     (
-        StatusCode::OK,
+        status,
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
@@ -126,6 +153,18 @@ impl Relay {
                 "the app is not built there; pages will answer 503 until it is (run `cargo xtask run`)"
             );
         }
+        let store = match &config.store {
+            Some(url) => {
+                let store = postgres::Postgres::open(url).map_err(std::io::Error::other)?;
+                // Once, to say at start whether it answers; a database not up yet is
+                // waited for rather than a reason not to start.
+                if let Err(error) = store.connect().await {
+                    tracing::error!(%error, "PostgreSQL does not answer yet; documents wait for it");
+                }
+                Some(store)
+            }
+            None => None,
+        };
         let settings = SyncSettings {
             max_message_bytes: config.max_message_bytes,
             token: config.access_token()?,
@@ -151,6 +190,7 @@ impl Relay {
                 documents_per_workspace: config.max_documents_per_workspace.max(1),
                 workspace_bytes: config.max_workspace_bytes,
             },
+            store: store.clone(),
         };
         if settings.token.is_none() {
             tracing::warn!("no access token set: anyone who can reach this relay may sync documents whose ids they know");
@@ -189,7 +229,9 @@ impl Relay {
                     get(sync::challenge),
                 );
         }
-        let routes = sync_routes.with_state(sync.clone()).merge(router(&config));
+        let routes = sync_routes
+            .with_state(sync.clone())
+            .merge(routes(&config, store));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         // Sync messages are small and often follow one another closely; with Nagle's
         // algorithm one would wait for the peer's delayed ACK of the one before, up to

@@ -14,16 +14,15 @@
 //! a generation is replaced.
 //!
 //! ```ignore
-//! let memory = Memory::start(data_dir, limits, metrics).await?;
+//! let memory = Memory::start(chunks, None, limits, metrics, policy).await?;
 //! let generation = memory.current().await; // accept a peer on it
 //! ```
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::durable::{DurableStorage, Ledger};
+use crate::durable::{Chunks, DurableStorage, Ledger};
 use crate::metrics::{DocumentObserver, Metrics};
 use crate::policy::Policy;
 
@@ -41,14 +40,53 @@ pub struct Generation {
     repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
     pub ledger: Arc<Ledger>,
+    open: Arc<OpenDocuments>,
     runtime: tokio::runtime::Runtime,
+}
+
+/// Told the id of each document a generation opens (`crate::instances` reads again one
+/// that another instance changed just before).
+pub type Opened = Option<tokio::sync::mpsc::UnboundedSender<String>>;
+
+/// The documents a generation has open, kept by its observer.
+pub struct OpenDocuments {
+    ids: std::sync::Mutex<std::collections::HashSet<String>>,
+    opened: Opened,
+}
+
+impl OpenDocuments {
+    fn ids(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.ids
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn opened(&self, document: String) {
+        if let Some(opened) = &self.opened {
+            let _ = opened.send(document.clone());
+        }
+        self.ids().insert(document);
+    }
+
+    pub fn closed(&self, document: &str) {
+        self.ids().remove(document);
+    }
+
+    fn contains(&self, document: &str) -> bool {
+        self.ids().contains(document)
+    }
+
+    fn list(&self) -> Vec<String> {
+        self.ids().iter().cloned().collect()
+    }
 }
 
 impl Generation {
     async fn start(
-        data_dir: &Path,
+        chunks: &Chunks,
         metrics: &Arc<Metrics>,
         policy: &Policy,
+        opened: &Opened,
     ) -> Result<Generation, String> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .thread_name("samod")
@@ -56,17 +94,19 @@ impl Generation {
             .build()
             .map_err(|error| format!("cannot start the sync runtime: {error}"))?;
         let ledger = Arc::new(Ledger::default());
-        let storage = DurableStorage::new(
-            data_dir.join("documents"),
-            data_dir.join("incoming"),
-            Arc::clone(&ledger),
-            Arc::clone(metrics),
-        )
-        .telling(Arc::clone(&policy.registry));
+        let storage = DurableStorage::new(chunks.clone(), Arc::clone(&ledger), Arc::clone(metrics))
+            .telling(Arc::clone(&policy.registry));
+        let open = Arc::new(OpenDocuments {
+            ids: std::sync::Mutex::new(std::collections::HashSet::new()),
+            opened: opened.clone(),
+        });
         let repo = samod::Repo::builder(runtime.handle().clone())
             .with_storage(storage)
             .with_share_policy(policy.clone())
-            .with_observer(DocumentObserver(Arc::clone(metrics)))
+            .with_observer(DocumentObserver {
+                metrics: Arc::clone(metrics),
+                open: Arc::clone(&open),
+            })
             .load()
             .await;
         let url = samod::Url::parse("ws://throughline-relay/sync").map_err(|e| e.to_string())?;
@@ -77,8 +117,28 @@ impl Generation {
             repo,
             acceptor,
             ledger,
+            open,
             runtime,
         })
+    }
+
+    /// The documents open in this generation.
+    pub fn open_documents(&self) -> Vec<String> {
+        self.open.list()
+    }
+
+    /// Whether `document` is open in this generation.
+    pub fn is_open(&self, document: &str) -> bool {
+        self.open.contains(document)
+    }
+
+    /// The open document `document`, if it is open.
+    pub async fn document(&self, document: &str) -> Option<samod::DocHandle> {
+        if !self.is_open(document) {
+            return None;
+        }
+        let id: samod::DocumentId = document.parse().ok()?;
+        self.repo.find(id).await.ok().flatten()
     }
 
     /// Closes every connection, lets the repo finish its writes, and frees its memory.
@@ -104,7 +164,8 @@ pub struct Memory {
     current: tokio::sync::RwLock<Option<Arc<Generation>>>,
     /// Set once the relay stops: no generation is started after that.
     stopped: std::sync::atomic::AtomicBool,
-    data_dir: PathBuf,
+    chunks: Chunks,
+    opened: Opened,
     metrics: Arc<Metrics>,
     limits: MemoryLimits,
     policy: Policy,
@@ -112,16 +173,18 @@ pub struct Memory {
 
 impl Memory {
     pub async fn start(
-        data_dir: &Path,
+        chunks: Chunks,
+        opened: Opened,
         limits: MemoryLimits,
         metrics: Arc<Metrics>,
         policy: Policy,
     ) -> Result<Arc<Memory>, String> {
-        let generation = Generation::start(data_dir, &metrics, &policy).await?;
+        let generation = Generation::start(&chunks, &metrics, &policy, &opened).await?;
         let memory = Arc::new(Memory {
             current: tokio::sync::RwLock::new(Some(Arc::new(generation))),
             stopped: std::sync::atomic::AtomicBool::new(false),
-            data_dir: data_dir.to_path_buf(),
+            chunks,
+            opened,
             metrics,
             limits,
             policy,
@@ -148,7 +211,8 @@ impl Memory {
         }
         // Every document of the old generation is gone (whatever its observer said).
         self.metrics.documents_open.store(0, Ordering::Relaxed);
-        let fresh = Generation::start(&self.data_dir, &self.metrics, &self.policy).await;
+        let fresh =
+            Generation::start(&self.chunks, &self.metrics, &self.policy, &self.opened).await;
         match fresh {
             Ok(fresh) => {
                 *current = Some(Arc::new(fresh));

@@ -72,6 +72,8 @@ pub struct Metrics {
     /// Document chunks that could not be written.
     pub write_failures: AtomicU64,
     pub documents_open: AtomicU64,
+    /// Chunks another instance stored, applied to a document open here.
+    pub chunks_from_instances: AtomicU64,
     pub documents_opened: AtomicU64,
     /// Documents dropped from memory, and how many times that was done.
     pub documents_unloaded: AtomicU64,
@@ -155,6 +157,12 @@ impl Metrics {
             get(&self.documents_opened),
         );
         metric(
+            "chunks_from_instances_total",
+            "counter",
+            "Changes another relay instance stored (PostgreSQL), applied to a document open here.",
+            get(&self.chunks_from_instances),
+        );
+        metric(
             "documents_unloaded_total",
             "counter",
             "Documents dropped from memory (they load again from disk when asked for).",
@@ -211,18 +219,25 @@ impl Metrics {
     }
 }
 
-/// Feeds samod's document events into the counters.
-pub struct DocumentObserver(pub std::sync::Arc<Metrics>);
+/// Feeds samod's document events into the counters and the generation's open documents.
+pub struct DocumentObserver {
+    pub metrics: std::sync::Arc<Metrics>,
+    pub open: std::sync::Arc<crate::memory::OpenDocuments>,
+}
 
 impl samod::RepoObserver for DocumentObserver {
     fn observe(&self, event: &samod::RepoEvent) {
         match event {
-            samod::RepoEvent::DocumentOpened { .. } => {
-                self.0.documents_open.fetch_add(1, Ordering::Relaxed);
-                self.0.documents_opened.fetch_add(1, Ordering::Relaxed);
+            samod::RepoEvent::DocumentOpened { document_id } => {
+                self.metrics.documents_open.fetch_add(1, Ordering::Relaxed);
+                self.metrics
+                    .documents_opened
+                    .fetch_add(1, Ordering::Relaxed);
+                self.open.opened(document_id.to_string());
             }
-            samod::RepoEvent::DocumentClosed { .. } => {
-                self.0.documents_open.fetch_sub(1, Ordering::Relaxed);
+            samod::RepoEvent::DocumentClosed { document_id } => {
+                self.metrics.documents_open.fetch_sub(1, Ordering::Relaxed);
+                self.open.closed(&document_id.to_string());
             }
             _ => {}
         }

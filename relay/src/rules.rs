@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use automerge::Automerge;
-use samod::storage::{Storage, StorageKey};
+use samod::storage::StorageKey;
 use serde::{Deserialize, Serialize};
 use throughline::model::access::Access;
 use throughline::model::identity::{
@@ -271,7 +271,7 @@ struct Tracked {
 
 /// Every workspace's rules, every document's owner, every proven connection.
 pub struct Registry {
-    documents: samod::storage::TokioFilesystemStorage,
+    documents: crate::durable::Chunks,
     owners_path: PathBuf,
     owners: Mutex<HashMap<DocumentId, Owner>>,
     roots: Mutex<HashMap<DocumentId, DeviceKey>>,
@@ -292,8 +292,9 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Reads what is kept under `data_dir` (and how much disk each workspace takes).
-    pub fn open(data_dir: &Path, quotas: Quotas) -> Arc<Self> {
+    /// Reads what is kept under `data_dir`; `documents` are where the chunks are (what
+    /// they take is counted by [`Registry::count`]).
+    pub fn open(data_dir: &Path, quotas: Quotas, documents: crate::durable::Chunks) -> Arc<Self> {
         let owners_path = data_dir.join("owners.jsonl");
         let mut owners = HashMap::new();
         let mut roots = HashMap::new();
@@ -325,7 +326,6 @@ impl Registry {
         for owner in owners.values() {
             *counts.entry(owner.workspace).or_default() += 1;
         }
-        let usage = disk_usage(&data_dir.join("documents"), &owners);
         let statements_path = data_dir.join("statements.jsonl");
         let mut kept: HashMap<DocumentId, KeptStatements> = HashMap::new();
         if let Ok(text) = std::fs::read_to_string(&statements_path) {
@@ -342,13 +342,13 @@ impl Registry {
             }
         }
         Arc::new(Self {
-            documents: samod::storage::TokioFilesystemStorage::new(data_dir.join("documents")),
+            documents,
             owners_path,
             quotas,
             kept: Mutex::new(kept),
             statements_path,
             counts: Mutex::new(counts),
-            usage: Mutex::new(usage),
+            usage: Mutex::new(HashMap::new()),
             owners: Mutex::new(owners),
             roots: Mutex::new(roots),
             owners_changed: watch::channel(0).0,
@@ -356,6 +356,17 @@ impl Registry {
             sessions: Mutex::new(HashMap::new()),
             grants: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Counts what each workspace's documents take, from the bytes of each document's
+    /// chunks (those of documents nobody owns yet are not counted).
+    pub fn count(&self, sizes: &HashMap<String, u64>) {
+        let owners = lock(&self.owners);
+        let mut usage = lock(&self.usage);
+        for (document, owner) in owners.iter() {
+            let bytes = sizes.get(&document.to_string()).copied().unwrap_or(0);
+            *usage.entry(owner.workspace).or_default() += bytes;
+        }
     }
 
     fn append(&self, line: &OwnerLine) {
@@ -720,32 +731,6 @@ impl Registry {
             true
         });
     }
-}
-
-/// Bytes on disk under `documents` per owning workspace (chunks of documents nobody owns
-/// yet are not counted).
-fn disk_usage(documents: &Path, owners: &HashMap<DocumentId, Owner>) -> HashMap<DocumentId, u64> {
-    fn size(path: &Path) -> u64 {
-        match std::fs::read_dir(path) {
-            Ok(entries) => entries
-                .filter_map(Result::ok)
-                .map(|entry| match entry.metadata() {
-                    Ok(meta) if meta.is_dir() => size(&entry.path()),
-                    Ok(meta) => meta.len(),
-                    Err(_) => 0,
-                })
-                .sum(),
-            Err(_) => 0,
-        }
-    }
-    let mut usage: HashMap<DocumentId, u64> = HashMap::new();
-    for (document, owner) in owners {
-        let name = document.to_string();
-        let split = name.char_indices().nth(2).map_or(name.len(), |(at, _)| at);
-        let bytes = size(&documents.join(&name[..split]).join(&name[split..]));
-        *usage.entry(owner.workspace).or_default() += bytes;
-    }
-    usage
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -51,12 +51,16 @@ pub struct SyncSettings {
     pub gate: crate::Gate,
     /// Message rate per connection, documents and disk per workspace.
     pub quotas: crate::quota::Quotas,
+    /// Documents in PostgreSQL, shared with other instances; `None`: on disk under the
+    /// data directory.
+    pub store: Option<Arc<crate::postgres::Postgres>>,
 }
 
 /// The relay's sync peer.
 #[derive(Clone)]
 pub struct SyncService {
     memory: Arc<Memory>,
+    store: Option<Arc<crate::postgres::Postgres>>,
     admission: Arc<Admission>,
     gate: Arc<crate::Gate>,
     metrics: Arc<Metrics>,
@@ -74,12 +78,33 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let registry = Registry::open(data_dir, settings.quotas);
+        let chunks = match &settings.store {
+            Some(postgres) => crate::durable::Chunks::Postgres(Arc::clone(postgres)),
+            None => {
+                crate::durable::Chunks::files(data_dir.join("documents"), data_dir.join("incoming"))
+            }
+        };
+        let registry = Registry::open(data_dir, settings.quotas, chunks.clone());
         let policy = Policy {
             registry: Arc::clone(&registry),
             metrics: Arc::clone(&metrics),
         };
-        let memory = Memory::start(data_dir, settings.memory, Arc::clone(&metrics), policy).await?;
+        let memory = match &settings.store {
+            None => {
+                registry.count(&chunks.sizes().await);
+                Memory::start(chunks, None, settings.memory, Arc::clone(&metrics), policy).await?
+            }
+            Some(postgres) => {
+                crate::instances::start(
+                    Arc::clone(postgres),
+                    chunks,
+                    settings.memory,
+                    &metrics,
+                    policy,
+                )
+                .await?
+            }
+        };
         let admission = Admission::new(
             settings.token,
             settings.max_connections,
@@ -88,6 +113,7 @@ impl SyncService {
         );
         Ok(Self {
             memory,
+            store: settings.store,
             admission,
             gate: Arc::new(settings.gate),
             metrics,
@@ -104,6 +130,10 @@ impl SyncService {
 
     /// Finishes what is in flight (storage writes included) and stops.
     pub async fn stop(&self) {
+        // Writes PostgreSQL takes still finish; one it does not take stops being tried.
+        if let Some(postgres) = &self.store {
+            postgres.close();
+        }
         self.memory.stop().await;
     }
 

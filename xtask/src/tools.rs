@@ -37,6 +37,7 @@ pub fn setup(needs: Needs) -> Result<Tools, String> {
     wasm_opt()?;
     let browsers = if needs == Needs::All {
         leptosfmt()?;
+        postgres()?;
         browsers()?
     } else {
         Tools {
@@ -218,6 +219,39 @@ fn browsers() -> Result<Tools, String> {
         chromium: CHROMIUM.to_owned(),
         chromedriver,
     })
+}
+
+/// PostgreSQL's server programs (`initdb`, `pg_ctl`): the relay's tests on PostgreSQL
+/// start a throwaway server of their own with them (`relay/tests/common/postgres.rs`).
+fn postgres() -> Result<(), String> {
+    let installed = || {
+        std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| entry.path().join("bin/initdb").is_file())
+            || which("initdb").is_some()
+    };
+    if !installed() {
+        let is_root = output_of("id", &["-u"]).as_deref() == Some("0");
+        if !is_root || which("apt-get").is_none() {
+            return Err("the relay's tests on PostgreSQL need its server programs (initdb, pg_ctl), and this process cannot install them.\n\
+                 On Debian or Ubuntu run: sudo apt-get update && sudo apt-get install -y postgresql"
+                .into());
+        }
+        println!("  Installing Debian's postgresql (the relay's tests start a throwaway server of their own)…");
+        run(&mut command("apt-get", &["update"]))?;
+        run(command(
+            "apt-get",
+            &["install", "-y", "--no-install-recommends", "postgresql"],
+        )
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        if !installed() {
+            return Err("initdb is still not found after installing postgresql".into());
+        }
+    }
+    println!("  PostgreSQL server programs: installed");
+    Ok(())
 }
 
 fn which(program: &str) -> Option<String> {

@@ -6,6 +6,7 @@ pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
     throughline_relay::Config {
         listen: "127.0.0.1:0".parse().expect("a socket address"),
         data_dir: data_dir.to_path_buf(),
+        store: None,
         app_dir: data_dir.join("no-app"),
         base_path: "/".into(),
         max_message_bytes: 1024 * 1024,

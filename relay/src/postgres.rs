@@ -1,0 +1,338 @@
+//! Documents kept in PostgreSQL (`--store postgres://…`), so that several relays behind
+//! one address serve the same documents.
+//!
+//! Every chunk samod stores is one row of `throughline_chunks`, keyed by its storage key
+//! (automerge-repo's parts joined by `/`, which no part contains). A chunk is written once
+//! (`ON CONFLICT DO NOTHING`: the same key always holds the same changes), and the write
+//! that adds it notifies channel [`CHANNEL`] with the writing instance and the key; the
+//! notification is delivered after the commit, so whoever hears it reads the chunk. The
+//! notification is only a hint: after a lost listening connection every open document is
+//! read again (`crate::instances`).
+//!
+//! PostgreSQL being unreachable never loses anything: a load or write is tried again
+//! (with a growing pause, up to two seconds) until it succeeds or the relay stops, so a
+//! write is never counted as stored before the database has it, and samod, which deletes
+//! the chunks a compaction replaces only once the compacted chunk is written, never
+//! deletes one whose replacement is not stored. `/healthz` says whether the database
+//! answered last time it was asked.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), String> {
+//! let store = throughline_relay::postgres::Postgres::open("postgres://relay@localhost/throughline")?;
+//! let chunk = store.load("2YB8yCYfirKuQBegjK9TsTXCDmVs/incremental/ab12").await;
+//! # let _ = chunk; Ok(()) }
+//! ```
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_postgres::{AsyncMessage, Client, NoTls};
+
+/// The channel on which a stored chunk is announced: `<instance> <key>`.
+pub const CHANNEL: &str = "throughline_chunks";
+
+/// Creates the table once, whichever instance starts first (the advisory lock keeps two
+/// starting at once from racing on the catalogue).
+const SCHEMA: &str = "BEGIN;
+SELECT pg_advisory_xact_lock(7311104);
+CREATE TABLE IF NOT EXISTS throughline_chunks (
+    path text COLLATE \"C\" PRIMARY KEY,
+    document text COLLATE \"C\" NOT NULL,
+    data bytea NOT NULL,
+    stored_at timestamptz NOT NULL DEFAULT now()
+);
+COMMIT;";
+
+/// The longest pause between two attempts while the database does not answer.
+const LONGEST_PAUSE: Duration = Duration::from_secs(2);
+
+/// A connection to the database, made again whenever it breaks.
+pub struct Postgres {
+    config: tokio_postgres::Config,
+    /// What the operator gave, without its password, for logs.
+    shown: String,
+    client: tokio::sync::Mutex<Option<Arc<Client>>>,
+    /// This relay process: what it announces itself, it does not hear again.
+    instance: String,
+    reachable: AtomicBool,
+    closing: AtomicBool,
+    failures: AtomicU64,
+}
+
+/// What a listening connection heard.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// Another instance stored the chunk `path` of `document`.
+    Chunk { document: String, path: String },
+    /// Listening (again) after the connection was lost: what was announced meanwhile is
+    /// not known, so every open document is read again.
+    Resumed,
+}
+
+impl Postgres {
+    /// Reads the connection string (a `postgres://` URL or `key=value` pairs). Does not
+    /// connect: a database that is not up yet is waited for, not a reason to refuse to
+    /// start.
+    pub fn open(url: &str) -> Result<Arc<Postgres>, String> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| format!("the store's PostgreSQL address does not read: {error}"))?;
+        let mut instance = [0u8; 8];
+        getrandom::fill(&mut instance)
+            .map_err(|error| format!("no randomness for the instance's name: {error}"))?;
+        let shown = format!(
+            "{} on {:?}",
+            config.get_dbname().unwrap_or("(default database)"),
+            config.get_hosts()
+        );
+        Ok(Arc::new(Postgres {
+            config,
+            shown,
+            client: tokio::sync::Mutex::new(None),
+            instance: instance.iter().map(|b| format!("{b:02x}")).collect(),
+            reachable: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            failures: AtomicU64::new(0),
+        }))
+    }
+
+    /// Whether the database answered the last time it was asked.
+    pub fn reachable(&self) -> bool {
+        self.reachable.load(Ordering::Relaxed)
+    }
+
+    /// Times the database did not answer or refused a statement.
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    /// Stops trying again: what is in flight gives up after its current attempt.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::Relaxed);
+    }
+
+    /// Connects (and creates the table) unless connected; checks once, without retrying.
+    pub async fn connect(&self) -> Result<Arc<Client>, tokio_postgres::Error> {
+        let mut client = self.client.lock().await;
+        if let Some(open) = client.as_ref().filter(|c| !c.is_closed()) {
+            return Ok(Arc::clone(open));
+        }
+        let (fresh, connection) = self.config.connect(NoTls).await?;
+        let shown = self.shown.clone();
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::warn!(database = %shown, %error, "the connection to PostgreSQL ended");
+            }
+        });
+        fresh.batch_execute(SCHEMA).await?;
+        let fresh = Arc::new(fresh);
+        *client = Some(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    /// Runs `attempt` until it succeeds, or the relay is stopping (`None`).
+    async fn retrying<T, F, Fut>(&self, what: &str, attempt: F) -> Option<T>
+    where
+        F: Fn(Arc<Client>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    {
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let result = match self.connect().await {
+                Ok(client) => attempt(client).await,
+                Err(error) => Err(error),
+            };
+            match result {
+                Ok(value) => {
+                    if !self.reachable.swap(true, Ordering::Relaxed) {
+                        tracing::info!(database = %self.shown, "PostgreSQL answers");
+                    }
+                    return Some(value);
+                }
+                Err(error) => {
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                    if self.reachable.swap(false, Ordering::Relaxed) || pause == LONGEST_PAUSE {
+                        tracing::error!(database = %self.shown, %error, "PostgreSQL did not {what}; trying again");
+                    }
+                    if self.closing.load(Ordering::Relaxed) {
+                        tracing::error!(database = %self.shown, "the relay is stopping: gave up trying to {what}");
+                        return None;
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(LONGEST_PAUSE);
+                }
+            }
+        }
+    }
+
+    /// The chunk stored under `path`.
+    pub async fn load(&self, path: &str) -> Option<Vec<u8>> {
+        self.retrying("read a chunk", |client| async move {
+            let row = client
+                .query_opt(
+                    "SELECT data FROM throughline_chunks WHERE path = $1",
+                    &[&path],
+                )
+                .await?;
+            Ok(row.map(|row| row.get::<_, Vec<u8>>(0)))
+        })
+        .await
+        .flatten()
+    }
+
+    /// Every chunk whose key starts with the parts of `prefix` (`""`: every chunk).
+    pub async fn load_range(&self, prefix: &str) -> Vec<(String, Vec<u8>)> {
+        self.retrying("read chunks", |client| async move {
+            let rows = if prefix.is_empty() {
+                client
+                    .query("SELECT path, data FROM throughline_chunks", &[])
+                    .await?
+            } else {
+                // Keys under `a/b` sort between `a/b/` and `a/b0` ('0' follows '/').
+                let (from, to) = (format!("{prefix}/"), format!("{prefix}0"));
+                client
+                    .query(
+                        "SELECT path, data FROM throughline_chunks \
+                         WHERE path = $1 OR (path >= $2 AND path < $3)",
+                        &[&prefix, &from, &to],
+                    )
+                    .await?
+            };
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.get::<_, String>(0), row.get::<_, Vec<u8>>(1)))
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Stores `data` under `path` unless a chunk is there already (it then holds the same
+    /// changes), and tells the other instances of a new one. `false` only when the relay
+    /// stopped before the database took it.
+    pub async fn put(&self, document: &str, path: &str, data: &[u8]) -> bool {
+        let announced = format!("{} {path}", self.instance);
+        self.retrying("store a chunk", |client| {
+            let announced = announced.clone();
+            async move {
+                client
+                    .execute(
+                        "WITH stored AS (\
+                            INSERT INTO throughline_chunks (path, document, data) \
+                            VALUES ($1, $2, $3) ON CONFLICT (path) DO NOTHING RETURNING path) \
+                         SELECT pg_notify('throughline_chunks', $4) FROM stored",
+                        &[&path, &document, &data, &announced],
+                    )
+                    .await
+            }
+        })
+        .await
+        .is_some()
+    }
+
+    /// Deletes the chunk under `path`; its size, when there was one.
+    pub async fn delete(&self, path: &str) -> Option<i64> {
+        self.retrying("delete a chunk", |client| async move {
+            let row = client
+                .query_opt(
+                    "DELETE FROM throughline_chunks WHERE path = $1 RETURNING octet_length(data)",
+                    &[&path],
+                )
+                .await?;
+            Ok(row.map(|row| i64::from(row.get::<_, i32>(0))))
+        })
+        .await
+        .flatten()
+    }
+
+    /// Bytes each document's chunks take.
+    pub async fn sizes(&self) -> Vec<(String, i64)> {
+        self.retrying("count what documents take", |client| async move {
+            let rows = client
+                .query(
+                    "SELECT document, sum(octet_length(data))::bigint FROM throughline_chunks GROUP BY document",
+                    &[],
+                )
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1)))
+                .collect())
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Listens for what other instances store, on a connection of its own, until `heard`
+    /// is dropped or the relay stops; after a lost connection, listens again (with a
+    /// pause) and says [`Heard::Resumed`].
+    pub async fn listen(self: Arc<Self>, heard: tokio::sync::mpsc::UnboundedSender<Heard>) {
+        let mut first = true;
+        let mut pause = Duration::from_millis(50);
+        while !self.closing.load(Ordering::Relaxed) && !heard.is_closed() {
+            match self.listen_once(&heard, &mut first).await {
+                Ok(()) => pause = Duration::from_millis(50),
+                Err(error) => {
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                    self.reachable.store(false, Ordering::Relaxed);
+                    tracing::error!(database = %self.shown, %error, "not listening to PostgreSQL; trying again");
+                }
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(LONGEST_PAUSE);
+        }
+    }
+
+    async fn listen_once(
+        &self,
+        heard: &tokio::sync::mpsc::UnboundedSender<Heard>,
+        first: &mut bool,
+    ) -> Result<(), tokio_postgres::Error> {
+        let (client, mut connection) = self.config.connect(NoTls).await?;
+        let (messages, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let driver = tokio::spawn(async move {
+            loop {
+                match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                    Some(Ok(AsyncMessage::Notification(notification))) => {
+                        if messages.send(notification).is_err() {
+                            return Ok(());
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(error)) => return Err(error),
+                    None => return Ok(()),
+                }
+            }
+        });
+        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        self.reachable.store(true, Ordering::Relaxed);
+        if !std::mem::replace(first, false) {
+            tracing::info!(database = %self.shown, "listening to PostgreSQL again; reading open documents again");
+            if heard.send(Heard::Resumed).is_err() {
+                return Ok(());
+            }
+        }
+        while let Some(notification) = received.recv().await {
+            let Some((instance, path)) = notification.payload().split_once(' ') else {
+                continue;
+            };
+            if instance == self.instance || self.closing.load(Ordering::Relaxed) {
+                continue;
+            }
+            let document = path.split('/').next().unwrap_or_default().to_owned();
+            let chunk = Heard::Chunk {
+                document,
+                path: path.to_owned(),
+            };
+            if heard.send(chunk).is_err() {
+                return Ok(());
+            }
+        }
+        drop(client);
+        match driver.await {
+            Ok(Err(error)) => Err(error),
+            _ => Ok(()),
+        }
+    }
+}

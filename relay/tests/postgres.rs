@@ -1,0 +1,199 @@
+//! Several relays on one PostgreSQL database (`--store`), each test with a real server of
+//! its own (`common/postgres.rs`): a change made through one instance reaches a peer of
+//! another, also after the listening connection is cut; the database stopped mid-run
+//! loses nothing a client was told was stored, and `/healthz` says so meanwhile.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use automerge::AutoCommit;
+use throughline::store::DocumentId;
+use throughline_relay::{Config, Relay};
+
+mod common;
+#[path = "common/engine_client.rs"]
+#[allow(dead_code)] // presence (`broadcast`) across instances is not built yet
+mod engine_client;
+#[path = "common/postgres.rs"]
+mod postgres;
+use common::config::test_config;
+use common::raw_get;
+use engine_client::Client;
+use postgres::TestDatabase;
+
+async fn start_instance(database: &TestDatabase, data_dir: &std::path::Path) -> Relay {
+    let config = Config {
+        store: Some(database.url()),
+        ..test_config(data_dir)
+    };
+    Relay::start(config).await.expect("the relay starts")
+}
+
+/// Waits until `client` reads `text` in `document`, answering the relay meanwhile.
+async fn until_text(client: &mut Client, document: DocumentId, text: &str) {
+    client
+        .run_until(|c| c.text(document).as_deref() == Some(text))
+        .await;
+}
+
+/// Two instances on one database, a laptop on the first that wrote `text` in a new
+/// document, and a tablet on the second that has read it (from PostgreSQL).
+struct TwoInstances {
+    database: TestDatabase,
+    dirs: [tempfile::TempDir; 2],
+    one: Relay,
+    two: Relay,
+    document: DocumentId,
+    laptop: Client,
+    tablet: Client,
+}
+
+async fn two_instances(text: &str) -> TwoInstances {
+    let database = TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_instance(&database, dirs[0].path()).await;
+    let two = start_instance(&database, dirs[1].path()).await;
+    let document = DocumentId::random();
+    let mut laptop = Client::connect(one.address(), "laptop", HashMap::new()).await;
+    laptop.edit(document, text).await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(two.address(), "tablet", docs).await;
+    until_text(&mut tablet, document, text).await;
+    TwoInstances {
+        database,
+        dirs,
+        one,
+        two,
+        document,
+        laptop,
+        tablet,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_instance_reaches_a_peer_of_another() {
+    let TwoInstances {
+        database,
+        dirs,
+        one,
+        two,
+        document,
+        mut laptop,
+        mut tablet,
+    } = two_instances("first words").await;
+
+    // Both have it open: an edit on one instance reaches the other's peer live.
+    laptop.edit(document, "second words").await;
+    laptop
+        .serve_until(until_text(&mut tablet, document, "second words"))
+        .await;
+    tablet.edit(document, "the tablet's words").await;
+    tablet
+        .serve_until(until_text(&mut laptop, document, "the tablet's words"))
+        .await;
+
+    // A third instance, started afterwards, has it all from the database.
+    let three_dir = tempfile::tempdir().unwrap();
+    let three = start_instance(&database, three_dir.path()).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut phone = Client::connect(three.address(), "phone", docs).await;
+    until_text(&mut phone, document, "the tablet's words").await;
+    assert!(
+        !dirs[0].path().join("documents").exists(),
+        "nothing is kept on the instance's disk"
+    );
+
+    for relay in [one, two, three] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_its_listening_connection_is_cut_an_instance_reads_its_open_documents_again() {
+    let TwoInstances {
+        database,
+        one,
+        two,
+        document,
+        mut laptop,
+        mut tablet,
+        ..
+    } = two_instances("before").await;
+
+    // Cut both instances' listening connections, and edit at once: the announcement is
+    // made while nobody listens.
+    let cut = database.sql(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+    );
+    assert_eq!(cut, "2", "each instance listens on a connection of its own");
+    laptop.edit(document, "while nobody listened").await;
+    laptop
+        .serve_until(until_text(&mut tablet, document, "while nobody listened"))
+        .await;
+
+    // And announcements are heard again afterwards.
+    laptop.edit(document, "after").await;
+    laptop
+        .serve_until(until_text(&mut tablet, document, "after"))
+        .await;
+    for relay in [one, two] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_database_stopped_nothing_is_confirmed_and_nothing_is_lost() {
+    let database = TestDatabase::start();
+    let dir = tempfile::tempdir().unwrap();
+    let relay = start_instance(&database, dir.path()).await;
+    let health = raw_get(relay.address(), "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    let document = DocumentId::random();
+    let mut laptop = Client::connect(relay.address(), "laptop", HashMap::new()).await;
+    laptop.edit(document, "stored").await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+
+    database.pause();
+    laptop
+        .edit(document, "typed while the database was down")
+        .await;
+    // The relay cannot store it, so it never reports heads that include it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut pending = Vec::new();
+    while let Ok(Some(Ok(message))) = tokio::time::timeout(
+        Duration::from_millis(50),
+        futures_util::StreamExt::next(&mut laptop.socket),
+    )
+    .await
+    {
+        pending.push(message);
+    }
+    for message in pending {
+        if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+            laptop.receive(&bytes).await;
+        }
+    }
+    assert!(
+        !laptop.in_sync(document),
+        "the relay confirms nothing it could not store"
+    );
+    let health = raw_get(relay.address(), "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 503"), "{health}");
+    assert!(health.contains("PostgreSQL does not answer"), "{health}");
+
+    database.resume();
+    laptop.run_until(|c| c.in_sync(document)).await;
+    let health = raw_get(relay.address(), "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    relay.stop().await.expect("the relay stops cleanly");
+
+    // Another instance, on the database alone, has what the laptop was told was stored.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = start_instance(&database, other_dir.path()).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(other.address(), "tablet", docs).await;
+    until_text(&mut tablet, document, "typed while the database was down").await;
+    other.stop().await.expect("the relay stops cleanly");
+}
