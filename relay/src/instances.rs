@@ -11,8 +11,12 @@
 //! An instance applying another's chunk also stores it; the key is the same, so the row
 //! is already there and nothing is announced again.
 //!
+//! The rules' log (owners, pinned roots, counted statements: `crate::rules_log`) is in
+//! the database too: read before the instance takes its first peer, each line another
+//! instance adds learnt when announced, all of it read again after a lost listener.
+//!
 //! ```ignore
-//! let memory = instances::start(postgres, chunks, limits, &metrics, policy).await?;
+//! let (registry, memory) = instances::start(postgres, quotas, limits, &metrics).await?;
 //! ```
 
 use std::collections::HashMap;
@@ -27,47 +31,92 @@ use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::postgres::{Heard, Postgres};
+use crate::rules::Registry;
+use crate::rules_log::{self, Line};
 
 /// How long an announcement about a document that is not open is remembered, in case the
 /// document is being opened at that moment (its load may have read the table before the
 /// chunk was committed).
 const REMEMBERED: Duration = Duration::from_secs(10);
 
-/// Starts the documents in memory on `postgres`, listening for what other instances store.
+/// Starts the rules and the documents in memory on `postgres`, listening for what other
+/// instances store.
 pub async fn start(
     postgres: Arc<Postgres>,
-    chunks: Chunks,
+    quotas: crate::quota::Quotas,
     limits: MemoryLimits,
     metrics: &Arc<Metrics>,
-    policy: Policy,
-) -> Result<Arc<Memory>, String> {
+) -> Result<(Arc<Registry>, Arc<Memory>), String> {
     let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
     let (opened_tx, opened) = tokio::sync::mpsc::unbounded_channel();
-    // Listening before anything opens, so nothing stored from now on is missed.
+    // Listening before anything is read, so nothing stored from now on is missed.
     tokio::spawn(Arc::clone(&postgres).listen(heard_tx));
-    let registry = Arc::clone(&policy.registry);
+    let chunks = Chunks::Postgres(Arc::clone(&postgres));
+    let (lines_tx, lines) = tokio::sync::mpsc::unbounded_channel();
+    let registry = Registry::on_postgres(lines_tx, quotas, chunks.clone());
+    let correcting = Arc::downgrade(&registry);
+    tokio::spawn(rules_log::keep_in_postgres(
+        Arc::clone(&postgres),
+        lines,
+        move |held| {
+            if let Some(registry) = correcting.upgrade() {
+                registry.correct(held);
+            }
+        },
+    ));
+    let reading = Arc::clone(&registry);
     let counting = Arc::clone(&postgres);
-    tokio::spawn(async move {
-        // What each workspace takes; in the background, so a database that is not up
-        // yet does not keep the relay from answering (`/healthz` says so).
+    let read = async move {
+        if !learn_rules(&reading, &counting).await {
+            return;
+        }
+        reading.ready();
         let sizes = Chunks::Postgres(counting).sizes().await;
-        registry.count(&sizes);
-    });
+        reading.count(&sizes);
+    };
+    if postgres.reachable() {
+        // The database answers: the relay is ready when it has started.
+        read.await;
+    } else {
+        // In the background, so a database that is not up yet does not keep the relay
+        // from answering `/healthz`; no peer is taken before it is done.
+        tokio::spawn(read);
+    }
+    let policy = Policy {
+        registry: Arc::clone(&registry),
+        metrics: Arc::clone(metrics),
+    };
     let memory =
         Memory::start(chunks, Some(opened_tx), limits, Arc::clone(metrics), policy).await?;
     tokio::spawn(follow(
         Arc::downgrade(&memory),
+        Arc::downgrade(&registry),
         postgres,
         heard,
         opened,
         Arc::clone(metrics),
     ));
-    Ok(memory)
+    Ok((registry, memory))
+}
+
+/// Learns every line of the rules' log; `false` when the relay stopped first.
+async fn learn_rules(registry: &Registry, postgres: &Postgres) -> bool {
+    let Some(lines) = postgres.rules_log().await else {
+        return false;
+    };
+    for (kind, text) in lines {
+        match Line::read(&kind, &text) {
+            Some(line) => registry.learn(line),
+            None => tracing::warn!(%kind, "a line of the rules' log cannot be read; it is skipped"),
+        }
+    }
+    true
 }
 
 /// Applies what other instances store to the documents open here.
 async fn follow(
     memory: Weak<Memory>,
+    registry: Weak<Registry>,
     postgres: Arc<Postgres>,
     mut heard: UnboundedReceiver<Heard>,
     mut opened: UnboundedReceiver<String>,
@@ -82,9 +131,23 @@ async fn follow(
             },
             Some(document) = opened.recv() => Event::Opened(document),
         };
-        let Some(memory) = memory.upgrade() else {
+        let (Some(memory), Some(registry)) = (memory.upgrade(), registry.upgrade()) else {
             return;
         };
+        match &event {
+            Event::Heard(Heard::Rule { seq }) => {
+                if let Some(line) = postgres.rule(*seq).await {
+                    if let Some(line) = Line::read(&line.0, &line.1) {
+                        registry.learn(line);
+                    }
+                }
+                continue;
+            }
+            Event::Heard(Heard::Resumed) => {
+                learn_rules(&registry, &postgres).await;
+            }
+            _ => {}
+        }
         let Some(generation) = memory.current().await else {
             continue;
         };
@@ -107,6 +170,7 @@ async fn follow(
                     read_again(&generation, &postgres, &document, &metrics).await;
                 }
             }
+            Event::Heard(Heard::Rule { .. }) => {}
             Event::Opened(document) => {
                 let missed = recent
                     .remove(&document)

@@ -19,6 +19,7 @@ mod policy;
 pub mod postgres;
 pub mod quota;
 pub mod rules;
+pub mod rules_log;
 mod static_files;
 mod sync;
 

@@ -32,6 +32,9 @@ use tokio_postgres::{AsyncMessage, Client, NoTls};
 /// The channel on which a stored chunk is announced: `<instance> <key>`.
 pub const CHANNEL: &str = "throughline_chunks";
 
+/// The channel on which a line of the rules' log is announced: `<instance> <seq>`.
+pub const RULES_CHANNEL: &str = "throughline_rules";
+
 /// Creates the table once, whichever instance starts first (the advisory lock keeps two
 /// starting at once from racing on the catalogue).
 const SCHEMA: &str = "BEGIN;
@@ -41,6 +44,13 @@ CREATE TABLE IF NOT EXISTS throughline_chunks (
     document text COLLATE \"C\" NOT NULL,
     data bytea NOT NULL,
     stored_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS throughline_rules_log (
+    seq bigserial PRIMARY KEY,
+    kind text NOT NULL,
+    key text COLLATE \"C\" NOT NULL,
+    line text NOT NULL,
+    UNIQUE (kind, key)
 );
 COMMIT;";
 
@@ -65,6 +75,8 @@ pub struct Postgres {
 pub enum Heard {
     /// Another instance stored the chunk `path` of `document`.
     Chunk { document: String, path: String },
+    /// Another instance added line `seq` to the rules' log.
+    Rule { seq: i64 },
     /// Listening (again) after the connection was lost: what was announced meanwhile is
     /// not known, so every open document is read again.
     Resumed,
@@ -126,6 +138,7 @@ impl Postgres {
             }
         });
         fresh.batch_execute(SCHEMA).await?;
+        self.reachable.store(true, Ordering::Relaxed);
         let fresh = Arc::new(fresh);
         *client = Some(Arc::clone(&fresh));
         Ok(fresh)
@@ -145,9 +158,10 @@ impl Postgres {
             };
             match result {
                 Ok(value) => {
-                    if !self.reachable.swap(true, Ordering::Relaxed) {
-                        tracing::info!(database = %self.shown, "PostgreSQL answers");
+                    if pause > Duration::from_millis(50) {
+                        tracing::info!(database = %self.shown, "PostgreSQL answers again");
                     }
+                    self.reachable.store(true, Ordering::Relaxed);
                     return Some(value);
                 }
                 Err(error) => {
@@ -246,6 +260,61 @@ impl Postgres {
         .flatten()
     }
 
+    /// Adds a line to the rules' log unless one of its kind and key is there; the line
+    /// that holds (this one, or the one there first). `None` when the relay stopped first.
+    pub async fn keep_rule(&self, kind: &str, key: &str, line: &str) -> Option<String> {
+        let instance = self.instance.as_str();
+        self.retrying("keep a rule", |client| async move {
+            let row = client
+                .query_opt(
+                    "WITH added AS (\
+                        INSERT INTO throughline_rules_log (kind, key, line) VALUES ($1, $2, $3) \
+                        ON CONFLICT (kind, key) DO NOTHING RETURNING seq, line), \
+                     told AS (SELECT pg_notify('throughline_rules', $4 || ' ' || seq) FROM added) \
+                     SELECT added.line FROM added CROSS JOIN told \
+                     UNION ALL \
+                     SELECT line FROM throughline_rules_log WHERE kind = $1 AND key = $2",
+                    &[&kind, &key, &line, &instance],
+                )
+                .await?;
+            Ok(row.map(|row| row.get::<_, String>(0)))
+        })
+        .await
+        .map(|held| held.unwrap_or_else(|| line.to_owned()))
+    }
+
+    /// Every line of the rules' log (kind, line), in the order they were added.
+    pub async fn rules_log(&self) -> Option<Vec<(String, String)>> {
+        self.retrying("read the rules", |client| async move {
+            let rows = client
+                .query(
+                    "SELECT kind, line FROM throughline_rules_log ORDER BY seq",
+                    &[],
+                )
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.get::<_, String>(0), row.get::<_, String>(1)))
+                .collect())
+        })
+        .await
+    }
+
+    /// Line `seq` of the rules' log (kind, line).
+    pub async fn rule(&self, seq: i64) -> Option<(String, String)> {
+        self.retrying("read a rule", |client| async move {
+            let row = client
+                .query_opt(
+                    "SELECT kind, line FROM throughline_rules_log WHERE seq = $1",
+                    &[&seq],
+                )
+                .await?;
+            Ok(row.map(|row| (row.get::<_, String>(0), row.get::<_, String>(1))))
+        })
+        .await
+        .flatten()
+    }
+
     /// Bytes each document's chunks take.
     pub async fn sizes(&self) -> Vec<(String, i64)> {
         self.retrying("count what documents take", |client| async move {
@@ -305,7 +374,9 @@ impl Postgres {
                 }
             }
         });
-        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        client
+            .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {RULES_CHANNEL}"))
+            .await?;
         self.reachable.store(true, Ordering::Relaxed);
         if !std::mem::replace(first, false) {
             tracing::info!(database = %self.shown, "listening to PostgreSQL again; reading open documents again");
@@ -314,18 +385,24 @@ impl Postgres {
             }
         }
         while let Some(notification) = received.recv().await {
-            let Some((instance, path)) = notification.payload().split_once(' ') else {
+            let Some((instance, said)) = notification.payload().split_once(' ') else {
                 continue;
             };
             if instance == self.instance || self.closing.load(Ordering::Relaxed) {
                 continue;
             }
-            let document = path.split('/').next().unwrap_or_default().to_owned();
-            let chunk = Heard::Chunk {
-                document,
-                path: path.to_owned(),
+            let told = if notification.channel() == RULES_CHANNEL {
+                match said.parse() {
+                    Ok(seq) => Heard::Rule { seq },
+                    Err(_) => continue,
+                }
+            } else {
+                Heard::Chunk {
+                    document: said.split('/').next().unwrap_or_default().to_owned(),
+                    path: said.to_owned(),
+                }
             };
-            if heard.send(chunk).is_err() {
+            if heard.send(told).is_err() {
                 return Ok(());
             }
         }

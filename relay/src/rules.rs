@@ -32,13 +32,12 @@
 //! ```
 
 use std::collections::HashMap;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use crate::rules_log::{Line, OwnerLine, RulesLog, StatementLine};
 use automerge::Automerge;
 use samod::storage::StorageKey;
-use serde::{Deserialize, Serialize};
 use throughline::model::access::Access;
 use throughline::model::identity::{
     CheckedStatements, DeviceKey, KeptStatements, Membership, SignedStatement,
@@ -238,26 +237,6 @@ pub struct Owner {
     pub device: Option<DeviceKey>,
 }
 
-/// A line of `owners.jsonl`.
-#[derive(Serialize, Deserialize)]
-struct OwnerLine {
-    document: String,
-    workspace: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    device: Option<DeviceKey>,
-    /// On a workspace's own line: the root the relay pinned for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    root: Option<DeviceKey>,
-}
-
-/// A line of `statements.jsonl`: a statement that counted in a workspace.
-#[derive(Serialize, Deserialize)]
-struct StatementLine {
-    workspace: String,
-    hash: String,
-    statement: SignedStatement,
-}
-
 /// A workspace the relay follows.
 struct Tracked {
     id: DocumentId,
@@ -272,7 +251,10 @@ struct Tracked {
 /// Every workspace's rules, every document's owner, every proven connection.
 pub struct Registry {
     documents: crate::durable::Chunks,
-    owners_path: PathBuf,
+    /// Where owners, roots and counted statements are kept.
+    log: RulesLog,
+    /// Whether what the log holds has been read (the relay takes no peer before).
+    ready: std::sync::atomic::AtomicBool,
     owners: Mutex<HashMap<DocumentId, Owner>>,
     roots: Mutex<HashMap<DocumentId, DeviceKey>>,
     /// Bumped when a document gets an owner (a decision waiting on one decides again).
@@ -282,9 +264,8 @@ pub struct Registry {
     /// Programs connected by an admin's grant, by the peer id they joined with.
     grants: Mutex<HashMap<String, crate::auth::Granted>>,
     quotas: Quotas,
-    /// Every statement that counted, per workspace (`<data dir>/statements.jsonl`).
+    /// Every statement that counted, per workspace.
     kept: Mutex<HashMap<DocumentId, KeptStatements>>,
-    statements_path: PathBuf,
     /// Documents each workspace owns.
     counts: Mutex<HashMap<DocumentId, usize>>,
     /// Bytes each workspace's documents take on disk.
@@ -295,67 +276,127 @@ impl Registry {
     /// Reads what is kept under `data_dir`; `documents` are where the chunks are (what
     /// they take is counted by [`Registry::count`]).
     pub fn open(data_dir: &Path, quotas: Quotas, documents: crate::durable::Chunks) -> Arc<Self> {
-        let owners_path = data_dir.join("owners.jsonl");
-        let mut owners = HashMap::new();
-        let mut roots = HashMap::new();
-        if let Ok(text) = std::fs::read_to_string(&owners_path) {
-            for (number, line) in text.lines().enumerate() {
-                let Ok(read) = serde_json::from_str::<OwnerLine>(line) else {
-                    tracing::warn!(
-                        line = number + 1,
-                        "a line of owners.jsonl cannot be read; it is skipped"
-                    );
-                    continue;
-                };
-                let (Ok(document), Ok(workspace)) = (
-                    read.document.parse::<DocumentId>(),
-                    read.workspace.parse::<DocumentId>(),
-                ) else {
-                    continue;
-                };
-                if let Some(root) = read.root {
-                    roots.entry(workspace).or_insert(root);
-                }
-                owners.entry(document).or_insert(Owner {
-                    workspace,
-                    device: read.device,
-                });
-            }
+        let log = RulesLog::files(data_dir);
+        let lines = log.read_files();
+        let registry = Self::with(log, quotas, documents);
+        for line in lines {
+            registry.learn(line);
         }
-        let mut counts: HashMap<DocumentId, usize> = HashMap::new();
-        for owner in owners.values() {
-            *counts.entry(owner.workspace).or_default() += 1;
-        }
-        let statements_path = data_dir.join("statements.jsonl");
-        let mut kept: HashMap<DocumentId, KeptStatements> = HashMap::new();
-        if let Ok(text) = std::fs::read_to_string(&statements_path) {
-            for line in text.lines() {
-                let Ok(read) = serde_json::from_str::<StatementLine>(line) else {
-                    tracing::warn!("a line of statements.jsonl cannot be read; it is skipped");
-                    continue;
-                };
-                if let Ok(workspace) = read.workspace.parse::<DocumentId>() {
-                    kept.entry(workspace)
-                        .or_default()
-                        .keep([(read.hash, read.statement)]);
-                }
-            }
-        }
+        registry.ready();
+        registry
+    }
+
+    /// A registry whose log is added to through `log` (PostgreSQL): it takes no peer
+    /// until what the log holds has been learnt and [`Registry::ready`] called.
+    pub fn on_postgres(
+        log: tokio::sync::mpsc::UnboundedSender<Line>,
+        quotas: Quotas,
+        documents: crate::durable::Chunks,
+    ) -> Arc<Self> {
+        Self::with(RulesLog::Postgres(log), quotas, documents)
+    }
+
+    fn with(log: RulesLog, quotas: Quotas, documents: crate::durable::Chunks) -> Arc<Self> {
         Arc::new(Self {
             documents,
-            owners_path,
+            log,
+            ready: std::sync::atomic::AtomicBool::new(false),
             quotas,
-            kept: Mutex::new(kept),
-            statements_path,
-            counts: Mutex::new(counts),
+            kept: Mutex::new(HashMap::new()),
+            counts: Mutex::new(HashMap::new()),
             usage: Mutex::new(HashMap::new()),
-            owners: Mutex::new(owners),
-            roots: Mutex::new(roots),
+            owners: Mutex::new(HashMap::new()),
+            roots: Mutex::new(HashMap::new()),
             owners_changed: watch::channel(0).0,
             workspaces: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             grants: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// What the log holds has been learnt: peers may sync.
+    pub fn ready(&self) {
+        self.ready.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Takes in a line of the log (read at start, or added by another instance): the
+    /// first owner of a document and root of a workspace hold.
+    pub fn learn(&self, line: Line) {
+        self.take(line, false);
+    }
+
+    /// Another instance's line holds where this one's was refused: what it says replaces
+    /// what this instance noted.
+    pub fn correct(&self, line: Line) {
+        if let Line::Owner(owner) = &line {
+            tracing::warn!(document = %owner.document, workspace = %owner.workspace, "another relay instance recorded this first; its record holds");
+        }
+        self.take(line, true);
+    }
+
+    fn take(&self, line: Line, replace: bool) {
+        let line = match line {
+            Line::Owner(line) => line,
+            Line::Statement(line) => {
+                if let Ok(workspace) = line.workspace.parse::<DocumentId>() {
+                    lock(&self.kept)
+                        .entry(workspace)
+                        .or_default()
+                        .keep([(line.hash, line.statement)]);
+                }
+                return;
+            }
+        };
+        let (Ok(document), Ok(workspace)) = (
+            line.document.parse::<DocumentId>(),
+            line.workspace.parse::<DocumentId>(),
+        ) else {
+            return;
+        };
+        if let Some(root) = line.root {
+            let mut roots = lock(&self.roots);
+            if replace {
+                roots.insert(workspace, root);
+                drop(roots);
+                // Worked out again from the root that holds.
+                if let Some(tracked) = lock(&self.workspaces).get(&workspace) {
+                    *lock(&tracked.last) = None;
+                }
+            } else {
+                roots.entry(workspace).or_insert(root);
+            }
+            return;
+        }
+        let owner = Owner {
+            workspace,
+            device: line.device,
+        };
+        if self.note_owner(document, owner, replace) {
+            self.owners_changed.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// Notes `document`'s owner (replacing another when `replace`); whether it changed.
+    fn note_owner(&self, document: DocumentId, owner: Owner, replace: bool) -> bool {
+        let previous = {
+            let mut owners = lock(&self.owners);
+            match owners.get(&document) {
+                Some(known) if !replace || *known == owner => return false,
+                _ => owners.insert(document, owner.clone()),
+            }
+        };
+        let mut counts = lock(&self.counts);
+        if let Some(previous) = previous {
+            if let Some(count) = counts.get_mut(&previous.workspace) {
+                *count = count.saturating_sub(1);
+            }
+        }
+        *counts.entry(owner.workspace).or_default() += 1;
+        true
     }
 
     /// Counts what each workspace's documents take, from the bytes of each document's
@@ -369,19 +410,8 @@ impl Registry {
         }
     }
 
-    fn append(&self, line: &OwnerLine) {
-        let written = serde_json::to_string(line)
-            .map_err(std::io::Error::other)
-            .and_then(|text| {
-                let mut file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&self.owners_path)?;
-                writeln!(file, "{text}")
-            });
-        if let Err(error) = written {
-            tracing::error!(%error, "owners.jsonl could not be written");
-        }
+    fn append(&self, line: OwnerLine) {
+        self.log.add(vec![Line::Owner(line)]);
     }
 
     /// Notes a proven connection (until [`Registry::ended`]).
@@ -440,21 +470,14 @@ impl Registry {
     /// Records that `document` belongs to `workspace` (and `device`), unless it belongs
     /// to someone already.
     pub fn own(&self, document: &DocumentId, workspace: &DocumentId, device: Option<DeviceKey>) {
-        {
-            let mut owners = lock(&self.owners);
-            if owners.contains_key(document) {
-                return;
-            }
-            owners.insert(
-                *document,
-                Owner {
-                    workspace: *workspace,
-                    device,
-                },
-            );
+        let owner = Owner {
+            workspace: *workspace,
+            device,
+        };
+        if !self.note_owner(*document, owner, false) {
+            return;
         }
-        *lock(&self.counts).entry(*workspace).or_default() += 1;
-        self.append(&OwnerLine {
+        self.append(OwnerLine {
             document: document.to_string(),
             workspace: workspace.to_string(),
             device,
@@ -634,26 +657,17 @@ impl Registry {
             .map(|(h, s)| (h.clone(), s.clone()))
             .collect();
         drop(all);
-        let mut lines = String::new();
-        for (hash, statement) in new {
-            let line = StatementLine {
-                workspace: workspace.to_string(),
-                hash,
-                statement,
-            };
-            if let Ok(text) = serde_json::to_string(&line) {
-                lines.push_str(&text);
-                lines.push('\n');
-            }
-        }
-        let written = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.statements_path)
-            .and_then(|mut file| file.write_all(lines.as_bytes()));
-        if let Err(error) = written {
-            tracing::error!(%error, "statements.jsonl could not be written");
-        }
+        let lines = new
+            .into_iter()
+            .map(|(hash, statement)| {
+                Line::Statement(StatementLine {
+                    workspace: workspace.to_string(),
+                    hash,
+                    statement,
+                })
+            })
+            .collect();
+        self.log.add(lines);
     }
 
     fn work_out(&self, tracked: &Tracked) {
@@ -688,7 +702,7 @@ impl Registry {
                     Ok(root) => {
                         roots.insert(tracked.id, root);
                         drop(roots);
-                        self.append(&OwnerLine {
+                        self.append(OwnerLine {
                             document: tracked.id.to_string(),
                             workspace: tracked.id.to_string(),
                             device: None,

@@ -78,29 +78,29 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let chunks = match &settings.store {
-            Some(postgres) => crate::durable::Chunks::Postgres(Arc::clone(postgres)),
+        let (registry, memory) = match &settings.store {
             None => {
-                crate::durable::Chunks::files(data_dir.join("documents"), data_dir.join("incoming"))
-            }
-        };
-        let registry = Registry::open(data_dir, settings.quotas, chunks.clone());
-        let policy = Policy {
-            registry: Arc::clone(&registry),
-            metrics: Arc::clone(&metrics),
-        };
-        let memory = match &settings.store {
-            None => {
+                let chunks = crate::durable::Chunks::files(
+                    data_dir.join("documents"),
+                    data_dir.join("incoming"),
+                );
+                let registry = Registry::open(data_dir, settings.quotas, chunks.clone());
                 registry.count(&chunks.sizes().await);
-                Memory::start(chunks, None, settings.memory, Arc::clone(&metrics), policy).await?
+                let policy = Policy {
+                    registry: Arc::clone(&registry),
+                    metrics: Arc::clone(&metrics),
+                };
+                let memory =
+                    Memory::start(chunks, None, settings.memory, Arc::clone(&metrics), policy)
+                        .await?;
+                (registry, memory)
             }
             Some(postgres) => {
                 crate::instances::start(
                     Arc::clone(postgres),
-                    chunks,
+                    settings.quotas,
                     settings.memory,
                     &metrics,
-                    policy,
                 )
                 .await?
             }
@@ -293,6 +293,16 @@ pub async fn sync_socket(
         return (
             StatusCode::FORBIDDEN,
             "Pages from another site may not sync with this relay.",
+        )
+            .into_response();
+    }
+    if !sync.registry.is_ready() {
+        // On PostgreSQL: the owners and rules are not read yet (the database has not
+        // answered since the relay started). `/healthz` says so too.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "2")],
+            "The relay cannot read its store yet; try again shortly.",
         )
             .into_response();
     }

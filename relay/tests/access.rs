@@ -19,6 +19,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 mod common;
 #[path = "common/engine_client.rs"]
 mod engine_client;
+#[path = "common/postgres.rs"]
+mod postgres;
 use common::config::test_config;
 use common::raw_get;
 use engine_client::{Client, Socket};
@@ -729,6 +731,52 @@ async fn a_workspace_nobody_has_claimed_syncs_as_before_and_a_new_document_is_it
     let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[notes])).await;
     assert_eq!(outcome(&mut employee, &[notes]).await, vec![notes]);
     relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relays_sharing_one_postgresql_decide_alike() {
+    let database = postgres::TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
+    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let org = Org::new();
+    let _admin = upload(&one, &org).await;
+    // Coaching notes, named first by the manager's device through the first instance.
+    let notes = DocumentId::random();
+    let mut manager = member(&one, &org.manager.1, org.id, HashMap::new()).await;
+    manager.edit(notes, "Eve: ready for more").await;
+    manager.run_until(|c| c.in_sync(notes)).await;
+
+    // Through the second instance the employee gets what the first would give her.
+    let everything = [
+        org.id,
+        org.employee_review,
+        org.colleague_review,
+        org.check_in,
+        notes,
+    ];
+    let mut employee = member(&two, &org.employee.1, org.id, asking_for(&everything)).await;
+    assert_eq!(
+        outcome(&mut employee, &everything).await,
+        vec![org.colleague_review, notes]
+    );
+    // A device of another organisation naming the notes there does not make them its
+    // own: the second instance knows whose they are from the first.
+    let other = Org::new();
+    let _their_admin = upload(&two, &other).await;
+    let mut outsider = member(&two, &other.admin, other.id, asking_for(&[notes])).await;
+    assert_eq!(outcome(&mut outsider, &[notes]).await, vec![notes]);
+    assert!(!has(&mut outsider, &notes));
+    // A third instance started afterwards reads the same from the database.
+    let third = tempfile::tempdir().unwrap();
+    let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+    let mut outsider = member(&three, &other.admin, other.id, asking_for(&[notes])).await;
+    assert_eq!(outcome(&mut outsider, &[notes]).await, vec![notes]);
+    let mut manager = member(&three, &org.manager.1, org.id, asking_for(&[notes])).await;
+    assert_eq!(outcome(&mut manager, &[notes]).await, vec![]);
+    for relay in [one, two, three] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
 }
 
 /// Every file's bytes under `dir`.

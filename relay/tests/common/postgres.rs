@@ -4,6 +4,9 @@
 //! server runs as the `postgres` user that Debian's package creates, since PostgreSQL
 //! refuses to run as root. `cargo xtask test` installs the package when it is missing.
 
+// Each test crate that includes it uses a part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
