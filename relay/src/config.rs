@@ -14,6 +14,10 @@ use clap::Parser;
     about = "Serves Throughline and keeps its documents"
 )]
 pub struct Config {
+    /// Something else to do than serve (the relay serves when none is given).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Keep the default (loopback) unless a proxy or firewall is in front.
     #[arg(long, env = "THROUGHLINE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -163,6 +167,22 @@ pub struct Config {
         default_value_t = 2 * 1024 * 1024 * 1024
     )]
     pub max_workspace_bytes: u64,
+}
+
+/// What the binary does besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Copies the documents and the rules' log from one store to another (a data
+    /// directory into PostgreSQL, or back) and checks the copy. Stop the relays using
+    /// either store first; the source is left as it was.
+    CopyStore {
+        /// A data directory, or a PostgreSQL connection string.
+        #[arg(long)]
+        from: String,
+        /// A data directory, or a PostgreSQL connection string.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// How log lines are written.

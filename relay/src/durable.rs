@@ -281,7 +281,7 @@ impl Chunks {
     }
 
     /// Writes a chunk so that it is there after a crash.
-    async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
+    pub async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
         match self {
             Chunks::Files { root, incoming, .. } => write_file(root, incoming, key, data).await,
             Chunks::Postgres(postgres) => {

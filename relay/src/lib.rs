@@ -9,6 +9,7 @@ mod admission;
 pub mod auth;
 mod clock;
 mod config;
+pub mod copy_store;
 pub mod durable;
 mod gate;
 pub mod inbound;
@@ -33,7 +34,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use config::{parse_base_path, Config, LogFormat};
+pub use config::{parse_base_path, Command, Config, LogFormat};
 pub use gate::Gate;
 pub use memory::MemoryLimits;
 pub use static_files::AppFiles;

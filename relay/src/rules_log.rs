@@ -71,7 +71,7 @@ impl Line {
         }
     }
 
-    fn text(&self) -> Option<String> {
+    pub fn text(&self) -> Option<String> {
         match self {
             Line::Owner(line) => serde_json::to_string(line).ok(),
             Line::Statement(line) => serde_json::to_string(line).ok(),

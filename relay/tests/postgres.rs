@@ -197,3 +197,80 @@ async fn with_the_database_stopped_nothing_is_confirmed_and_nothing_is_lost() {
     until_text(&mut tablet, document, "typed while the database was down").await;
     other.stop().await.expect("the relay stops cleanly");
 }
+
+/// Runs `throughline-relay copy-store`; its exit status and what it printed.
+fn copy_store(from: &str, to: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_throughline-relay"))
+        .args(["copy-store", "--from", from, "--to", to])
+        .output()
+        .expect("the relay's binary runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_directory_moves_into_postgresql_and_back() {
+    // A relay on disk with a document edited many times (compacted into a snapshot and
+    // more changes) and a line of the rules' log.
+    let before = tempfile::tempdir().unwrap();
+    let relay = Relay::start(test_config(before.path())).await.unwrap();
+    let document = DocumentId::random();
+    let mut laptop = Client::connect(relay.address(), "laptop", HashMap::new()).await;
+    for n in 0..15 {
+        laptop.edit(document, &format!("version {n}")).await;
+    }
+    laptop.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.unwrap();
+    let owner =
+        throughline_relay::rules_log::Line::Owner(throughline_relay::rules_log::OwnerLine {
+            document: document.to_string(),
+            workspace: DocumentId::random().to_string(),
+            device: None,
+            root: None,
+        });
+    throughline_relay::rules_log::RulesLog::files(before.path()).add(vec![owner.clone()]);
+
+    // Into PostgreSQL: an instance there has it all.
+    let database = TestDatabase::start();
+    let (copied, said) = copy_store(&before.path().display().to_string(), &database.url());
+    assert!(copied, "{said}");
+    assert!(
+        said.contains("lines of the rules' log; the copy reads back the same"),
+        "{said}"
+    );
+    let rows = database.sql("SELECT count(*) FROM throughline_chunks");
+    assert!(
+        said.contains(&format!("Copied {rows} chunks of 1 documents")),
+        "{said} / {rows}"
+    );
+    let instance_dir = tempfile::tempdir().unwrap();
+    let instance = start_instance(&database, instance_dir.path()).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(instance.address(), "tablet", docs).await;
+    until_text(&mut tablet, document, "version 14").await;
+    tablet.edit(document, "written on PostgreSQL").await;
+    tablet.run_until(|c| c.in_sync(document)).await;
+    instance.stop().await.unwrap();
+
+    // And back into a data directory, with what was written meanwhile.
+    let after = tempfile::tempdir().unwrap();
+    let target = after.path().join("data");
+    let (copied, said) = copy_store(&database.url(), &target.display().to_string());
+    assert!(copied, "{said}");
+    let relay = Relay::start(test_config(&target)).await.unwrap();
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut phone = Client::connect(relay.address(), "phone", docs).await;
+    until_text(&mut phone, document, "written on PostgreSQL").await;
+    relay.stop().await.unwrap();
+    let lines = throughline_relay::rules_log::RulesLog::files(&target).read_files();
+    assert_eq!(lines, vec![owner], "the rules' log came back");
+
+    // A store that is not there changes nothing and says why.
+    let (copied, said) = copy_store("/nonexistent/throughline-data", &database.url());
+    assert!(!copied);
+    assert!(said.contains("there is no data directory"), "{said}");
+}

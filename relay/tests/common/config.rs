@@ -4,6 +4,7 @@
 /// token, and limits no test reaches unless it sets them.
 pub fn test_config(data_dir: &std::path::Path) -> throughline_relay::Config {
     throughline_relay::Config {
+        command: None,
         listen: "127.0.0.1:0".parse().expect("a socket address"),
         data_dir: data_dir.to_path_buf(),
         store: None,
