@@ -1,7 +1,9 @@
 //! Several relays on one PostgreSQL database (`--store`), each test with a real server of
 //! its own (`common/postgres.rs`): a change made through one instance reaches a peer of
 //! another, also after the listening connection is cut; the database stopped mid-run
-//! loses nothing a client was told was stored, and `/healthz` says so meanwhile.
+//! loses nothing a client was told was stored, and `/healthz` says so meanwhile; a data
+//! directory moves in and out; behind HAProxy (`deploy/haproxy.cfg`) a relay killed
+//! mid-edit loses nothing.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -273,4 +275,160 @@ async fn a_data_directory_moves_into_postgresql_and_back() {
     let (copied, said) = copy_store("/nonexistent/throughline-data", &database.url());
     assert!(!copied);
     assert!(said.contains("there is no data directory"), "{said}");
+}
+
+/// A relay binary on `database`, in a process of its own (so that it can be killed).
+struct RelayProcess {
+    child: std::process::Child,
+    address: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl RelayProcess {
+    fn start(database: &TestDatabase) -> RelayProcess {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_throughline-relay"))
+            .args(["--listen", "127.0.0.1:0", "--trusted-proxies", "127.0.0.1"])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--app-dir")
+            .arg(dir.path().join("no-app"))
+            .arg("--store")
+            .arg(database.url())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the relay's binary runs");
+        let stdout = child.stdout.take().expect("its standard output");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the relay says where it runs");
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|address| address.parse().ok())
+            .unwrap_or_else(|| panic!("an address in {line:?}"));
+        RelayProcess {
+            child,
+            address,
+            _dir: dir,
+        }
+    }
+
+    /// Sync connections it holds now (its `/metrics`, which answers this machine).
+    async fn connections(&self) -> u64 {
+        let metrics = raw_get(self.address, "/metrics").await;
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("throughline_connections_open "))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// HAProxy with `deploy/haproxy.cfg` in front of `relays`, on a free loopback port.
+struct Balancer {
+    child: std::process::Child,
+    address: std::net::SocketAddr,
+}
+
+impl Balancer {
+    async fn start(relays: [&RelayProcess; 2]) -> Balancer {
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|free| free.local_addr())
+            .expect("a free port");
+        let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/haproxy.cfg");
+        let program = if std::path::Path::new("/usr/sbin/haproxy").is_file() {
+            "/usr/sbin/haproxy"
+        } else {
+            "haproxy"
+        };
+        let child = std::process::Command::new(program)
+            .args(["-db", "-f", config])
+            .env("THROUGHLINE_LB_LISTEN", address.to_string())
+            .env("THROUGHLINE_RELAY_1", relays[0].address.to_string())
+            .env("THROUGHLINE_RELAY_2", relays[1].address.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("HAProxy runs (`cargo xtask test` installs Debian's haproxy)");
+        let balancer = Balancer { child, address };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let answered = tokio::net::TcpStream::connect(address).await.is_ok()
+                && raw_get(address, "/healthz")
+                    .await
+                    .starts_with("HTTP/1.1 200");
+            if answered {
+                return balancer;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "HAProxy answers");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_killed_mid_edit_behind_haproxy_loses_nothing() {
+    let database = TestDatabase::start();
+    let relays = [
+        RelayProcess::start(&database),
+        RelayProcess::start(&database),
+    ];
+    let balancer = Balancer::start([&relays[0], &relays[1]]).await;
+    let through = format!("ws://{}/sync", balancer.address);
+    let document = DocumentId::random();
+    let mut laptop = Client::connect_to(&through, "laptop", HashMap::new()).await;
+    laptop.edit(document, "stored before").await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    let mut held = Vec::new();
+    for relay in &relays {
+        held.push(relay.connections().await);
+    }
+    let on = held
+        .iter()
+        .position(|&n| n == 1)
+        .unwrap_or_else(|| panic!("one relay holds the laptop: {held:?}"));
+    let [first, second] = relays;
+    let (mut killed, survivor) = if on == 0 {
+        (first, second)
+    } else {
+        (second, first)
+    };
+
+    // An edit sent, and the relay killed before it can answer.
+    laptop.edit(document, "typed as the relay died").await;
+    killed.child.kill().expect("SIGKILL");
+    let _ = killed.child.wait();
+    let docs = laptop.docs.clone();
+    drop(laptop);
+
+    // The laptop reconnects through HAProxy, lands on the other relay, and converges.
+    let mut laptop = Client::connect_to(&through, "laptop", docs).await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    assert_eq!(
+        survivor.connections().await,
+        1,
+        "the laptop is on the survivor"
+    );
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(survivor.address, "tablet", docs).await;
+    until_text(&mut tablet, document, "typed as the relay died").await;
 }

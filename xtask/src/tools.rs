@@ -37,7 +37,7 @@ pub fn setup(needs: Needs) -> Result<Tools, String> {
     wasm_opt()?;
     let browsers = if needs == Needs::All {
         leptosfmt()?;
-        postgres()?;
+        servers()?;
         browsers()?
     } else {
         Tools {
@@ -221,10 +221,11 @@ fn browsers() -> Result<Tools, String> {
     })
 }
 
-/// PostgreSQL's server programs (`initdb`, `pg_ctl`): the relay's tests on PostgreSQL
-/// start a throwaway server of their own with them (`relay/tests/common/postgres.rs`).
-fn postgres() -> Result<(), String> {
-    let installed = || {
+/// The servers the relay's tests start themselves: PostgreSQL (`initdb`, `pg_ctl`: a
+/// throwaway database, `relay/tests/common/postgres.rs`) and HAProxy (in front of two
+/// relays, with `deploy/haproxy.cfg`).
+fn servers() -> Result<(), String> {
+    let postgres = || {
         std::fs::read_dir("/usr/lib/postgresql")
             .into_iter()
             .flatten()
@@ -232,25 +233,37 @@ fn postgres() -> Result<(), String> {
             .any(|entry| entry.path().join("bin/initdb").is_file())
             || which("initdb").is_some()
     };
-    if !installed() {
+    let haproxy = || which("haproxy").is_some() || Path::new("/usr/sbin/haproxy").is_file();
+    let missing: Vec<&str> = [("postgresql", postgres()), ("haproxy", haproxy())]
+        .into_iter()
+        .filter(|(_, installed)| !installed)
+        .map(|(package, _)| package)
+        .collect();
+    if !missing.is_empty() {
         let is_root = output_of("id", &["-u"]).as_deref() == Some("0");
         if !is_root || which("apt-get").is_none() {
-            return Err("the relay's tests on PostgreSQL need its server programs (initdb, pg_ctl), and this process cannot install them.\n\
-                 On Debian or Ubuntu run: sudo apt-get update && sudo apt-get install -y postgresql"
-                .into());
+            return Err(format!(
+                "the relay's tests start PostgreSQL and HAProxy themselves, and this process cannot install them.\n\
+                 On Debian or Ubuntu run: sudo apt-get update && sudo apt-get install -y {}",
+                missing.join(" ")
+            ));
         }
-        println!("  Installing Debian's postgresql (the relay's tests start a throwaway server of their own)…");
+        println!(
+            "  Installing Debian's {} (the relay's tests start throwaway servers of their own)…",
+            missing.join(" and ")
+        );
         run(&mut command("apt-get", &["update"]))?;
-        run(command(
-            "apt-get",
-            &["install", "-y", "--no-install-recommends", "postgresql"],
-        )
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-        if !installed() {
-            return Err("initdb is still not found after installing postgresql".into());
+        let mut install = vec!["install", "-y", "--no-install-recommends"];
+        install.extend(&missing);
+        run(command("apt-get", &install).env("DEBIAN_FRONTEND", "noninteractive"))?;
+        if !postgres() || !haproxy() {
+            return Err(format!(
+                "{} still not found after installing it",
+                missing.join(" or ")
+            ));
         }
     }
-    println!("  PostgreSQL server programs: installed");
+    println!("  PostgreSQL and HAProxy: installed");
     Ok(())
 }
 
