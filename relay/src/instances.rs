@@ -14,9 +14,10 @@
 //! The rules' log (owners, pinned roots, counted statements: `crate::rules_log`) is in
 //! the database too: read before the instance takes its first peer, each line another
 //! instance adds learnt when announced, all of it read again after a lost listener.
+//! Ephemeral messages cross too (`crate::presence`).
 //!
 //! ```ignore
-//! let (registry, memory) = instances::start(postgres, quotas, limits, &metrics).await?;
+//! let (registry, memory, presence) = instances::start(postgres, quotas, limits, &metrics).await?;
 //! ```
 
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::postgres::{Heard, Postgres};
+use crate::presence::Presence;
 use crate::rules::Registry;
 use crate::rules_log::{self, Line};
 
@@ -46,7 +48,7 @@ pub async fn start(
     quotas: crate::quota::Quotas,
     limits: MemoryLimits,
     metrics: &Arc<Metrics>,
-) -> Result<(Arc<Registry>, Arc<Memory>), String> {
+) -> Result<(Arc<Registry>, Arc<Memory>, Arc<Presence>), String> {
     let (heard_tx, heard) = tokio::sync::mpsc::unbounded_channel();
     let (opened_tx, opened) = tokio::sync::mpsc::unbounded_channel();
     // Listening before anything is read, so nothing stored from now on is missed.
@@ -88,15 +90,17 @@ pub async fn start(
     };
     let memory =
         Memory::start(chunks, Some(opened_tx), limits, Arc::clone(metrics), policy).await?;
+    let presence = Presence::new(Some(Arc::clone(&postgres)), Arc::clone(&registry));
     tokio::spawn(follow(
         Arc::downgrade(&memory),
         Arc::downgrade(&registry),
+        Arc::downgrade(&presence),
         postgres,
         heard,
         opened,
         Arc::clone(metrics),
     ));
-    Ok((registry, memory))
+    Ok((registry, memory, presence))
 }
 
 /// Learns every line of the rules' log; `false` when the relay stopped first.
@@ -117,6 +121,7 @@ async fn learn_rules(registry: &Registry, postgres: &Postgres) -> bool {
 async fn follow(
     memory: Weak<Memory>,
     registry: Weak<Registry>,
+    presence: Weak<Presence>,
     postgres: Arc<Postgres>,
     mut heard: UnboundedReceiver<Heard>,
     mut opened: UnboundedReceiver<String>,
@@ -146,6 +151,12 @@ async fn follow(
             Event::Heard(Heard::Resumed) => {
                 learn_rules(&registry, &postgres).await;
             }
+            Event::Heard(Heard::Presence { document, bytes }) => {
+                if let Some(presence) = presence.upgrade() {
+                    presence.deliver(document, bytes);
+                }
+                continue;
+            }
             _ => {}
         }
         let Some(generation) = memory.current().await else {
@@ -170,7 +181,7 @@ async fn follow(
                     read_again(&generation, &postgres, &document, &metrics).await;
                 }
             }
-            Event::Heard(Heard::Rule { .. }) => {}
+            Event::Heard(Heard::Rule { .. } | Heard::Presence { .. }) => {}
             Event::Opened(document) => {
                 let missed = recent
                     .remove(&document)

@@ -18,6 +18,7 @@ mod memory;
 mod metrics;
 mod policy;
 pub mod postgres;
+mod presence;
 pub mod quota;
 pub mod rules;
 pub mod rules_log;

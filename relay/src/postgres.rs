@@ -77,6 +77,8 @@ pub enum Heard {
     Chunk { document: String, path: String },
     /// Another instance added line `seq` to the rules' log.
     Rule { seq: i64 },
+    /// A peer of another instance sent an ephemeral message about `document`.
+    Presence { document: String, bytes: Vec<u8> },
     /// Listening (again) after the connection was lost: what was announced meanwhile is
     /// not known, so every open document is read again.
     Resumed,
@@ -315,6 +317,26 @@ impl Postgres {
         .flatten()
     }
 
+    /// Tells the other instances of an ephemeral message about `document`; once, without
+    /// retrying (ephemeral messages are best effort).
+    pub async fn announce_presence(&self, document: &str, bytes: &[u8]) {
+        use base64::Engine as _;
+        let said = format!(
+            "{} {document} {}",
+            self.instance,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        );
+        let Ok(client) = self.connect().await else {
+            return;
+        };
+        if let Err(error) = client
+            .execute("SELECT pg_notify('throughline_presence', $1)", &[&said])
+            .await
+        {
+            tracing::debug!(%error, "an ephemeral message was not passed to the other instances");
+        }
+    }
+
     /// Bytes each document's chunks take.
     pub async fn sizes(&self) -> Vec<(String, i64)> {
         self.retrying("count what documents take", |client| async move {
@@ -375,7 +397,10 @@ impl Postgres {
             }
         });
         client
-            .batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {RULES_CHANNEL}"))
+            .batch_execute(&format!(
+                "LISTEN {CHANNEL}; LISTEN {RULES_CHANNEL}; LISTEN {}",
+                crate::presence::CHANNEL
+            ))
             .await?;
         self.reachable.store(true, Ordering::Relaxed);
         if !std::mem::replace(first, false) {
@@ -395,6 +420,19 @@ impl Postgres {
                 match said.parse() {
                     Ok(seq) => Heard::Rule { seq },
                     Err(_) => continue,
+                }
+            } else if notification.channel() == crate::presence::CHANNEL {
+                use base64::Engine as _;
+                let Some((document, message)) = said.split_once(' ') else {
+                    continue;
+                };
+                let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(message)
+                else {
+                    continue;
+                };
+                Heard::Presence {
+                    document: document.to_owned(),
+                    bytes,
                 }
             } else {
                 Heard::Chunk {

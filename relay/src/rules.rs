@@ -534,6 +534,33 @@ impl Registry {
         ) == Decision::ReadOnly
     }
 
+    /// Whether `peer` may read `document` now, as the share policy decides it (a
+    /// workspace not followed yet counts as no).
+    pub fn may_read(&self, document: &DocumentId, peer: &str) -> bool {
+        let granted = self.granted(peer);
+        let session = self.session(peer);
+        let Some(owner) = self.owner(document) else {
+            // As the policy: a peer that proves nothing syncs a document nobody owns.
+            return granted.is_none() && session.is_none();
+        };
+        let Some(tracked) = lock(&self.workspaces).get(&owner.workspace).cloned() else {
+            return false;
+        };
+        let rules = tracked.rules.borrow().clone();
+        let now = crate::clock::now_ms();
+        let decision = match &granted {
+            Some(granted) => rules.decide_granted(&owner.workspace, document, granted, now),
+            None => rules.decide(
+                &owner.workspace,
+                document,
+                owner.device.as_ref(),
+                session.as_ref(),
+                now,
+            ),
+        };
+        decision != Decision::None
+    }
+
     /// Counts `bytes` more (or fewer) on disk for `document`'s workspace, and makes its
     /// documents read-only, or writable again, as it crosses its quota.
     pub fn stored(&self, document: &str, bytes: i64) {

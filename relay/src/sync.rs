@@ -28,6 +28,7 @@ use crate::inbound::{Inbound, Refused};
 use crate::memory::{Memory, MemoryLimits};
 use crate::metrics::{Metrics, Refusal};
 use crate::policy::Policy;
+use crate::presence::Presence;
 use crate::rules::Registry;
 
 /// How the sync service is set up.
@@ -61,6 +62,7 @@ pub struct SyncSettings {
 pub struct SyncService {
     memory: Arc<Memory>,
     store: Option<Arc<crate::postgres::Postgres>>,
+    presence: Arc<Presence>,
     admission: Arc<Admission>,
     gate: Arc<crate::Gate>,
     metrics: Arc<Metrics>,
@@ -78,7 +80,7 @@ impl SyncService {
     /// Opens the document store under `data_dir` and starts accepting peers.
     pub async fn start(data_dir: &Path, settings: SyncSettings) -> Result<Self, String> {
         let metrics = Arc::new(Metrics::default());
-        let (registry, memory) = match &settings.store {
+        let (registry, memory, presence) = match &settings.store {
             None => {
                 let chunks = crate::durable::Chunks::files(
                     data_dir.join("documents"),
@@ -93,7 +95,8 @@ impl SyncService {
                 let memory =
                     Memory::start(chunks, None, settings.memory, Arc::clone(&metrics), policy)
                         .await?;
-                (registry, memory)
+                let presence = Presence::new(None, Arc::clone(&registry));
+                (registry, memory, presence)
             }
             Some(postgres) => {
                 crate::instances::start(
@@ -114,6 +117,7 @@ impl SyncService {
         Ok(Self {
             memory,
             store: settings.store,
+            presence,
             admission,
             gate: Arc::new(settings.gate),
             metrics,
@@ -362,6 +366,7 @@ pub async fn sync_socket(
     // disconnected; one over twice the limit is cut off while being read.
     let cut_off = limit.saturating_mul(2);
     let registry = Arc::clone(&sync.registry);
+    let presence = Arc::clone(&sync.presence);
     upgrade
         .protocols([throughline::sync::relay_proof::SYNC_PROTOCOL])
         .max_message_size(cut_off)
@@ -376,6 +381,9 @@ pub async fn sync_socket(
             let received = Arc::clone(&metrics);
             let silent = Arc::clone(&metrics);
             let to_peer = write_and_ping(sink, idle / 3);
+            // The documents this connection's peer is on, for ephemeral messages from
+            // other instances (given up when the connection ends).
+            let seen = Arc::new(presence.connection(to_peer.clone()));
             // What this connection has said so far (who joined, the documents named),
             // against which each message is checked.
             let proven = session.as_ref().map(|s| s.peer.clone());
@@ -467,6 +475,8 @@ pub async fn sync_socket(
                 })
                 .filter_map(move |message| {
                     let granted = granted.clone();
+                    let seen = Arc::clone(&seen);
+                    let presence = Arc::clone(&presence);
                     let grant_peer = Arc::clone(&grant_peer);
                     let naming = naming.clone();
                     let owners = Arc::clone(&owners);
@@ -572,6 +582,18 @@ pub async fn sync_socket(
                                                         ));
                                                     }
                                                 }
+                                            }
+                                        }
+                                        if let acknowledgements::Kind::Sync(name)
+                                        | acknowledgements::Kind::Other(Some(name)) = &kind
+                                        {
+                                            let joined = inbound
+                                                .lock()
+                                                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                                                .joined()
+                                                .map(str::to_owned);
+                                            if let Some(peer) = joined {
+                                                presence.sent(&seen, &peer, name, &bytes);
                                             }
                                         }
                                         return Some(Ok((bytes.to_vec(), kind)));

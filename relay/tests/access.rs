@@ -767,6 +767,49 @@ async fn relays_sharing_one_postgresql_decide_alike() {
     let mut outsider = member(&two, &other.admin, other.id, asking_for(&[notes])).await;
     assert_eq!(outcome(&mut outsider, &[notes]).await, vec![notes]);
     assert!(!has(&mut outsider, &notes));
+    // Ephemeral messages cross to whom may read the document only: the employee looks at
+    // her review through the first instance; her manager, on the second, is told; the
+    // colleague there, who asked for it and was refused, hears nothing.
+    let mut colleague = member(
+        &two,
+        &org.colleague.1,
+        org.id,
+        asking_for(&[org.employee_review]),
+    )
+    .await;
+    assert_eq!(
+        outcome(&mut colleague, &[org.employee_review]).await,
+        vec![org.employee_review]
+    );
+    let mut watching = member(
+        &two,
+        &org.manager.1,
+        org.id,
+        asking_for(&[org.employee_review]),
+    )
+    .await;
+    assert_eq!(outcome(&mut watching, &[org.employee_review]).await, vec![]);
+    let mut looking = member(
+        &one,
+        &org.employee.1,
+        org.id,
+        asking_for(&[org.employee_review]),
+    )
+    .await;
+    assert_eq!(outcome(&mut looking, &[org.employee_review]).await, vec![]);
+    looking
+        .broadcast(org.employee_review, b"Eve is reading")
+        .await;
+    watching
+        .run_until(|c| c.heard.iter().any(|(_, _, data)| data == b"Eve is reading"))
+        .await;
+    let _ = tokio::time::timeout(
+        Duration::from_millis(500),
+        colleague.run_until(|c| !c.heard.is_empty()),
+    )
+    .await;
+    assert!(colleague.heard.is_empty(), "{:?}", colleague.heard);
+
     // A third instance started afterwards reads the same from the database.
     let third = tempfile::tempdir().unwrap();
     let three = start_with(third.path(), |c| c.store = Some(database.url())).await;

@@ -14,7 +14,6 @@ use throughline_relay::{Config, Relay};
 
 mod common;
 #[path = "common/engine_client.rs"]
-#[allow(dead_code)] // presence (`broadcast`) across instances is not built yet
 mod engine_client;
 #[path = "common/postgres.rs"]
 mod postgres;
@@ -93,6 +92,18 @@ async fn a_change_through_one_instance_reaches_a_peer_of_another() {
     tablet.edit(document, "the tablet's words").await;
     tablet
         .serve_until(until_text(&mut laptop, document, "the tablet's words"))
+        .await;
+
+    // Who is looking crosses instances too (an ephemeral message, never stored).
+    laptop
+        .broadcast(document, b"laptop: on the second line")
+        .await;
+    tablet
+        .run_until(|c| {
+            c.heard
+                .iter()
+                .any(|(d, _, data)| *d == document && data == b"laptop: on the second line")
+        })
         .await;
 
     // A third instance, started afterwards, has it all from the database.
