@@ -37,7 +37,8 @@ pub const RULES_CHANNEL: &str = "throughline_rules";
 
 /// Creates the table once, whichever instance starts first (the advisory lock keeps two
 /// starting at once from racing on the catalogue).
-const SCHEMA: &str = "BEGIN;
+const SCHEMA: &str = "SET client_min_messages TO warning;
+BEGIN;
 SELECT pg_advisory_xact_lock(7311104);
 CREATE TABLE IF NOT EXISTS throughline_chunks (
     path text COLLATE \"C\" PRIMARY KEY,
@@ -364,6 +365,7 @@ impl Postgres {
         while !self.closing.load(Ordering::Relaxed) && !heard.is_closed() {
             match self.listen_once(&heard, &mut first).await {
                 Ok(()) => pause = Duration::from_millis(50),
+                Err(_) if self.closing.load(Ordering::Relaxed) => return,
                 Err(error) => {
                     self.failures.fetch_add(1, Ordering::Relaxed);
                     self.reachable.store(false, Ordering::Relaxed);

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ReadDoc};
 use throughline::store::DocumentId;
 use throughline_relay::{Config, Relay};
 
@@ -120,6 +120,133 @@ async fn a_change_through_one_instance_reaches_a_peer_of_another() {
     for relay in [one, two, three] {
         relay.stop().await.expect("the relay stops cleanly");
     }
+}
+
+/// Writes `key` = `value` in `document` on `client` and tells the relay.
+async fn put(client: &mut Client, document: DocumentId, key: &str, value: &str) {
+    use automerge::transaction::Transactable;
+    let doc = client.docs.entry(document).or_default();
+    doc.put(automerge::ROOT, key, value).expect("a put");
+    doc.commit();
+    let effects = client.engine.handle(
+        throughline::sync::Event::Changed { document },
+        &mut client.docs,
+    );
+    client.apply(effects).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_compacting_one_document_lose_nothing() {
+    let TwoInstances {
+        database,
+        one,
+        two,
+        document,
+        mut laptop,
+        mut tablet,
+        ..
+    } = two_instances("shared").await;
+    // Each side writes many changes (samod compacts a document past ten), interleaved.
+    for n in 0..40 {
+        put(&mut laptop, document, &format!("laptop {n}"), "kept").await;
+        put(&mut tablet, document, &format!("tablet {n}"), "kept").await;
+        if n % 10 == 9 {
+            laptop
+                .serve_until(tablet.run_until(|c| c.in_sync(document)))
+                .await;
+            tablet
+                .serve_until(laptop.run_until(|c| c.in_sync(document)))
+                .await;
+        }
+    }
+    let every = |c: &mut Client| {
+        let doc = c.docs.get(&document).expect("the document");
+        (0..40).all(|n| {
+            ["laptop", "tablet"].iter().all(|side| {
+                doc.get(automerge::ROOT, format!("{side} {n}"))
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+        })
+    };
+    laptop.serve_until(tablet.run_until(every)).await;
+    tablet.serve_until(laptop.run_until(every)).await;
+    let snapshots =
+        database.sql("SELECT count(*) FROM throughline_chunks WHERE path LIKE '%/snapshot/%'");
+    assert!(
+        snapshots.parse::<u32>().unwrap() >= 1,
+        "compacted: {snapshots}"
+    );
+    one.stop().await.unwrap();
+    two.stop().await.unwrap();
+
+    // What both compacted is all in the database.
+    let dir = tempfile::tempdir().unwrap();
+    let three = start_instance(&database, dir.path()).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut phone = Client::connect(three.address(), "phone", docs).await;
+    phone.run_until(every).await;
+    three.stop().await.unwrap();
+}
+
+/// Whether `client` holds `count` keys `<side> <n>` of each side in `document`.
+fn holds_all(client: &Client, document: DocumentId, sides: &[&str], count: usize) -> bool {
+    client.docs.get(&document).is_some_and(|doc| {
+        (0..count).all(|n| {
+            sides.iter().all(|side| {
+                doc.get(automerge::ROOT, format!("{side} {n}"))
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_stopped_and_started_under_load_loses_nothing() {
+    let TwoInstances {
+        database,
+        one,
+        two,
+        document,
+        mut laptop,
+        mut tablet,
+        ..
+    } = two_instances("shared").await;
+    // Both keep writing: before, while and after the database is down.
+    for n in 0..30 {
+        if n == 10 {
+            database.pause();
+        }
+        if n == 20 {
+            database.resume();
+        }
+        put(&mut laptop, document, &format!("laptop {n}"), "kept").await;
+        put(&mut tablet, document, &format!("tablet {n}"), "kept").await;
+    }
+    let sides = ["laptop", "tablet"];
+    laptop
+        .serve_until(
+            tablet.run_until(|c| holds_all(c, document, &sides, 30) && c.in_sync(document)),
+        )
+        .await;
+    tablet
+        .serve_until(
+            laptop.run_until(|c| holds_all(c, document, &sides, 30) && c.in_sync(document)),
+        )
+        .await;
+    one.stop().await.unwrap();
+    two.stop().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let three = start_instance(&database, dir.path()).await;
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut phone = Client::connect(three.address(), "phone", docs).await;
+    phone
+        .run_until(|c| holds_all(c, document, &sides, 30))
+        .await;
+    three.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
