@@ -2,8 +2,9 @@
 //! WebSocket and Node.js filesystem adapters, pinned in package.json) as the reference
 //! peers: a document made by a JavaScript client comes through our relay to our engine
 //! and back, one made by our engine reaches a JavaScript client, our engine syncs through
-//! the JavaScript reference server, and ephemeral messages cross both ways through
-//! either server. The JavaScript side runs as `node tests/interop/*.mjs`.
+//! the JavaScript reference server, ephemeral messages cross both ways through either
+//! server, and JavaScript peers on two relays sharing one PostgreSQL database sync through
+//! both. The JavaScript side runs as `node tests/interop/*.mjs`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 mod config;
 #[path = "common/engine_client.rs"]
 mod engine_client;
+#[path = "common/postgres.rs"]
+mod postgres;
 use config::test_config;
 use engine_client::Client;
 
@@ -163,6 +166,45 @@ async fn a_document_made_in_javascript_comes_through_our_relay_to_our_engine_and
     ours.edit(document, "edited by Throughline").await;
     ours.serve_until(js.answer("text")).await;
     relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn javascript_peers_on_two_relays_sharing_postgresql_sync_through_both() {
+    let database = postgres::TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut relays = Vec::new();
+    for dir in &dirs {
+        let config = throughline_relay::Config {
+            store: Some(database.url()),
+            ..test_config(dir.path())
+        };
+        relays.push(Relay::start(config).await.expect("the relay starts"));
+    }
+    let urls: Vec<String> = relays
+        .iter()
+        .map(|relay| format!("ws://{}/sync", relay.address()))
+        .collect();
+    let mut first = JsPeer::start(&urls[0]);
+    first.send(&["create", "made in JavaScript"]).await;
+    let document = id_of(&first.answer("created").await, "created");
+
+    // Another JavaScript peer, on the other relay, finds it there.
+    let mut second = JsPeer::start(&urls[1]);
+    second.send(&["find", &document.to_string()]).await;
+    assert_eq!(second.answer("found").await["text"], "made in JavaScript");
+
+    // Our engine on the second relay edits; the first JavaScript peer sees it live.
+    let mut ours = asking_for(&urls[1], "throughline", document).await;
+    ours.run_until(|c| c.text(document).as_deref() == Some("made in JavaScript"))
+        .await;
+    first
+        .send(&["wait-text", &document.to_string(), "edited by Throughline"])
+        .await;
+    ours.edit(document, "edited by Throughline").await;
+    ours.serve_until(first.answer("text")).await;
+    for relay in relays {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
 }
 
 #[tokio::test]
