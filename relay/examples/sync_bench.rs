@@ -8,7 +8,11 @@
 //! - the relay's memory and CPU with 10,000 idle connections, and with 1,000 documents
 //!   synced;
 //! - the first sync of a 500-document workspace to an empty client, without and with
-//!   the rules checked.
+//!   the rules checked;
+//! - with relays on one PostgreSQL database (a throwaway server the bench starts): edit
+//!   to applied at 10 and 50 editors over 1, 2 and 3 instances, the first sync of a
+//!   500-document workspace from the database, and an instance's memory with 10,000 idle
+//!   connections.
 //!
 //! The clients are Throughline's sync engine over WebSockets, in this process; the relay
 //! and the reference server run as processes of their own so their memory and CPU can be
@@ -34,6 +38,9 @@ use throughline::sync::{relay_proof, Effect, Engine, Event, PeerMetadata};
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+#[path = "../tests/common/postgres.rs"]
+mod postgres;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -279,6 +286,19 @@ async fn edit_latency(
     run: Duration,
     checked: bool,
 ) -> Result<Vec<f64>, Error> {
+    edit_latency_across(&[url.to_owned()], editors, every, run, checked).await
+}
+
+/// [`edit_latency`] with the clients spread over several relays (`urls`): the watcher on
+/// the first, editor `i` on relay `(i + 1) % n`, so that with several relays most edits
+/// cross from one to another.
+async fn edit_latency_across(
+    urls: &[String],
+    editors: usize,
+    every: Duration,
+    run: Duration,
+    checked: bool,
+) -> Result<Vec<f64>, Error> {
     let document = DocumentId::random();
     let mut first = AutoCommit::new();
     first.put(ROOT, "title", "shared")?;
@@ -288,6 +308,7 @@ async fn edit_latency(
     } else {
         None
     };
+    let url = urls.first().ok_or("no relay")?;
     let _founder = match &claimed {
         Some(claimed) => Some(claimed.upload(url).await?),
         None => None,
@@ -312,7 +333,7 @@ async fn edit_latency(
     for i in 0..editors {
         peers.push(
             Peer::connect_as(
-                url,
+                &urls[(i + 1) % urls.len()],
                 who(i, format!("editor-{i}")),
                 HashMap::from([(document, first.fork())]),
                 None,
@@ -387,6 +408,9 @@ async fn edit_latency(
     Ok(latencies)
 }
 
+/// Tells the data directories of relays running at once apart.
+static NEXT_DIR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A server process (our relay or the reference server) and where it listens.
 struct Server {
     child: tokio::process::Child,
@@ -414,7 +438,16 @@ mod tempdir {
 
 impl Server {
     async fn relay(binary: &str) -> Result<Server, Error> {
-        let data = tempdir::Dir::new("relay")?;
+        Self::relay_on(binary, None).await
+    }
+
+    /// Our relay, keeping documents in PostgreSQL at `store` when given.
+    async fn relay_on(binary: &str, store: Option<&str>) -> Result<Server, Error> {
+        let name = format!(
+            "relay-{}",
+            NEXT_DIR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let data = tempdir::Dir::new(&name)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -429,6 +462,7 @@ impl Server {
                 "--max-connections-per-address",
                 "20000",
             ])
+            .args(store.map(|url| ["--store", url]).into_iter().flatten())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -530,6 +564,23 @@ async fn idle_connections(url: &str, count: usize) -> Result<Vec<impl Send>, Err
         open.push((sink, reader));
     }
     Ok(open)
+}
+
+/// Waits until `count` documents have arrived whole on a client, as `applied` tells.
+async fn all_arrive(
+    applied: &mut mpsc::UnboundedReceiver<(DocumentId, AutoCommit)>,
+    count: usize,
+) -> Result<(), Error> {
+    let mut arrived = std::collections::HashSet::new();
+    while arrived.len() < count {
+        let (id, doc) = tokio::time::timeout(Duration::from_secs(120), applied.recv())
+            .await?
+            .ok_or("closed")?;
+        if doc.get(ROOT, "assessment").ok().flatten().is_some() {
+            arrived.insert(id);
+        }
+    }
+    Ok(())
 }
 
 /// A document of about `bytes` of text, as a review is.
@@ -726,15 +777,7 @@ async fn main() -> Result<(), Error> {
         ids.iter().map(|id| (*id, AutoCommit::new())).collect();
     let _reader =
         Peer::connect(&relay.url, "newcomer".into(), empty, Some(applied_tx), None).await?;
-    let mut arrived = std::collections::HashSet::new();
-    while arrived.len() < ids.len() {
-        let (id, doc) = tokio::time::timeout(Duration::from_secs(120), applied.recv())
-            .await?
-            .ok_or("closed")?;
-        if doc.get(ROOT, "assessment").ok().flatten().is_some() {
-            arrived.insert(id);
-        }
-    }
+    all_arrive(&mut applied, ids.len()).await?;
     println!(
         "first sync of a 500-document workspace to an empty client (about 2 KB each): {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
@@ -764,19 +807,77 @@ async fn main() -> Result<(), Error> {
         ids.iter().map(|id| (*id, AutoCommit::new())).collect();
     let _reader =
         Peer::connect_as(&relay.url, claimed.who(1), empty, Some(applied_tx), None).await?;
-    let mut arrived = std::collections::HashSet::new();
-    while arrived.len() < ids.len() {
-        let (id, doc) = tokio::time::timeout(Duration::from_secs(120), applied.recv())
-            .await?
-            .ok_or("closed")?;
-        if doc.get(ROOT, "assessment").ok().flatten().is_some() {
-            arrived.insert(id);
-        }
-    }
+    all_arrive(&mut applied, ids.len()).await?;
     println!(
         "  … the same with both clients proving their keys in a claimed workspace listing the 500 (rules checked): {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
     drop(relay);
+    instances(relay_binary, every, run).await
+}
+
+/// Several relays on one PostgreSQL database: edit to applied at 10 and 50 editors over
+/// 1, 2 and 3 instances, the first sync of a 500-document workspace from the database,
+/// and an instance's memory with 10,000 idle connections. The database is a throwaway
+/// server of the bench's own (`tests/common/postgres.rs`).
+async fn instances(relay_binary: &str, every: Duration, run: Duration) -> Result<(), Error> {
+    let database = postgres::TestDatabase::start();
+    let store = database.url();
+    println!("several relays on one PostgreSQL database (a throwaway server on this machine, fsync off):");
+    for editors in [10, 50] {
+        for count in 1..=3 {
+            let mut relays = Vec::new();
+            for _ in 0..count {
+                relays.push(Server::relay_on(relay_binary, Some(&store)).await?);
+            }
+            let urls: Vec<String> = relays.iter().map(|relay| relay.url.clone()).collect();
+            let latencies = edit_latency_across(&urls, editors, every, run, false).await?;
+            print_latency(
+                &format!("  edit to applied, {editors} editors over {count} instance(s)"),
+                &latencies,
+            );
+        }
+    }
+
+    // First sync of a 500-document workspace, read from the database by an instance that
+    // has not seen it.
+    let docs: HashMap<DocumentId, AutoCommit> = (0..500)
+        .map(|i| (DocumentId::random(), document_of(2_000, i)))
+        .collect();
+    let ids: Vec<DocumentId> = docs.keys().copied().collect();
+    let first = Server::relay_on(relay_binary, Some(&store)).await?;
+    upload(&first.url, docs).await?;
+    drop(first);
+    let second = Server::relay_on(relay_binary, Some(&store)).await?;
+    let (applied_tx, mut applied) = mpsc::unbounded_channel();
+    let started = Instant::now();
+    let empty: HashMap<DocumentId, AutoCommit> =
+        ids.iter().map(|id| (*id, AutoCommit::new())).collect();
+    let _reader = Peer::connect(
+        &second.url,
+        "newcomer".into(),
+        empty,
+        Some(applied_tx),
+        None,
+    )
+    .await?;
+    all_arrive(&mut applied, ids.len()).await?;
+    println!(
+        "  first sync of a 500-document workspace from PostgreSQL to an empty client: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    drop(second);
+
+    let relay = Server::relay_on(relay_binary, Some(&store)).await?;
+    let (rss_before, _) = relay.usage().ok_or("cannot read the relay's usage")?;
+    let idle = idle_connections(&relay.url, 10_000).await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (rss_idle, _) = relay.usage().ok_or("cannot read the relay's usage")?;
+    println!(
+        "  an instance with {} idle connections: {:.1} MiB resident ({:.1} MiB before)",
+        idle.len(),
+        rss_idle as f64 / 1024.0,
+        rss_before as f64 / 1024.0
+    );
     Ok(())
 }

@@ -10,7 +10,8 @@
 //! native clients (`relay/examples/sync_bench.rs`: edit-to-applied latency with 1, 10 and
 //! 50 editors through our relay and the JavaScript reference server, the relay's memory
 //! and CPU with 10,000 idle connections and 1,000 documents, the first sync of 500
-//! documents); the cost of verifying a 1,000-person workspace's signed membership; then
+//! documents; and with relays on one PostgreSQL database, at 10 and 50 editors over 1, 2
+//! and 3 instances, the first sync from the database, an instance's memory); the cost of verifying a 1,000-person workspace's signed membership; then
 //! the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 
 use crate::app_build::{build, build_relay, BuildOptions};
