@@ -88,8 +88,11 @@ pub async fn start(
         registry: Arc::clone(&registry),
         metrics: Arc::clone(metrics),
     };
-    let memory =
-        Memory::start(chunks, Some(opened_tx), limits, Arc::clone(metrics), policy).await?;
+    let memory = if postgres.reachable() {
+        Memory::start(chunks, Some(opened_tx), limits, Arc::clone(metrics), policy).await?
+    } else {
+        Memory::start_later(chunks, Some(opened_tx), limits, Arc::clone(metrics), policy)
+    };
     let presence = Presence::new(Some(Arc::clone(&postgres)), Arc::clone(&registry));
     tokio::spawn(follow(
         Arc::downgrade(&memory),

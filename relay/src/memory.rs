@@ -179,18 +179,61 @@ impl Memory {
         metrics: Arc<Metrics>,
         policy: Policy,
     ) -> Result<Arc<Memory>, String> {
-        let generation = Generation::start(&chunks, &metrics, &policy, &opened).await?;
-        let memory = Arc::new(Memory {
-            current: tokio::sync::RwLock::new(Some(Arc::new(generation))),
+        let memory = Self::empty(chunks, opened, limits, metrics, policy);
+        memory.begin().await?;
+        Ok(memory)
+    }
+
+    /// As [`Memory::start`], but the first generation starts in the background: samod
+    /// reads its storage id when it starts, and a database that does not answer yet would
+    /// keep the relay from answering anything (`/healthz` included). Peers wait for it.
+    pub fn start_later(
+        chunks: Chunks,
+        opened: Opened,
+        limits: MemoryLimits,
+        metrics: Arc<Metrics>,
+        policy: Policy,
+    ) -> Arc<Memory> {
+        let memory = Self::empty(chunks, opened, limits, metrics, policy);
+        let starting = Arc::clone(&memory);
+        tokio::spawn(async move {
+            if let Err(error) = starting.begin().await {
+                tracing::error!(%error, "the sync service could not start; trying again");
+                // The watch starts one when there is none.
+                tokio::spawn(watch(Arc::downgrade(&starting)));
+            }
+        });
+        memory
+    }
+
+    fn empty(
+        chunks: Chunks,
+        opened: Opened,
+        limits: MemoryLimits,
+        metrics: Arc<Metrics>,
+        policy: Policy,
+    ) -> Arc<Memory> {
+        Arc::new(Memory {
+            current: tokio::sync::RwLock::new(None),
             stopped: std::sync::atomic::AtomicBool::new(false),
             chunks,
             opened,
             metrics,
             limits,
             policy,
-        });
-        tokio::spawn(watch(Arc::downgrade(&memory)));
-        Ok(memory)
+        })
+    }
+
+    /// Starts the first generation (peers wait meanwhile), then the watch that replaces
+    /// it.
+    async fn begin(self: &Arc<Self>) -> Result<(), String> {
+        let mut current = self.current.write().await;
+        let generation =
+            Generation::start(&self.chunks, &self.metrics, &self.policy, &self.opened).await?;
+        *current = Some(Arc::new(generation));
+        drop(current);
+        tokio::spawn(watch(Arc::downgrade(self)));
+        Ok(())
     }
 
     /// The generation to accept a peer on; `None` once the relay is stopping.

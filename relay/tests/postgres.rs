@@ -338,6 +338,51 @@ async fn with_the_database_stopped_nothing_is_confirmed_and_nothing_is_lost() {
     other.stop().await.expect("the relay stops cleanly");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_started_before_its_database_waits_for_it_and_then_serves() {
+    let database = TestDatabase::start();
+    database.pause();
+    let dir = tempfile::tempdir().unwrap();
+    let relay = start_instance(&database, dir.path()).await;
+    let health = raw_get(relay.address(), "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 503"), "{health}");
+    // No peer is taken before the owners and rules are read.
+    let url = format!("ws://{}/sync", relay.address());
+    match tokio_tungstenite::connect_async(&url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 503)
+        }
+        other => panic!("refused with 503 while the database is down: {other:?}"),
+    }
+
+    database.resume();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !raw_get(relay.address(), "/healthz")
+        .await
+        .starts_with("HTTP/1.1 200")
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "healthy once the database answers"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let document = DocumentId::random();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    // The rules are read moments after the database answers.
+    while tokio_tungstenite::connect_async(&url).await.is_err() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "takes peers once it has read the rules"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut laptop = Client::connect(relay.address(), "laptop", HashMap::new()).await;
+    laptop.edit(document, "after the database came up").await;
+    laptop.run_until(|c| c.in_sync(document)).await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
 /// Runs `throughline-relay copy-store`; its exit status and what it printed.
 fn copy_store(from: &str, to: &str) -> (bool, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_throughline-relay"))
