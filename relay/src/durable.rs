@@ -14,11 +14,11 @@
 //!
 //! A head of the relay's document is on disk exactly when it is an incremental chunk's
 //! change or one of a snapshot's heads: a change inside a snapshot but not one of its
-//! heads has a successor, so it is no longer a head of the document. A chunk deleted
-//! stays noted: samod deletes one only after a stored snapshot holds its changes, and a
-//! message may still wait on a head that was a head when it was made (with several
-//! instances on PostgreSQL, compaction comes often and such a head was otherwise lost
-//! from the ledger, and the message waited until its time ran out).
+//! heads has a successor, so it is no longer a head of the document. What a deleted
+//! chunk held still counts for a while (samod deletes one only after a stored snapshot
+//! holds its changes): a message may still wait on a head that was a head when it was
+//! made, and is inside the new snapshot (with several instances on PostgreSQL compaction
+//! comes often, and such a message otherwise waited until its time ran out).
 //!
 //! ```
 //! use throughline_relay::durable::Ledger;
@@ -46,7 +46,15 @@ struct OnDisk {
     incremental: HashSet<ChangeHash>,
     /// Snapshot key (its last component) → the snapshot's heads.
     snapshots: HashMap<String, Vec<ChangeHash>>,
+    /// What deleted chunks held (their changes are in the snapshot that replaced them),
+    /// and when they were deleted: kept for [`RETIRED_FOR`], since a message made before
+    /// the compaction may still wait on one of them.
+    retired: Vec<(std::time::Instant, Vec<ChangeHash>)>,
 }
+
+/// How long what a deleted chunk held still counts as on disk: longer than a message
+/// waits for its heads (`--store-within-seconds`, 10 by default).
+const RETIRED_FOR: Duration = Duration::from_secs(15 * 60);
 
 /// A stored chunk, by its key: `[document, "incremental", change hash]` or
 /// `[document, "snapshot", hash of its heads]`.
@@ -84,6 +92,7 @@ impl Ledger {
         heads.iter().all(|head| {
             on_disk.incremental.contains(head)
                 || on_disk.snapshots.values().any(|s| s.contains(head))
+                || on_disk.retired.iter().any(|(_, held)| held.contains(head))
         })
     }
 
@@ -135,6 +144,37 @@ impl Ledger {
             None => return,
         }
         self.changed.notify_waiters();
+    }
+
+    /// Notes a chunk deleted (compaction replaced it with a snapshot): what it held
+    /// stays on disk in that snapshot, and counts as on disk for a while yet.
+    fn deleted(&self, key: &StorageKey) {
+        let mut documents = self.lock();
+        let (document, held) = match Chunk::of(key) {
+            Some(Chunk::Incremental(document, hash)) => {
+                let held = documents
+                    .get_mut(&document)
+                    .and_then(|on_disk| on_disk.incremental.take(&hash))
+                    .map(|hash| vec![hash]);
+                (document, held)
+            }
+            Some(Chunk::Snapshot(document, name)) => {
+                let held = documents
+                    .get_mut(&document)
+                    .and_then(|on_disk| on_disk.snapshots.remove(&name));
+                (document, held)
+            }
+            None => return,
+        };
+        if let Some(on_disk) = documents.get_mut(&document) {
+            let now = std::time::Instant::now();
+            on_disk
+                .retired
+                .retain(|(at, _)| now.duration_since(*at) < RETIRED_FOR);
+            if let Some(held) = held {
+                on_disk.retired.push((now, held));
+            }
+        }
     }
 }
 
@@ -266,19 +306,21 @@ impl Chunks {
         }
     }
 
-    /// Writes a chunk so that it is there after a crash.
-    pub async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<()> {
+    /// Writes a chunk so that it is there after a crash: whether it adds bytes (on
+    /// PostgreSQL, another instance may have stored the same chunk first).
+    pub async fn write(&self, key: &StorageKey, data: &[u8]) -> std::io::Result<bool> {
         match self {
-            Chunks::Files { root, incoming, .. } => write_file(root, incoming, key, data).await,
+            Chunks::Files { root, incoming, .. } => {
+                write_file(root, incoming, key, data).await.map(|()| true)
+            }
             Chunks::Postgres(postgres) => {
                 let document = key.into_iter().next().map_or("", String::as_str);
-                if postgres.put(document, &path_of(key), data).await {
-                    Ok(())
-                } else {
-                    Err(std::io::Error::other(
-                        "the relay stopped before PostgreSQL took the chunk",
-                    ))
-                }
+                postgres
+                    .put(document, &path_of(key), data)
+                    .await
+                    .ok_or_else(|| {
+                        std::io::Error::other("the relay stopped before PostgreSQL took the chunk")
+                    })
             }
         }
     }
@@ -310,12 +352,7 @@ impl Chunks {
                     .await
                     .unwrap_or_default()
             }
-            Chunks::Postgres(postgres) => postgres
-                .sizes()
-                .await
-                .into_iter()
-                .map(|(document, bytes)| (document, u64::try_from(bytes).unwrap_or(0)))
-                .collect(),
+            Chunks::Postgres(postgres) => postgres.sizes().await.unwrap_or_default(),
         }
     }
 }
@@ -461,12 +498,14 @@ impl Storage for DurableStorage {
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
         match self.chunks.write(&key, &data).await {
-            Ok(()) => {
+            Ok(added) => {
                 // The rules follow a workspace's change before anyone hears of it.
                 if let (Some(registry), Some(document)) =
                     (&self.registry, (&key).into_iter().next())
                 {
-                    registry.stored(document, data.len() as i64);
+                    if added {
+                        registry.stored(document, data.len() as i64);
+                    }
                     registry.written(document, &data).await;
                 }
                 self.ledger.kept(&key, &data);
@@ -486,8 +525,7 @@ impl Storage for DurableStorage {
         if let (Some(registry), Some(document), Some(size)) = (&self.registry, document, size) {
             registry.stored(&document, -(size as i64));
         }
-        // The ledger keeps what it noted of the chunk: samod deletes a chunk only once a
-        // stored snapshot holds its changes, so they are still on disk.
+        self.ledger.deleted(&key);
     }
 }
 
@@ -536,5 +574,12 @@ mod tests {
         let snapshot = StorageKey::from_parts(["e", "snapshot", "abc"]).unwrap();
         ledger.kept(&snapshot, &doc.save());
         assert!(ledger.on_disk("e", &heads));
+        // What a chunk deleted by compaction held still counts (a message made before
+        // the compaction may wait on it); another document's does not.
+        ledger.deleted(&key);
+        ledger.deleted(&snapshot);
+        assert!(ledger.on_disk("d", &heads));
+        assert!(ledger.on_disk("e", &heads));
+        assert!(!ledger.on_disk("f", &heads));
     }
 }
