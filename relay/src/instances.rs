@@ -8,8 +8,13 @@
 //! again, and a document opened just after an announcement about it (which it may have
 //! missed) is read again too.
 //!
-//! An instance applying another's chunk also stores it; the key is the same, so the row
-//! is already there and nothing is announced again.
+//! An instance applying another's chunk also stores what it learnt: an incremental
+//! chunk under the same key (the row is there, nothing is announced again), or, from
+//! another's snapshot, the changes it lacked, as chunks of its own.
+//!
+//! What each workspace takes (its quota) is counted alike on every instance: each counts
+//! the chunks it adds and deletes, and the others' as they are announced; after a lost
+//! listener it counts again from the database.
 //!
 //! The rules' log (owners, pinned roots, counted statements: `crate::rules_log`) is in
 //! the database too: read before the instance takes its first peer, each line another
@@ -35,6 +40,9 @@ use crate::postgres::{Heard, Postgres};
 use crate::presence::Presence;
 use crate::rules::Registry;
 use crate::rules_log::{self, Line};
+
+/// How often what each workspace takes is counted again from the database.
+const RECOUNT_EVERY: Duration = Duration::from_secs(300);
 
 /// How long an announcement about a document that is not open is remembered, in case the
 /// document is being opened at that moment (its load may have read the table before the
@@ -73,8 +81,23 @@ pub async fn start(
             return;
         }
         reading.ready();
-        let sizes = Chunks::Postgres(counting).sizes().await;
-        reading.count(&sizes);
+        counting.set_ready();
+        // From the database, which has what every instance wrote.
+        reading.recount(&Chunks::Postgres(Arc::clone(&counting)).sizes().await);
+        // A safety net: a chunk announced before its document's owner was learnt here
+        // was not counted.
+        let registry = Arc::downgrade(&reading);
+        drop(reading);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RECOUNT_EVERY).await;
+                let (Some(registry), Some(sizes)) = (registry.upgrade(), counting.sizes().await)
+                else {
+                    return;
+                };
+                registry.recount(&sizes);
+            }
+        });
     };
     if postgres.reachable() {
         // The database answers: the relay is ready when it has started.
@@ -146,13 +169,32 @@ async fn follow(
             Event::Heard(Heard::Rule { seq }) => {
                 if let Some(line) = postgres.rule(*seq).await {
                     if let Some(line) = Line::read(&line.0, &line.1) {
+                        let workspace = match &line {
+                            Line::Statement(kept) => kept.workspace.parse().ok(),
+                            Line::Owner(_) => None,
+                        };
                         registry.learn(line);
+                        // A statement that counted there counts here too.
+                        if let Some(workspace) = workspace {
+                            registry.recheck_workspace(&workspace).await;
+                        }
                     }
                 }
                 continue;
             }
             Event::Heard(Heard::Resumed) => {
                 learn_rules(&registry, &postgres).await;
+                // What was announced meanwhile is not known: the rules followed here read
+                // their workspaces again, and what each workspace takes is counted again.
+                for workspace in registry.followed() {
+                    let name = workspace.to_string();
+                    for (_, bytes) in postgres.load_range(&name).await {
+                        registry.written(&name, &bytes).await;
+                    }
+                }
+                if let Some(sizes) = postgres.sizes().await {
+                    registry.recount(&sizes);
+                }
             }
             Event::Heard(Heard::Presence { document, bytes }) => {
                 if let Some(presence) = presence.upgrade() {
@@ -166,18 +208,38 @@ async fn follow(
             continue;
         };
         match event {
-            Event::Heard(Heard::Chunk { document, path }) => {
-                if !generation.is_open(&document) {
+            Event::Heard(Heard::Chunk {
+                document,
+                path,
+                bytes,
+            }) => {
+                // What the workspace takes, as the other instance changed it.
+                registry.stored(&document, bytes);
+                if bytes < 0 {
+                    continue;
+                }
+                // A workspace whose rules are followed here takes the change in whether or
+                // not a peer here has it open (a removal must reach every instance).
+                let follows = registry.follows(&document);
+                let open = generation.is_open(&document);
+                if !open {
                     let now = Instant::now();
                     recent.retain(|_, at| now.duration_since(*at) < REMEMBERED);
-                    recent.insert(document, now);
+                    recent.insert(document.clone(), now);
+                }
+                if !open && !follows {
                     continue;
                 }
                 let Some(bytes) = postgres.load(&path).await else {
                     // Deleted since (compacted into a snapshot, announced on its own).
                     continue;
                 };
-                apply(&generation, &document, vec![bytes], &metrics).await;
+                if follows {
+                    registry.written(&document, &bytes).await;
+                }
+                if open {
+                    apply(&generation, &document, vec![bytes], &metrics).await;
+                }
             }
             Event::Heard(Heard::Resumed) => {
                 for document in generation.open_documents() {

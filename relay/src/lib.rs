@@ -104,14 +104,21 @@ async fn healthz(method: Method, store: Option<Arc<postgres::Postgres>>) -> impl
             StatusCode::OK,
             format!("{{\"status\":\"ok\",\"version\":\"{version}\"}}"),
         ),
-        Some(store) if store.reachable() => (
+        Some(store) if store.healthy() => (
             StatusCode::OK,
             format!("{{\"status\":\"ok\",\"version\":\"{version}\",\"store\":\"postgres\"}}"),
         ),
-        Some(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("{{\"status\":\"unavailable\",\"version\":\"{version}\",\"store\":\"postgres\",\"error\":\"PostgreSQL does not answer\"}}"),
-        ),
+        Some(store) => {
+            let error = if store.reachable() {
+                "not listening to PostgreSQL yet, or the rules not read yet"
+            } else {
+                "PostgreSQL does not answer"
+            };
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("{{\"status\":\"unavailable\",\"version\":\"{version}\",\"store\":\"postgres\",\"error\":\"{error}\"}}"),
+            )
+        }
     };
     let body = if method == Method::HEAD {
         String::new()

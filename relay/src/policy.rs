@@ -32,8 +32,13 @@ enum Waiting {
     Start,
     /// The document has no owner: decided again when one is recorded.
     Owner(watch::Receiver<u64>),
-    /// The document is its workspace's: decided again when the rules change.
-    Rules(DocumentId, watch::Receiver<Arc<Rules>>),
+    /// The document is its workspace's: decided again when the rules change, or when
+    /// another instance's record of an owner replaces one noted here.
+    Rules(
+        DocumentId,
+        watch::Receiver<Arc<Rules>>,
+        watch::Receiver<u64>,
+    ),
 }
 
 impl samod::SharePolicy for Policy {
@@ -54,7 +59,10 @@ impl samod::SharePolicy for Policy {
                 match &mut waiting {
                     Waiting::Start => {}
                     Waiting::Owner(owners) => owners.changed().await.ok()?,
-                    Waiting::Rules(_, rules) => rules.changed().await.ok()?,
+                    Waiting::Rules(_, rules, corrected) => tokio::select! {
+                        changed = rules.changed() => changed.ok()?,
+                        changed = corrected.changed() => changed.ok()?,
+                    },
                 }
                 let (decision, next) = policy.decide(&document, &peer, waiting).await;
                 Some((config(decision, &policy.metrics), next))
@@ -81,14 +89,15 @@ impl Policy {
                 return (Decision::None, Waiting::Owner(owners));
             };
             let rules = match waiting {
-                Waiting::Rules(workspace, rules) if workspace == owner.workspace => rules,
+                Waiting::Rules(workspace, rules, _) if workspace == owner.workspace => rules,
                 _ => self.registry.rules(&owner.workspace).await,
             };
             let decision =
                 rules
                     .borrow()
                     .decide_granted(&owner.workspace, document, &granted, now_ms());
-            return (decision, Waiting::Rules(owner.workspace, rules));
+            let corrected = self.registry.watch_corrections();
+            return (decision, Waiting::Rules(owner.workspace, rules, corrected));
         }
         let session = self.registry.session(peer);
         let Some(owner) = self.registry.owner(document) else {
@@ -106,7 +115,7 @@ impl Policy {
             return (decision, Waiting::Owner(owners));
         };
         let rules = match waiting {
-            Waiting::Rules(workspace, rules) if workspace == owner.workspace => rules,
+            Waiting::Rules(workspace, rules, _) if workspace == owner.workspace => rules,
             _ => self.registry.rules(&owner.workspace).await,
         };
         let decision = rules.borrow().decide(
@@ -116,7 +125,8 @@ impl Policy {
             session.as_ref(),
             now_ms(),
         );
-        (decision, Waiting::Rules(owner.workspace, rules))
+        let corrected = self.registry.watch_corrections();
+        (decision, Waiting::Rules(owner.workspace, rules, corrected))
     }
 }
 

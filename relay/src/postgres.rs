@@ -4,8 +4,10 @@
 //! Every chunk samod stores is one row of `throughline_chunks`, keyed by its storage key
 //! (automerge-repo's parts joined by `/`, which no part contains). A chunk is written once
 //! (`ON CONFLICT DO NOTHING`: the same key always holds the same changes), and the write
-//! that adds it notifies channel [`CHANNEL`] with the writing instance and the key; the
-//! notification is delivered after the commit, so whoever hears it reads the chunk. The
+//! that adds it notifies channel [`CHANNEL`] with the writing instance, the key and its
+//! size (a delete too, with the size negative, so every instance counts what each
+//! workspace takes); the notification is delivered after the commit, so whoever hears it
+//! reads the chunk. The
 //! notification is only a hint: after a lost listening connection every open document is
 //! read again (`crate::instances`).
 //!
@@ -58,6 +60,9 @@ COMMIT;";
 /// The longest pause between two attempts while the database does not answer.
 const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 
+/// How long one attempt (connecting included) may take before it counts as failed.
+const ATTEMPT_WITHIN: Duration = Duration::from_secs(30);
+
 /// A connection to the database, made again whenever it breaks.
 pub struct Postgres {
     config: tokio_postgres::Config,
@@ -67,6 +72,10 @@ pub struct Postgres {
     /// This relay process: what it announces itself, it does not hear again.
     instance: String,
     reachable: AtomicBool,
+    /// Whether the listening connection is up (what other instances store is heard).
+    listening: AtomicBool,
+    /// Whether the rules' log has been read (the relay takes peers).
+    ready: AtomicBool,
     closing: AtomicBool,
     failures: AtomicU64,
 }
@@ -74,14 +83,19 @@ pub struct Postgres {
 /// What a listening connection heard.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Heard {
-    /// Another instance stored the chunk `path` of `document`.
-    Chunk { document: String, path: String },
+    /// Another instance stored the chunk `path` of `document` (`bytes` long), or deleted
+    /// it (`bytes` negative).
+    Chunk {
+        document: String,
+        path: String,
+        bytes: i64,
+    },
     /// Another instance added line `seq` to the rules' log.
     Rule { seq: i64 },
     /// A peer of another instance sent an ephemeral message about `document`.
     Presence { document: String, bytes: Vec<u8> },
-    /// Listening (again) after the connection was lost: what was announced meanwhile is
-    /// not known, so every open document is read again.
+    /// Listening (the first time, or again after the connection was lost): what was
+    /// announced before is not known, so every open document is read again.
     Resumed,
 }
 
@@ -90,9 +104,15 @@ impl Postgres {
     /// connect: a database that is not up yet is waited for, not a reason to refuse to
     /// start.
     pub fn open(url: &str) -> Result<Arc<Postgres>, String> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|error| format!("the store's PostgreSQL address does not read: {error}"))?;
+        // A database across a network cut is noticed, not waited on for minutes.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        config.keepalives(true);
+        config.keepalives_idle(Duration::from_secs(30));
         let mut instance = [0u8; 8];
         getrandom::fill(&mut instance)
             .map_err(|error| format!("no randomness for the instance's name: {error}"))?;
@@ -107,6 +127,8 @@ impl Postgres {
             client: tokio::sync::Mutex::new(None),
             instance: instance.iter().map(|b| format!("{b:02x}")).collect(),
             reachable: AtomicBool::new(false),
+            listening: AtomicBool::new(false),
+            ready: AtomicBool::new(false),
             closing: AtomicBool::new(false),
             failures: AtomicU64::new(0),
         }))
@@ -115,6 +137,19 @@ impl Postgres {
     /// Whether the database answered the last time it was asked.
     pub fn reachable(&self) -> bool {
         self.reachable.load(Ordering::Relaxed)
+    }
+
+    /// Whether this instance serves: the database answers, what other instances store is
+    /// heard, and the rules' log has been read.
+    pub fn healthy(&self) -> bool {
+        self.reachable()
+            && self.listening.load(Ordering::Relaxed)
+            && self.ready.load(Ordering::Relaxed)
+    }
+
+    /// The rules' log has been read.
+    pub fn set_ready(&self) {
+        self.ready.store(true, Ordering::Relaxed);
     }
 
     /// Times the database did not answer or refused a statement.
@@ -140,7 +175,19 @@ impl Postgres {
                 tracing::warn!(database = %shown, %error, "the connection to PostgreSQL ended");
             }
         });
-        fresh.batch_execute(SCHEMA).await?;
+        // Created only when missing: a database user without the right to create tables
+        // uses the ones an operator made.
+        let present: bool = fresh
+            .query_one(
+                "SELECT to_regclass('throughline_chunks') IS NOT NULL \
+                 AND to_regclass('throughline_rules_log') IS NOT NULL",
+                &[],
+            )
+            .await?
+            .try_get(0)?;
+        if !present {
+            fresh.batch_execute(SCHEMA).await?;
+        }
         self.reachable.store(true, Ordering::Relaxed);
         let fresh = Arc::new(fresh);
         *client = Some(Arc::clone(&fresh));
@@ -155,9 +202,18 @@ impl Postgres {
     {
         let mut pause = Duration::from_millis(50);
         loop {
-            let result = match self.connect().await {
-                Ok(client) => attempt(client).await,
-                Err(error) => Err(error),
+            let attempted = tokio::time::timeout(ATTEMPT_WITHIN, async {
+                let client = self.connect().await?;
+                attempt(client).await
+            })
+            .await;
+            let result = match attempted {
+                Ok(result) => result.map_err(|error| error.to_string()),
+                Err(_) => {
+                    // A connection that stopped answering (a network cut) is not used again.
+                    *self.client.lock().await = None;
+                    Err(format!("no answer within {} s", ATTEMPT_WITHIN.as_secs()))
+                }
             };
             match result {
                 Ok(value) => {
@@ -192,7 +248,7 @@ impl Postgres {
                     &[&path],
                 )
                 .await?;
-            Ok(row.map(|row| row.get::<_, Vec<u8>>(0)))
+            row.map(|row| row.try_get::<_, Vec<u8>>(0)).transpose()
         })
         .await
         .flatten()
@@ -216,20 +272,19 @@ impl Postgres {
                     )
                     .await?
             };
-            Ok(rows
-                .into_iter()
-                .map(|row| (row.get::<_, String>(0), row.get::<_, Vec<u8>>(1)))
-                .collect())
+            rows.into_iter()
+                .map(|row| Ok((row.try_get::<_, String>(0)?, row.try_get::<_, Vec<u8>>(1)?)))
+                .collect()
         })
         .await
         .unwrap_or_default()
     }
 
     /// Stores `data` under `path` unless a chunk is there already (it then holds the same
-    /// changes), and tells the other instances of a new one. `false` only when the relay
-    /// stopped before the database took it.
-    pub async fn put(&self, document: &str, path: &str, data: &[u8]) -> bool {
-        let announced = format!("{} {path}", self.instance);
+    /// changes), and tells the other instances of a new one: whether it was new; `None`
+    /// when the relay stopped before the database took it.
+    pub async fn put(&self, document: &str, path: &str, data: &[u8]) -> Option<bool> {
+        let announced = format!("{} {path} {}", self.instance, data.len());
         self.retrying("store a chunk", |client| {
             let announced = announced.clone();
             async move {
@@ -242,22 +297,30 @@ impl Postgres {
                         &[&path, &document, &data, &announced],
                     )
                     .await
+                    .map(|told| told > 0)
             }
         })
         .await
-        .is_some()
     }
 
     /// Deletes the chunk under `path`; its size, when there was one.
+    /// Deletes the chunk under `path` and tells the other instances what it took; its
+    /// size, when there was one.
     pub async fn delete(&self, path: &str) -> Option<i64> {
+        let instance = self.instance.as_str();
         self.retrying("delete a chunk", |client| async move {
             let row = client
                 .query_opt(
-                    "DELETE FROM throughline_chunks WHERE path = $1 RETURNING octet_length(data)",
-                    &[&path],
+                    "WITH gone AS (\
+                        DELETE FROM throughline_chunks WHERE path = $1 \
+                        RETURNING path, octet_length(data) AS bytes) \
+                     SELECT bytes, pg_notify('throughline_chunks', \
+                        $2 || ' ' || path || ' -' || bytes) FROM gone",
+                    &[&path, &instance],
                 )
                 .await?;
-            Ok(row.map(|row| i64::from(row.get::<_, i32>(0))))
+            row.map(|row| row.try_get::<_, i32>(0).map(i64::from))
+                .transpose()
         })
         .await
         .flatten()
@@ -280,10 +343,20 @@ impl Postgres {
                     &[&kind, &key, &line, &instance],
                 )
                 .await?;
-            Ok(row.map(|row| row.get::<_, String>(0)))
+            match row {
+                Some(row) => row.try_get::<_, String>(0),
+                // Another instance's line committed while this one waited on the key: the
+                // statement's snapshot did not see it; a statement of its own does.
+                None => client
+                    .query_one(
+                        "SELECT line FROM throughline_rules_log WHERE kind = $1 AND key = $2",
+                        &[&kind, &key],
+                    )
+                    .await?
+                    .try_get::<_, String>(0),
+            }
         })
         .await
-        .map(|held| held.unwrap_or_else(|| line.to_owned()))
     }
 
     /// Every line of the rules' log (kind, line), in the order they were added.
@@ -295,10 +368,9 @@ impl Postgres {
                     &[],
                 )
                 .await?;
-            Ok(rows
-                .into_iter()
-                .map(|row| (row.get::<_, String>(0), row.get::<_, String>(1)))
-                .collect())
+            rows.into_iter()
+                .map(|row| Ok((row.try_get::<_, String>(0)?, row.try_get::<_, String>(1)?)))
+                .collect()
         })
         .await
     }
@@ -312,7 +384,8 @@ impl Postgres {
                     &[&seq],
                 )
                 .await?;
-            Ok(row.map(|row| (row.get::<_, String>(0), row.get::<_, String>(1))))
+            row.map(|row| Ok((row.try_get::<_, String>(0)?, row.try_get::<_, String>(1)?)))
+                .transpose()
         })
         .await
         .flatten()
@@ -338,8 +411,8 @@ impl Postgres {
         }
     }
 
-    /// Bytes each document's chunks take.
-    pub async fn sizes(&self) -> Vec<(String, i64)> {
+    /// Bytes each document's chunks take; `None` when the relay stopped first.
+    pub async fn sizes(&self) -> Option<std::collections::HashMap<String, u64>> {
         self.retrying("count what documents take", |client| async move {
             let rows = client
                 .query(
@@ -347,23 +420,25 @@ impl Postgres {
                     &[],
                 )
                 .await?;
-            Ok(rows
-                .into_iter()
-                .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1)))
-                .collect())
+            rows.into_iter()
+                .map(|row| {
+                    let bytes = u64::try_from(row.try_get::<_, i64>(1)?).unwrap_or(0);
+                    Ok((row.try_get::<_, String>(0)?, bytes))
+                })
+                .collect()
         })
         .await
-        .unwrap_or_default()
     }
 
     /// Listens for what other instances store, on a connection of its own, until `heard`
     /// is dropped or the relay stops; after a lost connection, listens again (with a
     /// pause) and says [`Heard::Resumed`].
     pub async fn listen(self: Arc<Self>, heard: tokio::sync::mpsc::UnboundedSender<Heard>) {
-        let mut first = true;
         let mut pause = Duration::from_millis(50);
         while !self.closing.load(Ordering::Relaxed) && !heard.is_closed() {
-            match self.listen_once(&heard, &mut first).await {
+            let listened = self.listen_once(&heard).await;
+            self.listening.store(false, Ordering::Relaxed);
+            match listened {
                 Ok(()) => pause = Duration::from_millis(50),
                 Err(_) if self.closing.load(Ordering::Relaxed) => return,
                 Err(error) => {
@@ -380,7 +455,6 @@ impl Postgres {
     async fn listen_once(
         &self,
         heard: &tokio::sync::mpsc::UnboundedSender<Heard>,
-        first: &mut bool,
     ) -> Result<(), tokio_postgres::Error> {
         let (client, mut connection) = self.config.connect(NoTls).await?;
         let (messages, mut received) = tokio::sync::mpsc::unbounded_channel();
@@ -405,11 +479,12 @@ impl Postgres {
             ))
             .await?;
         self.reachable.store(true, Ordering::Relaxed);
-        if !std::mem::replace(first, false) {
-            tracing::info!(database = %self.shown, "listening to PostgreSQL again; reading open documents again");
-            if heard.send(Heard::Resumed).is_err() {
-                return Ok(());
-            }
+        self.listening.store(true, Ordering::Relaxed);
+        // Also the first time: what was stored before this (while the relay started, or
+        // the database came up) is read from the database.
+        tracing::info!(database = %self.shown, "listening to PostgreSQL; reading open documents again");
+        if heard.send(Heard::Resumed).is_err() {
+            return Ok(());
         }
         while let Some(notification) = received.recv().await {
             let Some((instance, said)) = notification.payload().split_once(' ') else {
@@ -437,9 +512,17 @@ impl Postgres {
                     bytes,
                 }
             } else {
+                // `<key> <bytes>`: a chunk added; `<key> -<bytes>`: one deleted.
+                let Some((path, bytes)) = said.split_once(' ') else {
+                    continue;
+                };
+                let Ok(bytes) = bytes.parse::<i64>() else {
+                    continue;
+                };
                 Heard::Chunk {
-                    document: said.split('/').next().unwrap_or_default().to_owned(),
-                    path: said.to_owned(),
+                    document: path.split('/').next().unwrap_or_default().to_owned(),
+                    path: path.to_owned(),
+                    bytes,
                 }
             };
             if heard.send(told).is_err() {

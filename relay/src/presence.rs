@@ -108,7 +108,10 @@ impl Presence {
         let Some(postgres) = &self.postgres else {
             return;
         };
-        if bytes.len() > LARGEST || !matches!(Message::decode(bytes), Ok(Message::Ephemeral { .. }))
+        // Best effort: nothing waits on a database that does not answer.
+        if !postgres.reachable()
+            || bytes.len() > LARGEST
+            || !matches!(Message::decode(bytes), Ok(Message::Ephemeral { .. }))
         {
             return;
         }

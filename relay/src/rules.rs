@@ -259,6 +259,9 @@ pub struct Registry {
     roots: Mutex<HashMap<DocumentId, DeviceKey>>,
     /// Bumped when a document gets an owner (a decision waiting on one decides again).
     owners_changed: watch::Sender<u64>,
+    /// Bumped when another instance's record replaced an owner noted here (a decision
+    /// made under the wrong workspace decides again).
+    owners_corrected: watch::Sender<u64>,
     workspaces: Mutex<HashMap<DocumentId, Arc<Tracked>>>,
     sessions: Mutex<HashMap<String, (Session, usize)>>,
     /// Programs connected by an admin's grant, by the peer id they joined with.
@@ -308,6 +311,7 @@ impl Registry {
             owners: Mutex::new(HashMap::new()),
             roots: Mutex::new(HashMap::new()),
             owners_changed: watch::channel(0).0,
+            owners_corrected: watch::channel(0).0,
             workspaces: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             grants: Mutex::new(HashMap::new()),
@@ -377,6 +381,9 @@ impl Registry {
         };
         if self.note_owner(document, owner, replace) {
             self.owners_changed.send_modify(|n| *n += 1);
+            if replace {
+                self.owners_corrected.send_modify(|n| *n += 1);
+            }
         }
     }
 
@@ -577,6 +584,31 @@ impl Registry {
             *used = used.saturating_add_signed(bytes);
             (before, *used)
         };
+        self.crossed(workspace, before, after);
+    }
+
+    /// Counts again what every workspace's documents take, from the bytes of each
+    /// document's chunks (with several relays on PostgreSQL, each writes only part of
+    /// them; the database has them all).
+    pub fn recount(&self, sizes: &HashMap<String, u64>) {
+        let mut usage: HashMap<DocumentId, u64> = HashMap::new();
+        for (document, owner) in lock(&self.owners).iter() {
+            let bytes = sizes.get(&document.to_string()).copied().unwrap_or(0);
+            *usage.entry(owner.workspace).or_default() += bytes;
+        }
+        let known: Vec<DocumentId> = lock(&self.usage).keys().copied().collect();
+        for workspace in known {
+            usage.entry(workspace).or_default();
+        }
+        for (workspace, after) in usage {
+            let before = lock(&self.usage).insert(workspace, after).unwrap_or(0);
+            self.crossed(workspace, before, after);
+        }
+    }
+
+    /// Makes the documents of `workspace` read-only, or writable again, when what it
+    /// takes crossed its quota.
+    fn crossed(&self, workspace: DocumentId, before: u64, after: u64) {
         let limit = self.quotas.workspace_bytes;
         if (before >= limit) == (after >= limit) {
             return;
@@ -595,6 +627,33 @@ impl Registry {
     /// A receiver told whenever a document gets an owner.
     pub fn watch_owners(&self) -> watch::Receiver<u64> {
         self.owners_changed.subscribe()
+    }
+
+    /// A receiver told whenever an owner noted here is replaced by another instance's.
+    pub fn watch_corrections(&self) -> watch::Receiver<u64> {
+        self.owners_corrected.subscribe()
+    }
+
+    /// Whether the rules of `document` (a workspace) are followed here.
+    pub fn follows(&self, document: &str) -> bool {
+        document
+            .parse::<DocumentId>()
+            .is_ok_and(|id| lock(&self.workspaces).contains_key(&id))
+    }
+
+    /// The workspaces whose rules are followed here.
+    pub fn followed(&self) -> Vec<DocumentId> {
+        lock(&self.workspaces).keys().copied().collect()
+    }
+
+    /// Works the rules of `workspace` out again, if they are followed here (a statement
+    /// another instance kept).
+    pub async fn recheck_workspace(self: &Arc<Self>, workspace: &DocumentId) {
+        let tracked = lock(&self.workspaces).get(workspace).cloned();
+        if let Some(tracked) = tracked {
+            *lock(&tracked.last) = None;
+            self.recheck(&tracked).await;
+        }
     }
 
     /// The rules of `workspace`, read from disk the first time, and a receiver told when

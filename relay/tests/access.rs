@@ -822,6 +822,121 @@ async fn relays_sharing_one_postgresql_decide_alike() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_removed_through_one_relay_is_disconnected_from_another() {
+    let database = postgres::TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
+    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let mut org = Org::new();
+    let mut admin = upload(&one, &org).await;
+    // The employee's device holds only her review through the second relay: the
+    // workspace document is not open there, but its rules are followed.
+    let mut employee = member(
+        &two,
+        &org.employee.1,
+        org.id,
+        asking_for(&[org.employee_review]),
+    )
+    .await;
+    employee.run_until(|c| c.in_sync(org.employee_review)).await;
+
+    // The admin, on the first relay, removes the employee's device, which is connected
+    // to the second.
+    let url = org.id.url();
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::RemoveDevice {
+                device: org.employee.1.public(),
+            },
+            now(),
+        )
+        .expect("remove");
+    publish(&mut admin, org.id, &org.workspace).await;
+    let removed_at = tokio::time::Instant::now();
+    let closed = admin
+        .serve_until(tokio::time::timeout(Duration::from_secs(5), async {
+            use futures_util::StreamExt;
+            loop {
+                match employee.socket.next().await {
+                    Some(Ok(_)) => continue,
+                    _ => return,
+                }
+            }
+        }))
+        .await;
+    assert!(
+        closed.is_ok(),
+        "the removed device's connection to the other relay was closed"
+    );
+    assert!(
+        removed_at.elapsed() < Duration::from_secs(2),
+        "within a second or so: {:?}",
+        removed_at.elapsed()
+    );
+    assert_eq!(
+        prove(&two, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "a new connection to the other relay is refused"
+    );
+    let third = tempfile::tempdir().unwrap();
+    let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+    assert_eq!(
+        prove(&three, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "and to a relay started afterwards"
+    );
+    for relay in [one, two, three] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_over_its_quota_through_one_relay_is_over_it_on_another() {
+    let database = postgres::TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_with(dirs[0].path(), |c| {
+        c.store = Some(database.url());
+        c.max_workspace_bytes = 40_000;
+    })
+    .await;
+    let two = start_with(dirs[1].path(), |c| {
+        c.store = Some(database.url());
+        c.max_workspace_bytes = 40_000;
+    })
+    .await;
+    let org = Org::new();
+    let _admin = upload(&one, &org).await;
+    let mut employee = member(&two, &org.employee.1, org.id, asking_for(&[org.check_in])).await;
+    employee.run_until(|c| c.text(org.check_in).is_some()).await;
+    // The manager, on the first relay, writes past the quota (text that does not compress).
+    let mut manager = member(&one, &org.manager.1, org.id, asking_for(&[org.check_in])).await;
+    manager.run_until(|c| c.text(org.check_in).is_some()).await;
+    let mut noise = String::new();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..60_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.push(char::from(b'a' + (x % 26) as u8));
+    }
+    manager.edit(org.check_in, &noise).await;
+    manager.run_until(|c| c.in_sync(org.check_in)).await;
+    employee
+        .run_until(|c| c.text(org.check_in).as_deref() == Some(noise.as_str()))
+        .await;
+    // The employee's change through the second relay is refused with the reason.
+    employee.edit(org.check_in, "one more line").await;
+    employee.run_until(|c| !c.said.is_empty()).await;
+    assert!(employee.said[0].contains("used its"), "{:?}", employee.said);
+    for relay in [one, two] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
 /// Every file's bytes under `dir`.
 fn stored(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut files = std::collections::BTreeMap::new();
