@@ -63,7 +63,7 @@ pub async fn start(
     tokio::spawn(Arc::clone(&postgres).listen(heard_tx));
     let chunks = Chunks::Postgres(Arc::clone(&postgres));
     let (lines_tx, lines) = tokio::sync::mpsc::unbounded_channel();
-    let registry = Registry::on_postgres(lines_tx, quotas, chunks.clone());
+    let registry = Registry::on_postgres(lines_tx, Arc::clone(&postgres), quotas, chunks.clone());
     let correcting = Arc::downgrade(&registry);
     tokio::spawn(rules_log::keep_in_postgres(
         Arc::clone(&postgres),

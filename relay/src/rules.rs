@@ -292,11 +292,12 @@ impl Registry {
     /// A registry whose log is added to through `log` (PostgreSQL): it takes no peer
     /// until what the log holds has been learnt and [`Registry::ready`] called.
     pub fn on_postgres(
-        log: tokio::sync::mpsc::UnboundedSender<Line>,
+        adding: tokio::sync::mpsc::UnboundedSender<Line>,
+        postgres: Arc<crate::postgres::Postgres>,
         quotas: Quotas,
         documents: crate::durable::Chunks,
     ) -> Arc<Self> {
-        Self::with(RulesLog::Postgres(log), quotas, documents)
+        Self::with(RulesLog::Postgres { adding, postgres }, quotas, documents)
     }
 
     fn with(log: RulesLog, quotas: Quotas, documents: crate::durable::Chunks) -> Arc<Self> {
@@ -495,7 +496,10 @@ impl Registry {
 
     /// Records a document a proven device of `workspace` names first, unless the
     /// workspace has as many documents as it may keep (a document already owned passes).
-    pub fn own_new(
+    /// On PostgreSQL the record is kept in the database (or another instance's found)
+    /// before this returns, that is before samod hears of the document, so that no two
+    /// instances give one document to two workspaces.
+    pub async fn own_new(
         &self,
         document: &DocumentId,
         workspace: &DocumentId,
@@ -508,7 +512,23 @@ impl Registry {
         if count >= self.quotas.documents_per_workspace {
             return Err(OverQuota::Documents(self.quotas.documents_per_workspace));
         }
-        self.own(document, workspace, Some(device));
+        let owner = Owner {
+            workspace: *workspace,
+            device: Some(device),
+        };
+        if !self.note_owner(*document, owner, false) {
+            return Ok(());
+        }
+        let line = Line::Owner(OwnerLine {
+            document: document.to_string(),
+            workspace: workspace.to_string(),
+            device: Some(device),
+            root: None,
+        });
+        if let Some(held) = self.log.add_and_hold(line).await {
+            self.correct(held);
+        }
+        self.owners_changed.send_modify(|n| *n += 1);
         Ok(())
     }
 

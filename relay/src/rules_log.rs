@@ -85,8 +85,12 @@ pub enum RulesLog {
         owners: PathBuf,
         statements: PathBuf,
     },
-    /// Added by a task of their own (`keep_in_postgres`), in order.
-    Postgres(tokio::sync::mpsc::UnboundedSender<Line>),
+    /// Added by a task of their own (`keep_in_postgres`), in order, or at once
+    /// ([`RulesLog::add_and_hold`]).
+    Postgres {
+        adding: tokio::sync::mpsc::UnboundedSender<Line>,
+        postgres: Arc<Postgres>,
+    },
 }
 
 impl RulesLog {
@@ -153,12 +157,28 @@ impl RulesLog {
                     }
                 }
             }
-            RulesLog::Postgres(adding) => {
+            RulesLog::Postgres { adding, .. } => {
                 for line in lines {
                     let _ = adding.send(line);
                 }
             }
         }
+    }
+
+    /// Adds `line` and waits until it is kept; the line that holds instead, when another
+    /// instance took its kind and key first.
+    pub async fn add_and_hold(&self, line: Line) -> Option<Line> {
+        let RulesLog::Postgres { postgres, .. } = self else {
+            self.add(vec![line]);
+            return None;
+        };
+        let (kind, key) = line.kind_and_key();
+        let text = line.text()?;
+        let holding = postgres.keep_rule(kind, &key, &text).await?;
+        if holding == text {
+            return None;
+        }
+        Line::read(kind, &holding)
     }
 }
 

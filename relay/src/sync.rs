@@ -546,6 +546,7 @@ pub async fn sync_socket(
                                                 let refused = match &naming {
                                                     Some(session) => owners
                                                         .own_new(&document, &session.workspace, session.device)
+                                                        .await
                                                         .err(),
                                                     None => None,
                                                 };

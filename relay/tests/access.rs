@@ -910,6 +910,83 @@ async fn a_workspace_over_its_quota_through_one_relay_is_over_it_on_another() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_organisations_naming_one_new_document_on_two_relays_at_once_get_one_owner() {
+    let database = postgres::TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
+    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let (first, second) = (Org::new(), Org::new());
+    let _first_admin = upload(&one, &first).await;
+    let _second_admin = upload(&two, &second).await;
+    for round in 0..3 {
+        // The first organisation's manager through the first relay, the second's through
+        // the second, name the same new document at once.
+        let shared = DocumentId::random();
+        let mut a = member(&one, &first.manager.1, first.id, HashMap::new()).await;
+        let mut b = member(&two, &second.manager.1, second.id, HashMap::new()).await;
+        tokio::join!(
+            a.edit(shared, "the first's notes"),
+            b.edit(shared, "the second's notes")
+        );
+        // The owner's relay takes its change; the other's is never taken.
+        let within = Duration::from_secs(3);
+        let (a_synced, b_synced) = tokio::join!(
+            tokio::time::timeout(within, a.run_until(|c| c.in_sync(shared))),
+            tokio::time::timeout(within, b.run_until(|c| c.in_sync(shared))),
+        );
+        let (a_refused, b_refused) = (a_synced.is_err(), b_synced.is_err());
+        assert!(
+            a_refused != b_refused,
+            "round {round}: one owner, not {a_refused} and {b_refused}"
+        );
+        drop((a, b));
+        // Every relay holds the same: the loser is refused through both, and the winner
+        // reads it through a relay started afterwards, from the database.
+        let (winner, winner_workspace, loser, loser_workspace, text) = if b_refused {
+            (
+                &first.manager.1,
+                first.id,
+                &second.manager.1,
+                second.id,
+                "the first's notes",
+            )
+        } else {
+            (
+                &second.manager.1,
+                second.id,
+                &first.manager.1,
+                first.id,
+                "the second's notes",
+            )
+        };
+        for relay in [&one, &two] {
+            let mut refused = member(relay, loser, loser_workspace, asking_for(&[shared])).await;
+            assert_eq!(
+                outcome(&mut refused, &[shared]).await,
+                vec![shared],
+                "round {round}"
+            );
+        }
+        let third = tempfile::tempdir().unwrap();
+        let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+        let mut reader = member(&three, winner, winner_workspace, asking_for(&[shared])).await;
+        reader
+            .run_until(|c| c.text(shared).as_deref() == Some(text))
+            .await;
+        let mut refused = member(&three, loser, loser_workspace, asking_for(&[shared])).await;
+        assert_eq!(
+            outcome(&mut refused, &[shared]).await,
+            vec![shared],
+            "round {round}"
+        );
+        three.stop().await.expect("the relay stops cleanly");
+    }
+    for relay in [one, two] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
 /// Every file's bytes under `dir`.
 fn stored(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut files = std::collections::BTreeMap::new();
