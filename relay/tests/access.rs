@@ -301,6 +301,33 @@ async fn start(data: &std::path::Path) -> Relay {
     start_with(data, |_| {}).await
 }
 
+/// `length` letters that do not compress (xorshift), to fill a quota quickly.
+fn incompressible(length: usize) -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..length)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect()
+}
+
+/// A relay keeping its documents in `database` (its data directory is `dir`), with `set`
+/// applied to its settings.
+async fn on_database(
+    database: &postgres::TestDatabase,
+    dir: &tempfile::TempDir,
+    set: impl Fn(&mut Config),
+) -> Relay {
+    start_with(dir.path(), |c| {
+        c.store = Some(database.url());
+        set(c);
+    })
+    .await
+}
+
 async fn start_with(data: &std::path::Path, set: impl FnOnce(&mut Config)) -> Relay {
     let mut config = test_config(data);
     set(&mut config);
@@ -743,8 +770,8 @@ async fn a_workspace_nobody_has_claimed_syncs_as_before_and_a_new_document_is_it
 async fn relays_sharing_one_postgresql_decide_alike() {
     let database = postgres::TestDatabase::start();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
-    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let one = on_database(&database, &dirs[0], |_| {}).await;
+    let two = on_database(&database, &dirs[1], |_| {}).await;
     let org = Org::new();
     let _admin = upload(&one, &org).await;
     // Coaching notes, named first by the manager's device through the first instance.
@@ -818,7 +845,7 @@ async fn relays_sharing_one_postgresql_decide_alike() {
 
     // A third instance started afterwards reads the same from the database.
     let third = tempfile::tempdir().unwrap();
-    let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+    let three = on_database(&database, &third, |_| {}).await;
     let mut outsider = member(&three, &other.admin, other.id, asking_for(&[notes])).await;
     assert_eq!(outcome(&mut outsider, &[notes]).await, vec![notes]);
     let mut manager = member(&three, &org.manager.1, org.id, asking_for(&[notes])).await;
@@ -832,8 +859,8 @@ async fn relays_sharing_one_postgresql_decide_alike() {
 async fn a_device_removed_through_one_relay_is_disconnected_from_another() {
     let database = postgres::TestDatabase::start();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
-    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let one = on_database(&database, &dirs[0], |_| {}).await;
+    let two = on_database(&database, &dirs[1], |_| {}).await;
     let mut org = Org::new();
     let mut admin = upload(&one, &org).await;
     // The employee's device holds only her review through the second relay: the
@@ -856,7 +883,7 @@ async fn a_device_removed_through_one_relay_is_disconnected_from_another() {
         "a new connection to the other relay is refused"
     );
     let third = tempfile::tempdir().unwrap();
-    let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+    let three = on_database(&database, &third, |_| {}).await;
     assert_eq!(
         prove(&three, &org.employee.1, org.id, None).await.err(),
         Some(403),
@@ -871,16 +898,8 @@ async fn a_device_removed_through_one_relay_is_disconnected_from_another() {
 async fn a_workspace_over_its_quota_through_one_relay_is_over_it_on_another() {
     let database = postgres::TestDatabase::start();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let one = start_with(dirs[0].path(), |c| {
-        c.store = Some(database.url());
-        c.max_workspace_bytes = 40_000;
-    })
-    .await;
-    let two = start_with(dirs[1].path(), |c| {
-        c.store = Some(database.url());
-        c.max_workspace_bytes = 40_000;
-    })
-    .await;
+    let one = on_database(&database, &dirs[0], |c| c.max_workspace_bytes = 40_000).await;
+    let two = on_database(&database, &dirs[1], |c| c.max_workspace_bytes = 40_000).await;
     let org = Org::new();
     let _admin = upload(&one, &org).await;
     let mut employee = member(&two, &org.employee.1, org.id, asking_for(&[org.check_in])).await;
@@ -888,14 +907,7 @@ async fn a_workspace_over_its_quota_through_one_relay_is_over_it_on_another() {
     // The manager, on the first relay, writes past the quota (text that does not compress).
     let mut manager = member(&one, &org.manager.1, org.id, asking_for(&[org.check_in])).await;
     manager.run_until(|c| c.text(org.check_in).is_some()).await;
-    let mut noise = String::new();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..60_000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        noise.push(char::from(b'a' + (x % 26) as u8));
-    }
+    let noise = incompressible(60_000);
     manager.edit(org.check_in, &noise).await;
     manager.run_until(|c| c.in_sync(org.check_in)).await;
     employee
@@ -914,8 +926,8 @@ async fn a_workspace_over_its_quota_through_one_relay_is_over_it_on_another() {
 async fn two_organisations_naming_one_new_document_on_two_relays_at_once_get_one_owner() {
     let database = postgres::TestDatabase::start();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let one = start_with(dirs[0].path(), |c| c.store = Some(database.url())).await;
-    let two = start_with(dirs[1].path(), |c| c.store = Some(database.url())).await;
+    let one = on_database(&database, &dirs[0], |_| {}).await;
+    let two = on_database(&database, &dirs[1], |_| {}).await;
     let (first, second) = (Org::new(), Org::new());
     let _first_admin = upload(&one, &first).await;
     let _second_admin = upload(&two, &second).await;
@@ -969,7 +981,7 @@ async fn two_organisations_naming_one_new_document_on_two_relays_at_once_get_one
             );
         }
         let third = tempfile::tempdir().unwrap();
-        let three = start_with(third.path(), |c| c.store = Some(database.url())).await;
+        let three = on_database(&database, &third, |_| {}).await;
         let mut reader = member(&three, winner, winner_workspace, asking_for(&[shared])).await;
         reader
             .run_until(|c| c.text(shared).as_deref() == Some(text))
@@ -1123,14 +1135,7 @@ async fn a_workspace_over_its_disk_quota_stays_readable_and_takes_no_more_change
     let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.check_in])).await;
     manager.run_until(|c| c.text(org.check_in).is_some()).await;
     // Text that does not compress, over the quota.
-    let mut noise = String::new();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..60_000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        noise.push(char::from(b'a' + (x % 26) as u8));
-    }
+    let noise = incompressible(60_000);
     manager.edit(org.check_in, &noise).await;
     manager.run_until(|c| c.in_sync(org.check_in)).await;
     let kept = stored(&data.path().join("documents"));
