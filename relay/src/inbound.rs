@@ -160,6 +160,11 @@ impl Inbound {
             .ok_or_else(|| Refused::Malformed(format!("a {kind} message has no \"senderId\"")))?;
         match (&self.joined, kind.as_str()) {
             (None, "join") => {
+                if crate::database_peer::is_database_peer(&sender) {
+                    return Err(malformed(
+                        "this peer id is reserved for the relay's own peer",
+                    ));
+                }
                 match &self.proven {
                     Some(proven) if *proven != sender => {
                         return Err(malformed(
@@ -335,6 +340,22 @@ mod tests {
         assert!(inbound.check(&shout).is_err());
         let join = message(&[("type", "join"), ("senderId", "a")]);
         assert!(inbound.check(&join).is_err());
+    }
+
+    #[test]
+    fn no_client_joins_as_the_relay_s_own_database_peer() {
+        let mut inbound = Inbound::new(1);
+        let join = message(&[
+            ("type", "join"),
+            (
+                "senderId",
+                "throughline-instances-00112233445566778899aabbccddeeff",
+            ),
+        ]);
+        assert!(
+            matches!(inbound.check(&join), Err(Refused::Malformed(why)) if why.contains("reserved"))
+        );
+        assert!(inbound.joined().is_none());
     }
 
     /// A `sync` message from peer `a` for document `d` with `data`.

@@ -33,7 +33,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use crate::durable::{key_of, Chunks};
-use crate::memory::{Memory, MemoryLimits};
+use crate::memory::{Memory, MemoryLimits, Standing};
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::postgres::{Heard, Postgres};
@@ -238,7 +238,7 @@ async fn follow(
                     registry.written(&document, &bytes).await;
                 }
                 if open {
-                    apply(&generation, &document, vec![bytes], &metrics).await;
+                    apply(&generation, &postgres, &document, vec![bytes], &metrics).await;
                 }
             }
             Event::Heard(Heard::Resumed) => {
@@ -271,24 +271,37 @@ async fn read_again(
     document: &str,
     metrics: &Metrics,
 ) {
+    let chunks = stored_chunks(postgres, document).await;
+    apply(generation, postgres, document, chunks, metrics).await;
+}
+
+/// Every chunk stored of `document`.
+async fn stored_chunks(postgres: &Postgres, document: &str) -> Vec<Vec<u8>> {
     let chunks = postgres.load_range(document).await;
-    let chunks = chunks
+    chunks
         .into_iter()
         .filter(|(path, _)| key_of(path).is_some())
         .map(|(_, bytes)| bytes)
-        .collect();
-    apply(generation, document, chunks, metrics).await;
+        .collect()
 }
 
-/// Applies chunks to the open `document`; samod sends what is new to its peers.
+/// Applies chunks to the open `document`; samod sends what is new to its peers. A
+/// document samod is still asking for (nothing was stored when it was opened) is offered
+/// whole instead, through the generation's database peer.
 async fn apply(
     generation: &crate::memory::Generation,
+    postgres: &Postgres,
     document: &str,
     chunks: Vec<Vec<u8>>,
     metrics: &Metrics,
 ) {
-    let Some(handle) = generation.document(document).await else {
-        return;
+    let handle = match generation.standing(document).await {
+        Standing::Ready(handle) => handle,
+        Standing::Asking => {
+            generation.offer(document, stored_chunks(postgres, document).await);
+            return;
+        }
+        Standing::Closed => return,
     };
     let applied = handle
         .with_document_async(move |doc| {

@@ -10,6 +10,7 @@ pub mod auth;
 mod clock;
 mod config;
 pub mod copy_store;
+mod database_peer;
 pub mod durable;
 mod gate;
 pub mod inbound;

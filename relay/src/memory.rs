@@ -22,6 +22,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::database_peer::DatabasePeer;
 use crate::durable::{Chunks, DurableStorage, Ledger};
 use crate::metrics::{DocumentObserver, Metrics};
 use crate::policy::Policy;
@@ -41,7 +42,20 @@ pub struct Generation {
     pub acceptor: samod::AcceptorHandle,
     pub ledger: Arc<Ledger>,
     open: Arc<OpenDocuments>,
+    /// On PostgreSQL: gives samod what other instances stored of a document it is still
+    /// asking for.
+    database_peer: Option<DatabasePeer>,
     runtime: tokio::runtime::Runtime,
+}
+
+/// Where a document stands in a generation, for applying what another instance stored.
+pub enum Standing {
+    /// Loaded: apply to its handle.
+    Ready(samod::DocHandle),
+    /// samod found nothing stored and is asking its peers (`DatabasePeer` ends that).
+    Asking,
+    /// Not open here (or closing).
+    Closed,
 }
 
 /// Told the id of each document a generation opens (`crate::instances` reads again one
@@ -113,11 +127,20 @@ impl Generation {
         let acceptor = repo
             .make_acceptor(url)
             .map_err(|_| "the sync service stopped while starting".to_owned())?;
+        let database_peer = match chunks {
+            Chunks::Postgres(_) => Some(DatabasePeer::connect(
+                &acceptor,
+                &repo.peer_id(),
+                runtime.handle(),
+            )?),
+            Chunks::Files { .. } => None,
+        };
         Ok(Generation {
             repo,
             acceptor,
             ledger,
             open,
+            database_peer,
             runtime,
         })
     }
@@ -132,13 +155,39 @@ impl Generation {
         self.open.contains(document)
     }
 
-    /// The open document `document`, if it is open.
-    pub async fn document(&self, document: &str) -> Option<samod::DocHandle> {
+    /// Where `document` stands here: waits while samod loads it (up to 30 s), not while
+    /// it asks peers for it.
+    pub async fn standing(&self, document: &str) -> Standing {
+        use futures_util::StreamExt;
         if !self.is_open(document) {
-            return None;
+            return Standing::Closed;
         }
-        let id: samod::DocumentId = document.parse().ok()?;
-        self.repo.find(id).await.ok().flatten()
+        let Ok(id) = document.parse::<samod::DocumentId>() else {
+            return Standing::Closed;
+        };
+        let Ok((mut state, mut updates)) = self.repo.search(id) else {
+            return Standing::Closed;
+        };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match state {
+                samod::SearchState::Found(handle) => return Standing::Ready(handle),
+                samod::SearchState::Requesting(_) => return Standing::Asking,
+                samod::SearchState::Loading => {}
+            }
+            match tokio::time::timeout_at(deadline, updates.next()).await {
+                Ok(Some(next)) => state = next,
+                Ok(None) | Err(_) => return Standing::Closed,
+            }
+        }
+    }
+
+    /// Offers samod `document`, which it is asking for, as `chunks` (every chunk stored
+    /// of it) make it.
+    pub fn offer(&self, document: &str, chunks: Vec<Vec<u8>>) {
+        if let Some(peer) = &self.database_peer {
+            peer.offer(document, chunks);
+        }
     }
 
     /// Closes every connection, lets the repo finish its writes, and frees its memory.

@@ -32,6 +32,8 @@ enum Waiting {
     Start,
     /// The document has no owner: decided again when one is recorded.
     Owner(watch::Receiver<u64>),
+    /// Decided for good (the relay's own database peer).
+    Never,
     /// The document is its workspace's: decided again when the rules change, or when
     /// another instance's record of an owner replaces one noted here.
     Rules(
@@ -59,6 +61,7 @@ impl samod::SharePolicy for Policy {
                 match &mut waiting {
                     Waiting::Start => {}
                     Waiting::Owner(owners) => owners.changed().await.ok()?,
+                    Waiting::Never => futures_util::future::pending::<()>().await,
                     Waiting::Rules(_, rules, corrected) => tokio::select! {
                         changed = rules.changed() => changed.ok()?,
                         changed = corrected.changed() => changed.ok()?,
@@ -79,6 +82,11 @@ impl Policy {
         peer: &str,
         waiting: Waiting,
     ) -> (Decision, Waiting) {
+        if crate::database_peer::is_database_peer(peer) {
+            // The relay's own peer, offering what another instance stored (and admitted);
+            // no client may join under its prefix. Nothing is announced to it.
+            return (Decision::ReadWrite, Waiting::Never);
+        }
         if let Some(granted) = self.registry.granted(peer) {
             // A program: only the documents its grant names, of its workspace.
             let Some(owner) = self.registry.owner(document) else {

@@ -15,11 +15,14 @@ use throughline_relay::{Config, Relay};
 mod common;
 #[path = "common/engine_client.rs"]
 mod engine_client;
+#[path = "common/metrics.rs"]
+mod metrics;
 #[path = "common/postgres.rs"]
 mod postgres;
 use common::config::test_config;
 use common::raw_get;
 use engine_client::Client;
+use metrics::until_metric;
 use postgres::TestDatabase;
 
 async fn start_instance(database: &TestDatabase, data_dir: &std::path::Path) -> Relay {
@@ -118,6 +121,52 @@ async fn a_change_through_one_instance_reaches_a_peer_of_another() {
     );
 
     for relay in [one, two, three] {
+        relay.stop().await.expect("the relay stops cleanly");
+    }
+}
+
+/// A document asked for through one instance before any instance has stored it: samod
+/// there finds nothing, answers that it is unavailable and keeps the request open, which
+/// only a peer syncing the document ends. When another instance stores it, this one hands
+/// it to samod as such a peer, so the tablet that asked gets it, and every change after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_asked_for_before_any_instance_stored_it_arrives_once_one_does() {
+    let database = TestDatabase::start();
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let one = start_instance(&database, dirs[0].path()).await;
+    let two = start_instance(&database, dirs[1].path()).await;
+    let document = DocumentId::random();
+    let docs = HashMap::from([(document, AutoCommit::new())]);
+    let mut tablet = Client::connect(two.address(), "tablet", docs).await;
+    tablet
+        .serve_until(until_metric(
+            two.address(),
+            "throughline_documents_open",
+            |open| open == 1,
+        ))
+        .await;
+
+    let mut laptop = Client::connect(one.address(), "laptop", HashMap::new()).await;
+    laptop
+        .edit(document, "written after it was asked for")
+        .await;
+    laptop
+        .serve_until(until_text(
+            &mut tablet,
+            document,
+            "written after it was asked for",
+        ))
+        .await;
+    laptop.edit(document, "and a change after that").await;
+    laptop
+        .serve_until(until_text(&mut tablet, document, "and a change after that"))
+        .await;
+    tablet.edit(document, "the tablet's answer").await;
+    tablet
+        .serve_until(until_text(&mut laptop, document, "the tablet's answer"))
+        .await;
+
+    for relay in [one, two] {
         relay.stop().await.expect("the relay stops cleanly");
     }
 }

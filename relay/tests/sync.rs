@@ -16,9 +16,12 @@ use throughline_relay::{Config, Relay};
 mod common;
 #[path = "common/engine_client.rs"]
 mod engine_client;
+#[path = "common/metrics.rs"]
+mod metrics;
 use common::config::test_config;
 use common::raw_get;
 use engine_client::Client;
+use metrics::{metric, until_metric};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 async fn start_relay(data_dir: &std::path::Path) -> Relay {
@@ -436,27 +439,6 @@ async fn start_forgetful_relay(
         ..test_config(data_dir)
     };
     Relay::start(config).await.expect("the relay starts")
-}
-
-/// The value of one `/metrics` line, e.g. `throughline_documents_open`.
-async fn metric(address: std::net::SocketAddr, name: &str) -> u64 {
-    let metrics = raw_get(address, "/metrics").await;
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix(&format!("{name} ")))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in {metrics}"))
-}
-
-/// Waits (up to 10 s) until `metric` of the relay satisfies `test`.
-async fn until_metric(address: std::net::SocketAddr, name: &str, test: impl Fn(u64) -> bool) {
-    for _ in 0..200 {
-        if test(metric(address, name).await) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{name} never reached the expected value");
 }
 
 #[tokio::test]
