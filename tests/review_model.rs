@@ -6,11 +6,12 @@ use std::rc::Rc;
 
 use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
+use throughline::model::nudge::Nudge;
 use throughline::model::review::{
     ratings_csv, Band, CycleSetup, Deadlines, Distribution, NineBox, Potential, RatingScale,
     Response, Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
 };
-use throughline::model::{DocumentView, PersonDetails, PersonId, Workspace};
+use throughline::model::{DocumentUrl, DocumentView, ItemId, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
 
 fn ana() -> PersonId {
@@ -1093,4 +1094,179 @@ fn a_reminder_is_kept_in_its_review_sent_by_hr_or_the_manager_and_dismissed_by_i
     );
     review.dismiss_nudge(review.actor(&ana()), &id).unwrap();
     assert!(review.nudges_for(&ana()).is_empty());
+}
+
+// ---- what the employee's own device may send ----
+
+/// What the relay and a direct link check of every change the employee's device sends
+/// to their own review: what the pages let Ana do passes, each thing a modified client
+/// could write in her name instead is refused, saying whose it is.
+#[test]
+fn the_employee_s_changes_to_their_own_review_are_checked_part_by_part() {
+    let ana = ana();
+    let passes = |before: &Review, change: &dyn Fn(&mut Review)| {
+        let mut after = before.clone();
+        change(&mut after);
+        assert_ne!(&after, before, "the change changes something");
+        before
+            .check_employee_change(&after)
+            .unwrap_or_else(|e| panic!("refused: {e}"));
+    };
+    let refused = |before: &Review, change: &dyn Fn(&mut Review)| {
+        let mut after = before.clone();
+        change(&mut after);
+        before
+            .check_employee_change(&after)
+            .expect_err("a forged change is refused")
+    };
+    let self_review = review_in(Stage::SelfReview);
+    let question = self_review
+        .template
+        .written_questions()
+        .next()
+        .expect("a written question")
+        .clone();
+    let competency = self_review.template.competencies[0].id.clone();
+    let mut with_goal = self_review.clone();
+    let goal = with_goal
+        .add_goal(with_goal.actor(&ana), "Ship the app", 50)
+        .unwrap();
+
+    // Everything the pages let her do.
+    passes(&self_review, &|r| {
+        r.set_self_assessment(r.actor(&ana), "Shipped it.").unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.add_goal(r.actor(&ana), "Learn Rust", 30)
+            .map(drop)
+            .unwrap()
+    });
+    passes(&with_goal, &|r| {
+        r.rate_goal(r.actor(&ana), &goal, Some(4)).unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.answer(r.actor(&ana), &question, Some("The release."), None)
+            .unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.rate_competency(r.actor(&ana), &competency, Some(3))
+            .unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.add_development(r.actor(&ana), "Rust", "A course", None)
+            .map(drop)
+            .unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.request_feedback(r.actor(&ana), &peer(), true, 1)
+            .map(drop)
+            .unwrap()
+    });
+    passes(&self_review, &|r| {
+        r.move_to(Stage::ManagerReview, r.actor(&ana)).unwrap()
+    });
+
+    // What is the manager's, HR's, or nobody's.
+    let manager = ReviewError::NotYourPart {
+        whom: "the manager (and HR in calibration)",
+    };
+    assert_eq!(refused(&self_review, &|r| r.overall = Some(5)), manager);
+    assert_eq!(
+        refused(&self_review, &|r| r.potential = Some(Potential::High)),
+        manager
+    );
+    assert_eq!(
+        refused(&self_review, &|r| r.manager_assessment.update("Superb")),
+        manager
+    );
+    assert_eq!(
+        refused(&with_goal, &|r| {
+            r.goals.get_mut(&goal).unwrap().manager_rating = Some(5)
+        }),
+        manager
+    );
+    assert_eq!(
+        refused(&self_review, &|r| {
+            r.competencies
+                .entry(competency.clone())
+                .or_default()
+                .by_manager = Some(5)
+        }),
+        manager
+    );
+    assert_eq!(
+        refused(&self_review, &|r| {
+            r.answers
+                .entry(question.clone())
+                .or_default()
+                .by_manager
+                .update("Superb")
+        }),
+        manager
+    );
+    assert!(matches!(
+        refused(&self_review, &|r| r.stage = Stage::Shared),
+        ReviewError::SkipsStages { .. }
+    ));
+    let manager_review = review_in(Stage::ManagerReview);
+    assert!(matches!(
+        refused(&manager_review, &|r| r.stage = Stage::Calibration),
+        ReviewError::NotYoursToMoveOn { .. }
+    ));
+    assert_eq!(
+        refused(&manager_review, &|r| r.self_assessment.update("late")),
+        ReviewError::PartClosed {
+            stage: Stage::ManagerReview
+        }
+    );
+    let mut nominated = self_review.clone();
+    let nomination = nominated
+        .request_feedback(nominated.actor(&ana), &peer(), true, 1)
+        .unwrap();
+    refused(&nominated, &|r| {
+        r.peer_feedback.get_mut(&nomination).unwrap().approved_by = Some(ana.clone())
+    });
+    refused(&self_review, &|r| {
+        let id = r.request_feedback(r.actor(&ana), &peer(), true, 1).unwrap();
+        r.peer_feedback.get_mut(&id).unwrap().approved_by = Some(ana.clone());
+    });
+    refused(&self_review, &|r| r.employee = peer());
+    refused(&self_review, &|r| r.manager = Some(ana.clone()));
+    let shared = review_in(Stage::Shared);
+    refused(&shared, &|r| {
+        r.signature = Some(throughline::model::review::Signature::default())
+    });
+    passes(&shared, &|r| {
+        r.acknowledge(r.actor(&ana), "Ana", vec![], 1, Response::default())
+            .unwrap()
+    });
+    // Her acknowledgement of a review the manager signed makes it signed; the stage
+    // alone does not.
+    let mut signed_by_manager = shared.clone();
+    signed_by_manager
+        .sign(signed_by_manager.actor(&bo()), "Bo", vec![], 1)
+        .unwrap();
+    passes(&signed_by_manager, &|r| {
+        r.acknowledge(r.actor(&ana), "Ana", vec![], 2, Response::default())
+            .unwrap();
+        assert_eq!(r.stage, Stage::Signed);
+    });
+    assert_eq!(
+        refused(&signed_by_manager, &|r| r.stage = Stage::Signed),
+        ReviewError::SignedOnlyBySigning
+    );
+    refused(&shared, &|r| {
+        r.calibration_notes
+            .insert(ItemId::from("note"), Default::default());
+    });
+    refused(&self_review, &|r| {
+        let nudge = Nudge::new(
+            &hr(),
+            &ana,
+            DocumentUrl::from("automerge:review"),
+            "late",
+            1,
+        );
+        r.nudge(r.actor(&hr()), nudge).map(drop).unwrap()
+    });
 }

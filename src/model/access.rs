@@ -253,6 +253,24 @@ impl Access {
         }
     }
 
+    /// Whether this device's changes to the listed document are checked part by part:
+    /// on a review, when it changes it only as its employee (not also as HR or their
+    /// direct manager), every change must be one `Review::check_employee_change` allows.
+    /// The relay and a direct link ask this of the device sending changes.
+    pub fn changes_checked_as_employee(&self, listed: &Listed) -> bool {
+        match (listed, &self.rules) {
+            (Listed::Review { employee }, Some(rules)) => {
+                self.person.as_ref() == Some(employee)
+                    && !rules.hr
+                    && !rules.direct_reports.contains(employee)
+            }
+            (Listed::Contested(all), Some(_)) => all
+                .iter()
+                .any(|listed| self.changes_checked_as_employee(listed)),
+            _ => false,
+        }
+    }
+
     /// Whether a cycle's overview (everyone's progress, the CSV, the 9-box) is shown: to
     /// HR, and to managers (who see their own people in it).
     pub fn may_see_cycle_overview(&self) -> bool {
