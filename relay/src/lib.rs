@@ -12,6 +12,7 @@ mod config;
 pub mod copy_store;
 mod database_peer;
 pub mod durable;
+mod employee_changes;
 mod gate;
 pub mod inbound;
 mod instances;

@@ -182,6 +182,14 @@ impl Generation {
         }
     }
 
+    /// The document `document`, loaded if it is not open (from storage, or from the peers
+    /// samod asks); `None` if nobody has it within 10 s.
+    pub async fn find(&self, document: &str) -> Option<samod::DocHandle> {
+        let id = document.parse::<samod::DocumentId>().ok()?;
+        let found = tokio::time::timeout(Duration::from_secs(10), self.repo.find(id)).await;
+        found.ok()?.ok().flatten()
+    }
+
     /// Offers samod `document`, which it is asking for, as `chunks` (every chunk stored
     /// of it) make it.
     pub fn offer(&self, document: &str, chunks: Vec<Vec<u8>>) {

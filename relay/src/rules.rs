@@ -177,6 +177,26 @@ impl Rules {
         }
     }
 
+    /// Whether the changes `session` sends to `document` are checked part by part, as
+    /// its employee's changes to a review (`crate::employee_changes`).
+    pub fn checks_employee_changes(
+        &self,
+        workspace: &DocumentId,
+        document: &DocumentId,
+        session: Option<&Session>,
+    ) -> bool {
+        let (Some(membership), Some(session)) = (&self.membership, session) else {
+            return false;
+        };
+        if &session.workspace != workspace || !self.is_member(&session.device) {
+            return false;
+        }
+        let access = self.access_of(membership, &session.device);
+        self.listing
+            .get(document)
+            .is_some_and(|listed| access.changes_checked_as_employee(listed))
+    }
+
     fn decide_within_quota(
         &self,
         workspace: &DocumentId,
@@ -559,6 +579,24 @@ impl Registry {
             session,
             now,
         ) == Decision::ReadOnly
+    }
+
+    /// Whether `session`'s changes to `document` are checked as its employee's changes
+    /// to a review. Only for a workspace whose rules are loaded (a connection loads its
+    /// own).
+    pub fn checks_employee_changes(
+        &self,
+        document: &DocumentId,
+        session: Option<&Session>,
+    ) -> bool {
+        let Some(owner) = self.owner(document) else {
+            return false;
+        };
+        let Some(tracked) = lock(&self.workspaces).get(&owner.workspace).cloned() else {
+            return false;
+        };
+        let rules = tracked.rules.borrow().clone();
+        rules.checks_employee_changes(&owner.workspace, document, session)
     }
 
     /// Whether `peer` may read `document` now, as the share policy decides it (a

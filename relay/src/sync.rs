@@ -367,6 +367,7 @@ pub async fn sync_socket(
     let cut_off = limit.saturating_mul(2);
     let registry = Arc::clone(&sync.registry);
     let presence = Arc::clone(&sync.presence);
+    let memory = Arc::clone(&sync.memory);
     upgrade
         .protocols([throughline::sync::relay_proof::SYNC_PROTOCOL])
         .max_message_size(cut_off)
@@ -464,6 +465,9 @@ pub async fn sync_socket(
             // The documents this connection was told are over their workspace's quota
             // (told once each).
             let told_over = Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
+            // The reviews whose employee this connection was told a change was refused
+            // (told once each).
+            let told_refused = Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
             let incoming = stream
                 .take_until(revoked)
                 .map(move |message| {
@@ -482,9 +486,11 @@ pub async fn sync_socket(
                     let owners = Arc::clone(&owners);
                     let rate = Arc::clone(&rate);
                     let told_over = Arc::clone(&told_over);
+                    let told_refused = Arc::clone(&told_refused);
                     let received = Arc::clone(&received);
                     let inbound = Arc::clone(&inbound);
                     let to_refuse = to_refuse.clone();
+                    let memory = Arc::clone(&memory);
                     async move {
                         match message {
                             Ok(WsMessage::Binary(bytes)) => {
@@ -558,29 +564,28 @@ pub async fn sync_socket(
                                                 {
                                                     received.changes_refused.fetch_add(1, Ordering::Relaxed);
                                                     if let Some(over) = refused {
-                                                        let first = told_over
-                                                            .lock()
-                                                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                                            .insert(name.clone());
-                                                        if first {
-                                                            let _ = to_refuse.try_send(WsMessage::Binary(
-                                                                error_message(&over.to_string()).into(),
-                                                            ));
-                                                        }
+                                                        tell_once(&told_over, name, &to_refuse, &over.to_string());
                                                     }
                                                     return None;
                                                 }
+                                                // The employee's changes to their own review:
+                                                // only their parts.
+                                                if owners.checks_employee_changes(&document, naming.as_ref())
+                                                    && carries_changes(&bytes)
+                                                {
+                                                    if let Some(why) = crate::employee_changes::refusal(&memory, &document, &bytes).await {
+                                                        received.changes_refused.fetch_add(1, Ordering::Relaxed);
+                                                        let text = format!("A change to this review was refused: {why}");
+                                                        if tell_once(&told_refused, name, &to_refuse, &text) {
+                                                            tracing::warn!(document = %name, reason = %why, "a change to a review refused: not the employee's to make");
+                                                        }
+                                                        return None;
+                                                    }
+                                                }
                                                 if let Some(over) = refused {
                                                     received.over_quota.fetch_add(1, Ordering::Relaxed);
-                                                    let first = told_over
-                                                        .lock()
-                                                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                                        .insert(name.clone());
-                                                    if first {
+                                                    if tell_once(&told_over, name, &to_refuse, &over.to_string()) {
                                                         tracing::warn!(document = %name, reason = %over, "a change refused: over quota");
-                                                        let _ = to_refuse.try_send(WsMessage::Binary(
-                                                            error_message(&over.to_string()).into(),
-                                                        ));
                                                     }
                                                 }
                                             }
@@ -722,6 +727,25 @@ fn carries_changes(bytes: &[u8]) -> bool {
     crate::inbound::sync_data(bytes)
         .and_then(|data| automerge::sync::Message::decode(&data).ok())
         .is_some_and(|message| !message.changes.is_empty())
+}
+
+/// Tells the peer `text` about `document` (an `error` message, which keeps the connection)
+/// unless it was told already (`told` notes the documents it was told of); whether it was
+/// told now.
+fn tell_once(
+    told: &std::sync::Mutex<std::collections::HashSet<String>>,
+    document: &str,
+    to_peer: &tokio::sync::mpsc::Sender<WsMessage>,
+    text: &str,
+) -> bool {
+    let first = told
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(document.to_owned());
+    if first {
+        let _ = to_peer.try_send(WsMessage::Binary(error_message(text).into()));
+    }
+    first
 }
 
 /// An automerge-repo `error` message saying `text`.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use throughline::model::identity::{acceptance_message, Act, DeviceSecret, Purpose};
-use throughline::model::review::ReviewCycle;
+use throughline::model::review::{Review, ReviewCycle, ReviewSetup, Stage};
 use throughline::model::{DocumentUrl, ItemId, Person, PersonId, Workspace};
 use throughline::store::DocumentId;
 use throughline::sync::relay_proof::{peer_id_for, RelayProof, SYNC_PROTOCOL};
@@ -1585,5 +1585,125 @@ async fn feedback_given_during_the_year_reaches_whom_it_is_for_and_their_manager
     reader
         .run_until(|c| c.text(given).as_deref() == Some("Thanks for the cover in March."))
         .await;
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+/// Eve's review as HR starts it (`Review::new`), written into a document.
+fn review_document(org: &Org) -> AutoCommit {
+    let setup = ReviewSetup::example(&org.employee.0, Some(&org.manager.0));
+    let mut doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, Review::new(setup)).expect("reconcile");
+    doc.commit();
+    doc
+}
+
+/// The review `client` holds as `document`, if it reads as one.
+fn review_held(client: &Client, document: DocumentId) -> Option<Review> {
+    autosurgeon::hydrate(client.docs.get(&document)?).ok()
+}
+
+/// A change a modified client makes to a review.
+type Forgery = dyn Fn(&mut Review);
+
+/// Changes the review `client` holds as `change` says, and sends the change.
+async fn change_review(client: &mut Client, document: DocumentId, change: &dyn Fn(&mut Review)) {
+    {
+        let doc = client.docs.get_mut(&document).expect("the review");
+        let mut review: Review = autosurgeon::hydrate(doc).expect("a review");
+        change(&mut review);
+        autosurgeon::reconcile(doc, &review).expect("reconcile");
+        doc.commit();
+    }
+    let effects = client.engine.handle(
+        throughline::sync::Event::Changed { document },
+        &mut client.docs,
+    );
+    client.apply(effects).await;
+}
+
+/// The review as a fresh connection of the manager's device reads it from the relay, once
+/// `ready` holds of it.
+async fn as_the_manager_reads_it(
+    relay: &Relay,
+    org: &Org,
+    ready: impl Fn(&Review) -> bool,
+) -> Review {
+    let review = org.employee_review;
+    let mut manager = member(relay, &org.manager.1, org.id, asking_for(&[review])).await;
+    manager
+        .run_until(|c| review_held(c, review).is_some_and(|r| ready(&r)))
+        .await;
+    review_held(&manager, review).expect("the review")
+}
+
+#[tokio::test]
+async fn the_employee_s_device_changes_only_the_employee_s_parts_of_her_review() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let org = Org::new();
+    let review = org.employee_review;
+    let mut docs = org.all_documents();
+    docs.insert(review, review_document(&org));
+    let ids: Vec<DocumentId> = docs.keys().copied().collect();
+    let mut admin = member(&relay, &org.admin, org.id, docs).await;
+    admin.run_until(|c| ids.iter().all(|d| c.in_sync(*d))).await;
+
+    // Her self-assessment is hers: it reaches her manager.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[review])).await;
+    employee
+        .run_until(|c| review_held(c, review).is_some())
+        .await;
+    let eve = org.employee.0.clone();
+    change_review(&mut employee, review, &|r| {
+        r.set_self_assessment(r.actor(&eve), "Shipped the app.")
+            .expect("hers to write")
+    })
+    .await;
+    employee.run_until(|c| c.in_sync(review)).await;
+    as_the_manager_reads_it(&relay, &org, |r| {
+        r.self_assessment.as_str() == "Shipped the app."
+    })
+    .await;
+
+    // What a modified client could write in her name: each refused, and she is told.
+    let forgeries: [(&str, &Forgery); 5] = [
+        ("her own overall rating", &|r| r.overall = Some(5)),
+        ("her potential", &|r| {
+            r.potential = Some(throughline::model::review::Potential::High)
+        }),
+        ("the manager's words", &|r| {
+            r.manager_assessment.update("Outstanding in every way.")
+        }),
+        ("a stage move past calibration", &|r| {
+            r.stage = Stage::Shared
+        }),
+        ("the manager's signature", &|r| {
+            r.signature = Some(throughline::model::review::Signature::default())
+        }),
+    ];
+    for (what, forge) in forgeries {
+        let mut hostile = member(&relay, &org.employee.1, org.id, asking_for(&[review])).await;
+        hostile
+            .run_until(|c| {
+                review_held(c, review).is_some_and(|r| !r.self_assessment.as_str().is_empty())
+            })
+            .await;
+        change_review(&mut hostile, review, forge).await;
+        hostile.run_until(|c| !c.said.is_empty()).await;
+        assert!(
+            hostile.said[0].contains("refused"),
+            "{what}: told {:?}",
+            hostile.said
+        );
+    }
+    let held = as_the_manager_reads_it(&relay, &org, |r| {
+        r.self_assessment.as_str() == "Shipped the app."
+    })
+    .await;
+    assert_eq!(held.overall, None);
+    assert_eq!(held.potential, None);
+    assert_eq!(held.manager_assessment.as_str(), "");
+    assert_eq!(held.stage, Stage::Draft);
+    assert_eq!(held.signature, None);
     relay.stop().await.expect("the relay stops cleanly");
 }
