@@ -968,6 +968,12 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
     assert!(LinkRights::of(&as_maria, workspace_id, &listing)
         .reads_only()
         .is_empty());
+    // Ana changes her own review only in her parts: a link checks what her device sends
+    // of it part by part; what Maria's sends is hers to write whole.
+    assert_eq!(rights.checked_as_employee(), [ana_review].into());
+    assert!(LinkRights::of(&as_maria, workspace_id, &listing)
+        .checked_as_employee()
+        .is_empty());
     // A pairing that names Ben's review carries nothing of it to her.
     assert_eq!(
         scope_of(&Shares::Documents(vec![ben_review, plan]), rights),

@@ -981,3 +981,87 @@ fn reconnect_waits_double_up_to_thirty_seconds_jittered_by_a_quarter() {
     assert!(waits.windows(2).all(|pair| pair[0] < pair[1]), "{waits:?}");
     assert_eq!(Backoff::default().next_wait_ms(f64::NAN), 1_000.0);
 }
+
+/// Changes the review `peer` holds as `change` says, as that device's app would.
+fn change_review(
+    net: &mut Network,
+    peer: usize,
+    document: DocumentId,
+    change: impl FnOnce(&mut throughline::model::review::Review),
+) {
+    let doc = net.peers[peer].docs.get_mut(&document).unwrap();
+    let mut review: throughline::model::review::Review = autosurgeon::hydrate(doc).unwrap();
+    change(&mut review);
+    autosurgeon::reconcile(doc, &review).unwrap();
+    doc.commit();
+    net.event(peer, Event::Changed { document });
+}
+
+fn review_on(
+    net: &mut Network,
+    peer: usize,
+    document: DocumentId,
+) -> throughline::model::review::Review {
+    autosurgeon::hydrate(net.peers[peer].docs.get(&document).unwrap()).unwrap()
+}
+
+#[test]
+fn a_link_takes_only_the_employee_s_parts_of_her_review_from_her_device() {
+    use throughline::model::review::{Review, ReviewSetup};
+    use throughline::model::PersonId;
+    // a is the manager's device; b is Ana's, a modified client. The link checks what b
+    // sends of Ana's review as Ana's changes (the rules say she is its employee only).
+    let mut net = Network::new(&["mo", "ana"]);
+    let review = DocumentId::random();
+    let ana = PersonId::from("ana");
+    let mut doc = AutoCommit::new();
+    let setup = ReviewSetup::example(&ana, Some(&PersonId::from("mo")));
+    autosurgeon::reconcile(&mut doc, Review::new(setup)).unwrap();
+    doc.commit();
+    net.peers[0].docs.insert(review, doc);
+    net.peers[1].docs.insert(review, AutoCommit::new());
+    net.peers[0]
+        .engine
+        .set_checked_as_employee(1, [review].into_iter().collect());
+    net.connect(1, 0, 1);
+    net.settle();
+
+    // Her self-assessment: taken.
+    change_review(&mut net, 1, review, |r| {
+        r.set_self_assessment(r.actor(&ana), "Shipped it.").unwrap()
+    });
+    net.settle();
+    assert_eq!(
+        review_on(&mut net, 0, review).self_assessment.as_str(),
+        "Shipped it."
+    );
+
+    // Her own overall rating, and then a stage move past calibration: neither taken,
+    // said once, the link stays open.
+    change_review(&mut net, 1, review, |r| r.overall = Some(5));
+    net.settle();
+    change_review(&mut net, 1, review, |r| {
+        r.stage = throughline::model::review::Stage::Shared
+    });
+    net.settle();
+    let on_a = review_on(&mut net, 0, review);
+    assert_eq!(on_a.overall, None);
+    assert_eq!(on_a.stage, throughline::model::review::Stage::Draft);
+    assert_eq!(net.peers[1].said.len(), 1, "{:?}", net.peers[1].said);
+    assert!(
+        net.peers[1].said[0].contains("Only the manager"),
+        "{:?}",
+        net.peers[1].said
+    );
+    assert!(net.peers[0].closed.is_empty() && net.peers[1].closed.is_empty());
+
+    // The manager's own changes still go out to her.
+    change_review(&mut net, 0, review, |r| {
+        r.manager_assessment.update("A strong year.")
+    });
+    net.settle();
+    assert_eq!(
+        review_on(&mut net, 1, review).manager_assessment.as_str(),
+        "A strong year."
+    );
+}

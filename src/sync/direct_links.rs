@@ -179,10 +179,10 @@ impl<S: Storage + 'static> SyncClient<S> {
         let mut newly: BTreeSet<DocumentId> = BTreeSet::new();
         for (connection, shares, device) in links {
             let rights = client.rights_of(device.as_ref());
-            client
-                .engine
-                .borrow_mut()
-                .set_read_only(connection, rights.reads_only());
+            let mut engine = client.engine.borrow_mut();
+            engine.set_read_only(connection, rights.reads_only());
+            engine.set_checked_as_employee(connection, rights.checked_as_employee());
+            drop(engine);
             let scope = scope_of(&shares, rights);
             let before = client.engine.borrow().scope(connection);
             if before.as_ref() == Some(&scope) {
@@ -322,6 +322,7 @@ impl<S: Storage + 'static> Client<S> {
         let rights = self.rights_of(device.as_ref());
         let mut engine = self.engine.borrow_mut();
         engine.set_read_only(connection, rights.reads_only());
+        engine.set_checked_as_employee(connection, rights.checked_as_employee());
         engine.set_scope(connection, scope_of(&shares, rights));
         drop(engine);
         let weak = Rc::downgrade(self);

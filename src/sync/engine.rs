@@ -22,6 +22,7 @@ use automerge::AutoCommit;
 
 use super::message::{Message, PeerMetadata};
 use super::PeerId;
+use crate::model::review::check_employee_changes;
 use crate::store::DocumentId;
 
 /// Identifies one connection (one socket, one channel) for the transport's benefit.
@@ -162,6 +163,11 @@ pub struct Engine {
     /// dropped (the other side told once, `told_read_only`).
     read_only: HashMap<ConnectionId, BTreeSet<DocumentId>>,
     told_read_only: BTreeSet<(ConnectionId, DocumentId)>,
+    /// Reviews whose changes from a connection are checked part by part: the other
+    /// side's person is the review's employee, who may change only their parts of it
+    /// (`check_employee_changes`). Once a sync message's changes are not theirs to
+    /// make, the review is read-only on that connection (the other side told why).
+    checked_as_employee: HashMap<ConnectionId, BTreeSet<DocumentId>>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -182,6 +188,7 @@ impl Engine {
             private: BTreeSet::new(),
             read_only: HashMap::new(),
             told_read_only: BTreeSet::new(),
+            checked_as_employee: HashMap::new(),
             ephemeral_sent: 0,
             ephemeral_seen: HashMap::new(),
         }
@@ -215,6 +222,27 @@ impl Engine {
         } else {
             self.read_only.insert(connection, documents);
         }
+    }
+
+    /// Checks changes to `documents` from `connection` as their employee's changes to a
+    /// review (replacing what was set before).
+    pub fn set_checked_as_employee(
+        &mut self,
+        connection: ConnectionId,
+        documents: BTreeSet<DocumentId>,
+    ) {
+        if documents.is_empty() {
+            self.checked_as_employee.remove(&connection);
+        } else {
+            self.checked_as_employee.insert(connection, documents);
+        }
+    }
+
+    /// Whether changes to `document` from `connection` are checked as its employee's.
+    fn checks_as_employee(&self, connection: ConnectionId, document: &DocumentId) -> bool {
+        self.checked_as_employee
+            .get(&connection)
+            .is_some_and(|documents| documents.contains(document))
     }
 
     /// Whether changes to `document` are taken from `connection`.
@@ -603,7 +631,32 @@ impl Engine {
                         )
                     }
                 };
-                let read_only = !self.takes_changes(connection, &document);
+                let mut read_only = !self.takes_changes(connection, &document);
+                if !read_only
+                    && !sync_message.changes.is_empty()
+                    && self.checks_as_employee(connection, &document)
+                {
+                    let chunks: Vec<&[u8]> = sync_message.changes.iter().collect();
+                    if let Err(why) = check_employee_changes(doc.document(), &chunks) {
+                        // Not theirs to make: from now on this connection's changes to the
+                        // review are not taken (until the rules are set again, which asks
+                        // for them afresh). Dropping just this message instead would leave
+                        // the changes after it waiting on it, asked for again and again.
+                        self.read_only
+                            .entry(connection)
+                            .or_default()
+                            .insert(document);
+                        self.told_read_only.insert((connection, document));
+                        let said = Message::Error {
+                            message: format!("changes to {document} were not taken: {why}"),
+                        };
+                        effects.push(Effect::Send {
+                            connection,
+                            bytes: said.encode(),
+                        });
+                        read_only = true;
+                    }
+                }
                 if read_only
                     && !sync_message.changes.is_empty()
                     && self.told_read_only.insert((connection, document))
@@ -712,6 +765,7 @@ impl Engine {
         self.scopes.remove(&connection);
         self.read_only.remove(&connection);
         self.told_read_only.retain(|(c, _)| *c != connection);
+        self.checked_as_employee.remove(&connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }

@@ -34,10 +34,13 @@ pub enum LinkRights {
     Everything,
     /// These documents only (the workspace, and what it lists that the person may hold);
     /// of them, `reads_only` are the ones the person may read and not change (a review
-    /// further down their line, say): their changes to those are not taken.
+    /// further down their line, say): their changes to those are not taken; and
+    /// `checked_as_employee` their own review, which they change only in their parts:
+    /// their changes to it are checked part by part.
     Only {
         holds: BTreeSet<DocumentId>,
         reads_only: BTreeSet<DocumentId>,
+        checked_as_employee: BTreeSet<DocumentId>,
     },
     /// Nothing: the device is not a member (or signed nothing).
     Nothing,
@@ -55,22 +58,41 @@ impl LinkRights {
         }
         let mut holds = BTreeSet::new();
         let mut reads_only = BTreeSet::new();
+        let mut checked_as_employee = BTreeSet::new();
         for (id, listed) in listing.iter() {
             if access.may_hold(listed) {
                 holds.insert(*id);
                 if !access.may_change(listed) {
                     reads_only.insert(*id);
+                } else if access.changes_checked_as_employee(listed) {
+                    checked_as_employee.insert(*id);
                 }
             }
         }
         holds.insert(workspace_id);
-        LinkRights::Only { holds, reads_only }
+        LinkRights::Only {
+            holds,
+            reads_only,
+            checked_as_employee,
+        }
     }
 
     /// The documents a link may carry to this device but takes no changes to from it.
     pub fn reads_only(&self) -> BTreeSet<DocumentId> {
         match self {
             LinkRights::Only { reads_only, .. } => reads_only.clone(),
+            LinkRights::Everything | LinkRights::Nothing => BTreeSet::new(),
+        }
+    }
+
+    /// The documents whose changes from a link are checked as their employee's changes
+    /// to a review.
+    pub fn checked_as_employee(&self) -> BTreeSet<DocumentId> {
+        match self {
+            LinkRights::Only {
+                checked_as_employee,
+                ..
+            } => checked_as_employee.clone(),
             LinkRights::Everything | LinkRights::Nothing => BTreeSet::new(),
         }
     }
