@@ -277,6 +277,16 @@ impl ReviewsState {
             .filter(|side| side.view.with_untracked(Option::is_some))
     }
 
+    /// As [`ReviewsState::side_of`], tracked: a page showing the side's history shows it
+    /// once it is opened or set up.
+    pub fn side_of_tracked(&self, review: DocumentId) -> Option<SideDocument> {
+        let id = ManagerSide::document_of(review);
+        self.sides
+            .opened
+            .with(|o| o.get(&id).copied())
+            .filter(|side| side.view.with(Option::is_some))
+    }
+
     /// Applies `edit` to the review `review` as the person using this device, as one change
     /// described by `message`. On a device that holds its manager's side, the edit sees the
     /// review as that side shows it, and what it changes of the manager's parts is written

@@ -208,6 +208,12 @@ test("a review cycle from setup to a signed, exported review", async () => {
       // The version named before calibration compares with now in words.
       await maria.getByRole("button", { name: "Compare “Before calibration” with now" }).click();
       await maria.getByTestId("review-versions").getByText("Overall rating changed from 3 – Meets expectations to 4 – Exceeds expectations").waitFor();
+      // Her drafting and the calibration are on the manager's side, and its sessions are
+      // in the review's history with the review's own: the newest says what it changed.
+      const sideSessions = maria.getByTestId("review-history").getByRole("listitem").filter({ hasText: "the manager's side" });
+      await sideSessions.first().waitFor();
+      await sideSessions.first().getByRole("button", { name: "What changed" }).click();
+      await sideSessions.first().getByText(/Overall rating/).first().waitFor();
       await maria.getByRole("button", { name: "Share with the employee" }).click();
       await maria.getByRole("button", { name: "Sign this review" }).click();
       await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();

@@ -1,7 +1,9 @@
 //! A review's versions and history: name the review's current state, compare any named
 //! version with now, and see each session of changes (who, when) and what it changed, in
 //! sentences. Sign-off records its own heads; this is for the other moments people want to
-//! keep ("Draft agreed in the 1:1").
+//! keep ("Draft agreed in the 1:1"). Where this device holds the manager's side (the
+//! manager's and HR's), its sessions are listed among the review's, marked as such, so the
+//! manager's drafting and calibration show where the review's history is read.
 
 use leptos::prelude::*;
 
@@ -9,6 +11,7 @@ use super::ReviewPageContext;
 use crate::model::review::review_differences;
 use crate::store::Session;
 use crate::ui::format::{date_time, session_summary, session_when};
+use crate::ui::reviews_state::SideDocument;
 
 #[component]
 pub fn ReviewHistory() -> impl IntoView {
@@ -16,7 +19,20 @@ pub fn ReviewHistory() -> impl IntoView {
     let reviews = context.reviews;
     let document = context.document;
     let versions = Memo::new(move |_| document.versions());
-    let sessions = Memo::new(move |_| document.history());
+    // The review's sessions and its manager's side's, newest last, as one history. Which
+    // document a session is of stays with it, to explain it against that document.
+    let sessions = Memo::new(move |_| {
+        let mut sessions: Vec<(Session, Option<SideDocument>)> = document
+            .history()
+            .into_iter()
+            .map(|session| (session, None))
+            .collect();
+        if let Some(side) = reviews.side_of_tracked(document.id) {
+            sessions.extend(side.history().into_iter().map(|s| (s, Some(side))));
+        }
+        sessions.sort_by_key(|(session, _)| session.started);
+        sessions
+    });
     let shown = RwSignal::new(5usize);
     // A version's name is kept as it is typed until the version is named.
     let name_draft = crate::ui::Draft::new(format!("version-name:{}", document.id));
@@ -68,8 +84,12 @@ pub fn ReviewHistory() -> impl IntoView {
             </ul>
             <h3>"History"</h3>
             <ul class="plain-list" data-testid="review-history">
-                <For each=rows key=|s| (s.started, s.changes.len(), s.author.clone()) let:session>
-                    <SessionRow session=session />
+                <For
+                    each=rows
+                    key=|(s, side)| (s.started, s.changes.len(), s.author.clone(), side.is_some())
+                    let:((session, side))
+                >
+                    <SessionRow session=session side=side />
                 </For>
             </ul>
             <Show when=move || { sessions.with(Vec::len) > shown.get() }>
@@ -160,23 +180,40 @@ fn VersionRow(version: crate::store::Version) -> impl IntoView {
     }
 }
 
+/// A session of changes to the review, or to its manager's side (`side`).
 #[component]
-fn SessionRow(session: Session) -> impl IntoView {
+fn SessionRow(session: Session, side: Option<SideDocument>) -> impl IntoView {
     let context = expect_context::<ReviewPageContext>();
     let document = context.document;
     let changes = RwSignal::new(None::<Result<Vec<String>, String>>);
     let (first, heads) = (session.first_change(), session.heads_after());
     let explain = move |_| {
         let Some(first) = first else { return };
-        let result = document.view_before(first).and_then(|before| {
-            let after = document.view_at(&heads)?;
-            Ok(review_differences(&before, &after))
-        });
+        let result = match side {
+            None => document.view_before(first).and_then(|before| {
+                let after = document.view_at(&heads)?;
+                Ok(review_differences(&before, &after))
+            }),
+            // The side before and after, each shown on the review as it is now, so only
+            // what the session changed of the manager's parts differs.
+            Some(side) => side.view_before(first).and_then(|before| {
+                let after = side.view_at(&heads)?;
+                let review = document.own_view_untracked().unwrap_or_default();
+                Ok(review_differences(
+                    &review.with_manager_side(&before),
+                    &review.with_manager_side(&after),
+                ))
+            }),
+        };
         changes.set(Some(result));
+    };
+    let author = match side {
+        Some(_) => format!("{} · the manager's side", session.author),
+        None => session.author.clone(),
     };
     view! {
         <li class="list-row">
-            <span class="item-title">{session.author.clone()}</span>
+            <span class="item-title">{author}</span>
             <span class="item-meta">{session_when(&session)}</span>
             <span class="item-meta">{session_summary(&session)}</span>
             <Show when=move || changes.with(Option::is_none)>
