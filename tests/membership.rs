@@ -7,7 +7,7 @@ use throughline::model::identity::{
     acceptance_message, Act, DeviceKey, DeviceSecret, Ignored, Membership, Purpose, Role,
     SignedStatement,
 };
-use throughline::model::review::{Review, ReviewSetup};
+use throughline::model::review::{Capacity, Review, ReviewSetup};
 use throughline::model::{MembershipError, Person, PersonId, Workspace};
 
 const WS: &str = "4NMNnkZUkSjKcvqXxC7jCHcdYRLs";
@@ -968,12 +968,15 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
     assert!(LinkRights::of(&as_maria, workspace_id, &listing)
         .reads_only()
         .is_empty());
-    // Ana changes her own review only in her parts: a link checks what her device sends
-    // of it part by part; what Maria's sends is hers to write whole.
-    assert_eq!(rights.checked_as_employee(), [ana_review].into());
-    assert!(LinkRights::of(&as_maria, workspace_id, &listing)
-        .checked_as_employee()
-        .is_empty());
+    // What Ana's device sends of her review is checked part by part as hers (its
+    // employee's), and what Maria's sends of both reviews as their manager's.
+    let employee = Capacity::EMPLOYEE;
+    let manager = Capacity::MANAGER;
+    assert_eq!(rights.reviews(), [(ana_review, employee)].into());
+    assert_eq!(
+        LinkRights::of(&as_maria, workspace_id, &listing).reviews(),
+        [(ana_review, manager), (ben_review, manager)].into()
+    );
     // A pairing that names Ben's review carries nothing of it to her.
     assert_eq!(
         scope_of(&Shares::Documents(vec![ben_review, plan]), rights),

@@ -8,8 +8,8 @@ use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::nudge::Nudge;
 use throughline::model::review::{
-    ratings_csv, Band, CycleSetup, Deadlines, Distribution, NineBox, Potential, RatingScale,
-    Response, Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
+    ratings_csv, Band, Capacity, CycleSetup, Deadlines, Distribution, NineBox, Potential,
+    RatingScale, Response, Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
 };
 use throughline::model::{DocumentUrl, DocumentView, ItemId, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
@@ -1098,34 +1098,55 @@ fn a_reminder_is_kept_in_its_review_sent_by_hr_or_the_manager_and_dismissed_by_i
 
 // ---- what the employee's own device may send ----
 
+const EMPLOYEE: Capacity = Capacity::EMPLOYEE;
+const MANAGER: Capacity = Capacity::MANAGER;
+const HR: Capacity = Capacity::HR;
+
+/// A reminder HR sends `to` about the review.
+fn nudge_from_hr(review: &mut Review, to: &PersonId) {
+    let nudge = Nudge::new(&hr(), to, DocumentUrl::from("automerge:review"), "late", 1);
+    review.nudge(review.actor(&hr()), nudge).map(drop).unwrap()
+}
+
+/// The id of the review's first written question.
+fn first_written_question(review: &Review) -> ItemId {
+    review
+        .template
+        .written_questions()
+        .next()
+        .expect("a written question")
+        .clone()
+}
+
+/// `change` applied to `before` passes the part-by-part check for a writer `who`.
+fn passes(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) {
+    let mut after = before.clone();
+    change(&mut after);
+    assert_ne!(&after, before, "the change changes something");
+    before
+        .check_change(&after, who)
+        .unwrap_or_else(|e| panic!("refused: {e}"));
+}
+
+/// `change` applied to `before` is refused to a writer `who`; why.
+fn refused(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) -> ReviewError {
+    let mut after = before.clone();
+    change(&mut after);
+    before
+        .check_change(&after, who)
+        .expect_err("a forged change is refused")
+}
+
 /// What the relay and a direct link check of every change the employee's device sends
 /// to their own review: what the pages let Ana do passes, each thing a modified client
 /// could write in her name instead is refused, saying whose it is.
 #[test]
 fn the_employee_s_changes_to_their_own_review_are_checked_part_by_part() {
     let ana = ana();
-    let passes = |before: &Review, change: &dyn Fn(&mut Review)| {
-        let mut after = before.clone();
-        change(&mut after);
-        assert_ne!(&after, before, "the change changes something");
-        before
-            .check_employee_change(&after)
-            .unwrap_or_else(|e| panic!("refused: {e}"));
-    };
-    let refused = |before: &Review, change: &dyn Fn(&mut Review)| {
-        let mut after = before.clone();
-        change(&mut after);
-        before
-            .check_employee_change(&after)
-            .expect_err("a forged change is refused")
-    };
+    let passes = |before: &Review, change: &dyn Fn(&mut Review)| passes(EMPLOYEE, before, change);
+    let refused = |before: &Review, change: &dyn Fn(&mut Review)| refused(EMPLOYEE, before, change);
     let self_review = review_in(Stage::SelfReview);
-    let question = self_review
-        .template
-        .written_questions()
-        .next()
-        .expect("a written question")
-        .clone();
+    let question = first_written_question(&self_review);
     let competency = self_review.template.competencies[0].id.clone();
     let mut with_goal = self_review.clone();
     let goal = with_goal
@@ -1259,14 +1280,98 @@ fn the_employee_s_changes_to_their_own_review_are_checked_part_by_part() {
         r.calibration_notes
             .insert(ItemId::from("note"), Default::default());
     });
-    refused(&self_review, &|r| {
-        let nudge = Nudge::new(
-            &hr(),
-            &ana,
-            DocumentUrl::from("automerge:review"),
-            "late",
-            1,
-        );
-        r.nudge(r.actor(&hr()), nudge).map(drop).unwrap()
+    refused(&self_review, &|r| nudge_from_hr(r, &ana));
+}
+
+/// The same check of what the manager's and HR's devices send: their parts and acts pass,
+/// the employee's words and acknowledgement do not, nor a stage move that is not theirs.
+#[test]
+fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
+    let (ana, bo) = (ana(), bo());
+    let self_review = review_in(Stage::SelfReview);
+    let question = first_written_question(&self_review);
+
+    // Theirs: moving it on, asking for feedback, goals, reminders, calibration, sharing
+    // the manager's parts and signing.
+    passes(MANAGER, &self_review, &|r| {
+        r.move_to(Stage::ManagerReview, r.actor(&bo)).unwrap()
+    });
+    passes(MANAGER, &self_review, &|r| {
+        r.request_feedback(r.actor(&bo), &peer(), true, 1)
+            .map(drop)
+            .unwrap()
+    });
+    passes(MANAGER, &self_review, &|r| {
+        r.add_goal(r.actor(&bo), "Mentor a new hire", 20)
+            .map(drop)
+            .unwrap()
+    });
+    passes(HR, &self_review, &|r| nudge_from_hr(r, &ana));
+    passes(HR, &review_in(Stage::Calibration), &|r| {
+        r.move_to(Stage::Shared, r.actor(&hr())).unwrap()
+    });
+    let mut shared = review_in(Stage::Shared);
+    passes(MANAGER, &shared, &|r| {
+        // The copy of the manager's side, kept current until the signature.
+        r.manager_assessment.update("A strong year.");
+        r.overall = Some(4);
+    });
+    shared
+        .acknowledge(shared.actor(&ana), "Ana", vec![], 1, Response::default())
+        .unwrap();
+    passes(MANAGER, &shared, &|r| {
+        r.sign(r.actor(&bo), "Bo", vec![], 2).unwrap();
+        assert_eq!(r.stage, Stage::Signed);
+    });
+
+    // Not theirs: her words, her ratings, her acknowledgement; HR signing; a skipped stage.
+    let employee_s = ReviewError::NotYourPart {
+        whom: "the employee",
+    };
+    assert_eq!(
+        refused(MANAGER, &self_review, &|r| r
+            .self_assessment
+            .update("Could do more.")),
+        employee_s
+    );
+    assert_eq!(
+        refused(HR, &self_review, &|r| {
+            r.answers
+                .entry(question.clone())
+                .or_default()
+                .by_employee
+                .update("Meh")
+        }),
+        employee_s
+    );
+    let mut with_goal = self_review.clone();
+    let goal = with_goal
+        .add_goal(with_goal.actor(&ana), "Ship the app", 50)
+        .unwrap();
+    assert_eq!(
+        refused(MANAGER, &with_goal, &|r| {
+            r.goals.get_mut(&goal).unwrap().self_rating = Some(1)
+        }),
+        employee_s
+    );
+    let unsigned = review_in(Stage::Shared);
+    refused(MANAGER, &unsigned, &|r| {
+        r.acknowledgement = Some(throughline::model::review::Signature::default())
+    });
+    refused(HR, &unsigned, &|r| {
+        r.signature = Some(throughline::model::review::Signature::default())
+    });
+    assert!(matches!(
+        refused(MANAGER, &self_review, &|r| r.stage = Stage::Shared),
+        ReviewError::SkipsStages { .. }
+    ));
+    // The employee's manager parts stay the manager's, even for one who is also HR.
+    let employee_in_hr = Capacity {
+        employee: true,
+        hr: true,
+        ..Capacity::default()
+    };
+    refused(employee_in_hr, &review_in(Stage::Calibration), &|r| {
+        r.overall = Some(5)
     });
 }

@@ -1006,8 +1006,8 @@ fn review_on(
 }
 
 #[test]
-fn a_link_takes_only_the_employee_s_parts_of_her_review_from_her_device() {
-    use throughline::model::review::{Review, ReviewSetup};
+fn a_link_takes_of_a_review_only_the_parts_of_the_person_at_the_other_end() {
+    use throughline::model::review::{Capacity, Review, ReviewSetup};
     use throughline::model::PersonId;
     // a is the manager's device; b is Ana's, a modified client. The link checks what b
     // sends of Ana's review as Ana's changes (the rules say she is its employee only).
@@ -1022,7 +1022,11 @@ fn a_link_takes_only_the_employee_s_parts_of_her_review_from_her_device() {
     net.peers[1].docs.insert(review, AutoCommit::new());
     net.peers[0]
         .engine
-        .set_checked_as_employee(1, [review].into_iter().collect());
+        .set_checked_reviews(1, [(review, Capacity::EMPLOYEE)].into());
+    // And Ana's device checks what comes from Mo's as her manager's.
+    net.peers[1]
+        .engine
+        .set_checked_reviews(1, [(review, Capacity::MANAGER)].into());
     net.connect(1, 0, 1);
     net.settle();
 
@@ -1064,4 +1068,15 @@ fn a_link_takes_only_the_employee_s_parts_of_her_review_from_her_device() {
         review_on(&mut net, 1, review).manager_assessment.as_str(),
         "A strong year."
     );
+    // A modified client on Mo's device writing her words: her device takes none of it.
+    change_review(&mut net, 0, review, |r| {
+        r.self_assessment.update("Could do more.")
+    });
+    net.settle();
+    assert_eq!(
+        review_on(&mut net, 1, review).self_assessment.as_str(),
+        "Shipped it."
+    );
+    assert_eq!(net.peers[0].said.len(), 1, "{:?}", net.peers[0].said);
+    assert!(net.peers[0].said[0].contains("Only the employee"));
 }

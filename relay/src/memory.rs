@@ -158,10 +158,25 @@ impl Generation {
     /// Where `document` stands here: waits while samod loads it (up to 30 s), not while
     /// it asks peers for it.
     pub async fn standing(&self, document: &str) -> Standing {
-        use futures_util::StreamExt;
         if !self.is_open(document) {
             return Standing::Closed;
         }
+        self.search(document).await
+    }
+
+    /// The document `document` as stored here, loaded if it is not open; `None` when
+    /// nothing is stored of it (samod then asks its peers, which is not waited for).
+    pub async fn loaded(&self, document: &str) -> Option<samod::DocHandle> {
+        match self.search(document).await {
+            Standing::Ready(handle) => Some(handle),
+            Standing::Asking | Standing::Closed => None,
+        }
+    }
+
+    /// Opens `document` if it is not open, and waits until samod has loaded it (up to
+    /// 30 s) or found nothing stored and asks its peers.
+    async fn search(&self, document: &str) -> Standing {
+        use futures_util::StreamExt;
         let Ok(id) = document.parse::<samod::DocumentId>() else {
             return Standing::Closed;
         };
@@ -180,14 +195,6 @@ impl Generation {
                 Ok(None) | Err(_) => return Standing::Closed,
             }
         }
-    }
-
-    /// The document `document`, loaded if it is not open (from storage, or from the peers
-    /// samod asks); `None` if nobody has it within 10 s.
-    pub async fn find(&self, document: &str) -> Option<samod::DocHandle> {
-        let id = document.parse::<samod::DocumentId>().ok()?;
-        let found = tokio::time::timeout(Duration::from_secs(10), self.repo.find(id)).await;
-        found.ok()?.ok().flatten()
     }
 
     /// Offers samod `document`, which it is asking for, as `chunks` (every chunk stored

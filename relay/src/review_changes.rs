@@ -1,31 +1,36 @@
-//! A review's employee may change only their parts of it, checked on every change their
-//! device sends.
+//! Each writer of a review may change only their parts of it, checked on every change
+//! their device sends.
 //!
 //! Who may change a document is decided per document (`crate::rules`); a review is one
-//! document that its employee, their manager and HR all write, so a modified client on
-//! the employee's device could otherwise write any part of it: its own overall rating, a
-//! stage move through calibration, the manager's words. The connection hands each sync
-//! message that carries changes from such a device (`Rules::checks_employee_changes`)
-//! here before samod sees it: the changes are applied to a copy of the review as the
-//! relay holds it, and the message is dropped, and the device told why, unless
-//! `check_employee_changes` (the rules the pages follow, in the app's model)
-//! allows what differs. Nothing else is checked this way, so other documents and other
-//! people's changes cost nothing more.
+//! document that its employee, their manager and HR all write, so a modified client could
+//! otherwise write any part of it: the employee their own overall rating or a stage move
+//! through calibration, the manager the employee's words or acknowledgement. The
+//! connection hands each sync message that carries changes to a review from a device that
+//! may change it (`Rules::review_writer`, the capacity its person writes in) here before
+//! samod sees it: the changes are applied to a copy of the review as the relay holds it,
+//! and the message is dropped, and the device told why, unless `check_changes` (the rules
+//! the pages follow, in the app's model) allows what differs. Other documents cost
+//! nothing more.
 //!
 //! ```ignore
-//! if let Some(why) = employee_changes::refusal(&memory, &document, &bytes).await {
+//! if let Some(why) = review_changes::refusal(&memory, &document, &bytes, writer).await {
 //!     // drop the message, tell the peer `why`
 //! }
 //! ```
 
-use throughline::model::review::check_employee_changes;
+use throughline::model::review::{check_changes, Capacity};
 use throughline::model::DocumentId;
 
 use crate::memory::Memory;
 
-/// Why the changes in the sync message `bytes` to the review `document` are refused to
-/// its employee; `None` when they are theirs to make.
-pub async fn refusal(memory: &Memory, document: &DocumentId, bytes: &[u8]) -> Option<String> {
+/// Why the changes in the sync message `bytes` to the review `document` are refused to a
+/// writer in capacity `who`; `None` when they are theirs to make.
+pub async fn refusal(
+    memory: &Memory,
+    document: &DocumentId,
+    bytes: &[u8],
+    who: Capacity,
+) -> Option<String> {
     let Some(message) = crate::inbound::sync_data(bytes)
         .and_then(|data| automerge::sync::Message::decode(&data).ok())
     else {
@@ -35,12 +40,15 @@ pub async fn refusal(memory: &Memory, document: &DocumentId, bytes: &[u8]) -> Op
     let Some(generation) = memory.current().await else {
         return Some("the relay is stopping".to_owned());
     };
-    let Some(handle) = generation.find(&document.to_string()).await else {
-        return Some("the relay does not hold this review yet".to_owned());
-    };
     let chunks: Vec<&[u8]> = message.changes.iter().collect();
+    let Some(handle) = generation.loaded(&document.to_string()).await else {
+        // Nothing here yet: only one who starts reviews may begin it.
+        return check_changes(&automerge::Automerge::new(), &chunks, who)
+            .err()
+            .map(|why| why.to_string());
+    };
     handle
-        .with_document(|doc| check_employee_changes(doc, &chunks))
+        .with_document(|doc| check_changes(doc, &chunks, who))
         .err()
         .map(|why| why.to_string())
 }

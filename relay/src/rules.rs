@@ -43,6 +43,7 @@ use throughline::model::identity::{
     CheckedStatements, DeviceKey, KeptStatements, Membership, SignedStatement,
 };
 use throughline::model::listing::{Listing, RulesPart};
+use throughline::model::review::Capacity;
 use throughline::model::DocumentId;
 use tokio::sync::watch;
 
@@ -177,24 +178,24 @@ impl Rules {
         }
     }
 
-    /// Whether the changes `session` sends to `document` are checked part by part, as
-    /// its employee's changes to a review (`crate::employee_changes`).
-    pub fn checks_employee_changes(
+    /// In what capacity `session` changes `document`, when it is a review it may change:
+    /// its changes are then checked part by part (`crate::review_changes`).
+    pub fn review_writer(
         &self,
         workspace: &DocumentId,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> bool {
+    ) -> Option<Capacity> {
         let (Some(membership), Some(session)) = (&self.membership, session) else {
-            return false;
+            return None;
         };
         if &session.workspace != workspace || !self.is_member(&session.device) {
-            return false;
+            return None;
         }
         let access = self.access_of(membership, &session.device);
         self.listing
             .get(document)
-            .is_some_and(|listed| access.changes_checked_as_employee(listed))
+            .and_then(|listed| access.review_writer(listed))
     }
 
     fn decide_within_quota(
@@ -581,22 +582,17 @@ impl Registry {
         ) == Decision::ReadOnly
     }
 
-    /// Whether `session`'s changes to `document` are checked as its employee's changes
-    /// to a review. Only for a workspace whose rules are loaded (a connection loads its
-    /// own).
-    pub fn checks_employee_changes(
+    /// In what capacity `session` changes `document`, when it is a review it may change.
+    /// Only for a workspace whose rules are loaded (a connection loads its own).
+    pub fn review_writer(
         &self,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> bool {
-        let Some(owner) = self.owner(document) else {
-            return false;
-        };
-        let Some(tracked) = lock(&self.workspaces).get(&owner.workspace).cloned() else {
-            return false;
-        };
+    ) -> Option<Capacity> {
+        let owner = self.owner(document)?;
+        let tracked = lock(&self.workspaces).get(&owner.workspace).cloned()?;
         let rules = tracked.rules.borrow().clone();
-        rules.checks_employee_changes(&owner.workspace, document, session)
+        rules.review_writer(&owner.workspace, document, session)
     }
 
     /// Whether `peer` may read `document` now, as the share policy decides it (a

@@ -568,16 +568,16 @@ pub async fn sync_socket(
                                                     }
                                                     return None;
                                                 }
-                                                // The employee's changes to their own review:
-                                                // only their parts.
-                                                if owners.checks_employee_changes(&document, naming.as_ref())
-                                                    && carries_changes(&bytes)
+                                                // A review's writers: each only their parts.
+                                                if let Some(who) = owners
+                                                    .review_writer(&document, naming.as_ref())
+                                                    .filter(|_| carries_changes(&bytes))
                                                 {
-                                                    if let Some(why) = crate::employee_changes::refusal(&memory, &document, &bytes).await {
+                                                    if let Some(why) = crate::review_changes::refusal(&memory, &document, &bytes, who).await {
                                                         received.changes_refused.fetch_add(1, Ordering::Relaxed);
                                                         let text = format!("A change to this review was refused: {why}");
                                                         if tell_once(&told_refused, name, &to_refuse, &text) {
-                                                            tracing::warn!(document = %name, reason = %why, "a change to a review refused: not the employee's to make");
+                                                            tracing::warn!(document = %name, reason = %why, "a change to a review refused: not the writer's to make");
                                                         }
                                                         return None;
                                                     }

@@ -1621,6 +1621,31 @@ async fn change_review(client: &mut Client, document: DocumentId, change: &dyn F
     client.apply(effects).await;
 }
 
+/// Through a fresh connection of `device`, once the review it holds satisfies `ready`,
+/// each of `forgeries` is sent and refused, the device told.
+async fn each_refused(
+    relay: &Relay,
+    org: &Org,
+    device: &DeviceSecret,
+    ready: impl Fn(&Review) -> bool,
+    forgeries: &[(&str, &Forgery)],
+) {
+    let review = org.employee_review;
+    for (what, forge) in forgeries {
+        let mut hostile = member(relay, device, org.id, asking_for(&[review])).await;
+        hostile
+            .run_until(|c| review_held(c, review).is_some_and(|r| ready(&r)))
+            .await;
+        change_review(&mut hostile, review, forge).await;
+        hostile.run_until(|c| !c.said.is_empty()).await;
+        assert!(
+            hostile.said[0].contains("refused"),
+            "{what}: told {:?}",
+            hostile.said
+        );
+    }
+}
+
 /// The review as a fresh connection of the manager's device reads it from the relay, once
 /// `ready` holds of it.
 async fn as_the_manager_reads_it(
@@ -1637,7 +1662,7 @@ async fn as_the_manager_reads_it(
 }
 
 #[tokio::test]
-async fn the_employee_s_device_changes_only_the_employee_s_parts_of_her_review() {
+async fn each_device_changes_only_its_person_s_parts_of_a_review() {
     let data = tempfile::tempdir().unwrap();
     let relay = start(data.path()).await;
     let org = Org::new();
@@ -1681,29 +1706,45 @@ async fn the_employee_s_device_changes_only_the_employee_s_parts_of_her_review()
             r.signature = Some(throughline::model::review::Signature::default())
         }),
     ];
-    for (what, forge) in forgeries {
-        let mut hostile = member(&relay, &org.employee.1, org.id, asking_for(&[review])).await;
-        hostile
-            .run_until(|c| {
-                review_held(c, review).is_some_and(|r| !r.self_assessment.as_str().is_empty())
-            })
-            .await;
-        change_review(&mut hostile, review, forge).await;
-        hostile.run_until(|c| !c.said.is_empty()).await;
-        assert!(
-            hostile.said[0].contains("refused"),
-            "{what}: told {:?}",
-            hostile.said
-        );
-    }
-    let held = as_the_manager_reads_it(&relay, &org, |r| {
-        r.self_assessment.as_str() == "Shipped the app."
+    let written = |r: &Review| !r.self_assessment.as_str().is_empty();
+    each_refused(&relay, &org, &org.employee.1, written, &forgeries).await;
+    // The manager's device may move it on and add a goal, not write her words nor
+    // acknowledge in her name.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[review])).await;
+    manager
+        .run_until(|c| {
+            review_held(c, review).is_some_and(|r| !r.self_assessment.as_str().is_empty())
+        })
+        .await;
+    let mo = org.manager.0.clone();
+    change_review(&mut manager, review, &|r| {
+        r.move_to(Stage::SelfReview, r.actor(&mo))
+            .expect("the manager's to move");
+        r.add_goal(r.actor(&mo), "Mentor a new hire", 20)
+            .map(drop)
+            .expect("a goal");
     })
     .await;
+    manager.run_until(|c| c.in_sync(review)).await;
+    let managers_forgeries: [(&str, &Forgery); 2] = [
+        ("her words", &|r| {
+            r.self_assessment.update("Could have done more.")
+        }),
+        ("her acknowledgement", &|r| {
+            r.acknowledgement = Some(throughline::model::review::Signature::default())
+        }),
+    ];
+    let moved = |r: &Review| r.stage == Stage::SelfReview;
+    each_refused(&relay, &org, &org.manager.1, moved, &managers_forgeries).await;
+    let held = as_the_manager_reads_it(&relay, &org, |r| {
+        r.stage == Stage::SelfReview && r.goals.len() == 1
+    })
+    .await;
+    assert_eq!(held.self_assessment.as_str(), "Shipped the app.");
+    assert_eq!(held.acknowledgement, None);
     assert_eq!(held.overall, None);
     assert_eq!(held.potential, None);
     assert_eq!(held.manager_assessment.as_str(), "");
-    assert_eq!(held.stage, Stage::Draft);
     assert_eq!(held.signature, None);
     relay.stop().await.expect("the relay stops cleanly");
 }

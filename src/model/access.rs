@@ -253,21 +253,22 @@ impl Access {
         }
     }
 
-    /// Whether this device's changes to the listed document are checked part by part:
-    /// on a review, when it changes it only as its employee (not also as HR or their
-    /// direct manager), every change must be one `Review::check_employee_change` allows.
-    /// The relay and a direct link ask this of the device sending changes.
-    pub fn changes_checked_as_employee(&self, listed: &Listed) -> bool {
-        match (listed, &self.rules) {
-            (Listed::Review { employee }, Some(rules)) => {
-                self.person.as_ref() == Some(employee)
-                    && !rules.hr
-                    && !rules.direct_reports.contains(employee)
+    /// In what capacity this device changes the listed document, when it is a review it
+    /// may change (as its employee, their direct manager or HR): what it sends of it is
+    /// then checked part by part (`review::check_changes`) by the relay and a direct
+    /// link. `None` for anything else (decided per document).
+    pub fn review_writer(&self, listed: &Listed) -> Option<Capacity> {
+        let rules = self.rules.as_ref()?;
+        match listed {
+            Listed::Review { employee } if self.may_change(listed) => Some(Capacity {
+                employee: self.person.as_ref() == Some(employee),
+                manager: rules.direct_reports.contains(employee),
+                hr: rules.hr,
+            }),
+            Listed::Contested(all) if self.may_change(listed) => {
+                all.iter().find_map(|listed| self.review_writer(listed))
             }
-            (Listed::Contested(all), Some(_)) => all
-                .iter()
-                .any(|listed| self.changes_checked_as_employee(listed)),
-            _ => false,
+            _ => None,
         }
     }
 

@@ -15,14 +15,14 @@
 //! assert_eq!(effects.len(), 1); // the join message to send
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::sync::{Message as SyncMessage, State as DocumentSyncState, SyncDoc};
 use automerge::AutoCommit;
 
 use super::message::{Message, PeerMetadata};
 use super::PeerId;
-use crate::model::review::check_employee_changes;
+use crate::model::review::{check_changes, Capacity};
 use crate::store::DocumentId;
 
 /// Identifies one connection (one socket, one channel) for the transport's benefit.
@@ -163,11 +163,11 @@ pub struct Engine {
     /// dropped (the other side told once, `told_read_only`).
     read_only: HashMap<ConnectionId, BTreeSet<DocumentId>>,
     told_read_only: BTreeSet<(ConnectionId, DocumentId)>,
-    /// Reviews whose changes from a connection are checked part by part: the other
-    /// side's person is the review's employee, who may change only their parts of it
-    /// (`check_employee_changes`). Once a sync message's changes are not theirs to
-    /// make, the review is read-only on that connection (the other side told why).
-    checked_as_employee: HashMap<ConnectionId, BTreeSet<DocumentId>>,
+    /// Reviews whose changes from a connection are checked part by part, with the
+    /// capacity the other side's person writes each in (`check_changes`). Once a sync
+    /// message's changes are not theirs to make, the review is read-only on that
+    /// connection (the other side told why).
+    checked_reviews: HashMap<ConnectionId, BTreeMap<DocumentId, Capacity>>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -188,7 +188,7 @@ impl Engine {
             private: BTreeSet::new(),
             read_only: HashMap::new(),
             told_read_only: BTreeSet::new(),
-            checked_as_employee: HashMap::new(),
+            checked_reviews: HashMap::new(),
             ephemeral_sent: 0,
             ephemeral_seen: HashMap::new(),
         }
@@ -224,25 +224,26 @@ impl Engine {
         }
     }
 
-    /// Checks changes to `documents` from `connection` as their employee's changes to a
-    /// review (replacing what was set before).
-    pub fn set_checked_as_employee(
+    /// Checks changes to `reviews` from `connection` part by part, each as written in
+    /// the capacity given (replacing what was set before).
+    pub fn set_checked_reviews(
         &mut self,
         connection: ConnectionId,
-        documents: BTreeSet<DocumentId>,
+        reviews: BTreeMap<DocumentId, Capacity>,
     ) {
-        if documents.is_empty() {
-            self.checked_as_employee.remove(&connection);
+        if reviews.is_empty() {
+            self.checked_reviews.remove(&connection);
         } else {
-            self.checked_as_employee.insert(connection, documents);
+            self.checked_reviews.insert(connection, reviews);
         }
     }
 
-    /// Whether changes to `document` from `connection` are checked as its employee's.
-    fn checks_as_employee(&self, connection: ConnectionId, document: &DocumentId) -> bool {
-        self.checked_as_employee
+    /// In what capacity changes to `document` from `connection` are checked, if they are.
+    fn review_writer(&self, connection: ConnectionId, document: &DocumentId) -> Option<Capacity> {
+        self.checked_reviews
             .get(&connection)
-            .is_some_and(|documents| documents.contains(document))
+            .and_then(|reviews| reviews.get(document))
+            .copied()
     }
 
     /// Whether changes to `document` are taken from `connection`.
@@ -632,12 +633,11 @@ impl Engine {
                     }
                 };
                 let mut read_only = !self.takes_changes(connection, &document);
-                if !read_only
-                    && !sync_message.changes.is_empty()
-                    && self.checks_as_employee(connection, &document)
+                let writer = self.review_writer(connection, &document);
+                if let Some(who) = writer.filter(|_| !read_only && !sync_message.changes.is_empty())
                 {
                     let chunks: Vec<&[u8]> = sync_message.changes.iter().collect();
-                    if let Err(why) = check_employee_changes(doc.document(), &chunks) {
+                    if let Err(why) = check_changes(doc.document(), &chunks, who) {
                         // Not theirs to make: from now on this connection's changes to the
                         // review are not taken (until the rules are set again, which asks
                         // for them afresh). Dropping just this message instead would leave
@@ -765,7 +765,7 @@ impl Engine {
         self.scopes.remove(&connection);
         self.read_only.remove(&connection);
         self.told_read_only.retain(|(c, _)| *c != connection);
-        self.checked_as_employee.remove(&connection);
+        self.checked_reviews.remove(&connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }

@@ -19,12 +19,13 @@
 //! );
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::engine::Scope;
 use super::pairing::Shares;
 use crate::model::access::Access;
 use crate::model::listing::Listing;
+use crate::model::review::Capacity;
 use crate::model::DocumentId;
 
 /// What a linked device's person may hold, as the workspace's signed rules say.
@@ -35,12 +36,12 @@ pub enum LinkRights {
     /// These documents only (the workspace, and what it lists that the person may hold);
     /// of them, `reads_only` are the ones the person may read and not change (a review
     /// further down their line, say): their changes to those are not taken; and
-    /// `checked_as_employee` their own review, which they change only in their parts:
-    /// their changes to it are checked part by part.
+    /// `reviews` the reviews they change, each in the capacity they change it in (its
+    /// employee, their manager, HR): their changes to those are checked part by part.
     Only {
         holds: BTreeSet<DocumentId>,
         reads_only: BTreeSet<DocumentId>,
-        checked_as_employee: BTreeSet<DocumentId>,
+        reviews: BTreeMap<DocumentId, Capacity>,
     },
     /// Nothing: the device is not a member (or signed nothing).
     Nothing,
@@ -58,14 +59,14 @@ impl LinkRights {
         }
         let mut holds = BTreeSet::new();
         let mut reads_only = BTreeSet::new();
-        let mut checked_as_employee = BTreeSet::new();
+        let mut reviews = BTreeMap::new();
         for (id, listed) in listing.iter() {
             if access.may_hold(listed) {
                 holds.insert(*id);
                 if !access.may_change(listed) {
                     reads_only.insert(*id);
-                } else if access.changes_checked_as_employee(listed) {
-                    checked_as_employee.insert(*id);
+                } else if let Some(writer) = access.review_writer(listed) {
+                    reviews.insert(*id, writer);
                 }
             }
         }
@@ -73,7 +74,7 @@ impl LinkRights {
         LinkRights::Only {
             holds,
             reads_only,
-            checked_as_employee,
+            reviews,
         }
     }
 
@@ -85,15 +86,12 @@ impl LinkRights {
         }
     }
 
-    /// The documents whose changes from a link are checked as their employee's changes
-    /// to a review.
-    pub fn checked_as_employee(&self) -> BTreeSet<DocumentId> {
+    /// The reviews whose changes from a link are checked part by part, with the
+    /// capacity the other device's person changes each in.
+    pub fn reviews(&self) -> BTreeMap<DocumentId, Capacity> {
         match self {
-            LinkRights::Only {
-                checked_as_employee,
-                ..
-            } => checked_as_employee.clone(),
-            LinkRights::Everything | LinkRights::Nothing => BTreeSet::new(),
+            LinkRights::Only { reviews, .. } => reviews.clone(),
+            LinkRights::Everything | LinkRights::Nothing => BTreeMap::new(),
         }
     }
 }

@@ -21,11 +21,11 @@
 
 mod asked_feedback;
 mod calibration;
+mod change_check;
 mod check;
 mod compare;
 mod csv;
 mod cycle;
-mod employee_change;
 mod error;
 mod export;
 mod given_feedback;
@@ -48,11 +48,11 @@ use crate::model::{DocumentUrl, ItemId, PersonId};
 pub use crate::model::identity::SealCheck;
 pub use asked_feedback::{AskedFeedback, SharedFeedback, ShownFeedback};
 pub use calibration::{Band, Distribution, NineBox, Potential};
+pub use change_check::{check_changes, ChangeRefused};
 pub use check::{check_date_in, check_percent};
 pub use compare::review_differences;
 pub use csv::ratings_csv;
 pub use cycle::{CycleSetup, Deadlines, ReviewCycle};
-pub use employee_change::{check_employee_changes, ChangeRefused};
 pub use error::ReviewError;
 pub use export::{REVIEW_JSON_FORMAT, REVIEW_JSON_VERSION};
 pub use manager_side::ManagerSide;

@@ -97,6 +97,25 @@ pub struct Capacity {
 }
 
 impl Capacity {
+    /// The review's employee, and nothing more.
+    pub const EMPLOYEE: Capacity = Capacity {
+        employee: true,
+        manager: false,
+        hr: false,
+    };
+    /// The employee's manager, and nothing more.
+    pub const MANAGER: Capacity = Capacity {
+        employee: false,
+        manager: true,
+        hr: false,
+    };
+    /// HR for the cycle, and nothing more.
+    pub const HR: Capacity = Capacity {
+        employee: false,
+        manager: false,
+        hr: true,
+    };
+
     pub fn none(self) -> bool {
         !(self.employee || self.manager || self.hr)
     }
@@ -296,21 +315,10 @@ pub fn check_act(act: Act, stage: Stage, who: Capacity) -> Result<(), ReviewErro
 mod tests {
     use super::*;
 
-    const EMPLOYEE: Capacity = Capacity {
-        employee: true,
-        manager: false,
-        hr: false,
-    };
-    const MANAGER: Capacity = Capacity {
-        employee: false,
-        manager: true,
-        hr: false,
-    };
-    const HR: Capacity = Capacity {
-        employee: false,
-        manager: false,
-        hr: true,
-    };
+    const EMPLOYEE: Capacity = Capacity::EMPLOYEE;
+    const MANAGER: Capacity = Capacity::MANAGER;
+    const HR: Capacity = Capacity::HR;
+
     const COLLEAGUE: Capacity = Capacity {
         employee: false,
         manager: false,

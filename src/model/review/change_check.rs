@@ -1,0 +1,312 @@
+//! Whether a change to a review is one its writer may make, part by part: the check the
+//! relay and a direct link apply to every change a device sends of a review, so that a
+//! modified client cannot do what the pages would not let its person do. The employee
+//! cannot set their own rating, move their review through calibration or write their
+//! manager's words; the manager and HR cannot write the employee's words or acknowledge
+//! for them; nobody changes whose review it is.
+//!
+//! The rules are those the pages follow ([`check_write`], [`check_move`], [`check_act`]),
+//! applied to what differs between the review before and after the change, at the stage
+//! the review was in before it, in the capacity the signed rules give the writer (not the
+//! review's own fields, which the change could have rewritten). The manager's parts
+//! (assessment, ratings, potential) are checked by who, not when: the manager's or HR's
+//! device copies them into the review when it is shared, and keeps that copy current.
+//!
+//! ```
+//! use throughline::model::review::{Capacity, Review, ReviewError};
+//! let before = Review::default();
+//! let mut after = before.clone();
+//! after.overall = Some(5);
+//! assert_eq!(
+//!     before.check_change(&after, Capacity::EMPLOYEE),
+//!     Err(ReviewError::NotYourPart { whom: "the manager (and HR in calibration)" })
+//! );
+//! ```
+
+use std::collections::BTreeMap;
+
+use automerge::Automerge;
+
+use super::stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
+use super::{Answers, CompetencyRatings, Review, ReviewError, ReviewGoal};
+use crate::model::ItemId;
+
+/// Why changes a device sent to a review were not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeRefused {
+    /// The document held here does not read as a review (yet), and the writer is not one
+    /// who starts reviews: there is nothing to check against, so nothing is taken.
+    #[error("this review is not held here yet")]
+    NotHeld,
+    #[error("a change does not read")]
+    Unreadable,
+    #[error("the review would no longer read as a review")]
+    NoLongerAReview,
+    /// A part that is not the writer's, or not at this stage.
+    #[error("{0}")]
+    NotTheirs(ReviewError),
+}
+
+/// Whether `chunks` (changes as a sync message carries them), applied to the review
+/// `doc`, change only what a writer in capacity `who` may change. The document itself
+/// is left as it is. The manager or HR may start a review (`doc` holding none yet).
+pub fn check_changes(
+    doc: &Automerge,
+    chunks: &[&[u8]],
+    who: Capacity,
+) -> Result<(), ChangeRefused> {
+    let before: Option<Review> = autosurgeon::hydrate(doc).ok();
+    if before.is_none() && !(who.manager || who.hr) {
+        return Err(ChangeRefused::NotHeld);
+    }
+    let mut after_doc = doc.fork();
+    for chunk in chunks {
+        after_doc
+            .load_incremental(chunk)
+            .map_err(|_| ChangeRefused::Unreadable)?;
+    }
+    let Some(before) = before else {
+        // Started by the manager or HR: anything they write to begin it is theirs.
+        return Ok(());
+    };
+    let after: Review =
+        autosurgeon::hydrate(&after_doc).map_err(|_| ChangeRefused::NoLongerAReview)?;
+    before
+        .check_change(&after, who)
+        .map_err(ChangeRefused::NotTheirs)
+}
+
+/// The refusal of a part only the manager (and HR in calibration) writes.
+const MANAGER_PARTS: ReviewError = ReviewError::NotYourPart {
+    whom: "the manager (and HR in calibration)",
+};
+
+impl Review {
+    /// Whether a writer in capacity `who` may change this review (as it is now) into
+    /// `after`; the first refusal found, in the words the pages use.
+    pub fn check_change(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
+        if who.none() {
+            return Err(ReviewError::NotYourPart {
+                whom: "the employee, their manager or HR",
+            });
+        }
+        let stage = self.stage;
+        let write = |part: Part| check_write(part, stage, who);
+        let act = |what: Act| check_act(what, stage, who);
+        // Never the employee's own, even one who is also HR or their own manager.
+        let manager_parts = |changed: bool| {
+            if changed && !((who.manager || who.hr) && !who.employee) {
+                Err(MANAGER_PARTS)
+            } else {
+                Ok(())
+            }
+        };
+        let fixed = self.cycle != after.cycle
+            || self.cycle_name != after.cycle_name
+            || self.period_start != after.period_start
+            || self.period_end != after.period_end
+            || self.employee != after.employee
+            || self.manager != after.manager
+            || self.hr != after.hr
+            || self.scale != after.scale
+            || self.template != after.template;
+        if fixed {
+            return Err(ReviewError::NotYourPart {
+                whom: "HR, when it starts the cycle",
+            });
+        }
+        self.check_stage_change(after, who)?;
+        if self.self_assessment != after.self_assessment {
+            write(Part::SelfAssessment)?;
+        }
+        manager_parts(
+            self.manager_assessment != after.manager_assessment
+                || self.overall != after.overall
+                || self.potential != after.potential,
+        )?;
+        for (before, after) in pairs(&self.goals, &after.goals) {
+            check_goal(before, after, write, manager_parts)?;
+        }
+        for (before, after) in pairs(&self.answers, &after.answers) {
+            check_answers(&before, &after, write, manager_parts)?;
+        }
+        for (before, after) in pairs(&self.competencies, &after.competencies) {
+            check_competency(&before, &after, write, manager_parts)?;
+        }
+        if self.development != after.development {
+            write(Part::Development)?;
+        }
+        if self.pulled_feedback != after.pulled_feedback {
+            act(Act::PullFeedback)?;
+        }
+        self.check_requests(after, who)?;
+        let shares = self.shared_feedback != after.shared_feedback
+            || self.calibration_notes != after.calibration_notes;
+        if shares && !((who.manager || who.hr) && !who.employee) {
+            return Err(ReviewError::NotYourPart {
+                whom: "the manager or HR",
+            });
+        }
+        self.check_nudges(after, who)?;
+        if self.acknowledgement != after.acknowledgement {
+            act(Act::Acknowledge)?;
+        }
+        if self.signature != after.signature {
+            act(Act::Sign)?;
+        }
+        Ok(())
+    }
+
+    /// A stage move as [`check_move`] allows it, or the last signature making the review
+    /// signed.
+    fn check_stage_change(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
+        if self.stage == after.stage {
+            return Ok(());
+        }
+        let acknowledges = self.acknowledgement.is_none() && after.acknowledgement.is_some();
+        let signs = self.signature.is_none() && after.signature.is_some();
+        let completes = self.stage == Stage::Shared
+            && after.stage == Stage::Signed
+            && after.acknowledgement.is_some()
+            && after.signature.is_some()
+            && ((acknowledges && who.employee) || (signs && who.manager));
+        if completes {
+            return Ok(());
+        }
+        let signed_any = self.acknowledgement.is_some() || self.signature.is_some();
+        check_move(self.stage, after.stage, who, signed_any)
+    }
+
+    /// Requests for feedback: the employee adds nominations (waiting for approval, in their
+    /// own name) and changes none; the manager or HR asks, approves, declines and links
+    /// the request's own document, but never writes what the colleague wrote.
+    fn check_requests(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
+        let asks = (who.manager || who.hr) && !who.employee;
+        for (id, before) in &self.peer_feedback {
+            let Some(now) = after.peer_feedback.get(id) else {
+                // A declined nomination, or a request withdrawn.
+                if asks {
+                    check_act(Act::ApproveNomination, self.stage, who)?;
+                    continue;
+                }
+                return Err(ReviewError::NotYoursToApproveNomination);
+            };
+            if now == before {
+                continue;
+            }
+            let colleague_s = now.text != before.text || now.written_at != before.written_at;
+            if !asks || colleague_s {
+                return Err(ReviewError::NotYourPart {
+                    whom: "the manager, HR or the colleague asked",
+                });
+            }
+            check_act(Act::ApproveNomination, self.stage, who)?;
+        }
+        for (id, added) in &after.peer_feedback {
+            if self.peer_feedback.contains_key(id) {
+                continue;
+            }
+            check_act(Act::AskFeedback, self.stage, who)?;
+            let unwritten = added.written_at.is_none() && added.text.as_str().is_empty();
+            let nomination = added.nominated
+                && added.approved_by.is_none()
+                && added.requested_by == self.employee;
+            if !unwritten || added.from == self.employee || !(asks || nomination) {
+                return Err(ReviewError::NotYoursToApproveNomination);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reminders: sent by the manager or HR; dismissed by whom they were sent to, or HR.
+    fn check_nudges(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
+        for (id, nudge) in &after.nudges {
+            if self.nudges.get(id) != Some(nudge) && !(who.manager || who.hr) {
+                return Err(ReviewError::NotYoursToNudge);
+            }
+        }
+        for (id, nudge) in &self.nudges {
+            if after.nudges.contains_key(id) {
+                continue;
+            }
+            let theirs = (who.employee && nudge.to == self.employee)
+                || (who.manager && Some(&nudge.to) == self.manager.as_ref());
+            // The manager or HR sending a new one replaces the last to the same person.
+            let replaced =
+                (who.manager || who.hr) && after.nudges.values().any(|sent| sent.to == nudge.to);
+            if !(theirs || who.hr || replaced) {
+                return Err(ReviewError::NotYoursToNudge);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each key of either map with its value before and after (default where missing), for
+/// the keys whose values differ.
+fn pairs<V: Clone + Default + PartialEq>(
+    before: &BTreeMap<ItemId, V>,
+    after: &BTreeMap<ItemId, V>,
+) -> Vec<(V, V)> {
+    before
+        .keys()
+        .chain(after.keys())
+        .filter_map(|id| {
+            let was = before.get(id).cloned().unwrap_or_default();
+            let is = after.get(id).cloned().unwrap_or_default();
+            (was != is).then_some((was, is))
+        })
+        .collect()
+}
+
+fn check_goal(
+    before: ReviewGoal,
+    after: ReviewGoal,
+    write: impl Fn(Part) -> Result<(), ReviewError>,
+    manager_parts: impl Fn(bool) -> Result<(), ReviewError>,
+) -> Result<(), ReviewError> {
+    manager_parts(before.manager_rating != after.manager_rating)?;
+    if before.self_rating != after.self_rating {
+        write(Part::SelfRatings)?;
+    }
+    let rest = |goal: ReviewGoal| ReviewGoal {
+        manager_rating: None,
+        self_rating: None,
+        ..goal
+    };
+    if rest(before) != rest(after) {
+        write(Part::Goals)?;
+    }
+    Ok(())
+}
+
+fn check_answers(
+    before: &Answers,
+    after: &Answers,
+    write: impl Fn(Part) -> Result<(), ReviewError>,
+    manager_parts: impl Fn(bool) -> Result<(), ReviewError>,
+) -> Result<(), ReviewError> {
+    manager_parts(
+        before.by_manager != after.by_manager || before.manager_rating != after.manager_rating,
+    )?;
+    if before.by_employee != after.by_employee {
+        write(Part::SelfAssessment)?;
+    }
+    if before.employee_rating != after.employee_rating {
+        write(Part::SelfRatings)?;
+    }
+    Ok(())
+}
+
+fn check_competency(
+    before: &CompetencyRatings,
+    after: &CompetencyRatings,
+    write: impl Fn(Part) -> Result<(), ReviewError>,
+    manager_parts: impl Fn(bool) -> Result<(), ReviewError>,
+) -> Result<(), ReviewError> {
+    manager_parts(before.by_manager != after.by_manager)?;
+    if before.by_employee != after.by_employee {
+        write(Part::SelfRatings)?;
+    }
+    Ok(())
+}
