@@ -18,6 +18,7 @@
 //! }
 //! ```
 
+use automerge::Automerge;
 use throughline::model::review::{check_changes, Capacity};
 use throughline::model::DocumentId;
 
@@ -41,14 +42,10 @@ pub async fn refusal(
         return Some("the relay is stopping".to_owned());
     };
     let chunks: Vec<&[u8]> = message.changes.iter().collect();
-    let Some(handle) = generation.loaded(&document.to_string()).await else {
+    let checked = match generation.loaded(&document.to_string()).await {
+        Some(handle) => handle.with_document(|live| check_changes(live, &chunks, who)),
         // Nothing here yet: only one who starts reviews may begin it.
-        return check_changes(&automerge::Automerge::new(), &chunks, who)
-            .err()
-            .map(|why| why.to_string());
+        None => check_changes(&Automerge::new(), &chunks, who),
     };
-    handle
-        .with_document(|doc| check_changes(doc, &chunks, who))
-        .err()
-        .map(|why| why.to_string())
+    checked.err().map(|why| why.to_string())
 }

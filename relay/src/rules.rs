@@ -42,7 +42,7 @@ use throughline::model::access::Access;
 use throughline::model::identity::{
     CheckedStatements, DeviceKey, KeptStatements, Membership, SignedStatement,
 };
-use throughline::model::listing::{Listing, RulesPart};
+use throughline::model::listing::{Listed, Listing, RulesPart};
 use throughline::model::review::Capacity;
 use throughline::model::DocumentId;
 use tokio::sync::watch;
@@ -186,16 +186,19 @@ impl Rules {
         document: &DocumentId,
         session: Option<&Session>,
     ) -> Option<Capacity> {
+        // Most messages are of other documents: the listing first, the device after.
+        let listed = self
+            .listing
+            .get(document)
+            .filter(|listed| matches!(listed, Listed::Review { .. } | Listed::Contested(_)))?;
         let (Some(membership), Some(session)) = (&self.membership, session) else {
             return None;
         };
         if &session.workspace != workspace || !self.is_member(&session.device) {
             return None;
         }
-        let access = self.access_of(membership, &session.device);
-        self.listing
-            .get(document)
-            .and_then(|listed| access.review_writer(listed))
+        self.access_of(membership, &session.device)
+            .review_writer(listed)
     }
 
     fn decide_within_quota(

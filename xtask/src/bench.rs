@@ -59,6 +59,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "7",
         ],
     ))?;
+    step("A change to a review checked part by part (examples/review_check_bench.rs, native)");
+    run_command(&mut command(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "review_check_bench",
+            "--",
+            "2000",
+            "50",
+        ],
+    ))?;
     step("Timings (headless Chromium, relay on loopback)");
     run_command(
         command("node", &["bench/app.bench.mjs"])

@@ -56,24 +56,35 @@ pub fn check_changes(
     who: Capacity,
 ) -> Result<(), ChangeRefused> {
     let before: Option<Review> = autosurgeon::hydrate(doc).ok();
-    if before.is_none() && !(who.manager || who.hr) {
-        return Err(ChangeRefused::NotHeld);
-    }
-    let mut after_doc = doc.fork();
+    let mut after = doc.fork();
     for chunk in chunks {
-        after_doc
+        after
             .load_incremental(chunk)
             .map_err(|_| ChangeRefused::Unreadable)?;
     }
+    check_applied(before.as_ref(), &after, who).map(drop)
+}
+
+/// Whether the review `after` (a document the changes were applied to) differs from
+/// `before` (the review as it was, `None` if there was none) only as a writer in capacity
+/// `who` may change it; the review `after` holds, when so.
+fn check_applied(
+    before: Option<&Review>,
+    after: &Automerge,
+    who: Capacity,
+) -> Result<Option<Review>, ChangeRefused> {
     let Some(before) = before else {
+        if !(who.manager || who.hr) {
+            return Err(ChangeRefused::NotHeld);
+        }
         // Started by the manager or HR: anything they write to begin it is theirs.
-        return Ok(());
+        return Ok(autosurgeon::hydrate(after).ok());
     };
-    let after: Review =
-        autosurgeon::hydrate(&after_doc).map_err(|_| ChangeRefused::NoLongerAReview)?;
+    let after: Review = autosurgeon::hydrate(after).map_err(|_| ChangeRefused::NoLongerAReview)?;
     before
         .check_change(&after, who)
-        .map_err(ChangeRefused::NotTheirs)
+        .map_err(ChangeRefused::NotTheirs)?;
+    Ok(Some(after))
 }
 
 /// The refusal of a part only the manager (and HR in calibration) writes.
