@@ -51,7 +51,7 @@ fn main() -> Result<(), String> {
     let mut applied = Vec::with_capacity(runs);
     let fresh = time(&arriving, |change| {
         let started = Instant::now();
-        check_changes(&live, &[change], Capacity::EMPLOYEE).map_err(|e| e.to_string())?;
+        check_changes(&live, &[], &[change], Capacity::EMPLOYEE).map_err(|e| e.to_string())?;
         let took = started.elapsed();
         let started = Instant::now();
         live.load_incremental(change).map_err(|e| e.to_string())?;

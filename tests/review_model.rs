@@ -8,8 +8,9 @@ use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::nudge::Nudge;
 use throughline::model::review::{
-    ratings_csv, Band, Capacity, CycleSetup, Deadlines, Distribution, NineBox, Potential,
-    RatingScale, Response, Review, ReviewError, ReviewSetup, ReviewTemplate, Stage,
+    check_changes, ratings_csv, Band, Capacity, ChangeRefused, CycleSetup, Deadlines, Distribution,
+    NineBox, Potential, RatingScale, Response, Review, ReviewError, ReviewSetup, ReviewTemplate,
+    Stage,
 };
 use throughline::model::{DocumentUrl, DocumentView, ItemId, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
@@ -1365,13 +1366,166 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         refused(MANAGER, &self_review, &|r| r.stage = Stage::Shared),
         ReviewError::SkipsStages { .. }
     ));
-    // The employee's manager parts stay the manager's, even for one who is also HR.
+    // HR's own review: what the pages let HR do there (calibrating it, as for anyone)
+    // passes; the employee alone never writes the manager's parts.
     let employee_in_hr = Capacity {
         employee: true,
         hr: true,
         ..Capacity::default()
     };
-    refused(employee_in_hr, &review_in(Stage::Calibration), &|r| {
-        r.overall = Some(5)
+    passes(employee_in_hr, &review_in(Stage::Calibration), &|r| {
+        r.overall = Some(4)
     });
+    refused(EMPLOYEE, &review_in(Stage::Calibration), &|r| {
+        r.overall = Some(4)
+    });
+    // A goal rated by its employee is removed by the manager while goals are open.
+    let mut rated = review_in(Stage::ManagerReview);
+    let goal = rated.add_goal(rated.actor(&bo), "Old goal", 10).unwrap();
+    rated.goals.get_mut(&goal).unwrap().self_rating = Some(3);
+    passes(MANAGER, &rated, &|r| {
+        r.remove_goal(r.actor(&bo), &goal).unwrap()
+    });
+    // A request given its own document in calibration (an older one, opened then).
+    let mut asked = review_in(Stage::SelfReview);
+    let request = asked
+        .request_feedback(asked.actor(&bo), &peer(), false, 1)
+        .unwrap();
+    asked.stage = Stage::Calibration;
+    passes(MANAGER, &asked, &|r| {
+        r.peer_feedback.get_mut(&request).unwrap().document =
+            Some(DocumentUrl::from("automerge:feedback"))
+    });
+    // An acknowledgement or a signature, once given, is not taken back or rewritten.
+    let mut acknowledged = review_in(Stage::Shared);
+    acknowledged
+        .acknowledge(
+            acknowledged.actor(&ana),
+            "Ana",
+            vec![],
+            1,
+            Response::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        refused(EMPLOYEE, &acknowledged, &|r| r.acknowledgement = None),
+        ReviewError::AlreadyAcknowledged
+    );
+}
+
+/// The review as a document, and the bytes of one change `change` makes to it as a
+/// device's app would (read, changed, written back).
+fn review_doc(review: &Review) -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, review).unwrap();
+    doc.commit();
+    doc
+}
+
+fn change_to(doc: &mut AutoCommit, change: impl FnOnce(&mut Review)) -> Vec<u8> {
+    let mut review: Review = autosurgeon::hydrate(doc).unwrap();
+    change(&mut review);
+    autosurgeon::reconcile(doc, &review).unwrap();
+    doc.commit();
+    doc.get_last_local_change().unwrap().raw_bytes().to_vec()
+}
+
+/// The check on changes as they travel: a change built on one the checker lacks is not
+/// taken (it would apply unchecked later); one made before a concurrent stage move, or a
+/// signature given offline after sharing in the same message, is judged where it was
+/// made; only the manager or HR starts a review, as a fresh one; a position that is not
+/// a number blocks nobody after.
+#[test]
+fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
+    let (ana, bo) = (ana(), bo());
+    let mut held = review_doc(&review_in(Stage::SelfReview));
+
+    // Ana writes (A), then on top sets her own rating (B), and sends B alone.
+    let mut anas = held.fork();
+    let a = change_to(&mut anas, |r| {
+        r.set_self_assessment(r.actor(&ana), "Shipped it.").unwrap()
+    });
+    let b = change_to(&mut anas, |r| r.overall = Some(5));
+    assert_eq!(
+        check_changes(held.document(), &[], &[&b], EMPLOYEE),
+        Err(ChangeRefused::BuildsOnMissing)
+    );
+    // With A allowed before it (the relay remembers it until samod has it), B is judged.
+    check_changes(held.document(), &[], &[&a], EMPLOYEE).unwrap();
+    assert!(matches!(
+        check_changes(held.document(), &[&a], &[&b], EMPLOYEE),
+        Err(ChangeRefused::NotTheirs(_))
+    ));
+    // Typing on top of A, sent before A is taken in: checked on top of A, and taken.
+    let mut typing = held.fork();
+    typing.load_incremental(&a).unwrap();
+    let more = change_to(&mut typing, |r| {
+        r.set_self_assessment(r.actor(&ana), "Shipped it, twice.")
+            .unwrap()
+    });
+    check_changes(held.document(), &[&a], &[&more], EMPLOYEE).unwrap();
+
+    // Bo moves the review on while Ana types offline: her words, made in self review,
+    // still count.
+    let mut offline = held.fork();
+    let late = change_to(&mut offline, |r| {
+        r.set_self_assessment(r.actor(&ana), "Written offline.")
+            .unwrap()
+    });
+    change_to(&mut held, |r| {
+        r.move_to(Stage::ManagerReview, r.actor(&bo)).unwrap()
+    });
+    check_changes(held.document(), &[], &[&late], EMPLOYEE).unwrap();
+    // Her rewriting them after the move, knowing it moved, does not.
+    let mut after_move = held.fork();
+    let closed = change_to(&mut after_move, |r| r.self_assessment.update("Too late."));
+    assert!(check_changes(held.document(), &[], &[&closed], EMPLOYEE).is_err());
+
+    // Bo, offline, shares the review and signs it: one message, each judged in turn.
+    let mut calibrated = review_doc(&review_in(Stage::Calibration));
+    let mut bos = calibrated.fork();
+    let share = change_to(&mut bos, |r| {
+        r.move_to(Stage::Shared, r.actor(&bo)).unwrap()
+    });
+    let sign = change_to(&mut bos, |r| r.sign(r.actor(&bo), "Bo", vec![], 2).unwrap());
+    check_changes(calibrated.document(), &[], &[&share, &sign], MANAGER).unwrap();
+
+    // Started by HR as a fresh review: taken; by the manager with Ana's acknowledgement
+    // in it, or by Ana: not.
+    let empty = automerge::Automerge::new();
+    let mut fresh = AutoCommit::new();
+    let started = {
+        autosurgeon::reconcile(&mut fresh, review()).unwrap();
+        fresh.commit();
+        fresh.get_last_local_change().unwrap().raw_bytes().to_vec()
+    };
+    check_changes(&empty, &[], &[&started], HR).unwrap();
+    assert_eq!(
+        check_changes(&empty, &[], &[&started], EMPLOYEE),
+        Err(ChangeRefused::NotHeld)
+    );
+    let mut forged = review_in(Stage::Shared);
+    forged.acknowledgement = Some(throughline::model::review::Signature::default());
+    let mut forged_doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut forged_doc, &forged).unwrap();
+    forged_doc.commit();
+    let forged_start = forged_doc
+        .get_last_local_change()
+        .unwrap()
+        .raw_bytes()
+        .to_vec();
+    assert!(check_changes(&empty, &[], &[&forged_start], MANAGER).is_err());
+
+    // A goal's position that is not a number does not make later changes goal edits.
+    let mut with_goal = review_doc(&review_in(Stage::SelfReview));
+    change_to(&mut with_goal, |r| {
+        let goal = r.add_goal(r.actor(&ana), "Odd", 10).unwrap();
+        r.goals.get_mut(&goal).unwrap().position = f64::NAN;
+        r.stage = Stage::Shared;
+    });
+    let mut signing = with_goal.fork();
+    let signed = change_to(&mut signing, |r| {
+        r.sign(r.actor(&bo), "Bo", vec![], 3).unwrap()
+    });
+    check_changes(with_goal.document(), &[], &[&signed], MANAGER).unwrap();
 }

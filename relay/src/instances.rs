@@ -100,8 +100,10 @@ pub async fn start(
         });
     };
     if postgres.reachable() {
-        // The database answers: the relay is ready when it has started.
+        // The database answers: the relay is ready when it has started (the rules read,
+        // and listening, which a loaded machine may take a moment to set up).
         read.await;
+        postgres.until_listening(Duration::from_secs(10)).await;
     } else {
         // In the background, so a database that is not up yet does not keep the relay
         // from answering `/healthz`; no peer is taken before it is done.

@@ -164,18 +164,9 @@ impl Generation {
         self.search(document).await
     }
 
-    /// The document `document` as stored here, loaded if it is not open; `None` when
-    /// nothing is stored of it (samod then asks its peers, which is not waited for).
-    pub async fn loaded(&self, document: &str) -> Option<samod::DocHandle> {
-        match self.search(document).await {
-            Standing::Ready(handle) => Some(handle),
-            Standing::Asking | Standing::Closed => None,
-        }
-    }
-
     /// Opens `document` if it is not open, and waits until samod has loaded it (up to
     /// 30 s) or found nothing stored and asks its peers.
-    async fn search(&self, document: &str) -> Standing {
+    pub async fn search(&self, document: &str) -> Standing {
         use futures_util::StreamExt;
         let Ok(id) = document.parse::<samod::DocumentId>() else {
             return Standing::Closed;

@@ -139,6 +139,18 @@ impl Postgres {
         self.reachable.load(Ordering::Relaxed)
     }
 
+    /// Waits (up to `within`) until the listening connection is up; whether it is.
+    pub async fn until_listening(&self, within: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while !self.listening.load(Ordering::Relaxed) {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        true
+    }
+
     /// Whether this instance serves: the database answers, what other instances store is
     /// heard, and the rules' log has been read.
     pub fn healthy(&self) -> bool {

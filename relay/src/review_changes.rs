@@ -18,19 +18,43 @@
 //! }
 //! ```
 
-use automerge::Automerge;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use throughline::model::review::{check_changes, Capacity};
 use throughline::model::DocumentId;
 
-use crate::memory::Memory;
+use crate::memory::{Memory, Standing};
+
+/// How many allowed changes a connection remembers until samod has taken them.
+const REMEMBERED: usize = 512;
+
+/// The changes a connection sent to reviews that were allowed and may not be in samod's
+/// document yet (samod takes a message after the connection hands it on): the next
+/// message from the same device builds on them, and is checked on top of them.
+#[derive(Default)]
+pub struct Allowed {
+    changes: Mutex<VecDeque<(DocumentId, ChangeHash, Vec<u8>)>>,
+}
+
+impl Allowed {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(DocumentId, ChangeHash, Vec<u8>)>> {
+        self.changes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// Why the changes in the sync message `bytes` to the review `document` are refused to a
-/// writer in capacity `who`; `None` when they are theirs to make.
+/// writer in capacity `who`; `None` when they are theirs to make (they are then noted in
+/// `allowed`, the connection's).
 pub async fn refusal(
     memory: &Memory,
     document: &DocumentId,
     bytes: &[u8],
     who: Capacity,
+    allowed: &Allowed,
 ) -> Option<String> {
     let Some(message) = crate::inbound::sync_data(bytes)
         .and_then(|data| automerge::sync::Message::decode(&data).ok())
@@ -42,10 +66,33 @@ pub async fn refusal(
         return Some("the relay is stopping".to_owned());
     };
     let chunks: Vec<&[u8]> = message.changes.iter().collect();
-    let checked = match generation.loaded(&document.to_string()).await {
-        Some(handle) => handle.with_document(|live| check_changes(live, &chunks, who)),
-        // Nothing here yet: only one who starts reviews may begin it.
-        None => check_changes(&Automerge::new(), &chunks, who),
+    let check = |live: &Automerge| {
+        let mut remembered = allowed.lock();
+        // What samod has taken meanwhile is forgotten.
+        remembered.retain(|(_, hash, _)| live.get_change_by_hash(hash).is_none());
+        let taken: Vec<&[u8]> = remembered
+            .iter()
+            .filter(|(of, _, _)| of == document)
+            .map(|(_, _, bytes)| bytes.as_slice())
+            .collect();
+        let checked = check_changes(live, &taken, &chunks, who);
+        if checked.is_ok() {
+            for chunk in &chunks {
+                if let Ok(change) = automerge::Change::from_bytes(chunk.to_vec()) {
+                    remembered.push_back((*document, change.hash(), chunk.to_vec()));
+                }
+            }
+            while remembered.len() > REMEMBERED {
+                remembered.pop_front();
+            }
+        }
+        checked
+    };
+    let checked = match generation.search(&document.to_string()).await {
+        Standing::Ready(handle) => handle.with_document(|live| check(live)),
+        // Nothing stored here: only one who starts reviews may begin it.
+        Standing::Asking => check(&Automerge::new()),
+        Standing::Closed => return Some("the relay could not read this review in time".to_owned()),
     };
     checked.err().map(|why| why.to_string())
 }

@@ -468,6 +468,8 @@ pub async fn sync_socket(
             // The reviews whose employee this connection was told a change was refused
             // (told once each).
             let told_refused = Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
+            // Its changes to reviews allowed and perhaps not yet taken by samod.
+            let allowed = Arc::new(crate::review_changes::Allowed::default());
             let incoming = stream
                 .take_until(revoked)
                 .map(move |message| {
@@ -487,6 +489,7 @@ pub async fn sync_socket(
                     let rate = Arc::clone(&rate);
                     let told_over = Arc::clone(&told_over);
                     let told_refused = Arc::clone(&told_refused);
+                    let allowed = Arc::clone(&allowed);
                     let received = Arc::clone(&received);
                     let inbound = Arc::clone(&inbound);
                     let to_refuse = to_refuse.clone();
@@ -573,7 +576,7 @@ pub async fn sync_socket(
                                                     .review_writer(&document, naming.as_ref())
                                                     .filter(|_| carries_changes(&bytes))
                                                 {
-                                                    if let Some(why) = crate::review_changes::refusal(&memory, &document, &bytes, who).await {
+                                                    if let Some(why) = crate::review_changes::refusal(&memory, &document, &bytes, who, &allowed).await {
                                                         received.changes_refused.fetch_add(1, Ordering::Relaxed);
                                                         let text = format!("A change to this review was refused: {why}");
                                                         if tell_once(&told_refused, name, &to_refuse, &text) {

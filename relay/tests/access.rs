@@ -160,14 +160,21 @@ impl Org {
         doc
     }
 
-    /// The workspace and the reviews, as the admin's device (HR) holds them.
+    /// The workspace and the reviews, as the admin's device (HR) holds them: each review
+    /// as HR starts it, with a line of text beside it that tests read back.
     fn all_documents(&self) -> HashMap<DocumentId, AutoCommit> {
         let mut docs = HashMap::from([(self.id, self.workspace_doc())]);
-        for (document, text) in [
-            (self.employee_review, "Eve's review"),
-            (self.colleague_review, "Cal's review: rating 2"),
+        for (document, text, employee) in [
+            (self.employee_review, "Eve's review", &self.employee.0),
+            (
+                self.colleague_review,
+                "Cal's review: rating 2",
+                &self.colleague.0,
+            ),
         ] {
+            let setup = ReviewSetup::example(employee, Some(&self.manager.0));
             let mut doc = AutoCommit::new();
+            autosurgeon::reconcile(&mut doc, Review::new(setup)).expect("reconcile");
             doc.put(ROOT, "text", text).unwrap();
             doc.commit();
             docs.insert(document, doc);
@@ -1588,15 +1595,6 @@ async fn feedback_given_during_the_year_reaches_whom_it_is_for_and_their_manager
     relay.stop().await.expect("the relay stops cleanly");
 }
 
-/// Eve's review as HR starts it (`Review::new`), written into a document.
-fn review_document(org: &Org) -> AutoCommit {
-    let setup = ReviewSetup::example(&org.employee.0, Some(&org.manager.0));
-    let mut doc = AutoCommit::new();
-    autosurgeon::reconcile(&mut doc, Review::new(setup)).expect("reconcile");
-    doc.commit();
-    doc
-}
-
 /// The review `client` holds as `document`, if it reads as one.
 fn review_held(client: &Client, document: DocumentId) -> Option<Review> {
     autosurgeon::hydrate(client.docs.get(&document)?).ok()
@@ -1667,8 +1665,7 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
     let relay = start(data.path()).await;
     let org = Org::new();
     let review = org.employee_review;
-    let mut docs = org.all_documents();
-    docs.insert(review, review_document(&org));
+    let docs = org.all_documents();
     let ids: Vec<DocumentId> = docs.keys().copied().collect();
     let mut admin = member(&relay, &org.admin, org.id, docs).await;
     admin.run_until(|c| ids.iter().all(|d| c.in_sync(*d))).await;

@@ -637,7 +637,7 @@ impl Engine {
                 if let Some(who) = writer.filter(|_| !read_only && !sync_message.changes.is_empty())
                 {
                     let chunks: Vec<&[u8]> = sync_message.changes.iter().collect();
-                    if let Err(why) = check_changes(doc.document(), &chunks, who) {
+                    if let Err(why) = check_changes(doc.document(), &[], &chunks, who) {
                         // Not theirs to make: from now on this connection's changes to the
                         // review are not taken (until the rules are set again, which asks
                         // for them afresh). Dropping just this message instead would leave

@@ -25,21 +25,26 @@
 
 use std::collections::BTreeMap;
 
-use automerge::Automerge;
+use automerge::{Automerge, ReadDoc};
 
 use super::stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
-use super::{Answers, CompetencyRatings, Review, ReviewError, ReviewGoal};
+use super::{Answers, CompetencyRatings, PeerFeedback, Review, ReviewError, ReviewGoal};
 use crate::model::ItemId;
 
 /// Why changes a device sent to a review were not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChangeRefused {
-    /// The document held here does not read as a review (yet), and the writer is not one
-    /// who starts reviews: there is nothing to check against, so nothing is taken.
+    /// The document held here does not read as a review, and the writer is not one who
+    /// starts reviews (or it holds something else): nothing to check against, so nothing
+    /// is taken.
     #[error("this review is not held here yet")]
     NotHeld,
     #[error("a change does not read")]
     Unreadable,
+    /// A change builds on one not held here: it could not be checked now, and would be
+    /// applied, unchecked, whenever that one arrived.
+    #[error("a change builds on changes not held here; it is not taken until they are")]
+    BuildsOnMissing,
     #[error("the review would no longer read as a review")]
     NoLongerAReview,
     /// A part that is not the writer's, or not at this stage.
@@ -48,43 +53,118 @@ pub enum ChangeRefused {
 }
 
 /// Whether `chunks` (changes as a sync message carries them), applied to the review
-/// `doc`, change only what a writer in capacity `who` may change. The document itself
-/// is left as it is. The manager or HR may start a review (`doc` holding none yet).
+/// `doc` after `taken` (changes from the same sender already allowed and not yet in
+/// `doc`, as when the relay checks a message before samod has taken the one before it),
+/// change only what a writer in capacity `who` may change. The document is left as it is.
+///
+/// Each change is judged where it was made: the whole message against the review as held
+/// first (the usual case, one check); if that is refused, change by change at each one's
+/// own dependencies, so an edit made before a concurrent stage move, or a signature made
+/// offline after sharing in the same message, is taken as the pages took it. A change
+/// building on one not held is refused (else it would apply, unchecked, later). Only the
+/// manager or HR starts a review (a document holding nothing), as a fresh one.
 pub fn check_changes(
     doc: &Automerge,
+    taken: &[&[u8]],
     chunks: &[&[u8]],
     who: Capacity,
 ) -> Result<(), ChangeRefused> {
-    let before: Option<Review> = autosurgeon::hydrate(doc).ok();
-    let mut after = doc.fork();
+    let mut held = doc.fork();
+    for chunk in taken {
+        // Already allowed; one that samod took meanwhile is simply there twice.
+        let _ = held.load_incremental(chunk);
+    }
+    let waiting_before = held.get_missing_deps(&[]);
+    let before: Option<Review> = if held.get_heads().is_empty() {
+        None
+    } else {
+        Some(autosurgeon::hydrate(&held).map_err(|_| ChangeRefused::NotHeld)?)
+    };
+    let mut after = held.fork();
     for chunk in chunks {
         after
             .load_incremental(chunk)
             .map_err(|_| ChangeRefused::Unreadable)?;
     }
-    check_applied(before.as_ref(), &after, who).map(drop)
-}
-
-/// Whether the review `after` (a document the changes were applied to) differs from
-/// `before` (the review as it was, `None` if there was none) only as a writer in capacity
-/// `who` may change it; the review `after` holds, when so.
-fn check_applied(
-    before: Option<&Review>,
-    after: &Automerge,
-    who: Capacity,
-) -> Result<Option<Review>, ChangeRefused> {
+    if after
+        .get_missing_deps(&[])
+        .iter()
+        .any(|hash| !waiting_before.contains(hash))
+    {
+        return Err(ChangeRefused::BuildsOnMissing);
+    }
     let Some(before) = before else {
         if !(who.manager || who.hr) {
             return Err(ChangeRefused::NotHeld);
         }
-        // Started by the manager or HR: anything they write to begin it is theirs.
-        return Ok(autosurgeon::hydrate(after).ok());
+        let after: Review =
+            autosurgeon::hydrate(&after).map_err(|_| ChangeRefused::NoLongerAReview)?;
+        return Review::fresh_as(&after)
+            .check_change(&after, who)
+            .map_err(ChangeRefused::NotTheirs);
     };
-    let after: Review = autosurgeon::hydrate(after).map_err(|_| ChangeRefused::NoLongerAReview)?;
-    before
-        .check_change(&after, who)
-        .map_err(ChangeRefused::NotTheirs)?;
-    Ok(Some(after))
+    let whole = autosurgeon::hydrate::<_, Review>(&after)
+        .map_err(|_| ChangeRefused::NoLongerAReview)
+        .and_then(|after| {
+            before
+                .check_change(&after, who)
+                .map_err(ChangeRefused::NotTheirs)
+        });
+    match whole {
+        Err(ChangeRefused::NotTheirs(why)) => {
+            each_where_made(&held, chunks, who).map_err(|_| ChangeRefused::NotTheirs(why))
+        }
+        other => other,
+    }
+}
+
+/// Checks each change of `chunks` against the review at that change's own dependencies,
+/// in the order given (a sync message's changes come in causal order).
+fn each_where_made(held: &Automerge, chunks: &[&[u8]], who: Capacity) -> Result<(), ChangeRefused> {
+    let mut work = held.fork();
+    for chunk in chunks {
+        let change =
+            automerge::Change::from_bytes(chunk.to_vec()).map_err(|_| ChangeRefused::Unreadable)?;
+        let mut at = work
+            .fork_at(change.deps())
+            .map_err(|_| ChangeRefused::BuildsOnMissing)?;
+        let before: Review = autosurgeon::hydrate(&at).map_err(|_| ChangeRefused::NotHeld)?;
+        at.apply_changes([change.clone()])
+            .map_err(|_| ChangeRefused::Unreadable)?;
+        let after: Review =
+            autosurgeon::hydrate(&at).map_err(|_| ChangeRefused::NoLongerAReview)?;
+        before
+            .check_change(&after, who)
+            .map_err(ChangeRefused::NotTheirs)?;
+        work.apply_changes([change])
+            .map_err(|_| ChangeRefused::Unreadable)?;
+    }
+    Ok(())
+}
+
+impl Review {
+    /// The review `review` as it was started: whose it is, its cycle, template and scale,
+    /// in Draft, with nothing written (each written question's empty text, as `new`
+    /// makes them).
+    fn fresh_as(review: &Review) -> Review {
+        Review {
+            cycle: review.cycle.clone(),
+            cycle_name: review.cycle_name.clone(),
+            period_start: review.period_start.clone(),
+            period_end: review.period_end.clone(),
+            employee: review.employee.clone(),
+            manager: review.manager.clone(),
+            hr: review.hr.clone(),
+            scale: review.scale.clone(),
+            template: review.template.clone(),
+            answers: review
+                .answers
+                .keys()
+                .map(|id| (id.clone(), Answers::default()))
+                .collect(),
+            ..Review::default()
+        }
+    }
 }
 
 /// The refusal of a part only the manager (and HR in calibration) writes.
@@ -104,9 +184,10 @@ impl Review {
         let stage = self.stage;
         let write = |part: Part| check_write(part, stage, who);
         let act = |what: Act| check_act(what, stage, who);
-        // Never the employee's own, even one who is also HR or their own manager.
+        // The manager's parts are the manager's and HR's (HR's own review included, as the
+        // pages let HR calibrate it); never the employee's alone.
         let manager_parts = |changed: bool| {
-            if changed && !((who.manager || who.hr) && !who.employee) {
+            if changed && !(who.manager || who.hr) {
                 Err(MANAGER_PARTS)
             } else {
                 Ok(())
@@ -135,8 +216,15 @@ impl Review {
                 || self.overall != after.overall
                 || self.potential != after.potential,
         )?;
-        for (before, after) in pairs(&self.goals, &after.goals) {
-            check_goal(before, after, write, manager_parts)?;
+        let goals_added_or_removed =
+            self.goals.keys().collect::<Vec<_>>() != after.goals.keys().collect::<Vec<_>>();
+        if goals_added_or_removed {
+            write(Part::Goals)?;
+        }
+        for (id, before) in &self.goals {
+            if let Some(now) = after.goals.get(id).filter(|now| !same(*now, before)) {
+                check_goal(before.clone(), now.clone(), write, manager_parts)?;
+            }
         }
         for (before, after) in pairs(&self.answers, &after.answers) {
             check_answers(&before, &after, write, manager_parts)?;
@@ -144,7 +232,7 @@ impl Review {
         for (before, after) in pairs(&self.competencies, &after.competencies) {
             check_competency(&before, &after, write, manager_parts)?;
         }
-        if self.development != after.development {
+        if !same(&self.development, &after.development) {
             write(Part::Development)?;
         }
         if self.pulled_feedback != after.pulled_feedback {
@@ -153,16 +241,22 @@ impl Review {
         self.check_requests(after, who)?;
         let shares = self.shared_feedback != after.shared_feedback
             || self.calibration_notes != after.calibration_notes;
-        if shares && !((who.manager || who.hr) && !who.employee) {
+        if shares && !(who.manager || who.hr) {
             return Err(ReviewError::NotYourPart {
                 whom: "the manager or HR",
             });
         }
         self.check_nudges(after, who)?;
         if self.acknowledgement != after.acknowledgement {
+            if self.acknowledgement.is_some() {
+                return Err(ReviewError::AlreadyAcknowledged);
+            }
             act(Act::Acknowledge)?;
         }
         if self.signature != after.signature {
+            if self.signature.is_some() {
+                return Err(ReviewError::AlreadySigned);
+            }
             act(Act::Sign)?;
         }
         Ok(())
@@ -192,7 +286,7 @@ impl Review {
     /// own name) and changes none; the manager or HR asks, approves, declines and links
     /// the request's own document, but never writes what the colleague wrote.
     fn check_requests(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
-        let asks = (who.manager || who.hr) && !who.employee;
+        let asks = who.manager || who.hr;
         for (id, before) in &self.peer_feedback {
             let Some(now) = after.peer_feedback.get(id) else {
                 // A declined nomination, or a request withdrawn.
@@ -210,6 +304,17 @@ impl Review {
                 return Err(ReviewError::NotYourPart {
                     whom: "the manager, HR or the colleague asked",
                 });
+            }
+            // Giving a request its own document happens up to sharing (older requests
+            // get one when next opened); anything else is an approval's.
+            let linked_only = before.document.is_none()
+                && now.document.is_some()
+                && PeerFeedback {
+                    document: None,
+                    ..now.clone()
+                } == *before;
+            if linked_only && self.stage < Stage::Shared {
+                continue;
             }
             check_act(Act::ApproveNomination, self.stage, who)?;
         }
@@ -255,7 +360,7 @@ impl Review {
 
 /// Each key of either map with its value before and after (default where missing), for
 /// the keys whose values differ.
-fn pairs<V: Clone + Default + PartialEq>(
+fn pairs<V: Clone + Default + PartialEq + std::fmt::Debug>(
     before: &BTreeMap<ItemId, V>,
     after: &BTreeMap<ItemId, V>,
 ) -> Vec<(V, V)> {
@@ -265,9 +370,15 @@ fn pairs<V: Clone + Default + PartialEq>(
         .filter_map(|id| {
             let was = before.get(id).cloned().unwrap_or_default();
             let is = after.get(id).cloned().unwrap_or_default();
-            (was != is).then_some((was, is))
+            (!same(&was, &is)).then_some((was, is))
         })
         .collect()
+}
+
+/// Equal, counting a value holding a NaN (a goal's position, say) as equal to itself, so
+/// a position nobody can compare does not make every later change look like an edit.
+fn same<V: PartialEq + std::fmt::Debug>(a: &V, b: &V) -> bool {
+    a == b || format!("{a:?}") == format!("{b:?}")
 }
 
 fn check_goal(
