@@ -22,7 +22,7 @@
 //! generation, under a prefix no client may join with (`crate::inbound` refuses it).
 //!
 //! ```ignore
-//! let peer = DatabasePeer::connect(&acceptor, repo.peer_id(), runtime.handle());
+//! let peer = DatabasePeer::connect(&acceptor, &repo.peer_id(), runtime.handle())?;
 //! peer.offer(&document, chunks); // samod was asking for `document`
 //! ```
 
