@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use automerge::AutoCommit;
-use throughline::model::review::{check_changes, Capacity, Review, ReviewSetup};
+use throughline::model::review::{check_changes, Actor, Capacity, Review, ReviewSetup};
 use throughline::model::PersonId;
 
 fn main() -> Result<(), String> {
@@ -51,7 +51,11 @@ fn main() -> Result<(), String> {
     let mut applied = Vec::with_capacity(runs);
     let fresh = time(&arriving, |change| {
         let started = Instant::now();
-        check_changes(&live, &[], &[change], Capacity::EMPLOYEE).map_err(|e| e.to_string())?;
+        let ana = Actor {
+            person: &ana,
+            capacity: Capacity::EMPLOYEE,
+        };
+        check_changes(&live, &[], &[change], ana).map_err(|e| e.to_string())?;
         let took = started.elapsed();
         let started = Instant::now();
         live.load_incremental(change).map_err(|e| e.to_string())?;

@@ -8,9 +8,9 @@ use automerge::{AutoCommit, ChangeHash};
 use throughline::model::check_in::CheckInSeries;
 use throughline::model::nudge::Nudge;
 use throughline::model::review::{
-    check_changes, ratings_csv, Band, Capacity, ChangeRefused, CycleSetup, Deadlines, Distribution,
-    NineBox, Potential, RatingScale, Response, Review, ReviewError, ReviewSetup, ReviewTemplate,
-    Stage,
+    check_changes, ratings_csv, Actor, Band, Capacity, ChangeRefused, CycleSetup, Deadlines,
+    Distribution, NineBox, Potential, RatingScale, Response, Review, ReviewError, ReviewSetup,
+    ReviewTemplate, Stage,
 };
 use throughline::model::{DocumentUrl, DocumentView, ItemId, PersonDetails, PersonId, Workspace};
 use throughline::store::{ChangeError, DocHandle, MemoryStorage};
@@ -1119,8 +1119,13 @@ fn first_written_question(review: &Review) -> ItemId {
         .clone()
 }
 
+/// `person` acting in `capacity` (as the signed rules give it).
+fn acting(person: &PersonId, capacity: Capacity) -> Actor<'_> {
+    Actor { person, capacity }
+}
+
 /// `change` applied to `before` passes the part-by-part check for a writer `who`.
-fn passes(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) {
+fn passes(who: Actor, before: &Review, change: &dyn Fn(&mut Review)) {
     let mut after = before.clone();
     change(&mut after);
     assert_ne!(&after, before, "the change changes something");
@@ -1130,7 +1135,7 @@ fn passes(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) {
 }
 
 /// `change` applied to `before` is refused to a writer `who`; why.
-fn refused(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) -> ReviewError {
+fn refused(who: Actor, before: &Review, change: &dyn Fn(&mut Review)) -> ReviewError {
     let mut after = before.clone();
     change(&mut after);
     before
@@ -1144,8 +1149,12 @@ fn refused(who: Capacity, before: &Review, change: &dyn Fn(&mut Review)) -> Revi
 #[test]
 fn the_employee_s_changes_to_their_own_review_are_checked_part_by_part() {
     let ana = ana();
-    let passes = |before: &Review, change: &dyn Fn(&mut Review)| passes(EMPLOYEE, before, change);
-    let refused = |before: &Review, change: &dyn Fn(&mut Review)| refused(EMPLOYEE, before, change);
+    let passes = |before: &Review, change: &dyn Fn(&mut Review)| {
+        passes(acting(&ana, EMPLOYEE), before, change)
+    };
+    let refused = |before: &Review, change: &dyn Fn(&mut Review)| {
+        refused(acting(&ana, EMPLOYEE), before, change)
+    };
     let self_review = review_in(Stage::SelfReview);
     let question = first_written_question(&self_review);
     let competency = self_review.template.competencies[0].id.clone();
@@ -1294,25 +1303,25 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
 
     // Theirs: moving it on, asking for feedback, goals, reminders, calibration, sharing
     // the manager's parts and signing.
-    passes(MANAGER, &self_review, &|r| {
+    passes(acting(&bo, MANAGER), &self_review, &|r| {
         r.move_to(Stage::ManagerReview, r.actor(&bo)).unwrap()
     });
-    passes(MANAGER, &self_review, &|r| {
+    passes(acting(&bo, MANAGER), &self_review, &|r| {
         r.request_feedback(r.actor(&bo), &peer(), true, 1)
             .map(drop)
             .unwrap()
     });
-    passes(MANAGER, &self_review, &|r| {
+    passes(acting(&bo, MANAGER), &self_review, &|r| {
         r.add_goal(r.actor(&bo), "Mentor a new hire", 20)
             .map(drop)
             .unwrap()
     });
-    passes(HR, &self_review, &|r| nudge_from_hr(r, &ana));
-    passes(HR, &review_in(Stage::Calibration), &|r| {
+    passes(acting(&hr(), HR), &self_review, &|r| nudge_from_hr(r, &ana));
+    passes(acting(&hr(), HR), &review_in(Stage::Calibration), &|r| {
         r.move_to(Stage::Shared, r.actor(&hr())).unwrap()
     });
     let mut shared = review_in(Stage::Shared);
-    passes(MANAGER, &shared, &|r| {
+    passes(acting(&bo, MANAGER), &shared, &|r| {
         // The copy of the manager's side, kept current until the signature.
         r.manager_assessment.update("A strong year.");
         r.overall = Some(4);
@@ -1320,7 +1329,7 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
     shared
         .acknowledge(shared.actor(&ana), "Ana", vec![], 1, Response::default())
         .unwrap();
-    passes(MANAGER, &shared, &|r| {
+    passes(acting(&bo, MANAGER), &shared, &|r| {
         r.sign(r.actor(&bo), "Bo", vec![], 2).unwrap();
         assert_eq!(r.stage, Stage::Signed);
     });
@@ -1330,13 +1339,13 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         whom: "the employee",
     };
     assert_eq!(
-        refused(MANAGER, &self_review, &|r| r
+        refused(acting(&bo, MANAGER), &self_review, &|r| r
             .self_assessment
             .update("Could do more.")),
         employee_s
     );
     assert_eq!(
-        refused(HR, &self_review, &|r| {
+        refused(acting(&hr(), HR), &self_review, &|r| {
             r.answers
                 .entry(question.clone())
                 .or_default()
@@ -1350,20 +1359,21 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         .add_goal(with_goal.actor(&ana), "Ship the app", 50)
         .unwrap();
     assert_eq!(
-        refused(MANAGER, &with_goal, &|r| {
+        refused(acting(&bo, MANAGER), &with_goal, &|r| {
             r.goals.get_mut(&goal).unwrap().self_rating = Some(1)
         }),
         employee_s
     );
     let unsigned = review_in(Stage::Shared);
-    refused(MANAGER, &unsigned, &|r| {
+    refused(acting(&bo, MANAGER), &unsigned, &|r| {
         r.acknowledgement = Some(throughline::model::review::Signature::default())
     });
-    refused(HR, &unsigned, &|r| {
+    refused(acting(&hr(), HR), &unsigned, &|r| {
         r.signature = Some(throughline::model::review::Signature::default())
     });
     assert!(matches!(
-        refused(MANAGER, &self_review, &|r| r.stage = Stage::Shared),
+        refused(acting(&bo, MANAGER), &self_review, &|r| r.stage =
+            Stage::Shared),
         ReviewError::SkipsStages { .. }
     ));
     // HR's own review: what the pages let HR do there (calibrating it, as for anyone)
@@ -1373,17 +1383,21 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         hr: true,
         ..Capacity::default()
     };
-    passes(employee_in_hr, &review_in(Stage::Calibration), &|r| {
-        r.overall = Some(4)
-    });
-    refused(EMPLOYEE, &review_in(Stage::Calibration), &|r| {
-        r.overall = Some(4)
-    });
+    passes(
+        acting(&ana, employee_in_hr),
+        &review_in(Stage::Calibration),
+        &|r| r.overall = Some(4),
+    );
+    refused(
+        acting(&ana, EMPLOYEE),
+        &review_in(Stage::Calibration),
+        &|r| r.overall = Some(4),
+    );
     // A goal rated by its employee is removed by the manager while goals are open.
     let mut rated = review_in(Stage::ManagerReview);
     let goal = rated.add_goal(rated.actor(&bo), "Old goal", 10).unwrap();
     rated.goals.get_mut(&goal).unwrap().self_rating = Some(3);
-    passes(MANAGER, &rated, &|r| {
+    passes(acting(&bo, MANAGER), &rated, &|r| {
         r.remove_goal(r.actor(&bo), &goal).unwrap()
     });
     // A request given its own document in calibration (an older one, opened then).
@@ -1392,7 +1406,7 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         .request_feedback(asked.actor(&bo), &peer(), false, 1)
         .unwrap();
     asked.stage = Stage::Calibration;
-    passes(MANAGER, &asked, &|r| {
+    passes(acting(&bo, MANAGER), &asked, &|r| {
         r.peer_feedback.get_mut(&request).unwrap().document =
             Some(DocumentUrl::from("automerge:feedback"))
     });
@@ -1408,8 +1422,41 @@ fn the_manager_s_and_hr_s_changes_to_a_review_are_checked_part_by_part() {
         )
         .unwrap();
     assert_eq!(
-        refused(EMPLOYEE, &acknowledged, &|r| r.acknowledgement = None),
+        refused(acting(&ana, EMPLOYEE), &acknowledged, &|r| r
+            .acknowledgement =
+            None),
         ReviewError::AlreadyAcknowledged
+    );
+    // What a change records as someone's doing, it records in the writer's own name.
+    let late = review_in(Stage::SelfReview);
+    assert_eq!(
+        refused(acting(&bo, MANAGER), &late, &|r| {
+            let nudge = Nudge::new(
+                &hr(),
+                &ana,
+                DocumentUrl::from("automerge:review"),
+                "late",
+                1,
+            );
+            r.nudge(r.actor(&hr()), nudge).map(drop).unwrap()
+        }),
+        ReviewError::InAnotherName
+    );
+    assert_eq!(
+        refused(acting(&bo, MANAGER), &late, &|r| {
+            r.request_feedback(r.actor(&hr()), &peer(), false, 1)
+                .map(drop)
+                .unwrap()
+        }),
+        ReviewError::InAnotherName
+    );
+    let mut signable = review_in(Stage::Shared);
+    signable.manager = Some(hr());
+    assert_eq!(
+        refused(acting(&bo, MANAGER), &signable, &|r| {
+            r.sign(r.actor(&hr()), "Someone else", vec![], 1).unwrap()
+        }),
+        ReviewError::InAnotherName
     );
 }
 
@@ -1447,13 +1494,13 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     });
     let b = change_to(&mut anas, |r| r.overall = Some(5));
     assert_eq!(
-        check_changes(held.document(), &[], &[&b], EMPLOYEE),
+        check_changes(held.document(), &[], &[&b], acting(&ana, EMPLOYEE)),
         Err(ChangeRefused::BuildsOnMissing)
     );
     // With A allowed before it (the relay remembers it until samod has it), B is judged.
-    check_changes(held.document(), &[], &[&a], EMPLOYEE).unwrap();
+    check_changes(held.document(), &[], &[&a], acting(&ana, EMPLOYEE)).unwrap();
     assert!(matches!(
-        check_changes(held.document(), &[&a], &[&b], EMPLOYEE),
+        check_changes(held.document(), &[&a], &[&b], acting(&ana, EMPLOYEE)),
         Err(ChangeRefused::NotTheirs(_))
     ));
     // Typing on top of A, sent before A is taken in: checked on top of A, and taken.
@@ -1463,7 +1510,7 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
         r.set_self_assessment(r.actor(&ana), "Shipped it, twice.")
             .unwrap()
     });
-    check_changes(held.document(), &[&a], &[&more], EMPLOYEE).unwrap();
+    check_changes(held.document(), &[&a], &[&more], acting(&ana, EMPLOYEE)).unwrap();
 
     // Bo moves the review on while Ana types offline: her words, made in self review,
     // still count.
@@ -1475,11 +1522,11 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     change_to(&mut held, |r| {
         r.move_to(Stage::ManagerReview, r.actor(&bo)).unwrap()
     });
-    check_changes(held.document(), &[], &[&late], EMPLOYEE).unwrap();
+    check_changes(held.document(), &[], &[&late], acting(&ana, EMPLOYEE)).unwrap();
     // Her rewriting them after the move, knowing it moved, does not.
     let mut after_move = held.fork();
     let closed = change_to(&mut after_move, |r| r.self_assessment.update("Too late."));
-    assert!(check_changes(held.document(), &[], &[&closed], EMPLOYEE).is_err());
+    assert!(check_changes(held.document(), &[], &[&closed], acting(&ana, EMPLOYEE)).is_err());
 
     // Bo, offline, shares the review and signs it: one message, each judged in turn.
     let mut calibrated = review_doc(&review_in(Stage::Calibration));
@@ -1488,7 +1535,13 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
         r.move_to(Stage::Shared, r.actor(&bo)).unwrap()
     });
     let sign = change_to(&mut bos, |r| r.sign(r.actor(&bo), "Bo", vec![], 2).unwrap());
-    check_changes(calibrated.document(), &[], &[&share, &sign], MANAGER).unwrap();
+    check_changes(
+        calibrated.document(),
+        &[],
+        &[&share, &sign],
+        acting(&bo, MANAGER),
+    )
+    .unwrap();
 
     // Started by HR as a fresh review: taken; by the manager with Ana's acknowledgement
     // in it, or by Ana: not.
@@ -1499,9 +1552,9 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
         fresh.commit();
         fresh.get_last_local_change().unwrap().raw_bytes().to_vec()
     };
-    check_changes(&empty, &[], &[&started], HR).unwrap();
+    check_changes(&empty, &[], &[&started], acting(&hr(), HR)).unwrap();
     assert_eq!(
-        check_changes(&empty, &[], &[&started], EMPLOYEE),
+        check_changes(&empty, &[], &[&started], acting(&ana, EMPLOYEE)),
         Err(ChangeRefused::NotHeld)
     );
     let mut forged = review_in(Stage::Shared);
@@ -1514,7 +1567,7 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
         .unwrap()
         .raw_bytes()
         .to_vec();
-    assert!(check_changes(&empty, &[], &[&forged_start], MANAGER).is_err());
+    assert!(check_changes(&empty, &[], &[&forged_start], acting(&bo, MANAGER)).is_err());
 
     // A goal's position that is not a number does not make later changes goal edits.
     let mut with_goal = review_doc(&review_in(Stage::SelfReview));
@@ -1527,5 +1580,5 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     let signed = change_to(&mut signing, |r| {
         r.sign(r.actor(&bo), "Bo", vec![], 3).unwrap()
     });
-    check_changes(with_goal.document(), &[], &[&signed], MANAGER).unwrap();
+    check_changes(with_goal.document(), &[], &[&signed], acting(&bo, MANAGER)).unwrap();
 }

@@ -1020,13 +1020,17 @@ fn a_link_takes_of_a_review_only_the_parts_of_the_person_at_the_other_end() {
     doc.commit();
     net.peers[0].docs.insert(review, doc);
     net.peers[1].docs.insert(review, AutoCommit::new());
-    net.peers[0]
-        .engine
-        .set_checked_reviews(1, [(review, Capacity::EMPLOYEE)].into());
+    net.peers[0].engine.set_checked_reviews(
+        1,
+        Some(ana.clone()),
+        [(review, Capacity::EMPLOYEE)].into(),
+    );
     // And Ana's device checks what comes from Mo's as her manager's.
-    net.peers[1]
-        .engine
-        .set_checked_reviews(1, [(review, Capacity::MANAGER)].into());
+    net.peers[1].engine.set_checked_reviews(
+        1,
+        Some(PersonId::from("mo")),
+        [(review, Capacity::MANAGER)].into(),
+    );
     net.connect(1, 0, 1);
     net.settle();
 

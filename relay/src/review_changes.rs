@@ -22,8 +22,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use throughline::model::review::{check_changes, Capacity};
-use throughline::model::DocumentId;
+use throughline::model::review::{check_changes, Actor, Capacity};
+use throughline::model::{DocumentId, PersonId};
 
 use crate::memory::{Memory, Standing};
 
@@ -46,16 +46,21 @@ impl Allowed {
     }
 }
 
-/// Why the changes in the sync message `bytes` to the review `document` are refused to a
-/// writer in capacity `who`; `None` when they are theirs to make (they are then noted in
-/// `allowed`, the connection's).
+/// Why the changes in the sync message `bytes` to the review `document` are refused to
+/// `writer` (a person, in the capacity the rules give them on it); `None` when they are
+/// theirs to make (they are then noted in `allowed`, the connection's).
 pub async fn refusal(
     memory: &Memory,
     document: &DocumentId,
     bytes: &[u8],
-    who: Capacity,
+    writer: (PersonId, Capacity),
     allowed: &Allowed,
 ) -> Option<String> {
+    let (person, capacity) = writer;
+    let who = Actor {
+        person: &person,
+        capacity,
+    };
     let Some(message) = crate::inbound::sync_data(bytes)
         .and_then(|data| automerge::sync::Message::decode(&data).ok())
     else {

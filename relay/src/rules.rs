@@ -44,7 +44,7 @@ use throughline::model::identity::{
 };
 use throughline::model::listing::{Listed, Listing, RulesPart};
 use throughline::model::review::Capacity;
-use throughline::model::DocumentId;
+use throughline::model::{DocumentId, PersonId};
 use tokio::sync::watch;
 
 use crate::auth::Session;
@@ -178,14 +178,15 @@ impl Rules {
         }
     }
 
-    /// In what capacity `session` changes `document`, when it is a review it may change:
-    /// its changes are then checked part by part (`crate::review_changes`).
+    /// Who `session`'s device writes as, and in what capacity, when `document` is a
+    /// review it may change: its changes are then checked part by part
+    /// (`crate::review_changes`).
     pub fn review_writer(
         &self,
         workspace: &DocumentId,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> Option<Capacity> {
+    ) -> Option<(PersonId, Capacity)> {
         // Most messages are of other documents: the listing first, the device after.
         let listed = self
             .listing
@@ -197,8 +198,9 @@ impl Rules {
         if &session.workspace != workspace || !self.is_member(&session.device) {
             return None;
         }
-        self.access_of(membership, &session.device)
-            .review_writer(listed)
+        let access = self.access_of(membership, &session.device);
+        let capacity = access.review_writer(listed)?;
+        Some((access.person()?.clone(), capacity))
     }
 
     fn decide_within_quota(
@@ -585,13 +587,14 @@ impl Registry {
         ) == Decision::ReadOnly
     }
 
-    /// In what capacity `session` changes `document`, when it is a review it may change.
-    /// Only for a workspace whose rules are loaded (a connection loads its own).
+    /// Who `session`'s device writes as, and in what capacity, when `document` is a
+    /// review it may change. Only for a workspace whose rules are loaded (a connection
+    /// loads its own).
     pub fn review_writer(
         &self,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> Option<Capacity> {
+    ) -> Option<(PersonId, Capacity)> {
         let owner = self.owner(document)?;
         let tracked = lock(&self.workspaces).get(&owner.workspace).cloned()?;
         let rules = tracked.rules.borrow().clone();

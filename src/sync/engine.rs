@@ -22,7 +22,7 @@ use automerge::AutoCommit;
 
 use super::message::{Message, PeerMetadata};
 use super::PeerId;
-use crate::model::review::{check_changes, Capacity};
+use crate::model::review::{check_changes, Actor, Capacity};
 use crate::store::DocumentId;
 
 /// Identifies one connection (one socket, one channel) for the transport's benefit.
@@ -167,7 +167,8 @@ pub struct Engine {
     /// capacity the other side's person writes each in (`check_changes`). Once a sync
     /// message's changes are not theirs to make, the review is read-only on that
     /// connection (the other side told why).
-    checked_reviews: HashMap<ConnectionId, BTreeMap<DocumentId, Capacity>>,
+    checked_reviews:
+        HashMap<ConnectionId, (crate::model::PersonId, BTreeMap<DocumentId, Capacity>)>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -224,26 +225,36 @@ impl Engine {
         }
     }
 
-    /// Checks changes to `reviews` from `connection` part by part, each as written in
-    /// the capacity given (replacing what was set before).
+    /// Checks changes to `reviews` from `connection` part by part, each as written by
+    /// `person` in the capacity given (replacing what was set before; nothing is checked
+    /// without a person, as in a workspace nobody has claimed).
     pub fn set_checked_reviews(
         &mut self,
         connection: ConnectionId,
+        person: Option<crate::model::PersonId>,
         reviews: BTreeMap<DocumentId, Capacity>,
     ) {
-        if reviews.is_empty() {
-            self.checked_reviews.remove(&connection);
-        } else {
-            self.checked_reviews.insert(connection, reviews);
+        match person {
+            Some(person) if !reviews.is_empty() => {
+                self.checked_reviews.insert(connection, (person, reviews));
+            }
+            _ => {
+                self.checked_reviews.remove(&connection);
+            }
         }
     }
 
-    /// In what capacity changes to `document` from `connection` are checked, if they are.
-    fn review_writer(&self, connection: ConnectionId, document: &DocumentId) -> Option<Capacity> {
-        self.checked_reviews
-            .get(&connection)
-            .and_then(|reviews| reviews.get(document))
-            .copied()
+    /// Who writes, in what capacity, the changes to `document` from `connection`, when
+    /// they are checked.
+    fn review_writer(
+        &self,
+        connection: ConnectionId,
+        document: &DocumentId,
+    ) -> Option<(crate::model::PersonId, Capacity)> {
+        let (person, reviews) = self.checked_reviews.get(&connection)?;
+        reviews
+            .get(document)
+            .map(|capacity| (person.clone(), *capacity))
     }
 
     /// Whether changes to `document` are taken from `connection`.
@@ -634,9 +645,14 @@ impl Engine {
                 };
                 let mut read_only = !self.takes_changes(connection, &document);
                 let writer = self.review_writer(connection, &document);
-                if let Some(who) = writer.filter(|_| !read_only && !sync_message.changes.is_empty())
+                if let Some((person, capacity)) =
+                    writer.filter(|_| !read_only && !sync_message.changes.is_empty())
                 {
                     let chunks: Vec<&[u8]> = sync_message.changes.iter().collect();
+                    let who = Actor {
+                        person: &person,
+                        capacity,
+                    };
                     if let Err(why) = check_changes(doc.document(), &[], &chunks, who) {
                         // Not theirs to make: from now on this connection's changes to the
                         // review are not taken (until the rules are set again, which asks

@@ -27,6 +27,7 @@ use crate::model::access::Access;
 use crate::model::listing::Listing;
 use crate::model::review::Capacity;
 use crate::model::DocumentId;
+use crate::model::PersonId;
 
 /// What a linked device's person may hold, as the workspace's signed rules say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,8 @@ pub enum LinkRights {
     /// `reviews` the reviews they change, each in the capacity they change it in (its
     /// employee, their manager, HR): their changes to those are checked part by part.
     Only {
+        /// The person the other device is bound to.
+        person: PersonId,
         holds: BTreeSet<DocumentId>,
         reads_only: BTreeSet<DocumentId>,
         reviews: BTreeMap<DocumentId, Capacity>,
@@ -54,9 +57,9 @@ impl LinkRights {
         if !access.claimed() {
             return LinkRights::Everything;
         }
-        if access.person().is_none() || access.removed() {
+        let Some(person) = access.person().filter(|_| !access.removed()) else {
             return LinkRights::Nothing;
-        }
+        };
         let mut holds = BTreeSet::new();
         let mut reads_only = BTreeSet::new();
         let mut reviews = BTreeMap::new();
@@ -72,6 +75,7 @@ impl LinkRights {
         }
         holds.insert(workspace_id);
         LinkRights::Only {
+            person: person.clone(),
             holds,
             reads_only,
             reviews,
@@ -92,6 +96,14 @@ impl LinkRights {
         match self {
             LinkRights::Only { reviews, .. } => reviews.clone(),
             LinkRights::Everything | LinkRights::Nothing => BTreeMap::new(),
+        }
+    }
+
+    /// The person the other device is bound to, in a claimed workspace.
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            LinkRights::Only { person, .. } => Some(person.clone()),
+            LinkRights::Everything | LinkRights::Nothing => None,
         }
     }
 }

@@ -13,12 +13,15 @@
 //! device copies them into the review when it is shared, and keeps that copy current.
 //!
 //! ```
-//! use throughline::model::review::{Capacity, Review, ReviewError};
+//! use throughline::model::review::{Actor, Capacity, Review, ReviewError};
+//! use throughline::model::PersonId;
+//! let ana = PersonId::from("ana");
+//! let employee = Actor { person: &ana, capacity: Capacity::EMPLOYEE };
 //! let before = Review::default();
 //! let mut after = before.clone();
 //! after.overall = Some(5);
 //! assert_eq!(
-//!     before.check_change(&after, Capacity::EMPLOYEE),
+//!     before.check_change(&after, employee),
 //!     Err(ReviewError::NotYourPart { whom: "the manager (and HR in calibration)" })
 //! );
 //! ```
@@ -28,8 +31,10 @@ use std::collections::BTreeMap;
 use automerge::{Automerge, ReadDoc};
 
 use super::stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
+use super::Actor;
 use super::{Answers, CompetencyRatings, PeerFeedback, Review, ReviewError, ReviewGoal};
 use crate::model::ItemId;
+use crate::model::PersonId;
 
 /// Why changes a device sent to a review were not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,7 +72,7 @@ pub fn check_changes(
     doc: &Automerge,
     taken: &[&[u8]],
     chunks: &[&[u8]],
-    who: Capacity,
+    who: Actor,
 ) -> Result<(), ChangeRefused> {
     let mut held = doc.fork();
     for chunk in taken {
@@ -94,7 +99,7 @@ pub fn check_changes(
         return Err(ChangeRefused::BuildsOnMissing);
     }
     let Some(before) = before else {
-        if !(who.manager || who.hr) {
+        if !(who.capacity.manager || who.capacity.hr) {
             return Err(ChangeRefused::NotHeld);
         }
         let after: Review =
@@ -120,7 +125,7 @@ pub fn check_changes(
 
 /// Checks each change of `chunks` against the review at that change's own dependencies,
 /// in the order given (a sync message's changes come in causal order).
-fn each_where_made(held: &Automerge, chunks: &[&[u8]], who: Capacity) -> Result<(), ChangeRefused> {
+fn each_where_made(held: &Automerge, chunks: &[&[u8]], who: Actor) -> Result<(), ChangeRefused> {
     let mut work = held.fork();
     for chunk in chunks {
         let change =
@@ -173,9 +178,14 @@ const MANAGER_PARTS: ReviewError = ReviewError::NotYourPart {
 };
 
 impl Review {
-    /// Whether a writer in capacity `who` may change this review (as it is now) into
-    /// `after`; the first refusal found, in the words the pages use.
-    pub fn check_change(&self, after: &Review, who: Capacity) -> Result<(), ReviewError> {
+    /// Whether `actor` (a person, in the capacity the signed rules give them on this
+    /// review) may change this review (as it is now) into `after`; the first refusal
+    /// found, in the words the pages use. What a change records as made by someone (a
+    /// reminder, a request, an approval, a signature, a calibration note) it records in
+    /// the actor's own name.
+    pub fn check_change(&self, after: &Review, actor: Actor) -> Result<(), ReviewError> {
+        self.check_names(after, actor.person)?;
+        let who = actor.capacity;
         if who.none() {
             return Err(ReviewError::NotYourPart {
                 whom: "the employee, their manager or HR",
@@ -258,6 +268,47 @@ impl Review {
                 return Err(ReviewError::AlreadySigned);
             }
             act(Act::Sign)?;
+        }
+        Ok(())
+    }
+
+    /// Every record `after` adds in someone's name names `person`.
+    fn check_names(&self, after: &Review, person: &PersonId) -> Result<(), ReviewError> {
+        let mine = |by: &PersonId| {
+            if by == person {
+                Ok(())
+            } else {
+                Err(ReviewError::InAnotherName)
+            }
+        };
+        for (id, nudge) in &after.nudges {
+            if self.nudges.get(id) != Some(nudge) {
+                mine(&nudge.by)?;
+            }
+        }
+        for (id, request) in &after.peer_feedback {
+            match self.peer_feedback.get(id) {
+                None => mine(&request.requested_by)?,
+                Some(before) if before.approved_by != request.approved_by => {
+                    if let Some(approver) = &request.approved_by {
+                        mine(approver)?;
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for (id, note) in &after.calibration_notes {
+            if self.calibration_notes.get(id) != Some(note) {
+                mine(&note.by)?;
+            }
+        }
+        for (before, after) in [
+            (&self.acknowledgement, &after.acknowledgement),
+            (&self.signature, &after.signature),
+        ] {
+            if let (None, Some(given)) = (before, after) {
+                mine(&given.by)?;
+            }
         }
         Ok(())
     }

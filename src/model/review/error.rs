@@ -164,6 +164,10 @@ pub enum ReviewError {
     NotYoursToSign,
     #[error("The review has already been acknowledged.")]
     AlreadyAcknowledged,
+    /// A record names another person as whoever made it (a reminder, a request, an
+    /// approval, a signature, a calibration note): each is written in its maker's name.
+    #[error("This is written in another person's name; each person writes in their own.")]
+    InAnotherName,
     /// The manager has already signed the review.
     #[error("The review has already been signed.")]
     AlreadySigned,
