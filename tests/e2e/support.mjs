@@ -329,10 +329,16 @@ export async function waitForValue(locator, expected, timeout = 20_000) {
 }
 
 /**
- * What Chromium logs itself while a test keeps the relay down: each refused WebSocket
- * (and request, or one cut off as the relay is killed).
+ * What Chromium logs itself while a test keeps the relay out of reach: each refused
+ * WebSocket (and request, or one cut off as the relay is killed), and, while the device
+ * is offline, a request for a sync challenge that a reconnection attempt made (failed
+ * through the service worker, or before it).
  */
-export const RELAY_DOWN_ERRORS = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/];
+export const RELAY_DOWN_ERRORS = [
+  /WebSocket connection to .* failed/,
+  /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/,
+  /Failed to load resource: net::ERR_(FAILED|INTERNET_DISCONNECTED) \(at http:\/\/[^ ]*\/sync\/challenge\)$/,
+];
 
 /** Makes a plan (2027–2028) from the Plans page and waits for it to open. */
 export async function newPlan(page, title) {
