@@ -48,7 +48,8 @@ impl Allowed {
 
 /// Why the changes in the sync message `bytes` to the review `document` are refused to
 /// `writer` (a person, in the capacity the rules give them on it); `None` when they are
-/// theirs to make (they are then noted in `allowed`, the connection's).
+/// theirs to make (they are then noted in `allowed`, the connection's), or when the
+/// message carries none.
 pub async fn refusal(
     memory: &Memory,
     document: &DocumentId,
@@ -67,6 +68,9 @@ pub async fn refusal(
         // `Inbound` let only readable sync data through.
         return Some("the message does not read".to_owned());
     };
+    if message.changes.is_empty() {
+        return None;
+    }
     let Some(generation) = memory.current().await else {
         return Some("the relay is stopping".to_owned());
     };

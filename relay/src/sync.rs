@@ -572,10 +572,7 @@ pub async fn sync_socket(
                                                     return None;
                                                 }
                                                 // A review's writers: each only their parts.
-                                                if let Some(writer) = owners
-                                                    .review_writer(&document, naming.as_ref())
-                                                    .filter(|_| carries_changes(&bytes))
-                                                {
+                                                if let Some(writer) = owners.review_writer(&document, naming.as_ref()) {
                                                     if let Some(why) = crate::review_changes::refusal(&memory, &document, &bytes, writer, &allowed).await {
                                                         received.changes_refused.fetch_add(1, Ordering::Relaxed);
                                                         let text = format!("A change to this review was refused: {why}");

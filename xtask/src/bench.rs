@@ -31,48 +31,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("Writing a 1,000-person workspace archive with a 1,000-objective plan and a 500-review cycle (examples/large_workspace.rs)");
     let archive = target_dir()?.join("bench-large-workspace.json");
     let archive_text = archive.to_string_lossy().into_owned();
-    run_command(&mut command(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--example",
-            "large_workspace",
-            "--",
-            &archive_text,
-            "1000",
-            "1000",
-        ],
-    ))?;
+    run_example("large_workspace", &[&archive_text, "1000", "1000"])?;
     step("Who may do what: a 1,000-person workspace's signed membership verified (examples/membership_bench.rs, native)");
-    run_command(&mut command(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--example",
-            "membership_bench",
-            "--",
-            "1000",
-            "7",
-        ],
-    ))?;
+    run_example("membership_bench", &["1000", "7"])?;
     step("A change to a review checked part by part (examples/review_check_bench.rs, native)");
-    run_command(&mut command(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--example",
-            "review_check_bench",
-            "--",
-            "2000",
-            "50",
-        ],
-    ))?;
+    run_example("review_check_bench", &["2000", "50"])?;
     step("Timings (headless Chromium, relay on loopback)");
     run_command(
         command("node", &["bench/app.bench.mjs"])
@@ -111,4 +74,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ],
     ))?;
     crate::size::print(&root().join(&options.dist))
+}
+
+/// Runs `cargo run --release --example <name> -- <args>` (one of the app crate's native
+/// benches), its output shown as it comes.
+fn run_example(name: &str, args: &[&str]) -> Result<(), String> {
+    let mut all = vec!["run", "--quiet", "--release", "--example", name, "--"];
+    all.extend_from_slice(args);
+    run_command(&mut command("cargo", &all))
 }

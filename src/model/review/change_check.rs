@@ -32,7 +32,9 @@ use automerge::{Automerge, ReadDoc};
 
 use super::stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 use super::Actor;
-use super::{Answers, CompetencyRatings, PeerFeedback, Review, ReviewError, ReviewGoal};
+use super::{
+    Answers, CompetencyRatings, PeerFeedback, Review, ReviewError, ReviewGoal, ReviewSetup,
+};
 use crate::model::ItemId;
 use crate::model::PersonId;
 
@@ -104,7 +106,20 @@ pub fn check_changes(
         }
         let after: Review =
             autosurgeon::hydrate(&after).map_err(|_| ChangeRefused::NoLongerAReview)?;
-        return Review::fresh_as(&after)
+        // Checked against the review `Review::new` makes from the same setup: whose it
+        // is, its cycle, template and scale, in Draft, nothing written.
+        let fresh = Review::new(ReviewSetup {
+            cycle: after.cycle.clone(),
+            cycle_name: after.cycle_name.clone(),
+            period_start: after.period_start.clone(),
+            period_end: after.period_end.clone(),
+            employee: after.employee.clone(),
+            manager: after.manager.clone(),
+            hr: after.hr.keys().cloned().collect(),
+            scale: after.scale.clone(),
+            template: after.template.clone(),
+        });
+        return fresh
             .check_change(&after, who)
             .map_err(ChangeRefused::NotTheirs);
     };
@@ -145,31 +160,6 @@ fn each_where_made(held: &Automerge, chunks: &[&[u8]], who: Actor) -> Result<(),
             .map_err(|_| ChangeRefused::Unreadable)?;
     }
     Ok(())
-}
-
-impl Review {
-    /// The review `review` as it was started: whose it is, its cycle, template and scale,
-    /// in Draft, with nothing written (each written question's empty text, as `new`
-    /// makes them).
-    fn fresh_as(review: &Review) -> Review {
-        Review {
-            cycle: review.cycle.clone(),
-            cycle_name: review.cycle_name.clone(),
-            period_start: review.period_start.clone(),
-            period_end: review.period_end.clone(),
-            employee: review.employee.clone(),
-            manager: review.manager.clone(),
-            hr: review.hr.clone(),
-            scale: review.scale.clone(),
-            template: review.template.clone(),
-            answers: review
-                .answers
-                .keys()
-                .map(|id| (id.clone(), Answers::default()))
-                .collect(),
-            ..Review::default()
-        }
-    }
 }
 
 /// The refusal of a part only the manager (and HR in calibration) writes.
