@@ -1,9 +1,10 @@
 // The People page end to end: editing a person (title, manager, team), teams, and
 // removing people and teams, with what depends on them cleared; importing people from a
-// CSV file (a bad file adds no one); the organisation chart by reporting line.
+// CSV file (a bad file adds no one); the organisation chart by reporting line; choosing a
+// person by typing part of their name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, addPersonReportingTo, goTo, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
+import { addPerson, addPersonReportingTo, choosePerson, goTo, sharedBrowser, withApp, nameOrganisation, waitUntilSaved } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -19,7 +20,7 @@ test("people and teams are edited and removed, and references to them are cleare
   await page.getByRole("button", { name: "Add team" }).click();
   const teamForm = page.getByRole("form", { name: "New team" });
   await teamForm.getByLabel("Team name").fill("Sales");
-  await teamForm.getByLabel("Lead").selectOption({ label: "Ana Lima" });
+  await choosePerson(teamForm, "Lead", "Ana Lima");
   await teamForm.getByRole("button", { name: "Save" }).click();
   const team = page.getByTestId("team").filter({ hasText: "Sales" });
   await team.getByText("Lead: Ana Lima").waitFor();
@@ -28,7 +29,7 @@ test("people and teams are edited and removed, and references to them are cleare
   await page.getByRole("button", { name: "Edit Bo Chen" }).click();
   const form = page.getByRole("form", { name: "Edit person" });
   await form.getByLabel("Title").fill("Account Manager");
-  await form.getByLabel("Reports to").selectOption({ label: "Ana Lima" });
+  await choosePerson(form, "Reports to", "Ana Lima");
   await form.getByLabel("Team").selectOption({ label: "Sales" });
   await form.getByRole("button", { name: "Save" }).click();
   const bo = page.getByTestId("person").filter({ hasText: "Bo Chen" });
@@ -39,7 +40,7 @@ test("people and teams are edited and removed, and references to them are cleare
   // Ana cannot report to Bo: that would make a loop.
   await page.getByRole("button", { name: "Edit Ana Lima" }).click();
   const anaForm = page.getByRole("form", { name: "Edit person" });
-  await anaForm.getByLabel("Reports to").selectOption({ label: "Bo Chen" });
+  await choosePerson(anaForm, "Reports to", "Bo Chen");
   await anaForm.getByRole("button", { name: "Save" }).click();
   await anaForm.getByRole("alert").filter({ hasText: "already reports" }).waitFor();
   await anaForm.getByRole("button", { name: "Cancel" }).click();
@@ -123,6 +124,66 @@ test("people are imported from a CSV file; a bad file lists its problems and add
   await page.reload();
   await page.getByTestId("person-name").first().waitFor();
   assert.deepEqual(await page.getByTestId("person-name").allTextContents(), ["Ana Lima", "Bo Chen", 'Cy "CJ" Diaz']);
+  });
+});
+
+test("a person is found by typing part of their name and chosen by keyboard, among many", async () => {
+  await withApp(browser, {}, async ({ relay, page }) => {
+  await page.goto(relay.base);
+  await nameOrganisation(page, "Picker Co");
+  await goTo(page, "People");
+  const names = Array.from({ length: 12 }, (_, i) => `Person ${String(i + 1).padStart(2, "0")}`);
+  await importCsv(page, "people.csv", `name\nAna Lima\n${names.join("\n")}\n`);
+  await page.getByTestId("people-import-summary").filter({ hasText: "Added 13 people" }).waitFor();
+
+  await page.getByRole("button", { name: "Add person" }).click();
+  const form = page.getByRole("form", { name: "New person" });
+  await form.getByLabel("Name").fill("Dee Ray");
+  const field = form.getByRole("combobox", { name: "Reports to" });
+  const matches = form.getByRole("listbox", { name: "Matching people" });
+  // Focused: no one first, then the first people by name, and how many more there are;
+  // nothing else is drawn. Each match is a full touch target.
+  await field.focus();
+  assert.equal(await field.getAttribute("aria-expanded"), "true");
+  assert.deepEqual(await matches.getByRole("option").allTextContents(), ["No one", "Ana Lima", ...names.slice(0, 6)]);
+  await form.getByText("6 more: type more of the name.").waitFor();
+  for (const option of await matches.getByRole("option").all()) {
+    assert.ok((await option.boundingBox()).height >= 44, "a match is at least 44 px tall");
+  }
+  // Typing narrows; Enter chooses the highlighted match and does not send the form.
+  await field.fill("son 1");
+  assert.deepEqual(await matches.getByRole("option").allTextContents(), ["Person 10", "Person 11", "Person 12"]);
+  await field.press("ArrowDown");
+  assert.equal(await matches.getByRole("option", { selected: true }).textContent(), "Person 11");
+  await field.press("Enter");
+  assert.equal(await field.inputValue(), "Person 11");
+  assert.equal(await field.getAttribute("aria-expanded"), "false");
+  assert.equal(await page.getByTestId("person-name").filter({ hasText: "Dee Ray" }).count(), 0, "Enter chose, it did not save");
+  // Nobody by that name: said so; Escape puts the choice back.
+  await field.fill("zzz");
+  await form.getByText("No one by that name.").waitFor();
+  assert.equal(await matches.count(), 0);
+  await field.press("Escape");
+  assert.equal(await field.inputValue(), "Person 11");
+  // A full name typed, then leaving the field, chooses that person.
+  await field.fill("ana lima");
+  await form.getByLabel("Name").focus();
+  assert.equal(await field.inputValue(), "Ana Lima");
+  await form.getByRole("button", { name: "Save" }).click();
+  const dee = page.getByTestId("person").filter({ has: page.getByTestId("person-name").filter({ hasText: "Dee Ray" }) });
+  await dee.getByText("Reports to Ana Lima").waitFor();
+  // Editing Dee: she is not offered as her own manager; no one typed and left clears it.
+  await page.getByRole("button", { name: "Edit Dee Ray" }).click();
+  const edit = page.getByRole("form", { name: "Edit person" });
+  const manager = edit.getByRole("combobox", { name: "Reports to" });
+  assert.equal(await manager.inputValue(), "Ana Lima");
+  await manager.fill("Dee");
+  await edit.getByText("No one by that name.").waitFor();
+  await manager.fill("");
+  await edit.getByLabel("Title").focus();
+  assert.equal(await manager.inputValue(), "");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await dee.getByText("Reports to Ana Lima").waitFor({ state: "detached" });
   });
 });
 

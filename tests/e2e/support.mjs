@@ -258,12 +258,31 @@ export async function addPerson(page, { name, title = "" }) {
   await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
 }
 
+/**
+ * Chooses `name` in the person picker labelled `label` within `scope` (a page or a form),
+ * as a person does: types part of the name and picks it from the matches.
+ */
+export async function choosePerson(scope, label, name) {
+  const field = scope.getByRole("combobox", { name: label, exact: true });
+  await field.fill(name.slice(0, Math.max(3, name.length - 2)));
+  await scope.getByRole("listbox", { name: "Matching people" }).getByRole("option", { name, exact: true }).click();
+  await assertValue(field, name);
+}
+
+async function assertValue(field, expected) {
+  for (let i = 0; i < 50; i++) {
+    if ((await field.inputValue()) === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the person picker shows ${JSON.stringify(await field.inputValue())}, not ${JSON.stringify(expected)}`);
+}
+
 /** Adds a person on the People page, reporting to `manager` when named. */
 export async function addPersonReportingTo(page, name, manager) {
   await page.getByRole("button", { name: "Add person" }).click();
   const form = page.getByRole("form", { name: "New person" });
   await form.getByLabel("Name").fill(name);
-  if (manager) await form.getByLabel("Reports to").selectOption({ label: manager });
+  if (manager) await choosePerson(form, "Reports to", manager);
   await form.getByRole("button", { name: "Save" }).click();
   await page.getByTestId("person-name").filter({ hasText: name }).waitFor();
 }

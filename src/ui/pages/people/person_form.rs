@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model::{PersonDetails, PersonId, TeamId};
+use crate::ui::components::PersonPicker;
 use crate::ui::{Draft, WorkspaceState};
 
 /// `on_save` returns the reason when the model refuses the details; the form then stays
@@ -13,7 +14,7 @@ pub fn PersonForm(
     form_id: String,
     heading: &'static str,
     initial: PersonDetails,
-    /// The person being edited (excluded from the manager choices), or `None` when adding.
+    /// The person being edited (not offered as their own manager), or `None` when adding.
     editing: Option<PersonId>,
     on_save: Callback<PersonDetails, Result<(), String>>,
     on_cancel: Callback<()>,
@@ -53,15 +54,6 @@ pub fn PersonForm(
         move |name: &str| format!("{form_id}-{name}")
     };
     let error_id = field("error");
-    let manager_choices = move || {
-        state.workspace.with(|ws| {
-            ws.people_by_name()
-                .into_iter()
-                .filter(|(id, _)| Some(*id) != editing.as_ref())
-                .map(|(id, person)| (id.to_string(), person.name.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
     let team_choices = move || {
         state.workspace.with(|ws| {
             ws.teams_by_name()
@@ -100,29 +92,15 @@ pub fn PersonForm(
                     autocomplete="off"
                     bind:value=email
                 />
-                <label for=field("manager")>"Reports to"</label>
-                <select
+                // Searchable: a workspace of a thousand people draws no thousand options,
+                // here or again after each person added.
+                <PersonPicker
                     id=field("manager")
-                    name="manager"
-                    on:change=move |ev| manager.set(event_target_value(&ev))
-                >
-                    <option value="" selected=move || manager.get().is_empty()>
-                        "No one"
-                    </option>
-                    {move || {
-                        manager_choices()
-                            .into_iter()
-                            .map(|(id, label)| {
-                                let selected_id = id.clone();
-                                view! {
-                                    <option value=id selected=move || manager.get() == selected_id>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
+                    label="Reports to"
+                    chosen=manager
+                    none="No one"
+                    exclude=editing.clone()
+                />
                 <label for=field("team")>"Team"</label>
                 <select
                     id=field("team")

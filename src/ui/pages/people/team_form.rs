@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model::{PersonId, TeamDetails};
-use crate::ui::components::PersonSelect;
+use crate::ui::components::PersonPicker;
 use crate::ui::Draft;
 
 #[component]
@@ -48,7 +48,7 @@ pub fn TeamForm(
                     autocomplete="off"
                     bind:value=name
                 />
-                <PersonSelect id=lead_id label="Lead" chosen=lead none="No lead" />
+                <PersonPicker id=lead_id label="Lead" chosen=lead none="No lead" />
             </div>
             {move || {
                 error

@@ -12,7 +12,7 @@ use crate::model::plan::{
     InitiativeStatus, PlanError,
 };
 use crate::model::{ItemId, PersonId};
-use crate::ui::components::{CheckedInput, PersonSelect, ProgressBar};
+use crate::ui::components::{CheckedInput, PersonPicker, ProgressBar};
 use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
 #[component]
@@ -246,7 +246,7 @@ pub fn InitiativeForm(
         >
             <div class="form-grid">
                 <CheckedInput id=field("title") label="Title" value=title />
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
+                <PersonPicker id=field("owner") label="Owner" chosen=owner none="No one" />
                 <CheckedInput
                     id=field("start")
                     label="Start"

@@ -9,7 +9,7 @@ use super::move_buttons::MoveButtons;
 use super::objective::ObjectiveSelect;
 use crate::model::plan::{format_number, parse_number, Direction, Measure, PlanError};
 use crate::model::{ItemId, PersonId};
-use crate::ui::components::{CheckedInput, HealthTag, MeasureChart, PersonSelect};
+use crate::ui::components::{CheckedInput, HealthTag, MeasureChart, PersonPicker};
 use crate::ui::format::today;
 use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
@@ -398,7 +398,7 @@ pub fn MeasureForm(
                         "Down (lower is better)"
                     </option>
                 </select>
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
+                <PersonPicker id=field("owner") label="Owner" chosen=owner none="No one" />
                 <CheckedInput
                     id=field("green")
                     label="Green from (blank: the target)"

@@ -11,7 +11,7 @@ use super::measure::{MeasureForm, MeasureRow};
 use super::rollup_summary::RollupSummary;
 use crate::model::plan::{parse_date, Initiative, Measure, Objective, PlanError};
 use crate::model::{ItemId, PersonId};
-use crate::ui::components::PersonSelect;
+use crate::ui::components::PersonPicker;
 use crate::ui::{Draft, PlanDocument, WorkspaceState};
 
 /// Everything the card shows, compared as a whole so the card redraws only when it
@@ -401,7 +401,7 @@ fn ObjectiveForm(id: ItemId, objective: Objective, on_done: Callback<()>) -> imp
             <div class="form-grid">
                 <label for=field("title")>"Title"</label>
                 <input id=field("title") type="text" bind:value=title />
-                <PersonSelect id=field("owner") label="Owner" chosen=owner none="No one" />
+                <PersonPicker id=field("owner") label="Owner" chosen=owner none="No one" />
                 <label for=field("due")>"Due"</label>
                 <div class="field">
                     <input

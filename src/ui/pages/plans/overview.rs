@@ -16,7 +16,7 @@ use crate::model::plan::{
 };
 use crate::model::PersonId;
 use crate::store::now_millis;
-use crate::ui::components::{CheckedInput, CollaborativeText, PersonSelect};
+use crate::ui::components::{CheckedInput, CollaborativeText, PersonPicker};
 use crate::ui::format::{date, date_time};
 use crate::ui::{href, PlanDocument, PlansState, WorkspaceState};
 
@@ -575,7 +575,7 @@ fn Participants() -> impl IntoView {
                 aria-label="Add a participant"
                 style:display=move || if admin() { "" } else { "none" }
             >
-                <PersonSelect
+                <PersonPicker
                     id="participant-person".into()
                     label="Person"
                     chosen=person

@@ -173,7 +173,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                 {date("cycle-manager-due", "Manager reviews due", manager_review)}
                 {date("cycle-calibration-due", "Calibration by", calibration)}
                 {date("cycle-sign-off-due", "Sign-off by", sign_off)}
-                <crate::ui::components::PersonSelect
+                <crate::ui::components::PersonPicker
                     id="cycle-hr".into()
                     label="Run by (HR)"
                     chosen=hr

@@ -11,7 +11,7 @@ use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, Pulle
 use crate::model::review::{Review, ReviewError, SealCheck, Stage};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
-use crate::ui::components::{CollaborativeText, PersonSelect};
+use crate::ui::components::{CollaborativeText, PersonPicker};
 use crate::ui::format::date;
 use crate::ui::href;
 use crate::ui::pages::reviews::cycle::person_name;
@@ -307,7 +307,7 @@ pub fn FeedbackSection() -> impl IntoView {
                                 on:submit=ask
                                 aria-label="Nominate a colleague"
                             >
-                                <PersonSelect
+                                <PersonPicker
                                     id="feedback-peer".into()
                                     label="Nominate a colleague"
                                     chosen=peer
@@ -325,7 +325,7 @@ pub fn FeedbackSection() -> impl IntoView {
                     } else {
                         view! {
                             <form class="inline-form" on:submit=ask aria-label="Ask for feedback">
-                                <PersonSelect
+                                <PersonPicker
                                     id="feedback-peer".into()
                                     label="Ask a colleague"
                                     chosen=peer
