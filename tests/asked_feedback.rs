@@ -1,10 +1,12 @@
 //! Feedback a colleague is asked for lives in its own document (`AskedFeedback`): only
 //! the colleague writes it, it closes when the review is shared, and the copy shared into
-//! the review names the writer only when the feedback was not anonymous.
+//! the review names the writer only when the feedback was not anonymous; anonymous copies
+//! are shared only when enough of them hide one another.
 
 use std::sync::OnceLock;
 use throughline::model::review::{
-    AskedFeedback, Review, ReviewContext, ReviewError, ReviewSetup, Stage,
+    AskedFeedback, FeedbackShared, Review, ReviewContext, ReviewError, ReviewSetup, Stage,
+    MIN_ANONYMOUS_ANSWERS,
 };
 
 use throughline::model::{DocumentId, DocumentUrl, ItemId, PersonId, Workspace};
@@ -23,6 +25,9 @@ fn ben() -> PersonId {
 }
 fn cy() -> PersonId {
     PersonId::from("cy")
+}
+fn dee() -> PersonId {
+    PersonId::from("dee")
 }
 
 const REVIEW: &str = "automerge:4NMNnkZUkSjKcvqXxC7jCHcdYRLs";
@@ -50,36 +55,62 @@ fn asked() -> (Review, AskedFeedback, AskedFeedback) {
     (review, from_ben, from_cy)
 }
 
-/// The documents Ben's and Cy's feedback are written in.
-fn documents() -> (DocumentId, DocumentId) {
-    static IDS: OnceLock<(DocumentId, DocumentId)> = OnceLock::new();
-    *IDS.get_or_init(|| (DocumentId::random(), DocumentId::random()))
+/// The documents Ben's, Cy's and Dee's feedback are written in.
+fn documents() -> (DocumentId, DocumentId, DocumentId) {
+    static IDS: OnceLock<(DocumentId, DocumentId, DocumentId)> = OnceLock::new();
+    *IDS.get_or_init(|| {
+        (
+            DocumentId::random(),
+            DocumentId::random(),
+            DocumentId::random(),
+        )
+    })
 }
 
 fn document_of(asked: &AskedFeedback) -> DocumentId {
-    if asked.writer == ben() {
-        documents().0
-    } else {
-        documents().1
+    match asked.writer.as_str() {
+        "ben" => documents().0,
+        "cy" => documents().1,
+        _ => documents().2,
     }
 }
 
-/// `who` shares `asked` as the manager's device does: the document closes, the review
-/// takes the copy.
+/// Dee is asked too, anonymously (by the manager, before the review is shared), and
+/// writes `text`.
+fn dee_answers(review: &mut Review, text: &str) -> AskedFeedback {
+    let stage = std::mem::replace(&mut review.stage, Stage::ManagerReview);
+    let request = review
+        .request_feedback(review.actor(&bo()), &dee(), true, 3)
+        .unwrap();
+    let mut from_dee =
+        AskedFeedback::for_request(review, DocumentUrl::from(REVIEW), &request).unwrap();
+    review
+        .link_feedback_document(review.actor(&bo()), &request, documents().2.into())
+        .unwrap();
+    review.stage = stage;
+    from_dee.write(&dee(), text, 4).unwrap();
+    from_dee
+}
+
+/// `who` shares `asked` as the manager's device does: the documents close, the review
+/// takes the copies.
 fn share(
     review: &mut Review,
     who: &PersonId,
-    asked: &mut AskedFeedback,
+    asked: &mut [&mut AskedFeedback],
     at: i64,
-) -> Result<(), ReviewError> {
-    asked.close();
-    review.share_feedback(review.actor(who), document_of(asked), asked, None, at)
+) -> Result<FeedbackShared, ReviewError> {
+    for feedback in asked.iter_mut() {
+        feedback.close();
+    }
+    let pairs: Vec<(DocumentId, &AskedFeedback)> =
+        asked.iter().map(|a| (document_of(a), &**a)).collect();
+    review.share_feedback(review.actor(who), &pairs, None, at)
 }
 
 fn share_all(review: &mut Review, feedback: &mut [&mut AskedFeedback]) {
-    for asked in feedback {
-        share(review, &bo(), asked, 10).unwrap();
-    }
+    let shared = share(review, &bo(), feedback, 10).unwrap();
+    assert!(shared.refused.is_empty(), "{:?}", shared.refused);
 }
 
 #[test]
@@ -139,28 +170,44 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     let (mut review, mut from_ben, mut from_cy) = asked();
     from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
     from_cy.write(&cy(), "Clear plans.", 4).unwrap();
+    let mut from_dee = dee_answers(&mut review, "Calm under pressure.");
     // Not before the review is shared, and only by the manager or HR.
     assert_eq!(
-        share(&mut review, &bo(), &mut from_ben, 5),
+        share(&mut review, &bo(), &mut [&mut from_ben], 5),
         Err(ReviewError::FeedbackNotShareable)
     );
     review.stage = Stage::Shared;
     for not_theirs in [ana(), ben(), cy()] {
         assert_eq!(
-            share(&mut review, &not_theirs, &mut from_ben, 5),
+            share(&mut review, &not_theirs, &mut [&mut from_ben], 5),
             Err(ReviewError::NotYoursToShareFeedback)
         );
     }
     assert!(review.shared_feedback.is_empty());
-    share(&mut review, &hr(), &mut from_cy, 5).unwrap();
-    share(&mut review, &bo(), &mut from_ben, 5).unwrap();
-    let copies: Vec<_> = review.shared_feedback.values().collect();
-    assert_eq!(copies.len(), 2);
-    let anonymous = copies
-        .iter()
-        .find(|c| c.text == "Ana unblocked us.")
+    // A document still open is not shared (it closes first, so it is not written on).
+    let open = from_cy.clone();
+    let refused = review
+        .share_feedback(review.actor(&hr()), &[(documents().1, &open)], None, 5)
         .unwrap();
-    assert_eq!(anonymous.from, None, "the copy names no one");
+    assert_eq!(
+        refused.refused,
+        vec![(documents().1, ReviewError::FeedbackNotShareable)]
+    );
+    assert!(review.shared_feedback.is_empty());
+    let shared = share(
+        &mut review,
+        &hr(),
+        &mut [&mut from_cy, &mut from_ben, &mut from_dee],
+        5,
+    )
+    .unwrap();
+    assert_eq!((shared.copied, shared.held_back), (3, 0));
+    let copies: Vec<_> = review.shared_feedback.values().collect();
+    assert_eq!(copies.len(), 3);
+    for text in ["Ana unblocked us.", "Calm under pressure."] {
+        let anonymous = copies.iter().find(|c| c.text == text).unwrap();
+        assert_eq!(anonymous.from, None, "the copy names no one");
+    }
     let named = copies.iter().find(|c| c.text == "Clear plans.").unwrap();
     assert_eq!(named.from, Some(cy()));
     // The copy's key is its own, not the request's (which the review names with the
@@ -168,12 +215,28 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     for key in review.shared_feedback.keys() {
         assert!(!review.peer_feedback.contains_key(key));
     }
-    // Sharing again keeps one copy, brought up to date if it was changed meanwhile.
+    // Sharing again keeps one copy each, changes nothing that is as written, and brings
+    // up to date one that was changed meanwhile.
+    let again = share(
+        &mut review,
+        &bo(),
+        &mut [&mut from_cy, &mut from_ben, &mut from_dee],
+        6,
+    )
+    .unwrap();
+    assert_eq!(again.copied, 0);
     assert!(!from_ben.copy_is_stale(&review));
     from_ben.text.update("Ana unblocked us twice.");
     assert!(from_ben.copy_is_stale(&review));
-    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
-    assert_eq!(review.shared_feedback.len(), 2);
+    let pairs = [
+        (document_of(&from_ben), &from_ben),
+        (document_of(&from_dee), &from_dee),
+    ];
+    let again = review
+        .share_feedback(review.actor(&bo()), &pairs, None, 6)
+        .unwrap();
+    assert_eq!(again.copied, 1);
+    assert_eq!(review.shared_feedback.len(), 3);
     assert!(review
         .shared_feedback
         .values()
@@ -181,8 +244,72 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     // Once signed, what the employee read stays as it was signed.
     review.signature = Some(Default::default());
     assert_eq!(
-        share(&mut review, &bo(), &mut from_cy, 7),
+        share(&mut review, &bo(), &mut [&mut from_cy], 7),
         Err(ReviewError::FeedbackNotShareable)
+    );
+}
+
+#[test]
+fn a_lone_anonymous_answer_is_never_shown_to_the_employee() {
+    // Ben was asked anonymously and Cy by name: the review Ana holds names both as asked,
+    // so Ben's answer alone would name him.
+    let (mut review, mut from_ben, mut from_cy) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    from_cy.write(&cy(), "Clear plans.", 4).unwrap();
+    let both = |review: &Review, a: &AskedFeedback, b: &AskedFeedback| {
+        review.anonymous_held_back(&[(document_of(a), a), (document_of(b), b)], None)
+    };
+    // The manager is told before sharing that it would be held back.
+    assert_eq!(both(&review, &from_ben, &from_cy), 1);
+    review.stage = Stage::Shared;
+    let shared = share(&mut review, &bo(), &mut [&mut from_ben, &mut from_cy], 5).unwrap();
+    assert_eq!((shared.copied, shared.held_back), (1, 1));
+    let as_employee = review.feedback_shown(&[], Some(&ana()));
+    assert_eq!(as_employee.len(), 1);
+    assert_eq!(as_employee[0].from, Some(cy()));
+    assert!(
+        !review
+            .shared_feedback
+            .values()
+            .any(|c| c.text.contains("unblocked")),
+        "nothing of Ben's answer is in the review Ana holds"
+    );
+    // The manager still reads it, with its writer.
+    let as_manager = review.feedback_shown(
+        &[
+            (document_of(&from_ben), &from_ben),
+            (document_of(&from_cy), &from_cy),
+        ],
+        Some(&bo()),
+    );
+    assert!(as_manager
+        .iter()
+        .any(|f| f.text == "Ana unblocked us." && f.from == Some(ben())));
+    assert_eq!(both(&review, &from_ben, &from_cy), 1);
+
+    // With a second anonymous answer written, both are shared in one step, at one time,
+    // under keys that say nothing of whom they answer.
+    let (mut review, mut from_ben, _) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    let mut from_dee = dee_answers(&mut review, "   ");
+    review.stage = Stage::Shared;
+    // Dee's blanks are no answer.
+    let shared = share(&mut review, &bo(), &mut [&mut from_ben, &mut from_dee], 5).unwrap();
+    assert_eq!((shared.copied, shared.held_back), (0, 1));
+    let (mut review, mut from_ben, _) = asked();
+    from_ben.write(&ben(), "Ana unblocked us.", 3).unwrap();
+    let mut from_dee = dee_answers(&mut review, "Calm under pressure.");
+    assert_eq!(MIN_ANONYMOUS_ANSWERS, 2);
+    assert_eq!(both(&review, &from_ben, &from_dee), 0);
+    review.stage = Stage::Shared;
+    let shared = share(&mut review, &bo(), &mut [&mut from_ben, &mut from_dee], 5).unwrap();
+    assert_eq!((shared.copied, shared.held_back), (2, 0));
+    let copies: Vec<_> = review.shared_feedback.values().collect();
+    assert!(copies.iter().all(|c| c.from.is_none() && c.shared_at == 5));
+    assert_eq!(
+        review.feedback_shown(&[], Some(&ana())).len(),
+        2,
+        "Ana reads both, named by no one"
     );
 }
 
@@ -205,23 +332,30 @@ fn the_employee_reads_the_copies_and_the_manager_the_documents_each_once() {
     assert!(as_manager
         .iter()
         .any(|f| f.from == Some(ben()) && f.anonymous));
+    let mut from_dee = dee_answers(&mut review, "Calm under pressure.");
     review.stage = Stage::Shared;
-    share_all(&mut review, &mut [&mut from_ben, &mut from_cy]);
+    share_all(
+        &mut review,
+        &mut [&mut from_ben, &mut from_cy, &mut from_dee],
+    );
     let as_employee = review.feedback_shown(&[], Some(&ana()));
-    assert_eq!(as_employee.len(), 2);
-    assert!(as_employee.iter().any(|f| f.from.is_none() && f.anonymous));
+    assert_eq!(as_employee.len(), 3);
+    assert!(as_employee
+        .iter()
+        .any(|f| f.from.is_none() && f.anonymous && f.text == "Ana unblocked us."));
     assert!(as_employee.iter().any(|f| f.from == Some(cy())));
     assert_eq!(
         review
             .feedback_shown(
                 &[
                     (document_of(&from_ben), &from_ben),
-                    (document_of(&from_cy), &from_cy)
+                    (document_of(&from_cy), &from_cy),
+                    (document_of(&from_dee), &from_dee)
                 ],
                 Some(&bo())
             )
             .len(),
-        2,
+        3,
         "the manager's device holds both the documents and the copies: each once"
     );
     // In the Markdown the employee downloads, the anonymous writer is named nowhere.
@@ -344,9 +478,16 @@ fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
     renamed.anonymous = false;
     review.stage = Stage::Shared;
     renamed.close();
+    let refused = |review: &mut Review, document: DocumentId, asked: &AskedFeedback| {
+        let shared = review
+            .share_feedback(review.actor(&bo()), &[(document, asked)], None, 5)
+            .unwrap();
+        assert_eq!(shared.copied, 0);
+        shared.refused
+    };
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), documents().0, &renamed, None, 5),
-        Err(ReviewError::FeedbackRequestGone)
+        refused(&mut review, documents().0, &renamed),
+        vec![(documents().0, ReviewError::FeedbackRequestGone)]
     );
     assert!(review
         .feedback_shown(&[(documents().0, &renamed)], Some(&bo()))
@@ -356,25 +497,33 @@ fn an_answer_is_named_and_shared_only_as_the_review_s_request_says() {
     let elsewhere = DocumentId::random();
     from_ben.close();
     assert_eq!(
-        review.share_feedback(review.actor(&bo()), elsewhere, &from_ben, None, 5),
-        Err(ReviewError::FeedbackRequestGone)
+        refused(&mut review, elsewhere, &from_ben),
+        vec![(elsewhere, ReviewError::FeedbackRequestGone)]
     );
     assert!(review.shared_feedback.is_empty());
 
     // Ana's device (she may change her review) marks Ben's request as not anonymous, and
-    // Ben's document still says anonymous: the copy names no one.
+    // Ben's document still says anonymous: the copy names no one (and it waits for a
+    // second anonymous answer, Dee's).
     let request = from_ben.request.clone();
     review.peer_feedback.get_mut(&request).unwrap().anonymous = false;
-    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
-    let copy = review.shared_feedback.values().next().unwrap();
+    let mut from_dee = dee_answers(&mut review, "Calm under pressure.");
+    share_all(&mut review, &mut [&mut from_ben, &mut from_dee]);
+    let copy = review
+        .shared_feedback
+        .values()
+        .find(|c| c.text == "Ana unblocked us.")
+        .unwrap();
     assert_eq!(copy.from, None, "anonymous if either says so");
     // And a writer cannot name themselves into a request asked anonymously.
     let (mut review, mut from_ben, _) = asked();
     from_ben.write(&ben(), "Signed, Ben.", 3).unwrap();
     from_ben.anonymous = false;
+    let mut from_dee = dee_answers(&mut review, "Calm under pressure.");
     review.stage = Stage::Shared;
-    share(&mut review, &bo(), &mut from_ben, 6).unwrap();
-    assert_eq!(review.shared_feedback.values().next().unwrap().from, None);
+    share_all(&mut review, &mut [&mut from_ben, &mut from_dee]);
+    assert!(review.shared_feedback.values().all(|c| c.from.is_none()));
+    assert_eq!(review.shared_feedback.len(), 2);
 }
 
 #[test]
@@ -424,15 +573,27 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
 
     let (mut review, mut from_ben, _) = asked();
     let url = document_of(&from_ben).url();
+    // Asked by name here (a lone anonymous answer would be held back whatever its seal).
+    review
+        .peer_feedback
+        .get_mut(&from_ben.request)
+        .unwrap()
+        .anonymous = false;
+    from_ben.anonymous = false;
     review.stage = Stage::Shared;
     let share = |review: &mut Review, asked: &AskedFeedback| {
-        review.share_feedback(
-            review.actor(&bo()),
-            document_of(asked),
-            asked,
-            Some(&membership),
-            5,
-        )
+        let shared = review
+            .share_feedback(
+                review.actor(&bo()),
+                &[(document_of(asked), asked)],
+                Some(&membership),
+                5,
+            )
+            .unwrap();
+        match shared.refused.first() {
+            Some((_, problem)) => Err(problem.clone()),
+            None => Ok(shared.copied),
+        }
     };
     // Written in Ben's name by no device, or by one that is not his: never shared.
     from_ben.write(&ben(), "Ana is great.", 3).unwrap();
@@ -455,7 +616,11 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
         );
     }
     assert!(review.shared_feedback.is_empty());
-    // As Ben's device sealed it: shared.
-    share(&mut review, &from_ben).unwrap();
+    // As Ben's device sealed it: shared, under his name.
+    assert_eq!(share(&mut review, &from_ben), Ok(1));
     assert_eq!(review.shared_feedback.len(), 1);
+    assert_eq!(
+        review.shared_feedback.values().next().unwrap().from,
+        Some(ben())
+    );
 }

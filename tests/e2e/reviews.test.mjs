@@ -26,6 +26,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await addPersonReportingTo(maria, "Maria Rossi");
       await addPersonReportingTo(maria, "Ana Lima", "Maria Rossi");
       await addPersonReportingTo(maria, "Ben Okoro", "Maria Rossi");
+      await addPersonReportingTo(maria, "Chen Wu", "Maria Rossi");
       await iAm(maria, "Maria Rossi");
       await maria.getByRole("button", { name: "Add a rating scale" }).click();
       // A level without a label is refused with the reason, and nothing is saved.
@@ -137,42 +138,57 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
       await rows.filter({ hasText: "Ana Lima" }).filter({ hasText: "Manager review" }).getByRole("link").click({ timeout: 15_000 });
       assert.equal(await maria.getByTestId("self-assessment").textContent(), "I shipped the app to 10,000 people.");
-      // Maria asks Ben for feedback on Ana, anonymous to Ana; Ben, on his own phone
-      // (joined with his invitation), finds the request under Reviews and writes it.
-      await choosePerson(maria, "Ask a colleague", "Ben Okoro");
-      await maria.getByLabel("Anonymous to the employee").check();
-      await maria.getByRole("button", { name: "Ask for feedback" }).click();
-      await maria.getByTestId("peer-feedback").getByText("Asked Ben Okoro; not written yet.").waitFor();
-      const anaReview = new URL(maria.url()).pathname.split("/").pop();
-      const benLink = await invite(maria, "Ben Okoro");
-      let feedbackDocument;
-      const phone = await browser.newContext({ serviceWorkers: "block" });
-      try {
-        const ben = await phone.newPage();
-        await acceptInvitation(ben, benLink, "Ben Okoro");
-        await goTo(ben, "Reviews");
-        await ben.getByTestId("feedback-asked").getByText("not written yet").waitFor({ timeout: 20_000 });
-        await ben.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
-        // Written in a document of its own: Ben is told who reads it, and his device never
-        // holds Ana's review.
-        await ben.getByTestId("feedback-privacy").filter({ hasText: "without your name" }).waitFor();
-        feedbackDocument = new URL(ben.url()).pathname.split("/").pop();
-        // Saved as it is typed: no button to forget.
-        await ben.getByLabel("Your feedback (you were asked)").fill("Ana unblocked our team twice.");
-        await goTo(ben, "Reviews");
-        await ben.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
-        await waitUntilSaved(ben);
-        await ben.getByTestId("sync-status").filter({ hasText: /Synced/ }).waitFor({ timeout: 20_000 });
-        const benHolds = await storedDocumentIds(ben);
-        assert.ok(benHolds.includes(feedbackDocument), `Ben's device holds what he wrote (${benHolds})`);
-        assert.ok(!benHolds.includes(anaReview), `Ben's device never holds Ana's review (${benHolds})`);
-      } finally {
-        await phone.close();
+      // Maria asks Ben and Chen for feedback on Ana, anonymous to Ana; each, on their own
+      // phone (joined with their invitation), finds the request under Reviews and writes it.
+      for (const colleague of ["Ben Okoro", "Chen Wu"]) {
+        await choosePerson(maria, "Ask a colleague", colleague);
+        await maria.getByLabel("Anonymous to the employee").check();
+        await maria.getByRole("button", { name: "Ask for feedback" }).click();
+        await maria.getByTestId("peer-feedback").getByText(`Asked ${colleague}; not written yet.`).waitFor();
       }
-      await goTo(maria, "Reviews");
-      await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
-      await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
+      const anaReview = new URL(maria.url()).pathname.split("/").pop();
+      const feedbackDocuments = [];
+      const writeAsked = async (colleague, words) => {
+        const link = await invite(maria, colleague);
+        const phone = await browser.newContext({ serviceWorkers: "block" });
+        try {
+          const page = await phone.newPage();
+          await acceptInvitation(page, link, colleague);
+          await goTo(page, "Reviews");
+          await page.getByTestId("feedback-asked").getByText("not written yet").waitFor({ timeout: 20_000 });
+          await page.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+          // Written in a document of its own: the writer is told who reads it (and that a
+          // lone anonymous answer is not shown), and their device never holds Ana's review.
+          await page.getByTestId("feedback-privacy").filter({ hasText: "without your name, and only if at least 2 colleagues" }).waitFor();
+          const document = new URL(page.url()).pathname.split("/").pop();
+          feedbackDocuments.push(document);
+          // Saved as it is typed: no button to forget.
+          await page.getByLabel("Your feedback (you were asked)").fill(words);
+          await goTo(page, "Reviews");
+          await page.getByTestId("feedback-asked").getByText("written", { exact: true }).waitFor();
+          await waitUntilSaved(page);
+          await page.getByTestId("sync-status").filter({ hasText: /Synced/ }).waitFor({ timeout: 20_000 });
+          const holds = await storedDocumentIds(page);
+          assert.ok(holds.includes(document), `${colleague}'s device holds what they wrote (${holds})`);
+          assert.ok(!holds.includes(anaReview), `${colleague}'s device never holds Ana's review (${holds})`);
+        } finally {
+          await phone.close();
+        }
+      };
+      const openAnasReview = async () => {
+        await goTo(maria, "Reviews");
+        await maria.getByTestId("cycles").getByRole("link", { name: "2026 annual review" }).click();
+        await rows.filter({ hasText: "Ana Lima" }).getByRole("link").click();
+      };
+      await writeAsked("Ben Okoro", "Ana unblocked our team twice.");
+      await openAnasReview();
       await maria.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
+      // One anonymous answer alone would name Ben: Maria is told it would be held back.
+      await maria.getByTestId("anonymous-held-back").filter({ hasText: "1 anonymous answer is held back from the employee" }).waitFor();
+      await writeAsked("Chen Wu", "Ana explains hard things simply.");
+      await openAnasReview();
+      await maria.getByTestId("peer-feedback").getByText("Ana explains hard things simply.").waitFor({ timeout: 20_000 });
+      await maria.getByTestId("anonymous-held-back").waitFor({ state: "detached" });
       await maria.getByLabel("Manager assessment").fill("A strong year.");
       await maria.getByLabel("Overall rating").selectOption("3");
       await maria.getByLabel("Potential").selectOption("Moderate");
@@ -230,13 +246,17 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await ana.getByTestId("review-stage").filter({ hasText: "Signed" }).waitFor();
       await ana.getByTestId("signed-notice").waitFor();
       assert.equal(await ana.getByTestId("seal").filter({ hasText: "Verified" }).count(), 2, "both signatures verify on Ana's device");
+      // Both anonymous answers, shared together, named by no one.
       await ana.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
-      await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").waitFor();
-      assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro/, "anonymous to the employee");
+      await ana.getByTestId("peer-feedback").getByText("Ana explains hard things simply.").waitFor();
+      assert.equal(await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").count(), 2);
+      assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro|Chen Wu/, "anonymous to the employee");
       // Shared as a copy made by Maria's device: Ana's never holds the document Ben wrote in.
       const anaHolds = await storedDocumentIds(ana);
       assert.ok(anaHolds.includes(anaReview), `Ana's device holds her review (${anaHolds})`);
-      assert.ok(!anaHolds.includes(feedbackDocument), `Ana's device never holds Ben's feedback document (${anaHolds})`);
+      for (const document of feedbackDocuments) {
+        assert.ok(!anaHolds.includes(document), `Ana's device never holds a colleague's feedback document (${anaHolds})`);
+      }
       // Maria drafted and HR calibrated on the manager's side, a document Ana's device
       // never holds (its id is derived from the review's on every device).
       const side = managerSideOf(anaReview);

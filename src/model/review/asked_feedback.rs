@@ -6,19 +6,20 @@
 //! the employee's managers and HR, never by the employee (`model::listing::Listed::
 //! AskedFeedback`). When the review is shared, the manager's (or HR's) device closes each
 //! feedback document ([`AskedFeedback::close`]) and copies what was written into the
-//! review ([`Review::share_feedback`]): the copy is a change by that device, under a key
-//! of its own, and names the writer only when neither the review's request nor the
-//! feedback document says anonymous. Who wrote it, and whether it is anonymous, are read
-//! against the review's request, which the writer cannot change; the employee, who can
-//! change the review, cannot make an anonymous answer named. The colleague never holds
-//! the review either: they hold what they write.
+//! review ([`Review::share_feedback`], in `feedback_sharing.rs`): the copy is a change by
+//! that device, under a key of its own, and names the writer only when neither the
+//! review's request nor the feedback document says anonymous (anonymous answers wait
+//! until enough of them hide one another). Who wrote it, and whether it is anonymous, are
+//! read against the review's request, which the writer cannot change; the employee, who
+//! can change the review, cannot make an anonymous answer named. The colleague never
+//! holds the review either: they hold what they write.
 //!
 //! ```
 //! use throughline::model::review::{AskedFeedback, Review, ReviewSetup, Stage};
 //! use throughline::model::{DocumentId, DocumentUrl, PersonId};
 //! let (ana, bo, ben) = (PersonId::from("ana"), PersonId::from("bo"), PersonId::from("ben"));
 //! let mut review = Review::new(ReviewSetup::example(&ana, Some(&bo)));
-//! let request = review.request_feedback(review.actor(&bo), &ben, true, 1).unwrap();
+//! let request = review.request_feedback(review.actor(&bo), &ben, false, 1).unwrap();
 //! let review_url = DocumentUrl::from("automerge:review");
 //! let mut asked = AskedFeedback::for_request(&review, review_url, &request).unwrap();
 //! let document = DocumentId::random();
@@ -27,16 +28,16 @@
 //! assert!(asked.write(&bo, "Not mine to write", 3).is_err());
 //! review.stage = Stage::Shared;
 //! asked.close();
-//! review.share_feedback(review.actor(&bo), document, &asked, None, 4).unwrap();
+//! review.share_feedback(review.actor(&bo), &[(document, &asked)], None, 4).unwrap();
 //! let copy = review.shared_feedback.values().next().unwrap();
 //! assert_eq!(copy.text, "Ana unblocked us.");
-//! assert_eq!(copy.from, None, "anonymous: the copy does not name Ben");
+//! assert_eq!(copy.from, Some(ben), "asked by name: the copy names Ben");
 //! ```
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::workspace::MAX_FEEDBACK_CHARS;
-use super::{Actor, PeerFeedback, Review, ReviewError, Stage};
+use super::{Actor, PeerFeedback, Review, ReviewError};
 use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
 use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId};
 
@@ -199,7 +200,7 @@ impl Review {
     /// The request the feedback document `document` answers, if it is the document that
     /// request names, for the colleague it asked. Anything else (a document someone else
     /// made for the request, or one whose writer was changed) answers nothing.
-    fn request_answered(
+    pub(super) fn request_answered(
         &self,
         document: DocumentId,
         asked: &AskedFeedback,
@@ -211,58 +212,6 @@ impl Review {
             .is_some_and(|url| DocumentId::from_url(url) == Ok(document));
         (named && asked.employee == self.employee && asked.writer == request.from)
             .then_some(request)
-    }
-
-    /// The manager (or HR) shares the closed feedback document `document` with the
-    /// employee: a copy in the review under the key the document keeps. Once the review
-    /// is shared and before either signature (a signature covers what the employee read).
-    /// The copy names the writer only if neither the review's request nor the document
-    /// says anonymous. Once the workspace has members (`membership`), only a text the
-    /// writer's device sealed is shared.
-    pub fn share_feedback(
-        &mut self,
-        who: Actor,
-        document: DocumentId,
-        asked: &AskedFeedback,
-        membership: Option<&Membership>,
-        at: i64,
-    ) -> Result<(), ReviewError> {
-        if !(who.capacity.manager || who.capacity.hr) || who.capacity.employee {
-            return Err(ReviewError::NotYoursToShareFeedback);
-        }
-        if self.stage != Stage::Shared
-            || self.signature.is_some()
-            || self.acknowledgement.is_some()
-            || !asked.closed
-        {
-            return Err(ReviewError::FeedbackNotShareable);
-        }
-        let request = self
-            .request_answered(document, asked)
-            .ok_or(ReviewError::FeedbackRequestGone)?;
-        // Once the workspace has members, only what the writer's device sealed.
-        if asked.is_written()
-            && membership.is_some()
-            && asked.check(&document.url(), membership) != SealCheck::Verified
-        {
-            return Err(ReviewError::FeedbackNotSealed);
-        }
-        let from = (!(request.anonymous || asked.anonymous)).then(|| request.from.clone());
-        let key = asked
-            .shared_as
-            .clone()
-            .ok_or(ReviewError::FeedbackNotShareable)?;
-        if asked.is_written() {
-            self.shared_feedback.insert(
-                key,
-                SharedFeedback {
-                    from,
-                    text: asked.text.as_str().trim().to_owned(),
-                    shared_at: at,
-                },
-            );
-        }
-        Ok(())
     }
 
     /// Records that the request `request` is answered in the document at `document`.

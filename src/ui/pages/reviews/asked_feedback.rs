@@ -150,8 +150,9 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
                     {move || {
                         if anonymous() {
                             format!(
-                                "{} reads this when the review is shared, without your name. Their manager and HR see who wrote it.",
+                                "{} reads this when the review is shared, without your name, and only if at least {} colleagues asked anonymously have written (so that no answer points to its writer). Their manager and HR see who wrote it.",
                                 employee(),
+                                crate::model::review::MIN_ANONYMOUS_ANSWERS,
                             )
                         } else {
                             format!(

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::ReviewPageContext;
 use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, PulledFeedback};
-use crate::model::review::{Review, ReviewError, SealCheck, Stage};
+use crate::model::review::{Actor, Review, ReviewError, SealCheck, Stage, MIN_ANONYMOUS_ANSWERS};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, PersonPicker};
@@ -171,13 +171,42 @@ pub fn FeedbackSection() -> impl IntoView {
             }
         }
         if review.stage == Stage::Shared {
-            for (document, feedback) in asked {
-                if !feedback.closed || feedback.copy_is_stale(&review) {
-                    share(context, reviews, document);
-                }
+            // Tried on a copy first, so that a review with nothing new to share (anonymous
+            // answers held back, say) takes no change and the page no new error.
+            let Some(me) = context.me() else { return };
+            let pairs: Vec<(DocumentId, &AskedFeedback)> =
+                asked.iter().map(|(d, a)| (*d, a)).collect();
+            let anything_new = asked.iter().any(|(_, a)| !a.closed)
+                || context.identity.membership_untracked(|m| {
+                    let who = Actor {
+                        person: &me,
+                        capacity,
+                    };
+                    review
+                        .clone()
+                        .share_feedback(who, &pairs, m, now_millis())
+                        .is_ok_and(|shared| shared.copied > 0)
+                });
+            if anything_new {
+                share(context, reviews, asked);
             }
         }
     });
+    // Anonymous answers the employee is not shown (too few to hide their writers), told to
+    // the manager and HR, who read them.
+    let held_back = move || {
+        let asked = asked.get();
+        let pairs: Vec<(DocumentId, &AskedFeedback)> = asked.iter().map(|(d, a)| (*d, a)).collect();
+        context.read(0, |r| {
+            let c = context.capacity(r);
+            if !(c.manager || c.hr) || c.employee {
+                return 0;
+            }
+            context
+                .identity
+                .membership(|m| r.anonymous_held_back(&pairs, m))
+        })
+    };
     // The employee nominates; the manager or HR asks (and approves nominations).
     let nominates = move || {
         context.read(false, |r| {
@@ -298,6 +327,21 @@ pub fn FeedbackSection() -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            <Show when=move || { held_back() > 0 }>
+                <p class="notice" role="note" data-testid="anonymous-held-back">
+                    {move || {
+                        let count = held_back();
+                        let answers = if count == 1 {
+                            "1 anonymous answer is".to_owned()
+                        } else {
+                            format!("{count} anonymous answers are")
+                        };
+                        format!(
+                            "{answers} held back from the employee: anonymous feedback is shared only once at least {MIN_ANONYMOUS_ANSWERS} colleagues asked anonymously have written, so that no answer points to its writer. You read it here.",
+                        )
+                    }}
+                </p>
+            </Show>
             <Show when=may_ask>
                 {move || {
                     if nominates() {
@@ -352,7 +396,9 @@ pub fn FeedbackSection() -> impl IntoView {
                 }}
             </Show>
             <p class="item-meta">
-                "Colleagues write their feedback where the employee cannot read it; it is shared with the employee when the review is, without the writer's name if it was asked anonymously."
+                {format!(
+                    "Colleagues write their feedback where the employee cannot read it; it is shared with the employee when the review is, without the writer's name if it was asked anonymously. Anonymous feedback is shared only once at least {MIN_ANONYMOUS_ANSWERS} colleagues asked anonymously have written, so that no answer points to its writer.",
+                )}
             </p>
             <Show when=move || context.shown.get()>
                 <PulledFeedbackList />
@@ -403,41 +449,54 @@ fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: Ite
     });
 }
 
-/// Shares what the colleague wrote with the employee: the feedback document closes
-/// (keeping the key of the copy), then the review takes the copy.
-fn share(context: ReviewPageContext, reviews: ReviewsState, document: DocumentId) {
-    let Some(open) = reviews.asked.get(&document) else {
-        return;
-    };
-    // Not closed unless it can be shared: an unsealed text stays open for its writer's
-    // device to seal (the refusal says so).
-    let sealed = open.view.with_untracked(|asked| {
-        asked.as_ref().is_none_or(|asked| {
-            !asked.is_written()
-                || context.identity.membership_untracked(|m| {
-                    m.is_none() || asked.check(&document.url(), m) == SealCheck::Verified
-                })
+/// Shares what colleagues wrote with the employee: each feedback document still open
+/// closes (keeping the key of its copy), then the review takes the copies in one change
+/// (anonymous ones only once there are enough of them, `Review::share_feedback`).
+fn share(
+    context: ReviewPageContext,
+    reviews: ReviewsState,
+    asked: Vec<(DocumentId, AskedFeedback)>,
+) {
+    for (document, feedback) in &asked {
+        if feedback.closed {
+            continue;
+        }
+        let Some(open) = reviews.asked.get(document) else {
+            continue;
+        };
+        // Not closed unless it can be shared: an unsealed text stays open for its
+        // writer's device to seal (the refusal says so).
+        let sealed = !feedback.is_written()
+            || context.identity.membership_untracked(|m| {
+                m.is_none() || feedback.check(&document.url(), m) == SealCheck::Verified
+            });
+        if !sealed {
+            context
+                .error
+                .set(Some(ReviewError::FeedbackNotSealed.to_string()));
+            continue;
+        }
+        let closed = open.edit("Share feedback with the employee", |asked| {
+            asked.close();
+            Ok::<(), String>(())
+        });
+        if let Err(problem) = closed {
+            return context.error.set(Some(problem));
+        }
+    }
+    // As closing left them.
+    let closed: Vec<(DocumentId, AskedFeedback)> = asked
+        .iter()
+        .filter_map(|(document, _)| {
+            let open = reviews.asked.get(document)?;
+            open.view.get_untracked().map(|a| (*document, a))
         })
-    });
-    if !sealed {
-        return context
-            .error
-            .set(Some(ReviewError::FeedbackNotSealed.to_string()));
-    }
-    let closed = open.edit("Share feedback with the employee", |asked| {
-        asked.close();
-        Ok::<(), String>(())
-    });
-    if let Err(problem) = closed {
-        return context.error.set(Some(problem));
-    }
-    let Some(asked) = open.view.get_untracked() else {
-        return;
-    };
+        .collect();
+    let pairs: Vec<(DocumentId, &AskedFeedback)> = closed.iter().map(|(d, a)| (*d, a)).collect();
     let _ = context.act("Share feedback with the employee", |r: &mut Review, who| {
         context
             .identity
-            .membership_untracked(|m| r.share_feedback(who, document, &asked, m, now_millis()))
+            .membership_untracked(|m| r.share_feedback(who, &pairs, m, now_millis()))
     });
 }
 
