@@ -1,8 +1,9 @@
 // `cargo xtask bench`: timings of the release build in headless Chromium, printed as
 // figures (never asserted). Each figure is measured several times; p50 and p95 shown.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+// With THROUGHLINE_BENCH_PREVIOUS_DIST (`cargo xtask bench --against <commit>`), a
+// previous build is measured in the same run, section by section, alternating which
+// build goes first, and each figure is printed for both.
+import { readFile } from "node:fs/promises";
 import {
   DIRECT_LINK_ARGS,
   goTo,
@@ -19,11 +20,42 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
+const builds = [{ name: "this build", dist: process.env.THROUGHLINE_DIST }];
+if (process.env.THROUGHLINE_BENCH_PREVIOUS_DIST) {
+  const name = process.env.THROUGHLINE_BENCH_PREVIOUS_NAME ?? "previous build";
+  builds.push({ name: `previous (${name})`, dist: process.env.THROUGHLINE_BENCH_PREVIOUS_DIST });
+}
+const width = Math.max(...builds.map((b) => b.name.length));
+/** The build being measured, and each figure's values by build, in the order reported. */
+let measuring = builds[0].name;
+const figures = new Map();
 const report = (name, values, budget) => {
+  if (!figures.has(name)) figures.set(name, { budget, results: new Map(), printed: false });
+  figures.get(name).results.set(measuring, values);
+};
+/** A line that is not a timing (a size, a skipped section), said of the build measured. */
+const note = (text) => console.log(builds.length > 1 ? `${text}  [${measuring}]` : text);
+const line = (values, budget) => {
   const p50 = percentile(values, 50).toFixed(1);
   const p95 = percentile(values, 95).toFixed(1);
   const verdict = budget === undefined ? "" : percentile(values, 95) <= budget ? `  (budget ${budget} ms: within)` : `  (budget ${budget} ms: OVER)`;
-  console.log(`${name.padEnd(58)} p50 ${p50.padStart(8)} ms   p95 ${p95.padStart(8)} ms   n=${values.length}${verdict}`);
+  return `p50 ${p50.padStart(8)} ms   p95 ${p95.padStart(8)} ms   n=${values.length}${verdict}`;
+};
+/** Prints the figures measured since the last call: one line each, or one per build. */
+const printFigures = () => {
+  for (const [name, figure] of figures) {
+    if (figure.printed) continue;
+    figure.printed = true;
+    if (builds.length === 1) {
+      console.log(`${name.padEnd(58)} ${line(figure.results.get(builds[0].name), figure.budget)}`);
+      continue;
+    }
+    console.log(name);
+    for (const build of builds) {
+      const values = figure.results.get(build.name);
+      console.log(`  ${build.name.padEnd(width)}  ${values ? line(values, figure.budget) : "not measured"}`);
+    }
+  }
 };
 
 /** Milliseconds from the start of navigation until the workspace is on screen. */
@@ -36,9 +68,26 @@ const loadTime = async (page, url) => {
 };
 
 const browser = await launchBrowser();
-const relay = await startRelay();
-const scratch = await mkdtemp(path.join(tmpdir(), "throughline-bench-"));
 try {
+  for (const build of builds) build.relay = await startRelay({ appDir: build.dist });
+  const sections = [loads, largeWorkspace, typing, remoteViaRelay, remoteDirect];
+  for (const [index, section] of sections.entries()) {
+    // Alternated: the build measured first in one section goes last in the next, so that
+    // neither is always the one measured on a machine the other has warmed (or tired).
+    const order = index % 2 === 0 ? builds : [...builds].reverse();
+    for (const build of order) {
+      measuring = build.name;
+      await section(build.relay, build);
+    }
+    printFigures();
+  }
+} finally {
+  await browser.close();
+  for (const build of builds) await build.relay?.stop();
+}
+
+/** Cold load and offline reload. */
+async function loads(relay) {
   // Cold load: a new profile each time (nothing cached, no service worker yet).
   const cold = [];
   for (let i = 0; i < RUNS; i++) {
@@ -47,7 +96,7 @@ try {
     cold.push(await loadTime(page, relay.base));
     await context.close();
   }
-  report("cold load to interactive (new profile)", cold, 500);
+  report("cold load to interactive (new profile)", cold, 400);
 
   // Offline reload: the service worker answers everything, no network at all.
   const context = await browser.newContext();
@@ -59,8 +108,11 @@ try {
   const offline = [];
   for (let i = 0; i < RUNS; i++) offline.push(await loadTime(page, relay.base));
   await context.setOffline(false);
-  report("offline reload (service worker)", offline, 300);
+  report("offline reload (service worker)", offline, 250);
+}
 
+/** A large workspace: 1,000 people, a 1,000-objective plan, a 500-review cycle. */
+async function largeWorkspace(relay) {
   // A large workspace from IndexedDB: 1,000 people, written through the app's own import.
   const archive = process.env.THROUGHLINE_BENCH_ARCHIVE;
   if (archive) {
@@ -234,7 +286,7 @@ try {
     const exported = JSON.parse(await readFile(await download.path(), "utf8"));
     const saved = Buffer.from(exported.documents.find((d) => d.url === `automerge:${planId}`).automerge, "base64");
     const chunks = Object.entries(stored.kinds).map(([kind, n]) => `${n} ${kind}`).join(", ");
-    console.log(
+    note(
       `${"plan on disk (1,000 objectives) against save()".padEnd(58)} ${(stored.bytes / 1024).toFixed(1)} KB in ${chunks}; save() ${(saved.length / 1024).toFixed(1)} KB`,
     );
 
@@ -306,12 +358,15 @@ try {
     report("move one person on a 500-person 9-box, to its card in the new box", moves, 16);
     await big.close();
   } else {
-    console.log("open a 1,000-person workspace and a 1,000-objective plan: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");
+    note("open a 1,000-person workspace and a 1,000-objective plan: skipped (THROUGHLINE_BENCH_ARCHIVE not set)");
   }
+}
 
+/** A keystroke in a 100,000-character text field. */
+async function typing(relay) {
   // Keystroke to paint in a 100,000-character text field.
-  const typing = await browser.newContext({ serviceWorkers: "block" });
-  const typingPage = await typing.newPage();
+  const typingContext = await browser.newContext({ serviceWorkers: "block" });
+  const typingPage = await typingContext.newPage();
   await typingPage.goto(relay.base);
   await nameOrganisation(typingPage, "Typing Co");
   const about = typingPage.getByLabel("About Typing Co");
@@ -335,8 +390,11 @@ try {
     return times;
   }, RUNS * 4);
   report("keystroke handled (edit + Automerge change), 100,000 characters", keystrokes, 16);
-  await typing.close();
+  await typingContext.close();
+}
 
+/** An edit on one browser to its paint on another, through the relay. */
+async function remoteViaRelay(relay) {
   // An edit on one browser to its paint on another, through the relay (the real path:
   // IndexedDB, the sync client, the relay, the other client, Leptos).
   const laptop = await browser.newContext({ serviceWorkers: "block" });
@@ -362,10 +420,13 @@ try {
     await laptop.close();
     await tablet.close();
   }
+}
 
+/** The same over a direct link. */
+async function remoteDirect(_relay, build) {
   // The same over a direct link (WebRTC data channel), paired by code with no relay.
   const direct = await launchBrowser(DIRECT_LINK_ARGS);
-  const server = await startStaticServer();
+  const server = await startStaticServer(build.dist);
   try {
     const permissions = ["camera", "microphone"];
     const one = await direct.newContext({ serviceWorkers: "block", permissions });
@@ -395,11 +456,8 @@ try {
     await direct.close();
     await server.close();
   }
-} finally {
-  await rm(scratch, { recursive: true, force: true });
-  await browser.close();
-  await relay.stop();
 }
+
 
 /** Types one character at a time on `a` and times each until `b` has painted it. */
 async function remotePaint(a, b) {

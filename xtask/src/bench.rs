@@ -13,20 +13,31 @@
 //! documents; and with relays on one PostgreSQL database, at 10 and 50 editors over 1, 2
 //! and 3 instances, the first sync from the database, an instance's memory); the cost of verifying a 1,000-person workspace's signed membership; then
 //! the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
+//!
+//! `cargo xtask bench --against <commit>` also builds that commit (a git worktree under the
+//! target directory, sharing its compiled crates) and measures it in the same run, beside
+//! this build in each browser figure (`bench/app.bench.mjs` alternates which goes first).
 
 use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step, target_dir};
 use crate::tools::{self, Needs};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if !args.is_empty() {
-        return Err(
-            "`cargo xtask bench` takes no options (BENCH_RUNS sets the repetitions)".into(),
-        );
-    }
+    let against = match args {
+        [] => None,
+        [flag, commit] if flag == "--against" => Some(commit.clone()),
+        _ => {
+            return Err(
+                "`cargo xtask bench` takes one option, `--against <commit>` (a previous \
+                 build to measure beside this one); BENCH_RUNS sets the repetitions"
+                    .into(),
+            )
+        }
+    };
     let tools = tools::setup(Needs::All)?;
     let options = BuildOptions::default();
     build(&options)?;
+    let previous = against.as_deref().map(build_previous).transpose()?;
     let relay = build_relay()?;
     step("Writing a 1,000-person workspace archive with a 1,000-objective plan and a 500-review cycle (examples/large_workspace.rs)");
     let archive = target_dir()?.join("bench-large-workspace.json");
@@ -37,13 +48,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("A change to a review checked part by part (examples/review_check_bench.rs, native)");
     run_example("review_check_bench", &["2000", "50"])?;
     step("Timings (headless Chromium, relay on loopback)");
-    run_command(
-        command("node", &["bench/app.bench.mjs"])
-            .env("THROUGHLINE_RELAY", &relay)
-            .env("THROUGHLINE_DIST", root().join(&options.dist))
-            .env("THROUGHLINE_BENCH_ARCHIVE", &archive)
-            .env("CHROMIUM", &tools.chromium),
-    )?;
+    let mut browser_bench = command("node", &["bench/app.bench.mjs"]);
+    browser_bench
+        .env("THROUGHLINE_RELAY", &relay)
+        .env("THROUGHLINE_DIST", root().join(&options.dist))
+        .env("THROUGHLINE_BENCH_ARCHIVE", &archive)
+        .env("CHROMIUM", &tools.chromium);
+    if let (Some(dist), Some(commit)) = (&previous, &against) {
+        browser_bench
+            .env("THROUGHLINE_BENCH_PREVIOUS_DIST", dist)
+            .env("THROUGHLINE_BENCH_PREVIOUS_NAME", commit);
+    }
+    run_command(&mut browser_bench)?;
     step("Sync timings (native clients; our relay and the JavaScript reference server)");
     run_command(&mut command(
         "cargo",
@@ -74,6 +90,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ],
     ))?;
     crate::size::print(&root().join(&options.dist))
+}
+
+/// Builds the app as it was at `commit` (release, served at `/`) and returns where: a
+/// git worktree of that commit under the target directory, built with Trunk into the
+/// target directory's compiled crates, so that only what changed since is compiled again.
+fn build_previous(commit: &str) -> Result<std::path::PathBuf, String> {
+    step(&format!(
+        "Building {commit} too, to measure it beside this build (a git worktree)"
+    ));
+    let target = target_dir()?;
+    let tree = target.join("bench-previous");
+    let dist = target.join("bench-previous-dist");
+    let tree_text = tree.to_string_lossy().into_owned();
+    if tree.exists() {
+        run_command(&mut command(
+            "git",
+            &["worktree", "remove", "--force", &tree_text],
+        ))?;
+    }
+    run_command(&mut command(
+        "git",
+        &["worktree", "add", "--detach", &tree_text, commit],
+    ))?;
+    let built = run_command(
+        command(
+            "trunk",
+            &[
+                "build",
+                "--release",
+                "--offline",
+                "--public-url",
+                "/",
+                "--dist",
+                &dist.to_string_lossy(),
+            ],
+        )
+        .current_dir(&tree)
+        .env("CARGO_TARGET_DIR", &target),
+    );
+    // The worktree is only needed to build; its build stays.
+    let removed = run_command(&mut command(
+        "git",
+        &["worktree", "remove", "--force", &tree_text],
+    ));
+    built.and(removed).map(|()| dist)
 }
 
 /// Runs `cargo run --release --example <name> -- <args>` (one of the app crate's native
