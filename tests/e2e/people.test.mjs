@@ -172,11 +172,28 @@ test("a person is found by typing part of their name and chosen by keyboard, amo
   await form.getByRole("button", { name: "Save" }).click();
   const dee = page.getByTestId("person").filter({ has: page.getByTestId("person-name").filter({ hasText: "Dee Ray" }) });
   await dee.getByText("Reports to Ana Lima").waitFor();
-  // Editing Dee: she is not offered as her own manager; no one typed and left clears it.
+  // Enter in the field with nothing highlighted sends the form, choice kept.
+  await page.getByRole("button", { name: "Edit Dee Ray" }).click();
+  const again = page.getByRole("form", { name: "Edit person" });
+  await again.getByRole("combobox", { name: "Reports to" }).focus();
+  const listed = again.getByRole("listbox", { name: "Matching people" });
+  await listed.getByRole("option", { name: "No one" }).waitFor();
+  assert.equal(await listed.getByRole("option", { selected: true }).count(), 0, "nothing highlighted until asked");
+  await again.getByRole("combobox", { name: "Reports to" }).press("Enter");
+  await again.waitFor({ state: "detached" });
+  await dee.getByText("Reports to Ana Lima").waitFor();
+  // Editing Dee: she is not offered as her own manager; a click on the field after
+  // choosing opens the list again; no one typed and left clears it.
   await page.getByRole("button", { name: "Edit Dee Ray" }).click();
   const edit = page.getByRole("form", { name: "Edit person" });
   const manager = edit.getByRole("combobox", { name: "Reports to" });
   assert.equal(await manager.inputValue(), "Ana Lima");
+  await manager.fill("Person 0");
+  await edit.getByRole("option", { name: "Person 03" }).click();
+  assert.equal(await manager.inputValue(), "Person 03");
+  assert.equal(await manager.getAttribute("aria-expanded"), "false");
+  await manager.click();
+  assert.equal(await manager.getAttribute("aria-expanded"), "true");
   await manager.fill("Dee");
   await edit.getByText("No one by that name.").waitFor();
   await manager.fill("");

@@ -6,9 +6,10 @@
 //! combobox instead (the WAI-ARIA pattern: a text field and a list box of matches): it
 //! shows the chosen person's name, and while it has focus, the first people whose name
 //! holds what is typed. Nothing but the matches shown is drawn, so adding a person among
-//! a thousand costs nothing here. Arrow keys move among the matches, Enter chooses,
-//! Escape puts the field back; leaving the field with exactly one person's full name
-//! typed chooses them, and with nothing typed chooses no one.
+//! a thousand costs nothing here. Arrow keys move among the matches, Enter chooses the one
+//! highlighted (with none highlighted, Enter sends the form as usual), Escape puts the
+//! field back; one person's full name typed chooses them, and leaving the field with
+//! nothing typed chooses no one. A tap on the field opens the list again.
 //!
 //! ```ignore
 //! <PersonPicker id="objective-owner".into() label="Owner" chosen=owner none="No one"/>
@@ -52,7 +53,8 @@ pub fn PersonPicker(
     // (`None`: nothing, the field shows the choice and the list everyone).
     let open = RwSignal::new(false);
     let typed = RwSignal::new(None::<String>);
-    let active = RwSignal::new(0usize);
+    // The highlighted match, by position: none until an arrow key or typing picks one.
+    let active = RwSignal::new(None::<usize>);
     let name_of = move |id: &str| {
         state.workspace.with(|ws| {
             ws.people
@@ -94,10 +96,35 @@ pub fn PersonPicker(
             (found, more)
         })
     });
+    // `try_set`: also run from the blur that comes when the form goes away with the field
+    // in it (sent with Enter), when nothing of the picker is left to update.
     let close = move || {
-        open.set(false);
-        typed.set(None);
-        active.set(0);
+        open.try_set(false);
+        typed.try_set(None);
+        active.try_set(None);
+    };
+    // The highlighted match if it is still there (a sync may shrink the list while open).
+    let highlighted = move || {
+        let count = matches.with(|(found, _)| found.len());
+        active.get().filter(|a| *a < count)
+    };
+    // The one person (not excluded) whose full name is `query`, ignoring case.
+    let named = move |query: &str| {
+        let query = query.trim().to_lowercase();
+        let exact: Vec<String> = state.workspace.with_untracked(|ws| {
+            ws.people
+                .iter()
+                .filter(|(person, p)| {
+                    exclude.with_value(|e| e.as_ref() != Some(*person))
+                        && p.name.to_lowercase() == query
+                })
+                .map(|(person, _)| person.to_string())
+                .collect()
+        });
+        match exact.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        }
     };
     let choose = move |choice: &Choice| {
         chosen.set(choice.id.clone());
@@ -112,20 +139,25 @@ pub fn PersonPicker(
                     open.set(true);
                     return;
                 }
-                let last = found.len().saturating_sub(1);
-                active.update(|a| {
-                    *a = if event.key() == "ArrowDown" {
-                        (*a + 1).min(last)
-                    } else {
-                        a.saturating_sub(1)
-                    }
-                });
+                if found.is_empty() {
+                    return;
+                }
+                let last = found.len() - 1;
+                let now = active.get_untracked().filter(|a| *a <= last);
+                active.set(Some(match (now, event.key() == "ArrowDown") {
+                    (None, _) => 0,
+                    (Some(a), true) => (a + 1).min(last),
+                    (Some(a), false) => a.saturating_sub(1),
+                }));
             }
-            // Chooses instead of submitting the form, while the list is open.
+            // Chooses the highlighted match instead of sending the form.
             "Enter" if open.get_untracked() => {
-                event.prevent_default();
-                if let Some(choice) = found.get(active.get_untracked()) {
+                let choice = active.get_untracked().and_then(|a| found.get(a));
+                if let Some(choice) = choice {
+                    event.prevent_default();
                     choose(choice);
+                } else {
+                    close();
                 }
             }
             "Escape" if open.get_untracked() => {
@@ -135,31 +167,27 @@ pub fn PersonPicker(
             _ => {}
         }
     };
-    // Leaving the field: a full name typed (one person's) chooses them, nothing typed
-    // chooses no one, anything else leaves the choice as it was.
+    // Leaving the field: nothing typed chooses no one; anything else leaves the choice as
+    // typing made it.
     let on_blur = move |_| {
-        let Some(query) = typed.get_untracked() else {
-            return close();
+        let Some(now) = typed.try_get_untracked() else {
+            return;
         };
-        let query = query.trim().to_lowercase();
-        if query.is_empty() {
-            chosen.set(String::new());
-        } else {
-            let exact: Vec<String> = state.workspace.with_untracked(|ws| {
-                ws.people
-                    .iter()
-                    .filter(|(person, p)| {
-                        exclude.with_value(|e| e.as_ref() != Some(*person))
-                            && p.name.to_lowercase() == query
-                    })
-                    .map(|(person, _)| person.to_string())
-                    .collect()
-            });
-            if let [only] = exact.as_slice() {
-                chosen.set(only.clone());
-            }
+        if now.is_some_and(|q| q.trim().is_empty()) {
+            chosen.try_set(String::new());
         }
         close();
+    };
+    // A full name typed chooses that person at once, so a form sent straight after (a tap
+    // on Save, which may come before the field's blur) has them.
+    let on_input = move |event| {
+        let text = event_target_value(&event);
+        if let Some(person) = named(&text) {
+            chosen.set(person);
+        }
+        open.set(true);
+        active.set(Some(0));
+        typed.set(Some(text));
     };
     view! {
         <label for=id.clone()>{label}</label>
@@ -172,59 +200,66 @@ pub fn PersonPicker(
                 spellcheck="false"
                 aria-autocomplete="list"
                 aria-controls=list_id.clone()
-                aria-expanded=move || open.get().to_string()
+                aria-expanded=move || {
+                    (open.get() && !matches.with(|(found, _)| found.is_empty())).to_string()
+                }
                 aria-activedescendant={
                     let option_id = option_id.clone();
-                    move || open.get().then(|| option_id(active.get()))
+                    move || highlighted().map(&option_id)
                 }
                 placeholder=none
                 prop:value=move || typed.get().unwrap_or_else(|| name_of(&chosen.get()))
-                on:focus=move |_| open.set(true)
-                on:input=move |event| {
+                // Selected, so that typing replaces the name shown.
+                on:focus=move |event| {
                     open.set(true);
-                    active.set(0);
-                    typed.set(Some(event_target_value(&event)));
+                    event_target::<web_sys::HtmlInputElement>(&event).select();
                 }
+                // A tap on the field while it has focus (after choosing) opens it again.
+                on:click=move |_| open.set(true)
+                on:input=on_input
                 on:keydown=on_keydown
                 on:blur=on_blur
             />
-            <Show when=move || !matches.with(|(found, _)| found.is_empty())>
-                <ul
-                    id=list_id.clone()
-                    role="listbox"
-                    aria-label="Matching people"
-                    class="picker-options"
-                >
-                    {
-                        let option_id = option_id.clone();
-                        move || {
-                            let (found, _) = matches.get();
-                            found
-                                .into_iter()
-                                .enumerate()
-                                .map(|(index, choice)| {
-                                    let is_chosen = chosen.get_untracked() == choice.id;
-                                    let name = choice.name.clone();
-                                    view! {
-                                        <li
-                                            id=option_id(index)
-                                            role="option"
-                                            aria-selected=move || (active.get() == index).to_string()
-                                            class:chosen=is_chosen
-                                            class:none=choice.id.is_empty()
-                                            // Before the field's blur, so the click lands.
-                                            on:mousedown=|event| event.prevent_default()
-                                            on:click=move |_| choose(&choice)
-                                        >
-                                            {name}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }
+            // Kept in the page (hidden while empty), as the field's aria-controls names it.
+            // A press anywhere in it, its scroll bar included, keeps the field's focus, so
+            // the click lands.
+            <ul
+                id=list_id.clone()
+                role="listbox"
+                aria-label="Matching people"
+                class="picker-options"
+                hidden=move || matches.with(|(found, _)| found.is_empty())
+                on:mousedown=|event| event.prevent_default()
+            >
+                {
+                    let option_id = option_id.clone();
+                    move || {
+                        let (found, _) = matches.get();
+                        found
+                            .into_iter()
+                            .enumerate()
+                            .map(|(index, choice)| {
+                                let is_chosen = chosen.get_untracked() == choice.id;
+                                let name = choice.name.clone();
+                                view! {
+                                    <li
+                                        id=option_id(index)
+                                        role="option"
+                                        aria-selected=move || {
+                                            (highlighted() == Some(index)).to_string()
+                                        }
+                                        class:chosen=is_chosen
+                                        class:none=choice.id.is_empty()
+                                        on:click=move |_| choose(&choice)
+                                    >
+                                        {name}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
                     }
-                </ul>
-            </Show>
+                }
+            </ul>
             <p class="picker-note" aria-live="polite">
                 {move || {
                     let (found, more) = matches.get();
