@@ -78,18 +78,29 @@ fn document_of(asked: &AskedFeedback) -> DocumentId {
 /// Dee is asked too, anonymously (by the manager, before the review is shared), and
 /// writes `text`.
 fn dee_answers(review: &mut Review, text: &str) -> AskedFeedback {
+    answers_anonymously(review, &dee(), documents().2, text)
+}
+
+/// `colleague` is asked anonymously (by the manager, before the review is shared) to
+/// write in `document`, and writes `text`.
+fn answers_anonymously(
+    review: &mut Review,
+    colleague: &PersonId,
+    document: DocumentId,
+    text: &str,
+) -> AskedFeedback {
     let stage = std::mem::replace(&mut review.stage, Stage::ManagerReview);
     let request = review
-        .request_feedback(review.actor(&bo()), &dee(), true, 3)
+        .request_feedback(review.actor(&bo()), colleague, true, 3)
         .unwrap();
-    let mut from_dee =
+    let mut asked =
         AskedFeedback::for_request(review, DocumentUrl::from(REVIEW), &request).unwrap();
     review
-        .link_feedback_document(review.actor(&bo()), &request, documents().2.into())
+        .link_feedback_document(review.actor(&bo()), &request, document.into())
         .unwrap();
     review.stage = stage;
-    from_dee.write(&dee(), text, 4).unwrap();
-    from_dee
+    asked.write(colleague, text, 4).unwrap();
+    asked
 }
 
 /// `who` shares `asked` as the manager's device does: the documents close, the review
@@ -304,13 +315,43 @@ fn a_lone_anonymous_answer_is_never_shown_to_the_employee() {
     review.stage = Stage::Shared;
     let shared = share(&mut review, &bo(), &mut [&mut from_ben, &mut from_dee], 5).unwrap();
     assert_eq!((shared.copied, shared.held_back), (2, 0));
-    let copies: Vec<_> = review.shared_feedback.values().collect();
-    assert!(copies.iter().all(|c| c.from.is_none() && c.shared_at == 5));
+    assert!(review.shared_feedback.values().all(|c| c.from.is_none()));
     assert_eq!(
         review.feedback_shown(&[], Some(&ana())).len(),
         2,
         "Ana reads both, named by no one"
     );
+
+    // An answer that comes later (its writer's device was offline at sharing) does not
+    // stand out on its own: it waits for another.
+    let (eve_document, fay_document) = (DocumentId::random(), DocumentId::random());
+    let mut from_eve = answers_anonymously(
+        &mut review,
+        &PersonId::from("eve"),
+        eve_document,
+        "Asks good questions.",
+    );
+    let mut from_fay = answers_anonymously(
+        &mut review,
+        &PersonId::from("fay"),
+        fay_document,
+        "Writes clear plans.",
+    );
+    from_eve.close();
+    from_fay.close();
+    let one = [(eve_document, &from_eve)];
+    assert_eq!(review.anonymous_held_back(&one, None), 1);
+    let shared = review
+        .share_feedback(review.actor(&bo()), &one, None, 8)
+        .unwrap();
+    assert_eq!((shared.copied, shared.held_back), (0, 1));
+    let both = [(eve_document, &from_eve), (fay_document, &from_fay)];
+    assert_eq!(review.anonymous_held_back(&both, None), 0);
+    let shared = review
+        .share_feedback(review.actor(&bo()), &both, None, 9)
+        .unwrap();
+    assert_eq!((shared.copied, shared.held_back), (2, 0));
+    assert_eq!(review.feedback_shown(&[], Some(&ana())).len(), 4);
 }
 
 #[test]
@@ -623,4 +664,25 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
         review.shared_feedback.values().next().unwrap().from,
         Some(ben())
     );
+
+    // An anonymous answer counts toward the minimum only when sealed: Ben's sealed one and
+    // an unsealed one in Dee's name are not two.
+    let (mut review, mut from_ben, _) = asked();
+    review.stage = Stage::Shared;
+    from_ben.write(&ben(), "Ana is great.", 3).unwrap();
+    from_ben.close();
+    from_ben.seal(&url, &ben_device);
+    let mut from_dee = dee_answers(&mut review, "Unsealed words.");
+    from_dee.close();
+    let pairs = [(documents().0, &from_ben), (documents().2, &from_dee)];
+    assert_eq!(review.anonymous_held_back(&pairs, Some(&membership)), 1);
+    let shared = review
+        .share_feedback(review.actor(&bo()), &pairs, Some(&membership), 5)
+        .unwrap();
+    assert_eq!((shared.copied, shared.held_back), (0, 1));
+    assert_eq!(
+        shared.refused,
+        vec![(documents().2, ReviewError::FeedbackNotSealed)]
+    );
+    assert!(review.shared_feedback.is_empty());
 }

@@ -366,19 +366,16 @@ impl ReviewsState {
 
     /// The feedback documents open here on the review at `review` (tracked), by id.
     pub fn asked_on(&self, review: &str) -> Vec<(DocumentId, AskedFeedback)> {
-        self.asked.opened.with(|opened| {
-            opened
-                .values()
-                .filter_map(|document| {
-                    document.view.with(|asked| {
-                        asked
-                            .as_ref()
-                            .filter(|a| a.review.as_str() == review)
-                            .map(|a| (document.id, a.clone()))
-                    })
-                })
-                .collect()
-        })
+        self.asked
+            .opened
+            .with(|opened| asked_on(opened, review, true))
+    }
+
+    /// [`asked_on`](Self::asked_on), untracked (for an edit, not a view).
+    pub fn asked_on_untracked(&self, review: &str) -> Vec<(DocumentId, AskedFeedback)> {
+        self.asked
+            .opened
+            .with_untracked(|opened| asked_on(opened, review, false))
     }
 
     /// Feedback and praise `person` was given that this device holds, newest first: each
@@ -704,4 +701,30 @@ fn aligned_index(
         }
     });
     index
+}
+
+/// The feedback documents among `opened` that answer requests on `review`, read tracked
+/// or not.
+fn asked_on(
+    opened: &std::collections::BTreeMap<DocumentId, OpenDocument<AskedFeedback>>,
+    review: &str,
+    tracked: bool,
+) -> Vec<(DocumentId, AskedFeedback)> {
+    let on_review = |asked: &Option<AskedFeedback>| {
+        asked
+            .as_ref()
+            .filter(|a| a.review.as_str() == review)
+            .cloned()
+    };
+    opened
+        .values()
+        .filter_map(|document| {
+            let asked = if tracked {
+                document.view.with(on_review)
+            } else {
+                document.view.with_untracked(on_review)
+            };
+            asked.map(|a| (document.id, a))
+        })
+        .collect()
 }

@@ -8,7 +8,10 @@
 //! once at least [`MIN_ANONYMOUS_ANSWERS`] of them can be, all together in one change, in
 //! the order of their random copy keys and with one time, so that neither the order of
 //! the operations nor a time tells which request a copy answers. Until then they are held
-//! back: the manager and HR read them, the employee reads none of them.
+//! back: the manager and HR read them, the employee reads none of them. The same holds
+//! after: answers that come later (a writer whose device was offline when the review was
+//! shared) are added only in a batch of at least as many, so no late answer stands out.
+//! Only a copy already shared is brought up to date on its own.
 //!
 //! ```
 //! use throughline::model::review::{AskedFeedback, Review, ReviewSetup, Stage};
@@ -59,7 +62,7 @@ pub struct FeedbackShared {
 }
 
 /// One answer as it would be copied: the key of its copy, and the writer when named.
-struct Copy {
+struct PendingCopy {
     key: ItemId,
     from: Option<PersonId>,
     text: String,
@@ -94,10 +97,14 @@ impl Review {
             ..FeedbackShared::default()
         };
         let mut copies = named;
-        if anonymous.len() >= MIN_ANONYMOUS_ANSWERS {
-            copies.extend(anonymous.into_values());
+        let (known, new): (Vec<PendingCopy>, Vec<PendingCopy>) = anonymous
+            .into_values()
+            .partition(|copy| self.shared_feedback.contains_key(&copy.key));
+        copies.extend(known);
+        if new.len() >= MIN_ANONYMOUS_ANSWERS {
+            copies.extend(new);
         } else {
-            shared.held_back = anonymous.len();
+            shared.held_back = new.len();
         }
         for copy in copies {
             let current = self.shared_feedback.get(&copy.key);
@@ -127,10 +134,14 @@ impl Review {
         membership: Option<&Membership>,
     ) -> usize {
         let (_, anonymous, _) = self.copies(asked, membership, false);
-        if anonymous.len() >= MIN_ANONYMOUS_ANSWERS {
+        let new = anonymous
+            .keys()
+            .filter(|key| !self.shared_feedback.contains_key(*key))
+            .count();
+        if new >= MIN_ANONYMOUS_ANSWERS {
             0
         } else {
-            anonymous.len()
+            new
         }
     }
 
@@ -145,8 +156,8 @@ impl Review {
         membership: Option<&Membership>,
         closed_only: bool,
     ) -> (
-        Vec<Copy>,
-        BTreeMap<ItemId, Copy>,
+        Vec<PendingCopy>,
+        BTreeMap<ItemId, PendingCopy>,
         Vec<(DocumentId, ReviewError)>,
     ) {
         let (mut named, mut anonymous, mut refused) = (Vec::new(), BTreeMap::new(), Vec::new());
@@ -172,7 +183,7 @@ impl Review {
         feedback: &AskedFeedback,
         membership: Option<&Membership>,
         closed_only: bool,
-    ) -> Result<Option<Copy>, ReviewError> {
+    ) -> Result<Option<PendingCopy>, ReviewError> {
         if closed_only && !feedback.closed {
             return Err(ReviewError::FeedbackNotShareable);
         }
@@ -195,7 +206,7 @@ impl Review {
             // be shared again and again.
             (None, true) => return Err(ReviewError::FeedbackNotShareable),
         };
-        Ok(Some(Copy {
+        Ok(Some(PendingCopy {
             key,
             from: (!(request.anonymous || feedback.anonymous)).then(|| request.from.clone()),
             text: feedback.text.as_str().trim().to_owned(),

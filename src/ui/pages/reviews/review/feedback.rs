@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::ReviewPageContext;
+use crate::model::identity::Membership;
 use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, PulledFeedback};
-use crate::model::review::{Actor, Review, ReviewError, SealCheck, Stage, MIN_ANONYMOUS_ANSWERS};
+use crate::model::review::{
+    Actor, FeedbackShared, Review, ReviewError, SealCheck, Stage, MIN_ANONYMOUS_ANSWERS,
+};
 use crate::model::{DocumentUrl, ItemId, PersonId};
 use crate::store::{now_millis, DocumentId};
 use crate::ui::components::{CollaborativeText, PersonPicker};
@@ -171,40 +174,72 @@ pub fn FeedbackSection() -> impl IntoView {
             }
         }
         if review.stage == Stage::Shared {
-            // Tried on a copy first, so that a review with nothing new to share (anonymous
-            // answers held back, say) takes no change and the page no new error.
             let Some(me) = context.me() else { return };
-            let pairs: Vec<(DocumentId, &AskedFeedback)> =
-                asked.iter().map(|(d, a)| (*d, a)).collect();
-            let anything_new = asked.iter().any(|(_, a)| !a.closed)
-                || context.identity.membership_untracked(|m| {
-                    let who = Actor {
-                        person: &me,
-                        capacity,
-                    };
-                    review
-                        .clone()
-                        .share_feedback(who, &pairs, m, now_millis())
-                        .is_ok_and(|shared| shared.copied > 0)
-                });
-            if anything_new {
-                share(context, reviews, asked);
+            // Tried on a copy first, so that nothing is written (and the page is not drawn
+            // again) unless a document closes or a copy is added: anonymous answers held
+            // back, or an answer its writer's device has not sealed, leave it settled.
+            let (closing, copied) = context.identity.membership_untracked(|m| {
+                let trial = Trial::of(&asked, m);
+                let who = Actor {
+                    person: &me,
+                    capacity,
+                };
+                (trial.closing.clone(), trial.share(&review, who, m).copied)
+            });
+            if !closing.is_empty() || copied > 0 {
+                share(context, reviews, closing);
             }
         }
     });
-    // Anonymous answers the employee is not shown (too few to hide their writers), told to
-    // the manager and HR, who read them.
+    // Anonymous answers the employee is not shown (too few to hide their writers), and
+    // answers that cannot be shared and why: told to the manager and HR, who read them.
     let held_back = move || {
         let asked = asked.get();
         let pairs: Vec<(DocumentId, &AskedFeedback)> = asked.iter().map(|(d, a)| (*d, a)).collect();
-        context.read(0, |r| {
+        context.read((0, false), |r| {
             let c = context.capacity(r);
             if !(c.manager || c.hr) || c.employee {
-                return 0;
+                return (0, false);
             }
-            context
+            let count = context
                 .identity
-                .membership(|m| r.anonymous_held_back(&pairs, m))
+                .membership(|m| r.anonymous_held_back(&pairs, m));
+            (count, r.stage == Stage::Signed)
+        })
+    };
+    let not_shared = move || {
+        let asked = asked.get();
+        let me = context.me();
+        context.read(Vec::new(), |r| {
+            let c = context.capacity(r);
+            let Some(me) = me.filter(|_| (c.manager || c.hr) && !c.employee) else {
+                return Vec::new();
+            };
+            if r.stage != Stage::Shared {
+                return Vec::new();
+            }
+            context.identity.membership(|m| {
+                let trial = Trial::of(&asked, m);
+                let who = Actor {
+                    person: &me,
+                    capacity: c,
+                };
+                let mut reasons: Vec<String> = trial
+                    .share(r, who, m)
+                    .refused
+                    .into_iter()
+                    .map(|(document, problem)| {
+                        // Still open in the trial: its writer's device has not sealed it.
+                        if trial.is_open(&document) {
+                            ReviewError::FeedbackNotSealed.to_string()
+                        } else {
+                            problem.to_string()
+                        }
+                    })
+                    .collect();
+                reasons.dedup();
+                reasons
+            })
         })
     };
     // The employee nominates; the manager or HR asks (and approves nominations).
@@ -327,21 +362,32 @@ pub fn FeedbackSection() -> impl IntoView {
                     </li>
                 </For>
             </ul>
-            <Show when=move || { held_back() > 0 }>
+            <Show when=move || { held_back().0 > 0 }>
                 <p class="notice" role="note" data-testid="anonymous-held-back">
                     {move || {
-                        let count = held_back();
-                        let answers = if count == 1 {
-                            "1 anonymous answer is".to_owned()
+                        let (count, signed) = held_back();
+                        let (answers, is, it) = if count == 1 {
+                            ("1 anonymous answer".to_owned(), "is", "it")
                         } else {
-                            format!("{count} anonymous answers are")
+                            (format!("{count} anonymous answers"), "are", "them")
                         };
-                        format!(
-                            "{answers} held back from the employee: anonymous feedback is shared only once at least {MIN_ANONYMOUS_ANSWERS} colleagues asked anonymously have written, so that no answer points to its writer. You read it here.",
-                        )
+                        if signed {
+                            format!(
+                                "{answers} never reached the employee: too few colleagues asked anonymously answered to hide who wrote which.",
+                            )
+                        } else {
+                            format!(
+                                "{answers} {is} held back from the employee: anonymous feedback is shared only once at least {MIN_ANONYMOUS_ANSWERS} colleagues asked anonymously have written, so that no answer points to its writer. You read {it} here; signing the review leaves {it} unshared.",
+                            )
+                        }
                     }}
                 </p>
             </Show>
+            <For each=not_shared key=|reason| reason.clone() let:reason>
+                <p class="notice" role="note" data-testid="feedback-not-shared">
+                    {format!("Not shared with the employee: {reason}")}
+                </p>
+            </For>
             <Show when=may_ask>
                 {move || {
                     if nominates() {
@@ -449,33 +495,74 @@ fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: Ite
     });
 }
 
-/// Shares what colleagues wrote with the employee: each feedback document still open
-/// closes (keeping the key of its copy), then the review takes the copies in one change
-/// (anonymous ones only once there are enough of them, `Review::share_feedback`).
-fn share(
-    context: ReviewPageContext,
-    reviews: ReviewsState,
-    asked: Vec<(DocumentId, AskedFeedback)>,
-) {
-    for (document, feedback) in &asked {
-        if feedback.closed {
-            continue;
-        }
+/// The review's feedback documents as sharing would leave them: each open one that may
+/// close (nothing written, or what is written sealed by its writer's device) closed, on a
+/// copy. (Its copy key is a trial one: only what would be shared is read from it.)
+struct Trial {
+    documents: Vec<(DocumentId, AskedFeedback)>,
+    /// The open documents sharing closes.
+    closing: Vec<DocumentId>,
+}
+
+impl Trial {
+    fn of(asked: &[(DocumentId, AskedFeedback)], membership: Option<&Membership>) -> Self {
+        let mut closing = Vec::new();
+        let documents = asked
+            .iter()
+            .map(|(document, feedback)| {
+                let mut feedback = feedback.clone();
+                if !feedback.closed && may_close(*document, &feedback, membership) {
+                    feedback.close();
+                    closing.push(*document);
+                }
+                (*document, feedback)
+            })
+            .collect();
+        Self { documents, closing }
+    }
+
+    /// What sharing would do to `review`.
+    fn share(
+        &self,
+        review: &Review,
+        who: Actor,
+        membership: Option<&Membership>,
+    ) -> FeedbackShared {
+        let pairs: Vec<(DocumentId, &AskedFeedback)> =
+            self.documents.iter().map(|(d, a)| (*d, a)).collect();
+        review
+            .clone()
+            .share_feedback(who, &pairs, membership, now_millis())
+            .unwrap_or_default()
+    }
+
+    fn is_open(&self, document: &DocumentId) -> bool {
+        self.documents
+            .iter()
+            .any(|(d, a)| d == document && !a.closed)
+    }
+}
+
+/// Whether sharing may close `feedback`: an unsealed text stays open for its writer's
+/// device to seal (once the workspace has members).
+fn may_close(
+    document: DocumentId,
+    feedback: &AskedFeedback,
+    membership: Option<&Membership>,
+) -> bool {
+    !feedback.is_written()
+        || membership.is_none()
+        || feedback.check(&document.url(), membership) == SealCheck::Verified
+}
+
+/// Shares what colleagues wrote with the employee: the feedback documents `closing` close
+/// (each keeping the key of its copy), then the review takes the copies of every closed
+/// one in one change (anonymous ones only once there are enough, `Review::share_feedback`).
+fn share(context: ReviewPageContext, reviews: ReviewsState, closing: Vec<DocumentId>) {
+    for document in &closing {
         let Some(open) = reviews.asked.get(document) else {
             continue;
         };
-        // Not closed unless it can be shared: an unsealed text stays open for its
-        // writer's device to seal (the refusal says so).
-        let sealed = !feedback.is_written()
-            || context.identity.membership_untracked(|m| {
-                m.is_none() || feedback.check(&document.url(), m) == SealCheck::Verified
-            });
-        if !sealed {
-            context
-                .error
-                .set(Some(ReviewError::FeedbackNotSealed.to_string()));
-            continue;
-        }
         let closed = open.edit("Share feedback with the employee", |asked| {
             asked.close();
             Ok::<(), String>(())
@@ -485,12 +572,11 @@ fn share(
         }
     }
     // As closing left them.
-    let closed: Vec<(DocumentId, AskedFeedback)> = asked
-        .iter()
-        .filter_map(|(document, _)| {
-            let open = reviews.asked.get(document)?;
-            open.view.get_untracked().map(|a| (*document, a))
-        })
+    let review_url = context.document.url();
+    let closed: Vec<(DocumentId, AskedFeedback)> = reviews
+        .asked_on_untracked(&review_url)
+        .into_iter()
+        .filter(|(_, a)| a.closed)
         .collect();
     let pairs: Vec<(DocumentId, &AskedFeedback)> = closed.iter().map(|(d, a)| (*d, a)).collect();
     let _ = context.act("Share feedback with the employee", |r: &mut Review, who| {
