@@ -1462,3 +1462,56 @@ fn feedback_is_sealed_by_its_giver_s_device_and_one_in_another_s_name_shows_as_f
         SealCheck::Forged(_)
     ));
 }
+
+#[test]
+fn a_thousand_person_workspace_is_claimed_with_every_line_signed_as_one_at_a_time_would() {
+    use throughline::model::PersonDetails;
+    // Claiming signs every reporting line; one at a time worked the rules out twice per
+    // line, minutes in the browser for a thousand people. They are signed as one batch now.
+    let mut workspace = Workspace::new("Large Co");
+    let ids: Vec<PersonId> = (0..1000)
+        .map(|i| PersonId::from(format!("p{i:04}").as_str()))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let details = PersonDetails {
+            name: format!("Person {i:04}"),
+            manager: (i > 0).then(|| ids[(i - 1) / 10].clone()),
+            ..Default::default()
+        };
+        workspace.add_person(id.clone(), details).unwrap();
+    }
+    // Two lines that make a loop (edits on two devices can leave one): the first in order
+    // is signed and the second refused, as signing one at a time did.
+    let (a, b) = (PersonId::from("loop-a"), PersonId::from("loop-b"));
+    for id in [&a, &b] {
+        let details = PersonDetails {
+            name: id.as_str().to_owned(),
+            ..Default::default()
+        };
+        workspace.add_person(id.clone(), details).unwrap();
+    }
+    workspace.people.get_mut(&a).unwrap().manager = Some(b.clone());
+    workspace.people.get_mut(&b).unwrap().manager = Some(a.clone());
+    let device = key();
+    workspace
+        .claim_as_founder(WS, &device, &ids[0], 5)
+        .expect("the founding device claims it");
+    let m = workspace.membership(WS, None).expect("claimed");
+    assert!(m.has_role(&ids[0], Role::Admin) && m.has_role(&ids[0], Role::Hr));
+    for (i, id) in ids.iter().enumerate().skip(1) {
+        assert_eq!(m.manager_of(id), Some(Some(&ids[(i - 1) / 10])), "line {i}");
+    }
+    assert_eq!(m.manager_of(&a), Some(Some(&b)));
+    assert_ne!(
+        m.manager_of(&b),
+        Some(Some(&a)),
+        "the loop's second line is refused"
+    );
+    assert!(
+        m.ignored().is_empty(),
+        "a refused line is not kept: {:?}",
+        m.ignored()
+    );
+    // The founding, HR, 999 lines and the loop's first.
+    assert_eq!(workspace.membership.len(), 1 + 1 + 999 + 1);
+}

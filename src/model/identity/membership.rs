@@ -294,6 +294,33 @@ impl Membership {
         SignedStatement::sign(&statement, secret)
     }
 
+    /// Signs `acts` as [`sign`](Self::sign) does, one after another: the first after
+    /// everything this membership has seen, each next one after the one before (so they
+    /// apply in this order, as if signed and kept one at a time).
+    pub fn sign_chain(
+        &self,
+        workspace: &str,
+        secret: &DeviceSecret,
+        acts: &[Act],
+        now: i64,
+    ) -> Vec<(StatementHash, SignedStatement)> {
+        let mut parents = self.heads.clone();
+        acts.iter()
+            .map(|act| {
+                let statement = Statement {
+                    workspace: workspace.to_owned(),
+                    by: secret.public(),
+                    parents: std::mem::take(&mut parents),
+                    at: now,
+                    act: act.clone(),
+                };
+                let (hash, signed) = SignedStatement::sign(&statement, secret);
+                parents = vec![hash.clone()];
+                (hash, signed)
+            })
+            .collect()
+    }
+
     /// Whether the workspace has been founded (or claimed) yet.
     pub fn founded(&self) -> bool {
         self.founder.is_some()
