@@ -29,28 +29,37 @@ const OPEN_BATCH: usize = 50;
 const FIRST_BATCH: usize = 10;
 
 /// One opened document, read as `T`.
-pub struct OpenDocument<T: 'static> {
+pub struct OpenDocument<T: Send + Sync + 'static> {
     pub id: DocumentId,
-    /// `None` while the document is expected from a peer and has not arrived.
-    pub view: RwSignal<Option<T>>,
-    /// Why the document could not be read as `T`, if so.
-    pub problem: RwSignal<Option<String>>,
+    /// The document read as `T`; `None` while it is expected from a peer and has not
+    /// arrived. A memo, because memos are lazy: a document opened at start (every listed
+    /// plan, review and check-in is, to be on the device and synced before the network
+    /// goes) is read as `T` only once something reads this, a page that shows it; and
+    /// after a change, only if something still reads it.
+    pub view: Memo<Option<T>>,
+    /// Why the document could not be read as `T`, if so (`view` keeps what it last read).
+    pub problem: Memo<Option<String>>,
+    /// Counts the document's changes, made here or arrived: what `view` follows.
+    revision: RwSignal<u64>,
+    /// The view an edit here has just made, which `view` takes instead of reading the
+    /// document again.
+    made_here: StoredValue<Option<T>, LocalStorage>,
     handle: StoredValue<Handle, LocalStorage>,
     workspace: WorkspaceState,
     _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
     shown_as: ShownAs<T>,
 }
 
-impl<T> Clone for OpenDocument<T> {
+impl<T: Send + Sync> Clone for OpenDocument<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T> Copy for OpenDocument<T> {}
+impl<T: Send + Sync> Copy for OpenDocument<T> {}
 
 /// The same open document (its id; one tab opens a document once).
-impl<T> PartialEq for OpenDocument<T> {
+impl<T: Send + Sync> PartialEq for OpenDocument<T> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
     }
@@ -71,7 +80,8 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
         });
         match outcome {
             Ok((view, result)) => {
-                self.view.set(Some(shown(self.shown_as, view)));
+                self.made_here.set_value(Some(view));
+                self.revision.update(|r| *r += 1);
                 Ok(result)
             }
             Err(ChangeError::Refused(error)) => Err(error.to_string()),
@@ -87,15 +97,33 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
 
     /// Reads the view again (what it is shown through changed).
     pub fn show_again(&self) {
-        if let Ok(view) = self.handle.with_value(|handle| handle.current::<T>()) {
-            self.view.set(Some(shown(self.shown_as, view)));
-        }
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Part of the document read as `P` (a type holding some of its root fields), without
+    /// reading the rest; tracked. A page that needs one field of many documents (whether a
+    /// plan is in review) reads that, not each document whole.
+    pub fn read_part<P: autosurgeon::Hydrate>(&self) -> Option<P> {
+        self.revision.track();
+        self.handle.with_value(|handle| handle.view::<P>()).ok()
+    }
+
+    /// Whether the document holds anything yet (it has arrived), without reading it;
+    /// tracked.
+    pub fn has_content(&self) -> bool {
+        self.revision.track();
+        self.handle.with_value(|handle| !handle.is_empty())
+    }
+
+    /// Follows the document's changes without reading it.
+    pub fn track_changes(&self) {
+        self.revision.track();
     }
 
     /// The document as it reads, not as it is shown (what its own history compares with);
     /// tracked.
     pub fn own_view(&self) -> Option<T> {
-        self.view.track();
+        self.revision.track();
         self.own_view_untracked()
     }
 
@@ -128,7 +156,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
 
     /// Named versions, oldest first (re-read when the document changes).
     pub fn versions(&self) -> Vec<Version> {
-        self.view.track();
+        self.revision.track();
         self.handle.with_value(|handle| handle.versions())
     }
 
@@ -139,7 +167,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
             .handle
             .with_value(|handle| handle.name_version(name, &by))?;
         // The version is in the document: tell readers to look again.
-        self.view.update(|_| {});
+        self.revision.update(|r| *r += 1);
         Ok(version)
     }
 
@@ -162,7 +190,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
 
     /// The document's history, oldest session first (re-read when it changes).
     pub fn history(&self) -> Vec<Session> {
-        self.view.track();
+        self.revision.track();
         self.handle.with_value(|handle| handle.history())
     }
 
@@ -191,7 +219,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
 }
 
 /// `view` as `shown_as` shows it.
-fn shown<T: 'static>(shown_as: ShownAs<T>, view: T) -> T {
+fn shown<T: Send + Sync + 'static>(shown_as: ShownAs<T>, view: T) -> T {
     match shown_as.get_value() {
         Some(show) => show(view),
         None => view,
@@ -211,7 +239,7 @@ pub enum Sharing {
 }
 
 /// Every document of one kind that this tab has opened.
-pub struct DocumentShelf<T: 'static> {
+pub struct DocumentShelf<T: Send + Sync + 'static> {
     /// Opened documents by id; one being read from storage is not in here yet.
     pub opened: RwSignal<BTreeMap<DocumentId, OpenDocument<T>>>,
     workspace: WorkspaceState,
@@ -227,13 +255,13 @@ pub struct DocumentShelf<T: 'static> {
     kind: &'static str,
 }
 
-impl<T> Clone for DocumentShelf<T> {
+impl<T: Send + Sync> Clone for DocumentShelf<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T> Copy for DocumentShelf<T> {}
+impl<T: Send + Sync> Copy for DocumentShelf<T> {}
 
 impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
     pub fn new(
@@ -381,27 +409,40 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
         let workspace = self.workspace;
         let kind = self.kind;
         let document = owner.with(|| {
-            let (view, problem) = match handle.current::<T>() {
-                Ok(view) => (Some(view), None),
-                Err(_) if handle.is_empty() => (None, None),
-                Err(error) => (
-                    None,
-                    Some(format!("This {kind} could not be read: {error}")),
-                ),
-            };
-            let view = RwSignal::new(view);
-            let problem = RwSignal::new(problem);
+            let revision = RwSignal::new(0u64);
+            let made_here: StoredValue<Option<T>, LocalStorage> = StoredValue::new_local(None);
+            let failure: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);
             let shown_as: ShownAs<T> = StoredValue::new_local(None);
-            let reader = handle.clone();
-            handle.on_changed_elsewhere(move || match reader.current::<T>() {
-                Ok(fresh) => {
-                    view.set(Some(shown(shown_as, fresh)));
-                    problem.set(None);
+            let stored = StoredValue::new_local(handle.clone());
+            // Run when first read, and after a change when read again; never at start for
+            // a document no page shows.
+            let view = Memo::new_owning(move |previous: Option<Option<T>>| {
+                revision.track();
+                let read = match made_here.try_update_value(Option::take).flatten() {
+                    Some(view) => Ok(view),
+                    None => stored.with_value(|handle| handle.current::<T>()),
+                };
+                match read {
+                    Ok(view) => {
+                        failure.set_value(None);
+                        (Some(shown(shown_as, view)), true)
+                    }
+                    Err(error) => {
+                        let empty = stored.with_value(|handle| handle.is_empty());
+                        failure.set_value(
+                            (!empty).then(|| format!("This {kind} could not be read: {error}")),
+                        );
+                        (previous.flatten(), true)
+                    }
                 }
-                Err(error) if !reader.is_empty() => {
-                    problem.set(Some(format!("This {kind} could not be read: {error}")));
-                }
-                Err(_) => {}
+            });
+            let problem = Memo::new(move |_| {
+                view.track();
+                failure.get_value()
+            });
+            handle.on_changed_elsewhere(move || {
+                made_here.set_value(None);
+                revision.update(|r| *r += 1);
             });
             Autosaver::attach(&handle);
             flush_on_page_hide(handle.clone());
@@ -409,8 +450,10 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
                 id: handle.id(),
                 view,
                 problem,
+                revision,
+                made_here,
                 _tabs: StoredValue::new_local(TabChannel::join(handle.clone())),
-                handle: StoredValue::new_local(handle.clone()),
+                handle: stored,
                 workspace,
                 shown_as,
             }

@@ -214,11 +214,14 @@ impl ReviewsState {
             })
         });
         self.owner.get_value().with(|| {
-            let arrived = Memo::new(move |_| review.view.with(Option::is_some));
+            // Neither document is read as a whole here (a device that holds five hundred
+            // reviews reads each only when a page shows it): whether it holds anything,
+            // and the review's stage, are enough.
+            let arrived = Memo::new(move |_| review.has_content());
             Effect::new(move |_| {
                 // A side with any content has its first change (every device makes it
                 // first); an empty one is set up here once the review is.
-                let empty = side.view.with(Option::is_none);
+                let empty = !side.has_content();
                 if arrived.get() && empty {
                     let initial = review
                         .own_view_untracked()
@@ -236,12 +239,12 @@ impl ReviewsState {
             // move) is copied too, until the review is signed.
             let shared = Memo::new(move |_| {
                 review
-                    .view
-                    .with(|r| r.as_ref().is_some_and(|r| r.stage == Stage::Shared))
+                    .read_part::<StageOnly>()
+                    .is_some_and(|r| r.stage == Stage::Shared)
             });
             let state = *self;
             Effect::new(move |_| {
-                side.view.track();
+                side.track_changes();
                 if !shared.get() || !state.may_change(review.id) {
                     return;
                 }
@@ -727,4 +730,10 @@ fn asked_on(
             asked.map(|a| (document.id, a))
         })
         .collect()
+}
+
+/// A review's stage alone, read without the rest of it.
+#[derive(autosurgeon::Hydrate)]
+struct StageOnly {
+    stage: Stage,
 }

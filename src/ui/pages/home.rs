@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::nudge::Nudge;
+use crate::model::plan::PlanStatus;
 use crate::model::review::Actor;
 use crate::model::to_do::{to_dos, Documents, Place, ToDo};
 use crate::model::{ItemId, PersonDetails, PersonId};
@@ -191,6 +192,12 @@ fn Overview() -> impl IntoView {
     }
 }
 
+/// A plan's status alone, read without the rest of the plan.
+#[derive(autosurgeon::Hydrate)]
+struct PlanStatusOnly {
+    status: PlanStatus,
+}
+
 /// What the person using this device must do next, late first. Read from every review,
 /// check-in series and plan open here (the device opens those that involve its person).
 #[component]
@@ -217,16 +224,17 @@ fn ForYou() -> impl IntoView {
             .iter()
             .filter_map(|(id, d)| d.view.get().map(|s| (*id, s)))
             .collect();
-        // Only a plan in review can wait on anyone here: the others (a 1,000-objective
-        // plan among them) are looked at in place, not copied.
+        // Only a plan in review can wait on anyone here: of the others (a 1,000-objective
+        // plan among them) only the status is read, not the whole plan.
         let read_plans: Vec<_> = plans_open
             .iter()
             .filter_map(|(id, d)| {
-                d.view.with(|p| {
-                    p.as_ref()
-                        .filter(|p| p.status == crate::model::plan::PlanStatus::InReview)
-                        .map(|p| (*id, p.clone()))
-                })
+                let in_review = d
+                    .read_part::<PlanStatusOnly>()
+                    .is_some_and(|p| p.status == PlanStatus::InReview);
+                in_review
+                    .then(|| d.view.with(|p| p.as_ref().map(|p| (*id, p.clone()))))
+                    .flatten()
             })
             .collect();
         // Who may approve a plan is what the admins signed, once there are members.
