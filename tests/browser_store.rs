@@ -150,8 +150,8 @@ impl Interleaving {
 
 async fn settled(handle: &DocHandle<Rc<IndexedDbStorage>>) {
     for _ in 0..200 {
-        // While another save of this handle is in flight this returns at once, and the
-        // status says whether everything has been written yet.
+        // This call writes what is pending; the status says whether the writes of other
+        // calls still under way have completed too.
         let saved = handle.save().await;
         if saved.is_ok() && handle.status() == throughline::store::SaveStatus::Saved {
             return;
@@ -218,6 +218,60 @@ async fn two_stores_writing_and_compacting_at_once_lose_nothing() {
         assert_eq!(
             found, expected,
             "seed {seed}: every edit of both stores is in the database"
+        );
+    }
+}
+
+/// Waits, without saving, until the handle reports every edit saved.
+async fn shown_as_saved(handle: &DocHandle<Rc<IndexedDbStorage>>) {
+    for _ in 0..400 {
+        if handle.status() == throughline::store::SaveStatus::Saved {
+            return;
+        }
+        sleep(5).await;
+    }
+    panic!("the handle was never shown as saved");
+}
+
+#[wasm_bindgen_test]
+async fn what_is_shown_as_saved_is_in_the_database_even_across_compactions() {
+    // As the app saves: every edit starts its own save and nobody waits for it; edits
+    // keep coming while earlier writes and compactions are under way. Whenever the
+    // status says "saved", a reload (a new connection) must find every edit.
+    for seed in 1..=6u64 {
+        let (name, storage) = fresh_database().await;
+        let handle = Repo::new(storage).open_workspace().await.unwrap();
+        let mut random = Interleaving(seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
+        let mut expected = Vec::new();
+        for burst in 0..12 {
+            for step in 0..(1 + random.next() % 5) {
+                let person = format!("Person {seed}-{burst:02}-{step}");
+                add(&handle, &person);
+                expected.push(person);
+                let saving = handle.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = saving.save().await;
+                });
+                sleep((random.next() % 3) as i32).await;
+            }
+            shown_as_saved(&handle).await;
+            let reader = Rc::new(IndexedDbStorage::open(&name).await.unwrap());
+            let reloaded = Repo::new(reader).open(handle.id()).await.unwrap().unwrap();
+            let mut found = names(&reloaded);
+            found.sort();
+            let mut wanted = expected.clone();
+            wanted.sort();
+            assert_eq!(
+                found, wanted,
+                "seed {seed}, burst {burst}: saved means stored"
+            );
+        }
+        let reader = Rc::new(IndexedDbStorage::open(&name).await.unwrap());
+        let chunks = reader.load_range(&[handle.id().to_string()]).await.unwrap();
+        assert!(
+            chunks.len() < expected.len(),
+            "seed {seed}: compaction ran ({} chunks)",
+            chunks.len()
         );
     }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use throughline::model::{PersonDetails, PersonId, Workspace};
 use throughline::store::{DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage};
 
-fn add(handle: &DocHandle<Rc<MemoryStorage>>, name: &str) -> PersonId {
+fn add<S: Storage>(handle: &DocHandle<S>, name: &str) -> PersonId {
     let id = PersonId::random();
     let details = PersonDetails {
         name: name.to_owned(),
@@ -23,7 +23,7 @@ fn add(handle: &DocHandle<Rc<MemoryStorage>>, name: &str) -> PersonId {
     id
 }
 
-fn names(handle: &DocHandle<Rc<MemoryStorage>>) -> Vec<String> {
+fn names<S: Storage>(handle: &DocHandle<S>) -> Vec<String> {
     let ws: Workspace = handle.view().unwrap();
     ws.people_by_name()
         .into_iter()
@@ -238,10 +238,12 @@ fn a_chunk_applied_twice_changes_nothing_the_second_time() {
     assert_eq!(names(&second), ["Ana"]);
 }
 
-/// Storage whose writes fail while `failing` is set, as a full disk would.
+/// Storage whose writes fail while `failing` is set, as a full disk would, and whose
+/// snapshot writes (compaction) wait while `snapshots_held` is set, as a slow one would.
 struct FlakyStorage {
-    inner: MemoryStorage,
+    inner: Rc<MemoryStorage>,
     failing: std::cell::Cell<bool>,
+    snapshots_held: std::cell::Cell<bool>,
 }
 
 impl Storage for FlakyStorage {
@@ -265,6 +267,9 @@ impl Storage for FlakyStorage {
         if self.failing.get() {
             return Err(throughline::store::StorageError::QuotaExceeded);
         }
+        if key.get(1).is_some_and(|kind| kind == "snapshot") {
+            Released(self).await;
+        }
         self.inner.save(key, value).await
     }
     async fn remove(&self, key: &[String]) -> Result<(), throughline::store::StorageError> {
@@ -275,8 +280,9 @@ impl Storage for FlakyStorage {
 #[test]
 fn a_failed_write_is_reported_kept_in_memory_and_written_on_retry() {
     let storage = Rc::new(FlakyStorage {
-        inner: MemoryStorage::new(),
+        inner: Rc::new(MemoryStorage::new()),
         failing: std::cell::Cell::new(false),
+        snapshots_held: std::cell::Cell::new(false),
     });
     let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
     let statuses = Rc::new(std::cell::RefCell::new(Vec::new()));
@@ -431,4 +437,87 @@ fn edits_written_piece_by_piece_leave_the_document_as_the_model_says() {
         .unwrap()
         .unwrap();
     assert_eq!(reopened.view::<Workspace>().unwrap(), expected);
+}
+
+/// Ready once the storage no longer holds snapshot writes.
+struct Released<'a>(&'a FlakyStorage);
+
+impl std::future::Future for Released<'_> {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0.snapshots_held.get() {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    }
+}
+
+#[test]
+fn an_edit_made_while_a_compaction_runs_is_written_at_once() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
+    let storage = Rc::new(FlakyStorage {
+        inner: Rc::new(MemoryStorage::new()),
+        failing: std::cell::Cell::new(false),
+        snapshots_held: std::cell::Cell::new(false),
+    });
+    let handle = block_on(Repo::new(storage.clone()).open_workspace()).unwrap();
+    storage.snapshots_held.set(true);
+    // Edits saved one by one until a save starts compacting and waits on the disk.
+    let mut context = Context::from_waker(Waker::noop());
+    let mut compacting = None;
+    for i in 0..200 {
+        add(&handle, &format!("Person {i}"));
+        let mut save = Box::pin(handle.save());
+        match save.as_mut().poll(&mut context) {
+            Poll::Ready(result) => result.unwrap(),
+            Poll::Pending => {
+                compacting = Some(save);
+                break;
+            }
+        }
+    }
+    let mut compacting = compacting.expect("a save compacted");
+
+    // A keystroke while the snapshot is being written: its own write does not wait.
+    add(&handle, "Late");
+    block_on(handle.save()).unwrap();
+    let on_disk = block_on(DocHandle::load(storage.inner.clone(), handle.id()))
+        .unwrap()
+        .unwrap();
+    assert!(
+        names(&on_disk).contains(&"Late".to_owned()),
+        "the edit reached storage while the compaction still ran"
+    );
+    assert_eq!(
+        handle.status(),
+        SaveStatus::Unsaved,
+        "not shown as saved while the compaction's write is under way"
+    );
+
+    storage.snapshots_held.set(false);
+    assert!(matches!(
+        compacting.as_mut().poll(&mut context),
+        Poll::Ready(Ok(()))
+    ));
+    assert_eq!(handle.status(), SaveStatus::Saved);
+    let id = handle.id().to_string();
+    assert!(
+        storage
+            .inner
+            .keys()
+            .iter()
+            .any(|k| k[0] == id && k[1] == "snapshot"),
+        "the compaction wrote its snapshot"
+    );
+    let reopened = block_on(DocHandle::load(storage.inner.clone(), handle.id()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        names(&reopened),
+        names(&handle),
+        "the compaction kept the edit made while it ran"
+    );
 }

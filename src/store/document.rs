@@ -59,7 +59,11 @@ struct Inner<S> {
     snapshot_bytes: Cell<usize>,
     incremental_bytes: Cell<usize>,
     corrupt: Vec<CorruptChunk>,
-    saving: Cell<bool>,
+    /// Saves under way: each writes the chunks that were pending when it began, at once,
+    /// beside any other (see `save`).
+    writing: Cell<usize>,
+    /// Whether a compaction is under way (only one runs at a time).
+    compacting: Cell<bool>,
     /// The last typed view and the heads it was made at (see `cached_view`).
     cache: RefCell<Option<CachedView>>,
     /// The name of the person using this device, recorded with their changes.
@@ -151,7 +155,8 @@ impl<S: Storage> DocHandle<S> {
                 snapshot_bytes: Cell::new(snapshot_bytes),
                 incremental_bytes: Cell::new(incremental_bytes),
                 corrupt,
-                saving: Cell::new(false),
+                writing: Cell::new(0),
+                compacting: Cell::new(false),
                 cache: RefCell::new(None),
                 author: RefCell::new(None),
                 status: RefCell::new(SaveStatus::Saved),
@@ -249,47 +254,79 @@ impl<S: Storage> DocHandle<S> {
     }
 
     /// Writes every pending chunk, then compacts if the incremental chunks now outweigh
-    /// the snapshot. Resolves once the writes have completed. A second call while one is
-    /// running returns at once; the running one picks up the new edits.
+    /// the snapshot. Resolves once this call's writes have completed.
+    ///
+    /// Calls do not wait for one another: each starts writing the chunks pending when it
+    /// begins, even while an earlier call is still writing or compacting. Chunk keys are
+    /// hashes of their content, so writes need no order. Why: a keystroke made while a
+    /// compaction runs must be in IndexedDB's queue at once, not after the compaction,
+    /// or a reload in that window loses it (and the edit would wait for the next one).
     pub async fn save(&self) -> Result<(), StorageError> {
-        if self.inner.saving.replace(true) {
-            return Ok(());
+        let batch = std::mem::take(&mut *self.inner.pending.borrow_mut());
+        self.inner.writing.set(self.inner.writing.get() + 1);
+        let mut result = self.write_chunks(batch).await;
+        if result.is_ok() {
+            result = self.compact_if_due().await;
         }
-        let result = self.save_loop().await;
-        self.inner.saving.set(false);
+        self.inner.writing.set(self.inner.writing.get() - 1);
         match &result {
-            Ok(()) => self.set_status(SaveStatus::Saved),
             Err(error) => self.set_status(SaveStatus::Failed(error.clone())),
+            // Saved only when nothing is waiting and no other call is still writing; a
+            // failure reported by another call stays until a retry writes its chunks.
+            Ok(()) if self.is_settled() => self.set_status(SaveStatus::Saved),
+            Ok(()) => {}
         }
         result
     }
 
-    async fn save_loop(&self) -> Result<(), StorageError> {
-        loop {
-            let next = self.inner.pending.borrow().first().cloned();
-            let Some((key, bytes)) = next else { break };
+    /// Whether every edit is written: nothing pending and no write under way.
+    fn is_settled(&self) -> bool {
+        self.inner.pending.borrow().is_empty() && self.inner.writing.get() == 0
+    }
+
+    /// Writes `batch` in order. On failure the chunks not written go back in the queue.
+    async fn write_chunks(&self, batch: Vec<(StorageKey, Vec<u8>)>) -> Result<(), StorageError> {
+        let mut batch = batch.into_iter();
+        while let Some((key, bytes)) = batch.next() {
             let size = bytes.len();
-            self.inner.storage.save(key.clone(), bytes.clone()).await?;
+            if let Err(error) = self.inner.storage.save(key.clone(), bytes.clone()).await {
+                let mut pending = self.inner.pending.borrow_mut();
+                let unwritten: Vec<_> = std::iter::once((key, bytes)).chain(batch).collect();
+                pending.splice(0..0, unwritten);
+                return Err(error);
+            }
             if let Some(listener) = &*self.inner.on_written.borrow() {
                 listener(&key, &bytes);
             }
-            self.inner.pending.borrow_mut().remove(0);
             self.inner.known.borrow_mut().push(key);
             self.inner
                 .incremental_bytes
                 .set(self.inner.incremental_bytes.get() + size);
         }
-        if chunks::should_compact(
-            self.inner.snapshot_bytes.get(),
-            self.inner.incremental_bytes.get(),
-        ) && self.inner.corrupt.is_empty()
-        {
-            self.compact().await?;
-        }
         Ok(())
     }
 
-    /// Writes a snapshot, then deletes only the chunks this handle knows are inside it.
+    /// Compacts when the incremental chunks outweigh the snapshot, unless a compaction
+    /// is already under way or a chunk could not be read (it must stay beside the rest).
+    async fn compact_if_due(&self) -> Result<(), StorageError> {
+        if self.inner.compacting.get()
+            || !self.inner.corrupt.is_empty()
+            || !chunks::should_compact(
+                self.inner.snapshot_bytes.get(),
+                self.inner.incremental_bytes.get(),
+            )
+        {
+            return Ok(());
+        }
+        self.inner.compacting.set(true);
+        let result = self.compact().await;
+        self.inner.compacting.set(false);
+        result
+    }
+
+    /// Writes a snapshot, then deletes only the chunks this handle had written or loaded
+    /// when the snapshot was taken (every one of them is inside it). Chunks written while
+    /// it runs are kept for the next compaction.
     async fn compact(&self) -> Result<(), StorageError> {
         let (key, bytes) = {
             let mut doc = self.inner.doc.borrow_mut();
@@ -305,6 +342,7 @@ impl<S: Storage> DocHandle<S> {
             .filter(|k| **k != key)
             .cloned()
             .collect();
+        let covered_bytes = self.inner.incremental_bytes.get();
         self.inner.storage.save(key.clone(), bytes).await?;
         for old in &covered {
             self.inner.storage.remove(old).await?;
@@ -317,7 +355,12 @@ impl<S: Storage> DocHandle<S> {
             self.inner.known.borrow_mut().push(key);
         }
         self.inner.snapshot_bytes.set(size);
-        self.inner.incremental_bytes.set(0);
+        self.inner.incremental_bytes.set(
+            self.inner
+                .incremental_bytes
+                .get()
+                .saturating_sub(covered_bytes),
+        );
         Ok(())
     }
 
