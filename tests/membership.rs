@@ -950,9 +950,10 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
     // one to Maria's takes hers.
     let sam_reads_only = LinkRights::of(&as_sam, workspace_id, &listing).reads_only();
     let sides = [ana_review, ben_review].map(ManagerSide::document_of);
+    // (The plan too: neither is among its participants.)
     assert_eq!(
         sam_reads_only,
-        [ana_review, ben_review, sides[0], sides[1]].into()
+        [ana_review, ben_review, sides[0], sides[1], plan].into()
     );
     // The manager's side of Ana's review, listed with it: Maria's and Sam's, never Ana's.
     let side = listing.get(&sides[0]).expect("listed with the review");
@@ -965,9 +966,10 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
     assert!(!as_ana.may_hold(side));
     assert!(as_maria.may_change(side));
     assert!(as_sam.may_hold(side) && !as_sam.may_change(side));
-    assert!(LinkRights::of(&as_maria, workspace_id, &listing)
-        .reads_only()
-        .is_empty());
+    assert_eq!(
+        LinkRights::of(&as_maria, workspace_id, &listing).reads_only(),
+        [plan].into()
+    );
     // What Ana's device sends of her review is checked part by part as hers (its
     // employee's), and what Maria's sends of both reviews as their manager's.
     let employee = Capacity::EMPLOYEE;
@@ -1514,4 +1516,87 @@ fn a_thousand_person_workspace_is_claimed_with_every_line_signed_as_one_at_a_tim
     );
     // The founding, HR, 999 lines and the loop's first.
     assert_eq!(workspace.membership.len(), 1 + 1 + 999 + 1);
+}
+
+#[test]
+fn a_plan_is_read_by_every_member_and_changed_by_its_signed_participants_and_the_admins() {
+    use throughline::model::listing::{Listed, Listing};
+    use throughline::model::plan::Role as PlanRole;
+    use throughline::model::{DocumentId, DocumentUrl};
+    use throughline::sync::LinkRights;
+
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (ben, ben_device) = org.join("Ben");
+    let (chen, chen_device) = org.join("Chen");
+    let (plan, other) = (DocumentId::random(), DocumentId::random());
+    for id in [plan, other] {
+        org.workspace
+            .plans
+            .insert(DocumentUrl::from(id), Default::default());
+    }
+    let listing = Listing::of(&org.workspace);
+    assert_eq!(listing.get(&plan), Some(&Listed::Plan { plan }));
+    let role = |person: &PersonId, role: Option<PlanRole>| Act::SetPlanRole {
+        plan: plan.url(),
+        person: person.clone(),
+        role,
+    };
+    let access =
+        |org: &Org, device: &DeviceSecret| Access::of_device(&org.membership(), &device.public());
+
+    // Before anyone is signed onto it: every member reads it, only the admins change it
+    // or start plans.
+    for device in [&ben_device, &chen_device] {
+        let member = access(&org, device);
+        assert!(member.may_hold(&Listed::Plan { plan }));
+        assert!(!member.may_change_plan(plan));
+        assert!(!member.may_start_plans());
+    }
+    let admin = access(&org, &root);
+    assert!(admin.may_change_plan(plan) && admin.may_change_plan(other));
+    assert!(admin.may_start_plans());
+
+    // Ben signs himself on: ignored, and he still only reads.
+    let forged = org.force(&ben_device, role(&ben, Some(PlanRole::Contributor)), 2_000);
+    assert_eq!(org.reason(&forged), Some(Ignored::NotAnAdmin));
+    assert!(!access(&org, &ben_device).may_change_plan(plan));
+
+    // An admin signs Ben on as a contributor and Chen onto the board: both change this
+    // plan (in any role), not the other one, and still start none.
+    org.sign(&root, role(&ben, Some(PlanRole::Contributor)))
+        .expect("an admin signs a contributor");
+    org.sign(&root, role(&chen, Some(PlanRole::Board)))
+        .expect("an admin signs a board member");
+    for device in [&ben_device, &chen_device] {
+        let participant = access(&org, device);
+        assert!(participant.may_change_plan(plan));
+        assert!(!participant.may_change_plan(other));
+        assert!(!participant.may_start_plans());
+    }
+    // On a direct link, Ben's device is taken changes to this plan only.
+    let workspace_id = DocumentId::random();
+    assert_eq!(
+        LinkRights::of(&access(&org, &ben_device), workspace_id, &listing).reads_only(),
+        [other].into()
+    );
+
+    // Taken off the plan, or removed from the workspace: reads (or holds) no more than that.
+    org.sign(&root, role(&ben, None))
+        .expect("an admin takes the role");
+    assert!(!access(&org, &ben_device).may_change_plan(plan));
+    org.sign(
+        &root,
+        Act::RemoveDevice {
+            device: chen_device.public(),
+        },
+    )
+    .expect("remove");
+    let removed = access(&org, &chen_device);
+    assert!(!removed.may_hold(&Listed::Plan { plan }));
+    assert!(!removed.may_change_plan(plan));
+
+    // With no rules yet (nobody claimed the workspace), whoever sets it up does anything.
+    let setup = Access::unclaimed(None);
+    assert!(setup.may_change_plan(plan) && setup.may_start_plans());
 }

@@ -153,6 +153,15 @@ impl Org {
         }
     }
 
+    /// A new plan, listed in the workspace.
+    fn list_plan(&mut self) -> DocumentId {
+        let plan = DocumentId::random();
+        self.workspace
+            .plans
+            .insert(DocumentUrl::from(plan), Default::default());
+        plan
+    }
+
     fn workspace_doc(&self) -> AutoCommit {
         let mut doc = AutoCommit::new();
         autosurgeon::reconcile(&mut doc, &self.workspace).expect("reconcile");
@@ -302,6 +311,29 @@ async fn first_error(client: &mut Client) -> String {
     })
     .await
     .expect("an answer")
+}
+
+/// Writes `text` into `document` and gives the relay time to take or drop it.
+async fn write_and_wait(client: &mut Client, document: DocumentId, text: &str) {
+    client.edit(document, text).await;
+    client
+        .serve_until(tokio::time::sleep(Duration::from_millis(500)))
+        .await;
+}
+
+/// A new connection of `device` that has received `document` and settled.
+async fn read_afresh(
+    relay: &Relay,
+    device: &DeviceSecret,
+    workspace: DocumentId,
+    document: DocumentId,
+) -> Client {
+    let mut reader = member(relay, device, workspace, asking_for(&[document])).await;
+    reader.run_until(|c| c.text(document).is_some()).await;
+    reader
+        .serve_until(tokio::time::sleep(Duration::from_millis(300)))
+        .await;
+    reader
 }
 
 async fn start(data: &std::path::Path) -> Relay {
@@ -484,6 +516,58 @@ async fn what_a_hostile_employee_s_device_writes_changes_nothing_it_may_not_chan
         vec![org.colleague_review],
         "a role it granted itself gives it nothing"
     );
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn a_plan_takes_changes_only_from_its_signed_participants_and_the_admins() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    let plan = org.list_plan();
+    // An admin signs the manager onto the plan as a contributor; the employee is on no plan.
+    let url = org.id.url();
+    org.workspace
+        .sign(
+            &url,
+            &org.admin,
+            Some(&org.admin.public()),
+            Act::SetPlanRole {
+                plan: plan.url(),
+                person: org.manager.0.clone(),
+                role: Some(throughline::model::plan::Role::Contributor),
+            },
+            now(),
+        )
+        .expect("a plan role");
+    let mut admin = upload(&relay, &org).await;
+    admin.edit(plan, "Three-year plan").await;
+    admin.run_until(|c| c.in_sync(plan)).await;
+
+    // The employee reads the plan, and what its device writes to it is kept nowhere.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[plan])).await;
+    employee
+        .run_until(|c| c.text(plan).as_deref() == Some("Three-year plan"))
+        .await;
+    write_and_wait(&mut employee, plan, "Rewritten by the employee").await;
+    let mut reader = read_afresh(&relay, &org.colleague.1, org.id, plan).await;
+    assert_eq!(
+        reader.text(plan).as_deref(),
+        Some("Three-year plan"),
+        "a member who is not on the plan changes nothing"
+    );
+
+    // The manager, signed onto it, changes it for everyone.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[plan])).await;
+    manager.run_until(|c| c.text(plan).is_some()).await;
+    manager.edit(plan, "Updated by a participant").await;
+    manager.run_until(|c| c.in_sync(plan)).await;
+    reader
+        .run_until(|c| c.text(plan).as_deref() == Some("Updated by a participant"))
+        .await;
+    admin
+        .run_until(|c| c.text(plan).as_deref() == Some("Updated by a participant"))
+        .await;
     relay.stop().await.expect("the relay stops cleanly");
 }
 
@@ -1204,11 +1288,7 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
     let data = tempfile::tempdir().unwrap();
     let relay = start(data.path()).await;
     let mut org = Org::new();
-    // A plan, listed in the workspace.
-    let plan = DocumentId::random();
-    org.workspace
-        .plans
-        .insert(DocumentUrl::from(plan), Default::default());
+    let plan = org.list_plan();
     let mut admin = upload(&relay, &org).await;
     admin.edit(plan, "Three-year plan").await;
     admin.run_until(|c| c.in_sync(plan)).await;
@@ -1240,15 +1320,8 @@ async fn a_program_syncs_only_what_an_admin_s_grant_names_until_it_ends() {
     dashboard
         .run_until(|c| c.text(plan).as_deref() == Some("Three-year plan"))
         .await;
-    dashboard.edit(plan, "Changed by the dashboard").await;
-    dashboard
-        .serve_until(tokio::time::sleep(Duration::from_millis(500)))
-        .await;
-    let mut reader = member(&relay, &org.manager.1, org.id, asking_for(&[plan])).await;
-    reader.run_until(|c| c.text(plan).is_some()).await;
-    reader
-        .serve_until(tokio::time::sleep(Duration::from_millis(300)))
-        .await;
+    write_and_wait(&mut dashboard, plan, "Changed by the dashboard").await;
+    let mut reader = read_afresh(&relay, &org.manager.1, org.id, plan).await;
     assert_eq!(
         reader.text(plan).as_deref(),
         Some("Three-year plan"),

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use super::identity::{DeviceKey, Membership, Role};
 use super::listing::Listed;
 use super::review::{Capacity, Review};
-use super::PersonId;
+use super::{DocumentId, PersonId};
 
 /// What the person using this device may do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +41,8 @@ struct Rules {
     direct_reports: BTreeSet<PersonId>,
     /// Whether this device was in the workspace and has been removed.
     removed: bool,
+    /// The plans (their URLs) an admin signed this person onto, in any role.
+    plans: BTreeSet<String>,
 }
 
 impl Access {
@@ -62,6 +64,7 @@ impl Access {
                 reports: BTreeSet::new(),
                 direct_reports: BTreeSet::new(),
                 removed: false,
+                plans: BTreeSet::new(),
             }),
         }
     }
@@ -106,6 +109,10 @@ impl Access {
             reports,
             direct_reports,
             removed: membership.was_removed(device),
+            plans: person
+                .as_ref()
+                .map(|p| membership.plans_of(p))
+                .unwrap_or_default(),
         };
         Self {
             person,
@@ -139,6 +146,18 @@ impl Access {
     /// Adding, changing and removing people and teams, roles and reporting lines.
     pub fn may_edit_people(&self) -> bool {
         self.is_admin()
+    }
+
+    /// Starting a plan (a new one, or next cycle's): the admins', who then sign who takes
+    /// part in it. Everyone's while nobody has claimed the workspace.
+    pub fn may_start_plans(&self) -> bool {
+        self.is_admin() && !self.removed()
+    }
+
+    /// Whether this device may change the plan `plan`: its participants, as admins signed
+    /// them (any role), and the admins. Every member reads every plan.
+    pub fn may_change_plan(&self, plan: DocumentId) -> bool {
+        self.may_change(&Listed::Plan { plan })
     }
 
     /// Scales, templates and cycles; every review of a cycle, its ratings and calibration.
@@ -200,7 +219,7 @@ impl Access {
     /// what they open, and the relay for what it serves.
     pub fn may_hold(&self, listed: &Listed) -> bool {
         match listed {
-            Listed::Plan => !self.removed() && (!self.claimed() || self.person.is_some()),
+            Listed::Plan { .. } => !self.removed() && (!self.claimed() || self.person.is_some()),
             Listed::Review { employee } => self.may_open_review_of(employee),
             Listed::ManagerSide { employee } => {
                 self.may_open_review_of(employee)
@@ -226,8 +245,8 @@ impl Access {
     /// acts on it): a review's employee, their direct manager and HR; its manager's side,
     /// the direct manager and HR (never the employee, not even one in HR); asked feedback's
     /// writer, the employee's direct manager and HR; given feedback, its giver only; a
-    /// series' pair; every member on a plan. A manager further up reads
-    /// a review but does not change it.
+    /// series' pair; on a plan, its signed participants and the admins. A manager
+    /// further up reads a review but does not change it.
     pub fn may_change(&self, listed: &Listed) -> bool {
         if !self.may_hold(listed) {
             return false;
@@ -248,7 +267,10 @@ impl Access {
                     || (self.person.is_some() && self.person.as_ref() == writer.as_ref())
             }
             (Listed::GivenFeedback { from, .. }, Some(_)) => self.person.as_ref() == Some(from),
-            (Listed::Plan | Listed::CheckIn { .. }, Some(_)) => true,
+            (Listed::Plan { plan }, Some(rules)) => {
+                rules.admin || rules.plans.contains(&plan.url())
+            }
+            (Listed::CheckIn { .. }, Some(_)) => true,
             (Listed::Contested(all), Some(_)) => all.iter().all(|listed| self.may_change(listed)),
         }
     }

@@ -59,8 +59,9 @@ impl RulesPart {
 /// What a listed document is, as far as who may hold it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listed {
-    /// A strategic plan: every member's.
-    Plan,
+    /// The strategic plan `plan`: every member reads it; its signed participants and the
+    /// admins change it.
+    Plan { plan: DocumentId },
     /// The review of `employee`.
     Review { employee: PersonId },
     /// The manager's side of `employee`'s review ([`ManagerSide`], its id derived from
@@ -120,7 +121,9 @@ impl Listing {
     pub fn of(workspace: &Workspace) -> Self {
         let mut listed = Entries::default();
         for url in workspace.plans.keys() {
-            listed.add(url, Listed::Plan);
+            if let Ok(plan) = DocumentId::from_url(url) {
+                listed.add(url, Listed::Plan { plan });
+            }
         }
         for cycle in workspace.cycles.values() {
             for (employee, url) in &cycle.reviews {

@@ -90,7 +90,7 @@ pub fn App() -> impl IntoView {
             let identity = crate::ui::IdentityState::new(state, *identity);
             provide_context(identity);
             sync.follow_link_rules(state, identity);
-            provide_context(PlansState::new(state, sync));
+            provide_context(PlansState::new(state, sync, identity.access));
             provide_context(crate::ui::ReviewsState::new(state, sync, identity.access));
             view! { <AppShell /> }.into_any()
         }

@@ -23,6 +23,9 @@ type Handle = DocHandle<Rc<BrowserStorage>>;
 /// How a document's view is shown, if not as it reads (a review as its manager's side
 /// shows it, on a device that holds that side).
 type ShownAs<T> = StoredValue<Option<Rc<dyn Fn(T) -> T>>, LocalStorage>;
+/// Why this device may not change a document, if it may not (see
+/// [`DocumentShelf::guard_edits`]).
+type EditGuard = StoredValue<Option<Rc<dyn Fn(DocumentId) -> Option<String>>>, LocalStorage>;
 
 /// How many documents [`DocumentShelf::open_all`] reads from storage at once.
 const OPEN_BATCH: usize = 50;
@@ -48,6 +51,8 @@ pub struct OpenDocument<T: Send + Sync + 'static> {
     workspace: WorkspaceState,
     _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
     shown_as: ShownAs<T>,
+    /// The shelf's guard (one for all its documents, so setting it reaches those open).
+    guard: EditGuard,
 }
 
 impl<T: Send + Sync> Clone for OpenDocument<T> {
@@ -73,6 +78,11 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
         message: &str,
         edit: impl FnOnce(&mut T) -> Result<R, E>,
     ) -> Result<R, String> {
+        // The relay and every other device would drop the change anyway; refusing it here
+        // says so at once instead of showing an edit nobody else will ever see.
+        if let Some(why) = self.refusal() {
+            return Err(why);
+        }
         let author = self.workspace.my_name();
         let outcome = self.handle.with_value(|handle| {
             handle.set_author(author);
@@ -87,6 +97,12 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
             Err(ChangeError::Refused(error)) => Err(error.to_string()),
             Err(error @ ChangeError::Shape(_)) => Err(error.to_string()),
         }
+    }
+
+    /// Why this device may not change the document, if it may not (untracked).
+    pub fn refusal(&self) -> Option<String> {
+        self.guard
+            .with_value(|guard| guard.as_ref().and_then(|guard| guard(self.id)))
     }
 
     /// Shows the view through `shown_as` from now on (and at once).
@@ -162,6 +178,9 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
 
     /// Names the document's current state.
     pub fn name_version(&self, name: &str) -> Result<Version, String> {
+        if let Some(why) = self.refusal() {
+            return Err(why);
+        }
         let by = self.workspace.my_name().unwrap_or_default();
         let version = self
             .handle
@@ -253,6 +272,7 @@ pub struct DocumentShelf<T: Send + Sync + 'static> {
     owner: StoredValue<Owner, LocalStorage>,
     /// What the kind is called in messages ("plan", "review").
     kind: &'static str,
+    guard: EditGuard,
 }
 
 impl<T: Send + Sync> Clone for DocumentShelf<T> {
@@ -279,7 +299,14 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
             opening: StoredValue::new_local(HashSet::new()),
             owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
             kind,
+            guard: StoredValue::new_local(None),
         }
+    }
+
+    /// Refuses edits here to a document `refusal` gives a reason for (one this device's
+    /// person may read but not change), with that reason.
+    pub fn guard_edits(&self, refusal: impl Fn(DocumentId) -> Option<String> + 'static) {
+        self.guard.set_value(Some(Rc::new(refusal)));
     }
 
     /// The document if it is open.
@@ -408,6 +435,7 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
         let owner = self.owner.get_value();
         let workspace = self.workspace;
         let kind = self.kind;
+        let guard = self.guard;
         let document = owner.with(|| {
             let revision = RwSignal::new(0u64);
             let made_here: StoredValue<Option<T>, LocalStorage> = StoredValue::new_local(None);
@@ -456,6 +484,7 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
                 handle: stored,
                 workspace,
                 shown_as,
+                guard,
             }
         });
         match self.sharing.get_value() {

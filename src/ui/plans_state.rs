@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::access::Access;
 use crate::model::plan::Plan;
 use crate::model::Workspace;
 use crate::store::{now_millis, DocumentId};
@@ -21,15 +22,29 @@ pub struct PlansState {
     /// Opened plans by document id; a listed plan not in here is still being opened.
     pub opened: RwSignal<std::collections::BTreeMap<DocumentId, PlanDocument>>,
     workspace: WorkspaceState,
+    access: Memo<Access>,
 }
 
+/// Told when a plan is read-only for this device's person.
+pub const PLAN_READ_ONLY: &str =
+    "You can read this plan; its participants and the workspace's admins change it.";
+/// Told when someone who may not start plans tries to.
+pub const PLANS_STARTED_BY_ADMINS: &str =
+    "Plans are started by the workspace's admins, who then choose who takes part.";
+
 impl PlansState {
-    pub fn new(workspace: WorkspaceState, sync: SyncState) -> Self {
+    pub fn new(workspace: WorkspaceState, sync: SyncState, access: Memo<Access>) -> Self {
         let shelf = DocumentShelf::new(workspace, sync, "plan", Sharing::Synced);
+        // Every member reads every plan; only its signed participants and the admins
+        // change it (`Access::may_change_plan`), as the relay and direct links enforce.
+        shelf.guard_edits(move |id| {
+            (!access.with_untracked(|a| a.may_change_plan(id))).then(|| PLAN_READ_ONLY.to_owned())
+        });
         let state = Self {
             shelf,
             opened: shelf.opened,
             workspace,
+            access,
         };
         // Open every listed plan, now and whenever the list grows (another device listed
         // one, or an import did).
@@ -57,8 +72,21 @@ impl PlansState {
         self.shelf.open(id).await
     }
 
+    /// Whether this device's person may change the plan `id` (tracked).
+    pub fn may_change(&self, id: DocumentId) -> bool {
+        self.access.with(|a| a.may_change_plan(id))
+    }
+
+    /// Whether this device's person may start plans (tracked).
+    pub fn may_start(&self) -> bool {
+        self.access.with(Access::may_start_plans)
+    }
+
     /// Creates a plan document, saves it, lists it in the workspace and opens it.
     pub async fn create(&self, plan: Plan) -> Result<DocumentId, String> {
+        if !self.access.with_untracked(Access::may_start_plans) {
+            return Err(PLANS_STARTED_BY_ADMINS.to_owned());
+        }
         let message = format!("Create plan \"{}\"", plan.title);
         let id = self.shelf.create(&plan, &message).await?;
         let url = id.url();

@@ -68,6 +68,8 @@ test("founding, invitations used once, what an employee is offered, and a remove
       // Only an admin lets a program in: a sync address that names the plans chosen.
       assert.equal(await ana.getByTestId("program-access").count(), 0, "no programs section for an employee");
       await newPlan(hana, "Growth 2027");
+      assert.equal(await hana.getByLabel("Mission", { exact: true }).isDisabled(), false, "the admin changes a plan");
+      assert.equal(await hana.getByTestId("plan-read-only").count(), 0);
       await goTo(hana, "People");
       const programs = hana.getByTestId("program-access");
       await programs.getByLabel("What is the program?").fill("Board dashboard");
@@ -77,6 +79,16 @@ test("founding, invitations used once, what an employee is offered, and a remove
       await programs.getByRole("button", { name: "Make a sync address for it" }).click();
       const address = await programs.getByLabel("Its sync address").inputValue();
       assert.match(address, /\/sync\?grant=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "a signed grant in the address");
+
+      // Every member reads a plan; only the admins start one, and only its participants
+      // (as an admin signed them) and the admins change it: Ana is on no plan.
+      await goTo(ana, "Plans");
+      await ana.getByTestId("plans-started-by-admins").waitFor();
+      assert.equal(await ana.getByRole("button", { name: "New plan" }).count(), 0, "an employee starts no plan");
+      await ana.getByTestId("plan-card").filter({ hasText: "Growth 2027" }).click({ timeout: 15_000 });
+      await ana.getByRole("heading", { level: 1, name: "Growth 2027" }).waitFor({ timeout: 15_000 });
+      await ana.getByTestId("plan-read-only").waitFor();
+      assert.equal(await ana.getByLabel("Mission", { exact: true }).isDisabled(), true, "her plan fields are disabled");
 
       // Hana removes Ana's device: Ana's device says so, and acts as nobody.
       await goTo(hana, "People");

@@ -397,6 +397,15 @@ impl Membership {
         self.plan_roles.get(plan).cloned().unwrap_or_default()
     }
 
+    /// The plans (their URLs) `person` takes part in, in any role, as admins signed.
+    pub fn plans_of(&self, person: &PersonId) -> std::collections::BTreeSet<String> {
+        self.plan_roles
+            .iter()
+            .filter(|(_, roles)| roles.contains_key(person))
+            .map(|(plan, _)| plan.clone())
+            .collect()
+    }
+
     /// Whether a signed statement ever gave `person` an approving role (board or
     /// executive) in the plan at `plan`: what makes their approval of it one.
     pub fn ever_approver(&self, plan: &str, person: &PersonId) -> bool {

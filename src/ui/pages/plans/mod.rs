@@ -26,6 +26,7 @@ use leptos::prelude::*;
 
 use crate::model::plan::PlanStatus;
 use crate::store::DocumentId;
+use crate::ui::plans_state::PLANS_STARTED_BY_ADMINS;
 use crate::ui::{PlansState, WorkspaceState};
 
 pub use plan_page::PlanPage;
@@ -95,27 +96,46 @@ pub fn PlansPage() -> impl IntoView {
                         .map(|s| filter_button(Some(s), s.label()))
                         .collect_view()}
                 </div>
-                <button
-                    type="button"
-                    class="button primary"
-                    on:click=move |_| creating.set(true)
-                    disabled=move || creating.get()
+                <Show
+                    when=move || plans.may_start()
+                    fallback=|| {
+                        view! {
+                            <p class="item-meta" data-testid="plans-started-by-admins">
+                                {PLANS_STARTED_BY_ADMINS}
+                            </p>
+                        }
+                    }
                 >
-                    "New plan"
-                </button>
+                    <button
+                        type="button"
+                        class="button primary"
+                        on:click=move |_| creating.set(true)
+                        disabled=move || creating.get()
+                    >
+                        "New plan"
+                    </button>
+                </Show>
             </div>
-            <Show when=move || creating.get()>
+            <Show when=move || creating.get() && plans.may_start()>
                 <NewPlanForm on_done=Callback::new(move |()| creating.set(false)) />
             </Show>
             <Show
                 when=move || !listed().is_empty()
-                fallback=|| {
+                fallback=move || {
                     view! {
                         <div class="card empty-state">
                             <p>
                                 "A plan holds the organisation's mission, vision and values, its environment scan (SWOT and PESTLE), and goals broken into objectives, initiatives and measures, with the board's approval and named versions."
                             </p>
-                            <p>"Start with “New plan”."</p>
+                            <p>
+                                {move || {
+                                    if plans.may_start() {
+                                        "Start with “New plan”."
+                                    } else {
+                                        "An admin of the workspace starts the first one."
+                                    }
+                                }}
+                            </p>
                         </div>
                     }
                 }

@@ -234,6 +234,7 @@ fn StatusPanel() -> impl IntoView {
                 </Show>
                 <Show when=move || {
                     matches!(status.get(), PlanStatus::Approved | PlanStatus::Archived)
+                        && plans.may_start()
                 }>
                     <button type="button" class="button" on:click=next_cycle.clone()>
                         "Start next year's plan"

@@ -16,6 +16,7 @@ use super::versions::VersionsSection;
 use crate::store::DocumentId;
 use crate::ui::components::{DocumentPresence, HealthTag, ShareLink};
 use crate::ui::format::today;
+use crate::ui::plans_state::PLAN_READ_ONLY;
 use crate::ui::{href, PlanDocument, PlansState};
 
 /// The sections of a plan: address segment and label.
@@ -79,6 +80,10 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
     provide_context(document);
     let plan = document.view;
     let id = document.id;
+    let plans = expect_context::<PlansState>();
+    // Read by every member; changed by its signed participants and the admins. A memo:
+    // the rules change rarely, and the sections should not be rebuilt when they do not.
+    let editable = Memo::new(move |_| plans.may_change(id));
     // One roll-up per change of the plan, shared by the header and every section.
     let rollup: RollupMemo = Memo::new(move |_| {
         plan.with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
@@ -151,7 +156,15 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
             }
             .into_any();
         }
-        let body = match section.get().as_str() {
+        let current = section.get();
+        // Sections that change the plan are shown disabled to a reader (a fieldset
+        // disables every control in it); the strategy map, versions and the board report
+        // only read, and their choices (compare, print, download) stay usable.
+        let changes_plan = matches!(
+            current.as_str(),
+            "overview" | "environment" | "goals" | "scorecard" | "resources"
+        ) || !SECTIONS.iter().any(|(slug, _)| *slug == current);
+        let body = match current.as_str() {
             "environment" => view! { <EnvironmentSection /> }.into_any(),
             "goals" => view! { <GoalsSection /> }.into_any(),
             "scorecard" => view! { <ScorecardSection /> }.into_any(),
@@ -169,7 +182,14 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
                 <nav class="plan-tabs" aria-label="Plan sections">
                     <ul>{tabs}</ul>
                 </nav>
-                {body}
+                <Show when=move || !editable.get()>
+                    <p class="notice" role="note" data-testid="plan-read-only">
+                        {PLAN_READ_ONLY}
+                    </p>
+                </Show>
+                <fieldset class="plan-fields" disabled=move || changes_plan && !editable.get()>
+                    {body}
+                </fieldset>
             </section>
         }
         .into_any()
