@@ -661,24 +661,13 @@ impl Workspace {
         mut acts: Vec<crate::model::identity::Act>,
         now: i64,
     ) -> Result<usize, MembershipError> {
-        let root = match pinned {
-            Some(root) => *root,
-            None => self.root.parse().map_err(|_| MembershipError::Unclaimed)?,
-        };
         while !acts.is_empty() {
             let membership = self
                 .membership(workspace_id, pinned)
                 .ok_or(MembershipError::Unclaimed)?;
             let chain = membership.sign_chain(workspace_id, secret, &acts, now);
-            let mut with = self.membership.clone();
-            for (hash, signed) in &chain {
-                with.insert(hash.as_str().to_owned(), signed.clone());
-            }
-            let after = crate::model::identity::Membership::verify(workspace_id, &root, &with);
-            let ignored: std::collections::BTreeSet<_> =
-                after.ignored().iter().map(|i| &i.hash).collect();
-            let refused: Vec<bool> = chain.iter().map(|(h, _)| ignored.contains(h)).collect();
-            if !refused.contains(&true) {
+            let (with, refused) = self.with_statements(workspace_id, pinned, &chain)?;
+            if refused.iter().all(Option::is_none) {
                 self.membership = with;
                 return Ok(chain.len());
             }
@@ -687,7 +676,7 @@ impl Workspace {
             acts = acts
                 .into_iter()
                 .zip(refused)
-                .filter_map(|(act, refused)| (!refused).then_some(act))
+                .filter_map(|(act, refused)| refused.is_none().then_some(act))
                 .collect();
         }
         Ok(0)
@@ -706,18 +695,52 @@ impl Workspace {
         let membership = self
             .membership(workspace_id, pinned)
             .ok_or(MembershipError::Unclaimed)?;
-        let (hash, signed) = membership.sign(workspace_id, secret, act, now);
-        let mut with = self.membership.clone();
-        with.insert(hash.as_str().to_owned(), signed.clone());
+        let signed = membership.sign(workspace_id, secret, act, now);
+        let (with, refused) =
+            self.with_statements(workspace_id, pinned, std::slice::from_ref(&signed))?;
+        if let Some(reason) = refused.into_iter().flatten().next() {
+            return Err(MembershipError::Refused(reason));
+        }
+        self.membership = with;
+        Ok(signed.0)
+    }
+
+    /// The statements with `added` kept too, and for each of `added` why the rules (worked
+    /// out once, from the root) would ignore it, if they would.
+    #[allow(clippy::type_complexity)]
+    fn with_statements(
+        &self,
+        workspace_id: &str,
+        pinned: Option<&crate::model::identity::DeviceKey>,
+        added: &[(
+            crate::model::identity::StatementHash,
+            crate::model::identity::SignedStatement,
+        )],
+    ) -> Result<
+        (
+            BTreeMap<String, crate::model::identity::SignedStatement>,
+            Vec<Option<crate::model::identity::Ignored>>,
+        ),
+        MembershipError,
+    > {
         let root = match pinned {
             Some(root) => *root,
             None => self.root.parse().map_err(|_| MembershipError::Unclaimed)?,
         };
-        let after = crate::model::identity::Membership::verify(workspace_id, &root, &with);
-        if let Some(ignored) = after.ignored().iter().find(|i| i.hash == hash) {
-            return Err(MembershipError::Refused(ignored.reason));
+        let mut with = self.membership.clone();
+        for (hash, signed) in added {
+            with.insert(hash.as_str().to_owned(), signed.clone());
         }
-        self.membership = with;
-        Ok(hash)
+        let after = crate::model::identity::Membership::verify(workspace_id, &root, &with);
+        let ignored: std::collections::BTreeMap<_, _> = after
+            .ignored()
+            .iter()
+            .map(|i| (&i.hash, i.reason))
+            .collect();
+        let refused = added
+            .iter()
+            .map(|(hash, _)| ignored.get(hash).copied())
+            .collect();
+        Ok((with, refused))
     }
 }

@@ -284,14 +284,7 @@ impl Membership {
         act: Act,
         now: i64,
     ) -> (StatementHash, SignedStatement) {
-        let statement = Statement {
-            workspace: workspace.to_owned(),
-            by: secret.public(),
-            parents: self.heads.clone(),
-            at: now,
-            act,
-        };
-        SignedStatement::sign(&statement, secret)
+        signed_after(workspace, secret, self.heads.clone(), act, now)
     }
 
     /// Signs `acts` as [`sign`](Self::sign) does, one after another: the first after
@@ -307,14 +300,8 @@ impl Membership {
         let mut parents = self.heads.clone();
         acts.iter()
             .map(|act| {
-                let statement = Statement {
-                    workspace: workspace.to_owned(),
-                    by: secret.public(),
-                    parents: std::mem::take(&mut parents),
-                    at: now,
-                    act: act.clone(),
-                };
-                let (hash, signed) = SignedStatement::sign(&statement, secret);
+                let parents_now = std::mem::take(&mut parents);
+                let (hash, signed) = signed_after(workspace, secret, parents_now, act.clone(), now);
                 parents = vec![hash.clone()];
                 (hash, signed)
             })
@@ -826,4 +813,22 @@ impl Membership {
         self.devices.insert(device, person.clone());
         self.ever_bound.insert(device, person.clone());
     }
+}
+
+/// `act` signed as `secret`'s device, after the statements `parents`.
+fn signed_after(
+    workspace: &str,
+    secret: &DeviceSecret,
+    parents: Vec<StatementHash>,
+    act: Act,
+    now: i64,
+) -> (StatementHash, SignedStatement) {
+    let statement = Statement {
+        workspace: workspace.to_owned(),
+        by: secret.public(),
+        parents,
+        at: now,
+        act,
+    };
+    SignedStatement::sign(&statement, secret)
 }
