@@ -5,6 +5,7 @@
 // build goes first, and each figure is printed for both.
 import { readFile } from "node:fs/promises";
 import {
+  choosePerson,
   DIRECT_LINK_ARGS,
   goTo,
   launchBrowser,
@@ -297,7 +298,7 @@ async function largeWorkspace(relay) {
     // founding admin), as Settings → You offers a workspace nobody has claimed. Claiming
     // signs every reporting line; timed once, with a long wait (it once took minutes).
     await goTo(bigPage, "Settings");
-    await bigPage.getByLabel("Who are you?").selectOption({ label: "Person 0000" });
+    await choosePerson(bigPage, "Who are you?", "Person 0000");
     const claimStarted = Date.now();
     await bigPage.getByRole("button", { name: "Claim this workspace" }).click({ timeout: 900_000 });
     await bigPage.getByTestId("identity").filter({ hasText: "You are Person 0000 on this device" }).waitFor({ timeout: 900_000 });

@@ -293,7 +293,7 @@ export async function addPersonReportingTo(page, name, manager) {
  */
 export async function iAm(page, name) {
   await goTo(page, "Settings");
-  await page.getByLabel("Who are you?").selectOption({ label: name });
+  await choosePerson(page, "Who are you?", name);
   await page.getByRole("button", { name: "Claim this workspace" }).click();
   await page.getByTestId("identity").filter({ hasText: `You are ${name} on this device` }).waitFor();
 }

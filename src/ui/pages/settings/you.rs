@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::model::access::Access;
 use crate::model::identity::Role;
 use crate::model::PersonId;
-use crate::ui::components::{FormError, InvitationField};
+use crate::ui::components::{FormError, InvitationField, PersonPicker};
 use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
@@ -66,7 +66,6 @@ pub fn You() -> impl IntoView {
 /// The workspace has no admin yet: whoever sets it up says who they are and claims it.
 #[component]
 fn Claim() -> impl IntoView {
-    let state = expect_context::<WorkspaceState>();
     let identity = expect_context::<IdentityState>();
     let chosen = RwSignal::new(
         identity
@@ -76,14 +75,6 @@ fn Claim() -> impl IntoView {
             .unwrap_or_default(),
     );
     let error = RwSignal::new(None::<String>);
-    let choices = move || {
-        state.workspace.with(|ws| {
-            ws.people_by_name()
-                .into_iter()
-                .map(|(id, person)| (id.to_string(), person.name.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
     let claim = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let person = chosen.get_untracked();
@@ -97,25 +88,14 @@ fn Claim() -> impl IntoView {
             <p data-testid="identity">
                 "Nobody has claimed this workspace yet. Whoever sets it up claims it on their device and becomes its first admin; everyone else joins with an invitation an admin sends them."
             </p>
-            <label for="claim-person">"Who are you?"</label>
-            <select id="claim-person" on:change=move |event| chosen.set(event_target_value(&event))>
-                <option value="" selected=move || chosen.with(String::is_empty)>
-                    "Choose yourself"
-                </option>
-                {move || {
-                    choices()
-                        .into_iter()
-                        .map(|(id, name)| {
-                            let mine = id.clone();
-                            view! {
-                                <option value=id selected=move || chosen.with(|c| *c == mine)>
-                                    {name}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
+            // Searchable: a workspace of a thousand people made by an earlier build is
+            // claimed by typing a name, not by scrolling a thousand options.
+            <PersonPicker
+                id="claim-person".into()
+                label="Who are you?"
+                chosen=chosen
+                none="Choose yourself"
+            />
             <p class="item-meta">
                 "Not listed? Add yourself on the People page first. Claiming signs, with this device's own key, that you are the workspace's first admin; the reporting lines already there are signed with it."
             </p>
