@@ -1600,3 +1600,96 @@ fn a_plan_is_read_by_every_member_and_changed_by_its_signed_participants_and_the
     let setup = Access::unclaimed(None);
     assert!(setup.may_change_plan(plan) && setup.may_start_plans());
 }
+
+#[test]
+fn statements_this_device_kept_are_not_checked_again_at_start_and_the_rest_still_are() {
+    use throughline::model::identity::{CheckedStatements, KeptStatements};
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (ben, ben_device) = org.join("Ben");
+    let (_, cy_device) = org.join("Cy");
+    org.report(&ben, &org.admin.clone());
+    let checked_fully = org.membership();
+    let mut kept = KeptStatements::default();
+    assert!(kept.keep_counted(&org.workspace.membership, &checked_fully));
+
+    // Starting from what this device kept gives the membership that checking every
+    // signature again gives.
+    let pinned = root.public();
+    let again = Membership::verify_with(
+        WS,
+        &pinned,
+        &org.workspace.membership,
+        &mut CheckedStatements::trusting(&kept),
+    );
+    assert_eq!(again, checked_fully);
+
+    // A statement this device never kept is still checked: one whose signature is not its
+    // signer's (Ben's signature over another statement) is ignored as such.
+    let (_, other) = checked_fully.sign(
+        WS,
+        &ben_device,
+        Act::Withdraw {
+            invitation: key().public(),
+        },
+        3_000,
+    );
+    let (hash, mut forged) = checked_fully.sign(
+        WS,
+        &cy_device,
+        Act::SetManager {
+            person: ben.clone(),
+            manager: None,
+        },
+        3_000,
+    );
+    forged.signature = other.signature;
+    org.workspace
+        .membership
+        .insert(hash.as_str().to_owned(), forged);
+    let with_forged = Membership::verify_with(
+        WS,
+        &pinned,
+        &org.workspace.membership,
+        &mut CheckedStatements::trusting(&kept),
+    );
+    assert_eq!(
+        with_forged
+            .ignored()
+            .iter()
+            .find(|i| i.hash == hash)
+            .map(|i| i.reason),
+        Some(Ignored::BadSignature)
+    );
+    assert_eq!(
+        with_forged.reporting_lines(),
+        checked_fully.reporting_lines()
+    );
+
+    // A kept statement rewritten in the document (its payload changed) is a statement
+    // under another hash: checked, and ignored.
+    let mut tampered = org.workspace.clone();
+    let (key_of_line, line) = tampered
+        .membership
+        .iter()
+        .find(|(_, s)| s.payload.contains("SetManager") || s.payload.contains("set-manager"))
+        .map(|(k, s)| (k.clone(), s.clone()))
+        .expect("a reporting line");
+    let mut rewritten = line.clone();
+    rewritten.payload = rewritten.payload.replacen("\"at\":", "\"at\":1", 1);
+    assert_ne!(rewritten.payload, line.payload);
+    tampered.membership.remove(&key_of_line);
+    tampered
+        .membership
+        .insert(rewritten.hash().as_str().to_owned(), rewritten.clone());
+    let from_tampered = Membership::verify_with(
+        WS,
+        &pinned,
+        &tampered.membership,
+        &mut CheckedStatements::trusting(&kept),
+    );
+    assert!(from_tampered
+        .ignored()
+        .iter()
+        .any(|i| i.hash == rewritten.hash() && i.reason == Ignored::BadSignature));
+}

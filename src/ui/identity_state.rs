@@ -82,16 +82,18 @@ impl IdentityState {
         let device = secret.as_ref().map(DeviceSecret::public);
         let pinned = RwSignal::new(identity.pinned);
         let workspace_id = state.url();
-        // Signatures checked once are not checked again when a statement is added.
-        let checked = StoredValue::new(crate::model::identity::CheckedStatements::default());
         let kept_readable = identity.kept.is_some();
         // Only this workspace's (a device that joined another keeps nothing of the last).
-        let kept = RwSignal::new(
-            identity
-                .kept
-                .map(|k| k.of_workspace(&workspace_id))
-                .unwrap_or_default(),
-        );
+        let kept_here = identity
+            .kept
+            .map(|k| k.of_workspace(&workspace_id))
+            .unwrap_or_default();
+        // Signatures checked once are not checked again: not those this device checked
+        // and kept before (at every start), nor any when a statement is added.
+        let checked = StoredValue::new(crate::model::identity::CheckedStatements::trusting(
+            &kept_here,
+        ));
+        let kept = RwSignal::new(kept_here);
         let worked = Memo::new_owning(move |previous: Option<Worked>| {
             let pinned = pinned.get();
             let kept_count = kept.with(KeptStatements::len);

@@ -163,6 +163,29 @@ pub struct CheckedStatements {
 }
 
 impl CheckedStatements {
+    /// Starts from what this device kept (`KeptStatements`): every kept statement counted
+    /// when it was kept, so its signature (and an acceptance's proof) was checked then,
+    /// on this device. They are read, not checked again; anything else is checked when
+    /// first met. Why: checking a thousand people's statements again at every start took
+    /// half a second in the browser. The kept statements live in the device's own
+    /// storage, beside its key, so trusting them trusts nothing the device did not.
+    pub fn trusting(kept: &super::KeptStatements) -> Self {
+        let mut checked = Self::default();
+        for (key, signed) in kept.iter() {
+            let hash = signed.hash();
+            if hash.as_str() != key {
+                continue;
+            }
+            if let Some(statement) = signed.read_unchecked() {
+                let proof = matches!(statement.act, Act::Accept { .. });
+                checked
+                    .opened
+                    .insert((hash, signed.signature.clone()), (statement, proof));
+            }
+        }
+        checked
+    }
+
     fn open(
         &mut self,
         hash: &StatementHash,
