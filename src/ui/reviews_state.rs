@@ -70,6 +70,10 @@ pub struct ReviewsState {
     workspace: WorkspaceState,
     /// What the person using this device may do: which reviews and series it may hold.
     access: Memo<crate::model::access::Access>,
+    /// What the workspace lists, and whose each document is: worked out once per change
+    /// of the workspace, not once per document asked about (a manager's or HR's device
+    /// asks about each of hundreds of reviews as they open).
+    listing: Memo<Listing>,
     /// Individual goals by the plan objective they serve (plan URL, objective id), over
     /// the reviews open on this device; read by the plan pages.
     pub aligned: Memo<HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>>>,
@@ -106,6 +110,7 @@ impl ReviewsState {
             notes_problem: RwSignal::new(None),
             workspace,
             access,
+            listing: Memo::new(move |_| workspace.workspace.with(Listing::of)),
             aligned: Memo::new(|_| HashMap::new()),
         };
         let reviews = state.reviews;
@@ -183,8 +188,7 @@ impl ReviewsState {
     /// workspace does not list is held only while the workspace has no rules.
     fn readable(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
         let access = self.access.get_untracked();
-        self.workspace.workspace.with_untracked(|ws| {
-            let listing = Listing::of(ws);
+        self.listing.with_untracked(|listing| {
             wanted
                 .into_iter()
                 .filter(|id| {
@@ -264,8 +268,8 @@ impl ReviewsState {
     /// Whether this device may change the listed document `id` (untracked).
     fn may_change(&self, id: DocumentId) -> bool {
         let access = self.access.get_untracked();
-        self.workspace.workspace.with_untracked(|ws| {
-            Listing::of(ws)
+        self.listing.with_untracked(|listing| {
+            listing
                 .get(&id)
                 .map_or(!access.claimed(), |listed| access.may_change(listed))
         })
