@@ -521,3 +521,30 @@ fn an_edit_made_while_a_compaction_runs_is_written_at_once() {
         "the compaction kept the edit made while it ran"
     );
 }
+
+#[test]
+fn one_field_of_a_plan_or_a_review_reads_as_the_whole_document_says() {
+    use throughline::model::plan::{Plan, PlanStatus, PlanStatusOnly};
+    use throughline::model::review::{Review, Stage, StageOnly};
+    let storage = Rc::new(MemoryStorage::new());
+    let mut plan = Plan::new("Growth", 2027, 2029).unwrap();
+    plan.set_status(PlanStatus::InReview).unwrap();
+    let handle = DocHandle::create(storage.clone(), &plan, "Create plan").unwrap();
+    assert_eq!(
+        handle.view::<PlanStatusOnly>().unwrap(),
+        PlanStatusOnly {
+            status: PlanStatus::InReview
+        }
+    );
+    let review = Review {
+        stage: Stage::Shared,
+        ..Review::default()
+    };
+    let handle = DocHandle::create(storage, &review, "Start review").unwrap();
+    assert_eq!(
+        handle.view::<StageOnly>().unwrap(),
+        StageOnly {
+            stage: Stage::Shared
+        }
+    );
+}

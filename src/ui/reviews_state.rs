@@ -30,7 +30,7 @@ use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
 use crate::model::listing::{Listed, Listing};
 use crate::model::review::{
-    AskedFeedback, CycleSetup, Feedback, ManagerSide, Review, ReviewSetup, Stage,
+    AskedFeedback, CycleSetup, Feedback, ManagerSide, Review, ReviewSetup, Stage, StageOnly,
 };
 use crate::model::{DocumentUrl, ItemId, PersonId, Workspace, WorkspaceError};
 use crate::store::{now_millis, DocumentId};
@@ -734,10 +734,4 @@ fn asked_on(
             asked.map(|a| (document.id, a))
         })
         .collect()
-}
-
-/// A review's stage alone, read without the rest of it.
-#[derive(autosurgeon::Hydrate)]
-struct StageOnly {
-    stage: Stage,
 }

@@ -137,6 +137,13 @@ impl Role {
     }
 }
 
+/// A plan's status alone, read from the document without the rest of the plan: a page
+/// that needs only this of many plans (is any in review?) does not read 1,000 objectives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hydrate)]
+pub struct PlanStatusOnly {
+    pub status: PlanStatus,
+}
+
 /// A strategic plan.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Plan {

@@ -291,6 +291,13 @@ impl ReviewSetup {
     }
 }
 
+/// A review's stage alone, read from the document without the rest of the review (what
+/// a device that holds hundreds of reviews asks of each as they change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hydrate)]
+pub struct StageOnly {
+    pub stage: Stage,
+}
+
 /// A review document.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Review {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::model::nudge::Nudge;
-use crate::model::plan::PlanStatus;
+use crate::model::plan::{PlanStatus, PlanStatusOnly};
 use crate::model::review::Actor;
 use crate::model::to_do::{to_dos, Documents, Place, ToDo};
 use crate::model::{ItemId, PersonDetails, PersonId};
@@ -190,12 +190,6 @@ fn Overview() -> impl IntoView {
             </div>
         </section>
     }
-}
-
-/// A plan's status alone, read without the rest of the plan.
-#[derive(autosurgeon::Hydrate)]
-struct PlanStatusOnly {
-    status: PlanStatus,
 }
 
 /// What the person using this device must do next, late first. Read from every review,
