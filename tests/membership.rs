@@ -1693,3 +1693,78 @@ fn statements_this_device_kept_are_not_checked_again_at_start_and_the_rest_still
         .iter()
         .any(|i| i.hash == rewritten.hash() && i.reason == Ignored::BadSignature));
 }
+
+#[test]
+fn a_plan_that_says_approved_without_an_approval_that_holds_is_shown_so() {
+    use throughline::model::plan::{Approval, Plan, PlanStatus, Role as PlanRole};
+    use throughline::model::ItemId;
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let (chair, chair_device) = org.join("Chair");
+    let (ben, ben_device) = org.join("Ben");
+    let plan_url = "automerge:3HyVQT8gKqYpT4bW3Cy2VAmLhbbe";
+    for (person, role) in [(&chair, PlanRole::Board), (&ben, PlanRole::Contributor)] {
+        org.sign(
+            &root,
+            Act::SetPlanRole {
+                plan: plan_url.to_owned(),
+                person: person.clone(),
+                role: Some(role),
+            },
+        )
+        .expect("an admin signs a plan role");
+    }
+    let m = org.membership();
+
+    // Ben, a contributor, sets the status by hand (a modified client may write it).
+    let mut plan = Plan {
+        status: PlanStatus::Approved,
+        ..Plan::default()
+    };
+    assert!(!plan.approval_holds(plan_url, Some(&m)));
+    assert!(
+        plan.approval_holds(plan_url, None),
+        "with no members yet, a plan is what it says"
+    );
+    // He adds an unsealed approval in the chair's name: not verifiable, so it holds nothing.
+    plan.approvals.insert(
+        ItemId::random(),
+        Approval {
+            person: chair.clone(),
+            name: "Chair".into(),
+            role: PlanRole::Board,
+            at: 1,
+            ..Approval::default()
+        },
+    );
+    assert!(!plan.approval_holds(plan_url, Some(&m)));
+    // He seals one with his own device in his own name: he was never on the board.
+    let mut by_ben = Approval {
+        person: ben.clone(),
+        name: "Ben".into(),
+        role: PlanRole::Board,
+        at: 2,
+        ..Approval::default()
+    };
+    by_ben.seal(plan_url, &ben_device);
+    plan.approvals.insert(ItemId::random(), by_ben);
+    assert!(!plan.approval_holds(plan_url, Some(&m)));
+
+    // The chair's own approval holds; a plan not approved has nothing to hold.
+    let mut approved = Plan {
+        status: PlanStatus::InReview,
+        ..Plan::default()
+    };
+    approved
+        .approve_sealed(
+            &chair,
+            "Chair",
+            3,
+            Vec::new(),
+            Some((plan_url, &chair_device)),
+            Some(&m.plan_roles(plan_url)),
+        )
+        .expect("the chair approves");
+    assert!(approved.approval_holds(plan_url, Some(&m)));
+    assert!(Plan::default().approval_holds(plan_url, Some(&m)));
+}

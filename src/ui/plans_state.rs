@@ -28,6 +28,8 @@ pub struct PlansState {
 /// Told when a plan is read-only for this device's person.
 pub const PLAN_READ_ONLY: &str =
     "You can read this plan; its participants and the workspace's admins change it.";
+/// Why a plan that says it is approved is shown with "no verified approval".
+pub const APPROVAL_UNVERIFIED_WHY: &str = "The plan says it is approved, but no approval of it is sealed by a board or executive participant an admin signed on.";
 /// Told when someone who may not start plans tries to.
 pub const PLANS_STARTED_BY_ADMINS: &str =
     "Plans are started by the workspace's admins, who then choose who takes part.";

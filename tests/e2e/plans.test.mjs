@@ -209,6 +209,7 @@ test("a plan is built, rolled up, approved, changed, compared and reported", asy
     await page.getByRole("button", { name: "Approve" }).click();
     await page.getByTestId("plan-status").filter({ hasText: "Approved" }).waitFor();
     await page.getByText(/Approved by Ana Lima \(Board\) on .* · verified$/).waitFor();
+    assert.equal(await page.getByTestId("approval-unverified").count(), 0, "a verified approval backs the status");
 
     // A target changes after approval.
     await section(page, "Goals");

@@ -165,6 +165,24 @@ impl Plan {
         Ok(approval)
     }
 
+    /// Whether the plan's status may be shown as it says: always, unless it says
+    /// approved in a workspace with members (`membership`) where no approval of it holds,
+    /// that is none sealed by a device of its approver over the plan (`plan`: its URL) by
+    /// someone an admin signed onto its board or executive. The status is a field any
+    /// writer of the plan could set; the approvals are what cannot be forged. (An unsealed
+    /// approval, from before the workspace had members, is not verifiable and does not
+    /// hold: anyone could write one.)
+    pub fn approval_holds(&self, plan: &str, membership: Option<&Membership>) -> bool {
+        let Some(membership) = membership else {
+            return true;
+        };
+        self.status != PlanStatus::Approved
+            || self.approvals.values().any(|approval| {
+                approval.check(plan, Some(membership)) == SealCheck::Verified
+                    && membership.ever_approver(plan, &approval.person)
+            })
+    }
+
     /// The approvals, newest first.
     pub fn approvals_newest_first(&self) -> Vec<&Approval> {
         let mut approvals: Vec<&Approval> = self.approvals.values().collect();

@@ -7,11 +7,13 @@ use crate::model::Choice;
 use crate::store::DocumentId;
 use crate::ui::components::{HealthTag, ProgressBar};
 use crate::ui::format::today;
+use crate::ui::plans_state::APPROVAL_UNVERIFIED_WHY;
 use crate::ui::{href, PlansState};
 
 #[component]
 pub fn PlanCard(id: DocumentId) -> impl IntoView {
     let plans = expect_context::<PlansState>();
+    let identity = expect_context::<crate::ui::IdentityState>();
     let document = move || plans.get(&id);
     let link = href(&format!("/plans/{id}"));
     move || match document().and_then(|d| d.view.get()) {
@@ -30,6 +32,7 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
         .into_any(),
         Some(plan) => {
             let health = plan.rollup(&today()).plan;
+            let unverified = !identity.membership(|m| plan.approval_holds(&id.url(), m));
             view! {
                 <a class="card plan-card" href=link.clone() data-testid="plan-card">
                     <div class="item-main">
@@ -42,6 +45,14 @@ pub fn PlanCard(id: DocumentId) -> impl IntoView {
                         <span class="tag status" data-status=plan.status.key()>
                             {plan.status.label()}
                         </span>
+                        {unverified
+                            .then(|| {
+                                view! {
+                                    <span class="tag warn" title=APPROVAL_UNVERIFIED_WHY>
+                                        "no verified approval"
+                                    </span>
+                                }
+                            })}
                         <HealthTag rag=health.rag />
                         <ProgressBar value=health.progress label="Overall progress" />
                     </div>

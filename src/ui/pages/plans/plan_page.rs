@@ -16,7 +16,7 @@ use super::versions::VersionsSection;
 use crate::store::DocumentId;
 use crate::ui::components::{DocumentPresence, HealthTag, ShareLink};
 use crate::ui::format::today;
-use crate::ui::plans_state::PLAN_READ_ONLY;
+use crate::ui::plans_state::{APPROVAL_UNVERIFIED_WHY, PLAN_READ_ONLY};
 use crate::ui::{href, PlanDocument, PlansState};
 
 /// The sections of a plan: address segment and label.
@@ -89,10 +89,12 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
         plan.with(|p| p.as_ref().map(|p| p.rollup(&today())).unwrap_or_default())
     });
     provide_context(rollup);
+    let identity = expect_context::<crate::ui::IdentityState>();
     let header = move || {
         plan.with(|plan| {
             plan.as_ref().map(|plan| {
                 let health = rollup.with(|r| r.plan.clone());
+                let unverified = !identity.membership(|m| plan.approval_holds(&id.url(), m));
                 view! {
                     <header class="page-header plan-header">
                         <p class="breadcrumb">
@@ -103,7 +105,20 @@ fn PlanView(document: PlanDocument, section: Signal<String>) -> impl IntoView {
                             {format!("{} · {} · ", plan.horizon(), plan.cycle.label())}
                             <span class="tag status" data-testid="plan-status">
                                 {plan.status.label()}
-                            </span> " " <HealthTag rag=health.rag />
+                            </span>
+                            {unverified
+                                .then(|| {
+                                    view! {
+                                        " "
+                                        <span
+                                            class="tag warn"
+                                            data-testid="approval-unverified"
+                                            title=APPROVAL_UNVERIFIED_WHY
+                                        >
+                                            "no verified approval"
+                                        </span>
+                                    }
+                                })} " " <HealthTag rag=health.rag />
                             {format!(" · progress {}", health.progress_text())}
                         </p>
                     </header>
