@@ -158,8 +158,43 @@ pub fn FeedbackSection() -> impl IntoView {
         });
         give_document(context, reviews, request);
     };
-    Effect::new(move |_| {
+    // What sharing would do now, tried on copies (`Trial`): worked out once per change of
+    // the review, its feedback documents or the rules, and read both by the effect that
+    // shares and by the notice of what cannot be shared. `None` unless the review is
+    // shared and this is its manager's or HR's device.
+    let trial = Memo::new(move |_| {
         let asked = asked.get();
+        let me = context.me()?;
+        context.read(None, |review| {
+            let capacity = context.capacity(review);
+            if review.stage != Stage::Shared
+                || !(capacity.manager || capacity.hr)
+                || capacity.employee
+            {
+                return None;
+            }
+            context.identity.membership(|m| {
+                let trial = Trial::of(&asked, m);
+                let who = Actor {
+                    person: &me,
+                    capacity,
+                };
+                let shared = trial.share(review, who, m);
+                let still_open = shared
+                    .refused
+                    .iter()
+                    .map(|(document, _)| *document)
+                    .filter(|document| trial.is_open(document))
+                    .collect();
+                Some(TrialOutcome {
+                    closing: trial.closing,
+                    shared,
+                    still_open,
+                })
+            })
+        })
+    });
+    Effect::new(move |_| {
         let Some(review) = context.document.view.get() else {
             return;
         };
@@ -174,19 +209,16 @@ pub fn FeedbackSection() -> impl IntoView {
             }
         }
         if review.stage == Stage::Shared {
-            let Some(me) = context.me() else { return };
-            // Tried on a copy first, so that nothing is written (and the page is not drawn
-            // again) unless a document closes or a copy is added: anonymous answers held
-            // back, or an answer its writer's device has not sealed, leave it settled.
-            let (closing, copied) = context.identity.membership_untracked(|m| {
-                let trial = Trial::of(&asked, m);
-                let who = Actor {
-                    person: &me,
-                    capacity,
-                };
-                (trial.closing.clone(), trial.share(&review, who, m).copied)
+            // Tried on a copy first (`trial`), so that nothing is written (and the page is
+            // not drawn again) unless a document closes or a copy is added: anonymous
+            // answers held back, or an answer its writer's device has not sealed, leave it
+            // settled.
+            let closing = trial.with(|t| {
+                t.as_ref()
+                    .filter(|t| !t.closing.is_empty() || t.shared.copied > 0)
+                    .map(|t| t.closing.clone())
             });
-            if !closing.is_empty() || copied > 0 {
+            if let Some(closing) = closing {
                 share(context, reviews, closing);
             }
         }
@@ -208,38 +240,23 @@ pub fn FeedbackSection() -> impl IntoView {
         })
     };
     let not_shared = move || {
-        let asked = asked.get();
-        let me = context.me();
-        context.read(Vec::new(), |r| {
-            let c = context.capacity(r);
-            let Some(me) = me.filter(|_| (c.manager || c.hr) && !c.employee) else {
-                return Vec::new();
-            };
-            if r.stage != Stage::Shared {
-                return Vec::new();
-            }
-            context.identity.membership(|m| {
-                let trial = Trial::of(&asked, m);
-                let who = Actor {
-                    person: &me,
-                    capacity: c,
-                };
-                let mut reasons: Vec<String> = trial
-                    .share(r, who, m)
-                    .refused
-                    .into_iter()
-                    .map(|(document, problem)| {
-                        // Still open in the trial: its writer's device has not sealed it.
-                        if trial.is_open(&document) {
-                            ReviewError::FeedbackNotSealed.to_string()
-                        } else {
-                            problem.to_string()
-                        }
-                    })
-                    .collect();
-                reasons.dedup();
-                reasons
-            })
+        trial.with(|t| {
+            let Some(t) = t else { return Vec::new() };
+            let mut reasons: Vec<String> = t
+                .shared
+                .refused
+                .iter()
+                .map(|(document, problem)| {
+                    // Still open in the trial: its writer's device has not sealed it.
+                    if t.still_open.contains(document) {
+                        ReviewError::FeedbackNotSealed.to_string()
+                    } else {
+                        problem.to_string()
+                    }
+                })
+                .collect();
+            reasons.dedup();
+            reasons
         })
     };
     // The employee nominates; the manager or HR asks (and approves nominations).
@@ -493,6 +510,16 @@ fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: Ite
             });
         context.error.set(listed.err());
     });
+}
+
+/// What sharing the review's feedback would do now (see `Trial`).
+#[derive(Debug, Clone, PartialEq)]
+struct TrialOutcome {
+    /// The open documents sharing closes.
+    closing: Vec<DocumentId>,
+    shared: FeedbackShared,
+    /// Of those refused, the ones still open: their writer's device has not sealed them.
+    still_open: Vec<DocumentId>,
 }
 
 /// The review's feedback documents as sharing would leave them: each open one that may
