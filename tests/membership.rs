@@ -1065,6 +1065,41 @@ fn a_statement_deleted_from_the_document_still_counts_where_it_was_kept_and_is_w
         "and it is written back"
     );
 
+    // Or it puts the removal back with another signature in its place (the statement is
+    // the same, so it sits under the same hash): from the document alone the removal is
+    // ignored as badly signed; where it was kept, the kept one counts and is written back.
+    let kept_removal = kept
+        .iter()
+        .find(|(h, _)| **h == removal)
+        .map(|(_, s)| s.clone())
+        .expect("kept");
+    let mut altered = kept_removal.clone();
+    let (_, other) = org.membership().sign(
+        WS,
+        &root,
+        Act::Withdraw {
+            invitation: key().public(),
+        },
+        6,
+    );
+    altered.signature = other.signature;
+    org.workspace
+        .membership
+        .insert(removal.clone(), altered.clone());
+    assert!(!org.membership().was_removed(&ana_device.public()));
+    let from_kept = Membership::verify(WS, &rootkey, &kept.merged(&org.workspace.membership));
+    assert!(
+        from_kept.was_removed(&ana_device.public()),
+        "the kept signature wins under its hash"
+    );
+    assert_eq!(
+        kept.missing_from(&org.workspace.membership)
+            .get(&removal)
+            .map(|s| &s.signature),
+        Some(&kept_removal.signature),
+        "and the kept one is written back over the altered one"
+    );
+
     // A device keeps only the statements of the workspace it has.
     assert_eq!(kept.of_workspace(WS).len(), kept.len());
     assert!(kept.of_workspace("another workspace").is_empty());

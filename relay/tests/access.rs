@@ -767,6 +767,41 @@ async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
         Some(403),
         "deleting the removal from the document changes nothing"
     );
+    // It puts the removal back with another signature in its place (the statement is the
+    // same, so it sits under the same hash): the kept one wins.
+    let other_signature = org
+        .admin
+        .sign(Purpose::Statement, b"something else")
+        .to_string();
+    {
+        let doc = manager.docs.get_mut(&org.id).expect("the workspace");
+        let (_, map) = doc
+            .get(ROOT, "membership")
+            .expect("read")
+            .expect("a membership map");
+        for hash in &removal {
+            let original = org.workspace.membership.get(hash).expect("the removal");
+            let entry = doc
+                .put_object(&map, hash.as_str(), automerge::ObjType::Map)
+                .expect("put");
+            doc.put(&entry, "payload", original.payload.as_str())
+                .expect("payload");
+            doc.put(&entry, "signature", other_signature.as_str())
+                .expect("signature");
+        }
+        doc.commit();
+    }
+    let effects = manager.engine.handle(
+        throughline::sync::Event::Changed { document: org.id },
+        &mut manager.docs,
+    );
+    manager.apply(effects).await;
+    manager.run_until(|c| c.in_sync(org.id)).await;
+    assert_eq!(
+        prove(&relay, &org.employee.1, org.id, None).await.err(),
+        Some(403),
+        "nor putting it back with a signature that is not its signer's"
+    );
     relay.stop().await.expect("the relay stops cleanly");
     let relay = start(data.path()).await;
     assert_eq!(

@@ -192,8 +192,10 @@ impl IdentityState {
             }
             if !missing.is_empty() {
                 let _ = state.edit("Restore signed statements", move |ws: &mut Workspace| {
+                    // Inserted over what is there: a kept statement whose signature the
+                    // document had replaced is put back as it counted.
                     for (hash, statement) in missing {
-                        ws.membership.entry(hash).or_insert(statement);
+                        ws.membership.insert(hash, statement);
                     }
                     Ok::<(), std::convert::Infallible>(())
                 });

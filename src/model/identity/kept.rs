@@ -28,26 +28,30 @@ use super::{Membership, SignedStatement};
 pub struct KeptStatements(BTreeMap<String, SignedStatement>);
 
 impl KeptStatements {
-    /// The document's statements and the kept ones together.
+    /// The document's statements and the kept ones together. Under a hash both have, the
+    /// kept one wins: the hash covers the statement, so the two differ only in signature,
+    /// and the kept one's was checked when it counted. (A modified client replacing a
+    /// removal's signature with a bad one must not make that removal not count.)
     pub fn merged(
         &self,
         in_document: &BTreeMap<String, SignedStatement>,
     ) -> BTreeMap<String, SignedStatement> {
         let mut all = in_document.clone();
         for (hash, statement) in &self.0 {
-            all.entry(hash.clone()).or_insert_with(|| statement.clone());
+            all.insert(hash.clone(), statement.clone());
         }
         all
     }
 
-    /// Kept statements the document does not have (to write back).
+    /// Kept statements the document does not have as kept: lost, or with another
+    /// signature in their place (to write back).
     pub fn missing_from(
         &self,
         in_document: &BTreeMap<String, SignedStatement>,
     ) -> BTreeMap<String, SignedStatement> {
         self.0
             .iter()
-            .filter(|(hash, _)| !in_document.contains_key(*hash))
+            .filter(|(hash, kept)| in_document.get(*hash) != Some(*kept))
             .map(|(h, s)| (h.clone(), s.clone()))
             .collect()
     }
