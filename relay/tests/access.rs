@@ -313,6 +313,32 @@ async fn first_error(client: &mut Client) -> String {
     .expect("an answer")
 }
 
+/// Changes the workspace document's `membership` map as a modified client would, and
+/// waits until the relay has it.
+async fn rewrite_membership(
+    client: &mut Client,
+    workspace: DocumentId,
+    rewrite: impl FnOnce(&mut AutoCommit, &automerge::ObjId),
+) {
+    {
+        let doc = client.docs.get_mut(&workspace).expect("the workspace");
+        let (_, map) = doc
+            .get(ROOT, "membership")
+            .expect("read")
+            .expect("a membership map");
+        rewrite(doc, &map);
+        doc.commit();
+    }
+    let effects = client.engine.handle(
+        throughline::sync::Event::Changed {
+            document: workspace,
+        },
+        &mut client.docs,
+    );
+    client.apply(effects).await;
+    client.run_until(|c| c.in_sync(workspace)).await;
+}
+
 /// Writes `text` into `document` and gives the relay time to take or drop it.
 async fn write_and_wait(client: &mut Client, document: DocumentId, text: &str) {
     client.edit(document, text).await;
@@ -745,23 +771,12 @@ async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
     let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
     manager.run_until(|c| has(c, &org.id)).await;
     manager.run_until(|c| c.in_sync(org.id)).await;
-    {
-        let doc = manager.docs.get_mut(&org.id).expect("the workspace");
-        let (_, map) = doc
-            .get(ROOT, "membership")
-            .expect("read")
-            .expect("a membership map");
+    rewrite_membership(&mut manager, org.id, |doc, map| {
         for hash in &removal {
-            doc.delete(&map, hash.as_str()).expect("delete");
+            doc.delete(map, hash.as_str()).expect("delete");
         }
-        doc.commit();
-    }
-    let effects = manager.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut manager.docs,
-    );
-    manager.apply(effects).await;
-    manager.run_until(|c| c.in_sync(org.id)).await;
+    })
+    .await;
     assert_eq!(
         prove(&relay, &org.employee.1, org.id, None).await.err(),
         Some(403),
@@ -773,30 +788,19 @@ async fn a_removed_device_is_disconnected_at_once_and_refused_after() {
         .admin
         .sign(Purpose::Statement, b"something else")
         .to_string();
-    {
-        let doc = manager.docs.get_mut(&org.id).expect("the workspace");
-        let (_, map) = doc
-            .get(ROOT, "membership")
-            .expect("read")
-            .expect("a membership map");
+    rewrite_membership(&mut manager, org.id, |doc, map| {
         for hash in &removal {
             let original = org.workspace.membership.get(hash).expect("the removal");
             let entry = doc
-                .put_object(&map, hash.as_str(), automerge::ObjType::Map)
+                .put_object(map, hash.as_str(), automerge::ObjType::Map)
                 .expect("put");
             doc.put(&entry, "payload", original.payload.as_str())
                 .expect("payload");
             doc.put(&entry, "signature", other_signature.as_str())
                 .expect("signature");
         }
-        doc.commit();
-    }
-    let effects = manager.engine.handle(
-        throughline::sync::Event::Changed { document: org.id },
-        &mut manager.docs,
-    );
-    manager.apply(effects).await;
-    manager.run_until(|c| c.in_sync(org.id)).await;
+    })
+    .await;
     assert_eq!(
         prove(&relay, &org.employee.1, org.id, None).await.err(),
         Some(403),
