@@ -686,3 +686,142 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
     );
     assert!(review.shared_feedback.is_empty());
 }
+
+/// What a device sends of Ben's feedback document, checked as the relay and a direct link
+/// check it (`check_parts`): Ben writes it, Bo (the manager) or HR starts and closes it.
+mod changes_checked {
+    use super::*;
+    use automerge::{AutoCommit, Automerge};
+    use throughline::model::part_check::{check_parts, ChangeRefused, PartRefused, PartWriter};
+
+    fn hand(manager_or_hr: bool) -> PartWriter {
+        PartWriter::AskedFeedback {
+            employee: ana(),
+            writer: Some(ben()),
+            manager_or_hr,
+        }
+    }
+
+    /// The changes made to `doc` since `from` (its heads before).
+    fn since(doc: &mut AutoCommit, from: &[automerge::ChangeHash]) -> Vec<Vec<u8>> {
+        doc.get_changes(from)
+            .into_iter()
+            .map(|change| change.raw_bytes().to_vec())
+            .collect()
+    }
+
+    /// `edit` made to a copy of `held` by `person` writing as `writes_as`, checked
+    /// against `held`.
+    fn check(
+        held: &Automerge,
+        person: &PersonId,
+        writes_as: &PartWriter,
+        edit: impl FnOnce(&mut AskedFeedback),
+    ) -> Result<(), ChangeRefused> {
+        let mut doc = AutoCommit::load(&held.save()).unwrap();
+        let heads = doc.get_heads();
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(&doc).unwrap();
+        edit(&mut feedback);
+        autosurgeon::reconcile(&mut doc, &feedback).unwrap();
+        doc.commit();
+        let chunks = since(&mut doc, &heads);
+        let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
+        check_parts(held, &[], &chunks, person, writes_as)
+    }
+
+    fn started() -> Automerge {
+        let (_, from_ben, _) = asked();
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &from_ben).unwrap();
+        doc.commit();
+        let start = doc.save();
+        let empty = Automerge::new();
+        // Bo starts it; Ben cannot (nor could he start it naming someone else).
+        check_parts(&empty, &[], &[&start], &bo(), &hand(true)).unwrap();
+        assert_eq!(
+            check_parts(&empty, &[], &[&start], &ben(), &hand(false)),
+            Err(ChangeRefused::NotHeld)
+        );
+        let other_writer = PartWriter::AskedFeedback {
+            employee: ana(),
+            writer: Some(cy()),
+            manager_or_hr: true,
+        };
+        assert_eq!(
+            check_parts(&empty, &[], &[&start], &bo(), &other_writer),
+            Err(ChangeRefused::NotHeld)
+        );
+        Automerge::load(&start).unwrap()
+    }
+
+    fn refused(why: ReviewError) -> Result<(), ChangeRefused> {
+        Err(ChangeRefused::NotTheirs(PartRefused::Review(why)))
+    }
+
+    #[test]
+    fn only_the_colleague_writes_it_and_only_the_manager_or_hr_close_it() {
+        let held = started();
+        let (ben_writes, bo_writes) = (hand(false), hand(true));
+        check(&held, &ben(), &ben_writes, |f| {
+            f.write(&ben(), "Ana unblocked us.", 3).unwrap()
+        })
+        .unwrap();
+        assert_eq!(
+            check(&held, &bo(), &bo_writes, |f| f
+                .text
+                .update("Words put in Ben's name.")),
+            refused(ReviewError::NotYourFeedback)
+        );
+        for fixed in [
+            &(|f: &mut AskedFeedback| f.anonymous = false) as &dyn Fn(&mut AskedFeedback),
+            &|f| f.writer = bo(),
+            &|f| f.employee = cy(),
+        ] {
+            assert_eq!(
+                check(&held, &ben(), &ben_writes, fixed),
+                refused(ReviewError::FeedbackRequestFixed)
+            );
+        }
+        assert_eq!(
+            check(&held, &ben(), &ben_writes, |f| {
+                f.close();
+            }),
+            refused(ReviewError::NotYoursToShareFeedback)
+        );
+        check(&held, &bo(), &bo_writes, |f| {
+            f.close();
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn once_closed_it_stays_closed_but_words_written_before_the_close_still_arrive() {
+        let held = started();
+        // Ben writes offline while Bo closes it (the review is shared).
+        let mut bens = AutoCommit::load(&held.save()).unwrap();
+        let before = bens.get_heads();
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
+        feedback.write(&ben(), "Written on the train.", 3).unwrap();
+        autosurgeon::reconcile(&mut bens, &feedback).unwrap();
+        bens.commit();
+        let offline = since(&mut bens, &before);
+        let mut closing = AutoCommit::load(&held.save()).unwrap();
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(&closing).unwrap();
+        feedback.close();
+        autosurgeon::reconcile(&mut closing, &feedback).unwrap();
+        closing.commit();
+        let closed = Automerge::load(&closing.save()).unwrap();
+        // Ben's words reach the closed document: they were written while it was open.
+        let chunks: Vec<&[u8]> = offline.iter().map(Vec::as_slice).collect();
+        check_parts(&closed, &[], &chunks, &ben(), &hand(false)).unwrap();
+        // Written after it closed, or opening it again: refused.
+        assert_eq!(
+            check(&closed, &ben(), &hand(false), |f| f.text.update("Later.")),
+            refused(ReviewError::FeedbackClosed)
+        );
+        assert_eq!(
+            check(&closed, &bo(), &hand(true), |f| f.closed = false),
+            refused(ReviewError::FeedbackStaysClosed)
+        );
+    }
+}

@@ -7,6 +7,7 @@ use throughline::model::identity::{
     acceptance_message, Act, DeviceKey, DeviceSecret, Ignored, Membership, Purpose, Role,
     SignedStatement,
 };
+use throughline::model::part_check::PartWriter;
 use throughline::model::review::{Capacity, Review, ReviewSetup};
 use throughline::model::{MembershipError, Person, PersonId, Workspace};
 
@@ -971,13 +972,26 @@ fn what_a_device_may_hold_and_change_is_the_same_on_every_device_at_the_relay_an
         [plan].into()
     );
     // What Ana's device sends of her review is checked part by part as hers (its
-    // employee's), and what Maria's sends of both reviews as their manager's.
-    let employee = Capacity::EMPLOYEE;
-    let manager = Capacity::MANAGER;
-    assert_eq!(rights.reviews(), [(ana_review, employee)].into());
+    // employee's), and what Maria's sends of both reviews as their manager's; what
+    // either sends of their check-ins, as one of the pair listed.
+    let employee = PartWriter::Review(Capacity::EMPLOYEE);
+    let manager = PartWriter::Review(Capacity::MANAGER);
+    let pair = PartWriter::CheckIn {
+        manager: maria.clone(),
+        employee: ana.clone(),
+    };
     assert_eq!(
-        LinkRights::of(&as_maria, workspace_id, &listing).reviews(),
-        [(ana_review, manager), (ben_review, manager)].into()
+        rights.checked(),
+        [(ana_review, employee), (series, pair.clone())].into()
+    );
+    assert_eq!(
+        LinkRights::of(&as_maria, workspace_id, &listing).checked(),
+        [
+            (ana_review, manager.clone()),
+            (ben_review, manager),
+            (series, pair)
+        ]
+        .into()
     );
     // A pairing that names Ben's review carries nothing of it to her.
     assert_eq!(

@@ -575,6 +575,113 @@ fn open_action_items_carry_over_until_done() {
 }
 
 #[test]
+fn either_of_the_pair_changes_check_ins_as_the_page_does_and_nothing_more() {
+    use throughline::model::check_in::{CheckInError, PairMember};
+    use throughline::model::part_check::{PartRefused, PartRules};
+    let (bo, ana, cy) = (bo(), ana(), peer());
+    let mut series = CheckInSeries::new(&bo, &ana);
+    let meeting = series.add_meeting("2027-03-01").unwrap();
+    let topic = series
+        .add_agenda_item(&meeting, "Team changes", Some(&bo), 1)
+        .unwrap();
+    let action = series
+        .add_action(&meeting, "Book the training", Some(&ana), None)
+        .unwrap();
+    let as_ana = PairMember {
+        person: &ana,
+        manager: &bo,
+        employee: &ana,
+    };
+    let check = |edit: &dyn Fn(&mut CheckInSeries), who: PairMember| {
+        let mut after = series.clone();
+        edit(&mut after);
+        series.check_change_by(&after, who)
+    };
+    let refused = |why: CheckInError| -> Result<(), PartRefused> { Err(PartRefused::CheckIn(why)) };
+    // What the page lets either of them do, Ana here: all taken.
+    type Edit<'a> = &'a dyn Fn(&mut CheckInSeries);
+    let allowed: [Edit; 7] = [
+        &|s| {
+            s.add_meeting("2027-03-15").unwrap();
+        },
+        &|s| s.set_notes(&meeting, "We talked.").unwrap(),
+        &|s| {
+            s.add_agenda_item(&meeting, "My promotion", Some(&ana), 2)
+                .unwrap();
+        },
+        &|s| s.set_discussed(&topic, true).unwrap(),
+        &|s| s.remove_agenda_item(&topic),
+        &|s| s.set_done(&action, Some(&meeting)).unwrap(),
+        &|s| {
+            s.add_action(&meeting, "Send the slides", Some(&bo), Some("2027-03-08"))
+                .unwrap();
+        },
+    ];
+    for edit in allowed {
+        assert_eq!(check(edit, as_ana), Ok(()));
+    }
+    // What it never does.
+    let cases: [(Edit, CheckInError); 6] = [
+        (
+            &|s| {
+                s.add_agenda_item(&meeting, "Raise for Ana", Some(&bo), 2)
+                    .unwrap();
+            },
+            CheckInError::InAnotherName,
+        ),
+        (&|s| s.employee = cy.clone(), CheckInError::PairFixed),
+        (
+            &|s| {
+                s.add_action(&meeting, "Cover on-call", Some(&cy), None)
+                    .unwrap();
+            },
+            CheckInError::OwnerOutsideThePair,
+        ),
+        (
+            &|s| s.agenda.get_mut(&topic).unwrap().text = "Something else".into(),
+            CheckInError::ItemFixed {
+                what: "An agenda item",
+                how: "it is marked discussed or removed.",
+            },
+        ),
+        (
+            &|s| s.actions.get_mut(&action).unwrap().owner = Some(bo.clone()),
+            CheckInError::ItemFixed {
+                what: "An action item",
+                how: "it is marked done or removed.",
+            },
+        ),
+        (
+            &|s| {
+                s.meetings.clear();
+            },
+            CheckInError::ItemFixed {
+                what: "A meeting",
+                how: "only its notes change.",
+            },
+        ),
+    ];
+    for (edit, why) in cases {
+        assert_eq!(check(edit, as_ana), refused(why));
+    }
+    // Someone outside the pair changes nothing (the rules would not give them the
+    // series; were it listed for them by a forged entry, this holds still).
+    let as_cy = PairMember {
+        person: &cy,
+        manager: &bo,
+        employee: &ana,
+    };
+    assert_eq!(
+        check(&|s| s.set_notes(&meeting, "Cy was here.").unwrap(), as_cy),
+        refused(CheckInError::NotInThePair)
+    );
+    // Started by one of the pair, for the pair listed.
+    assert!(CheckInSeries::fresh(&CheckInSeries::new(&bo, &ana), as_ana).is_some());
+    assert!(CheckInSeries::fresh(&CheckInSeries::new(&bo, &cy), as_ana).is_none());
+    assert!(CheckInSeries::fresh(&CheckInSeries::new(&bo, &ana), as_cy).is_none());
+}
+
+#[test]
 fn agenda_items_added_by_both_people_offline_are_both_kept() {
     let mut series = CheckInSeries::new(&bo(), &ana());
     let meeting = series.add_meeting("2027-04-01").unwrap();

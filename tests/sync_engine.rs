@@ -1007,6 +1007,7 @@ fn review_on(
 
 #[test]
 fn a_link_takes_of_a_review_only_the_parts_of_the_person_at_the_other_end() {
+    use throughline::model::part_check::PartWriter;
     use throughline::model::review::{Capacity, Review, ReviewSetup};
     use throughline::model::PersonId;
     // a is the manager's device; b is Ana's, a modified client. The link checks what b
@@ -1020,16 +1021,16 @@ fn a_link_takes_of_a_review_only_the_parts_of_the_person_at_the_other_end() {
     doc.commit();
     net.peers[0].docs.insert(review, doc);
     net.peers[1].docs.insert(review, AutoCommit::new());
-    net.peers[0].engine.set_checked_reviews(
+    net.peers[0].engine.set_checked_parts(
         1,
         Some(ana.clone()),
-        [(review, Capacity::EMPLOYEE)].into(),
+        [(review, PartWriter::Review(Capacity::EMPLOYEE))].into(),
     );
     // And Ana's device checks what comes from Mo's as her manager's.
-    net.peers[1].engine.set_checked_reviews(
+    net.peers[1].engine.set_checked_parts(
         1,
         Some(PersonId::from("mo")),
-        [(review, Capacity::MANAGER)].into(),
+        [(review, PartWriter::Review(Capacity::MANAGER))].into(),
     );
     net.connect(1, 0, 1);
     net.settle();
@@ -1083,4 +1084,80 @@ fn a_link_takes_of_a_review_only_the_parts_of_the_person_at_the_other_end() {
     );
     assert_eq!(net.peers[0].said.len(), 1, "{:?}", net.peers[0].said);
     assert!(net.peers[0].said[0].contains("Only the employee"));
+}
+
+#[test]
+fn a_link_takes_of_check_ins_only_what_one_of_the_pair_writes_in_their_own_name() {
+    use throughline::model::check_in::CheckInSeries;
+    use throughline::model::part_check::PartWriter;
+    use throughline::model::PersonId;
+    // a is Mo's device (the manager); b is Ana's, a modified client.
+    let (mo, ana) = (PersonId::from("mo"), PersonId::from("ana"));
+    let mut net = Network::new(&["mo", "ana"]);
+    let series = DocumentId::random();
+    let mut doc = AutoCommit::new();
+    let mut started = CheckInSeries::new(&mo, &ana);
+    let meeting = started.add_meeting("2027-03-01").unwrap();
+    autosurgeon::reconcile(&mut doc, &started).unwrap();
+    doc.commit();
+    net.peers[0].docs.insert(series, doc);
+    net.peers[1].docs.insert(series, AutoCommit::new());
+    let pair = PartWriter::CheckIn {
+        manager: mo.clone(),
+        employee: ana.clone(),
+    };
+    net.peers[0]
+        .engine
+        .set_checked_parts(1, Some(ana.clone()), [(series, pair.clone())].into());
+    net.peers[1]
+        .engine
+        .set_checked_parts(1, Some(mo.clone()), [(series, pair)].into());
+    net.connect(1, 0, 1);
+    net.settle();
+    let change = |net: &mut Network, peer: usize, edit: &dyn Fn(&mut CheckInSeries)| {
+        let doc = net.peers[peer].docs.get_mut(&series).unwrap();
+        let mut held: CheckInSeries = autosurgeon::hydrate(doc).unwrap();
+        edit(&mut held);
+        autosurgeon::reconcile(doc, &held).unwrap();
+        doc.commit();
+        net.event(peer, Event::Changed { document: series });
+        net.settle();
+    };
+    let on = |net: &mut Network, peer: usize| -> CheckInSeries {
+        autosurgeon::hydrate(net.peers[peer].docs.get(&series).unwrap()).unwrap()
+    };
+
+    // Her topic, in her name: taken.
+    change(&mut net, 1, &|s| {
+        s.add_agenda_item(&meeting, "My training budget", Some(&ana), 1)
+            .unwrap();
+    });
+    assert_eq!(on(&mut net, 0).agenda.len(), 1);
+    // A topic in Mo's name: not taken, said once, the link stays open.
+    change(&mut net, 1, &|s| {
+        s.add_agenda_item(&meeting, "Ana deserves a raise", Some(&mo), 2)
+            .unwrap();
+    });
+    assert_eq!(on(&mut net, 0).agenda.len(), 1);
+    assert_eq!(net.peers[1].said.len(), 1, "{:?}", net.peers[1].said);
+    assert!(
+        net.peers[1].said[0].contains("another person's name"),
+        "{:?}",
+        net.peers[1].said
+    );
+    assert!(net.peers[0].closed.is_empty() && net.peers[1].closed.is_empty());
+
+    // Mo's own notes still reach her; his device making the series someone else's does not.
+    change(&mut net, 0, &|s| {
+        s.set_notes(&meeting, "Talked about the budget.").unwrap()
+    });
+    assert_eq!(
+        on(&mut net, 1).meetings[&meeting].notes.as_str(),
+        "Talked about the budget."
+    );
+    change(&mut net, 0, &|s| {
+        s.employee = PersonId::from("someone-else")
+    });
+    assert_eq!(on(&mut net, 1).employee, ana);
+    assert!(net.peers[0].said[0].contains("does not change"));
 }

@@ -43,7 +43,7 @@ use throughline::model::identity::{
     CheckedStatements, DeviceKey, KeptStatements, Membership, SignedStatement,
 };
 use throughline::model::listing::{Listed, Listing, RulesPart};
-use throughline::model::review::Capacity;
+use throughline::model::part_check::PartWriter;
 use throughline::model::{DocumentId, PersonId};
 use tokio::sync::watch;
 
@@ -178,20 +178,26 @@ impl Rules {
         }
     }
 
-    /// Who `session`'s device writes as, and in what capacity, when `document` is a
-    /// review it may change: its changes are then checked part by part
-    /// (`crate::review_changes`).
-    pub fn review_writer(
+    /// Who `session`'s device writes as, and in what capacity, when `document` is one
+    /// that several people write (a review, a check-in series, asked feedback) and it
+    /// may change it: its changes are then checked part by part (`crate::part_changes`).
+    pub fn part_writer(
         &self,
         workspace: &DocumentId,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> Option<(PersonId, Capacity)> {
-        // Most messages are of other documents: the listing first, the device after.
-        let listed = self
-            .listing
-            .get(document)
-            .filter(|listed| matches!(listed, Listed::Review { .. } | Listed::Contested(_)))?;
+    ) -> Option<(PersonId, PartWriter)> {
+        // Most messages are of other documents (plans, the workspace): the listing
+        // first, the device after.
+        let listed = self.listing.get(document).filter(|listed| {
+            matches!(
+                listed,
+                Listed::Review { .. }
+                    | Listed::CheckIn { .. }
+                    | Listed::AskedFeedback { .. }
+                    | Listed::Contested(_)
+            )
+        })?;
         let (Some(membership), Some(session)) = (&self.membership, session) else {
             return None;
         };
@@ -199,8 +205,8 @@ impl Rules {
             return None;
         }
         let access = self.access_of(membership, &session.device);
-        let capacity = access.review_writer(listed)?;
-        Some((access.person()?.clone(), capacity))
+        let writes_as = access.part_writer(listed)?;
+        Some((access.person()?.clone(), writes_as))
     }
 
     fn decide_within_quota(
@@ -587,18 +593,18 @@ impl Registry {
         ) == Decision::ReadOnly
     }
 
-    /// Who `session`'s device writes as, and in what capacity, when `document` is a
-    /// review it may change. Only for a workspace whose rules are loaded (a connection
-    /// loads its own).
-    pub fn review_writer(
+    /// Who `session`'s device writes as, and in what capacity, when `document` is one
+    /// that several people write and it may change it. Only for a workspace whose rules
+    /// are loaded (a connection loads its own).
+    pub fn part_writer(
         &self,
         document: &DocumentId,
         session: Option<&Session>,
-    ) -> Option<(PersonId, Capacity)> {
+    ) -> Option<(PersonId, PartWriter)> {
         let owner = self.owner(document)?;
         let tracked = lock(&self.workspaces).get(&owner.workspace).cloned()?;
         let rules = tracked.rules.borrow().clone();
-        rules.review_writer(&owner.workspace, document, session)
+        rules.part_writer(&owner.workspace, document, session)
     }
 
     /// Whether `peer` may read `document` now, as the share policy decides it (a

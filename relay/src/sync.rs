@@ -469,7 +469,7 @@ pub async fn sync_socket(
             // (told once each).
             let told_refused = Arc::new(std::sync::Mutex::new(std::collections::HashSet::<String>::new()));
             // Its changes to reviews allowed and perhaps not yet taken by samod.
-            let allowed = Arc::new(crate::review_changes::Allowed::default());
+            let allowed = Arc::new(crate::part_changes::Allowed::default());
             let incoming = stream
                 .take_until(revoked)
                 .map(move |message| {
@@ -571,13 +571,14 @@ pub async fn sync_socket(
                                                     }
                                                     return None;
                                                 }
-                                                // A review's writers: each only their parts.
-                                                if let Some(writer) = owners.review_writer(&document, naming.as_ref()) {
-                                                    if let Some(why) = crate::review_changes::refusal(&memory, &document, &bytes, writer, &allowed).await {
+                                                // A document several people write (a review, check-ins,
+                                                // asked feedback): each writer only their parts.
+                                                if let Some(writer) = owners.part_writer(&document, naming.as_ref()) {
+                                                    if let Some(why) = crate::part_changes::refusal(&memory, &document, &bytes, writer, &allowed).await {
                                                         received.changes_refused.fetch_add(1, Ordering::Relaxed);
-                                                        let text = format!("A change to this review was refused: {why}");
+                                                        let text = format!("A change to this document was refused: {why}");
                                                         if tell_once(&told_refused, name, &to_refuse, &text) {
-                                                            tracing::warn!(document = %name, reason = %why, "a change to a review refused: not the writer's to make");
+                                                            tracing::warn!(document = %name, reason = %why, "a change refused: not the writer's part to make");
                                                         }
                                                         return None;
                                                     }

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
+use throughline::model::check_in::CheckInSeries;
 use throughline::model::identity::{acceptance_message, Act, DeviceSecret, Purpose};
-use throughline::model::review::{Review, ReviewCycle, ReviewSetup, Stage};
+use throughline::model::review::{AskedFeedback, Review, ReviewCycle, ReviewSetup, Stage};
 use throughline::model::{DocumentUrl, ItemId, Person, PersonId, Workspace};
 use throughline::store::DocumentId;
 use throughline::sync::relay_proof::{peer_id_for, RelayProof, SYNC_PROTOCOL};
@@ -189,6 +190,51 @@ impl Org {
             docs.insert(document, doc);
         }
         docs
+    }
+
+    /// Lists a request, by the manager, for the colleague's feedback on the employee's
+    /// review, answered in `document`; the document as the manager's device starts it.
+    fn ask_colleague_about_employee(
+        &mut self,
+        document: DocumentId,
+        anonymous: bool,
+    ) -> HashMap<DocumentId, AutoCommit> {
+        let request = ItemId::random();
+        self.workspace.list_feedback_request(
+            request.clone(),
+            throughline::model::review::FeedbackRequest {
+                review: DocumentUrl::from(self.employee_review),
+                peer: self.colleague.0.clone(),
+                employee: self.employee.0.clone(),
+                requested_at: now(),
+                document: Some(DocumentUrl::from(document)),
+            },
+        );
+        let asked = AskedFeedback {
+            review: DocumentUrl::from(self.employee_review),
+            request,
+            employee: self.employee.0.clone(),
+            writer: self.colleague.0.clone(),
+            anonymous,
+            requested_by: self.manager.0.clone(),
+            requested_at: now(),
+            ..AskedFeedback::default()
+        };
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &asked).expect("reconcile");
+        doc.commit();
+        HashMap::from([(document, doc)])
+    }
+
+    /// The pair's check-in series as the manager's device starts it, with a line of text
+    /// beside it that tests read back.
+    fn check_in_doc(&self, text: &str) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        let series = CheckInSeries::new(&self.manager.0, &self.employee.0);
+        autosurgeon::reconcile(&mut doc, &series).expect("reconcile");
+        doc.put(ROOT, "text", text).unwrap();
+        doc.commit();
+        doc
     }
 }
 
@@ -406,8 +452,8 @@ async fn upload(relay: &Relay, org: &Org) -> Client {
     let ids: Vec<DocumentId> = docs.keys().copied().collect();
     let mut admin = member(relay, &org.admin, org.id, docs).await;
     admin.run_until(|c| ids.iter().all(|d| c.in_sync(*d))).await;
-    let mut manager = member(relay, &org.manager.1, org.id, HashMap::new()).await;
-    manager.edit(org.check_in, "Mo and Eve's check-ins").await;
+    let series = HashMap::from([(org.check_in, org.check_in_doc("Mo and Eve's check-ins"))]);
+    let mut manager = member(relay, &org.manager.1, org.id, series).await;
     manager.run_until(|c| c.in_sync(org.check_in)).await;
     let mut refused = member(relay, &org.admin, org.id, asking_for(&[org.check_in])).await;
     assert_eq!(
@@ -1525,20 +1571,9 @@ async fn asked_feedback_reaches_its_writer_and_the_manager_and_never_the_employe
     // Mo asks Cal for feedback on Eve's review, anonymously: Cal writes it in a document
     // of its own, listed with the request.
     let feedback = DocumentId::random();
-    org.workspace.list_feedback_request(
-        ItemId::random(),
-        throughline::model::review::FeedbackRequest {
-            review: DocumentUrl::from(org.employee_review),
-            peer: org.colleague.0.clone(),
-            employee: org.employee.0.clone(),
-            requested_at: now(),
-            document: Some(DocumentUrl::from(feedback)),
-        },
-    );
+    let asked = org.ask_colleague_about_employee(feedback, true);
     let _admin = upload(&relay, &org).await;
-    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
-    manager.run_until(|c| has(c, &org.id)).await;
-    manager.edit(feedback, "").await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asked).await;
     manager.run_until(|c| c.in_sync(feedback)).await;
 
     // Cal gets the feedback document, and still nothing of Eve's review.
@@ -1549,16 +1584,12 @@ async fn asked_feedback_reaches_its_writer_and_the_manager_and_never_the_employe
         vec![org.employee_review]
     );
     // What Cal writes reaches Mo.
-    let effects = {
-        let doc = colleague.docs.get_mut(&feedback).expect("held");
-        doc.put(ROOT, "text", "Eve unblocked us.").unwrap();
-        doc.commit();
-        colleague.engine.handle(
-            throughline::sync::Event::Changed { document: feedback },
-            &mut colleague.docs,
-        )
-    };
-    colleague.apply(effects).await;
+    let cal = org.colleague.0.clone();
+    change_as(&mut colleague, feedback, &|f: &mut AskedFeedback| {
+        f.write(&cal, "Eve unblocked us.", 1)
+            .expect("Cal's to write")
+    })
+    .await;
     manager
         .run_until(|c| c.text(feedback).as_deref() == Some("Eve unblocked us."))
         .await;
@@ -1707,21 +1738,31 @@ async fn feedback_given_during_the_year_reaches_whom_it_is_for_and_their_manager
     relay.stop().await.expect("the relay stops cleanly");
 }
 
-/// The review `client` holds as `document`, if it reads as one.
-fn review_held(client: &Client, document: DocumentId) -> Option<Review> {
+/// The document `client` holds as `document`, if it reads as a `T`.
+fn held_as<T: autosurgeon::Hydrate>(client: &Client, document: DocumentId) -> Option<T> {
     autosurgeon::hydrate(client.docs.get(&document)?).ok()
 }
 
-/// A change a modified client makes to a review.
-type Forgery = dyn Fn(&mut Review);
+/// The review `client` holds as `document`, if it reads as one.
+fn review_held(client: &Client, document: DocumentId) -> Option<Review> {
+    held_as(client, document)
+}
 
-/// Changes the review `client` holds as `change` says, and sends the change.
-async fn change_review(client: &mut Client, document: DocumentId, change: &dyn Fn(&mut Review)) {
+/// A change a modified client makes to a document read as a `T`.
+type Forgery<'a, T> = dyn Fn(&mut T) + 'a;
+
+/// Changes the document `client` holds, read as a `T`, as `change` says, and sends the
+/// change.
+async fn change_as<T: autosurgeon::Hydrate + autosurgeon::Reconcile>(
+    client: &mut Client,
+    document: DocumentId,
+    change: &dyn Fn(&mut T),
+) {
     {
-        let doc = client.docs.get_mut(&document).expect("the review");
-        let mut review: Review = autosurgeon::hydrate(doc).expect("a review");
-        change(&mut review);
-        autosurgeon::reconcile(doc, &review).expect("reconcile");
+        let doc = client.docs.get_mut(&document).expect("the document");
+        let mut typed: T = autosurgeon::hydrate(doc).expect("it reads");
+        change(&mut typed);
+        autosurgeon::reconcile(doc, &typed).expect("reconcile");
         doc.commit();
     }
     let effects = client.engine.handle(
@@ -1731,22 +1772,27 @@ async fn change_review(client: &mut Client, document: DocumentId, change: &dyn F
     client.apply(effects).await;
 }
 
-/// Through a fresh connection of `device`, once the review it holds satisfies `ready`,
-/// each of `forgeries` is sent and refused, the device told.
-async fn each_refused(
+/// Changes the review `client` holds as `change` says, and sends the change.
+async fn change_review(client: &mut Client, document: DocumentId, change: &dyn Fn(&mut Review)) {
+    change_as(client, document, change).await;
+}
+
+/// Through a fresh connection of `device`, once the `document` it holds satisfies
+/// `ready`, each of `forgeries` is sent and refused, the device told.
+async fn each_refused<T: autosurgeon::Hydrate + autosurgeon::Reconcile>(
     relay: &Relay,
     org: &Org,
     device: &DeviceSecret,
-    ready: impl Fn(&Review) -> bool,
-    forgeries: &[(&str, &Forgery)],
+    document: DocumentId,
+    ready: impl Fn(&T) -> bool,
+    forgeries: &[(&str, &Forgery<'_, T>)],
 ) {
-    let review = org.employee_review;
     for (what, forge) in forgeries {
-        let mut hostile = member(relay, device, org.id, asking_for(&[review])).await;
+        let mut hostile = member(relay, device, org.id, asking_for(&[document])).await;
         hostile
-            .run_until(|c| review_held(c, review).is_some_and(|r| ready(&r)))
+            .run_until(|c| held_as::<T>(c, document).is_some_and(|r| ready(&r)))
             .await;
-        change_review(&mut hostile, review, forge).await;
+        change_as(&mut hostile, document, forge).await;
         hostile.run_until(|c| !c.said.is_empty()).await;
         assert!(
             hostile.said[0].contains("refused"),
@@ -1756,6 +1802,22 @@ async fn each_refused(
     }
 }
 
+/// `document` as a fresh connection of `device` reads it from the relay, once `ready`
+/// holds of it.
+async fn as_read_by<T: autosurgeon::Hydrate>(
+    relay: &Relay,
+    org: &Org,
+    device: &DeviceSecret,
+    document: DocumentId,
+    ready: impl Fn(&T) -> bool,
+) -> T {
+    let mut reader = member(relay, device, org.id, asking_for(&[document])).await;
+    reader
+        .run_until(|c| held_as::<T>(c, document).is_some_and(|r| ready(&r)))
+        .await;
+    held_as(&reader, document).expect("it reads")
+}
+
 /// The review as a fresh connection of the manager's device reads it from the relay, once
 /// `ready` holds of it.
 async fn as_the_manager_reads_it(
@@ -1763,12 +1825,7 @@ async fn as_the_manager_reads_it(
     org: &Org,
     ready: impl Fn(&Review) -> bool,
 ) -> Review {
-    let review = org.employee_review;
-    let mut manager = member(relay, &org.manager.1, org.id, asking_for(&[review])).await;
-    manager
-        .run_until(|c| review_held(c, review).is_some_and(|r| ready(&r)))
-        .await;
-    review_held(&manager, review).expect("the review")
+    as_read_by(relay, org, &org.manager.1, org.employee_review, ready).await
 }
 
 #[tokio::test]
@@ -1800,7 +1857,7 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
     .await;
 
     // What a modified client could write in her name: each refused, and she is told.
-    let forgeries: [(&str, &Forgery); 5] = [
+    let forgeries: [(&str, &Forgery<'_, Review>); 5] = [
         ("her own overall rating", &|r| r.overall = Some(5)),
         ("her potential", &|r| {
             r.potential = Some(throughline::model::review::Potential::High)
@@ -1816,7 +1873,7 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
         }),
     ];
     let written = |r: &Review| !r.self_assessment.as_str().is_empty();
-    each_refused(&relay, &org, &org.employee.1, written, &forgeries).await;
+    each_refused(&relay, &org, &org.employee.1, review, written, &forgeries).await;
     // The manager's device may move it on and add a goal, not write her words nor
     // acknowledge in her name.
     let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[review])).await;
@@ -1835,7 +1892,7 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
     })
     .await;
     manager.run_until(|c| c.in_sync(review)).await;
-    let managers_forgeries: [(&str, &Forgery); 2] = [
+    let managers_forgeries: [(&str, &Forgery<'_, Review>); 2] = [
         ("her words", &|r| {
             r.self_assessment.update("Could have done more.")
         }),
@@ -1844,7 +1901,15 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
         }),
     ];
     let moved = |r: &Review| r.stage == Stage::SelfReview;
-    each_refused(&relay, &org, &org.manager.1, moved, &managers_forgeries).await;
+    each_refused(
+        &relay,
+        &org,
+        &org.manager.1,
+        review,
+        moved,
+        &managers_forgeries,
+    )
+    .await;
     let held = as_the_manager_reads_it(&relay, &org, |r| {
         r.stage == Stage::SelfReview && r.goals.len() == 1
     })
@@ -1855,5 +1920,140 @@ async fn each_device_changes_only_its_person_s_parts_of_a_review() {
     assert_eq!(held.potential, None);
     assert_eq!(held.manager_assessment.as_str(), "");
     assert_eq!(held.signature, None);
+    relay.stop().await.expect("the relay stops cleanly");
+}
+
+#[tokio::test]
+async fn check_ins_and_asked_feedback_take_from_each_device_only_its_person_s_parts() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    let feedback = DocumentId::random();
+    let asked = org.ask_colleague_about_employee(feedback, false);
+    // The manager's device starts the pair's check-ins (in `upload`) and the feedback.
+    let _admin = upload(&relay, &org).await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asked).await;
+    manager.run_until(|c| c.in_sync(feedback)).await;
+    let (eve, mo, cal) = (
+        org.employee.0.clone(),
+        org.manager.0.clone(),
+        org.colleague.0.clone(),
+    );
+
+    // Check-ins: Eve adds a meeting and a topic in her own name; they reach Mo.
+    let series = org.check_in;
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[series])).await;
+    employee
+        .run_until(|c| held_as::<CheckInSeries>(c, series).is_some())
+        .await;
+    change_as(&mut employee, series, &|s: &mut CheckInSeries| {
+        let meeting = s.add_meeting("2027-03-01").expect("a date");
+        s.add_agenda_item(&meeting, "My training budget", Some(&eve), 1)
+            .expect("a topic");
+    })
+    .await;
+    employee.run_until(|c| c.in_sync(series)).await;
+    let first_meeting = |s: &CheckInSeries| s.meetings.keys().next().cloned().expect("a meeting");
+    // What her modified client could write: each refused, and she is told.
+    let forgeries: [(&str, &Forgery<'_, CheckInSeries>); 4] = [
+        ("a topic in Mo's name", &|s| {
+            let meeting = first_meeting(s);
+            s.add_agenda_item(&meeting, "Eve deserves a raise", Some(&mo), 2)
+                .map(drop)
+                .expect("the model takes any name");
+        }),
+        ("whose check-ins these are", &|s| s.manager = cal.clone()),
+        ("an action for someone outside the pair", &|s| {
+            let meeting = first_meeting(s);
+            s.add_action(&meeting, "Cover Eve's on-call", Some(&cal), None)
+                .map(drop)
+                .expect("the model takes any owner");
+        }),
+        ("her topic rewritten after it was added", &|s| {
+            for item in s.agenda.values_mut() {
+                item.text = "Something else".into();
+            }
+        }),
+    ];
+    let has_topic = |s: &CheckInSeries| s.agenda.len() == 1;
+    each_refused(&relay, &org, &org.employee.1, series, has_topic, &forgeries).await;
+    // Mo marks her topic discussed: his to do.
+    let mut managers = member(&relay, &org.manager.1, org.id, asking_for(&[series])).await;
+    managers
+        .run_until(|c| held_as::<CheckInSeries>(c, series).is_some_and(|s| has_topic(&s)))
+        .await;
+    change_as(&mut managers, series, &|s: &mut CheckInSeries| {
+        let item = s.agenda.keys().next().cloned().expect("her topic");
+        s.set_discussed(&item, true).expect("discussed");
+    })
+    .await;
+    managers.run_until(|c| c.in_sync(series)).await;
+    let held: CheckInSeries = as_read_by(
+        &relay,
+        &org,
+        &org.employee.1,
+        series,
+        |s: &CheckInSeries| s.agenda.values().any(|item| item.discussed),
+    )
+    .await;
+    assert_eq!((&held.manager, &held.employee), (&mo, &eve));
+    assert_eq!(held.agenda.len(), 1, "only her own topic");
+    let topic = held.agenda.values().next().expect("her topic");
+    assert_eq!(
+        (topic.text.as_str(), topic.added_by.as_ref()),
+        ("My training budget", Some(&eve))
+    );
+    assert!(held.actions.is_empty());
+
+    // Asked feedback: Cal writes it; it reaches Mo.
+    let mut colleague = member(&relay, &org.colleague.1, org.id, asking_for(&[feedback])).await;
+    colleague
+        .run_until(|c| held_as::<AskedFeedback>(c, feedback).is_some())
+        .await;
+    change_as(&mut colleague, feedback, &|f: &mut AskedFeedback| {
+        f.write(&cal, "Eve unblocked us.", 1)
+            .expect("Cal's to write")
+    })
+    .await;
+    colleague.run_until(|c| c.in_sync(feedback)).await;
+    let written = |f: &AskedFeedback| f.is_written();
+    // What Mo's modified client could write: each refused, and he is told.
+    let managers_forgeries: [(&str, &Forgery<'_, AskedFeedback>); 3] = [
+        ("Cal's words rewritten", &|f| {
+            f.text.update("Eve needs close supervision.")
+        }),
+        ("made anonymous", &|f| f.anonymous = true),
+        ("another writer named", &|f| f.writer = mo.clone()),
+    ];
+    each_refused(
+        &relay,
+        &org,
+        &org.manager.1,
+        feedback,
+        written,
+        &managers_forgeries,
+    )
+    .await;
+    // Mo closes it, as sharing the review does: his to do. Cal writes nothing after.
+    let mut sharing = member(&relay, &org.manager.1, org.id, asking_for(&[feedback])).await;
+    sharing
+        .run_until(|c| held_as::<AskedFeedback>(c, feedback).is_some_and(|f| written(&f)))
+        .await;
+    change_as(&mut sharing, feedback, &|f: &mut AskedFeedback| {
+        f.close();
+    })
+    .await;
+    sharing.run_until(|c| c.in_sync(feedback)).await;
+    let late: [(&str, &Forgery<'_, AskedFeedback>); 2] = [
+        ("words after it closed", &|f| {
+            f.text.update("And one more thing.")
+        }),
+        ("opened again", &|f| f.closed = false),
+    ];
+    let closed = |f: &AskedFeedback| f.closed;
+    each_refused(&relay, &org, &org.colleague.1, feedback, closed, &late).await;
+    let held: AskedFeedback = as_read_by(&relay, &org, &org.manager.1, feedback, closed).await;
+    assert_eq!(held.text.as_str(), "Eve unblocked us.");
+    assert_eq!((&held.writer, held.anonymous), (&cal, false));
     relay.stop().await.expect("the relay stops cleanly");
 }

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 
 use super::identity::{DeviceKey, Membership, Role};
 use super::listing::Listed;
+use super::part_check::PartWriter;
 use super::review::{Capacity, Review};
 use super::{DocumentId, PersonId};
 
@@ -275,22 +276,34 @@ impl Access {
         }
     }
 
-    /// In what capacity this device changes the listed document, when it is a review it
-    /// may change (as its employee, their direct manager or HR): what it sends of it is
-    /// then checked part by part (`review::check_changes`) by the relay and a direct
-    /// link. `None` for anything else (decided per document).
-    pub fn review_writer(&self, listed: &Listed) -> Option<Capacity> {
+    /// In what capacity this device changes the listed document, when it may change it
+    /// and the document has several writers with parts of their own: a review (as its
+    /// employee, their direct manager or HR), a check-in series (as one of its pair) or
+    /// asked feedback (as its writer, or the employee's manager or HR). What it sends of
+    /// one is then checked part by part (`part_check::check_parts`) by the relay and a
+    /// direct link. `None` for anything else (decided per document).
+    pub fn part_writer(&self, listed: &Listed) -> Option<PartWriter> {
         let rules = self.rules.as_ref()?;
+        if !self.may_change(listed) {
+            return None;
+        }
         match listed {
-            Listed::Review { employee } if self.may_change(listed) => Some(Capacity {
+            Listed::Review { employee } => Some(PartWriter::Review(Capacity {
                 employee: self.person.as_ref() == Some(employee),
                 manager: rules.direct_reports.contains(employee),
                 hr: rules.hr,
+            })),
+            Listed::CheckIn { manager, employee } => Some(PartWriter::CheckIn {
+                manager: manager.clone(),
+                employee: employee.clone(),
             }),
-            Listed::Contested(all) if self.may_change(listed) => {
-                all.iter().find_map(|listed| self.review_writer(listed))
-            }
-            _ => None,
+            Listed::AskedFeedback { employee, writer } => Some(PartWriter::AskedFeedback {
+                employee: employee.clone(),
+                writer: writer.clone(),
+                manager_or_hr: rules.hr || rules.direct_reports.contains(employee),
+            }),
+            Listed::Contested(all) => all.iter().find_map(|listed| self.part_writer(listed)),
+            Listed::Plan { .. } | Listed::ManagerSide { .. } | Listed::GivenFeedback { .. } => None,
         }
     }
 

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
+pub use super::check_in_changes::PairMember;
 pub use super::check_in_error::CheckInError;
 use crate::model::plan::parse_date;
 use crate::model::{ItemId, PersonId};

@@ -39,6 +39,25 @@ pub enum CheckInError {
     /// The action item was removed since the page showed it.
     #[error("That action item is no longer here.")]
     ActionItemGone,
+    /// Someone other than the series' manager and employee changed it.
+    #[error("Only the manager and the employee of these check-ins can change them.")]
+    NotInThePair,
+    /// Whose check-ins these are changed (or, started, were not the pair listed).
+    #[error("Whose check-ins these are does not change.")]
+    PairFixed,
+    /// An agenda item added in another person's name.
+    #[error("This is written in another person's name; each person writes in their own.")]
+    InAnotherName,
+    /// An action item given to someone outside the pair.
+    #[error("An action item is owned by the manager or the employee of these check-ins.")]
+    OwnerOutsideThePair,
+    /// `what` ("An agenda item", "An action item", "A meeting") changed other than as the
+    /// page changes it: `how` says what may change.
+    #[error("{what} stays as it was added; {how}")]
+    ItemFixed {
+        what: &'static str,
+        how: &'static str,
+    },
 }
 
 #[cfg(test)]
@@ -94,6 +113,13 @@ mod tests {
                 "2027-02-29: that day does not exist in that month.",
             ),
             (E::ActionItemGone, "That action item is no longer here."),
+            (
+                E::ItemFixed {
+                    what: "A meeting",
+                    how: "only its notes change.",
+                },
+                "A meeting stays as it was added; only its notes change.",
+            ),
         ];
         for (error, text) in cases {
             assert_eq!(error.to_string(), text, "{error:?}");

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod check_in;
+mod check_in_changes;
 mod check_in_error;
 mod choice;
 pub mod coaching_notes;
@@ -19,6 +20,7 @@ pub mod listing;
 pub mod nudge;
 pub mod order;
 pub mod org_chart;
+pub mod part_check;
 pub mod people_csv;
 pub mod plan;
 pub mod review;

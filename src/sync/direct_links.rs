@@ -181,7 +181,7 @@ impl<S: Storage + 'static> SyncClient<S> {
             let rights = client.rights_of(device.as_ref());
             let mut engine = client.engine.borrow_mut();
             engine.set_read_only(connection, rights.reads_only());
-            engine.set_checked_reviews(connection, rights.person(), rights.reviews());
+            engine.set_checked_parts(connection, rights.person(), rights.checked());
             drop(engine);
             let scope = scope_of(&shares, rights);
             let before = client.engine.borrow().scope(connection);
@@ -322,7 +322,7 @@ impl<S: Storage + 'static> Client<S> {
         let rights = self.rights_of(device.as_ref());
         let mut engine = self.engine.borrow_mut();
         engine.set_read_only(connection, rights.reads_only());
-        engine.set_checked_reviews(connection, rights.person(), rights.reviews());
+        engine.set_checked_parts(connection, rights.person(), rights.checked());
         engine.set_scope(connection, scope_of(&shares, rights));
         drop(engine);
         let weak = Rc::downgrade(self);

@@ -22,7 +22,7 @@ use automerge::AutoCommit;
 
 use super::message::{Message, PeerMetadata};
 use super::PeerId;
-use crate::model::review::{check_changes, Actor, Capacity};
+use crate::model::part_check::{check_parts, PartWriter};
 use crate::store::DocumentId;
 
 /// Identifies one connection (one socket, one channel) for the transport's benefit.
@@ -163,12 +163,12 @@ pub struct Engine {
     /// dropped (the other side told once, `told_read_only`).
     read_only: HashMap<ConnectionId, BTreeSet<DocumentId>>,
     told_read_only: BTreeSet<(ConnectionId, DocumentId)>,
-    /// Reviews whose changes from a connection are checked part by part, with the
-    /// capacity the other side's person writes each in (`check_changes`). Once a sync
-    /// message's changes are not theirs to make, the review is read-only on that
-    /// connection (the other side told why).
-    checked_reviews:
-        HashMap<ConnectionId, (crate::model::PersonId, BTreeMap<DocumentId, Capacity>)>,
+    /// Documents whose changes from a connection are checked part by part (reviews,
+    /// check-in series, asked feedback), with the capacity the other side's person
+    /// writes each in (`check_parts`). Once a sync message's changes are not theirs to
+    /// make, the document is read-only on that connection (the other side told why).
+    checked_parts:
+        HashMap<ConnectionId, (crate::model::PersonId, BTreeMap<DocumentId, PartWriter>)>,
     /// How many ephemeral messages this engine has sent (their `count`).
     ephemeral_sent: u64,
     /// The highest `count` seen from each ephemeral session: older or repeated messages
@@ -189,7 +189,7 @@ impl Engine {
             private: BTreeSet::new(),
             read_only: HashMap::new(),
             told_read_only: BTreeSet::new(),
-            checked_reviews: HashMap::new(),
+            checked_parts: HashMap::new(),
             ephemeral_sent: 0,
             ephemeral_seen: HashMap::new(),
         }
@@ -225,36 +225,36 @@ impl Engine {
         }
     }
 
-    /// Checks changes to `reviews` from `connection` part by part, each as written by
+    /// Checks changes to `documents` from `connection` part by part, each as written by
     /// `person` in the capacity given (replacing what was set before; nothing is checked
     /// without a person, as in a workspace nobody has claimed).
-    pub fn set_checked_reviews(
+    pub fn set_checked_parts(
         &mut self,
         connection: ConnectionId,
         person: Option<crate::model::PersonId>,
-        reviews: BTreeMap<DocumentId, Capacity>,
+        documents: BTreeMap<DocumentId, PartWriter>,
     ) {
         match person {
-            Some(person) if !reviews.is_empty() => {
-                self.checked_reviews.insert(connection, (person, reviews));
+            Some(person) if !documents.is_empty() => {
+                self.checked_parts.insert(connection, (person, documents));
             }
             _ => {
-                self.checked_reviews.remove(&connection);
+                self.checked_parts.remove(&connection);
             }
         }
     }
 
     /// Who writes, in what capacity, the changes to `document` from `connection`, when
     /// they are checked.
-    fn review_writer(
+    fn part_writer(
         &self,
         connection: ConnectionId,
         document: &DocumentId,
-    ) -> Option<(crate::model::PersonId, Capacity)> {
-        let (person, reviews) = self.checked_reviews.get(&connection)?;
-        reviews
+    ) -> Option<(crate::model::PersonId, PartWriter)> {
+        let (person, documents) = self.checked_parts.get(&connection)?;
+        documents
             .get(document)
-            .map(|capacity| (person.clone(), *capacity))
+            .map(|writer| (person.clone(), writer.clone()))
     }
 
     /// Whether changes to `document` are taken from `connection`.
@@ -644,18 +644,15 @@ impl Engine {
                     }
                 };
                 let mut read_only = !self.takes_changes(connection, &document);
-                let writer = self.review_writer(connection, &document);
-                if let Some((person, capacity)) =
+                let writer = self.part_writer(connection, &document);
+                if let Some((person, writes_as)) =
                     writer.filter(|_| !read_only && !sync_message.changes.is_empty())
                 {
                     let chunks: Vec<&[u8]> = sync_message.changes.iter().collect();
-                    let who = Actor {
-                        person: &person,
-                        capacity,
-                    };
-                    if let Err(why) = check_changes(doc.document(), &[], &chunks, who) {
+                    if let Err(why) = check_parts(doc.document(), &[], &chunks, &person, &writes_as)
+                    {
                         // Not theirs to make: from now on this connection's changes to the
-                        // review are not taken (until the rules are set again, which asks
+                        // document are not taken (until the rules are set again, which asks
                         // for them afresh). Dropping just this message instead would leave
                         // the changes after it waiting on it, asked for again and again.
                         self.read_only
@@ -781,7 +778,7 @@ impl Engine {
         self.scopes.remove(&connection);
         self.read_only.remove(&connection);
         self.told_read_only.retain(|(c, _)| *c != connection);
-        self.checked_reviews.remove(&connection);
+        self.checked_parts.remove(&connection);
         if let Some(Connection::Ready { peer }) = self.connections.remove(&connection) {
             self.forget_in_flight(&peer);
         }

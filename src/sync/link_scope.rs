@@ -25,7 +25,7 @@ use super::engine::Scope;
 use super::pairing::Shares;
 use crate::model::access::Access;
 use crate::model::listing::Listing;
-use crate::model::review::Capacity;
+use crate::model::part_check::PartWriter;
 use crate::model::DocumentId;
 use crate::model::PersonId;
 
@@ -37,14 +37,16 @@ pub enum LinkRights {
     /// These documents only (the workspace, and what it lists that the person may hold);
     /// of them, `reads_only` are the ones the person may read and not change (a review
     /// further down their line, say): their changes to those are not taken; and
-    /// `reviews` the reviews they change, each in the capacity they change it in (its
-    /// employee, their manager, HR): their changes to those are checked part by part.
+    /// `checked` the documents with several writers that they change (reviews, check-in
+    /// series, asked feedback), each in the capacity they change it in (a review's
+    /// employee, their manager, HR, say): their changes to those are checked part by
+    /// part.
     Only {
         /// The person the other device is bound to.
         person: PersonId,
         holds: BTreeSet<DocumentId>,
         reads_only: BTreeSet<DocumentId>,
-        reviews: BTreeMap<DocumentId, Capacity>,
+        checked: BTreeMap<DocumentId, PartWriter>,
     },
     /// Nothing: the device is not a member (or signed nothing).
     Nothing,
@@ -62,14 +64,14 @@ impl LinkRights {
         };
         let mut holds = BTreeSet::new();
         let mut reads_only = BTreeSet::new();
-        let mut reviews = BTreeMap::new();
+        let mut checked = BTreeMap::new();
         for (id, listed) in listing.iter() {
             if access.may_hold(listed) {
                 holds.insert(*id);
                 if !access.may_change(listed) {
                     reads_only.insert(*id);
-                } else if let Some(writer) = access.review_writer(listed) {
-                    reviews.insert(*id, writer);
+                } else if let Some(writer) = access.part_writer(listed) {
+                    checked.insert(*id, writer);
                 }
             }
         }
@@ -78,7 +80,7 @@ impl LinkRights {
             person: person.clone(),
             holds,
             reads_only,
-            reviews,
+            checked,
         }
     }
 
@@ -90,11 +92,11 @@ impl LinkRights {
         }
     }
 
-    /// The reviews whose changes from a link are checked part by part, with the
+    /// The documents whose changes from a link are checked part by part, with the
     /// capacity the other device's person changes each in.
-    pub fn reviews(&self) -> BTreeMap<DocumentId, Capacity> {
+    pub fn checked(&self) -> BTreeMap<DocumentId, PartWriter> {
         match self {
-            LinkRights::Only { reviews, .. } => reviews.clone(),
+            LinkRights::Only { checked, .. } => checked.clone(),
             LinkRights::Everything | LinkRights::Nothing => BTreeMap::new(),
         }
     }

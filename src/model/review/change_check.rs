@@ -28,138 +28,55 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{Automerge, ReadDoc};
+use automerge::Automerge;
 
 use super::stage::{check_act, check_move, check_write, Act, Capacity, Part, Stage};
 use super::Actor;
 use super::{
     Answers, CompetencyRatings, PeerFeedback, Review, ReviewError, ReviewGoal, ReviewSetup,
 };
+use crate::model::part_check::{check_changes_of, ChangeRefused, PartRefused, PartRules};
 use crate::model::ItemId;
 use crate::model::PersonId;
 
-/// Why changes a device sent to a review were not taken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ChangeRefused {
-    /// The document held here does not read as a review, and the writer is not one who
-    /// starts reviews (or it holds something else): nothing to check against, so nothing
-    /// is taken.
-    #[error("this review is not held here yet")]
-    NotHeld,
-    #[error("a change does not read")]
-    Unreadable,
-    /// A change builds on one not held here: it could not be checked now, and would be
-    /// applied, unchecked, whenever that one arrived.
-    #[error("a change builds on changes not held here; it is not taken until they are")]
-    BuildsOnMissing,
-    #[error("the review would no longer read as a review")]
-    NoLongerAReview,
-    /// A part that is not the writer's, or not at this stage.
-    #[error("{0}")]
-    NotTheirs(ReviewError),
-}
-
 /// Whether `chunks` (changes as a sync message carries them), applied to the review
 /// `doc` after `taken` (changes from the same sender already allowed and not yet in
-/// `doc`, as when the relay checks a message before samod has taken the one before it),
-/// change only what a writer in capacity `who` may change. The document is left as it is.
-///
-/// Each change is judged where it was made: the whole message against the review as held
-/// first (the usual case, one check); if that is refused, change by change at each one's
-/// own dependencies, so an edit made before a concurrent stage move, or a signature made
-/// offline after sharing in the same message, is taken as the pages took it. A change
-/// building on one not held is refused (else it would apply, unchecked, later). Only the
-/// manager or HR starts a review (a document holding nothing), as a fresh one.
+/// `doc`), change only what a writer in capacity `who` may change; see
+/// [`check_parts`](crate::model::part_check::check_parts), which this is for a review.
+/// Only the manager or HR starts a review (a document holding nothing), as a fresh one.
 pub fn check_changes(
     doc: &Automerge,
     taken: &[&[u8]],
     chunks: &[&[u8]],
     who: Actor,
 ) -> Result<(), ChangeRefused> {
-    let mut held = doc.fork();
-    for chunk in taken {
-        // Already allowed; one that samod took meanwhile is simply there twice.
-        let _ = held.load_incremental(chunk);
-    }
-    let waiting_before = held.get_missing_deps(&[]);
-    let before: Option<Review> = if held.get_heads().is_empty() {
-        None
-    } else {
-        Some(autosurgeon::hydrate(&held).map_err(|_| ChangeRefused::NotHeld)?)
-    };
-    let mut after = held.fork();
-    for chunk in chunks {
-        after
-            .load_incremental(chunk)
-            .map_err(|_| ChangeRefused::Unreadable)?;
-    }
-    if after
-        .get_missing_deps(&[])
-        .iter()
-        .any(|hash| !waiting_before.contains(hash))
-    {
-        return Err(ChangeRefused::BuildsOnMissing);
-    }
-    let Some(before) = before else {
-        if !(who.capacity.manager || who.capacity.hr) {
-            return Err(ChangeRefused::NotHeld);
-        }
-        let after: Review =
-            autosurgeon::hydrate(&after).map_err(|_| ChangeRefused::NoLongerAReview)?;
-        // Checked against the review `Review::new` makes from the same setup: whose it
-        // is, its cycle, template and scale, in Draft, nothing written.
-        let fresh = Review::new(ReviewSetup {
-            cycle: after.cycle.clone(),
-            cycle_name: after.cycle_name.clone(),
-            period_start: after.period_start.clone(),
-            period_end: after.period_end.clone(),
-            employee: after.employee.clone(),
-            manager: after.manager.clone(),
-            hr: after.hr.keys().cloned().collect(),
-            scale: after.scale.clone(),
-            template: after.template.clone(),
-        });
-        return fresh
-            .check_change(&after, who)
-            .map_err(ChangeRefused::NotTheirs);
-    };
-    let whole = autosurgeon::hydrate::<_, Review>(&after)
-        .map_err(|_| ChangeRefused::NoLongerAReview)
-        .and_then(|after| {
-            before
-                .check_change(&after, who)
-                .map_err(ChangeRefused::NotTheirs)
-        });
-    match whole {
-        Err(ChangeRefused::NotTheirs(why)) => {
-            each_where_made(&held, chunks, who).map_err(|_| ChangeRefused::NotTheirs(why))
-        }
-        other => other,
-    }
+    check_changes_of::<Review, _>(doc, taken, chunks, who)
 }
 
-/// Checks each change of `chunks` against the review at that change's own dependencies,
-/// in the order given (a sync message's changes come in causal order).
-fn each_where_made(held: &Automerge, chunks: &[&[u8]], who: Actor) -> Result<(), ChangeRefused> {
-    let mut work = held.fork();
-    for chunk in chunks {
-        let change =
-            automerge::Change::from_bytes(chunk.to_vec()).map_err(|_| ChangeRefused::Unreadable)?;
-        let mut at = work
-            .fork_at(change.deps())
-            .map_err(|_| ChangeRefused::BuildsOnMissing)?;
-        let before: Review = autosurgeon::hydrate(&at).map_err(|_| ChangeRefused::NotHeld)?;
-        at.apply_changes([change.clone()])
-            .map_err(|_| ChangeRefused::Unreadable)?;
-        let after: Review =
-            autosurgeon::hydrate(&at).map_err(|_| ChangeRefused::NoLongerAReview)?;
-        before
-            .check_change(&after, who)
-            .map_err(ChangeRefused::NotTheirs)?;
-        work.apply_changes([change])
-            .map_err(|_| ChangeRefused::Unreadable)?;
+impl<'a> PartRules<Actor<'a>> for Review {
+    const WHAT: &'static str = "review";
+
+    /// The review `Review::new` makes from the same setup: whose it is, its cycle,
+    /// template and scale, in Draft, nothing written. Started by the manager or HR.
+    fn fresh(after: &Review, who: Actor<'a>) -> Option<Review> {
+        (who.capacity.manager || who.capacity.hr).then(|| {
+            Review::new(ReviewSetup {
+                cycle: after.cycle.clone(),
+                cycle_name: after.cycle_name.clone(),
+                period_start: after.period_start.clone(),
+                period_end: after.period_end.clone(),
+                employee: after.employee.clone(),
+                manager: after.manager.clone(),
+                hr: after.hr.keys().cloned().collect(),
+                scale: after.scale.clone(),
+                template: after.template.clone(),
+            })
+        })
     }
-    Ok(())
+
+    fn check_change_by(&self, after: &Review, who: Actor<'a>) -> Result<(), PartRefused> {
+        self.check_change(after, who).map_err(PartRefused::Review)
+    }
 }
 
 /// The refusal of a part only the manager (and HR in calibration) writes.

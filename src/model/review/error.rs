@@ -104,6 +104,14 @@ pub enum ReviewError {
     /// Someone other than the manager or HR tried to share asked feedback.
     #[error("Only the employee's manager or HR can share feedback with the employee.")]
     NotYoursToShareFeedback,
+    /// Asked feedback closed when its review was shared, opened again (or its copy's key
+    /// changed).
+    #[error("Feedback closed when the review was shared stays closed.")]
+    FeedbackStaysClosed,
+    /// What asked feedback answers (the review, the request, whom it is on, who writes
+    /// it, whether it is anonymous) changed after it was asked.
+    #[error("What this feedback answers is fixed when it is asked.")]
+    FeedbackRequestFixed,
     /// Asked feedback is shared with the review, before either signature.
     #[error(
         "Feedback is shared with the employee once the review is shared, and before it is signed."

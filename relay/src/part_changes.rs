@@ -1,19 +1,21 @@
-//! Each writer of a review may change only their parts of it, checked on every change
-//! their device sends.
+//! Each writer of a document several people write may change only their parts of it,
+//! checked on every change their device sends.
 //!
 //! Who may change a document is decided per document (`crate::rules`); a review is one
 //! document that its employee, their manager and HR all write, so a modified client could
 //! otherwise write any part of it: the employee their own overall rating or a stage move
-//! through calibration, the manager the employee's words or acknowledgement. The
-//! connection hands each sync message that carries changes to a review from a device that
-//! may change it (`Rules::review_writer`, the capacity its person writes in) here before
-//! samod sees it: the changes are applied to a copy of the review as the relay holds it,
-//! and the message is dropped, and the device told why, unless `check_changes` (the rules
-//! the pages follow, in the app's model) allows what differs. Other documents cost
-//! nothing more.
+//! through calibration, the manager the employee's words or acknowledgement. So with a
+//! check-in series (written by its pair: neither adds in the other's name) and asked
+//! feedback (the colleague writes it, the manager or HR close it). The connection hands
+//! each sync message that carries changes to such a document from a device that may
+//! change it (`Rules::part_writer`, the capacity its person writes in) here before samod
+//! sees it: the changes are applied to a copy of the document as the relay holds it, and
+//! the message is dropped, and the device told why, unless `check_parts` (the rules the
+//! pages follow, in the app's model) allows what differs. Other documents (plans, given
+//! feedback, the manager's side, each written by one kind of writer) cost nothing more.
 //!
 //! ```ignore
-//! if let Some(why) = review_changes::refusal(&memory, &document, &bytes, writer).await {
+//! if let Some(why) = part_changes::refusal(&memory, &document, &bytes, writer, &allowed).await {
 //!     // drop the message, tell the peer `why`
 //! }
 //! ```
@@ -22,7 +24,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use throughline::model::review::{check_changes, Actor, Capacity};
+use throughline::model::part_check::{check_parts, PartWriter};
 use throughline::model::{DocumentId, PersonId};
 
 use crate::memory::{Memory, Standing};
@@ -30,7 +32,7 @@ use crate::memory::{Memory, Standing};
 /// How many allowed changes a connection remembers until samod has taken them.
 const REMEMBERED: usize = 512;
 
-/// The changes a connection sent to reviews that were allowed and may not be in samod's
+/// The changes a connection sent to checked documents that were allowed and may not be in samod's
 /// document yet (samod takes a message after the connection hands it on): the next
 /// message from the same device builds on them, and is checked on top of them.
 #[derive(Default)]
@@ -46,22 +48,18 @@ impl Allowed {
     }
 }
 
-/// Why the changes in the sync message `bytes` to the review `document` are refused to
-/// `writer` (a person, in the capacity the rules give them on it); `None` when they are
-/// theirs to make (they are then noted in `allowed`, the connection's), or when the
-/// message carries none.
+/// Why the changes in the sync message `bytes` to the checked document `document` are
+/// refused to `writer` (a person, in the capacity the rules give them on it); `None` when
+/// they are theirs to make (they are then noted in `allowed`, the connection's), or when
+/// the message carries none.
 pub async fn refusal(
     memory: &Memory,
     document: &DocumentId,
     bytes: &[u8],
-    writer: (PersonId, Capacity),
+    writer: (PersonId, PartWriter),
     allowed: &Allowed,
 ) -> Option<String> {
-    let (person, capacity) = writer;
-    let who = Actor {
-        person: &person,
-        capacity,
-    };
+    let (person, writes_as) = writer;
     let Some(message) = crate::inbound::sync_data(bytes)
         .and_then(|data| automerge::sync::Message::decode(&data).ok())
     else {
@@ -84,7 +82,7 @@ pub async fn refusal(
             .filter(|(of, _, _)| of == document)
             .map(|(_, _, bytes)| bytes.as_slice())
             .collect();
-        let checked = check_changes(live, &taken, &chunks, who);
+        let checked = check_parts(live, &taken, &chunks, &person, &writes_as);
         if checked.is_ok() {
             for chunk in &chunks {
                 if let Ok(change) = automerge::Change::from_bytes(chunk.to_vec()) {
@@ -99,9 +97,11 @@ pub async fn refusal(
     };
     let checked = match generation.search(&document.to_string()).await {
         Standing::Ready(handle) => handle.with_document(|live| check(live)),
-        // Nothing stored here: only one who starts reviews may begin it.
+        // Nothing stored here: only one who starts such documents may begin it.
         Standing::Asking => check(&Automerge::new()),
-        Standing::Closed => return Some("the relay could not read this review in time".to_owned()),
+        Standing::Closed => {
+            return Some("the relay could not read this document in time".to_owned())
+        }
     };
     checked.err().map(|why| why.to_string())
 }
