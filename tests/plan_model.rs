@@ -1337,3 +1337,85 @@ fn the_board_pack_has_the_organisation_date_version_environment_goals_and_resour
     );
     assert!(pack.resources.total.over);
 }
+
+#[test]
+fn the_outline_read_in_one_pass_is_the_tree_asked_parent_by_parent() {
+    use throughline::model::plan::{Initiative, Measure, Objective, Plan};
+    let mut plan = Plan::new("Outline", 2027, 2029).unwrap();
+    let goals: Vec<ItemId> = (0..3)
+        .map(|g| plan.add_goal(&format!("Goal {g}")).unwrap())
+        .collect();
+    let mut objectives = Vec::new();
+    for (g, goal) in goals.iter().enumerate() {
+        for o in 0..4 {
+            objectives.push(
+                plan.add_objective(goal, &format!("Objective {g}.{o}"))
+                    .unwrap(),
+            );
+        }
+    }
+    for (o, objective) in objectives.iter().enumerate() {
+        for m in 0..(o % 3) {
+            let measure = Measure {
+                objective: objective.clone(),
+                name: format!("Measure {o}.{m}"),
+                ..Measure::default()
+            };
+            plan.add_measure(measure).unwrap();
+        }
+        let initiative = Initiative {
+            objective: objective.clone(),
+            title: format!("Initiative {o}"),
+            ..Initiative::default()
+        };
+        plan.add_initiative(initiative).unwrap();
+    }
+    // Two objectives at one position (made on two devices), ordered by id; one moved
+    // last; and an objective whose goal is gone (unfiled), with a measure.
+    let tied: Vec<ItemId> = plan
+        .objectives_of(&goals[0])
+        .iter()
+        .map(|(id, _)| (*id).clone())
+        .collect();
+    let first = plan.objectives[&tied[0]].position;
+    plan.objectives.get_mut(&tied[1]).unwrap().position = first;
+    plan.objectives.get_mut(&tied[2]).unwrap().position = 99.0;
+    let gone = ItemId::random();
+    let unfiled = ItemId::random();
+    plan.objectives.insert(
+        unfiled.clone(),
+        Objective {
+            goal: gone.clone(),
+            title: "Unfiled".into(),
+            ..Objective::default()
+        },
+    );
+    plan.measures.insert(
+        ItemId::random(),
+        Measure {
+            objective: unfiled.clone(),
+            name: "Under an unfiled objective".into(),
+            ..Measure::default()
+        },
+    );
+
+    let outline = plan.outline();
+    for goal in goals.iter().chain([&gone]) {
+        assert_eq!(
+            outline.objectives_of(goal),
+            plan.objectives_of(goal).as_slice()
+        );
+    }
+    assert_eq!(outline.objectives_of(&goals[0]).len(), 4);
+    for objective in objectives.iter().chain([&unfiled]) {
+        assert_eq!(
+            outline.measures_of(objective),
+            plan.measures_of(objective).as_slice()
+        );
+        assert_eq!(
+            outline.initiatives_of(objective),
+            plan.initiatives_of(objective).as_slice()
+        );
+    }
+    assert!(outline.objectives_of(&ItemId::random()).is_empty());
+}

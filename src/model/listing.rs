@@ -102,12 +102,17 @@ pub enum Listed {
 struct Entries(HashMap<DocumentId, Vec<Listed>>);
 
 impl Entries {
+    /// Lists the document at `url`, if it reads as a document URL.
     fn add(&mut self, url: &DocumentUrl, listed: Listed) {
         if let Ok(id) = DocumentId::from_url(url) {
-            let all = self.0.entry(id).or_default();
-            if !all.contains(&listed) {
-                all.push(listed);
-            }
+            self.add_id(id, listed);
+        }
+    }
+
+    fn add_id(&mut self, id: DocumentId, listed: Listed) {
+        let all = self.0.entry(id).or_default();
+        if !all.contains(&listed) {
+            all.push(listed);
         }
     }
 }
@@ -118,22 +123,30 @@ impl Entries {
 pub struct Listing(HashMap<DocumentId, Listed>);
 
 impl Listing {
+    /// Worked out again whenever the workspace changes (on every device, and at the
+    /// relay for every change to it): each URL is read once (reading one checks its
+    /// checksum, two SHA-256 digests), and a manager's side is listed by the id derived
+    /// from its review's, never through a URL.
     pub fn of(workspace: &Workspace) -> Self {
         let mut listed = Entries::default();
         for url in workspace.plans.keys() {
             if let Ok(plan) = DocumentId::from_url(url) {
-                listed.add(url, Listed::Plan { plan });
+                listed.add_id(plan, Listed::Plan { plan });
             }
         }
         for cycle in workspace.cycles.values() {
             for (employee, url) in &cycle.reviews {
                 if let Ok(review) = DocumentId::from_url(url) {
-                    let side = DocumentUrl::from(ManagerSide::document_of(review));
+                    let side = ManagerSide::document_of(review);
                     let employee = employee.clone();
-                    listed.add(&side, Listed::ManagerSide { employee });
+                    listed.add_id(
+                        side,
+                        Listed::ManagerSide {
+                            employee: employee.clone(),
+                        },
+                    );
+                    listed.add_id(review, Listed::Review { employee });
                 }
-                let employee = employee.clone();
-                listed.add(url, Listed::Review { employee });
             }
         }
         for (url, entry) in &workspace.check_ins {

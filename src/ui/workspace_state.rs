@@ -42,17 +42,19 @@ impl WorkspaceState {
         handle: DocHandle<Rc<BrowserStorage>>,
         storage_warning: Option<String>,
     ) -> Result<Self, String> {
-        let workspace: Workspace = handle.view()?;
+        // Read through the handle's cache (`current`), so the first edit starts from this
+        // reading instead of reading a 1,000-person workspace again.
+        let workspace: Workspace = handle.current()?;
         let (workspace, set_workspace) = signal(workspace);
         let (save_status, set_save_status) = signal(handle.status());
         let (storage_warning, _) = signal(storage_warning);
         let (corrupt, _) = signal(handle.corrupt_chunks().to_vec());
         handle.on_status(move |status| set_save_status.set(status.clone()));
-        // Another tab (or an import) changed the document: read it again. Reading the
-        // whole workspace is cheap; plans will refresh only what the patches touch.
+        // Another tab, a peer or an import changed the document: read it again, through
+        // the cache, so the next edit here does not read it a second time.
         let reader = handle.clone();
         handle.on_changed_elsewhere(move || {
-            if let Ok(workspace) = reader.view::<Workspace>() {
+            if let Ok(workspace) = reader.current::<Workspace>() {
                 set_workspace.set(workspace);
             }
         });

@@ -159,6 +159,7 @@ impl Plan {
     /// The plan as JSON; `document` is its `automerge:` URL, `today` dates the health.
     pub fn to_json(&self, document: &str, today: &str) -> String {
         let rollup: Rollup = self.rollup(today);
+        let outline = self.outline();
         fn links(objectives: &std::collections::BTreeMap<crate::model::ItemId, bool>) -> Vec<&str> {
             objectives.keys().map(|id| id.as_str()).collect()
         }
@@ -248,10 +249,10 @@ impl Plan {
                                     due: o.due.as_deref(),
                                     health: rag(health.and_then(|h| h.rag)),
                                     progress: health.and_then(|h| h.progress),
-                                    measures: self
+                                    measures: outline
                                         .measures_of(id)
-                                        .into_iter()
-                                        .map(|(mid, m)| MeasureJson {
+                                        .iter()
+                                        .map(|&(mid, m)| MeasureJson {
                                             id: mid.as_str(),
                                             name: &m.name,
                                             unit: &m.unit,

@@ -326,6 +326,7 @@ impl Plan {
     /// The board report's content (see the module's comment).
     pub fn board_pack(&self, cover: &ReportCover<'_>, context: &ReportContext<'_>) -> BoardPack {
         let rollup = self.rollup(context.today);
+        let outline = self.outline();
         let name = |person: &Option<PersonId>| {
             person
                 .as_ref()
@@ -370,10 +371,10 @@ impl Plan {
                     .due
                     .clone()
                     .unwrap_or_else(|| "No due date".to_owned()),
-                measures: self
+                measures: outline
                     .measures_of(id)
-                    .into_iter()
-                    .map(|(_, m)| MeasureLine {
+                    .iter()
+                    .map(|&(_, m)| MeasureLine {
                         name: m.name.clone(),
                         baseline_to_target: format!(
                             "{} → {}",
@@ -692,6 +693,7 @@ impl Plan {
         context: &ReportContext<'_>,
     ) {
         let _ = writeln!(md, "\n## Scorecard\n");
+        let outline = self.outline();
         let _ = writeln!(
             md,
             "| Goal | Objective | Measure | Target | Latest | Trend | RAG | Owner |\n|---|---|---|---|---|---|---|---|"
@@ -712,7 +714,7 @@ impl Plan {
                 cell(&goal.title),
                 goal_health.rag_label()
             );
-            for (objective_id, objective) in self.objectives_of(goal_id) {
+            for &(objective_id, objective) in outline.objectives_of(goal_id) {
                 let health = rollup
                     .objectives
                     .get(objective_id)
@@ -725,7 +727,7 @@ impl Plan {
                     health.rag_label(),
                     owner(&objective.owner)
                 );
-                for (_, measure) in self.measures_of(objective_id) {
+                for &(_, measure) in outline.measures_of(objective_id) {
                     let latest = measure
                         .latest()
                         .map(|(_, v)| measure.value_text(v))

@@ -23,6 +23,7 @@ mod input;
 mod markdown;
 mod measure;
 mod next_cycle;
+mod outline;
 mod read;
 mod resources;
 mod rollup;
@@ -50,6 +51,7 @@ pub use markdown::{
     PRINTED_TEXT_WIDTH_PX, SMALLEST_PRINTED_PT,
 };
 pub use measure::{Direction, Measure, Rag, Trend};
+pub use outline::Outline;
 pub use resources::{Allocation, GoalResources, Resources};
 pub use rollup::{Health, Rollup};
 pub use structure::{Goal, Initiative, InitiativeStatus, Objective};

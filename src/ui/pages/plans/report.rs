@@ -515,11 +515,12 @@ pub fn ReportSection() -> impl IntoView {
                     })
                     .collect_view()
             });
+            let outline = plan.outline();
             let charts = plan
                 .goals_in_order()
                 .into_iter()
-                .flat_map(|(g, _)| plan.objectives_of(g))
-                .flat_map(|(o, _)| plan.measures_of(o))
+                .flat_map(|(g, _)| outline.objectives_of(g).iter().copied())
+                .flat_map(|(o, _)| outline.measures_of(o).iter().copied())
                 .filter(|(_, m)| !m.actuals.is_empty())
                 .map(|(_, m)| {
                     let caption = if m.unit.is_empty() {

@@ -44,6 +44,8 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
             .unwrap_or_default()
     };
     let mut rows = Vec::new();
+    // The tree read once: asking the plan for each objective's measures scans them all.
+    let outline = plan.outline();
     for (goal_id, goal) in plan.goals_in_order() {
         let health = rollup.goals.get(goal_id);
         rows.push(ScorecardRow {
@@ -56,7 +58,7 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
             rag: health.and_then(|h| h.rag),
             owner: String::new(),
         });
-        for (objective_id, objective) in plan.objectives_of(goal_id) {
+        for &(objective_id, objective) in outline.objectives_of(goal_id) {
             let health = rollup.objectives.get(objective_id);
             rows.push(ScorecardRow {
                 id: objective_id.to_string(),
@@ -72,7 +74,7 @@ pub fn scorecard_rows(plan: &Plan, rollup: &Rollup, workspace: &Workspace) -> Ve
                 rag: health.and_then(|h| h.rag),
                 owner: name_of(objective.owner.as_ref()),
             });
-            for (measure_id, measure) in plan.measures_of(objective_id) {
+            for &(measure_id, measure) in outline.measures_of(objective_id) {
                 rows.push(ScorecardRow {
                     id: measure_id.to_string(),
                     kind: RowKind::Measure,
