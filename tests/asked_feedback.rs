@@ -726,7 +726,7 @@ mod changes_checked {
         doc.commit();
         let chunks = since(&mut doc, &heads);
         let chunks: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
-        check_parts(held, &[], &chunks, person, writes_as)
+        check_parts(held, &[], &chunks, person, writes_as).map(drop)
     }
 
     fn started() -> Automerge {
@@ -797,23 +797,33 @@ mod changes_checked {
     #[test]
     fn once_closed_it_stays_closed_but_words_written_before_the_close_still_arrive() {
         let held = started();
-        // Ben writes offline while Bo closes it (the review is shared).
+        // Ben writes offline, in two sittings, while Bo closes it (the review is shared).
         let mut bens = AutoCommit::load(&held.save()).unwrap();
         let before = bens.get_heads();
-        let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
-        feedback.write(&ben(), "Written on the train.", 3).unwrap();
-        autosurgeon::reconcile(&mut bens, &feedback).unwrap();
-        bens.commit();
+        for (text, at) in [
+            ("Written on the train.", 3),
+            ("Written on the train. And more.", 4),
+        ] {
+            let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
+            feedback.write(&ben(), text, at).unwrap();
+            autosurgeon::reconcile(&mut bens, &feedback).unwrap();
+            bens.commit();
+        }
         let offline = since(&mut bens, &before);
+        assert_eq!(offline.len(), 2);
         let mut closing = AutoCommit::load(&held.save()).unwrap();
         let mut feedback: AskedFeedback = autosurgeon::hydrate(&closing).unwrap();
         feedback.close();
         autosurgeon::reconcile(&mut closing, &feedback).unwrap();
         closing.commit();
         let closed = Automerge::load(&closing.save()).unwrap();
-        // Ben's words reach the closed document: they were written while it was open.
+        // Ben's words reach the closed document: they were written while it was open. So
+        // whether they come a chunk per change or, as automerge's second sync message
+        // format sends them, both in one chunk.
         let chunks: Vec<&[u8]> = offline.iter().map(Vec::as_slice).collect();
         check_parts(&closed, &[], &chunks, &ben(), &hand(false)).unwrap();
+        let joined = offline.concat();
+        check_parts(&closed, &[], &[&joined], &ben(), &hand(false)).unwrap();
         // Written after it closed, or opening it again: refused.
         assert_eq!(
             check(&closed, &ben(), &hand(false), |f| f.text.update("Later.")),

@@ -29,19 +29,24 @@ use throughline::model::{DocumentId, PersonId};
 
 use crate::memory::{Memory, Standing};
 
-/// How many allowed changes a connection remembers until samod has taken them.
+/// How many allowed messages a connection remembers until samod has taken them.
 const REMEMBERED: usize = 512;
 
-/// The changes a connection sent to checked documents that were allowed and may not be in samod's
-/// document yet (samod takes a message after the connection hands it on): the next
-/// message from the same device builds on them, and is checked on top of them.
+/// An allowed message's changes to a document: the document, its heads once they are in
+/// (samod has taken them when it holds these), and the chunks as they came (one chunk
+/// may carry several changes, or a whole saved document).
+type Remembered = (DocumentId, Vec<ChangeHash>, Vec<Vec<u8>>);
+
+/// The changes a connection sent to checked documents that were allowed and may not be
+/// in samod's document yet (samod takes a message after the connection hands it on): the
+/// next message from the same device builds on them, and is checked on top of them.
 #[derive(Default)]
 pub struct Allowed {
-    changes: Mutex<VecDeque<(DocumentId, ChangeHash, Vec<u8>)>>,
+    changes: Mutex<VecDeque<Remembered>>,
 }
 
 impl Allowed {
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(DocumentId, ChangeHash, Vec<u8>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Remembered>> {
         self.changes
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -75,25 +80,29 @@ pub async fn refusal(
     let chunks: Vec<&[u8]> = message.changes.iter().collect();
     let check = |live: &Automerge| {
         let mut remembered = allowed.lock();
-        // What samod has taken meanwhile is forgotten.
-        remembered.retain(|(_, hash, _)| live.get_change_by_hash(hash).is_none());
+        // What samod has taken meanwhile of this document is forgotten: it holds the
+        // heads the message left (read from the change graph, not by rebuilding changes).
+        remembered.retain(|(of, heads, _)| {
+            if of != document {
+                return true;
+            }
+            let missing = live.get_missing_deps(heads);
+            heads.iter().any(|head| missing.contains(head))
+        });
         let taken: Vec<&[u8]> = remembered
             .iter()
             .filter(|(of, _, _)| of == document)
-            .map(|(_, _, bytes)| bytes.as_slice())
+            .flat_map(|(_, _, chunks)| chunks.iter().map(Vec::as_slice))
             .collect();
         let checked = check_parts(live, &taken, &chunks, &person, &writes_as);
-        if checked.is_ok() {
-            for chunk in &chunks {
-                if let Ok(change) = automerge::Change::from_bytes(chunk.to_vec()) {
-                    remembered.push_back((*document, change.hash(), chunk.to_vec()));
-                }
-            }
+        if let Ok(heads) = &checked {
+            let kept = chunks.iter().map(|chunk| chunk.to_vec()).collect();
+            remembered.push_back((*document, heads.clone(), kept));
             while remembered.len() > REMEMBERED {
                 remembered.pop_front();
             }
         }
-        checked
+        checked.map(drop)
     };
     let checked = match generation.search(&document.to_string()).await {
         Standing::Ready(handle) => handle.with_document(|live| check(live)),

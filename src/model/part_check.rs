@@ -26,7 +26,7 @@
 //! assert!(check_parts(&empty, &[], &[&start], &cy, &pair).is_err());
 //! ```
 
-use automerge::{Automerge, ReadDoc};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use autosurgeon::Hydrate;
 
 use super::check_in::{CheckInError, CheckInSeries};
@@ -105,14 +105,15 @@ pub trait PartRules<W: Copy>: Hydrate + Sized {
 /// Whether `chunks` (changes as a sync message carries them), applied to `doc` after
 /// `taken` (changes from the same sender already allowed and not yet in `doc`, as when
 /// the relay checks a message before samod has taken the one before it), change only
-/// what `person` writes as `writes_as`. The document is left as it is.
+/// what `person` writes as `writes_as`. The document is left as it is. When they do, the
+/// document's heads with them: once `doc` holds these, it holds all they carried.
 pub fn check_parts(
     doc: &Automerge,
     taken: &[&[u8]],
     chunks: &[&[u8]],
     person: &PersonId,
     writes_as: &PartWriter,
-) -> Result<(), ChangeRefused> {
+) -> Result<Vec<ChangeHash>, ChangeRefused> {
     match writes_as {
         PartWriter::Review(capacity) => check_changes_of::<Review, _>(
             doc,
@@ -156,14 +157,17 @@ pub fn check_parts(
 /// Each change is judged where it was made: the whole message against the document as
 /// held first (the usual case, one check); if that is refused, change by change at each
 /// one's own dependencies, so an edit made before a concurrent change by someone else (a
-/// stage move, a closing) in the same message is taken as the pages took it. A change
-/// building on one not held is refused (else it would apply, unchecked, later).
+/// stage move, a closing) in the same message is taken as the pages took it. A message
+/// does not carry one chunk per change (automerge's second message format puts all its
+/// changes in one chunk, or a whole saved document): the changes are taken one by one
+/// from the document they were loaded into. A change building on one not held is refused
+/// (else it would apply, unchecked, later).
 pub fn check_changes_of<T: PartRules<W>, W: Copy>(
     doc: &Automerge,
     taken: &[&[u8]],
     chunks: &[&[u8]],
     who: W,
-) -> Result<(), ChangeRefused> {
+) -> Result<Vec<ChangeHash>, ChangeRefused> {
     let mut held = doc.fork();
     for chunk in taken {
         // Already allowed; one that samod took meanwhile is simply there twice.
@@ -191,36 +195,42 @@ pub fn check_changes_of<T: PartRules<W>, W: Copy>(
     let read = |doc: &Automerge| -> Result<T, ChangeRefused> {
         autosurgeon::hydrate(doc).map_err(|_| ChangeRefused::NoLongerReads { what: T::WHAT })
     };
+    let heads = after.get_heads();
     let Some(before) = before else {
-        let after = read(&after)?;
-        let fresh = T::fresh(&after, who).ok_or(ChangeRefused::NotHeld)?;
-        return fresh
-            .check_change_by(&after, who)
-            .map_err(ChangeRefused::NotTheirs);
+        let read_after = read(&after)?;
+        let fresh = T::fresh(&read_after, who).ok_or(ChangeRefused::NotHeld)?;
+        fresh
+            .check_change_by(&read_after, who)
+            .map_err(ChangeRefused::NotTheirs)?;
+        return Ok(heads);
     };
-    match read(&after).and_then(|after| {
+    match read(&after).and_then(|read_after| {
         before
-            .check_change_by(&after, who)
+            .check_change_by(&read_after, who)
             .map_err(ChangeRefused::NotTheirs)
     }) {
+        Ok(()) => Ok(heads),
         Err(ChangeRefused::NotTheirs(why)) => {
-            each_where_made::<T, W>(&held, chunks, who).map_err(|_| ChangeRefused::NotTheirs(why))
+            // The message's changes one by one, in causal order, whatever chunks they
+            // came in.
+            let changes = after.get_changes(&held.get_heads());
+            each_where_made::<T, W>(&held, changes, who)
+                .map(|()| heads)
+                .map_err(|_| ChangeRefused::NotTheirs(why))
         }
-        other => other,
+        Err(other) => Err(other),
     }
 }
 
-/// Checks each change of `chunks` against the document at that change's own
-/// dependencies, in the order given (a sync message's changes come in causal order).
+/// Checks each of `changes` against the document at that change's own dependencies, in
+/// the order given (causal order).
 fn each_where_made<T: PartRules<W>, W: Copy>(
     held: &Automerge,
-    chunks: &[&[u8]],
+    changes: Vec<automerge::Change>,
     who: W,
 ) -> Result<(), ChangeRefused> {
     let mut work = held.fork();
-    for chunk in chunks {
-        let change =
-            automerge::Change::from_bytes(chunk.to_vec()).map_err(|_| ChangeRefused::Unreadable)?;
+    for change in changes {
         let mut at = work
             .fork_at(change.deps())
             .map_err(|_| ChangeRefused::BuildsOnMissing)?;
