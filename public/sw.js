@@ -1,6 +1,6 @@
 // Throughline's service worker: keeps the app shell available with no network.
 //
-// `cargo xtask post-build` (a Trunk post_build hook) replaces the two placeholders below
+// `cargo xtask build` (xtask/src/post_build.rs) replaces the two placeholders below
 // with the build's id and the list of its files. A new build is a new worker with a new
 // cache; it waits until the page asks it to take over ("Update available — reload"), so
 // one page never mixes files of two builds.
@@ -12,12 +12,13 @@ const CACHE = "throughline-" + BUILD;
 const SCOPE = self.registration.scope;
 const INDEX = new URL("index.html", SCOPE).href;
 
-// A build's hashed files (`name-<hex hash>.ext`, as Trunk names them and the relay serves
-// them as immutable) never change under their name: the worker takes them from the HTTP
+// A build's hashed files (`name-<hex hash>.ext`, as Trunk names them, and everything in
+// the wasm's `app-<hex hash>/` folder; the relay serves both as immutable) never change
+// under their name: the worker takes them from the HTTP
 // cache the page has just filled, so a first visit downloads each of them once. Any other
 // file (index.html, the manifest, icons) is checked with the server first, so the worker
 // never keeps a stale copy.
-const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$|(^|\/)app-[0-9a-f]{16}\//;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

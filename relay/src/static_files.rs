@@ -169,19 +169,28 @@ impl CachePolicy {
 }
 
 /// Trunk names built files `name-<hash>.ext` (the hash in hex), e.g.
-/// `throughline-3f9a0c1d2e4b5a69_bg.wasm`.
+/// `throughline-3f9a0c1d2e4b5a69_bg.wasm`; `cargo xtask build` puts the split wasm in a
+/// folder named by its content, `app-<hash>/` (the chunks inside keep the names they load
+/// each other by).
 fn cache_policy(path: &str) -> CachePolicy {
-    let file = path.rsplit('/').next().unwrap_or("");
+    let mut segments = path.rsplit('/');
+    let file = segments.next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    let hashed = stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    });
-    if hashed {
+    let in_hashed_folder = segments
+        .next()
+        .and_then(|folder| folder.strip_prefix("app-"))
+        .is_some_and(is_hash);
+    let hashed = stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash));
+    if hashed || in_hashed_folder && !file.is_empty() {
         CachePolicy::Immutable
     } else {
         CachePolicy::Revalidate
     }
+}
+
+fn is_hash(text: &str) -> bool {
+    (8..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -202,6 +211,12 @@ mod tests {
             cache_policy("/main-0a1b2c3d4e5f6071.css"),
             CachePolicy::Immutable
         );
+        for path in [
+            "/app-3f9a0c1d2e4b5a69/__wasm_split.js",
+            "/sub/app-3f9a0c1d2e4b5a69/split_plans.wasm",
+        ] {
+            assert_eq!(cache_policy(path), CachePolicy::Immutable, "{path}");
+        }
     }
 
     #[test]
@@ -213,6 +228,8 @@ mod tests {
             "/manifest.webmanifest",
             "/icons/icon-192.png",
             "/people",
+            "/app-notahash/x.js",
+            "/app-3f9a0c1d2e4b5a69/",
         ] {
             assert_eq!(cache_policy(path), CachePolicy::Revalidate, "{path}");
         }

@@ -10,10 +10,10 @@ use super::components::{
     AnswerOffer, Navigation, PresenceList, SaveIndicator, StorageNotices, SyncIndicator,
     UpdatePrompt,
 };
-use super::pages::{
-    AskedFeedbackPage, CalibrationPage, CheckInPage, CyclePage, HistoryPage, HomePage, JoinPage,
-    NotFoundPage, PeoplePage, PersonPage, PlanPage, PlansPage, ReviewPage, ReviewsPage,
-    SettingsPage,
+use super::pages::{HomePage, NotFoundPage};
+use super::routes::{
+    AskedFeedbackRoute, CalibrationRoute, CheckInRoute, CycleRoute, HistoryRoute, JoinRoute,
+    PeopleRoute, PersonRoute, PlanRoute, PlansRoute, ReviewRoute, ReviewsRoute, SettingsRoute,
 };
 use super::{PlansState, WorkspaceState};
 use crate::sync::SyncStatus;
@@ -135,23 +135,23 @@ pub fn AppShell() -> impl IntoView {
                     <StorageNotices />
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/plans") view=PlansPage />
-                        <Route path=path!("/plans/:id") view=PlanPage />
-                        <Route path=path!("/plans/:id/:section") view=PlanPage />
-                        <Route path=path!("/reviews") view=ReviewsPage />
-                        <Route path=path!("/reviews/cycles/:cycle") view=CyclePage />
+                        <Route path=path!("/plans") view=PlansRoute />
+                        <Route path=path!("/plans/:id") view=PlanRoute />
+                        <Route path=path!("/plans/:id/:section") view=PlanRoute />
+                        <Route path=path!("/reviews") view=ReviewsRoute />
+                        <Route path=path!("/reviews/cycles/:cycle") view=CycleRoute />
                         <Route
                             path=path!("/reviews/cycles/:cycle/calibration")
-                            view=CalibrationPage
+                            view=CalibrationRoute
                         />
-                        <Route path=path!("/reviews/:id") view=ReviewPage />
-                        <Route path=path!("/check-ins/:id") view=CheckInPage />
-                        <Route path=path!("/feedback/:id") view=AskedFeedbackPage />
-                        <Route path=path!("/people") view=PeoplePage />
-                        <Route path=path!("/people/:id") view=PersonPage />
-                        <Route path=path!("/settings") view=SettingsPage />
-                        <Route path=path!("/history") view=HistoryPage />
-                        <Route path=path!("/join") view=JoinPage />
+                        <Route path=path!("/reviews/:id") view=ReviewRoute />
+                        <Route path=path!("/check-ins/:id") view=CheckInRoute />
+                        <Route path=path!("/feedback/:id") view=AskedFeedbackRoute />
+                        <Route path=path!("/people") view=PeopleRoute />
+                        <Route path=path!("/people/:id") view=PersonRoute />
+                        <Route path=path!("/settings") view=SettingsRoute />
+                        <Route path=path!("/history") view=HistoryRoute />
+                        <Route path=path!("/join") view=JoinRoute />
                     </Routes>
                 </main>
             </div>

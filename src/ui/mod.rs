@@ -6,6 +6,7 @@
 
 mod app;
 mod boot;
+pub mod chunk;
 pub mod components;
 mod documents;
 mod draft;
@@ -16,6 +17,7 @@ pub mod pages;
 mod plans_state;
 mod presence;
 mod reviews_state;
+mod routes;
 mod sync_state;
 pub mod sync_words;
 mod workspace_state;

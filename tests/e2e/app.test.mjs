@@ -68,8 +68,11 @@ test("a first visit downloads each build file once: the service worker takes the
     await waitForServiceWorker(page);
     const cache = await page.evaluate(async () => (await caches.keys()).find((name) => name.startsWith("throughline-")));
     const kept = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), cache);
-    const built = kept.filter((file) => /-[0-9a-f]{8,16}(_bg)?\.(wasm|js|css)$/.test(file));
+    // Trunk's hashed styles, and the split wasm's folder: the first download and every
+    // chunk a page loads later, which only the worker fetches on a first visit.
+    const built = kept.filter((file) => /-[0-9a-f]{8,16}(_bg)?\.(wasm|js|css)$|\/app-[0-9a-f]{16}\//.test(file));
     assert.ok(built.some((file) => file.endsWith("_bg.wasm")), `the worker keeps the app's wasm (${kept})`);
+    assert.ok(built.some((file) => /\/split_plans\.wasm$/.test(file)), `the worker keeps the chunks pages load later (${kept})`);
     for (const file of built) {
       const fetched = proxy.served.filter(([served]) => served === file);
       assert.equal(fetched.length, 1, `${file} was downloaded once, not again by the worker (${JSON.stringify(proxy.served)})`);

@@ -49,6 +49,11 @@ pub fn build_command(args: &[String]) -> Result<(), String> {
 }
 
 /// A size-optimised release build of the app into `options.dist`.
+///
+/// Trunk builds the page, its styles and the static files; `wasm_split` builds the
+/// wasm, split per route, which Trunk cannot; then the page gets its start script and
+/// `post_build::finish` writes the policy, the service worker's list and the compressed
+/// copies over everything.
 pub fn build(options: &BuildOptions) -> Result<(), String> {
     step(&format!(
         "Building the app (release, served at {}) into {}/",
@@ -67,7 +72,24 @@ pub fn build(options: &BuildOptions) -> Result<(), String> {
             "--dist",
             &options.dist,
         ],
-    ))
+    ))?;
+    let dist = root().join(&options.dist);
+    let folder = crate::wasm_split::build_into(&dist)?;
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path)
+        .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
+    let Some(head_end) = index.find("</head>") else {
+        return Err(format!("{} has no </head>", index_path.display()));
+    };
+    let index = format!(
+        "{}{}{}",
+        &index[..head_end],
+        crate::wasm_split::start_tags(&folder),
+        &index[head_end..]
+    );
+    std::fs::write(&index_path, index)
+        .map_err(|e| format!("cannot write {}: {e}", index_path.display()))?;
+    crate::post_build::finish(&dist)
 }
 
 /// Builds the relay binary and returns its path.

@@ -8,7 +8,6 @@
 //! - `bench` timings of the release build in headless Chromium (figures, not assertions)
 //! - `fuzz`  run the fuzz targets in `fuzz/` for a while (nightly, cargo-fuzz)
 //! - `setup` install the tools only
-//! - `post-build` Trunk's post_build hook (not for people to call)
 
 mod app_build;
 mod bench;
@@ -18,6 +17,7 @@ mod process;
 mod size;
 mod test;
 mod tools;
+mod wasm_split;
 
 use std::process::ExitCode;
 
@@ -35,7 +35,6 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
         "setup" => tools::setup(tools::Needs::All).map(|_| ()),
-        "post-build" => post_build::run(),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())

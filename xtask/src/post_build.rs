@@ -1,4 +1,4 @@
-//! Trunk's post_build hook: finishes the staged build in `TRUNK_STAGING_DIR`.
+//! Finishes a build in its output folder, after Trunk and the wasm split (`app_build`).
 //!
 //! 1. Writes the content security policy into `index.html`, with the hash of the inline
 //!    script Trunk generates (so no 'unsafe-inline' is needed).
@@ -16,13 +16,6 @@ use sha2::{Digest, Sha256};
 
 const CSP_MARKER: &str = "<meta http-equiv=\"Content-Security-Policy\"";
 const COMPRESSIBLE: [&str; 7] = ["wasm", "js", "css", "html", "svg", "webmanifest", "json"];
-
-pub fn run() -> Result<(), String> {
-    let staging = std::env::var_os("TRUNK_STAGING_DIR")
-        .map(PathBuf::from)
-        .ok_or("post-build is Trunk's hook: TRUNK_STAGING_DIR is not set")?;
-    finish(&staging)
-}
 
 pub fn finish(dir: &Path) -> Result<(), String> {
     let index_path = dir.join("index.html");
@@ -50,7 +43,8 @@ pub fn finish(dir: &Path) -> Result<(), String> {
     let worker = read_text(&worker_path)?;
     if !worker.contains("__THROUGHLINE_PRECACHE__") {
         return Err(
-            "sw.js has no __THROUGHLINE_PRECACHE__ placeholder (was the hook run twice?)".into(),
+            "sw.js has no __THROUGHLINE_PRECACHE__ placeholder (was the build finished twice?)"
+                .into(),
         );
     }
     let worker = worker
@@ -124,7 +118,7 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// Files of the build, relative to `dir`, sorted, without compressed copies and the worker.
-fn app_files(dir: &Path) -> Result<Vec<String>, String> {
+pub fn app_files(dir: &Path) -> Result<Vec<String>, String> {
     let mut files = Vec::new();
     collect(dir, dir, &mut files)?;
     files.retain(|f| f != "sw.js" && !f.ends_with(".br") && !f.ends_with(".gz"));

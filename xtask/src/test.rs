@@ -81,6 +81,9 @@ fn lint() -> Result<(), String> {
             "--all-targets",
             "--target",
             "wasm32-unknown-unknown",
+            // The release build's split points; the browser tier builds the app without.
+            "--features",
+            "split",
             "--",
             "-D",
             "warnings",

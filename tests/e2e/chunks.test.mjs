@@ -1,0 +1,111 @@
+// Pages load their part of the app (a chunk of the wasm) when first visited. After a
+// first visit the service worker holds every chunk, so each route opens with no network;
+// a chunk that cannot be fetched is reported in words and can be tried again.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { goTo, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForServiceWorker, watchErrors } from "./support.mjs";
+
+const browser = sharedBrowser();
+
+/** Waits until the routed page is shown: its chunk loaded, no loading or failure notice. */
+async function pageShown(page, route) {
+  await page.locator("main#main").waitFor();
+  await page.getByTestId("page-loading").waitFor({ state: "detached" });
+  assert.equal(await page.getByTestId("page-not-loaded").count(), 0, `${route}: its chunk loaded`);
+  const text = (await page.locator("main#main").innerText()).trim();
+  assert.ok(text.length > 0, `${route}: the page shows something`);
+}
+
+test("after a first visit every route opens with no network, each page's chunk from the service worker", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "allow" });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Acme Cooperative");
+    await newPlan(page, "Strategy 2027–2028");
+    const plan = new URL(page.url()).pathname.slice(1);
+    await waitForServiceWorker(page);
+
+    await context.setOffline(true);
+    // Opened by address (the worker answers the page, then the chunk).
+    const routes = [
+      "plans",
+      plan,
+      `${plan}/scorecard`,
+      "reviews",
+      "reviews/cycles/no-such-cycle",
+      "reviews/cycles/no-such-cycle/calibration",
+      "reviews/no-such-review",
+      "check-ins/no-such-series",
+      "feedback/no-such-request",
+      "people",
+      "people/no-such-person",
+      "settings",
+      "history",
+      "join",
+    ];
+    for (const route of routes) {
+      await page.goto(`${relay.base}${route}`);
+      await pageShown(page, route);
+    }
+    await page.goto(`${relay.base}settings`);
+    await page.getByRole("heading", { name: "Settings" }).waitFor();
+    await page.goto(`${relay.base}${plan}`);
+    await page.getByRole("heading", { level: 1, name: "Strategy 2027–2028" }).waitFor();
+
+    // And from within the app, starting from a reload of the home page.
+    await page.goto(relay.base);
+    await goTo(page, "People");
+    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+    await goTo(page, "Plans");
+    await page.getByRole("link", { name: "Strategy 2027–2028" }).waitFor();
+    await context.setOffline(false);
+    assert.deepEqual(errors, [], "the page logged no errors");
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
+test("a page whose chunk cannot be fetched says so in words, and Try again loads it", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Acme Cooperative");
+
+    // The People page's chunk fails to arrive (a dropped connection), twice: the
+    // app's quiet second try fails too.
+    let refused = 0;
+    await context.route(/\/split_people\.wasm$/, (route) => {
+      refused += 1;
+      return route.abort("connectionreset");
+    });
+    await goTo(page, "People");
+    const notice = page.getByTestId("page-not-loaded");
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /could not be loaded; check the connection and try again/);
+    assert.equal(refused, 2, "the chunk was tried twice before the notice");
+    // The rest of the app still works: the shell and its navigation.
+    await goTo(page, "Home");
+    await page.getByTestId("org-name").filter({ hasText: "Acme Cooperative" }).waitFor();
+
+    await goTo(page, "People");
+    await notice.waitFor();
+    await context.unroute(/\/split_people\.wasm$/);
+    await notice.getByRole("button", { name: "Try again" }).click();
+    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+    assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+
+    // The failed fetches are the browser's own console lines; nothing else went wrong.
+    const unexpected = errors.filter((e) => !/split_people\.wasm|Failed to fetch|ERR_CONNECTION_RESET/.test(e));
+    assert.deepEqual(unexpected, [], "no other errors");
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
