@@ -112,6 +112,8 @@ pub fn AppShell() -> impl IntoView {
         })
     };
     let base = crate::pwa::base_path();
+    // The pages not in the first download load in the background once this is shown.
+    super::chunk::preload(super::routes::all_chunks());
     view! {
         <Router base=base>
             <a class="skip-link" href="#main">

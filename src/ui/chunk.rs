@@ -6,6 +6,9 @@
 //! feature (tests, `cargo check`) the same functions are plain `async fn`s and the whole
 //! app is one wasm, so nothing else in the app knows whether it was split.
 //!
+//! [`split_fn!`] declares any other function whose code waits in a chunk until first
+//! called (the QR code reader and writer, `components/qr_chunk.rs`).
+//!
 //! A chunk that cannot be fetched (offline before the service worker holds it, a server
 //! gone) is tried once more, then reported in words with a button to try again; the
 //! split loader never caches a failure, so that button fetches afresh.
@@ -13,7 +16,7 @@
 //! ```ignore
 //! split_route!(
 //!     /// The plans list.
-//!     PlansRoute, load_plans, plans => PlansPage
+//!     PlansRoute, plans_chunk, plans => PlansPage
 //! );
 //! // in the router: <Route path=path!("/plans") view=PlansRoute />
 //! ```
@@ -35,7 +38,7 @@ pub type PageLoad = Pin<Box<dyn Future<Output = Result<PageView, ChunkError>>>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkError {
     /// The browser could not fetch or instantiate the chunk (its reason is in the console).
-    #[error("this page's part of the app could not be loaded; check the connection and try again (nothing you entered is affected)")]
+    #[error("this part of the app could not be loaded; check the connection and try again (nothing you entered is affected)")]
     NotLoaded,
 }
 
@@ -46,31 +49,102 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     }
 }
 
-/// Declares a route component `$route` that shows `$page`, loaded from the chunk
-/// `$chunk` (routes naming the same chunk share it), and `$load`, the function that
-/// loads it. See the module documentation.
-macro_rules! split_route {
-    ($(#[$doc:meta])* $route:ident, $load:ident, $chunk:ident => $page:ident) => {
+/// `split_fn!(chunk: fn name(args) -> T { body })` declares `name`, an `async fn` whose
+/// body lives in the chunk `chunk`: awaiting it
+/// loads the chunk first (once), then runs the body. Its result is wrapped in `Result<_,
+/// ChunkError>`, the error being a chunk that could not be loaded. Arguments and result
+/// cross from one wasm module to another by value, so they are plain owned types.
+macro_rules! split_fn {
+    ($chunk:ident: $(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+        $(#[$doc])*
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $load() -> ::core::result::Result<$crate::ui::chunk::PageView, $crate::ui::chunk::ChunkError> {
-            ::core::result::Result::Ok(|| ::leptos::prelude::IntoAny::into_any(::leptos::prelude::view! { <$page /> }))
+        $vis fn $name($($arg: $ty),*) -> ::core::result::Result<$ret, $crate::ui::chunk::ChunkError> {
+            ::core::result::Result::Ok($body)
         }
 
+        $(#[$doc])*
         #[cfg(not(feature = "split"))]
-        async fn $load() -> ::core::result::Result<$crate::ui::chunk::PageView, $crate::ui::chunk::ChunkError> {
-            ::core::result::Result::Ok(|| ::leptos::prelude::IntoAny::into_any(::leptos::prelude::view! { <$page /> }))
+        $vis async fn $name($($arg: $ty),*) -> ::core::result::Result<$ret, $crate::ui::chunk::ChunkError> {
+            ::core::result::Result::Ok($body)
+        }
+    };
+}
+pub(crate) use split_fn;
+
+/// Declares a route component `$route` that shows `$page`, loaded from the chunk
+/// `$chunk` (routes naming the same chunk share it), and `$page_chunk()`, the
+/// [`PageChunk`] that loads it (for [`preload`]). See the module documentation.
+macro_rules! split_route {
+    ($(#[$doc:meta])* $route:ident, $page_chunk:ident, $chunk:ident => $page:ident) => {
+        mod $page_chunk {
+            use super::*;
+
+            pub(super) static LOADED: ::std::sync::OnceLock<$crate::ui::chunk::PageView> =
+                ::std::sync::OnceLock::new();
+
+            $crate::ui::chunk::split_fn!(
+                $chunk: pub(super) fn $page_chunk() -> $crate::ui::chunk::PageView {
+                    || ::leptos::prelude::IntoAny::into_any(::leptos::prelude::view! { <$page /> })
+                }
+            );
+        }
+
+        /// The chunk that holds this route's page.
+        pub(crate) fn $page_chunk() -> $crate::ui::chunk::PageChunk {
+            $crate::ui::chunk::PageChunk {
+                loaded: &$page_chunk::LOADED,
+                load: || ::std::boxed::Box::pin($page_chunk::$page_chunk()),
+            }
         }
 
         $(#[$doc])*
         #[::leptos::prelude::component]
         pub fn $route() -> impl ::leptos::prelude::IntoView {
-            static LOADED: ::std::sync::OnceLock<$crate::ui::chunk::PageView> = ::std::sync::OnceLock::new();
-            $crate::ui::chunk::chunked_page(&LOADED, || ::std::boxed::Box::pin($load()))
+            $crate::ui::chunk::chunked_page($page_chunk())
         }
     };
 }
 pub(crate) use split_route;
+
+/// A page in a chunk: how to load it, and where the page is kept once it is.
+#[derive(Clone, Copy)]
+pub struct PageChunk {
+    pub loaded: &'static OnceLock<PageView>,
+    pub load: fn() -> PageLoad,
+}
+
+impl PageChunk {
+    /// The page, loading its chunk unless it is already loaded.
+    pub async fn page(self) -> Result<PageView, ChunkError> {
+        if let Some(page) = self.loaded.get() {
+            return Ok(*page);
+        }
+        let page = (self.load)().await?;
+        let _ = self.loaded.set(page);
+        Ok(page)
+    }
+}
+
+/// Loads `chunks` in the background, all at once, right after the app is first shown.
+///
+/// With a service worker every chunk is already on the device (the worker fetches them
+/// all on a first visit); without one (a page over plain http, or a browser that refuses
+/// workers) this is what keeps every page at hand when the server that served the app
+/// goes away a few seconds later, as it was before the app was split. A chunk that fails
+/// is left to load when its page opens.
+pub fn preload(chunks: Vec<PageChunk>) {
+    // A moment after the first page is drawn, so it is not held up.
+    const AFTER_MS: u64 = 100;
+    leptos::prelude::set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                futures::future::join_all(chunks.into_iter().map(PageChunk::page)).await;
+            })
+        },
+        std::time::Duration::from_millis(AFTER_MS),
+    );
+}
 
 /// Where a page's chunk stands.
 #[derive(Clone, Copy)]
@@ -82,8 +156,8 @@ enum Loading {
 
 /// The view of a route whose page is in a chunk: the page at once when its chunk is
 /// already loaded, otherwise a notice while it loads, then the page or the error.
-pub fn chunked_page(loaded: &'static OnceLock<PageView>, load: fn() -> PageLoad) -> AnyView {
-    if let Some(page) = loaded.get() {
+pub fn chunked_page(chunk: PageChunk) -> AnyView {
+    if let Some(page) = chunk.loaded.get() {
         return page();
     }
     let state = RwSignal::new(Loading::Fetching);
@@ -91,15 +165,12 @@ pub fn chunked_page(loaded: &'static OnceLock<PageView>, load: fn() -> PageLoad)
         state.set(Loading::Fetching);
         leptos::task::spawn_local(async move {
             // One quiet second try: a request dropped by flaky Wi-Fi should not need a click.
-            let result = match load().await {
-                Err(_) => load().await,
+            let result = match chunk.page().await {
+                Err(_) => chunk.page().await,
                 ok => ok,
             };
             let next = match result {
-                Ok(page) => {
-                    let _ = loaded.set(page);
-                    Loading::Ready(page)
-                }
+                Ok(page) => Loading::Ready(page),
                 Err(error) => Loading::Failed(error),
             };
             // The person may have left the route meanwhile; then there is nothing to show.

@@ -6,7 +6,7 @@
 //! feedback); calibration and check-ins apart, as only HR and managers (and a check-in's
 //! pair) open them; people; settings; history; joining.
 
-use super::chunk::split_route;
+use super::chunk::{split_route, PageChunk};
 use super::pages::{
     AskedFeedbackPage, CalibrationPage, CheckInPage, CyclePage, HistoryPage, JoinPage, PeoplePage,
     PersonPage, PlanPage, PlansPage, ReviewPage, ReviewsPage, SettingsPage,
@@ -14,53 +14,73 @@ use super::pages::{
 
 split_route!(
     /// `/plans`
-    PlansRoute, load_plans_page, plans => PlansPage
+    PlansRoute, plans_chunk, plans => PlansPage
 );
 split_route!(
     /// `/plans/:id` and its sections
-    PlanRoute, load_plan_page, plans => PlanPage
+    PlanRoute, plan_chunk, plans => PlanPage
 );
 split_route!(
     /// `/reviews`
-    ReviewsRoute, load_reviews_page, reviews => ReviewsPage
+    ReviewsRoute, reviews_chunk, reviews => ReviewsPage
 );
 split_route!(
     /// `/reviews/cycles/:cycle`
-    CycleRoute, load_cycle_page, reviews => CyclePage
+    CycleRoute, cycle_chunk, reviews => CyclePage
 );
 split_route!(
     /// `/reviews/:id`
-    ReviewRoute, load_review_page, reviews => ReviewPage
+    ReviewRoute, review_chunk, reviews => ReviewPage
 );
 split_route!(
     /// `/feedback/:id`
-    AskedFeedbackRoute, load_asked_feedback_page, reviews => AskedFeedbackPage
+    AskedFeedbackRoute, asked_feedback_chunk, reviews => AskedFeedbackPage
 );
 split_route!(
     /// `/reviews/cycles/:cycle/calibration`
-    CalibrationRoute, load_calibration_page, calibration => CalibrationPage
+    CalibrationRoute, calibration_chunk, calibration => CalibrationPage
 );
 split_route!(
     /// `/check-ins/:id`
-    CheckInRoute, load_check_in_page, check_ins => CheckInPage
+    CheckInRoute, check_in_chunk, check_ins => CheckInPage
 );
 split_route!(
     /// `/people`
-    PeopleRoute, load_people_page, people => PeoplePage
+    PeopleRoute, people_chunk, people => PeoplePage
 );
 split_route!(
     /// `/people/:id`
-    PersonRoute, load_person_page, people => PersonPage
+    PersonRoute, person_chunk, people => PersonPage
 );
 split_route!(
     /// `/settings`
-    SettingsRoute, load_settings_page, settings => SettingsPage
+    SettingsRoute, settings_chunk, settings => SettingsPage
 );
 split_route!(
     /// `/history`
-    HistoryRoute, load_history_page, history => HistoryPage
+    HistoryRoute, history_chunk, history => HistoryPage
 );
 split_route!(
     /// `/join`
-    JoinRoute, load_join_page, join => JoinPage
+    JoinRoute, join_chunk, join => JoinPage
 );
+
+/// Every route's chunk, in the order a person most likely needs them, for
+/// [`super::chunk::preload`].
+pub fn all_chunks() -> Vec<PageChunk> {
+    vec![
+        plans_chunk(),
+        plan_chunk(),
+        reviews_chunk(),
+        cycle_chunk(),
+        review_chunk(),
+        asked_feedback_chunk(),
+        calibration_chunk(),
+        check_in_chunk(),
+        people_chunk(),
+        person_chunk(),
+        settings_chunk(),
+        history_chunk(),
+        join_chunk(),
+    ]
+}

@@ -17,6 +17,7 @@ mod person_picker;
 mod presence_list;
 mod progress_bar;
 mod progress_chart;
+mod qr_chunk;
 mod qr_scanner;
 mod save_indicator;
 mod share_link;

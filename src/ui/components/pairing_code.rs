@@ -8,17 +8,32 @@
 
 use leptos::prelude::*;
 
+use super::qr_chunk::qr_svg;
 use super::{CopyButton, FormMessage, QrScanner};
-use crate::sync::pairing_qr::QrCode;
 use crate::ui::app::SyncState;
 
 /// A pairing code as a QR code and as text to copy.
 #[component]
 pub fn PairingCodeView(code: String) -> impl IntoView {
-    let svg = QrCode::of(&code).map(|qr| qr.to_svg());
+    // Drawn by the `qr` chunk, fetched the first time a code is shown; the text below
+    // is there at once, so a code can be copied while (or if) the drawing is not.
+    let drawn = RwSignal::new(None::<Result<String, String>>);
+    let text = code.clone();
+    leptos::task::spawn_local(async move {
+        let svg = qr_svg(text).await.unwrap_or_else(|e| Err(e.to_string()));
+        let _ = drawn.try_set(Some(svg));
+    });
     view! {
-        {match svg {
-            Ok(svg) => {
+        {move || match drawn.get() {
+            None => {
+                view! {
+                    <p class="pairing-qr-pending" role="status">
+                        "Drawing the QR code…"
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Ok(svg)) => {
                 view! {
                     <div
                         class="pairing-qr"
@@ -29,7 +44,7 @@ pub fn PairingCodeView(code: String) -> impl IntoView {
                 }
                     .into_any()
             }
-            Err(error) => view! { <p class="form-error">{error}</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="form-error">{error}</p> }.into_any(),
         }}
         <label for="pairing-code-text">"The code as text"</label>
         <textarea

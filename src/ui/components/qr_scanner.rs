@@ -1,5 +1,5 @@
 //! Reading a QR code with the camera: a button that opens the camera, shows what it
-//! sees, reads each frame (in Rust, [`crate::sync::pairing_qr::read_qr`], so it works in
+//! sees, reads each frame (in Rust, [`crate::sync::pairing_qr::read_qr`] from the `qr` chunk, so it works in
 //! browsers without a `BarcodeDetector`) and hands over the first code found.
 //!
 //! ```ignore
@@ -15,8 +15,8 @@ use web_sys::{
     MediaStreamTrack,
 };
 
+use super::qr_chunk::read_qr_frame;
 use crate::browser_features::{navigator_feature, secure_page};
-use crate::sync::pairing_qr::read_qr;
 
 /// How often a frame is read, in milliseconds.
 const FRAME_MS: i32 = 250;
@@ -55,7 +55,7 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
                         element.set_src_object(Some(&opened));
                         let _ = element.play();
                     }
-                    read_frames(video, scanning, on_code, stop).await;
+                    read_frames(video, scanning, problem, on_code, stop).await;
                 }
                 Err(reason) => problem.set(Some(format!(
                     "The camera could not be used ({reason}). Type or paste the code instead."
@@ -134,6 +134,7 @@ fn describe(error: &JsValue) -> String {
 async fn read_frames(
     video: NodeRef<html::Video>,
     scanning: RwSignal<bool>,
+    failed: RwSignal<Option<String>>,
     on_code: Callback<String>,
     stop: impl Fn() + 'static,
 ) {
@@ -184,10 +185,21 @@ async fn read_frames(
             .chunks_exact(4)
             .map(|p| ((u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10) as u8)
             .collect();
-        if let Some(text) = read_qr(w as usize, h as usize, &grey) {
-            stop();
-            on_code.run(text);
-            break;
+        match read_qr_frame(w as usize, h as usize, grey).await {
+            Ok(Some(text)) => {
+                stop();
+                on_code.run(text);
+                break;
+            }
+            Ok(None) => {}
+            // The reader's chunk could not be fetched: say so rather than scan in vain.
+            Err(error) => {
+                stop();
+                let _ = failed.try_set(Some(format!(
+                    "The code reader could not be loaded ({error}). Type or paste the code instead."
+                )));
+                break;
+            }
         }
     }
 }
