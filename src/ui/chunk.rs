@@ -132,14 +132,15 @@ impl PageChunk {
 /// all on a first visit); without one (a page over plain http, or a browser that refuses
 /// workers) this is what keeps every page at hand when the server that served the app
 /// goes away a few seconds later, as it was before the app was split. A chunk that fails
-/// is left to load when its page opens.
-pub fn preload(chunks: Vec<PageChunk>) {
+/// is left to load when its page opens. `then` runs once they are all loaded or failed.
+pub fn preload(chunks: Vec<PageChunk>, then: impl FnOnce() + 'static) {
     // A moment after the first page is drawn, so it is not held up.
     const AFTER_MS: u64 = 100;
     leptos::prelude::set_timeout(
         move || {
             leptos::task::spawn_local(async move {
                 futures::future::join_all(chunks.into_iter().map(PageChunk::page)).await;
+                then();
             })
         },
         std::time::Duration::from_millis(AFTER_MS),

@@ -84,3 +84,42 @@ pub fn all_chunks() -> Vec<PageChunk> {
         join_chunk(),
     ]
 }
+
+/// The chunk that holds the page at `path` (below the app's base, e.g. `/plans/abc`), if
+/// that page is in one: what a page opened by its address needs first.
+pub fn chunk_for(path: &str) -> Option<PageChunk> {
+    let mut parts = path.trim_matches('/').split('/');
+    let chunk = match (parts.next()?, parts.next(), parts.next(), parts.next()) {
+        ("plans", None, ..) => plans_chunk(),
+        ("plans", Some(_), ..) => plan_chunk(),
+        ("reviews", None, ..) => reviews_chunk(),
+        ("reviews", Some("cycles"), Some(_), Some("calibration")) => calibration_chunk(),
+        ("reviews", Some("cycles"), Some(_), None) => cycle_chunk(),
+        ("reviews", Some(_), None, _) => review_chunk(),
+        ("check-ins", Some(_), None, _) => check_in_chunk(),
+        ("feedback", Some(_), None, _) => asked_feedback_chunk(),
+        ("people", None, ..) => people_chunk(),
+        ("people", Some(_), None, _) => person_chunk(),
+        ("settings", None, ..) => settings_chunk(),
+        ("history", None, ..) => history_chunk(),
+        ("join", None, ..) => join_chunk(),
+        _ => return None,
+    };
+    Some(chunk)
+}
+
+/// Starts loading the chunk of the page the app was opened at, if it is in one, so it
+/// arrives while the workspace opens instead of after.
+pub fn load_opened_page_early() {
+    let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) else {
+        return;
+    };
+    let base = crate::pwa::base_path();
+    let below_base = path.strip_prefix(base.as_str()).unwrap_or(&path);
+    if let Some(chunk) = chunk_for(below_base) {
+        leptos::task::spawn_local(async move {
+            // A failure is reported when the page itself asks for the chunk.
+            let _ = chunk.page().await;
+        });
+    }
+}
