@@ -58,42 +58,42 @@ pub fn App() -> impl IntoView {
             Boot::Waiting(url) => {
                 register_worker();
                 view! {
-                <div class="boot" role="status" data-testid="waiting">
-                    <h1>"Joining a workspace"</h1>
-                    <p>
-                        "This device is waiting for the workspace from the relay. It appears as soon as it arrives."
-                    </p>
-                    <p class="item-meta">
-                        <code>{url}</code>
-                    </p>
-                    <Show when=move || sync.workspace_refused.get()>
-                        <p
-                            class="notice notice-warning"
-                            role="alert"
-                            data-testid="workspace-refused"
-                        >
-                            "The relay does not give this workspace to this device: it is not a member. If you opened an invitation, it may have been used already, withdrawn, or it expired; ask whoever invited you for a new link."
+                    <div class="boot" role="status" data-testid="waiting">
+                        <h1>"Joining a workspace"</h1>
+                        <p>
+                            "This device is waiting for the workspace from the relay. It appears as soon as it arrives."
                         </p>
-                    </Show>
-                    <p>
-                        {move || match sync_status.get() {
-                            Some(SyncStatus::Offline(why)) => {
-                                format!(
-                                    "Not connected: {}. Trying again…",
-                                    crate::ui::sync_words::why_disconnected(&why),
-                                )
-                            }
-                            None => {
-                                "There is no relay here: pair with a device nearby that has the workspace."
-                                    .to_owned()
-                            }
-                            _ => "Connected; receiving…".to_owned(),
-                        }}
-                    </p>
-                    <h2>"Or get it from a device nearby"</h2>
-                    <AnswerOffer initial=super::boot::answer_waiting() />
-                </div>
-            }
+                        <p class="item-meta">
+                            <code>{url}</code>
+                        </p>
+                        <Show when=move || sync.workspace_refused.get()>
+                            <p
+                                class="notice notice-warning"
+                                role="alert"
+                                data-testid="workspace-refused"
+                            >
+                                "The relay does not give this workspace to this device: it is not a member. If you opened an invitation, it may have been used already, withdrawn, or it expired; ask whoever invited you for a new link."
+                            </p>
+                        </Show>
+                        <p>
+                            {move || match sync_status.get() {
+                                Some(SyncStatus::Offline(why)) => {
+                                    format!(
+                                        "Not connected: {}. Trying again…",
+                                        crate::ui::sync_words::why_disconnected(&why),
+                                    )
+                                }
+                                None => {
+                                    "There is no relay here: pair with a device nearby that has the workspace."
+                                        .to_owned()
+                                }
+                                _ => "Connected; receiving…".to_owned(),
+                            }}
+                        </p>
+                        <h2>"Or get it from a device nearby"</h2>
+                        <AnswerOffer initial=super::boot::answer_waiting() />
+                    </div>
+                }
         .into_any()
             }
             Boot::Failed(message) => {
