@@ -34,11 +34,11 @@ pub fn App() -> impl IntoView {
     let sync_status = sync.status;
     super::boot::start(sync, writers, set_boot);
     super::routes::load_opened_page_early();
-    // The service worker fetches every file of the build when it installs. Registered
-    // while the app starts, those ~90 requests competed with the first download (cold
-    // load 612 ms at p50 against 444 before the split); so it is registered once the app
-    // is shown and its pages' chunks are loaded, when the worker finds them all in the
-    // HTTP cache. A device still waiting for its workspace registers it at once.
+    // The service worker fetches every file of the build (some 90) when it installs. It
+    // is registered once the app is shown and its pages' chunks are loaded, so that its
+    // install does not compete with the first download and finds every file in the HTTP
+    // cache. A device still waiting for its workspace, or one that could not start,
+    // registers it at once.
     let worker_registered = StoredValue::new(false);
     let register_worker = move || {
         if !worker_registered.get_value() {

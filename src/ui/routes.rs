@@ -65,8 +65,7 @@ split_route!(
     JoinRoute, join_chunk, join => JoinPage
 );
 
-/// Every route's chunk, in the order a person most likely needs them, for
-/// [`super::chunk::preload`].
+/// Every route's chunk, for [`super::chunk::preload`] (which loads them all at once).
 pub fn all_chunks() -> Vec<PageChunk> {
     vec![
         plans_chunk(),
@@ -86,7 +85,8 @@ pub fn all_chunks() -> Vec<PageChunk> {
 }
 
 /// The chunk that holds the page at `path` (below the app's base, e.g. `/plans/abc`), if
-/// that page is in one: what a page opened by its address needs first.
+/// that page is in one: what a page opened by its address needs first. It follows the
+/// paths of `app::AppShell`'s routes; a route added there needs its line here.
 pub fn chunk_for(path: &str) -> Option<PageChunk> {
     let mut parts = path.trim_matches('/').split('/');
     let chunk = match (parts.next()?, parts.next(), parts.next(), parts.next()) {

@@ -1,6 +1,7 @@
 //! Reading a QR code with the camera: a button that opens the camera, shows what it
-//! sees, reads each frame (in Rust, [`crate::sync::pairing_qr::read_qr`] from the `qr` chunk, so it works in
-//! browsers without a `BarcodeDetector`) and hands over the first code found.
+//! sees, reads each frame (in Rust, [`crate::sync::pairing_qr::read_qr`], loaded from the
+//! `qr` chunk, so it works in browsers without a `BarcodeDetector`) and hands over the
+//! first code found.
 //!
 //! ```ignore
 //! view! { <QrScanner on_code=Callback::new(move |text: String| use_code(text))/> }
