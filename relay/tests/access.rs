@@ -1583,15 +1583,18 @@ async fn asked_feedback_reaches_its_writer_and_the_manager_and_never_the_employe
         outcome(&mut colleague, &asked).await,
         vec![org.employee_review]
     );
-    // What Cal writes reaches Mo.
+    // What Cal writes reaches Mo. Cal's device keeps answering the relay meanwhile: its
+    // change may wait on the relay's answer to its last message.
     let cal = org.colleague.0.clone();
     change_as(&mut colleague, feedback, &|f: &mut AskedFeedback| {
         f.write(&cal, "Eve unblocked us.", 1)
             .expect("Cal's to write")
     })
     .await;
-    manager
-        .run_until(|c| c.text(feedback).as_deref() == Some("Eve unblocked us."))
+    colleague
+        .serve_until(
+            manager.run_until(|c| c.text(feedback).as_deref() == Some("Eve unblocked us.")),
+        )
         .await;
 
     // Eve is refused the document (its existence not disclosed), and what her device
@@ -1633,6 +1636,7 @@ async fn a_colleague_s_review_listed_as_one_s_own_is_still_refused() {
     // Under an id that sorts after every real one, so it is the entry read last.
     forged.cycles.insert(ItemId::from("~forged"), cycle);
     publish(&mut employee, org.id, &forged).await;
+    employee.run_until(|c| c.in_sync(org.id)).await;
     // Once the relay holds the forged listing (Mo reads it), Eve still gets nothing of
     // Cal's review; Mo, who manages both, still does.
     let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&[org.id])).await;
