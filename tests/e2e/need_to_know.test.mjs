@@ -4,7 +4,7 @@
 // enumerated), and each person's pages show what their role allows and nothing else.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acceptInvitation, addPersonReportingTo, goTo, iAm, invite, managerSideOf, nameOrganisation, sharedBrowser, startRelay, storedDocumentIds, watchErrors } from "./support.mjs";
+import { acceptInvitation, addPersonReportingTo, everyPageFetched, goTo, iAm, invite, managerSideOf, nameOrganisation, sharedBrowser, startRelay, storedDocumentIds, watchErrors } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -129,6 +129,7 @@ test("five people, five profiles: each stores and is shown only what their role 
     for (const page of [hana, maria, ana]) {
       await page.getByTestId("direct-status").waitFor({ timeout: 30_000 });
     }
+    await everyPageFetched(hana);
     await relay.crash();
     crashed = true;
     await goTo(hana, "Settings");

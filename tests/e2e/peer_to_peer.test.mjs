@@ -16,6 +16,7 @@ import path from "node:path";
 import {
   DIRECT_LINK_ARGS,
   RELAY_DOWN_ERRORS,
+  everyPageFetched,
   field,
   goTo,
   launchBrowser,
@@ -119,6 +120,7 @@ test("two devices that meet through the relay link directly, and keep syncing wh
         await directlyInSync(b);
         await b.getByTestId("document-sync").filter({ hasText: "In sync with" }).waitFor();
 
+        await everyPageFetched(a);
         await relay.crash();
         // Linked directly, the device is not offline: only the relay is out of reach.
         await a.getByTestId("sync-status").filter({ hasText: /^Relay not reached/ }).waitFor({ timeout: 15_000 });

@@ -72,6 +72,31 @@ export function sharedBrowser(extraArgs = []) {
 /** Follows a link of the main navigation. */
 export const goTo = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
 
+/** The chunks that hold a routed page, by the name of their file (`split_<name>.wasm`). */
+export const PAGE_CHUNKS = ["plans", "reviews", "calibration", "check_ins", "people", "settings", "history", "join"];
+
+/**
+ * Waits until the page has fetched every page's chunk (the app does so in the background,
+ * a second after it starts). Without a service worker a page not yet fetched cannot open
+ * once its server is gone, so a test that takes the server or the network away and then
+ * opens another page waits for this first, as a person would have had the time to.
+ */
+export async function everyPageFetched(page, timeout = 20_000) {
+  await page.waitForFunction(
+    (names) => {
+      const fetched = new Set(
+        performance
+          .getEntriesByType("resource")
+          .filter((entry) => entry.responseEnd > 0)
+          .map((entry) => /\/split_(\w+)\.wasm$/.exec(new URL(entry.name).pathname)?.[1]),
+      );
+      return names.every((name) => fetched.has(name));
+    },
+    PAGE_CHUNKS,
+    { timeout },
+  );
+}
+
 /**
  * Starts the relay serving `appDir` under `basePath` on `host` (this machine's loopback
  * unless said otherwise); resolves once /healthz answers. `restart()` kills it (SIGKILL:

@@ -3,7 +3,7 @@
 // arrive once the network is back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPerson, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withTwoDevices } from "./support.mjs";
+import { addPerson, everyPageFetched, goTo, sharedBrowser, nameOrganisation, startRelay, waitUntilSaved, withTwoDevices } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -44,6 +44,7 @@ test("a workspace shared by link syncs between two devices, also after a network
       await b.getByTestId("person-name").filter({ hasText: "Cy Okafor" }).waitFor({ timeout: 10_000 });
 
       // The laptop loses the network; both go on editing.
+      await everyPageFetched(a);
       await laptop.setOffline(true);
       // Offline, or, when the two devices linked directly, only the relay out of reach.
       await a.getByTestId("sync-status").filter({ hasText: /^(Offline|Relay not reached)/ }).waitFor({ timeout: 15_000 });
