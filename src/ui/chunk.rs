@@ -10,8 +10,9 @@
 //! called (the QR code reader and writer, `components/qr_chunk.rs`).
 //!
 //! A chunk that cannot be fetched (offline before the service worker holds it, a server
-//! gone) is tried once more, then reported in words with a button to try again; the
-//! split loader never caches a failure, so that button fetches afresh.
+//! gone) is tried once more, then reported in words with a button to try again, and is
+//! tried again by itself when the connection comes back; the split loader never caches a
+//! failure, so each try fetches afresh.
 //!
 //! ```ignore
 //! split_route!(
@@ -182,6 +183,26 @@ pub fn chunked_page(chunk: PageChunk) -> AnyView {
         });
     };
     fetch();
+    // A page that could not be loaded loads by itself once the connection is back: the
+    // browser is online again, or the relay (most often the server of the app too) is
+    // reached again. "Try again" stays for whoever does not want to wait.
+    let retry_if_failed = move || {
+        if matches!(state.get_untracked(), Loading::Failed(_)) {
+            fetch();
+        }
+    };
+    let online = window_event_listener(leptos::ev::online, move |_| retry_if_failed());
+    on_cleanup(move || online.remove());
+    if let Some(sync) = use_context::<crate::ui::sync_state::SyncState>() {
+        Effect::new(move |_| {
+            if matches!(
+                sync.status.get(),
+                Some(crate::sync::SyncStatus::Syncing | crate::sync::SyncStatus::Synced)
+            ) {
+                retry_if_failed();
+            }
+        });
+    }
     // Tracks only `state`: the page is built once, when its chunk arrives, and then
     // keeps its own reactive graph under this owner.
     (move || match state.get() {

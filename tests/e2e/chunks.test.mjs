@@ -3,7 +3,7 @@
 // a chunk that cannot be fetched is reported in words and can be tried again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { goTo, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForServiceWorker, watchErrors } from "./support.mjs";
+import { PAGE_CHUNKS, goTo, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForServiceWorker, watchErrors } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -109,6 +109,34 @@ test("a page whose chunk cannot be fetched says so in words, and Try again loads
   }
 });
 
+test("a page that could not be loaded loads by itself once the connection is back", async () => {
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await context.route(/\/split_settings\.wasm$/, (route) => route.abort("internetdisconnected"));
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Acme Cooperative");
+    await goTo(page, "Settings");
+    await page.getByTestId("page-not-loaded").waitFor();
+
+    // The tablet's Wi-Fi drops and comes back; no one touches the page.
+    await context.unroute(/\/split_settings\.wasm$/);
+    await context.setOffline(true);
+    await page.waitForTimeout(300);
+    await context.setOffline(false);
+    await page.getByRole("heading", { level: 1, name: "Settings", exact: true }).waitFor();
+    assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+
+    const unexpected = errors.filter((e) => !/split_settings\.wasm|Failed to fetch|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e));
+    assert.deepEqual(unexpected, [], "no errors but the refused chunk and the dropped connection");
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
 test("without a service worker, every page's chunk is loaded in the background, so pages open after the server goes", async () => {
   const relay = await startRelay();
   const context = await browser.newContext({ serviceWorkers: "block" });
@@ -122,7 +150,7 @@ test("without a service worker, every page's chunk is loaded in the background, 
     });
     await page.goto(relay.base);
     await nameOrganisation(page, "Acme Cooperative");
-    const routeChunks = ["plans", "reviews", "calibration", "check_ins", "people", "settings", "history", "join"];
+    const routeChunks = PAGE_CHUNKS;
     const deadline = Date.now() + 20_000;
     while (!routeChunks.every((name) => loaded.has(`split_${name}`)) && Date.now() < deadline) {
       await page.waitForTimeout(200);
