@@ -173,10 +173,12 @@ async fn follow(
                     if let Some(line) = Line::read(&line.0, &line.1) {
                         let workspace = match &line {
                             Line::Statement(kept) => kept.workspace.parse().ok(),
+                            Line::Verdict(found) => found.workspace.parse().ok(),
                             Line::Owner(_) => None,
                         };
                         registry.learn(line);
-                        // A statement that counted there counts here too.
+                        // A statement that counted there counts here too, as does
+                        // what it found of a held history.
                         if let Some(workspace) = workspace {
                             registry.recheck_workspace(&workspace).await;
                         }

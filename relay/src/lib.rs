@@ -13,6 +13,7 @@ pub mod copy_store;
 mod database_peer;
 pub mod durable;
 mod gate;
+mod held_history;
 pub mod inbound;
 mod instances;
 mod memory;

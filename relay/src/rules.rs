@@ -21,6 +21,12 @@
 //!   a listed document as `Access::may_hold` / `may_change` say, a document it does not
 //!   list only to the person whose device first named it (coaching notes, or a document
 //!   not listed yet).
+//! - **Held histories.** A document its maker's device sent before any workspace listed
+//!   it was taken unchecked (nothing said yet what it is). When a workspace then lists it
+//!   as a document several people write (a review, a check-in series, asked feedback), it
+//!   goes to no one but its maker until what it holds has been checked as its maker's
+//!   (`crate::held_history`), and to no one else ever if that is refused. The verdict is
+//!   kept in the log, so each such document is checked once.
 //!
 //! ```
 //! use throughline_relay::rules::{Decision, Rules};
@@ -31,11 +37,11 @@
 //! assert_eq!(open.decide(&workspace, &workspace, None, None, 0), Decision::ReadWrite);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::rules_log::{Line, OwnerLine, RulesLog, StatementLine};
+use crate::rules_log::{Line, OwnerLine, RulesLog, StatementLine, VerdictLine};
 use automerge::Automerge;
 use samod::storage::StorageKey;
 use throughline::model::access::Access;
@@ -68,6 +74,9 @@ pub struct Rules {
     listing: Listing,
     /// Whether the workspace has used its disk quota: its documents are read-only.
     over_quota: bool,
+    /// Listed documents that go to no one but their maker: what they held when listed is
+    /// not checked yet, or was refused (`crate::held_history`).
+    held_back: BTreeSet<DocumentId>,
     /// What each device may do, worked out when first asked.
     access: Mutex<HashMap<DeviceKey, Access>>,
 }
@@ -77,6 +86,7 @@ impl PartialEq for Rules {
         self.membership == other.membership
             && self.listing == other.listing
             && self.over_quota == other.over_quota
+            && self.held_back == other.held_back
     }
 }
 
@@ -92,6 +102,7 @@ impl Rules {
             membership: Some(membership),
             listing,
             over_quota: false,
+            held_back: BTreeSet::new(),
             access: Mutex::new(HashMap::new()),
         }
     }
@@ -102,8 +113,28 @@ impl Rules {
             membership: self.membership.clone(),
             listing: self.listing.clone(),
             over_quota,
+            held_back: self.held_back.clone(),
             access: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same rules, with `held_back` going to no one but their makers.
+    fn holding_back(mut self, held_back: BTreeSet<DocumentId>) -> Self {
+        self.held_back = held_back;
+        self
+    }
+
+    /// Who the device that made `listed` before it was listed is, and in what capacity
+    /// it writes it now; `None` when it may not write it as listed (or is no member).
+    fn maker_writes_as(
+        &self,
+        device: &DeviceKey,
+        listed: &Listed,
+    ) -> Option<(PersonId, PartWriter)> {
+        let membership = self.membership.as_ref()?;
+        let person = membership.bound_to(device)?.clone();
+        let writes_as = self.access_of(membership, device).part_writer(listed)?;
+        Some((person, writes_as))
     }
 
     pub fn is_claimed(&self) -> bool {
@@ -146,6 +177,7 @@ impl Rules {
     ) -> Decision {
         let holds = &granted.workspace == workspace
             && granted.documents.contains(document)
+            && !self.held_back.contains(document)
             && now < granted.expires
             && self.is_admin(&granted.by);
         match (holds, granted.write) {
@@ -245,7 +277,14 @@ impl Rules {
             return Decision::ReadWrite;
         }
         let access = self.access_of(membership, &session.device);
+        let maker = || owner.and_then(|device| membership.bound_to(device));
         match self.listing.get(document) {
+            Some(_)
+                if self.held_back.contains(document)
+                    && (maker().is_none() || maker() != access.person()) =>
+            {
+                Decision::None
+            }
             Some(listed) if access.may_change(listed) => Decision::ReadWrite,
             Some(listed) if access.may_hold(listed) => Decision::ReadOnly,
             Some(_) => Decision::None,
@@ -267,6 +306,19 @@ pub struct Owner {
     pub workspace: DocumentId,
     /// The proven device that first named it (none for one known from a listing).
     pub device: Option<DeviceKey>,
+    /// Named by that device before any workspace listed it, as recorded from this build
+    /// on: what it held is checked as its maker's if it is listed as a document several
+    /// people write (`crate::held_history`).
+    pub before_listing: bool,
+}
+
+/// A listed document whose held history waits to be checked as its maker's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldCheck {
+    pub workspace: DocumentId,
+    /// Its maker, and the capacity they write it in as listed; `None` when they may not
+    /// write it as listed at all (the history is then refused unread).
+    pub maker: Option<(PersonId, PartWriter)>,
 }
 
 /// A workspace the relay follows.
@@ -305,6 +357,13 @@ pub struct Registry {
     counts: Mutex<HashMap<DocumentId, usize>>,
     /// Bytes each workspace's documents take on disk.
     usage: Mutex<HashMap<DocumentId, u64>>,
+    /// What was found of each held history checked (`None`: its maker's), by document.
+    verdicts: Mutex<HashMap<DocumentId, Option<String>>>,
+    /// Held histories waiting to be checked, and a count bumped when one is added.
+    awaiting: Mutex<HashMap<DocumentId, HeldCheck>>,
+    awaiting_added: watch::Sender<u64>,
+    /// Bumped when a verdict is kept.
+    judged: watch::Sender<u64>,
 }
 
 impl Registry {
@@ -341,6 +400,10 @@ impl Registry {
             kept: Mutex::new(HashMap::new()),
             counts: Mutex::new(HashMap::new()),
             usage: Mutex::new(HashMap::new()),
+            verdicts: Mutex::new(HashMap::new()),
+            awaiting: Mutex::new(HashMap::new()),
+            awaiting_added: watch::channel(0).0,
+            judged: watch::channel(0).0,
             owners: Mutex::new(HashMap::new()),
             roots: Mutex::new(HashMap::new()),
             owners_changed: watch::channel(0).0,
@@ -378,6 +441,20 @@ impl Registry {
     fn take(&self, line: Line, replace: bool) {
         let line = match line {
             Line::Owner(line) => line,
+            Line::Verdict(line) => {
+                if let Ok(document) = line.document.parse::<DocumentId>() {
+                    let mut verdicts = lock(&self.verdicts);
+                    if replace {
+                        verdicts.insert(document, line.refused);
+                    } else {
+                        verdicts.entry(document).or_insert(line.refused);
+                    }
+                    drop(verdicts);
+                    lock(&self.awaiting).remove(&document);
+                    self.judged.send_modify(|n| *n += 1);
+                }
+                return;
+            }
             Line::Statement(line) => {
                 if let Ok(workspace) = line.workspace.parse::<DocumentId>() {
                     lock(&self.kept)
@@ -411,6 +488,7 @@ impl Registry {
         let owner = Owner {
             workspace,
             device: line.device,
+            before_listing: line.before_listing,
         };
         if self.note_owner(document, owner, replace) {
             self.owners_changed.send_modify(|n| *n += 1);
@@ -513,6 +591,7 @@ impl Registry {
         let owner = Owner {
             workspace: *workspace,
             device,
+            before_listing: false,
         };
         if !self.note_owner(*document, owner, false) {
             return;
@@ -522,6 +601,7 @@ impl Registry {
             workspace: workspace.to_string(),
             device,
             root: None,
+            before_listing: false,
         });
         self.owners_changed.send_modify(|n| *n += 1);
     }
@@ -544,9 +624,12 @@ impl Registry {
         if count >= self.quotas.documents_per_workspace {
             return Err(OverQuota::Documents(self.quotas.documents_per_workspace));
         }
+        // Not owned yet, so not listed by any workspace the relay follows (a listing owns
+        // what it lists): what it is to hold is unknown, and it is checked if it is listed.
         let owner = Owner {
             workspace: *workspace,
             device: Some(device),
+            before_listing: true,
         };
         if !self.note_owner(*document, owner, false) {
             return Ok(());
@@ -556,6 +639,7 @@ impl Registry {
             workspace: workspace.to_string(),
             device: Some(device),
             root: None,
+            before_listing: true,
         });
         if let Some(held) = self.log.add_and_hold(line).await {
             self.correct(held);
@@ -700,6 +784,91 @@ impl Registry {
         self.owners_corrected.subscribe()
     }
 
+    /// The documents `rules` list (of `workspace`) as ones several people write that
+    /// their makers' devices sent before they were listed, and whose held history is not
+    /// yet found to be the maker's; those not checked yet are noted to be.
+    fn held_back(&self, workspace: &DocumentId, rules: &Rules) -> BTreeSet<DocumentId> {
+        let mut held_back = BTreeSet::new();
+        let mut added = false;
+        for (document, listed) in rules.listing.iter() {
+            if !matches!(
+                listed,
+                Listed::Review { .. }
+                    | Listed::CheckIn { .. }
+                    | Listed::AskedFeedback { .. }
+                    | Listed::Contested(_)
+            ) {
+                continue;
+            }
+            let Some(owner) = self.owner(document) else {
+                continue;
+            };
+            let (true, Some(device)) = (owner.before_listing, owner.device) else {
+                continue;
+            };
+            if &owner.workspace != workspace {
+                continue;
+            }
+            match lock(&self.verdicts).get(document) {
+                Some(None) => continue,
+                Some(Some(_)) => {}
+                None => {
+                    let check = HeldCheck {
+                        workspace: *workspace,
+                        maker: rules.maker_writes_as(&device, listed),
+                    };
+                    let mut awaiting = lock(&self.awaiting);
+                    if awaiting.get(document) != Some(&check) {
+                        awaiting.insert(*document, check);
+                        added = true;
+                    }
+                }
+            }
+            held_back.insert(*document);
+        }
+        if added {
+            self.awaiting_added.send_modify(|n| *n += 1);
+        }
+        held_back
+    }
+
+    /// The held histories waiting to be checked.
+    pub fn awaiting_checks(&self) -> Vec<(DocumentId, HeldCheck)> {
+        lock(&self.awaiting)
+            .iter()
+            .map(|(document, check)| (*document, check.clone()))
+            .collect()
+    }
+
+    /// A receiver told whenever a held history is added to those waiting to be checked.
+    pub fn watch_awaiting(&self) -> watch::Receiver<u64> {
+        self.awaiting_added.subscribe()
+    }
+
+    /// Keeps what was found of `document`'s held history (`refused`: why it is not its
+    /// maker's), and has `workspace`'s rules worked out again with it. On PostgreSQL the
+    /// verdict another instance kept first holds.
+    pub async fn judge(
+        self: &Arc<Self>,
+        document: DocumentId,
+        workspace: DocumentId,
+        refused: Option<String>,
+    ) {
+        if let Some(why) = &refused {
+            tracing::warn!(%document, %workspace, reason = %why, "a document listed after it was made holds what its maker may not write; it goes to no one else");
+        }
+        let line = Line::Verdict(VerdictLine {
+            document: document.to_string(),
+            workspace: workspace.to_string(),
+            refused,
+        });
+        self.take(line.clone(), false);
+        if let Some(held) = self.log.add_and_hold(line).await {
+            self.correct(held);
+        }
+        self.recheck_workspace(&workspace).await;
+    }
+
     /// Whether the rules of `document` (a workspace) are followed here.
     pub fn follows(&self, document: &str) -> bool {
         document
@@ -774,6 +943,31 @@ impl Registry {
             return;
         }
         self.recheck(&tracked).await;
+        self.wait_for_verdicts(&id).await;
+    }
+
+    /// Waits (a while at most) until every held history `workspace` lists that waits to
+    /// be checked is judged: the members who hear of the listing then ask for documents
+    /// the rules already give them, instead of being told they are unavailable and
+    /// asking again only at the workspace's next change.
+    async fn wait_for_verdicts(&self, workspace: &DocumentId) {
+        /// Checking a history takes milliseconds; this bounds a wait on a relay that is
+        /// stopping, or on a document samod cannot load now.
+        const AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
+        let mut judged = self.judged.subscribe();
+        let waiting = || {
+            lock(&self.awaiting)
+                .values()
+                .any(|check| &check.workspace == workspace)
+        };
+        let _ = tokio::time::timeout(AT_MOST, async {
+            while waiting() {
+                if judged.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await;
     }
 
     /// Works a workspace's rules out again from its document (off the async threads: a
@@ -859,6 +1053,7 @@ impl Registry {
                             workspace: tracked.id.to_string(),
                             device: None,
                             root: Some(root),
+                            before_listing: false,
                         });
                         Some(root)
                     }
@@ -881,7 +1076,9 @@ impl Registry {
                 match membership {
                     Some(membership) => {
                         self.keep_counted(&tracked.id, &workspace.membership, &membership);
-                        Rules::claimed(membership, listing)
+                        let rules = Rules::claimed(membership, listing);
+                        let held_back = self.held_back(&tracked.id, &rules);
+                        rules.holding_back(held_back)
                     }
                     None => Rules::unclaimed(),
                 }

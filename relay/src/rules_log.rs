@@ -1,6 +1,8 @@
 //! What the rules keep beyond the documents: each document's owner, each workspace's
-//! pinned root, and every statement that counted (`crate::rules`). On disk, two files of
-//! JSON lines in the data directory (`owners.jsonl`, `statements.jsonl`); on PostgreSQL,
+//! pinned root, every statement that counted (`crate::rules`), and what was found of the
+//! history a document held when a workspace first listed it (`crate::held_history`). On
+//! disk, three files of JSON lines in the data directory (`owners.jsonl`,
+//! `statements.jsonl`, `verdicts.jsonl`); on PostgreSQL,
 //! one table every instance shares (`throughline_rules_log`), so that every instance
 //! decides alike.
 //!
@@ -35,6 +37,22 @@ pub struct OwnerLine {
     /// On a workspace's own line: the root the relay pinned for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<DeviceKey>,
+    /// Named by `device` before any workspace listed it: if a workspace lists it as a
+    /// document several people write, what it held by then is checked as its maker's
+    /// (`crate::held_history`). Lines kept by earlier builds say nothing, and their
+    /// documents are not checked so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_listing: bool,
+}
+
+/// What the relay found of the history `document` held when `workspace` listed it as a
+/// document several people write: its maker's to have made (`refused` empty), or why not.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct VerdictLine {
+    pub document: String,
+    pub workspace: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// A statement that counted in a workspace.
@@ -50,14 +68,16 @@ pub struct StatementLine {
 pub enum Line {
     Owner(OwnerLine),
     Statement(StatementLine),
+    Verdict(VerdictLine),
 }
 
 impl Line {
-    /// Reads a line of `kind` (`owner`, `root` or `statement`).
+    /// Reads a line of `kind` (`owner`, `root`, `statement` or `verdict`).
     pub fn read(kind: &str, text: &str) -> Option<Line> {
         match kind {
             "owner" | "root" => serde_json::from_str(text).ok().map(Line::Owner),
             "statement" => serde_json::from_str(text).ok().map(Line::Statement),
+            "verdict" => serde_json::from_str(text).ok().map(Line::Verdict),
             _ => None,
         }
     }
@@ -68,6 +88,7 @@ impl Line {
             Line::Owner(line) if line.root.is_some() => ("root", line.workspace.clone()),
             Line::Owner(line) => ("owner", line.document.clone()),
             Line::Statement(line) => ("statement", format!("{}/{}", line.workspace, line.hash)),
+            Line::Verdict(line) => ("verdict", line.document.clone()),
         }
     }
 
@@ -75,6 +96,7 @@ impl Line {
         match self {
             Line::Owner(line) => serde_json::to_string(line).ok(),
             Line::Statement(line) => serde_json::to_string(line).ok(),
+            Line::Verdict(line) => serde_json::to_string(line).ok(),
         }
     }
 }
@@ -84,6 +106,7 @@ pub enum RulesLog {
     Files {
         owners: PathBuf,
         statements: PathBuf,
+        verdicts: PathBuf,
     },
     /// Added by a task of their own (`keep_in_postgres`), in order, or at once
     /// ([`RulesLog::add_and_hold`]).
@@ -99,16 +122,26 @@ impl RulesLog {
         RulesLog::Files {
             owners: data_dir.join("owners.jsonl"),
             statements: data_dir.join("statements.jsonl"),
+            verdicts: data_dir.join("verdicts.jsonl"),
         }
     }
 
     /// Every line kept in files, in order (an unreadable line is skipped and logged).
     pub fn read_files(&self) -> Vec<Line> {
-        let RulesLog::Files { owners, statements } = self else {
+        let RulesLog::Files {
+            owners,
+            statements,
+            verdicts,
+        } = self
+        else {
             return Vec::new();
         };
         let mut lines = Vec::new();
-        for (path, kind) in [(owners, "owner"), (statements, "statement")] {
+        for (path, kind) in [
+            (owners, "owner"),
+            (statements, "statement"),
+            (verdicts, "verdict"),
+        ] {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };
@@ -129,16 +162,22 @@ impl RulesLog {
     /// Adds lines (a file's error is logged: the relay goes on with what it noted).
     pub fn add(&self, lines: Vec<Line>) {
         match self {
-            RulesLog::Files { owners, statements } => {
-                let mut by_file: [(PathBuf, String); 2] = [
+            RulesLog::Files {
+                owners,
+                statements,
+                verdicts,
+            } => {
+                let mut by_file: [(PathBuf, String); 3] = [
                     (owners.clone(), String::new()),
                     (statements.clone(), String::new()),
+                    (verdicts.clone(), String::new()),
                 ];
                 for line in &lines {
                     let Some(text) = line.text() else { continue };
                     let file = match line {
                         Line::Owner(_) => &mut by_file[0].1,
                         Line::Statement(_) => &mut by_file[1].1,
+                        Line::Verdict(_) => &mut by_file[2].1,
                     };
                     file.push_str(&text);
                     file.push('\n');

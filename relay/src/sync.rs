@@ -108,6 +108,7 @@ impl SyncService {
                 .await?
             }
         };
+        crate::held_history::start(Arc::downgrade(&registry), Arc::downgrade(&memory));
         let admission = Admission::new(
             settings.token,
             settings.max_connections,

@@ -1665,6 +1665,99 @@ async fn a_colleague_s_review_listed_as_one_s_own_is_still_refused() {
 }
 
 #[tokio::test]
+async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_listed() {
+    let data = tempfile::tempdir().unwrap();
+    let relay = start(data.path()).await;
+    let mut org = Org::new();
+    let _admin = upload(&relay, &org).await;
+    let (eve, mo) = (org.employee.0.clone(), org.manager.0.clone());
+    // Eve's device makes two check-in series with Mo and sends them before either is
+    // listed, when nothing checks what they hold: one as the page makes it (a topic in
+    // her name), and one with a topic in Mo's name, which no page writes.
+    let series_with_a_topic_by = |by: &PersonId, text: &str| {
+        let mut series = CheckInSeries::new(&mo, &eve);
+        let meeting = series.add_meeting("2027-03-01").expect("a date");
+        series
+            .add_agenda_item(&meeting, text, Some(by), 1)
+            .expect("the model takes any name");
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &series).expect("reconcile");
+        doc.commit();
+        doc
+    };
+    let (honest, forged) = (DocumentId::random(), DocumentId::random());
+    let docs = HashMap::from([
+        (org.id, AutoCommit::new()),
+        (honest, series_with_a_topic_by(&eve, "My training budget")),
+        (forged, series_with_a_topic_by(&mo, "Eve deserves a raise")),
+    ]);
+    let mut employee = member(&relay, &org.employee.1, org.id, docs).await;
+    employee
+        .run_until(|c| has(c, &org.id) && c.in_sync(honest) && c.in_sync(forged))
+        .await;
+    // Then she lists both as her check-ins with Mo (any member writes the listing).
+    for series in [honest, forged] {
+        org.workspace.check_ins.insert(
+            DocumentUrl::from(series),
+            throughline::model::review::CheckInEntry {
+                manager: mo.clone(),
+                employee: eve.clone(),
+            },
+        );
+    }
+    publish(&mut employee, org.id, &org.workspace).await;
+    employee.run_until(|c| c.in_sync(org.id)).await;
+
+    // Mo gets the one the page could have made, and the other is not disclosed to him.
+    let both = [honest, forged];
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&both)).await;
+    assert_eq!(outcome(&mut manager, &both).await, vec![forged]);
+    let held: CheckInSeries = held_as(&manager, honest).expect("the honest series");
+    assert_eq!(
+        held.agenda
+            .values()
+            .map(|item| item.text.as_str())
+            .collect::<Vec<_>>(),
+        ["My training budget"]
+    );
+    assert!(!has(&mut manager, &forged));
+    // Eve's device, asking afresh, still gets both: the relay keeps what she made, and
+    // what it found of it.
+    let mut maker = member(&relay, &org.employee.1, org.id, asking_for(&both)).await;
+    assert!(outcome(&mut maker, &both).await.is_empty());
+    relay.stop().await.expect("the relay stops cleanly");
+    let verdicts = std::fs::read_to_string(data.path().join("verdicts.jsonl")).expect("kept");
+    // (The reviews the admin's device sent with the workspace were judged too, and are
+    // HR's to have made.)
+    let verdict_on = |document: DocumentId| -> Vec<&str> {
+        verdicts
+            .lines()
+            .filter(|line| line.contains(&document.to_string()))
+            .collect()
+    };
+    assert_eq!(verdict_on(honest).len(), 1, "{verdicts}");
+    assert_eq!(verdict_on(forged).len(), 1, "{verdicts}");
+    assert!(
+        verdict_on(forged)[0].contains("in another person's name"),
+        "{verdicts}"
+    );
+    let refused = verdicts.lines().filter(|line| line.contains("refused"));
+    assert_eq!(
+        refused.count(),
+        1,
+        "only the forged one is refused: {verdicts}"
+    );
+
+    // After a restart the verdicts hold, and nothing is checked again.
+    let relay = start(data.path()).await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&both)).await;
+    assert_eq!(outcome(&mut manager, &both).await, vec![forged]);
+    relay.stop().await.expect("the relay stops cleanly");
+    let again = std::fs::read_to_string(data.path().join("verdicts.jsonl")).expect("kept");
+    assert_eq!(again, verdicts, "each history is checked once");
+}
+
+#[tokio::test]
 async fn the_manager_s_side_of_a_review_reaches_the_manager_and_hr_and_never_the_employee() {
     let data = tempfile::tempdir().unwrap();
     let relay = start(data.path()).await;

@@ -465,8 +465,17 @@ async fn a_data_directory_moves_into_postgresql_and_back() {
             workspace: DocumentId::random().to_string(),
             device: None,
             root: None,
+            before_listing: false,
         });
-    throughline_relay::rules_log::RulesLog::files(before.path()).add(vec![owner.clone()]);
+    // What a relay found of a document's held history when it was listed travels too.
+    let verdict =
+        throughline_relay::rules_log::Line::Verdict(throughline_relay::rules_log::VerdictLine {
+            document: DocumentId::random().to_string(),
+            workspace: DocumentId::random().to_string(),
+            refused: Some("written in another person's name".into()),
+        });
+    throughline_relay::rules_log::RulesLog::files(before.path())
+        .add(vec![owner.clone(), verdict.clone()]);
 
     // Into PostgreSQL: an instance there has it all.
     let database = TestDatabase::start();
@@ -501,7 +510,7 @@ async fn a_data_directory_moves_into_postgresql_and_back() {
     until_text(&mut phone, document, "written on PostgreSQL").await;
     relay.stop().await.unwrap();
     let lines = throughline_relay::rules_log::RulesLog::files(&target).read_files();
-    assert_eq!(lines, vec![owner], "the rules' log came back");
+    assert_eq!(lines, vec![owner, verdict], "the rules' log came back");
 
     // A store that is not there changes nothing and says why.
     let (copied, said) = copy_store("/nonexistent/throughline-data", &database.url());
