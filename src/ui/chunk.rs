@@ -10,7 +10,7 @@
 //! called (the QR code reader and writer, `components/qr_chunk.rs`).
 //!
 //! A chunk that cannot be fetched (offline before the service worker holds it, a server
-//! gone) is tried once more, then reported in words with a button to try again, and is
+//! gone) is tried quietly a few more times, then reported in words with a button to try again, and is
 //! tried again by itself when the connection comes back; the split loader never caches a
 //! failure, so each try fetches afresh.
 //!
@@ -151,6 +151,10 @@ pub fn preload(chunks: Vec<PageChunk>, then: impl FnOnce() + 'static) {
     );
 }
 
+/// How long to wait before each quiet try after a chunk fails to load, in ms: about
+/// four seconds in all before the person is told.
+const QUIET_RETRIES_MS: [i32; 3] = [400, 1_200, 2_400];
+
 /// Where a page's chunk stands.
 #[derive(Clone, Copy)]
 enum Loading {
@@ -169,11 +173,17 @@ pub fn chunked_page(chunk: PageChunk) -> AnyView {
     let fetch = move || {
         state.set(Loading::Fetching);
         leptos::task::spawn_local(async move {
-            // One quiet second try: a request dropped by flaky Wi-Fi should not need a click.
-            let result = match chunk.page().await {
-                Err(_) => chunk.page().await,
-                ok => ok,
-            };
+            // Quiet tries before the notice: a request dropped by flaky Wi-Fi, or cut off
+            // as the device moves from one network to another (Chromium then aborts every
+            // request in flight, and for a moment new ones too), should not need a click.
+            let mut result = chunk.page().await;
+            for wait_ms in QUIET_RETRIES_MS {
+                if result.is_ok() {
+                    break;
+                }
+                crate::ui::documents::sleep_ms(wait_ms).await;
+                result = chunk.page().await;
+            }
             let next = match result {
                 Ok(page) => Loading::Ready(page),
                 Err(error) => Loading::Failed(error),
