@@ -140,8 +140,11 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
     // The tier runs in a network namespace of its own: the tests reach nothing outside,
     // and the peer-to-peer test may cut UDP there without touching the machine. Besides
     // loopback it has one interface (a veth pair going nowhere) with a default route, so
-    // that Chromium counts itself online. The local routing rule moves behind a free
-    // slot so a test can put a rule before it.
+    // that Chromium counts itself online. The pair gets no IPv6 link-local addresses:
+    // the kernel adds those a second or two after the link is up, and Chromium, seeing
+    // the address change, cuts off every request in flight (`ERR_NETWORK_CHANGED`) while
+    // the first test loads its page. The local routing rule moves behind a free slot so a
+    // test can put a rule before it.
     let mut args = vec![
         "-n".to_owned(),
         "--".to_owned(),
@@ -149,6 +152,7 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
         "-c".to_owned(),
         "ip link set lo up \
          && ip link add veth0 type veth peer name veth1 \
+         && ip link set veth0 addrgenmode none && ip link set veth1 addrgenmode none \
          && ip addr add 10.200.0.1/24 dev veth0 && ip link set veth0 up && ip link set veth1 up \
          && ip route add default via 10.200.0.2 dev veth0 \
          && ip rule add pref 100 lookup local && ip rule del pref 0 \
