@@ -507,6 +507,7 @@ impl Storage for DurableStorage {
                         registry.stored(document, data.len() as i64);
                     }
                     registry.written(document, &data).await;
+                    registry.wait_for_verdicts(document).await;
                 }
                 self.ledger.kept(&key, &data);
             }

@@ -8,25 +8,44 @@
 //! make a check-in series with topics in the manager's name, or a review already signed,
 //! and list it afterwards. So the registry holds such a document back from everyone but
 //! its maker, and this task checks its whole history, from nothing, as changes its maker
-//! made in the capacity the listing gives them (`part_check::check_parts`). The verdict
-//! is kept (`Registry::judge`): a history that passes is served as any other; one that
-//! does not is kept, and goes to no one else.
+//! made in the capacity the listing gives them (`part_check::check_parts`), once it has
+//! stayed the same for a moment ([`SETTLE`]). The verdict is kept (`Registry::judge`): a
+//! history that passes is served as any other; one that does not is kept, and goes to
+//! no one else. A document whose maker may not write it as listed (listed as another
+//! person's, its listing contested, the maker's device removed) is not judged: it stays
+//! held back until the listing changes.
+//!
+//! The maker is the person of the device that named the document first. A history
+//! another device delivered first (the maker's change passed on over a direct link
+//! before the relay saw the listing) is judged as that device's, and refused if it holds
+//! what only the maker writes: with signed changes this could be told apart.
 //!
 //! ```ignore
 //! held_history::start(Arc::downgrade(&registry), Arc::downgrade(&memory));
 //! ```
 
 use std::sync::Weak;
+use std::time::Duration;
 
-use automerge::Automerge;
+use automerge::{Automerge, ChangeHash};
 use throughline::model::part_check::{check_parts, PartWriter};
 use throughline::model::{DocumentId, PersonId};
 
 use crate::memory::{Memory, Standing};
 use crate::rules::Registry;
 
-/// Why a held history is refused when its maker may not write the document as listed.
-const NOT_THE_MAKER_S: &str = "its maker may not write it as the workspace lists it";
+/// How long a held history must stay the same before it is checked. The maker's
+/// messages sent before the listing may still be on their way into samod's document
+/// (samod takes each document's messages on its own, so the listing's may be taken
+/// first); while the document is held back only its maker writes it, and what they send
+/// now is checked as it comes, so a history that stays the same this long is whole.
+pub const SETTLE: Duration = Duration::from_millis(200);
+
+/// How many times a history is read before giving up for now (it kept changing).
+const READS: usize = 8;
+
+/// How often histories that could not be checked are tried again.
+const RETRY: Duration = Duration::from_secs(5);
 
 /// Checks each held history the registry waits on, as they come, until the relay stops.
 pub fn start(registry: Weak<Registry>, memory: Weak<Memory>) {
@@ -35,55 +54,71 @@ pub fn start(registry: Weak<Registry>, memory: Weak<Memory>) {
     };
     tokio::spawn(async move {
         loop {
-            {
+            let left = {
                 let (Some(registry), Some(memory)) = (registry.upgrade(), memory.upgrade()) else {
                     return;
                 };
+                let mut left = false;
                 for (document, check) in registry.awaiting_checks() {
-                    let refused = match &check.maker {
-                        None => Some(NOT_THE_MAKER_S.to_owned()),
-                        Some((person, writes_as)) => {
-                            match refusal(&memory, &document, person, writes_as).await {
-                                Some(verdict) => verdict,
-                                // Not readable now (the relay stopping): tried when
-                                // another waits, or at the next start.
-                                None => continue,
-                            }
-                        }
-                    };
-                    registry.judge(document, check.workspace, refused).await;
+                    let (person, writes_as) = &check.maker;
+                    match refusal(&memory, &document, person, writes_as).await {
+                        Some(refused) => registry.judge(document, check.workspace, refused).await,
+                        // Not readable now, or still changing: tried again in a while.
+                        None => left = true,
+                    }
                 }
-            }
-            if added.changed().await.is_err() {
+                left
+            };
+            let added_again = if left {
+                tokio::select! {
+                    changed = added.changed() => changed.is_ok(),
+                    () = tokio::time::sleep(RETRY) => true,
+                }
+            } else {
+                added.changed().await.is_ok()
+            };
+            if !added_again {
                 return;
             }
         }
     });
 }
 
-/// What the relay holds of `document`, checked from nothing as changes `person` made
-/// as `writes_as`: `Some(None)` when they are theirs to have made, `Some(Some(why))`
-/// when not, `None` when the document cannot be read now.
+/// What the relay holds of `document`, once it stays the same for [`SETTLE`], checked
+/// from nothing as changes `person` made as `writes_as`: `Some(None)` when they are
+/// theirs to have made, `Some(Some(why))` when not, `None` when the document cannot be
+/// read now or kept changing.
 async fn refusal(
     memory: &Memory,
     document: &DocumentId,
     person: &PersonId,
     writes_as: &PartWriter,
 ) -> Option<Option<String>> {
-    let generation = memory.current().await?;
-    let check = |held: &Automerge| {
-        if held.get_heads().is_empty() {
+    let check = |held: &Automerge| -> (Vec<ChangeHash>, Option<String>) {
+        let heads = held.get_heads();
+        if heads.is_empty() {
             // Nothing held: every change from now on is checked as it comes.
-            return None;
+            return (heads, None);
         }
         let history = held.save();
-        check_parts(&Automerge::new(), &[], &[&history], person, writes_as)
+        let refused = check_parts(&Automerge::new(), &[], &[&history], person, writes_as)
             .err()
-            .map(|why| why.to_string())
+            .map(|why| why.to_string());
+        (heads, refused)
     };
-    match generation.search(&document.to_string()).await {
-        Standing::Ready(handle) => Some(handle.with_document(|held| check(held))),
-        Standing::Asking => Some(None),
-        Standing::Closed => None,
+    let mut last: Option<Vec<ChangeHash>> = None;
+    for _ in 0..READS {
+        let generation = memory.current().await?;
+        let (heads, refused) = match generation.search(&document.to_string()).await {
+            Standing::Ready(handle) => handle.with_document(|held| check(held)),
+            Standing::Asking => (Vec::new(), None),
+            Standing::Closed => return None,
+        };
+        if last.as_ref() == Some(&heads) {
+            return Some(refused);
+        }
+        last = Some(heads);
+        tokio::time::sleep(SETTLE).await;
     }
+    None
 }

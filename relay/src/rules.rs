@@ -316,9 +316,18 @@ pub struct Owner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldCheck {
     pub workspace: DocumentId,
-    /// Its maker, and the capacity they write it in as listed; `None` when they may not
-    /// write it as listed at all (the history is then refused unread).
-    pub maker: Option<(PersonId, PartWriter)>,
+    /// Its maker, and the capacity they write it in as listed.
+    pub maker: (PersonId, PartWriter),
+}
+
+/// Whether `listed` is a document several people write, each their own parts (checked
+/// part by part, and its held history as its maker's): every listing of it is one.
+fn several_writers(listed: &Listed) -> bool {
+    match listed {
+        Listed::Review { .. } | Listed::CheckIn { .. } | Listed::AskedFeedback { .. } => true,
+        Listed::Contested(all) => all.iter().all(several_writers),
+        _ => false,
+    }
 }
 
 /// A workspace the relay follows.
@@ -786,18 +795,14 @@ impl Registry {
 
     /// The documents `rules` list (of `workspace`) as ones several people write that
     /// their makers' devices sent before they were listed, and whose held history is not
-    /// yet found to be the maker's; those not checked yet are noted to be.
+    /// yet found to be the maker's. Those whose maker writes them as listed wait to be
+    /// checked; one whose maker may not (listed as someone else's, its listing contested,
+    /// the maker's device removed) is held back unjudged until the listing changes.
     fn held_back(&self, workspace: &DocumentId, rules: &Rules) -> BTreeSet<DocumentId> {
         let mut held_back = BTreeSet::new();
-        let mut added = false;
+        let mut to_check = HashMap::new();
         for (document, listed) in rules.listing.iter() {
-            if !matches!(
-                listed,
-                Listed::Review { .. }
-                    | Listed::CheckIn { .. }
-                    | Listed::AskedFeedback { .. }
-                    | Listed::Contested(_)
-            ) {
+            if !several_writers(listed) {
                 continue;
             }
             let Some(owner) = self.owner(document) else {
@@ -809,22 +814,37 @@ impl Registry {
             if &owner.workspace != workspace {
                 continue;
             }
-            match lock(&self.verdicts).get(document) {
+            let verdict = lock(&self.verdicts).get(document).cloned();
+            match verdict {
                 Some(None) => continue,
                 Some(Some(_)) => {}
                 None => {
-                    let check = HeldCheck {
-                        workspace: *workspace,
-                        maker: rules.maker_writes_as(&device, listed),
-                    };
-                    let mut awaiting = lock(&self.awaiting);
-                    if awaiting.get(document) != Some(&check) {
-                        awaiting.insert(*document, check);
-                        added = true;
+                    if let Some(maker) = rules.maker_writes_as(&device, listed) {
+                        to_check.insert(
+                            *document,
+                            HeldCheck {
+                                workspace: *workspace,
+                                maker,
+                            },
+                        );
                     }
                 }
             }
             held_back.insert(*document);
+        }
+        // What this workspace waits on is what it holds back now, as it lists it now.
+        let mut added = false;
+        {
+            let mut awaiting = lock(&self.awaiting);
+            awaiting.retain(|document, check| {
+                &check.workspace != workspace || to_check.contains_key(document)
+            });
+            for (document, check) in to_check {
+                if awaiting.get(&document) != Some(&check) {
+                    awaiting.insert(document, check);
+                    added = true;
+                }
+            }
         }
         if added {
             self.awaiting_added.send_modify(|n| *n += 1);
@@ -943,16 +963,23 @@ impl Registry {
             return;
         }
         self.recheck(&tracked).await;
-        self.wait_for_verdicts(&id).await;
     }
 
     /// Waits (a while at most) until every held history `workspace` lists that waits to
     /// be checked is judged: the members who hear of the listing then ask for documents
     /// the rules already give them, instead of being told they are unavailable and
     /// asking again only at the workspace's next change.
-    async fn wait_for_verdicts(&self, workspace: &DocumentId) {
-        /// Checking a history takes milliseconds; this bounds a wait on a relay that is
-        /// stopping, or on a document samod cannot load now.
+    ///
+    /// Only the storage of this instance waits (`crate::durable`): another instance's
+    /// chunks are followed in order, and one wait there would delay every document.
+    pub async fn wait_for_verdicts(&self, workspace: &str) {
+        let Ok(workspace) = workspace.parse::<DocumentId>() else {
+            return;
+        };
+        let workspace = &workspace;
+        /// A history is checked once it has stayed the same for a moment
+        /// (`held_history::SETTLE`); this bounds a wait on a document that keeps
+        /// changing, on one samod cannot load now, or on a relay that is stopping.
         const AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
         let mut judged = self.judged.subscribe();
         let waiting = || {

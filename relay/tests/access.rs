@@ -1685,33 +1685,39 @@ async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_list
         doc.commit();
         doc
     };
-    let (honest, forged) = (DocumentId::random(), DocumentId::random());
+    let (honest, forged, not_hers) = (
+        DocumentId::random(),
+        DocumentId::random(),
+        DocumentId::random(),
+    );
     let docs = HashMap::from([
         (org.id, AutoCommit::new()),
         (honest, series_with_a_topic_by(&eve, "My training budget")),
         (forged, series_with_a_topic_by(&mo, "Eve deserves a raise")),
+        (not_hers, series_with_a_topic_by(&eve, "Cal's pay")),
     ]);
+    let made = [honest, forged, not_hers];
     let mut employee = member(&relay, &org.employee.1, org.id, docs).await;
     employee
-        .run_until(|c| has(c, &org.id) && c.in_sync(honest) && c.in_sync(forged))
+        .run_until(|c| has(c, &org.id) && made.iter().all(|d| c.in_sync(*d)))
         .await;
-    // Then she lists both as her check-ins with Mo (any member writes the listing).
-    for series in [honest, forged] {
+    // Then she lists the first two as her check-ins with Mo (any member writes the
+    // listing), and the third as Mo's with Cal, which she may not write.
+    for (series, employee) in [(honest, &eve), (forged, &eve), (not_hers, &org.colleague.0)] {
         org.workspace.check_ins.insert(
             DocumentUrl::from(series),
             throughline::model::review::CheckInEntry {
                 manager: mo.clone(),
-                employee: eve.clone(),
+                employee: employee.clone(),
             },
         );
     }
     publish(&mut employee, org.id, &org.workspace).await;
     employee.run_until(|c| c.in_sync(org.id)).await;
 
-    // Mo gets the one the page could have made, and the other is not disclosed to him.
-    let both = [honest, forged];
-    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&both)).await;
-    assert_eq!(outcome(&mut manager, &both).await, vec![forged]);
+    // Mo gets the one the page could have made, and the others are not disclosed to him.
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&made)).await;
+    assert_eq!(outcome(&mut manager, &made).await, vec![forged, not_hers]);
     let held: CheckInSeries = held_as(&manager, honest).expect("the honest series");
     assert_eq!(
         held.agenda
@@ -1721,10 +1727,12 @@ async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_list
         ["My training budget"]
     );
     assert!(!has(&mut manager, &forged));
-    // Eve's device, asking afresh, still gets both: the relay keeps what she made, and
-    // what it found of it.
-    let mut maker = member(&relay, &org.employee.1, org.id, asking_for(&both)).await;
-    assert!(outcome(&mut maker, &both).await.is_empty());
+    // Eve's device, asking afresh, still gets the two listed as hers: the relay keeps
+    // what she made, and what it found of it. (The third, listed as Mo's with Cal, is
+    // not hers to read under that listing.)
+    let hers = [honest, forged];
+    let mut maker = member(&relay, &org.employee.1, org.id, asking_for(&hers)).await;
+    assert!(outcome(&mut maker, &hers).await.is_empty());
     relay.stop().await.expect("the relay stops cleanly");
     let verdicts = std::fs::read_to_string(data.path().join("verdicts.jsonl")).expect("kept");
     // (The reviews the admin's device sent with the workspace were judged too, and are
@@ -1737,6 +1745,9 @@ async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_list
     };
     assert_eq!(verdict_on(honest).len(), 1, "{verdicts}");
     assert_eq!(verdict_on(forged).len(), 1, "{verdicts}");
+    // The one listed as another pair's is held back unjudged: a listing put right would
+    // have it checked then.
+    assert!(verdict_on(not_hers).is_empty(), "{verdicts}");
     assert!(
         verdict_on(forged)[0].contains("in another person's name"),
         "{verdicts}"
@@ -1750,11 +1761,27 @@ async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_list
 
     // After a restart the verdicts hold, and nothing is checked again.
     let relay = start(data.path()).await;
-    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&both)).await;
-    assert_eq!(outcome(&mut manager, &both).await, vec![forged]);
-    relay.stop().await.expect("the relay stops cleanly");
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&made)).await;
+    assert_eq!(outcome(&mut manager, &made).await, vec![forged, not_hers]);
     let again = std::fs::read_to_string(data.path().join("verdicts.jsonl")).expect("kept");
     assert_eq!(again, verdicts, "each history is checked once");
+
+    // Listed as what it is (Eve's check-ins with Mo), the third is checked then, and Mo
+    // gets it.
+    let mut employee = member(&relay, &org.employee.1, org.id, asking_for(&[org.id])).await;
+    employee.run_until(|c| has(c, &org.id)).await;
+    org.workspace.check_ins.insert(
+        DocumentUrl::from(not_hers),
+        throughline::model::review::CheckInEntry {
+            manager: mo.clone(),
+            employee: eve.clone(),
+        },
+    );
+    publish(&mut employee, org.id, &org.workspace).await;
+    employee.run_until(|c| c.in_sync(org.id)).await;
+    let mut manager = member(&relay, &org.manager.1, org.id, asking_for(&made)).await;
+    assert_eq!(outcome(&mut manager, &made).await, vec![forged]);
+    relay.stop().await.expect("the relay stops cleanly");
 }
 
 #[tokio::test]
