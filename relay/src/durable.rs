@@ -506,8 +506,9 @@ impl Storage for DurableStorage {
                     if added {
                         registry.stored(document, data.len() as i64);
                     }
-                    registry.written(document, &data).await;
-                    registry.wait_for_verdicts(document).await;
+                    if let Some(workspace) = registry.written(document, &data).await {
+                        registry.wait_for_verdicts(&workspace).await;
+                    }
                 }
                 self.ledger.kept(&key, &data);
             }

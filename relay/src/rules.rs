@@ -26,7 +26,8 @@
 //!   as a document several people write (a review, a check-in series, asked feedback), it
 //!   goes to no one but its maker until what it holds has been checked as its maker's
 //!   (`crate::held_history`), and to no one else ever if that is refused. The verdict is
-//!   kept in the log, so each such document is checked once.
+//!   kept in the log, so each such document is judged once. One whose maker may not
+//!   write it as listed is held back unjudged until the listing changes.
 //!
 //! ```
 //! use throughline_relay::rules::{Decision, Rules};
@@ -277,14 +278,13 @@ impl Rules {
             return Decision::ReadWrite;
         }
         let access = self.access_of(membership, &session.device);
-        let maker = || owner.and_then(|device| membership.bound_to(device));
+        let is_maker = || {
+            owner
+                .and_then(|device| membership.bound_to(device))
+                .is_some_and(|maker| Some(maker) == access.person())
+        };
         match self.listing.get(document) {
-            Some(_)
-                if self.held_back.contains(document)
-                    && (maker().is_none() || maker() != access.person()) =>
-            {
-                Decision::None
-            }
+            Some(_) if self.held_back.contains(document) && !is_maker() => Decision::None,
             Some(listed) if access.may_change(listed) => Decision::ReadWrite,
             Some(listed) if access.may_hold(listed) => Decision::ReadOnly,
             Some(_) => Decision::None,
@@ -951,18 +951,17 @@ impl Registry {
     /// A chunk of `document` is being written: a workspace the relay follows takes it
     /// in and has its rules worked out again before the chunk counts as stored, so no
     /// peer hears of a change (a removal, a review listed) before the rules follow it.
-    pub async fn written(self: &Arc<Self>, document: &str, bytes: &[u8]) {
-        let Ok(id) = document.parse::<DocumentId>() else {
-            return;
-        };
-        let Some(tracked) = lock(&self.workspaces).get(&id).cloned() else {
-            return;
-        };
+    /// Whether `document` is such a workspace (then `id`, for
+    /// [`Registry::wait_for_verdicts`]).
+    pub async fn written(self: &Arc<Self>, document: &str, bytes: &[u8]) -> Option<DocumentId> {
+        let id = document.parse::<DocumentId>().ok()?;
+        let tracked = lock(&self.workspaces).get(&id).cloned()?;
         if let Err(error) = lock(&tracked.document).load_incremental(bytes) {
             tracing::error!(%document, %error, "a workspace chunk does not read");
-            return;
+            return None;
         }
         self.recheck(&tracked).await;
+        Some(id)
     }
 
     /// Waits (a while at most) until every held history `workspace` lists that waits to
@@ -972,11 +971,7 @@ impl Registry {
     ///
     /// Only the storage of this instance waits (`crate::durable`): another instance's
     /// chunks are followed in order, and one wait there would delay every document.
-    pub async fn wait_for_verdicts(&self, workspace: &str) {
-        let Ok(workspace) = workspace.parse::<DocumentId>() else {
-            return;
-        };
-        let workspace = &workspace;
+    pub async fn wait_for_verdicts(&self, workspace: &DocumentId) {
         /// A history is checked once it has stayed the same for a moment
         /// (`held_history::SETTLE`); this bounds a wait on a document that keeps
         /// changing, on one samod cannot load now, or on a relay that is stopping.

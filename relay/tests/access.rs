@@ -1727,12 +1727,19 @@ async fn a_document_made_before_it_is_listed_is_checked_as_its_maker_s_once_list
         ["My training budget"]
     );
     assert!(!has(&mut manager, &forged));
+    // And what his device writes to it is kept nowhere.
+    manager.edit(forged, "Written by Mo").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     // Eve's device, asking afresh, still gets the two listed as hers: the relay keeps
     // what she made, and what it found of it. (The third, listed as Mo's with Cal, is
     // not hers to read under that listing.)
     let hers = [honest, forged];
     let mut maker = member(&relay, &org.employee.1, org.id, asking_for(&hers)).await;
     assert!(outcome(&mut maker, &hers).await.is_empty());
+    maker
+        .serve_until(tokio::time::sleep(Duration::from_millis(300)))
+        .await;
+    assert_eq!(maker.text(forged), None, "nothing of Mo's reached it");
     relay.stop().await.expect("the relay stops cleanly");
     let verdicts = std::fs::read_to_string(data.path().join("verdicts.jsonl")).expect("kept");
     // (The reviews the admin's device sent with the workspace were judged too, and are
