@@ -10,9 +10,9 @@
 //! called (the QR code reader and writer, `components/qr_chunk.rs`).
 //!
 //! A chunk that cannot be fetched (offline before the service worker holds it, a server
-//! gone) is tried quietly a few more times, then reported in words with a button to try again, and is
-//! tried again by itself when the connection comes back; the split loader never caches a
-//! failure, so each try fetches afresh.
+//! gone) is tried quietly a few more times, then reported in words with a button to try
+//! again, and is tried again by itself when the connection comes back; the split loader
+//! never caches a failure, so each try fetches afresh.
 //!
 //! ```ignore
 //! split_route!(

@@ -3,7 +3,7 @@
 // a chunk that cannot be fetched is reported in words and can be tried again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PAGE_CHUNKS, goTo, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForServiceWorker, watchErrors } from "./support.mjs";
+import { PAGE_CHUNKS, goTo, nameOrganisation, newPlan, sharedBrowser, startRelay, waitForServiceWorker, watchErrors, withApp } from "./support.mjs";
 
 const browser = sharedBrowser();
 
@@ -70,101 +70,83 @@ test("after a first visit every route opens with no network, each page's chunk f
 });
 
 test("a page whose chunk cannot be fetched says so in words, and Try again loads it", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    // The People page's chunk never arrives (a dropped connection): not when the app
-    // loads it in the background, not when the page opens, nor on the quiet tries after.
-    let refused = 0;
-    await context.route(/\/split_people\.wasm$/, (route) => {
-      refused += 1;
-      return route.abort("connectionreset");
-    });
-    await page.goto(relay.base);
-    await nameOrganisation(page, "Acme Cooperative");
-    await goTo(page, "People");
-    const notice = page.getByTestId("page-not-loaded");
-    await notice.waitFor();
-    assert.match(await notice.innerText(), /could not be loaded; check the connection and try again/);
-    assert.ok(refused >= 4, `the chunk was tried four times before the notice (${refused})`);
-    // The rest of the app still works: the shell and its navigation.
-    await goTo(page, "Home");
-    await page.getByTestId("org-name").filter({ hasText: "Acme Cooperative" }).waitFor();
+  await withApp(
+    browser,
+    { expectedErrors: [/split_people\.wasm|Failed to fetch|ERR_CONNECTION_RESET/] },
+    async ({ relay, context, page }) => {
+      // The People page's chunk never arrives (a dropped connection): not when the app
+      // loads it in the background, not when the page opens, nor on the quiet tries after.
+      let refused = 0;
+      await context.route(/\/split_people\.wasm$/, (route) => {
+        refused += 1;
+        return route.abort("connectionreset");
+      });
+      await page.goto(relay.base);
+      await nameOrganisation(page, "Acme Cooperative");
+      await goTo(page, "People");
+      const notice = page.getByTestId("page-not-loaded");
+      await notice.waitFor();
+      assert.match(await notice.innerText(), /could not be loaded; check the connection and try again/);
+      assert.ok(refused >= 4, `the chunk was tried four times before the notice (${refused})`);
+      // The rest of the app still works: the shell and its navigation.
+      await goTo(page, "Home");
+      await page.getByTestId("org-name").filter({ hasText: "Acme Cooperative" }).waitFor();
 
-    await goTo(page, "People");
-    await notice.waitFor();
-    await context.unroute(/\/split_people\.wasm$/);
-    await notice.getByRole("button", { name: "Try again" }).click();
-    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
-    assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
-
-    // The failed fetches are the browser's own console lines; nothing else went wrong.
-    const unexpected = errors.filter((e) => !/split_people\.wasm|Failed to fetch|ERR_CONNECTION_RESET/.test(e));
-    assert.deepEqual(unexpected, [], "no other errors");
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+      await goTo(page, "People");
+      await notice.waitFor();
+      await context.unroute(/\/split_people\.wasm$/);
+      await notice.getByRole("button", { name: "Try again" }).click();
+      await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+      assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+    },
+  );
 });
 
 test("a chunk whose first fetches are cut off (the device changing networks) loads without a notice", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    // The first three fetches of the People chunk are cut off, as Chromium cuts off
-    // every request in flight when the network changes (and new ones for a moment).
-    let cut = 0;
-    await context.route(/\/split_people\.wasm$/, (route) => {
-      if (cut < 3) {
-        cut += 1;
-        return route.abort("failed");
-      }
-      return route.continue();
-    });
-    await page.goto(relay.base);
-    await nameOrganisation(page, "Acme Cooperative");
-    await goTo(page, "People");
-    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
-    assert.equal(cut, 3);
-    assert.equal(await page.getByTestId("page-not-loaded").count(), 0, "no notice");
-    const unexpected = errors.filter((e) => !/split_people\.wasm|Failed to fetch|ERR_FAILED/.test(e));
-    assert.deepEqual(unexpected, [], "no other errors");
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+  await withApp(
+    browser,
+    { expectedErrors: [/split_people\.wasm|Failed to fetch|ERR_FAILED/] },
+    async ({ relay, context, page }) => {
+      // The first three fetches of the People chunk are cut off, as Chromium cuts off
+      // every request in flight when the network changes (and new ones for a moment).
+      let cut = 0;
+      await context.route(/\/split_people\.wasm$/, (route) => {
+        if (cut < 3) {
+          cut += 1;
+          return route.abort("failed");
+        }
+        return route.continue();
+      });
+      await page.goto(relay.base);
+      await nameOrganisation(page, "Acme Cooperative");
+      await goTo(page, "People");
+      await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+      assert.equal(cut, 3);
+      assert.equal(await page.getByTestId("page-not-loaded").count(), 0, "no notice");
+    },
+  );
 });
 
 test("a page that could not be loaded loads by itself once the connection is back", async () => {
-  const relay = await startRelay();
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await context.route(/\/split_settings\.wasm$/, (route) => route.abort("internetdisconnected"));
-    await page.goto(relay.base);
-    await nameOrganisation(page, "Acme Cooperative");
-    await goTo(page, "Settings");
-    await page.getByTestId("page-not-loaded").waitFor();
+  await withApp(
+    browser,
+    { expectedErrors: [/split_settings\.wasm|Failed to fetch|ERR_INTERNET_DISCONNECTED|WebSocket/] },
+    async ({ relay, context, page }) => {
+      await context.route(/\/split_settings\.wasm$/, (route) => route.abort("internetdisconnected"));
+      await page.goto(relay.base);
+      await nameOrganisation(page, "Acme Cooperative");
+      await goTo(page, "Settings");
+      await page.getByTestId("page-not-loaded").waitFor();
 
-    // The tablet's Wi-Fi drops and comes back; no one touches the page.
-    await context.unroute(/\/split_settings\.wasm$/);
-    await context.setOffline(true);
-    await page.waitForTimeout(300);
-    await context.setOffline(false);
-    await page.getByRole("heading", { level: 1, name: "Settings", exact: true }).waitFor();
-    assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
-
-    const unexpected = errors.filter((e) => !/split_settings\.wasm|Failed to fetch|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e));
-    assert.deepEqual(unexpected, [], "no errors but the refused chunk and the dropped connection");
-  } finally {
-    await context.close();
-    await relay.stop();
-  }
+      // The tablet's Wi-Fi drops and comes back; no one touches the page.
+      await context.unroute(/\/split_settings\.wasm$/);
+      await context.setOffline(true);
+      await page.waitForTimeout(300);
+      await context.setOffline(false);
+      await page.getByRole("heading", { level: 1, name: "Settings", exact: true }).waitFor();
+      assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+    },
+  );
 });
 
 test("without a service worker, every page's chunk is loaded in the background, so pages open after the server goes", async () => {
@@ -180,12 +162,11 @@ test("without a service worker, every page's chunk is loaded in the background, 
     });
     await page.goto(relay.base);
     await nameOrganisation(page, "Acme Cooperative");
-    const routeChunks = PAGE_CHUNKS;
     const deadline = Date.now() + 20_000;
-    while (!routeChunks.every((name) => loaded.has(`split_${name}`)) && Date.now() < deadline) {
+    while (!PAGE_CHUNKS.every((name) => loaded.has(`split_${name}`)) && Date.now() < deadline) {
       await page.waitForTimeout(200);
     }
-    assert.deepEqual([...loaded].filter((name) => routeChunks.includes(name.slice(6))).sort(), routeChunks.map((n) => `split_${n}`).sort());
+    assert.deepEqual([...loaded].filter((name) => PAGE_CHUNKS.includes(name.slice(6))).sort(), PAGE_CHUNKS.map((n) => `split_${n}`).sort());
 
     await relay.crash();
     for (const [link, heading] of [["People", "People"], ["Plans", "Strategic plans"], ["Settings", "Settings"]]) {

@@ -237,16 +237,18 @@ const BACKGROUND_CHUNK_FETCH =
 /**
  * Runs `body({ relay, context, page })` against a fresh relay in a new browser profile
  * (service workers blocked unless `context` says otherwise), checks that the page
- * logged no errors, and cleans up whatever happens.
+ * logged no errors but those matching `expectedErrors` (the browser's own line for a
+ * fetch a test cut off, say), and cleans up whatever happens.
  */
-export async function withApp(browser, { relay: relayOptions, context: contextOptions } = {}, body) {
+export async function withApp(browser, { relay: relayOptions, context: contextOptions, expectedErrors = [] } = {}, body) {
   const relay = await startRelay(relayOptions);
   const context = await browser.newContext(contextOptions ?? { serviceWorkers: "block" });
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await body({ relay, context, page });
-    assert.deepEqual(errors, [], "the page logged no errors");
+    const unexpected = errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
+    assert.deepEqual(unexpected, [], "the page logged no errors");
   } finally {
     await context.close();
     await relay.stop();
