@@ -9,6 +9,9 @@ pub struct BuildOptions {
     pub public_url: String,
     /// Output directory: relative to the repository root, or absolute.
     pub dist: String,
+    /// Keep the wasm's function names, for CPU profiles (a larger download; never for
+    /// serving).
+    pub keep_names: bool,
 }
 
 impl Default for BuildOptions {
@@ -16,6 +19,7 @@ impl Default for BuildOptions {
         Self {
             public_url: "/".into(),
             dist: "dist".into(),
+            keep_names: false,
         }
     }
 }
@@ -29,6 +33,7 @@ pub fn parse_build_options(args: &[String]) -> Result<BuildOptions, String> {
                 options.public_url = args.next().ok_or("--public-url needs a path")?.clone()
             }
             "--dist" => options.dist = args.next().ok_or("--dist needs a directory")?.clone(),
+            "--keep-names" => options.keep_names = true,
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -74,7 +79,7 @@ pub fn build(options: &BuildOptions) -> Result<(), String> {
         ],
     ))?;
     let dist = root().join(&options.dist);
-    let folder = crate::wasm_split::build_into(&dist)?;
+    let folder = crate::wasm_split::build_into(&dist, options.keep_names)?;
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path)
         .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;

@@ -55,8 +55,9 @@ fn print_help() {
         "cargo xtask <command>\n\n\
          run                      build the app and serve it with the relay on http://127.0.0.1:8080/\n\
          test                     run every test tier (native, browser, end-to-end)\n\
-         build [--public-url P] [--dist D]\n\
+         build [--public-url P] [--dist D] [--keep-names]\n\
          \x20                        build the app (release) into dist/, for serving under path P\n\
+         \x20                        (--keep-names: keep function names, for CPU profiles)\n\
          size [--dist D]          print the built app's sizes (raw, gzip, brotli)\n\
          bench                    time loads, edits, typing and sync (figures, not assertions)\n\
          fuzz [--seconds N]       fuzz the sync message decoder and the relay's input path\n\

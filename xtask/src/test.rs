@@ -131,6 +131,7 @@ fn end_to_end(tools: &Tools) -> Result<(), String> {
     build(&BuildOptions {
         public_url: "/sub/".into(),
         dist: dist_sub.to_string_lossy().into_owned(),
+        ..BuildOptions::default()
     })?;
     let relay = build_relay()?;
     let tests = files_in("tests/e2e", "", ".test.mjs")?;

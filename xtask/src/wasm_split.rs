@@ -24,8 +24,9 @@ pub const MAIN: &str = "throughline";
 pub const LINK_MODULE: &str = "__wasm_split.js";
 
 /// Builds, splits and optimises the app's wasm into `dist/app-<hash>/`, and returns that
-/// folder's name.
-pub fn build_into(dist: &Path) -> Result<String, String> {
+/// folder's name. With `keep_names`, wasm-opt keeps the function names, so a CPU profile
+/// of the build names what it samples.
+pub fn build_into(dist: &Path, keep_names: bool) -> Result<String, String> {
     step("Compiling the app's wasm (release, split per route)");
     run_command(&mut command(
         "cargo",
@@ -81,10 +82,11 @@ pub fn build_into(dist: &Path) -> Result<String, String> {
     let main_wasm = staging.join(format!("{MAIN}_bg.wasm"));
     for module in chunks.iter().chain([&main_wasm]) {
         let module_text = module.to_string_lossy();
-        run_command(&mut command(
-            "wasm-opt",
-            &["-Oz", &module_text, "--output", &module_text],
-        ))?;
+        let mut arguments = vec!["-Oz", &module_text, "--output", &module_text];
+        if keep_names {
+            arguments.push("--debuginfo");
+        }
+        run_command(&mut command("wasm-opt", &arguments))?;
     }
 
     let folder = format!("app-{}", content_hash(&staging)?);
