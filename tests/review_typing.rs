@@ -279,3 +279,49 @@ fn a_review_that_kept_typed_fields_as_strings_reads_and_its_first_edit_keeps_the
         Some((Value::Object(ObjType::Text), _))
     ));
 }
+
+/// Every prefix of `typed`, ending on a character boundary: what a field reports
+/// keystroke by keystroke.
+fn keystrokes(typed: &str) -> impl Iterator<Item = &str> {
+    typed
+        .char_indices()
+        .map(|(at, c)| &typed[..at + c.len_utf8()])
+}
+
+#[test]
+fn accented_and_emoji_text_is_saved_exactly_as_typed_and_merges() {
+    let start = review_in(Stage::SelfReview);
+    let question = written_question(&start);
+    let first = DocHandle::create(Rc::new(MemoryStorage::new()), &start, "Start").unwrap();
+    let mut second = edit_elsewhere(&first, |review| {
+        let who = ana();
+        review
+            .answer(review.actor(&who), &question, Some("Zoë ✓"), None)
+            .unwrap();
+    });
+    // Typed keystroke by keystroke, then a word corrected in the middle and one deleted:
+    // each edit lands after non-ASCII characters.
+    let typed = "José led the café launch 🚀 with Müller; 日本 too.";
+    let mut edits: Vec<String> = keystrokes(typed).map(str::to_owned).collect();
+    edits.push(typed.replace("café", "cafe"));
+    edits.push(typed.replace("café", "cafe").replace(" too", ""));
+    for text in &edits {
+        first
+            .change("Answer a question", |review: &mut Review| {
+                let who = ana();
+                review.answer(review.actor(&who), &question, Some(text), None)
+            })
+            .unwrap();
+    }
+    let wanted = "José led the cafe launch 🚀 with Müller; 日本.";
+    let saved = AutoCommit::load(&first.save_binary()).unwrap();
+    let read = Review::read(&saved).unwrap();
+    assert_eq!(read.answers[&question].by_employee.as_str(), wanted);
+
+    assert!(first.merge(&mut second).unwrap());
+    let merged: Review = first.current().unwrap();
+    let answer = merged.answers[&question].by_employee.as_str().to_owned();
+    assert!(answer.contains(wanted), "{answer:?}");
+    assert!(answer.contains("Zoë ✓"), "{answer:?}");
+    assert_eq!(answer.chars().count(), wanted.chars().count() + 5);
+}
