@@ -24,7 +24,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 pub use super::check_in_changes::PairMember;
 pub use super::check_in_error::CheckInError;
 use crate::model::plan::parse_date;
-use crate::model::{ItemId, PersonId};
+use crate::model::{ItemId, PersonId, TextUpdate};
 
 /// Longest agenda or action item, in characters.
 pub(super) const MAX_ITEM_CHARS: usize = 500;
@@ -109,7 +109,7 @@ impl CheckInSeries {
 
     /// Replaces a meeting's notes; only the characters that differ are written.
     pub fn set_notes(&mut self, meeting: &ItemId, text: &str) -> Result<(), CheckInError> {
-        self.meeting_mut(meeting)?.notes.update(text);
+        self.meeting_mut(meeting)?.notes.update_changed(text);
         Ok(())
     }
 
@@ -329,8 +329,11 @@ fn item_text(text: &str, what: &'static str) -> Result<String, CheckInError> {
 
 impl crate::model::DocumentView for CheckInSeries {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Meeting notes are text tied to the heads they were read at: read them again.
-        if let Ok(meetings) = autosurgeon::hydrate_prop(doc, automerge::ROOT, "meetings") {
+        // Meeting notes are text tied to the heads they were read at: read them again,
+        // taking their characters from this view, which just wrote them (`KnownTexts`).
+        let notes = self.meetings.values().map(|meeting| &meeting.notes);
+        let known = crate::model::KnownTexts::new(doc, notes);
+        if let Ok(meetings) = autosurgeon::hydrate_prop(&known, automerge::ROOT, "meetings") {
             self.meetings = meetings;
         }
     }

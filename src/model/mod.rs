@@ -16,6 +16,7 @@ mod export;
 pub mod identity;
 mod ids;
 mod interop;
+mod known_texts;
 pub mod listing;
 pub mod nudge;
 pub mod order;
@@ -25,6 +26,7 @@ pub mod people_csv;
 pub mod plan;
 pub mod review;
 mod text_edit;
+mod text_update;
 pub mod to_do;
 mod workspace;
 mod workspace_diff;
@@ -34,7 +36,9 @@ pub use document_id::{DocumentId, DocumentIdError};
 pub use document_view::DocumentView;
 pub use export::{WORKSPACE_JSON_FORMAT, WORKSPACE_JSON_VERSION};
 pub use ids::{DocumentUrl, ItemId, PersonId, TeamId};
+pub use known_texts::KnownTexts;
 pub use text_edit::rebase_typing;
+pub use text_update::TextUpdate;
 pub use workspace::{
     LinkKind, MembershipError, Person, PersonDetails, PlanEntry, Team, TeamDetails, Workspace,
     WorkspaceError, NO_LONGER_HERE,

@@ -13,6 +13,7 @@ use super::nudge::Nudge;
 use super::review::{
     CheckInEntry, Feedback, FeedbackRequest, GivenEntry, RatingScale, ReviewCycle, ReviewTemplate,
 };
+use super::text_update::TextUpdate;
 
 /// Longest name (of a person, team or organisation) we accept, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -188,7 +189,7 @@ impl Workspace {
     /// Replaces the description with `text`. Only the characters that differ are written,
     /// so someone else's concurrent typing elsewhere in the text is kept.
     pub fn set_about(&mut self, text: &str) {
-        self.about.update(text);
+        self.about.update_changed(text);
     }
 
     pub fn about_text(&self) -> &str {
@@ -531,8 +532,10 @@ impl super::document_view::DocumentView for Workspace {
     }
 
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Text edits are tied to the heads they were read at.
-        if let Ok(about) = autosurgeon::hydrate_prop(doc, automerge::ROOT, "about") {
+        // Text edits are tied to the heads they were read at; the characters are the
+        // ones this view just wrote (`KnownTexts`).
+        let known = crate::model::KnownTexts::new(doc, [&self.about]);
+        if let Ok(about) = autosurgeon::hydrate_prop(&known, automerge::ROOT, "about") {
             self.about = about;
         }
     }

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
-use crate::model::{DocumentUrl, ItemId, PersonId};
+use crate::model::{DocumentUrl, ItemId, PersonId, TextUpdate};
 
 pub use approval::Approval;
 pub use compare::{Difference, DifferenceKind};
@@ -284,9 +284,9 @@ impl Plan {
     /// someone else's concurrent typing elsewhere in it is kept.
     pub fn set_statement(&mut self, which: Statement, text: &str) {
         match which {
-            Statement::Mission => self.mission.update(text),
-            Statement::Vision => self.vision.update(text),
-            Statement::Values => self.values.update(text),
+            Statement::Mission => self.mission.update_changed(text),
+            Statement::Vision => self.vision.update_changed(text),
+            Statement::Values => self.values.update_changed(text),
         }
     }
 }
@@ -374,7 +374,10 @@ impl crate::model::DocumentView for Plan {
     }
 
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Text edits are tied to the heads they were read at.
+        // Text edits are tied to the heads they were read at; the characters are the
+        // ones this view just wrote (`KnownTexts`).
+        let statements = [&self.mission, &self.vision, &self.values].map(Clone::clone);
+        let doc = &crate::model::KnownTexts::new(doc, &statements);
         for (key, text) in [
             ("mission", &mut self.mission),
             ("vision", &mut self.vision),

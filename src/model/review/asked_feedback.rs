@@ -39,7 +39,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 use super::workspace::MAX_FEEDBACK_CHARS;
 use super::{Actor, PeerFeedback, Review, ReviewError};
 use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
-use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId};
+use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId, TextUpdate};
 
 /// The feedback one colleague was asked for on one review.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
@@ -130,7 +130,7 @@ impl AskedFeedback {
         if text.chars().count() > MAX_FEEDBACK_CHARS {
             return Err(ReviewError::FeedbackTooLong);
         }
-        self.text.update(text);
+        self.text.update_changed(text);
         self.written_at = (!text.trim().is_empty()).then_some(at);
         Ok(())
     }
@@ -302,8 +302,9 @@ impl Review {
 impl crate::model::DocumentView for AskedFeedback {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at: read it again whole (it is
-        // small).
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+        // small), its text's characters from this view (`KnownTexts`).
+        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, [&self.text]));
+        if let Ok(fresh) = fresh {
             *self = fresh;
         }
     }

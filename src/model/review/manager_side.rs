@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::{CalibrationNote, Potential, Review, Stage};
-use crate::model::{DocumentId, ItemId};
+use crate::model::{DocumentId, ItemId, TextUpdate};
 
 /// The purpose a manager's side's id is derived for.
 const PURPOSE: &str = "manager side";
@@ -182,7 +182,7 @@ impl ManagerParts {
     fn follow(&mut self, was: &ManagerParts, now: &ManagerParts, shared: bool) {
         let keep_text = |kept: &mut Text, was: &str, now: &str| {
             if (shared || (now.is_empty() && was != now)) && kept.as_str() != now {
-                kept.update(now);
+                kept.update_changed(now);
             }
         };
         keep_text(
@@ -240,7 +240,7 @@ impl Review {
             // earlier build's words until something is written here.
             let mut text = side.cloned().unwrap_or_default();
             if text.as_str().is_empty() && !kept.as_str().is_empty() {
-                text.update(kept.as_str());
+                text.update_changed(kept.as_str());
             }
             text
         };
@@ -360,8 +360,10 @@ impl Review {
 impl crate::model::DocumentView for ManagerSide {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at: read it again whole (it is
-        // small).
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+        // small), its texts' characters from this view (`KnownTexts`).
+        let texts = std::iter::once(&self.assessment).chain(self.answers.values());
+        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, texts));
+        if let Ok(fresh) = fresh {
             *self = fresh;
         }
     }

@@ -45,7 +45,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use crate::model::order::{move_among, position_after_last, Gone};
-use crate::model::{DocumentUrl, ItemId, PersonId};
+use crate::model::{DocumentUrl, ItemId, PersonId, TextUpdate};
 
 pub use crate::model::identity::SealCheck;
 pub use crate::model::part_check::ChangeRefused;
@@ -412,13 +412,13 @@ impl Review {
 
     pub fn set_self_assessment(&mut self, who: Actor, text: &str) -> Result<(), ReviewError> {
         self.may(Part::SelfAssessment, who)?;
-        self.self_assessment.update(text);
+        self.self_assessment.update_changed(text);
         Ok(())
     }
 
     pub fn set_manager_assessment(&mut self, who: Actor, text: &str) -> Result<(), ReviewError> {
         self.may(Part::ManagerAssessment, who)?;
-        self.manager_assessment.update(text);
+        self.manager_assessment.update_changed(text);
         Ok(())
     }
 
@@ -467,7 +467,7 @@ impl Review {
         if text.chars().count() > MAX_TITLE_CHARS {
             return Err(ReviewError::TitleTooLong);
         }
-        self.goal_mut(who, id)?.title.update(text);
+        self.goal_mut(who, id)?.title.update_changed(text);
         Ok(())
     }
 
@@ -478,7 +478,7 @@ impl Review {
         id: &ItemId,
         text: &str,
     ) -> Result<(), ReviewError> {
-        self.goal_mut(who, id)?.description.update(text);
+        self.goal_mut(who, id)?.description.update_changed(text);
         Ok(())
     }
 
@@ -621,8 +621,8 @@ impl Review {
         let answers = self.answers.entry(question.clone()).or_default();
         match (answer_kind, by_manager) {
             // Written as typed: only what differs is spliced into the text.
-            (Answer::Text, false) => answers.by_employee.update(text.unwrap_or_default()),
-            (Answer::Text, true) => answers.by_manager.update(text.unwrap_or_default()),
+            (Answer::Text, false) => answers.by_employee.update_changed(text.unwrap_or_default()),
+            (Answer::Text, true) => answers.by_manager.update_changed(text.unwrap_or_default()),
             (Answer::Rating, false) => answers.employee_rating = rating,
             (Answer::Rating, true) => answers.manager_rating = rating,
         }
@@ -751,7 +751,7 @@ impl Review {
         )?;
         // Written as it is typed: only what differs is spliced in, and it counts as
         // written while it holds more than blanks.
-        feedback.text.update(text);
+        feedback.text.update_changed(text);
         feedback.written_at = (!text.trim().is_empty()).then_some(at);
         Ok(())
     }
@@ -892,12 +892,33 @@ fn valid_title(text: &str) -> Result<String, ReviewError> {
     Ok(text.to_owned())
 }
 
+impl Review {
+    /// Every text of the review: what [`DocumentView::refresh`](crate::model::DocumentView::refresh)
+    /// need not read again.
+    fn texts(&self) -> impl Iterator<Item = &Text> {
+        let goals = self.goals.values().flat_map(|g| [&g.title, &g.description]);
+        let answers = self
+            .answers
+            .values()
+            .flat_map(|a| [&a.by_employee, &a.by_manager]);
+        let feedback = self.peer_feedback.values().map(|f| &f.text);
+        [&self.self_assessment, &self.manager_assessment]
+            .into_iter()
+            .chain(goals)
+            .chain(answers)
+            .chain(feedback)
+    }
+}
+
 impl crate::model::DocumentView for Review {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at, and a review holds text in
         // many places (assessments, answers, goals): read it again whole (a review is
-        // small). A field an older document kept as a string is text from here on.
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+        // small), taking the characters of each text from this view, which just wrote
+        // them (`KnownTexts`). A field an older document kept as a string is text from
+        // here on.
+        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, self.texts()));
+        if let Ok(fresh) = fresh {
             *self = fresh;
         }
     }
