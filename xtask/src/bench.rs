@@ -15,8 +15,9 @@
 //! the first-load sizes. `BENCH_RUNS` sets the repetitions (default 15).
 //!
 //! `cargo xtask bench --against <commit>` also builds that commit (a git worktree under the
-//! target directory, sharing its compiled crates) and measures it in the same run, beside
-//! this build in each browser figure (`bench/app.bench.mjs` alternates which goes first).
+//! target directory, built by that commit's own `cargo xtask build`, sharing our compiled
+//! crates) and measures it in the same run, beside this build in each browser figure
+//! (`bench/app.bench.mjs` alternates which goes first).
 
 use crate::app_build::{build, build_relay, BuildOptions};
 use crate::process::{command, root, run as run_command, step, target_dir};
@@ -113,15 +114,22 @@ fn build_previous(commit: &str) -> Result<std::path::PathBuf, String> {
         "git",
         &["worktree", "add", "--detach", &tree_text, commit],
     ))?;
+    // Built by that commit's own `cargo xtask build`: Trunk alone no longer builds the
+    // app's wasm since it is split per route. Its xtask binary goes to a target directory
+    // of its own, so it does not replace the one running now; what it builds shares ours.
+    let xtask_target = target.join("bench-previous-xtask");
     let built = run_command(
         command(
-            "trunk",
+            "cargo",
             &[
+                "run",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--target-dir",
+                &xtask_target.to_string_lossy(),
+                "--",
                 "build",
-                "--release",
-                "--offline",
-                "--public-url",
-                "/",
                 "--dist",
                 &dist.to_string_lossy(),
             ],
