@@ -7,11 +7,17 @@
 //! yet the view already holds the very characters its change wrote. [`KnownTexts`] is the
 //! document as autosurgeon reads it, except that a text the view holds is answered from
 //! the view: its object, heads and everything else still come from the document, so the
-//! text read back is tied to the new heads as before.
+//! text read back is tied to the new heads as before. It serves the texts a document
+//! holds at its root or in one map (the organisation's description, a plan's statements,
+//! check-in notes); a review, small and read whole, is read from the document, since each
+//! type read through this compiles its reader again.
 //!
-//! A text is taken from the view only where the document's text has the same length; a
-//! text that was written another way (a field an older document kept as a string, a text
-//! made in this change) is read from the document.
+//! A text is taken from the view only if the view read it from this document (a field an
+//! older document kept as a string, or a text made in this change, has no object yet and
+//! is read from the document) and the document's text has the same length. The length
+//! catches an edit missed or written twice, not one written in the wrong place: that
+//! cannot happen while every peer stores text one character per element, as Rust and
+//! JavaScript Automerge do, since positions are counted in the same bytes on both sides.
 //!
 //! ```
 //! use autosurgeon::{hydrate_prop, reconcile_prop, Text};
@@ -100,8 +106,8 @@ impl ReadDoc for KnownTexts<'_> {
         let obj = obj.as_ref();
         let known = self.texts.iter().find(|(id, _)| id == obj);
         match known {
-            // The length is kept in Automerge's index: a cheap check that the view's text
-            // is what the change wrote.
+            // The length is kept in Automerge's index: a cheap check that the change wrote
+            // as many characters as the view holds (see the module's comment).
             Some((_, text)) if ReadDoc::length(self.doc, obj) == text.len() => {
                 Ok((*text).to_owned())
             }

@@ -302,9 +302,8 @@ impl Review {
 impl crate::model::DocumentView for AskedFeedback {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at: read it again whole (it is
-        // small), its text's characters from this view (`KnownTexts`).
-        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, [&self.text]));
-        if let Ok(fresh) = fresh {
+        // small).
+        if let Ok(fresh) = autosurgeon::hydrate(doc) {
             *self = fresh;
         }
     }

@@ -360,10 +360,8 @@ impl Review {
 impl crate::model::DocumentView for ManagerSide {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at: read it again whole (it is
-        // small), its texts' characters from this view (`KnownTexts`).
-        let texts = std::iter::once(&self.assessment).chain(self.answers.values());
-        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, texts));
-        if let Ok(fresh) = fresh {
+        // small).
+        if let Ok(fresh) = autosurgeon::hydrate(doc) {
             *self = fresh;
         }
     }

@@ -892,33 +892,14 @@ fn valid_title(text: &str) -> Result<String, ReviewError> {
     Ok(text.to_owned())
 }
 
-impl Review {
-    /// Every text of the review: what [`DocumentView::refresh`](crate::model::DocumentView::refresh)
-    /// need not read again.
-    fn texts(&self) -> impl Iterator<Item = &Text> {
-        let goals = self.goals.values().flat_map(|g| [&g.title, &g.description]);
-        let answers = self
-            .answers
-            .values()
-            .flat_map(|a| [&a.by_employee, &a.by_manager]);
-        let feedback = self.peer_feedback.values().map(|f| &f.text);
-        [&self.self_assessment, &self.manager_assessment]
-            .into_iter()
-            .chain(goals)
-            .chain(answers)
-            .chain(feedback)
-    }
-}
-
 impl crate::model::DocumentView for Review {
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at, and a review holds text in
         // many places (assessments, answers, goals): read it again whole (a review is
-        // small), taking the characters of each text from this view, which just wrote
-        // them (`KnownTexts`). A field an older document kept as a string is text from
-        // here on.
-        let fresh = autosurgeon::hydrate(&crate::model::KnownTexts::new(doc, self.texts()));
-        if let Ok(fresh) = fresh {
+        // small; reading it through `KnownTexts` would compile the whole review's reader
+        // a second time, 100 KB of wasm, to save a fraction of a millisecond). A field an
+        // older document kept as a string is text from here on.
+        if let Ok(fresh) = autosurgeon::hydrate(doc) {
             *self = fresh;
         }
     }
