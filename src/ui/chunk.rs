@@ -10,9 +10,10 @@
 //! called (the QR code reader and writer, `components/qr_chunk.rs`).
 //!
 //! A chunk that cannot be fetched (offline before the service worker holds it, a server
-//! gone) is tried quietly a few more times, then reported in words with a button to try
-//! again, and is tried again by itself when the connection comes back; the split loader
-//! never caches a failure, so each try fetches afresh.
+//! gone) is tried quietly a few more times ([`with_quiet_retries`], for pages and the QR
+//! chunk alike), then reported in words: a page with a button to try again, and tried
+//! again by itself when the connection comes back; the split loader never caches a
+//! failure, so each try fetches afresh.
 //!
 //! ```ignore
 //! split_route!(
@@ -155,6 +156,31 @@ pub fn preload(chunks: Vec<PageChunk>, then: impl FnOnce() + 'static) {
 /// four seconds in all before the person is told.
 const QUIET_RETRIES_MS: [i32; 3] = [400, 1_200, 2_400];
 
+/// Runs `load` (something that first loads a chunk), and while its chunk cannot be
+/// fetched, again after each of [`QUIET_RETRIES_MS`]: a request dropped by flaky Wi-Fi,
+/// or cut off as the device moves from one network to another (Chromium then aborts every
+/// request in flight, and for a moment new ones too), should not need a click. Only the
+/// last failure is returned, for the caller to put in words.
+///
+/// ```ignore
+/// let svg = with_quiet_retries(|| qr_svg(code.clone())).await;
+/// ```
+pub async fn with_quiet_retries<T, F, Fut>(mut load: F) -> Result<T, ChunkError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ChunkError>>,
+{
+    let mut result = load().await;
+    for wait_ms in QUIET_RETRIES_MS {
+        if result.is_ok() {
+            break;
+        }
+        crate::ui::documents::sleep_ms(wait_ms).await;
+        result = load().await;
+    }
+    result
+}
+
 /// Where a page's chunk stands.
 #[derive(Clone, Copy)]
 enum Loading {
@@ -173,18 +199,8 @@ pub fn chunked_page(chunk: PageChunk) -> AnyView {
     let fetch = move || {
         state.set(Loading::Fetching);
         leptos::task::spawn_local(async move {
-            // Quiet tries before the notice: a request dropped by flaky Wi-Fi, or cut off
-            // as the device moves from one network to another (Chromium then aborts every
-            // request in flight, and for a moment new ones too), should not need a click.
-            let mut result = chunk.page().await;
-            for wait_ms in QUIET_RETRIES_MS {
-                if result.is_ok() {
-                    break;
-                }
-                crate::ui::documents::sleep_ms(wait_ms).await;
-                result = chunk.page().await;
-            }
-            let next = match result {
+            // Quiet tries before the notice (see `with_quiet_retries`).
+            let next = match with_quiet_retries(|| chunk.page()).await {
                 Ok(page) => Loading::Ready(page),
                 Err(error) => Loading::Failed(error),
             };

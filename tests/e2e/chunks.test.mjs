@@ -127,6 +127,29 @@ test("a chunk whose first fetches are cut off (the device changing networks) loa
   );
 });
 
+test("a QR code is drawn though the first fetches of its chunk are cut off", async () => {
+  await withApp(
+    browser,
+    { expectedErrors: [/split_qr\.wasm|Failed to fetch|ERR_FAILED/] },
+    async ({ relay, context, page }) => {
+      let cut = 0;
+      await context.route(/\/split_qr\.wasm$/, (route) => {
+        if (cut < 3) {
+          cut += 1;
+          return route.abort("failed");
+        }
+        return route.continue();
+      });
+      await page.goto(relay.base);
+      await nameOrganisation(page, "Acme Cooperative");
+      await page.goto(`${relay.base}settings#devices`);
+      await page.getByTestId("show-pairing-code").click();
+      await page.getByRole("img", { name: "The pairing code as a QR code" }).locator("svg").waitFor({ timeout: 15_000 });
+      assert.equal(cut, 3);
+    },
+  );
+});
+
 test("a page that could not be loaded loads by itself once the connection is back", async () => {
   await withApp(
     browser,

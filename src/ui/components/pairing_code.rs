@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::qr_chunk::qr_svg;
 use super::{CopyButton, FormMessage, QrScanner};
 use crate::ui::app::SyncState;
+use crate::ui::chunk::with_quiet_retries;
 
 /// A pairing code as a QR code and as text to copy.
 #[component]
@@ -20,7 +21,9 @@ pub fn PairingCodeView(code: String) -> impl IntoView {
     let drawn = RwSignal::new(None::<Result<String, String>>);
     let text = code.clone();
     leptos::task::spawn_local(async move {
-        let svg = qr_svg(text).await.unwrap_or_else(|e| Err(e.to_string()));
+        let svg = with_quiet_retries(|| qr_svg(text.clone()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
         let _ = drawn.try_set(Some(svg));
     });
     view! {

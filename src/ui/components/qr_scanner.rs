@@ -18,6 +18,7 @@ use web_sys::{
 
 use super::qr_chunk::read_qr_frame;
 use crate::browser_features::{navigator_feature, secure_page};
+use crate::ui::chunk::with_quiet_retries;
 
 /// How often a frame is read, in milliseconds.
 const FRAME_MS: i32 = 250;
@@ -186,7 +187,9 @@ async fn read_frames(
             .chunks_exact(4)
             .map(|p| ((u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10) as u8)
             .collect();
-        match read_qr_frame(w as usize, h as usize, grey).await {
+        // The first frame loads the reader's chunk; later ones find it loaded.
+        let read = with_quiet_retries(|| read_qr_frame(w as usize, h as usize, grey.clone()));
+        match read.await {
             Ok(Some(text)) => {
                 stop();
                 on_code.run(text);
