@@ -69,6 +69,24 @@ test("after a first visit every route opens with no network, each page's chunk f
   }
 });
 
+/**
+ * Cuts off the first `times` fetches of the chunk file `file` in `context`, as Chromium
+ * cuts off every request in flight when the network changes (and new ones for a moment);
+ * later fetches go through. Returns `{ count }`, the fetches cut off so far.
+ */
+async function cutOffFirstFetches(context, file, times) {
+  const cut = { count: 0 };
+  const escaped = file.replace(/[.]/g, "\\.");
+  await context.route(new RegExp(`/${escaped}$`), (route) => {
+    if (cut.count < times) {
+      cut.count += 1;
+      return route.abort("failed");
+    }
+    return route.continue();
+  });
+  return cut;
+}
+
 test("a page whose chunk cannot be fetched says so in words, and Try again loads it", async () => {
   await withApp(
     browser,
@@ -107,21 +125,12 @@ test("a chunk whose first fetches are cut off (the device changing networks) loa
     browser,
     { expectedErrors: [/split_people\.wasm|Failed to fetch|ERR_FAILED/] },
     async ({ relay, context, page }) => {
-      // The first three fetches of the People chunk are cut off, as Chromium cuts off
-      // every request in flight when the network changes (and new ones for a moment).
-      let cut = 0;
-      await context.route(/\/split_people\.wasm$/, (route) => {
-        if (cut < 3) {
-          cut += 1;
-          return route.abort("failed");
-        }
-        return route.continue();
-      });
+      const cut = await cutOffFirstFetches(context, "split_people.wasm", 3);
       await page.goto(relay.base);
       await nameOrganisation(page, "Acme Cooperative");
       await goTo(page, "People");
       await page.getByRole("heading", { name: "People", exact: true }).waitFor();
-      assert.equal(cut, 3);
+      assert.equal(cut.count, 3);
       assert.equal(await page.getByTestId("page-not-loaded").count(), 0, "no notice");
     },
   );
@@ -132,20 +141,13 @@ test("a QR code is drawn though the first fetches of its chunk are cut off", asy
     browser,
     { expectedErrors: [/split_qr\.wasm|Failed to fetch|ERR_FAILED/] },
     async ({ relay, context, page }) => {
-      let cut = 0;
-      await context.route(/\/split_qr\.wasm$/, (route) => {
-        if (cut < 3) {
-          cut += 1;
-          return route.abort("failed");
-        }
-        return route.continue();
-      });
+      const cut = await cutOffFirstFetches(context, "split_qr.wasm", 3);
       await page.goto(relay.base);
       await nameOrganisation(page, "Acme Cooperative");
       await page.goto(`${relay.base}settings#devices`);
       await page.getByTestId("show-pairing-code").click();
       await page.getByRole("img", { name: "The pairing code as a QR code" }).locator("svg").waitFor({ timeout: 15_000 });
-      assert.equal(cut, 3);
+      assert.equal(cut.count, 3);
     },
   );
 });
