@@ -11,8 +11,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::AutoCommit;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::WebSocket;
 
+use super::after_paint::{self, OfferAfterPaint};
 use super::backoff::Backoff;
 use super::direct_links::{Direct, LinkState, PendingOffer};
 use super::engine::{ConnectionId, Effect, Engine, Event, LentDocuments};
@@ -115,6 +118,8 @@ pub(super) struct Client<S> {
     on_peers: RefCell<Option<PeersListener>>,
     /// What the peers' listener was last told.
     told_peers: RefCell<Vec<PeerView>>,
+    /// Documents changed here, offered to the peers once the page has painted the change.
+    offer_after_paint: OfferAfterPaint,
 }
 
 /// Called with the document, the sending session and the data of an ephemeral message.
@@ -233,8 +238,10 @@ impl<S: Storage + 'static> SyncClient<S> {
             device_name: RefCell::new(device_name),
             on_peers: RefCell::new(None),
             told_peers: RefCell::new(Vec::new()),
+            offer_after_paint: OfferAfterPaint::default(),
         });
         let sync = Self { client };
+        sync.client.offer_when_hidden();
         sync.share(handle);
         if sync.client.url.is_some() {
             super::relay_socket::watch_network(&sync.client);
@@ -254,7 +261,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         let weak = Rc::downgrade(client);
         handle.on_dirty(move || {
             if let Some(client) = weak.upgrade() {
-                client.event(Event::Changed { document });
+                client.changed_here(document);
             }
         });
         client.documents.borrow_mut().insert(document, handle);
@@ -333,6 +340,52 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
+    /// `document` has changes to offer (an edit here, or changes sync brought that other
+    /// peers may lack). They go out after the page paints the edit
+    /// ([`super::after_paint`]), or at once from a hidden page.
+    fn changed_here(self: &Rc<Self>, document: DocumentId) {
+        if after_paint::page_hidden() {
+            return self.event(Event::Changed { document });
+        }
+        if self.offer_after_paint.note(document) {
+            let weak = Rc::downgrade(self);
+            after_paint::after_next_paint(move || {
+                if let Some(client) = weak.upgrade() {
+                    client.offer_changed_here();
+                }
+            });
+        }
+    }
+
+    /// Offers every document noted by [`Self::changed_here`] and not offered yet.
+    fn offer_changed_here(self: &Rc<Self>) {
+        for document in self.offer_after_paint.take() {
+            self.event(Event::Changed { document });
+        }
+    }
+
+    /// A page that becomes hidden paints no more frames, and may be closing: what waits
+    /// for a frame is offered then.
+    fn offer_when_hidden(self: &Rc<Self>) {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            if let Some(client) = weak.upgrade() {
+                if after_paint::page_hidden() {
+                    client.offer_changed_here();
+                }
+            }
+        });
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            listener.as_ref().unchecked_ref(),
+        );
+        // The listener lives as long as the page, as the client does.
+        listener.forget();
+    }
+
     /// Runs one event through the engine with the document lent, then carries out the
     /// effects (after the loan ends: saving reads the document again).
     pub(super) fn event(self: &Rc<Self>, event: Event<'_>) {
