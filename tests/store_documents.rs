@@ -185,6 +185,42 @@ fn opening_a_document_writes_nothing() {
 }
 
 #[test]
+fn an_edit_after_opening_writes_only_itself() {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let handle = block_on(repo.open_workspace()).unwrap();
+    for i in 0..40 {
+        add(&handle, &format!("Person {i:02}"));
+    }
+    block_on(handle.save()).unwrap();
+    let before = storage.keys();
+    let stored: usize = before
+        .iter()
+        .map(|key| block_on(storage.load(key)).unwrap().unwrap().len())
+        .sum();
+
+    let reopened = block_on(repo.open_workspace()).unwrap();
+    add(&reopened, "One more");
+    block_on(reopened.save()).unwrap();
+    let written: Vec<_> = storage
+        .keys()
+        .into_iter()
+        .filter(|key| !before.contains(key))
+        .collect();
+    assert_eq!(written.len(), 1, "one chunk for one edit");
+    let chunk = block_on(storage.load(&written[0])).unwrap().unwrap();
+    assert!(
+        chunk.len() * 4 < stored,
+        "the edit's chunk holds that change alone ({} bytes), not the {stored} bytes \
+         of the document again",
+        chunk.len()
+    );
+    let fresh = block_on(repo.open(handle.id())).unwrap().unwrap();
+    assert_eq!(names(&fresh).len(), 41);
+    assert!(names(&fresh).contains(&"One more".to_owned()));
+}
+
+#[test]
 fn a_chunk_written_by_another_tab_is_applied_without_being_written_again() {
     let storage = Rc::new(MemoryStorage::new());
     let repo = Repo::new(storage.clone());

@@ -54,6 +54,11 @@ struct Inner<S> {
     doc: RefCell<AutoCommit>,
     /// Chunks produced by edits but not yet written (kept until a write succeeds).
     pending: RefCell<Vec<(StorageKey, Vec<u8>)>>,
+    /// The heads up to which every change is stored or queued in `pending`. Kept here,
+    /// not by `AutoCommit::save_incremental`: a document just loaded would otherwise have
+    /// to encode all its changes again (and throw them away) to learn that they are
+    /// stored, some 36 ms at the start for a 1,000-objective plan and its workspace.
+    stored_heads: RefCell<Vec<automerge::ChangeHash>>,
     /// Chunk keys this handle loaded or wrote: the only ones compaction may delete.
     known: RefCell<Vec<StorageKey>>,
     snapshot_bytes: Cell<usize>,
@@ -123,9 +128,9 @@ impl<S: Storage> DocHandle<S> {
             return Ok(None);
         }
         let mut loaded = chunks::load_chunks(stored);
-        // What was loaded is already stored; only later edits are new for save_incremental.
-        let _ = loaded.doc.save_incremental();
-        Ok(Some(Self::from_parts(
+        // What was loaded is already stored; only later edits are new.
+        let stored_heads = loaded.doc.get_heads();
+        let handle = Self::from_parts(
             id,
             storage,
             loaded.doc,
@@ -133,7 +138,9 @@ impl<S: Storage> DocHandle<S> {
             loaded.corrupt,
             loaded.snapshot_bytes,
             loaded.incremental_bytes,
-        )))
+        );
+        *handle.inner.stored_heads.borrow_mut() = stored_heads;
+        Ok(Some(handle))
     }
 
     fn from_parts(
@@ -151,6 +158,7 @@ impl<S: Storage> DocHandle<S> {
                 storage,
                 doc: RefCell::new(doc),
                 pending: RefCell::new(Vec::new()),
+                stored_heads: RefCell::new(Vec::new()),
                 known: RefCell::new(known),
                 snapshot_bytes: Cell::new(snapshot_bytes),
                 incremental_bytes: Cell::new(incremental_bytes),
@@ -238,7 +246,17 @@ impl<S: Storage> DocHandle<S> {
 
     /// Moves new changes from the document into the pending queue and tells listeners.
     fn collect_pending(&self) {
-        let bytes = self.inner.doc.borrow_mut().save_incremental();
+        let bytes = {
+            let mut doc = self.inner.doc.borrow_mut();
+            let heads = doc.get_heads();
+            let mut stored = self.inner.stored_heads.borrow_mut();
+            if *stored == heads {
+                return;
+            }
+            let bytes = doc.save_after(&stored);
+            *stored = heads;
+            bytes
+        };
         if bytes.is_empty() {
             return;
         }
@@ -473,9 +491,9 @@ impl<S: Storage> DocHandle<S> {
         {
             let mut doc = self.inner.doc.borrow_mut();
             doc.load_incremental(bytes).map_err(|e| e.to_string())?;
-            // Local edits were queued as they were made, so what save_incremental would
-            // return now is only the chunk just applied, which is already stored.
-            let _ = doc.save_incremental();
+            // Local edits were queued as they were made, so what is new since the stored
+            // heads is only the chunk just applied, which is already stored.
+            *self.inner.stored_heads.borrow_mut() = doc.get_heads();
         }
         self.inner.known.borrow_mut().push(key);
         self.inner
