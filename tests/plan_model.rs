@@ -219,13 +219,12 @@ fn an_objective_is_the_worst_of_its_measures_and_says_why() {
     let health = &rollup.objectives[&objective];
     assert_eq!(health.rag, Some(Rag::Amber));
     assert_eq!(health.progress, Some(0.925));
+    let reasons = plan.objective_reasons(&objective, TODAY);
     assert!(
-        health
-            .reasons
+        reasons
             .iter()
             .any(|r| r.contains("Net promoter score") && r.contains("amber") && r.contains("85")),
-        "{:?}",
-        health.reasons
+        "{reasons:?}"
     );
     assert_eq!(rollup.goals[&goal].rag, Some(Rag::Amber));
 }
@@ -244,7 +243,7 @@ fn initiatives_count_when_blocked_or_at_risk_and_give_progress_without_actuals()
     let health = &plan.rollup(TODAY).objectives[&objective];
     assert_eq!(health.rag, Some(Rag::Red));
     assert_eq!(health.progress, Some(0.4));
-    assert!(health.reasons[0].contains("Hire sales team"));
+    assert!(plan.objective_reasons(&objective, TODAY)[0].contains("Hire sales team"));
 }
 
 #[test]
@@ -267,7 +266,11 @@ fn an_objective_past_due_and_incomplete_is_at_best_amber() {
     );
     let late = plan.rollup("2027-04-01");
     assert_eq!(late.objectives[&objective].rag, Some(Rag::Amber));
-    assert!(late.objectives[&objective].reasons[0].contains("Due on 2027-03-31"));
+    assert!(plan.objective_reasons(&objective, "2027-04-01")[0].contains("Due on 2027-03-31"));
+    assert_eq!(
+        plan.objective_reasons(&objective, "2027-03-01"),
+        ["Every measure and initiative with data is green."]
+    );
 }
 
 #[test]
@@ -286,7 +289,14 @@ fn goals_average_their_objectives_but_a_red_never_hides_in_green() {
     let rollup = plan.rollup(TODAY);
     // (3 + 3 + 3 + 1) / 4 = 2.5 would be green; the red keeps it amber.
     assert_eq!(rollup.goals[&goal].rag, Some(Rag::Amber));
-    assert!(rollup.goals[&goal].reasons[0].contains("3 green, 0 amber, 1 red"));
+    assert_eq!(
+        plan.goal_reasons(&rollup, &goal),
+        [
+            "3 green, 0 amber, 1 red of 4 objectives with data (average 2.5 of 3).",
+            "At most amber while any of its objectives is red.",
+        ]
+    );
+    assert!(plan.plan_reasons(&rollup)[0].contains("0 green, 1 amber, 0 red of 1 goals"));
     assert_eq!(rollup.goals[&goal].progress, Some(0.75));
     assert_eq!(rollup.plan.rag, Some(Rag::Amber));
     assert_eq!(rollup.plan.progress, Some(0.75));

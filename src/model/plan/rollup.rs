@@ -27,18 +27,18 @@
 
 use std::collections::HashMap;
 
-use super::{InitiativeStatus, Plan, Rag};
+use super::{Initiative, InitiativeStatus, Measure, Objective, Plan, Rag};
 use crate::model::ItemId;
 
-/// Where one item stands, and why.
+/// Where one item stands. Why it stands there is asked for separately
+/// ([`Plan::objective_reasons`], [`Plan::goal_reasons`]): the sentences cost more than
+/// the colours, and a page shows them only for the item whose "Why?" is open.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Health {
     /// `None` until there is data to judge.
     pub rag: Option<Rag>,
     /// From 0 to 1; `None` until there is data.
     pub progress: Option<f64>,
-    /// Why, in sentences for the person.
-    pub reasons: Vec<String>,
 }
 
 impl Health {
@@ -66,17 +66,28 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     (count > 0).then(|| sum / count as f64)
 }
 
+/// Where the sentences saying why go, when they are wanted.
+type Why<'a> = Option<&'a mut Vec<String>>;
+
+fn say(why: &mut Why, sentence: impl FnOnce() -> String) {
+    if let Some(reasons) = why {
+        reasons.push(sentence());
+    }
+}
+
 impl Plan {
     /// Rolls everything up as of `today` (`YYYY-MM-DD`, for due dates).
     pub fn rollup(&self, today: &str) -> Rollup {
-        let mut measures: HashMap<&ItemId, Vec<_>> = HashMap::new();
+        let mut measures: HashMap<&ItemId, Vec<&Measure>> =
+            HashMap::with_capacity(self.objectives.len());
         for measure in self.measures.values() {
             measures
                 .entry(&measure.objective)
                 .or_default()
                 .push(measure);
         }
-        let mut initiatives: HashMap<&ItemId, Vec<_>> = HashMap::new();
+        let mut initiatives: HashMap<&ItemId, Vec<&Initiative>> =
+            HashMap::with_capacity(self.objectives.len());
         for initiative in self.initiatives.values() {
             initiatives
                 .entry(&initiative.objective)
@@ -84,92 +95,157 @@ impl Plan {
                 .push(initiative);
         }
 
-        let mut objectives = HashMap::new();
+        let mut objectives = HashMap::with_capacity(self.objectives.len());
+        let mut by_goal: HashMap<&ItemId, Vec<&ItemId>> = HashMap::with_capacity(self.goals.len());
         for (id, objective) in &self.objectives {
             let measures = measures.get(id).map(Vec::as_slice).unwrap_or_default();
             let initiatives = initiatives.get(id).map(Vec::as_slice).unwrap_or_default();
-            let mut reasons = Vec::new();
-            let mut rag: Option<Rag> = None;
-            let worsen = |to: Rag, rag: &mut Option<Rag>| {
-                *rag = Some(rag.map_or(to, |r| r.min(to)));
-            };
-            for measure in measures {
-                if let Some(colour) = measure.rag() {
-                    worsen(colour, &mut rag);
-                    if colour != Rag::Green {
-                        reasons.push(measure.explain());
-                    }
-                }
-            }
-            for initiative in initiatives {
-                let colour = match initiative.status {
-                    InitiativeStatus::Blocked => Some(Rag::Red),
-                    InitiativeStatus::AtRisk => Some(Rag::Amber),
-                    InitiativeStatus::OnTrack | InitiativeStatus::Done => Some(Rag::Green),
-                    InitiativeStatus::NotStarted => None,
-                };
-                if let Some(colour) = colour {
-                    worsen(colour, &mut rag);
-                    if colour != Rag::Green {
-                        reasons.push(format!(
-                            "Initiative \"{}\" is {}.",
-                            initiative.title,
-                            initiative.status.label().to_lowercase()
-                        ));
-                    }
-                }
-            }
-            let progress = mean(measures.iter().filter_map(|m| m.progress()))
-                .or_else(|| mean(initiatives.iter().map(|i| i.progress as f64 / 100.0)));
-            if let Some(due) = &objective.due {
-                if due.as_str() < today && progress.is_none_or(|p| p < 1.0) {
-                    reasons.push(format!("Due on {due} and not complete."));
-                    worsen(Rag::Amber, &mut rag);
-                }
-            }
-            if rag == Some(Rag::Green) {
-                reasons.push("Every measure and initiative with data is green.".to_owned());
-            } else if rag.is_none() {
-                reasons.push("No actuals and no initiatives under way yet.".to_owned());
-            }
-            objectives.insert(
-                id.clone(),
-                Health {
-                    rag,
-                    progress,
-                    reasons,
-                },
-            );
+            let health = judge(objective, measures, initiatives, today, None);
+            objectives.insert(id.clone(), health);
+            by_goal.entry(&objective.goal).or_default().push(id);
         }
 
-        let mut goals = HashMap::new();
+        let mut goals = HashMap::with_capacity(self.goals.len());
         for id in self.goals.keys() {
-            let children: Vec<&Health> = self
-                .objectives
-                .iter()
-                .filter(|(_, o)| &o.goal == id)
-                .filter_map(|(oid, _)| objectives.get(oid))
+            let children: Vec<&Health> = by_goal
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter_map(|oid| objectives.get(*oid))
                 .collect();
-            goals.insert(id.clone(), combine(&children, "objectives"));
+            goals.insert(id.clone(), combine(&children, "objectives", None));
         }
-        let plan = combine(&goals.values().collect::<Vec<_>>(), "goals");
+        let plan = combine(&goals.values().collect::<Vec<_>>(), "goals", None);
         Rollup {
             objectives,
             goals,
             plan,
         }
     }
+
+    /// Why the objective `id` has the colour [`Plan::rollup`] gives it, in sentences for
+    /// the person. Empty for an objective not in the plan.
+    pub fn objective_reasons(&self, id: &ItemId, today: &str) -> Vec<String> {
+        let Some(objective) = self.objectives.get(id) else {
+            return Vec::new();
+        };
+        let measures: Vec<&Measure> = self
+            .measures
+            .values()
+            .filter(|m| &m.objective == id)
+            .collect();
+        let initiatives: Vec<&Initiative> = self
+            .initiatives
+            .values()
+            .filter(|i| &i.objective == id)
+            .collect();
+        let mut reasons = Vec::new();
+        judge(
+            objective,
+            &measures,
+            &initiatives,
+            today,
+            Some(&mut reasons),
+        );
+        reasons
+    }
+
+    /// Why the goal `id` has the colour `rollup` (this plan's) gives it, in sentences.
+    pub fn goal_reasons(&self, rollup: &Rollup, id: &ItemId) -> Vec<String> {
+        let children: Vec<&Health> = self
+            .objectives
+            .iter()
+            .filter(|(_, o)| &o.goal == id)
+            .filter_map(|(oid, _)| rollup.objectives.get(oid))
+            .collect();
+        let mut reasons = Vec::new();
+        combine(&children, "objectives", Some(&mut reasons));
+        reasons
+    }
+
+    /// Why the whole plan has the colour `rollup` (this plan's) gives it, in sentences.
+    pub fn plan_reasons(&self, rollup: &Rollup) -> Vec<String> {
+        let mut reasons = Vec::new();
+        combine(
+            &rollup.goals.values().collect::<Vec<_>>(),
+            "goals",
+            Some(&mut reasons),
+        );
+        reasons
+    }
 }
 
-/// A goal from its objectives, or the plan from its goals (the module's rules).
-fn combine(children: &[&Health], what: &str) -> Health {
+/// One objective from its measures and initiatives (the module's rules), saying why into
+/// `why` when given.
+fn judge(
+    objective: &Objective,
+    measures: &[&Measure],
+    initiatives: &[&Initiative],
+    today: &str,
+    mut why: Why,
+) -> Health {
+    let mut rag: Option<Rag> = None;
+    let worsen = |to: Rag, rag: &mut Option<Rag>| {
+        *rag = Some(rag.map_or(to, |r| r.min(to)));
+    };
+    for measure in measures {
+        if let Some(colour) = measure.rag() {
+            worsen(colour, &mut rag);
+            if colour != Rag::Green {
+                say(&mut why, || measure.explain());
+            }
+        }
+    }
+    for initiative in initiatives {
+        let colour = match initiative.status {
+            InitiativeStatus::Blocked => Some(Rag::Red),
+            InitiativeStatus::AtRisk => Some(Rag::Amber),
+            InitiativeStatus::OnTrack | InitiativeStatus::Done => Some(Rag::Green),
+            InitiativeStatus::NotStarted => None,
+        };
+        if let Some(colour) = colour {
+            worsen(colour, &mut rag);
+            if colour != Rag::Green {
+                say(&mut why, || {
+                    format!(
+                        "Initiative \"{}\" is {}.",
+                        initiative.title,
+                        initiative.status.label().to_lowercase()
+                    )
+                });
+            }
+        }
+    }
+    let progress = mean(measures.iter().filter_map(|m| m.progress()))
+        .or_else(|| mean(initiatives.iter().map(|i| i.progress as f64 / 100.0)));
+    if let Some(due) = &objective.due {
+        if due.as_str() < today && progress.is_none_or(|p| p < 1.0) {
+            say(&mut why, || format!("Due on {due} and not complete."));
+            worsen(Rag::Amber, &mut rag);
+        }
+    }
+    if rag == Some(Rag::Green) {
+        say(&mut why, || {
+            "Every measure and initiative with data is green.".to_owned()
+        });
+    } else if rag.is_none() {
+        say(&mut why, || {
+            "No actuals and no initiatives under way yet.".to_owned()
+        });
+    }
+    Health { rag, progress }
+}
+
+/// A goal from its objectives, or the plan from its goals (the module's rules), saying
+/// why into `why` when given.
+fn combine(children: &[&Health], what: &str, mut why: Why) -> Health {
     let judged: Vec<Rag> = children.iter().filter_map(|h| h.rag).collect();
     let progress = mean(children.iter().filter_map(|h| h.progress));
     let Some(average) = mean(judged.iter().map(|r| r.score())) else {
+        say(&mut why, || format!("None of its {what} has data yet."));
         return Health {
             rag: None,
             progress,
-            reasons: vec![format!("None of its {what} has data yet.")],
         };
     };
     let mut rag = if average >= 2.5 {
@@ -180,19 +256,23 @@ fn combine(children: &[&Health], what: &str) -> Health {
         Rag::Red
     };
     let count = |colour: Rag| judged.iter().filter(|r| **r == colour).count();
-    let (red, amber, green) = (count(Rag::Red), count(Rag::Amber), count(Rag::Green));
-    let mut reasons = vec![format!(
-        "{green} green, {amber} amber, {red} red of {} {what} with data (average {:.1} of 3).",
-        judged.len(),
-        average
-    )];
+    let red = count(Rag::Red);
+    say(&mut why, || {
+        let (amber, green) = (count(Rag::Amber), count(Rag::Green));
+        format!(
+            "{green} green, {amber} amber, {red} red of {} {what} with data (average {:.1} of 3).",
+            judged.len(),
+            average
+        )
+    });
     if red > 0 && rag == Rag::Green {
         rag = Rag::Amber;
-        reasons.push(format!("At most amber while any of its {what} is red."));
+        say(&mut why, || {
+            format!("At most amber while any of its {what} is red.")
+        });
     }
     Health {
         rag: Some(rag),
         progress,
-        reasons,
     }
 }

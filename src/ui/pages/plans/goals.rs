@@ -212,6 +212,18 @@ fn GoalCard(
         let id = id.clone();
         Memo::new(move |_| rollup.with(|r| r.goals.get(&id).cloned().unwrap_or_default()))
     };
+    let reasons = {
+        let id = id.clone();
+        Callback::new(move |()| {
+            rollup.with(|r| {
+                document.view.with(|p| {
+                    p.as_ref()
+                        .map(|p| p.goal_reasons(r, &id))
+                        .unwrap_or_default()
+                })
+            })
+        })
+    };
     let objectives = {
         let id = id.clone();
         move || {
@@ -316,7 +328,12 @@ fn GoalCard(
                             }
                         })}
                 </div>
-                <RollupSummary health=health label="Goal progress" panel=format!("why-{id}") />
+                <RollupSummary
+                    health=health
+                    reasons=reasons
+                    label="Goal progress"
+                    panel=format!("why-{id}")
+                />
             </header>
             <div class="item-actions">
                 <button type="button" class="button small" on:click=move |_| editing.set(true)>

@@ -80,6 +80,16 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| rollup.with(|r| r.objectives.get(&id).cloned().unwrap_or_default()))
     };
+    let reasons = {
+        let id = id.clone();
+        Callback::new(move |()| {
+            document.view.with(|p| {
+                p.as_ref()
+                    .map(|p| p.objective_reasons(&id, &crate::ui::format::today()))
+                    .unwrap_or_default()
+            })
+        })
+    };
     let editing = RwSignal::new(false);
     let adding_measure = RwSignal::new(false);
     let adding_initiative = RwSignal::new(false);
@@ -216,7 +226,12 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
                                 view! { <p class="item-meta">"Answers "{answered.join("; ")}</p> }
                             })}
                     </div>
-                    <RollupSummary health=health label="Objective progress" panel=why_key.clone() />
+                    <RollupSummary
+                        health=health
+                        reasons=reasons
+                        label="Objective progress"
+                        panel=why_key.clone()
+                    />
                 </header>
                 <div class="item-actions">
                     <button type="button" class="button small" on:click=move |_| editing.set(true)>

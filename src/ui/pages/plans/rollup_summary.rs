@@ -10,12 +10,17 @@ use crate::ui::components::{HealthTag, ProgressBar};
 #[component]
 pub fn RollupSummary(
     health: Memo<Health>,
+    /// The reasons for the colour, worked out only while "Why?" is open: a Goals page
+    /// holds a summary per objective, and each change of the plan would otherwise put
+    /// every one of them into words again.
+    reasons: Callback<(), Vec<String>>,
     /// What the progress bar is called ("Goal progress").
     label: &'static str,
     /// The key under which "Why?" remembers being open.
     panel: String,
 ) -> impl IntoView {
     let panels = expect_context::<OpenPanels>();
+    let open = RwSignal::new(panels.is_open(&panel));
     let toggle_key = panel.clone();
     view! {
         <div class="rollup">
@@ -23,18 +28,23 @@ pub fn RollupSummary(
             {move || view! { <ProgressBar value=health.get().progress label=label /> }}
             <details
                 class="why"
-                open=panels.is_open(&panel)
-                on:toggle=move |ev| panels.toggled(&toggle_key, &ev)
+                open=open.get_untracked()
+                on:toggle=move |ev| {
+                    panels.toggled(&toggle_key, &ev);
+                    open.set(panels.is_open(&toggle_key));
+                }
             >
                 <summary>"Why?"</summary>
                 <ul>
                     {move || {
-                        health
-                            .get()
-                            .reasons
-                            .into_iter()
-                            .map(|r| view! { <li>{r}</li> })
-                            .collect_view()
+                        open.get()
+                            .then(|| {
+                                reasons
+                                    .run(())
+                                    .into_iter()
+                                    .map(|r| view! { <li>{r}</li> })
+                                    .collect_view()
+                            })
                     }}
                 </ul>
             </details>
