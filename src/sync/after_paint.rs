@@ -10,17 +10,18 @@
 //! message per peer instead of one per keystroke.
 //!
 //! A hidden page does not paint, and the browser stops its animation frames, so there an
-//! edit is offered at once, and a page that becomes hidden offers what it was holding
-//! (it may be closing). A timer is the fallback should a frame never come.
+//! edit is offered at once, and a page that becomes hidden or is left offers what it was
+//! holding. A timer is the fallback should a frame never come.
 //!
 //! ```ignore
 //! let soon = OfferAfterPaint::default();
-//! if soon.note(document) {
-//!     // First one noted since the last offer: schedule `take()` after the paint.
+//! if let Some(round) = soon.note(document) {
+//!     // The first one noted since the last offer: after the paint, if `round` is still
+//!     // current, offer everything `soon.take()` gives.
 //! }
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 use crate::store::DocumentId;
@@ -33,20 +34,29 @@ pub(super) const FALLBACK_MS: i32 = 100;
 #[derive(Default)]
 pub(super) struct OfferAfterPaint {
     documents: RefCell<BTreeSet<DocumentId>>,
+    /// Counts offers: a frame or timer scheduled for an earlier round, which found its
+    /// documents already offered, must not offer the next round's before their paint.
+    round: Cell<u64>,
 }
 
 impl OfferAfterPaint {
-    /// Notes an edit of `document`. True when nothing was waiting before (an offer must
-    /// be scheduled); false when one already is.
-    pub(super) fn note(&self, document: DocumentId) -> bool {
+    /// Notes an edit of `document`. When nothing was waiting before, the round to
+    /// schedule an offer for; `None` when one is scheduled already.
+    pub(super) fn note(&self, document: DocumentId) -> Option<u64> {
         let mut documents = self.documents.borrow_mut();
         let first = documents.is_empty();
         documents.insert(document);
-        first
+        first.then(|| self.round.get())
     }
 
-    /// The documents to offer now; none wait afterwards.
+    /// Whether an offer scheduled for `round` is still to be made.
+    pub(super) fn is_current(&self, round: u64) -> bool {
+        self.round.get() == round
+    }
+
+    /// The documents to offer now; none wait afterwards, and a new round begins.
     pub(super) fn take(&self) -> BTreeSet<DocumentId> {
+        self.round.set(self.round.get().wrapping_add(1));
         std::mem::take(&mut *self.documents.borrow_mut())
     }
 }
@@ -58,8 +68,8 @@ pub(super) fn page_hidden() -> bool {
         .is_some_and(|document| document.hidden())
 }
 
-/// Calls `offer` once the next frame has been painted, or after [`FALLBACK_MS`] if no
-/// frame comes first. Whichever comes second finds nothing left to offer.
+/// Calls `offer` once the next frame has been painted, and after [`FALLBACK_MS`] in case
+/// no frame comes; `offer` checks its round, so the second call does nothing.
 pub(super) fn after_next_paint(offer: impl Fn() + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;

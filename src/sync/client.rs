@@ -347,11 +347,19 @@ impl<S: Storage + 'static> Client<S> {
         if after_paint::page_hidden() {
             return self.event(Event::Changed { document });
         }
-        if self.offer_after_paint.note(document) {
+        // Until it is offered the relay surely lacks the change: the status says so at
+        // once, not "Synced" for another frame.
+        self.unsynced.borrow_mut().insert(document);
+        if *self.status.borrow() == SyncStatus::Synced {
+            self.set_status(SyncStatus::Syncing);
+        }
+        if let Some(round) = self.offer_after_paint.note(document) {
             let weak = Rc::downgrade(self);
             after_paint::after_next_paint(move || {
                 if let Some(client) = weak.upgrade() {
-                    client.offer_changed_here();
+                    if client.offer_after_paint.is_current(round) {
+                        client.offer_changed_here();
+                    }
                 }
             });
         }
@@ -365,25 +373,36 @@ impl<S: Storage + 'static> Client<S> {
     }
 
     /// A page that becomes hidden paints no more frames, and may be closing: what waits
-    /// for a frame is offered then.
+    /// for a frame is offered then, and when the page is left (`pagehide`, for browsers
+    /// that do not say "hidden" first).
     fn offer_when_hidden(self: &Rc<Self>) {
-        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        let Some(window) = web_sys::window() else {
             return;
         };
         let weak = Rc::downgrade(self);
-        let listener = Closure::<dyn FnMut()>::new(move || {
+        let hidden = Closure::<dyn FnMut()>::new(move || {
             if let Some(client) = weak.upgrade() {
                 if after_paint::page_hidden() {
                     client.offer_changed_here();
                 }
             }
         });
-        let _ = document.add_event_listener_with_callback(
-            "visibilitychange",
-            listener.as_ref().unchecked_ref(),
-        );
-        // The listener lives as long as the page, as the client does.
-        listener.forget();
+        let weak = Rc::downgrade(self);
+        let left = Closure::<dyn FnMut()>::new(move || {
+            if let Some(client) = weak.upgrade() {
+                client.offer_changed_here();
+            }
+        });
+        if let Some(document) = window.document() {
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                hidden.as_ref().unchecked_ref(),
+            );
+        }
+        let _ = window.add_event_listener_with_callback("pagehide", left.as_ref().unchecked_ref());
+        // The listeners live as long as the page, as the client does.
+        hidden.forget();
+        left.forget();
     }
 
     /// Runs one event through the engine with the document lent, then carries out the

@@ -146,7 +146,7 @@ test("a plan made on one device reaches the other through the relay, and edits f
   }
 });
 
-test("what is typed within one frame reaches the other device whole, in one sync message", async () => {
+test("what is typed within one frame goes out together, not a sync message per key, and arrives whole", async () => {
   const relay = await startRelay();
   try {
     await withTwoDevices(browser, async ({ a, b }) => {
