@@ -1,5 +1,5 @@
-//! How progress and health roll up: measure → objective → goal → plan. Each level keeps
-//! the reasons for its colour, so a person can see why an objective is amber.
+//! How progress and health roll up: measure → objective → goal → plan. Each level can
+//! say why it has its colour, so a person can see why an objective is amber.
 //!
 //! The rules:
 //! - **Objective**: its colour is the worst of its measures' colours (measures are the
@@ -53,12 +53,15 @@ impl Health {
     }
 }
 
-/// The health of every objective and goal, and of the whole plan.
+/// The health of every objective and goal, and of the whole plan, as of a day.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollup {
     pub objectives: HashMap<ItemId, Health>,
     pub goals: HashMap<ItemId, Health>,
     pub plan: Health,
+    /// The day it was rolled up for (`YYYY-MM-DD`): the reasons are given for the same
+    /// day, so they agree with the colours shown beside them.
+    pub today: String,
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
@@ -120,6 +123,7 @@ impl Plan {
             objectives,
             goals,
             plan,
+            today: today.to_owned(),
         }
     }
 
@@ -160,17 +164,6 @@ impl Plan {
             .collect();
         let mut reasons = Vec::new();
         combine(&children, "objectives", Some(&mut reasons));
-        reasons
-    }
-
-    /// Why the whole plan has the colour `rollup` (this plan's) gives it, in sentences.
-    pub fn plan_reasons(&self, rollup: &Rollup) -> Vec<String> {
-        let mut reasons = Vec::new();
-        combine(
-            &rollup.goals.values().collect::<Vec<_>>(),
-            "goals",
-            Some(&mut reasons),
-        );
         reasons
     }
 }

@@ -82,11 +82,14 @@ pub fn ObjectiveCard(id: ItemId, index: usize, count: usize) -> impl IntoView {
     };
     let reasons = {
         let id = id.clone();
+        // For the day of the roll-up, so the reasons agree with the colour beside them.
         Callback::new(move |()| {
-            document.view.with(|p| {
-                p.as_ref()
-                    .map(|p| p.objective_reasons(&id, &crate::ui::format::today()))
-                    .unwrap_or_default()
+            rollup.with(|r| {
+                document.view.with(|p| {
+                    p.as_ref()
+                        .map(|p| p.objective_reasons(&id, &r.today))
+                        .unwrap_or_default()
+                })
             })
         })
     };

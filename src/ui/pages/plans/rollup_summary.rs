@@ -31,7 +31,10 @@ pub fn RollupSummary(
                 open=open.get_untracked()
                 on:toggle=move |ev| {
                     panels.toggled(&toggle_key, &ev);
-                    open.set(panels.is_open(&toggle_key));
+                    let now_open = panels.is_open(&toggle_key);
+                    if open.get_untracked() != now_open {
+                        open.set(now_open);
+                    }
                 }
             >
                 <summary>"Why?"</summary>
