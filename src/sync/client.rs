@@ -11,11 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::AutoCommit;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::WebSocket;
 
-use super::after_paint::{self, OfferAfterPaint};
 use super::backoff::Backoff;
 use super::direct_links::{Direct, LinkState, PendingOffer};
 use super::engine::{ConnectionId, Effect, Engine, Event, LentDocuments};
@@ -118,8 +115,6 @@ pub(super) struct Client<S> {
     on_peers: RefCell<Option<PeersListener>>,
     /// What the peers' listener was last told.
     told_peers: RefCell<Vec<PeerView>>,
-    /// Documents changed here, offered to the peers once the page has painted the change.
-    offer_after_paint: OfferAfterPaint,
 }
 
 /// Called with the document, the sending session and the data of an ephemeral message.
@@ -238,10 +233,8 @@ impl<S: Storage + 'static> SyncClient<S> {
             device_name: RefCell::new(device_name),
             on_peers: RefCell::new(None),
             told_peers: RefCell::new(Vec::new()),
-            offer_after_paint: OfferAfterPaint::default(),
         });
         let sync = Self { client };
-        sync.client.offer_when_hidden();
         sync.share(handle);
         if sync.client.url.is_some() {
             super::relay_socket::watch_network(&sync.client);
@@ -261,7 +254,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         let weak = Rc::downgrade(client);
         handle.on_dirty(move || {
             if let Some(client) = weak.upgrade() {
-                client.changed_here(document);
+                client.event(Event::Changed { document });
             }
         });
         client.documents.borrow_mut().insert(document, handle);
@@ -340,71 +333,6 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
-    /// `document` has changes to offer (an edit here, or changes sync brought that other
-    /// peers may lack). They go out after the page paints the edit
-    /// ([`super::after_paint`]), or at once from a hidden page.
-    fn changed_here(self: &Rc<Self>, document: DocumentId) {
-        if after_paint::page_hidden() {
-            return self.event(Event::Changed { document });
-        }
-        // Until it is offered the relay surely lacks the change: the status says so at
-        // once, not "Synced" for another frame.
-        self.unsynced.borrow_mut().insert(document);
-        if *self.status.borrow() == SyncStatus::Synced {
-            self.set_status(SyncStatus::Syncing);
-        }
-        if let Some(round) = self.offer_after_paint.note(document) {
-            let weak = Rc::downgrade(self);
-            after_paint::after_next_paint(move || {
-                if let Some(client) = weak.upgrade() {
-                    if client.offer_after_paint.is_current(round) {
-                        client.offer_changed_here();
-                    }
-                }
-            });
-        }
-    }
-
-    /// Offers every document noted by [`Self::changed_here`] and not offered yet.
-    fn offer_changed_here(self: &Rc<Self>) {
-        for document in self.offer_after_paint.take() {
-            self.event(Event::Changed { document });
-        }
-    }
-
-    /// A page that becomes hidden paints no more frames, and may be closing: what waits
-    /// for a frame is offered then, and when the page is left (`pagehide`, for browsers
-    /// that do not say "hidden" first).
-    fn offer_when_hidden(self: &Rc<Self>) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let weak = Rc::downgrade(self);
-        let hidden = Closure::<dyn FnMut()>::new(move || {
-            if let Some(client) = weak.upgrade() {
-                if after_paint::page_hidden() {
-                    client.offer_changed_here();
-                }
-            }
-        });
-        let weak = Rc::downgrade(self);
-        let left = Closure::<dyn FnMut()>::new(move || {
-            if let Some(client) = weak.upgrade() {
-                client.offer_changed_here();
-            }
-        });
-        if let Some(document) = window.document() {
-            let _ = document.add_event_listener_with_callback(
-                "visibilitychange",
-                hidden.as_ref().unchecked_ref(),
-            );
-        }
-        let _ = window.add_event_listener_with_callback("pagehide", left.as_ref().unchecked_ref());
-        // The listeners live as long as the page, as the client does.
-        hidden.forget();
-        left.forget();
-    }
-
     /// Runs one event through the engine with the document lent, then carries out the
     /// effects (after the loan ends: saving reads the document again).
     pub(super) fn event(self: &Rc<Self>, event: Event<'_>) {
