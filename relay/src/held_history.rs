@@ -58,16 +58,29 @@ pub fn start(registry: Weak<Registry>, memory: Weak<Memory>) {
                 let (Some(registry), Some(memory)) = (registry.upgrade(), memory.upgrade()) else {
                     return;
                 };
-                let mut left = false;
-                for (document, check) in registry.awaiting_checks() {
-                    let (person, writes_as) = &check.maker;
-                    match refusal(&memory, &document, person, writes_as).await {
-                        Some(refused) => registry.judge(document, check.workspace, refused).await,
-                        // Not readable now, or still changing: tried again in a while.
-                        None => left = true,
-                    }
-                }
-                left
+                // Each history waits to stay the same on its own, so a workspace listing
+                // many at once (an import, a new cycle) has them judged in one wait.
+                let checks = registry
+                    .awaiting_checks()
+                    .into_iter()
+                    .map(|(document, check)| {
+                        let (registry, memory) = (&registry, &memory);
+                        async move {
+                            let (person, writes_as) = &check.maker;
+                            match refusal(memory, &document, person, writes_as).await {
+                                Some(refused) => {
+                                    registry.judge(document, check.workspace, refused).await;
+                                    false
+                                }
+                                // Not readable now, or still changing: tried again in a while.
+                                None => true,
+                            }
+                        }
+                    });
+                futures_util::future::join_all(checks)
+                    .await
+                    .into_iter()
+                    .any(|left| left)
             };
             let added_again = if left {
                 tokio::select! {

@@ -122,17 +122,30 @@ impl Policy {
             };
             return (decision, Waiting::Owner(owners));
         };
+        let first = matches!(waiting, Waiting::Start);
         let rules = match waiting {
             Waiting::Rules(workspace, rules, _) if workspace == owner.workspace => rules,
             _ => self.registry.rules(&owner.workspace).await,
         };
-        let decision = rules.borrow().decide(
-            &owner.workspace,
-            document,
-            owner.device.as_ref(),
-            session.as_ref(),
-            now_ms(),
-        );
+        let decide = || {
+            rules.borrow().decide(
+                &owner.workspace,
+                document,
+                owner.device.as_ref(),
+                session.as_ref(),
+                now_ms(),
+            )
+        };
+        let mut decision = decide();
+        if first && decision == Decision::None && self.registry.awaits_verdict(document) {
+            // Held back while its history is checked (`crate::held_history`): a request
+            // refused now would be told the document is unavailable, and the member's
+            // device would ask again only at the workspace's next change. The first
+            // decision waits for the verdict instead (samod holds the peer's messages
+            // for this document meanwhile), then follows the rules as they are.
+            self.registry.wait_for_verdict(document).await;
+            decision = decide();
+        }
         let corrected = self.registry.watch_corrections();
         (decision, Waiting::Rules(owner.workspace, rules, corrected))
     }

@@ -452,15 +452,8 @@ impl Registry {
             Line::Owner(line) => line,
             Line::Verdict(line) => {
                 if let Ok(document) = line.document.parse::<DocumentId>() {
-                    let mut verdicts = lock(&self.verdicts);
-                    if replace {
-                        verdicts.insert(document, line.refused);
-                    } else {
-                        verdicts.entry(document).or_insert(line.refused);
-                    }
-                    drop(verdicts);
-                    lock(&self.awaiting).remove(&document);
-                    self.judged.send_modify(|n| *n += 1);
+                    self.keep_verdict(document, line.refused, replace);
+                    self.settled(&document);
                 }
                 return;
             }
@@ -877,16 +870,41 @@ impl Registry {
         if let Some(why) = &refused {
             tracing::warn!(%document, %workspace, reason = %why, "a document listed after it was made holds what its maker may not write; it goes to no one else");
         }
+        self.keep_verdict(document, refused.clone(), false);
         let line = Line::Verdict(VerdictLine {
             document: document.to_string(),
             workspace: workspace.to_string(),
             refused,
         });
-        self.take(line.clone(), false);
         if let Some(held) = self.log.add_and_hold(line).await {
             self.correct(held);
         }
         self.recheck_workspace(&workspace).await;
+        // Only now, with the rules following the verdict, is it told: whoever waits on it
+        // (a member's request, the workspace's change being stored) decides on these rules.
+        self.settled(&document);
+    }
+
+    /// Notes what was found of `document`'s held history; `replace`: over what another
+    /// instance or an earlier check found.
+    fn keep_verdict(&self, document: DocumentId, refused: Option<String>, replace: bool) {
+        let mut verdicts = lock(&self.verdicts);
+        if replace {
+            verdicts.insert(document, refused);
+        } else {
+            verdicts.entry(document).or_insert(refused);
+        }
+    }
+
+    /// `document`'s held history waits no longer: those waiting on it are told.
+    fn settled(&self, document: &DocumentId) {
+        lock(&self.awaiting).remove(document);
+        self.judged.send_modify(|n| *n += 1);
+    }
+
+    /// Whether `document`'s held history waits to be checked.
+    pub fn awaits_verdict(&self, document: &DocumentId) -> bool {
+        lock(&self.awaiting).contains_key(document)
     }
 
     /// Whether the rules of `document` (a workspace) are followed here.
@@ -972,18 +990,26 @@ impl Registry {
     /// Only the storage of this instance waits (`crate::durable`): another instance's
     /// chunks are followed in order, and one wait there would delay every document.
     pub async fn wait_for_verdicts(&self, workspace: &DocumentId) {
+        self.wait_while(|awaiting| awaiting.values().any(|check| &check.workspace == workspace))
+            .await;
+    }
+
+    /// Waits (a while at most) until `document`'s held history, if it waits to be
+    /// checked, is judged and the rules follow the verdict.
+    pub async fn wait_for_verdict(&self, document: &DocumentId) {
+        self.wait_while(|awaiting| awaiting.contains_key(document))
+            .await;
+    }
+
+    async fn wait_while(&self, waiting: impl Fn(&HashMap<DocumentId, HeldCheck>) -> bool) {
         /// A history is checked once it has stayed the same for a moment
         /// (`held_history::SETTLE`); this bounds a wait on a document that keeps
         /// changing, on one samod cannot load now, or on a relay that is stopping.
-        const AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
+        const AT_MOST: std::time::Duration = std::time::Duration::from_secs(3);
+        // Subscribed before looking, so a verdict kept in between is not missed.
         let mut judged = self.judged.subscribe();
-        let waiting = || {
-            lock(&self.awaiting)
-                .values()
-                .any(|check| &check.workspace == workspace)
-        };
         let _ = tokio::time::timeout(AT_MOST, async {
-            while waiting() {
+            while waiting(&lock(&self.awaiting)) {
                 if judged.changed().await.is_err() {
                     return;
                 }
