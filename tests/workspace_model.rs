@@ -427,6 +427,7 @@ fn a_workspace_written_before_the_description_existed_still_opens() {
     let ws: Workspace = hydrate(&doc).unwrap();
     assert_eq!(ws.organisation, "Acme");
     assert_eq!(ws.about_text(), "");
+    assert_eq!(Workspace::read_in_one_pass(&doc).unwrap(), ws);
 }
 
 #[test]
@@ -497,6 +498,7 @@ fn a_workspace_written_by_a_javascript_peer_with_text_strings_reads_the_same() {
             .unwrap();
     }
     let ws: Workspace = hydrate(&doc).unwrap();
+    assert_eq!(Workspace::read_in_one_pass(&doc).unwrap(), ws);
     assert_eq!(ws.organisation, "Made in JavaScript");
     let names: Vec<_> = ws
         .people_by_name()
@@ -534,4 +536,150 @@ fn links_to_documents_that_do_not_read_are_listed_once_and_kept() {
     // Kept as written: nothing is dropped from the workspace for it.
     assert_eq!(ws.plan_urls().len(), 2);
     assert_eq!(ws.plan_urls()[0].document(), Ok(good));
+}
+
+/// A workspace with something in every map it keeps, as the app writes it.
+fn filled_workspace() -> Workspace {
+    use throughline::model::identity::SignedStatement;
+    use throughline::model::review::{CheckInEntry, Deadlines, GivenEntry, ReviewCycle};
+    use throughline::model::{DocumentUrl, ItemId, PlanEntry};
+    let mut ws = Workspace::new("Filled Co");
+    let team = TeamId::random();
+    ws.add_team(
+        team.clone(),
+        TeamDetails {
+            name: "Sales".into(),
+            lead: None,
+        },
+    )
+    .unwrap();
+    let mut people = Vec::new();
+    for i in 0..120 {
+        let id = PersonId::random();
+        let details = PersonDetails {
+            title: format!("Title {i}"),
+            email: format!("p{i}@example.org"),
+            manager: people.first().cloned(),
+            team: (i % 2 == 0).then(|| team.clone()),
+            ..person(&format!("Person {i}"))
+        };
+        ws.add_person(id.clone(), details).unwrap();
+        people.push(id);
+    }
+    ws.update_team(
+        &team,
+        TeamDetails {
+            name: "Sales".into(),
+            lead: Some(people[0].clone()),
+        },
+    )
+    .unwrap();
+    let url = |n: u8| {
+        DocumentUrl::from(format!(
+            "automerge:{}",
+            throughline::model::DocumentId::from_bytes([n; 16])
+        ))
+    };
+    ws.plans.insert(
+        url(1),
+        PlanEntry {
+            listed_at: 1_800_000_000_000,
+        },
+    );
+    ws.cycles.insert(
+        ItemId::from("cycle-2027"),
+        ReviewCycle {
+            name: "2027".into(),
+            period_start: "2027-01-01".into(),
+            period_end: "2027-12-31".into(),
+            template: ItemId::from("template"),
+            scale: ItemId::from("scale"),
+            deadlines: Deadlines {
+                self_review: "2028-01-10".into(),
+                manager_review: "2028-01-20".into(),
+                calibration: "2028-01-30".into(),
+                sign_off: "2028-02-10".into(),
+            },
+            hr: [(people[1].clone(), true)].into(),
+            reviews: people[2..60]
+                .iter()
+                .enumerate()
+                .map(|(n, p)| (p.clone(), url(10 + n as u8)))
+                .collect(),
+            created_at: 1_800_000_000_001,
+        },
+    );
+    ws.check_ins.insert(
+        url(2),
+        CheckInEntry {
+            manager: people[0].clone(),
+            employee: people[3].clone(),
+        },
+    );
+    ws.given_feedback.insert(
+        url(3),
+        GivenEntry {
+            to: people[4].clone(),
+            from: people[5].clone(),
+        },
+    );
+    ws.root = "a-device-key".into();
+    ws.membership.insert(
+        "a-hash".into(),
+        SignedStatement {
+            payload: "{}".into(),
+            signature: "a-signature".into(),
+        },
+    );
+    ws
+}
+
+#[test]
+fn the_workspace_read_in_one_pass_is_the_one_autosurgeon_reads() {
+    let ws = filled_workspace();
+    let mut doc = AutoCommit::new();
+    reconcile(&mut doc, &ws).unwrap();
+    doc.commit();
+    let slow: Workspace = hydrate(&doc).unwrap();
+    let fast = Workspace::read_in_one_pass(&doc).unwrap();
+    assert_eq!(fast, slow);
+    assert_eq!(fast, ws);
+    assert_eq!(fast.people.len(), 120);
+    assert_eq!(fast.cycles.values().next().unwrap().reviews.len(), 58);
+
+    // What every earlier build wrote reads the same both ways too.
+    let path = format!(
+        "{}/tests/fixtures/older/1/workspace.automerge",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let older = AutoCommit::load(&std::fs::read(&path).unwrap()).unwrap();
+    let slow: Workspace = hydrate(&older).unwrap();
+    assert_eq!(Workspace::read_in_one_pass(&older).unwrap(), slow);
+    assert!(!slow.people.is_empty(), "the fixture has people");
+}
+
+#[test]
+fn a_workspace_of_a_shape_the_fast_reader_does_not_know_is_read_or_refused_as_before() {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ROOT};
+    use throughline::model::DocumentView;
+    // A person kept as a list: neither reader takes it, and the error is autosurgeon's.
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "organisation", "Odd Co").unwrap();
+    doc.put_object(ROOT, "teams", ObjType::Map).unwrap();
+    let people = doc.put_object(ROOT, "people", ObjType::Map).unwrap();
+    doc.put_object(&people, "ada", ObjType::List).unwrap();
+    let fast = Workspace::read_in_one_pass(&doc).unwrap_err();
+    assert!(fast.contains("A person is not a map"), "{fast}");
+    let slow = hydrate::<_, Workspace>(&doc).unwrap_err().to_string();
+    assert_eq!(Workspace::read(&doc).unwrap_err(), slow);
+
+    // A list of check-ins where a map is expected: the same.
+    let mut doc = AutoCommit::new();
+    reconcile(&mut doc, Workspace::new("Odd Co")).unwrap();
+    doc.put_object(ROOT, "check_ins", ObjType::List).unwrap();
+    assert!(Workspace::read_in_one_pass(&doc)
+        .unwrap_err()
+        .contains("check_ins"));
+    assert!(Workspace::read(&doc).is_err());
 }

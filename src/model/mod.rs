@@ -28,8 +28,10 @@ pub mod review;
 mod text_edit;
 mod text_update;
 pub mod to_do;
+mod tree_fields;
 mod workspace;
 mod workspace_diff;
+mod workspace_read;
 
 pub use choice::Choice;
 pub use document_id::{DocumentId, DocumentIdError};

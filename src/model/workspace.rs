@@ -477,6 +477,13 @@ fn looks_like_email(email: &str) -> bool {
 }
 
 impl super::document_view::DocumentView for Workspace {
+    /// In one pass over the document (`workspace_read`); a shape that reader does not
+    /// know is read by autosurgeon, as every build did before.
+    fn read(doc: &automerge::AutoCommit) -> Result<Self, String> {
+        Self::read_in_one_pass(doc)
+            .or_else(|_| autosurgeon::hydrate(doc).map_err(|e| e.to_string()))
+    }
+
     /// Writes only the fields, people and teams that differ from `before`.
     fn write_since(
         &mut self,
