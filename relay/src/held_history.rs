@@ -9,7 +9,7 @@
 //! and list it afterwards. So the registry holds such a document back from everyone but
 //! its maker, and this task checks its whole history, from nothing, as changes its maker
 //! made in the capacity the listing gives them (`part_check::check_parts`), once it has
-//! stayed the same for a moment ([`SETTLE`]). The verdict is kept (`Registry::judge`): a
+//! stayed the same for a moment ([`SETTLE`]). The verdicts are kept (`Registry::judge`): a
 //! history that passes is served as any other; one that does not is kept, and goes to
 //! no one else. A document whose maker may not write it as listed (listed as another
 //! person's, its listing contested, the maker's device removed) is not judged: it stays
@@ -32,7 +32,7 @@ use throughline::model::part_check::{check_parts, PartWriter};
 use throughline::model::{DocumentId, PersonId};
 
 use crate::memory::{Memory, Standing};
-use crate::rules::Registry;
+use crate::rules::{Registry, Verdict};
 
 /// How long a held history must stay the same before it is checked. The maker's
 /// messages sent before the listing may still be on their way into samod's document
@@ -59,28 +59,32 @@ pub fn start(registry: Weak<Registry>, memory: Weak<Memory>) {
                     return;
                 };
                 // Each history waits to stay the same on its own, so a workspace listing
-                // many at once (an import, a new cycle) has them judged in one wait.
-                let checks = registry
-                    .awaiting_checks()
-                    .into_iter()
-                    .map(|(document, check)| {
-                        let (registry, memory) = (&registry, &memory);
-                        async move {
-                            let (person, writes_as) = &check.maker;
-                            match refusal(memory, &document, person, writes_as).await {
-                                Some(refused) => {
-                                    registry.judge(document, check.workspace, refused).await;
-                                    false
-                                }
-                                // Not readable now, or still changing: tried again in a while.
-                                None => true,
-                            }
-                        }
-                    });
-                futures_util::future::join_all(checks)
-                    .await
-                    .into_iter()
-                    .any(|left| left)
+                // many at once (a new cycle's reviews) has them checked in one wait, and
+                // its rules worked out again once for all their verdicts.
+                let checks = registry.awaiting_checks();
+                let found =
+                    futures_util::future::join_all(checks.iter().map(|(document, check)| {
+                        let (person, writes_as) = &check.maker;
+                        refusal(&memory, document, person, writes_as)
+                    }))
+                    .await;
+                let mut left = false;
+                let mut verdicts = Vec::new();
+                for ((document, check), refused) in checks.into_iter().zip(found) {
+                    match refused {
+                        Some(refused) => verdicts.push(Verdict {
+                            document,
+                            workspace: check.workspace,
+                            refused,
+                        }),
+                        // Not readable now, or still changing: tried again in a while.
+                        None => left = true,
+                    }
+                }
+                if !verdicts.is_empty() {
+                    registry.judge(verdicts).await;
+                }
+                left
             };
             let added_again = if left {
                 tokio::select! {

@@ -108,6 +108,8 @@ impl Policy {
             return (decision, Waiting::Rules(owner.workspace, rules, corrected));
         }
         let session = self.registry.session(peer);
+        // Subscribed before the owner is read, so a correction meanwhile is not missed.
+        let corrected = self.registry.watch_corrections();
         let Some(owner) = self.registry.owner(document) else {
             // Nobody proven has named it yet (the relay records who does before samod
             // sees the message): a proven peer waits for that; a peer that proves no key
@@ -136,8 +138,19 @@ impl Policy {
                 now_ms(),
             )
         };
+        // Asked before deciding: a verdict reached in between is then in the rules read.
+        let awaited = first && self.registry.awaits_verdict(document);
         let mut decision = decide();
-        if first && decision == Decision::None && self.registry.awaits_verdict(document) {
+        if awaited
+            && decision == Decision::None
+            && rules.borrow().refused_only_while_held_back(
+                &owner.workspace,
+                document,
+                owner.device.as_ref(),
+                session.as_ref(),
+                now_ms(),
+            )
+        {
             // Held back while its history is checked (`crate::held_history`): a request
             // refused now would be told the document is unavailable, and the member's
             // device would ask again only at the workspace's next change. The first
@@ -146,7 +159,6 @@ impl Policy {
             self.registry.wait_for_verdict(document).await;
             decision = decide();
         }
-        let corrected = self.registry.watch_corrections();
         (decision, Waiting::Rules(owner.workspace, rules, corrected))
     }
 }

@@ -205,7 +205,7 @@ impl Rules {
         session: Option<&Session>,
         now: i64,
     ) -> Decision {
-        match self.decide_within_quota(workspace, document, owner, session, now) {
+        match self.decide_within_quota(workspace, document, owner, session, now, true) {
             Decision::ReadWrite if self.over_quota => Decision::ReadOnly,
             decision => decision,
         }
@@ -242,6 +242,23 @@ impl Rules {
         Some((access.person()?.clone(), writes_as))
     }
 
+    /// Whether `session`'s device is refused `document` only because it is held back
+    /// (`crate::held_history`): served once its history passes.
+    pub fn refused_only_while_held_back(
+        &self,
+        workspace: &DocumentId,
+        document: &DocumentId,
+        owner: Option<&DeviceKey>,
+        session: Option<&Session>,
+        now: i64,
+    ) -> bool {
+        self.held_back.contains(document)
+            && self.decide_within_quota(workspace, document, owner, session, now, false)
+                != Decision::None
+    }
+
+    /// `holding_back`: whether documents held back go to their makers only (otherwise
+    /// they are decided as any other).
     fn decide_within_quota(
         &self,
         workspace: &DocumentId,
@@ -249,6 +266,7 @@ impl Rules {
         owner: Option<&DeviceKey>,
         session: Option<&Session>,
         now: i64,
+        holding_back: bool,
     ) -> Decision {
         let Some(membership) = &self.membership else {
             return Decision::ReadWrite;
@@ -284,7 +302,9 @@ impl Rules {
                 .is_some_and(|maker| Some(maker) == access.person())
         };
         match self.listing.get(document) {
-            Some(_) if self.held_back.contains(document) && !is_maker() => Decision::None,
+            Some(_) if holding_back && self.held_back.contains(document) && !is_maker() => {
+                Decision::None
+            }
             Some(listed) if access.may_change(listed) => Decision::ReadWrite,
             Some(listed) if access.may_hold(listed) => Decision::ReadOnly,
             Some(_) => Decision::None,
@@ -330,6 +350,25 @@ fn several_writers(listed: &Listed) -> bool {
     }
 }
 
+/// What was found of a held history (`crate::held_history`).
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub document: DocumentId,
+    pub workspace: DocumentId,
+    /// Why it is not its maker's to have made; `None`: it is.
+    pub refused: Option<String>,
+}
+
+/// Whether a workspace's rules are worked out again when its parts are as last time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Again {
+    /// Only if the parts changed (a chunk written, the rules first asked for).
+    IfChanged,
+    /// Always: something outside the document changed (a verdict, a statement another
+    /// instance kept).
+    Always,
+}
+
 /// A workspace the relay follows.
 struct Tracked {
     id: DocumentId,
@@ -339,6 +378,9 @@ struct Tracked {
     loaded: tokio::sync::OnceCell<()>,
     /// The parts last worked out from (nothing is worked out again if they are the same).
     last: Mutex<Option<RulesPart>>,
+    /// Held while the rules are worked out: one at a time, so rules worked out from older
+    /// verdicts are never published over newer ones.
+    working: Mutex<()>,
 }
 
 /// Every workspace's rules, every document's owner, every proven connection.
@@ -451,9 +493,10 @@ impl Registry {
         let line = match line {
             Line::Owner(line) => line,
             Line::Verdict(line) => {
+                // Those waiting on it are told once the rules follow it (the workspace's
+                // next working out: `Registry::judge`, or the instance that heard of it).
                 if let Ok(document) = line.document.parse::<DocumentId>() {
                     self.keep_verdict(document, line.refused, replace);
-                    self.settled(&document);
                 }
                 return;
             }
@@ -791,7 +834,14 @@ impl Registry {
     /// yet found to be the maker's. Those whose maker writes them as listed wait to be
     /// checked; one whose maker may not (listed as someone else's, its listing contested,
     /// the maker's device removed) is held back unjudged until the listing changes.
-    fn held_back(&self, workspace: &DocumentId, rules: &Rules) -> BTreeSet<DocumentId> {
+    /// Also those of them that wait to be checked: added to those waiting here, while
+    /// those no longer waiting are let go by [`Registry::waiting_only_on`] once the rules
+    /// are published.
+    fn held_back(
+        &self,
+        workspace: &DocumentId,
+        rules: &Rules,
+    ) -> (BTreeSet<DocumentId>, BTreeSet<DocumentId>) {
         let mut held_back = BTreeSet::new();
         let mut to_check = HashMap::new();
         for (document, listed) in rules.listing.iter() {
@@ -826,15 +876,14 @@ impl Registry {
             held_back.insert(*document);
         }
         // What this workspace waits on is what it holds back now, as it lists it now.
+        // Added before the rules are published: whoever finds a document held back finds
+        // it waiting too.
         let mut added = false;
         {
             let mut awaiting = lock(&self.awaiting);
-            awaiting.retain(|document, check| {
-                &check.workspace != workspace || to_check.contains_key(document)
-            });
-            for (document, check) in to_check {
-                if awaiting.get(&document) != Some(&check) {
-                    awaiting.insert(document, check);
+            for (document, check) in &to_check {
+                if awaiting.get(document) != Some(check) {
+                    awaiting.insert(*document, check.clone());
                     added = true;
                 }
             }
@@ -842,7 +891,24 @@ impl Registry {
         if added {
             self.awaiting_added.send_modify(|n| *n += 1);
         }
-        held_back
+        (held_back, to_check.into_keys().collect())
+    }
+
+    /// Lets go of the held histories of `workspace` that wait no longer (judged, unlisted,
+    /// their maker no longer writing them), once the rules without them are published;
+    /// whoever waited on them is told.
+    fn waiting_only_on(&self, workspace: &DocumentId, waiting: &BTreeSet<DocumentId>) {
+        let released = {
+            let mut awaiting = lock(&self.awaiting);
+            let before = awaiting.len();
+            awaiting.retain(|document, check| {
+                &check.workspace != workspace || waiting.contains(document)
+            });
+            awaiting.len() < before
+        };
+        if released {
+            self.judged.send_modify(|n| *n += 1);
+        }
     }
 
     /// The held histories waiting to be checked.
@@ -858,31 +924,42 @@ impl Registry {
         self.awaiting_added.subscribe()
     }
 
-    /// Keeps what was found of `document`'s held history (`refused`: why it is not its
-    /// maker's), and has `workspace`'s rules worked out again with it. On PostgreSQL the
-    /// verdict another instance kept first holds.
-    pub async fn judge(
-        self: &Arc<Self>,
-        document: DocumentId,
-        workspace: DocumentId,
-        refused: Option<String>,
-    ) {
-        if let Some(why) = &refused {
-            tracing::warn!(%document, %workspace, reason = %why, "a document listed after it was made holds what its maker may not write; it goes to no one else");
-        }
-        self.keep_verdict(document, refused.clone(), false);
-        let line = Line::Verdict(VerdictLine {
-            document: document.to_string(),
-            workspace: workspace.to_string(),
+    /// Keeps what was found of each held history (`refused`: why it is not its maker's),
+    /// and has each workspace's rules worked out again with them, once. On PostgreSQL
+    /// the verdict another instance kept first holds.
+    pub async fn judge(self: &Arc<Self>, found: Vec<Verdict>) {
+        let mut workspaces = BTreeSet::new();
+        for Verdict {
+            document,
+            workspace,
             refused,
-        });
-        if let Some(held) = self.log.add_and_hold(line).await {
-            self.correct(held);
+        } in &found
+        {
+            if let Some(why) = refused {
+                tracing::warn!(%document, %workspace, reason = %why, "a document listed after it was made holds what its maker may not write; it goes to no one else");
+            }
+            self.keep_verdict(*document, refused.clone(), false);
+            let line = Line::Verdict(VerdictLine {
+                document: document.to_string(),
+                workspace: workspace.to_string(),
+                refused: refused.clone(),
+            });
+            if let Some(held) = self.log.add_and_hold(line).await {
+                self.correct(held);
+            }
+            workspaces.insert(*workspace);
         }
-        self.recheck_workspace(&workspace).await;
-        // Only now, with the rules following the verdict, is it told: whoever waits on it
-        // (a member's request, the workspace's change being stored) decides on these rules.
-        self.settled(&document);
+        for workspace in &workspaces {
+            self.recheck_workspace(workspace).await;
+        }
+        // Only now, with the rules following the verdicts, are they told: whoever waits on
+        // one (a member's request, the workspace's change being stored) decides on these
+        // rules. (Working the rules out told them already, unless the workspace did not
+        // read.)
+        for verdict in &found {
+            lock(&self.awaiting).remove(&verdict.document);
+        }
+        self.judged.send_modify(|n| *n += 1);
     }
 
     /// Notes what was found of `document`'s held history; `replace`: over what another
@@ -894,12 +971,6 @@ impl Registry {
         } else {
             verdicts.entry(document).or_insert(refused);
         }
-    }
-
-    /// `document`'s held history waits no longer: those waiting on it are told.
-    fn settled(&self, document: &DocumentId) {
-        lock(&self.awaiting).remove(document);
-        self.judged.send_modify(|n| *n += 1);
     }
 
     /// Whether `document`'s held history waits to be checked.
@@ -924,8 +995,7 @@ impl Registry {
     pub async fn recheck_workspace(self: &Arc<Self>, workspace: &DocumentId) {
         let tracked = lock(&self.workspaces).get(workspace).cloned();
         if let Some(tracked) = tracked {
-            *lock(&tracked.last) = None;
-            self.recheck(&tracked).await;
+            self.recheck(&tracked, Again::Always).await;
         }
     }
 
@@ -942,6 +1012,7 @@ impl Registry {
                     rules: watch::channel(Arc::new(Rules::unclaimed())).0,
                     loaded: tokio::sync::OnceCell::new(),
                     last: Mutex::new(None),
+                    working: Mutex::new(()),
                 })
             }))
         };
@@ -960,7 +1031,7 @@ impl Registry {
                         }
                     }
                 }
-                self.recheck(&tracked).await;
+                self.recheck(&tracked, Again::IfChanged).await;
             })
             .await;
         receiver
@@ -978,7 +1049,7 @@ impl Registry {
             tracing::error!(%document, %error, "a workspace chunk does not read");
             return None;
         }
-        self.recheck(&tracked).await;
+        self.recheck(&tracked, Again::IfChanged).await;
         Some(id)
     }
 
@@ -1021,10 +1092,10 @@ impl Registry {
     /// Works a workspace's rules out again from its document (off the async threads: a
     /// large workspace's first check takes a while); publishes them if they changed, and
     /// owns what it lists.
-    async fn recheck(self: &Arc<Self>, tracked: &Arc<Tracked>) {
+    async fn recheck(self: &Arc<Self>, tracked: &Arc<Tracked>, again: Again) {
         let registry = Arc::clone(self);
         let tracked = Arc::clone(tracked);
-        let worked = tokio::task::spawn_blocking(move || registry.work_out(&tracked)).await;
+        let worked = tokio::task::spawn_blocking(move || registry.work_out(&tracked, again)).await;
         if let Err(error) = worked {
             tracing::error!(%error, "a workspace's rules could not be worked out");
         }
@@ -1064,7 +1135,8 @@ impl Registry {
         self.log.add(lines);
     }
 
-    fn work_out(&self, tracked: &Tracked) {
+    fn work_out(&self, tracked: &Tracked, again: Again) {
+        let _working = lock(&tracked.working);
         let part: Result<RulesPart, _> = autosurgeon::hydrate(&*lock(&tracked.document));
         let mut part = match part {
             Ok(part) => part,
@@ -1082,7 +1154,7 @@ impl Registry {
         part.membership = kept.merged(&part.membership);
         {
             let mut last = lock(&tracked.last);
-            if last.as_ref() == Some(&part) {
+            if again == Again::IfChanged && last.as_ref() == Some(&part) {
                 return;
             }
             *last = Some(part.clone());
@@ -1113,6 +1185,7 @@ impl Registry {
         for (document, _) in listing.iter() {
             self.own(document, &tracked.id, None);
         }
+        let mut still_waiting = None;
         let rules = match pinned {
             None => Rules::unclaimed(),
             Some(root) => {
@@ -1125,7 +1198,8 @@ impl Registry {
                     Some(membership) => {
                         self.keep_counted(&tracked.id, &workspace.membership, &membership);
                         let rules = Rules::claimed(membership, listing);
-                        let held_back = self.held_back(&tracked.id, &rules);
+                        let (held_back, waiting) = self.held_back(&tracked.id, &rules);
+                        still_waiting = Some(waiting);
                         rules.holding_back(held_back)
                     }
                     None => Rules::unclaimed(),
@@ -1141,6 +1215,9 @@ impl Registry {
             *current = Arc::new(rules);
             true
         });
+        if let Some(waiting) = still_waiting {
+            self.waiting_only_on(&tracked.id, &waiting);
+        }
     }
 }
 
