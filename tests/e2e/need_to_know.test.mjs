@@ -8,6 +8,10 @@ import { acceptInvitation, addPersonReportingTo, everyPageFetched, goTo, iAm, in
 
 const browser = sharedBrowser();
 
+/** The browser's lines for a device trying to reach a relay that is down. */
+const RELAY_REFUSED =
+  /^console error: (Failed to load resource: net::ERR_CONNECTION_REFUSED \(at [^)]*\/sync\/challenge\)|WebSocket connection to '[^']*\/sync' failed: Error in connection establishment: net::ERR_CONNECTION_REFUSED \(at [^)]*\))$/;
+
 /** Waits until `page`'s profile stores every one of `ids`. */
 async function holds(page, ids, what) {
   const deadline = Date.now() + 30_000;
@@ -130,6 +134,9 @@ test("five people, five profiles: each stores and is shown only what their role 
       await page.getByTestId("direct-status").waitFor({ timeout: 30_000 });
     }
     await everyPageFetched(hana);
+    // What each page logged while the relay was up: nothing may be added to it but the
+    // browser's own lines for the relay refusing the devices that try to reach it again.
+    const beforeCrash = errors.map((logged) => logged.length);
     await relay.crash();
     crashed = true;
     await goTo(hana, "Settings");
@@ -150,7 +157,12 @@ test("five people, five profiles: each stores and is shown only what their role 
     await ana.getByTestId("my-reviews").getByRole("link", { name: "Ana Lima (you)" }).click();
     await ana.getByTestId("manager-assessment").filter({ hasText: "Shown to you once the review is shared." }).waitFor();
 
-    assert.deepEqual(errors, errors.map(() => []), "no page logged errors");
+    // Each device tries the relay again after a back-off; on a slow machine an attempt
+    // falls before this point, and the browser logs the refused connection.
+    const unexpected = errors.map((logged, page) =>
+      logged.filter((line, n) => n < beforeCrash[page] || !RELAY_REFUSED.test(line)),
+    );
+    assert.deepEqual(unexpected, errors.map(() => []), "no page logged errors, but for the crashed relay's refusals");
   } finally {
     for (const context of contexts) await context.close();
     if (crashed) await relay.restart();
