@@ -28,7 +28,7 @@ use leptos::prelude::*;
 
 use crate::model::check_in::CheckInSeries;
 use crate::model::coaching_notes::CoachingNotes;
-use crate::model::listing::{Listed, Listing};
+use crate::model::listing::{FollowedListing, Listed};
 use crate::model::review::{
     AskedFeedback, CycleSetup, Feedback, ManagerSide, Review, ReviewSetup, Stage, StageOnly,
 };
@@ -73,7 +73,7 @@ pub struct ReviewsState {
     /// What the workspace lists, and whose each document is: worked out once per change
     /// of the workspace, not once per document asked about (a manager's or HR's device
     /// asks about each of hundreds of reviews as they open).
-    listing: Memo<Listing>,
+    listing: Memo<FollowedListing>,
     /// Individual goals by the plan objective they serve (plan URL, objective id), over
     /// the reviews open on this device; read by the plan pages.
     pub aligned: Memo<HashMap<(DocumentUrl, ItemId), Vec<AlignedGoal>>>,
@@ -110,7 +110,14 @@ impl ReviewsState {
             notes_problem: RwSignal::new(None),
             workspace,
             access,
-            listing: Memo::new(move |_| workspace.workspace.with(Listing::of)),
+            // Worked out again only when the workspace's lists of documents change: every
+            // edit changes the workspace, and most (a person, a template) list nothing.
+            listing: Memo::new_owning(move |previous: Option<FollowedListing>| {
+                workspace.workspace.with(|ws| match previous {
+                    Some(previous) => previous.follow(ws),
+                    None => (FollowedListing::of(ws), true),
+                })
+            }),
             aligned: Memo::new(|_| HashMap::new()),
         };
         let reviews = state.reviews;
@@ -187,16 +194,19 @@ impl ReviewsState {
     /// its person was asked for; a check-in series of its pair). A document the
     /// workspace does not list is held only while the workspace has no rules.
     fn readable(&self, wanted: Vec<DocumentId>) -> Vec<DocumentId> {
-        let access = self.access.get_untracked();
-        self.listing.with_untracked(|listing| {
-            wanted
-                .into_iter()
-                .filter(|id| {
-                    listing
-                        .get(id)
-                        .map_or(!access.claimed(), |listed| access.may_hold(listed))
-                })
-                .collect()
+        // The rules are read in place, not cloned (they hold every report's name).
+        self.access.with_untracked(|access| {
+            self.listing.with_untracked(|listing| {
+                let listing = listing.listing();
+                wanted
+                    .into_iter()
+                    .filter(|id| {
+                        listing
+                            .get(id)
+                            .map_or(!access.claimed(), |listed| access.may_hold(listed))
+                    })
+                    .collect()
+            })
         })
     }
 
@@ -267,11 +277,13 @@ impl ReviewsState {
 
     /// Whether this device may change the listed document `id` (untracked).
     fn may_change(&self, id: DocumentId) -> bool {
-        let access = self.access.get_untracked();
-        self.listing.with_untracked(|listing| {
-            listing
-                .get(&id)
-                .map_or(!access.claimed(), |listed| access.may_change(listed))
+        self.access.with_untracked(|access| {
+            self.listing.with_untracked(|listing| {
+                listing
+                    .listing()
+                    .get(&id)
+                    .map_or(!access.claimed(), |listed| access.may_change(listed))
+            })
         })
     }
 
