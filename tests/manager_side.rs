@@ -301,3 +301,85 @@ fn what_an_earlier_build_wrote_into_the_review_shows_until_it_is_written_again()
     assert_eq!(shown(&review, &side).overall, None);
     assert_eq!(review.current::<Review>().unwrap().overall, None);
 }
+
+/// Each edit writes only what it changed, and after it only the texts are read again
+/// (`DocumentView::write_since` and `refresh` of `Review` and `ManagerSide`): a rating
+/// between two bursts of typing must leave every text ready for the next words, on both
+/// documents, and what is stored must be what is shown.
+#[test]
+fn typing_goes_on_after_edits_that_change_no_text() {
+    let (review, goal) = review_at(Stage::SelfReview);
+    let own: Review = review.current().unwrap();
+    let written = question(&own, Answer::Text);
+    let employee = ana();
+    let manager = bo();
+    let type_self = |text: &'static str| {
+        review
+            .change("Type", |r: &mut Review| {
+                r.set_self_assessment(r.actor(&employee), text)
+            })
+            .unwrap();
+    };
+    type_self("I shipped");
+    review
+        .change("Progress", |r: &mut Review| {
+            r.set_goal_progress(r.actor(&employee), &goal, 80)
+        })
+        .unwrap();
+    type_self("I shipped it");
+    review
+        .change("Answer", |r: &mut Review| {
+            r.answer(r.actor(&employee), &written, Some("Mine"), None)
+        })
+        .unwrap();
+    type_self("I shipped it, on time.");
+
+    review
+        .change("Manager review", |r: &mut Review| {
+            r.stage = Stage::ManagerReview;
+            Ok::<_, throughline::model::review::ReviewError>(())
+        })
+        .unwrap();
+    let side = side_of(&review);
+    edit(&review, &side, |r| {
+        r.set_manager_assessment(r.actor(&manager), "Strong")
+    })
+    .unwrap();
+    edit(&review, &side, |r| {
+        r.set_potential(r.actor(&manager), Some(Potential::High))
+    })
+    .unwrap();
+    edit(&review, &side, |r| {
+        r.answer(r.actor(&manager), &written, Some("His"), None)
+    })
+    .unwrap();
+    edit(&review, &side, |r| {
+        r.set_overall(r.actor(&manager), Some(4))
+    })
+    .unwrap();
+    edit(&review, &side, |r| {
+        r.set_manager_assessment(r.actor(&manager), "Strong, all year")
+    })
+    .unwrap();
+    edit(&review, &side, |r| {
+        r.answer(r.actor(&manager), &written, Some("His words"), None)
+    })
+    .unwrap();
+
+    let whole = shown(&review, &side);
+    assert_eq!(whole.self_assessment.as_str(), "I shipped it, on time.");
+    assert_eq!(whole.goals[&goal].progress, 80);
+    assert_eq!(whole.answers[&written].by_employee.as_str(), "Mine");
+    assert_eq!(whole.manager_assessment.as_str(), "Strong, all year");
+    assert_eq!(whole.answers[&written].by_manager.as_str(), "His words");
+    assert_eq!(whole.overall, Some(4));
+    assert_eq!(whole.potential, Some(Potential::High));
+    // Read from the documents themselves, not from the views kept for the next edit.
+    let stored: Review = review.view().unwrap();
+    let stored_side: ManagerSide = side.view().unwrap();
+    assert_eq!(
+        stored.with_manager_side(&stored_side),
+        whole,
+        "what is stored is what is shown"
+    );
+}

@@ -29,6 +29,14 @@ pub trait DocumentView: Hydrate + Reconcile + Clone + 'static {
     }
 }
 
+/// Reads the root field `key` into `field` again (after a commit, for the text it holds:
+/// see [`DocumentView::refresh`]); left as it is if the document does not read as `T`.
+pub(crate) fn read_again<T: autosurgeon::Hydrate>(doc: &AutoCommit, key: &str, field: &mut T) {
+    if let Ok(fresh) = autosurgeon::hydrate_prop(doc, automerge::ROOT, key) {
+        *field = fresh;
+    }
+}
+
 /// Writes the root field `key` when it differs from `before`.
 pub(crate) fn write_field<T: Reconcile + PartialEq>(
     doc: &mut AutoCommit,

@@ -358,11 +358,54 @@ impl Review {
 }
 
 impl crate::model::DocumentView for ManagerSide {
+    /// Writes only the fields, and the entries of maps, that differ from `before` (see
+    /// the same for [`Review`]).
+    fn write_since(
+        &mut self,
+        before: &Self,
+        doc: &mut automerge::AutoCommit,
+    ) -> Result<(), String> {
+        use crate::model::document_view::{write_field, write_map};
+        // Every field is named, with no `..`: one added and not written is a compile
+        // error.
+        let ManagerSide {
+            review,
+            assessment,
+            answers,
+            answer_ratings,
+            competencies,
+            goals,
+            overall,
+            potential,
+            calibration_notes,
+        } = &*self;
+        write_field(doc, "review", review, &before.review)?;
+        write_field(doc, "assessment", assessment, &before.assessment)?;
+        write_map(doc, "answers", answers, &before.answers)?;
+        write_map(
+            doc,
+            "answer_ratings",
+            answer_ratings,
+            &before.answer_ratings,
+        )?;
+        write_map(doc, "competencies", competencies, &before.competencies)?;
+        write_map(doc, "goals", goals, &before.goals)?;
+        write_field(doc, "overall", overall, &before.overall)?;
+        write_field(doc, "potential", potential, &before.potential)?;
+        write_map(
+            doc,
+            "calibration_notes",
+            calibration_notes,
+            &before.calibration_notes,
+        )?;
+        Ok(())
+    }
+
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Text edits are tied to the heads they were read at: read it again whole (it is
-        // small).
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
-            *self = fresh;
-        }
+        // Text edits are tied to the heads they were read at: the texts are read again
+        // (the ratings and notes cannot go stale).
+        use crate::model::document_view::read_again;
+        read_again(doc, "assessment", &mut self.assessment);
+        read_again(doc, "answers", &mut self.answers);
     }
 }

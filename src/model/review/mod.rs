@@ -893,14 +893,111 @@ fn valid_title(text: &str) -> Result<String, ReviewError> {
 }
 
 impl crate::model::DocumentView for Review {
+    /// Writes only the fields, and the entries of maps, that differ from `before`: a
+    /// 9-box move changes one field, and comparing the whole review with the document
+    /// (its template, scale and goals) took a few milliseconds of the frame.
+    fn write_since(
+        &mut self,
+        before: &Self,
+        doc: &mut automerge::AutoCommit,
+    ) -> Result<(), String> {
+        use crate::model::document_view::{write_field, write_map};
+        // Every field is named here, with no `..`: a field added to `Review` and not
+        // written is a compile error.
+        let Review {
+            cycle,
+            cycle_name,
+            period_start,
+            period_end,
+            employee,
+            manager,
+            hr,
+            scale,
+            template,
+            stage,
+            goals,
+            self_assessment,
+            manager_assessment,
+            answers,
+            competencies,
+            overall,
+            potential,
+            peer_feedback,
+            shared_feedback,
+            pulled_feedback,
+            development,
+            calibration_notes,
+            nudges,
+            acknowledgement,
+            signature,
+        } = &*self;
+        write_field(doc, "cycle", cycle, &before.cycle)?;
+        write_field(doc, "cycle_name", cycle_name, &before.cycle_name)?;
+        write_field(doc, "period_start", period_start, &before.period_start)?;
+        write_field(doc, "period_end", period_end, &before.period_end)?;
+        write_field(doc, "employee", employee, &before.employee)?;
+        write_field(doc, "manager", manager, &before.manager)?;
+        write_map(doc, "hr", hr, &before.hr)?;
+        write_field(doc, "scale", scale, &before.scale)?;
+        write_field(doc, "template", template, &before.template)?;
+        write_field(doc, "stage", stage, &before.stage)?;
+        write_map(doc, "goals", goals, &before.goals)?;
+        write_field(
+            doc,
+            "self_assessment",
+            self_assessment,
+            &before.self_assessment,
+        )?;
+        write_field(
+            doc,
+            "manager_assessment",
+            manager_assessment,
+            &before.manager_assessment,
+        )?;
+        write_map(doc, "answers", answers, &before.answers)?;
+        write_map(doc, "competencies", competencies, &before.competencies)?;
+        write_field(doc, "overall", overall, &before.overall)?;
+        write_field(doc, "potential", potential, &before.potential)?;
+        write_map(doc, "peer_feedback", peer_feedback, &before.peer_feedback)?;
+        write_map(
+            doc,
+            "shared_feedback",
+            shared_feedback,
+            &before.shared_feedback,
+        )?;
+        write_map(
+            doc,
+            "pulled_feedback",
+            pulled_feedback,
+            &before.pulled_feedback,
+        )?;
+        write_map(doc, "development", development, &before.development)?;
+        write_map(
+            doc,
+            "calibration_notes",
+            calibration_notes,
+            &before.calibration_notes,
+        )?;
+        write_map(doc, "nudges", nudges, &before.nudges)?;
+        write_field(
+            doc,
+            "acknowledgement",
+            acknowledgement,
+            &before.acknowledgement,
+        )?;
+        write_field(doc, "signature", signature, &before.signature)?;
+        Ok(())
+    }
+
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
-        // Text edits are tied to the heads they were read at, and a review holds text in
-        // many places (assessments, answers, goals): read it again whole (a review is
-        // small; reading it through `KnownTexts` would compile the whole review's reader
-        // a second time, 100 KB of wasm, to save a fraction of a millisecond). A field an
-        // older document kept as a string is text from here on.
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
-            *self = fresh;
-        }
+        // Text edits are tied to the heads they were read at: every field that holds
+        // text is read again (the rest, the template and scale above all, cannot go
+        // stale). A field an older document kept as a string is text from here on.
+        use crate::model::document_view::read_again;
+        read_again(doc, "goals", &mut self.goals);
+        read_again(doc, "self_assessment", &mut self.self_assessment);
+        read_again(doc, "manager_assessment", &mut self.manager_assessment);
+        read_again(doc, "answers", &mut self.answers);
+        read_again(doc, "peer_feedback", &mut self.peer_feedback);
     }
 }
