@@ -200,13 +200,23 @@ impl<S: Storage> DocHandle<S> {
     where
         T: DocumentView,
     {
-        let before: T = self.cached_view().map_err(ChangeError::Shape)?;
+        // The kept view is taken, not copied (a large workspace costs a millisecond to
+        // clone in the browser), and put back if nothing is written.
+        let (heads, before) = self.take_cached_view::<T>().map_err(ChangeError::Shape)?;
         let mut view = before.clone();
-        let result = edit(&mut view).map_err(ChangeError::Refused)?;
+        let result = match edit(&mut view) {
+            Ok(result) => result,
+            Err(refused) => {
+                self.keep_view(heads, before);
+                return Err(ChangeError::Refused(refused));
+            }
+        };
         {
             let mut doc = self.inner.doc.borrow_mut();
             if let Err(error) = view.write_since(&before, &mut doc) {
                 doc.rollback();
+                drop(doc);
+                self.keep_view(heads, before);
                 return Err(ChangeError::Shape(error));
             }
             if let Some(author) = &*self.inner.author.borrow() {
@@ -220,6 +230,27 @@ impl<S: Storage> DocHandle<S> {
         }
         self.collect_pending();
         Ok((view, result))
+    }
+
+    /// The kept typed view and the heads it was made at, taken out of the cache (read
+    /// afresh if the document has changed since, or it was kept as another type).
+    fn take_cached_view<T: DocumentView>(&self) -> Result<(Vec<automerge::ChangeHash>, T), String> {
+        let heads = self.inner.doc.borrow_mut().get_heads();
+        let kept = self.inner.cache.borrow_mut().take();
+        if let Some((kept_heads, view)) = kept {
+            if kept_heads == heads {
+                if let Ok(view) = view.downcast::<T>() {
+                    return Ok((heads, *view));
+                }
+            }
+        }
+        let view = T::read(&self.inner.doc.borrow())?;
+        Ok((heads, view))
+    }
+
+    /// Keeps `view`, made at `heads`, for the next edit.
+    fn keep_view<T: DocumentView>(&self, heads: Vec<automerge::ChangeHash>, view: T) {
+        *self.inner.cache.borrow_mut() = Some((heads, Box::new(view)));
     }
 
     /// The typed view, from the cache when the document has not changed since it was
