@@ -167,3 +167,94 @@ async fn a_person_without_a_name_is_refused_with_a_message() {
     assert_eq!(alert.text_content().unwrap(), "A name is required.");
     assert!(state.workspace.get_untracked().people.is_empty());
 }
+
+/// The People page keys its rows by the version of each person (`ui::row_versions`): a
+/// row keeps its version while the person is unchanged, gets one never given before when
+/// they change, and a person who leaves and comes back is a new row.
+#[wasm_bindgen_test]
+fn a_row_keeps_its_version_until_its_content_changes() {
+    use throughline::ui::row_versions::RowVersions;
+    let mut versions = RowVersions::default();
+    let (ana, bo, cy) = ("ana".to_owned(), "bo".to_owned(), "cy".to_owned());
+    let (engineer, designer, lead) = (1, 2, 3);
+    let first = versions.follow([(&ana, &engineer), (&bo, &designer)]);
+    let again = versions.follow([(&bo, &lead), (&ana, &engineer), (&cy, &designer)]);
+    assert_eq!(again[1], first[0], "Ana is unchanged");
+    assert_eq!(again[0].0, "bo");
+    assert_ne!(again[0].1, first[1].1, "Bo changed");
+    let numbers: std::collections::HashSet<u64> =
+        first.iter().chain(&again).map(|(_, v)| *v).collect();
+    assert_eq!(numbers.len(), 4, "no version is given twice");
+    versions.follow([(&ana, &engineer)]);
+    let back = versions.follow([(&bo, &lead)]);
+    assert!(!numbers.contains(&back[0].1), "Bo back is a new row");
+}
+
+/// What the list shows follows every change to a person: a new title and a new name (in
+/// its place by name) show in their row, and a person removed leaves the list.
+#[wasm_bindgen_test]
+async fn the_list_follows_each_person_s_changes() {
+    use throughline::model::PersonDetails;
+    let Mounted {
+        state,
+        host,
+        _handle,
+        ..
+    } = mount_people_page().await;
+    let names = || -> Vec<String> {
+        let rows = document()
+            .query_selector_all("[data-testid=person-name]")
+            .unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .map(|row| row.text_content().unwrap_or_default())
+            .collect()
+    };
+    let list_text = || {
+        document()
+            .query_selector("[data-testid=people-list]")
+            .unwrap()
+            .map(|list| list.text_content().unwrap_or_default())
+            .unwrap_or_default()
+    };
+    let details = |name: &str, title: &str| PersonDetails {
+        name: name.into(),
+        title: title.into(),
+        ..PersonDetails::default()
+    };
+    let (ana, bo) = (PersonId::random(), PersonId::random());
+    state
+        .edit("Add", |ws| {
+            ws.add_person(ana.clone(), details("Ana Lima", "Engineer"))?;
+            ws.add_person(bo.clone(), details("Bo Chen", "Designer"))
+        })
+        .unwrap();
+    sleep(10).await;
+    assert_eq!(
+        names(),
+        ["Ana Lima", "Bo Chen"],
+        "{:?}",
+        host.text_content()
+    );
+
+    state
+        .edit("Edit", |ws| {
+            ws.update_person(&ana, details("Ana Lima", "Lead engineer"))
+        })
+        .unwrap();
+    sleep(10).await;
+    assert!(list_text().contains("Lead engineer"), "{}", list_text());
+    assert_eq!(names(), ["Ana Lima", "Bo Chen"]);
+
+    state
+        .edit("Rename", |ws| {
+            ws.update_person(&ana, details("Zoe Lima", "Lead engineer"))
+        })
+        .unwrap();
+    sleep(10).await;
+    assert_eq!(names(), ["Bo Chen", "Zoe Lima"]);
+
+    state.edit("Remove", |ws| ws.remove_person(&bo)).unwrap();
+    sleep(10).await;
+    assert_eq!(names(), ["Zoe Lima"]);
+}

@@ -18,6 +18,7 @@ mod plans_state;
 mod presence;
 mod reviews_state;
 mod routes;
+pub mod row_versions;
 mod sync_state;
 pub mod sync_words;
 mod workspace_state;

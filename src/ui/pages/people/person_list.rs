@@ -7,6 +7,7 @@ use crate::ui::components::FormError;
 use super::person_form::PersonForm;
 use crate::model::identity::Act;
 use crate::model::{Person, PersonDetails, PersonId};
+use crate::ui::row_versions::RowVersions;
 use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
@@ -14,12 +15,15 @@ pub fn PersonList() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let editing = RwSignal::new(None::<PersonId>);
     let confirming = RwSignal::new(None::<PersonId>);
+    // Keyed by each person's version (`RowVersions`), not by a clone of each person: a
+    // row is rebuilt when its person changes, as before, but an edit no longer clones and
+    // hashes all thousand of them.
+    let versions = StoredValue::new_local(RowVersions::<PersonId, Person>::default());
     let people = move || {
         state.workspace.with(|ws| {
-            ws.people_by_name()
-                .into_iter()
-                .map(|(id, person)| (id.clone(), person.clone()))
-                .collect::<Vec<_>>()
+            versions
+                .try_update_value(|versions| versions.follow(ws.people_by_name()))
+                .unwrap_or_default()
         })
     };
 
@@ -35,9 +39,16 @@ pub fn PersonList() -> impl IntoView {
             }
         >
             <ul class="item-list" aria-label="People" data-testid="people-list">
-                // Keyed by id and content: a row re-renders only when its person changes.
-                <For each=people key=|entry| entry.clone() let:entry>
-                    <PersonRow id=entry.0 person=entry.1 editing confirming />
+                <For each=people key=|(_, version)| *version let:entry>
+                    {
+                        let person = state
+                            .workspace
+                            .with_untracked(|ws| ws.people.get(&entry.0).cloned());
+                        person
+                            .map(|person| {
+                                view! { <PersonRow id=entry.0 person editing confirming /> }
+                            })
+                    }
                 </For>
             </ul>
         </Show>

@@ -1,0 +1,60 @@
+//! Keys for the rows of a long list that follows a large document.
+//!
+//! A `<For>` keyed by each row's whole content rebuilds exactly the rows that changed,
+//! but to do so it clones and hashes every row at every edit: a thousand people on the
+//! People page, on every keystroke's save. [`RowVersions`] numbers each row's content
+//! instead. A row keeps its number while its content is the same and gets a new one,
+//! never given before, when it changes, so keying by the number rebuilds the same rows
+//! while the list compares contents in place and clones only what changed.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// The version of each row's content, by row id.
+///
+/// ```ignore
+/// // (browser only; tested in tests/browser_people.rs)
+/// use throughline::ui::row_versions::RowVersions;
+/// let mut versions = RowVersions::default();
+/// let first = versions.follow([(&"ana", &"Engineer"), (&"bo", &"Designer")]);
+/// let again = versions.follow([(&"ana", &"Engineer"), (&"bo", &"Lead designer")]);
+/// assert_eq!(first[0], again[0]); // Ana unchanged: the same key, her row stays
+/// assert_ne!(first[1], again[1]); // Bo changed: a new key, his row is rebuilt
+/// ```
+pub struct RowVersions<K, V> {
+    rows: HashMap<K, (V, u64)>,
+    next: u64,
+}
+
+impl<K, V> Default for RowVersions<K, V> {
+    fn default() -> Self {
+        Self {
+            rows: HashMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone, V: PartialEq + Clone> RowVersions<K, V> {
+    /// Each of `rows`, in their order, as its id and the version of its content; rows
+    /// not among them are forgotten (one that comes back later gets a new version).
+    pub fn follow<'a>(&mut self, rows: impl IntoIterator<Item = (&'a K, &'a V)>) -> Vec<(K, u64)>
+    where
+        K: 'a,
+        V: 'a,
+    {
+        let mut now = HashMap::with_capacity(self.rows.len());
+        let mut keyed = Vec::with_capacity(self.rows.len());
+        for (id, content) in rows {
+            let kept = self.rows.remove(id).filter(|(known, _)| known == content);
+            let entry = kept.unwrap_or_else(|| {
+                self.next += 1;
+                (content.clone(), self.next)
+            });
+            keyed.push((id.clone(), entry.1));
+            now.insert(id.clone(), entry);
+        }
+        self.rows = now;
+        keyed
+    }
+}
