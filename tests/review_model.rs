@@ -1689,3 +1689,62 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     });
     check_changes(with_goal.document(), &[], &[&signed], acting(&bo, MANAGER)).unwrap();
 }
+
+/// A review an earlier build made lacks the fields added since. Its first edit, whatever it
+/// changes, makes them (as autosurgeon's whole-document reconcile did), so two devices
+/// writing one of them first at once write into one object, not each into its own of
+/// which only one would be kept.
+#[test]
+fn the_first_edit_of_an_older_review_makes_the_fields_it_lacks() {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ReadDoc, Value, ROOT};
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = DocHandle::create(storage, &review_in(Stage::SelfReview), "Start").unwrap();
+    let lacking = [
+        ("nudges", ObjType::Map),
+        ("shared_feedback", ObjType::Map),
+        ("self_assessment", ObjType::Text),
+        ("manager_assessment", ObjType::Text),
+    ];
+    {
+        let mut doc = handle.document_mut();
+        for (key, _) in lacking {
+            doc.delete(ROOT, key).unwrap();
+        }
+        doc.commit();
+    }
+    handle
+        .change("Rename", |r: &mut Review| {
+            r.cycle_name = "Mid-year".into();
+            Ok::<_, ReviewError>(())
+        })
+        .unwrap();
+    let doc = handle.document_mut();
+    for (key, kind) in lacking {
+        assert!(
+            matches!(doc.get(ROOT, key).unwrap(), Some((Value::Object(k), _)) if k == kind),
+            "{key} is made with the first edit"
+        );
+    }
+}
+
+/// An edit is written against the document as it was read; one that changed the same
+/// document meanwhile (nothing in the app does) is refused whole, and the inner change
+/// stays.
+#[test]
+fn an_edit_that_changes_its_own_document_meanwhile_is_refused() {
+    let storage = Rc::new(MemoryStorage::new());
+    let handle = DocHandle::create(storage, &review_in(Stage::SelfReview), "Start").unwrap();
+    let outer = handle.change("Outer", |r: &mut Review| {
+        handle
+            .change("Inner", |inner: &mut Review| {
+                inner.cycle_name = "Inner".into();
+                Ok::<_, ReviewError>(())
+            })
+            .unwrap();
+        r.cycle_name = "Outer".into();
+        Ok::<_, ReviewError>(())
+    });
+    assert!(matches!(outer, Err(ChangeError::Shape(_))), "{outer:?}");
+    assert_eq!(handle.current::<Review>().unwrap().cycle_name, "Inner");
+}

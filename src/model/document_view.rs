@@ -37,21 +37,36 @@ pub(crate) fn read_again<T: autosurgeon::Hydrate>(doc: &AutoCommit, key: &str, f
     }
 }
 
-/// Writes the root field `key` when it differs from `before`.
+/// Whether the document has no root field `key` (an older document, made before the
+/// field was).
+fn lacks(doc: &AutoCommit, key: &str) -> Result<bool, String> {
+    use automerge::ReadDoc;
+    Ok(doc
+        .get(automerge::ROOT, key)
+        .map_err(|e| e.to_string())?
+        .is_none())
+}
+
+/// Writes the root field `key` when it differs from `before`, or when the document lacks
+/// it: an older document gets the field (an empty text, say) with its first edit, as
+/// autosurgeon's whole-document `reconcile` made it, not only when the field is first
+/// written, so two devices writing it first at once write into one object instead of
+/// each making its own (of which one would win).
 pub(crate) fn write_field<T: Reconcile + PartialEq>(
     doc: &mut AutoCommit,
     key: &str,
     now: &T,
     before: &T,
 ) -> Result<(), String> {
-    if now != before {
+    if now != before || lacks(doc, key)? {
         autosurgeon::reconcile_prop(doc, automerge::ROOT, key, now).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
 /// Writes the entries of the root map `key` that were added or changed since `before`
-/// and deletes those removed; the map is made if an older document lacks it.
+/// and deletes those removed; the map is made if an older document lacks it, with the
+/// first edit (see [`write_field`]).
 pub(crate) fn write_map<K, V>(
     doc: &mut AutoCommit,
     key: &str,
@@ -65,7 +80,7 @@ where
     use automerge::transaction::Transactable;
     use automerge::{ObjType, ReadDoc, Value, ROOT};
 
-    if now == before {
+    if now == before && !lacks(doc, key)? {
         return Ok(());
     }
     let map = match doc.get(ROOT, key).map_err(|e| e.to_string())? {

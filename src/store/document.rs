@@ -213,6 +213,15 @@ impl<S: Storage> DocHandle<S> {
         };
         {
             let mut doc = self.inner.doc.borrow_mut();
+            // `before` describes the document at `heads`; an edit that changed this same
+            // document meanwhile (nothing does) would be written against a stale view.
+            if doc.get_heads() != heads {
+                drop(doc);
+                return Err(ChangeError::Shape(
+                    "the document changed while this edit was being made; nothing was written"
+                        .to_owned(),
+                ));
+            }
             if let Err(error) = view.write_since(&before, &mut doc) {
                 doc.rollback();
                 drop(doc);

@@ -114,16 +114,16 @@ pub fn CalibrationPage() -> impl IntoView {
             return;
         };
         let who = state.my_name().unwrap_or_default();
-        // Read in place, not cloned: the rules of someone over hundreds of people hold
-        // all their names, and a move is meant to land within a frame.
-        let result = identity.access.with_untracked(|access| {
-            reviews.edit_review(document, "Calibrate", |review| {
-                let actor = crate::model::review::Actor {
-                    person: &me,
-                    capacity: access.capacity_on(review),
-                };
-                review.calibrate(actor, to, &who, now_millis())
-            })
+        let result = reviews.edit_review(document, "Calibrate", |review| {
+            // The rules are read in place, not cloned (those of someone over hundreds of
+            // people hold all their names), and only for this: no guard is held while
+            // the edit writes.
+            let capacity = identity.access.with_untracked(|a| a.capacity_on(review));
+            let actor = crate::model::review::Actor {
+                person: &me,
+                capacity,
+            };
+            review.calibrate(actor, to, &who, now_millis())
         });
         match result {
             Ok(()) => {
