@@ -115,6 +115,10 @@ pub(super) struct Client<S> {
     on_peers: RefCell<Option<PeersListener>>,
     /// What the peers' listener was last told.
     told_peers: RefCell<Vec<PeerView>>,
+    /// Documents changed here whose changes are offered to the peers once the page has
+    /// painted ([`Client::offer_after_paint`]), and whether that offer is scheduled.
+    changed: RefCell<BTreeSet<DocumentId>>,
+    offer_scheduled: Cell<bool>,
 }
 
 /// Called with the document, the sending session and the data of an ephemeral message.
@@ -233,6 +237,8 @@ impl<S: Storage + 'static> SyncClient<S> {
             device_name: RefCell::new(device_name),
             on_peers: RefCell::new(None),
             told_peers: RefCell::new(Vec::new()),
+            changed: RefCell::new(BTreeSet::new()),
+            offer_scheduled: Cell::new(false),
         });
         let sync = Self { client };
         sync.share(handle);
@@ -254,7 +260,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         let weak = Rc::downgrade(client);
         handle.on_dirty(move || {
             if let Some(client) = weak.upgrade() {
-                client.event(Event::Changed { document });
+                client.offer_after_paint(document);
             }
         });
         client.documents.borrow_mut().insert(document, handle);
@@ -335,6 +341,28 @@ impl<S: Storage + 'static> SyncClient<S> {
 impl<S: Storage + 'static> Client<S> {
     /// Runs one event through the engine with the document lent, then carries out the
     /// effects (after the loan ends: saving reads the document again).
+    /// Offers `document`'s new changes to every peer once the page has painted the edit
+    /// that made them: working out what a peer lacks (the whole document, when a change
+    /// is more than a third of it) then costs the peers a frame of delay instead of the
+    /// person editing a missed frame. Edits made before the offer goes out share it.
+    fn offer_after_paint(self: &Rc<Self>, document: DocumentId) {
+        self.changed.borrow_mut().insert(document);
+        if self.offer_scheduled.replace(true) {
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        super::after_paint::after_paint(move || {
+            let Some(client) = weak.upgrade() else {
+                return;
+            };
+            client.offer_scheduled.set(false);
+            let changed = std::mem::take(&mut *client.changed.borrow_mut());
+            for document in changed {
+                client.event(Event::Changed { document });
+            }
+        });
+    }
+
     pub(super) fn event(self: &Rc<Self>, event: Event<'_>) {
         let handles = self.documents.borrow().clone();
         // An edit changes what the relay lacks even when the engine has no one to tell.

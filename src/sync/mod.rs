@@ -13,6 +13,8 @@
 //! on its `ephemeral` messages. [`pairing`] is what two devices exchange to connect
 //! directly with no server; [`Introduction`]s carry the same codes through the relay.
 
+#[cfg(target_arch = "wasm32")]
+mod after_paint;
 mod backoff;
 #[cfg(target_arch = "wasm32")]
 mod client;

@@ -139,6 +139,79 @@ test("a plan made on one device reaches the other through the relay, and edits f
   }
 });
 
+test("an edit is shown in its frame and offered to the relay after that frame", async () => {
+  // Offering a change to a peer can take longer than a frame (automerge sends a whole
+  // document when the change is more than a third of it), so the offer waits until the
+  // frame that shows the edit has been painted. The change still reaches the relay.
+  const relay = await startRelay();
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await page.goto(relay.base);
+    await nameOrganisation(page, "Frame Co");
+    await goTo(page, "People");
+    await addPerson(page, { name: "Ana Lima" });
+    await synced(page);
+    await page.getByRole("button", { name: "Add person" }).click();
+    await page.getByRole("form", { name: "New person" }).getByLabel("Name").fill("Bo Chen");
+    const order = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const order = [];
+          // A sync message is a CBOR map whose "type" is the text "sync" (0x64 "sync").
+          const isSync = (data) => {
+            const bytes = ArrayBuffer.isView(data)
+              ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+              : data instanceof ArrayBuffer
+                ? new Uint8Array(data)
+                : new Uint8Array();
+            for (let i = 0; i + 4 < bytes.length; i++) {
+              if (bytes[i] === 0x64 && String.fromCharCode(...bytes.subarray(i + 1, i + 5)) === "sync") return true;
+            }
+            return false;
+          };
+          const send = WebSocket.prototype.send;
+          WebSocket.prototype.send = function (data) {
+            if (isSync(data)) {
+              order.push("offered");
+              WebSocket.prototype.send = send;
+              resolve(order);
+            }
+            return send.call(this, data);
+          };
+          const list = document.querySelector("[data-testid=people-list]");
+          const observer = new MutationObserver(() => {
+            if ([...list.querySelectorAll("[data-testid=person-name]")].some((n) => n.textContent === "Bo Chen")) {
+              observer.disconnect();
+              order.push("shown");
+              requestAnimationFrame(() => order.push("frame"));
+            }
+          });
+          observer.observe(list, { childList: true, subtree: true, characterData: true });
+          document.querySelector("form[aria-label='New person']").requestSubmit();
+        }),
+    );
+    assert.deepEqual(order, ["shown", "frame", "offered"]);
+    await synced(page);
+    // A second device opening the workspace from the relay finds the new person there.
+    await goTo(page, "Settings");
+    const link = await page.getByTestId("share-link").inputValue();
+    const other = await browser.newContext({ serviceWorkers: "block" });
+    try {
+      const b = await other.newPage();
+      await b.goto(link);
+      await b.getByRole("button", { name: "Open this workspace" }).click();
+      await goTo(b, "People");
+      await b.getByTestId("person-name").filter({ hasText: "Bo Chen" }).waitFor({ timeout: 15_000 });
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await context.close();
+    await relay.stop();
+  }
+});
+
 test("a device syncs through a relay chosen in Settings, not the one that served the app", async () => {
   const home = await startRelay();
   // The chosen relay lets the pages of the one the app came from open a socket; it

@@ -54,10 +54,12 @@ fn grouped<'a, T: Positioned>(
     for (id, item) in items {
         groups.entry(parent(item)).or_default().push((id, item));
     }
+    // Each group is put in order where it lies: collecting into a new map would hash
+    // every parent's id again, on every edit of a large plan's scorecard.
+    for children in groups.values_mut() {
+        *children = in_order(std::mem::take(children));
+    }
     groups
-        .into_iter()
-        .map(|(parent, children)| (parent, in_order(children)))
-        .collect()
 }
 
 impl Plan {
