@@ -644,6 +644,36 @@ fn a_mesh_of_three_merges_concurrent_edits_without_looping() {
     assert!(net.same(0, 2, document));
 }
 
+/// A refusal holds for one connection. A relay may refuse a document on one connection
+/// and give it on the next (the device proved its key this time, the rules changed
+/// meanwhile), and it never offers a document of its own accord: a device that did not
+/// ask again would not receive that document's changes until it next edited it.
+#[test]
+fn a_new_connection_asks_again_for_what_the_last_one_refused() {
+    let mut net = Network::new(&["client", "relay"]);
+    let document = DocumentId::random();
+    net.edit(0, document, "typed offline");
+    net.connect(0, 1, 1);
+    net.settle();
+    assert_eq!(net.peers[0].unavailable, [document]);
+    net.disconnect(0, 1, 1);
+
+    net.connect(0, 1, 2);
+    net.settle();
+    assert_eq!(
+        net.peers[0].unavailable,
+        [document, document],
+        "the new connection asked for the document again"
+    );
+
+    // And once the relay holds it, the next connection syncs it.
+    net.disconnect(0, 1, 2);
+    net.peers[1].docs.insert(document, AutoCommit::new());
+    net.connect(0, 1, 3);
+    net.settle();
+    assert_eq!(net.peers[1].text(document), "typed offline");
+}
+
 #[test]
 fn a_document_the_other_side_lacks_is_reported_unavailable() {
     let mut net = Network::new(&["client", "relay"]);

@@ -547,6 +547,11 @@ impl Engine {
     ) {
         self.connections
             .insert(connection, Connection::Ready { peer: peer.clone() });
+        // What this peer refused on an earlier connection is asked for again: a relay
+        // offers nothing of its own accord, and may give now what it refused then (the
+        // device proved its key this time, the rules changed meanwhile).
+        self.unavailable
+            .retain(|(refused_by, _)| *refused_by != peer);
         effects.push(Effect::PeerReady {
             connection,
             peer: peer.clone(),

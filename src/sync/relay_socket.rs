@@ -45,6 +45,15 @@ pub(super) fn connect<S: Storage + 'static>(client: &Rc<Client<S>>) {
         if client.connection.get() != connection {
             return; // a newer attempt (or going offline) replaced this one
         }
+        let Ok(challenge) = challenge else {
+            // The relay was not reached (the network is just back, say). Connecting
+            // without a proof would be served nothing of a claimed workspace, so this
+            // attempt fails as a socket that cannot open does, and is tried again. (The
+            // challenge is asked only of the relay of this page's own site.)
+            client.offline(Disconnected::RelayUnreachable);
+            schedule_reconnect(&client);
+            return;
+        };
         let proof = challenge.map(|challenge| {
             let peer = client.engine.borrow().peer_id().clone();
             RelayProof::sign(
@@ -72,24 +81,34 @@ fn challenge_address(url: &str) -> String {
     format!("{}/challenge", http.trim_end_matches('/'))
 }
 
-/// A challenge from the relay, if it hands them out.
-async fn fetch_challenge(address: &str) -> Option<String> {
-    let window = web_sys::window()?;
+/// A challenge from the relay, or `None` if it hands out none (it answered without
+/// one); `Err` if it could not be asked (no answer at all).
+async fn fetch_challenge(address: &str) -> Result<Option<String>, NotReached> {
+    let window = web_sys::window().ok_or(NotReached)?;
     let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(address))
         .await
-        .ok()?
-        .dyn_into::<web_sys::Response>()
-        .ok()?;
+        .map_err(|_| NotReached)?;
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+        return Ok(None);
+    };
     if !response.ok() {
-        return None;
+        return Ok(None);
     }
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+    let Ok(text) = response.text() else {
+        return Ok(None);
+    };
+    // The body cut off mid-way is the network failing, not an answer.
+    let text = wasm_bindgen_futures::JsFuture::from(text)
         .await
-        .ok()?
-        .as_string()?;
+        .map_err(|_| NotReached)?
+        .as_string()
+        .unwrap_or_default();
     let text = text.trim();
-    (!text.is_empty() && text.len() < 512).then(|| text.to_owned())
+    Ok((!text.is_empty() && text.len() < 512).then(|| text.to_owned()))
 }
+
+/// The relay did not answer a request for a challenge.
+struct NotReached;
 
 /// Opens the socket for attempt `connection`, offering `proof` when there is one.
 fn open<S: Storage + 'static>(

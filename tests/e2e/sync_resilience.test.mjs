@@ -7,8 +7,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   RELAY_DOWN_ERRORS,
+  addPerson,
   field,
   goTo,
+  iAm,
   nameOrganisation,
   newPlan,
   sharedBrowser,
@@ -202,6 +204,56 @@ test("“Sync now” reconnects at once instead of waiting for the next retry", 
         await syncNow.click();
         await synced(a, 5_000);
         assert.ok(Date.now() - clicked < 5_000, "synced within 5 s of “Sync now”");
+        await a.getByTestId("pending-changes").getByText("Everything made on this device is on the relay.").waitFor();
+      },
+      { expectedErrors: relayDown },
+    );
+  } finally {
+    await relay.stop();
+  }
+});
+
+test("back online, a device whose request for the relay's challenge fails tries again rather than connecting without proving its key", async () => {
+  // Just after the browser says it is online again, a request can still fail. A device
+  // that then connected without its proof would join under an id the relay keeps for
+  // proven devices: refused as malformed, shown as such, and tried again only later.
+  const relay = await startRelay();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ laptop, a }) => {
+        // How many subprotocols each socket offers: the sync protocol and the proof.
+        await laptop.addInitScript(() => {
+          const Native = window.WebSocket;
+          window.offeredProtocols = [];
+          window.WebSocket = class extends Native {
+            constructor(url, protocols) {
+              super(url, protocols);
+              window.offeredProtocols.push(Array.isArray(protocols) ? protocols.length : protocols ? 1 : 0);
+            }
+          };
+        });
+        await a.goto(relay.base);
+        await nameOrganisation(a, "Proof Co");
+        await goTo(a, "People");
+        await addPerson(a, { name: "Maria Rossi" });
+        await iAm(a, "Maria Rossi");
+        await synced(a);
+        await goTo(a, "People");
+        await laptop.setOffline(true);
+        await offline(a);
+        await addPerson(a, { name: "Bo Chen" });
+        let asked = 0;
+        await laptop.route("**/sync/challenge", (route) =>
+          asked++ === 0 ? route.abort("internetdisconnected") : route.continue(),
+        );
+        await laptop.setOffline(false);
+        await synced(a);
+        assert.ok(asked >= 2, `the challenge was asked for again (${asked} requests)`);
+        const offered = await a.evaluate(() => window.offeredProtocols);
+        assert.ok(offered.length >= 2, "the device connected again");
+        assert.deepEqual(offered.filter((n) => n !== 2), [], "every socket offered the device's proof");
+        await goTo(a, "Settings");
         await a.getByTestId("pending-changes").getByText("Everything made on this device is on the relay.").waitFor();
       },
       { expectedErrors: relayDown },
