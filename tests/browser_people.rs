@@ -174,7 +174,7 @@ async fn a_person_without_a_name_is_refused_with_a_message() {
 #[wasm_bindgen_test]
 fn a_row_keeps_its_version_until_its_content_changes() {
     use throughline::ui::row_versions::RowVersions;
-    let mut versions = RowVersions::default();
+    let mut versions = RowVersions::<String, i32>::default();
     let (ana, bo, cy) = ("ana".to_owned(), "bo".to_owned(), "cy".to_owned());
     let (engineer, designer, lead) = (1, 2, 3);
     let first = versions.follow([(&ana, &engineer), (&bo, &designer)]);
@@ -257,4 +257,89 @@ async fn the_list_follows_each_person_s_changes() {
     state.edit("Remove", |ws| ws.remove_person(&bo)).unwrap();
     sleep(10).await;
     assert_eq!(names(), ["Zoe Lima"]);
+}
+
+/// A row also shows the name of the person's manager and of their team, which live
+/// elsewhere in the workspace: renaming either changes the rows that show it.
+#[wasm_bindgen_test]
+async fn a_row_follows_a_rename_of_the_manager_and_of_the_team() {
+    use throughline::model::{PersonDetails, TeamDetails, TeamId};
+    let Mounted { state, _handle, .. } = mount_people_page().await;
+    let row_of = |name: &str| -> String {
+        let rows = document()
+            .query_selector_all("[data-testid=person]")
+            .unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .map(|row| row.text_content().unwrap_or_default())
+            .find(|text| text.starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name}"))
+    };
+    let (maria, ana, team) = (PersonId::random(), PersonId::random(), TeamId::random());
+    state
+        .edit("Add", |ws| {
+            ws.add_person(
+                maria.clone(),
+                PersonDetails {
+                    name: "Maria Rossi".into(),
+                    ..PersonDetails::default()
+                },
+            )?;
+            ws.add_team(
+                team.clone(),
+                TeamDetails {
+                    name: "Platform".into(),
+                    lead: None,
+                },
+            )?;
+            ws.add_person(
+                ana.clone(),
+                PersonDetails {
+                    name: "Ana Lima".into(),
+                    manager: Some(maria.clone()),
+                    team: Some(team.clone()),
+                    ..PersonDetails::default()
+                },
+            )
+        })
+        .unwrap();
+    sleep(10).await;
+    assert!(row_of("Ana Lima").contains("Reports to Maria Rossi"));
+    assert!(row_of("Ana Lima").contains("Platform"));
+
+    state
+        .edit("Rename", |ws| {
+            ws.update_person(
+                &maria,
+                PersonDetails {
+                    name: "Maria Bianchi".into(),
+                    ..PersonDetails::default()
+                },
+            )
+        })
+        .unwrap();
+    sleep(10).await;
+    assert!(
+        row_of("Ana Lima").contains("Reports to Maria Bianchi"),
+        "{}",
+        row_of("Ana Lima")
+    );
+
+    state
+        .edit("Rename team", |ws| {
+            ws.update_team(
+                &team,
+                TeamDetails {
+                    name: "Infrastructure".into(),
+                    lead: None,
+                },
+            )
+        })
+        .unwrap();
+    sleep(10).await;
+    assert!(
+        row_of("Ana Lima").contains("Infrastructure"),
+        "{}",
+        row_of("Ana Lima")
+    );
 }

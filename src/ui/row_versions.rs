@@ -15,7 +15,7 @@ use std::hash::Hash;
 /// ```ignore
 /// // (browser only; tested in tests/browser_people.rs)
 /// use throughline::ui::row_versions::RowVersions;
-/// let mut versions = RowVersions::default();
+/// let mut versions = RowVersions::<&str, &str>::default();
 /// let first = versions.follow([(&"ana", &"Engineer"), (&"bo", &"Designer")]);
 /// let again = versions.follow([(&"ana", &"Engineer"), (&"bo", &"Lead designer")]);
 /// assert_eq!(first[0], again[0]); // Ana unchanged: the same key, her row stays
@@ -35,21 +35,43 @@ impl<K, V> Default for RowVersions<K, V> {
     }
 }
 
-impl<K: Eq + Hash + Clone, V: PartialEq + Clone> RowVersions<K, V> {
+/// A row's content as the versions keep it (`Self`, owned), against the same content as
+/// the list reads it from the document (`Shown`, borrowed from it): compared in place,
+/// and copied only when it changed. Any `PartialEq + Clone` content is its own shown form,
+/// by reference; a row that also shows what it reads elsewhere (a person's manager's
+/// name) keeps that too, so a change there is a change of the row.
+pub trait RowContent<Shown> {
+    /// Whether `shown` is this content.
+    fn is(&self, shown: &Shown) -> bool;
+    /// The content to keep for `shown`.
+    fn kept(shown: &Shown) -> Self;
+}
+
+impl<V: PartialEq + Clone> RowContent<&V> for V {
+    fn is(&self, shown: &&V) -> bool {
+        self == *shown
+    }
+
+    fn kept(shown: &&V) -> Self {
+        (*shown).clone()
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> RowVersions<K, V> {
     /// Each of `rows`, in their order, as its id and the version of its content; rows
     /// not among them are forgotten (one that comes back later gets a new version).
-    pub fn follow<'a>(&mut self, rows: impl IntoIterator<Item = (&'a K, &'a V)>) -> Vec<(K, u64)>
+    pub fn follow<'a, S>(&mut self, rows: impl IntoIterator<Item = (&'a K, S)>) -> Vec<(K, u64)>
     where
         K: 'a,
-        V: 'a,
+        V: RowContent<S>,
     {
         let mut now = HashMap::with_capacity(self.rows.len());
         let mut keyed = Vec::with_capacity(self.rows.len());
         for (id, content) in rows {
-            let kept = self.rows.remove(id).filter(|(known, _)| known == content);
+            let kept = self.rows.remove(id).filter(|(known, _)| known.is(&content));
             let entry = kept.unwrap_or_else(|| {
                 self.next += 1;
-                (content.clone(), self.next)
+                (V::kept(&content), self.next)
             });
             keyed.push((id.clone(), entry.1));
             now.insert(id.clone(), entry);

@@ -7,7 +7,7 @@ use crate::ui::components::FormError;
 use super::person_form::PersonForm;
 use crate::model::identity::Act;
 use crate::model::{Person, PersonDetails, PersonId};
-use crate::ui::row_versions::RowVersions;
+use crate::ui::row_versions::{RowContent, RowVersions};
 use crate::ui::{IdentityState, WorkspaceState};
 
 #[component]
@@ -15,14 +15,30 @@ pub fn PersonList() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     let editing = RwSignal::new(None::<PersonId>);
     let confirming = RwSignal::new(None::<PersonId>);
-    // Keyed by each person's version (`RowVersions`), not by a clone of each person: a
-    // row is rebuilt when its person changes, as before, but an edit no longer clones and
-    // hashes all thousand of them.
-    let versions = StoredValue::new_local(RowVersions::<PersonId, Person>::default());
+    // Keyed by each row's version (`RowVersions`), not by a clone of each person: a row
+    // is rebuilt when what it shows changes (the person, or the name of their manager or
+    // team), but an edit no longer clones and hashes all thousand of them.
+    let versions = StoredValue::new_local(RowVersions::<PersonId, ShownPerson>::default());
     let people = move || {
         state.workspace.with(|ws| {
+            let rows = ws.people_by_name().into_iter().map(|(id, person)| {
+                let shown = PersonOnList {
+                    person,
+                    // Only compared: the row itself reads the name as `person_name` words it.
+                    manager: person
+                        .manager
+                        .as_ref()
+                        .map(|m| ws.people.get(m).map(|manager| manager.name.as_str())),
+                    team: person
+                        .team
+                        .as_ref()
+                        .and_then(|t| ws.team(t))
+                        .map(|team| team.name.as_str()),
+                };
+                (id, shown)
+            });
             versions
-                .try_update_value(|versions| versions.follow(ws.people_by_name()))
+                .try_update_value(|versions| versions.follow(rows))
                 .unwrap_or_default()
         })
     };
@@ -52,6 +68,39 @@ pub fn PersonList() -> impl IntoView {
                 </For>
             </ul>
         </Show>
+    }
+}
+
+/// What a row of the list shows, as the list reads it: the person, and the names of
+/// their manager and team, which live elsewhere in the workspace (a rename there is a
+/// change of this row).
+struct PersonOnList<'a> {
+    person: &'a Person,
+    /// The manager's name (`Some(None)`: a manager no longer in the workspace).
+    manager: Option<Option<&'a str>>,
+    team: Option<&'a str>,
+}
+
+/// What a row showed, kept to tell whether it changed.
+struct ShownPerson {
+    person: Person,
+    manager: Option<Option<String>>,
+    team: Option<String>,
+}
+
+impl RowContent<PersonOnList<'_>> for ShownPerson {
+    fn is(&self, shown: &PersonOnList<'_>) -> bool {
+        self.person == *shown.person
+            && self.manager.as_ref().map(Option::as_deref) == shown.manager
+            && self.team.as_deref() == shown.team
+    }
+
+    fn kept(shown: &PersonOnList<'_>) -> Self {
+        Self {
+            person: shown.person.clone(),
+            manager: shown.manager.map(|name| name.map(str::to_owned)),
+            team: shown.team.map(str::to_owned),
+        }
     }
 }
 
