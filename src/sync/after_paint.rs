@@ -9,7 +9,8 @@
 //! changes to send are more than a third of it (the first edit of an imported plan).
 //!
 //! ```ignore
-//! after_paint(move || client.offer_edited());
+//! // (browser only; the sync client offers what was edited once the frame is painted)
+//! after_paint(move || client.event(Event::Changed { document }));
 //! ```
 
 use std::cell::Cell;
