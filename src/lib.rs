@@ -13,6 +13,8 @@ pub mod browser_features;
 #[cfg(target_arch = "wasm32")]
 pub mod pwa;
 #[cfg(target_arch = "wasm32")]
+pub mod timer;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::document::DocHandle;
 use super::storage::Storage;
+use crate::timer::set_timeout;
 
 /// First and longest wait before retrying a failed write.
 const RETRY_FIRST_MS: i32 = 1_000;
@@ -84,13 +85,4 @@ pub fn flush_on_page_hide<S: Storage + 'static>(handle: DocHandle<S>) {
     }
     // The listeners live as long as the page.
     flush.forget();
-}
-
-fn set_timeout(ms: i32, callback: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let callback = Closure::once_into_js(callback);
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
 }

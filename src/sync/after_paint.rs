@@ -19,6 +19,8 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::timer::set_timeout;
+
 /// The longest wait for the next frame. A visible page normally paints within 16 ms;
 /// one the browser throttles (a background window, a covered tab) may not paint for
 /// a long time, and a change must not wait for that to reach other devices.
@@ -43,26 +45,19 @@ pub fn after_paint(work: impl FnOnce() + 'static) {
     };
     let hidden = window.document().is_none_or(|document| document.hidden());
     if hidden {
-        set_timeout(&window, 0, run);
+        set_timeout(0, run);
         return;
     }
     let after_frame = {
         let run = run.clone();
-        let window = window.clone();
-        Closure::once_into_js(move || set_timeout(&window, 0, run))
+        Closure::once_into_js(move || set_timeout(0, run))
     };
     if window
         .request_animation_frame(after_frame.unchecked_ref())
         .is_err()
     {
-        set_timeout(&window, 0, run);
+        set_timeout(0, run);
         return;
     }
-    set_timeout(&window, LONGEST_WAIT_MS, run);
-}
-
-fn set_timeout(window: &web_sys::Window, ms: i32, callback: impl FnOnce() + 'static) {
-    let callback = Closure::once_into_js(callback);
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    set_timeout(LONGEST_WAIT_MS, run);
 }

@@ -116,9 +116,8 @@ pub(super) struct Client<S> {
     /// What the peers' listener was last told.
     told_peers: RefCell<Vec<PeerView>>,
     /// Documents changed here whose changes are offered to the peers once the page has
-    /// painted ([`Client::offer_after_paint`]), and whether that offer is scheduled.
+    /// painted ([`Client::offer_after_paint`]); an offer is scheduled while it holds any.
     changed: RefCell<BTreeSet<DocumentId>>,
-    offer_scheduled: Cell<bool>,
 }
 
 /// Called with the document, the sending session and the data of an ephemeral message.
@@ -238,7 +237,6 @@ impl<S: Storage + 'static> SyncClient<S> {
             on_peers: RefCell::new(None),
             told_peers: RefCell::new(Vec::new()),
             changed: RefCell::new(BTreeSet::new()),
-            offer_scheduled: Cell::new(false),
         });
         let sync = Self { client };
         sync.share(handle);
@@ -339,15 +337,18 @@ impl<S: Storage + 'static> SyncClient<S> {
 }
 
 impl<S: Storage + 'static> Client<S> {
-    /// Runs one event through the engine with the document lent, then carries out the
-    /// effects (after the loan ends: saving reads the document again).
     /// Offers `document`'s new changes to every peer once the page has painted the edit
     /// that made them: working out what a peer lacks (the whole document, when a change
     /// is more than a third of it) then costs the peers a frame of delay instead of the
     /// person editing a missed frame. Edits made before the offer goes out share it.
     fn offer_after_paint(self: &Rc<Self>, document: DocumentId) {
-        self.changed.borrow_mut().insert(document);
-        if self.offer_scheduled.replace(true) {
+        let scheduled = {
+            let mut changed = self.changed.borrow_mut();
+            let scheduled = !changed.is_empty();
+            changed.insert(document);
+            scheduled
+        };
+        if scheduled {
             return;
         }
         let weak = Rc::downgrade(self);
@@ -355,7 +356,6 @@ impl<S: Storage + 'static> Client<S> {
             let Some(client) = weak.upgrade() else {
                 return;
             };
-            client.offer_scheduled.set(false);
             let changed = std::mem::take(&mut *client.changed.borrow_mut());
             for document in changed {
                 client.event(Event::Changed { document });
@@ -363,6 +363,8 @@ impl<S: Storage + 'static> Client<S> {
         });
     }
 
+    /// Runs one event through the engine with the document lent, then carries out the
+    /// effects (after the loan ends: saving reads the document again).
     pub(super) fn event(self: &Rc<Self>, event: Event<'_>) {
         let handles = self.documents.borrow().clone();
         // An edit changes what the relay lacks even when the engine has no one to tell.

@@ -302,7 +302,7 @@ impl<S: Storage + 'static> Client<S> {
         // A link that never opens (the other device never read the answer, or cannot be
         // reached) is given up after `wait_ms` rather than shown "connecting" for good.
         let weak = Rc::downgrade(self);
-        let give_up = wasm_bindgen::closure::Closure::once_into_js(move || {
+        crate::timer::set_timeout(wait_ms as i32, move || {
             let Some(client) = weak.upgrade() else { return };
             let waiting = matches!(
                 client.links.borrow().get(&connection).map(|d| &d.state),
@@ -312,13 +312,6 @@ impl<S: Storage + 'static> Client<S> {
                 client.close_link(connection, Disconnected::NotConnectedInTime);
             }
         });
-        if let Some(window) = web_sys::window() {
-            use wasm_bindgen::JsCast;
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                give_up.unchecked_ref(),
-                wait_ms as i32,
-            );
-        }
         let rights = self.rights_of(device.as_ref());
         let mut engine = self.engine.borrow_mut();
         engine.set_read_only(connection, rights.reads_only());

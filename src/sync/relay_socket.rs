@@ -181,7 +181,7 @@ fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
         .borrow_mut()
         .next_wait_ms(js_sys::Math::random());
     let weak = Rc::downgrade(client);
-    let retry = Closure::once_into_js(move || {
+    crate::timer::set_timeout(jittered as i32, move || {
         if let Some(client) = weak.upgrade() {
             // Coming back online may already have reconnected.
             if client.socket.borrow().is_none() {
@@ -189,12 +189,6 @@ fn schedule_reconnect<S: Storage + 'static>(client: &Rc<Client<S>>) {
             }
         }
     });
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            retry.unchecked_ref(),
-            jittered as i32,
-        );
-    }
 }
 
 /// Follows the browser's own view of the network: when it says the device went offline
