@@ -79,4 +79,9 @@ impl<K: Eq + Hash + Clone, V> RowVersions<K, V> {
         self.rows = now;
         keyed
     }
+
+    /// The content kept for the row `id`, as last followed.
+    pub fn content(&self, id: &K) -> Option<&V> {
+        self.rows.get(id).map(|(content, _)| content)
+    }
 }

@@ -14,7 +14,7 @@ pub use home::HomePage;
 pub use join::JoinPage;
 pub use not_found::NotFoundPage;
 pub use people::{PeoplePage, PersonPage};
-pub use plans::{PlanPage, PlansPage};
+pub use plans::{PlanPage, PlansPage, ScorecardRows};
 pub use reviews::{
     AskedFeedbackPage, CalibrationPage, CheckInPage, CyclePage, ReviewPage, ReviewsPage,
 };

@@ -30,6 +30,7 @@ use crate::ui::plans_state::PLANS_STARTED_BY_ADMINS;
 use crate::ui::{PlansState, WorkspaceState};
 
 pub use plan_page::PlanPage;
+pub use scorecard::ScorecardRows;
 
 use new_plan::NewPlanForm;
 use plan_card::PlanCard;
