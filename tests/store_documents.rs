@@ -5,6 +5,7 @@ mod common;
 use common::block_on;
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use throughline::model::{PersonDetails, PersonId, Workspace};
 use throughline::store::{DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage};
@@ -166,6 +167,56 @@ fn a_refused_edit_changes_nothing() {
     assert!(refused.is_err());
     assert_eq!(handle.status(), SaveStatus::Saved);
     assert_eq!(handle.save_binary(), before);
+}
+
+#[test]
+fn the_view_an_edit_makes_is_shared_with_the_page_not_copied_and_read_afresh_after_others_change_it(
+) {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+    let receiver = second.clone();
+    first.on_written(move |key, bytes| {
+        assert!(receiver.apply_stored_chunk(key.clone(), bytes).unwrap());
+    });
+
+    let (made, ()) = second
+        .change_shared("Add Ana", |ws: &mut Workspace| {
+            ws.add_person(
+                PersonId::random(),
+                PersonDetails {
+                    name: "Ana".into(),
+                    ..PersonDetails::default()
+                },
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+    let current = second.current_shared::<Workspace>().unwrap();
+    assert!(
+        Arc::ptr_eq(&made, &current),
+        "the page and the handle hold one view"
+    );
+
+    // A refused edit leaves the same view kept.
+    assert!(second
+        .change_shared("Add nobody", |ws: &mut Workspace| {
+            ws.add_person(PersonId::random(), PersonDetails::default())
+        })
+        .is_err());
+    assert!(Arc::ptr_eq(
+        &made,
+        &second.current_shared::<Workspace>().unwrap()
+    ));
+
+    // Changes from elsewhere are read afresh, and the view shown before is left as it was.
+    add(&first, "Bo");
+    block_on(first.save()).unwrap();
+    let after = second.current_shared::<Workspace>().unwrap();
+    assert!(!Arc::ptr_eq(&made, &after));
+    assert_eq!(made.people.len(), 1);
+    assert_eq!(after.people.len(), 2);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use automerge::transaction::CommitOptions;
 use automerge::AutoCommit;
@@ -39,7 +40,8 @@ pub enum ChangeError<E> {
 }
 
 type StatusListener = Box<dyn Fn(&SaveStatus)>;
-/// A typed view and the heads of the document it was read (or written) at.
+/// A typed view and the heads of the document it was read (or written) at. The view is an
+/// `Arc<T>` shared with whoever shows it, so neither keeps a copy of its own.
 type CachedView = (Vec<automerge::ChangeHash>, Box<dyn std::any::Any>);
 // Listeners are `Rc` so that they are cloned out before being called: a listener may
 // register listeners itself (opening a joined workspace does), which must not find the
@@ -200,10 +202,24 @@ impl<S: Storage> DocHandle<S> {
     where
         T: DocumentView,
     {
-        // The kept view is taken, not copied (a large workspace costs a millisecond to
-        // clone in the browser), and put back if nothing is written.
+        self.change_shared(message, edit)
+            .map(|(view, result)| (T::clone(&view), result))
+    }
+
+    /// [`change`](Self::change), returning the new view as the handle keeps it: shared,
+    /// not copied (a page that shows it holds the same one).
+    pub fn change_shared<T, R, E>(
+        &self,
+        message: &str,
+        edit: impl FnOnce(&mut T) -> Result<R, E>,
+    ) -> Result<(Arc<T>, R), ChangeError<E>>
+    where
+        T: DocumentView,
+    {
+        // The kept view is taken and edited in a copy: the one copy an edit needs, since
+        // only what differs from the kept view is written. It is put back if nothing is.
         let (heads, before) = self.take_cached_view::<T>().map_err(ChangeError::Shape)?;
-        let mut view = before.clone();
+        let mut view = T::clone(&before);
         let result = match edit(&mut view) {
             Ok(result) => result,
             Err(refused) => {
@@ -211,7 +227,7 @@ impl<S: Storage> DocHandle<S> {
                 return Err(ChangeError::Refused(refused));
             }
         };
-        {
+        let view = {
             let mut doc = self.inner.doc.borrow_mut();
             // `before` describes the document at `heads`; an edit that changed this same
             // document meanwhile (nothing does) would be written against a stale view.
@@ -235,52 +251,61 @@ impl<S: Storage> DocHandle<S> {
             }
             doc.commit_with(commit_options(message));
             view.refresh(&doc);
-            *self.inner.cache.borrow_mut() = Some((doc.get_heads(), Box::new(view.clone())));
-        }
+            let view = Arc::new(view);
+            *self.inner.cache.borrow_mut() = Some((doc.get_heads(), Box::new(Arc::clone(&view))));
+            view
+        };
         self.collect_pending();
         Ok((view, result))
     }
 
     /// The kept typed view and the heads it was made at, taken out of the cache (read
     /// afresh if the document has changed since, or it was kept as another type).
-    fn take_cached_view<T: DocumentView>(&self) -> Result<(Vec<automerge::ChangeHash>, T), String> {
+    fn take_cached_view<T: DocumentView>(
+        &self,
+    ) -> Result<(Vec<automerge::ChangeHash>, Arc<T>), String> {
         let heads = self.inner.doc.borrow_mut().get_heads();
         let kept = self.inner.cache.borrow_mut().take();
         if let Some((kept_heads, view)) = kept {
             if kept_heads == heads {
-                if let Ok(view) = view.downcast::<T>() {
+                if let Ok(view) = view.downcast::<Arc<T>>() {
                     return Ok((heads, *view));
                 }
             }
         }
         let view = T::read(&self.inner.doc.borrow())?;
-        Ok((heads, view))
+        Ok((heads, Arc::new(view)))
     }
 
     /// Keeps `view`, made at `heads`, for the next edit.
-    fn keep_view<T: DocumentView>(&self, heads: Vec<automerge::ChangeHash>, view: T) {
+    fn keep_view<T: DocumentView>(&self, heads: Vec<automerge::ChangeHash>, view: Arc<T>) {
         *self.inner.cache.borrow_mut() = Some((heads, Box::new(view)));
     }
 
     /// The typed view, from the cache when the document has not changed since it was
     /// made (reading a large document is the expensive part of an edit).
-    fn cached_view<T: DocumentView>(&self) -> Result<T, String> {
+    fn cached_view<T: DocumentView>(&self) -> Result<Arc<T>, String> {
         let heads = self.inner.doc.borrow_mut().get_heads();
         if let Some((cached_heads, view)) = &*self.inner.cache.borrow() {
             if *cached_heads == heads {
-                if let Some(view) = view.downcast_ref::<T>() {
-                    return Ok(view.clone());
+                if let Some(view) = view.downcast_ref::<Arc<T>>() {
+                    return Ok(Arc::clone(view));
                 }
             }
         }
-        let view = T::read(&self.inner.doc.borrow())?;
-        *self.inner.cache.borrow_mut() = Some((heads, Box::new(view.clone())));
+        let view = Arc::new(T::read(&self.inner.doc.borrow())?);
+        *self.inner.cache.borrow_mut() = Some((heads, Box::new(Arc::clone(&view))));
         Ok(view)
     }
 
     /// The document read as `T` through its own reader ([`DocumentView::read`]), and kept
     /// so that the next edit does not read it again.
     pub fn current<T: DocumentView>(&self) -> Result<T, String> {
+        self.cached_view().map(|view: Arc<T>| T::clone(&view))
+    }
+
+    /// [`current`](Self::current), as the handle keeps it: shared, not copied.
+    pub fn current_shared<T: DocumentView>(&self) -> Result<Arc<T>, String> {
         self.cached_view()
     }
 

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -39,14 +40,17 @@ pub struct OpenDocument<T: Send + Sync + 'static> {
     /// plan, review and check-in is, to be on the device and synced before the network
     /// goes) is read as `T` only once something reads this, a page that shows it; and
     /// after a change, only if something still reads it.
-    pub view: Memo<Option<T>>,
+    ///
+    /// The view is shared with the document's handle, which keeps it for the next edit (a
+    /// 1,000-objective plan is not copied for the page at each edit).
+    pub view: Memo<Option<Arc<T>>>,
     /// Why the document could not be read as `T`, if so (`view` keeps what it last read).
     pub problem: Memo<Option<String>>,
     /// Counts the document's changes, made here or arrived: what `view` follows.
     revision: RwSignal<u64>,
     /// The view an edit here has just made, which `view` takes instead of reading the
     /// document again.
-    made_here: StoredValue<Option<T>, LocalStorage>,
+    made_here: StoredValue<Option<Arc<T>>, LocalStorage>,
     handle: StoredValue<Handle, LocalStorage>,
     workspace: WorkspaceState,
     _tabs: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -86,7 +90,7 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
         let author = self.workspace.my_name();
         let outcome = self.handle.with_value(|handle| {
             handle.set_author(author);
-            handle.change(message, edit)
+            handle.change_shared(message, edit)
         });
         match outcome {
             Ok((view, result)) => {
@@ -237,10 +241,10 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
     }
 }
 
-/// `view` as `shown_as` shows it.
-fn shown<T: Send + Sync + 'static>(shown_as: ShownAs<T>, view: T) -> T {
+/// `view` as `shown_as` shows it (a copy of it, then: the handle keeps the view as read).
+fn shown<T: Clone + Send + Sync + 'static>(shown_as: ShownAs<T>, view: Arc<T>) -> Arc<T> {
     match shown_as.get_value() {
-        Some(show) => show(view),
+        Some(show) => Arc::new(show(T::clone(&view))),
         None => view,
     }
 }
@@ -438,17 +442,17 @@ impl<T: DocumentView + Send + Sync> DocumentShelf<T> {
         let guard = self.guard;
         let document = owner.with(|| {
             let revision = RwSignal::new(0u64);
-            let made_here: StoredValue<Option<T>, LocalStorage> = StoredValue::new_local(None);
+            let made_here: StoredValue<Option<Arc<T>>, LocalStorage> = StoredValue::new_local(None);
             let failure: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);
             let shown_as: ShownAs<T> = StoredValue::new_local(None);
             let stored = StoredValue::new_local(handle.clone());
             // Run when first read, and after a change when read again; never at start for
             // a document no page shows.
-            let view = Memo::new_owning(move |previous: Option<Option<T>>| {
+            let view = Memo::new_owning(move |previous: Option<Option<Arc<T>>>| {
                 revision.track();
                 let read = match made_here.try_update_value(Option::take).flatten() {
                     Some(view) => Ok(view),
-                    None => stored.with_value(|handle| handle.current::<T>()),
+                    None => stored.with_value(|handle| handle.current_shared::<T>()),
                 };
                 match read {
                     Ok(view) => {

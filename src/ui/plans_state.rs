@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use crate::model::access::Access;
 use crate::model::plan::Plan;
-use crate::model::Workspace;
 use crate::store::{now_millis, DocumentId};
 use crate::ui::app::SyncState;
 use crate::ui::documents::{DocumentShelf, OpenDocument, Sharing};
@@ -55,7 +54,7 @@ impl PlansState {
             // workspace (`Workspace::unreadable_links`, shown by `StorageNotices`).
             let listed: Vec<DocumentId> = workspace
                 .workspace
-                .with(Workspace::plan_urls)
+                .with(|ws| ws.plan_urls())
                 .iter()
                 .filter_map(|url| url.document().ok())
                 .collect();

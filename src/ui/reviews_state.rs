@@ -23,6 +23,7 @@
 //!   kept in this device's settings only.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -411,7 +412,7 @@ impl ReviewsState {
             for (id, document) in opened {
                 document.view.with(|f| {
                     if let Some(f) = f.as_ref().filter(|f| &f.to == person) {
-                        given.push((ItemId::from(id.to_string()), f.clone()));
+                        given.push((ItemId::from(id.to_string()), (**f).clone()));
                     }
                 });
             }
@@ -470,7 +471,10 @@ impl ReviewsState {
                 ids(ws.check_ins.keys()),
             )
         });
-        let asked = self.workspace.workspace.with_untracked(feedback_documents);
+        let asked = self
+            .workspace
+            .workspace
+            .with_untracked(|ws| feedback_documents(ws));
         let reviews = self.readable(reviews);
         let series = self.readable(series);
         let asked = self.readable(asked);
@@ -729,9 +733,9 @@ fn asked_on(
     review: &str,
     tracked: bool,
 ) -> Vec<(DocumentId, AskedFeedback)> {
-    let on_review = |asked: &Option<AskedFeedback>| {
+    let on_review = |asked: &Option<Arc<AskedFeedback>>| {
         asked
-            .as_ref()
+            .as_deref()
             .filter(|a| a.review.as_str() == review)
             .cloned()
     };

@@ -2,6 +2,7 @@
 //! save status, and `edit`, which applies a `model` operation through the store.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -16,8 +17,10 @@ use crate::store::{
 /// `expect_context::<WorkspaceState>()`.
 #[derive(Clone, Copy)]
 pub struct WorkspaceState {
-    pub workspace: ReadSignal<Workspace>,
-    set_workspace: WriteSignal<Workspace>,
+    /// Shared with the document's handle, which keeps the same view for the next edit (a
+    /// 1,000-person workspace is not copied for the page at each edit).
+    pub workspace: ReadSignal<Arc<Workspace>>,
+    set_workspace: WriteSignal<Arc<Workspace>>,
     pub save_status: ReadSignal<SaveStatus>,
     /// Why nothing is kept on this device (IndexedDB refused), if so.
     pub storage_warning: ReadSignal<Option<String>>,
@@ -44,7 +47,7 @@ impl WorkspaceState {
     ) -> Result<Self, String> {
         // Read through the handle's cache (`current`), so the first edit starts from this
         // reading instead of reading a 1,000-person workspace again.
-        let workspace: Workspace = handle.current()?;
+        let workspace: Arc<Workspace> = handle.current_shared()?;
         let (workspace, set_workspace) = signal(workspace);
         let (save_status, set_save_status) = signal(handle.status());
         let (storage_warning, _) = signal(storage_warning);
@@ -54,7 +57,7 @@ impl WorkspaceState {
         // the cache, so the next edit here does not read it a second time.
         let reader = handle.clone();
         handle.on_changed_elsewhere(move || {
-            if let Ok(workspace) = reader.current::<Workspace>() {
+            if let Ok(workspace) = reader.current_shared::<Workspace>() {
                 set_workspace.set(workspace);
             }
         });
@@ -86,7 +89,7 @@ impl WorkspaceState {
         let author = self.my_name();
         let outcome = self.handle.with_value(|handle| {
             handle.set_author(author);
-            handle.change(message, edit)
+            handle.change_shared(message, edit)
         });
         match outcome {
             Ok((workspace, result)) => {

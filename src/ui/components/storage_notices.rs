@@ -4,14 +4,14 @@
 
 use leptos::prelude::*;
 
-use crate::model::{LinkKind, Workspace};
+use crate::model::LinkKind;
 use crate::ui::WorkspaceState;
 
 #[component]
 pub fn StorageNotices() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     // Read once per change of the workspace; nearly always empty.
-    let unreadable = Memo::new(move |_| state.workspace.with(Workspace::unreadable_links));
+    let unreadable = Memo::new(move |_| state.workspace.with(|ws| ws.unreadable_links()));
     view! {
         {move || {
             state

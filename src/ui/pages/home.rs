@@ -234,10 +234,10 @@ fn ForYou() -> impl IntoView {
         // Who may approve a plan is what the admins signed, once there are members.
         Some(identity.membership(|membership| {
             let documents = Documents {
-                reviews: read_reviews.iter().map(|(id, r)| (*id, r)).collect(),
-                check_ins: read_series.iter().map(|(id, s)| (*id, s)).collect(),
-                plans: read_plans.iter().map(|(id, p)| (*id, p)).collect(),
-                asked: read_asked.iter().map(|(id, a)| (*id, a)).collect(),
+                reviews: read_reviews.iter().map(|(id, r)| (*id, &**r)).collect(),
+                check_ins: read_series.iter().map(|(id, s)| (*id, &**s)).collect(),
+                plans: read_plans.iter().map(|(id, p)| (*id, &**p)).collect(),
+                asked: read_asked.iter().map(|(id, a)| (*id, &**a)).collect(),
                 membership,
             };
             state

@@ -275,7 +275,7 @@ fn VersionRow(version: Version, panel: RwSignal<Option<Panel>>) -> impl IntoView
                 panel,
                 format!("Changes since \u{201c}{}\u{201d}", version.name),
                 state.workspace_at(&version.heads),
-                Ok(state.workspace.get_untracked()),
+                Ok(Workspace::clone(&state.workspace.get_untracked())),
             )
         }
     };

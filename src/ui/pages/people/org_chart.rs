@@ -32,7 +32,7 @@ struct Entry {
 pub fn OrgChartView() -> impl IntoView {
     let state = expect_context::<WorkspaceState>();
     // Only a change to what the chart shows renders it again.
-    let entries = Memo::new(move |_| state.workspace.with(entries_of));
+    let entries = Memo::new(move |_| state.workspace.with(|ws| entries_of(ws)));
     move || {
         let entries = entries.get();
         if entries.is_empty() {

@@ -131,7 +131,7 @@ fn import(
     let message = match people {
         // Everyone is already here: nothing to write, only to say.
         0 => {
-            let mut unchanged = state.workspace.get_untracked();
+            let mut unchanged = crate::model::Workspace::clone(&state.workspace.get_untracked());
             return match import_people(&mut unchanged, bytes) {
                 Ok(summary) => Outcome::Imported(summary.to_string()),
                 Err(refused) => Outcome::Refused(words(refused.errors)),

@@ -488,7 +488,7 @@ pub fn ObjectiveSelect(id: String, chosen: RwSignal<String>) -> impl IntoView {
     let choices = move || {
         document
             .view
-            .with(|p| p.as_ref().map(objective_choices).unwrap_or_default())
+            .with(|p| p.as_deref().map(objective_choices).unwrap_or_default())
     };
     view! {
         <label for=id.clone()>"Objective"</label>

@@ -276,7 +276,7 @@ fn DetailsForm() -> impl IntoView {
     let read = move |f: fn(&crate::model::plan::Plan) -> String| {
         document
             .view
-            .with_untracked(|p| p.as_ref().map(f).unwrap_or_default())
+            .with_untracked(|p| p.as_deref().map(f).unwrap_or_default())
     };
     // What is typed is kept until saved: a reload loses none of it.
     let kept = |field: &str, saved: String| {

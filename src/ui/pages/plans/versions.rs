@@ -132,6 +132,7 @@ pub fn VersionsSection() -> impl IntoView {
             return document
                 .view
                 .get()
+                .map(|plan| Plan::clone(&plan))
                 .ok_or_else(|| "The plan is not here yet.".to_owned());
         }
         let version = versions

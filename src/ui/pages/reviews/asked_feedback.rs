@@ -61,7 +61,7 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
     let read = move |f: fn(&crate::model::review::AskedFeedback) -> String| {
         document
             .view
-            .with(|a| a.as_ref().map(f).unwrap_or_default())
+            .with(|a| a.as_deref().map(f).unwrap_or_default())
     };
     let employee = move || {
         document.view.with(|a| {

@@ -180,6 +180,7 @@ pub fn CyclePage() -> impl IntoView {
             documents
                 .iter()
                 .filter_map(|(_, d)| d.as_ref()?.view.get_untracked())
+                .map(|review| Review::clone(&review))
                 .filter(|review| access.may_see_ratings_of(&review.employee))
                 .collect()
         });

@@ -28,7 +28,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
     let first = |map: fn(&crate::model::Workspace) -> Vec<(ItemId, String)>| {
         state
             .workspace
-            .with_untracked(map)
+            .with_untracked(|ws| map(ws))
             .first()
             .map(|(id, _)| id.to_string())
             .unwrap_or_default()
@@ -103,7 +103,7 @@ pub fn NewCycleForm(on_done: Callback<()>) -> impl IntoView {
                     {move || {
                         state
                             .workspace
-                            .with(list)
+                            .with(|ws| list(ws))
                             .into_iter()
                             .map(|(item, name)| {
                                 let item = item.to_string();

@@ -71,7 +71,7 @@ impl ReviewPageContext {
     pub fn read<T>(&self, default: T, read: impl FnOnce(&Review) -> T) -> T {
         self.document
             .view
-            .with(|r| r.as_ref().map_or(default, read))
+            .with(|r| r.as_deref().map_or(default, read))
     }
 
     /// The person using this device, if chosen.
