@@ -220,14 +220,12 @@ async function largeWorkspace(relay) {
     report("show that scorecard from another section (plan open), first paint", redraw, 300);
 
     // One actual recorded on that scorecard, until its row shows it.
-    const actuals = [];
-    for (let i = 0; i < RUNS; i++) {
+    const recordActual = async (value) => {
       await bigPage.getByRole("button", { name: "Record an actual of Measure 0500" }).click();
       const entry = bigPage.getByRole("form", { name: "Record an actual" });
       await entry.getByLabel("Date").fill("2028-06-30");
-      const value = String(20 + i);
       await entry.getByLabel("Value").fill(value);
-      const elapsed = await bigPage.evaluate(
+      return bigPage.evaluate(
         (value) =>
           new Promise((resolve) => {
             const form = document.querySelector("form[aria-label='Record an actual']");
@@ -248,9 +246,21 @@ async function largeWorkspace(relay) {
           }),
         value,
       );
-      actuals.push(elapsed);
-    }
+    };
+    const actuals = [];
+    for (let i = 0; i < RUNS; i++) actuals.push(await recordActual(String(20 + i)));
     report("one actual recorded to its scorecard row, 1,000 objectives", actuals, 16);
+    // The first of those is the first edit this browser ever ran: its code is still the
+    // browser's quick first compilation, and takes about twice as long. On a later page
+    // load the browser's cache holds the optimised code, so the first edit of a visit is
+    // timed here too, once per page load.
+    const firstOfVisit = [];
+    for (let i = 0; i < RUNS; i++) {
+      await bigPage.goto(scorecardUrl);
+      await bigPage.locator("tr.row-measure").nth(999).waitFor();
+      firstOfVisit.push(await recordActual(String(40 + i)));
+    }
+    report("  … the first actual recorded after a page load (a later visit)", firstOfVisit, 16);
 
     // Size on disk: the plan's chunks in IndexedDB against save() of the same document
     // (taken from the workspace archive, which holds each document's save()).
