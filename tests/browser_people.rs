@@ -188,6 +188,9 @@ fn a_row_keeps_its_version_until_its_content_changes() {
     versions.follow([(&ana, &engineer)]);
     let back = versions.follow([(&bo, &lead)]);
     assert!(!numbers.contains(&back[0].1), "Bo back is a new row");
+    // A row listed twice in one pass is two rows: never one key twice in a list.
+    let twice = versions.follow([(&bo, &lead), (&bo, &lead)]);
+    assert_ne!(twice[0].1, twice[1].1);
 }
 
 /// What the list shows follows every change to a person: a new title and a new name (in

@@ -22,8 +22,18 @@ use std::hash::Hash;
 /// assert_ne!(first[1], again[1]); // Bo changed: a new key, his row is rebuilt
 /// ```
 pub struct RowVersions<K, V> {
-    rows: HashMap<K, (V, u64)>,
+    rows: HashMap<K, Kept<V>>,
+    /// The last version given.
     next: u64,
+    /// Counts the calls of `follow`, to tell the rows it saw from those it did not.
+    pass: u64,
+}
+
+/// A row's content as last followed, its version, and the pass that last saw it.
+struct Kept<V> {
+    content: V,
+    version: u64,
+    seen: u64,
 }
 
 impl<K, V> Default for RowVersions<K, V> {
@@ -31,6 +41,7 @@ impl<K, V> Default for RowVersions<K, V> {
         Self {
             rows: HashMap::new(),
             next: 0,
+            pass: 0,
         }
     }
 }
@@ -65,23 +76,46 @@ impl<K: Eq + Hash + Clone, V> RowVersions<K, V> {
         K: 'a,
         V: RowContent<S>,
     {
-        let mut now = HashMap::with_capacity(self.rows.len());
+        // Kept in place: a row looked up once, its id copied once (for the list), and the
+        // rows not seen dropped at the end; not a new map built at every edit.
+        self.pass += 1;
+        let pass = self.pass;
         let mut keyed = Vec::with_capacity(self.rows.len());
         for (id, content) in rows {
-            let kept = self.rows.remove(id).filter(|(known, _)| known.is(&content));
-            let entry = kept.unwrap_or_else(|| {
-                self.next += 1;
-                (V::kept(&content), self.next)
-            });
-            keyed.push((id.clone(), entry.1));
-            now.insert(id.clone(), entry);
+            let version = match self.rows.get_mut(id) {
+                // A row listed twice in one pass gets a version of its own each time.
+                Some(kept) if kept.seen != pass && kept.content.is(&content) => {
+                    kept.seen = pass;
+                    kept.version
+                }
+                Some(kept) => {
+                    self.next += 1;
+                    *kept = Kept {
+                        content: V::kept(&content),
+                        version: self.next,
+                        seen: pass,
+                    };
+                    self.next
+                }
+                None => {
+                    self.next += 1;
+                    let kept = Kept {
+                        content: V::kept(&content),
+                        version: self.next,
+                        seen: pass,
+                    };
+                    self.rows.insert(id.clone(), kept);
+                    self.next
+                }
+            };
+            keyed.push((id.clone(), version));
         }
-        self.rows = now;
+        self.rows.retain(|_, kept| kept.seen == pass);
         keyed
     }
 
     /// The content kept for the row `id`, as last followed.
     pub fn content(&self, id: &K) -> Option<&V> {
-        self.rows.get(id).map(|(content, _)| content)
+        self.rows.get(id).map(|kept| &kept.content)
     }
 }
