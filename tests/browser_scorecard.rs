@@ -150,7 +150,7 @@ fn renaming_an_owner_changes_the_rows_that_show_their_name() {
 
 #[wasm_bindgen_test]
 fn a_removed_row_is_forgotten_and_comes_back_as_new() {
-    let mut f = fixture();
+    let f = fixture();
     let mut rows = ScorecardRows::default();
     let before = follow(&mut rows, &f.plan, &f.workspace);
     let mut without = f.plan.clone();
@@ -158,10 +158,63 @@ fn a_removed_row_is_forgotten_and_comes_back_as_new() {
     let after = follow(&mut rows, &without, &f.workspace);
     assert!(after.iter().all(|(id, _)| id != &f.other_measure));
     assert!(rows.row(&f.other_measure).is_none());
-    f.plan.title = "Strategy, again".into();
     let again = follow(&mut rows, &f.plan, &f.workspace);
     assert_ne!(
         version(&before, &f.other_measure),
         version(&again, &f.other_measure)
     );
+}
+
+#[wasm_bindgen_test]
+fn a_title_or_due_date_changes_only_its_own_row() {
+    let mut f = fixture();
+    let mut rows = ScorecardRows::default();
+    let before = follow(&mut rows, &f.plan, &f.workspace);
+    f.plan
+        .update_objective(
+            &f.other,
+            "Keep every customer",
+            None,
+            Some("2027-12-31".into()),
+        )
+        .unwrap();
+    let after = follow(&mut rows, &f.plan, &f.workspace);
+    assert_ne!(version(&before, &f.other), version(&after, &f.other));
+    let objective = rows.row(&f.other).unwrap();
+    assert_eq!(objective.name, "Keep every customer");
+    assert_eq!(objective.target, "Due 2027-12-31");
+    for same in [&f.goal, &f.owned, &f.owned_measure, &f.other_measure] {
+        assert_eq!(version(&before, same), version(&after, same));
+    }
+
+    f.plan.goals.get_mut(&f.goal).unwrap().title = "Grow in Europe and Asia".into();
+    let renamed = follow(&mut rows, &f.plan, &f.workspace);
+    assert_ne!(version(&after, &f.goal), version(&renamed, &f.goal));
+    assert_eq!(rows.row(&f.goal).unwrap().name, "Grow in Europe and Asia");
+    assert_eq!(version(&after, &f.other), version(&renamed, &f.other));
+}
+
+#[wasm_bindgen_test]
+fn a_measure_shows_its_own_owner_first_and_no_one_once_they_leave() {
+    let mut f = fixture();
+    let bo = PersonId::random();
+    f.workspace
+        .add_person(
+            bo.clone(),
+            PersonDetails {
+                name: "Bo Berg".into(),
+                ..PersonDetails::default()
+            },
+        )
+        .unwrap();
+    f.plan.measures.get_mut(&f.owned_measure).unwrap().owner = Some(bo.clone());
+    let mut rows = ScorecardRows::default();
+    follow(&mut rows, &f.plan, &f.workspace);
+    assert_eq!(rows.row(&f.owned_measure).unwrap().owner, "Bo Berg");
+    assert_eq!(rows.row(&f.owned).unwrap().owner, "Ana Lima");
+
+    f.workspace.remove_person(&bo).unwrap();
+    follow(&mut rows, &f.plan, &f.workspace);
+    assert_eq!(rows.row(&f.owned_measure).unwrap().owner, "");
+    assert_eq!(rows.row(&f.owned).unwrap().owner, "Ana Lima");
 }

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use throughline::model::{PersonDetails, PersonId, Workspace};
-use throughline::store::{DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage};
+use throughline::store::{
+    ChangeError, DocHandle, DocumentId, MemoryStorage, Repo, SaveStatus, Storage,
+};
 
 fn add<S: Storage>(handle: &DocHandle<S>, name: &str) -> PersonId {
     let id = PersonId::random();
@@ -190,7 +192,6 @@ fn the_view_an_edit_makes_is_shared_with_the_page_not_copied_and_read_afresh_aft
                     ..PersonDetails::default()
                 },
             )
-            .map(|_| ())
         })
         .unwrap();
     let current = second.current_shared::<Workspace>().unwrap();
@@ -200,11 +201,12 @@ fn the_view_an_edit_makes_is_shared_with_the_page_not_copied_and_read_afresh_aft
     );
 
     // A refused edit leaves the same view kept.
-    assert!(second
-        .change_shared("Add nobody", |ws: &mut Workspace| {
+    assert!(matches!(
+        second.change_shared("Add nobody", |ws: &mut Workspace| {
             ws.add_person(PersonId::random(), PersonDetails::default())
-        })
-        .is_err());
+        }),
+        Err(ChangeError::Refused(_))
+    ));
     assert!(Arc::ptr_eq(
         &made,
         &second.current_shared::<Workspace>().unwrap()

@@ -45,8 +45,8 @@ impl WorkspaceState {
         handle: DocHandle<Rc<BrowserStorage>>,
         storage_warning: Option<String>,
     ) -> Result<Self, String> {
-        // Read through the handle's cache (`current`), so the first edit starts from this
-        // reading instead of reading a 1,000-person workspace again.
+        // Read through the handle's cache (`current_shared`), so the first edit starts from
+        // this reading instead of reading a 1,000-person workspace again.
         let workspace: Arc<Workspace> = handle.current_shared()?;
         let (workspace, set_workspace) = signal(workspace);
         let (save_status, set_save_status) = signal(handle.status());

@@ -4,7 +4,8 @@
 //! Measures, in headless Chromium against the relay on loopback: cold load to
 //! interactive, offline reload through the service worker, opening a 1,000-person
 //! workspace from IndexedDB, one edit in it, opening the scorecard of a 1,000-objective
-//! plan (5,000 actuals) and recording one actual on it, the cycle page and 9-box of a
+//! plan (5,000 actuals) and recording one actual on it (fifteen in one page, then the
+//! first of each of fifteen page loads), the cycle page and 9-box of a
 //! 500-review cycle and one move on it, a keystroke in a 100,000-character text field,
 //! and an edit on one browser to its paint on another through the relay; then sync with
 //! native clients (`relay/examples/sync_bench.rs`: edit-to-applied latency with 1, 10 and

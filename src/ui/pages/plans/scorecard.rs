@@ -1,8 +1,9 @@
 //! The scorecard: goals, objectives and measures in one table with target, latest
 //! actual, trend, RAG and owner. (Initiatives are in the board pack, not here: each row
-//! is redrawn work on every edit of a 1,000-objective plan.) Each row is made from what
-//! it shows and keyed by a version of that (`ScorecardRows`), so an edit formats and
-//! redraws only the rows it changed (the figure `cargo xtask bench` measures).
+//! is compared at every edit of a 1,000-objective plan.) Each row is made from what it
+//! shows and keyed by a version of that (`ScorecardRows`), so an edit formats and redraws
+//! only the rows it changed (the figure `cargo xtask bench` measures). A table keeps what
+//! each row was made from (a copy of each measure, actuals included) to compare with.
 
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -22,7 +23,7 @@ const FIRST_ROWS: usize = 120;
 const ROWS_PER_FRAME: usize = 300;
 
 /// What a row is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RowKind {
     Goal,
     Objective,
@@ -30,7 +31,7 @@ pub enum RowKind {
 }
 
 /// One row of the scorecard, as text.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ScorecardRow {
     pub id: String,
     pub kind: RowKind,
