@@ -214,6 +214,12 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await star.locator(".person-card", { hasText: "Ana Lima" }).focus();
       await maria.keyboard.press("ArrowLeft");
       await maria.locator('[data-box="moderate-high"]').locator(".person-card", { hasText: "Ana Lima" }).waitFor();
+      // Focus follows the card to its new box (in the frame after the move), so the next
+      // key moves it again. A key pressed before then went nowhere: the card it was on is gone.
+      await maria.waitForFunction(() => {
+        const focused = document.activeElement;
+        return focused?.closest('[data-box="moderate-high"]') && focused.textContent.includes("Ana Lima");
+      });
       await maria.keyboard.press("ArrowRight");
       await star.locator(".person-card", { hasText: "Ana Lima" }).waitFor();
 
