@@ -34,6 +34,22 @@ fn names<S: Storage>(handle: &DocHandle<S>) -> Vec<String> {
         .collect()
 }
 
+type Tab = DocHandle<Rc<MemoryStorage>>;
+
+/// One workspace open in two tabs on one storage, linked as the tab channel links them:
+/// every chunk the first tab writes reaches the second.
+fn two_tabs() -> (Rc<MemoryStorage>, Repo<Rc<MemoryStorage>>, Tab, Tab) {
+    let storage = Rc::new(MemoryStorage::new());
+    let repo = Repo::new(storage.clone());
+    let first = block_on(repo.open_workspace()).unwrap();
+    let second = block_on(repo.open(first.id())).unwrap().unwrap();
+    let receiver = second.clone();
+    first.on_written(move |key, bytes| {
+        assert!(receiver.apply_stored_chunk(key.clone(), bytes).unwrap());
+    });
+    (storage, repo, first, second)
+}
+
 #[test]
 fn first_start_creates_and_keeps_one_workspace() {
     let storage = Rc::new(MemoryStorage::new());
@@ -174,14 +190,7 @@ fn a_refused_edit_changes_nothing() {
 #[test]
 fn the_view_an_edit_makes_is_shared_with_the_page_not_copied_and_read_afresh_after_others_change_it(
 ) {
-    let storage = Rc::new(MemoryStorage::new());
-    let repo = Repo::new(storage.clone());
-    let first = block_on(repo.open_workspace()).unwrap();
-    let second = block_on(repo.open(first.id())).unwrap().unwrap();
-    let receiver = second.clone();
-    first.on_written(move |key, bytes| {
-        assert!(receiver.apply_stored_chunk(key.clone(), bytes).unwrap());
-    });
+    let (_, _, first, second) = two_tabs();
 
     let (made, ()) = second
         .change_shared("Add Ana", |ws: &mut Workspace| {
@@ -275,16 +284,7 @@ fn an_edit_after_opening_writes_only_itself() {
 
 #[test]
 fn a_chunk_written_by_another_tab_is_applied_without_being_written_again() {
-    let storage = Rc::new(MemoryStorage::new());
-    let repo = Repo::new(storage.clone());
-    let first = block_on(repo.open_workspace()).unwrap();
-    let second = block_on(repo.open(first.id())).unwrap().unwrap();
-
-    // What the tab channel does: every chunk the first tab writes reaches the second.
-    let receiver = second.clone();
-    first.on_written(move |key, bytes| {
-        assert!(receiver.apply_stored_chunk(key.clone(), bytes).unwrap());
-    });
+    let (storage, repo, first, second) = two_tabs();
     let refreshed = Rc::new(std::cell::Cell::new(0));
     let counter = refreshed.clone();
     second.on_changed_elsewhere(move || counter.set(counter.get() + 1));
