@@ -5,8 +5,8 @@
 
 use std::sync::OnceLock;
 use throughline::model::review::{
-    AskedFeedback, FeedbackShared, Review, ReviewContext, ReviewError, ReviewSetup, Stage,
-    MIN_ANONYMOUS_ANSWERS,
+    AskedFeedback, ClosedWords, FeedbackShared, Review, ReviewContext, ReviewError, ReviewSetup,
+    Stage, MIN_ANONYMOUS_ANSWERS,
 };
 
 use throughline::model::{DocumentId, DocumentUrl, ItemId, PersonId, Workspace};
@@ -226,8 +226,9 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     for key in review.shared_feedback.keys() {
         assert!(!review.peer_feedback.contains_key(key));
     }
-    // Sharing again keeps one copy each, changes nothing that is as written, and brings
-    // up to date one that was changed meanwhile.
+    // Sharing again keeps one copy each and changes nothing that is as written. Words that
+    // reach a document after its close are not shared until the manager or HR take them;
+    // then the copy is brought up to date.
     let again = share(
         &mut review,
         &bo(),
@@ -237,21 +238,36 @@ fn sharing_copies_it_into_the_review_without_the_writer_when_anonymous() {
     .unwrap();
     assert_eq!(again.copied, 0);
     assert!(!from_ben.copy_is_stale(&review));
+    // Ben's and Dee's documents shared again as the manager's device holds them: how many
+    // copies changed, and whether one reads `text`.
+    let share_again = |review: &mut Review, from_ben: &AskedFeedback, text: &str| {
+        let pairs = [
+            (document_of(from_ben), from_ben),
+            (document_of(&from_dee), &from_dee),
+        ];
+        let again = review
+            .share_feedback(review.actor(&bo()), &pairs, None, 6)
+            .unwrap();
+        let reads = review.shared_feedback.values().any(|c| c.text == text);
+        (again.copied, reads)
+    };
     from_ben.text.update("Ana unblocked us twice.");
-    assert!(from_ben.copy_is_stale(&review));
-    let pairs = [
-        (document_of(&from_ben), &from_ben),
-        (document_of(&from_dee), &from_dee),
-    ];
-    let again = review
-        .share_feedback(review.actor(&bo()), &pairs, None, 6)
+    assert!(!from_ben.copy_is_stale(&review));
+    assert_eq!(from_ben.late_words(), Some("Ana unblocked us twice."));
+    assert_eq!(
+        share_again(&mut review, &from_ben, "Ana unblocked us."),
+        (0, true)
+    );
+    from_ben
+        .take_late_words(&document_of(&from_ben).url(), None)
         .unwrap();
-    assert_eq!(again.copied, 1);
+    assert!(from_ben.copy_is_stale(&review));
+    assert_eq!(from_ben.late_words(), None);
+    assert_eq!(
+        share_again(&mut review, &from_ben, "Ana unblocked us twice."),
+        (1, true)
+    );
     assert_eq!(review.shared_feedback.len(), 3);
-    assert!(review
-        .shared_feedback
-        .values()
-        .any(|c| c.text == "Ana unblocked us twice."));
     // Once signed, what the employee read stays as it was signed.
     review.signature = Some(Default::default());
     assert_eq!(
@@ -638,7 +654,6 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
     };
     // Written in Ben's name by no device, or by one that is not his: never shared.
     from_ben.write(&ben(), "Ana is great.", 3).unwrap();
-    from_ben.close();
     let by_stranger = {
         let mut copy = from_ben.clone();
         copy.seal(&url, &DeviceSecret::generate().unwrap());
@@ -650,19 +665,37 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
     altered.text = autosurgeon::Text::with_value("Ana is not great.");
     let mut unsealed = from_ben.clone();
     unsealed.seal = String::new();
-    for refused in [&unsealed, &by_stranger, &altered] {
+    for mut refused in [unsealed, by_stranger, altered] {
+        refused.close();
         assert_eq!(
-            share(&mut review, refused),
+            share(&mut review, &refused),
             Err(ReviewError::FeedbackNotSealed)
         );
     }
     assert!(review.shared_feedback.is_empty());
     // As Ben's device sealed it: shared, under his name.
+    from_ben.close();
     assert_eq!(share(&mut review, &from_ben), Ok(1));
     assert_eq!(review.shared_feedback.len(), 1);
     assert_eq!(
         review.shared_feedback.values().next().unwrap().from,
         Some(ben())
+    );
+    // Words that reach it after the close, altered by no device of Ben's: what it closed
+    // with stays shared, and the late words cannot be taken.
+    from_ben.text = autosurgeon::Text::with_value("Ana is not great.");
+    assert_eq!(share(&mut review, &from_ben), Ok(0));
+    assert_eq!(
+        from_ben.take_late_words(&url, Some(&membership)),
+        Err(ReviewError::FeedbackNotSealed)
+    );
+    // Sealed by his device (typed on it while it was offline): taken, then shared.
+    from_ben.seal(&url, &ben_device);
+    from_ben.take_late_words(&url, Some(&membership)).unwrap();
+    assert_eq!(share(&mut review, &from_ben), Ok(1));
+    assert_eq!(
+        review.shared_feedback.values().next().unwrap().text,
+        "Ana is not great."
     );
 
     // An anonymous answer counts toward the minimum only when sealed: Ben's sealed one and
@@ -670,8 +703,8 @@ fn once_the_workspace_has_members_only_what_the_writer_s_device_sealed_is_shared
     let (mut review, mut from_ben, _) = asked();
     review.stage = Stage::Shared;
     from_ben.write(&ben(), "Ana is great.", 3).unwrap();
-    from_ben.close();
     from_ben.seal(&url, &ben_device);
+    from_ben.close();
     let mut from_dee = dee_answers(&mut review, "Unsealed words.");
     from_dee.close();
     let pairs = [(documents().0, &from_ben), (documents().2, &from_dee)];
@@ -730,9 +763,13 @@ mod changes_checked {
     }
 
     fn started() -> Automerge {
-        let (_, from_ben, _) = asked();
+        start(&asked().1)
+    }
+
+    /// `from_ben` as Bo's device starts it, checked.
+    fn start(from_ben: &AskedFeedback) -> Automerge {
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &from_ben).unwrap();
+        autosurgeon::reconcile(&mut doc, from_ben).unwrap();
         doc.commit();
         let start = doc.save();
         let empty = Automerge::new();
@@ -832,6 +869,134 @@ mod changes_checked {
         assert_eq!(
             check(&closed, &bo(), &hand(true), |f| f.closed = false),
             refused(ReviewError::FeedbackStaysClosed)
+        );
+    }
+
+    #[test]
+    fn words_that_reach_it_after_its_close_are_shared_only_when_the_manager_takes_them() {
+        // Asked by name (a lone anonymous answer is held back whatever it says).
+        let (mut review, mut from_ben, _) = asked();
+        from_ben.anonymous = false;
+        let request = review.peer_feedback.get_mut(&from_ben.request).unwrap();
+        request.anonymous = false;
+        let held = start(&from_ben);
+        review.stage = Stage::Shared;
+        let document = documents().0;
+        let shared = |review: &mut Review, doc: &AutoCommit| {
+            let feedback: AskedFeedback = autosurgeon::hydrate(doc).unwrap();
+            let copied = review
+                .share_feedback(review.actor(&bo()), &[(document, &feedback)], None, 9)
+                .unwrap();
+            assert!(copied.refused.is_empty(), "{:?}", copied.refused);
+            review
+                .shared_feedback
+                .values()
+                .map(|c| c.text.clone())
+                .collect::<Vec<_>>()
+        };
+        // Ben writes, and Bo's device has it.
+        let mut bens = AutoCommit::load(&held.save()).unwrap();
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
+        feedback.write(&ben(), "Ana unblocked us.", 3).unwrap();
+        autosurgeon::reconcile(&mut bens, &feedback).unwrap();
+        bens.commit();
+        let mut bos = AutoCommit::load(&bens.save()).unwrap();
+        let before_close = bos.get_heads();
+        // Bo shares the review: it closes with Ben's words, which are copied.
+        let mut closing: AskedFeedback = autosurgeon::hydrate(&bos).unwrap();
+        closing.close();
+        autosurgeon::reconcile(&mut bos, &closing).unwrap();
+        bos.commit();
+        let closed = Automerge::load(&bos.save()).unwrap();
+        check_parts(
+            &Automerge::load(&bens.save()).unwrap(),
+            &[],
+            &[&since(&mut bos, &before_close).concat()],
+            &bo(),
+            &hand(true),
+        )
+        .unwrap();
+        assert_eq!(shared(&mut review, &bos), vec!["Ana unblocked us."]);
+        // Ben's device, not knowing of the close (or pretending not to), adds words: judged
+        // where they were made, they are taken, and merge into the closed document.
+        let ben_before = bens.get_heads();
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
+        feedback
+            .write(&ben(), "Ana unblocked us. Added after the close.", 4)
+            .unwrap();
+        autosurgeon::reconcile(&mut bens, &feedback).unwrap();
+        bens.commit();
+        let late = since(&mut bens, &ben_before);
+        let late: Vec<&[u8]> = late.iter().map(Vec::as_slice).collect();
+        check_parts(&closed, &[], &late, &ben(), &hand(false)).unwrap();
+        bos.merge(&mut bens).unwrap();
+        let merged: AskedFeedback = autosurgeon::hydrate(&bos).unwrap();
+        assert!(merged.closed);
+        assert_eq!(
+            merged.late_words(),
+            Some("Ana unblocked us. Added after the close.")
+        );
+        // Not shared: the employee keeps reading what it closed with.
+        assert_eq!(shared(&mut review, &bos), vec!["Ana unblocked us."]);
+        let shown = review.feedback_shown(&[(document, &merged)], Some(&bo()));
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].text, "Ana unblocked us.");
+        assert_eq!(
+            shown[0].late.as_deref(),
+            Some("Ana unblocked us. Added after the close.")
+        );
+        let merged_doc = Automerge::load(&bos.save()).unwrap();
+        // Ben cannot make his late words the ones shared, nor Bo put other words there.
+        assert_eq!(
+            check(&merged_doc, &ben(), &hand(false), |f| {
+                f.closed_with = Some(ClosedWords::of(f));
+            }),
+            refused(ReviewError::NotYoursToShareFeedback)
+        );
+        assert_eq!(
+            check(&merged_doc, &bo(), &hand(true), |f| {
+                f.closed_with = Some(ClosedWords {
+                    text: "Words Ben never wrote.".into(),
+                    ..ClosedWords::of(f)
+                });
+            }),
+            refused(ReviewError::ClosedWordsNotWritten)
+        );
+        // Bo takes them: they are shared in place of the words it closed with.
+        let bo_before = bos.get_heads();
+        let mut taking: AskedFeedback = autosurgeon::hydrate(&bos).unwrap();
+        taking.take_late_words(&document.url(), None).unwrap();
+        autosurgeon::reconcile(&mut bos, &taking).unwrap();
+        bos.commit();
+        let taken = since(&mut bos, &bo_before);
+        let taken: Vec<&[u8]> = taken.iter().map(Vec::as_slice).collect();
+        check_parts(&merged_doc, &[], &taken, &bo(), &hand(true)).unwrap();
+        assert_eq!(
+            shared(&mut review, &bos),
+            vec!["Ana unblocked us. Added after the close."]
+        );
+        // Nothing written when it closed: an answer that comes after is not shared either.
+        let mut empty = AutoCommit::load(&held.save()).unwrap();
+        let mut closing: AskedFeedback = autosurgeon::hydrate(&empty).unwrap();
+        closing.close();
+        autosurgeon::reconcile(&mut empty, &closing).unwrap();
+        empty.commit();
+        let mut written: AskedFeedback = autosurgeon::hydrate(&empty).unwrap();
+        written.text.update("Backdated words.");
+        assert!(!written.has_shared_words());
+        assert_eq!(written.late_words(), Some("Backdated words."));
+        review.shared_feedback.clear();
+        let copied = review
+            .share_feedback(review.actor(&bo()), &[(document, &written)], None, 9)
+            .unwrap();
+        assert_eq!((copied.copied, copied.held_back), (0, 0));
+        assert!(copied.refused.is_empty());
+        // A late removal of every word leaves the copy as it was shared.
+        written.closed_with = Some(ClosedWords::of(&written));
+        written.text.update("");
+        assert_eq!(
+            written.take_late_words(&document.url(), None),
+            Err(ReviewError::LateWordsRemoved)
         );
     }
 }

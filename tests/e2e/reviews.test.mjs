@@ -1,7 +1,8 @@
 // Performance management end to end, on two devices through the relay: HR (who is also
 // the manager) sets up a scale, a template and a cycle for two people; the employee
 // writes her self review on her tablet; the manager holds a check-in with the network
-// cut, then calibrates on the 9-box by dragging; both sign; the signed review prints
+// cut, then calibrates on the 9-box by dragging; a colleague's words that reach the feedback
+// after it closed are shared only when the manager says so; both sign; the signed review prints
 // and exports as Markdown, and the cycle's ratings as CSV.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +14,22 @@ const browser = sharedBrowser();
 async function download(page, click) {
   const [file] = await Promise.all([page.waitForEvent("download"), click()]);
   return readFile(await file.path(), "utf8");
+}
+
+/** Run in a page before its scripts: every direct link it makes can be closed at once. */
+function cuttableDirectLinks() {
+  const Native = window.RTCPeerConnection;
+  const links = new Set();
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      links.add(this);
+    }
+  };
+  window.cutDirectLinks = () => {
+    for (const link of links) link.close();
+    links.clear();
+  };
 }
 
 test("a review cycle from setup to a signed, exported review", async () => {
@@ -148,9 +165,14 @@ test("a review cycle from setup to a signed, exported review", async () => {
       }
       const anaReview = new URL(maria.url()).pathname.split("/").pop();
       const feedbackDocuments = [];
-      const writeAsked = async (colleague, words) => {
+      // `keep`: the phone stays open, and its page is returned.
+      const writeAsked = async (colleague, words, keep = false) => {
         const link = await invite(maria, colleague);
         const phone = await browser.newContext({ serviceWorkers: "block" });
+        // A phone that leaves the network loses its direct links too, which the browser's
+        // offline mode keeps: `cutDirectLinks()` closes them.
+        if (keep) await phone.addInitScript(cuttableDirectLinks);
+        let kept = false;
         try {
           const page = await phone.newPage();
           await acceptInvitation(page, link, colleague);
@@ -171,8 +193,10 @@ test("a review cycle from setup to a signed, exported review", async () => {
           const holds = await storedDocumentIds(page);
           assert.ok(holds.includes(document), `${colleague}'s device holds what they wrote (${holds})`);
           assert.ok(!holds.includes(anaReview), `${colleague}'s device never holds Ana's review (${holds})`);
+          kept = keep;
+          return keep ? { phone, page } : undefined;
         } finally {
-          await phone.close();
+          if (!kept) await phone.close();
         }
       };
       const openAnasReview = async () => {
@@ -185,7 +209,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await maria.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
       // One anonymous answer alone would name Ben: Maria is told it would be held back.
       await maria.getByTestId("anonymous-held-back").filter({ hasText: "1 anonymous answer is held back from the employee" }).waitFor();
-      await writeAsked("Chen Wu", "Ana explains hard things simply.");
+      const chen = await writeAsked("Chen Wu", "Ana explains hard things simply.", true);
       await openAnasReview();
       await maria.getByTestId("peer-feedback").getByText("Ana explains hard things simply.").waitFor({ timeout: 20_000 });
       await maria.getByTestId("anonymous-held-back").waitFor({ state: "detached" });
@@ -236,7 +260,29 @@ test("a review cycle from setup to a signed, exported review", async () => {
       await sideSessions.first().waitFor();
       await sideSessions.first().getByRole("button", { name: "What changed" }).click();
       await sideSessions.first().getByText(/Overall rating/).first().waitFor();
+      // Chen's phone loses the network, and he adds to his words there; then Maria shares
+      // the review, which closes the feedback with the words it held.
+      await chen.phone.setOffline(true);
+      await chen.page.evaluate(() => window.cutDirectLinks());
+      await chen.page.getByTestId("sync-status").filter({ hasText: /^Offline/ }).waitFor({ timeout: 15_000 });
+      const chenWords = "Ana explains hard things simply. She also ran the launch retro.";
+      await goTo(chen.page, "Reviews");
+      await chen.page.getByTestId("feedback-asked").getByRole("link", { name: "Feedback for Ana Lima" }).click();
+      await chen.page.getByLabel("Your feedback (you were asked)").fill(chenWords);
+      await waitUntilSaved(chen.page);
       await maria.getByRole("button", { name: "Share with the employee" }).click();
+      await maria.getByTestId("review-stage").filter({ hasText: "Shared" }).waitFor();
+      // Back online, his words reach the closed feedback. They are not shared on their
+      // own (nothing tells them from words added after the close): Maria is shown them,
+      // and shares them in place of what the feedback closed with.
+      await chen.phone.setOffline(false);
+      const late = maria.getByTestId("late-feedback").filter({ hasText: "She also ran the launch retro." });
+      await late.waitFor({ timeout: 30_000 });
+      await chen.page.getByText("The review was shared before these words reached it").waitFor({ timeout: 20_000 });
+      await chen.phone.close();
+      await late.getByRole("button", { name: "Share these words instead" }).click();
+      await maria.getByTestId("late-feedback").waitFor({ state: "detached" });
+      await maria.getByTestId("peer-feedback").getByText(chenWords).waitFor();
       await maria.getByRole("button", { name: "Sign this review" }).click();
       await maria.getByTestId("signatures").getByText(/Signed by the manager: Maria Rossi/).waitFor();
       // Signed with Maria's device key, and checked wherever it is shown.
@@ -254,7 +300,7 @@ test("a review cycle from setup to a signed, exported review", async () => {
       assert.equal(await ana.getByTestId("seal").filter({ hasText: "Verified" }).count(), 2, "both signatures verify on Ana's device");
       // Both anonymous answers, shared together, named by no one.
       await ana.getByTestId("peer-feedback").getByText("Ana unblocked our team twice.").waitFor();
-      await ana.getByTestId("peer-feedback").getByText("Ana explains hard things simply.").waitFor();
+      await ana.getByTestId("peer-feedback").getByText(chenWords, { exact: true }).waitFor();
       assert.equal(await ana.getByTestId("peer-feedback").getByText("— A colleague (anonymous)").count(), 2);
       assert.doesNotMatch(await ana.getByTestId("peer-feedback").textContent(), /Ben Okoro|Chen Wu/, "anonymous to the employee");
       // Shared as a copy made by Maria's device: Ana's never holds the document Ben wrote in.

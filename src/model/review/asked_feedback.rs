@@ -37,7 +37,7 @@
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 use super::workspace::MAX_FEEDBACK_CHARS;
-use super::{Actor, PeerFeedback, Review, ReviewError};
+use super::{Actor, ClosedWords, PeerFeedback, Review, ReviewError};
 use crate::model::identity::{check_seal, seal, DeviceSecret, Membership, SealCheck};
 use crate::model::{DocumentId, DocumentUrl, ItemId, PersonId, TextUpdate};
 
@@ -75,6 +75,11 @@ pub struct AskedFeedback {
     pub device: String,
     #[autosurgeon(missing = "String::new")]
     pub seal: String,
+    /// What was written, with its seal, when it closed: what sharing copies. `None` while
+    /// open, and on a document an earlier build closed until a manager's or HR's device
+    /// opens its review again.
+    #[autosurgeon(missing = "Default::default")]
+    pub closed_with: Option<ClosedWords>,
 }
 
 /// Asked feedback as the employee reads it in the review, copied there when the review
@@ -138,6 +143,11 @@ impl AskedFeedback {
     /// The bytes the writer's device signs: the document, the request it answers, and
     /// what the writer wrote.
     fn sealed_bytes(&self, document: &str) -> Vec<u8> {
+        self.bytes_sealing(document, self.text.as_str(), &self.device)
+    }
+
+    /// The bytes a seal by `device` over `text` as this document's words covers.
+    pub(super) fn bytes_sealing(&self, document: &str, text: &str, device: &str) -> Vec<u8> {
         serde_json::to_vec(&(
             "asked feedback",
             document,
@@ -146,8 +156,8 @@ impl AskedFeedback {
             self.employee.as_str(),
             self.writer.as_str(),
             self.anonymous,
-            self.text.as_str(),
-            &self.device,
+            text,
+            device,
         ))
         .unwrap_or_default()
     }
@@ -172,9 +182,13 @@ impl AskedFeedback {
     }
 
     /// Closes it to more writing (the review is shared), keeping the key its copy in the
-    /// review goes under (made the first time); the key.
+    /// review goes under (made the first time) and the words it closed with, which are
+    /// what sharing copies (kept the first time: see `ClosedWords`); the key.
     pub fn close(&mut self) -> ItemId {
         self.closed = true;
+        if self.closed_with.is_none() {
+            self.closed_with = Some(ClosedWords::of(self));
+        }
         self.shared_as.get_or_insert_with(ItemId::random).clone()
     }
 
@@ -183,16 +197,16 @@ impl AskedFeedback {
         !self.text.as_str().trim().is_empty()
     }
 
-    /// Whether the review's copy is missing or differs from what was written.
+    /// Whether the review's copy is missing or differs from the words sharing copies.
     pub fn copy_is_stale(&self, review: &Review) -> bool {
-        if !self.is_written() {
+        if !self.has_shared_words() {
             return false;
         }
         let copy = self
             .shared_as
             .as_ref()
             .and_then(|key| review.shared_feedback.get(key));
-        copy.is_none_or(|copy| copy.text != self.text.as_str().trim())
+        copy.is_none_or(|copy| copy.text != self.shared_words().trim())
     }
 }
 
@@ -243,6 +257,11 @@ pub struct ShownFeedback {
     pub from: Option<PersonId>,
     pub text: String,
     pub anonymous: bool,
+    /// Words that reached its document after it closed, on a device that holds it (a
+    /// manager's, HR's or the writer's): not shared unless the manager or HR take them.
+    pub late: Option<String>,
+    /// The feedback document it is read from, on a device that holds it.
+    pub document: Option<DocumentId>,
 }
 
 impl Review {
@@ -266,6 +285,8 @@ impl Review {
                     from,
                     text: feedback.text.as_str().trim().to_owned(),
                     anonymous: feedback.anonymous,
+                    late: None,
+                    document: None,
                 });
             }
         }
@@ -274,7 +295,8 @@ impl Review {
             let Some(request) = self.request_answered(*document, feedback) else {
                 continue;
             };
-            if !feedback.is_written() {
+            let late = feedback.late_words().map(str::to_owned);
+            if !feedback.has_shared_words() && late.is_none() {
                 continue;
             }
             copied.extend(feedback.shared_as.iter());
@@ -282,8 +304,10 @@ impl Review {
             let hidden = anonymous && viewer == Some(&self.employee);
             shown.push(ShownFeedback {
                 from: (!hidden).then(|| request.from.clone()),
-                text: feedback.text.as_str().trim().to_owned(),
+                text: feedback.shared_words().trim().to_owned(),
                 anonymous,
+                late,
+                document: Some(*document),
             });
         }
         for (key, copy) in &self.shared_feedback {
@@ -292,6 +316,8 @@ impl Review {
                     from: copy.from.clone(),
                     text: copy.text.clone(),
                     anonymous: copy.from.is_none(),
+                    late: None,
+                    document: None,
                 });
             }
         }

@@ -108,6 +108,14 @@ pub enum ReviewError {
     /// changed).
     #[error("Feedback closed when the review was shared stays closed.")]
     FeedbackStaysClosed,
+    /// The words asked feedback closed with (what sharing copies) are not what it held in
+    /// that change.
+    #[error("Closed feedback shares only the words its writer wrote.")]
+    ClosedWordsNotWritten,
+    /// Late words that remove everything asked feedback closed with: the copy already
+    /// shared stays.
+    #[error("Feedback shared with the employee stays shared: its writer's removal came after it closed.")]
+    LateWordsRemoved,
     /// What asked feedback answers (the review, the request, whom it is on, who writes
     /// it, whether it is anonymous) changed after it was asked.
     #[error("What this feedback answers is fixed when it is asked.")]

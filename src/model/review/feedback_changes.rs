@@ -1,9 +1,10 @@
 //! Who changes which part of asked feedback ([`AskedFeedback`]), as the relay and a direct
 //! link check every change a device sends of it (`model::part_check`): the colleague asked
 //! writes the words (and seals them) until the review is shared; the employee's manager
-//! or HR ask for it (start the document) and close it when the review is shared. Nobody
-//! changes what it answers: the review, the request, whom it is on, who writes it,
-//! whether it is anonymous. A manager's modified client could otherwise rewrite a
+//! or HR ask for it (start the document) and close it when the review is shared, keeping
+//! the words it holds then (and later take words that reached it after, `closed_words.rs`),
+//! never other words. Nobody changes what it answers: the review, the request, whom it is
+//! on, who writes it, whether it is anonymous. A manager's modified client could otherwise rewrite a
 //! colleague's words (the seal would show it, but the words would be gone), or reopen
 //! feedback closed at sharing.
 //!
@@ -23,7 +24,7 @@
 //! ```
 
 use super::workspace::MAX_FEEDBACK_CHARS;
-use super::{AskedFeedback, ReviewError};
+use super::{AskedFeedback, ClosedWords, ReviewError};
 use crate::model::part_check::{PartRefused, PartRules};
 use crate::model::PersonId;
 
@@ -108,9 +109,17 @@ impl<'a> PartRules<FeedbackHand<'a>> for AskedFeedback {
         if reopened || rekeyed {
             return Err(ReviewError::FeedbackStaysClosed.into());
         }
-        let closes = self.closed != after.closed || self.shared_as != after.shared_as;
+        let closes = self.closed != after.closed
+            || self.shared_as != after.shared_as
+            || self.closed_with != after.closed_with;
         if closes && !who.manager_or_hr {
             return Err(ReviewError::NotYoursToShareFeedback.into());
+        }
+        // The words it closed with (or late words taken) are what it holds in that same
+        // change: no one puts other words there to be shared in the writer's name.
+        let kept = self.closed_with != after.closed_with;
+        if kept && !(after.closed && after.closed_with == Some(ClosedWords::of(after))) {
+            return Err(ReviewError::ClosedWordsNotWritten.into());
         }
         Ok(())
     }

@@ -9,9 +9,12 @@
 //! the order of their random copy keys and with one time, so that neither the order of
 //! the operations nor a time tells which request a copy answers. Until then they are held
 //! back: the manager and HR read them, the employee reads none of them. The same holds
-//! after: answers that come later (a writer whose device was offline when the review was
-//! shared) are added only in a batch of at least as many, so no late answer stands out.
-//! Only a copy already shared is brought up to date on its own.
+//! after: answers that come later (a document left open at sharing until its writer's
+//! device sealed it, or words that reached a closed one and that the manager or HR took,
+//! `closed_words.rs`) are added only in a batch of at least as many, so no late answer
+//! stands out. A copy is made of the words the document closed with, never of words that
+//! reached it after; only a copy already shared is brought up to date on its own, when
+//! the manager or HR take such words.
 //!
 //! ```
 //! use throughline::model::review::{AskedFeedback, Review, ReviewSetup, Stage};
@@ -190,12 +193,14 @@ impl Review {
         let request = self
             .request_answered(document, feedback)
             .ok_or(ReviewError::FeedbackRequestGone)?;
-        if !feedback.is_written() {
+        // What it closed with (words that came later wait for the manager's or HR's say,
+        // `closed_words.rs`), or while open what it holds.
+        if !feedback.has_shared_words() {
             return Ok(None);
         }
         // Once the workspace has members, only what the writer's device sealed.
         if membership.is_some()
-            && feedback.check(&document.url(), membership) != SealCheck::Verified
+            && feedback.check_shared_words(&document.url(), membership) != SealCheck::Verified
         {
             return Err(ReviewError::FeedbackNotSealed);
         }
@@ -209,7 +214,7 @@ impl Review {
         Ok(Some(PendingCopy {
             key,
             from: (!(request.anonymous || feedback.anonymous)).then(|| request.from.clone()),
-            text: feedback.text.as_str().trim().to_owned(),
+            text: feedback.shared_words().trim().to_owned(),
         }))
     }
 }

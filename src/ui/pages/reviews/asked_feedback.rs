@@ -79,6 +79,12 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
             .with(|a| a.as_ref().is_some_and(|a| Some(&a.writer) == me.as_ref()))
     };
     let closed = move || document.view.with(|a| a.as_ref().is_some_and(|a| a.closed));
+    // Typed here while offline, and merged after the close (`model::review::closed_words`).
+    let late = move || {
+        document
+            .view
+            .with(|a| a.as_ref().is_some_and(|a| a.late_words().is_some()))
+    };
     let anonymous = move || {
         document
             .view
@@ -172,7 +178,9 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
                             </blockquote>
                             <p class="item-meta">
                                 {move || {
-                                    if closed() {
+                                    if late() {
+                                        "The review was shared before these words reached it: it shares what you had written by then, unless the manager or HR share these instead."
+                                    } else if closed() {
                                         "The review has been shared; this feedback can no longer be changed."
                                     } else {
                                         "Only the colleague asked writes this feedback."

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::late_words::LateWords;
 use super::ReviewPageContext;
 use crate::model::identity::Membership;
 use crate::model::review::{check_act, Act, AskedFeedback, FeedbackRequest, PulledFeedback};
@@ -46,6 +47,9 @@ struct RequestRow {
 struct WrittenRow {
     text: String,
     footer: String,
+    /// Words that reached its document after it closed, and the document (on a manager's
+    /// or HR's device).
+    late: Option<(String, DocumentId)>,
 }
 
 #[component]
@@ -138,6 +142,7 @@ pub fn FeedbackSection() -> impl IntoView {
                     WrittenRow {
                         text: f.text,
                         footer: format!("— {from}{note}"),
+                        late: f.late.zip(f.document),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -373,9 +378,19 @@ pub fn FeedbackSection() -> impl IntoView {
                 <For each=written key=|row| row.clone() let:row>
                     <li class="feedback-item">
                         <blockquote>
-                            <p>{row.text.clone()}</p>
-                            <footer>{row.footer.clone()}</footer>
+                            {if row.text.is_empty() {
+                                view! {
+                                    <p class="item-meta">"Nothing was written when it closed."</p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <p>{row.text.clone()}</p> }.into_any()
+                            }} <footer>{row.footer.clone()}</footer>
                         </blockquote>
+                        {row
+                            .late
+                            .clone()
+                            .map(|(words, document)| view! { <LateWords words document /> })}
                     </li>
                 </For>
             </ul>
@@ -515,7 +530,7 @@ fn give_document(context: ReviewPageContext, reviews: ReviewsState, request: Ite
 /// What sharing the review's feedback would do now (see `Trial`).
 #[derive(Debug, Clone, PartialEq)]
 struct TrialOutcome {
-    /// The open documents sharing closes.
+    /// The documents sharing closes (or, closed by an earlier build, keeps the words of).
     closing: Vec<DocumentId>,
     shared: FeedbackShared,
     /// Of those refused, the ones still open: their writer's device has not sealed them.
@@ -538,7 +553,9 @@ impl Trial {
             .iter()
             .map(|(document, feedback)| {
                 let mut feedback = feedback.clone();
-                if !feedback.closed && may_close(*document, &feedback, membership) {
+                // Open, or closed by an earlier build that kept no words: closing keeps
+                // the words it holds, which are what is shared.
+                if feedback.closed_with.is_none() && may_close(*document, &feedback, membership) {
                     feedback.close();
                     closing.push(*document);
                 }

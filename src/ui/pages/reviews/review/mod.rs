@@ -9,6 +9,7 @@ mod development;
 mod feedback;
 mod goals;
 mod history;
+mod late_words;
 mod sign_off;
 
 use leptos::prelude::*;
