@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import {
   choosePerson,
   DIRECT_LINK_ARGS,
+  exchangePairingCodes,
   goTo,
   launchBrowser,
   nameOrganisation,
@@ -464,16 +465,8 @@ async function remoteDirect(_relay, build) {
     await a.goto(server.base);
     await nameOrganisation(a, "Pair Co");
     await a.goto(`${server.base}settings#devices`);
-    await a.getByTestId("show-pairing-code").click();
-    const offer = await a.getByTestId("pairing-code").inputValue();
     await b.goto(`${server.base}settings#devices`);
-    await b.getByTestId("pair-code-input").fill(offer);
-    await b.getByTestId("use-pairing-code").click();
-    await b.getByTestId("pair-answering").waitFor({ timeout: 15_000 });
-    const answer = await b.getByTestId("pairing-code").inputValue();
-    await a.getByTestId("pair-code-input").fill(answer);
-    await a.getByTestId("use-pairing-code").click();
-    await a.getByTestId("pair-linked").waitFor({ timeout: 15_000 });
+    await exchangePairingCodes(a, b);
     await b.getByTestId("org-name").filter({ hasText: "Pair Co" }).waitFor({ timeout: 15_000 });
     await goTo(a, "Home");
     await goTo(b, "Home");

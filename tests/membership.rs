@@ -91,6 +91,23 @@ impl Org {
         (person, device)
     }
 
+    /// The root (an admin) invites `person`, the invitation open until `expires`: its
+    /// one-time secret.
+    fn invite(&mut self, person: &PersonId, expires: i64) -> DeviceSecret {
+        let invitation = key();
+        let root = self.root.clone();
+        self.sign(
+            &root,
+            Act::Invite {
+                invitation: invitation.public(),
+                person: person.clone(),
+                expires,
+            },
+        )
+        .expect("invite");
+        invitation
+    }
+
     /// The root (an admin) signs that `person` reports to `manager`.
     fn report(&mut self, person: &PersonId, manager: &PersonId) {
         let root = self.root.clone();
@@ -267,17 +284,7 @@ fn a_tampered_or_foreign_statement_is_ignored() {
 fn an_invitation_is_used_once_before_it_expires_and_only_with_its_secret() {
     let mut org = Org::new();
     let dan = person(&mut org.workspace, "Dan");
-    let invitation = key();
-    let root = org.root.clone();
-    org.sign(
-        &root,
-        Act::Invite {
-            invitation: invitation.public(),
-            person: dan.clone(),
-            expires: 10_000,
-        },
-    )
-    .expect("invite");
+    let invitation = org.invite(&dan, 10_000);
     // Without the secret: a proof made with another key.
     let thief = key();
     let proof = key().sign(
@@ -869,6 +876,75 @@ fn a_withdrawn_invitation_binds_nobody_and_only_an_admin_or_its_maker_withdraws_
         Err(MembershipError::Refused(Ignored::InvitationUsed))
     );
     assert_eq!(org.membership().person_of(&device.public()), None);
+}
+
+#[test]
+fn a_device_an_open_invitation_vouches_for_gets_the_workspace_alone_over_a_link() {
+    use throughline::sync::LinkRights;
+    let mut org = Org::new();
+    let root = org.root.clone();
+    let workspace_id = throughline::store::DocumentId::random();
+    let dan = person(&mut org.workspace, "Dan");
+    let invitation = org.invite(&dan, 10_000);
+    // Dan's new phone, not a member yet: the workspace document alone, to read and to
+    // write (its acceptance goes there), as the relay gives it.
+    let phone = key();
+    let invited = |org: &Org, device: &DeviceSecret, at: i64| {
+        LinkRights::invited(
+            &org.membership(),
+            &device.public(),
+            &invitation.public(),
+            workspace_id,
+            at,
+        )
+    };
+    let rights = invited(&org, &phone, 5_000);
+    assert_eq!(
+        rights,
+        LinkRights::Only {
+            person: dan.clone(),
+            holds: [workspace_id].into(),
+            reads_only: Default::default(),
+            checked: Default::default(),
+        }
+    );
+    // Expired: nothing.
+    assert_eq!(invited(&org, &phone, 20_000), LinkRights::Nothing);
+    // A key that invites nobody: nothing.
+    let made_up = LinkRights::invited(
+        &org.membership(),
+        &phone.public(),
+        &key().public(),
+        workspace_id,
+        5_000,
+    );
+    assert_eq!(made_up, LinkRights::Nothing);
+    // Once accepted, the invitation vouches for no other device (Dan's phone is a member
+    // and has the rights of a member from then on).
+    org.sign(&phone, accept(&invitation, &phone))
+        .expect("accept");
+    assert_eq!(invited(&org, &key(), 5_000), LinkRights::Nothing);
+    // Withdrawn before anyone accepted it: nothing.
+    let eve = person(&mut org.workspace, "Eve");
+    let second = org.invite(&eve, 10_000);
+    org.sign(
+        &root,
+        Act::Withdraw {
+            invitation: second.public(),
+        },
+    )
+    .expect("withdraw");
+    let eves_phone = key();
+    assert_eq!(
+        LinkRights::invited(
+            &org.membership(),
+            &eves_phone.public(),
+            &second.public(),
+            workspace_id,
+            5_000,
+        ),
+        LinkRights::Nothing
+    );
 }
 
 #[test]

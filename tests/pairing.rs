@@ -4,7 +4,8 @@
 
 use throughline::store::DocumentId;
 use throughline::sync::pairing::{
-    Candidate, Connection, Host, Kind, PairingCode, PairingError, Setup, Shares, WorkspaceTag,
+    Candidate, Connection, Host, Kind, PairingCode, PairingError, Setup, Shares, Signers,
+    WorkspaceTag,
 };
 use throughline::sync::pairing_qr::{read_qr, QrCode};
 
@@ -212,20 +213,21 @@ fn a_signed_code_names_the_device_that_made_it_and_a_tampered_one_is_refused() {
     use throughline::model::identity::DeviceSecret;
     let device = DeviceSecret::from_seed([3; 32]);
     let offer = offer();
-    let text = offer.encode_signed(&device);
-    let (read, signer) = PairingCode::decode_signed(&text, NOW).expect("a signed code reads");
+    let text = offer.encode_signed(&device, None);
+    let (read, signers) = PairingCode::decode_signed(&text, NOW).expect("a signed code reads");
     assert_eq!(read, offer);
-    assert_eq!(signer, Some(device.public()));
+    assert_eq!(signers.device, Some(device.public()));
+    assert_eq!(signers.invitation, None);
     // An unsigned code reads too, naming nobody.
     assert_eq!(
         PairingCode::decode_signed(&offer.encode(), NOW).unwrap().1,
-        None
+        Signers::default()
     );
     // Another code's signature moved onto this one (another fingerprint: another link)
     // does not hold.
     let mut other = offer.clone();
     other.connection.fingerprint = [0x11; 32];
-    let theirs = other.encode_signed(&device);
+    let theirs = other.encode_signed(&device, None);
     let ours = offer.encode();
     let signature_tail = {
         let a = throughline_pairing_bytes(&theirs);
@@ -242,6 +244,52 @@ fn a_signed_code_names_the_device_that_made_it_and_a_tampered_one_is_refused() {
     // Signed, it still fits a QR code a tablet scans.
     let qr = QrCode::of(&text).unwrap();
     assert!(qr.version() <= 15, "version {}", qr.version());
+}
+
+#[test]
+fn an_invitation_vouches_for_the_device_on_its_code_and_for_that_device_only() {
+    use throughline::model::identity::DeviceSecret;
+    let (device, invitation) = (
+        DeviceSecret::from_seed([3; 32]),
+        DeviceSecret::from_seed([4; 32]),
+    );
+    let mut answer = offer();
+    answer.kind = Kind::Answer;
+    let text = answer.encode_signed(&device, Some(&invitation));
+    let (read, signers) = PairingCode::decode_signed(&text, NOW).expect("it reads");
+    assert_eq!(read, answer);
+    assert_eq!(
+        signers,
+        Signers {
+            device: Some(device.public()),
+            invitation: Some(invitation.public()),
+        }
+    );
+    // The invitation's part moved onto another device's code does not hold: it vouched
+    // for the first device, on that link.
+    let other_device = DeviceSecret::from_seed([5; 32]);
+    let theirs = answer.encode_signed(&other_device, None);
+    let vouch = {
+        let bytes = throughline_pairing_bytes(&text);
+        bytes[bytes.len() - 4 - 97..bytes.len() - 4].to_vec()
+    };
+    let mut moved = throughline_pairing_bytes(&theirs);
+    moved.truncate(moved.len() - 4);
+    moved.extend_from_slice(&vouch);
+    assert_eq!(
+        PairingCode::decode_signed(&reencode(moved), NOW).err(),
+        Some(PairingError::NotSignedByItsDevice)
+    );
+    // Cut short, it is damaged, never read as vouched for.
+    let mut cut = throughline_pairing_bytes(&text);
+    cut.truncate(cut.len() - 4 - 10);
+    assert_eq!(
+        PairingCode::decode_signed(&reencode(cut), NOW).err(),
+        Some(PairingError::Damaged)
+    );
+    // Still a QR code a tablet scans.
+    let qr = QrCode::of(&text).unwrap();
+    assert!(qr.version() <= 20, "version {}", qr.version());
 }
 
 /// The bytes of a code (base32 after `THL1`), checksum included.

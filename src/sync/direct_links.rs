@@ -12,11 +12,10 @@ use super::engine::{ConnectionId, Event};
 use super::introduction::{Introduction, ANSWER_WAIT_MS};
 use super::link_scope::{scope_of, LinkRights};
 use super::pairing::{
-    Connection, Kind, PairingCode, PairingError, Shares, WorkspaceTag, VALID_FOR_SECONDS,
+    Connection, Kind, PairingCode, PairingError, Shares, Signers, WorkspaceTag, VALID_FOR_SECONDS,
 };
 use super::peer_link::PeerLink;
 use super::{Disconnected, PeerId};
-use crate::model::identity::DeviceKey;
 use crate::store::{DocumentId, Storage};
 
 /// How long a link answered by a person may wait for the other device to read the
@@ -35,17 +34,19 @@ pub enum LinkState {
     Closed(Disconnected),
 }
 
-/// Works out a linked device's rights from its key (none: it signed nothing).
-pub(super) type LinkRules = Box<dyn Fn(Option<&DeviceKey>) -> LinkRights>;
+/// Works out a linked device's rights from who signed its pairing code (its key, none if
+/// it signed nothing, and an invitation vouching for it).
+pub(super) type LinkRules = Box<dyn Fn(&Signers) -> LinkRights>;
 
 /// One direct link, open or closed.
 pub(super) struct Direct {
     pub(super) link: Rc<PeerLink>,
     /// The name the other device gave itself.
     pub(super) name: String,
-    /// The key that signed the other device's pairing code (the device at the other end
-    /// of the link, since the code carries the link's fingerprint).
-    pub(super) device: Option<DeviceKey>,
+    /// Who signed the other device's pairing code: its key (the device at the other end
+    /// of the link, since the code carries the link's fingerprint), and an invitation it
+    /// holds and has not accepted yet.
+    pub(super) signers: Signers,
     pub(super) shares: Shares,
     pub(super) state: LinkState,
     /// The other device's peer id, once its handshake is done.
@@ -104,7 +105,7 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// other device's name. A code that is not an offer for this workspace, or has
     /// expired, is refused and nothing is kept.
     pub async fn answer_offer(&self, text: &str) -> Result<(String, String), String> {
-        let (offer, signer) =
+        let (offer, signers) =
             PairingCode::decode_signed(text, now_seconds()).map_err(|e| e.to_string())?;
         offer
             .check_offer_for(&self.client.workspace)
@@ -114,7 +115,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         self.client.add_link(
             Rc::new(link),
             offer.device.clone(),
-            signer,
+            signers,
             offer.shares,
             false,
             ANSWER_READ_MS,
@@ -125,7 +126,7 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// Completes `offer` with the other device's answer: the link opens. An answer to
     /// another offer, or an expired one, is refused and the offer still stands.
     pub async fn complete_offer(&self, offer: &PairingOffer, text: &str) -> Result<String, String> {
-        let (answer, signer) =
+        let (answer, signers) =
             PairingCode::decode_signed(text, now_seconds()).map_err(|e| e.to_string())?;
         answer
             .check_answers(&offer.code)
@@ -133,7 +134,7 @@ impl<S: Storage + 'static> SyncClient<S> {
         let key = self.client.add_link(
             Rc::clone(&offer.link),
             answer.device.clone(),
-            signer,
+            signers,
             offer.code.shares.clone(),
             true,
             OPEN_WAIT_MS,
@@ -160,7 +161,7 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// How to work out what a linked device's person may hold. Each link carries only
     /// that (and only what its pairing shares); call [`SyncClient::rules_changed`] when
     /// the rules may have changed.
-    pub fn set_link_rules(&self, rules: impl Fn(Option<&DeviceKey>) -> LinkRights + 'static) {
+    pub fn set_link_rules(&self, rules: impl Fn(&Signers) -> LinkRights + 'static) {
         *self.client.link_rules.borrow_mut() = Some(Box::new(rules));
         self.rules_changed();
     }
@@ -169,16 +170,16 @@ impl<S: Storage + 'static> SyncClient<S> {
     /// document no longer allowed stops travelling at once; one newly allowed is offered.
     pub fn rules_changed(&self) {
         let client = &self.client;
-        let links: Vec<(ConnectionId, Shares, Option<DeviceKey>)> = client
+        let links: Vec<(ConnectionId, Shares, Signers)> = client
             .links
             .borrow()
             .iter()
             .filter(|(_, d)| !matches!(d.state, LinkState::Closed(_)))
-            .map(|(key, d)| (*key, d.shares.clone(), d.device))
+            .map(|(key, d)| (*key, d.shares.clone(), d.signers))
             .collect();
         let mut newly: BTreeSet<DocumentId> = BTreeSet::new();
-        for (connection, shares, device) in links {
-            let rights = client.rights_of(device.as_ref());
+        for (connection, shares, signers) in links {
+            let rights = client.rights_of(&signers);
             let mut engine = client.engine.borrow_mut();
             engine.set_read_only(connection, rights.reads_only());
             engine.set_checked_parts(connection, rights.person(), rights.checked());
@@ -236,21 +237,25 @@ impl<S: Storage + 'static> SyncClient<S> {
 
 impl<S: Storage + 'static> Client<S> {
     /// A code as text, signed by this device's key in a workspace with rules (someone
-    /// claimed it), where the other device needs to know whose device this is. With no
-    /// rules the code stays short enough to type (the signature adds 96 bytes).
+    /// claimed it), where the other device needs to know whose device this is, and by an
+    /// invitation this device holds and has not accepted (a device waiting for the
+    /// workspace it is invited to, which has no rules yet). With neither, the code stays
+    /// short enough to type (the signature adds 96 bytes, the invitation's 97).
     fn encoded(&self, code: &PairingCode) -> String {
-        let has_rules = self.rights_of(None) != LinkRights::Everything;
+        let has_rules = self.rights_of(&Signers::default()) != LinkRights::Everything;
         match &self.keys {
-            Some(keys) if has_rules => code.encode_signed(&keys.device),
+            Some(keys) if has_rules || keys.invitation.is_some() => {
+                code.encode_signed(&keys.device, keys.invitation.as_ref())
+            }
             _ => code.encode(),
         }
     }
 
-    /// What the person of the device with `key` may hold (everything while no rules
-    /// are set).
-    pub(super) fn rights_of(&self, key: Option<&DeviceKey>) -> LinkRights {
+    /// What the person of the device that `signers` name may hold (everything while no
+    /// rules are set).
+    pub(super) fn rights_of(&self, signers: &Signers) -> LinkRights {
         match &*self.link_rules.borrow() {
-            Some(rules) => rules(key),
+            Some(rules) => rules(signers),
             None => LinkRights::Everything,
         }
     }
@@ -292,7 +297,7 @@ impl<S: Storage + 'static> Client<S> {
         self: &Rc<Self>,
         link: Rc<PeerLink>,
         name: String,
-        device: Option<DeviceKey>,
+        signers: Signers,
         shares: Shares,
         offered: bool,
         wait_ms: u32,
@@ -312,7 +317,7 @@ impl<S: Storage + 'static> Client<S> {
                 client.close_link(connection, Disconnected::NotConnectedInTime);
             }
         });
-        let rights = self.rights_of(device.as_ref());
+        let rights = self.rights_of(&signers);
         let mut engine = self.engine.borrow_mut();
         engine.set_read_only(connection, rights.reads_only());
         engine.set_checked_parts(connection, rights.person(), rights.checked());
@@ -346,7 +351,7 @@ impl<S: Storage + 'static> Client<S> {
             Direct {
                 link,
                 name,
-                device,
+                signers,
                 shares,
                 state: LinkState::Connecting,
                 peer: None,
@@ -472,7 +477,7 @@ impl<S: Storage + 'static> Client<S> {
     /// Acts on an introduction addressed to this device: answers an offer, or completes
     /// this device's offer with its answer.
     async fn introduced(self: Rc<Self>, from: PeerId, text: String) {
-        let (code, signer) = match PairingCode::decode_signed(&text, now_seconds()) {
+        let (code, signers) = match PairingCode::decode_signed(&text, now_seconds()) {
             Ok(read) => read,
             Err(error) => {
                 web_sys::console::warn_1(&format!("an introduction was refused: {error}").into());
@@ -495,7 +500,7 @@ impl<S: Storage + 'static> Client<S> {
                 self.add_link(
                     Rc::new(link),
                     code.device,
-                    signer,
+                    signers,
                     Shares::Workspace,
                     false,
                     OPEN_WAIT_MS,
@@ -525,7 +530,7 @@ impl<S: Storage + 'static> Client<S> {
                 let key = self.add_link(
                     Rc::clone(&pending.link),
                     code.device.clone(),
-                    signer,
+                    signers,
                     Shares::Workspace,
                     true,
                     OPEN_WAIT_MS,

@@ -2,7 +2,10 @@
 //! device's person may hold under the workspace's signed rules; and which of those it takes
 //! no changes to from them (those their person may read but not change). The other device is known
 //! by the key that signed its pairing code (`PairingCode::encode_signed`): the code
-//! carries the link's DTLS fingerprint, so the signer is the device at the other end.
+//! carries the link's DTLS fingerprint, so the signer is the device at the other end. A
+//! device that is not a member yet but holds an open invitation (its one-time key signed
+//! the code too) gets the workspace document alone, to accept the invitation in
+//! ([`LinkRights::invited`]): a new device joins from a device nearby with no relay.
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -24,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::engine::Scope;
 use super::pairing::Shares;
 use crate::model::access::Access;
+use crate::model::identity::{DeviceKey, Membership};
 use crate::model::listing::Listing;
 use crate::model::part_check::PartWriter;
 use crate::model::DocumentId;
@@ -81,6 +85,33 @@ impl LinkRights {
             holds,
             reads_only,
             checked,
+        }
+    }
+
+    /// The rights of a device that is not a member, vouched for by the invitation with
+    /// the one-time key `invitation` (it signed the device's pairing code): while that
+    /// invitation is open at `now` (ms) and the device was never removed, the workspace
+    /// document `workspace_id`, to read and write, so the device can accept the invitation
+    /// there, as the relay gives it; otherwise nothing.
+    pub fn invited(
+        membership: &Membership,
+        device: &DeviceKey,
+        invitation: &DeviceKey,
+        workspace_id: DocumentId,
+        now: i64,
+    ) -> LinkRights {
+        let open = membership
+            .invitations()
+            .get(invitation)
+            .filter(|invited| invited.open_at(now) && !membership.was_removed(device));
+        match open {
+            Some(invited) => LinkRights::Only {
+                person: invited.person.clone(),
+                holds: BTreeSet::from([workspace_id]),
+                reads_only: BTreeSet::new(),
+                checked: BTreeMap::new(),
+            },
+            None => LinkRights::Nothing,
         }
     }
 

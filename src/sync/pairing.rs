@@ -106,6 +106,10 @@ pub const VALID_FOR_SECONDS: u64 = 10 * 60;
 const PREFIX: &str = "THL1";
 /// Marks the device key and signature at the end of a signed code.
 const SIGNED: u8 = b'S';
+/// Marks, after those, an invitation's key and its signature over everything before it.
+const INVITED: u8 = b'I';
+/// A key and a signature, as they follow either mark.
+const KEY_AND_SIGNATURE: usize = 32 + 64;
 const VERSION: u8 = 1;
 /// Longest device name carried, in bytes.
 const MAX_NAME: usize = 60;
@@ -226,22 +230,34 @@ impl PairingCode {
 
     /// The code signed by `device`: whoever reads it knows which device key made it,
     /// and since the code carries the DTLS fingerprint of the link, which device is at
-    /// the other end of the link (96 bytes more).
-    pub fn encode_signed(&self, device: &DeviceSecret) -> String {
+    /// the other end of the link (96 bytes more). With `invitation`, an invitation this
+    /// device holds and has not accepted yet vouches for it too (97 bytes more): a device
+    /// of the workspace then gives it the workspace document to accept the invitation in,
+    /// as the relay does, so a new device can join from a device nearby with no relay.
+    pub fn encode_signed(
+        &self,
+        device: &DeviceSecret,
+        invitation: Option<&DeviceSecret>,
+    ) -> String {
         let mut bytes = self.content();
         let signature = device.sign(Purpose::Link, &bytes);
         bytes.push(SIGNED);
         bytes.extend_from_slice(device.public().as_bytes());
         bytes.extend_from_slice(signature.as_bytes());
+        if let Some(invitation) = invitation {
+            // Over the code and the device's key and signature: for this device, on this
+            // link only.
+            let vouched = invitation.sign(Purpose::Link, &bytes);
+            bytes.push(INVITED);
+            bytes.extend_from_slice(invitation.public().as_bytes());
+            bytes.extend_from_slice(vouched.as_bytes());
+        }
         finish(bytes)
     }
 
-    /// Reads a code and the device that signed it, if it is signed (a signature that
-    /// does not hold refuses the code).
-    pub fn decode_signed(
-        text: &str,
-        now: u64,
-    ) -> Result<(PairingCode, Option<DeviceKey>), PairingError> {
+    /// Reads a code and who signed it, if it is signed (a signature that does not hold
+    /// refuses the code).
+    pub fn decode_signed(text: &str, now: u64) -> Result<(PairingCode, Signers), PairingError> {
         Self::read(text, now)
     }
 
@@ -301,7 +317,7 @@ impl PairingCode {
         Self::read(text, now).map(|(code, _)| code)
     }
 
-    fn read(text: &str, now: u64) -> Result<(PairingCode, Option<DeviceKey>), PairingError> {
+    fn read(text: &str, now: u64) -> Result<(PairingCode, Signers), PairingError> {
         let cleaned: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -377,19 +393,23 @@ impl PairingCode {
             candidates.push(Candidate { host, port });
         }
         let signed_part = &content[..content.len() - r.0.len()];
-        let signer = match r.0 {
-            [] => None,
-            [SIGNED, rest @ ..] if rest.len() == 32 + 64 => {
-                let (key, signature) = rest.split_at(32);
-                let mut key_bytes = [0u8; 32];
-                key_bytes.copy_from_slice(key);
-                let key = DeviceKey::from_bytes(key_bytes).map_err(|_| PairingError::Damaged)?;
-                let mut bytes = [0u8; 64];
-                bytes.copy_from_slice(signature);
-                if !key.verifies(Purpose::Link, signed_part, &Signature::from_bytes(bytes)) {
-                    return Err(PairingError::NotSignedByItsDevice);
+        let signers = match r.0 {
+            [] => Signers::default(),
+            [SIGNED, rest @ ..] if rest.len() >= KEY_AND_SIGNATURE => {
+                let (device, after) = rest.split_at(KEY_AND_SIGNATURE);
+                let device = signed_by(device, signed_part)?;
+                let invitation = match after {
+                    [] => None,
+                    [INVITED, vouch @ ..] if vouch.len() == KEY_AND_SIGNATURE => {
+                        let vouched_part = &content[..signed_part.len() + 1 + KEY_AND_SIGNATURE];
+                        Some(signed_by(vouch, vouched_part)?)
+                    }
+                    _ => return Err(PairingError::Damaged),
+                };
+                Signers {
+                    device: Some(device),
+                    invitation,
                 }
-                Some(key)
             }
             _ => return Err(PairingError::Damaged),
         };
@@ -414,7 +434,7 @@ impl PairingCode {
                     candidates,
                 },
             },
-            signer,
+            signers,
         ))
     }
 
@@ -439,6 +459,29 @@ impl PairingCode {
         }
         Ok(())
     }
+}
+
+/// Who signed a code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signers {
+    /// The device that made it.
+    pub device: Option<DeviceKey>,
+    /// An invitation that device holds and has not accepted yet (its one-time key),
+    /// vouching for it.
+    pub invitation: Option<DeviceKey>,
+}
+
+/// The key in `key_and_signature` (a key, then its signature), if the signature is its
+/// over `signed`.
+fn signed_by(key_and_signature: &[u8], signed: &[u8]) -> Result<DeviceKey, PairingError> {
+    let (key, signature) = key_and_signature.split_at(32);
+    let key: [u8; 32] = key.try_into().map_err(|_| PairingError::Damaged)?;
+    let key = DeviceKey::from_bytes(key).map_err(|_| PairingError::Damaged)?;
+    let signature: [u8; 64] = signature.try_into().map_err(|_| PairingError::Damaged)?;
+    if !key.verifies(Purpose::Link, signed, &Signature::from_bytes(signature)) {
+        return Err(PairingError::NotSignedByItsDevice);
+    }
+    Ok(key)
 }
 
 /// Adds the checksum and writes the code as text.

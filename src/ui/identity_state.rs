@@ -282,26 +282,41 @@ impl IdentityState {
         self.membership(|m| m.map(|m| m.plan_roles(plan)))
     }
 
-    /// What the person of the device with `key` may hold, for a direct link to it: the
-    /// workspace and what it lists that the signed rules let that person hold; nothing
-    /// for a device that is not a member or signed nothing; everything while the
-    /// workspace has no rules. (Untracked: the sync client asks it outside any view.)
-    pub fn link_rights(&self, key: Option<&DeviceKey>) -> crate::sync::LinkRights {
+    /// What the person of the device that signed a pairing code (`signers`) may hold,
+    /// for a direct link to it: the workspace and what it lists that the signed rules let
+    /// that person hold; the workspace document alone for a device an open invitation
+    /// vouches for (`LinkRights::invited`); nothing for another device that is not a
+    /// member or signed nothing; everything while the workspace has no rules.
+    /// (Untracked: the sync client asks it outside any view.)
+    pub fn link_rights(&self, signers: &crate::sync::pairing::Signers) -> crate::sync::LinkRights {
         use crate::sync::LinkRights;
         let Ok(workspace) = crate::store::DocumentId::from_url(self.state.url()) else {
             return LinkRights::Nothing;
         };
-        self.worked.with_untracked(|w| match (&w.membership, key) {
-            (None, _) => LinkRights::Everything,
-            (Some(_), None) => LinkRights::Nothing,
-            (Some(membership), Some(key)) => self.state.workspace.with_untracked(|ws| {
-                LinkRights::of(
-                    &Access::of_device(membership, key),
-                    workspace,
-                    &crate::model::listing::Listing::of(ws),
-                )
-            }),
-        })
+        self.worked
+            .with_untracked(|w| match (&w.membership, &signers.device) {
+                (None, _) => LinkRights::Everything,
+                (Some(_), None) => LinkRights::Nothing,
+                (Some(membership), Some(key)) if membership.person_of(key).is_none() => {
+                    match &signers.invitation {
+                        Some(invitation) => LinkRights::invited(
+                            membership,
+                            key,
+                            invitation,
+                            workspace,
+                            now_millis(),
+                        ),
+                        None => LinkRights::Nothing,
+                    }
+                }
+                (Some(membership), Some(key)) => self.state.workspace.with_untracked(|ws| {
+                    LinkRights::of(
+                        &Access::of_device(membership, key),
+                        workspace,
+                        &crate::model::listing::Listing::of(ws),
+                    )
+                }),
+            })
     }
 
     /// The root this device trusts.

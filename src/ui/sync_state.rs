@@ -204,7 +204,7 @@ impl SyncState {
         let Ok(client) = self.client() else {
             return;
         };
-        client.set_link_rules(move |key| identity.link_rights(key));
+        client.set_link_rules(move |signers| identity.link_rights(signers));
         let sync = *self;
         Effect::new(move |_| {
             identity.access.track();

@@ -16,9 +16,13 @@ import path from "node:path";
 import {
   DIRECT_LINK_ARGS,
   RELAY_DOWN_ERRORS,
+  addPerson,
   everyPageFetched,
+  exchangePairingCodes,
   field,
   goTo,
+  iAm,
+  invite,
   launchBrowser,
   nameOrganisation,
   newPlan,
@@ -205,6 +209,45 @@ test("with no relay at all, two devices pair by passing the codes as text and ed
     await a.getByTestId("use-pairing-code").click();
     await a.getByTestId("pair-message").filter({ hasText: "answer was expected" }).waitFor();
   });
+});
+
+test("with no relay, an invited person's new device joins from the admin's device nearby, and becomes theirs", async () => {
+  const server = await startStaticServer();
+  try {
+    await withTwoDevices(
+      browser,
+      async ({ a, b }) => {
+        // Ada claims the workspace (it has rules from then on) and invites Ben.
+        await a.goto(server.base);
+        await nameOrganisation(a, "Nearby Co");
+        await goTo(a, "People");
+        await addPerson(a, { name: "Ada Admin" });
+        await addPerson(a, { name: "Ben Okoro" });
+        await iAm(a, "Ada Admin");
+        const link = await invite(a, "Ben Okoro");
+        // Ben's new tablet opens the invitation; no relay answers, so it waits.
+        await b.goto(link);
+        await b.getByRole("button", { name: "Open this workspace" }).click();
+        await b.getByTestId("waiting").filter({ hasText: "There is no relay here" }).waitFor({ timeout: 15_000 });
+        // Ada shows an offer for the whole workspace; the tablet answers it, its answer
+        // signed by its key and by the invitation it holds; Ada takes the answer.
+        await a.goto(`${server.base}settings#devices`);
+        await exchangePairingCodes(a, b);
+        // The link carries the workspace to a device the invitation vouches for; the
+        // tablet accepts it there, and is Ben's.
+        await b.getByTestId("org-name").filter({ hasText: "Nearby Co" }).waitFor({ timeout: 20_000 });
+        await goTo(b, "Settings");
+        await b.getByTestId("identity").filter({ hasText: "You are Ben Okoro on this device" }).waitFor({ timeout: 30_000 });
+        // Its acceptance came back over the link: Ada's device counts Ben's tablet.
+        await goTo(a, "People");
+        const ben = a.getByTestId("access-row").filter({ hasText: "Ben Okoro" });
+        await ben.getByRole("button", { name: /^Remove device .* of Ben Okoro$/ }).waitFor({ timeout: 20_000 });
+      },
+      { permissions, expectedErrors: noRelayHere },
+    );
+  } finally {
+    await server.close();
+  }
 });
 
 test("after a network cut between two linked devices, the edits made on both sides during it converge", async () => {

@@ -358,6 +358,23 @@ export async function acceptInvitation(page, link, name, { hasWorkspace = false 
   await page.getByTestId("identity").filter({ hasText: `You are ${name} on this device` }).waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Pairs two devices by passing the codes as text: `a`, on Settings → Devices nearby, shows
+ * an offer for the whole workspace; `b` (on the same page, or waiting for a workspace)
+ * takes it and shows its answer; `a` takes that. Returns once `a` says the link is made.
+ */
+export async function exchangePairingCodes(a, b) {
+  await a.getByTestId("show-pairing-code").click();
+  const offer = await a.getByTestId("pairing-code").inputValue();
+  await b.getByTestId("pair-code-input").fill(offer);
+  await b.getByTestId("use-pairing-code").click();
+  await b.getByTestId("pair-answering").waitFor({ timeout: 15_000 });
+  const answer = await b.getByTestId("pairing-code").inputValue();
+  await a.getByTestId("pair-code-input").fill(answer);
+  await a.getByTestId("use-pairing-code").click();
+  await a.getByTestId("pair-linked").waitFor({ timeout: 15_000 });
+}
+
 export async function waitUntilSaved(page) {
   await page.getByTestId("save-status").filter({ hasText: "Saved on this device" }).waitFor();
 }

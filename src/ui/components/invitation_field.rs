@@ -34,7 +34,7 @@ pub fn InvitationField(
             </div>
             <p class="item-meta">
                 {format!(
-                    "Opened on one device, it makes that device {for_whom}'s. It works once, for {INVITATION_DAYS} days. Send it only to {for_whom}.",
+                    "Opened on one device, it makes that device {for_whom}'s. It works once, for {INVITATION_DAYS} days. Send it only to {for_whom}. Where their device cannot reach the relay, it waits for the workspace: pair it with this device under Settings → Devices nearby.",
                 )}
             </p>
         </div>
