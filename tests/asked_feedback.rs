@@ -873,6 +873,74 @@ mod changes_checked {
     }
 
     #[test]
+    fn a_write_built_on_the_state_before_the_close_undoes_nothing_of_it_even_when_it_wins() {
+        use automerge::transaction::Transactable;
+        use automerge::{ScalarValue, ROOT};
+        let held = started();
+        // Ben's modified client, from the state before the close: many edits, so that
+        // its operation counter is larger than the close's, then `closed` put to false
+        // and the closing fields to nothing.
+        let mut bens = AutoCommit::load(&held.save()).unwrap();
+        let before = bens.get_heads();
+        for n in 0..40 {
+            let mut feedback: AskedFeedback = autosurgeon::hydrate(&bens).unwrap();
+            let text = format!("Slipped in after the close, draft {n}.");
+            feedback.write(&ben(), &text, 3).unwrap();
+            autosurgeon::reconcile(&mut bens, &feedback).unwrap();
+        }
+        // (A put of the value a field holds is no operation: each goes through another
+        // value, in the same change.)
+        for (key, value) in [
+            ("closed", ScalarValue::Boolean(false)),
+            ("closed_with", ScalarValue::Null),
+            ("shared_as", ScalarValue::Null),
+        ] {
+            bens.put(ROOT, key, 1).unwrap();
+            bens.put(ROOT, key, value).unwrap();
+        }
+        bens.commit();
+        let forged = since(&mut bens, &before);
+        // Bo closes it meanwhile, keeping what it held (nothing).
+        let mut bos = AutoCommit::load(&held.save()).unwrap();
+        let mut closing: AskedFeedback = autosurgeon::hydrate(&bos).unwrap();
+        closing.close();
+        autosurgeon::reconcile(&mut bos, &closing).unwrap();
+        bos.commit();
+        let closed = Automerge::load(&bos.save()).unwrap();
+        // Built on the state before the close, the change is taken where it was made...
+        let chunks: Vec<&[u8]> = forged.iter().map(Vec::as_slice).collect();
+        check_parts(&closed, &[], &chunks, &ben(), &hand(false)).unwrap();
+        let mut merged = AutoCommit::load(&closed.save()).unwrap();
+        for chunk in &forged {
+            merged.load_incremental(chunk).unwrap();
+        }
+        // ...and wins Automerge's choice on every field it wrote:
+        let naive: AskedFeedback = autosurgeon::hydrate(&merged).unwrap();
+        assert!(!naive.closed && naive.closed_with.is_none() && naive.shared_as.is_none());
+        // but read as everyone reads it, it undid nothing: still closed, with the words
+        // and the key it closed with, and Ben's words late.
+        let read = AskedFeedback::read_settled(&merged).unwrap();
+        assert!(read.closed);
+        assert_eq!(read.closed_with, closing.closed_with);
+        assert_eq!(read.shared_as, closing.shared_as);
+        assert!(!read.has_shared_words());
+        assert_eq!(
+            read.late_words(),
+            Some("Slipped in after the close, draft 39.")
+        );
+        // Nor can he write on: the next change of his is refused as written after the close.
+        assert_eq!(
+            check(
+                &Automerge::load(&merged.save()).unwrap(),
+                &ben(),
+                &hand(false),
+                |f| f.text.update("More.")
+            ),
+            refused(ReviewError::FeedbackClosed)
+        );
+    }
+
+    #[test]
     fn words_that_reach_it_after_its_close_are_shared_only_when_the_manager_takes_them() {
         // Asked by name (a lone anonymous answer is held back whatever it says).
         let (mut review, mut from_ben, _) = asked();

@@ -100,6 +100,13 @@ pub trait PartRules<W: Copy>: Hydrate + Sized {
 
     /// Whether `writer` may change the document from `self` into `after`.
     fn check_change_by(&self, after: &Self, writer: W) -> Result<(), PartRefused>;
+
+    /// Reads the document. The default is autosurgeon's `hydrate`; a type with fields
+    /// that must be read whatever writes conflict on them reads them so (asked feedback's
+    /// close: `AskedFeedback::read_settled`).
+    fn read(doc: &Automerge) -> Result<Self, autosurgeon::HydrateError> {
+        autosurgeon::hydrate(doc)
+    }
 }
 
 /// Whether `chunks` (changes as a sync message carries them), applied to `doc` after
@@ -177,7 +184,7 @@ pub fn check_changes_of<T: PartRules<W>, W: Copy>(
     let before: Option<T> = if held.get_heads().is_empty() {
         None
     } else {
-        Some(autosurgeon::hydrate(&held).map_err(|_| ChangeRefused::NotHeld)?)
+        Some(T::read(&held).map_err(|_| ChangeRefused::NotHeld)?)
     };
     let mut after = held.fork();
     for chunk in chunks {
@@ -193,7 +200,7 @@ pub fn check_changes_of<T: PartRules<W>, W: Copy>(
         return Err(ChangeRefused::BuildsOnMissing);
     }
     let read = |doc: &Automerge| -> Result<T, ChangeRefused> {
-        autosurgeon::hydrate(doc).map_err(|_| ChangeRefused::NoLongerReads { what: T::WHAT })
+        T::read(doc).map_err(|_| ChangeRefused::NoLongerReads { what: T::WHAT })
     };
     let heads = after.get_heads();
     let Some(before) = before else {
@@ -234,11 +241,10 @@ fn each_where_made<T: PartRules<W>, W: Copy>(
         let mut at = work
             .fork_at(change.deps())
             .map_err(|_| ChangeRefused::BuildsOnMissing)?;
-        let before: T = autosurgeon::hydrate(&at).map_err(|_| ChangeRefused::NotHeld)?;
+        let before: T = T::read(&at).map_err(|_| ChangeRefused::NotHeld)?;
         at.apply_changes([change.clone()])
             .map_err(|_| ChangeRefused::Unreadable)?;
-        let after: T = autosurgeon::hydrate(&at)
-            .map_err(|_| ChangeRefused::NoLongerReads { what: T::WHAT })?;
+        let after: T = T::read(&at).map_err(|_| ChangeRefused::NoLongerReads { what: T::WHAT })?;
         before
             .check_change_by(&after, who)
             .map_err(ChangeRefused::NotTheirs)?;

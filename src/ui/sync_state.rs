@@ -206,11 +206,39 @@ impl SyncState {
         };
         client.set_link_rules(move |signers| identity.link_rights(signers));
         let sync = *self;
+        // An invitation vouching for a linked device (`LinkRights::invited`) stops doing so
+        // when it expires, which changes nothing in the workspace: the rules are worked out
+        // again then too (one timer for the next expiry).
+        let expiry_watched = StoredValue::new(None::<i64>);
+        let expired = RwSignal::new(0_u32);
         Effect::new(move |_| {
             identity.access.track();
             state.workspace.track();
+            expired.track();
             if let Ok(client) = sync.client() {
                 client.rules_changed();
+            }
+            let now = crate::store::now_millis();
+            let next = identity.membership(|m| {
+                m.and_then(|m| {
+                    m.invitations()
+                        .values()
+                        .filter(|invited| invited.open_at(now))
+                        .map(|invited| invited.expires)
+                        .min()
+                })
+            });
+            if next.is_some() && next != expiry_watched.get_value() {
+                expiry_watched.set_value(next);
+                let wait = next
+                    .unwrap_or(now)
+                    .saturating_sub(now)
+                    .clamp(0, i32::MAX as i64 - 1);
+                // Works the rules out again, and watches the next expiry (the page may
+                // be gone by then: nothing to do).
+                crate::timer::set_timeout(wait as i32 + 1, move || {
+                    expired.try_update(|n| *n += 1);
+                });
             }
         });
     }

@@ -326,10 +326,15 @@ impl Review {
 }
 
 impl crate::model::DocumentView for AskedFeedback {
+    /// With what closing writes read whatever writes conflict on it (`read_settled`).
+    fn read(doc: &automerge::AutoCommit) -> Result<Self, String> {
+        Self::read_settled(doc).map_err(|e| e.to_string())
+    }
+
     fn refresh(&mut self, doc: &automerge::AutoCommit) {
         // Text edits are tied to the heads they were read at: read it again whole (it is
         // small).
-        if let Ok(fresh) = autosurgeon::hydrate(doc) {
+        if let Ok(fresh) = Self::read_settled(doc) {
             *self = fresh;
         }
     }

@@ -32,6 +32,7 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::{AskedFeedback, ReviewError};
 use crate::model::identity::{check_seal, Membership, SealCheck};
+use crate::model::ItemId;
 
 /// The words of asked feedback as it closed, and its writer's seal over them (empty
 /// before the workspace had members). Written by the device that closes it, from what
@@ -55,6 +56,52 @@ impl ClosedWords {
 }
 
 impl AskedFeedback {
+    /// Reads the document, with what closing writes (`closed`, `shared_as`,
+    /// `closed_with`) read whatever concurrent writes conflict on it: closed if any write
+    /// says closed, and the copy's key and the words kept if any write keeps them.
+    /// Automerge keeps one of two conflicting writes to a field, the one with the larger
+    /// operation counter, and a modified client can make its counter as large as it likes.
+    /// Its change built on the state before the close, putting `false` or nothing in those
+    /// fields, is judged where it was made and taken; read this way it undoes nothing of
+    /// the close (nor does an older device's first write of an absent field). The relay,
+    /// the direct links and the pages all read it so.
+    pub fn read_settled<D>(doc: &D) -> Result<AskedFeedback, autosurgeon::HydrateError>
+    where
+        D: automerge::ReadDoc + autosurgeon::ReadDoc,
+    {
+        use automerge::{ObjType, ScalarValue, Value, ROOT};
+        let mut feedback: AskedFeedback = autosurgeon::hydrate(doc)?;
+        let all = |key: &str| automerge::ReadDoc::get_all(doc, ROOT, key).unwrap_or_default();
+        let scalar = |value: &Value<'_>| match value {
+            Value::Scalar(scalar) => Some(scalar.as_ref().clone()),
+            Value::Object(_) => None,
+        };
+        if all("closed")
+            .iter()
+            .any(|(value, _)| scalar(value) == Some(ScalarValue::Boolean(true)))
+        {
+            feedback.closed = true;
+        }
+        if feedback.shared_as.is_none() {
+            // The latest of the keys kept, as Automerge would have chosen among them.
+            feedback.shared_as = all("shared_as")
+                .iter()
+                .rev()
+                .find_map(|(value, _)| match scalar(value) {
+                    Some(ScalarValue::Str(key)) => Some(ItemId::from(key.as_str())),
+                    _ => None,
+                });
+        }
+        if feedback.closed_with.is_none() {
+            feedback.closed_with = all("closed_with")
+                .iter()
+                .rev()
+                .filter(|(value, _)| matches!(value, Value::Object(ObjType::Map)))
+                .find_map(|(_, id)| ClosedWords::hydrate_map(doc, id).ok());
+        }
+        Ok(feedback)
+    }
+
     /// The words sharing copies, as written (untrimmed): those it closed with, or what it
     /// holds while open (or closed by an earlier build that kept no words).
     pub fn shared_words(&self) -> &str {

@@ -50,6 +50,12 @@ impl FeedbackHand<'_> {
 impl<'a> PartRules<FeedbackHand<'a>> for AskedFeedback {
     const WHAT: &'static str = "feedback document";
 
+    /// With what closing writes read whatever writes conflict on it, so no change built
+    /// on the state before the close undoes it (`AskedFeedback::read_settled`).
+    fn read(doc: &automerge::Automerge) -> Result<Self, autosurgeon::HydrateError> {
+        AskedFeedback::read_settled(doc)
+    }
+
     /// Asked for by the manager or HR, for the employee and the colleague the listing
     /// names: what it answers as `after` says, nothing written, open.
     fn fresh(after: &AskedFeedback, who: FeedbackHand<'a>) -> Option<AskedFeedback> {

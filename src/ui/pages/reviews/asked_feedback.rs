@@ -80,10 +80,11 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
     };
     let closed = move || document.view.with(|a| a.as_ref().is_some_and(|a| a.closed));
     // Typed here while offline, and merged after the close (`model::review::closed_words`).
+    // `Some(true)`: what came late removed every word.
     let late = move || {
         document
             .view
-            .with(|a| a.as_ref().is_some_and(|a| a.late_words().is_some()))
+            .with(|a| a.as_ref().and_then(|a| a.late_words()).map(str::is_empty))
     };
     let anonymous = move || {
         document
@@ -178,7 +179,9 @@ fn WriteAskedFeedback(document: crate::ui::AskedDocument) -> impl IntoView {
                             </blockquote>
                             <p class="item-meta">
                                 {move || {
-                                    if late() {
+                                    if late() == Some(true) {
+                                        "The review was shared before your removal reached it: what you had written by then stays shared."
+                                    } else if late().is_some() {
                                         "The review was shared before these words reached it: it shares what you had written by then, unless the manager or HR share these instead."
                                     } else if closed() {
                                         "The review has been shared; this feedback can no longer be changed."

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::ReviewPageContext;
-use crate::model::review::{AskedFeedback, Stage};
+use crate::model::review::{AskedFeedback, SealCheck, Stage};
 use crate::store::DocumentId;
 
 /// The late `words` of the feedback document `document`, with the choice to share them
@@ -27,6 +27,21 @@ pub fn LateWords(words: String, document: DocumentId) -> impl IntoView {
                 && r.acknowledgement.is_none()
                 && (c.manager || c.hr)
                 && !c.employee
+        })
+    };
+    // Only words the writer's device sealed can be shared (once the workspace has
+    // members): words two of the writer's devices typed offline, merged, are sealed by
+    // neither, and the writer cannot seal them again once it is closed.
+    let sealed = move || {
+        let url = document.url();
+        context.reviews.asked.get(&document).is_some_and(|open| {
+            open.view.with(|asked| {
+                asked.as_ref().is_some_and(|asked| {
+                    context
+                        .identity
+                        .membership(|m| m.is_none() || asked.check(&url, m) == SealCheck::Verified)
+                })
+            })
         })
     };
     let take = move |_| {
@@ -60,9 +75,20 @@ pub fn LateWords(words: String, document: DocumentId) -> impl IntoView {
             </Show>
             // Words removed late leave the review's copy as it was shared.
             <Show when=move || !removed && may_take()>
-                <button type="button" class="button" on:click=take>
-                    "Share these words instead"
-                </button>
+                <Show
+                    when=sealed
+                    fallback=|| {
+                        view! {
+                            <p class="item-meta">
+                                "They cannot be shared: the writer's device did not seal them (typed on two of their devices at once, say)."
+                            </p>
+                        }
+                    }
+                >
+                    <button type="button" class="button" on:click=take>
+                        "Share these words instead"
+                    </button>
+                </Show>
             </Show>
         </div>
     }
