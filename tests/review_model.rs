@@ -1690,6 +1690,86 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     check_changes(with_goal.document(), &[], &[&signed], acting(&bo, MANAGER)).unwrap();
 }
 
+/// A modified client can build a change on an earlier state and put back what a field
+/// held then (judged where it was made, it is taken), winning Automerge's choice with a
+/// larger operation counter. Read as every device and the relay read a review, it undoes
+/// neither a signature, an acknowledgement nor a stage.
+#[test]
+fn a_change_built_before_a_signature_undoes_neither_it_nor_the_stage_even_when_it_wins() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ScalarValue, Value, ROOT};
+    let (ana, bo) = (ana(), bo());
+    let mut held = review_doc(&review_in(Stage::SelfReview));
+    // Ana's modified client, in self review: much typing, then the stage put back to self
+    // review and the signature and acknowledgement to nothing, each through another
+    // value (a put of the value a field holds is no operation).
+    let mut anas = held.fork();
+    let before = anas.get_heads();
+    for n in 0..40 {
+        change_to(&mut anas, |r| {
+            r.set_self_assessment(r.actor(&ana), &format!("Draft {n}."))
+                .unwrap()
+        });
+    }
+    let Some((Value::Scalar(stage_then), _)) = anas.get(ROOT, "stage").unwrap() else {
+        panic!("the stage is a scalar")
+    };
+    let stage_then = stage_then.into_owned();
+    for (key, value) in [
+        ("stage", stage_then),
+        ("signature", ScalarValue::Null),
+        ("acknowledgement", ScalarValue::Null),
+    ] {
+        anas.put(ROOT, key, 1).unwrap();
+        anas.put(ROOT, key, value).unwrap();
+    }
+    anas.commit();
+    let forged: Vec<Vec<u8>> = anas
+        .get_changes(&before)
+        .into_iter()
+        .map(|change| change.raw_bytes().to_vec())
+        .collect();
+    // Meanwhile the review is shared, Bo signs it and Ana acknowledges it.
+    let mut bos = held.fork();
+    change_to(&mut bos, |r| r.stage = Stage::Shared);
+    change_to(&mut bos, |r| r.sign(r.actor(&bo), "Bo", vec![], 2).unwrap());
+    change_to(&mut bos, |r| {
+        r.acknowledge(
+            r.actor(&ana),
+            "Ana",
+            vec![],
+            3,
+            throughline::model::review::Response::default(),
+        )
+        .unwrap()
+    });
+    let signed: Review = autosurgeon::hydrate(&bos).unwrap();
+    assert_eq!(signed.stage, Stage::Signed);
+    let mut merged = bos.fork();
+    for change in &forged {
+        merged.load_incremental(change).unwrap();
+    }
+    // A plain read shows the forged writes winning...
+    let naive: Review = autosurgeon::hydrate(&merged).unwrap();
+    assert_eq!(naive.stage, Stage::SelfReview);
+    assert!(naive.signature.is_none() && naive.acknowledgement.is_none());
+    // ...the settled read, which every page, the relay and the links use, does not.
+    let read = Review::read_settled(&merged).unwrap();
+    assert_eq!(read.stage, Stage::Signed);
+    assert_eq!(read.signature, signed.signature);
+    assert_eq!(read.acknowledgement, signed.acknowledgement);
+    assert_eq!(
+        throughline::model::review::StageOnly::read_settled(&merged)
+            .unwrap()
+            .stage,
+        Stage::Signed
+    );
+    // Ana writes on: judged on the signed review, refused.
+    let mut after = merged.fork();
+    let more = change_to(&mut after, |r| r.self_assessment.update("Rewritten."));
+    assert!(check_changes(merged.document(), &[], &[&more], acting(&ana, EMPLOYEE)).is_err());
+}
+
 /// A review an earlier build made lacks the fields added since. Its first edit, whatever it
 /// changes, makes them (as autosurgeon's whole-document reconcile did), so two devices
 /// writing one of them first at once write into one object, not each into its own of

@@ -25,6 +25,7 @@ pub mod part_check;
 pub mod people_csv;
 pub mod plan;
 pub mod review;
+pub mod settled;
 mod text_edit;
 mod text_update;
 pub mod to_do;

@@ -192,6 +192,12 @@ impl<S: Storage> DocHandle<S> {
         hydrate(&*self.inner.doc.borrow()).map_err(|e| e.to_string())
     }
 
+    /// What `read` reads of the document itself (a reading that needs more than one
+    /// type's hydration: every value concurrent writes left, say).
+    pub fn read_with<R>(&self, read: impl FnOnce(&AutoCommit) -> R) -> R {
+        read(&self.inner.doc.borrow())
+    }
+
     /// Applies one edit as one Automerge change, described by `message`, and returns the
     /// document's new typed view. Nothing changes if `edit` refuses.
     pub fn change<T, R, E>(

@@ -128,6 +128,12 @@ impl<T: DocumentView + Send + Sync> OpenDocument<T> {
         self.handle.with_value(|handle| handle.view::<P>()).ok()
     }
 
+    /// What `read` reads of the document itself; tracked, as [`read_part`](Self::read_part).
+    pub fn read_with<R>(&self, read: impl FnOnce(&automerge::AutoCommit) -> R) -> R {
+        self.revision.track();
+        self.handle.with_value(|handle| handle.read_with(read))
+    }
+
     /// Whether the document holds anything yet (it has arrived), without reading it;
     /// tracked.
     pub fn has_content(&self) -> bool {

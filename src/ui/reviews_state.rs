@@ -253,9 +253,9 @@ impl ReviewsState {
             // to Shared); what reaches the side later (an edit made offline before the
             // move) is copied too, until the review is signed.
             let shared = Memo::new(move |_| {
-                review
-                    .read_part::<StageOnly>()
-                    .is_some_and(|r| r.stage == Stage::Shared)
+                review.read_with(|doc| {
+                    StageOnly::read_settled(doc).is_ok_and(|r| r.stage == Stage::Shared)
+                })
             });
             let state = *self;
             Effect::new(move |_| {

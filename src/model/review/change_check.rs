@@ -56,6 +56,12 @@ pub fn check_changes(
 impl<'a> PartRules<Actor<'a>> for Review {
     const WHAT: &'static str = "review";
 
+    /// What once done is not undone, read whatever writes conflict on it
+    /// (`Review::read_settled`).
+    fn read(doc: &automerge::Automerge) -> Result<Self, autosurgeon::HydrateError> {
+        Review::read_settled(doc)
+    }
+
     /// The review `Review::new` makes from the same setup: whose it is, its cycle,
     /// template and scale, in Draft, nothing written. Started by the manager or HR.
     fn fresh(after: &Review, who: Actor<'a>) -> Option<Review> {

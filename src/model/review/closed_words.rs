@@ -69,35 +69,14 @@ impl AskedFeedback {
     where
         D: automerge::ReadDoc + autosurgeon::ReadDoc,
     {
-        use automerge::{ObjType, ScalarValue, Value, ROOT};
+        use crate::model::settled::{furthest, kept};
         let mut feedback: AskedFeedback = autosurgeon::hydrate(doc)?;
-        let all = |key: &str| automerge::ReadDoc::get_all(doc, ROOT, key).unwrap_or_default();
-        let scalar = |value: &Value<'_>| match value {
-            Value::Scalar(scalar) => Some(scalar.as_ref().clone()),
-            Value::Object(_) => None,
-        };
-        if all("closed")
-            .iter()
-            .any(|(value, _)| scalar(value) == Some(ScalarValue::Boolean(true)))
-        {
-            feedback.closed = true;
-        }
+        feedback.closed |= furthest::<bool, D>(doc, "closed").unwrap_or(false);
         if feedback.shared_as.is_none() {
-            // The latest of the keys kept, as Automerge would have chosen among them.
-            feedback.shared_as = all("shared_as")
-                .iter()
-                .rev()
-                .find_map(|(value, _)| match scalar(value) {
-                    Some(ScalarValue::Str(key)) => Some(ItemId::from(key.as_str())),
-                    _ => None,
-                });
+            feedback.shared_as = kept::<ItemId, D>(doc, "shared_as");
         }
         if feedback.closed_with.is_none() {
-            feedback.closed_with = all("closed_with")
-                .iter()
-                .rev()
-                .filter(|(value, _)| matches!(value, Value::Object(ObjType::Map)))
-                .find_map(|(_, id)| ClosedWords::hydrate_map(doc, id).ok());
+            feedback.closed_with = kept::<ClosedWords, D>(doc, "closed_with");
         }
         Ok(feedback)
     }

@@ -303,6 +303,20 @@ pub struct StageOnly {
     pub stage: Stage,
 }
 
+impl StageOnly {
+    /// The stage, the furthest of any concurrent writes left (see [`Review::read_settled`]).
+    pub fn read_settled<D>(doc: &D) -> Result<StageOnly, autosurgeon::HydrateError>
+    where
+        D: automerge::ReadDoc + autosurgeon::ReadDoc,
+    {
+        let mut only: StageOnly = autosurgeon::hydrate(doc)?;
+        if let Some(stage) = crate::model::settled::furthest::<Stage, D>(doc, "stage") {
+            only.stage = only.stage.max(stage);
+        }
+        Ok(only)
+    }
+}
+
 /// A review document.
 #[derive(Debug, Clone, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Review {
@@ -894,7 +908,39 @@ fn valid_title(text: &str) -> Result<String, ReviewError> {
     Ok(text.to_owned())
 }
 
+impl Review {
+    /// Reads the review, with what once done is not undone read whatever concurrent
+    /// writes conflict on it (`model::settled`): its stage the furthest any write left,
+    /// its acknowledgement and signature present if any write left them. A change built
+    /// on the state before a signature that puts nothing there (or an earlier stage), and
+    /// wins Automerge's choice with a larger operation counter, then undoes nothing. The
+    /// pages, the relay and the links read it so.
+    pub fn read_settled<D>(doc: &D) -> Result<Review, autosurgeon::HydrateError>
+    where
+        D: automerge::ReadDoc + autosurgeon::ReadDoc,
+    {
+        use crate::model::settled::{furthest, kept};
+        let mut review: Review = autosurgeon::hydrate(doc)?;
+        if let Some(stage) = furthest::<Stage, D>(doc, "stage") {
+            review.stage = review.stage.max(stage);
+        }
+        if review.acknowledgement.is_none() {
+            review.acknowledgement = kept::<Signature, D>(doc, "acknowledgement");
+        }
+        if review.signature.is_none() {
+            review.signature = kept::<Signature, D>(doc, "signature");
+        }
+        Ok(review)
+    }
+}
+
 impl crate::model::DocumentView for Review {
+    /// What once done is not undone, read whatever writes conflict on it
+    /// (`read_settled`).
+    fn read(doc: &automerge::AutoCommit) -> Result<Self, String> {
+        Self::read_settled(doc).map_err(|e| e.to_string())
+    }
+
     /// Writes only the fields, and the entries of maps, that differ from `before`: a
     /// 9-box move changes one field, and comparing the whole review with the document
     /// (its template, scale and goals) took a few milliseconds of the frame.
