@@ -1690,6 +1690,27 @@ fn changes_are_checked_where_they_were_made_and_none_slips_through_unchecked() {
     check_changes(with_goal.document(), &[], &[&signed], acting(&bo, MANAGER)).unwrap();
 }
 
+/// Ana's modified client, on a fork of `held` in self review: forty keystrokes (so that
+/// its operation counter is larger than what others write meanwhile), then `forge` in the
+/// same change as the last; the changes it makes, as they travel.
+fn forged_by_ana(held: &mut AutoCommit, forge: impl FnOnce(&mut AutoCommit)) -> Vec<Vec<u8>> {
+    let ana = ana();
+    let mut anas = held.fork();
+    let before = anas.get_heads();
+    for n in 0..40 {
+        change_to(&mut anas, |r| {
+            r.set_self_assessment(r.actor(&ana), &format!("Draft {n}."))
+                .unwrap()
+        });
+    }
+    forge(&mut anas);
+    anas.commit();
+    anas.get_changes(&before)
+        .into_iter()
+        .map(|change| change.raw_bytes().to_vec())
+        .collect()
+}
+
 /// A modified client can build a change on an earlier state and put back what a field
 /// held then (judged where it was made, it is taken), winning Automerge's choice with a
 /// larger operation counter. Read as every device and the relay read a review, it undoes
@@ -1700,35 +1721,23 @@ fn a_change_built_before_a_signature_undoes_neither_it_nor_the_stage_even_when_i
     use automerge::{ReadDoc, ScalarValue, Value, ROOT};
     let (ana, bo) = (ana(), bo());
     let mut held = review_doc(&review_in(Stage::SelfReview));
-    // Ana's modified client, in self review: much typing, then the stage put back to self
-    // review and the signature and acknowledgement to nothing, each through another
-    // value (a put of the value a field holds is no operation).
-    let mut anas = held.fork();
-    let before = anas.get_heads();
-    for n in 0..40 {
-        change_to(&mut anas, |r| {
-            r.set_self_assessment(r.actor(&ana), &format!("Draft {n}."))
-                .unwrap()
-        });
-    }
-    let Some((Value::Scalar(stage_then), _)) = anas.get(ROOT, "stage").unwrap() else {
-        panic!("the stage is a scalar")
-    };
-    let stage_then = stage_then.into_owned();
-    for (key, value) in [
-        ("stage", stage_then),
-        ("signature", ScalarValue::Null),
-        ("acknowledgement", ScalarValue::Null),
-    ] {
-        anas.put(ROOT, key, 1).unwrap();
-        anas.put(ROOT, key, value).unwrap();
-    }
-    anas.commit();
-    let forged: Vec<Vec<u8>> = anas
-        .get_changes(&before)
-        .into_iter()
-        .map(|change| change.raw_bytes().to_vec())
-        .collect();
+    // The stage put back to self review and the signature and acknowledgement to
+    // nothing, each through another value (a put of the value a field holds is no
+    // operation).
+    let forged = forged_by_ana(&mut held, |anas| {
+        let Some((Value::Scalar(stage_then), _)) = anas.get(ROOT, "stage").unwrap() else {
+            panic!("the stage is a scalar")
+        };
+        let stage_then = stage_then.into_owned();
+        for (key, value) in [
+            ("stage", stage_then),
+            ("signature", ScalarValue::Null),
+            ("acknowledgement", ScalarValue::Null),
+        ] {
+            anas.put(ROOT, key, 1).unwrap();
+            anas.put(ROOT, key, value).unwrap();
+        }
+    });
     // Meanwhile the review is shared, Bo signs it and Ana acknowledges it.
     let mut bos = held.fork();
     change_to(&mut bos, |r| r.stage = Stage::Shared);
@@ -1768,6 +1777,46 @@ fn a_change_built_before_a_signature_undoes_neither_it_nor_the_stage_even_when_i
     let mut after = merged.fork();
     let more = change_to(&mut after, |r| r.self_assessment.update("Rewritten."));
     assert!(check_changes(merged.document(), &[], &[&more], acting(&ana, EMPLOYEE)).is_err());
+}
+
+/// The same for a feedback request's document: put back to none by the employee's change
+/// built before the manager linked it, it would have the manager's device make another,
+/// and what the colleague wrote would answer nothing.
+#[test]
+fn a_change_built_before_a_request_got_its_document_does_not_unlink_it() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ScalarValue, ROOT};
+    let (ana, bo) = (ana(), bo());
+    let mut held = review_doc(&review_in(Stage::SelfReview));
+    let mut request = None;
+    change_to(&mut held, |r| {
+        request = Some(r.request_feedback(r.actor(&bo), &peer(), false, 1).unwrap())
+    });
+    let request = request.unwrap();
+    // Ana's modified client, before the link: the request's document put to nothing
+    // through another value.
+    let forged = forged_by_ana(&mut held, |anas| {
+        let (_, requests) = anas.get(ROOT, "peer_feedback").unwrap().unwrap();
+        let (_, entry) = anas.get(&requests, request.as_str()).unwrap().unwrap();
+        anas.put(&entry, "document", 1).unwrap();
+        anas.put(&entry, "document", ScalarValue::Null).unwrap();
+    });
+    // Bo links the document meanwhile.
+    let url = DocumentUrl::from("automerge:feedback");
+    change_to(&mut held, |r| {
+        r.link_feedback_document(r.actor(&bo), &request, url.clone())
+            .unwrap()
+    });
+    let forged: Vec<&[u8]> = forged.iter().map(Vec::as_slice).collect();
+    check_changes(held.document(), &[], &forged, acting(&ana, EMPLOYEE)).unwrap();
+    let mut merged = held.fork();
+    for change in &forged {
+        merged.load_incremental(change).unwrap();
+    }
+    let naive: Review = autosurgeon::hydrate(&merged).unwrap();
+    assert_eq!(naive.peer_feedback[&request].document, None);
+    let read = Review::read_settled(&merged).unwrap();
+    assert_eq!(read.peer_feedback[&request].document, Some(url));
 }
 
 /// A review an earlier build made lacks the fields added since. Its first edit, whatever it

@@ -6,7 +6,9 @@
 //! made, and take) can put back what a field held then, and win. For most fields that is
 //! an ordinary concurrent edit. For a few it would undo what someone else did and may not
 //! be undone by them: a review's signature or acknowledgement wiped, its stage put back,
-//! asked feedback opened again after its close. Those are read here from every value the
+//! asked feedback opened again after its close, a feedback request's document unlinked
+//! (so that another is made, and what the colleague wrote answers nothing). Those are
+//! read here from every value the
 //! concurrent writes left: a present value over none, the furthest stage over an earlier
 //! one. Honest devices never write so; they read the same as before.
 //!
@@ -25,7 +27,7 @@
 //! assert!(values.contains(&true) && values.contains(&false));
 //! ```
 
-use automerge::{ObjType, Value, ROOT};
+use automerge::{ObjId, ObjType, Value, ROOT};
 use autosurgeon::Hydrate;
 
 /// Every value concurrent writes left at the root field `key`, read as `T` (a value that
@@ -35,7 +37,16 @@ where
     T: Hydrate,
     D: automerge::ReadDoc + autosurgeon::ReadDoc,
 {
-    let values = automerge::ReadDoc::get_all(doc, ROOT, key).unwrap_or_default();
+    conflicting_in(doc, &ROOT, key)
+}
+
+/// [`conflicting`], at the field `key` of the map `obj`.
+pub fn conflicting_in<T, D>(doc: &D, obj: &ObjId, key: &str) -> Vec<T>
+where
+    T: Hydrate,
+    D: automerge::ReadDoc + autosurgeon::ReadDoc,
+{
+    let values = automerge::ReadDoc::get_all(doc, obj, key).unwrap_or_default();
     values
         .into_iter()
         .filter_map(|(value, id)| match value {
@@ -55,6 +66,18 @@ where
 {
     // Nothing (null) does not read as `T`, so only present values are left.
     conflicting::<T, D>(doc, key).into_iter().last()
+}
+
+/// [`kept`], at the field `key` of the entry `entry` of the root map `map` (a request in
+/// a review's `peer_feedback`, say).
+pub fn kept_in_entry<T, D>(doc: &D, map: &str, entry: &str, key: &str) -> Option<T>
+where
+    T: Hydrate,
+    D: automerge::ReadDoc + autosurgeon::ReadDoc,
+{
+    let (_, map) = automerge::ReadDoc::get(doc, ROOT, map).ok()??;
+    let (_, entry) = automerge::ReadDoc::get(doc, &map, entry).ok()??;
+    conflicting_in::<T, D>(doc, &entry, key).into_iter().last()
 }
 
 /// The furthest of the values concurrent writes left at `key`.

@@ -911,7 +911,8 @@ fn valid_title(text: &str) -> Result<String, ReviewError> {
 impl Review {
     /// Reads the review, with what once done is not undone read whatever concurrent
     /// writes conflict on it (`model::settled`): its stage the furthest any write left,
-    /// its acknowledgement and signature present if any write left them. A change built
+    /// its acknowledgement and signature present if any write left them, and so a
+    /// feedback request's document and approval. A change built
     /// on the state before a signature that puts nothing there (or an earlier stage), and
     /// wins Automerge's choice with a larger operation counter, then undoes nothing. The
     /// pages, the relay and the links read it so.
@@ -919,7 +920,7 @@ impl Review {
     where
         D: automerge::ReadDoc + autosurgeon::ReadDoc,
     {
-        use crate::model::settled::{furthest, kept};
+        use crate::model::settled::{furthest, kept, kept_in_entry};
         let mut review: Review = autosurgeon::hydrate(doc)?;
         if let Some(stage) = furthest::<Stage, D>(doc, "stage") {
             review.stage = review.stage.max(stage);
@@ -929,6 +930,19 @@ impl Review {
         }
         if review.signature.is_none() {
             review.signature = kept::<Signature, D>(doc, "signature");
+        }
+        // A request's document and approval, once given: unlinking the document would
+        // have the manager's device make another, and what the colleague wrote would
+        // answer nothing.
+        for (id, request) in &mut review.peer_feedback {
+            if request.document.is_none() {
+                request.document =
+                    kept_in_entry::<DocumentUrl, D>(doc, "peer_feedback", id.as_str(), "document");
+            }
+            if request.approved_by.is_none() {
+                request.approved_by =
+                    kept_in_entry::<PersonId, D>(doc, "peer_feedback", id.as_str(), "approved_by");
+            }
         }
         Ok(review)
     }
